@@ -1,0 +1,1 @@
+"""A static news-site generator for KPU offices."""

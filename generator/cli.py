@@ -1,0 +1,142 @@
+"""Command line: build, serve, new and check, with exit codes 0 (fine), 1 (content errors), 2 (bad usage)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tempfile
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import config as config_module
+from .build import Options, build
+from .content import slugify
+from .report import BuildFailed, Problems
+from .writer import UnsafeOutput
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m generator", description="Pembuat situs berita statis untuk KPU.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="PERINTAH")
+
+    def site_option(p):
+        p.add_argument("--site", type=Path, default=Path("."), help="folder berisi config.yaml dan content/ (bawaan: folder ini)")
+
+    p = commands.add_parser("build", help="bangun situs ke folder output/")
+    site_option(p)
+    p.add_argument("--output", type=Path, help="folder hasil (bawaan: SITE/output)")
+    p.add_argument("--drafts", action="store_true", help="ikutkan berita berstatus draft")
+    p.add_argument("--future", action="store_true", help="ikutkan berita bertanggal di masa depan")
+    p.add_argument("--verbose", "-v", action="store_true", help="tampilkan peringatan dan rincian")
+
+    p = commands.add_parser("serve", help="bangun lalu tampilkan situs di peramban, diperbarui otomatis")
+    site_option(p)
+    p.add_argument("--output", type=Path, help="folder hasil (bawaan: SITE/output)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--drafts", action="store_true")
+    p.add_argument("--future", action="store_true")
+
+    p = commands.add_parser("new", help="buat kerangka berita baru bertanggal sekarang")
+    site_option(p)
+    p.add_argument("title", help='judul berita, misalnya "Rapat Pleno Terbuka"')
+
+    p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
+    site_option(p)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    site_dir = args.site.resolve()
+    if not (site_dir / "config.yaml").is_file():
+        print(f"Galat: tidak ada config.yaml di {site_dir}. Jalankan dari folder situs atau pakai --site FOLDER.",
+              file=sys.stderr)
+        return 2
+    try:
+        if args.command == "build":
+            return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future), args.verbose)
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future), args.host, args.port)
+        if args.command == "new":
+            return _new(site_dir, args.title)
+        return _check(site_dir)
+    except UnsafeOutput as err:
+        print(f"Galat: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _resolve(path: Path | None) -> Path | None:
+    return path.resolve() if path else None
+
+
+def print_problems(problems, out=sys.stderr) -> None:
+    for problem in problems:
+        print(problem, file=out)
+
+
+def _build(options: Options, verbose: bool) -> int:
+    try:
+        result = build(options)
+    except BuildFailed as failed:
+        print_problems(failed.problems)
+        count = len([p for p in failed.problems if not p.warning])
+        print(f"\nPembangunan gagal: {count} kesalahan. Folder {options.output} tidak diubah.", file=sys.stderr)
+        return 1
+    print_problems(result.warnings)
+    print(f"Selesai: {result.summary()}.")
+    return 0
+
+
+def _new(site_dir: Path, title: str) -> int:
+    problems = Problems()
+    config = config_module.load(site_dir / "config.yaml", problems)
+    if config is None:
+        print_problems(problems)
+        return 1
+    slug = slugify(title)
+    if not slug:
+        print("Galat: judul harus memuat huruf atau angka.", file=sys.stderr)
+        return 2
+    now = dt.datetime.now(ZoneInfo(config.site.timezone)).replace(second=0, microsecond=0)
+    folder = site_dir / "content" / "posts" / f"{now.year:04d}" / slug
+    if folder.exists():
+        print(f"Galat: berita {folder.relative_to(site_dir)} sudah ada; tidak ditimpa. Pakai judul lain.", file=sys.stderr)
+        return 1
+    folder.mkdir(parents=True)
+    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    (folder / "index.md").write_text(
+        f'---\ntitle: "{quoted}"\ndate: {now.isoformat(timespec="minutes")}\n'
+        f"category: {config.site.category}\ntags: []\nauthor: {config.site.author}\ndraft: true\n"
+        "gallery: []\n---\n\nTulis isi berita di sini. Letakkan foto kegiatan di folder ini, "
+        "lalu daftarkan di 'gallery' dengan keterangannya.\n", encoding="utf-8")
+    print(f"Dibuat: {(folder / 'index.md').relative_to(site_dir)} (masih draft; hapus baris 'draft: true' untuk terbit).")
+    return 0
+
+
+def _check(site_dir: Path) -> int:
+    from .links import broken_links
+
+    with tempfile.TemporaryDirectory(prefix="kpu-check-") as scratch:
+        options = Options(site_dir, Path(scratch) / "output")
+        try:
+            result = build(options)
+        except BuildFailed as failed:
+            print_problems(failed.problems)
+            print("\nPemeriksaan gagal: perbaiki kesalahan isi di atas.", file=sys.stderr)
+            return 1
+        print_problems(result.warnings)
+        config = config_module.load(site_dir / "config.yaml", Problems())
+        broken = broken_links(options.output, config.base_path)
+    for page, target in broken:
+        print(f"{page}: tautan rusak ke {target}", file=sys.stderr)
+    if broken:
+        print(f"\n{len(broken)} tautan rusak.", file=sys.stderr)
+        return 1
+    print(f"Semua isi sah dan semua tautan internal berfungsi ({result.pages} halaman).")
+    return 0

@@ -1,0 +1,337 @@
+"""Content sources: find posts and pages, split front matter from body, and validate every field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import yamlio
+from .report import Problems
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
+KNOWN_FIELDS = {"title", "date", "slug", "category", "tags", "author", "views", "summary", "cover",
+                "gallery", "event", "draft", "aliases", "menu", "updated"}
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class Photo:
+    file: str
+    caption: str = ""
+    alt: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    start: dt.datetime
+    end: dt.datetime | None = None
+    place: str = ""
+    has_time: bool = False
+
+
+@dataclass
+class Entry:
+    """One validated source: a post (bundle or single file) or a static page."""
+
+    kind: str                    # "post" or "page"
+    path: str                    # relative to the site folder, for messages
+    source: Path                 # the Markdown file
+    bundle: Path | None          # the folder holding the post's files, for page bundles
+    title: str
+    body: str
+    body_line: int
+    slug: str
+    date: dt.datetime | None = None
+    has_time: bool = True
+    updated: dt.datetime | None = None
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    author: str = ""
+    views: int | None = None
+    summary: str = ""
+    cover: str = ""
+    gallery: list[Photo] = field(default_factory=list)
+    event: Event | None = None
+    draft: bool = False
+    aliases: list[str] = field(default_factory=list)
+    menu: int | None = None
+    extra: dict = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)   # other files in the bundle, sorted
+    lines: dict = field(default_factory=dict)        # front matter key path -> line
+
+
+def slugify(text: str) -> str:
+    """URL name from any text: 'Rapat Koordinasi 2020' -> 'rapat-koordinasi-2020'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def discover(content_dir: Path) -> list[tuple[str, Path, Path | None]]:
+    """Every source as (kind, markdown file, bundle folder or None), in a stable order."""
+    found = []
+    for kind, folder in (("post", content_dir / "posts"), ("page", content_dir / "pages")):
+        if not folder.is_dir():
+            continue
+        bundles = {p.parent for p in folder.rglob("index.md")}
+        for md in sorted(folder.rglob("*.md")):
+            if any(part.startswith((".", "_")) for part in md.relative_to(folder).parts):
+                continue
+            if md.name == "index.md":
+                found.append((kind, md, md.parent))
+            elif not any(parent in bundles for parent in md.parents):
+                found.append((kind, md, None))
+    return found
+
+
+def split(text: str, path: str, problems: Problems) -> tuple[str, str, int] | None:
+    """Split a file into (front matter, body, first body line); None with an error when the '---' lines are wrong."""
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.error(path, 1, "berkas harus diawali baris '---' (awal keterangan berita).",
+                       "Tambahkan baris '---' di paling atas, lalu title: dan date:, lalu '---' lagi.")
+        return None
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() == "---":
+            return "\n".join(lines[1:number - 1]), "\n".join(lines[number:]), number + 1
+    problems.error(path, 1, "keterangan berita dibuka dengan '---' tetapi tidak pernah ditutup.",
+                   "Tambahkan baris '---' setelah baris keterangan terakhir (sebelum isi berita).")
+    return None
+
+
+def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults, zone: ZoneInfo,
+         problems: Problems) -> Entry | None:
+    """Read and validate one source file; errors are added to problems and None returned."""
+    path = source.relative_to(site_dir).as_posix()
+    try:
+        text = source.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        problems.error(path, None, f"berkas bukan teks UTF-8 (bita ke-{err.start}).", "Simpan ulang berkas dengan pengodean UTF-8.")
+        return None
+    parts = split(text.replace("\r\n", "\n"), path, problems)
+    if parts is None:
+        return None
+    front, body, body_line = parts
+    parsed = yamlio.load(front, path, problems, first_line=2)
+    if parsed is None:
+        return None
+    meta, lines = parsed
+    if not isinstance(meta, dict):
+        problems.error(path, 2, "keterangan berita harus berupa baris 'nama: nilai'.")
+        return None
+    check = _Checker(path, lines, problems)
+    before = len(problems.errors)
+    files = sorted(p.name for p in bundle.iterdir() if p.is_file() and p.name != "index.md") if bundle else []
+    default_slug = bundle.name if bundle else source.stem
+    title = check.text(meta, "title", required=True)
+    if kind == "post":
+        date, has_time = check.date(meta, "date", zone, required=True)
+    else:
+        date, has_time = check.date(meta, "date", zone, required=False)
+    entry = Entry(
+        kind=kind, path=path, source=source, bundle=bundle, title=title or "", body=body, body_line=body_line,
+        slug=check.slug(meta, default_slug), date=date, has_time=has_time,
+        updated=check.date(meta, "updated", zone)[0],
+        category=check.text(meta, "category") or defaults.category,
+        tags=check.text_list(meta, "tags"), author=check.text(meta, "author") or defaults.author,
+        views=check.count(meta, "views"), summary=check.text(meta, "summary"),
+        cover=check.bundle_file(meta, "cover", files), gallery=check.gallery(meta, files, title or ""),
+        event=check.event(meta, zone), draft=check.flag(meta, "draft"),
+        aliases=check.aliases(meta), menu=check.count(meta, "menu"), files=files, lines=lines,
+        extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
+    )
+    for name in entry.extra:
+        problems.warn(path, lines.get((name,)), f"kolom '{name}' tidak dikenal; tetap diteruskan ke template.",
+                      "Periksa ejaannya bila kolom ini seharusnya salah satu kolom baku.")
+    return entry if len(problems.errors) == before else None
+
+
+class _Checker:
+    """Field validators for one file: each returns a clean value and reports problems with the key's line."""
+
+    def __init__(self, path: str, lines: dict, problems: Problems):
+        self.path, self.lines, self.problems = path, lines, problems
+
+    def error(self, key: tuple, message: str, fix: str = "") -> None:
+        self.problems.error(self.path, self.lines.get(key, self.lines.get(key[:1], 2)), message, fix)
+
+    def text(self, meta: dict, name: str, required: bool = False) -> str:
+        value = meta.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problems.error(self.path, 2 if name not in meta else self.lines.get((name,)),
+                                    f"kolom '{name}' wajib diisi.", f"Tambahkan baris '{name}: ...' di antara kedua baris '---'.")
+            return ""
+        if isinstance(value, (dict, list)):
+            self.error((name,), f"'{name}' harus berupa teks biasa.")
+            return ""
+        return str(value).strip()
+
+    def text_list(self, meta: dict, name: str) -> list[str]:
+        value = meta.get(name)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or any(isinstance(v, (dict, list)) or v is None for v in value):
+            self.error((name,), f"'{name}' harus berupa daftar teks.", f"Contoh: {name}: [sosialisasi, pemilihan-2020]")
+            return []
+        return [str(v).strip() for v in value if str(v).strip()]
+
+    def count(self, meta: dict, name: str) -> int | None:
+        value = meta.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.error((name,), f"'{name}' harus bilangan bulat 0 atau lebih, bukan {value!r}.",
+                       f"Tulis angka saja tanpa titik atau huruf, misalnya {name}: 117")
+            return None
+        return value
+
+    def flag(self, meta: dict, name: str) -> bool:
+        value = meta.get(name, False)
+        if not isinstance(value, bool):
+            self.error((name,), f"'{name}' harus true atau false, bukan {value!r}.")
+            return False
+        return value
+
+    def date(self, meta: dict, name: str, zone: ZoneInfo, required: bool = False, key: tuple = ()):
+        key = key or (name,)
+        value = _get(meta, key)
+        if value is None:
+            if required:
+                self.problems.error(self.path, 2, f"kolom '{name}' wajib diisi.",
+                                    "Tambahkan baris seperti 'date: 2019-11-08 10:00' di antara kedua baris '---'.")
+            return None, False
+        parsed = parse_date(str(value), zone)
+        if parsed is None:
+            self.error(key, f"tanggal '{value}' tidak sah.",
+                       "Tulis tahun-bulan-tanggal yang ada di kalender, misalnya 2019-11-08 atau 2019-11-08 10:30.")
+            return None, False
+        return parsed
+
+    def slug(self, meta: dict, default: str) -> str:
+        value = self.text(meta, "slug") or default
+        if value != slugify(value) and ("/" in value or "\\" in value or value.startswith(".") or ".." in value):
+            self.error(("slug",), f"slug '{value}' tidak boleh memuat '/', '\\' atau '..'.",
+                       "Pakai huruf kecil, angka dan tanda '-' saja, misalnya rapat-koordinasi-2020.")
+            return slugify(value) or "tanpa-judul"
+        return slugify(value) or "tanpa-judul"
+
+    def bundle_file(self, meta: dict, name: str, files: list[str]) -> str:
+        value = self.text(meta, name)
+        if value and value not in files:
+            self.error((name,), f"berkas '{value}' tidak ada di folder berita ini.", _near(value, files))
+            return ""
+        return value
+
+    def gallery(self, meta: dict, files: list[str], title: str) -> list[Photo]:
+        items = meta.get("gallery")
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            self.error(("gallery",), "'gallery' harus berupa daftar foto.",
+                       "Contoh:\ngallery:\n  - file: pembukaan.jpg\n    caption: Pembukaan rapat")
+            return []
+        photos = []
+        for index, item in enumerate(items):
+            key = ("gallery", index)
+            if isinstance(item, str):
+                item = {"file": item}
+            if not isinstance(item, dict) or not isinstance(item.get("file"), str):
+                self.error(key, f"foto ke-{index + 1} di 'gallery' harus punya 'file: nama-berkas.jpg'.")
+                continue
+            unknown = set(item) - {"file", "caption", "alt"}
+            if unknown:
+                self.error(key + (sorted(unknown)[0],), f"'{sorted(unknown)[0]}' tidak dikenal di foto galeri.",
+                           "Yang boleh: file, caption, alt.")
+            name = item["file"].strip()
+            if name not in files:
+                self.error(key + ("file",), f"foto '{name}' tidak ada di folder berita ini.", _near(name, files))
+                continue
+            if Path(name).suffix.lower() not in PHOTO_SUFFIXES:
+                self.error(key + ("file",), f"'{name}' bukan berkas foto (JPG, PNG, WebP, GIF).")
+                continue
+            photos.append(Photo(name, str(item.get("caption") or "").strip(), str(item.get("alt") or "").strip(),
+                                self.lines.get(key + ("file",))))
+        return photos
+
+    def event(self, meta: dict, zone: ZoneInfo) -> Event | None:
+        value = meta.get("event")
+        if value is None:
+            return None
+        if not isinstance(value, dict) or "start" not in value:
+            self.error(("event",), "'event' harus memuat 'start' (tanggal kegiatan).",
+                       "Contoh:\nevent:\n  start: 2019-11-01\n  end: 2019-11-03\n  place: Kantor KPU Kota Tarakan")
+            return None
+        unknown = set(value) - {"start", "end", "place"}
+        if unknown:
+            self.error(("event", sorted(unknown)[0]), f"'{sorted(unknown)[0]}' tidak dikenal di 'event'.", "Yang boleh: start, end, place.")
+        start, has_time = self.date(meta, "event.start", zone, key=("event", "start"))
+        end, _ = self.date(meta, "event.end", zone, key=("event", "end"))
+        if start and end and end < start:
+            self.error(("event", "end"), "akhir kegiatan lebih awal dari mulainya.", "Periksa tanggal 'start' dan 'end'.")
+        return Event(start, end, str(value.get("place") or "").strip(), has_time) if start else None
+
+    def aliases(self, meta: dict) -> list[str]:
+        result = []
+        for index, alias in enumerate(self.text_list(meta, "aliases")):
+            clean = safe_url_path(alias)
+            if clean is None:
+                self.error(("aliases", index), f"alamat lama '{alias}' tidak sah atau keluar dari folder situs.",
+                           "Tulis alamat dari akar situs, misalnya /2019/11/08/rapat-koordinasi/")
+            else:
+                result.append(clean)
+        return result
+
+
+def _get(meta: dict, key: tuple):
+    for part in key:
+        if not isinstance(meta, dict):
+            return None
+        meta = meta.get(part)
+    return meta
+
+
+def _near(name: str, files: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, files, n=1)
+    if close:
+        return f"Mungkin maksudnya '{close[0]}'? Nama berkas harus sama persis, termasuk huruf besar-kecil."
+    return "Letakkan berkasnya di folder yang sama dengan index.md, atau perbaiki namanya."
+
+
+def parse_date(text: str, zone: ZoneInfo) -> tuple[dt.datetime, bool] | None:
+    """'2019-11-08', '2019-11-08 10:00' or full ISO with offset -> (aware datetime, has_time)."""
+    text = text.strip()
+    match = _DATE.match(text)
+    try:
+        if match:
+            year, month, day = map(int, match.groups())
+            return dt.datetime(year, month, day, tzinfo=zone), False
+        value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=zone)), True
+
+
+def safe_url_path(path: str) -> str | None:
+    """Normalise a site path like 'lama/berita' to '/lama/berita/'; None if it climbs out of the site."""
+    path = path.strip()
+    if not path or "\\" in path or "://" in path or any(ord(c) < 32 for c in path):
+        return None
+    parts = path.strip("/").split("/")
+    if any(p in ("..", ".") for p in parts):
+        return None
+    clean = posixpath.normpath("/" + path.strip("/"))
+    if clean == "/":
+        return None
+    last = clean.rsplit("/", 1)[-1]
+    return clean if "." in last and last.endswith((".html", ".htm", ".php")) else clean + "/"

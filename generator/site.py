@@ -1,0 +1,249 @@
+"""The site model: published posts, pages, taxonomies, archives, pagination and every URL."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .config import Config
+from .content import Entry, slugify
+from .report import Problems
+
+
+@dataclass
+class Post:
+    """A published post or page: its validated entry plus everything derived from the whole site."""
+
+    entry: Entry
+    url: str
+    html: str = ""
+    summary: str = ""
+    photos: list = field(default_factory=list)     # gallery.PhotoView, in gallery order
+    cover: object = None                           # gallery.PhotoView or None
+    gallery_url: str = ""
+    category: Term | None = None
+    tags: list[Term] = field(default_factory=list)
+    newer: Post | None = None
+    older: Post | None = None
+    related: list[Post] = field(default_factory=list)
+
+    def __getattr__(self, name):
+        return getattr(self.__dict__["entry"], name)
+
+
+@dataclass
+class Term:
+    """A category, tag or month with its posts, newest first."""
+
+    name: str
+    slug: str
+    url: str
+    posts: list[Post] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+    items: list
+    url: str
+    first_url: str
+
+    def url_of(self, number: int) -> str:
+        return page_url(self.first_url, number)
+
+    @property
+    def newer_url(self) -> str:
+        return self.url_of(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def older_url(self) -> str:
+        return self.url_of(self.number + 1) if self.number < self.total else ""
+
+
+@dataclass(frozen=True)
+class Route:
+    """One output file: its site URL, the template that renders it and what the template gets."""
+
+    url: str
+    template: str
+    context: dict
+    source: str = ""      # the content file it comes from, for error messages
+
+
+@dataclass
+class Site:
+    config: Config
+    posts: list[Post]
+    pages: list[Post]
+    categories: list[Term]
+    tags: list[Term]
+    months: list[Term]
+    popular: list[Post]
+    recent: list[Post]
+    built: dt.datetime
+
+    @property
+    def galleries(self) -> list[Post]:
+        return [p for p in self.posts if p.photos]
+
+
+def fill(pattern: str, **values) -> str:
+    return pattern.format(**values)
+
+
+def page_url(first_url: str, number: int) -> str:
+    return first_url if number == 1 else f"{first_url}halaman/{number}/"
+
+
+def paginate(items: list, per_page: int, first_url: str) -> list[Pager]:
+    total = max(1, math.ceil(len(items) / per_page))
+    return [Pager(n, total, items[(n - 1) * per_page:n * per_page], page_url(first_url, n), first_url)
+            for n in range(1, total + 1)]
+
+
+def post_url(config: Config, entry: Entry) -> str:
+    date = entry.date
+    return fill(config.permalinks.post, year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
+                slug=entry.slug, category=slugify(entry.category) or "berita")
+
+
+def gallery_url(config: Config, entry: Entry) -> str:
+    date = entry.date
+    return fill(config.permalinks.gallery, year=f"{date.year:04d}", month=f"{date.month:02d}",
+                day=f"{date.day:02d}", slug=entry.slug)
+
+
+def output_file(url: str) -> str:
+    """Site URL to the file that serves it: '/a/b/' -> 'a/b/index.html', '/feed.xml' -> 'feed.xml'."""
+    path = url.lstrip("/")
+    return path + "index.html" if not path or path.endswith("/") else path
+
+
+def is_published(entry: Entry, now: dt.datetime, drafts: bool, future: bool) -> bool:
+    if entry.draft and not drafts:
+        return False
+    return future or entry.date is None or entry.date <= now
+
+
+def assemble(entries: list[Entry], config: Config, now: dt.datetime, drafts: bool, future: bool,
+             problems: Problems) -> Site:
+    """Choose what is published and link it all together: neighbours, terms, months, related posts."""
+    published = [e for e in entries if is_published(e, now, drafts, future)]
+    posts = [Post(e, post_url(config, e)) for e in published if e.kind == "post"]
+    posts.sort(key=lambda p: (p.entry.date, p.entry.path), reverse=True)
+    pages = [Post(e, fill(config.permalinks.page, slug=e.slug)) for e in published if e.kind == "page"]
+    pages.sort(key=lambda p: (p.entry.menu if p.entry.menu is not None else 1 << 30, p.entry.title))
+    for older, newer in zip(posts[1:], posts[:-1]):
+        older.newer, newer.older = newer, older
+    categories = _terms(posts, lambda p: [p.entry.category], config.permalinks.category)
+    tags = _terms(posts, lambda p: p.entry.tags, config.permalinks.tag)
+    for post in posts:
+        post.category = categories[slugify(post.entry.category) or "berita"]
+        post.tags = [tags[slugify(t) or "tag"] for t in dict.fromkeys(post.entry.tags)]
+    months: dict[tuple, Term] = {}
+    for post in posts:
+        local = post.entry.date.astimezone(config_zone(config))
+        key = (local.year, local.month)
+        if key not in months:
+            url = fill(config.permalinks.archive, year=f"{local.year:04d}", month=f"{local.month:02d}")
+            months[key] = Term(f"{local.year}-{local.month:02d}", f"{local.year}-{local.month:02d}", url)
+        months[key].posts.append(post)
+    _relate(posts, config.listing.related)
+    popular = sorted((p for p in posts if p.entry.views), key=lambda p: (-p.entry.views, -p.entry.date.timestamp()))
+    return Site(config, posts, pages, sorted(categories.values(), key=lambda t: t.name.lower()),
+                sorted(tags.values(), key=lambda t: t.name.lower()), list(months.values()),
+                popular[:config.listing.popular], posts[:config.listing.recent], now)
+
+
+def config_zone(config: Config):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(config.site.timezone)
+
+
+def _terms(posts: list[Post], names, pattern: str) -> dict[str, Term]:
+    terms: dict[str, Term] = {}
+    for post in posts:
+        for name in dict.fromkeys(names(post)):
+            slug = slugify(name) or "berita"
+            term = terms.setdefault(slug, Term(name, slug, fill(pattern, slug=slug)))
+            if not term.posts or term.posts[-1] is not post:
+                term.posts.append(post)
+    return terms
+
+
+def _relate(posts: list[Post], count: int, window: int = 24) -> None:
+    """Related posts: most shared tags first, then nearest in time; looks at a window of each tag's posts."""
+    by_tag: dict[str, list[int]] = {}
+    for i, post in enumerate(posts):
+        for tag in post.tags:
+            by_tag.setdefault(tag.slug, []).append(i)
+    for i, post in enumerate(posts):
+        shared: Counter = Counter()
+        for tag in post.tags:
+            members = by_tag[tag.slug]
+            at = bisect.bisect_left(members, i)
+            for j in members[max(0, at - window // 2):at + window // 2 + 1]:
+                if j != i:
+                    shared[j] += 1
+        best = sorted(shared, key=lambda j: (-shared[j], abs(j - i), j))[:count]
+        post.related = [posts[j] for j in best]
+
+
+def check_urls(routes: list[Route], problems: Problems) -> None:
+    """Two things published at one address would overwrite each other: name both files."""
+    seen: dict[str, Route] = {}
+    for route in routes:
+        other = seen.get(output_file(route.url))
+        if other is None:
+            seen[output_file(route.url)] = route
+        elif route.source or other.source:
+            first, second = sorted([other.source or other.url, route.source or route.url])
+            problems.error(second, None, f"alamat {route.url} sudah dipakai oleh {first}.",
+                           "Ubah 'slug' salah satunya (atau tanggalnya) agar alamatnya berbeda.")
+
+
+def routes(site: Site) -> list[Route]:
+    """Every file of the site except photos and theme assets, each with its template and context."""
+    config = site.config
+    per_page = config.listing.per_page
+    out: list[Route] = []
+    for pager in paginate(site.posts, per_page, "/"):
+        out.append(Route(pager.url, "index.html", {"pager": pager, "page_title": ""}))
+    for post in site.posts:
+        out.append(Route(post.url, "post.html", {"post": post}, post.entry.path))
+        if post.photos:
+            out.append(Route(post.gallery_url, "gallery.html", {"post": post}, post.entry.path))
+        for alias in post.entry.aliases:
+            out.append(Route(alias, "redirect.html", {"target": post.url, "post": post}, post.entry.path))
+    for page in site.pages:
+        out.append(Route(page.url, "page.html", {"post": page}, page.entry.path))
+        for alias in page.entry.aliases:
+            out.append(Route(alias, "redirect.html", {"target": page.url, "post": page}, page.entry.path))
+    for kind, terms in (("category", site.categories), ("tag", site.tags), ("month", site.months)):
+        for term in terms:
+            for pager in paginate(term.posts, per_page, term.url):
+                out.append(Route(pager.url, "list.html", {"pager": pager, "term": term, "kind": kind}))
+    for pager in paginate(site.galleries, per_page * 2, gallery_index_url(config)):
+        out.append(Route(pager.url, "gallery_index.html", {"pager": pager}))
+    out.append(Route("/arsip/", "archive.html", {}))
+    out.append(Route("/404.html", "404.html", {}))
+    out.append(Route("/feed.xml", "rss.xml", {"items": site.posts[:config.listing.feed_items]}))
+    out.append(Route("/atom.xml", "atom.xml", {"items": site.posts[:config.listing.feed_items]}))
+    out.append(Route("/robots.txt", "robots.txt", {}))
+    out.append(Route("/sitemap.xml", "sitemap.xml", {"urls": [r for r in out if _in_sitemap(r)]}))
+    return out
+
+
+def gallery_index_url(config: Config) -> str:
+    pattern = config.permalinks.gallery
+    head = pattern.split("{", 1)[0]
+    return head if head.endswith("/") and head != "/" else "/galeri/"
+
+
+def _in_sitemap(route: Route) -> bool:
+    return route.url.endswith("/") and route.template not in ("redirect.html",)

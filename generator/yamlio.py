@@ -1,0 +1,81 @@
+"""YAML reading that keeps each value's line number and turns syntax errors into plain problems."""
+
+from __future__ import annotations
+
+import yaml
+
+from .report import Problems
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay text and are checked by us, with line numbers."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+Lines = dict[tuple, int]
+
+_PLAIN = {
+    "found character '\\t' that cannot start any token": "ada karakter Tab; YAML hanya boleh memakai spasi untuk indentasi.",
+    "mapping values are not allowed here": "ada titik dua ':' di tempat yang salah; beri tanda kutip pada teks yang memuat ':'.",
+    "could not find expected ':'": "baris ini seharusnya berbentuk 'nama: nilai'.",
+    "found undefined alias": "ada '*' di awal nilai; beri tanda kutip pada teks tersebut.",
+    "expected <block end>, but found '-'": "indentasi daftar ('- ...') tidak sejajar.",
+}
+
+
+def _plain(problem: str | None) -> str:
+    problem = problem or ""
+    for key, words in _PLAIN.items():
+        if key in problem:
+            return words
+    return f"penulisan YAML tidak sah ({problem})."
+
+
+def load(text: str, path: str, problems: Problems, first_line: int = 1) -> tuple[object, Lines] | None:
+    """Parse YAML text; return (data, lines) where lines maps a key path to its 1-based line, or None on error."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = first_line + mark.line if mark else first_line
+        problems.error(path, line, _plain(err.problem),
+                       "Periksa baris ini (dan baris di atasnya): indentasi, tanda kutip, dan titik dua.")
+        return None
+    except yaml.YAMLError as err:
+        problems.error(path, first_line, f"penulisan YAML tidak sah ({err}).")
+        return None
+    finally:
+        loader.dispose()
+    lines: Lines = {}
+    if _walk(node, (), first_line, lines, path, problems):
+        return data, lines
+    return None
+
+
+def _walk(node: yaml.Node, key: tuple, first_line: int, lines: Lines, path: str, problems: Problems) -> bool:
+    """Record the line of every key and list item; refuse duplicate keys, which YAML would silently drop."""
+    lines[key] = first_line + node.start_mark.line
+    ok = True
+    if isinstance(node, yaml.MappingNode):
+        seen: set = set()
+        for key_node, value_node in node.value:
+            name = key_node.value
+            if name in seen:
+                problems.error(path, first_line + key_node.start_mark.line,
+                               f"'{name}' ditulis dua kali.", "Hapus salah satunya.")
+                ok = False
+            seen.add(name)
+            ok &= _walk(value_node, key + (name,), first_line, lines, path, problems)
+            lines[key + (name,)] = first_line + key_node.start_mark.line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            ok &= _walk(item, key + (index,), first_line, lines, path, problems)
+    return ok

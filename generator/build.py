@@ -11,7 +11,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from . import config as config_module
-from . import content, gallery, markup, render, site as site_model, writer
+from . import content, gallery, markup, render, search, site as site_model, writer
 from .report import BuildFailed, Problem, Problems
 
 
@@ -107,6 +107,7 @@ def build(options: Options) -> Result:
     files = {url: path for url, path in photo_files.items()}
     files.update(_attachments(site))
     files.update(_assets(templates))
+    files.update(search.index(pages, options.cache_dir, problems))
     report = writer.write_site(options.output, {site_model.output_file(u): b for u, b in pages.items()}, files)
     return Result(problems.warnings, len(pages), report, made, reused, time.perf_counter() - started)
 

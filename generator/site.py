@@ -231,6 +231,7 @@ def routes(site: Site) -> list[Route]:
     for pager in paginate(site.galleries, per_page * 2, gallery_index_url(config)):
         out.append(Route(pager.url, "gallery_index.html", {"pager": pager}))
     out.append(Route("/arsip/", "archive.html", {}))
+    out.append(Route("/cari/", "search.html", {}))
     out.append(Route("/404.html", "404.html", {}))
     out.append(Route("/feed.xml", "rss.xml", {"items": site.posts[:config.listing.feed_items]}))
     out.append(Route("/atom.xml", "atom.xml", {"items": site.posts[:config.listing.feed_items]}))

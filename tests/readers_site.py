@@ -1,0 +1,301 @@
+"""What the readers' checks run on: a generated test site and the repository's sample site, built once, served over HTTP."""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import functools
+import http.server
+import os
+import shutil
+import tempfile
+import threading
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+# The fixture site is built as of this moment (a Saturday evening in Tanjung Selor).
+NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
+
+SITE_NAMES = ["fixture", "sample"]
+
+CONFIG = """\
+site:
+  title: KPU Kabupaten Contoh
+  tagline: Komisi Pemilihan Umum Kabupaten Contoh
+  description: Berita, pengumuman dan galeri kegiatan KPU Kabupaten Contoh.
+  base_url: https://contoh.kpu.go.id/
+  language: id
+  timezone: Asia/Makassar
+  author: Humas KPU Kabupaten Contoh
+listing:
+  per_page: 3
+contact:
+  address: Jl. Pemilu No. 1, Kabupaten Contoh
+  phone: (0552) 123 456
+  email: humas@contoh.kpu.go.id
+social:
+  - name: Facebook
+    url: https://www.facebook.com/kpucontoh
+"""
+
+BUNDLE = """\
+---
+title: Rapat Koordinasi Persiapan Pemilihan Serentak 2020
+date: 2019-11-08T09:30:00
+category: Berita
+tags: [Pemilihan 2020, Koordinasi]
+views: 117
+event:
+  start: 2019-11-07
+  end: 2019-11-08
+  place: Aula KPU Kabupaten Contoh
+gallery:
+  - file: pembukaan.jpg
+    caption: Ketua KPU membuka rapat koordinasi.
+  - file: peserta.jpg
+    caption: Peserta rapat dari seluruh PPK.
+    alt: Puluhan peserta duduk di aula mendengarkan paparan
+  - file: diskusi.jpg
+    caption: Diskusi kelompok tentang pemutakhiran data pemilih.
+---
+
+KPU Kabupaten Contoh menggelar rapat koordinasi bersama seluruh Panitia Pemilihan Kecamatan (PPK)
+untuk mempersiapkan tahapan Pemilihan Serentak 2020.
+
+## Pemutakhiran data pemilih
+
+Para peserta berkoordinasi tentang pemutakhiran data pemilih dan jadwal pencocokan dan penelitian.
+
+![Ketua KPU membuka rapat](pembukaan.jpg)
+
+| Tahapan | Waktu |
+|---|---|
+| Pencocokan dan penelitian | Januari 2020 |
+| Rekapitulasi | Maret 2020 |
+
+> "Data pemilih yang akurat adalah dasar pemilihan yang jujur," kata ketua KPU.
+"""
+
+POSTS = {
+    "content/posts/2019/pengumuman-seleksi-ppk.md": """\
+---
+title: Pengumuman Hasil Seleksi Administrasi Calon Anggota PPK
+date: 2019-12-02T14:00:00
+category: Pengumuman
+tags: [PPK, Seleksi]
+views: 54
+---
+
+Berikut hasil seleksi administrasi calon anggota Panitia Pemilihan Kecamatan. Peserta yang lulus
+mengikuti tes tertulis pada pekan berikutnya.
+
+- Bawa kartu tanda penduduk.
+- Datang tiga puluh menit sebelum tes dimulai.
+""",
+    "content/posts/2020/sosialisasi-pemilih-pemula.md": """\
+---
+title: Sosialisasi Pendidikan Pemilih untuk Pemilih Pemula
+date: 2020-01-15
+category: Sosialisasi
+tags: [Pemilih Pemula, Sosialisasi]
+summary: KPU Kabupaten Contoh menyapa pelajar SMA dalam sosialisasi pendidikan pemilih.
+---
+
+Pelajar sekolah menengah atas diajak memahami hak pilih mereka. Sosialisasi ini menjangkau
+tiga sekolah di ibu kota kabupaten.
+
+## Materi sosialisasi
+
+Materi meliputi tata cara mencoblos dan cara memeriksa nama di daftar pemilih tetap.
+""",
+    "content/posts/2020/rapat-pleno-dpt.md": """\
+---
+title: Rapat Pleno Terbuka Penetapan Daftar Pemilih Tetap
+date: 2020-03-10T10:00:00
+category: Berita
+tags: [Koordinasi, Daftar Pemilih]
+---
+
+KPU Kabupaten Contoh menetapkan daftar pemilih tetap dalam rapat pleno terbuka yang dihadiri
+Bawaslu dan perwakilan partai politik.
+""",
+    "content/posts/2020/bimbingan-teknis-kpps.md": """\
+---
+title: Bimbingan Teknis untuk Kelompok Penyelenggara Pemungutan Suara
+date: 2020-04-20T08:00:00
+category: Berita
+tags: [KPPS]
+---
+
+Bimbingan teknis membekali anggota KPPS dengan tata cara pemungutan dan penghitungan suara.
+""",
+    "content/pages/profil.md": """\
+---
+title: Profil
+menu: 1
+---
+
+KPU Kabupaten Contoh adalah penyelenggara pemilihan umum di tingkat kabupaten.
+
+## Visi
+
+Menjadi penyelenggara pemilu yang mandiri, jujur dan adil.
+""",
+    "content/pages/kontak.md": """\
+---
+title: Kontak
+menu: 2
+---
+
+Hubungi kami di kantor KPU Kabupaten Contoh pada jam kerja.
+""",
+}
+
+PHOTOS = {"pembukaan.jpg": (180, 40, 40), "peserta.jpg": (40, 90, 160), "diskusi.jpg": (60, 130, 70)}
+
+
+def make_photo(path: Path, color: tuple[int, int, int], size: tuple[int, int] = (1600, 1067)) -> None:
+    """A real JPEG photo made with Pillow: a coloured field with shapes, so it compresses like a photo would."""
+    image = Image.new("RGB", size, color)
+    draw = ImageDraw.Draw(image)
+    for i in range(12):
+        shade = tuple(min(255, c + 12 * i) for c in color)
+        draw.ellipse([i * 110, i * 60, i * 110 + 400, i * 60 + 300], fill=shade)
+    image.save(path, "JPEG", quality=85)
+
+
+def write_fixture_site(root: Path) -> Path:
+    """The test site: a photo bundle with three captioned photos, single-file posts, pages, several terms."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
+    bundle = root / "content/posts/2019/rapat-koordinasi-pemilihan-2020"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text(BUNDLE, encoding="utf-8")
+    for name, color in PHOTOS.items():
+        make_photo(bundle / name, color)
+    for rel, text in POSTS.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@dataclass(frozen=True)
+class Built:
+    name: str
+    site: Path
+    output: Path
+    base_path: str
+    result: object
+
+
+_scratch = Path(tempfile.mkdtemp(prefix="kpu-readers-"))
+atexit.register(shutil.rmtree, _scratch, True)
+
+
+@functools.cache
+def built(name: str) -> Built:
+    """Build one of the sites once per test session; skips the sample site while the repository has none."""
+    from generator.build import Options, build
+    from generator.config import load
+    from generator.report import Problems
+
+    if name == "fixture":
+        site = write_fixture_site(_scratch / "fixture")
+        options = Options(site, _scratch / "fixture-output", now=NOW, workers=1)
+    else:
+        if not (ROOT / "config.yaml").is_file() or not (ROOT / "content").is_dir():
+            pytest.skip("situs contoh (config.yaml + content/ di akar repositori) belum ada")
+        site = ROOT
+        options = Options(site, _scratch / "sample-output", workers=1)
+    result = build(options)
+    config = load(site / "config.yaml", Problems())
+    return Built(name, site, options.output, config.base_path, result)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """A static host: serves the output folder under the site's base path, quietly."""
+
+    base = "/"
+
+    def translate_path(self, path: str) -> str:
+        if path.startswith(self.base):
+            path = "/" + path[len(self.base):]
+        return super().translate_path(path)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@functools.cache
+def server(output: Path, base_path: str = "/") -> str:
+    """Serve a built output folder on 127.0.0.1 at a free port for the rest of the session; returns its origin."""
+    handler = functools.partial(type("Handler", (_Handler,), {"base": base_path}), directory=str(output))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    atexit.register(httpd.shutdown)
+    return f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a tool is missing, unless REQUIRE_BROWSER=1 asks for the check to fail instead."""
+    if condition:
+        return
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (REQUIRE_BROWSER=1)")
+    pytest.skip(reason)
+
+
+def require_browser() -> None:
+    require(CHROMIUM.exists(), f"Chromium tidak ada di {CHROMIUM}: uji peramban dilewati (jalankan `make browser`)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        require(False, "paket playwright tidak terpasang: uji peramban dilewati")
+
+
+@functools.cache
+def browser():
+    """One headless Chromium for the whole session, closed at exit."""
+    from playwright.sync_api import sync_playwright
+
+    runner = sync_playwright().start()
+    chromium = runner.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+    def close() -> None:
+        chromium.close()
+        runner.stop()
+
+    atexit.register(close)
+    return chromium
+
+
+def page_urls(site: Built) -> dict[str, str]:
+    """The pages every check visits, by kind: home, a post with photos, its gallery, a category, search."""
+    from generator.build import Options, load_site
+    from generator.report import Problems
+
+    model = load_site(Options(site.site, now=NOW if site.name == "fixture" else None), Problems())
+    with_photos = next((p for p in model.posts if p.photos), None)
+    plain = next((p for p in model.posts if not p.photos), None)
+    urls = {"home": "/", "category": model.categories[0].url if model.categories else None, "search": "/cari/",
+            "post": (with_photos or plain).url if model.posts else None,
+            "gallery": with_photos.gallery_url if with_photos else None,
+            "plain_post": plain.url if plain else None,
+            "page": model.pages[0].url if model.pages else None}
+    return {kind: url for kind, url in urls.items() if url}
+
+
+def html_files(output: Path) -> list[Path]:
+    return sorted(p for p in output.rglob("*.html") if "pagefind" not in p.relative_to(output).parts)

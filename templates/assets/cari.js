@@ -78,22 +78,25 @@
     query = query.trim();
     list.textContent = "";
     more.hidden = true;
-    if (!query) { status.textContent = ""; return; }
-    status.textContent = text.searching;
+    if (!query) { status.textContent = ""; list.removeAttribute("aria-busy"); return; }
+    status.textContent = text.textSearching;
+    list.setAttribute("aria-busy", "true");
     load().then(function (pagefind) { return pagefind.search(query); }).then(function (search) {
       if (ask !== asked) return;
       found = search.results;
       shown = 0;
-      status.textContent = found.length ? say(text.found, found.length, query) : say(text.none, 0, query);
+      status.textContent = found.length ? say(text.textFound, found.length, query) : say(text.textNone, 0, query);
       return showMore(ask);
     }).catch(function () {
       if (ask !== asked) return;
       engine = null;
-      status.textContent = text.unavailable;
+      status.textContent = text.textUnavailable;
+    }).then(function () {
+      if (ask === asked) list.removeAttribute("aria-busy");
     });
   }
 
-  more.textContent = text.more;
+  more.textContent = text.textMore;
   more.addEventListener("click", function () {
     var first = list.children.length;
     showMore(asked).then(function () {

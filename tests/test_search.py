@@ -1,0 +1,240 @@
+"""Search at /cari/: the Pagefind index is made in the build, safely for incremental builds, and works in Indonesian."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import Options, build
+from generator.report import BuildFailed
+from tests import readers_site
+from tests.readers_site import NOW, ROOT
+
+CONFIG = """\
+site:
+  title: KPU Kota Uji
+  base_url: https://uji.kpu.go.id/
+  language: id
+  timezone: Asia/Jakarta
+"""
+
+
+def small_site(root: Path) -> Path:
+    """Two text posts and a page: enough for the index, quick to build."""
+    files = {
+        "config.yaml": CONFIG,
+        "content/posts/2020/rapat-pleno.md": "---\ntitle: Rapat Pleno Rekapitulasi\ndate: 2020-12-15\n---\n\n"
+                                             "Rapat pleno rekapitulasi suara berlangsung tertib.\n",
+        "content/posts/2020/sosialisasi.md": "---\ntitle: Sosialisasi di Sekolah\ndate: 2020-02-03\ntags: [Pemilih]\n---\n\n"
+                                             "Pelajar belajar mencoblos.\n",
+        "content/pages/profil.md": "---\ntitle: Profil\n---\n\nTentang KPU Kota Uji.\n",
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def snapshot(output: Path) -> dict[str, tuple[int, int]]:
+    """Every file of the output with its inode and modification time: equal snapshots mean nothing was written."""
+    return {p.relative_to(output).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(output.rglob("*")) if p.is_file()}
+
+
+def entry(output: Path) -> dict:
+    return json.loads((output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+
+
+def test_the_build_publishes_an_indonesian_index_of_posts_and_pages(tmp_path):
+    site = small_site(tmp_path / "site")
+    result = build(Options(site, now=NOW, workers=1))
+    output = site / "output"
+    assert not [str(w) for w in result.warnings if w.path == "pencarian"]
+    languages = entry(output)["languages"]
+    assert list(languages) == ["id"], "the pages say <html lang=\"id\">: Pagefind must index them as Indonesian"
+    assert languages["id"]["page_count"] == 3, "two posts and one page; lists, archives and the search page are not indexed"
+    assert (output / "pagefind" / "pagefind.js").is_file()
+    assert (output / "pagefind" / "wasm.id.pagefind").is_file()
+    assert not list((output / "pagefind").glob("pagefind-ui.*")), "the default UI is not used (cari.js is)"
+    page = (output / "cari" / "index.html").read_text(encoding="utf-8")
+    assert "/pagefind/" in page and "cari.js" in page
+
+
+def test_only_the_content_of_posts_and_pages_is_marked_for_the_index(tmp_path):
+    site = small_site(tmp_path / "site")
+    build(Options(site, now=NOW, workers=1))
+    output = site / "output"
+    post = (output / "2020/12/15/rapat-pleno/index.html").read_text(encoding="utf-8")
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert post.count("data-pagefind-body") == 1
+    assert "data-pagefind-meta=\"date, iso[datetime]\"" in post
+    assert "data-pagefind-body" not in home
+    aside = post.split('<aside class="sidebar"', 1)[1]
+    assert "data-pagefind-body" not in aside, "the sidebar is outside the indexed content"
+
+
+def test_an_unchanged_site_writes_nothing_and_a_changed_page_renews_the_index(tmp_path):
+    site = small_site(tmp_path / "site")
+    options = Options(site, now=NOW, workers=1)
+    build(options)
+    output = site / "output"
+    before = snapshot(output)
+    again = build(options)
+    assert again.report.written == 0 and again.report.removed == 0
+    assert snapshot(output) == before
+    old_entry = entry(output)
+
+    post = site / "content/posts/2020/rapat-pleno.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nSaksi partai menandatangani berita acara.\n", encoding="utf-8")
+    changed = build(options)
+    assert changed.report.written > 0
+    assert entry(output) != old_entry, "a changed page must give a new index"
+    assert len(list((site / ".cache" / "pagefind").iterdir())) == 1, "only the current index is kept in the cache"
+
+
+def test_a_failed_build_leaves_the_output_and_its_index_untouched(tmp_path):
+    site = small_site(tmp_path / "site")
+    options = Options(site, now=NOW, workers=1)
+    build(options)
+    output = site / "output"
+    before = snapshot(output)
+    (site / "content/posts/2020/rusak.md").write_text("---\ntitle: Rusak\ndate: 2020-13-45\n---\n\nIsi.\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build(options)
+    assert snapshot(output) == before
+
+
+def run_build(site: Path, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+
+
+def test_without_the_pagefind_program_the_build_warns_and_still_publishes(tmp_path):
+    site = small_site(tmp_path / "site")
+    done = run_build(site, PAGEFIND_BINARY_PATH=str(tmp_path / "tidak-ada"))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "pencarian: peringatan: program Pagefind tidak ditemukan" in done.stderr
+    assert "pagefind[extended]" in done.stderr
+    assert (site / "output" / "cari" / "index.html").is_file()
+    assert not (site / "output" / "pagefind").exists()
+
+
+def test_a_failing_pagefind_program_is_a_warning_with_its_message(tmp_path):
+    site = small_site(tmp_path / "site")
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: disk penuh' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    done = run_build(site, PAGEFIND_BINARY_PATH=str(fake))
+    assert done.returncode == 0, done.stderr
+    assert "Pagefind gagal membuat indeks pencarian: Error: disk penuh" in done.stderr
+    assert not (site / "output" / "pagefind").exists()
+
+
+# In the browser: the search page on a static host, in Indonesian.
+
+@pytest.fixture(scope="module")
+def served():
+    readers_site.require_browser()
+    site = readers_site.built("fixture")
+    return site, readers_site.server(site.output, site.base_path) + site.base_path.rstrip("/")
+
+
+def search(page, origin: str, words: str) -> list[dict]:
+    page.goto(f"{origin}/cari/?q={words}")
+    page.wait_for_selector("[data-status]:not(:empty)", state="attached")
+    page.wait_for_selector("[data-results]:not([aria-busy])", state="attached", timeout=15000)
+    return page.eval_on_selector_all(".results li", """items => items.map(li => ({
+        title: li.querySelector('h2 a').textContent, href: li.querySelector('h2 a').getAttribute('href'),
+        date: li.querySelector('time') ? li.querySelector('time').textContent : '',
+        iso: li.querySelector('time') ? li.querySelector('time').getAttribute('datetime') : '',
+        snippet: li.querySelector('p:last-child').innerHTML}))""")
+
+
+def test_search_shows_title_date_and_snippet(served):
+    site, origin = served
+    page = readers_site.browser().new_page()
+    try:
+        results = search(page, origin, "seleksi")
+        assert page.inner_text("[data-status]") == "1 hasil untuk “seleksi”."
+        assert results == [{
+            "title": "Pengumuman Hasil Seleksi Administrasi Calon Anggota PPK",
+            "href": "/2019/12/02/pengumuman-seleksi-ppk/",
+            "date": "Senin, 2 Desember 2019, 14.00 WITA",
+            "iso": "2019-12-02T14:00:00+08:00",
+            "snippet": results[0]["snippet"]}]
+        assert "<mark>Seleksi</mark>" in results[0]["snippet"]
+        assert "kali dilihat" not in results[0]["snippet"], "the post's header line is not part of the snippet"
+    finally:
+        page.close()
+
+
+def test_search_stems_indonesian_words(served):
+    site, origin = served
+    page = readers_site.browser().new_page()
+    try:
+        # "berkoordinasi" (to coordinate) finds the post about a "rapat koordinasi"; "pemilihan" finds "pemilih".
+        titles = [r["title"] for r in search(page, origin, "berkoordinasi")]
+        assert "Rapat Koordinasi Persiapan Pemilihan Serentak 2020" in titles
+        titles = [r["title"] for r in search(page, origin, "pemilihan")]
+        assert "Rapat Pleno Terbuka Penetapan Daftar Pemilih Tetap" in titles
+        assert search(page, origin, "zzzqqq") == []
+        assert page.inner_text("[data-status]").startswith("Tidak ada hasil untuk “zzzqqq”.")
+    finally:
+        page.close()
+
+
+def test_the_search_form_works_from_the_keyboard(served):
+    site, origin = served
+    page = readers_site.browser().new_page()
+    try:
+        page.goto(f"{origin}/cari/")
+        page.get_by_label("Kata kunci").fill("sosialisasi")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".results li")
+        assert page.url.endswith("/cari/?q=sosialisasi")
+        assert "Sosialisasi Pendidikan Pemilih untuk Pemilih Pemula" in page.inner_text(".results")
+    finally:
+        page.close()
+
+
+def test_without_javascript_the_search_page_points_to_the_archive(served):
+    site, origin = served
+    context = readers_site.browser().new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{origin}/cari/?q=pemilih")
+        notice = page.locator("noscript p, p.notice")
+        assert "Pencarian memerlukan JavaScript" in notice.inner_text()
+        assert notice.locator("a").get_attribute("href") == "/arsip/"
+    finally:
+        context.close()
+
+
+def test_search_results_link_to_pages_under_a_sub_path(tmp_path):
+    """On https://host/kpu-uji/ the result links carry the sub-path (Pagefind's baseUrl comes from the template)."""
+    readers_site.require_browser()
+    site = small_site(tmp_path / "site")
+    config = site / "config.yaml"
+    config.write_text(config.read_text().replace("https://uji.kpu.go.id/", "https://uji.kpu.go.id/kpu-uji/"))
+    build(Options(site, now=NOW, workers=1))
+    origin = readers_site.server(site / "output", "/kpu-uji/") + "/kpu-uji"
+    page = readers_site.browser().new_page()
+    try:
+        results = search(page, origin, "rekapitulasi")
+        assert [r["href"] for r in results] == ["/kpu-uji/2020/12/15/rapat-pleno/"]
+    finally:
+        page.close()
+
+
+def test_search_page_text_is_indonesian():
+    text = (ROOT / "templates" / "search.html").read_text(encoding="utf-8")
+    for words in ("Kata kunci", "Mencari…", "hasil untuk", "Tidak ada hasil", "Tampilkan hasil lainnya",
+                  "Pencarian memerlukan JavaScript"):
+        assert words in text

@@ -281,20 +281,37 @@ def browser():
     return chromium
 
 
-def page_urls(site: Built) -> dict[str, str]:
-    """The pages every check visits, by kind: home, a post with photos, its gallery, a category, search."""
+_models: dict = {}
+
+
+def model(site: Built):
+    """The site model (posts, pages, terms) the build made, for knowing which page is which."""
     from generator.build import Options, load_site
     from generator.report import Problems
 
-    model = load_site(Options(site.site, now=NOW if site.name == "fixture" else None), Problems())
-    with_photos = next((p for p in model.posts if p.photos), None)
-    plain = next((p for p in model.posts if not p.photos), None)
-    urls = {"home": "/", "category": model.categories[0].url if model.categories else None, "search": "/cari/",
-            "post": (with_photos or plain).url if model.posts else None,
+    if site.name not in _models:
+        _models[site.name] = load_site(Options(site.site, now=NOW if site.name == "fixture" else None), Problems())
+    return _models[site.name]
+
+
+def page_urls(site: Built) -> dict[str, str]:
+    """The pages every check visits, by kind: home, a post with photos, its gallery, a category, search."""
+    found = model(site)
+    with_photos = next((p for p in found.posts if p.photos), None)
+    plain = next((p for p in found.posts if not p.photos), None)
+    urls = {"home": "/", "category": found.categories[0].url if found.categories else None, "search": "/cari/",
+            "post": (with_photos or plain).url if found.posts else None,
             "gallery": with_photos.gallery_url if with_photos else None,
             "plain_post": plain.url if plain else None,
-            "page": model.pages[0].url if model.pages else None}
+            "page": found.pages[0].url if found.pages else None}
     return {kind: url for kind, url in urls.items() if url}
+
+
+def output_path(site: Built, url: str) -> Path:
+    """The output file that serves a site URL ('/a/b/' -> OUTPUT/a/b/index.html)."""
+    from generator.site import output_file
+
+    return site.output / output_file(url)
 
 
 def html_files(output: Path) -> list[Path]:

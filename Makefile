@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SITE   ?= .
 ARGS   ?=
 
-.PHONY: serve build test check new clean golden bench browser
+.PHONY: serve build test check new clean golden bench browser tools lighthouse
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,8 +33,22 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	  echo "chromium tidak terpasang: uji peramban dilewati"; }
 
-test: $(STAMP) browser
+# The npm tools of the readers' checks (axe-core, vnu-jar, lighthouse), pinned in package-lock.json; installed again
+# when the lock file changes. Without npm the checks that need them are skipped (CI sets REQUIRE_BROWSER=1: they fail).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@ || echo "npm ci gagal: uji axe dan Nu HTML Checker dilewati"; \
+	else echo "npm tidak ada: uji axe dan Nu HTML Checker dilewati"; fi
+
+tools: $(NODE_STAMP)
+
+test: $(STAMP) browser tools
 	$(PY) -m pytest -q $(ARGS)
+
+# Lighthouse (mobile profile) on the home page and a post of the sample site; prints the four scores, fails under 95.
+lighthouse: $(STAMP) browser tools
+	$(PY) -m tests.lighthouse --site $(SITE) $(ARGS)
 
 # Regenerate the expected output of the fixture site after an intended change.
 golden: $(STAMP)

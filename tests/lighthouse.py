@@ -1,0 +1,132 @@
+"""`make lighthouse`: Lighthouse's four scores (mobile profile) on the home page and a post, served like a static host.
+
+Builds the site (the sample site at the repository root, or the readers' test site when there is none yet) into a
+scratch folder, serves it on 127.0.0.1 with gzip (as any static host does), runs the pinned npm `lighthouse` with
+Debian's Chromium and prints the scores. Exit 1 when a score is under 95, 2 when a tool is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests import readers_site  # noqa: E402
+
+LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+MINIMUM = 95
+COMPRESSED = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files under the site's base path; text compressed with gzip when the browser accepts it."""
+
+    base = "/"
+
+    def translate_path(self, path: str) -> str:
+        if path.startswith(self.base):
+            path = "/" + path[len(self.base):]
+        return super().translate_path(path)
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path.split("?", 1)[0]))
+        if path.is_dir():
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file() or path.suffix not in COMPRESSED:
+            return super().send_head()
+        data = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        import io
+
+        return io.BytesIO(data)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def build(site_arg: Path, scratch: Path):
+    """Build the chosen site; returns (output folder, base path, home URL, post URL)."""
+    from generator.build import Options, build as run_build, load_site
+    from generator.report import Problems
+
+    site = site_arg.resolve()
+    now = None
+    if not (site / "content").is_dir():
+        print(f"{site} belum punya content/: memakai situs uji pembaca.")
+        site, now = readers_site.write_fixture_site(scratch / "situs"), readers_site.NOW
+    options = Options(site, scratch / "output", now=now)
+    run_build(options)
+    model = load_site(options, Problems())
+    post = next((p for p in model.posts if p.photos), model.posts[0] if model.posts else None)
+    return options.output, model.config.base_path, "/", post.url if post else None
+
+
+def lighthouse(url: str, report: Path) -> dict[str, int]:
+    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update " \
+            "--no-first-run --disable-sync"
+    env = {**os.environ, "CHROME_PATH": str(readers_site.CHROMIUM)}
+    subprocess.run(["node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+                    f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}"],
+                   check=True, env=env, timeout=600)
+    data = json.loads(report.read_text(encoding="utf-8"))
+    scores = {name: round(data["categories"][name]["score"] * 100) for name in CATEGORIES}
+    failing = [f"{a['id']} ({a['score']})" for a in data["audits"].values()
+               if a.get("score") is not None and a["score"] < 1 and a.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")]
+    if failing:
+        print(f"  audit belum sempurna: {', '.join(sorted(failing))}")
+    return scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.lighthouse", description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=ROOT)
+    parser.add_argument("--keep", type=Path, help="simpan laporan JSON Lighthouse di folder ini")
+    args = parser.parse_args(argv)
+    if not LIGHTHOUSE.is_file() or shutil.which("node") is None or not readers_site.CHROMIUM.exists():
+        print("Lighthouse, Node.js atau Chromium tidak ada: jalankan `make tools browser` dulu.", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="kpu-lighthouse-") as tmp:
+        scratch = Path(tmp)
+        output, base, home, post = build(args.site, scratch)
+        handler = functools.partial(type("Handler", (GzipHandler,), {"base": base}), directory=str(output))
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        origin = f"http://127.0.0.1:{httpd.server_address[1]}{base.rstrip('/')}"
+        worst = 100
+        try:
+            for name, url in (("beranda", home), ("berita", post)):
+                if url is None:
+                    continue
+                print(f"{name} {url}:")
+                report = (args.keep or scratch) / f"lighthouse-{name}.json"
+                report.parent.mkdir(parents=True, exist_ok=True)
+                scores = lighthouse(origin + url, report)
+                print("  " + "  ".join(f"{k}: {v}" for k, v in scores.items()))
+                worst = min(worst, *scores.values())
+        finally:
+            httpd.shutdown()
+    print(f"Skor terendah: {worst} (batas {MINIMUM}).")
+    return 0 if worst >= MINIMUM else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

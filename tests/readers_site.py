@@ -208,7 +208,7 @@ def built(name: str) -> Built:
     """Build one of the sites once per test session; skips the sample site while the repository has none."""
     from generator.build import Options, build
     from generator.config import load
-    from generator.report import Problems
+    from generator.report import BuildFailed, Problems
 
     if name == "fixture":
         site = write_fixture_site(_scratch / "fixture")
@@ -218,7 +218,10 @@ def built(name: str) -> Built:
             pytest.skip("situs contoh (config.yaml + content/ di akar repositori) belum ada")
         site = ROOT
         options = Options(site, _scratch / "sample-output", workers=1)
-    result = build(options)
+    try:
+        result = build(options)
+    except BuildFailed as failed:
+        pytest.fail(f"situs {name} gagal dibangun:\n" + "\n".join(str(p) for p in failed.problems), pytrace=False)
     config = load(site / "config.yaml", Problems())
     return Built(name, site, options.output, config.base_path, result)
 

@@ -33,9 +33,15 @@ def executable() -> Path | None:
 
 
 def indexed_pages(pages: dict[str, bytes]) -> dict[str, bytes]:
-    """The rendered HTML pages that ask to be searchable (their template marks the content with data-pagefind-body)."""
-    return {url: html for url, html in pages.items()
-            if output_file(url).endswith(".html") and MARKER in html}
+    """The rendered HTML pages that ask to be searchable (their template marks the content with data-pagefind-body).
+
+    A theme that marks no page (or a site with no post or page yet) gets every page indexed whole, as Pagefind does
+    by default, so that the index always exists; redirect stubs of old addresses are left out.
+    """
+    html_pages = {url: html for url, html in pages.items()
+                  if output_file(url).endswith(".html") and b'http-equiv="refresh"' not in html}
+    marked = {url: html for url, html in html_pages.items() if MARKER in html}
+    return marked or html_pages
 
 
 def fingerprint(binary: Path, pages: dict[str, bytes]) -> str:

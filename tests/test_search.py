@@ -109,6 +109,15 @@ def test_a_failed_build_leaves_the_output_and_its_index_untouched(tmp_path):
     assert snapshot(output) == before
 
 
+def test_a_site_without_posts_or_pages_still_gets_an_index(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "config.yaml").write_text(CONFIG, encoding="utf-8")
+    result = build(Options(site, now=NOW, workers=1))
+    assert [str(w) for w in result.warnings] == []
+    assert entry(site / "output")["languages"]["id"]["page_count"] > 0
+
+
 def run_build(site: Path, **env) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)], cwd=ROOT,
                           capture_output=True, text=True, timeout=300,

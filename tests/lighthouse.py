@@ -36,6 +36,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
     """Static files under the site's base path; text compressed with gzip when the browser accepts it."""
 
     base = "/"
+    compress = True
 
     def translate_path(self, path: str) -> str:
         if path.startswith(self.base):
@@ -46,7 +47,7 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path.split("?", 1)[0]))
         if path.is_dir():
             path = path / "index.html"
-        if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file() or path.suffix not in COMPRESSED:
+        if not self.compress or "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file() or path.suffix not in COMPRESSED:
             return super().send_head()
         data = gzip.compress(path.read_bytes(), 6)
         self.send_response(200)
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.lighthouse", description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=ROOT)
     parser.add_argument("--keep", type=Path, help="simpan laporan JSON Lighthouse di folder ini")
+    parser.add_argument("--no-gzip", action="store_true", help="sajikan tanpa kompresi (host statis paling sederhana)")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.is_file() or shutil.which("node") is None or not readers_site.CHROMIUM.exists():
         print("Lighthouse, Node.js atau Chromium tidak ada: jalankan `make tools browser` dulu.", file=sys.stderr)
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kpu-lighthouse-") as tmp:
         scratch = Path(tmp)
         output, base, home, post = build(args.site, scratch)
-        handler = functools.partial(type("Handler", (GzipHandler,), {"base": base}), directory=str(output))
+        handler = functools.partial(type("Handler", (GzipHandler,), {"base": base, "compress": not args.no_gzip}), directory=str(output))
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         origin = f"http://127.0.0.1:{httpd.server_address[1]}{base.rstrip('/')}"

@@ -48,6 +48,7 @@ def environment(template_dir: Path, config: Config) -> jinja2.Environment:
         iso=lambda d: local(d).isoformat(),
         rfc822=lambda d: local(d).strftime("%a, %d %b %Y %H:%M:%S %z"),
         url=url,
+        srcset=lambda variants: ", ".join(f"{url(v.url)} {v.width}w" for v in variants),
         abs_url=lambda path: origin + url(path),
         json=lambda value: Markup(json.dumps(value, ensure_ascii=False).replace("</", "<\\/")),
     )

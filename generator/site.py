@@ -106,13 +106,13 @@ def paginate(items: list, per_page: int, first_url: str) -> list[Pager]:
 
 
 def post_url(config: Config, entry: Entry) -> str:
-    date = entry.date
+    date = entry.date.astimezone(config_zone(config))   # the date readers see on the page, as WordPress does
     return fill(config.permalinks.post, year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
                 slug=entry.slug, category=slugify(entry.category) or "berita")
 
 
 def gallery_url(config: Config, entry: Entry) -> str:
-    date = entry.date
+    date = entry.date.astimezone(config_zone(config))
     return fill(config.permalinks.gallery, year=f"{date.year:04d}", month=f"{date.month:02d}",
                 day=f"{date.day:02d}", slug=entry.slug)
 

@@ -68,15 +68,20 @@ def load_site(options: Options, problems: Problems) -> site_model.Site:
             post.photos = gallery.photos_of(post.entry, post.url, config.photos, problems)
             post.gallery_url = site_model.gallery_url(config, post.entry) if post.photos else ""
             post.cover = next((p for p in post.photos if p.name == post.entry.cover), post.photos[0] if post.photos else None)
-        rendered = markup.render(post.entry.body, _links(post))
+        rendered = markup.render(post.entry.body, _links(post, config.base_path))
         post.html = rendered.html
         post.summary = post.entry.summary or rendered.summary
     return site
 
 
-def _links(post: site_model.Post) -> markup.Links:
-    photos = {p.name: markup.Image(p.web.url, p.web.width, p.web.height, p.srcset(p.fallback)) for p in post.photos}
-    files = {name: post.url + quote(name) for name in post.entry.files if name not in photos}
+def _links(post: site_model.Post, base_path: str = "/") -> markup.Links:
+    """Published URLs of the bundle's files, under the site's base path (the Markdown HTML is not templated)."""
+    def url(path: str) -> str:
+        return base_path + path.lstrip("/")
+
+    photos = {p.name: markup.Image(url(p.web.url), p.web.width, p.web.height,
+                                   ", ".join(f"{url(v.url)} {v.width}w" for v in p.of(p.fallback))) for p in post.photos}
+    files = {name: url(post.url + quote(name)) for name in post.entry.files if name not in photos}
     return markup.Links(files, photos)
 
 

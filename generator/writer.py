@@ -40,7 +40,7 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
 def relative_path(path: str) -> str:
     """A clean relative path inside the output folder; raises UnsafeOutput for anything that would leave it."""
     clean = posixpath.normpath(path.lstrip("/"))
-    if clean.startswith("..") or posixpath.isabs(clean) or "\\" in clean or "\0" in clean or clean in (".", ""):
+    if ".." in clean.split("/") or posixpath.isabs(clean) or "\\" in clean or "\0" in clean or clean in (".", ""):
         raise UnsafeOutput(f"berkas '{path}' akan ditulis di luar folder keluaran.")
     return clean
 

@@ -158,3 +158,24 @@ def test_sub_path_feeds_and_sitemap_are_absolute_with_it(sub_path_site):
         assert urls, name
         assert all(u.startswith("https://host/kpu-kaltara/") for u in urls), (name, urls)
     assert "Sitemap: https://host/kpu-kaltara/sitemap.xml" in (out / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_no_request_to_any_outside_server(basic_site):
+    """Pages load nothing from elsewhere (no CDN, no web fonts); only plain links may point outside."""
+    out = basic_site / "output"
+    outside = []
+    for page in sorted(out.rglob("*.html")):
+        parser = _Urls()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for where, url in parser.urls:
+            tag = where.split("@")[0]
+            loads = tag not in ("a", "area", "form", "meta")          # everything else is fetched by the browser
+            if loads and urlsplit(url).netloc and not url.startswith("https://kaltara.kpu.go.id/"):
+                outside.append((page.relative_to(out).as_posix(), where, url))
+    assert outside == []
+    for sheet in out.rglob("*.css"):
+        text = sheet.read_text(encoding="utf-8")
+        assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", text), sheet
+    for script in out.rglob("*.js"):
+        text = script.read_text(encoding="utf-8")
+        assert not re.search(r"(fetch|XMLHttpRequest|import)\s*\(\s*['\"](https?:)?//", text), script

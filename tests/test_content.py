@@ -356,3 +356,13 @@ def test_slugify():
     assert content.slugify("  Sosialisasi: Pemilih Pemula!  ") == "sosialisasi-pemilih-pemula"
     assert content.slugify("Pemilu Çağ — é") == "pemilu-cag-e"
     assert content.slugify("***") == ""
+
+
+def test_the_command_line_prints_warnings_and_still_succeeds(tmp_path, capsys):
+    from generator import cli
+
+    site = write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2019-11-08\nlokasi: Tarakan")})
+    assert cli.main(["build", "--site", str(site)]) == 0
+    out, err = capsys.readouterr()
+    assert "content/posts/a.md:4: peringatan: kolom 'lokasi' tidak dikenal" in err
+    assert out.startswith("Selesai: ")

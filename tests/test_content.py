@@ -366,3 +366,16 @@ def test_the_command_line_prints_warnings_and_still_succeeds(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "content/posts/a.md:4: peringatan: kolom 'lokasi' tidak dikenal" in err
     assert out.startswith("Selesai: ")
+
+
+def test_hidden_files_in_a_bundle_are_ignored(tmp_path):
+    """Copies from a Mac leave '._foto.jpg' (not a photo) and '.DS_Store' beside the photos: not the staff's files."""
+    site = write_site(tmp_path / "site", {
+        "content/posts/2019/rapat/index.md": md("title: Rapat\ndate: 2019-11-08"),
+        "content/posts/2019/rapat/pembukaan.jpg": b"photo",
+        "content/posts/2019/rapat/._pembukaan.jpg": b"\x00\x05\x16\x07 AppleDouble",
+        "content/posts/2019/rapat/.DS_Store": b"\x00\x00\x00\x01Bud1",
+    })
+    build_site(site)
+    published = sorted(p.name for p in (site / "output/2019/11/08/rapat").iterdir())
+    assert published == ["index.html", "pembukaan-64w.jpg", "pembukaan-64w.webp"]

@@ -102,12 +102,11 @@ def test_front_matter_that_is_not_a_mapping(tmp_path):
 
 
 def test_file_that_is_not_utf8(tmp_path):
-    entry, problems = load(tmp_path, "x")
-    source = tmp_path / "site/content/posts/2019/rapat/index.md"
-    source.write_bytes(b"---\ntitle: Rapat \xff\n---\n")
-    problems_list = Problems()
-    assert content.load(tmp_path / "site", "post", source, source.parent, DEFAULTS, ZONE, problems_list) is None
-    assert "UTF-8" in str(problems_list[0])
+    source = write_site(tmp_path / "site", {"content/posts/2019/rapat/index.md": b"---\ntitle: Rapat \xff\n---\n"}) \
+        / "content/posts/2019/rapat/index.md"
+    problems = Problems()
+    assert content.load(tmp_path / "site", "post", source, source.parent, DEFAULTS, ZONE, problems) is None
+    assert str(problems[0]).startswith("content/posts/2019/rapat/index.md: ") and "UTF-8" in str(problems[0])
 
 
 # --- fields -----------------------------------------------------------------------------------------------

@@ -136,3 +136,15 @@ def test_sitemap_lists_every_published_page_and_nothing_else(basic_site, publish
 def test_robots_names_the_sitemap(basic_site):
     assert (basic_site / "output/robots.txt").read_text(encoding="utf-8").splitlines()[-1] == \
         "Sitemap: https://kaltara.kpu.go.id/sitemap.xml"
+
+
+def test_atom_updated_is_the_latest_change(tmp_path):
+    site = write_site(tmp_path / "site", {
+        "content/posts/a.md": md("title: Lama tapi diperbarui\ndate: 2019-01-01\nupdated: 2021-03-04 10:00"),
+        "content/posts/b.md": md("title: Terbaru\ndate: 2020-06-01"),
+    }, config_text())
+    build_site(site)
+    atom = parse(site / "output/atom.xml")
+    assert atom.feed.updated == "2021-03-04T10:00:00+08:00"
+    assert [e.updated for e in atom.entries] == ["2020-06-01T00:00:00+08:00", "2021-03-04T10:00:00+08:00"]
+    assert all(atom.feed.updated_parsed >= e.updated_parsed for e in atom.entries)

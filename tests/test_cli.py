@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from tests.conftest import config_text, copy_site, md, run_cli, snapshot, write_site
 
 
-def test_build_a_good_site_exits_0(tmp_path):
-    site = write_site(tmp_path / "site", {"content/posts/2019/a.md": md("title: A\ndate: 2019-11-08")}, config_text())
+def test_build_a_good_site_exits_0(site_factory):
+    site = site_factory({"content/posts/2019/a.md": md("title: A\ndate: 2019-11-08")})
     run = run_cli("build", "--site", str(site))
     assert run.code == 0, run.err
     assert run.out.startswith("Selesai: ") and run.err == ""
@@ -34,8 +34,8 @@ def test_build_into_another_output_folder_with_drafts(tmp_path):
     assert not (site / "output").exists()
 
 
-def test_bad_usage_exits_2(tmp_path):
-    site = write_site(tmp_path / "site", {}, config_text())
+def test_bad_usage_exits_2(site_factory):
+    site = site_factory()
     for args in (["build", "--site", str(site), "--tidak-ada"], [], ["terbitkan"]):
         run = run_cli(*args)
         assert run.code == 2, (args, run.err)

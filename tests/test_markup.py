@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator import markup
-from tests.conftest import build_site, md, write_site
+from tests.conftest import build_site, md
 
 
 def html(text: str, links: markup.Links | None = None) -> str:
@@ -68,8 +68,8 @@ def test_summary_of_an_empty_body():
     assert markup.render("").summary == ""
 
 
-def test_bundle_links_in_a_built_post(tmp_path):
-    site = write_site(tmp_path / "site", {
+def test_bundle_links_in_a_built_post(site_factory):
+    site = site_factory({
         "content/posts/2019/rapat/index.md": md("title: Rapat\ndate: 2019-11-08",
                                                 "Lihat [surat](surat.pdf) dan ![Pembukaan](pembukaan.jpg).\n"),
         "content/posts/2019/rapat/surat.pdf": b"%PDF-1.4 surat",

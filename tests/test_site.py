@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
-import pytest
 
 from generator import site as site_model
 from generator.build import Options, load_site

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-
-
 from generator import site as site_model
 from generator.build import Options, load_site
 from generator.report import Problems

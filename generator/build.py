@@ -68,16 +68,22 @@ def load_site(options: Options, problems: Problems) -> site_model.Site:
             post.photos = gallery.photos_of(post.entry, post.url, config.photos, problems)
             post.gallery_url = site_model.gallery_url(config, post.entry) if post.photos else ""
             post.cover = next((p for p in post.photos if p.name == post.entry.cover), post.photos[0] if post.photos else None)
-        rendered = markup.render(post.entry.body, _links(post))
+        rendered = markup.render(post.entry.body, _links(post, config.base_path))
         post.html = rendered.html
         post.summary = post.entry.summary or rendered.summary
     return site
 
 
-def _links(post: site_model.Post) -> markup.Links:
-    photos = {p.name: markup.Image(p.web.url, p.web.width, p.web.height, p.srcset(p.fallback)) for p in post.photos}
-    files = {name: post.url + quote(name) for name in post.entry.files if name not in photos}
-    return markup.Links(files, photos)
+def _links(post: site_model.Post, base: str) -> markup.Links:
+    """Published URLs (with the site's base path) of the bundle's files, for links in the Markdown."""
+    def url(path: str) -> str:
+        return base + path.lstrip("/")
+
+    photos = {p.name: markup.Image(url(p.web.url), p.web.width, p.web.height,
+                                   ", ".join(f"{url(v.url)} {v.width}w" for v in p.of(p.fallback)))
+              for p in post.photos}
+    files = {name: url(post.url + quote(name)) for name in post.entry.files if name not in photos}
+    return markup.Links(files, photos, base)
 
 
 def build(options: Options) -> Result:

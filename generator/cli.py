@@ -75,9 +75,9 @@ def _resolve(path: Path | None) -> Path | None:
     return path.resolve() if path else None
 
 
-def print_problems(problems, out=sys.stderr) -> None:
+def print_problems(problems, out=None) -> None:
     for problem in problems:
-        print(problem, file=out)
+        print(problem, file=out or sys.stderr)   # looked up now, not at import, so redirection works
 
 
 def _build(options: Options, verbose: bool) -> int:

@@ -204,10 +204,10 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
         problems.error(path, lines.get(("site", "timezone")), f"zona waktu '{site.timezone}' tidak dikenal.",
                        "Pakai Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).")
     try:
-        from babel import Locale
+        from babel import Locale, UnknownLocaleError
 
         Locale.parse(site.language)
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         problems.error(path, lines.get(("site", "language")), f"bahasa '{site.language}' tidak dikenal.",
                        "Pakai kode bahasa seperti id atau en.")
     for name, allowed in PLACEHOLDERS.items():

@@ -127,7 +127,8 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
         return None
     check = _Checker(path, lines, problems)
     before = len(problems.errors)
-    files = sorted(p.name for p in bundle.iterdir() if p.is_file() and p.name != "index.md") if bundle else []
+    files = sorted(p.name for p in bundle.iterdir()   # not '.DS_Store' or the '._foto.jpg' copies a Mac leaves
+                   if p.is_file() and p.name != "index.md" and not p.name.startswith(".")) if bundle else []
     default_slug = bundle.name if bundle else source.stem
     title = check.text(meta, "title", required=True)
     if kind == "post":

@@ -36,6 +36,7 @@ class Links:
 
     files: dict[str, str] = field(default_factory=dict)
     images: dict[str, Image] = field(default_factory=dict)
+    base: str = "/"              # the site's base path: '/x/' in Markdown becomes base + 'x/'
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class _BundleLinks(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
+            for attribute in ("src", "href"):
+                value = element.get(attribute, "")
+                if value.startswith("/") and not value.startswith("//") and self.links.base != "/":
+                    element.set(attribute, self.links.base + value[1:])
             if element.tag == "img":
                 name = _local(element.get("src", ""))
                 image = self.links.images.get(name)

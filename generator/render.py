@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -46,8 +47,9 @@ def environment(template_dir: Path, config: Config) -> jinja2.Environment:
         bulan=lambda d: format_datetime(local(d), "LLLL y", locale=locale),
         angka=lambda n: format_decimal(n, locale=locale),
         iso=lambda d: local(d).isoformat(),
-        rfc822=lambda d: local(d).strftime("%a, %d %b %Y %H:%M:%S %z"),
+        rfc822=lambda d: email.utils.format_datetime(local(d)),   # English names whatever the OS locale
         url=url,
+        srcset=lambda variants: ", ".join(f"{url(v.url)} {v.width}w" for v in variants),
         abs_url=lambda path: origin + url(path),
         json=lambda value: Markup(json.dumps(value, ensure_ascii=False).replace("</", "<\\/")),
     )

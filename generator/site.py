@@ -106,13 +106,13 @@ def paginate(items: list, per_page: int, first_url: str) -> list[Pager]:
 
 
 def post_url(config: Config, entry: Entry) -> str:
-    date = entry.date
+    date = entry.date.astimezone(config_zone(config))   # the date readers see on the page, as WordPress does
     return fill(config.permalinks.post, year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
                 slug=entry.slug, category=slugify(entry.category) or "berita")
 
 
 def gallery_url(config: Config, entry: Entry) -> str:
-    date = entry.date
+    date = entry.date.astimezone(config_zone(config))
     return fill(config.permalinks.gallery, year=f"{date.year:04d}", month=f"{date.month:02d}",
                 day=f"{date.day:02d}", slug=entry.slug)
 
@@ -202,9 +202,21 @@ def check_urls(routes: list[Route], problems: Problems) -> None:
         if other is None:
             seen[output_file(route.url)] = route
         elif route.source or other.source:
-            first, second = sorted([other.source or other.url, route.source or route.url])
-            problems.error(second, None, f"alamat {route.url} sudah dipakai oleh {first}.",
+            first, second = sorted([other, route], key=lambda r: r.source or r.url)
+            problems.error(second.source or second.url, _line(second),
+                           f"alamat {route.url} sudah dipakai oleh {first.source or first.url}.",
                            "Ubah 'slug' salah satunya (atau tanggalnya) agar alamatnya berbeda.")
+
+
+def _line(route: Route) -> int | None:
+    """The front matter line that decides a route's address: its alias, else its slug, else its date."""
+    post = route.context.get("post")
+    if post is None or not route.source:
+        return None
+    lines = post.entry.lines
+    if route.template == "redirect.html":
+        return lines.get(("aliases",))
+    return lines.get(("slug",)) or lines.get(("date",))
 
 
 def routes(site: Site) -> list[Route]:

@@ -29,6 +29,10 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
     output, site_dir = output.resolve(), site_dir.resolve()
     if output == site_dir or output in site_dir.parents:
         raise UnsafeOutput(f"folder keluaran {output} berisi folder situs; pilih folder lain, misalnya {site_dir / 'output'}.")
+    for sources in (site_dir / "content", site_dir / "templates"):
+        if output == sources or sources in output.parents:
+            raise UnsafeOutput(f"folder keluaran {output} ada di dalam {sources.name}/ dan akan menghapus isinya; "
+                               f"pilih folder lain, misalnya {site_dir / 'output'}.")
     if (output / "config.yaml").exists() or (output / "content").is_dir():
         raise UnsafeOutput(f"folder keluaran {output} berisi config.yaml atau content/; pilih folder kosong.")
 
@@ -36,7 +40,7 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
 def relative_path(path: str) -> str:
     """A clean relative path inside the output folder; raises UnsafeOutput for anything that would leave it."""
     clean = posixpath.normpath(path.lstrip("/"))
-    if clean.startswith("..") or posixpath.isabs(clean) or "\\" in clean or "\0" in clean or clean in (".", ""):
+    if ".." in clean.split("/") or posixpath.isabs(clean) or "\\" in clean or "\0" in clean or clean in (".", ""):
         raise UnsafeOutput(f"berkas '{path}' akan ditulis di luar folder keluaran.")
     return clean
 

@@ -1,0 +1,1 @@
+"""The test suite (a package so that `python -m tests.golden` works)."""

@@ -1,0 +1,112 @@
+"""The command line as users run it: `python -m generator ...` in a subprocess; exit codes 0, 1 and 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from tests.conftest import config_text, copy_site, md, run_cli, snapshot, write_site
+
+
+def test_build_a_good_site_exits_0(site_factory):
+    site = site_factory({"content/posts/2019/a.md": md("title: A\ndate: 2019-11-08")})
+    run = run_cli("build", "--site", str(site))
+    assert run.code == 0, run.err
+    assert run.out.startswith("Selesai: ") and run.err == ""
+    assert (site / "output/2019/11/08/a/index.html").is_file()
+
+
+def test_build_a_bad_site_exits_1_and_prints_file_and_line(tmp_path):
+    site = copy_site("invalid/several-errors", tmp_path / "site")
+    run = run_cli("build", "--site", str(site))
+    assert run.code == 1
+    assert "content/posts/2019/b-tanggal.md:3: tanggal '2019-02-30' tidak sah." in run.err
+    assert "Traceback" not in run.err and not (site / "output").exists()
+
+
+def test_build_into_another_output_folder_with_drafts(tmp_path):
+    site = copy_site("basic", tmp_path / "site")
+    run = run_cli("build", "--site", str(site), "--output", str(tmp_path / "publik"), "--drafts", "--future")
+    assert run.code == 0, run.err
+    assert (tmp_path / "publik/2020/02/01/draf-belum-terbit/index.html").is_file()
+    assert (tmp_path / "publik/2030/01/01/berita-terjadwal/index.html").is_file()
+    assert not (site / "output").exists()
+
+
+def test_bad_usage_exits_2(site_factory):
+    site = site_factory()
+    for args in (["build", "--site", str(site), "--tidak-ada"], [], ["terbitkan"]):
+        run = run_cli(*args)
+        assert run.code == 2, (args, run.err)
+        assert "usage" in run.err or "Pakai" in run.err or "python -m generator" in run.err
+
+
+def test_missing_config_exits_2(tmp_path):
+    (tmp_path / "kosong").mkdir()
+    run = run_cli("build", "--site", str(tmp_path / "kosong"))
+    assert run.code == 2
+    assert "config.yaml" in run.err and "Traceback" not in run.err
+
+
+def test_output_over_the_site_exits_2_and_deletes_nothing(tmp_path):
+    site = write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2019-11-08")}, config_text())
+    before = snapshot(site)
+    run = run_cli("build", "--site", str(site), "--output", str(site / "content"))
+    assert run.code == 2 and "content" in run.err
+    assert snapshot(site) == before
+
+
+def test_new_creates_a_dated_bundle_and_refuses_to_overwrite(tmp_path):
+    site = write_site(tmp_path / "site", {}, config_text())
+    zone = ZoneInfo("Asia/Makassar")
+    before = dt.datetime.now(zone).replace(second=0, microsecond=0)
+    run = run_cli("new", "--site", str(site), "Judul Berita: Rapat \"Pleno\"")
+    after = dt.datetime.now(zone)
+    assert run.code == 0, run.err
+    year = before.year if (site / f"content/posts/{before.year}").exists() else after.year
+    post = site / f"content/posts/{year}/judul-berita-rapat-pleno/index.md"
+    assert post.is_file()
+    assert f"content/posts/{year}/judul-berita-rapat-pleno/index.md" in run.out
+    text = post.read_text(encoding="utf-8")
+    written = re.search(r"^date: (.+)$", text, re.M).group(1)
+    date = dt.datetime.fromisoformat(written)
+    assert date.utcoffset() == dt.timedelta(hours=8)           # WITA, the site's zone
+    assert before <= date <= after
+    # The scaffold is a valid draft: it builds with --drafts and shows the title as typed.
+    built = run_cli("build", "--site", str(site), "--drafts")
+    assert built.code == 0, built.err
+    page = next((site / "output").glob("*/*/*/judul-berita-rapat-pleno/index.html"))
+    assert "<h1>Judul Berita: Rapat &#34;Pleno&#34;</h1>" in page.read_text(encoding="utf-8")
+    # A second `new` with the same title must not touch the post.
+    post.write_text(text + "\nSudah ditulis staf.\n", encoding="utf-8")
+    again = run_cli("new", "--site", str(site), "Judul Berita: Rapat \"Pleno\"")
+    assert again.code == 1
+    assert "sudah ada" in again.err
+    assert post.read_text(encoding="utf-8").endswith("Sudah ditulis staf.\n")
+
+
+def test_check_passes_on_a_good_site(tmp_path):
+    site = copy_site("basic", tmp_path / "site")
+    run = run_cli("check", "--site", str(site))
+    assert run.code == 0, run.err
+    assert "Semua isi sah" in run.out
+    assert not (site / "output").exists()            # check writes nothing into the site
+
+
+def test_check_finds_a_broken_internal_link_and_names_the_page(tmp_path):
+    site = copy_site("basic", tmp_path / "site")
+    post = site / "content/posts/2019/sosialisasi-pemilih-pemula.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nLihat juga [jadwal](/tidak-ada/) dan [profil](/profil/).\n",
+                    encoding="utf-8")
+    run = run_cli("check", "--site", str(site))
+    assert run.code == 1
+    assert "2019/12/02/sosialisasi-pemilih-pemula/index.html: tautan rusak ke /tidak-ada/" in run.err
+    assert "/profil/" not in run.err
+    assert "1 tautan rusak" in run.err
+
+
+def test_check_on_a_site_with_content_errors_exits_1(tmp_path):
+    run = run_cli("check", "--site", str(copy_site("invalid/missing-title", tmp_path / "site")))
+    assert run.code == 1 and "content/posts/2019/rapat.md:2: kolom 'title' wajib diisi" in run.err
+

@@ -1,0 +1,199 @@
+"""config.yaml: the closed, typed schema and its line-numbered messages."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from generator import config as config_module
+from generator.report import Problems
+from tests.conftest import MINIMAL_CONFIG
+
+
+def load(tmp_path, text: str):
+    path = tmp_path / "config.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    problems = Problems()
+    return config_module.load(path, problems), [str(p) for p in problems]
+
+
+def test_minimal_spec_config_is_accepted_as_is(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG)
+    assert problems == []
+    assert config.site.title == "KPU Provinsi Kalimantan Utara"
+    assert config.site.timezone == "Asia/Makassar"
+    assert config.base_path == "/"
+    assert config.origin == "https://kaltara.kpu.go.id"
+    # Defaults that match WordPress permalinks, so that a migrated site keeps its addresses.
+    assert config.permalinks.post == "/{year}/{month}/{day}/{slug}/"
+
+
+def test_full_config_with_every_section(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + """\
+permalinks:
+  post: /berita/{year}/{slug}/
+listing:
+  per_page: 7
+menu:
+  - title: Profil
+    url: /profil/
+contact:
+  phone: (0552) 2021 234
+social:
+  - name: Facebook
+    url: https://www.facebook.com/kpukaltara
+photos:
+  webp: false
+""")
+    assert problems == []
+    assert config.permalinks.post == "/berita/{year}/{slug}/"
+    assert config.listing.per_page == 7
+    assert config.menu[0].title == "Profil" and config.menu[0].url == "/profil/"
+    assert config.contact.phone == "(0552) 2021 234"
+    assert config.social[0].name == "Facebook"
+    assert config.photos.webp is False
+
+
+def test_sub_path_base_url(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG.replace("https://kaltara.kpu.go.id/", "https://host/kpu-kaltara"))
+    assert problems == []
+    assert config.base_path == "/kpu-kaltara/"
+    assert config.origin == "https://host"
+
+
+def test_unknown_key_names_key_closest_valid_one_and_line(tmp_path):
+    config, problems = load(tmp_path, """\
+        site:
+          title: KPU Provinsi Kalimantan Utara
+          base_url: https://kaltara.kpu.go.id/
+          timezon: Asia/Makassar
+        """)
+    assert config is None
+    assert len(problems) == 1
+    assert problems[0].startswith("config.yaml:4: ")
+    assert "'timezon'" in problems[0] and "'timezone'" in problems[0]
+
+
+def test_unknown_top_level_section(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "permalink:\n  post: /{slug}/\n")
+    assert config is None
+    assert problems[0].startswith("config.yaml:6: ")
+    assert "'permalink'" in problems[0] and "'permalinks'" in problems[0]
+
+
+def test_unknown_key_without_close_match_lists_valid_keys(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "listing:\n  zzz: 3\n")
+    assert config is None
+    assert problems[0].startswith("config.yaml:7: ")
+    assert "'zzz'" in problems[0] and "per_page" in problems[0]
+
+
+def test_wrong_type_names_key_expected_type_value_and_line(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "listing:\n  per_page: sepuluh\n")
+    assert config is None
+    assert len(problems) == 1
+    message = problems[0]
+    assert message.startswith("config.yaml:7: ")
+    assert "listing.per_page" in message
+    assert "bilangan bulat" in message          # expected type
+    assert "'sepuluh'" in message               # value found
+
+
+def test_wrong_type_for_list_and_section(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "menu: Profil\ncontact: humas@kpu.go.id\n")
+    assert config is None
+    assert any(p.startswith("config.yaml:6: ") and "'menu'" in p and "daftar" in p and "'Profil'" in p for p in problems)
+    assert any(p.startswith("config.yaml:7: ") and "'contact'" in p and "'humas@kpu.go.id'" in p for p in problems)
+
+
+def test_bool_is_not_an_integer(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "listing:\n  per_page: true\n")
+    assert config is None
+    assert problems[0].startswith("config.yaml:7: ") and "bilangan bulat" in problems[0]
+
+
+def test_missing_required_setting(tmp_path):
+    config, problems = load(tmp_path, "site:\n  title: KPU\n")
+    assert config is None
+    assert any("site.base_url" in p and "wajib" in p for p in problems)
+
+
+def test_missing_file(tmp_path):
+    problems = Problems()
+    assert config_module.load(tmp_path / "config.yaml", problems) is None
+    assert "config.yaml" in str(problems[0]) and "tidak ditemukan" in str(problems[0])
+
+
+def test_yaml_syntax_error_has_its_line(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "listing:\n\tper_page: 3\n")
+    assert config is None
+    assert problems[0].startswith("config.yaml:7: ") and "Tab" in problems[0]
+
+
+def test_duplicate_key_is_an_error(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "  title: Lagi\n")
+    assert config is None
+    assert problems[0].startswith("config.yaml:6: ") and "'title'" in problems[0] and "dua kali" in problems[0]
+
+
+@pytest.mark.parametrize("zone", ["Asia/Makasar", "WITA", "Mars/Olympus"])
+def test_bad_timezone(tmp_path, zone):
+    config, problems = load(tmp_path, MINIMAL_CONFIG.replace("Asia/Makassar", zone))
+    assert config is None
+    assert problems[0].startswith("config.yaml:5: ")
+    assert zone in problems[0] and "Asia/Makassar" in problems[0]   # the fix names the real zones
+
+
+@pytest.mark.parametrize("url", ["kaltara.kpu.go.id", "ftp://kaltara.kpu.go.id/", "https://"])
+def test_bad_base_url(tmp_path, url):
+    config, problems = load(tmp_path, MINIMAL_CONFIG.replace("https://kaltara.kpu.go.id/", url))
+    assert config is None
+    assert problems[0].startswith("config.yaml:3: ") and "base_url" in problems[0]
+
+
+def test_bad_language(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG.replace("language: id", "language: bahasa"))
+    assert config is None
+    assert problems[0].startswith("config.yaml:4: ") and "'bahasa'" in problems[0]
+
+
+def test_unknown_permalink_placeholder(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "permalinks:\n  post: /{tahun}/{slug}/\n")
+    assert config is None
+    assert problems[0].startswith("config.yaml:7: ")
+    assert "{tahun}" in problems[0] and "{year}" in problems[0]    # names the bad one and the allowed ones
+
+
+@pytest.mark.parametrize("pattern, words", [
+    ("berita/{slug}/", "'/'"),
+    ("/berita/{slug}", "'/'"),
+    ("/../{slug}/", "'/'"),
+    ("/berita/{year}/", "{slug}"),
+])
+def test_bad_permalink_patterns(tmp_path, pattern, words):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"permalinks:\n  post: \"{pattern}\"\n")
+    assert config is None
+    assert problems[0].startswith("config.yaml:7: ") and words in problems[0]
+
+
+def test_listing_sizes_must_be_positive(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "listing:\n  per_page: 0\n")
+    assert config is None
+    assert problems[0].startswith("config.yaml:7: ") and "per_page" in problems[0]
+
+
+def test_all_config_errors_are_reported_together(tmp_path):
+    config, problems = load(tmp_path, """\
+        site:
+          title: KPU
+          base_url: kaltara
+          language: id
+          timezone: Asia/Nowhere
+          tagline: [a, b]
+        listing:
+          per_page: banyak
+        """)
+    assert config is None
+    lines = sorted(int(p.split(":")[1]) for p in problems)
+    assert lines == [3, 5, 6, 8]

@@ -1,0 +1,380 @@
+"""Content sources: discovery, front matter splitting, and the validation of every field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator import content
+from generator.config import SiteSettings
+from generator.render import THEME_DIR
+from generator.report import Problems
+from tests.conftest import build_site, md, write_site
+
+ZONE = ZoneInfo("Asia/Makassar")
+DEFAULTS = SiteSettings(title="KPU", base_url="https://kaltara.kpu.go.id/", author="Humas KPU", category="Berita")
+
+
+def load(tmp_path: Path, text: str, rel: str = "content/posts/2019/rapat/index.md", files: dict | None = None,
+         kind: str = "post"):
+    """Write one source (plus bundle files) and validate it: (entry or None, [problem texts])."""
+    site = write_site(tmp_path / "site", {rel: text, **{str(Path(rel).parent / n): d for n, d in (files or {}).items()}})
+    source = site / rel
+    bundle = source.parent if source.name == "index.md" else None
+    problems = Problems()
+    entry = content.load(site, kind, source, bundle, DEFAULTS, ZONE, problems)
+    return entry, [str(p) for p in problems]
+
+
+# --- discovery ---------------------------------------------------------------------------------------------
+
+def test_discovery_finds_bundles_single_files_and_pages_and_ignores_hidden_and_underscore(tmp_path):
+    site = write_site(tmp_path / "site", {
+        "content/posts/2019/rapat/index.md": "x",
+        "content/posts/2019/rapat/catatan.md": "part of the bundle, not a post",
+        "content/posts/2019/rapat/foto.jpg": b"photo",
+        "content/posts/2020/pengumuman.md": "x",
+        "content/posts/_draf/coba.md": "x",
+        "content/posts/2020/_coret.md": "x",
+        "content/posts/.git/HEAD.md": "x",
+        "content/posts/2020/.tersembunyi/index.md": "x",
+        "content/pages/profil.md": "x",
+        "content/pages/kontak/index.md": "x",
+        "content/lain/ini-diabaikan.md": "x",
+    })
+    found = [(kind, md.relative_to(site / "content").as_posix(), bundle is not None)
+             for kind, md, bundle in content.discover(site / "content")]
+    assert found == [
+        ("post", "posts/2019/rapat/index.md", True),
+        ("post", "posts/2020/pengumuman.md", False),
+        ("page", "pages/kontak/index.md", True),
+        ("page", "pages/profil.md", False),
+    ]
+
+
+def test_discovery_of_an_empty_site(tmp_path):
+    assert content.discover(tmp_path / "content") == []
+
+
+# --- front matter ------------------------------------------------------------------------------------------
+
+def test_split_front_matter_and_body():
+    problems = Problems()
+    front, body, body_line = content.split("---\ntitle: A\ndate: 2019-11-08\n---\n\nIsi.\n", "a.md", problems)
+    assert front == "title: A\ndate: 2019-11-08"
+    assert body == "\nIsi.\n"
+    assert body_line == 5
+    assert problems == []
+
+
+def test_split_accepts_bom_crlf_and_trailing_spaces(tmp_path):
+    entry, problems = load(tmp_path, "\ufeff---  \r\ntitle: A\r\ndate: 2019-11-08\r\n--- \r\nIsi.\r\n")
+    assert problems == []
+    assert entry.title == "A" and entry.body.strip() == "Isi."
+
+
+def test_split_missing_opening_line():
+    problems = Problems()
+    assert content.split("title: A\n---\n", "a.md", problems) is None
+    assert str(problems[0]).startswith("a.md:1: ") and "'---'" in str(problems[0])
+
+
+def test_split_unclosed_front_matter():
+    problems = Problems()
+    assert content.split("---\ntitle: A\ndate: 2019-11-08\n\nIsi berita.\n", "a.md", problems) is None
+    assert str(problems[0]).startswith("a.md:1: ") and "tidak pernah ditutup" in str(problems[0])
+
+
+def test_empty_front_matter_reports_title_and_date(tmp_path):
+    entry, problems = load(tmp_path, "---\n---\nIsi.\n")
+    assert entry is None
+    assert any("'title'" in p for p in problems) and any("'date'" in p for p in problems)
+
+
+def test_front_matter_that_is_not_a_mapping(tmp_path):
+    entry, problems = load(tmp_path, "---\n- a\n- b\n---\n")
+    assert entry is None
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:2: ")
+
+
+def test_file_that_is_not_utf8(tmp_path):
+    source = write_site(tmp_path / "site", {"content/posts/2019/rapat/index.md": b"---\ntitle: Rapat \xff\n---\n"}) \
+        / "content/posts/2019/rapat/index.md"
+    problems = Problems()
+    assert content.load(tmp_path / "site", "post", source, source.parent, DEFAULTS, ZONE, problems) is None
+    assert str(problems[0]).startswith("content/posts/2019/rapat/index.md: ") and "UTF-8" in str(problems[0])
+
+
+# --- fields -----------------------------------------------------------------------------------------------
+
+def test_a_complete_bundle(tmp_path):
+    entry, problems = load(tmp_path, md("""
+        title: Rapat Koordinasi
+        date: 2019-11-08 20:00
+        slug: rapat-koordinasi-2019
+        category: Sosialisasi
+        tags: [sosialisasi, pemilihan-2020]
+        author: Ketua
+        views: 117
+        summary: Ringkasan.
+        cover: b.jpg
+        gallery:
+          - file: a.jpg
+            caption: Pembukaan
+            alt: Ketua membuka rapat
+          - b.jpg
+        event:
+          start: 2019-11-01
+          end: 2019-11-03
+          place: Kantor KPU Kota Tarakan
+        draft: false
+        aliases: [/lama/rapat, "/index.php?p=1"]
+        """), files={"a.jpg": b"photo", "b.jpg": b"photo", "surat.pdf": b"%PDF-1.4"})
+    assert problems == []
+    assert entry.title == "Rapat Koordinasi"
+    assert entry.date == dt.datetime(2019, 11, 8, 20, 0, tzinfo=ZONE) and entry.has_time
+    assert entry.slug == "rapat-koordinasi-2019"
+    assert entry.category == "Sosialisasi" and entry.tags == ["sosialisasi", "pemilihan-2020"]
+    assert entry.author == "Ketua" and entry.views == 117 and entry.summary == "Ringkasan."
+    assert entry.cover == "b.jpg"
+    assert [(p.file, p.caption, p.alt) for p in entry.gallery] == [("a.jpg", "Pembukaan", "Ketua membuka rapat"),
+                                                                   ("b.jpg", "", "")]
+    assert entry.gallery[0].line == 12
+    assert entry.event.start == dt.datetime(2019, 11, 1, tzinfo=ZONE) and entry.event.end.day == 3
+    assert entry.event.place == "Kantor KPU Kota Tarakan" and not entry.event.has_time
+    assert entry.draft is False
+    assert entry.aliases[0] == "/lama/rapat/"
+    assert entry.files == ["a.jpg", "b.jpg", "surat.pdf"]
+    assert entry.extra == {}
+
+
+def test_defaults_slug_category_author(tmp_path):
+    entry, problems = load(tmp_path, md("title: Rapat Pleno\ndate: 2020-01-02"), rel="content/posts/2020/Rapat Pleno.md")
+    assert problems == []
+    assert entry.slug == "rapat-pleno"
+    assert entry.category == "Berita" and entry.author == "Humas KPU"
+    assert entry.views is None and entry.tags == [] and entry.bundle is None
+    entry, _ = load(tmp_path / "b", md("title: X\ndate: 2020-01-02"), rel="content/posts/2020/rapat-akbar/index.md")
+    assert entry.slug == "rapat-akbar"
+
+
+@pytest.mark.parametrize("text, expected, has_time", [
+    ("2019-11-08", dt.datetime(2019, 11, 8, tzinfo=ZONE), False),
+    ("2019-11-8", dt.datetime(2019, 11, 8, tzinfo=ZONE), False),
+    ("2019-11-08 20:00", dt.datetime(2019, 11, 8, 20, tzinfo=ZONE), True),
+    ("2019-11-08T20:00:00", dt.datetime(2019, 11, 8, 20, tzinfo=ZONE), True),
+    ("2019-11-08T12:00:00Z", dt.datetime(2019, 11, 8, 20, tzinfo=ZONE), True),
+    ("2019-11-08T20:00:00+07:00", dt.datetime(2019, 11, 8, 21, tzinfo=ZONE), True),
+])
+def test_dates_without_offset_are_in_the_site_zone(text, expected, has_time):
+    value, timed = content.parse_date(text, ZONE)
+    assert value == expected and timed is has_time
+    assert value.tzinfo is not None
+
+
+@pytest.mark.parametrize("text", ["2019-13-45", "2019-02-30", "8 November 2019", "kemarin", "2019-11-08 25:00"])
+def test_impossible_dates(text):
+    assert content.parse_date(text, ZONE) is None
+
+
+def test_missing_title(tmp_path):
+    entry, problems = load(tmp_path, md("date: 2019-11-08"))
+    assert entry is None
+    assert problems == [p for p in problems if p.startswith("content/posts/2019/rapat/index.md:2: ")]
+    assert "'title'" in problems[0] and "wajib" in problems[0]
+
+
+def test_empty_title_names_its_line(tmp_path):
+    entry, problems = load(tmp_path, md("date: 2019-11-08\ntitle: \"  \""))
+    assert entry is None
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:3: ") and "'title'" in problems[0]
+
+
+def test_missing_date_in_a_post_but_not_in_a_page(tmp_path):
+    entry, problems = load(tmp_path, md("title: A"))
+    assert entry is None
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:2: ") and "'date'" in problems[0]
+    entry, problems = load(tmp_path / "p", md("title: Profil"), rel="content/pages/profil.md", kind="page")
+    assert problems == [] and entry.date is None and entry.kind == "page"
+
+
+def test_impossible_date_names_line(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-13-45"))
+    assert entry is None
+    assert problems == ["content/posts/2019/rapat/index.md:3: tanggal '2019-13-45' tidak sah. "
+                        "Tulis tahun-bulan-tanggal yang ada di kalender, misalnya 2019-11-08 atau 2019-11-08 10:30."]
+
+
+@pytest.mark.parametrize("value", ["-3", "banyak", "1.5", "true", "[1]", "'117'"])
+def test_views_must_be_a_whole_number_zero_or_more(tmp_path, value):
+    entry, problems = load(tmp_path, md(f"title: A\ndate: 2019-11-08\nviews: {value}"))
+    assert entry is None
+    assert len(problems) == 1
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:4: 'views' harus bilangan bulat 0 atau lebih")
+
+
+def test_views_zero_is_fine(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\nviews: 0"))
+    assert problems == [] and entry.views == 0
+
+
+def test_tags_as_one_text_and_bad_tags(tmp_path):
+    entry, _ = load(tmp_path, md("title: A\ndate: 2019-11-08\ntags: sosialisasi"))
+    assert entry.tags == ["sosialisasi"]
+    entry, problems = load(tmp_path / "b", md("title: A\ndate: 2019-11-08\ntags:\n  - a: b"))
+    assert entry is None and problems[0].startswith("content/posts/2019/rapat/index.md:4: ") and "'tags'" in problems[0]
+
+
+def test_draft_must_be_true_or_false(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\ndraft: ya"))
+    assert entry is None and problems[0].startswith("content/posts/2019/rapat/index.md:4: ") and "'draft'" in problems[0]
+
+
+def test_slug_is_cleaned(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\nslug: Rapat Pleno Terbuka!"))
+    assert problems == [] and entry.slug == "rapat-pleno-terbuka"
+
+
+@pytest.mark.parametrize("slug", ["../../etc", "a/b", "..\\\\x", ".tersembunyi"])
+def test_slug_that_would_leave_its_folder(tmp_path, slug):
+    entry, problems = load(tmp_path, md(f"title: A\ndate: 2019-11-08\nslug: \"{slug}\""))
+    assert entry is None
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:4: slug ")
+
+
+def test_cover_must_be_in_the_bundle(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\ncover: Pembukaan.jpg"), files={"pembukaan.jpg": b"photo"})
+    assert entry is None
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:4: berkas 'Pembukaan.jpg' tidak ada")
+    assert "'pembukaan.jpg'" in problems[0]   # suggests the near name
+
+
+def test_gallery_file_must_be_in_the_bundle(tmp_path):
+    entry, problems = load(tmp_path, md("""
+        title: A
+        date: 2019-11-08
+        gallery:
+          - file: a.jpg
+            caption: Satu
+          - file: hilang.jpg
+            caption: Dua
+        """), files={"a.jpg": b"photo"})
+    assert entry is None
+    assert problems == [p for p in problems if p.startswith("content/posts/2019/rapat/index.md:7: foto 'hilang.jpg'")]
+
+
+def test_gallery_problems(tmp_path):
+    entry, problems = load(tmp_path, md("""
+        title: A
+        date: 2019-11-08
+        gallery:
+          - file: surat.pdf
+          - caption: tanpa berkas
+          - file: a.jpg
+            keterangan: salah nama
+        """), files={"a.jpg": b"photo", "surat.pdf": b"%PDF"})
+    assert entry is None
+    assert any(p.startswith("content/posts/2019/rapat/index.md:5: ") and "bukan berkas foto" in p for p in problems)
+    assert any(p.startswith("content/posts/2019/rapat/index.md:6: ") and "file" in p for p in problems)
+    assert any(p.startswith("content/posts/2019/rapat/index.md:8: ") and "'keterangan'" in p for p in problems)
+
+
+def test_gallery_in_a_single_file_post_has_no_files(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\ngallery: [a.jpg]"), rel="content/posts/2019/a.md")
+    assert entry is None and "tidak ada" in problems[0]
+
+
+def test_event_checks(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\nevent:\n  start: 2019-11-03 09:00\n  end: 2019-11-01"))
+    assert entry is None and problems[0].startswith("content/posts/2019/rapat/index.md:6: ") and "akhir" in problems[0]
+    entry, problems = load(tmp_path / "b", md("title: A\ndate: 2019-11-08\nevent: besok"))
+    assert entry is None and problems[0].startswith("content/posts/2019/rapat/index.md:4: ") and "'start'" in problems[0]
+    entry, problems = load(tmp_path / "c", md("title: A\ndate: 2019-11-08\nevent:\n  start: 2019-11-32"))
+    assert entry is None and problems[0].startswith("content/posts/2019/rapat/index.md:5: ")
+
+
+@pytest.mark.parametrize("alias, clean", [
+    ("/lama/rapat", "/lama/rapat/"),
+    ("lama/rapat/", "/lama/rapat/"),
+    ("/berita/rapat.html", "/berita/rapat.html"),
+    ("/2019/11/08/rapat-lama/", "/2019/11/08/rapat-lama/"),
+])
+def test_aliases_are_normalised(alias, clean):
+    assert content.safe_url_path(alias) == clean
+
+
+@pytest.mark.parametrize("alias", ["/../../etc/x", "../x", "/a/../../b", "/", "", "https://x.org/a", "/a\\b", "/a/./b"])
+def test_aliases_that_leave_the_site_are_refused(alias):
+    assert content.safe_url_path(alias) is None
+
+
+def test_alias_error_names_its_line(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\naliases:\n  - /lama/\n  - /../../etc/x"))
+    assert entry is None
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:6: alamat lama '/../../etc/x'")
+
+
+def test_every_error_of_one_file_is_reported(tmp_path):
+    entry, problems = load(tmp_path, md("date: 2019-13-45\nviews: -3\ndraft: ya"))
+    assert entry is None
+    assert len(problems) == 4   # title, date, views, draft
+
+
+def test_unknown_fields_warn_and_are_kept(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\npenanggung_jawab: Ketua Divisi\nlokasi: [Tarakan]"))
+    assert entry.extra == {"penanggung_jawab": "Ketua Divisi", "lokasi": ["Tarakan"]}
+    assert problems == [
+        "content/posts/2019/rapat/index.md:4: peringatan: kolom 'penanggung_jawab' tidak dikenal; tetap diteruskan "
+        "ke template. Periksa ejaannya bila kolom ini seharusnya salah satu kolom baku.",
+        "content/posts/2019/rapat/index.md:5: peringatan: kolom 'lokasi' tidak dikenal; tetap diteruskan "
+        "ke template. Periksa ejaannya bila kolom ini seharusnya salah satu kolom baku.",
+    ]
+
+
+def test_unknown_fields_reach_the_templates(tmp_path):
+    site = write_site(tmp_path / "site", {
+        "content/posts/2019/rapat.md": md("title: Rapat\ndate: 2019-11-08\npenanggung_jawab: Ketua Divisi Teknis"),
+    })
+    shutil.copytree(THEME_DIR, site / "templates")
+    post = site / "templates" / "post.html"
+    post.write_text(post.read_text(encoding="utf-8").replace(
+        "{% block main %}", "{% block main %}<p id=\"pj\">{{ post.extra.penanggung_jawab }}</p>", 1), encoding="utf-8")
+    result = build_site(site)
+    assert [p.message for p in result.warnings] == [
+        "kolom 'penanggung_jawab' tidak dikenal; tetap diteruskan ke template."]
+    page = (site / "output/2019/11/08/rapat/index.html").read_text(encoding="utf-8")
+    assert '<p id="pj">Ketua Divisi Teknis</p>' in page
+
+
+def test_slugify():
+    assert content.slugify("Rapat Koordinasi 2020") == "rapat-koordinasi-2020"
+    assert content.slugify("  Sosialisasi: Pemilih Pemula!  ") == "sosialisasi-pemilih-pemula"
+    assert content.slugify("Pemilu Çağ — é") == "pemilu-cag-e"
+    assert content.slugify("***") == ""
+
+
+def test_the_command_line_prints_warnings_and_still_succeeds(tmp_path, capsys):
+    from generator import cli
+
+    site = write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2019-11-08\nlokasi: Tarakan")})
+    assert cli.main(["build", "--site", str(site)]) == 0
+    out, err = capsys.readouterr()
+    assert "content/posts/a.md:4: peringatan: kolom 'lokasi' tidak dikenal" in err
+    assert out.startswith("Selesai: ")
+
+
+def test_hidden_files_in_a_bundle_are_ignored(tmp_path):
+    """Copies from a Mac leave '._foto.jpg' (not a photo) and '.DS_Store' beside the photos: not the staff's files."""
+    site = write_site(tmp_path / "site", {
+        "content/posts/2019/rapat/index.md": md("title: Rapat\ndate: 2019-11-08"),
+        "content/posts/2019/rapat/pembukaan.jpg": b"photo",
+        "content/posts/2019/rapat/._pembukaan.jpg": b"\x00\x05\x16\x07 AppleDouble",
+        "content/posts/2019/rapat/.DS_Store": b"\x00\x00\x00\x01Bud1",
+    })
+    build_site(site)
+    published = sorted(p.name for p in (site / "output/2019/11/08/rapat").iterdir())
+    assert published == ["index.html", "pembukaan-64w.jpg", "pembukaan-64w.webp"]

@@ -32,6 +32,12 @@ def executable() -> Path | None:
     return found if found is not None and found.is_file() else None
 
 
+def _read(pages: dict[str, bytes | Path]) -> dict[str, bytes]:
+    """Rendered pages as bytes: given in memory, or as files (a page kept from the last build, or a staged one)."""
+    return {url: data if isinstance(data, bytes) else Path(data).read_bytes() for url, data in pages.items()
+            if output_file(url).endswith(".html")}
+
+
 def indexed_pages(pages: dict[str, bytes]) -> dict[str, bytes]:
     """The rendered HTML pages that ask to be searchable (their template marks the content with data-pagefind-body).
 
@@ -54,8 +60,10 @@ def fingerprint(binary: Path, pages: dict[str, bytes]) -> str:
     return digest.hexdigest()[:32]
 
 
-def index(pages: dict[str, bytes], cache_dir: Path, problems: Problems) -> dict[str, Path]:
+def index(pages: dict[str, bytes | Path], cache_dir: Path, problems: Problems) -> dict[str, Path]:
     """The search bundle for these pages as {site URL: cached file}, ready for the writer; {} with a warning on failure.
+
+    pages maps every site URL of the build to its rendered bytes or to the file holding them; only HTML pages are read.
 
     The index is made in the cache (never in the output), so a failed build leaves the output as it was, and it is
     made again only when an indexed page changed: an unchanged site gives the same files and the writer writes nothing.
@@ -64,7 +72,7 @@ def index(pages: dict[str, bytes], cache_dir: Path, problems: Problems) -> dict[
     if binary is None:
         problems.warn("pencarian", None, "program Pagefind tidak ditemukan, jadi indeks pencarian tidak dibuat.", HELP)
         return {}
-    indexed = indexed_pages(pages)
+    indexed = indexed_pages(_read(pages))
     root = cache_dir / "pagefind"
     folder = root / fingerprint(binary, indexed)
     if not (folder / "pagefind-entry.json").is_file():

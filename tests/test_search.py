@@ -118,6 +118,25 @@ def test_a_site_without_posts_or_pages_still_gets_an_index(tmp_path):
     assert entry(site / "output")["languages"]["id"]["page_count"] > 0
 
 
+def test_pages_given_as_files_give_the_same_index_as_pages_in_memory(tmp_path):
+    """An incremental build keeps unchanged pages on disk: the index can be made from their files."""
+    from generator import search
+    from generator.report import Problems
+
+    site = small_site(tmp_path / "site")
+    build(Options(site, now=NOW, workers=1))
+    output = site / "output"
+    on_disk = {"/" + p.relative_to(output).as_posix().removesuffix("index.html"): p for p in output.rglob("*.html")
+               if "pagefind" not in p.parts}
+    in_memory = {url: path.read_bytes() for url, path in on_disk.items()}
+    problems = Problems()
+    from_files = search.index(on_disk, tmp_path / "cache-a", problems)
+    from_bytes = search.index(in_memory, tmp_path / "cache-b", problems)
+    assert problems == []
+    assert sorted(from_files) == sorted(from_bytes) and "/pagefind/pagefind-entry.json" in from_files
+    assert all(from_files[url].read_bytes() == from_bytes[url].read_bytes() for url in from_files)
+
+
 def run_build(site: Path, **env) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site)], cwd=ROOT,
                           capture_output=True, text=True, timeout=300,

@@ -130,7 +130,7 @@ def test_every_page_has_canonical_description_open_graph_and_twitter_tags(site):
         head.feed(text)
         assert len(head.canonical) == 1 and head.canonical[0] == base + url, url
         description = head.one("description")
-        assert 20 <= len(description) <= 205, (url, description)
+        assert 10 <= len(description) <= 205, (url, description)
         assert head.one("og:url") == head.canonical[0]
         assert head.one("og:type") == ("article" if url in posts else "website"), url
         assert head.one("og:title") and head.one("og:site_name") and head.one("og:description") == description

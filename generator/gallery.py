@@ -235,7 +235,9 @@ def photos_of(entry: Entry, post_url: str, settings: Photos, problems: Problems,
         source = _probe(entry, photo, index, problems)
         if source is None:
             continue
-        base = slugify(Path(photo.file).stem) or f"foto-{number}"
+        base = slugify(Path(photo.file).stem)
+        if not re.search("[a-z]", base):      # '照片.jpg' or 'IMG 2' written in another script: still a readable name
+            base = f"foto-{base or number}"
         stem, count = base, 1
         while stem in stems:
             count += 1

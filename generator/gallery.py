@@ -86,8 +86,9 @@ class PhotoView:
     def large(self) -> Variant:
         return self.of(self.fallback)[-1]
 
-    def srcset(self, fmt: str) -> str:
-        return ", ".join(f"{v.url} {v.width}w" for v in self.of(fmt))
+    def srcset(self, fmt: str, url=str) -> str:
+        """'a-480w.jpg 480w, a-1280w.jpg 1280w'; templates pass their url() so a sub-path base URL is honoured."""
+        return ", ".join(f"{url(v.url)} {v.width}w" for v in self.variants if v.format == fmt)
 
     @property
     def formats(self) -> list[str]:
@@ -157,7 +158,7 @@ class ProbeIndex:
 
     def probe(self, path: Path) -> Source:
         stat = path.stat()
-        key = str(path.resolve())
+        key = os.path.abspath(path)
         row = self.old.get(key)
         if isinstance(row, list) and len(row) == 8 and row[:2] == [stat.st_size, stat.st_mtime_ns]:
             try:
@@ -289,6 +290,7 @@ def process(views: list[tuple[str, PhotoView]], cache_dir: Path, settings: Photo
     stderr when stderr is a terminal.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
+    cached = set(os.listdir(cache_dir))
     files: dict[str, Path] = {}
     jobs: dict[str, tuple[imaging.Job, str, PhotoView]] = {}
     made = reused = 0
@@ -297,7 +299,7 @@ def process(views: list[tuple[str, PhotoView]], cache_dir: Path, settings: Photo
         for variant in view.files:
             target = cache_dir / variant.cache_name
             files[variant.url] = target
-            if not target.exists():
+            if variant.cache_name not in cached:
                 missing.append(imaging.Output(str(target), variant.width, variant.height,
                                               "copy" if view.source.animated else variant.format,
                                               variant is view.original))

@@ -22,7 +22,7 @@ from .content import PHOTO_SUFFIXES, Entry, Photo, slugify
 from .report import Problems
 
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "avif": "image/avif", "gif": "image/gif"}
-PIPELINE = "p2"                 # bump when processing changes so cached files are made again
+PIPELINE = "p3"                 # bump when processing changes so cached files are made again
 UNSUPPORTED = {".heic", ".heif"}
 INDEX_NAME = "index.json"
 
@@ -117,7 +117,7 @@ def scaled_height(width: int, height: int, new_width: int) -> int:
 def formats(source: Source, settings: Photos) -> list[str]:
     """The fallback format first (PNG keeps transparency), then the modern ones the <picture> offers."""
     if source.animated:
-        return ["gif" if source.suffix == ".gif" else source.suffix.lstrip(".")]
+        return ["gif"]
     main = "png" if source.alpha else "jpg"
     return [main] + (["avif"] if settings.avif else []) + (["webp"] if settings.webp else [])
 
@@ -203,7 +203,10 @@ def probe(path: Path) -> Source:
             if image.getexif().get(imaging.ORIENTATION) in (5, 6, 7, 8):
                 width, height = height, width
             alpha = imaging.has_alpha(image)
-            animated = bool(getattr(image, "is_animated", False))
+            # Only a GIF is published as it is (the issue asks for it; GIF has no EXIF). A multi-frame JPEG (MPO,
+            # from phones with depth or burst shots), TIFF, WebP or APNG is made into stills of its first frame,
+            # so that nothing with metadata ever goes out untouched.
+            animated = image.format == "GIF" and bool(getattr(image, "is_animated", False))
     return Source(path, digest, width, height, alpha, animated, path.suffix.lower())
 
 

@@ -78,7 +78,7 @@ def _make(job: Job) -> None:
                 outputs.remove(output)
         if not outputs:
             return
-        if image.format == "JPEG":
+        if image.format in ("JPEG", "MPO"):
             _draft(image, outputs, orientation)
         image.load()
         ImageOps.exif_transpose(image, in_place=True)
@@ -171,7 +171,7 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
 def _strippable(image: Image.Image, orientation: int, quality: int) -> bool:
     """A JPEG already upright, in sRGB and not saved above our quality is published as it is, minus its metadata."""
-    if image.format != "JPEG" or orientation not in (0, 1) or image.mode not in ("RGB", "L"):
+    if image.format not in ("JPEG", "MPO") or orientation not in (0, 1) or image.mode not in ("RGB", "L"):
         return False
     if "icc_profile" in image.info:
         return False

@@ -257,6 +257,28 @@ def test_animated_gif_is_copied_byte_for_byte(tmp_path):
     assert (img["width"], img["height"]) == ("120", "80")
 
 
+def test_multi_frame_jpeg_webp_and_tiff_become_stills_without_metadata(tmp_path):
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "S", 2: (2.0, 50.0, 0.0)})
+    exif[0x010F] = "rahasia"
+    def frames(fmt, **options):    # fresh images each time: Pillow keeps save options on the image objects
+        return encoded(picture(), fmt, save_all=True, append_images=[picture(colour=(0, 0, 0))], **options)
+
+    mpo, webp, tiff = frames("MPO", exif=exif, quality=80), frames("WEBP", exif=exif), frames("TIFF")
+    with Image.open(io.BytesIO(mpo)) as check:
+        assert check.format == "MPO" and check.n_frames == 2
+    root = make_site(tmp_path, {"bingkai": ("", {"ganda.jpg": mpo, "gerak.webp": webp, "halaman.tif": tiff})})
+    run(root)
+    names = sorted(p.name for p in post_dir(root, "bingkai").glob("*-640w.*"))
+    assert names == ["ganda-640w.jpg", "ganda-640w.webp", "gerak-640w.jpg", "gerak-640w.webp",
+                     "halaman-640w.jpg", "halaman-640w.webp"]
+    for path in published_images(root / "output"):
+        no_metadata(path)
+        with Image.open(path) as image:
+            assert getattr(image, "n_frames", 1) == 1
+            assert image.convert("RGB").getpixel((image.width - 5, 5))[0] > 150      # the first frame
+
+
 def test_avif_is_made_when_config_asks(tmp_path):
     root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((500, 300)))})}, "photos:\n  avif: true\n")
     run(root)
@@ -386,7 +408,7 @@ def test_corrupt_probe_index_is_ignored_and_rebuilt(tmp_path):
     run(root)
     index = root / ".cache/photos/index.json"
     assert json.loads(index.read_text())["files"]
-    for junk in ("{not json", '{"pipeline": "p2", "files": {"x": [1]}}', "[]", "\xff\xfe"):
+    for junk in ("{not json", '{"pipeline": "p3", "files": {"x": [1]}}', "[]", "\xff\xfe"):
         index.write_text(junk, encoding="latin-1")
         result = run(root)
         assert (result.photos_made, result.photos_reused) == (0, 1)

@@ -235,11 +235,17 @@ def test_cmyk_16_bit_palette_and_greyscale_come_out_right(tmp_path):
 
 
 def test_colour_profile_is_converted_to_srgb_then_dropped(tmp_path):
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    root = make_site(tmp_path, {"icc": ("", {"icc.jpg": encoded(picture(), icc_profile=icc, quality=80)})})
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    renamed = srgb.replace("sRGB".encode("utf-16-be"), "Lain".encode("utf-16-be"))   # not recognised as sRGB
+    assert ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(renamed))).startswith("Lain")
+    root = make_site(tmp_path, {"icc": ("", {"icc.jpg": encoded(picture(), icc_profile=renamed, quality=80),
+                                             "srgb.jpg": encoded(picture(), icc_profile=srgb, quality=80)})})
     run(root)
     for path in published_images(root / "output"):
         no_metadata(path)
+        with Image.open(path) as image:
+            r, g, b = image.convert("RGB").getpixel((image.width * 3 // 4, image.height // 2))
+            assert r > 180 and g < 70 and b < 70, path                        # converted, colours kept
 
 
 def test_animated_gif_is_copied_byte_for_byte(tmp_path):

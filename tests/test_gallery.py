@@ -161,6 +161,7 @@ def test_gps_exif_xmp_iptc_and_comments_never_reach_the_output(tmp_path):
     images = published_images(root / "output")
     assert len(images) >= 4 * 3
     assert any(p.name.endswith("-asli.jpg") for p in images)
+    assert "a-asli.jpg" in (root / "output/galeri/rahasia/index.html").read_text()
     with Image.open(io.BytesIO(plain)) as source, Image.open(post_dir(root, "rahasia") / "a-640w.jpg") as same:
         assert source.tobytes() == same.tobytes()              # full size, already small: not re-encoded
     for path in images:

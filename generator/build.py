@@ -65,10 +65,11 @@ def load_site(options: Options, problems: Problems) -> site_model.Site:
     site = site_model.assemble([e for e in entries if e], config, now, options.drafts, options.future, problems)
     index = gallery.ProbeIndex(options.cache_dir / "photos")
     for post in site.posts + site.pages:
-        if post.entry.bundle and post.entry.kind == "post":
+        if post.entry.bundle:      # a page bundle's photos are made too (for its inline images), without a gallery
             post.photos = gallery.photos_of(post.entry, post.url, config.photos, problems, index)
-            post.gallery_url = site_model.gallery_url(config, post.entry) if post.photos else ""
-            post.cover = next((p for p in post.photos if p.name == post.entry.cover), post.photos[0] if post.photos else None)
+        if post.photos and post.entry.kind == "post":
+            post.gallery_url = site_model.gallery_url(config, post.entry)
+            post.cover = next((p for p in post.photos if p.name == post.entry.cover), post.photos[0])
         rendered = markup.render(post.entry.body, _links(post))
         post.html = rendered.html
         post.summary = post.entry.summary or rendered.summary
@@ -99,7 +100,7 @@ def build(options: Options) -> Result:
     if problems.errors:
         raise BuildFailed(problems)
 
-    views = [(post.entry.path, photo) for post in site.posts for photo in post.photos]
+    views = [(post.entry.path, photo) for post in site.posts + site.pages for photo in post.photos]
     photos = gallery.process(views, options.cache_dir / "photos", site.config.photos, options.workers, problems)
     if problems.errors:
         raise BuildFailed(problems)

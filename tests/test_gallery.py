@@ -348,6 +348,19 @@ def test_gallery_page_index_post_grid_and_covers(tmp_path):
     assert "acara-0/satu-500w.jpg" in home                                    # cover on the home page card
 
 
+def test_photos_of_a_page_bundle_are_processed_for_its_inline_images(tmp_path):
+    root = make_site(tmp_path, {})
+    folder = root / "content/pages/profil"
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_text("---\ntitle: Profil\n---\n\n![Kantor KPU](kantor.jpg)\n", encoding="utf-8")
+    (folder / "kantor.jpg").write_bytes(encoded(picture((1500, 1000))))
+    run(root)
+    img = next(i for i in Tags((root / "output/profil/index.html").read_text()).all("img") if "kantor" in i["src"])
+    assert img["src"] == "/profil/kantor-1280w.jpg" and (img["width"], img["height"]) == ("1280", "853")
+    assert (root / "output/profil/kantor-1280w.jpg").is_file()
+    assert not (root / "output/profil/kantor.jpg").exists()
+
+
 def test_lazy_loading_below_the_fold_only(tmp_path):
     jpg = encoded(picture((500, 300)))
     root = make_site(tmp_path, {"malas": ("", {"a.jpg": jpg, "b.jpg": jpg})})

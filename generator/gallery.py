@@ -292,8 +292,16 @@ def process(views: list[tuple[str, PhotoView]], cache_dir: Path, settings: Photo
     views pairs each photo with the content file that lists it (for messages). progress defaults to a bar on
     stderr when stderr is a terminal.
     """
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    cached = set(os.listdir(cache_dir))
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        ignore = cache_dir.parent / ".gitignore"      # the cache ignores itself in any site's git repository
+        if not ignore.exists():
+            ignore.write_text("# Dibuat otomatis: cache foto, tidak perlu disimpan di git.\n*\n", encoding="utf-8")
+        cached = set(os.listdir(cache_dir))
+    except OSError as err:
+        problems.error(str(cache_dir), None, f"folder cache foto tidak bisa dibuat atau ditulis ({err.strerror}).",
+                       "Pastikan folder situs boleh ditulis, atau hapus folder .cache lalu bangun ulang.")
+        return Processed({}, 0, 0)
     files: dict[str, Path] = {}
     jobs: dict[str, tuple[imaging.Job, str, PhotoView]] = {}
     made = reused = 0

@@ -390,6 +390,7 @@ def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, m
     root = make_site(tmp_path, {"a": ("", {"satu.jpg": jpg, "dua.jpg": other}), "b": ("", {"tiga.jpg": jpg})})
     first = run(root, workers=2)
     assert (first.photos_made, first.photos_reused) == (3, 0)
+    assert (root / ".cache/.gitignore").read_text().endswith("*\n")                 # git-ignored wherever it is
 
     def no_reading(path):
         raise AssertionError(f"warm build read {path}")

@@ -55,6 +55,8 @@ def make(job: Job) -> str:
         return "foto terlalu besar untuk memori komputer ini"
     except (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, TypeError) as err:
         text = str(err)
+        if isinstance(err, OSError) and err.errno:      # the disk, not the photo: full, read-only, permissions
+            return f"gagal membaca atau menulis berkas ({err.strerror}: {err.filename or ''})"
         if "truncated" in text:
             return "berkas foto terpotong (tidak lengkap), mungkin belum selesai diunduh atau disalin"
         return f"berkas foto rusak atau bukan gambar yang dikenal ({text})"

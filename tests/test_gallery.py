@@ -546,3 +546,13 @@ def test_progress_bar_only_on_a_terminal(tmp_path, capsys):
         bar.step()
     bar.done()
     assert "3/3" in stream.getvalue() and "sisa" in stream.getvalue()
+
+
+def test_jpeg_draft_decodes_at_reduced_scale_but_never_below_twice_the_largest_size():
+    data = encoded(Image.new("RGB", (3200, 2400), (90, 90, 90)))
+    for wanted, orientation, expected in [((700, 525), 1, (1600, 1200)), ((380, 285), 1, (800, 600)),
+                                          ((1300, 975), 1, (3200, 2400)), ((525, 700), 6, (1600, 1200))]:
+        with Image.open(io.BytesIO(data)) as image:
+            imaging._draft(image, [imaging.Output("x", *wanted, "jpg")], orientation)
+            assert image.size == expected, (wanted, orientation)
+            assert image.size[0] >= 2 * (wanted[1] if orientation == 6 else wanted[0])

@@ -25,6 +25,7 @@ MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "avif": "
 PIPELINE = "p3"                 # bump when processing changes so cached files are made again
 UNSUPPORTED = {".heic", ".heif"}
 INDEX_NAME = "index.json"
+PRUNE_DAYS = 30                  # derived files unused this long are deleted from the cache
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,28 @@ def process(views: list[tuple[str, PhotoView]], cache_dir: Path, settings: Photo
             where = where if view.line else str(Path(where).parent / view.name)
             problems.error(where, view.line, f"foto '{view.name}' tidak bisa diolah: {error}.",
                            "Buka foto itu di komputer lalu simpan ulang sebagai JPG, atau ganti dengan foto lain.")
+    if not failed:
+        prune(cache_dir, cached - {p.name for p in files.values()})
     return Processed(files, made - failed, reused)
+
+
+def prune(cache_dir: Path, unused: set[str], days: int = PRUNE_DAYS) -> int:
+    """Delete cached files no build has needed for a while (photos removed or changed long ago); return the count.
+
+    Files this build did not use but that are recent stay: a build with --drafts, or an edit undone, reuses them.
+    """
+    limit, removed = time.time() - days * 86400, 0
+    for name in unused:
+        if name == INDEX_NAME or name.startswith("."):
+            continue
+        path = cache_dir / name
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
 
 
 def _run(jobs: list[imaging.Job], tags: list, workers: int, progress):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -422,6 +423,22 @@ def test_cache_key_includes_processing_parameters(tmp_path):
     (root / "config.yaml").write_text(CONFIG + "photos:\n  thumb: 320\n")
     result = run(root)
     assert result.photos_made == 1 and (post_dir(root, "a") / "a-320w.jpg").is_file()
+
+
+def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(tmp_path):
+    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture()), "b.jpg": encoded(picture(colour=(1, 1, 1)))})})
+    run(root)
+    cache = root / ".cache/photos"
+    count = len(list(cache.iterdir()))
+    (root / "content/posts/2024/a/b.jpg").unlink()
+    run(root)
+    assert len(list(cache.iterdir())) == count                       # recent: kept for an undo or a draft build
+    for path in cache.iterdir():
+        os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 31 * 86400))
+    run(root)
+    left = sorted(p.name for p in cache.iterdir())
+    assert len(left) == count // 2 + 1 and "index.json" in left      # a.jpg's files and the index stay
+    assert run(root).photos_made == 0
 
 
 def test_corrupt_probe_index_is_ignored_and_rebuilt(tmp_path):

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from . import config as config_module
-from . import content, gallery, markup, render, site as site_model, writer
+from . import content, gallery, markup, photocache, render, site as site_model, writer
 from .report import BuildFailed, Problem, Problems
 
 
@@ -63,7 +63,7 @@ def load_site(options: Options, problems: Problems) -> site_model.Site:
     entries = [content.load(options.site_dir, kind, md, bundle, config.site, zone, problems)
                for kind, md, bundle in content.discover(options.site_dir / "content")]
     site = site_model.assemble([e for e in entries if e], config, now, options.drafts, options.future, problems)
-    index = gallery.ProbeIndex(options.cache_dir / "photos")
+    index = photocache.ProbeIndex(options.cache_dir / "photos")
     for post in site.posts + site.pages:
         if post.entry.bundle:      # a page bundle's photos are made too (for its inline images), without a gallery
             post.photos = gallery.photos_of(post.entry, post.url, config.photos, problems, index)
@@ -101,7 +101,7 @@ def build(options: Options) -> Result:
         raise BuildFailed(problems)
 
     views = [(post.entry.path, photo) for post in site.posts + site.pages for photo in post.photos]
-    photos = gallery.process(views, options.cache_dir / "photos", site.config.photos, options.workers, problems)
+    photos = photocache.process(views, options.cache_dir / "photos", site.config.photos, options.workers, problems)
     if problems.errors:
         raise BuildFailed(problems)
 

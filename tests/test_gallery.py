@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from generator import cli, gallery, imaging
+from generator import gallery, imaging, photocache
 from generator.build import Options, build
 from generator.report import BuildFailed
 
@@ -396,7 +396,7 @@ def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, m
     def no_reading(path):
         raise AssertionError(f"warm build read {path}")
 
-    monkeypatch.setattr(gallery, "probe", no_reading)                         # the index answers instead
+    monkeypatch.setattr(photocache, "probe", no_reading)                         # the index answers instead
     second = run(root, workers=2)
     assert (second.photos_made, second.photos_reused) == (0, 3)
     assert not second.report.changed
@@ -558,7 +558,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path, capsys):
     run(root)
     assert "Foto" not in capsys.readouterr().err                               # pytest's stderr is no terminal
     stream = io.StringIO()
-    bar = gallery.Progress(3, stream)
+    bar = photocache.Progress(3, stream)
     for _ in range(3):
         bar.step()
     bar.done()

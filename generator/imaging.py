@@ -159,24 +159,30 @@ def _srgb() -> ImageCms.ImageCmsProfile:
 def _to_srgb(image: Image.Image) -> Image.Image:
     """Convert pixels in an embedded colour profile (Display P3, Adobe RGB, CMYK) to sRGB, what the web assumes."""
     icc = image.info.get("icc_profile")
-    if not icc or image.mode not in ("RGB", "RGBA", "CMYK", "L"):
+    if not icc or image.mode not in ("RGB", "RGBA", "CMYK", "L") or (image.mode != "CMYK" and _is_srgb(icc)):
         return image
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        if image.mode != "CMYK" and "srgb" in (ImageCms.getProfileDescription(profile) or "").lower():
-            return image
         mode = "RGBA" if image.mode == "RGBA" else "RGB"
         return ImageCms.profileToProfile(image, profile, _srgb(), outputMode=mode) or image
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return image
 
 
+def _is_srgb(icc: bytes) -> bool:
+    try:
+        description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(icc))) or ""
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return False
+    return "srgb" in description.lower()
+
+
 def _strippable(image: Image.Image, orientation: int, quality: int) -> bool:
     """A JPEG already upright, in sRGB and not saved above our quality is published as it is, minus its metadata."""
     if image.format not in ("JPEG", "MPO") or orientation not in (0, 1) or image.mode not in ("RGB", "L"):
         return False
-    if "icc_profile" in image.info:
-        return False
+    if image.info.get("icc_profile") and not _is_srgb(image.info["icc_profile"]):
+        return False                                  # its colours need converting: re-encoded instead
     estimated = jpeg_quality(image)
     return estimated is not None and estimated <= quality + 5
 

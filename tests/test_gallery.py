@@ -243,6 +243,9 @@ def test_colour_profile_is_converted_to_srgb_then_dropped(tmp_path):
     root = make_site(tmp_path, {"icc": ("", {"icc.jpg": encoded(picture(), icc_profile=renamed, quality=80),
                                              "srgb.jpg": encoded(picture(), icc_profile=srgb, quality=80)})})
     run(root)
+    with Image.open(io.BytesIO(root.joinpath("content/posts/2024/icc/srgb.jpg").read_bytes())) as source, \
+            Image.open(post_dir(root, "icc") / "srgb-640w.jpg") as copied:
+        assert source.tobytes() == copied.tobytes()                          # sRGB profile: dropped, not re-encoded
     for path in published_images(root / "output"):
         no_metadata(path)
         with Image.open(path) as image:
@@ -446,7 +449,7 @@ def test_corrupt_probe_index_is_ignored_and_rebuilt(tmp_path):
     run(root)
     index = root / ".cache/photos/index.json"
     assert json.loads(index.read_text())["files"]
-    for junk in ("{not json", '{"pipeline": "p3", "files": {"x": [1]}}', "[]", "\xff\xfe"):
+    for junk in ("{not json", '{"pipeline": "p4", "files": {"x": [1]}}', "[]", "\xff\xfe"):
         index.write_text(junk, encoding="latin-1")
         result = run(root)
         assert (result.photos_made, result.photos_reused) == (0, 1)

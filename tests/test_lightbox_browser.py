@@ -98,7 +98,9 @@ def _open(browser, url):
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"requestfailed: {r.url}"))
+    # A photo still loading when the next is shown is aborted by the browser: normal, not a failure.
+    page.on("requestfailed", lambda r: None if "ERR_ABORTED" in (r.failure or "") else
+            problems.append(f"requestfailed {r.failure}: {r.url}"))
     page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
     page.goto(url)
     return context, page, problems

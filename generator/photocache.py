@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 PIPELINE = "p4"                 # bump when processing changes: cached files and the index are made again
 INDEX_NAME = "index.json"
+# A file changed in the same clock tick as it was read, at the same size, would look unchanged: files modified
+# this recently are not remembered and are read again next time (git's "racily clean" problem).
+RACY_NS = 2_000_000_000
 PRUNE_DAYS = 30                  # derived files unused this long are deleted from the cache
 
 
@@ -70,8 +73,9 @@ class ProbeIndex:
             except (TypeError, ValueError):
                 pass
         source = probe(path)
-        self.new[key] = [stat.st_size, stat.st_mtime_ns, source.digest, source.width, source.height,
-                         source.alpha, source.animated, source.suffix]
+        if stat.st_mtime_ns < time.time_ns() - RACY_NS:
+            self.new[key] = [stat.st_size, stat.st_mtime_ns, source.digest, source.width, source.height,
+                             source.alpha, source.animated, source.suffix]
         return source
 
     def save(self) -> None:

@@ -68,6 +68,13 @@ def write_post(root: Path, slug: str, front: str, files: dict, day: int = 20, ti
     return folder
 
 
+def age_photos(root: Path, seconds: int = 3600) -> None:
+    """Make the photos look written a while ago, as they are in real use (see photocache.RACY_NS)."""
+    for path in (root / "content").rglob("*"):
+        if path.is_file() and path.suffix != ".md":
+            os.utime(path, (path.stat().st_atime - seconds, path.stat().st_mtime - seconds))
+
+
 def run(root: Path, workers: int = 1, **options):
     return build(Options(root, workers=workers, **options))
 
@@ -392,6 +399,7 @@ def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, m
     jpg = encoded(picture((700, 500)), quality=90)
     other = encoded(picture((700, 500), colour=(10, 200, 10)), quality=90)
     root = make_site(tmp_path, {"a": ("", {"satu.jpg": jpg, "dua.jpg": other}), "b": ("", {"tiga.jpg": jpg})})
+    age_photos(root)
     first = run(root, workers=2)
     assert (first.photos_made, first.photos_reused) == (3, 0)
     assert (root / ".cache/.gitignore").read_text().endswith("*\n")                 # git-ignored wherever it is
@@ -418,6 +426,19 @@ def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, m
     assert run(root).photos_made == 1
 
 
+def test_a_photo_changed_just_now_is_read_again_even_with_the_same_size_and_time(tmp_path):
+    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
+    photo = root / "content/posts/2024/a/a.jpg"
+    run(root)
+    stat = photo.stat()
+    data = bytearray(photo.read_bytes())
+    at = next(i for i in range(len(data) // 2, len(data)) if data[i] < 0xFE and data[i - 1] != 0xFF)
+    data[at] ^= 0x01                                      # same size, different content, still a JPEG
+    photo.write_bytes(bytes(data))
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
+    assert run(root).photos_made == 1
+
+
 def test_cache_key_includes_processing_parameters(tmp_path):
     root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((700, 500)))})})
     run(root)
@@ -430,6 +451,7 @@ def test_cache_key_includes_processing_parameters(tmp_path):
 
 def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(tmp_path):
     root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture()), "b.jpg": encoded(picture(colour=(1, 1, 1)))})})
+    age_photos(root)
     run(root)
     cache = root / ".cache/photos"
     count = len(list(cache.iterdir()))
@@ -446,6 +468,7 @@ def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(tmp_path):
 
 def test_corrupt_probe_index_is_ignored_and_rebuilt(tmp_path):
     root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((700, 500)))})})
+    age_photos(root)
     run(root)
     index = root / ".cache/photos/index.json"
     assert json.loads(index.read_text())["files"]

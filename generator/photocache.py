@@ -54,6 +54,7 @@ class ProbeIndex:
         self.file = folder / INDEX_NAME
         self.old: dict[str, list] = {}
         self.new: dict[str, list] = {}
+        self.recent: dict[str, list] = {}
         try:
             data = json.loads(self.file.read_text(encoding="utf-8"))
             if isinstance(data, dict) and data.get("pipeline") == PIPELINE and isinstance(data.get("files"), dict):
@@ -73,13 +74,29 @@ class ProbeIndex:
             except (TypeError, ValueError):
                 pass
         source = probe(path)
+        row = [stat.st_size, stat.st_mtime_ns, source.digest, source.width, source.height, source.alpha,
+               source.animated, source.suffix]
         if stat.st_mtime_ns < time.time_ns() - RACY_NS:
-            self.new[key] = [stat.st_size, stat.st_mtime_ns, source.digest, source.width, source.height,
-                             source.alpha, source.animated, source.suffix]
+            self.new[key] = row
+        else:
+            self.recent[key] = row
         return source
+
+    def _settle(self) -> None:
+        """Photos too recent when probed are remembered if they are old enough now and read the same again."""
+        for key, row in self.recent.items():
+            try:
+                stat = os.stat(key)
+                if [stat.st_size, stat.st_mtime_ns] == row[:2] and stat.st_mtime_ns < time.time_ns() - RACY_NS:
+                    with open(key, "rb") as handle:
+                        if hashlib.blake2b(handle.read(), digest_size=16).hexdigest() == row[2]:
+                            self.new[key] = row
+            except OSError:
+                pass
 
     def save(self) -> None:
         """Write the index when it changed; entries of photos no longer seen are dropped."""
+        self._settle()
         if self.new == self.old:
             return
         try:

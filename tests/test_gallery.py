@@ -426,7 +426,8 @@ def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, m
     assert run(root).photos_made == 1
 
 
-def test_a_photo_changed_just_now_is_read_again_even_with_the_same_size_and_time(tmp_path):
+def test_a_photo_changed_just_now_is_read_again_even_with_the_same_size_and_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(photocache, "RACY_NS", 600 * 10**9)   # "just now" = within 10 minutes: no timing in tests
     root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
     photo = root / "content/posts/2024/a/a.jpg"
     run(root)
@@ -464,6 +465,19 @@ def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(tmp_path):
     left = sorted(p.name for p in cache.iterdir())
     assert len(left) == count // 2 + 1 and "index.json" in left      # a.jpg's files and the index stay
     assert run(root).photos_made == 0
+
+
+def test_photos_too_recent_when_probed_are_remembered_once_old_enough(tmp_path, monkeypatch):
+    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
+    index = photocache.ProbeIndex(root / ".cache/photos")
+    source = index.probe(root / "content/posts/2024/a/a.jpg")
+    assert index.recent and not index.new
+    monkeypatch.setattr(photocache, "RACY_NS", 0)
+    index.save()
+    assert json.loads((root / ".cache/photos/index.json").read_text())["files"]
+    again = photocache.ProbeIndex(root / ".cache/photos")
+    monkeypatch.setattr(photocache, "probe", lambda path: pytest.fail("read again"))
+    assert again.probe(root / "content/posts/2024/a/a.jpg") == source
 
 
 def test_corrupt_probe_index_is_ignored_and_rebuilt(tmp_path):

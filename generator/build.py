@@ -11,7 +11,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from . import config as config_module
-from . import content, gallery, markup, render, search, site as site_model, writer
+from . import content, gallery, markup, photocache, render, search, site as site_model, writer
 from .report import BuildFailed, Problem, Problems
 
 
@@ -63,14 +63,17 @@ def load_site(options: Options, problems: Problems) -> site_model.Site:
     entries = [content.load(options.site_dir, kind, md, bundle, config.site, zone, problems)
                for kind, md, bundle in content.discover(options.site_dir / "content")]
     site = site_model.assemble([e for e in entries if e], config, now, options.drafts, options.future, problems)
+    index = photocache.ProbeIndex(options.cache_dir / "photos")
     for post in site.posts + site.pages:
-        if post.entry.bundle and post.entry.kind == "post":
-            post.photos = gallery.photos_of(post.entry, post.url, config.photos, problems)
-            post.gallery_url = site_model.gallery_url(config, post.entry) if post.photos else ""
-            post.cover = next((p for p in post.photos if p.name == post.entry.cover), post.photos[0] if post.photos else None)
+        if post.entry.bundle:      # a page bundle's photos are made too (for its inline images), without a gallery
+            post.photos = gallery.photos_of(post.entry, post.url, config.photos, problems, index)
+        if post.photos and post.entry.kind == "post":
+            post.gallery_url = site_model.gallery_url(config, post.entry)
+            post.cover = next((p for p in post.photos if p.name == post.entry.cover), post.photos[0])
         rendered = markup.render(post.entry.body, _links(post, config.base_path))
         post.html = rendered.html
         post.summary = post.entry.summary or rendered.summary
+    index.save()
     return site
 
 
@@ -79,8 +82,7 @@ def _links(post: site_model.Post, base: str) -> markup.Links:
     def url(path: str) -> str:
         return base + path.lstrip("/")
 
-    photos = {p.name: markup.Image(url(p.web.url), p.web.width, p.web.height,
-                                   ", ".join(f"{url(v.url)} {v.width}w" for v in p.of(p.fallback)))
+    photos = {p.name: markup.Image(url(p.web.url), p.web.width, p.web.height, p.srcset(p.fallback, url))
               for p in post.photos}
     files = {name: url(post.url + quote(name)) for name in post.entry.files if name not in photos}
     return markup.Links(files, photos, base)
@@ -103,19 +105,17 @@ def build(options: Options) -> Result:
     if problems.errors:
         raise BuildFailed(problems)
 
-    views = [(post.entry.bundle / photo.name, photo) for post in site.posts for photo in post.photos]
-    source_paths = {post.entry.bundle / photo.name: post.entry.path for post in site.posts for photo in post.photos}
-    photo_files, made, reused = gallery.process(views, options.cache_dir / "photos", site.config.photos.quality,
-                                                options.workers, problems, source_paths)
+    views = [(post.entry.path, photo) for post in site.posts + site.pages for photo in post.photos]
+    photos = photocache.process(views, options.cache_dir / "photos", site.config.photos, options.workers, problems)
     if problems.errors:
         raise BuildFailed(problems)
 
-    files = {url: path for url, path in photo_files.items()}
+    files = dict(photos.files)
     files.update(_attachments(site))
     files.update(_assets(templates))
     files.update(search.index(pages, options.cache_dir, problems))
     report = writer.write_site(options.output, {site_model.output_file(u): b for u, b in pages.items()}, files)
-    return Result(problems.warnings, len(pages), report, made, reused, time.perf_counter() - started)
+    return Result(problems.warnings, len(pages), report, photos.made, photos.reused, time.perf_counter() - started)
 
 
 def _attachments(site: site_model.Site) -> dict[str, Path]:

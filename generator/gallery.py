@@ -1,39 +1,25 @@
-"""Event photos: the plan of derived sizes (pure arithmetic) and their processing with Pillow, cached."""
+"""Event galleries: which photos a post has, in what order, with what alt text, and the derived files of each."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-from concurrent.futures import ProcessPoolExecutor
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from .config import Photos
-from .content import Entry, slugify
+from .content import PHOTO_SUFFIXES, Entry, Photo, slugify
+from .photocache import PIPELINE, ProbeIndex, Source, TooLarge, probe
 from .report import Problems
 
-FORMAT_OF = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF", "gif": "GIF"}
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "avif": "image/avif", "gif": "image/gif"}
-
-
-@dataclass(frozen=True)
-class Source:
-    """What the plan needs to know of a photo file: its upright size and whether it needs a lossless format."""
-
-    path: Path
-    digest: str
-    width: int
-    height: int
-    alpha: bool
-    animated: bool
+UNSUPPORTED = {".heic", ".heif"}
 
 
 @dataclass(frozen=True)
 class Variant:
-    """One derived file: made from a source at a width and format; its name carries the parameters."""
+    """One derived file: made from a source at a width and format; its cache name carries the parameters."""
 
     url: str
     width: int
@@ -44,7 +30,7 @@ class Variant:
 
 @dataclass(frozen=True)
 class PhotoView:
-    """A photo as templates see it."""
+    """A photo as templates see it: sized variants (fallback format first) and, if published, the original."""
 
     number: int
     name: str
@@ -53,6 +39,9 @@ class PhotoView:
     width: int
     height: int
     variants: tuple[Variant, ...]
+    original: Variant | None = None
+    source: Source | None = None
+    line: int | None = None
 
     def of(self, fmt: str) -> list[Variant]:
         return [v for v in self.variants if v.format == fmt]
@@ -74,8 +63,9 @@ class PhotoView:
     def large(self) -> Variant:
         return self.of(self.fallback)[-1]
 
-    def srcset(self, fmt: str) -> str:
-        return ", ".join(f"{v.url} {v.width}w" for v in self.of(fmt))
+    def srcset(self, fmt: str, url=str) -> str:
+        """'a-480w.jpg 480w, a-1280w.jpg 1280w'; templates pass their url() so a sub-path base URL is honoured."""
+        return ", ".join(f"{url(v.url)} {v.width}w" for v in self.variants if v.format == fmt)
 
     @property
     def formats(self) -> list[str]:
@@ -84,6 +74,10 @@ class PhotoView:
     @property
     def mime(self) -> dict:
         return MIME
+
+    @property
+    def files(self) -> tuple[Variant, ...]:
+        return self.variants + ((self.original,) if self.original else ())
 
 
 def widths(source_width: int, settings: Photos) -> list[int]:
@@ -98,145 +92,92 @@ def scaled_height(width: int, height: int, new_width: int) -> int:
 
 
 def formats(source: Source, settings: Photos) -> list[str]:
+    """The fallback format first (PNG keeps transparency), then the modern ones the <picture> offers."""
     if source.animated:
         return ["gif"]
     main = "png" if source.alpha else "jpg"
-    extra = (["avif"] if settings.avif else []) + (["webp"] if settings.webp else [])
-    return [main] + extra
+    return [main] + (["avif"] if settings.avif else []) + (["webp"] if settings.webp else [])
 
 
-def plan(number: int, name: str, caption: str, alt: str, source: Source, base_url: str,
-         stem: str, settings: Photos) -> PhotoView:
+def plan(number: int, photo: Photo, alt: str, source: Source, base_url: str, stem: str,
+         settings: Photos) -> PhotoView:
     """Every derived file of one photo, named '{stem}-{width}w.{format}' under the post's URL."""
     variants = []
+    key = f"{source.digest}-q{settings.quality}-{PIPELINE}"
     for fmt in formats(source, settings):
-        for width in ([source.width] if fmt == "gif" else widths(source.width, settings)):
+        for width in ([source.width] if source.animated else widths(source.width, settings)):
             height = scaled_height(source.width, source.height, width)
-            params = f"{width}-{settings.quality}-{'o' if settings.publish_originals else 'n'}"
-            variants.append(Variant(f"{base_url}{stem}-{width}w.{fmt}", width, height, fmt,
-                                    f"{source.digest[:24]}-{params}.{fmt}"))
+            variants.append(Variant(f"{base_url}{stem}-{width}w.{fmt}", width, height, fmt, f"{key}-{width}w.{fmt}"))
+    original = None
     if settings.publish_originals and not source.animated:
-        main = "png" if source.alpha else "jpg"
-        variants.append(Variant(f"{base_url}{stem}-asli.{main}", source.width, source.height, main,
-                                f"{source.digest[:24]}-full-{settings.quality}.{main}"))
-    return PhotoView(number, name, caption, alt, source.width, source.height, tuple(variants))
+        fmt = variants[0].format
+        original = Variant(f"{base_url}{stem}-asli.{fmt}", source.width, source.height, fmt,
+                           f"{source.digest}-{PIPELINE}-asli.{fmt}")
+    return PhotoView(number, photo.file, photo.caption, alt, source.width, source.height, tuple(variants),
+                     original, source, photo.line)
+
+def natural_key(name: str) -> tuple:
+    """File-name order as people expect it: foto-2 before foto-10, capitals mixed in."""
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)), name
 
 
-def probe(path: Path) -> Source:
-    """Read a photo's header (not its pixels): upright size, transparency, animation, content hash."""
-    data = path.read_bytes()
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    with Image.open(path) as image:
-        width, height = image.size
-        if image.getexif().get(0x0112) in (5, 6, 7, 8):
-            width, height = height, width
-        alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
-        animated = getattr(image, "is_animated", False)
-    return Source(path, digest, width, height, alpha, animated)
-
-
-def photos_of(entry: Entry, post_url: str, settings: Photos, problems: Problems) -> list[PhotoView]:
+def photos_of(entry: Entry, post_url: str, settings: Photos, problems: Problems,
+              index: ProbeIndex | None = None) -> list[PhotoView]:
     """The post's gallery in order: listed photos first, then the bundle's other photos by file name."""
     if entry.bundle is None:
         return []
-    from .content import PHOTO_SUFFIXES
-
-    listed = {p.file for p in entry.gallery}
-    ordered = list(entry.gallery) + [_unlisted(name) for name in entry.files
-                                     if Path(name).suffix.lower() in PHOTO_SUFFIXES and name not in listed]
-    views, stems = [], set()
-    for number, photo in enumerate(ordered, start=1):
-        path = entry.bundle / photo.file
-        try:
-            source = probe(path)
-        except Image.DecompressionBombError:
-            problems.error(f"{entry.path}", photo.line, f"foto '{photo.file}' terlalu besar (lebih dari "
-                           f"{Image.MAX_IMAGE_PIXELS // 1_000_000} juta piksel).", "Perkecil foto sebelum dimasukkan.")
+    for name in entry.files:
+        if Path(name).suffix.lower() in UNSUPPORTED:
+            problems.error(_where(entry, name), None, f"foto '{name}' berformat HEIC yang belum bisa diolah.",
+                           "Ekspor atau simpan ulang foto itu sebagai JPG (di ponsel: pilih format 'Paling Kompatibel').")
+    listed: dict[str, Photo] = {}
+    for photo in entry.gallery:
+        if photo.file in listed:
+            problems.warn(entry.path, photo.line, f"foto '{photo.file}' tercantum dua kali di 'gallery'; yang kedua "
+                          "diabaikan.", "Hapus salah satunya.")
+        else:
+            listed[photo.file] = photo
+    unlisted = sorted((n for n in entry.files if Path(n).suffix.lower() in PHOTO_SUFFIXES and n not in listed),
+                      key=natural_key)
+    views: list[PhotoView] = []
+    stems: set[str] = set()
+    for number, photo in enumerate(list(listed.values()) + [Photo(n) for n in unlisted], start=1):
+        source = _probe(entry, photo, index, problems)
+        if source is None:
             continue
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-            problems.error(f"{entry.path}", photo.line, f"berkas '{photo.file}' bukan foto yang bisa dibaca (rusak atau "
-                           "bukan gambar).", "Ganti dengan berkas JPG atau PNG yang bisa dibuka di komputer.")
-            continue
-        stem = slugify(Path(photo.file).stem) or "foto"
+        base = slugify(Path(photo.file).stem)
+        if not re.search("[a-z]", base):      # '照片.jpg' or 'IMG 2' written in another script: still a readable name
+            base = f"foto-{base or number}"
+        stem, count = base, 1
         while stem in stems:
-            stem += "-x"
+            count += 1
+            stem = f"{base}-{count}"
         stems.add(stem)
         alt = photo.alt or photo.caption or f"{entry.title} — foto {number}"
-        views.append(plan(number, photo.file, photo.caption, alt, source, post_url, stem, settings))
+        views.append(plan(number, photo, alt, source, post_url, stem, settings))
     return views
 
 
-def _unlisted(name: str):
-    from .content import Photo
+def _where(entry: Entry, name: str) -> str:
+    """The content file a message about a bundle photo names: the photo itself, relative like the entry path."""
+    return str(Path(entry.path).parent / name)
 
-    return Photo(name)
 
-
-def make(job: tuple[str, str, int, int, str, int]) -> str | None:
-    """Make one derived file in the cache: upright, resized, without EXIF/GPS/XMP/IPTC. Returns an error text."""
-    source, target, width, height, fmt, quality = job
+def _probe(entry: Entry, photo: Photo, index: ProbeIndex | None, problems: Problems) -> Source | None:
+    path = entry.bundle / photo.file
+    where, line = (entry.path, photo.line) if photo.line else (_where(entry, photo.file), None)
     try:
-        if fmt == "gif":
-            shutil.copyfile(source, target + ".tmp")
-            os.replace(target + ".tmp", target)
-            return None
-        with Image.open(source) as image:
-            if fmt == "jpg" and image.format == "JPEG":
-                image.draft("RGB", (width, height))
-            image = ImageOps.exif_transpose(image)
-            image = _normalise(image, fmt)
-            if image.size != (width, height):
-                image = image.resize((width, height), Image.LANCZOS, reducing_gap=3.0)
-            options = {"quality": quality}
-            if fmt == "jpg":
-                options.update(optimize=True, progressive=True)
-            elif fmt == "png":
-                options = {"optimize": True}
-            elif fmt == "webp":
-                options.update(method=4)
-            image.save(target + ".tmp", FORMAT_OF[fmt], **options)
-        os.replace(target + ".tmp", target)
-        return None
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
-        return str(err)
+        return index.probe(path) if index else probe(path)
+    except (TooLarge, Image.DecompressionBombError):
+        limit = (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000
+        problems.error(where, line, f"foto '{photo.file}' terlalu besar (lebih dari {limit} juta piksel), mungkin "
+                       "rusak atau sengaja dibuat untuk memberatkan.", "Perkecil foto itu (misalnya lebar 4000 piksel) "
+                       "lalu simpan ulang sebagai JPG.")
+    except FileNotFoundError:
+        problems.error(where, line, f"foto '{photo.file}' tidak ditemukan.", "Letakkan foto itu di folder berita ini.")
+    except Exception as err:  # noqa: BLE001 - Pillow raises many kinds for a bad file; each becomes a message
+        kind = "kosong (0 bita)" if path.exists() and path.stat().st_size == 0 else "rusak atau bukan gambar"
+        problems.error(where, line, f"berkas '{photo.file}' {kind}, tidak bisa dibaca sebagai foto "
+                       f"({type(err).__name__}).", "Ganti dengan foto JPG atau PNG yang bisa dibuka di komputer.")
+    return None
 
-
-def _normalise(image: Image.Image, fmt: str) -> Image.Image:
-    """Any mode (CMYK, 16-bit, palette, greyscale) to what the format stores; keep transparency where it can."""
-    keeps_alpha = fmt in ("png", "webp", "avif")
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        image = image.point(lambda v: v / 256).convert("L")
-    if has_alpha and keeps_alpha:
-        return image.convert("RGBA")
-    if image.mode == "L" and fmt == "jpg":
-        return image
-    return image.convert("RGB")
-
-
-def process(views: list[tuple[Path, PhotoView]], cache_dir: Path, quality: int, workers: int,
-            problems: Problems, paths: dict[Path, str]) -> tuple[dict[str, Path], int, int]:
-    """Make every missing derived file in the cache; return (URL -> cached file, made, reused)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    todo, files, made = [], {}, 0
-    for path, view in views:
-        for variant in view.variants:
-            target = cache_dir / variant.cache_name
-            files[variant.url] = target
-            if not target.exists():
-                todo.append((str(path), str(target), variant.width, variant.height, variant.format, quality))
-    unique = list({job[1]: job for job in todo}.values())
-    if unique:
-        if workers > 1 and len(unique) > 4:
-            with ProcessPoolExecutor(workers) as pool:
-                results = list(pool.map(make, unique, chunksize=4))
-        else:
-            results = [make(job) for job in unique]
-        for job, error in zip(unique, results):
-            if error:
-                problems.error(paths.get(Path(job[0]), job[0]), None,
-                               f"foto '{Path(job[0]).name}' tidak bisa diolah ({error}).",
-                               "Buka dan simpan ulang fotonya, atau ganti dengan berkas JPG lain.")
-            else:
-                made += 1
-    return files, made, len(files) - len(unique)

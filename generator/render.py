@@ -49,7 +49,6 @@ def environment(template_dir: Path, config: Config) -> jinja2.Environment:
         iso=lambda d: local(d).isoformat(),
         rfc822=lambda d: email.utils.format_datetime(local(d)),   # English names whatever the OS locale
         url=url,
-        srcset=lambda variants: ", ".join(f"{url(v.url)} {v.width}w" for v in variants),
         abs_url=lambda path: origin + url(path),
         json=lambda value: Markup(json.dumps(value, ensure_ascii=False).replace("</", "<\\/")),
     )

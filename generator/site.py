@@ -90,6 +90,11 @@ class Site:
     def galleries(self) -> list[Post]:
         return [p for p in self.posts if p.photos]
 
+    @property
+    def gallery_index(self) -> str:
+        """The gallery index URL, from the gallery permalink pattern (the menu links to it)."""
+        return gallery_index_url(self.config)
+
 
 def fill(pattern: str, **values) -> str:
     return pattern.format(**values)

@@ -27,14 +27,27 @@
     index = (i + links.length) % links.length;
     var link = links[index];
     var thumb = link.querySelector("img");
+    var srcset = link.getAttribute("data-srcset");
+    if (srcset) { img.srcset = srcset; img.sizes = "100vw"; } else { img.removeAttribute("srcset"); }
     img.src = link.getAttribute("data-full") || link.href;
     img.alt = thumb ? thumb.alt : "";
+    box.setAttribute("data-index", String(index + 1));
+    preload(index + 1);
+    preload(index - 1);
     caption.textContent = link.getAttribute("data-caption") || "";
     count.textContent = (index + 1) + " / " + links.length;
+  }
+  function preload(i) {
+    var link = links[(i + links.length) % links.length];
+    if (!link || links.length < 2) return;
+    var next = new Image();
+    if (link.getAttribute("data-srcset")) { next.sizes = "100vw"; next.srcset = link.getAttribute("data-srcset"); }
+    next.src = link.getAttribute("data-full") || link.href;
   }
   function open(groupLinks, i, from) {
     links = groupLinks;
     opener = from;
+    buttons[1].hidden = buttons[2].hidden = links.length < 2;
     show(i);
     box.hidden = false;
     document.documentElement.style.overflow = "hidden";
@@ -42,6 +55,7 @@
   }
   function close() {
     box.hidden = true;
+    img.removeAttribute("srcset");
     img.removeAttribute("src");
     document.documentElement.style.overflow = "";
     if (opener) opener.focus();
@@ -67,7 +81,7 @@
     else if (event.key === "ArrowRight") { event.preventDefault(); show(index + 1); }
     else if (event.key === "ArrowLeft") { event.preventDefault(); show(index - 1); }
     else if (event.key === "Tab") {
-      var order = [buttons[0], buttons[1], buttons[2]];
+      var order = Array.prototype.filter.call(buttons, function (b) { return !b.hidden; });
       var at = order.indexOf(document.activeElement);
       event.preventDefault();
       var next = event.shiftKey ? (at <= 0 ? order.length - 1 : at - 1) : (at + 1) % order.length;

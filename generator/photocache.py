@@ -1,0 +1,264 @@
+"""Photo files and the cache: probe (with a persistent index), process missing files in a pool, progress, prune."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PIL import Image
+
+from . import imaging
+from .config import Photos
+from .report import Problems
+
+if TYPE_CHECKING:
+    from .gallery import PhotoView
+
+PIPELINE = "p4"                 # bump when processing changes: cached files and the index are made again
+INDEX_NAME = "index.json"
+# A file changed in the same clock tick as it was read, at the same size, would look unchanged: files modified
+# this recently are not remembered and are read again next time (git's "racily clean" problem).
+RACY_NS = 2_000_000_000
+PRUNE_DAYS = 30                  # derived files unused this long are deleted from the cache
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the plan needs to know of a photo file: its upright size, content hash and kind."""
+
+    path: Path
+    digest: str
+    width: int
+    height: int
+    alpha: bool
+    animated: bool
+    suffix: str = ".jpg"
+
+
+
+# --- probing, with an index so that a warm build reads no photo ------------------------------------------------
+
+class ProbeIndex:
+    """(path, size, mtime_ns) -> what probe() found, kept as JSON in the cache folder; a bad file is ignored."""
+
+    def __init__(self, folder: Path):
+        self.file = folder / INDEX_NAME
+        self.old: dict[str, list] = {}
+        self.new: dict[str, list] = {}
+        self.recent: dict[str, list] = {}
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("pipeline") == PIPELINE and isinstance(data.get("files"), dict):
+                self.old = data["files"]
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass
+
+    def probe(self, path: Path) -> Source:
+        stat = path.stat()
+        key = os.path.abspath(path)
+        row = self.old.get(key)
+        if isinstance(row, list) and len(row) == 8 and row[:2] == [stat.st_size, stat.st_mtime_ns]:
+            try:
+                source = Source(path, str(row[2]), int(row[3]), int(row[4]), bool(row[5]), bool(row[6]), str(row[7]))
+                self.new[key] = row
+                return source
+            except (TypeError, ValueError):
+                pass
+        source = probe(path)
+        row = [stat.st_size, stat.st_mtime_ns, source.digest, source.width, source.height, source.alpha,
+               source.animated, source.suffix]
+        if stat.st_mtime_ns < time.time_ns() - RACY_NS:
+            self.new[key] = row
+        else:
+            self.recent[key] = row
+        return source
+
+    def _settle(self) -> None:
+        """Photos too recent when probed are remembered if they are old enough now and read the same again."""
+        for key, row in self.recent.items():
+            try:
+                stat = os.stat(key)
+                if [stat.st_size, stat.st_mtime_ns] == row[:2] and stat.st_mtime_ns < time.time_ns() - RACY_NS:
+                    with open(key, "rb") as handle:
+                        if hashlib.blake2b(handle.read(), digest_size=16).hexdigest() == row[2]:
+                            self.new[key] = row
+            except OSError:
+                pass
+
+    def save(self) -> None:
+        """Write the index when it changed; entries of photos no longer seen are dropped."""
+        self._settle()
+        if self.new == self.old:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.file.with_name(f"{INDEX_NAME}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"pipeline": PIPELINE, "files": self.new}), encoding="utf-8")
+            os.replace(temporary, self.file)
+        except OSError:
+            pass
+
+
+class TooLarge(Exception):
+    """More pixels than Pillow's safety limit (a decompression bomb, or simply a huge scan)."""
+
+
+def probe(path: Path) -> Source:
+    """Read a photo's header (not its pixels): upright size, transparency, animation, content hash."""
+    data = path.read_bytes()
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(path) as image:
+            width, height = image.size
+            limit = Image.MAX_IMAGE_PIXELS
+            if limit and width * height > limit:
+                raise TooLarge(width, height)
+            if image.getexif().get(imaging.ORIENTATION) in (5, 6, 7, 8):
+                width, height = height, width
+            alpha = imaging.has_alpha(image)
+            # Only a GIF is published as it is (the issue asks for it; GIF has no EXIF). A multi-frame JPEG (MPO,
+            # from phones with depth or burst shots), TIFF, WebP or APNG is made into stills of its first frame,
+            # so that nothing with metadata ever goes out untouched.
+            animated = image.format == "GIF" and bool(getattr(image, "is_animated", False))
+    return Source(path, digest, width, height, alpha, animated, path.suffix.lower())
+
+
+# --- processing ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Processed:
+    files: dict[str, Path]      # output URL -> cached file
+    made: int                   # photos that needed work
+    reused: int                 # photos entirely from the cache
+
+
+def process(views: list[tuple[str, PhotoView]], cache_dir: Path, settings: Photos, workers: int,
+            problems: Problems, progress=None) -> Processed:
+    """Make every missing derived file in the cache, one decode per photo, in parallel; map URLs to cache files.
+
+    views pairs each photo with the content file that lists it (for messages). progress defaults to a bar on
+    stderr when stderr is a terminal.
+    """
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        ignore = cache_dir.parent / ".gitignore"      # the cache ignores itself in any site's git repository
+        if not ignore.exists():
+            ignore.write_text("# Dibuat otomatis: cache foto, tidak perlu disimpan di git.\n*\n", encoding="utf-8")
+        cached = set(os.listdir(cache_dir))
+    except OSError as err:
+        problems.error(str(cache_dir), None, f"folder cache foto tidak bisa dibuat atau ditulis ({err.strerror}).",
+                       "Pastikan folder situs boleh ditulis, atau hapus folder .cache lalu bangun ulang.")
+        return Processed({}, 0, 0)
+    files: dict[str, Path] = {}
+    jobs: dict[str, tuple[imaging.Job, str, PhotoView]] = {}
+    made = reused = 0
+    for where, view in views:
+        missing = []
+        for variant in view.files:
+            target = cache_dir / variant.cache_name
+            files[variant.url] = target
+            if variant.cache_name not in cached:
+                missing.append(imaging.Output(str(target), variant.width, variant.height,
+                                              "copy" if view.source.animated else variant.format,
+                                              variant is view.original))
+        if not missing:
+            reused += 1
+            continue
+        made += 1
+        digest = view.source.digest
+        if digest in jobs:     # the same photo in two posts: one job makes everything both need
+            job, first_where, first_view = jobs[digest]
+            outputs = tuple(dict.fromkeys(job.outputs + tuple(missing)))
+            jobs[digest] = (imaging.Job(job.source, outputs, job.quality), first_where, first_view)
+        else:
+            jobs[digest] = (imaging.Job(str(view.source.path), tuple(missing), settings.quality), where, view)
+    failed = 0
+    for (job, where, view), error in _run([j for j, _, _ in jobs.values()], list(jobs.values()), workers, progress):
+        if error:
+            failed += 1
+            where = where if view.line else str(Path(where).parent / view.name)
+            problems.error(where, view.line, f"foto '{view.name}' tidak bisa diolah: {error}.",
+                           "Buka foto itu di komputer lalu simpan ulang sebagai JPG, atau ganti dengan foto lain.")
+    if not failed:
+        prune(cache_dir, cached - {p.name for p in files.values()})
+    return Processed(files, made - failed, reused)
+
+
+def prune(cache_dir: Path, unused: set[str], days: int = PRUNE_DAYS) -> int:
+    """Delete cached files no build has needed for a while (photos removed or changed long ago); return the count.
+
+    Files this build did not use but that are recent stay: a build with --drafts, or an edit undone, reuses them.
+    """
+    limit, removed = time.time() - days * 86400, 0
+    for name in unused:
+        if name == INDEX_NAME or name.startswith("."):
+            continue
+        path = cache_dir / name
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _run(jobs: list[imaging.Job], tags: list, workers: int, progress):
+    """Yield (tag, error) for each job, in a process pool when there is enough work; report progress."""
+    if progress is None:
+        progress = Progress(len(jobs)) if jobs and sys.stderr.isatty() else None
+    if workers <= 1 or len(jobs) < 2:
+        for job, tag in zip(jobs, tags):
+            error = imaging.make(job)
+            if progress:
+                progress.step()
+            yield tag, error
+    else:
+        results: dict[int, str] = {}
+        try:
+            with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+                futures = {pool.submit(imaging.make, job): n for n, job in enumerate(jobs)}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    if progress:
+                        progress.step()
+        except BrokenProcessPool:
+            for n in range(len(jobs)):
+                results.setdefault(n, "pengolah foto berhenti mendadak (mungkin kehabisan memori)")
+        for n, tag in enumerate(tags):
+            yield tag, results[n]
+    if progress:
+        progress.done()
+
+
+class Progress:
+    """'Foto 120/1200 · sisa ±0:45' on one terminal line, redrawn at most ten times a second."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.count, self.stream = total, 0, stream or sys.stderr
+        self.started = self.shown = time.monotonic()
+
+    def step(self) -> None:
+        self.count += 1
+        now = time.monotonic()
+        if now - self.shown >= 0.1 or self.count == self.total:
+            self.shown = now
+            left = (now - self.started) / self.count * (self.total - self.count)
+            bar = "#" * (20 * self.count // self.total)
+            self.stream.write(f"\rFoto [{bar:<20}] {self.count}/{self.total} · sisa ±{int(left) // 60}:"
+                              f"{int(left) % 60:02d} ")
+            self.stream.flush()
+
+    def done(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()

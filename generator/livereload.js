@@ -58,8 +58,23 @@
   }
 
   if (live.problems.length) { show(live.problems); }
-  var source = new EventSource(live.events);
-  ["hello", "reload", "failed"].forEach(function (name) {
-    source.addEventListener(name, function (event) { update(JSON.parse(event.data)); });
+  // Browsers allow about six connections per server; a hidden tab gives its stream back and, when shown
+  // again, reconnects: the server's "hello" then says whether the page is still current.
+  var source = null;
+  function connect() {
+    if (source) { return; }
+    source = new EventSource(live.events);
+    ["hello", "reload", "failed"].forEach(function (name) {
+      source.addEventListener(name, function (event) { update(JSON.parse(event.data)); });
+    });
+  }
+  function disconnect() {
+    if (source) { source.close(); source = null; }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { disconnect(); } else { connect(); }
   });
+  window.addEventListener("pagehide", disconnect);
+  window.addEventListener("pageshow", function () { if (document.visibilityState !== "hidden") { connect(); } });
+  if (document.visibilityState !== "hidden") { connect(); }
 })();

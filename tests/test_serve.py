@@ -13,7 +13,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -27,7 +26,8 @@ from PIL import Image  # noqa: E402
 from generator import cli  # noqa: E402
 from generator.build import Options  # noqa: E402
 from generator.render import THEME_DIR  # noqa: E402
-from generator.serve import EVENTS_PATH, Preview, content_type, find_file, inject, locate  # noqa: E402
+from generator.preview_http import EVENTS_PATH, content_type, find_file, inject, locate  # noqa: E402
+from generator.serve import Preview  # noqa: E402
 
 WAIT = 15   # upper bound for a rebuild to arrive; never an assertion about speed
 SECRET = "RAHASIA-JANGAN-DIKIRIM"

@@ -29,6 +29,7 @@ class Preview:
         self.hub = Hub()
         self._instance = secrets.token_hex(3)
         self._builds = 0
+        self._build_lock = threading.Lock()
         self.shown = Shown(self._version())
         self.watcher = Watcher(options.site_dir, self._changed, polling=polling, poll_interval=poll_interval)
         self.server: Server | None = None
@@ -48,12 +49,15 @@ class Preview:
         return f"http://{host}:{port}{self.base_path}"
 
     def start(self) -> None:
-        """First build (its problems do not stop the preview), then watch the sources."""
-        self.rebuild(first=True)
+        """Watch the sources, then build once (its problems do not stop the preview).
+
+        Watching starts first so that a file saved during a long first build gives a rebuild after it.
+        """
         self.watcher.start()
         if self.watcher.fallback_reason:
             self._say(f"Pemantauan berkas bawaan tidak tersedia ({self.watcher.fallback_reason}); "
                       f"memakai pemeriksaan berkala.", error=True)
+        self.rebuild(first=True)
 
     def serve_in_thread(self) -> None:
         self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
@@ -65,6 +69,10 @@ class Preview:
 
     def rebuild(self, changes: dict[str, list[str]] | None = None, first: bool = False) -> bool:
         """Build once; publish 'reload' when the output changed, 'failed' with the problems when it failed."""
+        with self._build_lock:   # the first build (main thread) and the watcher's rebuilds never overlap
+            return self._rebuild(changes, first)
+
+    def _rebuild(self, changes: dict[str, list[str]] | None, first: bool) -> bool:
         started = time.perf_counter()
         try:
             result = build(self.options)

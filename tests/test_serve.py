@@ -424,3 +424,37 @@ def test_ctrl_c_stops_the_command_cleanly(tmp_path):
             proc.wait()
         proc.stdout.close()
         proc.stderr.close()
+
+
+def test_a_save_during_the_first_build_gives_a_rebuild_after_it(tmp_path, monkeypatch):
+    import generator.serve as serve_module
+
+    site = make_site(tmp_path / "situs")
+    real_build, calls = serve_module.build, []
+
+    def slow_first_build(options):
+        calls.append(threading.current_thread().name)
+        result = real_build(options)
+        if len(calls) == 1:   # the user saves while the first build is still running
+            write(site, POST, post_text("Disimpan Saat Membangun"))
+            pause = threading.Event()
+            for _ in range(WAIT * 100):
+                if preview.watcher.debouncer.deadline() is not None:
+                    break
+                pause.wait(0.01)
+        return result
+
+    monkeypatch.setattr(serve_module, "build", slow_first_build)
+    preview = Preview(Options(site, workers=1), out=io.StringIO(), err=io.StringIO())
+    preview.bind("127.0.0.1", 0)
+    try:
+        preview.start()
+        pause = threading.Event()
+        for _ in range(WAIT * 100):
+            if preview.shown.version.endswith("-2"):
+                break
+            pause.wait(0.01)
+        assert len(calls) == 2 and preview.shown.version.endswith("-2")
+        assert b"Disimpan Saat Membangun" in (site / "output" / POST_URL.strip("/") / "index.html").read_bytes()
+    finally:
+        preview.close()

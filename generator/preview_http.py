@@ -8,6 +8,7 @@ import queue
 import shutil
 import socket
 import socketserver
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -262,6 +263,12 @@ class Server(ThreadingHTTPServer):
         finally:
             with self._open_lock:
                 self._open.discard(request)
+
+    def handle_error(self, request, client_address):
+        """A browser that closed the connection early is normal; anything else gets one line, no traceback."""
+        err = sys.exc_info()[1]
+        if not isinstance(err, (ConnectionError, TimeoutError)):
+            print(f"Galat saat melayani permintaan: {err!r}", file=sys.stderr, flush=True)
 
     def drop_connections(self) -> None:
         with self._open_lock:

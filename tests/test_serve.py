@@ -10,6 +10,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -458,3 +459,17 @@ def test_a_save_during_the_first_build_gives_a_rebuild_after_it(tmp_path, monkey
         assert b"Disimpan Saat Membangun" in (site / "output" / POST_URL.strip("/") / "index.html").read_bytes()
     finally:
         preview.close()
+
+
+def test_a_page_closed_mid_answer_prints_no_traceback(tmp_path, live, capsys):
+    site = make_site(tmp_path / "situs")
+    (site / (POST.rsplit("/", 1)[0] + "/besar.pdf")).write_bytes(b"%PDF" + b"x" * 4_000_000)
+    server = live(site)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))   # reset, not close
+        sock.sendall(f"GET {POST_URL}besar.pdf HTTP/1.0\r\n\r\n".encode())
+        sock.recv(100)
+    assert server.get(POST_URL)[0] == 200   # still serving
+    server.close()
+    server.close = lambda: None
+    assert "Traceback" not in capsys.readouterr().err

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from watchdog.events import (DirModifiedEvent, FileAttribEvent, DirAttribEvent, FileClosedNoWriteEvent,
-                             FileOpenedEvent, FileSystemEvent, FileSystemEventHandler)
+from watchdog.events import (DirAttribEvent, DirCreatedEvent, DirDeletedEvent, DirModifiedEvent, DirMovedEvent,
+                             FileAttribEvent, FileClosedEvent, FileClosedNoWriteEvent, FileCreatedEvent,
+                             FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileOpenedEvent, FileSystemEvent,
+                             FileSystemEventHandler)
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
@@ -26,7 +28,10 @@ _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".swn", ".tmp", ".temp", ".part", "
                      ".kate-swp", "~")
 _IGNORED_DIRS = {"__pycache__", "node_modules"}   # hidden folders (.git, .cache) are ignored by their dot
 # Events that are not changes: our own build opening and reading files, or hard links changing link counts.
+# They are not even asked of the kernel (a build reads thousands of files), and dropped if they come anyway.
 _NOT_CHANGES = (FileOpenedEvent, FileClosedNoWriteEvent, FileAttribEvent, DirAttribEvent, DirModifiedEvent)
+_CHANGES = [FileCreatedEvent, FileModifiedEvent, FileMovedEvent, FileDeletedEvent, FileClosedEvent,
+            DirCreatedEvent, DirMovedEvent, DirDeletedEvent]
 
 
 def is_ignored(rel: str) -> bool:
@@ -202,7 +207,7 @@ class Watcher:
         wanted = [(self.site_dir, False)] + [(self.site_dir / name, True) for name in ("content", "templates")]
         for folder, recursive in wanted:
             if folder not in self._watched and folder.is_dir():
-                observer.schedule(handler, str(folder), recursive=recursive)
+                observer.schedule(handler, str(folder), recursive=recursive, event_filter=_CHANGES)
                 self._watched.add(folder)
 
     def _run(self) -> None:

@@ -274,3 +274,27 @@ def test_rebuilds_never_overlap(tmp_path):
     assert most[0] == 1
     later = {p for c in calls.calls[1:] for group in c.values() for p in group}
     assert "content/posts/2024/baru.md" in later
+
+
+def test_building_the_site_is_not_a_change(tmp_path):
+    """The build reads every source and hard-links attachments into output/: none of that is an edit."""
+    from generator.build import Options, build
+
+    site = _site(tmp_path)
+    (site / "config.yaml").write_text("site:\n  title: KPU\n  base_url: https://kpu.go.id/\n  language: id\n"
+                                      "  timezone: Asia/Makassar\n", encoding="utf-8")
+    (site / "content" / "posts" / "2024" / "rapat" / "jadwal.pdf").write_bytes(b"%PDF-1.4")
+    calls = _Calls()
+    watcher = Watcher(site, calls)
+    watcher.start()
+    try:
+        build(Options(site, workers=1))
+        build(Options(site, workers=1))
+        marker = site / "content" / "pages" / "kontak.md"
+        marker.parent.mkdir()
+        marker.write_text("---\ntitle: Kontak\n---\n", encoding="utf-8")
+        assert calls.wait_for_path("content", "content/pages/kontak.md")
+    finally:
+        watcher.stop()
+    changed = {p for c in calls.calls for group in c.values() for p in group}
+    assert changed <= {"content/pages", "content/pages/kontak.md"}

@@ -30,7 +30,7 @@ CONTENT_TYPES = {
     ".doc": "application/msword", ".xls": "application/vnd.ms-excel",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg",
+    ".mp4": "video/mp4", ".webm": "video/webm", ".mp3": "audio/mpeg", ".wasm": "application/wasm",
 }
 _NO_BUILD_PAGE = ("<!doctype html><html lang=\"id\"><head><meta charset=\"utf-8\"><title>Pembangunan gagal</title></head>"
                   "<body><p>Situs belum berhasil dibangun. Perbaiki kesalahan yang tampil, lalu simpan berkasnya.</p>"

@@ -25,7 +25,7 @@ POLLING_ENV = "GENERATOR_POLLING"
 # Files editors, file managers and downloads leave next to the real ones while saving.
 _IGNORED_NAMES = {"4913", "Thumbs.db", "desktop.ini", ".DS_Store"}
 _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".swn", ".tmp", ".temp", ".part", ".crdownload", ".bak", ".orig",
-                     ".kate-swp", "~")
+                     ".kate-swp", "___jb_tmp___", "___jb_old___", "~")
 _IGNORED_DIRS = {"__pycache__", "node_modules"}   # hidden folders (.git, .cache) are ignored by their dot
 # Events that are not changes: our own build opening and reading files, or hard links changing link counts.
 # They are not even asked of the kernel (a build reads thousands of files), and dropped if they come anyway.
@@ -43,6 +43,8 @@ def is_ignored(rel: str) -> bool:
     if any(part.startswith(".") or part in _IGNORED_DIRS for part in parts):
         return True
     if name in _IGNORED_NAMES or name.endswith(_IGNORED_SUFFIXES):
+        return True
+    if name.startswith("~$"):   # Microsoft Office lock files
         return True
     return name.startswith("#") and name.endswith("#")   # Emacs auto-save
 

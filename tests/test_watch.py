@@ -53,6 +53,11 @@ WAIT = 10   # seconds; only an upper bound for waiting on real file events, neve
     ("content/posts/2024/rapat/foto.jpg.crdownload", "ignore"),
     ("content/posts/2024/rapat/.DS_Store", "ignore"),
     ("content/posts/2024/rapat/Thumbs.db", "ignore"),
+    ("content/posts/2024/rapat/index.md___jb_tmp___", "ignore"),   # JetBrains safe write
+    ("content/posts/2024/rapat/index.md___jb_old___", "ignore"),
+    ("content/posts/2024/rapat/~$jadwal.docx", "ignore"),           # Microsoft Office lock
+    ("content/posts/2024/rapat/.goutputstream-ABC123", "ignore"),   # gedit
+    ("content/posts/2024/rapat/.~lock.jadwal.odt#", "ignore"),      # LibreOffice
     ("content/.git/index", "ignore"),
     (".git/HEAD", "ignore"),
     ("templates/.post.html.swp", "ignore"),

@@ -132,8 +132,10 @@ def _describe(changes: dict[str, list[str]]) -> str:
 
 def bind_error(host: str, port: int, err: BaseException) -> str:
     if isinstance(err, OSError) and err.errno in (98, 48, 10048):   # EADDRINUSE on Linux, macOS, Windows
+        other = port + 1 if 0 < port < 65535 else 8001
         return (f"Galat: porta {port} di {host} sudah dipakai program lain (mungkin pratinjau yang masih berjalan). "
-                f"Pilih porta lain dengan --port, misalnya --port {port + 1 if 0 < port < 65535 else 8001}.")
+                f"Pilih porta lain dengan --port, misalnya --port {other} "
+                f"(lewat make: make serve ARGS=\"--port {other}\").")
     if isinstance(err, OverflowError):
         return f"Galat: porta {port} tidak sah. Pilih porta 1–65535 dengan --port, misalnya --port 8000."
     if isinstance(err, OSError) and err.errno in (13, 10013):

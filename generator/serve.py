@@ -81,7 +81,9 @@ class Preview:
         except Exception as err:   # UnsafeOutput, or a bug: tell the page and keep serving
             if os.environ.get("GENERATOR_DEBUG"):
                 traceback.print_exc(file=self._err)
-            return self._failed([Problem("generator", None, f"{err}",
+            text = str(err) if isinstance(err, writer.UnsafeOutput) else \
+                f"kesalahan di dalam generator ({type(err).__name__}: {err})."
+            return self._failed([Problem("generator", None, text,
                                          "Jika ini bukan kesalahan isi, laporkan ke pengembang beserta pesan ini.")],
                                 started)
         if first or (changes and "config" in changes):

@@ -473,3 +473,24 @@ def test_a_page_closed_mid_answer_prints_no_traceback(tmp_path, live, capsys):
     server.close()
     server.close = lambda: None
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_bug_in_the_build_is_shown_not_fatal(tmp_path, live, monkeypatch):
+    import generator.serve as serve_module
+
+    site = make_site(tmp_path / "situs")
+    server = live(site)
+    stream = server.events()
+    real_build = serve_module.build
+
+    def broken(options):
+        raise KeyError("slug")
+
+    monkeypatch.setattr(serve_module, "build", broken)
+    write(site, POST, post_text("Judul Lain"))
+    failed = stream.wait("failed")
+    assert failed["problems"] and "KeyError" in failed["problems"][0]
+    assert "Traceback" not in server.err.getvalue()
+    monkeypatch.setattr(serve_module, "build", real_build)
+    write(site, POST, post_text("Judul Lain Lagi"))
+    assert stream.wait("reload")["problems"] == []

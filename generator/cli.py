@@ -33,10 +33,12 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("serve", help="bangun lalu tampilkan situs di peramban, diperbarui otomatis")
     site_option(p)
     p.add_argument("--output", type=Path, help="folder hasil (bawaan: SITE/output)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--drafts", action="store_true")
-    p.add_argument("--future", action="store_true")
+    p.add_argument("--host", default="127.0.0.1", help="alamat server (bawaan: 127.0.0.1, hanya komputer ini)")
+    p.add_argument("--port", type=int, default=8000, help="porta server (bawaan: 8000; 0 = porta bebas mana saja)")
+    p.add_argument("--drafts", action="store_true", help="ikutkan berita berstatus draft")
+    p.add_argument("--future", action="store_true", help="ikutkan berita bertanggal di masa depan")
+    p.add_argument("--poll", action="store_true",
+                   help="periksa perubahan berkas secara berkala (untuk drive jaringan atau mesin virtual)")
 
     p = commands.add_parser("new", help="buat kerangka berita baru bertanggal sekarang")
     site_option(p)
@@ -60,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from .serve import serve
 
-            return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future), args.host, args.port)
+            return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future), args.host, args.port,
+                         polling=args.poll)
         if args.command == "new":
             return _new(site_dir, args.title)
         return _check(site_dir)

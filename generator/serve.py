@@ -1,62 +1,178 @@
-"""Preview server: builds the site, then serves the output folder over HTTP on this computer."""
+"""Preview server: build, serve output/ with live reload, rebuild on every saved change, show build problems."""
 
 from __future__ import annotations
 
-import functools
-import http.server
+import os
+import secrets
+import signal
 import sys
+import threading
+import time
+import traceback
 
+from . import config as config_module, writer
 from .build import Options, build
-from .report import BuildFailed
+from .preview_http import Hub, Server, Shown
+from .report import BuildFailed, Problem, Problems
+from .watch import Watcher
+
+KIND_WORDS = {"content": "isi", "photo": "foto", "template": "template", "config": "config.yaml"}
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".webp": "image/webp", ".avif": "image/avif", ".xml": "application/xml", ".js": "text/javascript"}
+class Preview:
+    """The preview of one site: builds, serves, watches and tells open pages to reload or show problems."""
 
-    def send_error(self, code, message=None, explain=None):
-        page = self.directory and __import__("pathlib").Path(self.directory) / "404.html"
-        if code == 404 and page and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    def __init__(self, options: Options, *, polling: bool = False, poll_interval: float = 0.5, out=None, err=None):
+        self.options = options
+        self.output = options.output
+        self.base_path = "/"
+        self.hub = Hub()
+        self._instance = secrets.token_hex(3)
+        self._builds = 0
+        self._build_lock = threading.Lock()
+        self.shown = Shown(self._version())
+        self.watcher = Watcher(options.site_dir, self._changed, polling=polling, poll_interval=poll_interval)
+        self.server: Server | None = None
+        self._thread: threading.Thread | None = None
+        self._out, self._err = out or sys.stdout, err or sys.stderr
+
+    def _version(self) -> str:
+        return f"{self._instance}-{self._builds}"
+
+    def bind(self, host: str, port: int) -> None:
+        self.server = Server((host, port), self)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{port}{self.base_path}"
+
+    def start(self) -> None:
+        """Watch the sources, then build once (its problems do not stop the preview).
+
+        Watching starts first so that a file saved during a long first build gives a rebuild after it.
+        """
+        self.watcher.start()
+        if self.watcher.fallback_reason:
+            self._say(f"Pemantauan berkas bawaan tidak tersedia ({self.watcher.fallback_reason}); "
+                      f"memakai pemeriksaan berkala.", error=True)
+        self.rebuild(first=True)
+
+    def serve_in_thread(self) -> None:
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name="preview-http", daemon=True)
+        self._thread.start()
+
+    def _changed(self, changes: dict[str, list[str]]) -> None:
+        self.rebuild(changes)
+
+    def rebuild(self, changes: dict[str, list[str]] | None = None, first: bool = False) -> bool:
+        """Build once; publish 'reload' when the output changed, 'failed' with the problems when it failed."""
+        with self._build_lock:   # the first build (main thread) and the watcher's rebuilds never overlap
+            return self._rebuild(changes, first)
+
+    def _rebuild(self, changes: dict[str, list[str]] | None, first: bool) -> bool:
+        started = time.perf_counter()
+        try:
+            result = build(self.options)
+        except BuildFailed as failed:
+            return self._failed([p for p in failed.problems if not p.warning] or list(failed.problems), started)
+        except Exception as err:   # UnsafeOutput, or a bug: tell the page and keep serving
+            if os.environ.get("GENERATOR_DEBUG"):
+                traceback.print_exc(file=self._err)
+            text = str(err) if isinstance(err, writer.UnsafeOutput) else \
+                f"kesalahan di dalam generator ({type(err).__name__}: {err})."
+            return self._failed([Problem("generator", None, text,
+                                         "Jika ini bukan kesalahan isi, laporkan ke pengembang beserta pesan ini.")],
+                                started)
+        if first or (changes and "config" in changes):
+            config = config_module.load(self.options.site_dir / "config.yaml", Problems())
+            self.base_path = config.base_path if config else self.base_path
+        was_failing = bool(self.shown.problems)
+        if first or was_failing or result.report.changed:
+            self._builds += 1
+            self.shown = Shown(self._version())
+            self.hub.publish("reload", self.shown.payload())
+        for warning in result.warnings:
+            self._say(str(warning), error=True)
+        what = "Dibangun" if first else f"Dibangun ulang ({_describe(changes or {})})"
+        self._say(f"{what}: {result.summary()}.")
+        return True
+
+    def _failed(self, problems: list[Problem], started: float) -> bool:
+        self.shown = Shown(self.shown.version, tuple(str(p) for p in problems))
+        self.hub.publish("failed", self.shown.payload())
+        for problem in problems:
+            self._say(str(problem), error=True)
+        self._say(f"Pembangunan gagal: {len(problems)} kesalahan ({time.perf_counter() - started:.2f} detik). "
+                  "Halaman terakhir yang berhasil tetap ditampilkan; perbaiki lalu simpan berkasnya.", error=True)
+        return False
+
+    def _say(self, text: str, error: bool = False) -> None:
+        stream = self._err if error else self._out
+        print(f"[{time.strftime('%H:%M:%S')}] {text}", file=stream, flush=True)
+
+    def close(self) -> None:
+        """Stop watching (after a rebuild in progress), end every event stream, stop serving, join all threads."""
+        self.watcher.stop()
+        self.hub.close()
+        if self.server is None:
             return
-        super().send_error(code, message, explain)
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def log_message(self, format, *args):
-        pass
+        if self._thread is not None:
+            self.server.shutdown()
+            self._thread.join()
+        self.server.drop_connections()
+        self.server.server_close()
 
 
-def serve(options: Options, host: str, port: int) -> int:
+def _describe(changes: dict[str, list[str]]) -> str:
+    paths = [p for group in changes.values() for p in group]
+    kinds = ", ".join(KIND_WORDS.get(k, k) for k in changes)
+    return f"{kinds}: {paths[0]}" if len(paths) == 1 else f"{kinds}: {len(paths)} berkas"
+
+
+def bind_error(host: str, port: int, err: BaseException) -> str:
+    if isinstance(err, OSError) and err.errno in (98, 48, 10048):   # EADDRINUSE on Linux, macOS, Windows
+        other = port + 1 if 0 < port < 65535 else 8001
+        return (f"Galat: porta {port} di {host} sudah dipakai program lain (mungkin pratinjau yang masih berjalan). "
+                f"Pilih porta lain dengan --port, misalnya --port {other} "
+                f"(lewat make: make serve ARGS=\"--port {other}\").")
+    if isinstance(err, OverflowError):
+        return f"Galat: porta {port} tidak sah. Pilih porta 1–65535 dengan --port, misalnya --port 8000."
+    if isinstance(err, OSError) and err.errno in (13, 10013):
+        return f"Galat: tidak diizinkan memakai porta {port}. Pilih porta di atas 1024 dengan --port, misalnya --port 8000."
+    return (f"Galat: tidak bisa membuka {host}:{port} ({getattr(err, 'strerror', None) or err}). "
+            "Periksa --host (misalnya --host 127.0.0.1) dan --port.")
+
+
+def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: bool = False) -> int:
+    """`python -m generator serve`: runs until Ctrl-C; 2 when the address cannot be used."""
+    writer.check_output_dir(options.output, options.site_dir)   # UnsafeOutput: bad usage, exit 2 in cli
+    preview = Preview(options, polling=polling)
     try:
-        result = build(options)
-        print(f"Selesai: {result.summary()}.")
-    except BuildFailed as failed:
-        for problem in failed.problems:
-            print(problem, file=sys.stderr)
-        if not (options.output / "index.html").exists():
-            return 1
-        print("Pembangunan gagal; menampilkan hasil terakhir yang berhasil.", file=sys.stderr)
-    handler = functools.partial(_Handler, directory=str(options.output))
-    try:
-        server = http.server.ThreadingHTTPServer((host, port), handler)
-    except OSError as err:
-        print(f"Galat: tidak bisa memakai {host}:{port} ({err.strerror}). Pilih porta lain dengan --port 8001.",
-              file=sys.stderr)
+        preview.bind(host, port)
+    except (OSError, OverflowError) as err:
+        print(bind_error(host, port, err), file=sys.stderr)
         return 2
-    print(f"Situs tampil di http://{host}:{port}/  (tekan Ctrl-C untuk berhenti)")
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        server.serve_forever()
+        print("Membangun situs…", flush=True)
+        preview.start()
+        print(f"Situs tampil di {preview.url}  (perubahan dimuat ulang otomatis; tekan Ctrl-C untuk berhenti)",
+              flush=True)
+        preview.server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        preview.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    print("Pratinjau dihentikan.", flush=True)
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

@@ -1,0 +1,80 @@
+/* Preview only: added to pages by `python -m generator serve` as they are served; never written to output/. */
+(function () {
+  "use strict";
+  var live = window.__kpuLive;
+  if (!live || !window.EventSource) { return; }
+  var box = null;
+
+  function show(problems) {
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "kpu-build-error";
+      box.setAttribute("role", "alertdialog");
+      box.setAttribute("aria-labelledby", "kpu-build-error-title");
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(255,255,255,.97);" +
+        "color:#1a1a1a;font:16px/1.5 system-ui,sans-serif;padding:2rem;";
+      document.documentElement.appendChild(box);
+    }
+    box.textContent = "";
+    var wrap = document.createElement("div");
+    wrap.style.cssText = "max-width:60rem;margin:0 auto;";
+    var title = document.createElement("h1");
+    title.id = "kpu-build-error-title";
+    title.textContent = "Pembangunan gagal";
+    title.style.cssText = "color:#b00020;font-size:1.6rem;margin:0 0 .5rem;";
+    var note = document.createElement("p");
+    note.textContent = "Perbaiki " + (problems.length > 1 ? problems.length + " masalah" : "masalah") +
+      " di bawah ini lalu simpan berkasnya; halaman akan dimuat ulang sendiri. " +
+      "Di belakang layar ini masih tampil hasil terakhir yang berhasil.";
+    var list = document.createElement("ul");
+    list.style.cssText = "padding:0;list-style:none;";
+    problems.forEach(function (problem) {
+      var item = document.createElement("li");
+      item.className = "kpu-build-problem";
+      item.style.cssText = "margin:.75rem 0;padding:.75rem 1rem;border-left:4px solid #b00020;background:#fdf0f2;" +
+        "white-space:pre-wrap;word-break:break-word;font-family:ui-monospace,monospace;font-size:15px;";
+      item.textContent = problem;
+      list.appendChild(item);
+    });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Tutup";
+    close.style.cssText = "font:inherit;padding:.3rem 1rem;cursor:pointer;";
+    close.onclick = hide;
+    wrap.appendChild(title);
+    wrap.appendChild(note);
+    wrap.appendChild(list);
+    wrap.appendChild(close);
+    box.appendChild(wrap);
+  }
+
+  function hide() {
+    if (box) { box.remove(); box = null; }
+  }
+
+  function update(state) {
+    if (state.version !== live.version) { window.location.reload(); return; }
+    if (state.problems.length) { show(state.problems); } else { hide(); }
+  }
+
+  if (live.problems.length) { show(live.problems); }
+  // Browsers allow about six connections per server; a hidden tab gives its stream back and, when shown
+  // again, reconnects: the server's "hello" then says whether the page is still current.
+  var source = null;
+  function connect() {
+    if (source) { return; }
+    source = new EventSource(live.events);
+    ["hello", "reload", "failed"].forEach(function (name) {
+      source.addEventListener(name, function (event) { update(JSON.parse(event.data)); });
+    });
+  }
+  function disconnect() {
+    if (source) { source.close(); source = null; }
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { disconnect(); } else { connect(); }
+  });
+  window.addEventListener("pagehide", disconnect);
+  window.addEventListener("pageshow", function () { if (document.visibilityState !== "hidden") { connect(); } });
+  if (document.visibilityState !== "hidden") { connect(); }
+})();

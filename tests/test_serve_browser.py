@@ -1,0 +1,107 @@
+"""Live reload in real Chromium: an edited title appears by itself, a broken post shows the overlay, a fix clears it."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from generator.build import Options  # noqa: E402
+from generator.serve import Preview  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+WAIT_MS = 15_000   # upper bound for a rebuild and reload to arrive; not an assertion about speed
+POST = "content/posts/2024/rapat-pleno/index.md"
+POST_URL = "2024/01/02/rapat-pleno/"
+
+
+def _browser_missing() -> str:
+    if not os.path.exists(CHROMIUM):
+        return f"{CHROMIUM} tidak ada (pasang paket Debian 'chromium')"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "paket Python 'playwright' tidak terpasang"
+    return ""
+
+
+_MISSING = _browser_missing()
+if _MISSING and os.environ.get("REQUIRE_BROWSER") == "1":
+    pytest.fail(f"REQUIRE_BROWSER=1 tetapi uji peramban tidak bisa jalan: {_MISSING}", pytrace=False)
+pytestmark = pytest.mark.skipif(bool(_MISSING), reason=f"uji peramban dilewati: {_MISSING}")
+
+
+def post_text(title: str) -> str:
+    return f"---\ntitle: {title}\ndate: 2024-01-02 10:00\ncategory: Berita\n---\n\nIsi berita rapat pleno.\n"
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    (tmp_path / "config.yaml").write_text(
+        "site:\n  title: KPU Provinsi Kalimantan Utara\n  base_url: https://kaltara.kpu.go.id/kpu-kaltara/\n"
+        "  language: id\n  timezone: Asia/Makassar\n", encoding="utf-8")
+    (tmp_path / POST).parent.mkdir(parents=True)
+    (tmp_path / POST).write_text(post_text("Rapat Pleno Terbuka"), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def preview(site):
+    before = set(threading.enumerate())
+    server = Preview(Options(site, workers=1), out=io.StringIO(), err=io.StringIO())
+    server.bind("127.0.0.1", 0)
+    server.start()
+    server.serve_in_thread()
+    yield server
+    server.close()
+    assert not [t for t in threading.enumerate() if t not in before and t.is_alive()]
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page()
+        finally:
+            browser.close()
+
+
+def test_page_follows_edits_errors_and_fixes(site, preview, page):
+    from playwright.sync_api import expect
+
+    page.goto(preview.url + POST_URL)
+    heading = page.locator("main h1")
+    expect(heading).to_have_text("Rapat Pleno Terbuka")
+    page.wait_for_function("window.__kpuLive && document.readyState === 'complete'")
+
+    (site / POST).write_text(post_text("Rapat Pleno Penetapan DPT"), encoding="utf-8")
+    expect(heading).to_have_text("Rapat Pleno Penetapan DPT", timeout=WAIT_MS)
+
+    (site / POST).write_text("---\ntitle: Rapat Pleno Penetapan DPT\ndate: [2024-01-02\n---\nIsi.\n", encoding="utf-8")
+    overlay = page.locator("#kpu-build-error")
+    expect(overlay).to_be_visible(timeout=WAIT_MS)
+    expect(overlay.locator("h1")).to_have_text("Pembangunan gagal")
+    problem = overlay.locator(".kpu-build-problem").first
+    expect(problem).to_have_text(re.compile(re.escape(POST) + r":\d+: "))
+    expect(heading).to_have_text("Rapat Pleno Penetapan DPT")   # the last good build is still underneath
+
+    page.reload()                                                   # a page opened while broken shows it too
+    expect(page.locator("#kpu-build-error")).to_be_visible()
+
+    (site / POST).write_text(post_text("Rapat Pleno Diperbaiki"), encoding="utf-8")
+    expect(heading).to_have_text("Rapat Pleno Diperbaiki", timeout=WAIT_MS)
+    expect(page.locator("#kpu-build-error")).to_have_count(0)

@@ -6,7 +6,6 @@ import atexit
 import datetime as dt
 import functools
 import http.server
-import os
 import shutil
 import tempfile
 import threading
@@ -17,13 +16,13 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, require, require_browser  # noqa: F401
+from tests.browser import chromium as browser  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 # The fixture site is built as of this moment (a Saturday evening in Tanjung Selor).
 NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -250,38 +249,6 @@ def server(output: Path, base_path: str = "/") -> str:
     atexit.register(httpd.shutdown)
     return f"http://127.0.0.1:{httpd.server_address[1]}"
 
-
-def require(condition: bool, reason: str) -> None:
-    """Skip when a tool is missing, unless REQUIRE_BROWSER=1 asks for the check to fail instead."""
-    if condition:
-        return
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (REQUIRE_BROWSER=1)")
-    pytest.skip(reason)
-
-
-def require_browser() -> None:
-    require(CHROMIUM.exists(), f"Chromium tidak ada di {CHROMIUM}: uji peramban dilewati (jalankan `make browser`)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        require(False, "paket playwright tidak terpasang: uji peramban dilewati")
-
-
-@functools.cache
-def browser():
-    """One headless Chromium for the whole session, closed at exit."""
-    from playwright.sync_api import sync_playwright
-
-    runner = sync_playwright().start()
-    chromium = runner.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-    def close() -> None:
-        chromium.close()
-        runner.stop()
-
-    atexit.register(close)
-    return chromium
 
 
 _models: dict = {}

@@ -4,37 +4,17 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import threading
 import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from generator.build import Options, build
+from tests.browser import chromium, require_browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 CAPTIONS = ["Pembukaan rapat oleh Ketua KPU", "Peserta <b>menyimak</b> paparan", "Foto bersama & penutupan"]
-
-
-def _browser_or_skip():
-    """Playwright's sync API, or a skip with the reason; REQUIRE_BROWSER=1 (CI) turns the skip into a failure."""
-    reason = ""
-    if not os.path.exists(CHROMIUM):
-        reason = f"{CHROMIUM} tidak ada (pasang paket chromium)"
-    else:
-        try:
-            from playwright.sync_api import sync_playwright
-            return sync_playwright
-        except ImportError:
-            reason = "paket playwright tidak terpasang"
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"uji peramban wajib (REQUIRE_BROWSER=1) tetapi {reason}")
-    pytest.skip(f"uji peramban dilewati: {reason}")
 
 
 def _photo(colour, size=(900, 600)) -> bytes:
@@ -83,13 +63,8 @@ def served(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(served):
-    sync_playwright = _browser_or_skip()
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    require_browser()
+    return chromium()
 
 
 def _open(browser, url):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import sys
 import threading
@@ -17,29 +16,11 @@ if str(ROOT) not in sys.path:
 
 from generator.build import Options  # noqa: E402
 from generator.serve import Preview  # noqa: E402
+from tests.browser import chromium, require_browser  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 WAIT_MS = 15_000   # upper bound for a rebuild and reload to arrive; not an assertion about speed
 POST = "content/posts/2024/rapat-pleno/index.md"
 POST_URL = "2024/01/02/rapat-pleno/"
-
-
-def _browser_missing() -> str:
-    if not os.path.exists(CHROMIUM):
-        return f"{CHROMIUM} tidak ada (pasang paket Debian 'chromium')"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "paket Python 'playwright' tidak terpasang"
-    return ""
-
-
-_MISSING = _browser_missing()
-if _MISSING and os.environ.get("REQUIRE_BROWSER") == "1":
-    pytest.fail(f"REQUIRE_BROWSER=1 tetapi uji peramban tidak bisa jalan: {_MISSING}", pytrace=False)
-pytestmark = pytest.mark.skipif(bool(_MISSING), reason=f"uji peramban dilewati: {_MISSING}")
 
 
 def post_text(title: str) -> str:
@@ -70,14 +51,12 @@ def preview(site):
 
 @pytest.fixture
 def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    require_browser()
+    context = chromium().new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def test_page_follows_edits_errors_and_fixes(site, preview, page):

@@ -165,14 +165,15 @@ def _reuse(record: cache.SourceRecord | None, key: str, stat: tuple | None, md: 
 
 def _plan_photos(post, record: cache.SourceRecord, config, scan: dict, content_dir: Path, problems: Problems) -> None:
     entry = post.entry
-    folder = entry.bundle.relative_to(content_dir).as_posix()
+    if not entry.gallery and not any(os.path.splitext(n)[1].lower() in content.PHOTO_SUFFIXES for n in entry.files):
+        post.photos = []          # no photo: nothing to plan, no need to import Pillow
+        record.photos_key, record.photos = "", []
+        return
+    folder = entry.path.rpartition("/")[0].partition("/")[2]         # the bundle, below content/
     key = cache.digest(repr((config.photos, post.url, entry.title, entry.gallery, entry.cover,
                              [(name, scan.get(f"{folder}/{name}")) for name in entry.files])))
     if record.photos_key == key:
         post.photos = record.photos
-    elif not entry.gallery and not any(os.path.splitext(n)[1].lower() in content.PHOTO_SUFFIXES for n in entry.files):
-        post.photos = []          # no photo: no need to import Pillow
-        record.photos_key, record.photos = key, []
     else:
         from . import gallery
 

@@ -13,6 +13,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from .site import Pager, Post, Route, Term
+
 _REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+(.)")
 _LITERAL = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+([\"'])([^\"']+)\1")
 _SITE_ATTR = re.compile(r"\bsite\.(\w+)")
@@ -82,9 +84,10 @@ class Signatures:
             e = post.entry
             found = self._cards[key] = _h(
                 post.url, e.kind, e.title, e.date, e.has_time, e.updated, e.author, e.views, post.summary, e.slug,
-                e.draft, e.menu, repr(e.event), repr(e.extra), e.path,
+                e.draft, e.menu, e.event and repr(e.event), e.extra and repr(e.extra), e.path,
                 (post.category.name, post.category.slug, post.category.url) if post.category else None,
-                [(t.name, t.slug, t.url) for t in post.tags], repr(post.cover), post.gallery_url, len(post.photos))
+                [(t.name, t.slug, t.url) for t in post.tags], post.cover and repr(post.cover), post.gallery_url,
+                len(post.photos))
         return found
 
     def full(self, post) -> str:
@@ -92,7 +95,8 @@ class Signatures:
         found = self._full.get(key)
         if found is None:
             found = self._full[key] = _h(
-                self.card(post), post.html, repr(post.photos), repr(post.entry.gallery), post.entry.files,
+                self.card(post), post.html, post.photos and repr(post.photos), post.entry.gallery and repr(post.entry.gallery),
+                post.entry.files,
                 post.entry.aliases,
                 self.card(post.older) if post.older else None, self.card(post.newer) if post.newer else None,
                 [self.card(p) for p in post.related])
@@ -107,8 +111,6 @@ class Signatures:
 
     def value(self, value) -> object:
         """A signature of any context value: posts, terms, pagers, routes, lists and plain values."""
-        from .site import Pager, Post, Route, Term
-
         if isinstance(value, Post):
             return self.full(value)
         if isinstance(value, Term):

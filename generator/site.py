@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import datetime as dt
 import math
 from collections import Counter
@@ -190,8 +191,8 @@ def _relate(posts: list[Post], count: int, window: int = 24) -> None:
             for j in members[max(0, at - window // 2):at + window // 2 + 1]:
                 if j != i:
                     shared[j] += 1
-        best = sorted(shared, key=lambda j: (-shared[j], abs(j - i), j))[:count]
-        post.related = [posts[j] for j in best]
+        best = heapq.nsmallest(count, [(-n, abs(j - i), j) for j, n in shared.items()])   # = sorted(...)[:count]
+        post.related = [posts[j] for _n, _d, j in best]
 
 
 def check_urls(routes: list[Route], problems: Problems) -> None:

@@ -97,6 +97,7 @@ def _load_site(options: Options, config, config_key: str, problems: Problems, ol
         folder, _, name = rel.rpartition("/")
         folders.setdefault(folder, []).append(name)
     entries = []
+    recent = time.time_ns() - RACY_NS
     prefix = content_dir.relative_to(site_dir).as_posix() + "/"
     with clock.stage("baca isi"):
         for kind, crel, bundle in _discover(scan):
@@ -116,6 +117,8 @@ def _load_site(options: Options, config, config_key: str, problems: Problems, ol
                                             found.warnings)
             else:
                 problems.extend(record.warnings)
+            if record.mtime_ns >= recent:
+                record.mtime_ns = -1        # too recent to trust its time next build: compare its hash instead
             records[rel] = record
             entries.append(record.entry)
     site = site_model.assemble(entries, config, now, options.drafts, options.future, problems)
@@ -238,10 +241,13 @@ def build(options: Options) -> Result:
         config_bytes = config_path.read_bytes() if config_path.is_file() else b""
         scan = cache.scan(options.site_dir / "content")
         present = cache.scan(options.output)
-        site_key = cache.state_key(cache.digest(config_bytes), scan, cache.scan(templates), str(templates),
+        theme = cache.scan(templates)
+        site_key = cache.state_key(cache.digest(config_bytes), scan, theme, str(templates),
                                    options.drafts, options.future, str(options.output.resolve()))
+        if _racy(scan) or _racy(theme):
+            site_key = "-"      # a file changed moments ago could change again unseen within one clock tick
         now = (options.now or dt.datetime.now(dt.timezone.utc)).timestamp()
-        if (index.site_key == site_key and (index.next_publish is None or now < index.next_publish)
+        if (site_key != "-" and index.site_key == site_key and (index.next_publish is None or now < index.next_publish)
                 and present == {rel: kept[:2] for rel, kept in index.manifest.items()}):
             return Result(index.warnings, index.pages, writer.WriteReport(0, len(present), 0), 0, index.photos,
                           time.perf_counter() - started, 0, tuple(clock.stages))
@@ -270,6 +276,15 @@ def build(options: Options) -> Result:
         pass        # a cache that cannot be written only makes the next build slower
     return Result(problems.warnings, len(routes), outcome.report, outcome.photos_made, outcome.photos_reused,
                   time.perf_counter() - started, outcome.rendered, tuple(clock.stages))
+
+
+RACY_NS = 2_000_000_000
+
+
+def _racy(scan: dict) -> bool:
+    """Some file was modified in the last two seconds: its (size, mtime) may not tell a second edit from the first."""
+    recent = time.time_ns() - RACY_NS
+    return any(mtime >= recent for _size, mtime in scan.values())
 
 
 def _state(record: cache.SourceRecord) -> tuple:

@@ -247,10 +247,12 @@ def build(options: Options) -> Result:
         if _racy(scan) or _racy(theme):
             site_key = "-"      # a file changed moments ago could change again unseen within one clock tick
         now = (options.now or dt.datetime.now(dt.timezone.utc)).timestamp()
-        if (site_key != "-" and index.site_key == site_key and (index.next_publish is None or now < index.next_publish)
-                and present == {rel: kept[:2] for rel, kept in index.manifest.items()}):
-            return Result(index.warnings, index.pages, writer.WriteReport(0, len(present), 0), 0, index.photos,
-                          time.perf_counter() - started, 0, tuple(clock.stages))
+        unchanged = (site_key != "-" and index.site_key == site_key
+                     and (index.next_publish is None or now < index.next_publish)
+                     and present == {rel: kept[:2] for rel, kept in index.manifest.items()})
+    if unchanged:       # nothing the output depends on has changed, and the output is as the last build left it
+        return Result(index.warnings, index.pages, writer.WriteReport(0, len(present), 0), 0, index.photos,
+                      time.perf_counter() - started, 0, tuple(clock.stages))
 
     config = config_module.load(config_path, problems)
     if config is None:

@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photo-posts", type=int, default=200,
                         help="posts of the photo corpus, 6 photos each (default 200; fewer on a slow machine)")
     parser.add_argument("--photo-runs", type=int, help="runs of the photo case (default: as --runs)")
+    parser.add_argument("--pelican-up-to", type=int, default=10**9, metavar="POSTS",
+                        help="leave Pelican out of corpora with more posts (it is the slow peer; targets are against Hugo)")
     parser.add_argument("--only", choices=["ours", "hugo", "pelican"], action="append", help="measure only these")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
@@ -262,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         site = corpus(name, posts, images)
         by_tool = {}
         for tool_name in tools:
-            if tool_name == "pelican" and not with_pelican:
+            if tool_name == "pelican" and (not with_pelican or posts > args.pelican_up_to):
                 continue        # Pelican makes no resized photos: the photo case is ours against Hugo
             tool = {"ours": Ours, "hugo": Hugo, "pelican": Pelican}[tool_name](site)
             by_tool[tool_name] = scenarios(tool, site, runs if images == 0 else (args.photo_runs or runs), counter)

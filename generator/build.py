@@ -101,12 +101,12 @@ def _load_site(options: Options, config, config_key: str, problems: Problems, ol
     prefix = content_dir.relative_to(site_dir).as_posix() + "/"
     with clock.stage("baca isi"):
         for kind, crel, bundle in _discover(scan):
-            rel, md = prefix + crel, content_dir / crel
-            bundle = content_dir / bundle if bundle is not None else None
+            rel = prefix + crel
             files = sorted(n for n in folders.get(crel.rpartition("/")[0], []) if n != "index.md") if bundle else []
             key = cache.digest(f"{config_key}\0{kind}\0{files}")
-            record = _reuse(old.get(rel), key, scan.get(crel), md)
+            record = _reuse(old.get(rel), key, scan.get(crel), content_dir, crel)
             if record is None:
+                md, bundle = content_dir / crel, content_dir / bundle if bundle is not None else None
                 found = Problems()
                 entry = content.load(site_dir, kind, md, bundle, config.site, zone, found)
                 problems.extend(found)
@@ -121,7 +121,8 @@ def _load_site(options: Options, config, config_key: str, problems: Problems, ol
                 record.mtime_ns = -1        # too recent to trust its time next build: compare its hash instead
             records[rel] = record
             entries.append(record.entry)
-    site = site_model.assemble(entries, config, now, options.drafts, options.future, problems)
+    with clock.stage("model situs"):
+        site = site_model.assemble(entries, config, now, options.drafts, options.future, problems)
     by_path = {r.entry.path: r for r in records.values()}
     with clock.stage("foto (rencana)"):
         for post in site.posts:
@@ -150,14 +151,15 @@ def _discover(scan: dict) -> list[tuple[str, str, str | None]]:
     return found
 
 
-def _reuse(record: cache.SourceRecord | None, key: str, stat: tuple | None, md: Path) -> cache.SourceRecord | None:
+def _reuse(record: cache.SourceRecord | None, key: str, stat: tuple | None, content_dir: Path,
+           crel: str) -> cache.SourceRecord | None:
     """The cached record of a source if it still describes the file: same size and time, or the same bytes."""
     if record is None or record.key != key or stat is None:
         return None
     if (record.size, record.mtime_ns) == stat:
         return record
     try:
-        data = md.read_bytes()
+        data = (content_dir / crel).read_bytes()
     except OSError:
         return None
     if cache.digest(data) != record.sha:
@@ -254,16 +256,19 @@ def build(options: Options) -> Result:
         return Result(index.warnings, index.pages, writer.WriteReport(0, len(present), 0), 0, index.photos,
                       time.perf_counter() - started, 0, tuple(clock.stages))
 
-    config = config_module.load(config_path, problems)
+    with clock.stage("baca config"):
+        config = config_module.load(config_path, problems)
     if config is None:
         raise BuildFailed(problems)
     with clock.stage("muat cache"):
         old = cache.load_data(options.cache_dir, options.site_dir, index)
         before = {rel: _state(record) for rel, record in old.items()}
+        old_shards = index.data_sha if old or not index.data_sha else {}
     records: dict[str, cache.SourceRecord] = {}
     site = _load_site(options, config, cache.digest(config_bytes), problems, old, scan, records, clock)
-    routes = site_model.routes(site)
-    site_model.check_urls(routes, problems)
+    with clock.stage("daftar halaman"):
+        routes = site_model.routes(site)
+        site_model.check_urls(routes, problems)
     if problems.errors:
         raise BuildFailed(problems)
 
@@ -271,11 +276,14 @@ def build(options: Options) -> Result:
                           problems, clock)
     index = cache.Index(site_key, _next_publish(records, site.built, options), outcome.manifest, outcome.routes,
                         problems.warnings, len(routes), outcome.photos_made + outcome.photos_reused)
-    changed = records.keys() != before.keys() or any(before[rel] != _state(r) for rel, r in records.items())
-    try:
-        cache.save(options.cache_dir, options.site_dir, index, records if changed or not index.data_sha else None)
-    except OSError:
-        pass        # a cache that cannot be written only makes the next build slower
+    dirty = {cache.shard(rel) for rel in records.keys() ^ before.keys()}
+    dirty |= {cache.shard(rel) for rel, record in records.items() if before.get(rel) != _state(record)}
+    index.data_sha = dict(old_shards)
+    with clock.stage("simpan cache"):
+        try:
+            cache.save(options.cache_dir, options.site_dir, index, records, dirty)
+        except OSError:
+            pass        # a cache that cannot be written only makes the next build slower
     return Result(problems.warnings, len(routes), outcome.report, outcome.photos_made, outcome.photos_reused,
                   time.perf_counter() - started, outcome.rendered, tuple(clock.stages))
 

@@ -8,17 +8,18 @@ import os
 import pickle
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PosixPath, PurePath
 
-FORMAT = 3
-INDEX, DATA = "build-index.bin", "build-data.bin"
+FORMAT = 4
+INDEX, DATA = "build-index.bin", "build-data-{:02d}.bin"
+SHARDS = 16          # the sources' records are split so that one edit rewrites 1/16 of them
 _MAGIC = b"KPU-CACHE"
 # The only things a cache file may rebuild when unpickled; anything else means it is not ours.
 _ALLOWED = {
     ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "tuple"), ("builtins", "list"), ("builtins", "dict"),
     ("datetime", "datetime"), ("datetime", "date"), ("datetime", "timezone"), ("datetime", "timedelta"), ("zoneinfo", "ZoneInfo"),
     ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "Path"),
-    ("generator.cache", "SourceRecord"), ("generator.cache", "Index"),
+    ("generator.cache", "SourceRecord"), ("generator.cache", "Index"), ("generator.cache", "_path"),
     ("generator.content", "Entry"), ("generator.content", "Photo"), ("generator.content", "Event"),
     ("generator.gallery", "PhotoView"), ("generator.gallery", "Variant"),
     ("generator.report", "Problem"),
@@ -69,7 +70,7 @@ class Index:
     warnings: list = field(default_factory=list)
     pages: int = 0
     photos: int = 0
-    data_sha: str = ""                           # the data file this index belongs to
+    data_sha: dict = field(default_factory=dict)  # shard number -> checksum of the data file this index names
 
 
 def _header(site_dir: Path) -> bytes:
@@ -103,13 +104,31 @@ def read(path: Path, site_dir: Path, expected_sha: str = ""):
         return None
 
 
+def _path(drv: str, root: str, parts: list) -> PurePath:
+    """A path rebuilt from its parsed parts: parsing 10,000 paths again took most of the cache's loading time.
+
+    Only pathlib versions with _from_parsed_parts write this form, and a cache is only read by the Python
+    version that wrote it (its header says which), so the parts always mean what they meant when written.
+    """
+    if not (isinstance(drv, str) and isinstance(root, str) and isinstance(parts, list)
+            and all(isinstance(p, str) for p in parts)):
+        raise pickle.UnpicklingError("bagian path tidak sah")
+    return PosixPath._from_parsed_parts(drv, root, parts)
+
+
+def _reduce_path(path: PosixPath):
+    if hasattr(PosixPath, "_from_parsed_parts") and hasattr(path, "_parts"):
+        return _path, (path._drv, path._root, list(path._parts))
+    return PosixPath, (str(path),)
+
+
 def _dumps(value) -> bytes:
     from zoneinfo import ZoneInfo
 
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     # ZoneInfo pickles through getattr(ZoneInfo, "_unpickle"); getattr is not allowed back in, so store the key.
-    pickler.dispatch_table = {ZoneInfo: lambda zone: (ZoneInfo, (zone.key,))}
+    pickler.dispatch_table = {ZoneInfo: lambda zone: (ZoneInfo, (zone.key,)), PosixPath: _reduce_path}
     pickler.dump(value)
     return buffer.getvalue()
 
@@ -131,17 +150,28 @@ def load_index(cache_dir: Path, site_dir: Path) -> Index:
     return found if isinstance(found, Index) else Index()
 
 
+def shard(rel: str) -> int:
+    return int(digest(rel)[:4], 16) % SHARDS
+
+
 def load_data(cache_dir: Path, site_dir: Path, index: Index) -> dict[str, SourceRecord]:
-    if not index.data_sha:
-        return {}
-    found = read(cache_dir / DATA, site_dir, index.data_sha)
-    return found if isinstance(found, dict) else {}
+    """The records of every shard the index names (a shard that fails its checks is left out: re-read)."""
+    records: dict[str, SourceRecord] = {}
+    for number, sha in index.data_sha.items():
+        found = read(cache_dir / DATA.format(number), site_dir, sha)
+        if isinstance(found, dict):
+            records.update(found)
+    return records
 
 
-def save(cache_dir: Path, site_dir: Path, index: Index, data: dict[str, SourceRecord] | None) -> None:
-    """Write the data file (unless it is unchanged: None), then the index that names it."""
-    if data is not None:
-        index.data_sha = write(cache_dir / DATA, data, site_dir)
+def save(cache_dir: Path, site_dir: Path, index: Index, records: dict[str, SourceRecord], dirty: set[int]) -> None:
+    """Write the data shards that changed (and any the index does not name yet), then the index naming them."""
+    groups: dict[int, dict] = {number: {} for number in range(SHARDS)}
+    for rel, record in records.items():
+        groups[shard(rel)][rel] = record
+    for number, group in groups.items():
+        if number in dirty or number not in index.data_sha:
+            index.data_sha[number] = write(cache_dir / DATA.format(number), group, site_dir)
     write(cache_dir / INDEX, index, site_dir)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 import unicodedata
@@ -66,6 +67,7 @@ class Entry:
     lines: dict = field(default_factory=dict)        # front matter key path -> line
 
 
+@functools.lru_cache(maxsize=1 << 16)      # the same category and tag names are slugged for every post
 def slugify(text: str) -> str:
     """URL name from any text: 'Rapat Koordinasi 2020' -> 'rapat-koordinasi-2020'."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

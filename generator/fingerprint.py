@@ -24,6 +24,11 @@ def _h(*parts) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def _text(text: str) -> str:
+    """A long text by its hash (repr of a whole page of HTML would cost more than hashing it)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 class Templates:
     """The theme's template files: for each template, a hash of it and everything it uses, and the site.* it names."""
 
@@ -95,7 +100,7 @@ class Signatures:
         found = self._full.get(key)
         if found is None:
             found = self._full[key] = _h(
-                self.card(post), post.html, post.photos and repr(post.photos), post.entry.gallery and repr(post.entry.gallery),
+                self.card(post), _text(post.html), post.photos and repr(post.photos), post.entry.gallery and repr(post.entry.gallery),
                 post.entry.files,
                 post.entry.aliases,
                 self.card(post.older) if post.older else None, self.card(post.newer) if post.newer else None,

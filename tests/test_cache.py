@@ -159,6 +159,19 @@ def test_a_deleted_post_disappears_with_its_folder(tmp_path):
     assert "Berita 3" not in (site / "output/index.html").read_text(encoding="utf-8")
 
 
+def test_one_edit_rewrites_only_its_data_shard(tmp_path):
+    site = make_site(tmp_path / "site")
+    run(site)
+    before = snapshot(site / ".cache")
+    source = site / "content/posts/berita-5.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nTambahan.\n", encoding="utf-8")
+    run(site)
+    after = snapshot(site / ".cache")
+    changed = sorted(n for n in after if after[n] != before.get(n))
+    shard = cache.DATA.format(cache.shard("content/posts/berita-5.md"))
+    assert changed == sorted([cache.INDEX, shard])
+
+
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "foreign", "other-version"])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path, damage):
     site = make_site(tmp_path / "site")
@@ -166,8 +179,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path, damage):
     clean = tree(site / "output")
     source = site / "content/posts/berita-4.md"
     source.write_text(post("Berita Empat Diperbarui", 4), encoding="utf-8")
-    for name in (cache.INDEX, cache.DATA):
-        path = site / ".cache" / name
+    for path in [site / ".cache" / cache.INDEX, *sorted((site / ".cache").glob("build-data-*.bin"))]:
         data = path.read_bytes()
         if damage == "flip":
             data = data[:-40] + bytes(b ^ 0xFF for b in data[-40:])
@@ -265,7 +277,7 @@ def test_cache_files_round_trip_entries_with_dates_zones_and_paths(tmp_path):
     run(site)
     index = cache.load_index(site / ".cache", site)
     data = cache.load_data(site / ".cache", site, index)
-    assert len(data) == 6 and index.manifest and index.routes
+    assert len(data) == 6 and index.manifest and index.routes and len(index.data_sha) == cache.SHARDS
     record = data["content/posts/berita-1.md"]
     assert record.entry.title == "Berita 1" and record.entry.date.tzinfo is not None and record.html
     assert pickle.loads(pickle.dumps(record.entry.date)) == record.entry.date

@@ -108,13 +108,13 @@ def _load_site(options: Options, config, config_key: str, problems: Problems, ol
             if record is None:
                 md, bundle = content_dir / crel, content_dir / bundle if bundle is not None else None
                 found = Problems()
+                data = md.read_bytes()
                 entry = content.load(site_dir, kind, md, bundle, config.site, zone, found)
                 problems.extend(found)
                 if entry is None:
                     continue
-                data = md.read_bytes()
-                record = cache.SourceRecord(len(data), scan.get(crel, (0, 0))[1], cache.digest(data), key, entry,
-                                            found.warnings)
+                sha = cache.digest(data) if md.read_bytes() == data else ""    # "": changed while read, read again
+                record = cache.SourceRecord(len(data), scan.get(crel, (0, 0))[1], sha, key, entry, found.warnings)
             else:
                 problems.extend(record.warnings)
             if record.mtime_ns >= recent:
@@ -246,8 +246,10 @@ def build(options: Options) -> Result:
         theme = cache.scan(templates)
         site_key = cache.state_key(cache.digest(config_bytes), scan, theme, str(templates),
                                    options.drafts, options.future, str(options.output.resolve()))
-        if _racy(scan) or _racy(theme):
-            site_key = "-"      # a file changed moments ago could change again unseen within one clock tick
+        recent = time.time_ns() - RACY_NS
+        racy = [rel for rel, (_size, mtime) in scan.items() if mtime >= recent]
+        if racy or _racy(theme):
+            final_key, site_key = site_key, "-"     # a file changed moments ago could change again unseen
         now = (options.now or dt.datetime.now(dt.timezone.utc)).timestamp()
         unchanged = (site_key != "-" and index.site_key == site_key
                      and (index.next_publish is None or now < index.next_publish)
@@ -274,6 +276,8 @@ def build(options: Options) -> Result:
 
     outcome = write_pages(options, site, routes, templates, cache.digest(config_bytes), index, present,
                           problems, clock)
+    if site_key == "-" and not _racy(theme) and _settled(racy, scan, records, options.site_dir / "content"):
+        site_key = final_key
     index = cache.Index(site_key, _next_publish(records, site.built, options), outcome.manifest, outcome.routes,
                         problems.warnings, len(routes), outcome.photos_made + outcome.photos_reused)
     dirty = {cache.shard(rel) for rel in records.keys() ^ before.keys()}
@@ -295,6 +299,23 @@ def _racy(scan: dict) -> bool:
     """Some file was modified in the last two seconds: its (size, mtime) may not tell a second edit from the first."""
     recent = time.time_ns() - RACY_NS
     return any(mtime >= recent for _size, mtime in scan.values())
+
+
+def _settled(racy: list[str], scan: dict, records: dict, content_dir: Path) -> bool:
+    """The files that were just modified when the build began are now old enough, unchanged, and hold the very
+    bytes this build read (as git does for its "racy" files): then any later edit will show in their time."""
+    if time.time_ns() - RACY_NS <= max((scan[rel][1] for rel in racy), default=0):
+        return False
+    for rel in racy:
+        record = records.get(f"{content_dir.name}/{rel}")
+        try:
+            st = os.stat(content_dir / rel)
+            if record is None or (st.st_size, st.st_mtime_ns) != scan[rel] \
+                    or cache.digest((content_dir / rel).read_bytes()) != record.sha:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _state(record: cache.SourceRecord) -> tuple:

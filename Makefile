@@ -56,3 +56,7 @@ golden: $(STAMP)
 
 clean:
 	rm -rf output .cache .pytest_cache .hypothesis
+
+# Our build against Hugo and Pelican (issue 4): make bench, or make bench ARGS="--quick" while developing.
+bench: $(STAMP)
+	$(PY) benchmarks/run.py $(ARGS)

@@ -28,7 +28,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, help="folder hasil (bawaan: SITE/output)")
     p.add_argument("--drafts", action="store_true", help="ikutkan berita berstatus draft")
     p.add_argument("--future", action="store_true", help="ikutkan berita bertanggal di masa depan")
-    p.add_argument("--verbose", "-v", action="store_true", help="tampilkan peringatan dan rincian")
+    p.add_argument("--verbose", "-v", action="store_true", help="tampilkan juga lama setiap tahap")
 
     p = commands.add_parser("serve", help="bangun lalu tampilkan situs di peramban, diperbarui otomatis")
     site_option(p)
@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "build":
-            return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future), args.verbose)
+            return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future,
+                                  progress=sys.stderr.isatty()), args.verbose)
         if args.command == "serve":
             from .serve import serve
 
@@ -92,6 +93,9 @@ def _build(options: Options, verbose: bool) -> int:
         print(f"\nPembangunan gagal: {count} kesalahan. Folder {options.output} tidak diubah.", file=sys.stderr)
         return 1
     print_problems(result.warnings)
+    if verbose:
+        for stage, seconds in result.stages:
+            print(f"  {stage:<20} {seconds:7.3f} detik")
     print(f"Selesai: {result.summary()}.")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 import unicodedata
@@ -14,6 +15,7 @@ from . import yamlio
 from .report import Problems
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
+UNSUPPORTED_PHOTOS = {".heic", ".heif"}     # phone photos Pillow cannot open: an error, never published as is
 KNOWN_FIELDS = {"title", "date", "slug", "category", "tags", "author", "views", "summary", "cover",
                 "gallery", "event", "draft", "aliases", "menu", "updated"}
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -66,6 +68,7 @@ class Entry:
     lines: dict = field(default_factory=dict)        # front matter key path -> line
 
 
+@functools.lru_cache(maxsize=1 << 16)      # the same category and tag names are slugged for every post
 def slugify(text: str) -> str:
     """URL name from any text: 'Rapat Koordinasi 2020' -> 'rapat-koordinasi-2020'."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

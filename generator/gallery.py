@@ -9,12 +9,11 @@ from pathlib import Path
 from PIL import Image
 
 from .config import Photos
-from .content import PHOTO_SUFFIXES, Entry, Photo, slugify
+from .content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS as UNSUPPORTED, Entry, Photo, slugify
 from .photocache import PIPELINE, ProbeIndex, Source, TooLarge, probe
 from .report import Problems
 
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "avif": "image/avif", "gif": "image/gif"}
-UNSUPPORTED = {".heic", ".heif"}
 
 
 @dataclass(frozen=True)

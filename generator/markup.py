@@ -8,15 +8,15 @@ import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-EXTENSIONS = ["tables", "attr_list", "footnotes", "fenced_code", "sane_lists", "smarty", "toc"]
+# No "smarty": its inline patterns doubled the cost of every document (5.6 ms instead of 2.9 ms);
+# typographic quotes and dashes come from one regular-expression pass over the HTML instead (_typography).
+EXTENSIONS = ["tables", "attr_list", "footnotes", "fenced_code", "sane_lists", "toc"]
 EXTENSION_CONFIGS = {
     "toc": {"permalink": False, "slugify": None},
     "footnotes": {"BACKLINK_TITLE": "Kembali ke catatan %d"},
-    "smarty": {"substitutions": {"left-double-quote": "\u201c", "right-double-quote": "\u201d"}},
 }
 
 
@@ -46,9 +46,13 @@ class Rendered:
 
 
 class _BundleLinks(Treeprocessor):
-    def __init__(self, md, links: Links):
+    def __init__(self, md, extension: "_BundleExtension"):
         super().__init__(md)
-        self.links = links
+        self.extension = extension
+
+    @property
+    def links(self) -> Links:
+        return self.extension.links
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -80,12 +84,12 @@ class _BundleLinks(Treeprocessor):
 
 
 class _BundleExtension(Extension):
-    def __init__(self, links: Links):
+    def __init__(self):
         super().__init__()
-        self.links = links
+        self.links = Links()
 
     def extendMarkdown(self, md) -> None:
-        md.treeprocessors.register(_BundleLinks(md, self.links), "bundle_links", 1)
+        md.treeprocessors.register(_BundleLinks(md, self), "bundle_links", 1)
 
 
 def _local(url: str) -> str:
@@ -106,12 +110,76 @@ def _slug(value: str, separator: str) -> str:
 EXTENSION_CONFIGS["toc"]["slugify"] = _slug
 
 
+class Renderer:
+    """One Markdown converter reused for many documents (building one costs about 2 ms, as much as a document)."""
+
+    def __init__(self):
+        import markdown
+
+        self.bundle = _BundleExtension()
+        self.md = markdown.Markdown(extensions=EXTENSIONS + [self.bundle],
+                                    extension_configs=EXTENSION_CONFIGS, output_format="html")
+
+    def render(self, text: str, links: Links | None = None) -> Rendered:
+        """Render one document; the summary is the first paragraph as plain text."""
+        self.bundle.links = links or Links()
+        try:
+            body = _typography(self.md.reset().convert(text))
+        finally:
+            self.bundle.links = Links()
+        return Rendered(body, first_paragraph(body))
+
+
 def render(text: str, links: Links | None = None) -> Rendered:
-    """Render one document; the summary is the first paragraph as plain text."""
-    md = markdown.Markdown(extensions=EXTENSIONS + [_BundleExtension(links or Links())],
-                           extension_configs=EXTENSION_CONFIGS, output_format="html")
-    body = md.convert(text)
-    return Rendered(body, first_paragraph(body))
+    """Render one document with a fresh converter (the build keeps one Renderer per process instead)."""
+    return Renderer().render(text, links)
+
+
+# Typography without the smarty extension: straight quotes, '--', '---' and '...' in text (never inside
+# tags, <code>, <pre>, <script> or <style>) become their typographic forms.
+_SPLIT = re.compile(r"(<!--.*?-->|<[^>]*>)", re.S)
+_RAW = re.compile(r"<(/?)(code|pre|script|style|kbd|samp)\b", re.I)
+_OPEN_BEFORE = re.compile(r"(^|[\s(\[{\u2014\u2013-])$")
+
+
+def _typography(body: str) -> str:
+    if not any(mark in body for mark in ('"', "'", "--", "...")):
+        return body
+    parts = _SPLIT.split(body)
+    raw = 0
+    previous = " "
+    for index, part in enumerate(parts):
+        if index % 2:
+            tag = _RAW.match(part)
+            if tag:
+                raw += -1 if tag.group(1) else 1
+                raw = max(raw, 0)
+            elif part[1:3].lower() in ("br", "p>", "p ", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"):
+                previous = " "
+            continue
+        if raw or not part:
+            continue
+        parts[index] = _smart(part, previous)
+        previous = parts[index][-1]
+    return "".join(parts)
+
+
+_QUOTE = re.compile("[\"']")
+
+
+def _smart(text: str, before: str) -> str:
+    text = text.replace("---", "\u2014").replace("--", "\u2013").replace("...", "\u2026")
+    if '"' not in text and "'" not in text:
+        return text
+
+    def quote(match: re.Match) -> str:
+        at = match.start()
+        opening = bool(_OPEN_BEFORE.search(text[at - 1] if at else before))
+        if match.group() == '"':
+            return "\u201c" if opening else "\u201d"
+        return "\u2018" if opening else "\u2019"
+
+    return _QUOTE.sub(quote, text)
 
 
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)

@@ -14,7 +14,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from .config import Config
-from .report import Problems
+from .report import Problem, Problems
 from .site import Route, Site
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -40,12 +40,26 @@ def environment(template_dir: Path, config: Config) -> jinja2.Environment:
     def url(path: str) -> str:
         return path if "://" in path or path.startswith(("#", "mailto:", "tel:")) else base + path.lstrip("/")
 
+    def memo(function):
+        """Babel formatting costs ~50 us a call and the sidebar repeats the same dates on every page."""
+        seen: dict = {}
+
+        def cached(value):
+            try:
+                return seen[value]
+            except KeyError:
+                result = seen[value] = function(value)
+                return result
+            except TypeError:       # unhashable: format it every time
+                return function(value)
+        return cached
+
     env.filters.update(
-        tanggal=lambda d: format_datetime(local(d), "EEEE, d MMMM y", locale=locale),
-        tanggal_pendek=lambda d: format_datetime(local(d), "d MMM y", locale=locale),
-        jam=lambda d: format_datetime(local(d), "HH.mm zzz", locale=locale),
-        bulan=lambda d: format_datetime(local(d), "LLLL y", locale=locale),
-        angka=lambda n: format_decimal(n, locale=locale),
+        tanggal=memo(lambda d: format_datetime(local(d), "EEEE, d MMMM y", locale=locale)),
+        tanggal_pendek=memo(lambda d: format_datetime(local(d), "d MMM y", locale=locale)),
+        jam=memo(lambda d: format_datetime(local(d), "HH.mm zzz", locale=locale)),
+        bulan=memo(lambda d: format_datetime(local(d), "LLLL y", locale=locale)),
+        angka=memo(lambda n: format_decimal(n, locale=locale)),
         iso=lambda d: local(d).isoformat(),
         rfc822=lambda d: email.utils.format_datetime(local(d)),   # English names whatever the OS locale
         url=url,
@@ -60,27 +74,59 @@ def month_name(year: int, month: int, config: Config) -> str:
     return format_datetime(dt.datetime(year, month, 1), "LLLL y", locale=config.site.language)
 
 
+class Pages:
+    """Renders routes of one site with one environment; templates are compiled once and reused."""
+
+    def __init__(self, env: jinja2.Environment, site: Site):
+        self.env = env
+        self.common = {"site": site, "config": site.config}
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def prepare(self, names) -> Problem | None:
+        """Compile the templates up front (before workers fork, so each compiles nothing); a problem if one fails."""
+        for name in sorted(set(names)):
+            try:
+                self.template(name)
+            except Exception as err:          # reported like any rendering error, with file and line
+                return problem_of(err, Route("/", name, {}))
+        return None
+
+    def template(self, name: str) -> jinja2.Template:
+        found = self.templates.get(name)
+        if found is None:
+            found = self.templates[name] = self.env.get_template(name)
+        return found
+
+    def render(self, route: Route) -> bytes:
+        return self.template(route.template).render(self.common, route=route, **route.context).encode("utf-8")
+
+
+RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError,
+                 ZeroDivisionError, ArithmeticError, RecursionError)
+
+
+def problem_of(err: Exception, route: Route) -> Problem:
+    """A template error as a problem with the template's file and line."""
+    if isinstance(err, jinja2.TemplateSyntaxError):
+        return Problem(f"templates/{err.name or route.template}", err.lineno, f"template tidak sah: {err.message}.",
+                       "Periksa tanda {{ }} dan {% %} pada baris ini.")
+    if isinstance(err, jinja2.TemplateNotFound):
+        return Problem(f"templates/{err.name}", None, "template tidak ditemukan.",
+                       "Kembalikan berkas template ini atau hapus folder templates/ agar tema bawaan dipakai.")
+    line, name = _template_line(err, route.template)
+    return Problem(f"templates/{name}", line, f"gagal membuat halaman {route.url}: {err}.",
+                   "Periksa nama variabel pada baris ini.")
+
+
 def render_routes(env: jinja2.Environment, site: Site, routes: list[Route], problems: Problems) -> dict[str, bytes]:
     """Render every route to bytes, keyed by site URL; template errors become problems with file and line."""
-    common = {"site": site, "config": site.config}
+    pages = Pages(env, site)
     out: dict[str, bytes] = {}
-    cache: dict[str, jinja2.Template] = {}
     for route in routes:
         try:
-            template = cache.get(route.template) or cache.setdefault(route.template, env.get_template(route.template))
-            out[route.url] = template.render(common, route=route, **route.context).encode("utf-8")
-        except jinja2.TemplateSyntaxError as err:
-            problems.error(f"templates/{err.name or route.template}", err.lineno, f"template tidak sah: {err.message}.",
-                           "Periksa tanda {{ }} dan {% %} pada baris ini.")
-            return out
-        except jinja2.TemplateNotFound as err:
-            problems.error(f"templates/{err.name}", None, "template tidak ditemukan.",
-                           "Kembalikan berkas template ini atau hapus folder templates/ agar tema bawaan dipakai.")
-            return out
-        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError) as err:
-            line, name = _template_line(err, route.template)
-            problems.error(f"templates/{name}", line, f"gagal membuat halaman {route.url}: {err}.",
-                           "Periksa nama variabel pada baris ini.")
+            out[route.url] = pages.render(route)
+        except RENDER_ERRORS as err:
+            problems.append(problem_of(err, route))
             return out
     return out
 

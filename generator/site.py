@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import heapq
 import datetime as dt
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .config import Config
@@ -187,16 +187,18 @@ def _relate(posts: list[Post], count: int, window: int = 24) -> None:
     for i, post in enumerate(posts):
         for tag in post.tags:
             by_tag.setdefault(tag.slug, []).append(i)
+    half = window // 2
     for i, post in enumerate(posts):
-        shared: Counter = Counter()
+        shared: dict[int, int] = {}
+        get = shared.get
         for tag in post.tags:
             members = by_tag[tag.slug]
             at = bisect.bisect_left(members, i)
-            for j in members[max(0, at - window // 2):at + window // 2 + 1]:
-                if j != i:
-                    shared[j] += 1
-        best = sorted(shared, key=lambda j: (-shared[j], abs(j - i), j))[:count]
-        post.related = [posts[j] for j in best]
+            for j in members[max(0, at - half):at + half + 1]:
+                shared[j] = get(j, 0) + 1
+        shared.pop(i, None)
+        best = heapq.nsmallest(count, [(-n, abs(j - i), j) for j, n in shared.items()])   # = sorted(...)[:count]
+        post.related = [posts[j] for _n, _d, j in best]
 
 
 def check_urls(routes: list[Route], problems: Problems) -> None:

@@ -1,0 +1,302 @@
+"""`make bench`: our build timed against Hugo and Pelican on the same corpora, in the same run.
+
+Cold full build, no-op rebuild, rebuild after editing one post, and peak memory, as medians over
+--runs runs (3 by default; --quick: small corpora, one run). Corpora come from
+../shared/bench/make_corpus.py and live in .bench/ (git-ignored) with the peers' environment
+(.bench/venv, from benchmarks/requirements.txt). Results: a table on stdout and .bench/results.json.
+
+Peak memory is the highest sum of PSS over the build's whole process tree (our worker processes
+included), sampled every 50 ms from /proc; "max RSS" is the largest single process (wait4's ru_maxrss).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "benchmarks"
+SCRATCH = ROOT / ".bench"
+PEER_VENV = SCRATCH / "venv"
+CONFIG = """site:
+  title: KPU Provinsi Kalimantan Utara
+  base_url: https://kaltara.kpu.go.id/
+  language: id
+  timezone: Asia/Makassar
+"""
+TARGETS = {"cold": 1.5, "no-op": 0.1, "one edit": 0.15, "memory": 0.5}   # ours / Hugo on 5,000 posts (issue 4)
+
+
+def make_corpus_script() -> Path:
+    for candidate in (ROOT.parent / "shared" / "bench" / "make_corpus.py", Path("/work/shared/bench/make_corpus.py")):
+        if candidate.is_file():
+            return candidate
+    sys.exit("make_corpus.py tidak ditemukan (../shared/bench/make_corpus.py).")
+
+
+def peer_env() -> Path:
+    """The peers' own environment, created once from benchmarks/requirements.txt."""
+    python = PEER_VENV / "bin" / "python"
+    stamp = PEER_VENV / ".installed"
+    wanted = (HERE / "requirements.txt").read_text()
+    if not stamp.is_file() or stamp.read_text() != wanted:
+        if not python.exists():
+            venv.create(PEER_VENV, with_pip=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "-r", str(HERE / "requirements.txt")], check=True)
+        stamp.write_text(wanted)
+    return PEER_VENV
+
+
+def corpus(name: str, posts: int, images: int) -> Path:
+    folder = SCRATCH / "corpora" / name
+    stamp = folder / ".made"
+    if not stamp.is_file():
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([sys.executable, str(make_corpus_script()), str(folder), "--posts", str(posts),
+                        "--images", str(images), "-q"], check=True)
+        (folder / "config.yaml").write_text(CONFIG)
+        stamp.write_text("ok")
+    return folder
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _pss(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+        except OSError:
+            continue
+    return total * 1024
+
+
+def measure(command: list[str], cwd: Path, env: dict) -> dict:
+    """Run command once: wall seconds, peak PSS of its process tree and max RSS, in bytes."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while True:
+        finished, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if finished:
+            break
+        peak = max(peak, _pss(_tree(process.pid)))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    error = process.stderr.read().decode(errors="replace")
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} gagal ({process.returncode}):\n{error[-2000:]}")
+    return {"seconds": seconds, "pss": peak, "maxrss": usage.ru_maxrss * 1024}
+
+
+def _clean_env() -> dict:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)    # a user's Python keeps its bytecode; so do the peers'
+    return env
+
+
+class Ours:
+    name = "ours"
+
+    def __init__(self, site: Path, workers: int | None = None):
+        self.site, self.workers = site, workers
+
+    def clean(self) -> None:
+        for folder in ("output", ".cache"):
+            shutil.rmtree(self.site / folder, ignore_errors=True)
+
+    def run(self) -> dict:
+        python = ROOT / ".venv" / "bin" / "python"
+        return measure([str(python if python.exists() else sys.executable), "-m", "generator", "build",
+                        "--site", str(self.site)], ROOT, _clean_env())
+
+
+class Hugo:
+    """Hugo with the theme in benchmarks/hugo. Its related posts (site.RegularPages.Related) compare every post
+    with every post sharing a tag, which grows with the square of the site; "hugo-norel" leaves that block
+    out, to show Hugo's speed without it (ours bounds the search to 24 neighbours per tag)."""
+
+    name = "hugo"
+
+    def __init__(self, site: Path, related: bool = True):
+        self.content = site / "content"
+        self.related = related
+        self.name = "hugo" if related else "hugo-norel"
+        self.home = SCRATCH / f"{self.name}-{site.name}"
+        self.binary = next((PEER_VENV / "lib").glob("python*/site-packages/hugo/binaries/hugo"))
+
+    def clean(self) -> None:
+        shutil.rmtree(self.home, ignore_errors=True)
+        shutil.copytree(HERE / "hugo", self.home)
+        if not self.related:
+            single = self.home / "layouts" / "_default" / "single.html"
+            single.write_text("".join(line for line in single.read_text().splitlines(True) if "Related" not in line))
+
+    def run(self) -> dict:
+        return measure([str(self.binary), "--quiet", "--source", str(self.home), "--contentDir", str(self.content),
+                        "--destination", str(self.home / "public"), "--cacheDir", str(self.home / "cache")],
+                       self.home, _clean_env())
+
+
+class Pelican:
+    name = "pelican"
+
+    def __init__(self, site: Path):
+        self.content = site / "content"
+        self.home = SCRATCH / f"pelican-{site.name}"
+
+    def clean(self) -> None:
+        shutil.rmtree(self.home, ignore_errors=True)
+        self.home.mkdir(parents=True)
+
+    def run(self) -> dict:
+        env = {**_clean_env(), "BENCH_CONTENT": str(self.content), "BENCH_CACHE": str(self.home / "cache")}
+        return measure([str(PEER_VENV / "bin" / "pelican"), "-s", str(HERE / "pelican" / "pelicanconf.py"),
+                        "-o", str(self.home / "output"), "-q"], HERE / "pelican", env)
+
+
+def edit_one_post(site: Path, number: int) -> None:
+    """Append a sentence to the body of one post (the middle one), as a staff member would."""
+    posts = sorted((site / "content" / "posts").glob("*/*/index.md"))
+    target = posts[len(posts) // 2]
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(f"\nKalimat tambahan nomor {number} untuk uji kecepatan.\n")
+
+
+def scenarios(tool, site: Path, runs: int, counter: list[int]) -> dict:
+    """cold, no-op and one-edit builds, each repeated runs times; returns lists of measurements."""
+    out = {"cold": [], "no-op": [], "one edit": []}
+    for _ in range(runs):
+        tool.clean()
+        out["cold"].append(tool.run())
+        out["no-op"].append(tool.run())
+        counter[0] += 1
+        edit_one_post(site, counter[0])
+        out["one edit"].append(tool.run())
+        print(f"  {tool.name:<8} {site.name:<10} cold {out['cold'][-1]['seconds']:6.2f} s  no-op "
+              f"{out['no-op'][-1]['seconds']:6.2f} s  edit {out['one edit'][-1]['seconds']:6.2f} s", file=sys.stderr)
+    return out
+
+
+def preview_reload(site: Path, runs: int) -> list[float] | None:
+    """Hook for the preview server's live reload: seconds from saving a post to the browser being told to reload.
+
+    benchmarks/reload_probe.py (added together with live reload in generator/serve.py) provides
+    measure(python, site, runs) -> list of seconds; until then this row is left out.
+    """
+    sys.path.insert(0, str(HERE))
+    try:
+        from reload_probe import measure as probe      # noqa: PLC0415
+    except ImportError:
+        return None
+    finally:
+        sys.path.remove(str(HERE))
+    return probe(ROOT / ".venv" / "bin" / "python", site, runs)
+
+
+def median(values: list[dict], key: str) -> float:
+    return statistics.median(v[key] for v in values)
+
+
+def table(results: dict) -> str:
+    peers = ["hugo", "hugo-norel", "pelican"]
+    lines = [f"{'corpus':<10}{'measure':<17}{'ours':>10}" + "".join(f"{p:>12}" for p in peers)
+             + "".join(f"{'ours/' + p:>17}" for p in peers) + "  target (ours/hugo, ours/hugo-norel)"]
+    for corpus_name, by_tool in results.items():
+        rows = [(s, "seconds", s) for s in ("cold", "no-op", "one edit")] + [("cold", "pss", "memory")]
+        for scenario, key, label in rows:
+            values = {tool: median(by_tool[tool][scenario], key) for tool in by_tool if by_tool[tool].get(scenario)}
+            shown = {t: (f"{v:.2f} s" if key == "seconds" else f"{v / 2**20:.0f} MiB") for t, v in values.items()}
+            ratios = {p: values["ours"] / values[p] for p in peers if "ours" in values and values.get(p)}
+            target = ""
+            if corpus_name.startswith("p5000") and ratios:
+                limit = TARGETS[label]
+                target = f"<= {limit}x: " + ", ".join("yes" if ratios[p] <= limit else "NO"
+                                                     for p in ("hugo", "hugo-norel") if p in ratios)
+            lines.append(f"{corpus_name:<10}{label:<17}{shown.get('ours', '-'):>10}"
+                         + "".join(f"{shown.get(p, '-'):>12}" for p in peers)
+                         + "".join(f"{(f'{ratios[p]:.2f}x' if p in ratios else '-'):>17}" for p in peers)
+                         + f"  {target}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small corpora, one run (for development)")
+    parser.add_argument("--runs", type=int, help="runs per measure (default 3; 1 with --quick)")
+    parser.add_argument("--photo-posts", type=int, default=200,
+                        help="posts of the photo corpus, 6 photos each (default 200; fewer on a slow machine)")
+    parser.add_argument("--photo-runs", type=int, help="runs of the photo case (default: as --runs)")
+    parser.add_argument("--pelican-up-to", type=int, default=10**9, metavar="POSTS",
+                        help="leave Pelican out of corpora with more posts (it is the slow peer; targets are against Hugo)")
+    parser.add_argument("--only", choices=["ours", "hugo", "hugo-norel", "pelican"], action="append",
+                        help="measure only these")
+    args = parser.parse_args(argv)
+    runs = args.runs or (1 if args.quick else 3)
+    tools = args.only or ["ours", "hugo", "hugo-norel", "pelican"]
+    SCRATCH.mkdir(exist_ok=True)
+    if set(tools) - {"ours"}:
+        peer_env()
+    plan = ([("p300", 300, 0, True), ("ph20x6", 20, 6, False)] if args.quick else
+            [("p1000", 1000, 0, True), ("p5000", 5000, 0, True), (f"ph{args.photo_posts}x6", args.photo_posts, 6, False)])
+    results: dict = {}
+    reload: dict = {}
+    counter = [0]
+    for name, posts, images, with_pelican in plan:
+        site = corpus(name, posts, images)
+        by_tool = {}
+        for tool_name in tools:
+            if tool_name == "pelican" and (not with_pelican or posts > args.pelican_up_to):
+                continue        # Pelican makes no resized photos: the photo case is ours against Hugo
+            if tool_name == "hugo-norel" and images:
+                continue        # no posts' pages to relate in the photo case that matter: one Hugo column is enough
+            tool = (Hugo(site, related=False) if tool_name == "hugo-norel" else
+                    {"ours": Ours, "hugo": Hugo, "pelican": Pelican}[tool_name](site))
+            by_tool[tool_name] = scenarios(tool, site, runs if images == 0 else (args.photo_runs or runs), counter)
+        results[name] = by_tool
+        if "ours" in tools and images == 0:
+            reload[name] = preview_reload(site, runs)
+    text = table(results)
+    print(text)
+    for name, seconds in reload.items():
+        print(f"{name}: pratinjau dimuat ulang dalam "
+              + (f"{statistics.median(seconds):.2f} s (median)" if seconds else "- (belum ada live reload)"))
+    (SCRATCH / "results.json").write_text(json.dumps(
+        {"runs": runs, "quick": args.quick, "cpus": os.cpu_count(), "results": results, "reload": reload,
+         "table": text}, indent=1))
+    print(f"\nHasil lengkap: {SCRATCH / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

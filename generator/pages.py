@@ -1,0 +1,160 @@
+"""Output of one build: skip pages whose inputs did not change, render the rest over all cores, then commit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import cache, fingerprint, parallel, writer
+from . import site as site_model
+from .report import BuildFailed, Problems
+
+
+@dataclass
+class Outcome:
+    report: writer.WriteReport
+    manifest: dict
+    routes: dict
+    rendered: int
+    photos_made: int
+    photos_reused: int
+
+
+def write_pages(options, site: site_model.Site, routes: list, templates: Path, config_key: str, index: cache.Index,
+                present: dict, problems: Problems, clock) -> Outcome:
+    """Render what changed into a staging folder, process photos, and only then put it all in place."""
+    from .build import _assets, _attachments
+
+    manifest = index.manifest if index.manifest or not present else _survey(options.output, present)
+    update = writer.Update(options.output, manifest, present)
+    try:
+        with clock.stage("sidik halaman"):
+            wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins
+            theme = fingerprint.Templates(templates)
+            signatures = fingerprint.Signatures(site, config_key)
+            prints, todo = {}, []
+            for rel, route in wanted.items():
+                prints[rel] = signatures.route(route, theme)
+                if index.routes.get(rel) == prints[rel] and update.intact(rel):
+                    update.keep(rel)
+                else:
+                    todo.append((rel, route))
+        with clock.stage("render halaman"):
+            _render(todo, site, templates, update, options, problems)
+        if problems.errors:
+            raise BuildFailed(problems)
+
+        with clock.stage("foto"):
+            views = [(post.entry.path, photo) for post in site.posts + site.pages for photo in post.photos]
+            photo_files, made, reused = {}, 0, 0
+            if views:
+                from . import photocache
+
+                photos = photocache.process(views, options.cache_dir / "photos", site.config.photos, options.workers,
+                                            problems)
+                photo_files, made, reused = photos.files, photos.made, photos.reused
+        if problems.errors:
+            raise BuildFailed(problems)
+        with clock.stage("pencarian"):
+            search_files = _search(wanted, update, options, problems)
+        with clock.stage("berkas"):
+            files = {**photo_files, **_attachments(site), **_assets(templates), **search_files}
+            for url, source in files.items():
+                rel = writer.relative_path(url)
+                st = os.stat(source)
+                key = f"{source}\0{st.st_size}\0{st.st_mtime_ns}"
+                if update.intact(rel, key):
+                    update.keep(rel)
+                else:
+                    update.stage_file(rel, source, key)
+        with clock.stage("tulis"):
+            report, new_manifest = update.commit()
+    except BaseException:
+        update.abort()
+        raise
+    return Outcome(report, new_manifest, prints, len(todo), made, reused)
+
+
+def _render(todo: list, site, templates: Path, update: writer.Update, options, problems: Problems) -> None:
+    if not todo:
+        return
+    from . import render
+
+    pages = render.Pages(render.environment(templates, site.config), site)
+    problem = pages.prepare(route.template for _rel, route in todo)
+    if problem:
+        problems.append(problem)
+        return
+
+    def one(item):
+        rel, route = item
+        try:
+            data = pages.render(route)
+        except render.RENDER_ERRORS as err:
+            return rel, None, render.problem_of(err, route)
+        key = cache.digest(data)
+        if update.intact(rel, key):
+            return rel, key, None
+        return rel, key, writer.stage_bytes(update.staging, rel, data)
+
+    progress = _Progress(len(todo)) if options.progress and len(todo) >= 500 else None
+    failed: dict[tuple, object] = {}
+    done = 0
+    for group in parallel.run(one, todo, options.workers):
+        for rel, key, outcome in group:
+            if key is None:
+                failed.setdefault((outcome.path, outcome.line), outcome)
+            elif outcome is None:
+                update.keep(rel)
+            else:
+                update.add_staged(rel, *outcome, key)
+        done += len(group)
+        if progress:
+            progress.show(done)
+    if progress:
+        progress.close()
+    problems.extend(failed.values())
+
+
+def _search(wanted: dict, update: writer.Update, options, problems: Problems) -> dict:
+    """The search index's files: made again when a page changed, otherwise the published ones are kept."""
+    from . import search
+
+    pages = [rel for rel in wanted if rel.endswith(".html")]
+    published = [rel for rel in update.manifest if rel.startswith(search.BUNDLE + "/")]
+    if published and not any(rel in update.staged for rel in pages) and all(update.intact(r) for r in published):
+        for rel in published:
+            update.keep(rel)
+        return {}
+    return search.index({"/" + rel: (update.staging if rel in update.staged else update.output) / rel for rel in pages},
+                        options.cache_dir, problems)
+
+
+def _survey(output: Path, present: dict) -> dict:
+    """Without a cache, learn once what the output holds by reading it (the cache spares every later build this)."""
+    manifest = {}
+    for rel, stat in present.items():
+        try:
+            manifest[rel] = (*stat, cache.digest((output / rel).read_bytes()))
+        except OSError:
+            continue
+    return manifest
+
+
+class _Progress:
+    """One line on the terminal, rewritten in place: 'Membuat halaman: 1200/8400'."""
+
+    def __init__(self, total: int):
+        self.total = total
+
+    def show(self, done: int) -> None:
+        width = 30
+        filled = width * done // self.total
+        sys.stderr.write(f"\rMembuat halaman [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\r" + " " * 70 + "\r")
+        sys.stderr.flush()

@@ -1,0 +1,57 @@
+"""Work spread over all cores: forked worker processes that inherit the build's state instead of pickling it."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Iterator
+
+# The function each forked worker runs, keyed by a token; set just before the pool forks and removed after.
+# Children see it because fork copies the parent's memory: nothing of the site model is pickled.
+_TASKS: dict[int, tuple[Callable, list]] = {}
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def chunks(items: list, workers: int, smallest: int = 8, largest: int = 200) -> list[list]:
+    """Slices of items: about 4 per worker so a slow slice does not leave a core idle, within [smallest, largest]."""
+    size = max(smallest, min(largest, -(-len(items) // max(1, workers * 4))))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def run(function: Callable, items: list, workers: int, minimum: int = 64) -> Iterator[list]:
+    """Apply function to every item; yield the results chunk by chunk, in the order of items.
+
+    Few items, one worker, or no fork() on this system: run here, in this process. Otherwise forked
+    workers run the chunks; function and everything it reaches are inherited, results come back pickled.
+    """
+    groups = chunks(items, workers)
+    if workers <= 1 or len(items) < minimum or "fork" not in multiprocessing.get_all_start_methods():
+        for group in groups:
+            yield [function(item) for item in group]
+        return
+    token = id(function)
+    _TASKS[token] = (function, items)
+    spans, start = [], 0
+    for group in groups:
+        spans.append((token, start, start + len(group)))
+        start += len(group)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(min(workers, len(groups)), mp_context=context) as pool:
+            yield from pool.map(_run_chunk, spans)
+    finally:
+        _TASKS.pop(token, None)
+
+
+def _run_chunk(job: tuple[int, int, int]) -> list:
+    """In a worker: the items are the parent's (inherited by fork); only their positions were sent."""
+    token, start, end = job
+    function, items = _TASKS[token]
+    return [function(item) for item in items[start:end]]

@@ -1,0 +1,284 @@
+"""The build cache and incremental writes: no-op builds write nothing, edits rewrite only what shows them,
+a corrupt or foreign cache is never trusted, a failed build leaves the output alone, workers do not matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import cache, cli
+from generator.build import Options, build
+from generator.report import BuildFailed
+
+NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
+CONFIG = """site:
+  title: KPU Provinsi Kalimantan Utara
+  base_url: https://kaltara.kpu.go.id/
+  language: id
+  timezone: Asia/Makassar
+listing:
+  per_page: 3
+"""
+HOUR_AGO = 3600 * 10**9
+
+
+def post(title: str, day: int, tags: str = "[rapat]", body: str = "Isi berita pertama.\n\nParagraf kedua.\n") -> str:
+    """Post number `day` is dated 2024-03-{day} (and on into April past the 31st)."""
+    date = dt.date(2024, 2, 29) + dt.timedelta(days=day)
+    return f"---\ntitle: {title}\ndate: {date} 10:00\ntags: {tags}\nviews: {day * 10}\n---\n\n{body}"
+
+
+def make_site(root: Path, posts: int = 6) -> Path:
+    (root / "content" / "posts").mkdir(parents=True)
+    (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
+    for i in range(1, posts + 1):
+        (root / "content" / "posts" / f"berita-{i}.md").write_text(post(f"Berita {i}", i), encoding="utf-8")
+    age(root)
+    return root
+
+
+def age(root: Path) -> None:
+    """Date every source an hour back, as files edited before this build (not 'moments ago')."""
+    stamp = os.stat(root).st_mtime_ns - HOUR_AGO
+    for path in root.rglob("*"):
+        if path.is_file() and "output" not in path.parts and ".cache" not in path.parts:
+            os.utime(path, ns=(stamp, stamp))
+
+
+def run(site: Path, **options):
+    return build(Options(site, now=NOW, **options))
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def tree(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_no_op_build_writes_nothing_at_all(tmp_path):
+    site = make_site(tmp_path / "site")
+    first = run(site)
+    assert first.report.written > 0 and (site / ".cache" / cache.INDEX).is_file()
+    before, listing = snapshot(site), sorted(os.listdir(tmp_path))
+    second = run(site)
+    assert second.report.written == 0 and second.report.removed == 0 and second.rendered == 0
+    assert second.report.unchanged == first.report.written
+    assert snapshot(site) == before                      # output and cache: same files, inodes and times
+    assert sorted(os.listdir(tmp_path)) == listing       # no staging folder either
+    assert "0 dibuat ulang" in second.summary() and "0 berkas ditulis" in second.summary()
+
+
+def test_a_just_edited_source_is_compared_by_content_and_still_writes_nothing(tmp_path):
+    site = make_site(tmp_path / "site")
+    run(site)
+    source = site / "content/posts/berita-2.md"
+    source.write_bytes(source.read_bytes())              # touched now: same bytes, new time
+    before = snapshot(site / "output")
+    result = run(site)
+    assert result.report.written == 0 and snapshot(site / "output") == before
+
+
+def test_editing_one_post_rewrites_only_the_pages_that_show_it(tmp_path):
+    site = make_site(tmp_path / "site")
+    run(site)
+    before = snapshot(site / "output")
+    source = site / "content/posts/berita-1.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nKalimat tambahan.\n", encoding="utf-8")
+    result = run(site)
+    after = snapshot(site / "output")
+    pages = sorted(name for name in after if not name.startswith("pagefind/"))   # the search index is made anew whole
+    changed = [name for name in pages if name not in before or after[name][:2] != before[name][:2]]
+    assert changed == ["2024/03/01/berita-1/index.html"]
+    assert b"Kalimat tambahan." in after["2024/03/01/berita-1/index.html"][2]
+    assert result.rendered == 1
+
+
+def test_a_new_title_reaches_lists_neighbours_and_feeds(tmp_path):
+    site = make_site(tmp_path / "site")
+    run(site)
+    source = site / "content/posts/berita-6.md"
+    source.write_text(post("Judul Baru Sekali", 6), encoding="utf-8")
+    run(site)
+    out = site / "output"
+    for page in ("index.html", "feed.xml", "2024/03/05/berita-5/index.html", "tag/rapat/index.html"):
+        assert "Judul Baru Sekali" in (out / page).read_text(encoding="utf-8"), page
+
+
+def test_a_template_change_rerenders_exactly_what_uses_it(tmp_path):
+    site = make_site(tmp_path / "site")
+    shutil.copytree(Path(cli.__file__).resolve().parent.parent / "templates", site / "templates")
+    age(site)
+    run(site)
+    before = snapshot(site / "output")
+    template = site / "templates" / "post.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("Berita terkait", "Berita yang berkaitan"),
+                        encoding="utf-8")
+    result = run(site)
+    after = snapshot(site / "output")
+    changed = {name for name in after if after[name][:2] != before[name][:2] and not name.startswith("pagefind/")}
+    assert changed == {f"2024/03/{d:02d}/berita-{d}/index.html" for d in range(1, 7)}
+    assert result.rendered == 6
+
+
+def test_a_config_change_rerenders_everything(tmp_path):
+    site = make_site(tmp_path / "site")
+    run(site)
+    (site / "config.yaml").write_text(CONFIG.replace("KPU Provinsi Kalimantan Utara", "KPU Kota Tarakan"))
+    result = run(site)
+    assert result.rendered == result.pages
+    assert "KPU Kota Tarakan" in (site / "output/index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_changed_in_the_output_by_hand_is_restored(tmp_path):
+    site = make_site(tmp_path / "site")
+    run(site)
+    page = site / "output/2024/03/02/berita-2/index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"dirusak")
+    (site / "output/sampah.html").write_bytes(b"x")
+    run(site)
+    assert page.read_bytes() == good and not (site / "output/sampah.html").exists()
+
+
+def test_a_deleted_post_disappears_with_its_folder(tmp_path):
+    site = make_site(tmp_path / "site")
+    run(site)
+    (site / "content/posts/berita-3.md").unlink()
+    result = run(site)
+    assert result.report.removed >= 1
+    assert not (site / "output/2024/03/03").exists()
+    assert "Berita 3" not in (site / "output/index.html").read_text(encoding="utf-8")
+
+
+def test_one_edit_rewrites_only_its_data_shard(tmp_path):
+    site = make_site(tmp_path / "site")
+    run(site)
+    before = snapshot(site / ".cache")
+    source = site / "content/posts/berita-5.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nTambahan.\n", encoding="utf-8")
+    run(site)
+    after = snapshot(site / ".cache")
+    changed = sorted(n for n in after if after[n] != before.get(n) and not n.startswith("pagefind/"))
+    shard = cache.DATA.format(cache.shard("content/posts/berita-5.md"))
+    assert changed == sorted([cache.INDEX, shard])
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "foreign", "other-version"])
+def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path, damage):
+    site = make_site(tmp_path / "site")
+    run(site)
+    clean = tree(site / "output")
+    source = site / "content/posts/berita-4.md"
+    source.write_text(post("Berita Empat Diperbarui", 4), encoding="utf-8")
+    for path in [site / ".cache" / cache.INDEX, *sorted((site / ".cache").glob("build-data-*.bin"))]:
+        data = path.read_bytes()
+        if damage == "flip":
+            data = data[:-40] + bytes(b ^ 0xFF for b in data[-40:])
+        elif damage == "truncate":
+            data = data[: len(data) // 2]
+        elif damage == "empty":
+            data = b""
+        elif damage == "foreign":
+            data = b"PK\x03\x04 not a cache at all" + data
+        else:
+            data = data.replace(b"KPU-CACHE " + str(cache.FORMAT).encode(), b"KPU-CACHE 999", 1)
+        path.write_bytes(data)
+    run(site)
+    assert "Berita Empat Diperbarui" in (site / "output/index.html").read_text(encoding="utf-8")
+    expected = tmp_path / "bersih"
+    shutil.copytree(site, expected, ignore=shutil.ignore_patterns("output", ".cache"))
+    run(expected)
+    assert tree(site / "output") == tree(expected / "output")
+    assert clean != tree(site / "output")
+    assert cache.read(site / ".cache" / cache.INDEX, site) is not None     # rewritten whole
+
+
+class _Evil:
+    def __reduce__(self):
+        return (os.system, ("touch DIRETAS",))
+
+
+def test_a_cache_with_a_valid_checksum_but_foreign_objects_is_not_unpickled(tmp_path):
+    target = tmp_path / "c.bin"
+    cache.write(target, {"x": _Evil()}, tmp_path)
+    assert cache.read(target, tmp_path) is None
+    assert not (tmp_path / "DIRETAS").exists() and not Path("DIRETAS").exists()
+    cache.write(target, {"x": [1, "dua", (3.0, None)]}, tmp_path)
+    assert cache.read(target, tmp_path) == {"x": [1, "dua", (3.0, None)]}
+    assert cache.read(target, tmp_path / "situs-lain") is None           # another site's cache
+
+
+def test_a_failed_build_leaves_output_and_cache_as_they_were(tmp_path):
+    site = make_site(tmp_path / "site")
+    shutil.copytree(Path(cli.__file__).resolve().parent.parent / "templates", site / "templates")
+    run(site)
+    before, listing = snapshot(site), sorted(os.listdir(site))
+    template = site / "templates" / "post.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("{{ post.title }}", "{{ post.title.tidak_ada() }}", 1), encoding="utf-8")
+    (site / "content/posts/berita-2.md").write_text(post("Berita Dua Baru", 2), encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        run(site)
+    assert any("templates/post.html" in str(p) for p in failed.value.problems)
+    assert sorted(os.listdir(site)) == listing and sorted(os.listdir(tmp_path)) == ["site"]
+    now = snapshot(site)
+    assert {k: v for k, v in now.items() if k.startswith(("output/", ".cache/"))} == \
+        {k: v for k, v in before.items() if k.startswith(("output/", ".cache/"))}
+    template.write_text(good, encoding="utf-8")
+    result = run(site)
+    assert "Berita Dua Baru" in (site / "output/index.html").read_text(encoding="utf-8") and result.rendered > 0
+
+
+def test_the_output_is_the_same_whatever_the_number_of_workers(tmp_path):
+    one = make_site(tmp_path / "satu", posts=80)
+    two = tmp_path / "dua"
+    shutil.copytree(one, two)
+    first = run(one, workers=1)
+    second = run(two, workers=2)
+    assert first.pages == second.pages > 64        # enough pages for the workers to fork
+    assert tree(one / "output") == tree(two / "output")
+
+
+def test_a_scheduled_post_appears_once_its_time_has_come(tmp_path):
+    site = make_site(tmp_path / "site")
+    (site / "content/posts/terjadwal.md").write_text(
+        "---\ntitle: Terjadwal\ndate: 2024-07-01 09:00\n---\n\nNanti.\n", encoding="utf-8")
+    age(site)
+    run(site)
+    assert "Terjadwal" not in (site / "output/index.html").read_text(encoding="utf-8")
+    build(Options(site, now=dt.datetime(2024, 7, 2, tzinfo=dt.timezone.utc)))
+    assert "Terjadwal" in (site / "output/index.html").read_text(encoding="utf-8")
+
+
+def test_the_command_line_prints_one_summary_line_and_stages_when_verbose(tmp_path):
+    site = make_site(tmp_path / "site")
+    command = [sys.executable, "-m", "generator", "build", "--site", str(site)]
+    root = Path(cli.__file__).resolve().parent.parent
+    quiet = subprocess.run(command, capture_output=True, text=True, cwd=root)
+    assert quiet.returncode == 0
+    assert quiet.stdout.strip().count("\n") == 0 and quiet.stdout.startswith("Selesai: ")
+    assert "\r" not in quiet.stderr                    # no progress bar when stderr is not a terminal
+    verbose = subprocess.run(command + ["--verbose"], capture_output=True, text=True, cwd=root)
+    assert verbose.returncode == 0 and "periksa perubahan" in verbose.stdout
+    assert verbose.stdout.strip().splitlines()[-1].startswith("Selesai: ")
+
+
+def test_cache_files_round_trip_entries_with_dates_zones_and_paths(tmp_path):
+    site = make_site(tmp_path / "site")
+    run(site)
+    index = cache.load_index(site / ".cache", site)
+    data = cache.load_data(site / ".cache", site, index)
+    assert len(data) == 6 and index.manifest and index.routes and len(index.data_sha) == cache.SHARDS
+    record = data["content/posts/berita-1.md"]
+    assert record.entry.title == "Berita 1" and record.entry.date.tzinfo is not None and record.html
+    assert pickle.loads(pickle.dumps(record.entry.date)) == record.entry.date

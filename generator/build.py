@@ -29,6 +29,7 @@ class Options:
     now: dt.datetime | None = None
     workers: int = field(default_factory=parallel.default_workers)
     progress: bool = False          # a progress line on stderr (the command line sets it only on a terminal)
+    search: bool = True             # make the search index again when pages changed (the preview's rebuilds skip it)
 
     @property
     def output(self) -> Path:
@@ -258,7 +259,7 @@ def build(options: Options) -> Result:
         present = cache.scan(options.output)
         theme = cache.scan(templates)
         site_key = cache.state_key(cache.digest(config_bytes), scan, theme, str(templates),
-                                   options.drafts, options.future, str(options.output.resolve()))
+                                   options.drafts, options.future, str(options.output.resolve()), options.search)
         recent = time.time_ns() - RACY_NS
         racy = [rel for rel, (_size, mtime) in scan.items() if mtime >= recent]
         if racy or _racy(theme):

@@ -29,6 +29,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="ikutkan berita berstatus draft")
     p.add_argument("--future", action="store_true", help="ikutkan berita bertanggal di masa depan")
     p.add_argument("--verbose", "-v", action="store_true", help="tampilkan juga lama setiap tahap")
+    p.add_argument("--no-search", dest="search", action="store_false",
+                   help="jangan perbarui indeks pencarian (lebih cepat; halaman /cari/ memakai indeks lama)")
 
     p = commands.add_parser("serve", help="bangun lalu tampilkan situs di peramban, diperbarui otomatis")
     site_option(p)
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future,
-                                  progress=sys.stderr.isatty()), args.verbose)
+                                  progress=sys.stderr.isatty(), search=args.search), args.verbose)
         if args.command == "serve":
             from .serve import serve
 

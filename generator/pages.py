@@ -119,14 +119,18 @@ def _render(todo: list, site, templates: Path, update: writer.Update, options, p
 
 
 def _search(wanted: dict, update: writer.Update, options, problems: Problems) -> dict:
-    """The search index's files: made again when a page changed, otherwise the published ones are kept."""
+    """The search index's files, made for the pages as they are now (search.index reuses an index of the same pages).
+
+    The preview server's rebuilds skip it (Pagefind indexes the whole site again for any change, seconds on a large
+    site): they keep the published index, and the next build with search on brings it up to date.
+    """
     from . import search
 
     pages = [rel for rel in wanted if rel.endswith(".html")]
-    published = [rel for rel in update.manifest if rel.startswith(search.BUNDLE + "/")]
-    if published and not any(rel in update.staged for rel in pages) and all(update.intact(r) for r in published):
-        for rel in published:
-            update.keep(rel)
+    if not options.search:
+        for rel in update.manifest:
+            if rel.startswith(search.BUNDLE + "/") and update.intact(rel):
+                update.keep(rel)
         return {}
     return search.index({"/" + rel: (update.staging if rel in update.staged else update.output) / rel for rel in pages},
                         options.cache_dir, problems)

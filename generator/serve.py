@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import secrets
 import signal
@@ -75,7 +76,7 @@ class Preview:
     def _rebuild(self, changes: dict[str, list[str]] | None, first: bool) -> bool:
         started = time.perf_counter()
         try:
-            result = build(self.options)
+            result = build(self.options if first else dataclasses.replace(self.options, search=False))
         except BuildFailed as failed:
             return self._failed([p for p in failed.problems if not p.warning] or list(failed.problems), started)
         except Exception as err:   # UnsafeOutput, or a bug: tell the page and keep serving

@@ -266,3 +266,23 @@ def test_search_page_text_is_indonesian():
     for words in ("Kata kunci", "Mencari…", "hasil untuk", "Tidak ada hasil", "Tampilkan hasil lainnya",
                   "Pencarian memerlukan JavaScript"):
         assert words in text
+
+
+def test_no_search_keeps_the_published_index_and_the_next_build_refreshes_it(tmp_path):
+    """`build --no-search` (and the preview's rebuilds) keep the old index; a later build makes it anew."""
+    from generator.build import Options, build
+
+    site = tmp_path / "site"
+    (site / "content/posts").mkdir(parents=True)
+    (site / "config.yaml").write_text("site:\n  title: T\n  base_url: https://x.id/\n  timezone: Asia/Jakarta\n")
+    post = site / "content/posts/satu.md"
+    post.write_text("---\ntitle: Satu\ndate: 2024-01-01\n---\n\nKoordinasi pertama.\n", encoding="utf-8")
+    build(Options(site, workers=1))
+    entry = site / "output/pagefind/pagefind-entry.json"
+    first = entry.read_bytes()
+    post.write_text("---\ntitle: Satu\ndate: 2024-01-01\n---\n\nSosialisasi kedua yang lain sama sekali.\n",
+                    encoding="utf-8")
+    build(Options(site, workers=1, search=False))
+    assert entry.read_bytes() == first
+    build(Options(site, workers=1))
+    assert entry.read_bytes() != first

@@ -192,7 +192,3 @@ def first_paragraph(body: str) -> str:
         if plain:
             return plain
     return ""
-
-
-def plain_text(body: str) -> str:
-    return " ".join(html.unescape(_TAG.sub(" ", body)).split())

@@ -14,7 +14,7 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from .config import Config
-from .report import Problem, Problems
+from .report import Problem
 from .site import Route, Site
 
 THEME_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -70,10 +70,6 @@ def environment(template_dir: Path, config: Config) -> jinja2.Environment:
     return env
 
 
-def month_name(year: int, month: int, config: Config) -> str:
-    return format_datetime(dt.datetime(year, month, 1), "LLLL y", locale=config.site.language)
-
-
 class Pages:
     """Renders routes of one site with one environment; templates are compiled once and reused."""
 
@@ -116,19 +112,6 @@ def problem_of(err: Exception, route: Route) -> Problem:
     line, name = _template_line(err, route.template)
     return Problem(f"templates/{name}", line, f"gagal membuat halaman {route.url}: {err}.",
                    "Periksa nama variabel pada baris ini.")
-
-
-def render_routes(env: jinja2.Environment, site: Site, routes: list[Route], problems: Problems) -> dict[str, bytes]:
-    """Render every route to bytes, keyed by site URL; template errors become problems with file and line."""
-    pages = Pages(env, site)
-    out: dict[str, bytes] = {}
-    for route in routes:
-        try:
-            out[route.url] = pages.render(route)
-        except RENDER_ERRORS as err:
-            problems.append(problem_of(err, route))
-            return out
-    return out
 
 
 def _template_line(err: Exception, fallback: str) -> tuple[int | None, str]:

@@ -1,4 +1,4 @@
-"""The only code that writes the output folder: a new tree is staged beside it and swapped in whole."""
+"""The only code that writes the output folder: changed files are staged beside it and moved in on commit."""
 
 from __future__ import annotations
 
@@ -43,75 +43,6 @@ def relative_path(path: str) -> str:
     if ".." in clean.split("/") or posixpath.isabs(clean) or "\\" in clean or "\0" in clean or clean in (".", ""):
         raise UnsafeOutput(f"berkas '{path}' akan ditulis di luar folder keluaran.")
     return clean
-
-
-def write_site(output: Path, pages: dict[str, bytes], files: dict[str, Path]) -> WriteReport:
-    """Make output hold exactly pages (path -> bytes) and files (path -> file to copy), keeping unchanged files.
-
-    Unchanged files are hard-linked from the current output into a staging folder, so they keep their
-    modification time; the staging folder replaces the output only when it is complete. When nothing
-    changed, nothing is written at all.
-    """
-    output = output.resolve()
-    targets: dict[str, bytes | Path] = {relative_path(p): data for p, data in pages.items()}
-    for p, source in files.items():
-        targets[relative_path(p)] = source
-    old = _existing(output)
-    same = {p for p, data in targets.items() if p in old and _same(output / p, data)}
-    removed = len(old - set(targets))
-    if len(same) == len(targets) and not removed:
-        return WriteReport(0, len(same), 0)
-
-    staging = output.with_name(f".{output.name}.baru")
-    previous = output.with_name(f".{output.name}.lama")
-    for leftover in (staging, previous):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    staging.mkdir(parents=True)
-    try:
-        made_dirs: set[Path] = set()
-        for rel, data in targets.items():
-            target = staging / rel
-            if target.parent not in made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(target.parent)
-            if rel in same:
-                _link_or_copy(output / rel, target)
-            elif isinstance(data, bytes):
-                target.write_bytes(data)
-            else:
-                _link_or_copy(data, target)
-        if output.exists():
-            output.rename(previous)
-        staging.rename(output)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if previous.exists() and not output.exists():
-            previous.rename(output)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)
-    return WriteReport(len(targets) - len(same), len(same), removed)
-
-
-def _existing(output: Path) -> set[str]:
-    if not output.is_dir():
-        return set()
-    found = set()
-    for root, _dirs, names in os.walk(output):
-        rel_root = os.path.relpath(root, output)
-        for name in names:
-            found.add(name if rel_root == "." else f"{rel_root}/{name}".replace(os.sep, "/"))
-    return found
-
-
-def _same(path: Path, data: bytes | Path) -> bool:
-    try:
-        if isinstance(data, bytes):
-            return path.stat().st_size == len(data) and path.read_bytes() == data
-        return os.path.samefile(path, data) or (
-            path.stat().st_size == data.stat().st_size and path.read_bytes() == data.read_bytes())
-    except OSError:
-        return False
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

@@ -1,4 +1,4 @@
-"""The writer: a new tree staged beside the output and swapped in; unchanged files kept; nothing outside."""
+"""The writer: changed files staged beside the output and moved in on commit; unchanged files kept; nothing outside."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from generator import writer
+from generator import cache, writer
 from tests.conftest import snapshot
 
 
@@ -14,34 +14,64 @@ def names(folder):
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
 
+def write(out, manifest, pages, files=None):
+    """One build's write, the way generator/pages.py drives writer.Update: every path is checked first, what the
+    output still holds is kept, the rest is staged, then commit (abort on any error). Returns (report, manifest)."""
+    pages = {writer.relative_path(p): data for p, data in pages.items()}
+    files = {writer.relative_path(p): source for p, source in (files or {}).items()}
+    update = writer.Update(out, manifest, cache.scan(out))
+    try:
+        for rel, data in pages.items():
+            key = cache.digest(data)
+            if update.intact(rel, key):
+                update.keep(rel)
+            else:
+                update.stage_bytes(rel, data, key)
+        for rel, source in files.items():
+            st = os.stat(source)
+            key = f"{source}\0{st.st_size}\0{st.st_mtime_ns}"
+            if update.intact(rel, key):
+                update.keep(rel)
+            else:
+                update.stage_file(rel, source, key)
+        return update.commit()
+    except BaseException:
+        update.abort()
+        raise
+
+
 def test_first_write_creates_exactly_the_files(tmp_path):
     out = tmp_path / "output"
     source = tmp_path / "style.css"
     source.write_text("body{}")
-    report = writer.write_site(out, {"index.html": b"<p>beranda</p>", "2019/11/08/a/index.html": b"a"},
-                               {"/assets/style.css": source})
+    report, manifest = write(out, {}, {"index.html": b"<p>beranda</p>", "2019/11/08/a/index.html": b"a"},
+                             {"/assets/style.css": source})
     assert report == writer.WriteReport(3, 0, 0)
     assert names(out) == ["2019/11/08/a/index.html", "assets/style.css", "index.html"]
     assert (out / "index.html").read_bytes() == b"<p>beranda</p>"
-    assert sorted(os.listdir(tmp_path)) == ["output", "style.css"]     # no staging folder left behind
+    assert sorted(os.listdir(tmp_path)) == ["output", "style.css"]     # the staging folder became the output
+    assert {rel: entry[:2] for rel, entry in manifest.items()} == cache.scan(out)
 
 
-def test_swap_replaces_the_tree_and_removes_stale_files(tmp_path):
+def test_commit_replaces_changed_files_and_removes_stale_ones(tmp_path):
     out = tmp_path / "output"
-    writer.write_site(out, {"index.html": b"1", "lama/index.html": b"lama"}, {})
-    report = writer.write_site(out, {"index.html": b"2", "baru/index.html": b"baru"}, {})
+    _, manifest = write(out, {}, {"index.html": b"1", "lama/index.html": b"lama"})
+    report, _ = write(out, manifest, {"index.html": b"2", "baru/index.html": b"baru"})
     assert report == writer.WriteReport(2, 0, 1)
     assert names(out) == ["baru/index.html", "index.html"]
+    assert not (out / "lama").exists()                                  # the emptied folder goes too
     assert (out / "index.html").read_bytes() == b"2"
     assert sorted(os.listdir(tmp_path)) == ["output"]
 
 
 def test_unchanged_files_keep_their_mtime_and_inode(tmp_path):
     out = tmp_path / "output"
-    writer.write_site(out, {"index.html": b"beranda", "a/index.html": b"a", "b/index.html": b"b"}, {})
+    _, manifest = write(out, {}, {"index.html": b"beranda", "a/index.html": b"a", "b/index.html": b"b"})
     os.utime(out / "a/index.html", ns=(1_000_000_000, 1_000_000_000))
+    size, _mtime, key = manifest["a/index.html"]
+    manifest["a/index.html"] = (size, 1_000_000_000, key)              # as if the last build had written it then
     before = {n: os.stat(out / n) for n in names(out)}
-    report = writer.write_site(out, {"index.html": b"beranda baru", "a/index.html": b"a", "b/index.html": b"b"}, {})
+    report, _ = write(out, manifest, {"index.html": b"beranda baru", "a/index.html": b"a", "b/index.html": b"b"})
     assert report == writer.WriteReport(1, 2, 0)
     for name in ("a/index.html", "b/index.html"):
         after = os.stat(out / name)
@@ -55,14 +85,15 @@ def test_nothing_is_written_when_nothing_changed(tmp_path):
     source = tmp_path / "foto.jpg"
     source.write_bytes(b"\xff\xd8jpeg")
     pages = {"index.html": b"beranda", "a/index.html": b"a"}
-    writer.write_site(out, pages, {"a/foto.jpg": source})
+    _, manifest = write(out, {}, pages, {"a/foto.jpg": source})
     before = snapshot(out)
     folder = os.stat(out)
-    report = writer.write_site(out, dict(pages), {"a/foto.jpg": source})
+    report, again = write(out, manifest, dict(pages), {"a/foto.jpg": source})
     assert report == writer.WriteReport(0, 3, 0) and not report.changed
+    assert again == manifest
     assert snapshot(out) == before
     assert (os.stat(out).st_ino, os.stat(out).st_mtime_ns) == (folder.st_ino, folder.st_mtime_ns)
-    assert sorted(os.listdir(tmp_path)) == ["foto.jpg", "output"]
+    assert sorted(os.listdir(tmp_path)) == ["foto.jpg", "output"]      # no staging folder made
 
 
 @pytest.mark.parametrize("path", ["../luar.html", "/../../etc/x", "a/../../b", "..", "", "/", "a\\b", "a\0b"])
@@ -70,10 +101,10 @@ def test_a_path_escaping_the_output_raises(tmp_path, path):
     with pytest.raises(writer.UnsafeOutput):
         writer.relative_path(path)
     out = tmp_path / "output"
-    writer.write_site(out, {"index.html": b"lama"}, {})
+    _, manifest = write(out, {}, {"index.html": b"lama"})
     before = snapshot(tmp_path)
     with pytest.raises(writer.UnsafeOutput):
-        writer.write_site(out, {"index.html": b"baru", path: b"jahat"}, {})
+        write(out, manifest, {"index.html": b"baru", path: b"jahat"})
     assert snapshot(tmp_path) == before
     assert sorted(os.listdir(tmp_path)) == ["output"]
 
@@ -86,20 +117,27 @@ def test_safe_relative_paths(path, clean):
 
 def test_a_failure_while_staging_leaves_the_output_as_it_was(tmp_path):
     out = tmp_path / "output"
-    writer.write_site(out, {"index.html": b"lama", "a/index.html": b"a"}, {})
+    _, manifest = write(out, {}, {"index.html": b"lama", "a/index.html": b"a"})
     before = snapshot(out)
+    update = writer.Update(out, manifest, cache.scan(out))
+    update.stage_bytes("index.html", b"baru", cache.digest(b"baru"))
+    assert update.staging.is_dir()
     with pytest.raises(OSError):
-        writer.write_site(out, {"index.html": b"baru"}, {"a/hilang.jpg": tmp_path / "tidak-ada.jpg"})
+        update.stage_file("a/hilang.jpg", tmp_path / "tidak-ada.jpg", "kunci")
+    update.abort()
     assert snapshot(out) == before
     assert sorted(os.listdir(tmp_path)) == ["output"]
 
 
-def test_leftovers_of_an_interrupted_build_are_cleaned(tmp_path):
+@pytest.mark.parametrize("first", [False, True])
+def test_leftovers_of_an_interrupted_build_are_cleaned(tmp_path, first):
     out = tmp_path / "output"
-    (tmp_path / ".output.baru" / "x").mkdir(parents=True)
-    (tmp_path / ".output.lama").mkdir()
-    writer.write_site(out, {"index.html": b"1"}, {})
+    manifest = {} if first else write(out, {}, {"index.html": b"0"})[1]
+    (writer.staging_dir(out) / "x").mkdir(parents=True)
+    (writer.staging_dir(out) / "x" / "sisa.html").write_bytes(b"sisa")
+    write(out, manifest, {"index.html": b"1"})
     assert sorted(os.listdir(tmp_path)) == ["output"]
+    assert names(out) == ["index.html"]
 
 
 def test_output_folder_that_holds_config_yaml_is_refused(tmp_path):

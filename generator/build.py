@@ -30,6 +30,7 @@ class Options:
     workers: int = field(default_factory=parallel.default_workers)
     progress: bool = False          # a progress line on stderr (the command line sets it only on a terminal)
     search: bool = True             # make the search index again when pages changed (the preview's rebuilds skip it)
+    cache: Path | None = None       # the build cache; default SITE/.cache
 
     @property
     def output(self) -> Path:
@@ -37,7 +38,7 @@ class Options:
 
     @property
     def cache_dir(self) -> Path:
-        return self.site_dir / ".cache"
+        return self.cache or self.site_dir / ".cache"
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,14 @@ def _check(site_dir: Path) -> int:
     from .links import broken_links
 
     with tempfile.TemporaryDirectory(prefix="kpu-check-") as scratch:
-        options = Options(site_dir, Path(scratch) / "output")
+        # Its own build cache, so the site's record of what output/ holds stays true; the derived photos, which are
+        # named by their content and settings, are shared so that a check does not process every photo again.
+        cache = Path(scratch) / "cache"
+        cache.mkdir()
+        photos = site_dir / ".cache" / "photos"
+        if photos.is_dir():
+            (cache / "photos").symlink_to(photos, target_is_directory=True)
+        options = Options(site_dir, Path(scratch) / "output", cache=cache)
         try:
             result = build(options)
         except BuildFailed as failed:

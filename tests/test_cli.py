@@ -94,6 +94,17 @@ def test_check_passes_on_a_good_site(tmp_path):
     assert not (site / "output").exists()            # check writes nothing into the site
 
 
+def test_check_leaves_the_builds_record_of_the_output_alone(tmp_path):
+    """After build, check, build: the second build is still a no-op (check keeps its own build cache)."""
+    site = copy_site("basic", tmp_path / "site")
+    assert run_cli("build", "--site", str(site)).code == 0
+    index = (site / ".cache" / "build-index.bin").read_bytes()
+    assert run_cli("check", "--site", str(site)).code == 0
+    assert (site / ".cache" / "build-index.bin").read_bytes() == index
+    again = run_cli("build", "--site", str(site))
+    assert again.code == 0 and "0 berkas ditulis" in again.out
+
+
 def test_check_finds_a_broken_internal_link_and_names_the_page(tmp_path):
     site = copy_site("basic", tmp_path / "site")
     post = site / "content/posts/2019/sosialisasi-pemilih-pemula.md"

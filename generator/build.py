@@ -71,7 +71,7 @@ class _Clock:
             self.stages.append((name, time.perf_counter() - started))
 
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "templates"     # the same as render.THEME_DIR
+THEME_DIR = Path(__file__).resolve().parent.parent / "templates"     # the project's own theme
 ASSETS = "assets"
 
 

@@ -17,8 +17,7 @@ from .config import Config
 from .report import Problem
 from .site import Route, Site
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "templates"
-ASSETS = "assets"
+from .build import ASSETS, THEME_DIR  # noqa: F401  (one definition; build needs them without importing Jinja)
 
 
 def environment(template_dir: Path, config: Config) -> jinja2.Environment:

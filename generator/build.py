@@ -291,7 +291,8 @@ def build(options: Options) -> Result:
 
     outcome = write_pages(options, site, routes, templates, cache.digest(config_bytes), index, present,
                           problems, clock)
-    if site_key == "-" and not _racy(theme) and _settled(racy, scan, records, options.site_dir / "content"):
+    if site_key == "-" and not _racy(theme) and _settled(racy, scan, records, _photo_digests(site, scan),
+                                                         options.site_dir / "content", time.time_ns()):
         site_key = final_key
     index = cache.Index(site_key, _next_publish(records, site.built, options), outcome.manifest, outcome.routes,
                         problems.warnings, len(routes), outcome.photos_made + outcome.photos_reused)
@@ -316,21 +317,40 @@ def _racy(scan: dict) -> bool:
     return any(mtime >= recent for _size, mtime in scan.values())
 
 
-def _settled(racy: list[str], scan: dict, records: dict, content_dir: Path) -> bool:
+def _settled(racy: list[str], scan: dict, records: dict, photos: dict[str, str], content_dir: Path,
+             now_ns: int) -> bool:
     """The files that were just modified when the build began are now old enough, unchanged, and hold the very
-    bytes this build read (as git does for its "racy" files): then any later edit will show in their time."""
-    if time.time_ns() - RACY_NS <= max((scan[rel][1] for rel in racy), default=0):
+    bytes this build read (as git does for its "racy" files): then any later edit will show in their time.
+
+    A Markdown source is compared with the hash its record keeps, a photo with the hash its derived files are
+    named after (`photos`: path below content/ -> hash); any other file (an attachment) is not settled here, so
+    the next build compares everything again.
+    """
+    if now_ns - RACY_NS <= max((scan[rel][1] for rel in racy), default=0):
         return False
     for rel in racy:
         record = records.get(f"{content_dir.name}/{rel}")
+        expected = record.sha if record is not None else photos.get(rel)
         try:
             st = os.stat(content_dir / rel)
-            if record is None or (st.st_size, st.st_mtime_ns) != scan[rel] \
-                    or cache.digest((content_dir / rel).read_bytes()) != record.sha:
+            if expected is None or (st.st_size, st.st_mtime_ns) != scan[rel] \
+                    or cache.digest((content_dir / rel).read_bytes()) != expected:
                 return False
         except OSError:
             return False
     return True
+
+
+def _photo_digests(site: site_model.Site, scan: dict) -> dict[str, str]:
+    """Path below content/ -> the content hash the photo pipeline used, for the bundle photos of this build."""
+    out = {}
+    for post in site.posts + site.pages:
+        if post.photos and post.entry.bundle is not None:
+            folder = post.entry.path.rpartition("/")[0].partition("/")[2]
+            for photo in post.photos:
+                if photo.source is not None:
+                    out[f"{folder}/{photo.name}"] = photo.source.digest
+    return out
 
 
 def _state(record: cache.SourceRecord) -> tuple:

@@ -212,7 +212,7 @@ def _markdown(site: site_model.Site, records: dict, base_path: str, workers: int
     for post in site.posts + site.pages:
         record = records[post.entry.path]
         links = _links(post, base_path)
-        key = cache.digest(repr((record.sha, post.entry.body_line, links)))     # the file's hash stands for its body
+        key = markdown_key(record.sha, post.entry.body_line, links)
         if record.html_key == key:
             post.html, post.summary = record.html, post.entry.summary or record.summary
         else:
@@ -233,6 +233,11 @@ def _markdown(site: site_model.Site, records: dict, base_path: str, workers: int
         post.html, post.summary = html, post.entry.summary or summary
 
 
+def markdown_key(sha: str, body_line: int, links) -> str:
+    """What a post's rendered Markdown depends on: the file's hash stands for its body."""
+    return cache.digest(repr((sha, body_line, links)))
+
+
 def _links(post: site_model.Post, base_path: str = "/"):
     """Published URLs of the bundle's files, under the site's base path (the Markdown HTML is not templated)."""
     from .markup import Image, Links
@@ -245,15 +250,30 @@ def _links(post: site_model.Post, base_path: str = "/"):
     return Links(files, photos, base_path)
 
 
-def build(options: Options) -> Result:
-    """Build the site into options.output; raise BuildFailed with every problem, leaving the output untouched."""
+def build(options: Options, memory=None) -> Result:
+    """Build the site into options.output; raise BuildFailed with every problem, leaving the output untouched.
+
+    memory (a session.Memory, kept by the preview server between its rebuilds) stands in for the cache files
+    when it holds the last build's state, and is given this build's state, or emptied when the build fails.
+    """
+    if memory is None:
+        return _build(options, None)
+    memory.flush()
+    try:
+        return _build(options, memory)
+    except BaseException:
+        memory.forget()
+        raise
+
+
+def _build(options: Options, memory) -> Result:
     from .pages import write_pages
 
     started, clock, problems = time.perf_counter(), _Clock(), Problems()
     writer.check_output_dir(options.output, options.site_dir)
     templates = template_dir(options.site_dir)
     with clock.stage("periksa perubahan"):
-        index = cache.load_index(options.cache_dir, options.site_dir)
+        index = memory.index if memory and memory.index else cache.load_index(options.cache_dir, options.site_dir)
         config_path = options.site_dir / "config.yaml"
         config_bytes = config_path.read_bytes() if config_path.is_file() else b""
         scan = cache.scan(options.site_dir / "content")
@@ -269,7 +289,9 @@ def build(options: Options) -> Result:
         unchanged = (site_key != "-" and index.site_key == site_key
                      and (index.next_publish is None or now < index.next_publish)
                      and present == {rel: kept[:2] for rel, kept in index.manifest.items()})
-    if unchanged:       # nothing the output depends on has changed, and the output is as the last build left it
+    if unchanged and (memory is None or memory.site is not None):
+        # nothing the output depends on has changed, and the output is as the last build left it (the preview's
+        # first build goes on, writing nothing, to hold the site model for its quick rebuilds)
         return Result(index.warnings, index.pages, writer.WriteReport(0, len(present), 0), 0, index.photos,
                       time.perf_counter() - started, 0, tuple(clock.stages))
 
@@ -278,7 +300,8 @@ def build(options: Options) -> Result:
     if config is None:
         raise BuildFailed(problems)
     with clock.stage("muat cache"):
-        old = cache.load_data(options.cache_dir, options.site_dir, index)
+        old = memory.records if memory and memory.index is index else \
+            cache.load_data(options.cache_dir, options.site_dir, index)
         before = {rel: _state(record) for rel, record in old.items()}
         old_shards = index.data_sha if old or not index.data_sha else {}
     records: dict[str, cache.SourceRecord] = {}
@@ -300,12 +323,18 @@ def build(options: Options) -> Result:
     dirty |= {cache.shard(rel) for rel, record in records.items() if before.get(rel) != _state(record)}
     index.data_sha = dict(old_shards)
     with clock.stage("simpan cache"):
-        try:
-            cache.save(options.cache_dir, options.site_dir, index, records, dirty)
-        except OSError:
-            pass        # a cache that cannot be written only makes the next build slower
+        save_cache(options, index, records, dirty)
+    if memory is not None:
+        memory.keep(index, records, site, routes, templates, cache.digest(config_bytes))
     return Result(problems.warnings, len(routes), outcome.report, outcome.photos_made, outcome.photos_reused,
                   time.perf_counter() - started, outcome.rendered, tuple(clock.stages))
+
+
+def save_cache(options: Options, index: cache.Index, records: dict, dirty: set[int]) -> None:
+    try:
+        cache.save(options.cache_dir, options.site_dir, index, records, dirty)
+    except OSError:
+        pass        # a cache that cannot be written only makes the next build slower
 
 
 RACY_NS = 2_000_000_000

@@ -15,6 +15,7 @@ from . import config as config_module, writer
 from .build import Options, build
 from .preview_http import Hub, Server, Shown
 from .report import BuildFailed, Problem, Problems
+from .session import Memory, quick_rebuild
 from .watch import Watcher
 
 KIND_WORDS = {"content": "isi", "photo": "foto", "template": "template", "config": "config.yaml"}
@@ -31,6 +32,7 @@ class Preview:
         self._instance = secrets.token_hex(3)
         self._builds = 0
         self._build_lock = threading.Lock()
+        self.memory = Memory()       # the last build's state, so that a rebuild re-reads and re-renders only what changed
         self.shown = Shown(self._version())
         self.watcher = Watcher(options.site_dir, self._changed, polling=polling, poll_interval=poll_interval)
         self.server: Server | None = None
@@ -76,7 +78,12 @@ class Preview:
     def _rebuild(self, changes: dict[str, list[str]] | None, first: bool) -> bool:
         started = time.perf_counter()
         try:
-            result = build(self.options if first else dataclasses.replace(self.options, search=False))
+            options = self.options if first else dataclasses.replace(self.options, search=False)
+            result = None
+            if changes and not self.shown.problems:
+                result = quick_rebuild(options, self.memory, changes)
+            if result is None:
+                result = build(options, self.memory)
         except BuildFailed as failed:
             return self._failed([p for p in failed.problems if not p.warning] or list(failed.problems), started)
         except Exception as err:   # UnsafeOutput, or a bug: tell the page and keep serving
@@ -95,10 +102,11 @@ class Preview:
             self._builds += 1
             self.shown = Shown(self._version())
             self.hub.publish("reload", self.shown.payload())
-        for warning in result.warnings:
-            self._say(str(warning), error=True)
         what = "Dibangun" if first else f"Dibangun ulang ({_describe(changes or {})})"
         self._say(f"{what}: {result.summary()}.")
+        self.memory.flush()             # the cache files, after the pages were told to reload
+        for warning in result.warnings:
+            self._say(str(warning), error=True)
         return True
 
     def _failed(self, problems: list[Problem], started: float) -> bool:

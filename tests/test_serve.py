@@ -433,9 +433,9 @@ def test_a_save_during_the_first_build_gives_a_rebuild_after_it(tmp_path, monkey
     site = make_site(tmp_path / "situs")
     real_build, calls = serve_module.build, []
 
-    def slow_first_build(options):
+    def slow_first_build(options, memory=None):
         calls.append(threading.current_thread().name)
-        result = real_build(options)
+        result = real_build(options, memory)
         if len(calls) == 1:   # the user saves while the first build is still running
             write(site, POST, post_text("Disimpan Saat Membangun"))
             pause = threading.Event()
@@ -483,7 +483,7 @@ def test_a_bug_in_the_build_is_shown_not_fatal(tmp_path, live, monkeypatch):
     stream = server.events()
     real_build = serve_module.build
 
-    def broken(options):
+    def broken(options, memory=None):
         raise KeyError("slug")
 
     monkeypatch.setattr(serve_module, "build", broken)

@@ -1,0 +1,163 @@
+"""The preview's memory between rebuilds, and its quick rebuild of a post edited where only its own pages show it."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from . import cache, content, fingerprint, writer
+from . import site as site_model
+from .build import RACY_NS, Options, Result, markdown_key, save_cache, _links
+from .report import BuildFailed, Problems
+
+
+@dataclass
+class Memory:
+    """What the last successful build in this process left: cache records and index, the model, its routes.
+
+    build() reads it instead of the cache files and fills it again; quick_rebuild() patches it. Anything that
+    fails empties it, so the next build starts from the files on disk.
+    """
+
+    index: cache.Index | None = None
+    records: dict = field(default_factory=dict)
+    site: site_model.Site | None = None
+    routes: list = field(default_factory=list)
+    templates: Path | None = None
+    config_key: str = ""
+    theme: fingerprint.Templates | None = None
+    pages: object = None              # render.Pages: Jinja environment and compiled templates, for quick rebuilds
+    pages_digest: str = ""            # the theme those templates were compiled from
+    renderer: object = None           # markup.Renderer
+    unsaved: tuple | None = None      # (options, dirty shards): the cache files still to be brought up to date
+
+    def keep(self, index, records, site, routes, templates: Path, config_key: str) -> None:
+        same_theme = self.site is not None and self.templates == templates and self.config_key == config_key
+        self.index, self.records, self.site, self.routes = index, records, site, routes
+        self.templates, self.config_key = templates, config_key
+        self.theme = fingerprint.Templates(templates)
+        if not (same_theme and self.pages is not None and self.theme.digest == self.pages_digest):
+            self.pages = None
+        self.unsaved = None
+
+    def forget(self) -> None:
+        renderer = self.renderer
+        self.__init__()
+        self.renderer = renderer      # Markdown settings do not depend on the site
+
+    def flush(self) -> None:
+        """Write the cache files a quick rebuild left for later (the preview does it after telling pages to reload)."""
+        if self.unsaved is not None and self.index is not None:
+            options, dirty = self.unsaved
+            save_cache(options, self.index, self.records, dirty)
+        self.unsaved = None
+
+
+def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]]) -> Result | None:
+    """Re-render only the pages showing the edited posts in full (their page, gallery, redirects), when each edit
+    changes nothing other pages see (title, dates, tags, summary, photos: the post's card); None when it does,
+    or when anything else changed, and a full build must decide."""
+    started = time.perf_counter()
+    site = memory.site
+    if site is None or memory.index is None or set(changes) != {"content"} or options.search:
+        return None
+    if memory.index.next_publish is not None and time.time() >= memory.index.next_publish:
+        return None
+    by_path = {post.entry.path: post for post in site.posts + site.pages}
+    edits = []
+    for rel in changes["content"]:
+        post, record = by_path.get(rel), memory.records.get(rel)
+        if post is None or record is None:
+            return None
+        edit = _reread(options, memory, post, record)
+        if edit is None:
+            return None
+        if edit:                     # () when the file holds the bytes it held
+            edits.append((rel, post, edit))
+    for rel, post, (entry, record) in edits:
+        post.entry, post.html = entry, record.html
+        memory.records[rel] = record
+    shown = [route for route in memory.routes if any(post is value for _r, post, _e in edits
+                                                      for value in route.context.values())]
+    return _write(options, memory, shown, [rel for rel, _p, _e in edits], started)
+
+
+def _reread(options: Options, memory: Memory, post: site_model.Post, record: cache.SourceRecord):
+    """(new entry, new record) for an edit no other page shows; () when the file holds what it held; else None."""
+    site, source = memory.site, post.entry.source
+    try:
+        stat = source.stat()
+        data = source.read_bytes()
+    except OSError:
+        return None
+    sha = cache.digest(data)
+    if sha == record.sha:
+        return ()
+    found = Problems()
+    entry = content.load(options.site_dir, post.entry.kind, source, post.entry.bundle, site.config.site,
+                         ZoneInfo(site.config.site.timezone), found)
+    if entry is None or found.errors or source.read_bytes() != data:
+        return None                  # the full build reports errors together with the rest of the site
+    if dataclasses.replace(entry, body=post.entry.body, body_line=post.entry.body_line, lines=post.entry.lines) \
+            != post.entry:
+        return None
+    from .markup import Renderer
+
+    links = _links(post, site.config.base_path)
+    memory.renderer = memory.renderer or Renderer()
+    rendered = memory.renderer.render(entry.body, links)
+    if (entry.summary or rendered.summary) != post.summary:
+        return None
+    mtime = stat.st_mtime_ns if stat.st_mtime_ns < time.time_ns() - RACY_NS else -1    # -1: compare its hash next time
+    return entry, cache.SourceRecord(len(data), mtime, sha, record.key, entry, found.warnings, record.photos_key,
+                                     record.photos, markdown_key(sha, entry.body_line, links), rendered.html,
+                                     rendered.summary)
+
+
+def _write(options: Options, memory: Memory, routes: list, edited: list[str], started: float) -> Result:
+    """Render routes, write the ones whose bytes changed, and bring the index up to date (saved later)."""
+    from . import render
+
+    site, index = memory.site, memory.index
+    if memory.pages is None:
+        memory.pages = render.Pages(render.environment(memory.templates, site.config), site)
+        memory.pages_digest = memory.theme.digest
+    memory.pages.common = {"site": site, "config": site.config}
+    signatures = fingerprint.Signatures(site, memory.config_key)
+    rels = {writer.relative_path(site_model.output_file(route.url)): route for route in routes}
+    present = {}
+    for rel in rels:
+        try:
+            st = os.stat(options.output / rel)
+            present[rel] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            pass
+    update = writer.Update(options.output, index.manifest, present)
+    try:
+        for rel, route in rels.items():
+            try:
+                data = memory.pages.render(route)
+            except render.RENDER_ERRORS as err:
+                raise BuildFailed([render.problem_of(err, route)]) from None
+            key = cache.digest(data)
+            if update.intact(rel, key):
+                update.keep(rel)
+            else:
+                update.stage_bytes(rel, data, key)
+            index.routes[rel] = signatures.route(route, memory.theme)
+        report, written = update.commit()
+    except BaseException:
+        update.abort()
+        memory.forget()
+        raise
+    index.manifest.update(written)
+    index.site_key = "-"             # the next plain build checks everything again before it may skip
+    warnings = [w for w in index.warnings if w.path not in edited]
+    index.warnings = warnings + [w for rel in edited for w in memory.records[rel].warnings]
+    memory.unsaved = (options, {cache.shard(rel) for rel in edited} | (memory.unsaved or (None, set()))[1])
+    report = writer.WriteReport(report.written, index.pages - report.written, 0)
+    return Result(index.warnings, index.pages, report, 0, index.photos, time.perf_counter() - started, len(rels))

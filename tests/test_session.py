@@ -1,0 +1,138 @@
+"""The preview's memory between rebuilds: quick rebuilds of body edits, full builds for the rest, and either way
+the same output as a clean build and a cache the next plain build trusts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import cache
+from generator.build import Options, build
+from generator.report import BuildFailed
+from generator.session import Memory, quick_rebuild
+from generator.watch import sort_changes
+from tests.test_incremental import STEPS, apply, make_site, source, tree
+
+NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
+EDITED = "content/posts/rapat/index.md"
+
+
+def options(root: Path) -> Options:
+    return Options(root, now=NOW, workers=1, search=False)
+
+
+def sources(root: Path) -> dict:
+    return {f"{top}/{rel}": stat for top in ("content", "templates") for rel, stat in cache.scan(root / top).items()} \
+        | {"config.yaml": cache.scan(root).get("config.yaml")}
+
+
+def changes_between(before: dict, after: dict) -> dict:
+    """What the watcher reports for one step: every path created, changed or deleted."""
+    return sort_changes(rel for rel in before.keys() | after.keys() if before.get(rel) != after.get(rel))
+
+
+def rebuild(root: Path, memory: Memory, changes: dict):
+    result = quick_rebuild(options(root), memory, changes) or build(options(root), memory)
+    memory.flush()
+    return result
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    root = tmp_path / "situs"
+    make_site(root)
+    bundle = root / "content/posts/rapat"
+    bundle.mkdir()
+    (bundle / "index.md").write_text(source("Rapat Pleno", 5, ["rapat"], "Paragraf pembuka.\n", []),
+                                     encoding="utf-8")
+    (root / "content/posts/lain.md").write_text(source("Berita Lain", 6, ["rapat"], "Isi lain.\n", []),
+                                                encoding="utf-8")
+    return root
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_build(root: Path, scratch: Path) -> dict:
+    clean = scratch / "bersih"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("output", ".cache"))
+    build(options(clean))
+    return tree(clean / "output")
+
+
+def test_a_body_edit_rerenders_only_its_post_and_matches_a_clean_build(site, tmp_path):
+    memory = Memory()
+    build(options(site), memory)
+    before = snapshot(site / "output")
+    with open(site / EDITED, "a", encoding="utf-8") as handle:
+        handle.write("\nKalimat tambahan di akhir berita.\n")
+    result = quick_rebuild(options(site), memory, {"content": [EDITED]})
+    assert result is not None and result.rendered == 1 and result.report.written == 1
+    after = snapshot(site / "output")
+    assert [rel for rel in after if after[rel] != before.get(rel)] == ["2024/03/05/rapat/index.html"]
+    assert b"Kalimat tambahan di akhir berita." in after["2024/03/05/rapat/index.html"][1]
+    assert tree(site / "output") == clean_build(site, tmp_path)
+    memory.flush()
+    again = build(options(site))                 # a plain build from the cache files: it agrees, writes nothing
+    assert again.report.written == 0 and again.report.removed == 0
+
+
+@pytest.mark.parametrize("edit", ["title", "first paragraph", "tags", "broken front matter"])
+def test_an_edit_other_pages_show_is_left_to_the_full_build(site, edit):
+    memory = Memory()
+    build(options(site), memory)
+    text = (site / EDITED).read_text(encoding="utf-8")
+    text = {"title": text.replace("Rapat Pleno", "Rapat Pleno Terbuka"),
+            "first paragraph": text.replace("Paragraf pembuka.", "Paragraf pembuka yang lain."),
+            "tags": text.replace("tags: [rapat]", "tags: [rapat, logistik]"),
+            "broken front matter": text.replace("title: Rapat Pleno", "title: [Rapat Pleno")}[edit]
+    (site / EDITED).write_text(text, encoding="utf-8")
+    assert quick_rebuild(options(site), memory, {"content": [EDITED]}) is None
+
+
+def test_a_new_file_a_photo_or_a_template_is_left_to_the_full_build(site):
+    memory = Memory()
+    build(options(site), memory)
+    for changes in ({"content": ["content/posts/baru.md"]}, {"photo": ["content/posts/rapat/foto.jpg"]},
+                    {"template": ["templates/post.html"]}, {"config": ["config.yaml"]}):
+        assert quick_rebuild(options(site), memory, changes) is None
+
+
+def test_a_failed_build_empties_the_memory_and_the_next_starts_from_the_files(site):
+    memory = Memory()
+    build(options(site), memory)
+    assert memory.site is not None
+    good = (site / EDITED).read_text(encoding="utf-8")
+    (site / EDITED).write_text(good.replace("title: Rapat Pleno", "title: [Rapat"), encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build(options(site), memory)
+    assert memory.site is None and memory.index is None
+    (site / EDITED).write_text(good + "\nLagi.\n", encoding="utf-8")
+    assert rebuild(site, memory, {"content": [EDITED]}).report.written >= 1
+    assert memory.site is not None
+
+
+@settings(max_examples=6, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.one_of(STEPS, st.tuples(st.just("edit_body"), st.integers(0, 10), st.integers(0, 100))),
+                min_size=2, max_size=5))
+def test_preview_rebuilds_equal_a_clean_build(steps):
+    with tempfile.TemporaryDirectory(prefix="kpu-sesi-") as scratch:
+        root = Path(scratch) / "situs"
+        make_site(root)
+        memory = Memory()
+        build(options(root), memory)
+        for number, step in enumerate(steps, start=1):
+            before = sources(root)
+            apply(root, step, number)
+            rebuild(root, memory, changes_between(before, sources(root)))
+            assert tree(root / "output") == clean_build(root, Path(scratch)), f"berbeda setelah {steps[:number]}"
+        assert build(options(root)).report.written == 0      # the cache files agree with what the preview wrote

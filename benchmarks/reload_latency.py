@@ -1,10 +1,12 @@
-"""Preview reload latency: seconds from saving a post to the 'reload' event on the live-reload stream.
+"""Preview reload latency: seconds from saving a post to the 'reload' event, and to the served page showing it.
 
     python benchmarks/reload_latency.py SITE_DIR [--edits 10]
 
-measure() starts `python -m generator serve` on a free port in its own process, connects to the
+samples() starts `python -m generator serve` on a free port in its own process, connects to the
 event stream as an open page would, then `edits` times appends a sentence to one post and times
-until the reload event arrives. The post is restored afterwards.
+until the reload event arrives. page_samples() times instead until the server's page shows the new
+sentence, which measures Hugo's server (hugo_page) and ours (ours_page) alike. The post is restored
+afterwards.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import http.client
 import json
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -96,14 +99,103 @@ def samples(site_dir: Path | str, edits: int = 10, python: str | Path = sys.exec
                 rebuilt = [line for line in log.read_text(errors="replace").splitlines() if "Dibangun ulang" in line]
                 builds.extend(float(m.group(1)) for line in rebuilt if (m := re.search(r"([\d.]+) detik\.?$", line)))
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            _stop(proc)
             post.write_bytes(original)
     return out
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(port: int, path: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=EVENT_LIMIT)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def _hugo_url(post: Path) -> str:
+    """The post's address under benchmarks/hugo's permalinks: /:year/:month/:day/:contentbasename/."""
+    date = re.search(r"^date: (\d{4})-(\d{2})-(\d{2})", post.read_text(encoding="utf-8"), re.M)
+    return f"/{date.group(1)}/{date.group(2)}/{date.group(3)}/{post.parent.name}/"
+
+
+def page_samples(command: list[str], cwd: Path, site: Path, url_of, edits: int = 10) -> list[float]:
+    """Seconds from each save until the server's page shows the new sentence, for any server (ours or Hugo's):
+    start `command` (with {port} filled in), wait for the post's page, then edit and poll it every 2 ms."""
+    post = _post(site)
+    original = post.read_bytes()
+    port = _free_port()
+    out: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="reload-page-") as scratch:
+        log = Path(scratch) / "server.log"
+        with open(log, "w") as log_file:
+            proc = subprocess.Popen([part.replace("{port}", str(port)) for part in command], cwd=cwd,
+                                    stdout=log_file, stderr=subprocess.STDOUT)
+        try:
+            url, deadline = None, time.monotonic() + STARTUP_LIMIT
+            while url is None:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server tidak siap: {log.read_text(errors='replace')[-2000:]}")
+                try:
+                    url = url_of(port, post)
+                except (OSError, http.client.HTTPException):
+                    time.sleep(0.2)
+            for number in range(edits):
+                time.sleep(0.3)
+                marker = f"Kalimat tambahan nomor {number} untuk melihat halaman.".encode()
+                started = time.perf_counter()
+                with open(post, "a", encoding="utf-8") as source:
+                    source.write("\n" + marker.decode() + "\n")
+                while marker not in _get(port, url)[1]:
+                    if time.perf_counter() - started > EVENT_LIMIT:
+                        raise RuntimeError(f"{url} tidak berubah")
+                    time.sleep(0.002)
+                out.append(time.perf_counter() - started)
+        finally:
+            _stop(proc)
+            post.write_bytes(original)
+    return out
+
+
+def ours_page(python: str | Path, site: Path, edits: int = 10) -> list[float]:
+    def url_of(port: int, post: Path) -> str:
+        status, _ = _get(port, "/")
+        if status != 200:
+            raise OSError("belum siap")
+        found = next((site / "output").rglob(f"{post.parent.name}/index.html"))
+        return "/" + found.parent.relative_to(site / "output").as_posix() + "/"
+
+    return page_samples([str(python), "-m", "generator", "serve", "--site", str(site), "--port", "{port}"], ROOT,
+                        site, url_of, edits)
+
+
+def hugo_page(binary: Path, home: Path, site: Path, edits: int = 10) -> list[float]:
+    """Hugo's own server (its defaults: pages in memory, fast render of the pages being viewed)."""
+    def url_of(port: int, post: Path) -> str:
+        url = _hugo_url(post)
+        if _get(port, url)[0] != 200:
+            raise OSError("belum siap")
+        return url
+
+    return page_samples([str(binary), "server", "--source", str(home), "--contentDir", str(site / "content"),
+                         "--cacheDir", str(home / "cache"), "--bind", "127.0.0.1", "--port", "{port}"], home,
+                        site, url_of, edits)
 
 
 def measure(site_dir: Path | str, edits: int = 10, python: str | Path = sys.executable) -> float:

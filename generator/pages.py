@@ -7,8 +7,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, fingerprint, parallel, writer
+from . import cache, content, fingerprint, parallel, writer
 from . import site as site_model
+from .build import ASSETS
 from .report import BuildFailed, Problems
 
 
@@ -25,8 +26,6 @@ class Outcome:
 def write_pages(options, site: site_model.Site, routes: list, templates: Path, config_key: str, index: cache.Index,
                 present: dict, problems: Problems, clock) -> Outcome:
     """Render what changed into a staging folder, process photos, and only then put it all in place."""
-    from .build import _assets, _attachments
-
     manifest = index.manifest if index.manifest or not present else _survey(options.output, present)
     update = writer.Update(options.output, manifest, present)
     try:
@@ -162,3 +161,22 @@ class _Progress:
     def close(self) -> None:
         sys.stderr.write("\r" + " " * 70 + "\r")
         sys.stderr.flush()
+
+
+def _attachments(site: site_model.Site) -> dict[str, Path]:
+    """Non-photo files of a bundle (PDF, documents) are published beside the post page."""
+    out = {}
+    for post in site.posts + site.pages:
+        photo_names = {p.name for p in post.photos}
+        for name in post.entry.files:
+            if name not in photo_names and not name.startswith(".") and post.entry.bundle:
+                if os.path.splitext(name)[1].lower() not in content.PHOTO_SUFFIXES:
+                    out[post.url + name] = post.entry.bundle / name
+    return out
+
+
+def _assets(templates: Path) -> dict[str, Path]:
+    folder = templates / ASSETS
+    if not folder.is_dir():
+        return {}
+    return {f"/{ASSETS}/{p.relative_to(folder).as_posix()}": p for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -105,6 +105,8 @@ class Preview:
         what = "Dibangun" if first else f"Dibangun ulang ({_describe(changes or {})})"
         self._say(f"{what}: {result.summary()}.")
         self.memory.flush()             # the cache files, after the pages were told to reload
+        if first:
+            self.memory.warm()
         for warning in result.warnings:
             self._say(str(warning), error=True)
         return True

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from . import cache, content, fingerprint, writer
 from . import site as site_model
-from .build import RACY_NS, Options, Result, markdown_key, save_cache, _links
+from .build import Options, Result, save_cache
+from .load import RACY_NS, links_of, markdown_key
 from .report import BuildFailed, Problems
 
 
@@ -43,6 +44,23 @@ class Memory:
         if not (same_theme and self.pages is not None and self.theme.digest == self.pages_digest):
             self.pages = None
         self.unsaved = None
+
+    def warm(self) -> None:
+        """Import Markdown and compile the post templates now, so that the first quick rebuild does not wait."""
+        from .markup import Renderer
+
+        self.renderer = self.renderer or Renderer()
+        if self.site is not None:
+            self._pages().prepare({route.template for route in self.routes if "post" in route.context})
+
+    def _pages(self):
+        from . import render
+
+        if self.pages is None:
+            self.pages = render.Pages(render.environment(self.templates, self.site.config), self.site)
+            self.pages_digest = self.theme.digest
+        self.pages.common = {"site": self.site, "config": self.site.config}
+        return self.pages
 
     def forget(self) -> None:
         renderer = self.renderer
@@ -107,7 +125,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
         return None
     from .markup import Renderer
 
-    links = _links(post, site.config.base_path)
+    links = links_of(post, site.config.base_path)
     memory.renderer = memory.renderer or Renderer()
     rendered = memory.renderer.render(entry.body, links)
     if (entry.summary or rendered.summary) != post.summary:
@@ -122,11 +140,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
     """Render routes, write the ones whose bytes changed, and bring the index up to date (saved later)."""
     from . import render
 
-    site, index = memory.site, memory.index
-    if memory.pages is None:
-        memory.pages = render.Pages(render.environment(memory.templates, site.config), site)
-        memory.pages_digest = memory.theme.digest
-    memory.pages.common = {"site": site, "config": site.config}
+    site, index, pages = memory.site, memory.index, memory._pages()
     signatures = fingerprint.Signatures(site, memory.config_key)
     rels = {writer.relative_path(site_model.output_file(route.url)): route for route in routes}
     present = {}
@@ -140,7 +154,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
     try:
         for rel, route in rels.items():
             try:
-                data = memory.pages.render(route)
+                data = pages.render(route)
             except render.RENDER_ERRORS as err:
                 raise BuildFailed([render.problem_of(err, route)]) from None
             key = cache.digest(data)

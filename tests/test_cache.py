@@ -94,7 +94,7 @@ def test_files_written_moments_before_a_build_settle_when_they_still_hold_what_i
     under the same size and time may not, nor may an attachment, which nothing here has hashed."""
     from PIL import Image
 
-    from generator import build as build_module, config as config_module
+    from generator import build as build_module, config as config_module, load
     from generator.report import Problems
 
     site = make_site(tmp_path / "site", posts=1)
@@ -105,12 +105,12 @@ def test_files_written_moments_before_a_build_settle_when_they_still_hold_what_i
     problems = Problems()
     config = config_module.load(site / "config.yaml", problems)
     scan, records = cache.scan(site / "content"), {}
-    model = build_module._load_site(Options(site, now=NOW), config, "", problems, {}, scan, records,
-                                    build_module._Clock())
-    photos = build_module._photo_digests(model, scan)
+    model = load.load(Options(site, now=NOW), config, "", problems, {}, scan, records,
+                                    load.Clock())
+    photos = load.photo_digests(model)
     assert not problems.errors and set(photos) == {"posts/acara/foto.jpg"}
     racy, content = sorted(scan), site / "content"
-    later = max(mtime for _size, mtime in scan.values()) + build_module.RACY_NS + 1
+    later = max(mtime for _size, mtime in scan.values()) + load.RACY_NS + 1
     assert build_module._settled(racy, scan, records, photos, content, later)
     assert not build_module._settled(racy, scan, records, photos, content, later - 2)       # not old enough yet
 

@@ -68,8 +68,11 @@ class _Stream:
 
 
 def samples(site_dir: Path | str, edits: int = 10, python: str | Path = sys.executable,
-            builds: list[float] | None = None) -> list[float]:
-    """Seconds from each save to its reload event, one per edit; builds gets the server's own build times."""
+            builds: list[float] | None = None, title: bool = False) -> list[float]:
+    """Seconds from each save to its reload event, one per edit; builds gets the server's own build times.
+
+    Each edit appends a sentence to the post's text, or with title=True changes its title (which lists, neighbours
+    and feeds show too, so the whole site is checked)."""
     site = Path(site_dir).resolve()
     post = _post(site)
     original = post.read_bytes()
@@ -85,8 +88,12 @@ def samples(site_dir: Path | str, edits: int = 10, python: str | Path = sys.exec
             for number in range(edits):
                 time.sleep(0.2)   # let the previous rebuild's file events settle
                 started = time.perf_counter()
-                with open(post, "a", encoding="utf-8") as source:
-                    source.write(f"\nKalimat tambahan nomor {number} untuk mengukur muat ulang.\n")
+                if title:
+                    post.write_bytes(re.sub(rb'^title: ("?)(.*?)("?)$', rb"title: \1\2 (revisi %d)\3" % number,
+                                            original, count=1, flags=re.M))
+                else:
+                    with open(post, "a", encoding="utf-8") as source:
+                        source.write(f"\nKalimat tambahan nomor {number} untuk mengukur muat ulang.\n")
                 while True:
                     name, data = stream.next()
                     if name == "reload":
@@ -207,9 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--title", action="store_true", help="change the post's title instead of its text")
     args = parser.parse_args(argv)
     builds: list[float] = []
-    seconds = samples(args.site, args.edits, builds=builds)
+    seconds = samples(args.site, args.edits, builds=builds, title=args.title)
     print(f"muat ulang setelah simpan: median {statistics.median(seconds) * 1000:.0f} ms "
           f"(min {min(seconds) * 1000:.0f}, maks {max(seconds) * 1000:.0f}; {len(seconds)} suntingan)")
     if builds:

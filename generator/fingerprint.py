@@ -1,7 +1,7 @@
 """Route fingerprints: a hash of exactly what a page's template sees, so unchanged pages are not rendered again.
 
-A fingerprint covers the templates the page uses (its own, the ones it extends, imports and includes), the
-whole config, the route's own context and the parts of `site` the templates name (site.popular, ...).
+A fingerprint covers the templates the page uses (its own, the ones it extends, imports, includes and renders
+with once()), the whole config, the route's own context and the parts of `site` the templates name (site.popular, ...).
 Posts are seen at two depths: the page's own post in full (its HTML, photos, neighbours, related posts)
 and every other post by its card (URL, title, dates, summary, category, tags, cover: what lists show).
 Not covered, on purpose: `site.built` (the build time), so a build that changes nothing writes nothing.
@@ -18,6 +18,8 @@ from .site import Pager, Post, Route, Term
 _REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+(.)")
 _LITERAL = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+([\"'])([^\"']+)\1")
 _SITE_ATTR = re.compile(r"\bsite\.(\w+)")
+_ONCE = re.compile(r"\bonce\(\s*(.)")                             # render.Pages.once("_sidebar.html")
+_ONCE_LITERAL = re.compile(r"\bonce\(\s*([\"'])([^\"']+)\1\s*\)")
 
 
 def _h(*parts) -> str:
@@ -60,9 +62,10 @@ class Templates:
                 seen.add(current)
                 text = self.sources.get(current, "")
                 literal = [m.group(2) for m in _LITERAL.finditer(text)]
-                if len(literal) != len(_REFERENCE.findall(text)):
+                once = [m.group(2) for m in _ONCE_LITERAL.finditer(text)]
+                if len(literal) != len(_REFERENCE.findall(text)) or len(once) != len(_ONCE.findall(text)):
                     dynamic = True        # a template name computed at render time: depend on every template
-                todo.extend(literal)
+                todo.extend(literal + once)
             if dynamic:
                 seen = set(self.sources) | seen
             used = sorted(seen)

@@ -74,8 +74,23 @@ class Pages:
 
     def __init__(self, env: jinja2.Environment, site: Site):
         self.env = env
-        self.common = {"site": site, "config": site.config}
         self.templates: dict[str, jinja2.Template] = {}
+        self.use(site)
+        env.globals["once"] = self.once
+
+    def use(self, site: Site) -> None:
+        """Render pages of this site (the preview's quick rebuilds keep the templates for the next model)."""
+        self.common = {"site": site, "config": site.config}
+        self._shared: dict[str, Markup] = {}
+
+    def once(self, name: str) -> Markup:
+        """A template that is the same on every page (the sidebar), rendered once with only site and config.
+
+        fingerprint.Templates counts it among the templates of each page that calls it."""
+        found = self._shared.get(name)
+        if found is None:
+            found = self._shared[name] = Markup(self.template(name).render(self.common))
+        return found
 
     def prepare(self, names) -> Problem | None:
         """Compile the templates up front (before workers fork, so each compiles nothing); a problem if one fails."""

@@ -59,7 +59,7 @@ class Memory:
         if self.pages is None:
             self.pages = render.Pages(render.environment(self.templates, self.site.config), self.site)
             self.pages_digest = self.theme.digest
-        self.pages.common = {"site": self.site, "config": self.site.config}
+        self.pages.use(self.site)
         return self.pages
 
     def forget(self) -> None:

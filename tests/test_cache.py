@@ -167,6 +167,20 @@ def test_a_template_change_rerenders_exactly_what_uses_it(tmp_path):
     assert result.rendered == 6
 
 
+def test_the_sidebar_rendered_once_per_build_still_reaches_every_page_when_it_changes(tmp_path):
+    site = make_site(tmp_path / "site")
+    shutil.copytree(Path(cli.__file__).resolve().parent.parent / "templates", site / "templates")
+    age(site)
+    run(site)
+    sidebar = site / "templates" / "_sidebar.html"
+    sidebar.write_text(sidebar.read_text(encoding="utf-8").replace("Terbaru", "Berita terbaru"), encoding="utf-8")
+    result = run(site)
+    html = [p for p in (site / "output").rglob("*.html") if "pagefind" not in p.parts]
+    shown = [p for p in html if "Berita terbaru</h2>" in p.read_text(encoding="utf-8")]
+    assert len(shown) == result.rendered and len(shown) >= 15
+    assert all('<aside class="sidebar"' not in p.read_text(encoding="utf-8") for p in set(html) - set(shown))
+
+
 def test_a_config_change_rerenders_everything(tmp_path):
     site = make_site(tmp_path / "site")
     run(site)

@@ -127,7 +127,8 @@ def _build(options: Options, memory) -> Result:
         before = {rel: _state(record) for rel, record in old.items()}
         old_shards = index.data_sha if old or not index.data_sha else {}
     records: dict[str, cache.SourceRecord] = {}
-    site = load.load(options, config, cache.digest(config_bytes), problems, old, scan, records, clock)
+    related = dict(index.related)
+    site = load.load(options, config, cache.digest(config_bytes), problems, old, scan, records, clock, related)
     with clock.stage("daftar halaman"):
         routes = site_model.routes(site)
         site_model.check_urls(routes, problems)
@@ -141,6 +142,7 @@ def _build(options: Options, memory) -> Result:
         site_key = final_key
     index = cache.Index(site_key, _next_publish(records, site.built, options), outcome.manifest, outcome.routes,
                         problems.warnings, len(routes), outcome.photos_made + outcome.photos_reused)
+    index.related = related
     dirty = {cache.shard(rel) for rel in records.keys() ^ before.keys()}
     dirty |= {cache.shard(rel) for rel, record in records.items() if before.get(rel) != _state(record)}
     index.data_sha = dict(old_shards)

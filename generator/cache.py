@@ -71,6 +71,7 @@ class Index:
     pages: int = 0
     photos: int = 0
     data_sha: dict = field(default_factory=dict)  # shard number -> checksum of the data file this index names
+    related: dict = field(default_factory=dict)   # site.assemble's memo of related posts
 
 
 def _header(site_dir: Path) -> bytes:

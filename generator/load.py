@@ -37,7 +37,7 @@ class Clock:
 
 
 def load(options, config, config_key: str, problems: Problems, old: dict, scan: dict, records: dict,
-         clock: Clock) -> site_model.Site:
+         clock: Clock, related: dict | None = None) -> site_model.Site:
     """The site model, reusing what the cache holds for sources, photos and Markdown that did not change."""
     site_dir, content_dir = options.site_dir, options.site_dir / "content"
     zone = ZoneInfo(config.site.timezone)
@@ -50,21 +50,21 @@ def load(options, config, config_key: str, problems: Problems, old: dict, scan: 
     recent = time.time_ns() - RACY_NS
     prefix = content_dir.relative_to(site_dir).as_posix() + "/"
     with clock.stage("baca isi"):
+        plan, todo = [], []
         for kind, crel, bundle in _discover(scan):
-            rel = prefix + crel
             files = sorted(n for n in folders.get(crel.rpartition("/")[0], []) if n != "index.md") if bundle else []
             key = cache.digest(f"{config_key}\0{kind}\0{files}")
-            record = _reuse(old.get(rel), key, scan.get(crel), content_dir, crel)
+            record = _reuse(old.get(prefix + crel), key, scan.get(crel), content_dir, crel)
+            plan.append((prefix + crel, record))
             if record is None:
-                md, bundle = content_dir / crel, content_dir / bundle if bundle is not None else None
-                found = Problems()
-                data = md.read_bytes()
-                entry = content.load(site_dir, kind, md, bundle, config.site, zone, found)
+                todo.append((kind, crel, bundle, key))
+        read = iter(_read(todo, options, config, zone, scan))
+        for rel, record in plan:
+            if record is None:
+                record, found = next(read)
                 problems.extend(found)
-                if entry is None:
+                if record is None:
                     continue
-                sha = cache.digest(data) if md.read_bytes() == data else ""    # "": changed while read, read again
-                record = cache.SourceRecord(len(data), scan.get(crel, (0, 0))[1], sha, key, entry, found.warnings)
             else:
                 problems.extend(record.warnings)
             if record.mtime_ns >= recent:
@@ -72,7 +72,7 @@ def load(options, config, config_key: str, problems: Problems, old: dict, scan: 
             records[rel] = record
             entries.append(record.entry)
     with clock.stage("model situs"):
-        site = site_model.assemble(entries, config, now, options.drafts, options.future, problems)
+        site = site_model.assemble(entries, config, now, options.drafts, options.future, problems, related)
     by_path = {r.entry.path: r for r in records.values()}
     with clock.stage("foto (rencana)"):
         probes: list = []           # the photo probe index, opened only when some bundle's photos changed
@@ -85,6 +85,38 @@ def load(options, config, config_key: str, problems: Problems, old: dict, scan: 
     with clock.stage("markdown"):
         _markdown(site, by_path, config.base_path, options.workers)
     return site
+
+
+def _read(todo: list, options, config, zone: ZoneInfo, scan: dict) -> list[tuple]:
+    """(record or None, problems) of each source to read, over all cores. A source with no other file beside it
+    has its Markdown rendered in the same pass: its links (none) need nothing from the site model."""
+    from .markup import Links
+
+    site_dir, content_dir = options.site_dir, options.site_dir / "content"
+    no_links = Links({}, {}, config.base_path)
+    renderers: list = []            # one per process, made on first use (in each forked worker)
+
+    def one(item):
+        kind, crel, bundle, key = item
+        md, found = content_dir / crel, Problems()
+        data = md.read_bytes()
+        entry = content.load(site_dir, kind, md, content_dir / bundle if bundle is not None else None, config.site,
+                             zone, found)
+        if entry is None:
+            return None, found
+        sha = cache.digest(data) if md.read_bytes() == data else ""    # "": changed while read, read again
+        record = cache.SourceRecord(len(data), scan.get(crel, (0, 0))[1], sha, key, entry, found.warnings)
+        if sha and not entry.files:
+            if not renderers:
+                from .markup import Renderer
+
+                renderers.append(Renderer())
+            rendered = renderers[0].render(entry.body, no_links)
+            record.html_key = markdown_key(sha, entry.body_line, no_links)
+            record.html, record.summary = rendered.html, rendered.summary
+        return record, found
+
+    return [result for group in parallel.run(one, todo, options.workers) for result in group]
 
 
 def _discover(scan: dict) -> list[tuple[str, str, str | None]]:

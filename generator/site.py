@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
 import heapq
 import datetime as dt
 import math
@@ -135,8 +136,11 @@ def is_published(entry: Entry, now: dt.datetime, drafts: bool, future: bool) -> 
 
 
 def assemble(entries: list[Entry], config: Config, now: dt.datetime, drafts: bool, future: bool,
-             problems: Problems) -> Site:
-    """Choose what is published and link it all together: neighbours, terms, months, related posts."""
+             problems: Problems, related: dict | None = None) -> Site:
+    """Choose what is published and link it all together: neighbours, terms, months, related posts.
+
+    related, when given, keeps the related posts found for one order of posts and their tags (the cache keeps
+    it between builds: an edit that moves no post and changes no tag finds them again without the search)."""
     published = [e for e in entries if is_published(e, now, drafts, future)]
     posts = [Post(e, post_url(config, e)) for e in published if e.kind == "post"]
     posts.sort(key=lambda p: (p.entry.date, p.entry.path), reverse=True)
@@ -157,7 +161,7 @@ def assemble(entries: list[Entry], config: Config, now: dt.datetime, drafts: boo
             url = fill(config.permalinks.archive, year=f"{local.year:04d}", month=f"{local.month:02d}")
             months[key] = Term(f"{local.year}-{local.month:02d}", f"{local.year}-{local.month:02d}", url)
         months[key].posts.append(post)
-    _relate(posts, config.listing.related)
+    _relate(posts, config.listing.related, related if related is not None else {})
     popular = sorted((p for p in posts if p.entry.views), key=lambda p: (-p.entry.views, -p.entry.date.timestamp()))
     return Site(config, posts, pages, sorted(categories.values(), key=lambda t: t.name.lower()),
                 sorted(tags.values(), key=lambda t: t.name.lower()), list(months.values()),
@@ -181,8 +185,18 @@ def _terms(posts: list[Post], names, pattern: str) -> dict[str, Term]:
     return terms
 
 
-def _relate(posts: list[Post], count: int, window: int = 24) -> None:
-    """Related posts: most shared tags first, then nearest in time; looks at a window of each tag's posts."""
+def _relate(posts: list[Post], count: int, memo: dict, window: int = 24) -> None:
+    """Related posts: most shared tags first, then nearest in time; looks at a window of each tag's posts.
+
+    memo holds the answer for the last order of posts and tags seen (key -> each post's related positions)."""
+    key = hashlib.blake2b(repr((count, window, [[t.slug for t in p.tags] for p in posts])).encode(),
+                          digest_size=16).hexdigest()
+    if key in memo:
+        for post, found in zip(posts, memo[key]):
+            post.related = [posts[j] for j in found]
+        return
+    memo.clear()
+    memo[key] = found_all = []
     by_tag: dict[str, list[int]] = {}
     for i, post in enumerate(posts):
         for tag in post.tags:
@@ -198,7 +212,8 @@ def _relate(posts: list[Post], count: int, window: int = 24) -> None:
                 shared[j] = get(j, 0) + 1
         shared.pop(i, None)
         best = heapq.nsmallest(count, [(-n, abs(j - i), j) for j, n in shared.items()])   # = sorted(...)[:count]
-        post.related = [posts[j] for _n, _d, j in best]
+        found_all.append([j for _n, _d, j in best])
+        post.related = [posts[j] for j in found_all[-1]]
 
 
 def check_urls(routes: list[Route], problems: Problems) -> None:

@@ -141,6 +141,26 @@ def test_related_posts_are_limited_by_config(tmp_path):
     assert titles({p.title: p for p in site.posts}["A"].related) == ["D"]
 
 
+def test_related_posts_found_again_from_the_memo_only_while_order_and_tags_stand(tmp_path):
+    import dataclasses
+
+    site = model(tmp_path, POSTS)
+    entries = [p.entry for p in site.posts + site.pages]
+    memo: dict = {}
+
+    def related(entries):
+        built = site_model.assemble(entries, site.config, site.built, False, False, Problems(), memo)
+        return {p.title: titles(p.related) for p in built.posts}
+
+    fresh = related(entries)
+    assert len(memo) == 1 and fresh == {p.title: titles(p.related) for p in site.posts}
+    memo[next(iter(memo))] = [[] for _ in site.posts]             # what the memo says is what is used...
+    assert all(not found for found in related(entries).values())
+    retagged = [dataclasses.replace(e, tags=["lain"]) if e.title == "D" else e for e in entries]
+    assert related(retagged)["A"] == ["B", "C"]                   # ...but a changed tag finds them anew
+    assert related(entries) == fresh
+
+
 def test_pagination_urls(tmp_path):
     files = {f"content/posts/p{i}.md": post(f"P{i}", f"2020-01-{i:02d}", "category: Berita") for i in range(1, 6)}
     site = model(tmp_path, files, config_text(extra="listing:\n  per_page: 2\n"))

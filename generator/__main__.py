@@ -1,7 +1,16 @@
 """Entry point: python -m generator."""
 
+import os
 import sys
 
 from .cli import main
 
-sys.exit(main())
+code = main()
+try:
+    sys.stdout.flush()
+    sys.stderr.flush()
+except (BrokenPipeError, ValueError):
+    pass
+# Leave without tearing down the interpreter: freeing a large site's model object by object took 0.15-0.2 s
+# of a one-post rebuild at 5,000 posts. Nothing is left to close: files and worker pools are closed by then.
+os._exit(code)

@@ -81,7 +81,7 @@ def _render(todo: list, site, templates: Path, update: writer.Update, options, p
         return
     from . import render
 
-    pages = render.Pages(render.environment(templates, site.config), site)
+    pages = render.Pages(render.environment(templates, site.config, options.cache_dir), site)
     problem = pages.prepare(route.template for _rel, route in todo)
     if problem:
         problems.append(problem)

@@ -20,10 +20,19 @@ from .site import Route, Site
 from .build import ASSETS, THEME_DIR  # noqa: F401  (one definition; build needs them without importing Jinja)
 
 
-def environment(template_dir: Path, config: Config) -> jinja2.Environment:
-    """A strict environment: autoescape on, undefined variables are errors, Babel for dates and numbers."""
+def environment(template_dir: Path, config: Config, cache_dir: Path | None = None) -> jinja2.Environment:
+    """A strict environment: autoescape on, undefined variables are errors, Babel for dates and numbers.
+
+    With cache_dir, compiled templates are kept there (Jinja checks each against its source's checksum)."""
+    bytecode = None
+    if cache_dir is not None:
+        try:
+            (cache_dir / "jinja").mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir / "jinja"))
+        except OSError:
+            pass        # no cache folder: templates are compiled every build
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(template_dir)]),
+        loader=jinja2.FileSystemLoader([str(template_dir)]), bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,

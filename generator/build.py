@@ -136,7 +136,7 @@ def _build(options: Options, memory) -> Result:
         raise BuildFailed(problems)
 
     outcome = write_pages(options, site, routes, templates, cache.digest(config_bytes), index, present,
-                          problems, clock)
+                          problems, clock, records)
     if site_key == "-" and not _racy(theme) and _settled(racy, scan, records, load.photo_digests(site),
                                                          options.site_dir / "content", time.time_ns()):
         site_key = final_key
@@ -192,7 +192,8 @@ def _settled(racy: list[str], scan: dict, records: dict, photos: dict[str, str],
 
 
 def _state(record: cache.SourceRecord) -> tuple:
-    return record.size, record.mtime_ns, record.sha, record.key, record.photos_key, record.html_key
+    return (record.size, record.mtime_ns, record.sha, record.key, record.photos_key, record.html_key, record.card,
+            record.html_sig)
 
 
 def _next_publish(records: dict, now: dt.datetime, options: Options) -> float | None:

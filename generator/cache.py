@@ -57,6 +57,9 @@ class SourceRecord:
     html_key: str = ""
     html: str = ""
     summary: str = ""
+    card_key: tuple = ()          # what the post's card signature below was computed from (fingerprint.Signatures)
+    card: str = ""
+    html_sig: tuple = ()          # (html_key, hash of html)
 
 
 @dataclass

@@ -75,11 +75,18 @@ class Templates:
 
 
 class Signatures:
-    """Compact, memoised signatures of the site model's parts, for one build."""
+    """Compact, memoised signatures of the site model's parts, for one build.
 
-    def __init__(self, site, config_key: str):
+    records (path -> cache.SourceRecord), when given, keep each post's card signature and HTML hash from one
+    build to the next. A card is everything of a post other pages show; it comes from the post's own record
+    (entry, photos, rendered summary: a changed file or config makes a new record) and the config, except the
+    names of its category and tags, which the first post using each name gives: those are part of its key.
+    """
+
+    def __init__(self, site, config_key: str, records: dict | None = None):
         self.site = site
         self.config_key = config_key
+        self.records = records or {}
         self._cards: dict[int, str] = {}
         self._full: dict[int, str] = {}
         self._site_attrs: dict[str, str] = {}
@@ -89,6 +96,14 @@ class Signatures:
         key = id(post)
         found = self._cards.get(key)
         if found is None:
+            record = self.records.get(post.entry.path)
+            stamp = ()
+            if record is not None:
+                stamp = (record.photos_key, record.html_key, post.category.name if post.category else None,
+                         tuple(t.name for t in post.tags))
+                if record.card_key == stamp and record.card:
+                    found = self._cards[key] = record.card
+                    return found
             e = post.entry
             found = self._cards[key] = _h(
                 post.url, e.kind, e.title, e.date, e.has_time, e.updated, e.author, e.views, post.summary, e.slug,
@@ -96,14 +111,24 @@ class Signatures:
                 (post.category.name, post.category.slug, post.category.url) if post.category else None,
                 [(t.name, t.slug, t.url) for t in post.tags], post.cover and repr(post.cover), post.gallery_url,
                 len(post.photos))
+            if record is not None:
+                record.card_key, record.card = stamp, found
         return found
+
+    def _html(self, post) -> str:
+        record = self.records.get(post.entry.path)
+        if record is None:
+            return _text(post.html)
+        if not record.html_sig or record.html_sig[0] != record.html_key or record.html is not post.html:
+            record.html_sig = (record.html_key, _text(post.html))
+        return record.html_sig[1]
 
     def full(self, post) -> str:
         key = id(post)
         found = self._full.get(key)
         if found is None:
             found = self._full[key] = _h(
-                self.card(post), _text(post.html), post.photos and repr(post.photos), post.entry.gallery and repr(post.entry.gallery),
+                self.card(post), self._html(post), post.photos and repr(post.photos), post.entry.gallery and repr(post.entry.gallery),
                 post.entry.files,
                 post.entry.aliases,
                 self.card(post.older) if post.older else None, self.card(post.newer) if post.newer else None,

@@ -24,7 +24,7 @@ class Outcome:
 
 
 def write_pages(options, site: site_model.Site, routes: list, templates: Path, config_key: str, index: cache.Index,
-                present: dict, problems: Problems, clock) -> Outcome:
+                present: dict, problems: Problems, clock, records: dict | None = None) -> Outcome:
     """Render what changed into a staging folder, process photos, and only then put it all in place."""
     manifest = index.manifest if index.manifest or not present else _survey(options.output, present)
     update = writer.Update(options.output, manifest, present)
@@ -32,7 +32,7 @@ def write_pages(options, site: site_model.Site, routes: list, templates: Path, c
         with clock.stage("sidik halaman"):
             wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins
             theme = fingerprint.Templates(templates)
-            signatures = fingerprint.Signatures(site, config_key)
+            signatures = fingerprint.Signatures(site, config_key, records)
             prints, todo = {}, []
             for rel, route in wanted.items():
                 prints[rel] = signatures.route(route, theme)

@@ -46,10 +46,12 @@ def peer_env() -> Path:
     """The peers' own environment, created once from benchmarks/requirements.txt."""
     python = PEER_VENV / "bin" / "python"
     stamp = PEER_VENV / ".installed"
-    wanted = (HERE / "requirements.txt").read_text()
+    # The folder is part of the stamp: a virtual environment's scripts name their interpreter by absolute path,
+    # so one copied or moved from elsewhere is made again.
+    wanted = f"# {PEER_VENV.resolve()}\n" + (HERE / "requirements.txt").read_text()
     if not stamp.is_file() or stamp.read_text() != wanted:
-        if not python.exists():
-            venv.create(PEER_VENV, with_pip=True)
+        if not python.exists() or not stamp.is_file() or not stamp.read_text().startswith(wanted.split("\n")[0]):
+            venv.create(PEER_VENV, with_pip=True, clear=True)
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                         "-r", str(HERE / "requirements.txt")], check=True)
         stamp.write_text(wanted)

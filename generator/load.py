@@ -17,8 +17,9 @@ from .report import Problems
 # markup (Python-Markdown) and gallery (Pillow) are imported where they are needed: a build that finds
 # nothing changed does not pay for importing them.
 
+# A file modified less than this long (ns) before a build may change again without its time showing it
+# (file systems keep coarse times): its bytes are compared instead, as git does for its "racy" entries.
 RACY_NS = 2_000_000_000
-
 
 
 class Clock:

@@ -141,7 +141,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
     from . import render
 
     site, index, pages = memory.site, memory.index, memory._pages()
-    signatures = fingerprint.Signatures(site, memory.config_key)
+    signatures = fingerprint.Signatures(site, memory.config_key, memory.records)
     rels = {writer.relative_path(site_model.output_file(route.url)): route for route in routes}
     present = {}
     for rel in rels:
@@ -173,5 +173,5 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
     warnings = [w for w in index.warnings if w.path not in edited]
     index.warnings = warnings + [w for rel in edited for w in memory.records[rel].warnings]
     memory.unsaved = (options, {cache.shard(rel) for rel in edited} | (memory.unsaved or (None, set()))[1])
-    report = writer.WriteReport(report.written, index.pages - report.written, 0)
+    report = writer.WriteReport(report.written, len(index.manifest) - report.written, 0)
     return Result(index.warnings, index.pages, report, 0, index.photos, time.perf_counter() - started, len(rels))

@@ -125,6 +125,31 @@ def test_files_written_moments_before_a_build_settle_when_they_still_hold_what_i
                                       later + 10**12)
 
 
+def test_the_cache_of_a_site_with_photos_loads_whole_and_an_edit_renders_one_post(tmp_path):
+    """Every record the cache files hold comes back (a record whose photos could not be unpickled used to be
+    dropped silently, so every build read and rendered every post with photos again)."""
+    from PIL import Image
+
+    site = make_site(tmp_path / "site", posts=2)
+    for name in ("acara-satu", "acara-dua"):
+        bundle = site / "content/posts" / name
+        bundle.mkdir()
+        (bundle / "index.md").write_text(post(name.replace("-", " ").title(), 3), encoding="utf-8")
+        Image.new("RGB", (64, 48), (30, 120, 200)).save(bundle / "foto.jpg", quality=90)
+    age(site)
+    run(site)
+    index = cache.load_index(site / ".cache", site)
+    records = cache.load_data(site / ".cache", site, index)
+    assert sorted(records) == sorted(f"content/posts/{n}" for n in
+                                     ("acara-dua/index.md", "acara-satu/index.md", "berita-1.md", "berita-2.md"))
+    assert records["content/posts/acara-satu/index.md"].photos[0].source.digest
+    source = site / "content/posts/acara-satu/index.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nTambahan.\n", encoding="utf-8")
+    result = run(site)
+    assert result.rendered == 2             # its page and its gallery page
+    assert result.photos_made == 0
+
+
 def test_editing_one_post_rewrites_only_the_pages_that_show_it(tmp_path):
     site = make_site(tmp_path / "site")
     run(site)

@@ -140,6 +140,9 @@ def _build(options: Options, memory) -> Result:
     if site_key == "-" and not _racy(theme) and _settled(racy, scan, records, load.photo_digests(site),
                                                          options.site_dir / "content", time.time_ns()):
         site_key = final_key
+        for record in records.values():        # the photos just written hold what this build read: trust them
+            if record.photos_key.startswith(load.RACY_MARK):
+                record.photos_key = record.photos_key[len(load.RACY_MARK):]
     index = cache.Index(site_key, _next_publish(records, site.built, options), outcome.manifest, outcome.routes,
                         problems.warnings, len(routes), outcome.photos_made + outcome.photos_reused)
     index.related = related

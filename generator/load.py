@@ -20,6 +20,7 @@ from .report import Problems
 # A file modified less than this long (ns) before a build may change again without its time showing it
 # (file systems keep coarse times): its bytes are compared instead, as git does for its "racy" entries.
 RACY_NS = 2_000_000_000
+RACY_MARK = "racy:"          # before a photo plan's key in a record: planned from photos written moments ago
 
 
 class Clock:
@@ -176,12 +177,17 @@ def _plan_photos(post, record: cache.SourceRecord, config, scan: dict, content_d
     if record.photos_key == key:
         post.photos = record.photos
     else:
-        from . import gallery
+        from . import gallery, photocache
 
         before = len(problems.errors)
         post.photos = gallery.photos_of(entry, post.url, config.photos, problems, probes())
         if len(problems.errors) == before:
-            record.photos_key, record.photos, record.html_key = key, post.photos, ""
+            # A photo written moments ago could change again under the same size and time: the key is marked,
+            # so the next build plans the bundle again and the probe index compares the photo's bytes, unless
+            # the build finds the photo settled (build._settled) and lifts the mark.
+            recent = time.time_ns() - photocache.RACY_NS
+            racy = any((scan.get(f"{folder}/{name}") or (0, 0))[1] >= recent for name in entry.files)
+            record.photos_key, record.photos, record.html_key = RACY_MARK + key if racy else key, post.photos, ""
     if post.photos and entry.kind == "post":
         post.gallery_url = site_model.gallery_url(config, entry)
         post.cover = next((p for p in post.photos if p.name == entry.cover), post.photos[0])

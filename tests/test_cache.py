@@ -150,6 +150,25 @@ def test_the_cache_of_a_site_with_photos_loads_whole_and_an_edit_renders_one_pos
     assert result.photos_made == 0
 
 
+@pytest.mark.parametrize("settled", [True, False])
+def test_photos_planned_moments_after_they_were_written_are_planned_again_unless_they_settled(tmp_path, monkeypatch,
+                                                                                             settled):
+    from PIL import Image
+
+    from generator import build as build_module, load
+
+    site = make_site(tmp_path / "site", posts=1)
+    bundle = site / "content/posts/acara"
+    bundle.mkdir()
+    (bundle / "index.md").write_text(post("Acara", 3), encoding="utf-8")
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(bundle / "foto.jpg", quality=90)     # written just now
+    monkeypatch.setattr(build_module, "_settled", lambda *args: settled)
+    run(site)
+    records = cache.load_data(site / ".cache", site, cache.load_index(site / ".cache", site))
+    key = records["content/posts/acara/index.md"].photos_key
+    assert key and key.startswith(load.RACY_MARK) != settled
+
+
 def test_editing_one_post_rewrites_only_the_pages_that_show_it(tmp_path):
     site = make_site(tmp_path / "site")
     run(site)

@@ -229,7 +229,7 @@ class _Checker:
         return slugify(value) or "tanpa-judul"
 
     def bundle_file(self, meta: dict, name: str, files: list[str]) -> str:
-        value = self.text(meta, name)
+        value = on_disk(self.text(meta, name), files)
         if value and value not in files:
             self.error((name,), f"berkas '{value}' tidak ada di folder berita ini.", _near(value, files))
             return ""
@@ -255,7 +255,7 @@ class _Checker:
             if unknown:
                 self.error(key + (sorted(unknown)[0],), f"'{sorted(unknown)[0]}' tidak dikenal di foto galeri.",
                            "Yang boleh: file, caption, alt.")
-            name = item["file"].strip()
+            name = on_disk(item["file"].strip(), files)
             if name not in files:
                 self.error(key + ("file",), f"foto '{name}' tidak ada di folder berita ini.", _near(name, files))
                 continue
@@ -301,6 +301,16 @@ def _get(meta: dict, key: tuple):
             return None
         meta = meta.get(part)
     return meta
+
+
+def on_disk(name: str, files: list[str]) -> str:
+    """The bundle's own spelling of a file name typed in front matter: macOS stores 'é' as 'e' plus an accent
+    (NFD) while a keyboard types one letter (NFC); both look the same, so a name equal after normalising is that
+    file."""
+    if not name or name in files:
+        return name
+    wanted = unicodedata.normalize("NFC", name)
+    return next((f for f in files if unicodedata.normalize("NFC", f) == wanted), name)
 
 
 def _near(name: str, files: list[str]) -> str:

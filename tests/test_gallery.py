@@ -337,6 +337,20 @@ def test_names_with_spaces_capitals_and_non_ascii_letters_are_handled(tmp_path):
     assert names == ["foto-2-500w.jpg", "foto-4-500w.jpg", "pembukaan-rapat-500w.jpg", "peserta-nandu-500w.jpg"]
 
 
+def test_a_name_typed_in_front_matter_finds_the_same_name_stored_decomposed_by_a_mac(tmp_path):
+    import unicodedata
+
+    jpg = encoded(picture((500, 300)))
+    typed = "Penyerahan Piagam Café.jpg"                       # one letter é, as a keyboard types it
+    stored = unicodedata.normalize("NFD", typed)               # e + combining accent, as macOS stores it
+    front = f'cover: "{typed}"\ngallery:\n  - file: "{typed}"\n    caption: Penyerahan piagam\n'
+    root = make_site(tmp_path, {"piagam": (front, {stored: jpg})})
+    result = run(root)
+    assert result.photos_made == 1
+    assert (post_dir(root, "piagam") / "penyerahan-piagam-cafe-500w.jpg").is_file()
+    assert "Penyerahan piagam" in (post_dir(root, "piagam") / "index.html").read_text(encoding="utf-8")
+
+
 def test_gallery_page_index_post_grid_and_covers(tmp_path):
     jpg = encoded(picture((500, 300)))
     posts = {f"acara-{n}": (f"gallery:\n  - file: satu.jpg\n    caption: Foto satu acara {n}\n", {"satu.jpg": jpg,

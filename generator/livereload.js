@@ -52,12 +52,49 @@
     if (box) { box.remove(); box = null; }
   }
 
+  // Warnings do not stop the build: a bar at the foot of the page lists them until they are fixed or closed.
+  var bar = null;
+  var closedWarnings = "";
+  function warn(warnings) {
+    var key = JSON.stringify(warnings);
+    if (bar) { bar.remove(); bar = null; }
+    if (!warnings.length || key === closedWarnings) { return; }
+    bar = document.createElement("div");
+    bar.id = "kpu-build-warnings";
+    bar.setAttribute("role", "status");
+    bar.style.cssText = "position:fixed;left:0;right:0;bottom:0;z-index:2147483646;max-height:40vh;overflow:auto;" +
+      "background:#fff8e1;color:#1a1a1a;border-top:4px solid #8a6d00;font:15px/1.5 system-ui,sans-serif;" +
+      "padding:.75rem 1rem;";
+    var title = document.createElement("strong");
+    title.textContent = "Peringatan (" + warnings.length + "): halaman tetap dibuat, tetapi sebaiknya diperbaiki.";
+    var list = document.createElement("ul");
+    list.style.cssText = "margin:.4rem 0;padding-left:1.2rem;";
+    warnings.forEach(function (text) {
+      var item = document.createElement("li");
+      item.className = "kpu-build-warning";
+      item.style.cssText = "white-space:pre-wrap;word-break:break-word;font-family:ui-monospace,monospace;";
+      item.textContent = text;
+      list.appendChild(item);
+    });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Tutup";
+    close.style.cssText = "font:inherit;padding:.2rem .8rem;cursor:pointer;";
+    close.onclick = function () { closedWarnings = key; warn([]); };
+    bar.appendChild(title);
+    bar.appendChild(list);
+    bar.appendChild(close);
+    document.documentElement.appendChild(bar);
+  }
+
   function update(state) {
     if (state.version !== live.version) { window.location.reload(); return; }
     if (state.problems.length) { show(state.problems); } else { hide(); }
+    warn(state.warnings || []);
   }
 
   if (live.problems.length) { show(live.problems); }
+  warn(live.warnings || []);
   // Browsers allow about six connections per server; a hidden tab gives its stream back and, when shown
   // again, reconnects: the server's "hello" then says whether the page is still current.
   var source = null;

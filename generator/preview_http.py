@@ -100,16 +100,20 @@ def inject(page: bytes, snippet: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class Shown:
-    """What open pages should show: the version of the last good build and the problems of a failed one."""
+    """What open pages should show: the version of the last good build, the problems of a failed one, and the
+    warnings of the last good one (shown in a bar that does not hide the page)."""
 
     version: str
     problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def payload(self) -> str:
-        return json.dumps({"version": self.version, "problems": list(self.problems)}, ensure_ascii=False)
+        return json.dumps({"version": self.version, "problems": list(self.problems), "warnings": list(self.warnings)},
+                          ensure_ascii=False)
 
     def snippet(self) -> bytes:
-        data = {"version": self.version, "problems": list(self.problems), "events": EVENTS_PATH}
+        data = {"version": self.version, "problems": list(self.problems), "warnings": list(self.warnings),
+                "events": EVENTS_PATH}
         text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
         return f"<script>window.__kpuLive={text};</script>\n<script>\n{CLIENT_JS}</script>\n".encode("utf-8")
 

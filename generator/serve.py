@@ -98,9 +98,13 @@ class Preview:
             config = config_module.load(self.options.site_dir / "config.yaml", Problems())
             self.base_path = config.base_path if config else self.base_path
         was_failing = bool(self.shown.problems)
+        warnings = tuple(str(w) for w in result.warnings)
         if first or was_failing or result.report.changed:
             self._builds += 1
-            self.shown = Shown(self._version())
+            self.shown = Shown(self._version(), (), warnings)
+            self.hub.publish("reload", self.shown.payload())
+        elif warnings != self.shown.warnings:      # same pages, other warnings: the open pages update their bar
+            self.shown = Shown(self.shown.version, (), warnings)
             self.hub.publish("reload", self.shown.payload())
         what = "Dibangun" if first else f"Dibangun ulang ({_describe(changes or {})})"
         self._say(f"{what}: {result.summary()}.")
@@ -112,7 +116,7 @@ class Preview:
         return True
 
     def _failed(self, problems: list[Problem], started: float) -> bool:
-        self.shown = Shown(self.shown.version, tuple(str(p) for p in problems))
+        self.shown = Shown(self.shown.version, tuple(str(p) for p in problems), self.shown.warnings)
         self.hub.publish("failed", self.shown.payload())
         for problem in problems:
             self._say(str(problem), error=True)

@@ -85,3 +85,22 @@ def test_page_follows_edits_errors_and_fixes(site, preview, page):
     (site / POST).write_text(post_text("Rapat Pleno Diperbaiki"), encoding="utf-8")
     expect(heading).to_have_text("Rapat Pleno Diperbaiki", timeout=WAIT_MS)
     expect(page.locator("#kpu-build-error")).to_have_count(0)
+
+
+def test_warnings_show_in_a_bar_that_leaves_the_page_usable(site, preview, page):
+    from playwright.sync_api import expect
+
+    page.goto(preview.url + POST_URL)
+    page.wait_for_function("window.__kpuLive && document.readyState === 'complete'")
+    expect(page.locator("#kpu-build-warnings")).to_have_count(0)
+
+    text = post_text("Rapat Pleno Terbuka").replace("category: Berita\n", "category: Berita\nlokasi: Tarakan\n")
+    (site / POST).write_text(text, encoding="utf-8")
+    bar = page.locator("#kpu-build-warnings")
+    expect(bar).to_be_visible(timeout=WAIT_MS)
+    expect(bar.locator(".kpu-build-warning").first).to_have_text(re.compile(re.escape(POST) + r":\d+: .*lokasi"))
+    expect(page.locator("#kpu-build-error")).to_have_count(0)          # a warning is not a failed build
+    expect(page.locator("main h1")).to_have_text("Rapat Pleno Terbuka")
+
+    (site / POST).write_text(post_text("Rapat Pleno Terbuka"), encoding="utf-8")
+    expect(bar).to_have_count(0, timeout=WAIT_MS)

@@ -5,6 +5,25 @@
   if (!live || !window.EventSource) { return; }
   var box = null;
 
+  function items(list, texts, name, css) {
+    texts.forEach(function (text) {
+      var item = document.createElement("li");
+      item.className = name;
+      item.style.cssText = css + "white-space:pre-wrap;word-break:break-word;font-family:ui-monospace,monospace;";
+      item.textContent = text;
+      list.appendChild(item);
+    });
+  }
+
+  function button(action) {
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Tutup";
+    close.style.cssText = "font:inherit;padding:.3rem 1rem;cursor:pointer;";
+    close.onclick = action;
+    return close;
+  }
+
   function show(problems) {
     if (!box) {
       box = document.createElement("div");
@@ -28,19 +47,9 @@
       "Di belakang layar ini masih tampil hasil terakhir yang berhasil.";
     var list = document.createElement("ul");
     list.style.cssText = "padding:0;list-style:none;";
-    problems.forEach(function (problem) {
-      var item = document.createElement("li");
-      item.className = "kpu-build-problem";
-      item.style.cssText = "margin:.75rem 0;padding:.75rem 1rem;border-left:4px solid #b00020;background:#fdf0f2;" +
-        "white-space:pre-wrap;word-break:break-word;font-family:ui-monospace,monospace;font-size:15px;";
-      item.textContent = problem;
-      list.appendChild(item);
-    });
-    var close = document.createElement("button");
-    close.type = "button";
-    close.textContent = "Tutup";
-    close.style.cssText = "font:inherit;padding:.3rem 1rem;cursor:pointer;";
-    close.onclick = hide;
+    items(list, problems, "kpu-build-problem", "margin:.75rem 0;padding:.75rem 1rem;border-left:4px solid #b00020;" +
+      "background:#fdf0f2;font-size:15px;");
+    var close = button(hide);
     wrap.appendChild(title);
     wrap.appendChild(note);
     wrap.appendChild(list);
@@ -69,18 +78,8 @@
     title.textContent = "Peringatan (" + warnings.length + "): halaman tetap dibuat, tetapi sebaiknya diperbaiki.";
     var list = document.createElement("ul");
     list.style.cssText = "margin:.4rem 0;padding-left:1.2rem;";
-    warnings.forEach(function (text) {
-      var item = document.createElement("li");
-      item.className = "kpu-build-warning";
-      item.style.cssText = "white-space:pre-wrap;word-break:break-word;font-family:ui-monospace,monospace;";
-      item.textContent = text;
-      list.appendChild(item);
-    });
-    var close = document.createElement("button");
-    close.type = "button";
-    close.textContent = "Tutup";
-    close.style.cssText = "font:inherit;padding:.2rem .8rem;cursor:pointer;";
-    close.onclick = function () { closedWarnings = key; warn([]); };
+    items(list, warnings, "kpu-build-warning", "");
+    var close = button(function () { closedWarnings = key; warn([]); });
     bar.appendChild(title);
     bar.appendChild(list);
     bar.appendChild(close);

@@ -219,12 +219,16 @@ def _relate(posts: list[Post], count: int, memo: dict, window: int = 24) -> None
 def check_urls(routes: list[Route], problems: Problems) -> None:
     """Two things published at one address would overwrite each other: name both files."""
     seen: dict[str, Route] = {}
+    told: set[tuple[str, str]] = set()      # two posts with galleries clash twice (post and gallery page): say it once
     for route in routes:
         other = seen.get(output_file(route.url))
         if other is None:
             seen[output_file(route.url)] = route
         elif route.source or other.source:
             first, second = sorted([other, route], key=lambda r: r.source or r.url)
+            if first.source and second.source and (first.source, second.source) in told:
+                continue
+            told.add((first.source, second.source))
             problems.error(second.source or second.url, _line(second),
                            f"alamat {route.url} sudah dipakai oleh {first.source or first.url}.",
                            "Ubah 'slug' salah satunya (atau tanggalnya) agar alamatnya berbeda.")

@@ -245,6 +245,24 @@ def test_duplicate_url_names_both_files(tmp_path):
     assert "/2019/11/08/rapat/" in errors[0]
 
 
+def test_two_posts_with_galleries_at_one_address_are_told_once(tmp_path):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 90, 160)).save(buffer, "JPEG")
+    site_dir = write_site(tmp_path / "site", {
+        "content/posts/2019/rapat/index.md": post("Rapat", "2019-11-08 09:00"),
+        "content/posts/2019/rapat-sore/index.md": post("Rapat sore", "2019-11-08 15:00", "slug: rapat"),
+    }, config_text())
+    for folder in ("rapat", "rapat-sore"):
+        (site_dir / f"content/posts/2019/{folder}/foto.jpg").write_bytes(buffer.getvalue())
+    errors = build_errors(site_dir)
+    assert len(errors) == 1, errors
+    assert "content/posts/2019/rapat-sore/index.md" in errors[0] and "content/posts/2019/rapat/index.md" in errors[0]
+
+
 def test_alias_on_an_existing_page_is_a_duplicate(tmp_path):
     site_dir = write_site(tmp_path / "site", {
         "content/posts/a.md": post("A", "2019-11-08", "aliases: [/profil/]"),

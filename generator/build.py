@@ -103,8 +103,8 @@ def _build(options: Options, memory) -> Result:
         theme = cache.scan(templates)
         site_key = cache.state_key(cache.digest(config_bytes), scan, theme, str(templates),
                                    options.drafts, options.future, str(options.output.resolve()), options.search)
-        recent = time.time_ns() - load.RACY_NS
-        racy = [rel for rel, (_size, mtime) in scan.items() if mtime >= recent]
+        started_ns = time.time_ns()
+        racy = [rel for rel, (_size, mtime) in scan.items() if cache.recent(mtime, started_ns)]
         if racy or _racy(theme):
             final_key, site_key = site_key, "-"     # a file changed moments ago could change again unseen
         now = (options.now or dt.datetime.now(dt.timezone.utc)).timestamp()
@@ -140,9 +140,7 @@ def _build(options: Options, memory) -> Result:
     if site_key == "-" and not _racy(theme) and _settled(racy, scan, records, load.photo_digests(site),
                                                          options.site_dir / "content", time.time_ns()):
         site_key = final_key
-        for record in records.values():        # the photos just written hold what this build read: trust them
-            if record.photos_key.startswith(load.RACY_MARK):
-                record.photos_key = record.photos_key[len(load.RACY_MARK):]
+        load.trust_settled_photos(records)
     index = cache.Index(site_key, _next_publish(records, site.built, options), outcome.manifest, outcome.routes,
                         problems.warnings, len(routes), outcome.photos_made + outcome.photos_reused)
     index.related = related
@@ -166,8 +164,8 @@ def save_cache(options: Options, index: cache.Index, records: dict, dirty: set[i
 
 def _racy(scan: dict) -> bool:
     """Some file was modified in the last two seconds: its (size, mtime) may not tell a second edit from the first."""
-    recent = time.time_ns() - load.RACY_NS
-    return any(mtime >= recent for _size, mtime in scan.values())
+    now = time.time_ns()
+    return any(cache.recent(mtime, now) for _size, mtime in scan.values())
 
 
 def _settled(racy: list[str], scan: dict, records: dict, photos: dict[str, str], content_dir: Path,
@@ -179,7 +177,7 @@ def _settled(racy: list[str], scan: dict, records: dict, photos: dict[str, str],
     named after (`photos`: path below content/ -> hash); any other file (an attachment) is not settled here, so
     the next build compares everything again.
     """
-    if now_ns - load.RACY_NS <= max((scan[rel][1] for rel in racy), default=0):
+    if cache.recent(max((scan[rel][1] for rel in racy), default=0), now_ns):
         return False
     for rel in racy:
         record = records.get(f"{content_dir.name}/{rel}")

@@ -7,6 +7,7 @@ import io
 import os
 import pickle
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PosixPath, PurePath
 
@@ -24,6 +25,21 @@ _ALLOWED = {
     ("generator.gallery", "PhotoView"), ("generator.gallery", "Variant"), ("generator.photocache", "Source"),
     ("generator.report", "Problem"),
 }
+
+
+# A file changed in the same clock tick as it was read, at the same size, would look unchanged: a file modified
+# this recently (ns) is compared by its content next time instead of its time (git's "racily clean" problem).
+RACY_NS = 2_000_000_000
+
+
+def recent(mtime_ns: int, now_ns: int | None = None) -> bool:
+    """Modified too recently for its size and time to tell a second edit from the first."""
+    return mtime_ns >= (time.time_ns() if now_ns is None else now_ns) - RACY_NS
+
+
+def trusted_mtime(mtime_ns: int) -> int:
+    """The time to remember for a file just read: -1 when it is too recent, so that its hash is compared next time."""
+    return -1 if recent(mtime_ns) else mtime_ns
 
 
 def digest(data: bytes | str) -> str:

@@ -9,10 +9,10 @@ Not covered, on purpose: `site.built` (the build time), so a build that changes 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
+from .cache import digest
 from .site import Pager, Post, Route, Term
 
 _REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+(.)")
@@ -23,12 +23,10 @@ _ONCE_LITERAL = re.compile(r"\bonce\(\s*([\"'])([^\"']+)\1\s*\)")
 
 
 def _h(*parts) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return digest(repr(parts))
 
 
-def _text(text: str) -> str:
-    """A long text by its hash (repr of a whole page of HTML would cost more than hashing it)."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+_text = digest      # a long text by its hash (repr of a whole page of HTML would cost more than hashing it)
 
 
 class Templates:

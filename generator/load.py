@@ -17,9 +17,6 @@ from .report import Problems
 # markup (Python-Markdown) and gallery (Pillow) are imported where they are needed: a build that finds
 # nothing changed does not pay for importing them.
 
-# A file modified less than this long (ns) before a build may change again without its time showing it
-# (file systems keep coarse times): its bytes are compared instead, as git does for its "racy" entries.
-RACY_NS = 2_000_000_000
 RACY_MARK = "racy:"          # before a photo plan's key in a record: planned from photos written moments ago
 
 
@@ -49,7 +46,6 @@ def load(options, config, config_key: str, problems: Problems, old: dict, scan: 
         folder, _, name = rel.rpartition("/")
         folders.setdefault(folder, []).append(name)
     entries = []
-    recent = time.time_ns() - RACY_NS
     prefix = content_dir.relative_to(site_dir).as_posix() + "/"
     with clock.stage("baca isi"):
         plan, todo = [], []
@@ -69,8 +65,7 @@ def load(options, config, config_key: str, problems: Problems, old: dict, scan: 
                     continue
             else:
                 problems.extend(record.warnings)
-            if record.mtime_ns >= recent:
-                record.mtime_ns = -1        # too recent to trust its time next build: compare its hash instead
+            record.mtime_ns = cache.trusted_mtime(record.mtime_ns)
             records[rel] = record
             entries.append(record.entry)
     with clock.stage("model situs"):
@@ -177,7 +172,7 @@ def _plan_photos(post, record: cache.SourceRecord, config, scan: dict, content_d
     if record.photos_key == key:
         post.photos = record.photos
     else:
-        from . import gallery, photocache
+        from . import gallery
 
         before = len(problems.errors)
         post.photos = gallery.photos_of(entry, post.url, config.photos, problems, probes())
@@ -185,12 +180,20 @@ def _plan_photos(post, record: cache.SourceRecord, config, scan: dict, content_d
             # A photo written moments ago could change again under the same size and time: the key is marked,
             # so the next build plans the bundle again and the probe index compares the photo's bytes, unless
             # the build finds the photo settled (build._settled) and lifts the mark.
-            recent = time.time_ns() - photocache.RACY_NS
-            racy = any((scan.get(f"{folder}/{name}") or (0, 0))[1] >= recent for name in entry.files)
+            now = time.time_ns()
+            racy = any(cache.recent((scan.get(f"{folder}/{name}") or (0, 0))[1], now) for name in entry.files)
             record.photos_key, record.photos, record.html_key = RACY_MARK + key if racy else key, post.photos, ""
     if post.photos and entry.kind == "post":
         post.gallery_url = site_model.gallery_url(config, entry)
         post.cover = next((p for p in post.photos if p.name == entry.cover), post.photos[0])
+
+
+def trust_settled_photos(records: dict) -> None:
+    """Lift the marks of photo plans made from photos written moments ago: the build found that they now hold
+    the very bytes it read (build._settled)."""
+    for record in records.values():
+        if record.photos_key.startswith(RACY_MARK):
+            record.photos_key = record.photos_key[len(RACY_MARK):]
 
 
 def _markdown(site: site_model.Site, records: dict, base_path: str, workers: int) -> None:

@@ -61,13 +61,7 @@ def write_pages(options, site: site_model.Site, routes: list, templates: Path, c
         with clock.stage("berkas"):
             files = {**photo_files, **_attachments(site), **_assets(templates), **search_files}
             for url, source in files.items():
-                rel = writer.relative_path(url)
-                st = os.stat(source)
-                key = f"{source}\0{st.st_size}\0{st.st_mtime_ns}"
-                if update.intact(rel, key):
-                    update.keep(rel)
-                else:
-                    update.stage_file(rel, source, key)
+                update.put_file(writer.relative_path(url), source)
         with clock.stage("tulis"):
             report, new_manifest = update.commit()
     except BaseException:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from . import imaging
+from . import cache, imaging
 from .config import Photos
 from .report import Problems
 
@@ -25,9 +24,6 @@ if TYPE_CHECKING:
 
 PIPELINE = "p4"                 # bump when processing changes: cached files and the index are made again
 INDEX_NAME = "index.json"
-# A file changed in the same clock tick as it was read, at the same size, would look unchanged: files modified
-# this recently are not remembered and are read again next time (git's "racily clean" problem).
-RACY_NS = 2_000_000_000
 PRUNE_DAYS = 30                  # derived files unused this long are deleted from the cache
 
 
@@ -76,7 +72,7 @@ class ProbeIndex:
         source = probe(path)
         row = [stat.st_size, stat.st_mtime_ns, source.digest, source.width, source.height, source.alpha,
                source.animated, source.suffix]
-        if stat.st_mtime_ns < time.time_ns() - RACY_NS:
+        if not cache.recent(stat.st_mtime_ns):
             self.new[key] = row
         else:
             self.recent[key] = row
@@ -87,9 +83,9 @@ class ProbeIndex:
         for key, row in self.recent.items():
             try:
                 stat = os.stat(key)
-                if [stat.st_size, stat.st_mtime_ns] == row[:2] and stat.st_mtime_ns < time.time_ns() - RACY_NS:
+                if [stat.st_size, stat.st_mtime_ns] == row[:2] and not cache.recent(stat.st_mtime_ns):
                     with open(key, "rb") as handle:
-                        if hashlib.blake2b(handle.read(), digest_size=16).hexdigest() == row[2]:
+                        if cache.digest(handle.read()) == row[2]:
                             self.new[key] = row
             except OSError:
                 pass
@@ -115,7 +111,7 @@ class TooLarge(Exception):
 def probe(path: Path) -> Source:
     """Read a photo's header (not its pixels): upright size, transparency, animation, content hash."""
     data = path.read_bytes()
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    digest = cache.digest(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(path) as image:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from . import cache, content, fingerprint, writer
 from . import site as site_model
 from .build import Options, Result, save_cache
-from .load import RACY_NS, links_of, markdown_key
+from .load import links_of, markdown_key
 from .report import BuildFailed, Problems
 
 
@@ -51,9 +51,10 @@ class Memory:
 
         self.renderer = self.renderer or Renderer()
         if self.site is not None:
-            self._pages().prepare({route.template for route in self.routes if "post" in route.context})
+            self.page_renderer().prepare({route.template for route in self.routes if "post" in route.context})
 
-    def _pages(self):
+    def page_renderer(self):
+        """render.Pages for the site in memory, its Jinja templates compiled once and kept between rebuilds."""
         from . import render
 
         if self.pages is None:
@@ -130,8 +131,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     rendered = memory.renderer.render(entry.body, links)
     if (entry.summary or rendered.summary) != post.summary:
         return None
-    mtime = stat.st_mtime_ns if stat.st_mtime_ns < time.time_ns() - RACY_NS else -1    # -1: compare its hash next time
-    return entry, cache.SourceRecord(len(data), mtime, sha, record.key, entry, found.warnings, record.photos_key,
+    return entry, cache.SourceRecord(len(data), cache.trusted_mtime(stat.st_mtime_ns), sha, record.key, entry, found.warnings, record.photos_key,
                                      record.photos, markdown_key(sha, entry.body_line, links), rendered.html,
                                      rendered.summary)
 
@@ -140,7 +140,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
     """Render routes, write the ones whose bytes changed, and bring the index up to date (saved later)."""
     from . import render
 
-    site, index, pages = memory.site, memory.index, memory._pages()
+    site, index, pages = memory.site, memory.index, memory.page_renderer()
     signatures = fingerprint.Signatures(site, memory.config_key, memory.records)
     rels = {writer.relative_path(site_model.output_file(route.url)): route for route in routes}
     present = {}
@@ -157,11 +157,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
                 data = pages.render(route)
             except render.RENDER_ERRORS as err:
                 raise BuildFailed([render.problem_of(err, route)]) from None
-            key = cache.digest(data)
-            if update.intact(rel, key):
-                update.keep(rel)
-            else:
-                update.stage_bytes(rel, data, key)
+            update.put_bytes(rel, data, cache.digest(data))
             index.routes[rel] = signatures.route(route, memory.theme)
         report, written = update.commit()
     except BaseException:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import bisect
-import hashlib
 import heapq
 import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from .cache import digest
 from .config import Config
 from .content import Entry, slugify
 from .report import Problems
@@ -189,8 +189,7 @@ def _relate(posts: list[Post], count: int, memo: dict, window: int = 24) -> None
     """Related posts: most shared tags first, then nearest in time; looks at a window of each tag's posts.
 
     memo holds the answer for the last order of posts and tags seen (key -> each post's related positions)."""
-    key = hashlib.blake2b(repr((count, window, [[t.slug for t in p.tags] for p in posts])).encode(),
-                          digest_size=16).hexdigest()
+    key = digest(repr((count, window, [[t.slug for t in p.tags] for p in posts])))
     if key in memo:
         for post, found in zip(posts, memo[key]):
             post.related = [posts[j] for j in found]

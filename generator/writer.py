@@ -105,6 +105,22 @@ class Update:
     def stage_bytes(self, rel: str, data: bytes, key: str) -> None:
         self.add_staged(rel, *stage_bytes(self.staging, rel, data), key)
 
+    def put_bytes(self, rel: str, data: bytes, key: str) -> None:
+        """Keep rel when the output already holds content with this key, else stage data."""
+        if self.intact(rel, key):
+            self.keep(rel)
+        else:
+            self.stage_bytes(rel, data, key)
+
+    def put_file(self, rel: str, source: Path) -> None:
+        """Keep rel when the output already holds this source file as it is now (path, size, time), else stage it."""
+        st = os.stat(source)
+        key = f"{source}\0{st.st_size}\0{st.st_mtime_ns}"
+        if self.intact(rel, key):
+            self.keep(rel)
+        else:
+            self.stage_file(rel, source, key)
+
     def stage_file(self, rel: str, source: Path, key: str) -> None:
         target = self.staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -110,7 +110,7 @@ def test_files_written_moments_before_a_build_settle_when_they_still_hold_what_i
     photos = load.photo_digests(model)
     assert not problems.errors and set(photos) == {"posts/acara/foto.jpg"}
     racy, content = sorted(scan), site / "content"
-    later = max(mtime for _size, mtime in scan.values()) + load.RACY_NS + 1
+    later = max(mtime for _size, mtime in scan.values()) + cache.RACY_NS + 1
     assert build_module._settled(racy, scan, records, photos, content, later)
     assert not build_module._settled(racy, scan, records, photos, content, later - 2)       # not old enough yet
 

@@ -22,18 +22,9 @@ def write(out, manifest, pages, files=None):
     update = writer.Update(out, manifest, cache.scan(out))
     try:
         for rel, data in pages.items():
-            key = cache.digest(data)
-            if update.intact(rel, key):
-                update.keep(rel)
-            else:
-                update.stage_bytes(rel, data, key)
+            update.put_bytes(rel, data, cache.digest(data))
         for rel, source in files.items():
-            st = os.stat(source)
-            key = f"{source}\0{st.st_size}\0{st.st_mtime_ns}"
-            if update.intact(rel, key):
-                update.keep(rel)
-            else:
-                update.stage_file(rel, source, key)
+            update.put_file(rel, source)
         return update.commit()
     except BaseException:
         update.abort()

@@ -127,7 +127,7 @@ class Signatures:
         if found is None:
             found = self._full[key] = _h(
                 self.card(post), self._html(post), post.photos and repr(post.photos), post.entry.gallery and repr(post.entry.gallery),
-                post.entry.files,
+                post.entry.files, post.attachments and repr(post.attachments),
                 post.entry.aliases,
                 self.card(post.older) if post.older else None, self.card(post.newer) if post.newer else None,
                 [self.card(p) for p in post.related])

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from . import cache, content, parallel
+from . import cache, content, documents, parallel
 from . import site as site_model
 from .report import Problems
 
@@ -70,6 +70,7 @@ def load(options, config, config_key: str, problems: Problems, old: dict, scan: 
             entries.append(record.entry)
     with clock.stage("model situs"):
         site = site_model.assemble(entries, config, now, options.drafts, options.future, problems, related)
+        documents.attach(site.posts + site.pages, scan)
     by_path = {r.entry.path: r for r in records.values()}
     with clock.stage("foto (rencana)"):
         probes: list = []           # the photo probe index, opened only when some bundle's photos changed

@@ -13,6 +13,7 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from . import documents
 from .config import Config
 from .report import Problem
 from .site import Route, Site
@@ -68,6 +69,7 @@ def environment(template_dir: Path, config: Config, cache_dir: Path | None = Non
         jam=memo(lambda d: format_datetime(local(d), "HH.mm zzz", locale=locale)),
         bulan=memo(lambda d: format_datetime(local(d), "LLLL y", locale=locale)),
         angka=memo(lambda n: format_decimal(n, locale=locale)),
+        ukuran=memo(lambda n: documents.size_label(n, locale)),
         iso=lambda d: local(d).isoformat(),
         rfc822=lambda d: email.utils.format_datetime(local(d)),   # English names whatever the OS locale
         url=url,

@@ -8,6 +8,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from . import documents
 from .cache import digest
 from .config import Config
 from .content import Entry, slugify
@@ -24,6 +25,7 @@ class Post:
     summary: str = ""
     photos: list = field(default_factory=list)     # gallery.PhotoView, in gallery order
     cover: object = None                           # gallery.PhotoView or None
+    attachments: list = field(default_factory=list)   # documents.AttachmentView, in list order
     gallery_url: str = ""
     category: Term | None = None
     tags: list[Term] = field(default_factory=list)
@@ -90,6 +92,11 @@ class Site:
     @property
     def galleries(self) -> list[Post]:
         return [p for p in self.posts if p.photos]
+
+    @property
+    def has_documents(self) -> bool:
+        """Some post has an attachment: the documents page exists (and the default menu links to it)."""
+        return any(p.attachments for p in self.posts)
 
     @property
     def gallery_index(self) -> str:
@@ -267,6 +274,8 @@ def routes(site: Site) -> list[Route]:
                 out.append(Route(pager.url, "list.html", {"pager": pager, "term": term, "kind": kind}))
     for pager in paginate(site.galleries, per_page * 2, gallery_index_url(config)):
         out.append(Route(pager.url, "gallery_index.html", {"pager": pager}))
+    for url, context in documents.pages(site.posts, config_zone(config)):
+        out.append(Route(url, "dokumen.html", context))
     out.append(Route("/arsip/", "archive.html", {}))
     out.append(Route("/cari/", "search.html", {}))
     out.append(Route("/404.html", "404.html", {}))

@@ -238,7 +238,7 @@ def links_of(post: site_model.Post, base_path: str = "/"):
 
     photos = {p.name: Image(url(p.web.url), p.web.width, p.web.height, p.srcset(p.fallback, url)) for p in post.photos}
     files = {name: url(post.url + quote(name)) for name in post.entry.files if name not in photos}
-    return Links(files, photos, base_path)
+    return Links(files, photos, base_path, post.entry.poster)
 
 
 def photo_digests(site: site_model.Site) -> dict[str, str]:

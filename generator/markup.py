@@ -37,6 +37,7 @@ class Links:
     files: dict[str, str] = field(default_factory=dict)
     images: dict[str, Image] = field(default_factory=dict)
     base: str = "/"              # the site's base path: '/x/' in Markdown becomes base + 'x/'
+    poster: str = ""             # the photo shown on the bundle's videos before they play (front matter 'poster')
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,11 @@ class Renderer:
     def __init__(self):
         import markdown
 
+        from .embeds import EmbedExtension
+
         self.bundle = _BundleExtension()
-        self.md = markdown.Markdown(extensions=EXTENSIONS + [self.bundle],
+        embeds = EmbedExtension(lambda: self.bundle.links)
+        self.md = markdown.Markdown(extensions=EXTENSIONS + [self.bundle, embeds],
                                     extension_configs=EXTENSION_CONFIGS, output_format="html")
 
     def render(self, text: str, links: Links | None = None) -> Rendered:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache, load, parallel, writer
+from . import theme as themes
 from . import config as config_module
 from . import site as site_model
 from .report import BuildFailed, Problem, Problems
@@ -55,13 +56,12 @@ class Result:
                 f"diolah, {self.photos_reused} dipakai ulang; {self.seconds:.2f} detik")
 
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "templates"     # the project's own theme
-ASSETS = "assets"
+THEME_DIR, ASSETS = themes.THEME_DIR, themes.ASSETS
 
 
-def template_dir(site_dir: Path) -> Path:
-    own = site_dir / "templates"
-    return own if own.is_dir() else THEME_DIR
+def template_dir(site_dir: Path) -> tuple[Path, ...]:
+    """The site's templates/ over the built-in theme (theme.folders)."""
+    return themes.folders(site_dir)
 
 
 def load_site(options: Options, problems: Problems) -> site_model.Site:
@@ -100,7 +100,7 @@ def _build(options: Options, memory) -> Result:
         config_bytes = config_path.read_bytes() if config_path.is_file() else b""
         scan = cache.scan(options.site_dir / "content")
         present = cache.scan(options.output)
-        theme = cache.scan(templates)
+        theme = themes.scan(templates)
         site_key = cache.state_key(cache.digest(config_bytes), scan, theme, str(templates),
                                    options.drafts, options.future, str(options.output.resolve()), options.search)
         started_ns = time.time_ns()

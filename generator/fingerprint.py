@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import theme
 from .cache import digest
 from .site import Pager, Post, Route, Term
 
@@ -30,17 +31,18 @@ _text = digest      # a long text by its hash (repr of a whole page of HTML woul
 
 
 class Templates:
-    """The theme's template files: for each template, a hash of it and everything it uses, and the site.* it names."""
+    """The theme's template files: for each template, a hash of it and everything it uses, and the site.* it names.
 
-    def __init__(self, folder: Path):
+    templates: one folder, or the site's templates/ over the built-in theme (theme.folders): a name is the file
+    the Jinja loader finds for it."""
+
+    def __init__(self, templates):
         self.sources: dict[str, str] = {}
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.relative_to(folder).parts[0] == "assets":
-                    try:
-                        self.sources[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
-                    except (UnicodeDecodeError, OSError):
-                        self.sources[path.relative_to(folder).as_posix()] = ""
+        for name, path in theme.sources(templates).items():
+            try:
+                self.sources[name] = path.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                self.sources[name] = ""
         self._closures: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     @property

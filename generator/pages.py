@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import cache, content, fingerprint, parallel, writer
 from . import site as site_model
-from .build import ASSETS
+from . import theme as themes
 from .report import BuildFailed, Problems
 
 
@@ -23,7 +23,7 @@ class Outcome:
     photos_reused: int
 
 
-def write_pages(options, site: site_model.Site, routes: list, templates: Path, config_key: str, index: cache.Index,
+def write_pages(options, site: site_model.Site, routes: list, templates, config_key: str, index: cache.Index,
                 present: dict, problems: Problems, clock, records: dict | None = None) -> Outcome:
     """Render what changed into a staging folder, process photos, and only then put it all in place."""
     manifest = index.manifest if index.manifest or not present else _survey(options.output, present)
@@ -59,7 +59,7 @@ def write_pages(options, site: site_model.Site, routes: list, templates: Path, c
         with clock.stage("pencarian"):
             search_files = _search(wanted, update, options, problems)
         with clock.stage("berkas"):
-            files = {**photo_files, **_attachments(site), **_assets(templates), **search_files}
+            files = {**photo_files, **_attachments(site), **themes.assets(templates), **search_files}
             for url, source in files.items():
                 update.put_file(writer.relative_path(url), source)
         with clock.stage("tulis"):
@@ -70,7 +70,7 @@ def write_pages(options, site: site_model.Site, routes: list, templates: Path, c
     return Outcome(report, new_manifest, prints, len(todo), made, reused)
 
 
-def _render(todo: list, site, templates: Path, update: writer.Update, options, problems: Problems) -> None:
+def _render(todo: list, site, templates, update: writer.Update, options, problems: Problems) -> None:
     if not todo:
         return
     from . import render
@@ -168,9 +168,3 @@ def _attachments(site: site_model.Site) -> dict[str, Path]:
                     out[post.url + name] = post.entry.bundle / name
     return out
 
-
-def _assets(templates: Path) -> dict[str, Path]:
-    folder = templates / ASSETS
-    if not folder.is_dir():
-        return {}
-    return {f"/{ASSETS}/{p.relative_to(folder).as_posix()}": p for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,7 +1,8 @@
 """Property: after any sequence of edits, the incremental output is byte-identical to a clean build.
 
 Random sequences of edits, additions, deletions and renames of posts, photos (real JPEGs made with
-Pillow) and templates are applied to a site; after every step the site is built incrementally (with
+Pillow), attachments and the site's own templates and assets (overrides of the built-in theme, added, changed
+and removed) are applied to a site; after every step the site is built incrementally (with
 its cache and previous output) and, from a copy without either, built clean; the two output trees must
 hold the same file names with the same bytes.
 """
@@ -56,7 +57,8 @@ def make_site(root: Path) -> None:
     (root / "content" / "posts").mkdir(parents=True)
     (root / "content" / "pages").mkdir(parents=True)
     (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
-    shutil.copytree(THEME, root / "templates")
+    (root / "templates").mkdir()
+    shutil.copy(THEME / "post.html", root / "templates" / "post.html")     # one override to begin with
     (root / "content/pages/profil.md").write_text("---\ntitle: Profil\n---\n\nTentang KPU.\n", encoding="utf-8")
     for i in range(1, 4):
         bundle = root / "content" / "posts" / f"berita-{i}"
@@ -82,7 +84,7 @@ def apply(root: Path, step: tuple[str, int, int], number: int) -> None:
                                                 f"Isi baru {number}.\n", []), encoding="utf-8")
     elif kind == "edit_body":
         with open(target, "a", encoding="utf-8") as handle:
-            handle.write(f"\nKalimat tambahan {number}.\n")
+            handle.write(f"\nKalimat tambahan {number}.\n" if variant % 3 else f"\nhttps://youtu.be/abcdefghi{number % 100:02d}\n")
     elif kind == "edit_front":
         text = target.read_text(encoding="utf-8")
         head, body = text.split("\n---\n", 1)
@@ -107,8 +109,22 @@ def apply(root: Path, step: tuple[str, int, int], number: int) -> None:
         photos = sorted(target.parent.glob("*.jpg"))
         if photos:
             photos[variant % len(photos)].write_bytes(jpeg(number * 3 + variant))
+    elif kind == "attach":
+        (target.parent / f"lampiran-{variant % 3}.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * (number * 997 + variant))
+    elif kind == "remove_override":
+        overrides = sorted(p for p in (root / "templates").rglob("*") if p.is_file())
+        if overrides:
+            overrides[variant % len(overrides)].unlink()
+    elif kind == "edit_asset":
+        asset = root / "templates" / "assets" / ("style.css" if variant % 2 else "video.js")
+        asset.parent.mkdir(parents=True, exist_ok=True)
+        asset.write_text((THEME / "assets" / asset.name).read_text(encoding="utf-8") + f"/* versi {number} */\n",
+                         encoding="utf-8")
     elif kind == "edit_template":
         template = root / "templates" / TEMPLATES[variant % len(TEMPLATES)]
+        if not template.is_file():               # a new override starts as a copy of the built-in template
+            template.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(THEME / template.name, template)
         text = template.read_text(encoding="utf-8")
         if template.name == "_macros.html":
             text = text.replace("Baca selengkapnya", f"Baca selengkapnya ({number})", 1)
@@ -125,7 +141,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 STEPS = st.tuples(
     st.sampled_from(["edit_body", "edit_front", "add_post", "delete_post", "rename_post", "add_photo",
-                     "delete_photo", "replace_photo", "edit_template"]),
+                     "delete_photo", "replace_photo", "edit_template", "remove_override", "edit_asset", "attach"]),
     st.integers(0, 10), st.integers(0, 100))
 
 

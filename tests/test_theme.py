@@ -45,6 +45,19 @@ def test_an_override_may_extend_the_built_in_template_and_change_one_block(site_
     assert "<!-- milik kantor -->" in page and "Tentang kami." in page and "<h1>Profil</h1>" in page
 
 
+def test_the_readme_example_of_extending_the_post_template_works(site_factory):
+    readme = (theme.THEME_DIR.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("{# templates/post.html:", 1)[1].split("```", 1)[0].split("\n", 1)[1]
+    site = site_factory({**POST, "templates/post.html": example,
+                         "content/posts/2024/rapat-foto/index.md": md("title: Foto\ndate: 2024-03-02"),
+                         "content/posts/2024/rapat-foto/a.jpg": b"photo"})
+    build_site(site)
+    for rel in (POST_PAGE, "output/2024/03/02/rapat-foto/index.html"):
+        page = read(site, rel)
+        assert "Pengaduan: pengaduan@kota-tarakan.kpu.go.id" in page and "<h1>" in page
+    assert "lightbox.js" in read(site, "output/2024/03/02/rapat-foto/index.html"), "super() keeps the theme's scripts"
+
+
 def test_brand_colour_and_footer_text_from_config(site_factory):
     config = MINIMAL_CONFIG + 'theme:\n  color: "#1d4e89"\n  footer: |\n    Hak cipta KPU Kota Tarakan\n    Jl. Yos Sudarso\n'
     site = site_factory(POST, config=config)

@@ -157,13 +157,7 @@ class _Embed(Treeprocessor):
         poster = next((image for name, image in sorted(links.images.items()) if name.rsplit(".", 1)[0] == video.id),
                       links.images.get(links.poster) if links.poster else None)
         if poster is not None:
-            image = etree.SubElement(link, "img", {"src": poster.src, "alt": "", "loading": "lazy", "decoding": "async"})
-            if poster.width:
-                image.set("width", str(poster.width))
-                image.set("height", str(poster.height))
-            if poster.srcset:
-                image.set("srcset", poster.srcset)
-                image.set("sizes", "(max-width: 48rem) 100vw, 48rem")
+            poster.apply(etree.SubElement(link, "img", {"alt": ""}))
         else:
             link.set("class", "video-facade video-box")
         etree.SubElement(link, "span", {"class": "video-play", "aria-hidden": "true"})

@@ -29,6 +29,18 @@ class Image:
     height: int | None = None
     srcset: str = ""
 
+    def apply(self, element: etree.Element) -> None:
+        """Make an <img> element show this image: its URL, size, responsive sources, loaded lazily."""
+        element.set("src", self.src)
+        if self.width:
+            element.set("width", str(self.width))
+            element.set("height", str(self.height))
+        if self.srcset:
+            element.set("srcset", self.srcset)
+            element.set("sizes", "(max-width: 48rem) 100vw, 48rem")
+        element.set("loading", "lazy")
+        element.set("decoding", "async")
+
 
 @dataclass
 class Links:
@@ -65,15 +77,7 @@ class _BundleLinks(Treeprocessor):
                 name = _local(element.get("src", ""))
                 image = self.links.images.get(name)
                 if image:
-                    element.set("src", image.src)
-                    if image.width:
-                        element.set("width", str(image.width))
-                        element.set("height", str(image.height))
-                    if image.srcset:
-                        element.set("srcset", image.srcset)
-                        element.set("sizes", "(max-width: 48rem) 100vw, 48rem")
-                    element.set("loading", "lazy")
-                    element.set("decoding", "async")
+                    image.apply(element)
                 elif name in self.links.files:
                     element.set("src", self.links.files[name])
             elif element.tag == "a":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import datetime as dt
 import math
@@ -93,7 +94,7 @@ class Site:
     def galleries(self) -> list[Post]:
         return [p for p in self.posts if p.photos]
 
-    @property
+    @functools.cached_property       # every page's menu asks; attachments are given before anything renders
     def has_documents(self) -> bool:
         """Some post has an attachment: the documents page exists (and the default menu links to it)."""
         return any(p.attachments for p in self.posts)

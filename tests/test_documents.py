@@ -177,3 +177,12 @@ def test_a_changed_attachment_updates_its_post_and_the_documents_pages_like_a_cl
 
 def snapshot_bytes(folder):
     return {k: v[0] for k, v in snapshot(folder).items()}
+
+
+def test_a_file_name_with_spaces_is_linked_by_its_escaped_address_and_published_as_is(site_factory):
+    site = site_factory({f"{BUNDLE}/index.md": md("title: A\ndate: 2024-03-01\nattachments:\n  - file: \"SK Penetapan #3.pdf\""),
+                         f"{BUNDLE}/SK Penetapan #3.pdf": pdf(1_500)})
+    build_site(site)
+    assert listed(text(site, "2024/03/01/rapat-pleno/index.html")) == \
+        [("/2024/03/01/rapat-pleno/SK%20Penetapan%20%233.pdf", "SK Penetapan #3.pdf", "PDF, 1,5 KB")]
+    assert (site / "output/2024/03/01/rapat-pleno/SK Penetapan #3.pdf").read_bytes() == pdf(1_500)

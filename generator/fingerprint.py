@@ -10,7 +10,6 @@ Not covered, on purpose: `site.built` (the build time), so a build that changes 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from . import theme
 from .cache import digest

@@ -89,7 +89,7 @@ def build(options: Options, memory=None) -> Result:
 
 
 def _build(options: Options, memory) -> Result:
-    from .pages import write_pages
+    from .output import write_pages
 
     started, clock, problems = time.perf_counter(), load.Clock(), Problems()
     writer.check_output_dir(options.output, options.site_dir)

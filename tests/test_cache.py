@@ -94,8 +94,10 @@ def test_files_written_moments_before_a_build_settle_when_they_still_hold_what_i
     under the same size and time may not, nor may an attachment, which nothing here has hashed."""
     from PIL import Image
 
-    from generator import build as build_module, config as config_module, load
+    from generator import config as config_module, incremental, load
+    from generator.options import Context
     from generator.report import Problems
+    from generator.theme import THEME_DIR
 
     site = make_site(tmp_path / "site", posts=1)
     bundle = site / "content/posts/acara"
@@ -104,25 +106,24 @@ def test_files_written_moments_before_a_build_settle_when_they_still_hold_what_i
     Image.new("RGB", (64, 48), (200, 30, 30)).save(bundle / "foto.jpg", quality=90)
     problems = Problems()
     config = config_module.load(site / "config.yaml", problems)
-    scan, records = cache.scan(site / "content"), {}
-    model = load.load(Options(site, now=NOW), config, "", problems, {}, scan, records,
-                                    load.Clock())
-    photos = load.photo_digests(model)
-    assert not problems.errors and set(photos) == {"posts/acara/foto.jpg"}
+    scan = cache.scan(site / "content")
+    loaded = load.load(Context(Options(site, now=NOW), config, "", THEME_DIR, problems), scan)
+    photos = incremental.read_digests(loaded.site, loaded.records)
+    assert not problems.errors and set(photos) == {"posts/acara/foto.jpg", "posts/acara/index.md", "posts/berita-1.md"}
     racy, content = sorted(scan), site / "content"
-    later = max(mtime for _size, mtime in scan.values()) + cache.RACY_NS + 1
-    assert build_module._settled(racy, scan, records, photos, content, later)
-    assert not build_module._settled(racy, scan, records, photos, content, later - 2)       # not old enough yet
+    later = max(mtime for _size, mtime in scan.values()) + incremental.RACY_NS + 1
+    assert incremental.settled_files(content, racy, scan, photos, later)
+    assert not incremental.settled_files(content, racy, scan, photos, later - 2)       # not old enough yet
 
     photo, stat = bundle / "foto.jpg", (bundle / "foto.jpg").stat()
     data = bytearray(photo.read_bytes())
     data[-3] ^= 0xFF
     photo.write_bytes(bytes(data))
     os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert not build_module._settled(racy, scan, records, photos, content, later)
+    assert not incremental.settled_files(content, racy, scan, photos, later)
     (bundle / "undangan.pdf").write_bytes(b"%PDF-1.4\n")
-    assert not build_module._settled(["posts/acara/undangan.pdf"], cache.scan(content), records, photos, content,
-                                      later + 10**12)
+    assert not incremental.settled_files(content, ["posts/acara/undangan.pdf"], cache.scan(content), photos,
+                                         later + 10**12)
 
 
 def test_the_cache_of_a_site_with_photos_loads_whole_and_an_edit_renders_one_post(tmp_path):
@@ -155,18 +156,18 @@ def test_photos_planned_moments_after_they_were_written_are_planned_again_unless
                                                                                              settled):
     from PIL import Image
 
-    from generator import build as build_module, load
+    from generator import incremental
 
     site = make_site(tmp_path / "site", posts=1)
     bundle = site / "content/posts/acara"
     bundle.mkdir()
     (bundle / "index.md").write_text(post("Acara", 3), encoding="utf-8")
     Image.new("RGB", (64, 48), (200, 30, 30)).save(bundle / "foto.jpg", quality=90)     # written just now
-    monkeypatch.setattr(build_module, "_settled", lambda *args: settled)
+    monkeypatch.setattr(incremental, "settled_files", lambda *args: settled)
     run(site)
     records = cache.load_data(site / ".cache", site, cache.load_index(site / ".cache", site))
-    key = records["content/posts/acara/index.md"].photos_key
-    assert key and key.startswith(load.RACY_MARK) != settled
+    record = records["content/posts/acara/index.md"]
+    assert record.photos_key and record.photos_racy != settled
 
 
 def test_editing_one_post_rewrites_only_the_pages_that_show_it(tmp_path):

@@ -26,7 +26,7 @@ from PIL import Image  # noqa: E402
 
 from generator import cli  # noqa: E402
 from generator.build import Options  # noqa: E402
-from generator.render import THEME_DIR  # noqa: E402
+from generator.theme import THEME_DIR  # noqa: E402
 from generator.preview_http import EVENTS_PATH, content_type, find_file, inject, locate  # noqa: E402
 from generator.serve import Preview  # noqa: E402
 

@@ -1,15 +1,14 @@
 """Incremental state: whether a build may skip, what it may reuse, and what it leaves for the next build.
 
-One owner for the bookkeeping between builds: the state key (one hash of everything the output depends on), the
-one rule for "racy" files (modified too recently for their size and time to tell a second edit from the first, as
-git's "racily clean" files; used for sources, templates and photos alike) and for when such a file has settled,
-scheduled posts coming due, which shards of the cache changed, and the index saved for the next build.
+One owner for the bookkeeping between builds: the state key (one hash of everything the output depends on), which
+inputs were "racy" when the build began and whether they have settled since (the rule itself is the leaf module
+racy, which the photo probe index uses too), scheduled posts coming due, which shards of the cache changed, and
+the index saved for the next build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,38 +17,13 @@ from typing import TYPE_CHECKING, Protocol
 from . import cache
 from .hashing import digest, digest_parts
 from .options import Context, Options
+from .racy import recent, settled
 
 if TYPE_CHECKING:
     from .output import Outcome
     from .site import Site
 
-# A file changed in the same clock tick as it was read, at the same size, would look unchanged: a file modified
-# this recently (ns) is compared by its content next time instead of its time.
-RACY_NS = 2_000_000_000
 UNSETTLED = "-"         # the state key saved when the inputs' times cannot be trusted: the next build checks all
-
-
-def recent(mtime_ns: int, now_ns: int | None = None) -> bool:
-    """Modified too recently for its size and time to tell a second edit from the first."""
-    return mtime_ns >= (time.time_ns() if now_ns is None else now_ns) - RACY_NS
-
-
-def trusted_mtime(mtime_ns: int) -> int:
-    """The time to remember for a file just read: -1 when it is too recent, so that its hash is compared next time."""
-    return -1 if recent(mtime_ns) else mtime_ns
-
-
-def settled(path: Path, stat: tuple[int, int], expected: str | None, now_ns: int | None = None) -> bool:
-    """A file that was racy when read has settled when it is old enough now, still has the (size, mtime_ns) it had
-    then, and holds the very bytes that were read (expected: their hash): any later edit will show in its time."""
-    if expected is None:
-        return False
-    try:
-        st = os.stat(path)
-        return ((st.st_size, st.st_mtime_ns) == tuple(stat) and not recent(st.st_mtime_ns, now_ns)
-                and digest(Path(path).read_bytes()) == expected)
-    except OSError:
-        return False
 
 
 class Memory(Protocol):

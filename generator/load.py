@@ -13,7 +13,8 @@ from . import content, parallel
 from . import site as site_model
 from .cache import SourceRecord
 from .hashing import digest
-from .incremental import Previous, recent, trusted_mtime
+from .incremental import Previous
+from .racy import recent, trusted_mtime
 from .options import Context
 from .report import Problems
 

@@ -18,7 +18,7 @@ from PIL import Image
 from . import imaging
 from .config import Photos
 from .hashing import digest as content_digest
-from .incremental import recent, settled
+from .racy import recent, settled
 from .report import Problems
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import cache, content, fingerprint, incremental, writer
+from . import cache, content, fingerprint, incremental, racy, writer
 from . import site as site_model
 from .hashing import digest
 from .load import links_of, markdown_key
@@ -133,7 +133,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     if (entry.summary or rendered.summary) != post.summary:
         return None
     return entry, cache.SourceRecord(
-        size=len(data), mtime_ns=incremental.trusted_mtime(stat.st_mtime_ns), sha=sha, key=record.key, entry=entry,
+        size=len(data), mtime_ns=racy.trusted_mtime(stat.st_mtime_ns), sha=sha, key=record.key, entry=entry,
         warnings=found.warnings, photos_key=record.photos_key, photos=record.photos, photos_racy=record.photos_racy,
         html_key=markdown_key(sha, entry.body_line, links), html=rendered.html, summary=rendered.summary)
 

@@ -95,6 +95,7 @@ def test_files_written_moments_before_a_build_settle_when_they_still_hold_what_i
     from PIL import Image
 
     from generator import config as config_module, incremental, load
+    from generator.racy import RACY_NS
     from generator.options import Context
     from generator.report import Problems
     from generator.theme import THEME_DIR
@@ -111,7 +112,7 @@ def test_files_written_moments_before_a_build_settle_when_they_still_hold_what_i
     photos = incremental.read_digests(loaded.site, loaded.records)
     assert not problems.errors and set(photos) == {"posts/acara/foto.jpg", "posts/acara/index.md", "posts/berita-1.md"}
     racy, content = sorted(scan), site / "content"
-    later = max(mtime for _size, mtime in scan.values()) + incremental.RACY_NS + 1
+    later = max(mtime for _size, mtime in scan.values()) + RACY_NS + 1
     assert incremental.settled_files(content, racy, scan, photos, later)
     assert not incremental.settled_files(content, racy, scan, photos, later - 2)       # not old enough yet
 

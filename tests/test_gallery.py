@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from generator import gallery, imaging, incremental, photocache
+from generator import gallery, imaging, photocache, racy
 from generator.build import Options, build
 from generator.report import BuildFailed
 
@@ -69,7 +69,7 @@ def write_post(root: Path, slug: str, front: str, files: dict, day: int = 20, ti
 
 
 def age_photos(root: Path, seconds: int = 3600) -> None:
-    """Make the photos look written a while ago, as they are in real use (see incremental.RACY_NS)."""
+    """Make the photos look written a while ago, as they are in real use (see racy.RACY_NS)."""
     for path in (root / "content").rglob("*"):
         if path.is_file() and path.suffix != ".md":
             os.utime(path, (path.stat().st_atime - seconds, path.stat().st_mtime - seconds))
@@ -443,7 +443,7 @@ def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, m
 
 
 def test_a_photo_changed_just_now_is_read_again_even_with_the_same_size_and_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(incremental, "RACY_NS", 600 * 10**9)   # "just now" = within 10 minutes: no timing in tests
+    monkeypatch.setattr(racy, "RACY_NS", 600 * 10**9)   # "just now" = within 10 minutes: no timing in tests
     root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
     photo = root / "content/posts/2024/a/a.jpg"
     run(root)
@@ -488,7 +488,7 @@ def test_photos_too_recent_when_probed_are_remembered_once_old_enough(tmp_path, 
     index = photocache.ProbeIndex(root / ".cache/photos")
     source = index.probe(root / "content/posts/2024/a/a.jpg")
     assert index.recent and not index.new
-    monkeypatch.setattr(incremental, "RACY_NS", 0)
+    monkeypatch.setattr(racy, "RACY_NS", 0)
     index.save()
     assert json.loads((root / ".cache/photos/index.json").read_text())["files"]
     again = photocache.ProbeIndex(root / ".cache/photos")

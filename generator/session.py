@@ -21,8 +21,9 @@ from .report import BuildFailed, Problems
 class Memory:
     """What the last successful build in this process left: cache records and index, the model, its routes.
 
-    It is the incremental.Memory that build() takes: build() reads it instead of the cache files and fills it again; quick_rebuild() patches it. Anything that
-    fails empties it, so the next build starts from the files on disk.
+    It is the incremental.Memory that build() takes: build() reads it instead of the cache files and fills it
+    again; quick_rebuild() patches it. Anything that fails empties it, so the next build starts from the files on
+    disk.
     """
 
     index: cache.Index | None = None
@@ -32,8 +33,8 @@ class Memory:
     templates: Path | None = None
     config_key: str = ""
     theme: fingerprint.Templates | None = None
-    pages: object = None              # render.PageRenderer: Jinja environment and compiled templates, for quick rebuilds
-    pages_digest: str = ""            # the theme those templates were compiled from
+    compiled: object = None           # render.PageRenderer: Jinja environment and compiled templates, for quick rebuilds
+    compiled_theme: str = ""          # the theme those templates were compiled from
     renderer: object = None           # markup.Renderer
     unsaved: tuple | None = None      # (options, dirty shards): the cache files still to be brought up to date
 
@@ -42,8 +43,8 @@ class Memory:
         self.index, self.records, self.site, self.routes = index, records, site, routes
         self.templates, self.config_key = templates, config_key
         self.theme = fingerprint.Templates(templates)
-        if not (same_theme and self.pages is not None and self.theme.digest == self.pages_digest):
-            self.pages = None
+        if not (same_theme and self.compiled is not None and self.theme.digest == self.compiled_theme):
+            self.compiled = None
         self.unsaved = None
 
     def warm(self) -> None:
@@ -58,11 +59,11 @@ class Memory:
         """render.PageRenderer for the site in memory, its Jinja templates compiled once and kept between rebuilds."""
         from . import render
 
-        if self.pages is None:
-            self.pages = render.PageRenderer(render.environment(self.templates, self.site.config), self.site)
-            self.pages_digest = self.theme.digest
-        self.pages.use(self.site)
-        return self.pages
+        if self.compiled is None:
+            self.compiled = render.PageRenderer(render.environment(self.templates, self.site.config), self.site)
+            self.compiled_theme = self.theme.digest
+        self.compiled.use(self.site)
+        return self.compiled
 
     def forget(self) -> None:
         renderer = self.renderer

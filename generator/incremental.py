@@ -19,7 +19,8 @@ from .hashing import digest, digest_parts
 from .options import Context, Options
 from .racy import recent, settled
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:           # types only: load and output import this module
+    from .load import Loaded
     from .output import Outcome
     from .site import Site
 
@@ -97,6 +98,7 @@ class Previous:
 
 
 def previous(options: Options, state: State, memory: Memory | None = None) -> Previous:
+    """The last build's records, from the preview's memory when it holds the very index found, else the cache."""
     index = state.index
     old = memory.records if memory is not None and memory.index is index else \
         cache.load_data(options.cache_dir, options.site_dir, index)
@@ -104,18 +106,17 @@ def previous(options: Options, state: State, memory: Memory | None = None) -> Pr
                     dict(index.data_sha if old or not index.data_sha else {}), index.related)
 
 
-def conclude(ctx: Context, state: State, previous: Previous, loaded, outcome: Outcome) -> cache.Index:
-    """The index the next build starts from (loaded: load.Loaded, the site model and records of this build)."""
-    index = cache.Index(_settled_key(ctx.options, state, loaded), next_publish(loaded.records, loaded.site.built,
-                                                                              ctx.options),
-                        outcome.manifest, outcome.routes, ctx.problems.warnings, outcome.pages,
-                        outcome.photos_made + outcome.photos_reused)
-    index.related = loaded.related
-    index.data_sha = dict(previous.shards)
-    return index
+def conclude(ctx: Context, state: State, previous: Previous, loaded: Loaded, outcome: Outcome) -> cache.Index:
+    """The index the next build starts from: this build's state key (if its inputs have settled), when the next
+    scheduled post comes due, what the output holds, and the warnings and counts a no-op build reports again."""
+    return cache.Index(
+        site_key=_settled_key(ctx.options, state, loaded),
+        next_publish=next_publish(loaded.records, loaded.site.built, ctx.options),
+        manifest=outcome.manifest, routes=outcome.routes, warnings=ctx.problems.warnings, pages=outcome.pages,
+        photos=outcome.photos_made + outcome.photos_reused, data_sha=dict(previous.shards), related=loaded.related)
 
 
-def _settled_key(options: Options, state: State, loaded) -> str:
+def _settled_key(options: Options, state: State, loaded: Loaded) -> str:
     """The state key to save: UNSETTLED when an input was racy when the build began, unless it has settled since
     (a Markdown source compared with the hash its record keeps, a photo with the hash its derived files are named
     after; any other file, an attachment, is not settled here, so the next build compares everything again).

@@ -1,0 +1,163 @@
+"""What counts as a view: the rules applied to each log line, and the tally of views and skipped lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote_to_bytes
+
+from .logs import LINE, timestamp
+
+REPEAT_SECONDS = 30 * 60        # the same visitor (address + user agent) on the same post again within this: one view
+BOT_WORDS = ("bot", "crawl", "spider", "preview")     # in any user agent, beside the library's list
+
+# Why a line is not a view, in the order the rules are applied (a line is told under the first that applies).
+MALFORMED = "baris rusak atau format lain"
+ROBOT = "robot, perayap dan pratinjau tautan"
+NOT_SHOWN = "bukan GET yang dijawab 200/304 (pengalihan, galat, HEAD, POST)"
+OTHER = "aset, feed, indeks pencarian dan halaman lain"
+REPEAT = "pengunjung yang sama dalam 30 menit"
+REASONS = (MALFORMED, ROBOT, NOT_SHOWN, OTHER, REPEAT)
+
+
+class Robots:
+    """Is this user agent a robot? CrawlerDetect's maintained list, BOT_WORDS, and an empty user agent (no browser
+    sends none); answers are kept per user agent, since a log repeats a few thousand of them."""
+
+    def __init__(self):
+        from crawlerdetect import CrawlerDetect
+
+        self.detect = CrawlerDetect()
+        self.known: dict[bytes, bool] = {}
+
+    def __call__(self, agent: bytes) -> bool:
+        found = self.known.get(agent)
+        if found is None:
+            text = agent.decode("utf-8", "replace").replace('\\"', '"').strip()
+            lower = text.lower()
+            found = (not text or text == "-" or any(word in lower for word in BOT_WORDS)
+                     or self.detect.is_crawler(text))
+            self.known[agent] = found
+        return found
+
+
+def addresses(base_path: str, posts: list[tuple[str, list[str]]]) -> dict[bytes, int]:
+    """Request path -> index of the post it shows: each post's address and its aliases under the site's base path,
+    as typed or percent-encoded, with and without the trailing slash or index.html."""
+    found: dict[bytes, int] = {}
+    for index, (url, aliases) in enumerate(posts):
+        for path in [url, *aliases]:
+            full = base_path + path.lstrip("/")
+            forms = {full}
+            if full.endswith("/"):
+                forms |= {full + "index.html", full.rstrip("/")}
+            for form in forms:
+                for spelled in (form.encode("utf-8"), quote(form).encode("ascii")):
+                    found.setdefault(spelled, index)
+    return found
+
+
+@dataclass
+class Tally:
+    """What the logs held: lines read, views per post, skipped lines by reason, and the time they cover."""
+
+    views: list[int]
+    lines: int = 0
+    counted_before: int = 0         # lines an earlier run (or an earlier log of this run) already counted
+    skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REASONS, 0))
+    first: int | None = None        # seconds since 1970 of the oldest and newest line read
+    last: int | None = None
+
+    def cover(self, when: int | None) -> None:
+        if when is not None:
+            self.first = when if self.first is None else min(self.first, when)
+            self.last = when if self.last is None else max(self.last, when)
+
+
+@dataclass
+class Rules:
+    """Everything the rules need, kept across the logs of one run: post addresses, the robot test, and when each
+    visitor last viewed each post."""
+
+    addresses: dict[bytes, int]
+    robots: Robots
+    seen: dict = field(default_factory=dict)         # (address, user agent, post) -> seconds of the last view
+    days: dict = field(default_factory=dict)         # timestamp cache (logs.timestamp)
+
+
+def count(numbered_lines, already: int, rules: Rules, tally: Tally) -> int:
+    """Apply the rules to (position, line) pairs of one log; lines up to position `already` were counted before:
+    they only remind the rules who visited (so a repeat across the boundary is still a repeat). Returns the
+    position reached."""
+    match, addresses_of, robots, seen, days = LINE.match, rules.addresses.get, rules.robots, rules.seen, rules.days
+    skipped, views = tally.skipped, tally.views
+    position = 0
+    first_time = last_time = None
+    for position, line in numbered_lines:
+        new = position > already
+        if new:
+            tally.lines += 1
+        else:
+            tally.counted_before += 1
+        found = match(line)
+        if found is None:
+            if new:
+                skipped[MALFORMED] += 1
+            continue
+        host, when, request, status, agent = found.groups()
+        if new:
+            last_time = when
+            if first_time is None:
+                first_time = when
+        if agent is not None and robots(agent):
+            if new:
+                skipped[ROBOT] += 1
+            continue
+        if (status != b"200" and status != b"304") or request[:4] != b"GET ":
+            if new:
+                skipped[NOT_SHOWN] += 1
+            continue
+        post = addresses_of(_path(request))
+        if post is None:
+            if new:
+                skipped[OTHER] += 1
+            continue
+        seconds = timestamp(when, days)
+        if seconds is None:
+            if new:
+                skipped[MALFORMED] += 1
+            continue
+        if host[:7] == b"::ffff:" and b"." in host:
+            host = host[7:]                  # an IPv4 visitor as a dual-stack server writes it
+        key = (host, agent, post)
+        previous = seen.get(key)
+        if previous is not None and abs(seconds - previous) < REPEAT_SECONDS:
+            if new:
+                skipped[REPEAT] += 1
+            continue
+        seen[key] = seconds
+        if new:
+            views[post] += 1
+    for when in (first_time, last_time):
+        if when is not None:
+            tally.cover(timestamp(when, days))
+    return position
+
+
+def _path(request: bytes) -> bytes:
+    """The path of a request line 'GET /a/b/?q=1 HTTP/1.1', without query or fragment, percent-decoded."""
+    target = request[4:]
+    space = target.rfind(b" ")
+    if space >= 0:
+        target = target[:space]
+    for mark in (b"?", b"#"):
+        cut = target.find(mark)
+        if cut >= 0:
+            target = target[:cut]
+    if target[:4] == b"http":            # absolute form: GET https://host/a/b/ HTTP/1.1
+        scheme = target.find(b"://")
+        if scheme >= 0:
+            slash = target.find(b"/", scheme + 3)
+            target = target[slash:] if slash >= 0 else b"/"
+    if b"%" in target:
+        target = unquote_to_bytes(target)
+    return target

@@ -14,11 +14,12 @@ HEAD = 4096         # bytes of a log's start that name it: the same start is the
 
 # host ident user [time] "request" status size, then optionally "referer" "user agent" (combined) and anything
 # nginx or cPanel add after it. A quoted field may hold \" (Apache) or \x22 (nginx) escapes.
-LINE = re.compile(
-    rb'(\S+) \S+ \S+ \[([^\]]*)\] "((?:[^"\\]|\\.)*)" (\d{3}) (?:\d+|-)'
-    rb'(?: "(?:[^"\\]|\\.)*" "((?:[^"\\]|\\.)*)")?')
+_QUOTED = rb'"([^"\\]*(?:\\.[^"\\]*)*)"'            # written unrolled: four times faster than (?:[^"\\]|\\.)*
+LINE = re.compile(rb'(\S+) \S+ \S+ \[([^\]]*)\] ' + _QUOTED + rb' (\d{3}) (?:\d+|-)'
+                  rb'(?: "[^"\\]*(?:\\.[^"\\]*)*" ' + _QUOTED + rb')?')
 
-_MONTHS = {name.encode(): number for number, name in enumerate(calendar.month_abbr) if name}
+_MONTHS = {name: number for number, name in enumerate(
+    b"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}     # as servers write them, whatever the locale
 _TIME = re.compile(rb"(\d{2})/([A-Z][a-z]{2})/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$")
 
 

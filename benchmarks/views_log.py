@@ -46,14 +46,15 @@ def post_addresses(site: Path) -> list[str]:
     return [config.base_path + post.url.lstrip("/") for post in posts]
 
 
-def make_log(path: Path, addresses: list[str], lines: int, seed: int = 17) -> None:
+def make_log(path: Path, addresses: list[str], lines: int, seed: int = 17, visitors: int = 20000,
+             days: int = 30) -> None:
     rng = random.Random(seed)
     visitors = [(f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
                  if rng.random() < 0.8 else f"2001:db8:{rng.randint(0, 65535):x}::{rng.randint(1, 65535):x}",
-                 rng.choice(BROWSERS).format(v=rng.randint(100, 130))) for _ in range(20000)]
+                 rng.choice(BROWSERS).format(v=rng.randint(100, 130))) for _ in range(visitors)]
     popular = addresses[:50]
     start = 1717200000                    # 1 June 2024
-    step = 30 * 86400 / lines             # a month of traffic
+    step = days * 86400 / lines
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         for n in range(lines):
             moment = time.gmtime(start + int(n * step) + 8 * 3600)

@@ -27,6 +27,10 @@ def text(tally: Tally, posts: list, changes: dict[str, tuple], config, logs: int
     out = [f"Log: {number(logs)} berkas, {number(tally.lines)} baris baru dibaca"
            + (f" ({number(tally.counted_before)} baris lain sudah dihitung sebelumnya)" if tally.counted_before else "")
            + "."]
+    if not tally.lines:
+        out.append("Tidak ada yang ditambahkan: semua baris log ini sudah dihitung sebelumnya." if tally.counted_before
+                   else "Tidak ada yang ditambahkan: log ini kosong.")
+        return "\n".join(out)
     if tally.first is not None:
         out.append(f"Periode: {when(tally.first)} sampai {when(tally.last)}.")
     shown = [(n, p) for n, p in zip(tally.views, posts) if n]

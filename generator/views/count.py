@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote_to_bytes
 
@@ -80,7 +81,7 @@ class Rules:
 
     addresses: dict[bytes, int]
     robots: Robots
-    seen: dict = field(default_factory=dict)         # (address, user agent, post) -> seconds of the last view
+    seen: dict = field(default_factory=dict)         # hash of (address, user agent, post) -> seconds of the last view
     days: dict = field(default_factory=dict)         # timestamp cache (logs.timestamp)
 
 
@@ -88,59 +89,65 @@ def count(numbered_lines, already: int, rules: Rules, tally: Tally) -> int:
     """Apply the rules to (position, line) pairs of one log; lines up to position `already` were counted before:
     they only remind the rules who visited (so a repeat across the boundary is still a repeat). Returns the
     position reached."""
-    match, addresses_of, robots, seen, days = LINE.match, rules.addresses.get, rules.robots, rules.seen, rules.days
-    skipped, views = tally.skipped, tally.views
+    judge = _judge(rules)
     position = 0
-    first_time = last_time = None
+    numbered_lines = iter(numbered_lines)
     for position, line in numbered_lines:
-        new = position > already
-        if new:
-            tally.lines += 1
+        if position > already:
+            break
+        judge(line)
+        tally.counted_before += 1
+    else:
+        return position
+    skipped, views = tally.skipped, tally.views
+    first = last = None
+    for position, line in itertools.chain([(position, line)], numbered_lines):
+        outcome = judge(line)
+        if outcome.__class__ is int:
+            views[outcome] += 1
         else:
-            tally.counted_before += 1
+            skipped[outcome] += 1
+        if outcome is not MALFORMED:
+            last = line
+            if first is None:
+                first = line
+        tally.lines += 1
+    for line in (first, last):
+        if line is not None:
+            tally.cover(timestamp(LINE.match(line).group(2), rules.days))
+    return position
+
+
+def _judge(rules: Rules):
+    """The rules as one function of a line: the index of the post it is a view of, or why it is not one. Visitors
+    are remembered by a hash of (address, user agent, post), which keeps a million lines' worth small."""
+    match, addresses_of, robots, seen, days = LINE.match, rules.addresses.get, rules.robots, rules.seen, rules.days
+
+    def judge(line: bytes):
         found = match(line)
         if found is None:
-            if new:
-                skipped[MALFORMED] += 1
-            continue
+            return MALFORMED
         host, when, request, status, agent = found.groups()
-        if new:
-            last_time = when
-            if first_time is None:
-                first_time = when
         if agent is not None and robots(agent):
-            if new:
-                skipped[ROBOT] += 1
-            continue
+            return ROBOT
         if (status != b"200" and status != b"304") or request[:4] != b"GET ":
-            if new:
-                skipped[NOT_SHOWN] += 1
-            continue
+            return NOT_SHOWN
         post = addresses_of(_path(request))
         if post is None:
-            if new:
-                skipped[OTHER] += 1
-            continue
+            return OTHER
         seconds = timestamp(when, days)
         if seconds is None:
-            if new:
-                skipped[MALFORMED] += 1
-            continue
+            return MALFORMED
         if host[:7] == b"::ffff:" and b"." in host:
             host = host[7:]                  # an IPv4 visitor as a dual-stack server writes it
-        key = (host, agent, post)
+        key = hash((host, agent, post))
         previous = seen.get(key)
         if previous is not None and abs(seconds - previous) < REPEAT_SECONDS:
-            if new:
-                skipped[REPEAT] += 1
-            continue
+            return REPEAT
         seen[key] = seconds
-        if new:
-            views[post] += 1
-    for when in (first_time, last_time):
-        if when is not None:
-            tally.cover(timestamp(when, days))
-    return position
+        return post
+
+    return judge
 
 
 def _path(request: bytes) -> bytes:

@@ -312,7 +312,7 @@ def test_a_post_that_cannot_be_read_is_named_and_left_alone(site, tmp_path, caps
     assert "views: 32" in err and "Traceback" not in err
 
 
-def test_a_crash_between_posts_counts_nothing_twice(site, tmp_path, monkeypatch):
+def test_a_crash_between_posts_counts_nothing_twice(site, tmp_path, monkeypatch, capsys):
     log = write(tmp_path / "access.log", combined("203.0.113.5", "08/Jun/2024:08:00:00", RAKOR),
                 combined("203.0.113.5", "08/Jun/2024:08:00:00", PLENO), combined("203.0.113.5", "08/Jun/2024:08:00:00", TPS))
     real, written = views_state.write_atomic, []
@@ -329,6 +329,9 @@ def test_a_crash_between_posts_counts_nothing_twice(site, tmp_path, monkeypatch)
         count(site, log)
     monkeypatch.setattr(views_state, "write_atomic", real)
     assert len(written) == 1 and json.loads((site / "views-state.json").read_text())["pending"]
+    before = snapshot(site)
+    assert count(site, log, dry_run=True)[0] == 0 and snapshot(site) == before     # a dry run says so, writes nothing
+    assert "belum ditulis oleh penghitungan yang terputus" in capsys.readouterr().err
     code, report, views = count(site, log)             # the next run finishes the changes, and counts nothing again
     assert views == {"2019/rapat-koordinasi/index.md": "118", "2020/draf.md": "5", "2020/imbauan-tps.md": "1",
                      "2020/rapat-pleno.md": "1"}
@@ -373,3 +376,32 @@ def test_the_command_line(site, tmp_path):
     log = write(tmp_path / "access.log.gz", combined("203.0.113.5", "08/Jun/2024:08:00:00", RAKOR), compress=True)
     run = run_cli("views", str(log), "--site", str(site))
     assert run.code == 0 and run.err == "" and "Ditulis: 'views' di 1 berita." in run.out
+
+
+def test_views_lines_of_every_shape_are_edited_in_place(tmp_path):
+    shapes = {
+        "kosong.md": "---\ntitle: Kosong\ndate: 2020-05-01\nviews:\n---\nIsi.\n",
+        "tilde.md": "---\ntitle: Tilde\ndate: 2020-05-02\nviews: ~   # belum dihitung\n---\nIsi.\n",
+        "kutip.md": "---\ntitle: Kutip\ndate: 2020-05-03\n'views': 7\n---\nIsi.\n",
+        "bom.md": "\ufeff---\ntitle: BOM\ndate: 2020-05-04\n---\nviews: 1 (ini isi berita, bukan keterangan)\n",
+        "tanggal-panjang.md": "---\ntitle: Panjang\ndate:\n  2020-05-05\ntags: [a]\n---\nIsi.\n",
+    }
+    site = write_site(tmp_path / "site", {f"content/posts/2020/{name}": text for name, text in shapes.items()},
+                      config_text())
+    log = write(tmp_path / "access.log", *[combined("203.0.113.5", "08/Jun/2024:08:00:00", f"/2020/05/0{day}/{slug}/")
+                                          for day, slug in enumerate(["kosong", "tilde", "kutip", "bom",
+                                                                      "tanggal-panjang"], start=1)])
+    code, report, _ = count(site, log)
+    assert code == 0, report
+    read = {name: (site / "content/posts/2020" / name).read_bytes().decode("utf-8") for name in shapes}
+    assert read["kosong.md"] == shapes["kosong.md"].replace("views:\n", "views: 1\n")
+    assert read["tilde.md"] == shapes["tilde.md"].replace("views: ~ ", "views: 1 ")
+    assert read["kutip.md"] == shapes["kutip.md"].replace("'views': 7", "'views': 8")
+    assert read["bom.md"] == shapes["bom.md"].replace("date: 2020-05-04\n", "date: 2020-05-04\nviews: 1\n")
+    assert read["tanggal-panjang.md"] == shapes["tanggal-panjang.md"].replace("2020-05-05\n", "2020-05-05\nviews: 1\n")
+
+
+def test_a_gzip_log_is_known_by_its_content_not_its_name(site, tmp_path):
+    plain_named_gz = write(tmp_path / "access.log.gz", combined("203.0.113.5", "08/Jun/2024:08:00:00", RAKOR))
+    gzip_named_log = write(tmp_path / "access.log", combined("203.0.113.6", "08/Jun/2024:08:00:00", RAKOR), compress=True)
+    assert count(site, plain_named_gz, gzip_named_log)[2]["2019/rapat-koordinasi/index.md"] == "119"

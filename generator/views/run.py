@@ -55,6 +55,9 @@ def main(site_dir: Path, log_paths: list[Path], dry_run: bool = False, out=None)
     context = Context(site_dir, config, ZoneInfo(config.site.timezone), problems)
     if known.pending and not dry_run:
         finish(context, known)
+    elif known.pending:
+        problems.warn(state.NAME, None, f"{len(known.pending)} berita belum ditulis oleh penghitungan yang terputus.",
+                      "Jalankan sekali lagi tanpa --dry-run untuk menyelesaikannya.")
     posts = published_posts(context)
     rules = count.Rules(count.addresses(config.base_path, [(p.url, p.entry.aliases) for p in posts]), count.Robots())
     tally = count.Tally([0] * len(posts))

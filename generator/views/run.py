@@ -61,14 +61,7 @@ def main(site_dir: Path, log_paths: list[Path], dry_run: bool = False, out=None)
     posts = published_posts(context)
     rules = count.Rules(count.addresses(config.base_path, [(p.url, p.entry.aliases) for p in posts]), count.Robots())
     tally = count.Tally([0] * len(posts))
-    for log in sorted(opened, key=lambda log: (logs.first_time(log) is None, logs.first_time(log) or 0)):
-        seen = known.find(log)
-        broken: list[str] = []
-        reached = count.count(logs.lines(log, broken), seen.position if seen else 0, rules, tally)
-        for why in broken:
-            problems.error(log.path, None, f"log berhenti terbaca: {why}.",
-                           "Baris sebelum titik itu sudah dihitung; berkas yang utuh boleh dihitung lagi nanti.")
-        known.reached(log, reached)
+    count_logs(opened, known, rules, tally, problems)
     changes = plan(context, posts, tally.views)
     if not dry_run:
         known.pending = {path: [before, after] for path, (before, after) in changes.items()}
@@ -77,6 +70,20 @@ def main(site_dir: Path, log_paths: list[Path], dry_run: bool = False, out=None)
     print(summary.text(tally, posts, changes, config, len(opened), dry_run), file=out)
     _tell(problems)
     return 1 if problems.errors else 0
+
+
+def count_logs(opened: list[logs.LogFile], known: state.State, rules: count.Rules, tally: count.Tally,
+               problems: Problems) -> None:
+    """Count each log from where it was counted before, oldest log first (so a repeat across two logs is seen),
+    and note in the state how far each was counted."""
+    for log in sorted(opened, key=lambda log: (logs.first_time(log) is None, logs.first_time(log) or 0)):
+        seen = known.find(log)
+        broken: list[str] = []
+        reached = count.count(logs.lines(log, broken), seen.position if seen else 0, rules, tally)
+        for why in broken:
+            problems.error(log.path, None, f"log berhenti terbaca: {why}.",
+                           "Baris sebelum titik itu sudah dihitung; berkas yang utuh boleh dihitung lagi nanti.")
+        known.reached(log, reached)
 
 
 def published_posts(context: Context) -> list[site_model.Post]:

@@ -265,6 +265,29 @@ def test_overlapping_cpanel_downloads_are_counted_once(site, tmp_path):
     assert count(site, monday, friday)[2]["2019/rapat-koordinasi/index.md"] == str(117 + 75)
 
 
+def test_a_cpanel_archive_holding_earlier_downloads_counts_only_the_rest(site, tmp_path):
+    """With "archive logs" on, cPanel empties the current log after each stats run and appends it to the month's
+    archive: each earlier download lies somewhere inside the archive."""
+    lines = [line.replace(" +0800]", " -0000]") for line in nginx_day(1, 30) + nginx_day(3, 50) + nginx_day(5, 25)]
+    monday = write(tmp_path / "kaltara.kpu.go.id.gz", *lines[:30], compress=True)
+    tuesday = write(tmp_path / "kaltara.kpu.go.id (1).gz", *lines[30:80], compress=True)
+    assert count(site, monday, tuesday)[2]["2019/rapat-koordinasi/index.md"] == str(117 + 80)
+    archive = write(tmp_path / "kaltara.kpu.go.id-Jun-2024.gz", *lines, compress=True)
+    code, report, views = count(site, archive)
+    assert views["2019/rapat-koordinasi/index.md"] == str(117 + 105)
+    assert "25 baris baru dibaca (80 baris lain sudah dihitung sebelumnya)" in report
+    joined = write(tmp_path / "semua.log", *lines, *nginx_day(7, 5))      # logs joined with cat: only the 5 new
+    assert count(site, joined)[2]["2019/rapat-koordinasi/index.md"] == str(117 + 110)
+
+
+def test_a_line_like_the_first_of_a_counted_log_is_not_taken_for_that_log(site, tmp_path):
+    first = combined("66.249.66.1", "08/Jun/2024:08:00:00", "/robots.txt", agent="Googlebot/2.1")
+    counted = write(tmp_path / "a.log", first, *nginx_day(8, 20))
+    count(site, counted)
+    other = write(tmp_path / "b.log", *nginx_day(9, 10), first, *nginx_day(10, 20))   # the same line, then others
+    assert count(site, other)[2]["2019/rapat-koordinasi/index.md"] == str(117 + 20 + 30)
+
+
 def test_a_repeat_across_two_runs_is_still_a_repeat(site, tmp_path):
     log = write(tmp_path / "access.log", combined("203.0.113.5", "08/Jun/2024:08:00:00", RAKOR))
     count(site, log)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote_to_bytes
 
-from .logs import LINE, timestamp
+from .logs import LINE, head_digest, line_digest, timestamp
 
 REPEAT_SECONDS = 30 * 60        # the same visitor (address + user agent) on the same post again within this: one view
 BOT_WORDS = ("bot", "crawl", "spider", "preview")     # in any user agent, beside the library's list
@@ -85,23 +84,28 @@ class Rules:
     days: dict = field(default_factory=dict)         # timestamp cache (logs.timestamp)
 
 
-def count(numbered_lines, already: int, rules: Rules, tally: Tally) -> int:
-    """Apply the rules to (position, line) pairs of one log; lines up to position `already` were counted before:
-    they only remind the rules who visited (so a repeat across the boundary is still a repeat). Returns the
-    position reached."""
+@dataclass(frozen=True)
+class Counted:
+    """What of a log was counted before: its first `upto` bytes, and the starts of logs counted before, to find
+    them again inside it (an archive holding earlier downloads, logs joined together): (length of the first line,
+    logs.line_digest of it) -> [(logs.head_digest of the start, its length, bytes counted from there)]."""
+
+    upto: int = 0
+    starts: dict = field(default_factory=dict)
+
+
+def count(numbered_lines, counted: Counted, rules: Rules, tally: Tally) -> int:
+    """Apply the rules to (position, line) pairs of one log. Lines counted before only remind the rules who
+    visited (so a repeat across the boundary is still a repeat). Returns the position reached."""
     judge = _judge(rules)
-    position = 0
-    numbered_lines = iter(numbered_lines)
-    for position, line in numbered_lines:
-        if position > already:
-            break
-        judge(line)
-        tally.counted_before += 1
-    else:
-        return position
     skipped, views = tally.skipped, tally.views
+    position = 0
     first = last = None
-    for position, line in itertools.chain([(position, line)], numbered_lines):
+    for position, line, before in _marked(numbered_lines, counted):
+        if before:
+            judge(line)
+            tally.counted_before += 1
+            continue
         outcome = judge(line)
         if outcome.__class__ is int:
             views[outcome] += 1
@@ -116,6 +120,33 @@ def count(numbered_lines, already: int, rules: Rules, tally: Tally) -> int:
         if line is not None:
             tally.cover(timestamp(LINE.match(line).group(2), rules.days))
     return position
+
+
+def _marked(numbered_lines, counted: Counted):
+    """(position, line, counted before?) for each line. Where a line is the first line of a log counted before,
+    the lines after it are held until its whole start can be compared: the same start is that log again, and as
+    many bytes as were counted of it are counted here."""
+    starts, until = counted.starts, counted.upto
+    lengths = {size for size, _digest in starts}
+    numbered_lines = iter(numbered_lines)
+    for position, line in numbered_lines:
+        candidates = starts.get((len(line), line_digest(line))) if len(line) in lengths else None
+        if not candidates:
+            yield position, line, position <= until
+            continue
+        begin, held = position - len(line), [(position, line)]
+        need = max(length for _head, length, _reached in candidates)
+        while held[-1][0] - begin < need:
+            following = next(numbered_lines, None)
+            if following is None:
+                break
+            held.append(following)
+        data = b"".join(held_line for _position, held_line in held)
+        for head, length, reached in candidates:
+            if len(data) >= length and head_digest(data, length) == head:
+                until = max(until, begin + reached)
+        for held_position, held_line in held:
+            yield held_position, held_line, held_position <= until
 
 
 def _judge(rules: Rules):

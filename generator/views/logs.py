@@ -64,6 +64,16 @@ def head_digest(head: bytes, length: int) -> str:
     return hashlib.sha256(head[:length]).hexdigest()
 
 
+def line_digest(line: bytes) -> str:
+    """The name of a log's first line, to find that log again inside another (an archive, logs joined together)."""
+    return hashlib.sha256(line).hexdigest()
+
+
+def first_line(head: bytes) -> bytes | None:
+    end = head.find(b"\n")
+    return head[:end + 1] if end >= 0 else None
+
+
 def lines(log: LogFile, problems: list):
     """(position after the line, line) for every complete line; a last line without its newline (the server is
     still writing it) is left for the next run. A file that breaks off (truncated gzip) ends the lines where it

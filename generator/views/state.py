@@ -1,4 +1,4 @@
-"""What was counted: for each log, a hash of its start and the position reached, plus the post changes under way.
+"""What was counted: for each log, hashes of its start and the position reached, plus the post changes under way.
 
 The file keeps no visitor's address or user agent. It is written whole to a temporary file and renamed, so it is
 either the old state or the new one, never half of each."""
@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import logs
+from . import count, logs
 
 NAME = "views-state.json"
 VERSION = 1
@@ -24,6 +24,8 @@ class Seen:
     head: str
     length: int
     position: int
+    first_line: str = ""       # logs.line_digest of its first line, and that line's length
+    first_size: int = 0
 
 
 @dataclass
@@ -42,6 +44,16 @@ class State:
                 best = seen
         return best
 
+    def counted(self, log: logs.LogFile) -> count.Counted:
+        """What of this log was counted before, by its own start or by the starts of other logs found inside it."""
+        seen = self.find(log)
+        starts: dict = {}
+        for other in self.logs:
+            if other.first_size and other.position:
+                starts.setdefault((other.first_size, other.first_line), []).append(
+                    (other.head, other.length, other.position))
+        return count.Counted(seen.position if seen else 0, starts)
+
     def reached(self, log: logs.LogFile, position: int) -> None:
         """Remember that log was counted up to position (never backwards); an empty log has nothing to remember."""
         if not log.head:
@@ -52,6 +64,9 @@ class State:
             self.logs.append(seen)
         seen.head, seen.length = logs.head_digest(log.head, len(log.head)), len(log.head)
         seen.position = max(seen.position, position)
+        line = logs.first_line(log.head)
+        if line is not None:
+            seen.first_line, seen.first_size = logs.line_digest(line), len(line)
 
 
 class BadState(Exception):
@@ -66,7 +81,8 @@ def load(site_dir: Path) -> State:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != VERSION:
             raise ValueError(f"versi {data.get('version')!r}")
-        return State([Seen(str(s["head"]), int(s["length"]), int(s["position"])) for s in data["logs"]],
+        return State([Seen(str(s["head"]), int(s["length"]), int(s["position"]), str(s.get("first_line", "")),
+                           int(s.get("first_size", 0))) for s in data["logs"]],
                      {str(k): list(v) for k, v in data.get("pending", {}).items()})
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
         raise BadState(f"{NAME} tidak dapat dibaca ({err}). Kembalikan berkas itu dari cadangan (git) sebelum "

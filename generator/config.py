@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from . import yamlio
+from . import theme, yamlio
 from .report import Problems
 
 
@@ -268,8 +268,6 @@ def contrast_with_white(color: str) -> float:
 
 def _check_look(config: Config, lines, path: Path, problems: Problems) -> None:
     """The brand colour must be readable under white text and on white; the logo must be a file of the theme."""
-    from . import theme
-
     name = path.name
     color = config.theme.color
     if color and not _COLOR.match(color):

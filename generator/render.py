@@ -17,14 +17,13 @@ from . import documents, theme
 from .config import Config
 from .report import Problem
 from .site import Route, Site
+ASSETS = theme.ASSETS
 
-from .build import ASSETS, THEME_DIR  # noqa: F401  (one definition; build needs them without importing Jinja)
 
-
-def environment(template_dir, config: Config, cache_dir: Path | None = None) -> jinja2.Environment:
+def environment(templates, config: Config, cache_dir: Path | None = None) -> jinja2.Environment:
     """A strict environment: autoescape on, undefined variables are errors, Babel for dates and numbers.
 
-    template_dir: one folder, or the site's templates/ over the built-in theme (theme.folders): a template is
+    templates: one folder, or the site's templates/ over the built-in theme (theme.folders): a template is
     looked up in the site's folder first, then in the theme, and "tema/NAME" is always the built-in NAME.
 
     With cache_dir, compiled templates are kept there (Jinja checks each against its source's checksum)."""
@@ -36,7 +35,7 @@ def environment(template_dir, config: Config, cache_dir: Path | None = None) -> 
         except OSError:
             pass        # no cache folder: templates are compiled every build
     env = jinja2.Environment(
-        loader=loader(template_dir), bytecode_cache=bytecode,
+        loader=loader(templates), bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -92,8 +91,8 @@ def loader(templates) -> jinja2.BaseLoader:
     return jinja2.ChoiceLoader([found, jinja2.PrefixLoader({theme.BUILT_IN: jinja2.FileSystemLoader(layers[-1])})])
 
 
-class Pages:
-    """Renders routes of one site with one environment; templates are compiled once and reused."""
+class PageRenderer:
+    """Renders routes of one site to page bytes with one environment; templates are compiled once and reused."""
 
     def __init__(self, env: jinja2.Environment, site: Site):
         self.env = env

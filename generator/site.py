@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from . import documents
-from .cache import digest
+from .hashing import digest
 from .config import Config
 from .content import Entry, slugify
 from .report import Problems

@@ -1,13 +1,11 @@
-"""The theme a site is built with: its own templates/ over the built-in theme, file by file (the site's copy wins)."""
+"""Where the theme is: the site's own templates/ layered over the built-in theme, file by file, and its assets."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from . import cache
-
-ASSETS = "assets"
 THEME_DIR = Path(__file__).resolve().parent.parent / "templates"     # the project's own theme
+ASSETS = "assets"          # below each theme folder, published as /assets/ (the templates name it `assets`)
 BUILT_IN = "tema"          # '{% extends "tema/post.html" %}' names the built-in template under a site's own copy
 
 
@@ -22,12 +20,6 @@ def folders(site_dir: Path) -> tuple[Path, ...]:
 def as_folders(templates) -> tuple[Path, ...]:
     """One folder (a whole theme) or the layered folders of folders()."""
     return (Path(templates),) if isinstance(templates, (str, Path)) else tuple(templates)
-
-
-def scan(templates) -> dict[str, tuple[int, int]]:
-    """Every file of every layer -> (size, mtime): adding, changing or removing a site's copy changes it."""
-    return {f"{layer}:{rel}": stat for layer, folder in enumerate(as_folders(templates))
-            for rel, stat in cache.scan(folder).items()}
 
 
 def files(templates, under: str = "") -> dict[str, Path]:

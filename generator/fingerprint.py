@@ -27,9 +27,12 @@ _ONCE_LITERAL = re.compile(r"\bonce\(\s*([\"'])([^\"']+)\1\s*\)")
 # The front matter a card shows is every field of the entry except these: where it was read from and its body
 # (only the post's own page shows those, through Signatures.full), the parts shown through the site model instead
 # (post.summary, post.category, post.tags, post.cover) and the parts only the post's own page shows (gallery,
-# aliases, files). A field added to Entry is on the cards until it is named here, so it cannot go stale unseen.
+# aliases, files; attachments through post.attachments, which the documents pages' context holds too; poster
+# inside the post's HTML, through its Markdown key). A field added to Entry is on the cards until it is named
+# here, so it cannot go stale unseen.
 _NOT_ON_CARDS = frozenset({"source", "bundle", "body", "body_line", "lines",
-                           "summary", "category", "tags", "cover", "gallery", "aliases", "files"})
+                           "summary", "category", "tags", "cover", "gallery", "aliases", "files", "attachments",
+                           "poster"})
 CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name not in _NOT_ON_CARDS)
 
 

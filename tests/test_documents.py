@@ -175,6 +175,25 @@ def test_a_changed_attachment_updates_its_post_and_the_documents_pages_like_a_cl
     assert tree(site / "output") == tree(clean / "output")
 
 
+def test_a_retitled_attachment_renders_again_only_the_pages_that_show_it(site_factory, tmp_path):
+    site = site_factory(site_files("attachments:\n  - file: sk-penetapan-dct.pdf\n    title: SK Penetapan DCT\n"))
+    build_site(site)
+    source = site / BUNDLE / "index.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("title: SK Penetapan DCT", "title: SK DCT 2024"),
+                      encoding="utf-8")
+    result = build_site(site)
+    # the post's page and its gallery page (they show the post in full), /dokumen/ and its category's page; the
+    # lists, archives and neighbours show the post's card, which attachments are not part of
+    assert result.rendered == 4
+    assert "SK DCT 2024" in text(site, "2024/03/01/rapat-pleno/index.html")
+    for page in ("dokumen/index.html", "dokumen/kategori/pengumuman/index.html"):
+        assert "SK DCT 2024" in text(site, page) and "SK Penetapan DCT<" not in text(site, page)
+    clean = tmp_path / "bersih"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
+    build_site(clean)
+    assert tree(site / "output") == tree(clean / "output")
+
+
 def test_a_file_name_with_spaces_is_linked_by_its_escaped_address_and_published_as_is(site_factory):
     site = site_factory({f"{BUNDLE}/index.md": md("title: A\ndate: 2024-03-01\nattachments:\n  - file: \"SK Penetapan #3.pdf\""),
                          f"{BUNDLE}/SK Penetapan #3.pdf": pdf(1_500)})

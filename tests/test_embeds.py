@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 
 from generator import embeds, markup
-from tests.conftest import build_errors, build_site, md
+from tests.conftest import build_errors, build_site, jpeg, md, tree
 
 ID = "dQw4w9WgXcQ"
 
@@ -110,6 +111,24 @@ def test_a_whole_build_gives_the_post_its_poster_and_script_under_a_sub_path(sit
     assert poster.startswith("/kpu/2024/03/01/siaran/") and (site / "output" / poster[len("/kpu/"):]).is_file()
     assert '<script src="/kpu/assets/video.js" defer></script>' in page
     assert "video.js" not in (site / "output/2024/03/02/tanpa-video/index.html").read_text(encoding="utf-8")
+
+
+def test_a_changed_poster_updates_the_post_like_a_clean_build(site_factory, tmp_path):
+    site = site_factory({"content/posts/2024/siaran/index.md": md("title: Siaran\ndate: 2024-03-01 10:00\n"
+                                                                  "poster: sampul.jpg", f"Siaran:\nhttps://youtu.be/{ID}\n"),
+                         "content/posts/2024/siaran/sampul.jpg": jpeg(1), "content/posts/2024/siaran/lain.jpg": jpeg(2),
+                         "content/posts/2024/tanpa-video.md": md("title: Tanpa\ndate: 2024-03-02")})
+    build_site(site)
+    source = site / "content/posts/2024/siaran/index.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("poster: sampul.jpg", "poster: lain.jpg"),
+                      encoding="utf-8")
+    build_site(site)
+    page = (site / "output/2024/03/01/siaran/index.html").read_text(encoding="utf-8")
+    assert "/lain-" in re.search(r'<a class="video-facade"[^>]*>\s*<img [^>]*src="([^"]+)"', page).group(1)
+    clean = tmp_path / "bersih"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
+    build_site(clean)
+    assert tree(site / "output") == tree(clean / "output")
 
 
 def test_a_poster_that_is_missing_or_not_a_photo_is_an_error_with_its_line(site_factory):

@@ -147,6 +147,14 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def clean_build_tree(site: Path, scratch: Path) -> dict[str, bytes]:
+    """The output a clean build of site makes (a copy without output/ and .cache/ under scratch), as tree()."""
+    clean = scratch / "bersih"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
+    build_site(clean)
+    return tree(clean / "output")
+
+
 def copy_site(name: str, target: Path) -> Path:
     """A fixture site from tests/sites/ copied to a temporary folder (builds write .cache/ and output/ there)."""
     shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("output", ".cache"))

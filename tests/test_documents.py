@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from generator import documents
-from tests.conftest import build_errors, build_site, md, snapshot, tree
+from tests.conftest import build_errors, build_site, clean_build_tree, md, snapshot, tree
 
 BUNDLE = "content/posts/2024/rapat-pleno"
 
@@ -169,10 +168,7 @@ def test_a_changed_attachment_updates_its_post_and_the_documents_pages_like_a_cl
     assert "lampiran-baru.pdf" in text(site, "dokumen/index.html")
     (site / BUNDLE / "sk-penetapan-dct.pdf").unlink()
     build_site(site)
-    clean = tmp_path / "bersih"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-    build_site(clean)
-    assert tree(site / "output") == tree(clean / "output")
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
 
 
 def test_a_retitled_attachment_renders_again_only_the_pages_that_show_it(site_factory, tmp_path):
@@ -188,10 +184,7 @@ def test_a_retitled_attachment_renders_again_only_the_pages_that_show_it(site_fa
     assert "SK DCT 2024" in text(site, "2024/03/01/rapat-pleno/index.html")
     for page in ("dokumen/index.html", "dokumen/kategori/pengumuman/index.html"):
         assert "SK DCT 2024" in text(site, page) and "SK Penetapan DCT<" not in text(site, page)
-    clean = tmp_path / "bersih"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-    build_site(clean)
-    assert tree(site / "output") == tree(clean / "output")
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
 
 
 def test_a_file_name_with_spaces_is_linked_by_its_escaped_address_and_published_as_is(site_factory):

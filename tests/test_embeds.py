@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from generator import embeds, markup
-from tests.conftest import build_errors, build_site, jpeg, md, tree
+from tests.conftest import build_errors, build_site, clean_build_tree, jpeg, md, tree
 
 ID = "dQw4w9WgXcQ"
 
@@ -125,10 +124,7 @@ def test_a_changed_poster_updates_the_post_like_a_clean_build(site_factory, tmp_
     build_site(site)
     page = (site / "output/2024/03/01/siaran/index.html").read_text(encoding="utf-8")
     assert "/lain-" in re.search(r'<a class="video-facade"[^>]*>\s*<img [^>]*src="([^"]+)"', page).group(1)
-    clean = tmp_path / "bersih"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-    build_site(clean)
-    assert tree(site / "output") == tree(clean / "output")
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
 
 
 def test_a_poster_that_is_missing_or_not_a_photo_is_an_error_with_its_line(site_factory):

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SITE   ?= .
 ARGS   ?=
 
-.PHONY: serve build test check new clean golden bench browser tools lighthouse
+.PHONY: serve build test check new clean golden bench browser tools lighthouse publish
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,3 +60,7 @@ clean:
 # Our build against Hugo and Pelican (issue 4): make bench, or make bench ARGS="--quick" while developing.
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(ARGS)
+
+# Build, then publish to the first target in config.yaml (or: make publish ARGS="cadangan", ARGS="--all --dry-run").
+publish: $(STAMP)
+	$(PY) -m generator publish --site $(SITE) $(ARGS)

@@ -90,8 +90,9 @@ class SftpTransport:
             raise PublishError(f"Kunci SSH tidak dapat dibaca ({err}); periksa berkas kunci di 'key:' atau di ~/.ssh.") from err
         known = home_ssh / "known_hosts"
         self.known_hosts = asyncssh.read_known_hosts(str(known)) if known.is_file() else asyncssh.import_known_hosts("")
-        self.conn, self.client = await asyncssh.create_connection(
-            lambda: _Client(self.context.trust_host_key), self.target.host, self.context.port,
+        self.client = _Client(self.context.trust_host_key)
+        self.conn, _ = await asyncssh.create_connection(
+            lambda: self.client, self.target.host, self.context.port,
             username=self.target.user or None, known_hosts=self.known_hosts, client_keys=client_keys or None,
             agent_path=os.environ.get("SSH_AUTH_SOCK") or None, connect_timeout=30, login_timeout=30,
             keepalive_interval=15, keepalive_count_max=3, config=None)

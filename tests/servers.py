@@ -114,3 +114,77 @@ Subsystem sftp internal-sftp {sftp_flags}
     server = Sshd(port, root, home, host_key, config)
     server.start()
     return server
+
+
+def self_signed_certificate(folder: Path) -> Path:
+    """A key and certificate for 127.0.0.1 in one PEM file, which the client trusts through SSL_CERT_FILE."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    path = folder / "server.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()) + cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "ca.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return path
+
+
+@dataclass
+class FtpServer:
+    """pyftpdlib on a free loopback port, in a thread of the test process; user 'humas', password 'sandi-uji'."""
+
+    port: int
+    root: Path
+    ca: Path | None
+    server: object
+    thread: object
+
+    user = "humas"
+    password = "sandi-uji"
+
+    def env(self, home: Path, password: bool = True) -> dict:
+        env = {"HOME": str(home), "PUBLISH_PASSWORD": self.password if password else ""}
+        if self.ca:
+            env["SSL_CERT_FILE"] = str(self.ca)
+        return env
+
+    def stop(self) -> None:
+        self.server.close_all()
+        self.thread.join(10)
+
+
+def start_ftp(folder: Path, tls: bool = True, perm: str = "elradfmwMT") -> FtpServer:
+    import threading
+
+    from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
+    from pyftpdlib.servers import ThreadedFTPServer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    root = folder / "www"
+    root.mkdir()
+    authorizer = DummyAuthorizer()
+    authorizer.add_user(FtpServer.user, FtpServer.password, str(root), perm=perm)
+    attributes = {"authorizer": authorizer, "banner": "uji", "passive_ports": None}
+    if tls:
+        attributes.update(certfile=str(self_signed_certificate(folder)), tls_control_required=True,
+                          tls_data_required=True)
+    handler = type("Handler", (TLS_FTPHandler if tls else FTPHandler,), attributes)
+    server = ThreadedFTPServer(("127.0.0.1", 0), handler)
+    server.max_cons = 20
+    thread = threading.Thread(target=server.serve_forever, kwargs={"timeout": 0.2}, daemon=True)
+    thread.start()
+    return FtpServer(server.address[1], root, folder / "ca.pem" if tls else None, server, thread)

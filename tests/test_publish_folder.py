@@ -46,14 +46,15 @@ def test_one_edit_sends_only_the_changed_files(tmp_path):
 def test_other_peoples_files_are_kept_and_named(tmp_path):
     site, target = folder_site(tmp_path)
     target.mkdir()
-    (target / ".htaccess").write_text("# milik admin\n")
+    (target / ".htaccess").write_text("# milik admin\n")         # the site makes one too: not overwritten
     (target / "CNAME").write_text("kaltara.kpu.go.id\n")
-    (target / "robots.txt").write_text("User-agent: *\n")      # the site makes one too: not overwritten
+    (target / ".well-known").mkdir()
+    (target / ".well-known" / "security.txt").write_text("Contact: mailto:humas@kpu.go.id\n")
     run = run_cli("publish", "--site", str(site))
     assert run.code == 0, run.err
-    assert "berkas milik pihak lain dibiarkan: .htaccess, CNAME" in run.out
-    assert "robots.txt" in run.err and "tidak dikirim" in run.err
-    assert (target / "robots.txt").read_text() == "User-agent: *\n"
+    assert "berkas milik pihak lain dibiarkan: .htaccess, .well-known/security.txt, CNAME" in run.out
+    assert "1 berkas situs tidak dikirim" in run.err and ": .htaccess." in run.err
+    assert (target / ".htaccess").read_text() == "# milik admin\n"
     assert (target / "CNAME").read_text() == "kaltara.kpu.go.id\n"
     # a removed post: its files go, the foreign ones stay
     for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
@@ -62,9 +63,9 @@ def test_other_peoples_files_are_kept_and_named(tmp_path):
     run = run_cli("publish", "--site", str(site))
     assert run.code == 0, run.err
     assert not (target / "2024/05/02/berita-1").exists()
-    assert (target / "CNAME").is_file() and (target / ".htaccess").is_file()
-    assert tree(target, skip=(MANIFEST, "CNAME", ".htaccess", "robots.txt")) == \
-        tree(site / "output", skip=("robots.txt",))
+    assert (target / "CNAME").is_file() and (target / ".well-known/security.txt").is_file()
+    assert tree(target, skip=(MANIFEST, "CNAME", ".htaccess", ".well-known/security.txt")) == \
+        tree(site / "output", skip=(".htaccess",))
 
 
 def test_more_deletions_than_max_deletes_need_yes(tmp_path):

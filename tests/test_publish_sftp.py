@@ -73,11 +73,13 @@ def test_publish_edit_foreign_files_and_deletes(tmp_path, sshd):
     site = sftp_site(tmp_path, sshd)
     sshd.trust()
     (sshd.root / ".well-known").mkdir()
-    (sshd.root / ".well-known" / "verifikasi.txt").write_text("google-site-verification")
+    (sshd.root / ".well-known" / "security.txt").write_text("Contact: mailto:humas@kpu.go.id\n")
+    (sshd.root / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
     run = publish(site, sshd)
     assert run.code == 0, run.err
-    assert ".well-known/verifikasi.txt" in run.out
-    assert tree(sshd.root, skip=(MANIFEST, ".well-known/verifikasi.txt")) == tree(site / "output")
+    assert "berkas milik pihak lain dibiarkan: google1234abcd.html" in run.out     # the top folder is listed
+    foreign = (MANIFEST, ".well-known/security.txt", "google1234abcd.html")
+    assert tree(sshd.root, skip=foreign) == tree(site / "output")
     post = site / "content/posts/2024/berita-0/index.md"
     post.write_text(post.read_text().replace("Isi berita 0.", "Isi berita nol."))
     run = publish(site, sshd)
@@ -87,9 +89,9 @@ def test_publish_edit_foreign_files_and_deletes(tmp_path, sshd):
         path.unlink()
     run = publish(site, sshd)
     assert run.code == 0, run.err
-    assert tree(sshd.root, skip=(MANIFEST, ".well-known/verifikasi.txt")) == tree(site / "output")
+    assert tree(sshd.root, skip=foreign) == tree(site / "output")
     assert not (sshd.root / "2024/05/02/berita-1").exists()
-    assert (sshd.root / ".well-known" / "verifikasi.txt").is_file()
+    assert (sshd.root / ".well-known" / "security.txt").is_file() and (sshd.root / "google1234abcd.html").is_file()
     assert not [p for p in sshd.root.rglob("*kpu-terbit~")]
 
 

@@ -11,7 +11,7 @@ from .. import config as config_module
 from ..build import Options, build
 from ..report import BuildFailed, Problems
 from . import manifest
-from .plan import Plan, final_manifest, pending_manifest, plan, too_many_deletes
+from .plan import Plan, final_manifest, pending_manifest, plan, survey, too_many_deletes
 from .transport import Context, PublishError, open_transport
 
 
@@ -70,7 +70,7 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
             raise PublishError(f"Catatan terbitan di tujuan ini ({err}) tidak dapat dibaca; jangan ubah berkas "
                                ".kpu-terbit.json di server. Pulihkan atau hapus berkas itu lalu jalankan lagi "
                                "(tanpa catatan, berkas lama di server tidak akan dihapus).") from err
-        decided = plan(local, previous, transport.listing())
+        decided = plan(local, previous, transport.listing(survey(local, previous)))
         _report_foreign(context.name, decided)
         if request.dry_run:
             _print_dry_run(context.name, decided)

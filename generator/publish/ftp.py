@@ -15,7 +15,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .plan import MANIFEST, emptied_folders, folders_to_make, temp_name
+from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, temp_name
 from .transport import Context, PublishError
 
 CONNECTIONS = 2
@@ -61,30 +61,42 @@ class FtpTransport:
             return data.getvalue()
         return self._with(step, MANIFEST)
 
-    def listing(self) -> dict[str, int]:
+    def listing(self, survey: Survey) -> dict[str, int]:
+        """Files an earlier publish completed are taken as the manifest records them (FTP has no cheap way to ask
+        about thousands of files: one listing per folder costs several round trips); the top folder and every folder
+        that should hold a new, unfinished or temporary file are listed, so nothing is sent over someone else's
+        file and nothing of ours is taken as present when it is not."""
+        done = {rel: entry.size for rel, entry in survey.previous.items() if entry.sha is not None}
+        folders = {""} | {posixpath.dirname(rel) for rel in survey.paths if rel not in done}
         files: dict[str, int] = {}
-        pending, found = [""], []
 
-        def walk(rel: str) -> list[str]:
+        def walk(rel: str) -> None:
             def step(ftp):
-                children = []
-                for name, facts in ftp.mlsd(self._remote(rel), facts=["type", "size"]):
+                try:
+                    entries = list(ftp.mlsd(self._remote(rel), facts=["type", "size"]))
+                except ftplib.error_perm:
+                    if rel:
+                        return          # the folder does not exist (yet): servers answer 550 or 501
+                    raise
+                self.dirs.add(rel)
+                for name, facts in entries:
                     child = posixpath.join(rel, name) if rel else name
                     kind = facts.get("type", "file").lower()
                     if kind == "dir":
-                        children.append(child)
+                        self.dirs.add(child)
                     elif kind == "file":
                         with self.lock:
                             files[child] = int(facts.get("size", 0))
-                return children
-            return self._with(step, rel)
+            self._with(step, rel)
 
         with ThreadPoolExecutor(self.pool.qsize()) as workers:
-            while pending:
-                found = [child for children in workers.map(walk, pending) for child in children]
-                self.dirs.update(found)
-                pending = found
-        return files
+            list(workers.map(walk, sorted(folders)))
+        for rel in done:
+            folder = posixpath.dirname(rel)
+            while folder:
+                self.dirs.add(folder)
+                folder = posixpath.dirname(folder)
+        return {**done, **files}
 
     def upload(self, files: list[tuple[str, Path]]) -> None:
         for level in folders_to_make([rel for rel, _ in files], self.dirs):

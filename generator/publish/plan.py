@@ -54,6 +54,20 @@ def rank(rel: str) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class Survey:
+    """What the target is asked about before planning: the paths whose presence and size matter (the site's files,
+    the files an earlier publish put there, the temporary files of one cut off) and what that publish recorded."""
+
+    paths: frozenset[str]
+    previous: dict[str, Entry]
+
+
+def survey(local: dict[str, Entry], previous: dict[str, Entry]) -> Survey:
+    pending = {temp_name(rel) for rel, entry in previous.items() if entry.sha is None}
+    return Survey(frozenset(local.keys() | previous.keys() | pending | {MANIFEST}), previous)
+
+
 def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, int] | None) -> Plan:
     """Compare the site (local), what publish put on the target before (previous) and what is there (remote: path ->
     size, or None when the target cannot be listed) and decide what to do."""

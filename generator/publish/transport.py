@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from ..config import DEFAULT_PORTS, PublishTarget
+from .plan import Survey
 
 
 class PublishError(Exception):
@@ -39,7 +40,8 @@ class Transport(Protocol):
     """One connection to a target. Paths are relative to the target's folder, with '/' between names."""
 
     def read_manifest(self) -> bytes | None: ...
-    def listing(self) -> dict[str, int]: ...            # every file under the target's folder -> size
+    def listing(self, survey: Survey) -> dict[str, int]: ...   # path -> size of the survey's paths that exist,
+                                                                # and of any other file the target lists cheaply
     def upload(self, files: list[tuple[str, Path]]) -> None: ...   # each under a temporary name, then renamed
     def delete(self, rels: list[str]) -> None: ...      # missing files are fine; emptied folders go too
     def write_manifest(self, data: bytes) -> None: ...

@@ -113,6 +113,8 @@ def timed(command: list[str], env: dict) -> float:
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - started
+    if "--verbose" in command:
+        print(done.stdout.rstrip())
     if done.returncode != 0:
         raise SystemExit(f"gagal: {' '.join(command)}\n{done.stdout}\n{done.stderr}")
     return seconds
@@ -133,8 +135,6 @@ def main(argv: list[str] | None = None) -> int:
     site = scratch / "site"
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(corpus(f"p{args.posts}", args.posts, 0), site, ignore=shutil.ignore_patterns("output", ".cache"))
-    subprocess.run([str(PYTHON), "-m", "generator", "build", "--site", str(site)], check=True, capture_output=True)
-    files = sum(1 for p in (site / "output").rglob("*") if p.is_file())
     sshd, home, sshd_port = start_sshd(scratch / "sshd")
     try:
         port = delay_relay(sshd_port, args.delay / 2000)
@@ -142,13 +142,16 @@ def main(argv: list[str] | None = None) -> int:
         with open(site / "config.yaml", "a") as f:
             f.write(f"publish:\n  utama:\n    type: sftp\n    host: 127.0.0.1\n    port: {port}\n    user: {user}\n"
                     f"    path: {www / 'ours'}\n")
+        # built before the clock starts (a changed config.yaml renders every page again), as rsync's copy is
+        subprocess.run([str(PYTHON), "-m", "generator", "build", "--site", str(site)], check=True, capture_output=True)
+        files = sum(1 for p in (site / "output").rglob("*") if p.is_file())
         (home / ".ssh" / "known_hosts").write_text(
             f"[127.0.0.1]:{port} " + " ".join((scratch / "sshd/keys/host.pub").read_text().split()[:2]) + "\n")
         shutil.rmtree(www, ignore_errors=True)
         (www / "ours").mkdir(parents=True)
         (www / "rsync").mkdir()
         env = {**os.environ, "HOME": str(home), "SSH_AUTH_SOCK": "", "PYTHONPATH": str(ROOT)}
-        ours = [str(PYTHON), "-m", "generator", "publish", "--site", str(site)]
+        ours = [str(PYTHON), "-m", "generator", "publish", "--verbose", "--site", str(site)]
         rsync = ["rsync", "-a", "--delete", "-e", f"ssh -p {port} -o BatchMode=yes -i {home / '.ssh/id_ed25519'} "
                  f"-o UserKnownHostsFile={home / '.ssh/known_hosts'}", f"{site / 'output'}/",
                  f"{user}@127.0.0.1:{www / 'rsync'}/"]

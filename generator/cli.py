@@ -54,6 +54,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="izinkan menghapus lebih banyak berkas dari max_deletes")
     p.add_argument("--trust-host-key", metavar="SIDIK_JARI",
                    help="percayai kunci server SFTP dengan sidik jari ini (SHA256:...) dan simpan di ~/.ssh/known_hosts")
+    p.add_argument("--verbose", "-v", action="store_true", help="tampilkan juga lama setiap langkah")
 
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
     site_option(p)
@@ -79,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "publish":
             from .publish.command import Request, publish
 
-            return publish(Request(site_dir, args.target, args.all, args.dry_run, args.yes, args.trust_host_key))
+            return publish(Request(site_dir, args.target, args.all, args.dry_run, args.yes, args.trust_host_key,
+                                   args.verbose))
         if args.command == "new":
             return _new(site_dir, args.title)
         return _check(site_dir)

@@ -23,6 +23,7 @@ class Request:
     dry_run: bool = False
     yes: bool = False               # allow more deletions than max_deletes
     trust_host_key: str | None = None
+    verbose: bool = False           # print how long each step took
 
 
 def publish(request: Request) -> int:
@@ -45,6 +46,8 @@ def publish(request: Request) -> int:
               file=sys.stderr)
         return 1
     _print_all(result.warnings)
+    if request.verbose:
+        print(f"Bangun: {result.summary()}.")
     local = manifest.scan(options.output)
     code = 0
     for name in names:
@@ -62,7 +65,9 @@ def publish(request: Request) -> int:
 
 def publish_target(context: Context, local: dict, output: Path, request: Request) -> int:
     started = time.perf_counter()
+    steps = _Steps(request.verbose)
     transport = open_transport(context)
+    steps.done("sambung")
     try:
         try:
             previous = manifest.decode(transport.read_manifest())
@@ -70,7 +75,9 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
             raise PublishError(f"Catatan terbitan di tujuan ini ({err}) tidak dapat dibaca; jangan ubah berkas "
                                ".kpu-terbit.json di server. Pulihkan atau hapus berkas itu lalu jalankan lagi "
                                "(tanpa catatan, berkas lama di server tidak akan dihapus).") from err
+        steps.done("baca catatan")
         decided = plan(local, previous, transport.listing(survey(local, previous)))
+        steps.done("periksa tujuan")
         _report_foreign(context.name, decided)
         if request.dry_run:
             _print_dry_run(context.name, decided)
@@ -82,17 +89,20 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
             return 1
         if decided.uploads:
             transport.write_manifest(manifest.encode(pending_manifest(previous, decided, local)))
-            for group in decided.groups:
+            for group, name in zip(decided.groups, ("kirim berkas pendukung", "kirim halaman", "kirim beranda")):
                 transport.upload([(rel, output / rel) for rel in group])
+                steps.done(f"{name} ({len(group)})")
         final = final_manifest(local, decided)
         if decided.deletes or decided.leftovers:
             transport.delete(list(decided.deletes) + list(decided.leftovers))
         if final != previous:
             transport.write_manifest(manifest.encode(final))
         transport.finish()
+        steps.done("hapus dan simpan catatan")
     finally:
         transport.close()
     _clear_progress()
+    steps.report()
     print(f"{context.name}: {len(decided.uploads)} dikirim, {decided.unchanged} tidak berubah, "
           f"{len(decided.deletes)} dihapus, {len(decided.foreign)} milik pihak lain dibiarkan; "
           f"{time.perf_counter() - started:.1f} detik.")
@@ -135,6 +145,23 @@ def _print_dry_run(name: str, decided: Plan) -> None:
 def _some(rels, limit: int = 10) -> str:
     shown = ", ".join(rels[:limit])
     return shown + (f" dan {len(rels) - limit} lainnya" if len(rels) > limit else "")
+
+
+class _Steps:
+    """How long each step of a publish took, printed with --verbose."""
+
+    def __init__(self, verbose: bool):
+        self.verbose, self.last, self.times = verbose, time.perf_counter(), []
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.times.append((name, now - self.last))
+        self.last = now
+
+    def report(self) -> None:
+        if self.verbose:
+            for name, seconds in self.times:
+                print(f"  {name:<32} {seconds:7.3f} detik")
 
 
 class _Progress:

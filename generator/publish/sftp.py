@@ -14,6 +14,8 @@ import asyncssh
 from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, temp_name
 from .transport import Context, PublishError
 
+SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
+                                # session, each answering its requests one at a time
 IN_FLIGHT = 256                 # concurrent SFTP requests over the one connection (per-file round trips dominate)
 DEFAULT_KEYS = ("id_ed25519", "id_ecdsa", "id_rsa")
 # AES-GCM first: with asyncssh, ChaCha20-Poly1305 sets up a cipher per packet and costs several times the CPU, which
@@ -106,7 +108,8 @@ class SftpTransport:
             keepalive_interval=15, keepalive_count_max=3, config=None, encryption_algs=CIPHERS)
         if self.client.seen is not None and self.context.trust_host_key:
             self._remember_host_key(self.client.seen, known)
-        self.sftp = await self.conn.start_sftp_client()
+        self.sessions = list(await asyncio.gather(*(self.conn.start_sftp_client() for _ in range(SESSIONS))))
+        self.sftp = self.sessions[0]
         try:
             attrs = await self.sftp.stat(self.root)
         except asyncssh.SFTPNoSuchFile:
@@ -140,7 +143,7 @@ class SftpTransport:
         async def size(rel: str) -> None:
             async with limit:
                 try:
-                    attrs = await self.sftp.lstat(self._remote(rel))
+                    attrs = await self.sessions[hash(rel) % len(self.sessions)].lstat(self._remote(rel))
                 except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPPermissionDenied):
                     return
             if attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
@@ -180,7 +183,7 @@ class SftpTransport:
 
     async def _mkdir(self, folder: str) -> None:
         try:
-            await self.sftp.mkdir(self._remote(folder))
+            await self.sessions[hash(folder) % len(self.sessions)].mkdir(self._remote(folder))
         except asyncssh.SFTPFailure:
             if not await self.sftp.isdir(self._remote(folder)):
                 raise
@@ -190,14 +193,15 @@ class SftpTransport:
 
     async def _write(self, rel: str, data: bytes) -> None:
         temp, final = self._remote(temp_name(rel)), self._remote(rel)
+        sftp = self.sessions[hash(rel) % len(self.sessions)]
         try:
-            async with self.sftp.open(temp, "wb") as f:
+            async with sftp.open(temp, "wb") as f:
                 await f.write(data)
             try:
-                await self.sftp.posix_rename(temp, final)
+                await sftp.posix_rename(temp, final)
             except asyncssh.SFTPOpUnsupported:
-                await self.sftp.remove(final) if await self.sftp.exists(final) else None
-                await self.sftp.rename(temp, final)
+                await sftp.remove(final) if await sftp.exists(final) else None
+                await sftp.rename(temp, final)
         except asyncssh.SFTPError as err:
             raise _FileFailed(rel, err) from err
 

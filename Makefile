@@ -58,7 +58,11 @@ clean:
 	rm -rf output .cache .pytest_cache .hypothesis
 
 # Our build against Hugo and Pelican (issue 4): make bench, or make bench ARGS="--quick" while developing.
+# The publish section needs sshd and rsync (Debian's packages), installed here when possible.
 bench: $(STAMP)
+	@{ [ -x /usr/sbin/sshd ] && command -v rsync >/dev/null 2>&1; } || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client rsync >/dev/null) || \
+	  echo "openssh-server/rsync tidak terpasang: bagian terbit dari bench dilewati"; }
 	$(PY) benchmarks/run.py $(ARGS)
 
 # Build, then publish to the first target in config.yaml (or: make publish ARGS="cadangan", ARGS="--all --dry-run").

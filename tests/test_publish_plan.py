@@ -116,3 +116,16 @@ def test_scan_hashes_every_file(tmp_path):
     scanned = manifest.scan(tmp_path)
     assert set(scanned) == {"a/x.html", "y.css"}
     assert scanned["a/x.html"].size == 4 and scanned["a/x.html"].sha != scanned["y.css"].sha
+
+
+def test_new_files_are_written_in_place_before_the_group_replaces_old_ones():
+    remote = {rel: e.size for rel, e in SITE.items()}
+    edited = {**SITE, "assets/style.css": Entry(11, "css2"), "2024/baru/foto.jpg": Entry(3, "new"),
+              "2024/baru/index.html": Entry(3, "newpage"), "galeri/index.html": Entry(10, "gallery2"),
+              "index.html": Entry(10, "home2")}
+    assert plan(edited, SITE, remote).steps() == [
+        (0, ("2024/baru/foto.jpg",), True), (0, ("assets/style.css",), False),
+        (1, ("2024/baru/index.html",), True), (1, ("galeri/index.html",), False),
+        (2, ("index.html",), False)]
+    # a target that cannot be listed: everything is replaced by rename
+    assert all(not in_place for _, _, in_place in plan(edited, SITE, None).steps())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,36 +38,53 @@ def publish(request: Request) -> int:
     if isinstance(names, str):
         print(f"Galat: {names}", file=sys.stderr)
         return 2
+    contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
+                        _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty())
+                for name in names]
     options = Options(request.site_dir, progress=sys.stderr.isatty())
-    try:
-        result = build(options)
-    except BuildFailed as failed:
-        _print_all(failed.problems)
-        print("\nPembangunan gagal, jadi tidak ada yang diterbitkan. Perbaiki kesalahan di atas lalu jalankan lagi.",
-              file=sys.stderr)
-        return 1
-    _print_all(result.warnings)
-    if request.verbose:
-        print(f"Bangun: {result.summary()}.")
-    local = manifest.scan(options.output)
-    code = 0
-    for name in names:
-        context = Context(name, config.publish[name], request.site_dir, request.trust_host_key,
-                          _Progress(name).add if sys.stderr.isatty() else (lambda count: None),
-                          sys.stdin.isatty())
+    with ThreadPoolExecutor(1) as background:
+        # an SSH connection takes a dozen round trips: made while the site is built and hashed (FTP may have to ask
+        # for a password on the terminal, so it waits its turn)
+        early = background.submit(open_transport, contexts[0]) if contexts[0].target.type == "sftp" else None
         try:
-            code = max(code, publish_target(context, local, options.output, request))
-        except PublishError as err:
-            _clear_progress()
-            print(f"{name}: {err}", file=sys.stderr)
-            code = 1
+            result = build(options)
+        except BuildFailed as failed:
+            _close(early)
+            _print_all(failed.problems)
+            print("\nPembangunan gagal, jadi tidak ada yang diterbitkan. Perbaiki kesalahan di atas lalu jalankan lagi.",
+                  file=sys.stderr)
+            return 1
+        except BaseException:
+            _close(early)
+            raise
+        _print_all(result.warnings)
+        if request.verbose:
+            print(f"Bangun: {result.summary()}.")
+        local = manifest.scan(options.output)
+        code = 0
+        for context in contexts:
+            try:
+                code = max(code, publish_target(context, local, options.output, request,
+                                                early if context is contexts[0] else None))
+            except PublishError as err:
+                _clear_progress()
+                print(f"{context.name}: {err}", file=sys.stderr)
+                code = 1
     return code
 
 
-def publish_target(context: Context, local: dict, output: Path, request: Request) -> int:
+def _close(early: Future | None) -> None:
+    if early is not None:
+        try:
+            early.result().close()
+        except PublishError:
+            pass
+
+
+def publish_target(context: Context, local: dict, output: Path, request: Request, early: Future | None = None) -> int:
     started = time.perf_counter()
     steps = _Steps(request.verbose)
-    transport = open_transport(context)
+    transport = early.result() if early is not None else open_transport(context)
     steps.done("sambung")
     try:
         try:
@@ -89,9 +107,10 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
             return 1
         if decided.uploads:
             transport.write_manifest(manifest.encode(pending_manifest(previous, decided, local)))
-            for group, name in zip(decided.groups, ("kirim berkas pendukung", "kirim halaman", "kirim beranda")):
-                transport.upload([(rel, output / rel) for rel in group])
-                steps.done(f"{name} ({len(group)})")
+            for level, files, in_place in decided.steps():
+                transport.upload([(rel, output / rel) for rel in files], in_place)
+                steps.done(f"{('kirim berkas pendukung', 'kirim halaman', 'kirim beranda')[level]} "
+                           f"({len(files)} {'baru' if in_place else 'diganti'})")
         final = final_manifest(local, decided)
         if decided.deletes or decided.leftovers:
             transport.delete(list(decided.deletes) + list(decided.leftovers))
@@ -161,7 +180,7 @@ class _Steps:
     def report(self) -> None:
         if self.verbose:
             for name, seconds in self.times:
-                print(f"  {name:<32} {seconds:7.3f} detik")
+                print(f"  {name:<40} {seconds:7.3f} detik")
 
 
 class _Progress:

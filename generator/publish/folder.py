@@ -41,7 +41,7 @@ class FolderTransport:
                 files[path.relative_to(self.root).as_posix()] = path.lstat().st_size
         return files
 
-    def upload(self, files: list[tuple[str, Path]]) -> None:
+    def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
         for rel, source in files:
             target = self.root / rel
             temp = self.root / temp_name(rel)

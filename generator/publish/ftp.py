@@ -98,12 +98,12 @@ class FtpTransport:
                 folder = posixpath.dirname(folder)
         return {**done, **files}
 
-    def upload(self, files: list[tuple[str, Path]]) -> None:
+    def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
         for level in folders_to_make([rel for rel, _ in files], self.dirs):
             for folder in level:
                 self._with(lambda ftp, f=folder: self._mkdir(ftp, f), folder)
         with ThreadPoolExecutor(self.pool.qsize()) as workers:
-            list(workers.map(lambda item: self._with(lambda ftp: self._put(ftp, *item), item[0]), files))
+            list(workers.map(lambda item: self._with(lambda ftp: self._put(ftp, *item, in_place), item[0]), files))
 
     def delete(self, rels: list[str]) -> None:
         def remove(ftp, rel):
@@ -194,14 +194,16 @@ class FtpTransport:
         except ftplib.error_perm:
             return False
 
-    def _put(self, ftp, rel: str, source: Path) -> None:
+    def _put(self, ftp, rel: str, source: Path, in_place: bool) -> None:
         with open(source, "rb") as f:
-            self._store(ftp, rel, f)
+            self._store(ftp, rel, f, in_place)
         self.context.progress(1)
 
-    def _store(self, ftp, rel: str, data) -> None:
+    def _store(self, ftp, rel: str, data, in_place: bool = False) -> None:
         temp, final = self._remote(temp_name(rel)), self._remote(rel)
-        ftp.storbinary(f"STOR {temp}", data)
+        ftp.storbinary(f"STOR {final if in_place else temp}", data)
+        if in_place:
+            return
         try:
             ftp.rename(temp, final)
         except ftplib.error_perm:

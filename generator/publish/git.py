@@ -69,7 +69,7 @@ class GitTransport:
                     files[rel] = int(size)
         return files
 
-    def upload(self, files: list[tuple[str, Path]]) -> None:
+    def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
         if not files:
             return
         shas = self._git("hash-object", "-w", "--stdin-paths", input="\n".join(str(p) for _, p in files)).stdout.split()

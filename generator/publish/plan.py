@@ -28,10 +28,24 @@ class Plan:
     unchanged: int
     foreign: tuple[str, ...]                # files on the target publish did not put there: kept, named in the report
     blocked: tuple[str, ...]                # files of the site that would overwrite a foreign file: not sent
+    present: frozenset[str] = frozenset()   # uploads the target already has a version of
 
     @property
     def uploads(self) -> list[str]:
         return [rel for group in self.groups for rel in group]
+
+    def steps(self) -> list[tuple[int, tuple[str, ...], bool]]:
+        """(rank, files, in place) in order. Within each group, new files come first and are written in place: no
+        page on the target links to them yet (the pages that will come later), so no reader can be served one
+        half-written, and one round trip per file is saved. Then the files readers may be fetching right now,
+        each written under a temporary name and renamed over the old version."""
+        out = []
+        for group in self.groups:
+            level = rank(group[0])
+            new = tuple(rel for rel in group if rel not in self.present)
+            old = tuple(rel for rel in group if rel in self.present)
+            out += [(level, files, in_place) for files, in_place in ((new, True), (old, False)) if files]
+        return out
 
 
 def temp_name(rel: str) -> str:
@@ -83,10 +97,11 @@ def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, 
     groups = tuple(tuple(rel for rel in send if rank(rel) == level) for level in range(3))
     deletes = tuple(sorted(rel for rel in previous if rel not in local and (remote is None or rel in remote)
                            and rel != MANIFEST))
-    remote = remote or {}
-    leftovers = tuple(sorted(rel for rel in remote if is_temp(rel)))
-    foreign = tuple(sorted(rel for rel in remote if rel not in previous and rel != MANIFEST and not is_temp(rel)))
-    return Plan(tuple(g for g in groups if g), deletes, leftovers, unchanged, foreign, tuple(blocked))
+    listed = remote or {}
+    leftovers = tuple(sorted(rel for rel in listed if is_temp(rel)))
+    foreign = tuple(sorted(rel for rel in listed if rel not in previous and rel != MANIFEST and not is_temp(rel)))
+    present = frozenset(send) if remote is None else frozenset(rel for rel in send if rel in remote)
+    return Plan(tuple(g for g in groups if g), deletes, leftovers, unchanged, foreign, tuple(blocked), present)
 
 
 def pending_manifest(previous: dict[str, Entry], plan: Plan, local: dict[str, Entry]) -> dict[str, Entry]:

@@ -62,8 +62,8 @@ class SftpTransport:
     def listing(self, survey: Survey) -> dict[str, int]:
         return self._run(self._listing(survey))
 
-    def upload(self, files: list[tuple[str, Path]]) -> None:
-        self._run(self._upload(files))
+    def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
+        self._run(self._upload(files, in_place))
 
     def delete(self, rels: list[str]) -> None:
         self._run(self._delete(rels))
@@ -169,14 +169,14 @@ class SftpTransport:
         await asyncio.gather(top(), *(size(rel) for rel in survey.paths))
         return files
 
-    async def _upload(self, files: list[tuple[str, Path]]) -> None:
+    async def _upload(self, files: list[tuple[str, Path]], in_place: bool) -> None:
         for level in folders_to_make([rel for rel, _ in files], self.dirs):
             await asyncio.gather(*(self._mkdir(folder) for folder in level))
         limit = asyncio.Semaphore(self.target.connections or IN_FLIGHT)
 
         async def put(rel: str, source: Path) -> None:
             async with limit:
-                await self._write(rel, source.read_bytes())
+                await self._write(rel, source.read_bytes(), in_place)
             self.context.progress(1)
 
         await _all(put(rel, source) for rel, source in files)
@@ -191,12 +191,14 @@ class SftpTransport:
             raise _FileFailed(folder, err) from err
         self.dirs.add(folder)
 
-    async def _write(self, rel: str, data: bytes) -> None:
+    async def _write(self, rel: str, data: bytes, in_place: bool = False) -> None:
         temp, final = self._remote(temp_name(rel)), self._remote(rel)
         sftp = self.sessions[hash(rel) % len(self.sessions)]
         try:
-            async with sftp.open(temp, "wb") as f:
+            async with sftp.open(final if in_place else temp, "wb") as f:
                 await f.write(data)
+            if in_place:
+                return
             try:
                 await sftp.posix_rename(temp, final)
             except asyncssh.SFTPOpUnsupported:

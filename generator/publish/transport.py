@@ -42,7 +42,8 @@ class Transport(Protocol):
     def read_manifest(self) -> bytes | None: ...
     def listing(self, survey: Survey) -> dict[str, int]: ...   # path -> size of the survey's paths that exist,
                                                                 # and of any other file the target lists cheaply
-    def upload(self, files: list[tuple[str, Path]]) -> None: ...   # each under a temporary name, then renamed
+    def upload(self, files: list[tuple[str, Path]], in_place: bool) -> None: ...
+    # each under a temporary name, then renamed over the old version; new files (in_place) may be written directly
     def delete(self, rels: list[str]) -> None: ...      # missing files are fine; emptied folders go too
     def write_manifest(self, data: bytes) -> None: ...
     def finish(self) -> None: ...                       # git: commit and push; the others have nothing left to do

@@ -157,7 +157,7 @@ def news_site(root: Path, publish: str, posts: int = 2) -> Path:
     """A small site (posts with a photo each, a page) whose config.yaml has the given `publish:` section text."""
     files: dict[str, str | bytes] = {"content/pages/profil.md": md("title: Profil")}
     for i in range(posts):
-        files[f"content/posts/2024/berita-{i}/index.md"] = md(f"title: Berita {i}\ndate: 2024-05-0{i + 1} 10:00\n"
+        files[f"content/posts/2024/berita-{i}/index.md"] = md(f"title: Berita {i}\ndate: 2024-05-{i % 28 + 1:02d} 10:{i // 28:02d}\n"
                                                               "tags: [pemilu]\ncover: foto.jpg", f"Isi berita {i}.\n")
         files[f"content/posts/2024/berita-{i}/foto.jpg"] = b"photo"
     return write_site(root, files, config_text(extra=publish))

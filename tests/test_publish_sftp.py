@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -144,3 +145,57 @@ def test_failures_are_one_sentence_and_exit_1(tmp_path, sshd, case):
     assert "Traceback" not in run.err
     lines = [line for line in run.err.splitlines() if line.startswith("utama: ")]
     assert len(lines) == 1 and words in lines[0], run.err
+
+
+def _session_processes(sshd) -> list[int]:
+    """The sshd processes serving connections: children of the server this test started."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == sshd.process.pid:
+                        children.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return children
+
+
+def test_a_dropped_link_is_one_sentence_and_the_next_publish_completes(tmp_path, sshd):
+    site = sftp_site(tmp_path, sshd, posts=30)
+    sshd.trust()
+    assert run_cli("build", "--site", str(site)).code == 0
+    process = subprocess.Popen([sys.executable, "-m", "generator", "publish", "--site", str(site)], cwd=ROOT,
+                               env={**os.environ, **sshd.env(), "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(tree(sshd.root)) < 10:
+        time.sleep(0.005)
+    for pid in _session_processes(sshd):
+        os.kill(pid, signal.SIGKILL)
+    out, err = process.communicate(timeout=120)
+    if process.returncode == 0:
+        pytest.skip("the publish finished before the link could be cut")
+    assert process.returncode == 1 and "Traceback" not in err
+    assert [line for line in err.splitlines() if line.startswith("utama: ")] == [err.strip()], err
+    assert "terputus" in err and "jalankan perintah yang sama lagi" in err
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
+def test_a_full_disk_is_one_sentence_and_leaves_the_live_site_whole(tmp_path, sshd):
+    if os.geteuid() != 0:
+        pytest.skip("a small disk is made with mount -t tmpfs, which needs root")
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(sshd.root)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"tmpfs cannot be mounted here: {mounted.stderr.decode().strip()}")
+    try:
+        run = publish(site, sshd)
+        assert run.code == 1 and "Traceback" not in run.err
+        lines = [line for line in run.err.splitlines() if line.startswith("utama: ")]
+        assert len(lines) == 1 and "disk server penuh" in lines[0], run.err
+    finally:
+        subprocess.run(["umount", str(sshd.root)], check=True)

@@ -25,6 +25,8 @@ CIPHERS = ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "ae
 
 
 logging.getLogger("asyncssh").setLevel(logging.WARNING)     # its per-packet debug logging costs time even unseen
+logging.getLogger("asyncio").setLevel(logging.ERROR)        # "socket.send() raised exception" after a dropped link:
+                                                            # the one sentence the user gets says it better
 
 
 class _Client(asyncssh.SSHClient):

@@ -15,8 +15,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, temp_name
-from .transport import Context, PublishError
+from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, parents, temp_name
+from .transport import Context, PublishError, network_problem
 
 CONNECTIONS = 2
 TIMEOUT = 60
@@ -92,10 +92,7 @@ class FtpTransport:
         with ThreadPoolExecutor(self.pool.qsize()) as workers:
             list(workers.map(walk, sorted(folders)))
         for rel in done:
-            folder = posixpath.dirname(rel)
-            while folder:
-                self.dirs.add(folder)
-                folder = posixpath.dirname(folder)
+            self.dirs.update(parents(rel))
         return {**done, **files}
 
     def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
@@ -243,15 +240,8 @@ class FtpTransport:
         except ftplib.error_temp as err:
             raise PublishError(f"Server FTP {host} sedang menolak ({str(err).strip()}); tunggu sebentar lalu jalankan "
                                "perintah yang sama lagi untuk melanjutkan.") from None
-        except ConnectionRefusedError:
-            raise PublishError(f"Server {host} menolak sambungan di porta {self.context.port}; periksa 'host' dan "
-                               "'port' di config.yaml.") from None
-        except socket.gaierror:
-            raise PublishError(f"Nama server '{host}' tidak ditemukan; periksa 'host' di config.yaml dan sambungan "
-                               "internet.") from None
-        except (TimeoutError, socket.timeout):
-            raise PublishError(f"Server {host} tidak menjawab; periksa sambungan lalu jalankan perintah yang sama "
-                               "lagi untuk melanjutkan.") from None
+        except (ConnectionRefusedError, socket.gaierror, TimeoutError, socket.timeout) as err:
+            raise PublishError(network_problem(err, host, self.context.port)) from None
         except (EOFError, ConnectionError, ssl.SSLError, OSError, ftplib.Error) as err:
             raise PublishError(f"Sambungan ke {host} terputus atau gagal ({err or type(err).__name__}); situs yang "
                                "tayang tetap utuh. Jalankan perintah yang sama lagi untuk melanjutkan.") from None

@@ -119,21 +119,24 @@ def too_many_deletes(plan: Plan, max_deletes: int, confirmed: bool) -> bool:
     return len(plan.deletes) > max_deletes and not confirmed
 
 
+def parents(rel: str):
+    """The folders holding a path, innermost first: 'a/b/c.html' -> 'a/b', 'a'."""
+    folder = posixpath.dirname(rel)
+    while folder:
+        yield folder
+        folder = posixpath.dirname(folder)
+
+
 def emptied_folders(deleted: list[str] | tuple[str, ...], remaining: set[str]) -> list[str]:
     """Folders that held deleted files and hold none of the remaining files: candidates for removal, deepest first
     (a transport removes a folder only if it is empty, so a foreign file in it keeps it)."""
-    holding = set()
-    for rel in remaining:
-        folder = posixpath.dirname(rel)
-        while folder:
-            holding.add(folder)
-            folder = posixpath.dirname(folder)
+    holding = {folder for rel in remaining for folder in parents(rel)}
     candidates = set()
     for rel in deleted:
-        folder = posixpath.dirname(rel)
-        while folder and folder not in holding:
+        for folder in parents(rel):
+            if folder in holding:
+                break
             candidates.add(folder)
-            folder = posixpath.dirname(folder)
     return sorted(candidates, key=lambda f: (-f.count("/"), f))
 
 
@@ -141,10 +144,10 @@ def folders_to_make(rels: list[str], existing: set[str]) -> list[list[str]]:
     """The folders the uploads need that the target lacks, level by level (parents before children)."""
     needed = set()
     for rel in rels:
-        folder = posixpath.dirname(rel)
-        while folder and folder not in existing:
+        for folder in parents(rel):
+            if folder in existing:
+                break
             needed.add(folder)
-            folder = posixpath.dirname(folder)
     levels: dict[int, list[str]] = {}
     for folder in needed:
         levels.setdefault(folder.count("/"), []).append(folder)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import asyncssh
 
-from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, temp_name
-from .transport import Context, PublishError
+from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, parents, temp_name
+from .transport import Context, PublishError, network_problem
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
                                 # session, each answering its requests one at a time
@@ -152,10 +152,7 @@ class SftpTransport:
                 self.dirs.add(rel)
             else:
                 files[rel] = attrs.size or 0
-                folder = posixpath.dirname(rel)
-                while folder:
-                    self.dirs.add(folder)
-                    folder = posixpath.dirname(folder)
+                self.dirs.update(parents(rel))
 
         async def top() -> None:
             async with limit:
@@ -249,15 +246,8 @@ class SftpTransport:
             raise PublishError(
                 f"Sambungan ke {self.target.host} terputus di tengah jalan; situs yang tayang tetap utuh. Periksa "
                 "jaringan lalu jalankan perintah yang sama lagi untuk melanjutkan.") from None
-        except ConnectionRefusedError:
-            raise PublishError(f"Server {self.target.host} menolak sambungan di porta {self.context.port}; periksa "
-                               "'host' dan 'port' di config.yaml, atau minta pengelola server menyalakan SSH.") from None
-        except socket.gaierror:
-            raise PublishError(f"Nama server '{self.target.host}' tidak ditemukan; periksa 'host' di config.yaml dan "
-                               "sambungan internet.") from None
-        except (TimeoutError, asyncio.TimeoutError):
-            raise PublishError(f"Server {self.target.host} tidak menjawab; periksa sambungan internet, 'host' dan "
-                               "'port', lalu jalankan lagi.") from None
+        except (ConnectionRefusedError, socket.gaierror, TimeoutError, asyncio.TimeoutError) as err:
+            raise PublishError(network_problem(err, self.target.host, self.context.port)) from None
         except asyncssh.SFTPError as err:
             raise PublishError(self._file_problem("", err)) from None
         except (OSError, asyncssh.Error) as err:

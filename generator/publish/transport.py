@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,19 @@ def explain_os_error(err: OSError, where: str) -> str:
     if code == errno.ENOENT:
         return f"{where} tidak ditemukan; periksa 'path' tujuan ini di config.yaml."
     return f"Gagal menulis {where} ({err.strerror or err}); periksa tujuan lalu jalankan perintah yang sama lagi."
+
+
+def network_problem(err: BaseException, host: str, port: int) -> str | None:
+    """Reaching the server failed before anything was sent: the sentence for it, or None for other errors."""
+    if isinstance(err, ConnectionRefusedError):
+        return (f"Server {host} menolak sambungan di porta {port}; periksa 'host' dan 'port' di config.yaml, atau "
+                "minta pengelola server menyalakan layanannya.")
+    if isinstance(err, socket.gaierror):
+        return f"Nama server '{host}' tidak ditemukan; periksa 'host' di config.yaml dan sambungan internet."
+    if isinstance(err, (TimeoutError, socket.timeout)):
+        return (f"Server {host} tidak menjawab; periksa sambungan internet, 'host' dan 'port', lalu jalankan perintah "
+                "yang sama lagi.")
+    return None
 
 
 def open_transport(context: Context) -> Transport:

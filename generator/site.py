@@ -285,6 +285,8 @@ def routes(site: Site) -> list[Route]:
     out.append(Route("/robots.txt", "robots.txt", {}))
     out.append(Route("/.htaccess", "htaccess", {}))     # the web host's settings: caching, security headers
     out.append(Route("/_headers", "headers", {}))
+    if config.theme.color:          # the brand colour, a stylesheet: the CSP allows no inline style
+        out.append(Route(BRAND_STYLESHEET, "warna.css", {}))
     out.append(Route("/sitemap.xml", "sitemap.xml", {"urls": [r for r in out if _in_sitemap(r)]}))
     return out
 
@@ -293,6 +295,9 @@ def gallery_index_url(config: Config) -> str:
     pattern = config.permalinks.gallery
     head = pattern.split("{", 1)[0]
     return head if head.endswith("/") and head != "/" else "/galeri/"
+
+
+BRAND_STYLESHEET = "/assets/warna.css"
 
 
 def _in_sitemap(route: Route) -> bool:

@@ -63,7 +63,9 @@ def test_brand_colour_and_footer_text_from_config(site_factory):
     site = site_factory(POST, config=config)
     build_site(site)
     page = read(site, POST_PAGE)
-    assert "<style>:root { --red: #1d4e89; --red-dark: #153a66; }</style>" in page
+    assert '<link rel="stylesheet" href="/assets/warna.css">' in page and "<style" not in page, \
+        "a stylesheet of its own: the site's Content-Security-Policy (style-src 'self') blocks inline style"
+    assert read(site, "output/assets/warna.css").strip().endswith(":root { --red: #1d4e89; --red-dark: #153a66; }")
     assert '<p class="footer-text">Hak cipta KPU Kota Tarakan\nJl. Yos Sudarso\n</p>' in page
 
 
@@ -71,6 +73,7 @@ def test_without_a_theme_section_the_page_carries_no_style_element(site_factory)
     site = site_factory(POST)
     build_site(site)
     assert "<style>" not in read(site, POST_PAGE) and "footer-text" not in read(site, POST_PAGE)
+    assert "warna.css" not in read(site, POST_PAGE) and not (site / "output/assets/warna.css").exists()
 
 
 @pytest.mark.parametrize("color, words", [('"#ffcc00"', "terlalu terang"), ('"#fff"', "terlalu terang"),

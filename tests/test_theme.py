@@ -7,6 +7,7 @@ import pytest
 
 from generator import theme
 from generator.config import contrast_with_white
+from tests import readers_site
 from tests.conftest import MINIMAL_CONFIG, build_errors, build_site, md, snapshot
 
 POST = {"content/posts/2024/rapat.md": md("title: Rapat Pleno\ndate: 2024-03-01 10:00", "Isi rapat pleno.\n")}
@@ -67,6 +68,22 @@ def test_brand_colour_and_footer_text_from_config(site_factory):
         "a stylesheet of its own: the site's Content-Security-Policy (style-src 'self') blocks inline style"
     assert read(site, "output/assets/warna.css").strip().endswith(":root { --red: #1d4e89; --red-dark: #153a66; }")
     assert '<p class="footer-text">Hak cipta KPU Kota Tarakan\nJl. Yos Sudarso\n</p>' in page
+
+
+def test_the_brand_colour_shows_under_the_sites_content_security_policy(site_factory):
+    readers_site.require_browser()
+    site = site_factory(POST, config=MINIMAL_CONFIG + 'theme:\n  color: "#1d4e89"\n')
+    build_site(site)
+    page = readers_site.browser().new_page()
+    refused = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    try:
+        response = page.goto(readers_site.server(site / "output") + "/2024/03/01/rapat/")
+        assert "style-src 'self'" in response.headers["content-security-policy"]
+        background = page.evaluate("getComputedStyle(document.querySelector('.masthead')).backgroundColor")
+        assert background == "rgb(29, 78, 137)" and refused == []
+    finally:
+        page.close()
 
 
 def test_without_a_theme_section_the_page_carries_no_style_element(site_factory):

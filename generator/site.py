@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .cache import digest
 from .config import Config
-from .content import Entry, slugify
+from .content import Entry, name_slug
 from .report import Problems
 
 
@@ -114,7 +114,7 @@ def paginate(items: list, per_page: int, first_url: str) -> list[Pager]:
 def post_url(config: Config, entry: Entry) -> str:
     date = entry.date.astimezone(config_zone(config))   # the date readers see on the page, as WordPress does
     return fill(config.permalinks.post, year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
-                slug=entry.slug, category=slugify(entry.category) or "berita")
+                slug=entry.slug, category=name_slug(entry.category))
 
 
 def gallery_url(config: Config, entry: Entry) -> str:
@@ -151,8 +151,8 @@ def assemble(entries: list[Entry], config: Config, now: dt.datetime, drafts: boo
     categories = _terms(posts, lambda p: [p.entry.category], config.permalinks.category)
     tags = _terms(posts, lambda p: p.entry.tags, config.permalinks.tag)
     for post in posts:
-        post.category = categories[slugify(post.entry.category) or "berita"]
-        post.tags = [tags[slugify(t) or "tag"] for t in dict.fromkeys(post.entry.tags)]
+        post.category = categories[name_slug(post.entry.category)]
+        post.tags = list({id(term): term for term in (tags[name_slug(t)] for t in post.entry.tags)}.values())
     months: dict[tuple, Term] = {}
     for post in posts:
         local = post.entry.date.astimezone(config_zone(config))
@@ -178,7 +178,7 @@ def _terms(posts: list[Post], names, pattern: str) -> dict[str, Term]:
     terms: dict[str, Term] = {}
     for post in posts:
         for name in dict.fromkeys(names(post)):
-            slug = slugify(name) or "berita"
+            slug = name_slug(name)
             term = terms.setdefault(slug, Term(name, slug, fill(pattern, slug=slug)))
             if not term.posts or term.posts[-1] is not post:
                 term.posts.append(post)

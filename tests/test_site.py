@@ -276,3 +276,49 @@ def test_page_that_takes_a_built_in_address(tmp_path):
     site_dir = write_site(tmp_path / "site", {"content/pages/arsip.md": md("title: Arsip")}, config_text())
     errors = build_errors(site_dir)
     assert len(errors) == 1 and "content/pages/arsip.md" in errors[0] and "/arsip/" in errors[0]
+
+
+# --- names that slugify to nothing get a slug of their own ------------------------------------------------------
+
+def test_a_category_of_punctuation_does_not_merge_into_the_default_category(tmp_path):
+    site = model(tmp_path, {
+        "content/posts/a.md": post("A", "2019-11-08", "category: '!!!'"),
+        "content/posts/b.md": post("B", "2019-11-09"),
+        "content/posts/c.md": post("C", "2019-11-10", "category: '???'"),
+    })
+    by_name = {t.name: t for t in site.categories}
+    assert sorted(by_name) == ["!!!", "???", "Berita"]
+    assert [p.title for p in by_name["Berita"].posts] == ["B"]
+    assert by_name["!!!"].slug != by_name["???"].slug and by_name["!!!"].url.startswith("/kategori/n-")
+    assert {p.title: p.category.name for p in site.posts} == {"A": "!!!", "B": "Berita", "C": "???"}
+
+
+def test_tags_of_only_cjk_or_punctuation_are_terms_of_their_own(tmp_path):
+    site = model(tmp_path, {
+        "content/posts/a.md": post("A", "2019-11-08", "tags: ['選挙', '投票', '!!!', '#', sosialisasi]"),
+        "content/posts/b.md": post("B", "2019-11-09", "tags: ['選挙', '!!!']"),
+    })
+    by_name = {t.name: t for t in site.tags}
+    assert sorted(by_name) == sorted(["選挙", "投票", "!!!", "#", "sosialisasi"])
+    assert by_name["選挙"].url == "/tag/xuanju/" and by_name["投票"].url == "/tag/toupiao/"
+    assert [p.title for p in by_name["!!!"].posts] == ["B", "A"]
+    assert len({t.url for t in site.tags}) == 5
+
+
+def test_names_of_nothing_keep_their_address_from_build_to_build(tmp_path):
+    files = {"content/posts/a.md": post("A", "2019-11-08", "category: '¡¡¡'\ntags: ['…', '★']")}
+    first = model(tmp_path / "1", files)
+    second = model(tmp_path / "2", {**files, "content/posts/b.md": post("B", "2019-11-09", "tags: ['☆']")})
+    assert {t.url for t in first.categories} <= {t.url for t in second.categories}
+    assert {t.name: t.url for t in first.tags}.items() <= {t.name: t.url for t in second.tags}.items()
+
+
+def test_two_spellings_of_one_tag_on_one_post_are_one_tag(tmp_path):
+    site = model(tmp_path, {"content/posts/a.md": post("A", "2019-11-08", "tags: [Pemilu, pemilu, PEMILU!]")})
+    assert [t.name for t in site.posts[0].tags] == ["Pemilu"]
+
+
+def test_a_post_category_of_only_cjk_has_it_in_its_address(tmp_path):
+    site = model(tmp_path, {"content/posts/a.md": post("A", "2019-11-08", "category: 選挙")},
+                 config_text(extra="permalinks:\n  post: /{category}/{slug}/\n"))
+    assert site.posts[0].url == "/xuanju/a/"

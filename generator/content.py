@@ -20,9 +20,6 @@ UNSUPPORTED_PHOTOS = {".heic", ".heif"}     # phone photos Pillow cannot open: a
 KNOWN_FIELDS = {"title", "date", "slug", "category", "tags", "author", "views", "summary", "cover",
                 "gallery", "event", "draft", "aliases", "menu", "updated"}
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-# Characters XML 1.0 forbids (C0 controls but tab and line breaks, U+FFFE/U+FFFF) and the C1 controls HTML calls
-# errors: invisible, never meant, and they make the feeds unreadable to every feed reader.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # The dates the build can place in any time zone and compare with any other (one day inside Python's calendar).
 _EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc)
 _LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.timezone.utc)
@@ -152,7 +149,6 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
         return None
     check = _Checker(path, lines, problems, texts)
     before = len(problems.errors)
-    check.characters(meta, ())
     body = _clean_body(body, body_line, path, problems)
     files = sorted(p.name for p in bundle.iterdir()   # not '.DS_Store' or the '._foto.jpg' copies a Mac leaves
                    if p.is_file() and p.name != "index.md" and not p.name.startswith(".")) if bundle else []
@@ -192,21 +188,6 @@ class _Checker:
         if isinstance(value, (bool, int, float)):
             return self.texts.get(key, str(value))
         return value
-
-    def characters(self, value, key: tuple) -> None:
-        """Refuse the invisible control characters XML forbids (typed as YAML escapes such as "\\x01") anywhere."""
-        if isinstance(value, dict):
-            for name, item in value.items():
-                self.characters(name, key + (name,))
-                self.characters(item, key + (name,))
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                self.characters(item, key + (index,))
-        elif isinstance(value, str) and FORBIDDEN.search(value):
-            code = ord(FORBIDDEN.search(value).group())
-            self.error(key or ("title",), f"'{'.'.join(map(str, key))}' memuat karakter kendali U+{code:04X} yang "
-                       "tidak terlihat dan membuat umpan RSS/Atom rusak.",
-                       "Hapus karakter itu (kode seperti \\x01 atau \\u0000 di antara tanda kutip).")
 
     def error(self, key: tuple, message: str, fix: str = "") -> None:
         self.problems.error(self.path, self.lines.get(key, self.lines.get(key[:1], 2)), message, fix)
@@ -369,13 +350,13 @@ def _plain(value) -> str:
 
 def _clean_body(body: str, body_line: int, path: str, problems: Problems) -> str:
     """The body without the control characters XML forbids, with a warning naming the first line that had one."""
-    found = FORBIDDEN.search(body)
+    found = yamlio.FORBIDDEN.search(body)
     if found is None:
         return body
     line = body_line + body.count("\n", 0, found.start())
     problems.warn(path, line, f"isi berita memuat karakter kendali U+{ord(found.group()):04X} yang tidak terlihat; "
                   "karakter seperti itu dibuang.", "Ketik ulang baris ini bila ada yang hilang.")
-    return FORBIDDEN.sub("", body)
+    return yamlio.FORBIDDEN.sub("", body)
 
 
 def _get(meta: dict, key: tuple):

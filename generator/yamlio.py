@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from .report import Problems
@@ -26,6 +28,9 @@ _Loader.yaml_implicit_resolvers = _PureLoader.yaml_implicit_resolvers = {
 
 Lines = dict[tuple, int]
 MAX_DEPTH = 32          # lists in lists (or maps) deeper than this are refused: no real front matter nests so deep
+# Characters XML 1.0 forbids (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates) and the C1
+# controls HTML calls errors: invisible, never meant, they make feeds unreadable (YAML lets them in as escapes: "\x01").
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 NESTING_FIX = "Tulis daftar sebagai satu tingkat saja, misalnya tags: [sosialisasi, pemilu-2024]."
 
 
@@ -47,6 +52,7 @@ _PLAIN = {
     "could not find expected ':'": "baris ini seharusnya berbentuk 'nama: nilai'.",
     "found undefined alias": "ada '*' di awal nilai; beri tanda kutip pada teks tersebut.",
     "expected <block end>, but found '-'": "indentasi daftar ('- ...') tidak sejajar.",
+    "found invalid Unicode character escape code": "kode karakter (\\u...) di antara tanda kutip tidak sah.",
     "exceeded maximum nesting depth": f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
 }
 
@@ -124,6 +130,13 @@ def _walk(node: yaml.Node, key: tuple, first_line: int, lines: Lines, path: str,
     if isinstance(node, yaml.ScalarNode):
         if node.tag != "tag:yaml.org,2002:str":
             texts[key] = node.value
+        found = FORBIDDEN.search(node.value)
+        if found:
+            where = ".".join(map(str, key))
+            problems.error(path, lines[key], f"{f'{where!r} ' if where else ''}memuat karakter kendali "
+                           f"U+{ord(found.group()):04X} yang tidak terlihat dan membuat umpan RSS/Atom rusak.",
+                           "Hapus karakter itu (kode seperti \\x01 atau \\u0000 di antara tanda kutip).")
+            return False
     elif isinstance(node, yaml.MappingNode):
         seen: set = set()
         for key_node, value_node in node.value:

@@ -131,7 +131,8 @@ def _build(options: Options, memory) -> Result:
     site = load.load(options, config, cache.digest(config_bytes), problems, old, scan, records, clock, related)
     with clock.stage("daftar halaman"):
         routes = site_model.routes(site)
-        site_model.check_urls(routes, problems)
+        assets = [f"/{rel}" for rel in theme if rel.startswith(ASSETS + "/")]
+        site_model.check_urls(routes, problems, site_model.files(site, assets))
     if problems.errors:
         raise BuildFailed(problems)
 

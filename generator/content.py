@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from . import yamlio
@@ -221,13 +222,15 @@ class _Checker:
         value = meta.get(name)
         if value is None:
             return None
+        if isinstance(value, str) and value.isdigit() and len(value) > 18:   # beyond Python's 4,300-digit numbers
+            value = MAX_COUNT + 1
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             self.error((name,), f"'{name}' harus bilangan bulat 0 atau lebih, bukan {_shown(value)}.",
                        f"Tulis angka saja tanpa titik atau huruf, misalnya {name}: 117")
             return None
         if value > MAX_COUNT:
-            self.error((name,), f"'{name}' terlalu besar ({_shown(value)}).",
-                       f"Tulis angka yang sebenarnya, paling besar {MAX_COUNT:,}.".replace(",", "."))
+            self.error((name,), f"'{name}' terlalu besar ({_shown(meta.get(name))}).",
+                       "Tulis angka yang sebenarnya, paling besar " + f"{MAX_COUNT:,}.".replace(",", "."))
             return None
         return value
 
@@ -325,7 +328,14 @@ class _Checker:
     def aliases(self, meta: dict) -> list[str]:
         result = []
         for index, alias in enumerate(self.text_list(meta, "aliases")):
-            clean = safe_url_path(alias)
+            if "?" in alias or "#" in alias:
+                self.error(("aliases", index), f"alamat lama '{alias}' memuat '{'?' if '?' in alias else '#'}': "
+                           "bagian itu tidak sampai ke folder di server situs statis, jadi tidak bisa dialihkan dari "
+                           "sini.", "Alamat seperti /?p=123 hanya bisa dialihkan di pengaturan server web (misalnya "
+                           ".htaccess); hapus dari 'aliases'.")
+                continue
+            clean = _unescaped(alias)
+            clean = safe_url_path(clean) if clean is not None else None
             if clean is None:
                 self.error(("aliases", index), f"alamat lama '{alias}' tidak sah atau keluar dari folder situs.",
                            "Tulis alamat dari akar situs, misalnya /2019/11/08/rapat-koordinasi/")
@@ -357,6 +367,19 @@ def _clean_body(body: str, body_line: int, path: str, problems: Problems) -> str
     problems.warn(path, line, f"isi berita memuat karakter kendali U+{ord(found.group()):04X} yang tidak terlihat; "
                   "karakter seperti itu dibuang.", "Ketik ulang baris ini bila ada yang hilang.")
     return yamlio.FORBIDDEN.sub("", body)
+
+
+def _unescaped(alias: str) -> str | None:
+    """An old address with its percent-escapes decoded (WordPress wrote '/berita-%e2%80%93-x/' for '/berita-–-x/'):
+    the file name a host looks for; None when an escape hides a '/' or '\\' or is not UTF-8."""
+    if "%" not in alias:
+        return alias
+    if re.search(r"%(2f|5c|00)", alias, re.I):
+        return None
+    try:
+        return unquote(alias, errors="strict")
+    except UnicodeDecodeError:
+        return None
 
 
 def _get(meta: dict, key: tuple):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, content, fingerprint, parallel, writer
+from . import cache, fingerprint, parallel, writer
 from . import site as site_model
 from .build import ASSETS
 from .report import BuildFailed, Problems
@@ -159,14 +158,7 @@ class _Progress:
 
 def _attachments(site: site_model.Site) -> dict[str, Path]:
     """Non-photo files of a bundle (PDF, documents) are published beside the post page."""
-    out = {}
-    for post in site.posts + site.pages:
-        photo_names = {p.name for p in post.photos}
-        for name in post.entry.files:
-            if name not in photo_names and not name.startswith(".") and post.entry.bundle:
-                if os.path.splitext(name)[1].lower() not in content.PHOTO_SUFFIXES:
-                    out[post.url + name] = post.entry.bundle / name
-    return out
+    return {url: entry.bundle / name for url, (entry, name) in site_model.attachments(site).items()}
 
 
 def _assets(templates: Path) -> dict[str, Path]:

@@ -132,7 +132,7 @@ def test_a_complete_bundle(tmp_path):
           end: 2019-11-03
           place: Kantor KPU Kota Tarakan
         draft: false
-        aliases: [/lama/rapat, "/index.php?p=1"]
+        aliases: [/lama/rapat, "/index.php/rapat.html"]
         """), files={"a.jpg": b"photo", "b.jpg": b"photo", "surat.pdf": b"%PDF-1.4"})
     assert problems == []
     assert entry.title == "Rapat Koordinasi"

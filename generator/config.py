@@ -128,6 +128,7 @@ def load(path: Path, problems: Problems) -> Config | None:
     config = _build(Config, data, (), lines, name, problems)
     if config is not None:
         _check(config, lines, name, problems)
+        config = _without_script_links(config, lines, name, problems)
     return config if len(problems.errors) == before else None
 
 
@@ -290,3 +291,19 @@ def _pattern_problem(pattern: str, allowed: set, required: set) -> tuple[str, st
         need = " dan ".join("{" + m + "}" for m in missing)
         return f"harus memuat {need} agar setiap alamat berbeda.", example
     return None
+
+
+def _without_script_links(config: Config, lines, path: str, problems: Problems) -> Config:
+    """Menu and social links whose URL runs script (javascript:, ...) are left out, each with a warning."""
+    from .sanitize import runs_script
+
+    kept = {}
+    for section in ("menu", "social"):
+        items = getattr(config, section)
+        for index, item in enumerate(items):
+            if runs_script(item.url):
+                problems.warn(path, lines.get((section, index, "url"), lines.get((section, index))),
+                              f"tautan '{section}' ke {item.url[:60]!r} dihapus: alamat seperti ini menjalankan skrip "
+                              "di peramban pembaca.", "Tulis alamat web biasa, misalnya https://www.facebook.com/...")
+        kept[section] = [item for item in items if not runs_script(item.url)]
+    return dataclasses.replace(config, **kept)

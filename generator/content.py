@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from . import yamlio
+from . import sanitize, yamlio
 from .report import Problems
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
@@ -151,6 +151,10 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
     check = _Checker(path, lines, problems, texts)
     before = len(problems.errors)
     body = _clean_body(body, body_line, path, problems)
+    for removed in sanitize.found_in_markdown(body):
+        problems.warn(path, body_line + removed.line - 1, f"{removed} dihapus dari isi: atribut seperti ini "
+                      "menjalankan skrip di peramban pembaca.", "Hapus bagian itu dari berkas; tautan biasa (https://...)"
+                      " dan HTML lain tetap boleh.")
     files = sorted(p.name for p in bundle.iterdir()   # not '.DS_Store' or the '._foto.jpg' copies a Mac leaves
                    if p.is_file() and p.name != "index.md" and not p.name.startswith(".")) if bundle else []
     default_slug = bundle.name if bundle else source.stem

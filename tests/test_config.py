@@ -281,3 +281,13 @@ def test_a_raw_control_character_in_config_names_its_line(tmp_path):
 def test_deeply_nested_config_is_refused(tmp_path):
     config, problems = load(tmp_path, MINIMAL_CONFIG + "menu: " + "[" * 3000 + "]" * 3000 + "\n")
     assert config is None and problems[0].startswith("config.yaml:6: ") and "terlalu dalam" in problems[0]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:x", "vbscript:x", "data:text/html,<b>x</b>"])
+def test_menu_and_social_links_that_run_script_are_dropped_with_a_warning(tmp_path, url):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"menu:\n  - {{title: Profil, url: /profil/}}\n"
+                            f"  - {{title: Jahat, url: \"{url}\"}}\nsocial:\n  - {{name: Facebook, url: \"{url}\"}}\n"
+                            "  - {name: X, url: https://x.com/kpu}\n")
+    assert [m.title for m in config.menu] == ["Profil"] and [s.name for s in config.social] == ["X"]
+    assert len(problems) == 2 and all("peringatan" in p for p in problems)
+    assert problems[0].startswith("config.yaml:8: ") and problems[1].startswith("config.yaml:10: ")

@@ -538,3 +538,14 @@ def test_name_slugs_of_different_punctuation_differ():
 def test_a_folder_named_in_another_script_gets_a_transliterated_slug(tmp_path):
     entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08"), rel="content/posts/2019/選挙/index.md")
     assert problems == [] and entry.slug == "xuanju"
+
+
+# --- raw HTML: script in attributes is reported with its line ------------------------------------------------
+
+def test_script_in_raw_html_and_markdown_links_is_warned_about_with_file_and_line(tmp_path):
+    body = ("Paragraf biasa dengan <b>HTML</b>.\n\n<img src=\"a.jpg\" onerror=\"alert(1)\">\n\n"
+            "[klik di sini](javascript:alert(1))\n\n<a href=\"https://kpu.go.id/\">aman</a>\n")
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08", body))
+    assert entry is not None and len(problems) == 2
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:8: peringatan: <img onerror>")
+    assert problems[1].startswith("content/posts/2019/rapat/index.md:10: peringatan: <a href=\"javascript:alert(1)\">")

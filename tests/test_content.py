@@ -13,7 +13,7 @@ from generator import content
 from generator.config import SiteSettings
 from generator.render import THEME_DIR
 from generator.report import Problems
-from tests.conftest import build_site, md, write_site
+from tests.conftest import build_errors, build_site, md, write_site
 
 ZONE = ZoneInfo("Asia/Makassar")
 DEFAULTS = SiteSettings(title="KPU", base_url="https://kaltara.kpu.go.id/", author="Humas KPU", category="Berita")
@@ -549,3 +549,16 @@ def test_script_in_raw_html_and_markdown_links_is_warned_about_with_file_and_lin
     assert entry is not None and len(problems) == 2
     assert problems[0].startswith("content/posts/2019/rapat/index.md:8: peringatan: <img onerror>")
     assert problems[1].startswith("content/posts/2019/rapat/index.md:10: peringatan: <a href=\"javascript:alert(1)\">")
+
+
+@pytest.mark.parametrize("front, line", [
+    ('title: "Rapat Pleno\ndate: 2024-03-01', 2),                  # a double quote never closed
+    ("title: 'Rapat Pleno\ndate: 2024-03-01", 2),                  # a single one
+    ('title: Rapat\ndate: 2024-03-01\ntags: [a, "b]', 4),          # inside a list
+    ('title: Rapat\ndate: 2024-03-01\nevent:\n  place: "Aula', 5),  # inside a mapping
+])
+def test_a_quote_never_closed_is_named_on_the_line_it_opened(tmp_path, front, line):
+    site = write_site(tmp_path, {"content/posts/2024/rapat.md": md(front)})
+    [problem] = build_errors(site)
+    assert problem.startswith(f"content/posts/2024/rapat.md:{line}: tanda kutip dibuka tetapi tidak ditutup. ")
+    assert "tanda kutip penutup" in problem

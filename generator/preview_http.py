@@ -16,11 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-<<<<<<< HEAD
 from jinja2.utils import htmlsafe_json_dumps as script_json   # escaped for <script>, as render.script_json
-=======
+
 from . import guide
->>>>>>> main
 
 EVENTS_PATH = "/__livereload"
 CLIENT_JS = (Path(__file__).resolve().parent / "livereload.js").read_text(encoding="utf-8")

@@ -337,7 +337,9 @@ def _collide(first: Claim, second: Claim, relation: str, problems: Problems, tol
     if pair in told:
         return
     told.add(pair)
-    if not relation:
+    if not relation and claim.source and other.source and {claim.what, other.what} <= _PAGES:
+        message = f"alamat {claim.url} sudah dipakai oleh {other.source}."     # two posts or pages: the usual case
+    elif not relation:
         message = f"alamat {claim.url} ({claim.what}) sudah dipakai oleh {other.named}."
     elif claim.url.startswith(other.url) and other.folder:
         message = f"alamat {claim.url} ({claim.what}) {relation} {other.named}."

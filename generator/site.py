@@ -9,7 +9,7 @@ import math
 import posixpath
 from dataclasses import dataclass, field
 
-from .cache import digest
+from .hashing import digest
 from .config import Config
 from .content import PHOTO_SUFFIXES, Entry, name_slug
 from .report import Problems

@@ -22,6 +22,7 @@ _ALLOWED = {
     ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "Path"),
     ("generator.cache", "SourceRecord"), ("generator.cache", "Index"), ("generator.cache", "_path"),
     ("generator.content", "Entry"), ("generator.content", "Photo"), ("generator.content", "Event"),
+    ("generator.content", "Comment"),
     ("generator.gallery", "PhotoView"), ("generator.gallery", "Variant"), ("generator.photocache", "Source"),
     ("generator.report", "Problem"),
 }

@@ -1,4 +1,4 @@
-"""Command line: build, serve, new and check, with exit codes 0 (fine), 1 (content errors), 2 (bad usage)."""
+"""Command line: build, serve, new, check and import-wordpress, with exit codes 0 (fine), 1 (content errors), 2 (bad usage)."""
 
 from __future__ import annotations
 
@@ -48,6 +48,14 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
     site_option(p)
+
+    p = commands.add_parser("import-wordpress", help="pindahkan berita, halaman, foto dan tanggapan dari ekspor WordPress")
+    site_option(p)
+    p.add_argument("export", type=Path, metavar="EKSPOR.xml", help="berkas dari WordPress: Alat > Ekspor > Semua konten")
+    p.add_argument("--uploads", type=Path, help="salinan folder wp-content/uploads/ dari cadangan hosting")
+    p.add_argument("--dry-run", action="store_true", help="hanya laporkan apa yang akan dilakukan; tidak menulis apa pun")
+    p.add_argument("--force", action="store_true", help="timpa juga berita yang diubah sejak impor terakhir")
+    p.add_argument("--views-key", default="", help="nama meta jumlah dilihat selain 'views' dan 'post_views_count'")
     return top
 
 
@@ -69,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
                          polling=args.poll)
         if args.command == "new":
             return _new(site_dir, args.title)
+        if args.command == "import-wordpress":
+            from . import wordpress
+
+            return wordpress.run(wordpress.Options(args.export.resolve(), site_dir, _resolve(args.uploads), args.dry_run,
+                                                   args.force, args.views_key))
         return _check(site_dir)
     except UnsafeOutput as err:
         print(f"Galat: {err}", file=sys.stderr)

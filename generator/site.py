@@ -148,8 +148,8 @@ def assemble(entries: list[Entry], config: Config, now: dt.datetime, drafts: boo
     pages.sort(key=lambda p: (p.entry.menu if p.entry.menu is not None else 1 << 30, p.entry.title))
     for older, newer in zip(posts[1:], posts[:-1]):
         older.newer, newer.older = newer, older
-    categories = _terms(posts, lambda p: [p.entry.category], config.permalinks.category)
-    tags = _terms(posts, lambda p: p.entry.tags, config.permalinks.tag)
+    categories = _terms(posts, lambda p: [p.entry.category], config.permalinks.category, "berita")
+    tags = _terms(posts, lambda p: p.entry.tags, config.permalinks.tag, "tag")
     for post in posts:
         post.category = categories[slugify(post.entry.category) or "berita"]
         post.tags = [tags[slugify(t) or "tag"] for t in dict.fromkeys(post.entry.tags)]
@@ -174,11 +174,12 @@ def config_zone(config: Config):
     return ZoneInfo(config.site.timezone)
 
 
-def _terms(posts: list[Post], names, pattern: str) -> dict[str, Term]:
+def _terms(posts: list[Post], names, pattern: str, fallback: str) -> dict[str, Term]:
+    """Terms by slug; a name with no letter or digit to slug ('🎉') gets the fallback slug, as posts look it up."""
     terms: dict[str, Term] = {}
     for post in posts:
         for name in dict.fromkeys(names(post)):
-            slug = slugify(name) or "berita"
+            slug = slugify(name) or fallback
             term = terms.setdefault(slug, Term(name, slug, fill(pattern, slug=slug)))
             if not term.posts or term.posts[-1] is not post:
                 term.posts.append(post)

@@ -1,0 +1,89 @@
+"""Importing a WordPress export: read it, plan a bundle per post and page, write them safely, report.
+
+Beside the pipeline, never imported by it: it reads the site's config.yaml and, at the end, validates what it
+wrote with the same checks a build makes.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import config as config_module
+from .. import content
+from ..report import Problems
+from ..site import config_zone
+from . import media, plan, wxr
+from .report import Report
+from .write import Unsafe, folders, load_state, write
+
+
+@dataclass(frozen=True)
+class Options:
+    export: Path
+    site_dir: Path
+    uploads: Path | None = None
+    dry_run: bool = False
+    force: bool = False
+    views_key: str = ""
+
+
+def run(options: Options, out=None, err=None) -> int:
+    """Import, print the report; 0 when done, 1 when the export cannot be read or the result does not validate,
+    2 on bad usage."""
+    out, err = out or sys.stdout, err or sys.stderr
+    problems = Problems()
+    config = config_module.load(options.site_dir / "config.yaml", problems)
+    if config is None:
+        for problem in problems:
+            print(problem, file=err)
+        return 1
+    if not options.export.is_file():
+        print(f"Galat: berkas ekspor {options.export} tidak ada. Ekspor dari WordPress lewat Alat > Ekspor, lalu "
+              "sebutkan berkas .xml-nya.", file=err)
+        return 2
+    if options.uploads is not None and not options.uploads.is_dir():
+        print(f"Galat: folder unggahan {options.uploads} tidak ada. Sebutkan salinan folder wp-content/uploads/ "
+              "dari cadangan hosting.", file=err)
+        return 2
+    try:
+        export = wxr.read(options.export, config_zone(config))
+    except wxr.Unreadable as problem:
+        print(f"{options.export}: tidak bisa dibaca sebagai ekspor WordPress: {problem}. Pastikan berkasnya hasil "
+              "Alat > Ekspor di WordPress (berakhiran .xml).", file=err)
+        return 1
+    library = media.Library(plan.attachments(export), media.index_uploads(options.uploads))
+    state = load_state(options.site_dir)
+    bundles, findings = plan.plan(export, library, config, plan.Settings(options.views_key), folders(state),
+                                  options.site_dir)
+    try:
+        outcome = write(options.site_dir, bundles, state, options.force, options.dry_run)
+    except Unsafe as path:
+        print(f"Galat: jalur {path} keluar dari folder situs; tidak ada yang ditulis di luar folder situs.", file=err)
+        return 1
+    missing = sum(len(v) for v in findings.missing.values())
+    report = Report(str(options.export), findings, outcome, export.warnings, missing, options.dry_run)
+    print(report, file=out)
+    if options.dry_run:
+        return 0
+    invalid = validate(options.site_dir, [b.folder for b in bundles], config)
+    for problem in invalid:
+        print(problem, file=err)
+    if invalid.errors:
+        print(f"\n{len(invalid.errors)} berkas hasil impor belum sah; perbaiki lalu jalankan build.", file=err)
+        return 1
+    print("\nSemua berkas hasil impor sah. Jalankan 'make build' atau 'make serve' untuk melihat situsnya.", file=out)
+    return 0
+
+
+def validate(site_dir: Path, written: list[str], config) -> Problems:
+    """Check every imported index.md as the build would (front matter, files named in it)."""
+    problems = Problems()
+    zone = config_zone(config)
+    for folder in written:
+        source = site_dir / folder / "index.md"
+        if source.is_file():
+            kind = "page" if folder.startswith("content/pages/") else "post"
+            content.load(site_dir, kind, source, source.parent, config.site, zone, problems)
+    return problems

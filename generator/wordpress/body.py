@@ -330,50 +330,66 @@ class Converter(MarkdownConverter):
         # An image alone in its paragraph with a title is a figure with that caption (see markup.py).
         return f"\n\n![{_escape(alt)}]({_target(name)}{_title(caption)})\n\n"
 
-    def _to_gallery(self, name: str, caption: str, alt: str) -> None:
-        if all(g["file"] != name for g in self.context.gallery):
-            item = {"file": name}
-            if caption:
-                item["caption"] = _plain(caption)
-            if alt:
-                item["alt"] = alt
-            self.context.gallery.append(item)
+    def _to_gallery(self, name: str, caption: str, alt: str) -> bool:
+        """List the photo in the post's gallery; False when it is there already with another caption."""
+        caption = _plain(caption)
+        for item in self.context.gallery:
+            if item["file"] == name:
+                if caption and not item.get("caption"):
+                    item["caption"] = caption
+                return not caption or item.get("caption") == caption
+        item = {"file": name}
+        if caption:
+            item["caption"] = caption
+        if alt:
+            item["alt"] = alt
+        self.context.gallery.append(item)
+        return True
 
-    def _gallery_media(self, media: Media | None, caption: str, alt: str) -> None:
+    def _gallery_media(self, media: Media | None, caption: str, alt: str) -> str:
+        """'' once the photo is in the gallery; a captioned figure for the body when the gallery already shows the
+        same photo with another caption (a photo used twice in one post)."""
         if media is None:
-            return
+            return ""
         name = self.context.add_file(media)
         if name is None:
             self.context.missing.append(media.rel or media.url)
-            return
+            return ""
         attachment = media.attachment
-        self._to_gallery(name, caption or (attachment.caption if attachment else ""),
-                         alt or (attachment.alt if attachment else ""))
+        caption = caption or (attachment.caption if attachment else "")
+        alt = alt or (attachment.alt if attachment else "")
+        if self._to_gallery(name, caption, alt):
+            return ""
+        return f"\n\n![{_escape(alt)}]({_target(name)}{_title(caption)})\n\n"
 
     def _shortcode_gallery(self, el) -> str:
         ids = [i.strip() for i in el.get("data-ids", "").split(",") if i.strip()]
         exclude = {i.strip() for i in el.get("data-exclude", "").split(",")}
         chosen = ids or [a.post_id for a in self.context.children if a.post_id not in exclude]
+        figures = []
         for post_id in chosen:
             media = self.context.by_id(post_id)
             if media is None:
                 self.context.notes.append(f"[gallery] menyebut lampiran {post_id} yang tidak ada di ekspor")
                 continue
             if media.is_photo:
-                self._gallery_media(media, "", "")
-        return "\n\n"
+                figures.append(self._gallery_media(media, "", ""))
+        return "\n\n" + "".join(figures)
 
     def _block_gallery(self, el) -> str:
+        own = el.find("figcaption", recursive=False)       # the gallery's own caption, under all its photos
+        figures = []
         for image in el.find_all("img"):
             figure = image.find_parent("figure")
             caption = figure.find("figcaption") if figure is not None and figure is not el else None
+            caption = caption if caption is not own else None
             src, media, name = self._photo(image)
             if media is None:
                 if src:
                     self.context.missing.append(src)
                 continue
-            self._gallery_media(media, self._caption(caption), (image.get("alt") or "").strip())
-        return "\n\n"
+            figures.append(self._gallery_media(media, self._caption(caption), (image.get("alt") or "").strip()))
+        return "".join(figures) + (f"\n\n{self._caption(own)}\n\n" if own is not None else "\n\n")
 
     def _embed(self, url: str, caption: str) -> str:
         url = html.unescape(url.strip())

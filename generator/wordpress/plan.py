@@ -76,6 +76,11 @@ def plan(export: Export, library: Library, config: Config, settings: Settings, f
     findings = Findings()
     zone = config_zone(config)
     items = [i for i in export.items if i.post_type in IMPORTED_TYPES and i.status not in SKIPPED_STATUSES]
+    seen: dict[str, int] = {}
+    for item in items:              # the same id and guid twice (some exports): told apart by their order
+        seen[item.key] = seen.get(item.key, 0) + 1
+        if seen[item.key] > 1:
+            item.occurrence = seen[item.key]
     for item in export.items:
         pair = (item.post_type, item.status)
         findings.by_type[pair] = findings.by_type.get(pair, 0) + 1

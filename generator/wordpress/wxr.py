@@ -40,6 +40,7 @@ class Item:
     menu_order: int
     attachment_url: str
     password: str = ""
+    occurrence: int = 1              # the second item with the same id and guid in one export is 2, ...
     categories: list[tuple[str, str]] = field(default_factory=list)   # (name, nicename)
     tags: list[str] = field(default_factory=list)
     meta: dict[str, list[str]] = field(default_factory=dict)
@@ -53,7 +54,8 @@ class Item:
     @property
     def key(self) -> str:
         """Who this item is across exports: the numeric id alone is not enough (some exports reuse ids)."""
-        return f"{self.post_type}:{self.post_id}:{self.guid.strip()}"
+        key = f"{self.post_type}:{self.post_id}:{self.guid.strip()}"
+        return key if self.occurrence == 1 else f"{key}#{self.occurrence}"
 
 
 @dataclass

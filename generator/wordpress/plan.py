@@ -91,9 +91,9 @@ def plan(export: Export, library: Library, config: Config, settings: Settings, f
     taken = set(folders.values())
     slugs_taken: set[str] = set()
     bundles: list[Bundle] = []
+    run = _Run(export, library, config, settings, findings, pages, folders, taken, slugs_taken, fallback, site_dir)
     for item in items:
-        bundles.append(_bundle(item, _Run(export, library, config, settings, findings, pages, folders, taken,
-                                          slugs_taken, fallback, site_dir)))
+        bundles.append(_bundle(item, run))
     new_urls = {b.url for b in bundles}
     _addresses(bundles, export, new_urls, findings)
     _internal_links(bundles, export)
@@ -113,6 +113,7 @@ class _Run:
     slugs: set[str]
     fallback: dt.datetime
     site_dir: Path
+    urls: set[str] = field(default_factory=set)
 
 
 def export_date(export: Export, zone) -> dt.datetime:
@@ -143,8 +144,8 @@ def _bundle(item: Item, run: _Run) -> Bundle:
         url_slug = slug
     folder = run.folders.get(item.key) or _free(wanted, run.taken, run.site_dir)
     run.taken.add(folder)
-    if kind == "post" and folder.rsplit("/", 1)[-1] != slug:
-        url_slug = folder.rsplit("/", 1)[-1]
+    if kind == "post" and _url(run.config, kind, date, url_slug) in run.urls:
+        url_slug = folder.rsplit("/", 1)[-1]           # two posts of one day with one slug: the folder's name
     files = BundleFiles()
     context = body_module.Context(
         resolve=run.library.resolve, by_id=run.library.by_id,
@@ -156,6 +157,7 @@ def _bundle(item: Item, run: _Run) -> Bundle:
     text = body_module.convert(item.content, context, blocks, skipped)
     front = _front(item, run, date, url_slug, folder, context, files)
     url = _url(run.config, kind, date, url_slug)
+    run.urls.add(url)
     notes = context.notes + [f"kode pendek [{n}] tidak dikenal: dibuang" for n in dict.fromkeys(skipped)]
     if blocks:
         notes.append("blok dinamis tanpa isi tetap dilewati: " + ", ".join(f"wp:{n}" for n in sorted(blocks)))
@@ -228,7 +230,7 @@ def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, con
     author = run.export.authors.get(item.author, item.author)
     if author:
         front["author"] = author
-    views = _views(item, run)
+    views = _views(item, run, folder)
     if views is not None:
         front["views"] = views
     summary = _text(item.excerpt)
@@ -274,7 +276,7 @@ def _comment_text(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
 
 
-def _views(item: Item, run: _Run) -> int | None:
+def _views(item: Item, run: _Run, folder: str) -> int | None:
     keys = ([run.settings.views_key] if run.settings.views_key else []) + list(VIEW_KEYS)
     for key in keys:
         values = item.meta.get(key)
@@ -283,8 +285,7 @@ def _views(item: Item, run: _Run) -> int | None:
         raw = values[0].strip().replace(".", "").replace(",", "")
         if raw.isdigit():
             return int(raw)
-        run.findings.notes.append(f"{item.post_type} '{item.title}': jumlah dilihat '{values[0]}' ({key}) bukan angka; "
-                                  "dilewati")
+        run.findings.notes.append(f"{folder}: jumlah dilihat '{values[0]}' ({key}) bukan angka; dilewati")
         return None
     return None
 

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SITE   ?= .
 ARGS   ?=
 
-.PHONY: serve build test check new clean golden bench browser tools lighthouse
+.PHONY: serve build test check new clean golden bench browser tools lighthouse import-wordpress
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ check: $(STAMP)
 new: $(STAMP)
 	@test -n "$(TITLE)" || { echo 'Pakai: make new TITLE="Judul Berita"'; exit 2; }
 	$(PY) -m generator new --site $(SITE) "$(TITLE)"
+
+# make import-wordpress EXPORT=ekspor.xml UPLOADS=cadangan/wp-content/uploads ARGS="--dry-run"
+import-wordpress: $(STAMP)
+	@test -n "$(EXPORT)" || { echo 'Pakai: make import-wordpress EXPORT=ekspor.xml [UPLOADS=folder/uploads] [ARGS="--dry-run"]'; exit 2; }
+	$(PY) -m generator import-wordpress --site $(SITE) $(if $(UPLOADS),--uploads "$(UPLOADS)") $(ARGS) "$(EXPORT)"
 
 # Chromium for the browser tests (Debian's package); skipped quietly when it cannot be installed.
 browser:

@@ -94,3 +94,11 @@ def test_root_relative_links_get_the_sites_base_path():
 
 def test_root_relative_links_unchanged_at_the_domain_root():
     assert 'href="/kontak/"' in markup.render("[Kontak](/kontak/)", markup.Links()).html
+
+
+def test_an_image_alone_with_a_title_is_a_figure_with_that_caption():
+    out = html('Teks.\n\n![Pembukaan](a.jpg "Rapat dibuka & dipimpin ketua")\n\n![Tanpa keterangan](b.jpg)\n\n'
+               'Di tengah ![c](c.jpg "judul") kalimat.\n')
+    assert '<figure><img alt="Pembukaan" src="a.jpg"><figcaption>Rapat dibuka &amp; dipimpin ketua</figcaption></figure>' in out
+    assert '<p><img alt="Tanpa keterangan" src="b.jpg"></p>' in out
+    assert '<p>Di tengah <img alt="c" src="c.jpg" title="judul"> kalimat.</p>' in out

@@ -422,3 +422,13 @@ def test_cli(tmp_path):
     assert list(elsewhere.iterdir()) == []                                   # nothing written where it was run
     assert not [p for p in site.rglob("*") if "wpimport-tmp" in p.name]
     assert sorted(p.name for p in site.iterdir()) == [".cache", "config.yaml", "content"]
+
+
+def test_uploads_given_on_a_later_run_bring_the_photos_in(tmp_path):
+    site = new_site(tmp_path / "site")
+    assert run_import(site, FIXTURE).code == 0
+    assert "![Pembukaan rapat]" not in (site / RAKOR / "index.md").read_text(encoding="utf-8")
+    later = run_import(site, FIXTURE, kpu_uploads(tmp_path / "uploads"))
+    assert "10 disalin" in later.report and "0 baru, 3 diperbarui, 3 tidak berubah" in later.report
+    assert '![Pembukaan rapat](pembukaan.jpg "' in (site / RAKOR / "index.md").read_text(encoding="utf-8")
+    assert front_matters(site)[RAKOR]["cover"] == "peserta.jpg"

@@ -16,7 +16,7 @@ from ..report import Problems
 from ..site import config_zone
 from . import media, plan, wxr
 from .report import Report
-from .write import Unsafe, folders, load_state, write
+from .write import Unsafe, folders, load_memo, load_state, save_memo, write
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,8 @@ def run(options: Options, out=None, err=None) -> int:
         return 1
     library = media.Library(plan.attachments(export), media.index_uploads(options.uploads))
     state = load_state(options.site_dir)
-    bundles, findings = plan.plan(export, library, config, plan.Settings(options.views_key), folders(state),
-                                  options.site_dir)
+    bundles, findings, memo = plan.plan(export, library, config, plan.Settings(options.views_key), folders(state),
+                                        options.site_dir, load_memo(options.site_dir))
     try:
         outcome = write(options.site_dir, bundles, state, options.force, options.dry_run)
     except Unsafe as path:
@@ -67,7 +67,9 @@ def run(options: Options, out=None, err=None) -> int:
     print(report, file=out)
     if options.dry_run:
         return 0
-    invalid = validate(options.site_dir, [b.folder for b in bundles], config)
+    save_memo(options.site_dir, memo)
+    written = {path.rsplit("/", 1)[0] for path in outcome.new + outcome.updated}
+    invalid = validate(options.site_dir, [b.folder for b in bundles if b.folder in written], config)
     for problem in invalid:
         print(problem, file=err)
     if invalid.errors:

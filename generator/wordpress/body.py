@@ -155,7 +155,6 @@ class Context:
     by_id: Callable[[str], Media | None]
     children: list[Attachment]                        # the post's attached images, for a bare [gallery]
     add_file: Callable[[Media], str | None]           # the bundle's name for a found original, None when missing
-    link: Callable[[str], str]                        # an old internal link -> the new site's path (or as it was)
     gallery: list[dict] = field(default_factory=list)            # {file, caption, alt}
     attachments: list[dict] = field(default_factory=list)        # {file, title}
     missing: list[str] = field(default_factory=list)
@@ -215,8 +214,6 @@ class Converter(MarkdownConverter):
             if not media.is_photo:
                 self.context.attachments.append({"file": name, "title": _plain(label)})
             return f"[{label}]({_target(name)})"
-        if href:
-            el["href"] = self.context.link(href)
         return super().convert_a(el, text, parent_tags)
 
     # figures: captions, galleries, embeds, files
@@ -432,13 +429,19 @@ def _title(caption: str) -> str:
     return f' "{plain.replace(chr(34), chr(39))}"' if plain else ""
 
 
-def convert(content: str, context: Context, blocks_seen: set[str], skipped: list[str]) -> str:
-    """One post's HTML as WordPress stored it -> Markdown for its index.md."""
+def convert(content: str, context: Context) -> str:
+    """One post's HTML as WordPress stored it -> Markdown for its index.md; what could not be kept goes to
+    context.notes."""
     has_blocks = "<!-- wp:" in content
-    text = strip_blocks(content, blocks_seen) if has_blocks else content
+    blocks: set[str] = set()
+    skipped: list[str] = []
+    text = strip_blocks(content, blocks) if has_blocks else content
     text = expand_shortcodes(text, skipped)
     if not has_blocks:
         text = wpautop(text)
     markdown = Converter(context).convert(text)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip()
+    context.notes += [f"kode pendek [{n}] tidak dikenal: dibuang" for n in dict.fromkeys(skipped)]
+    if blocks:
+        context.notes.append("blok dinamis tanpa isi tetap dilewati: " + ", ".join(f"wp:{n}" for n in sorted(blocks)))
     return markdown + "\n" if markdown else ""

@@ -98,6 +98,12 @@ class Library:
         for group in self.children.values():
             group.sort(key=lambda a: (a.order, _number(a.post_id)))
 
+    def digest(self) -> str:
+        """What conversions depend on: the attachments of the export and the names of the uploaded files."""
+        from ..cache import digest
+
+        return digest(repr((sorted(self.attachments.items()), sorted(self.files))))
+
     def resolve(self, url: str) -> Media | None:
         """The original behind an URL of the export, or None when the URL is not an upload."""
         rel = upload_path(url)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ..cache import digest, generator_hash
 from ..config import Config
 from ..content import safe_url_path, slugify
 from ..site import config_zone, fill
@@ -69,10 +70,11 @@ def attachments(export: Export) -> dict[str, Attachment]:
 
 
 def plan(export: Export, library: Library, config: Config, settings: Settings, folders: dict[str, str],
-         site_dir: Path) -> tuple[list[Bundle], Findings]:
+         site_dir: Path, memo: dict | None = None) -> tuple[list[Bundle], Findings, dict]:
     """Every post and page of the export as a bundle. folders holds the folders of earlier imports by item key, so
     an item keeps its folder; a new item gets a folder that no other item takes and that is not already in the site
-    (a post the staff wrote themselves is never written over)."""
+    (a post the staff wrote themselves is never written over). memo holds an earlier run's conversions of bodies;
+    the memo of this run is returned with the bundles."""
     findings = Findings()
     zone = config_zone(config)
     items = [i for i in export.items if i.post_type in IMPORTED_TYPES and i.status not in SKIPPED_STATUSES]
@@ -91,13 +93,14 @@ def plan(export: Export, library: Library, config: Config, settings: Settings, f
     taken = set(folders.values())
     slugs_taken: set[str] = set()
     bundles: list[Bundle] = []
-    run = _Run(export, library, config, settings, findings, pages, folders, taken, slugs_taken, fallback, site_dir)
+    run = _Run(export, library, config, settings, findings, pages, folders, taken, slugs_taken, fallback, site_dir,
+               memo or {}, digest(repr((generator_hash(), library.digest()))))
     for item in items:
         bundles.append(_bundle(item, run))
     new_urls = {b.url for b in bundles}
     _addresses(bundles, export, new_urls, findings)
     _internal_links(bundles, export)
-    return bundles, findings
+    return bundles, findings, run.memo_used
 
 
 @dataclass
@@ -113,7 +116,10 @@ class _Run:
     slugs: set[str]
     fallback: dt.datetime
     site_dir: Path
+    memo: dict                     # item key -> an earlier run's conversion of its body
+    memo_version: str              # what every conversion depends on besides the body: code, attachments, uploads
     urls: set[str] = field(default_factory=set)
+    memo_used: dict = field(default_factory=dict)
 
 
 def export_date(export: Export, zone) -> dt.datetime:
@@ -147,21 +153,11 @@ def _bundle(item: Item, run: _Run) -> Bundle:
     if kind == "post" and _url(run.config, kind, date, url_slug) in run.urls:
         url_slug = folder.rsplit("/", 1)[-1]           # two posts of one day with one slug: the folder's name
     files = BundleFiles()
-    context = body_module.Context(
-        resolve=run.library.resolve, by_id=run.library.by_id,
-        children=[a for a in run.library.children.get(item.post_id, []) if _is_photo(a)],
-        add_file=lambda media: files.add(media) if media.source is not None else None,
-        link=lambda href: href)
-    blocks: set[str] = set()
-    skipped: list[str] = []
-    text = body_module.convert(item.content, context, blocks, skipped)
+    context, text = _convert(item, run, files)
     front = _front(item, run, date, url_slug, folder, context, files)
     url = _url(run.config, kind, date, url_slug)
     run.urls.add(url)
-    notes = context.notes + [f"kode pendek [{n}] tidak dikenal: dibuang" for n in dict.fromkeys(skipped)]
-    if blocks:
-        notes.append("blok dinamis tanpa isi tetap dilewati: " + ", ".join(f"wp:{n}" for n in sorted(blocks)))
-    for note in dict.fromkeys(notes):
+    for note in dict.fromkeys(context.notes):
         run.findings.notes.append(f"{folder}: {note}")
     if context.missing:
         run.findings.missing.setdefault(folder, []).extend(dict.fromkeys(context.missing))
@@ -174,6 +170,30 @@ def _bundle(item: Item, run: _Run) -> Bundle:
             old.append(path.rstrip("/")[:-len(current)] + old_slug + "/")
     public = item.status not in DRAFT_STATUSES and not item.password
     return Bundle(item.key, kind, folder, url, item.title, front, text, files, old, public)
+
+
+def _convert(item: Item, run: _Run, files: BundleFiles) -> tuple[body_module.Context, str]:
+    """The body in Markdown and what it uses; from the memo of an earlier run when the same body met the same
+    attachments and uploads (converting is most of an import's time)."""
+    key = digest(repr((run.memo_version, item.content, item.post_id)))
+    found = run.memo.get(item.key)
+    context = body_module.Context(
+        resolve=run.library.resolve, by_id=run.library.by_id,
+        children=[a for a in run.library.children.get(item.post_id, []) if _is_photo(a)],
+        add_file=lambda media: files.add(media) if media.source is not None else None)
+    if isinstance(found, dict) and found.get("key") == key and all(r in run.library.files for r, _ in found["files"]):
+        for rel, name in found["files"]:
+            files.names[rel] = name
+            files.sources[name] = run.library.files[rel]
+        context.gallery = [dict(g) for g in found["gallery"]]
+        context.missing, context.notes = list(found["missing"]), list(found["notes"])
+        run.memo_used[item.key] = found
+        return context, found["text"]
+    text = body_module.convert(item.content, context)
+    run.memo_used[item.key] = {"key": key, "text": text, "files": list(files.names.items()),
+                               "gallery": [dict(g) for g in context.gallery], "missing": list(context.missing),
+                               "notes": list(context.notes)}
+    return context, text
 
 
 def _ancestors(item: Item, pages: dict[str, Item]) -> list[str]:

@@ -17,6 +17,7 @@ from ..cache import digest
 from .plan import Bundle
 
 STATE = Path(".cache") / "wordpress-import.json"
+MEMO = Path(".cache") / "wordpress-import-bodies.json"      # bodies already converted, for the next run
 STATE_VERSION = 1
 
 
@@ -46,12 +47,27 @@ def load_state(site_dir: Path) -> dict:
     return state
 
 
+def load_memo(site_dir: Path) -> dict:
+    try:
+        memo = json.loads((site_dir / MEMO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def save_memo(site_dir: Path, memo: dict) -> None:
+    body = json.dumps(memo, ensure_ascii=False)      # in order: the order of keys in gallery items is kept
+    target = site_dir / MEMO
+    if not target.exists() or target.read_text(encoding="utf-8") != body:
+        _replace(target, lambda p: p.write_text(body, encoding="utf-8"))
+
+
 def folders(state: dict) -> dict[str, str]:
     return {key: record["folder"] for key, record in state["items"].items() if isinstance(record, dict)
             and isinstance(record.get("folder"), str)}
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):     # libyaml's emitter when PyYAML has it
     """YAML for people: no aliases, dates as 2019-11-08 10:30 (without quotes), long texts not folded."""
 
     def ignore_aliases(self, data):
@@ -129,9 +145,12 @@ def write(site_dir: Path, bundles: list[Bundle], state: dict, force: bool, dry_r
         index = folder / "index.md"
         index_rel = f"{bundle.folder}/index.md"
         status = "new"
-        if index.exists():
-            current = _file_hash(index)
-            known = (files.get("index.md") or {}).get("hash")
+        known = files.get("index.md") or {}
+        on_disk = _stat(index)
+        if on_disk is not None:
+            # the hash of the file as written last time, read again only when its size or time changed
+            current = known.get("hash") if on_disk == known.get("stat") else _file_hash(index)
+            known = known.get("hash")
             if current == wanted:
                 status = "unchanged"
             elif current == known or force:
@@ -143,7 +162,7 @@ def write(site_dir: Path, bundles: list[Bundle], state: dict, force: bool, dry_r
         if status in ("new", "updated") and not dry_run:
             _replace(index, lambda p: p.write_text(text, encoding="utf-8"))
         if status != "protected":
-            files["index.md"] = {"hash": wanted}
+            files["index.md"] = {"hash": wanted, "stat": _stat(index)}
         changed = _copy_files(bundle, folder, files, force, dry_run, outcome)
         if status == "unchanged" and changed:
             status = "updated"

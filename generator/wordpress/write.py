@@ -134,50 +134,55 @@ def _replace(target: Path, write) -> None:
 def write(site_dir: Path, bundles: list[Bundle], state: dict, force: bool, dry_run: bool) -> Outcome:
     outcome = Outcome()
     items = state["items"]
+    dirty = False
     for bundle in bundles:
         record = items.get(bundle.key) or {}
         if record.get("folder") != bundle.folder:
             record = {}
         files = dict(record.get("files") or {})
-        folder = _inside(site_dir, bundle.folder)
-        text = index_text(bundle)
-        wanted = digest(text)
+        folder = site_dir / bundle.folder
         index = folder / "index.md"
         index_rel = f"{bundle.folder}/index.md"
-        status = "new"
         known = files.get("index.md") or {}
+        source = digest(repr((bundle.front, bundle.body)))
         on_disk = _stat(index)
-        if on_disk is not None:
+        if on_disk is not None and on_disk == known.get("stat") and source == known.get("source"):
+            status, text, wanted = "unchanged", "", known.get("hash")      # as written last time, from the same plan
+        else:
+            text = index_text(bundle)
+            wanted = digest(text)
+            status = "new"
+        if status == "new" and on_disk is not None:
             # the hash of the file as written last time, read again only when its size or time changed
             current = known.get("hash") if on_disk == known.get("stat") else _file_hash(index)
-            known = known.get("hash")
             if current == wanted:
                 status = "unchanged"
-            elif current == known or force:
+            elif current == known.get("hash") or force:
                 status = "updated"
             else:
                 status = "protected"
                 outcome.protected.append(f"{index_rel}: diubah sejak impor terakhir; tidak ditimpa (pakai --force untuk "
                                          "menimpanya dengan isi dari ekspor)")
         if status in ("new", "updated") and not dry_run:
-            _replace(index, lambda p: p.write_text(text, encoding="utf-8"))
+            _replace(_inside(site_dir, index_rel), lambda p: p.write_text(text, encoding="utf-8"))
         if status != "protected":
-            files["index.md"] = {"hash": wanted, "stat": _stat(index)}
-        changed = _copy_files(bundle, folder, files, force, dry_run, outcome)
+            files["index.md"] = {"hash": wanted, "stat": _stat(index), "source": source}
+        changed = _copy_files(bundle, site_dir, files, force, dry_run, outcome)
         if status == "unchanged" and changed:
             status = "updated"
         {"new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged}.get(status, []).append(index_rel)
-        items[bundle.key] = {"folder": bundle.folder, "files": files}
-    if not dry_run:
-        body = json.dumps(state, ensure_ascii=False, sort_keys=True, indent=0)
-        target = site_dir / STATE
-        if not target.exists() or target.read_text(encoding="utf-8") != body:
-            _replace(target, lambda p: p.write_text(body, encoding="utf-8"))
+        updated = {"folder": bundle.folder, "files": files}
+        if items.get(bundle.key) != updated:
+            items[bundle.key], dirty = updated, True
+    if not dry_run and (dirty or not (site_dir / STATE).exists()):
+        body = json.dumps(state, ensure_ascii=False, sort_keys=True)
+        _replace(site_dir / STATE, lambda p: p.write_text(body, encoding="utf-8"))
     return outcome
 
 
-def _copy_files(bundle: Bundle, folder: Path, records: dict, force: bool, dry_run: bool, outcome: Outcome) -> bool:
+def _copy_files(bundle: Bundle, site_dir: Path, records: dict, force: bool, dry_run: bool, outcome: Outcome) -> bool:
     changed = False
+    folder = site_dir / bundle.folder
     for name, source in bundle.files.sources.items():
         target = folder / name
         source_stat = _stat(source)
@@ -205,6 +210,6 @@ def _copy_files(bundle: Bundle, folder: Path, records: dict, force: bool, dry_ru
         changed = True
         outcome.files_copied += 1
         if not dry_run:
-            _replace(target, lambda p: shutil.copyfile(source, p))
+            _replace(_inside(site_dir, f"{bundle.folder}/{name}"), lambda p: shutil.copyfile(source, p))
             records[name] = {"source": source_stat, "target": _stat(target)}
     return changed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,7 @@ class Unreadable(Exception):
     """The file is not a WordPress export at all (or cannot be opened)."""
 
 
+@functools.lru_cache(maxsize=1024)      # an export has a few dozen tag names, met hundreds of thousands of times
 def _local(tag) -> str:
     if not isinstance(tag, str):
         return ""
@@ -105,7 +107,7 @@ def read(path: Path, zone: ZoneInfo) -> Export:
     if root is None:
         raise Unreadable("berkas kosong atau sama sekali bukan XML")
     warnings = [f"baris {e.line}: {e.message.strip()}" for e in parser.error_log]
-    channel = next((c for c in root.iter() if _local(c.tag) == "channel"), None)
+    channel = next((c for c in [root, *root] if _local(c.tag) == "channel"), None)
     if channel is None:
         raise Unreadable("tidak ada <channel>: ini bukan berkas ekspor WordPress (WXR)")
     title, base, authors, items = "", "", {}, []

@@ -432,3 +432,49 @@ def test_uploads_given_on_a_later_run_bring_the_photos_in(tmp_path):
     assert "10 disalin" in later.report and "0 baru, 3 diperbarui, 3 tidak berubah" in later.report
     assert '![Pembukaan rapat](pembukaan.jpg "' in (site / RAKOR / "index.md").read_text(encoding="utf-8")
     assert front_matters(site)[RAKOR]["cover"] == "peserta.jpg"
+
+
+# --- the pure parts ---
+
+def test_wpautop_makes_paragraphs_and_line_breaks_as_wordpress_did():
+    out = body_module.wpautop("Satu\ndua\n\nTiga\n<ul>\n<li>a</li>\n</ul>\n<pre>x\n\ny</pre>")
+    assert out.startswith("<p>Satu<br />\ndua</p>\n<p>Tiga</p>\n<ul>")
+    assert "<pre>x\n\ny</pre>" in out and "<p><li>" not in out
+
+
+@pytest.mark.parametrize("url, rel", [
+    ("https://kpu.go.id/wp-content/uploads/2019/11/foto-1024x683.jpg", "2019/11/foto-1024x683.jpg"),
+    (" https://x.files.wordpress.com/2019/11/f%C3%A9.jpg?w=150", "2019/11/fé.jpg"),
+    ("https://kpu.go.id/wp-content/uploads/sites/3/2020/01/surat.pdf", "2020/01/surat.pdf"),
+    ("https://kpu.go.id/2019/11/08/berita/", ""),
+])
+def test_upload_paths(url, rel):
+    assert upload_path(url) == rel
+
+
+def test_originals_are_tried_before_resized_copies():
+    from generator.wordpress.media import originals
+
+    assert originals("2019/11/foto-scaled-1024x683.jpg") == ["2019/11/foto.jpg", "2019/11/foto-scaled.jpg",
+                                                             "2019/11/foto-scaled-1024x683.jpg"]
+    assert originals("2019/11/foto.jpg") == ["2019/11/foto.jpg"]
+
+
+@pytest.mark.parametrize("url, watch", [
+    ("https://youtu.be/aqz-KE-bpKQ", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    ("//www.youtube.com/embed/aqz-KE-bpKQ?feature=oembed", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    ("https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    ("https://vimeo.com/12345", ""),
+])
+def test_youtube_addresses(url, watch):
+    assert body_module.youtube_url(url) == watch
+
+
+def test_password_protected_posts_become_drafts(tmp_path):
+    export = tmp_path / "ekspor.xml"
+    export.write_text(FIXTURE.read_text(encoding="utf-8").replace(
+        "<wp:post_password><![CDATA[]]></wp:post_password>", "<wp:post_password><![CDATA[rahasia]]></wp:post_password>"),
+        encoding="utf-8")
+    result = run_import(new_site(tmp_path / "site"), export)
+    assert front_matters(result.site)[RAKOR]["draft"] is True
+    assert f"{RAKOR}: dilindungi sandi di WordPress; dijadikan draf" in result.report

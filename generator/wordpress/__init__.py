@@ -16,7 +16,7 @@ from ..report import Problems
 from ..site import config_zone
 from . import media, plan, wxr
 from .report import Report
-from .write import Unsafe, folders, load_memo, load_state, save_memo, write
+from .write import Unsafe, folders, load_memo, load_state, save_memo, write_bundles
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def run(options: Options, out=None, err=None) -> int:
     bundles, findings, memo = plan.plan(export, library, config, plan.Settings(options.views_key), folders(state),
                                         options.site_dir, load_memo(options.site_dir))
     try:
-        outcome = write(options.site_dir, bundles, state, options.force, options.dry_run)
+        outcome = write_bundles(options.site_dir, bundles, state, options.force, options.dry_run)
     except Unsafe as path:
         print(f"Galat: jalur {path} keluar dari folder situs; tidak ada yang ditulis di luar folder situs.", file=err)
         return 1

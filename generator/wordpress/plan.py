@@ -273,7 +273,9 @@ def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, con
     if gallery:
         front["gallery"] = gallery
     if item.status in DRAFT_STATUSES or item.password:
-        front["draft"] = True           # a password-protected post was not public either
+        front["draft"] = True
+    if item.password:                  # a static site cannot ask for a password: kept as a draft
+        run.findings.notes.append(f"{folder}: dilindungi sandi di WordPress; dijadikan draf (tidak diterbitkan)")
     comments = []
     for comment in item.comments:
         if comment.approved == "1" and comment.kind in ("", "comment"):

@@ -131,7 +131,8 @@ def _replace(target: Path, write) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def write(site_dir: Path, bundles: list[Bundle], state: dict, force: bool, dry_run: bool) -> Outcome:
+def write_bundles(site_dir: Path, bundles: list[Bundle], state: dict, force: bool, dry_run: bool) -> Outcome:
+    """Write each bundle's index.md and copy its files, unless unchanged or changed by the staff since the last run."""
     outcome = Outcome()
     items = state["items"]
     dirty = False

@@ -478,3 +478,21 @@ def test_password_protected_posts_become_drafts(tmp_path):
     result = run_import(new_site(tmp_path / "site"), export)
     assert front_matters(result.site)[RAKOR]["draft"] is True
     assert f"{RAKOR}: dilindungi sandi di WordPress; dijadikan draf" in result.report
+
+
+def test_kpu_pages_are_valid_html(kpu):
+    import json
+    import subprocess
+
+    from tests import readers_site
+    from tests.readers_site import VNU
+
+    readers_site.require(shutil.which("java") is not None, "Java tidak terpasang: Nu HTML Checker dilewati")
+    readers_site.require(VNU.is_file(), "node_modules/vnu-jar belum terpasang (jalankan `npm ci`): Nu HTML Checker dilewati")
+    pages = [str(kpu.site / "output" / p / "index.html") for p in
+             ("2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020", "2019/12/20/pleno-terbuka-rekapitulasi-dpb",
+              "struktur-organisasi", "2019/11/08/rakor-sosialisasi")]
+    done = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+                          capture_output=True, text=True, timeout=600)
+    messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
+    assert [m for m in messages if m.get("type") in ("error", "non-document-error")] == []

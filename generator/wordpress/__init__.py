@@ -55,8 +55,10 @@ def run(options: Options, out=None, err=None) -> int:
         return 1
     library = media.Library(plan.attachments(export), media.index_uploads(options.uploads))
     state = load_state(options.site_dir)
-    bundles, findings, memo = plan.plan(export, library, config, plan.Settings(options.views_key), folders(state),
-                                        options.site_dir, load_memo(options.site_dir))
+    known = folders(state)
+    earlier = plan.Earlier(known, addresses(options.site_dir, set(known.values()), config), load_memo(options.site_dir))
+    bundles, findings, memo = plan.plan(export, library, config, plan.Settings(options.views_key), options.site_dir,
+                                        earlier)
     try:
         outcome = write_bundles(options.site_dir, bundles, state, options.force, options.dry_run)
     except Unsafe as path:
@@ -77,6 +79,24 @@ def run(options: Options, out=None, err=None) -> int:
         return 1
     print("\nSemua berkas hasil impor sah. Jalankan 'make build' atau 'make serve' untuk melihat situsnya.", file=out)
     return 0
+
+
+def addresses(site_dir: Path, imported: set[str], config) -> set[str]:
+    """The addresses (and aliases) of the posts and pages the staff wrote themselves, which no import may take."""
+    from ..site import fill, post_url
+
+    found: set[str] = set()
+    zone = config_zone(config)
+    for kind, source, bundle in content.discover(site_dir / "content"):
+        folder = (bundle or source).relative_to(site_dir).as_posix()
+        if folder in imported:
+            continue
+        entry = content.load(site_dir, kind, source, bundle, config.site, zone, Problems())
+        if entry is None or (kind == "post" and entry.date is None):
+            continue
+        found.add(post_url(config, entry) if kind == "post" else fill(config.permalinks.page, slug=entry.slug))
+        found.update(entry.aliases)
+    return found
 
 
 def validate(site_dir: Path, written: list[str], config) -> Problems:

@@ -69,12 +69,21 @@ def attachments(export: Export) -> dict[str, Attachment]:
     return found
 
 
-def plan(export: Export, library: Library, config: Config, settings: Settings, folders: dict[str, str],
-         site_dir: Path, memo: dict | None = None) -> tuple[list[Bundle], Findings, dict]:
-    """Every post and page of the export as a bundle. folders holds the folders of earlier imports by item key, so
-    an item keeps its folder; a new item gets a folder that no other item takes and that is not already in the site
-    (a post the staff wrote themselves is never written over). memo holds an earlier run's conversions of bodies;
-    the memo of this run is returned with the bundles."""
+@dataclass
+class Earlier:
+    """What the site holds before this run: the folders of earlier imports by item key (an item keeps its folder),
+    the addresses of posts and pages the importer did not write (never taken), and the memo of converted bodies."""
+
+    folders: dict[str, str] = field(default_factory=dict)
+    urls: set[str] = field(default_factory=set)
+    memo: dict = field(default_factory=dict)
+
+
+def plan(export: Export, library: Library, config: Config, settings: Settings, site_dir: Path,
+         earlier: Earlier) -> tuple[list[Bundle], Findings, dict]:
+    """Every post and page of the export as a bundle; a new item gets a folder that no other item takes and that is
+    not already in the site (a post the staff wrote themselves is never written over). Returns the bundles, what
+    planning found and the memo of this run's conversions."""
     findings = Findings()
     zone = config_zone(config)
     items = [i for i in export.items if i.post_type in IMPORTED_TYPES and i.status not in SKIPPED_STATUSES]
@@ -90,15 +99,15 @@ def plan(export: Export, library: Library, config: Config, settings: Settings, f
             findings.skipped_types[item.post_type] = findings.skipped_types.get(item.post_type, 0) + 1
     pages = {i.post_id: i for i in items if i.post_type == "page"}
     fallback = export_date(export, zone)
+    folders = earlier.folders
     taken = set(folders.values())
     slugs_taken: set[str] = set()
     bundles: list[Bundle] = []
     run = _Run(export, library, config, settings, findings, pages, folders, taken, slugs_taken, fallback, site_dir,
-               memo or {}, digest(repr((generator_hash(), library.digest()))))
+               earlier.memo, digest(repr((generator_hash(), library.digest()))), set(earlier.urls))
     for item in items:
         bundles.append(_bundle(item, run))
-    new_urls = {b.url for b in bundles}
-    _addresses(bundles, export, new_urls, findings)
+    _addresses(bundles, export, {b.url for b in bundles} | earlier.urls, findings)
     _internal_links(bundles, export)
     return bundles, findings, run.memo_used
 
@@ -140,7 +149,7 @@ def _bundle(item: Item, run: _Run) -> Bundle:
         wanted = "content/pages/" + "/".join(parents + [slug])
         unique = slug
         number = 1
-        while unique in run.slugs:             # a page's address is /{slug}/: two pages must not share it
+        while unique in run.slugs or _url(run.config, kind, date, unique) in run.urls:   # a page's address is /{slug}/
             number += 1
             unique = f"{slug}-{number}"
         run.slugs.add(unique)

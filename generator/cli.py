@@ -1,4 +1,5 @@
-"""Command line: build, serve, new, check and import-wordpress, with exit codes 0 (fine), 1 (content errors), 2 (bad usage)."""
+"""Command line: build, serve, new, check, views and import-wordpress, with exit codes 0 (fine), 1 (content errors), 2
+(bad usage)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,11 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
     site_option(p)
 
+    p = commands.add_parser("views", help="tambahkan kunjungan dari log akses server ke kolom 'views' berita")
+    site_option(p)
+    p.add_argument("logs", nargs="+", type=Path, metavar="LOG",
+                   help="log akses (Apache, nginx, unduhan cPanel; boleh .gz); log yang sama tidak dihitung dua kali")
+    p.add_argument("--dry-run", action="store_true", help="tampilkan laporannya saja, tanpa mengubah berkas apa pun")
     p = commands.add_parser("import-wordpress", help="pindahkan berita, halaman, foto dan tanggapan dari ekspor WordPress")
     site_option(p)
     p.add_argument("export", type=Path, metavar="EKSPOR.xml", help="berkas dari WordPress: Alat > Ekspor > Semua konten")
@@ -77,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
                          polling=args.poll)
         if args.command == "new":
             return _new(site_dir, args.title)
+        if args.command == "views":
+            from .views.run import main as views
+
+            return views(site_dir, [path.resolve() for path in args.logs], args.dry_run)
         if args.command == "import-wordpress":
             from . import wordpress
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..cache import digest, generator_hash
+from ..cache import generator_hash
 from ..config import Config
 from ..content import safe_url_path, slugify
+from ..hashing import digest
 from ..site import config_zone, fill
 from . import body as body_module
 from .media import Attachment, BundleFiles, Library, Media

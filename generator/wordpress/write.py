@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ..cache import digest
+from ..hashing import digest
 from .plan import Bundle
 
 STATE = Path(".cache") / "wordpress-import.json"

@@ -15,7 +15,7 @@ from ..content import safe_url_path, slugify
 from ..hashing import digest
 from ..site import config_zone, fill
 from . import body as body_module
-from .media import Attachment, BundleFiles, Library, Media
+from .media import Attachment, BundleFiles, Library
 from .wxr import Export, Item
 
 IMPORTED_TYPES = ("post", "page")

@@ -80,6 +80,27 @@ class Photos:
 
 
 @dataclass(frozen=True)
+class PublishTarget:
+    """One place the site is published to (`publish:` in config.yaml); credentials never live here."""
+
+    type: str
+    path: str = ""
+    host: str = ""
+    port: int = 0                   # 0: the type's usual port (22 for sftp, 21 for ftp and ftps)
+    user: str = ""
+    key: str = ""                   # sftp: a private key file, tried after the SSH agent
+    branch: str = "gh-pages"        # git
+    insecure: bool = False          # ftp: plain FTP sends the password unencrypted; say so to allow it
+    max_deletes: int = 100          # more deletions than this stop the publish unless --yes
+    connections: int = 0            # requests in flight (sftp, default 64) or connections (ftp/ftps, default 2)
+
+
+PUBLISH_TYPES = ("sftp", "ftps", "ftp", "folder", "git")
+DEFAULT_PORTS = {"sftp": 22, "ftps": 21, "ftp": 21}
+SECRET_KEYS = {"password", "passwd", "pass", "passphrase", "secret", "token", "sandi", "kata_sandi"}
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteSettings
     permalinks: Permalinks = field(default_factory=Permalinks)
@@ -88,6 +109,7 @@ class Config:
     contact: Contact = field(default_factory=Contact)
     social: list[SocialLink] = field(default_factory=list)
     photos: Photos = field(default_factory=Photos)
+    publish: dict[str, PublishTarget] = field(default_factory=dict)   # the first target is the default
 
     @property
     def base_path(self) -> str:
@@ -140,7 +162,12 @@ def _build(cls, data, key: tuple, lines, path: str, problems: Problems):
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for name in data:
-        if name not in fields:
+        if str(name).lower() in SECRET_KEYS:
+            problems.error(path, lines.get(key + (name,), line), f"'{where}.{name}': kata sandi dan token tidak boleh "
+                           "ditulis di config.yaml (berkas ini ikut disalin dan dibagikan).",
+                           "Hapus baris ini. SFTP memakai kunci SSH (ssh-agent, 'key:' atau ~/.ssh); FTP mengambil "
+                           "sandi dari variabel lingkungan PUBLISH_PASSWORD, dari ~/.netrc, atau menanyakannya saat terbit.")
+        elif name not in fields:
             close = difflib.get_close_matches(str(name), fields, n=1)
             fix = f"Mungkin maksudnya '{close[0]}'?" if close else f"Yang dikenal: {', '.join(fields)}."
             problems.error(path, lines.get(key + (name,), line), f"pengaturan '{name}' tidak dikenal di '{where}'.", fix)
@@ -175,6 +202,13 @@ def _value(kind, data, key, lines, path, problems):
             return _BAD
         items = [_value(typing.get_args(kind)[0], item, key + (i,), lines, path, problems) for i, item in enumerate(data)]
         return _BAD if _BAD in items else items
+    if origin is dict:
+        if not isinstance(data, dict):
+            problems.error(path, line, f"'{name}' harus berupa kumpulan 'nama: nilai', bukan {_shown(data)}.")
+            return _BAD
+        items = {str(k): _value(typing.get_args(kind)[1], item, key + (k,), lines, path, problems)
+                 for k, item in data.items()}
+        return _BAD if _BAD in items.values() else items
     if origin in (typing.Union, types.UnionType):
         kind = next(k for k in typing.get_args(kind) if k is not type(None))
     if kind is str and isinstance(data, (int, float)) and not isinstance(data, bool):
@@ -229,3 +263,35 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
             problems.error(path, lines.get(("photos", name)), f"'photos.{name}' terlalu kecil (paling sedikit 16 piksel).")
     if not 1 <= config.photos.quality <= 100:
         problems.error(path, lines.get(("photos", "quality")), "'photos.quality' harus antara 1 dan 100.")
+    for name, target in config.publish.items():
+        _check_target(name, target, lines, path, problems)
+
+
+def _check_target(name: str, target: PublishTarget, lines, path: str, problems: Problems) -> None:
+    """A publish target names a known type and has what that type needs."""
+    def at(key):
+        return lines.get(("publish", name, key), lines.get(("publish", name)))
+    where = f"publish.{name}"
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
+        problems.error(path, at(None), f"nama tujuan '{name}' hanya boleh memuat huruf, angka, '-' dan '_'.",
+                       "Contoh: utama, cadangan.")
+    if target.type not in PUBLISH_TYPES:
+        problems.error(path, at("type"), f"'{where}.type' tidak dikenal: '{target.type}'.",
+                       f"Pakai salah satu: {', '.join(PUBLISH_TYPES)}.")
+        return
+    if not target.path:
+        problems.error(path, at(None), f"'{where}.path' wajib diisi untuk type {target.type}.",
+                       {"folder": "Tulis folder tujuan, misalnya /media/cadangan/situs.",
+                        "git": "Tulis folder atau alamat repositori git, misalnya ../situs.git."}
+                       .get(target.type, "Tulis folder situs di server, misalnya /var/www/html."))
+    if target.type in DEFAULT_PORTS and not target.host:
+        problems.error(path, at(None), f"'{where}.host' wajib diisi untuk type {target.type}.",
+                       "Tulis nama server, misalnya kaltara.kpu.go.id.")
+    if target.type == "ftp" and not target.insecure:
+        problems.error(path, at("type"), f"'{where}': FTP biasa mengirim sandi tanpa enkripsi.",
+                       "Pakai type: ftps bila server mendukungnya; bila tidak, tulis insecure: true untuk tetap memakai FTP.")
+    if not 0 <= target.port <= 65535:
+        problems.error(path, at("port"), f"'{where}.port' harus antara 1 dan 65535.")
+    if target.max_deletes < 0 or target.connections < 0:
+        problems.error(path, at("max_deletes" if target.max_deletes < 0 else "connections"),
+                       f"'{where}': max_deletes dan connections tidak boleh negatif.")

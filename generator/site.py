@@ -274,6 +274,8 @@ def routes(site: Site) -> list[Route]:
     out.append(Route("/feed.xml", "rss.xml", {"items": site.posts[:config.listing.feed_items]}))
     out.append(Route("/atom.xml", "atom.xml", {"items": site.posts[:config.listing.feed_items]}))
     out.append(Route("/robots.txt", "robots.txt", {}))
+    out.append(Route("/.htaccess", "htaccess", {}))     # the web host's settings: caching, security headers
+    out.append(Route("/_headers", "headers", {}))
     out.append(Route("/sitemap.xml", "sitemap.xml", {"urls": [r for r in out if _in_sitemap(r)]}))
     return out
 

@@ -197,3 +197,57 @@ def test_all_config_errors_are_reported_together(tmp_path):
     assert config is None
     lines = sorted(int(p.split(":")[1]) for p in problems)
     assert lines == [3, 5, 6, 8]
+
+
+def test_publish_targets_keep_their_order_and_defaults(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + """\
+publish:
+  utama:
+    type: sftp
+    host: kaltara.kpu.go.id
+    user: humas
+    path: /var/www/html
+  cadangan:
+    type: folder
+    path: /media/cadangan
+""")
+    assert problems == []
+    assert list(config.publish) == ["utama", "cadangan"]
+    assert config.publish["utama"].max_deletes == 100 and config.publish["utama"].port == 0
+    assert config.publish["cadangan"].type == "folder"
+
+
+@pytest.mark.parametrize("key", ["password", "Password", "secret", "token", "passphrase"])
+def test_publish_refuses_secrets_and_says_where_credentials_go(tmp_path, key):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"""\
+publish:
+  utama:
+    type: ftps
+    host: ftp.example.id
+    path: /public_html
+    {key}: rahasia
+""")
+    assert config is None
+    assert len(problems) == 1
+    assert problems[0].startswith(f"config.yaml:11: 'publish.utama.{key}'")
+    assert "PUBLISH_PASSWORD" in problems[0] and "kunci SSH" in problems[0] and "rahasia" not in problems[0]
+
+
+@pytest.mark.parametrize("target, words", [
+    ("type: scp\n    path: /x", "'publish.utama.type' tidak dikenal: 'scp'"),
+    ("type: sftp\n    path: /x", "'publish.utama.host' wajib diisi"),
+    ("type: folder", "'publish.utama.path' wajib diisi"),
+    ("type: ftp\n    host: h\n    path: /x", "FTP biasa mengirim sandi tanpa enkripsi"),
+    ("type: sftp\n    host: h\n    path: /x\n    port: 70000", "'publish.utama.port' harus antara"),
+    ("type: folder\n    path: /x\n    max_deletes: -1", "tidak boleh negatif"),
+    ("type: folder\n    pth: /x", "pengaturan 'pth' tidak dikenal di 'publish.utama'. Mungkin maksudnya 'path'?"),
+])
+def test_bad_publish_targets(tmp_path, target, words):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"publish:\n  utama:\n    {target}\n")
+    assert config is None
+    assert any(words in p and p.startswith("config.yaml:") for p in problems), problems
+
+
+def test_publish_must_be_a_mapping_of_targets(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "publish:\n  - type: folder\n")
+    assert config is None and "'publish' harus berupa kumpulan 'nama: nilai'" in problems[0]

@@ -50,7 +50,7 @@ def _build(options: Options, memory: Memory | None) -> Result:
     loaded = load.load(ctx, state.scan, previous)
     with clock.stage("daftar halaman"):
         routes = site_model.routes(loaded.site)
-        site_model.check_urls(routes, ctx.problems)
+        site_model.check_urls(routes, ctx.problems, site_model.files(loaded.site, state.assets))
     if ctx.problems.errors:
         raise BuildFailed(ctx.problems)
     outcome = output.write(ctx, loaded.site, routes, state, loaded.records)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import string
 import types
 import typing
 import zoneinfo
@@ -164,6 +165,7 @@ def load(path: Path, problems: Problems) -> Config | None:
     if config is not None:
         _check(config, lines, name, problems)
         _check_look(config, lines, path, problems)
+        config = _without_script_links(config, lines, name, problems)
     return config if len(problems.errors) == before else None
 
 
@@ -259,17 +261,7 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
     except (ValueError, LookupError, UnknownLocaleError):
         problems.error(path, lines.get(("site", "language")), f"bahasa '{site.language}' tidak dikenal.",
                        "Pakai kode bahasa seperti id atau en.")
-    for name, allowed in PLACEHOLDERS.items():
-        pattern = getattr(config.permalinks, name)
-        used = set(re.findall(r"{(\w+)}", pattern))
-        line = lines.get(("permalinks", name))
-        if not pattern.startswith("/") or not pattern.endswith("/") or ".." in pattern:
-            problems.error(path, line, f"pola alamat '{pattern}' harus diawali dan diakhiri '/'.", "Contoh: /{year}/{month}/{slug}/")
-        elif used - allowed:
-            problems.error(path, line, f"pola alamat '{pattern}' memakai {{{sorted(used - allowed)[0]}}} yang tidak dikenal.",
-                           f"Yang boleh dipakai: {', '.join('{' + a + '}' for a in sorted(allowed))}.")
-        elif "slug" in allowed and "slug" not in used and name != "archive":
-            problems.error(path, line, f"pola alamat '{pattern}' harus memuat {{slug}} agar setiap alamat berbeda.")
+    _check_permalinks(config.permalinks, lines, path, problems)
     for name in ("per_page", "popular", "recent", "related", "feed_items"):
         if getattr(config.listing, name) < 1:
             problems.error(path, lines.get(("listing", name)), f"'listing.{name}' harus 1 atau lebih.")
@@ -351,3 +343,89 @@ def _check_look(config: Config, lines, path: Path, problems: Problems) -> None:
             problems.error(name, lines.get(("site", "logo")), f"logo '{logo}' tidak ada di templates/{theme.ASSETS}/.",
                            f"Letakkan berkas logo di folder templates/{theme.ASSETS}/ situs, lalu tulis "
                            f"logo: /{theme.ASSETS}/nama-berkas.png")
+
+
+REQUIRED = {"post": {"slug"}, "page": {"slug"}, "category": {"slug"}, "tag": {"slug"}, "archive": {"year", "month"},
+            "gallery": {"slug"}}
+KIND_NAMES = {"post": "berita", "page": "halaman", "category": "kategori", "tag": "tag", "archive": "arsip bulanan",
+              "gallery": "galeri"}
+_SERVABLE = re.compile(r"[A-Za-z0-9._~/-]*")     # what a folder name on any host and a URL path share, unescaped
+
+
+def _check_permalinks(permalinks: Permalinks, lines, path: str, problems: Problems) -> None:
+    """Each pattern makes addresses a static host can serve, different for every post, page and term; no two
+    patterns make the same address (except post and page, which WordPress allows: /{slug}/ for both)."""
+    shapes: dict[str, str] = {}
+    for name, allowed in PLACEHOLDERS.items():
+        pattern = getattr(permalinks, name)
+        line = lines.get(("permalinks", name))
+        problem = _pattern_problem(pattern, allowed, REQUIRED[name])
+        if problem:
+            message, fix = problem
+            problems.error(path, line, f"pola alamat 'permalinks.{name}' ({pattern!r}) {message}", fix)
+            continue
+        other = next((o for o, s in shapes.items() if s == pattern and {o, name} != {"post", "page"}), None)
+        if other:
+            problems.error(path, line, f"pola alamat 'permalinks.{name}' ({pattern!r}) sama dengan "
+                           f"'permalinks.{other}' ({getattr(permalinks, other)!r}): {KIND_NAMES[other]} dan "
+                           f"{KIND_NAMES[name]} bernama sama akan berebut satu alamat.",
+                           f"Beri awalan yang berbeda, misalnya /{KIND_NAMES[name].split()[0]}/{{slug}}/.")
+        shapes[name] = pattern
+
+
+def _pattern_problem(pattern: str, allowed: set, required: set) -> tuple[str, str] | None:
+    """What is wrong with one permalink pattern, as (message, fix), or None."""
+    example = "Contoh: /{year}/{month}/" if "slug" not in required else "Contoh: /{year}/{month}/{slug}/"
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return "memuat '{' atau '}' yang tidak berpasangan.", "Tulis tempat isian lengkap, seperti {slug} atau {year}."
+    used = set()
+    for literal, field, spec, conversion in parts:
+        bad = next((c for c in literal if not _SERVABLE.fullmatch(c)), None)
+        if bad == "%":
+            return ("memuat kode persen ('%'): alamatnya tidak akan pernah ditemukan.",
+                    "Tulis hurufnya langsung tanpa kode, hanya huruf, angka, '-', '_' dan '/'.")
+        if bad in ("?", "#"):
+            return (f"memuat '{bad}': bagian setelahnya tidak sampai ke folder di server, halamannya tak terjangkau.",
+                    "Hapus tanda itu; pakai huruf, angka, '-', '_' dan '/' saja.")
+        if bad is not None:
+            return (f"memuat {bad!r}, yang tidak bisa dipakai di alamat.", "Pakai huruf, angka, '-', '_' dan '/' saja.")
+        if field is None:
+            continue
+        if not re.fullmatch(r"\w+", field) or spec or conversion:
+            shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            return (f"memuat tempat isian {shown!r} yang tidak dikenal.",
+                    f"Yang boleh dipakai: {', '.join('{' + a + '}' for a in sorted(allowed))}, ditulis polos.")
+        if field not in allowed:
+            return (f"memakai {{{field}}} yang tidak dikenal.",
+                    f"Yang boleh dipakai: {', '.join('{' + a + '}' for a in sorted(allowed))}.")
+        used.add(field)
+    segments = pattern.split("/")
+    if ".." in segments or "." in segments:
+        return "memuat '..' atau '.' sebagai nama folder, yang keluar dari (atau berputar di) folder situs.", example
+    if not pattern.startswith("/") or not pattern.endswith("/"):
+        return "harus diawali dan diakhiri '/'.", example
+    if "//" in pattern:
+        return "memuat '//' (nama folder kosong).", example
+    missing = sorted(required - used)
+    if missing:
+        need = " dan ".join("{" + m + "}" for m in missing)
+        return f"harus memuat {need} agar setiap alamat berbeda.", example
+    return None
+
+
+def _without_script_links(config: Config, lines, path: str, problems: Problems) -> Config:
+    """Menu and social links whose URL runs script (javascript:, ...) are left out, each with a warning."""
+    from .sanitize import runs_script
+
+    kept = {}
+    for section in ("menu", "social"):
+        items = getattr(config, section)
+        for index, item in enumerate(items):
+            if runs_script(item.url):
+                problems.warn(path, lines.get((section, index, "url"), lines.get((section, index))),
+                              f"tautan '{section}' ke {item.url[:60]!r} dihapus: alamat seperti ini menjalankan skrip "
+                              "di peramban pembaca.", "Tulis alamat web biasa, misalnya https://www.facebook.com/...")
+        kept[section] = [item for item in items if not runs_script(item.url)]
+    return dataclasses.replace(config, **kept)

@@ -18,6 +18,7 @@ from . import cache
 from .hashing import digest, digest_parts
 from .options import Context, Options
 from .racy import recent, settled
+from .theme import ASSETS
 
 if TYPE_CHECKING:           # types only: load and output import this module
     from .load import Loaded
@@ -54,6 +55,11 @@ class State:
     config_key: str                         # hash of config.yaml's bytes
     key: str                                # the state key: one hash of all the above that the output depends on
     racy: list[str] = field(default_factory=list)   # content files modified moments before the build began
+
+    @property
+    def assets(self) -> list[str]:
+        """The URLs the theme's assets are published at (a file in both layers once), from the scan of its folders."""
+        return sorted({"/" + rel for rel in (key.partition(":")[2] for key in self.theme) if rel.startswith(ASSETS + "/")})
 
     @property
     def trusted(self) -> bool:

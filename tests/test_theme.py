@@ -86,6 +86,14 @@ def test_the_brand_colour_shows_under_the_sites_content_security_policy(site_fac
         page.close()
 
 
+def test_an_asset_named_like_the_brand_stylesheet_is_an_error_naming_both(site_factory):
+    site = site_factory({**POST, "templates/assets/warna.css": "body { color: #111; }\n"},
+                        config=MINIMAL_CONFIG + 'theme:\n  color: "#1d4e89"\n')
+    errors = build_errors(site)
+    assert any("/assets/warna.css" in e and "'assets/warna.css'" in e and "template warna.css" in e for e in errors), errors
+    assert not (site / "output").exists()
+
+
 def test_without_a_theme_section_the_page_carries_no_style_element(site_factory):
     site = site_factory(POST)
     build_site(site)

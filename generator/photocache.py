@@ -24,7 +24,7 @@ from .report import Problems
 if TYPE_CHECKING:
     from .gallery import PhotoView
 
-PIPELINE = "p4"                 # bump when processing changes: cached files and the index are made again
+PIPELINE = "p5"                 # bump when processing changes: cached files and the index are made again
 INDEX_NAME = "index.json"
 PRUNE_DAYS = 30                  # derived files unused this long are deleted from the cache
 

@@ -134,7 +134,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     if (entry.summary or rendered.summary) != post.summary:
         return None
     return entry, cache.SourceRecord(
-        size=len(data), mtime_ns=racy.trusted_mtime(stat.st_mtime_ns), sha=sha, key=record.key, entry=entry,
+        size=len(data), mtime_ns=racy.trusted_mtime(racy.stamp(stat)[1]), sha=sha, key=record.key, entry=entry,
         warnings=found.warnings, photos_key=record.photos_key, photos=record.photos, photos_racy=record.photos_racy,
         html_key=markdown_key(sha, entry.body_line, links), html=rendered.html, summary=rendered.summary)
 

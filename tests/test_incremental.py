@@ -8,6 +8,7 @@ hold the same file names with the same bytes.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -16,8 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import racy
 from generator.build import Options, build
-from tests.conftest import NOW, STEPS, apply, build_site, config_text, edited_site, make_photo, md, tree, write_site
+from tests.conftest import (NOW, STEPS, apply, build_site, config_text, edited_site, make_photo, md, run_cli, tree,
+                            wait_out_racy, write_site)
 
 
 @settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -57,3 +60,80 @@ def test_a_changed_photo_size_gives_the_bytes_of_a_clean_build(tmp_path, before,
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
     build_site(clean)
     assert tree(site / "output") == tree(clean / "output")
+
+
+def _same_size_edit(path: Path) -> bytes:
+    """New bytes for path, of the same size: a Markdown body letter changed, or one byte of a JPEG's image data."""
+    data = bytearray(path.read_bytes())
+    if path.suffix == ".md":
+        at = data.index(b"Isi berita")
+        data[at:at + 10] = b"Isi cerita"
+    else:
+        at = next(i for i in range(len(data) // 2, len(data)) if data[i] < 0xFE and data[i - 1] != 0xFF)
+        data[at] ^= 0x01
+    return bytes(data)
+
+
+def _restore_edit(path: Path, new: bytes, how: str, scratch: Path) -> None:
+    """Put new bytes in path and give it back its old times, the way a user's tools do."""
+    before = path.stat()
+    times = (before.st_atime_ns, before.st_mtime_ns)
+    if how == "cp -p":                       # a copy kept elsewhere with the old time, copied back with its times
+        backup = scratch / ("cadangan" + path.suffix)
+        backup.write_bytes(new)
+        os.utime(backup, ns=times)
+        shutil.copy2(backup, path)
+    else:                                    # edited in place, then `touch -d` back to the old time
+        path.write_bytes(new)
+        os.utime(path, ns=times)
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def _restored_site(root: Path) -> Path:
+    site = write_site(root, {
+        "content/posts/rapat/index.md": md("title: Rapat\ndate: 2024-03-01\ncategory: Berita\n"
+                                           "gallery:\n  - file: foto.jpg", "Isi berita rapat.\n"),
+        "content/posts/kedua.md": md("title: Kedua\ndate: 2024-03-02\ncategory: Berita", "Isi berita kedua.\n")})
+    make_photo(site / "content/posts/rapat/foto.jpg", (300, 200))
+    return site
+
+
+@pytest.mark.parametrize("how", ["cp -p", "touch -d"])
+@pytest.mark.parametrize("which", ["content/posts/kedua.md", "content/posts/rapat/index.md",
+                                   "content/posts/rapat/foto.jpg"])
+def test_a_same_size_edit_with_its_old_time_put_back_is_seen(tmp_path, which, how):
+    site = _restored_site(tmp_path / "situs")
+    wait_out_racy()                          # the files are not "moments ago": only their stamps can tell
+    build_site(site)
+    _restore_edit(site / which, _same_size_edit(site / which), how, tmp_path)
+    build_site(site)
+    clean = tmp_path / "bersih"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
+    build_site(clean)
+    assert tree(site / "output") == tree(clean / "output")
+
+
+@pytest.mark.parametrize("which", ["content/posts/kedua.md", "content/posts/rapat/foto.jpg"])
+def test_verify_sees_an_edit_where_the_system_keeps_no_change_time(tmp_path, monkeypatch, which):
+    """Where st_ctime tells nothing of edits (Windows, some network or USB drives), --verify compares contents."""
+    monkeypatch.setattr(racy, "CHANGE_TIME", False)
+    site = _restored_site(tmp_path / "situs")
+    wait_out_racy()
+    build_site(site)
+    _restore_edit(site / which, _same_size_edit(site / which), "touch -d", tmp_path)
+    build_site(site, verify=True)
+    clean = tmp_path / "bersih"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
+    build_site(clean)
+    assert tree(site / "output") == tree(clean / "output")
+
+
+def test_verify_compares_every_file_by_content_and_changes_nothing_when_nothing_changed(tmp_path):
+    site = _restored_site(tmp_path / "situs")
+    build_site(site)
+    before = tree(site / "output")
+    result = build_site(site, verify=True)      # not a no-op: every source and photo is read and compared again
+    assert result.report.written == 0 and result.report.removed == 0 and result.rendered == 0
+    assert tree(site / "output") == before
+    run = run_cli("build", "--site", str(site), "--verify")     # the command line's flag
+    assert run.code == 0, run.err

@@ -86,6 +86,8 @@ def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]
     site = memory.site
     if site is None or memory.index is None or set(changes) != {"content"} or options.search:
         return None
+    if memory.theme is None or memory.theme.untracked:      # pages may show more of a post than its page
+        return None
     if memory.index.next_publish is not None and time.time() >= memory.index.next_publish:
         return None
     by_path = {post.entry.path: post for post in site.posts + site.pages}

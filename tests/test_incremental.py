@@ -17,8 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import racy
+from generator import fingerprint, racy
 from generator.build import Options, build
+from generator.theme import THEME_DIR
 from tests.conftest import (NOW, STEPS, apply, build_site, config_text, edited_site, make_photo, md, run_cli, tree,
                             wait_out_racy, write_site)
 
@@ -137,3 +138,57 @@ def test_verify_compares_every_file_by_content_and_changes_nothing_when_nothing_
     assert tree(site / "output") == before
     run = run_cli("build", "--site", str(site), "--verify")     # the command line's flag
     assert run.code == 0, run.err
+
+
+REACHES = {     # a site's own post.html showing other posts' data reached past `site.<name>`
+    "category": "{% for p in post.category.posts %}<i>{{ p.title }}</i>{% endfor %}",
+    "tag": "{% for tag in post.tags %}{% for p in tag.posts %}<i>{{ p.title }}</i>{% endfor %}{% endfor %}",
+    "subscript": "{% for p in site['posts'] %}<i>{{ p.title }}</i>{% endfor %}",
+    "set": "{% set s = site %}{% for p in s.posts %}<i>{{ p.title }}</i>{% endfor %}",
+    "macro": "{% from '_macros.html' import titles %}{{ titles(site) }}",
+    "attr": "{% for p in site|attr('posts') %}<i>{{ p.title }}</i>{% endfor %}",
+    "html in a loop": "{% for p in site.posts %}{{ p.html }}{% endfor %}",
+    "map": "{{ site.posts | map(attribute='html') | join }}",
+    "older": "{% if post.older %}{{ post.older.html }}{% endif %}",
+    "month": "{% for m in site.months %}{% for p in m.posts %}<i>{{ p.title }}</i>{% endfor %}{% endfor %}",
+}
+
+
+@pytest.mark.parametrize("form", sorted(REACHES))
+def test_a_theme_reaching_site_data_another_way_is_not_left_stale(tmp_path, form):
+    """The first post's page shows the last post (no neighbour, related post or sidebar entry of it): an edit of
+    that post shows on the page only through what the theme reached."""
+    def post(title, day, tags, views=0):
+        return md(f"title: {title}\ndate: 2024-03-0{day}\ncategory: Berita\ntags: [{tags}]\nviews: {views}",
+                  f"Isi {title.lower()}.\n\nLanjutan {title.lower()}.\n")      # the summary is the first paragraph
+
+    site = write_site(tmp_path / "situs", {"content/posts/a.md": post("A", 4, "rapat, pleno", 100),
+                                           "content/posts/b.md": post("B", 3, "rapat, pleno"),
+                                           "content/posts/c.md": post("C", 2, "lain"),
+                                           "content/posts/d.md": post("D", 1, "rapat")},
+                      config_text(extra="listing:\n  related: 1\n  recent: 1\n  popular: 1\n"))
+    shutil.copytree(THEME_DIR, site / "templates")
+    macros = site / "templates/_macros.html"
+    macros.write_text(macros.read_text(encoding="utf-8") + "{% macro titles(s) %}{% for p in s.posts %}<i>"
+                      "{{ p.title }}</i>{% endfor %}{% endmacro %}\n", encoding="utf-8")
+    page = site / "templates/post.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}" + REACHES[form], 1),
+                    encoding="utf-8")
+    build_site(site)
+    other = site / "content/posts" / ("b.md" if form == "older" else "d.md")
+    text = other.read_text(encoding="utf-8")
+    text = text.replace("Lanjutan", "Lanjutan baru")
+    body_only = form in ("older", "html in a loop", "map")         # what the theme shows of it is its body
+    other.write_text(text if body_only else text.replace("title: D", "title: Diubah"), encoding="utf-8")
+    build_site(site)
+    clean = tmp_path / "bersih"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
+    build_site(clean)
+    assert tree(site / "output") == tree(clean / "output")
+    shown = (site / "output/2024/03/04/a/index.html").read_text(encoding="utf-8")
+    assert "Diubah" in shown or "Lanjutan baru" in shown
+
+
+def test_the_built_in_theme_reaches_nothing_past_what_fingerprints_track():
+    theme = fingerprint.Templates(THEME_DIR)
+    assert all(fingerprint.EVERYTHING not in theme.reach(name) for name in theme.sources)

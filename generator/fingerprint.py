@@ -34,7 +34,7 @@ CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name not in _
 
 # What a template may read beyond what the signatures above cover: of a post other than the page's own (a post in a
 # list, a neighbour, a related post, a post of a term) a signature covers its card (_card), not these; of a term's
-# posts only their addresses, dates and number. A theme that reads more is rendered again on every build (Reach).
+# posts only their addresses, dates and number. A template that reads more is signed by the whole site (reach).
 _OWN_POST_ONLY = frozenset({"html", "photos", "gallery", "files", "aliases", "older", "newer", "related", "body",
                             "body_line", "lines", "source", "bundle"})
 _TERM_POST_FIELDS = frozenset({"url", "date"})

@@ -184,6 +184,31 @@ def test_paragraphs_are_kept(imported):
     assert checked or imported.export.name not in ("theme-unit-test.xml", "pelican-wordpressexport.xml")
 
 
+def test_documents_are_listed_under_their_posts(imported):
+    """Every document the import copied is in its post's 'attachments:', listed on the page under "Lampiran" with its
+    title, type and size, and on /dokumen/ (posts only)."""
+    from generator.documents import kind_of
+
+    output = imported.site / "output"
+    titles = pages_by_title(output)
+    documents = (output / "dokumen" / "index.html").read_text(encoding="utf-8") if (output / "dokumen").is_dir() else ""
+    for folder, front in front_matters(imported.site).items():
+        files = [p.name for p in (imported.site / folder).iterdir() if p.is_file() and p.name != "index.md"]
+        documents_copied = [n for n in files if body_module.is_document(n)]
+        listed = [a["file"] for a in front.get("attachments") or []]
+        assert sorted(listed) == sorted(documents_copied), folder
+        if not listed or front.get("draft"):
+            continue
+        page = next(p for p in titles[front["title"]] if not p.read_text(encoding="utf-8").startswith("<!doctype html>\n"
+                                                                                                      "<meta http"))
+        lines = attachment_lines(page.read_text(encoding="utf-8"))
+        assert [html.unescape(t) for _href, t, _kind in lines] == [a.get("title") or a["file"] for a in front["attachments"]]
+        assert all(k.startswith(kind_of(a["file"]) + ", ") and k.endswith("B") for (_h, _t, k), a in
+                   zip(lines, front["attachments"]))
+        if folder.startswith("content/posts/"):
+            assert all(squeeze(a.get("title") or a["file"]) in squeeze(documents) for a in front["attachments"])
+
+
 def test_second_run_changes_nothing(imported):
     before = snapshot(imported.site / "content")
     state = (imported.site / ".cache" / "wordpress-import.json").read_bytes()
@@ -203,6 +228,7 @@ KPU_UPLOADS = ["2019/11/pembukaan.jpg", "2019/11/pembukaan-1024x683.jpg", "2019/
                "2019/12/penyerahan-piagam-é.jpg", "2019/12/penyerahan-piagam-é-1024x683.jpg",
                "2019/12/peserta-pleno.jpg", "2019/12/peserta-pleno-1024x683.jpg"]
 KPU_FILES = ["2019/11/surat-edaran-sosialisasi.pdf", "2019/12/berita-acara-dpb.pdf"]
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 RAKOR = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020"
 PLENO = "content/posts/2019/pleno-terbuka-rekapitulasi-dpb"
 
@@ -212,7 +238,7 @@ def kpu_uploads(folder: Path) -> Path:
         # WordPress's resized copies are smaller than their originals: the import must take the originals
         make_photo(folder / rel, size=(32, 24) if "1024x683" in rel else (96, 64), color=(40 + number * 15, 90, 140))
     for rel in KPU_FILES:
-        (folder / rel).write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n")
+        (folder / rel).write_bytes(PDF)
     return folder
 
 
@@ -268,8 +294,53 @@ def test_kpu_files_are_the_originals(kpu):
     assert "\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n" in body                   # a video alone on its line
     assert "1024x683" not in body and "wp-content" not in body
     pleno = (kpu.site / PLENO / "index.md").read_text(encoding="utf-8")
-    assert "\n\n[Berita Acara Rekapitulasi DPB](berita-acara-dpb.pdf)\n\n" in pleno
-    assert "\n\nhttps://www.youtube.com/watch?v=aqz-KE-bpKQ\n\nSiaran langsung rapat pleno\n" in pleno
+    assert "berita-acara-dpb.pdf" not in pleno.split("\n---\n", 1)[1]    # the file block: only in 'attachments:'
+    assert "\n\n[Siaran langsung rapat pleno](https://www.youtube.com/watch?v=aqz-KE-bpKQ)\n" in pleno   # its caption
+
+
+def test_kpu_documents_become_attachments(kpu):
+    fronts = front_matters(kpu.site)
+    # a link inside a sentence stays in the text as well; its title is WordPress's attachment title
+    assert fronts[RAKOR]["attachments"] == [{"file": "surat-edaran-sosialisasi.pdf", "title": "Surat Edaran Sosialisasi"}]
+    # a file block is the attachment alone, titled with the text the author gave it (not 'Berita acara')
+    assert fronts[PLENO]["attachments"] == [{"file": "berita-acara-dpb.pdf", "title": "Berita Acara Rekapitulasi DPB"}]
+
+
+def attachment_lines(page: str) -> list[tuple[str, str, str]]:
+    """(href, title, 'TYPE, size') of each line of a page's "Lampiran"."""
+    section = page.split('<section class="attachments"', 1)[-1].split("</section>", 1)[0] if "attachments" in page else ""
+    return re.findall(r'<li><a href="([^"]+)">(.*?)</a> <small>\((.*?)\)</small></li>', section)
+
+
+def test_kpu_attachments_are_listed_under_their_posts_and_on_the_documents_page(kpu):
+    from generator.documents import size_label
+
+    output = kpu.site / "output"
+    size = size_label(len(PDF))
+    rakor = (output / "2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020/index.html").read_text(encoding="utf-8")
+    assert attachment_lines(rakor) == [("/2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020/surat-edaran-sosialisasi"
+                                        ".pdf", "Surat Edaran Sosialisasi", f"PDF, {size}")]
+    pleno = (output / "2019/12/20/pleno-terbuka-rekapitulasi-dpb/index.html").read_text(encoding="utf-8")
+    assert attachment_lines(pleno) == [("/2019/12/20/pleno-terbuka-rekapitulasi-dpb/berita-acara-dpb.pdf",
+                                        "Berita Acara Rekapitulasi DPB", f"PDF, {size}")]
+    assert (output / "2019/12/20/pleno-terbuka-rekapitulasi-dpb/berita-acara-dpb.pdf").read_bytes() == PDF
+    documents = (output / "dokumen/index.html").read_text(encoding="utf-8")
+    for title, post in (("Surat Edaran Sosialisasi", "Rapat Koordinasi Sosialisasi Pemilihan 2020"),
+                        ("Berita Acara Rekapitulasi DPB", "Pleno Terbuka Rekapitulasi DPB Triwulan IV")):
+        assert title in documents and post in documents
+
+
+def test_kpu_youtube_videos_become_the_click_to_load_player(kpu):
+    output = kpu.site / "output"
+    rakor = (output / "2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020/index.html").read_text(encoding="utf-8")
+    facade = re.search(r'<figure class="video"><a class="video-facade[^"]*"[^>]*>', rakor).group(0)
+    assert 'data-video="dQw4w9WgXcQ"' in facade and 'href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in facade
+    pleno = (output / "2019/12/20/pleno-terbuka-rekapitulasi-dpb/index.html").read_text(encoding="utf-8")
+    facade = re.search(r'<figure class="video">.*?</figure>', pleno, re.S).group(0)
+    assert 'data-video="aqz-KE-bpKQ"' in facade and 'data-title="Siaran langsung rapat pleno"' in facade
+    assert "Putar video: </span>Siaran langsung rapat pleno" in facade
+    for page in (rakor, pleno):         # nothing from another host before the reader presses play
+        assert "<iframe" not in page and "youtube-nocookie" not in page.split("<script", 1)[0]
 
 
 def test_kpu_pages(kpu):
@@ -478,6 +549,72 @@ def test_originals_are_tried_before_resized_copies():
 ])
 def test_youtube_addresses(url, watch):
     assert body_module.youtube_url(url) == watch
+
+
+def test_the_theme_unit_test_file_block_is_an_attachment(imported):
+    if imported.export.name != "theme-unit-test.xml":
+        pytest.skip("only theme-unit-test.xml has this file block")
+    fronts = front_matters(imported.site)
+    found = [(folder, f) for folder, f in fronts.items() if "file_block.pdf" in [a["file"] for a in f.get("attachments") or []]]
+    assert len(found) == 1
+    folder, front = found[0]
+    pdfs = [a for a in front["attachments"] if a["file"].endswith(".pdf")]
+    assert pdfs == [{"file": "file_block.pdf", "title": "File Block PDF"}]            # two blocks: listed once
+    assert "file_block.pdf" not in (imported.site / folder / "index.md").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    assert "File Block PDF" in (imported.site / "output" / "dokumen" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def convert(tmp_path):
+    """body.convert over a library of two uploaded files (a PDF with its WordPress attachment, a video) and a photo."""
+    from generator.wordpress.media import Attachment, BundleFiles, Library
+
+    for rel in ("2024/03/sk-dct.pdf", "2024/03/rekaman.mp4", "2024/03/foto.jpg"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    library = Library({"7": Attachment("7", "https://kpu.go.id/wp-content/uploads/2024/03/sk-dct.pdf", "2024/03/sk-dct.pdf",
+                                       "SK Penetapan DCT", "", "", "1", 0)},
+                      {rel: tmp_path / rel for rel in ("2024/03/sk-dct.pdf", "2024/03/rekaman.mp4", "2024/03/foto.jpg")})
+
+    def run(content: str) -> tuple[str, list[dict]]:
+        files = BundleFiles()
+        context = body_module.Context(library.resolve, library.by_id, [], files.add)
+        return body_module.convert(content, context), context.attachments
+    return run
+
+
+PDF_URL = "https://kpu.go.id/wp-content/uploads/2024/03/sk-dct.pdf"
+
+
+@pytest.mark.parametrize("content, text, kept", [
+    (f'Unduh di sini:\n\n<a href="{PDF_URL}">SK DCT Pemilu 2024</a>\n\nSelesai.', "SK DCT Pemilu 2024", False),
+    (f'<p><strong><a href="{PDF_URL}">sk-dct.pdf</a></strong></p>', "SK Penetapan DCT", False),
+    (f'Menurut <a href="{PDF_URL}">surat keputusan ini</a>, DCT ditetapkan.', "SK Penetapan DCT", True),
+    (f'SK dapat diunduh <a href="{PDF_URL}">di sini</a>.', "SK Penetapan DCT", True),
+    (f'<!-- wp:file --><div class="wp-block-file"><a href="{PDF_URL}">Keputusan KPU</a><a href="{PDF_URL}" '
+     f'class="wp-block-file__button" download>Unduh</a></div><!-- /wp:file -->', "Keputusan KPU", False),
+])
+def test_document_links_become_attachments(convert, content, text, kept):
+    markdown, attachments = convert(content)
+    assert attachments == [{"file": "sk-dct.pdf", "title": text}]
+    assert ("](sk-dct.pdf)" in markdown) is kept, markdown
+    assert "Unduh](" not in markdown and "wp:" not in markdown
+
+
+def test_a_document_linked_twice_is_one_attachment_in_body_order(convert):
+    markdown, attachments = convert(
+        '[video src="https://kpu.go.id/wp-content/uploads/2024/03/rekaman.mp4"]\n\n'
+        f'Baca <a href="{PDF_URL}">sk-dct.pdf</a> dan <a href="{PDF_URL}">keputusan lengkapnya</a>.\n\n'
+        '<a href="https://kpu.go.id/wp-content/uploads/2024/03/foto.jpg">Foto kegiatan</a>')
+    assert attachments == [{"file": "rekaman.mp4", "title": ""}, {"file": "sk-dct.pdf", "title": "SK Penetapan DCT"}]
+    assert "rekaman.mp4" not in markdown and "[Foto kegiatan](foto.jpg)" in markdown     # a photo is no attachment
+
+
+def test_a_captioned_video_becomes_a_titled_link_alone_on_its_line(convert):
+    markdown, _ = convert('<!-- wp:embed --><figure class="wp-block-embed is-provider-youtube"><div class="wp-block-embed'
+                          '__wrapper">\nhttps://youtu.be/aqz-KE-bpKQ\n</div><figcaption>Rapat [pleno]</figcaption></figure>'
+                          '<!-- /wp:embed -->')
+    assert markdown == "[Rapat (pleno)](https://www.youtube.com/watch?v=aqz-KE-bpKQ)\n"
 
 
 def test_password_protected_posts_become_drafts(tmp_path):

@@ -6,10 +6,12 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Callable
 
 from markdownify import MarkdownConverter
 
+from ..content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
 from .media import Attachment, Media
 
 # --- WordPress's wpautop(), ported from wp-includes/formatting.php (the parts that shape paragraphs) ---
@@ -156,7 +158,7 @@ class Context:
     children: list[Attachment]                        # the post's attached images, for a bare [gallery]
     add_file: Callable[[Media], str | None]           # the bundle's name for a found original, None when missing
     gallery: list[dict] = field(default_factory=list)            # {file, caption, alt}
-    attachments: list[dict] = field(default_factory=list)        # {file, title}
+    attachments: list[dict] = field(default_factory=list)        # {file, title, rank}; {file, title} after convert
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -206,15 +208,37 @@ class Converter(MarkdownConverter):
         if images and (media is None or media.is_photo or "attachment" in href or "?attachment_id" in href):
             return text                                  # a photo linked to its own larger copy: the photo alone
         if media is not None:
-            name = self.context.add_file(media)
-            if name is None:
-                self.context.missing.append(media.rel or href)
-                return text
-            label = text.strip() or name
-            if not media.is_photo:
-                self.context.attachments.append({"file": name, "title": _plain(label)})
-            return f"[{label}]({_target(name)})"
+            if el.find_parent("div", class_="wp-block-file") is not None:
+                return text                              # the file block as a whole is converted in convert_div
+            return self._file_link(el, media, text, standalone=not images and _alone(el))
         return super().convert_a(el, text, parent_tags)
+
+    def _file_link(self, el, media: Media, text: str, standalone: bool) -> str:
+        """A link to an uploaded file. A document becomes an entry of the post's attachments ("Lampiran"); the link
+        stays in the text only where it reads as part of it (inside a sentence), not when it stood on its own."""
+        href = (el.get("href") or "").strip()
+        name = self.context.add_file(media)
+        if name is None:
+            self.context.missing.append(media.rel or href)
+            return text
+        label = text.strip() or name
+        if media.is_photo or not is_document(name):
+            return f"[{label}]({_target(name)})"
+        if self._attach(name, media, _plain(label), standalone) and standalone:
+            return ""
+        return f"[{label}]({_target(name)})"
+
+    def _attach(self, name: str, media: Media, text: str, standalone: bool) -> bool:
+        """List the file among the attachments; False when it is listed already under another title than this
+        mention's text (a file block shown twice with two captions: the second stays a link, its words kept)."""
+        title, rank = attachment_title(name, media.attachment.title if media.attachment else "", text, standalone)
+        for item in self.context.attachments:
+            if item["file"] == name:
+                if rank > item["rank"]:
+                    item["title"], item["rank"] = title, rank
+                return rank < 3 or item["title"] == title
+        self.context.attachments.append({"file": name, "title": title, "rank": rank})
+        return True
 
     # figures: captions, galleries, embeds, files
     def convert_figure(self, el, text, parent_tags):
@@ -246,7 +270,13 @@ class Converter(MarkdownConverter):
         if "wp-block-file" in classes:
             link = next((a for a in el.find_all("a") if "wp-block-file__button" not in " ".join(a.get("class") or [])),
                         None)
-            return f"\n\n{self.convert_a(link, _escape(link.get_text(' ', strip=True)), parent_tags)}\n\n" if link else ""
+            if link is None:
+                return ""
+            text = _escape(link.get_text(" ", strip=True))
+            media = self.context.resolve((link.get("href") or "").strip())
+            if media is None:
+                return f"\n\n{super().convert_a(link, text, parent_tags)}\n\n"
+            return f"\n\n{self._file_link(link, media, text, standalone=True)}\n\n"
         if "wp-caption" in classes.split() and el.find("img") is not None:
             caption = el.find(class_="wp-caption-text")
             return self._captioned(el.find("img"), self._caption(caption))
@@ -392,18 +422,72 @@ class Converter(MarkdownConverter):
         url = html.unescape(url.strip())
         video = youtube_url(url)
         if video:
-            return f"\n\n{video}\n\n" + (f"{caption}\n\n" if caption else "")
+            # alone on its line it becomes the click-to-load player (embeds.py); the caption is its title
+            title = _plain(caption).replace("[", "(").replace("]", ")")
+            if not title:
+                return f"\n\n{video}\n\n"
+            return f"\n\n[{_escape(title)}]({video})\n\n" + (f"{caption}\n\n" if "](" in caption else "")
         media = self.context.resolve(url) if url else None
         if media is not None:
             name = self.context.add_file(media)
             if name is None:
                 self.context.missing.append(media.rel or url)
                 return f"\n\n{caption}\n\n" if caption else ""
-            self.context.attachments.append({"file": name, "title": _plain(caption) or name})
-            return f"\n\n[{caption or name}]({_target(name)})\n\n"
+            if media.is_photo:
+                return f"\n\n![]({_target(name)}{_title(caption)})\n\n"
+            if not is_document(name):
+                return f"\n\n[{caption or name}]({_target(name)})\n\n"
+            if self._attach(name, media, _plain(caption), standalone=True):      # a video or sound file: a download
+                return ""
+            return f"\n\n[{caption}]({_target(name)})\n\n"
         if not url:
             return f"\n\n{caption}\n\n" if caption else ""
         return f"\n\n<{url}>\n\n" + (f"{caption}\n\n" if caption else "")
+
+
+_GENERIC = {"di sini", "disini", "klik di sini", "klik disini", "unduh", "download", "unduh di sini", "lihat",
+            "selengkapnya", "lampiran", "berkas", "file", "here", "click here", "link", "tautan"}
+_NOT_ATTACHMENTS = PHOTO_SUFFIXES | UNSUPPORTED_PHOTOS | {".svg", ".bmp"}
+
+
+def is_document(name: str) -> bool:
+    """A file a post lists as an attachment: anything but a picture."""
+    return PurePosixPath(name).suffix.lower() not in _NOT_ATTACHMENTS
+
+
+def attachment_title(name: str, wordpress_title: str, text: str, standalone: bool) -> tuple[str, int]:
+    """The title of an attachment and how sure it is (higher wins when a post links one file twice): the text of
+    a link standing on its own (what the author chose to show), then the title of WordPress's attachment, then the
+    text of a link inside a sentence; '' (the file name) when each of them is only the file's name or 'di sini'."""
+    def meaningful(title: str) -> bool:
+        key = " ".join(re.sub(r"[\W_]+", " ", title.lower()).split())
+        return bool(key) and title.strip().lower() not in (name.lower(), PurePosixPath(name).stem.lower()) \
+            and key not in _GENERIC and not title.strip().startswith(("http://", "https://"))
+
+    wordpress_title = " ".join(html.unescape(wordpress_title or "").split())
+    if standalone and meaningful(text):
+        return text, 3
+    if meaningful(wordpress_title):
+        return wordpress_title, 2
+    if meaningful(text):
+        return text, 1
+    return "", 0
+
+
+def _alone(el) -> bool:
+    """The link is all its paragraph holds (inline wrappers such as <strong> aside)."""
+    own = _squeeze(el.get_text(""))
+    node = el
+    while node.parent is not None and node.parent.name in ("strong", "b", "em", "i", "span", "u", "small"):
+        node = node.parent
+    parent = node.parent
+    if parent is None or parent.name not in ("p", "div", "figure", "center", "[document]", "body", "html"):
+        return False
+    return _squeeze(parent.get_text("")) == own and len(parent.find_all(["a", "img", "iframe"])) == 1
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text).lower()
 
 
 def _raw(el) -> str:
@@ -441,6 +525,7 @@ def convert(content: str, context: Context) -> str:
         text = wpautop(text)
     markdown = Converter(context).convert(text)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip()
+    context.attachments = [{"file": a["file"], "title": a["title"]} for a in context.attachments]
     context.notes += [f"kode pendek [{n}] tidak dikenal: dibuang" for n in dict.fromkeys(skipped)]
     if blocks:
         context.notes.append("blok dinamis tanpa isi tetap dilewati: " + ", ".join(f"wp:{n}" for n in sorted(blocks)))

@@ -196,12 +196,14 @@ def _convert(item: Item, run: _Run, files: BundleFiles) -> tuple[body_module.Con
             files.names[rel] = name
             files.sources[name] = run.library.files[rel]
         context.gallery = [dict(g) for g in found["gallery"]]
+        context.attachments = [dict(a) for a in found.get("attachments", [])]
         context.missing, context.notes = list(found["missing"]), list(found["notes"])
         run.memo_used[item.key] = found
         return context, found["text"]
     text = body_module.convert(item.content, context)
     run.memo_used[item.key] = {"key": key, "text": text, "files": list(files.names.items()),
-                               "gallery": [dict(g) for g in context.gallery], "missing": list(context.missing),
+                               "gallery": [dict(g) for g in context.gallery],
+                               "attachments": [dict(a) for a in context.attachments], "missing": list(context.missing),
                                "notes": list(context.notes)}
     return context, text
 
@@ -282,6 +284,9 @@ def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, con
     gallery = [dict(g) for g in {g["file"]: g for g in reversed(context.gallery)}.values()][::-1]
     if gallery:
         front["gallery"] = gallery
+    if context.attachments:            # the documents of the body, in its order ("Lampiran" under the post)
+        front["attachments"] = [{"file": a["file"], "title": a["title"]} if a["title"] else {"file": a["file"]}
+                                for a in context.attachments]
     if item.status in DRAFT_STATUSES or item.password:
         front["draft"] = True
     if item.password:                  # a static site cannot ask for a password: kept as a draft

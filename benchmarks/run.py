@@ -322,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave Pelican out of corpora with more posts (it is the slow peer; targets are against Hugo)")
     parser.add_argument("--only", choices=TOOLS, action="append",
                         help="measure only these")
+    parser.add_argument("--corpus", action="append", metavar="NAME",
+                        help="measure only these corpora (p1000, p5000, ph200x6; p300, ph20x6 with --quick)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
     tools = args.only or TOOLS
@@ -333,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {}
     reload: dict = {}
     counter = [0]
+    plan = [case for case in plan if not args.corpus or case[0] in args.corpus]
     for name, posts, images, with_pelican in plan:
         site = corpus(name, posts, images)
         by_tool = {}

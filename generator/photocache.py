@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from . import cache, imaging
+from . import imaging
 from .config import Photos
+from .hashing import digest as content_digest
+from .racy import recent, settled
 from .report import Problems
 
 if TYPE_CHECKING:
@@ -72,7 +74,7 @@ class ProbeIndex:
         source = probe(path)
         row = [stat.st_size, stat.st_mtime_ns, source.digest, source.width, source.height, source.alpha,
                source.animated, source.suffix]
-        if not cache.recent(stat.st_mtime_ns):
+        if not recent(stat.st_mtime_ns):
             self.new[key] = row
         else:
             self.recent[key] = row
@@ -81,14 +83,8 @@ class ProbeIndex:
     def _settle(self) -> None:
         """Photos too recent when probed are remembered if they are old enough now and read the same again."""
         for key, row in self.recent.items():
-            try:
-                stat = os.stat(key)
-                if [stat.st_size, stat.st_mtime_ns] == row[:2] and not cache.recent(stat.st_mtime_ns):
-                    with open(key, "rb") as handle:
-                        if cache.digest(handle.read()) == row[2]:
-                            self.new[key] = row
-            except OSError:
-                pass
+            if settled(Path(key), (row[0], row[1]), row[2]):
+                self.new[key] = row
 
     def save(self) -> None:
         """Write the index when it changed; entries of photos no longer seen are dropped."""
@@ -111,7 +107,7 @@ class TooLarge(Exception):
 def probe(path: Path) -> Source:
     """Read a photo's header (not its pixels): upright size, transparency, animation, content hash."""
     data = path.read_bytes()
-    digest = cache.digest(data)
+    digest = content_digest(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(path) as image:

@@ -11,9 +11,9 @@ import pytest
 
 from generator import content
 from generator.config import SiteSettings
-from generator.render import THEME_DIR
+from generator.theme import THEME_DIR
 from generator.report import Problems
-from tests.conftest import build_site, md, write_site
+from tests.conftest import build_errors, build_site, md, write_site
 
 ZONE = ZoneInfo("Asia/Makassar")
 DEFAULTS = SiteSettings(title="KPU", base_url="https://kaltara.kpu.go.id/", author="Humas KPU", category="Berita")
@@ -378,3 +378,16 @@ def test_hidden_files_in_a_bundle_are_ignored(tmp_path):
     build_site(site)
     published = sorted(p.name for p in (site / "output/2019/11/08/rapat").iterdir())
     assert published == ["index.html", "pembukaan-64w.jpg", "pembukaan-64w.webp"]
+
+
+@pytest.mark.parametrize("front, line", [
+    ('title: "Rapat Pleno\ndate: 2024-03-01', 2),                  # a double quote never closed
+    ("title: 'Rapat Pleno\ndate: 2024-03-01", 2),                  # a single one
+    ('title: Rapat\ndate: 2024-03-01\ntags: [a, "b]', 4),          # inside a list
+    ('title: Rapat\ndate: 2024-03-01\nevent:\n  place: "Aula', 5),  # inside a mapping
+])
+def test_a_quote_never_closed_is_named_on_the_line_it_opened(tmp_path, front, line):
+    site = write_site(tmp_path, {"content/posts/2024/rapat.md": md(front)})
+    [problem] = build_errors(site)
+    assert problem.startswith(f"content/posts/2024/rapat.md:{line}: tanda kutip dibuka tetapi tidak ditutup. ")
+    assert "tanda kutip penutup" in problem

@@ -45,19 +45,6 @@ def relative_path(path: str) -> str:
     return clean
 
 
-def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:
-    try:
-        with open(a, "rb") as one, open(b, "rb") as other:
-            while True:
-                x, y = one.read(block), other.read(block)
-                if x != y:
-                    return False
-                if not x:
-                    return True
-    except OSError:
-        return False
-
-
 def _link_or_copy(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
@@ -199,3 +186,16 @@ def _prune(root: Path, folders: set[str]) -> None:
             (root / folder).rmdir()
         except OSError:
             pass
+
+
+def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:
+    try:
+        with open(a, "rb") as one, open(b, "rb") as other:
+            while True:
+                x, y = one.read(block), other.read(block)
+                if x != y:
+                    return False
+                if not x:
+                    return True
+    except OSError:
+        return False

@@ -25,6 +25,7 @@ class Options:
     progress: bool = False          # a progress line on stderr (the command line sets it only on a terminal)
     search: bool = True             # make the search index again when pages changed (the preview's rebuilds skip it)
     cache: Path | None = None       # the build cache; default SITE/.cache
+    verify: bool = False            # compare every source, photo and template by content, not by size and time
 
     @property
     def output(self) -> Path:

@@ -86,6 +86,8 @@ def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]
     site = memory.site
     if site is None or memory.index is None or set(changes) != {"content"} or options.search:
         return None
+    if memory.theme is None or memory.theme.untracked:      # pages may show more of a post than its page
+        return None
     if memory.index.next_publish is not None and time.time() >= memory.index.next_publish:
         return None
     by_path = {post.entry.path: post for post in site.posts + site.pages}
@@ -134,7 +136,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     if (entry.summary or rendered.summary) != post.summary:
         return None
     return entry, cache.SourceRecord(
-        size=len(data), mtime_ns=racy.trusted_mtime(stat.st_mtime_ns), sha=sha, key=record.key, entry=entry,
+        size=len(data), mtime_ns=racy.trusted_mtime(racy.stamp(stat)[1]), sha=sha, key=record.key, entry=entry,
         warnings=found.warnings, photos_key=record.photos_key, photos=record.photos, photos_racy=record.photos_racy,
         html_key=markdown_key(sha, entry.body_line, links), html=rendered.html, summary=rendered.summary)
 

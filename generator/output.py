@@ -7,13 +7,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint, parallel, writer
+from . import fingerprint, parallel, theme, writer
 from . import site as site_model
 from .hashing import digest
 from .incremental import State
 from .options import Context
 from .report import BuildFailed, Problems
-from .theme import ASSETS
 
 
 @dataclass
@@ -38,11 +37,11 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
     try:
         with clock.stage("sidik halaman"):
             wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins
-            theme = fingerprint.Templates(ctx.templates)
+            templates = fingerprint.Templates(ctx.templates)
             signatures = fingerprint.Signatures(site, ctx.config_key, records)
             prints, todo = {}, []
             for rel, route in wanted.items():
-                prints[rel] = signatures.route(route, theme)
+                prints[rel] = signatures.route(route, templates)
                 if index.routes.get(rel) == prints[rel] and update.intact(rel):
                     update.keep(rel)
                 else:
@@ -66,7 +65,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
         with clock.stage("pencarian"):
             search_files = _search(wanted, update, options, problems)
         with clock.stage("berkas"):
-            files = {**photo_files, **_attachments(site), **_assets(ctx.templates), **search_files}
+            files = {**photo_files, **_attachments(site), **theme.assets(ctx.templates), **search_files}
             for url, source in files.items():
                 update.put_file(writer.relative_path(url), source)
         with clock.stage("tulis"):
@@ -169,9 +168,3 @@ def _attachments(site: site_model.Site) -> dict[str, Path]:
     """Non-photo files of a bundle (PDF, documents) are published beside the post page."""
     return {url: entry.bundle / name for url, (entry, name) in site_model.attachments(site).items()}
 
-
-def _assets(templates: Path) -> dict[str, Path]:
-    folder = templates / ASSETS
-    if not folder.is_dir():
-        return {}
-    return {f"/{ASSETS}/{p.relative_to(folder).as_posix()}": p for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -16,7 +16,7 @@ def names(folder):
 
 
 def write(out, manifest, pages, files=None):
-    """One build's write, the way generator/pages.py drives writer.Update: every path is checked first, what the
+    """One build's write, the way generator/output.py drives writer.Update: every path is checked first, what the
     output still holds is kept, the rest is staged, then commit (abort on any error). Returns (report, manifest)."""
     pages = {writer.relative_path(p): data for p, data in pages.items()}
     files = {writer.relative_path(p): source for p, source in (files or {}).items()}

@@ -25,6 +25,7 @@ class Options:
     future: bool = False
     now: dt.datetime | None = None
     workers: int = field(default_factory=parallel.default_workers)
+    force: bool = False             # build into a folder holding files this site did not write (never deletes them)
     progress: bool = False          # a progress line on stderr (the command line sets it only on a terminal)
     search: bool = True             # make the search index again when pages changed (the preview's rebuilds skip it)
     cache: Path | None = None       # the build cache; default SITE/.cache
@@ -92,7 +93,7 @@ def _build(options: Options, memory) -> Result:
     from .pages import write_pages
 
     started, clock, problems = time.perf_counter(), load.Clock(), Problems()
-    writer.check_output_dir(options.output, options.site_dir)
+    writer.check_output_dir(options.output, options.site_dir, options.cache_dir)
     templates = template_dir(options.site_dir)
     with clock.stage("periksa perubahan"):
         index = memory.index if memory and memory.index else cache.load_index(options.cache_dir, options.site_dir)
@@ -110,11 +111,14 @@ def _build(options: Options, memory) -> Result:
         now = (options.now or dt.datetime.now(dt.timezone.utc)).timestamp()
         unchanged = (site_key != "-" and index.site_key == site_key
                      and (index.next_publish is None or now < index.next_publish)
-                     and present == {rel: kept[:2] for rel, kept in index.manifest.items()})
+                     and all(present.get(rel) == kept[:2] for rel, kept in index.manifest.items()))
     if unchanged and (memory is None or memory.site is not None):
         # nothing the output depends on has changed, and the output is as the last build left it (the preview's
-        # first build goes on, writing nothing, to hold the site model for its quick rebuilds)
-        return Result(index.warnings, index.pages, writer.WriteReport(0, len(present), 0), 0, index.photos,
+        # first build goes on, writing nothing, to hold the site model for its quick rebuilds); files this site
+        # did not write are named again
+        foreign = writer.foreign_files(present, index.manifest)
+        return Result(index.warnings + writer.foreign_warning(options.output, foreign), index.pages,
+                      writer.WriteReport(0, len(index.manifest), 0), 0, index.photos,
                       time.perf_counter() - started, 0, tuple(clock.stages))
 
     with clock.stage("baca config"):
@@ -151,7 +155,8 @@ def _build(options: Options, memory) -> Result:
         save_cache(options, index, records, dirty)
     if memory is not None:
         memory.keep(index, records, site, routes, templates, cache.digest(config_bytes))
-    return Result(problems.warnings, len(routes), outcome.report, outcome.photos_made, outcome.photos_reused,
+    warnings = problems.warnings + writer.foreign_warning(options.output, outcome.foreign)
+    return Result(warnings, len(routes), outcome.report, outcome.photos_made, outcome.photos_reused,
                   time.perf_counter() - started, outcome.rendered, tuple(clock.stages))
 
 

@@ -23,6 +23,11 @@ def parser() -> argparse.ArgumentParser:
     def site_option(p):
         p.add_argument("--site", type=Path, default=Path("."), help="folder berisi config.yaml dan content/ (bawaan: folder ini)")
 
+    def force_option(p):
+        p.add_argument("--force", action="store_true",
+                       help="bangun juga ke folder yang berisi berkas lain: berkas bernama sama ditimpa, "
+                            "berkas lain dibiarkan (tidak pernah dihapus)")
+
     p = commands.add_parser("build", help="bangun situs ke folder output/")
     site_option(p)
     p.add_argument("--output", type=Path, help="folder hasil (bawaan: SITE/output)")
@@ -31,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", "-v", action="store_true", help="tampilkan juga lama setiap tahap")
     p.add_argument("--no-search", dest="search", action="store_false",
                    help="jangan perbarui indeks pencarian (lebih cepat; halaman /cari/ memakai indeks lama)")
+    force_option(p)
 
     p = commands.add_parser("serve", help="bangun lalu tampilkan situs di peramban, diperbarui otomatis")
     site_option(p)
@@ -41,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--future", action="store_true", help="ikutkan berita bertanggal di masa depan")
     p.add_argument("--poll", action="store_true",
                    help="periksa perubahan berkas secara berkala (untuk drive jaringan atau mesin virtual)")
+    force_option(p)
 
     p = commands.add_parser("new", help="buat kerangka berita baru bertanggal sekarang")
     site_option(p)
@@ -60,12 +67,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "build":
-            return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future,
+            return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force,
                                   progress=sys.stderr.isatty(), search=args.search), args.verbose)
         if args.command == "serve":
             from .serve import serve
 
-            return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future), args.host, args.port,
+            return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force),
+                         args.host, args.port,
                          polling=args.poll)
         if args.command == "new":
             return _new(site_dir, args.title)

@@ -21,13 +21,19 @@ class Outcome:
     rendered: int
     photos_made: int
     photos_reused: int
+    foreign: list            # files in the output this site did not write, left alone
 
 
 def write_pages(options, site: site_model.Site, routes: list, templates: Path, config_key: str, index: cache.Index,
                 present: dict, problems: Problems, clock, records: dict | None = None) -> Outcome:
     """Render what changed into a staging folder, process photos, and only then put it all in place."""
-    manifest = index.manifest if index.manifest or not present else _survey(options.output, present)
-    update = writer.Update(options.output, manifest, present)
+    ledger = writer.Ledger.load(options.cache_dir, options.output)
+    writer.refuse_foreign_folder(options.output, present, ledger, options.force)
+    owned = ledger.files if ledger.files is not None else set(present)   # (a forced first build adopts files it
+    manifest = {rel: kept for rel, kept in index.manifest.items() if rel in owned}    # would write identically)
+    if not manifest and present:
+        manifest = _survey(options.output, {rel: stat for rel, stat in present.items() if rel in owned})
+    update = writer.Update(options.output, manifest, present, ledger, options.force)
     try:
         with clock.stage("sidik halaman"):
             wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins
@@ -67,7 +73,7 @@ def write_pages(options, site: site_model.Site, routes: list, templates: Path, c
     except BaseException:
         update.abort()
         raise
-    return Outcome(report, new_manifest, prints, len(todo), made, reused)
+    return Outcome(report, new_manifest, prints, len(todo), made, reused, update.foreign)
 
 
 def _render(todo: list, site, templates: Path, update: writer.Update, options, problems: Problems) -> None:

@@ -163,7 +163,7 @@ def bind_error(host: str, port: int, err: BaseException) -> str:
 
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: bool = False) -> int:
     """`python -m generator serve`: runs until Ctrl-C; 2 when the address cannot be used."""
-    writer.check_output_dir(options.output, options.site_dir)   # UnsafeOutput: bad usage, exit 2 in cli
+    writer.check_output_dir(options.output, options.site_dir, options.cache_dir)   # UnsafeOutput: bad usage, exit 2 in cli
     preview = Preview(options, polling=polling)
     try:
         preview.bind(host, port)

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, load, parallel, writer
+from . import cache, content, load, parallel, writer
 from . import config as config_module
 from . import site as site_model
 from .report import BuildFailed, Problem, Problems
@@ -99,7 +99,8 @@ def _build(options: Options, memory) -> Result:
         index = memory.index if memory and memory.index else cache.load_index(options.cache_dir, options.site_dir)
         config_path = options.site_dir / "config.yaml"
         config_bytes = config_path.read_bytes() if config_path.is_file() else b""
-        scan = cache.scan(options.site_dir / "content")
+        links: list[str] = []
+        scan = cache.scan(options.site_dir / "content", links)
         present = cache.scan(options.output)
         theme = cache.scan(templates)
         site_key = cache.state_key(cache.digest(config_bytes), scan, theme, str(templates),
@@ -133,6 +134,7 @@ def _build(options: Options, memory) -> Result:
     records: dict[str, cache.SourceRecord] = {}
     related = dict(index.related)
     site = load.load(options, config, cache.digest(config_bytes), problems, old, scan, records, clock, related)
+    content.check_links(options.site_dir, links, [record.entry for record in records.values()], problems)
     with clock.stage("daftar halaman"):
         routes = site_model.routes(site)
         site_model.check_urls(routes, problems)

@@ -195,8 +195,11 @@ def save(cache_dir: Path, site_dir: Path, index: Index, records: dict[str, Sourc
     write(cache_dir / INDEX, index, site_dir)
 
 
-def scan(folder: Path) -> dict[str, tuple[int, int]]:
-    """Every file below folder (relative POSIX path -> (size, mtime_ns)), in one pass of directory listings."""
+def scan(folder: Path, links: list[str] | None = None) -> dict[str, tuple[int, int]]:
+    """Every file below folder (relative POSIX path -> (size, mtime_ns)), in one pass of directory listings.
+
+    Symbolic links are listed in links when given (content.check_links decides on them); a linked folder is
+    then neither entered nor listed as a file."""
     found: dict[str, tuple[int, int]] = {}
     if not folder.is_dir():
         return found
@@ -213,6 +216,11 @@ def scan(folder: Path) -> dict[str, tuple[int, int]]:
                 try:
                     if item.is_dir(follow_symlinks=False):
                         stack.append((item.path, rel + "/"))
+                    elif links is not None and item.is_symlink():
+                        links.append(rel)
+                        if not item.is_dir():
+                            st = item.stat()
+                            found[rel] = (st.st_size, st.st_mtime_ns)
                     else:
                         st = item.stat()
                         found[rel] = (st.st_size, st.st_mtime_ns)

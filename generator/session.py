@@ -108,6 +108,8 @@ def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]
 def _reread(options: Options, memory: Memory, post: site_model.Post, record: cache.SourceRecord):
     """(new entry, new record) for an edit no other page shows; () when the file holds what it held; else None."""
     site, source = memory.site, post.entry.source
+    if source.is_symlink():
+        return None                  # the full build decides where it leads (content.check_links)
     try:
         stat = source.stat()
         data = source.read_bytes()

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, content, load, parallel, writer
+from . import cache, content, load, lock, parallel, writer
 from . import config as config_module
 from . import site as site_model
 from .report import BuildFailed, Problem, Problems
@@ -29,6 +29,8 @@ class Options:
     progress: bool = False          # a progress line on stderr (the command line sets it only on a terminal)
     search: bool = True             # make the search index again when pages changed (the preview's rebuilds skip it)
     cache: Path | None = None       # the build cache; default SITE/.cache
+    lock_wait: float | None = None  # seconds to wait for another build of the site to finish (default lock.WAIT)
+    on_wait: object = None          # called with the other build's process id when this one has to wait
 
     @property
     def output(self) -> Path:
@@ -79,21 +81,22 @@ def build(options: Options, memory=None) -> Result:
     memory (a session.Memory, kept by the preview server between its rebuilds) stands in for the cache files
     when it holds the last build's state, and is given this build's state, or emptied when the build fails.
     """
-    if memory is None:
-        return _build(options, None)
-    memory.flush()
-    try:
-        return _build(options, memory)
-    except BaseException:
-        memory.forget()
-        raise
+    writer.check_output_dir(options.output, options.site_dir, options.cache_dir)
+    with lock.held(options.cache_dir, options.lock_wait, options.on_wait):
+        if memory is None:
+            return _build(options, None)
+        memory.flush()
+        try:
+            return _build(options, memory)
+        except BaseException:
+            memory.forget()
+            raise
 
 
 def _build(options: Options, memory) -> Result:
     from .pages import write_pages
 
     started, clock, problems = time.perf_counter(), load.Clock(), Problems()
-    writer.check_output_dir(options.output, options.site_dir, options.cache_dir)
     templates = template_dir(options.site_dir)
     with clock.stage("periksa perubahan"):
         index = memory.index if memory and memory.index else cache.load_index(options.cache_dir, options.site_dir)

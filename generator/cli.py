@@ -1,10 +1,15 @@
-"""Command line: build, serve, new and check, with exit codes 0 (fine), 1 (content errors), 2 (bad usage)."""
+"""Command line: build, serve, new and check, with exit codes 0 (fine), 1 (content errors), 2 (bad usage),
+75 (another build of the site is running) and 70 (a bug in the generator)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import json
+import os
 import sys
+import traceback
 import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,8 +17,12 @@ from zoneinfo import ZoneInfo
 from . import config as config_module
 from .build import Options, build
 from .content import slugify
-from .report import BuildFailed, Problems
+from .lock import Busy
+from .report import BuildFailed, InternalError, Problems
 from .writer import UnsafeOutput
+
+EXIT_BUSY = 75      # sysexits' EX_TEMPFAIL: try again later
+EXIT_BUG = 70       # sysexits' EX_SOFTWARE: not the site's fault
 
 
 def parser() -> argparse.ArgumentParser:
@@ -81,8 +90,25 @@ def main(argv: list[str] | None = None) -> int:
     except UnsafeOutput as err:
         print(f"Galat: {err}", file=sys.stderr)
         return 2
+    except Busy as err:
+        print(f"Galat: {err}", file=sys.stderr)
+        return EXIT_BUSY
     except KeyboardInterrupt:
         return 130
+    except Exception as err:   # noqa: BLE001 - a bug: one plain message naming the file, never a traceback
+        return _bug(err, site_dir)
+
+
+def _bug(err: Exception, site_dir: Path) -> int:
+    if os.environ.get("GENERATOR_DEBUG"):
+        traceback.print_exception(err, file=sys.stderr)
+    where, detail = (err.path, err.detail) if isinstance(err, InternalError) else \
+        (str(site_dir), f"{type(err).__name__}: {err}")
+    print(f"Galat internal: ini kesalahan (bug) di dalam generator, bukan di isi situs Anda.\n"
+          f"Sedang memproses: {where}\nRincian: {detail}\n"
+          "Folder keluaran tidak diubah. Laporkan ke pengembang beserta pesan ini (jalankan lagi dengan "
+          "GENERATOR_DEBUG=1 untuk rincian teknisnya).", file=sys.stderr)
+    return EXIT_BUG
 
 
 def _resolve(path: Path | None) -> Path | None:
@@ -96,7 +122,7 @@ def print_problems(problems, out=None) -> None:
 
 def _build(options: Options, verbose: bool) -> int:
     try:
-        result = build(options)
+        result = build(dataclasses.replace(options, on_wait=_waiting))
     except BuildFailed as failed:
         print_problems(failed.problems)
         count = len([p for p in failed.problems if not p.warning])
@@ -108,6 +134,10 @@ def _build(options: Options, verbose: bool) -> int:
             print(f"  {stage:<20} {seconds:7.3f} detik")
     print(f"Selesai: {result.summary()}.")
     return 0
+
+
+def _waiting(pid: str) -> None:
+    print(f"Menunggu pembangunan lain untuk situs ini (proses {pid}) selesai…", file=sys.stderr, flush=True)
 
 
 def _new(site_dir: Path, title: str) -> int:
@@ -126,14 +156,19 @@ def _new(site_dir: Path, title: str) -> int:
         print(f"Galat: berita {folder.relative_to(site_dir)} sudah ada; tidak ditimpa. Pakai judul lain.", file=sys.stderr)
         return 1
     folder.mkdir(parents=True)
-    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
     (folder / "index.md").write_text(
-        f'---\ntitle: "{quoted}"\ndate: {now.isoformat(timespec="minutes")}\n'
-        f"category: {config.site.category}\ntags: []\nauthor: {config.site.author}\ndraft: true\n"
+        f'---\ntitle: {_quoted(title)}\ndate: {now.isoformat(timespec="minutes")}\n'
+        f"category: {_quoted(config.site.category)}\ntags: []\nauthor: {_quoted(config.site.author)}\ndraft: true\n"
         "gallery: []\n---\n\nTulis isi berita di sini. Letakkan foto kegiatan di folder ini, "
         "lalu daftarkan di 'gallery' dengan keterangannya.\n", encoding="utf-8")
     print(f"Dibuat: {(folder / 'index.md').relative_to(site_dir)} (masih draft; hapus baris 'draft: true' untuk terbit).")
     return 0
+
+
+def _quoted(text: str) -> str:
+    """text as a YAML double-quoted scalar (JSON's string syntax is a subset of it): ':', '@', '#', quotes and
+    line breaks stay text."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _check(site_dir: Path) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from . import cache, content, fingerprint, parallel, writer
 from . import site as site_model
 from .build import ASSETS
-from .report import BuildFailed, Problems
+from .report import BuildFailed, Problems, naming
 
 
 @dataclass
@@ -87,6 +87,7 @@ def _render(todo: list, site, templates: Path, update: writer.Update, options, p
         problems.append(problem)
         return
 
+    @naming(lambda item: item[1].source or f"{item[0]} (template {item[1].template})")
     def one(item):
         rel, route = item
         try:

@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 
-from . import config as config_module, writer
+from . import config as config_module, lock, writer
 from .build import Options, build
 from .preview_http import Hub, Server, Shown
 from .report import BuildFailed, Problem, Problems
@@ -81,15 +81,16 @@ class Preview:
             options = self.options if first else dataclasses.replace(self.options, search=False)
             result = None
             if changes and not self.shown.problems:
-                result = quick_rebuild(options, self.memory, changes)
+                with lock.held(options.cache_dir, options.lock_wait):
+                    result = quick_rebuild(options, self.memory, changes)
             if result is None:
                 result = build(options, self.memory)
         except BuildFailed as failed:
             return self._failed([p for p in failed.problems if not p.warning] or list(failed.problems), started)
-        except Exception as err:   # UnsafeOutput, or a bug: tell the page and keep serving
+        except Exception as err:   # UnsafeOutput, another build running, or a bug: tell the page and keep serving
             if os.environ.get("GENERATOR_DEBUG"):
                 traceback.print_exc(file=self._err)
-            text = str(err) if isinstance(err, writer.UnsafeOutput) else \
+            text = str(err) if isinstance(err, (writer.UnsafeOutput, lock.Busy)) else \
                 f"kesalahan di dalam generator ({type(err).__name__}: {err})."
             return self._failed([Problem("generator", None, text,
                                          "Jika ini bukan kesalahan isi, laporkan ke pengembang beserta pesan ini.")],

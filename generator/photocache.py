@@ -7,7 +7,7 @@ import os
 import sys
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from . import cache, imaging
+from . import cache, imaging, parallel
 from .config import Photos
 from .report import Problems
 
@@ -281,7 +281,7 @@ def _run(jobs: list[imaging.Job], tags: list, workers: int, progress):
     else:
         results: dict[int, str] = {}
         try:
-            with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+            with parallel.executor(min(workers, len(jobs))) as pool:
                 futures = {pool.submit(imaging.make, job): n for n, job in enumerate(jobs)}
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()

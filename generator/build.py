@@ -87,10 +87,12 @@ def build(options: Options, memory=None) -> Result:
             return _build(options, None)
         memory.flush()
         try:
-            return _build(options, memory)
+            result = _build(options, memory)
         except BaseException:
             memory.forget()
             raise
+        memory.output_state = writer.folder_state(options.output)
+        return result
 
 
 def _build(options: Options, memory) -> Result:

@@ -35,6 +35,8 @@ class Memory:
     pages_digest: str = ""            # the theme those templates were compiled from
     renderer: object = None           # markup.Renderer
     unsaved: tuple | None = None      # (options, dirty shards): the cache files still to be brought up to date
+    output_state: tuple | None = None # writer.folder_state of the output after the last write: if it differs, the
+                                      # output was deleted or changed by hand, and only a full build restores it
 
     def keep(self, index, records, site, routes, templates: Path, config_key: str) -> None:
         same_theme = self.site is not None and self.templates == templates and self.config_key == config_key
@@ -83,6 +85,8 @@ def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]
     started = time.perf_counter()
     site = memory.site
     if site is None or memory.index is None or set(changes) != {"content"} or options.search:
+        return None
+    if memory.output_state is None or writer.folder_state(options.output) != memory.output_state:
         return None
     if memory.index.next_publish is not None and time.time() >= memory.index.next_publish:
         return None
@@ -167,6 +171,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
         memory.forget()
         raise
     index.manifest.update(written)
+    memory.output_state = writer.folder_state(options.output)
     index.site_key = "-"             # the next plain build checks everything again before it may skip
     warnings = [w for w in index.warnings if w.path not in edited]
     index.warnings = warnings + [w for rel in edited for w in memory.records[rel].warnings]

@@ -118,6 +118,16 @@ def _some(names: list[str], count: int = 5) -> str:
     return shown + (f" dan {len(names) - count} lainnya" if len(names) > count else "")
 
 
+def folder_state(folder: Path) -> tuple | None:
+    """The output folder's identity and time: it changes when the folder is deleted, replaced, or a file directly
+    in it (the home page, the feeds) is added or removed. None when it does not exist."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns
+
+
 def relative_path(path: str) -> str:
     """A clean relative path inside the output folder; raises UnsafeOutput for anything that would leave it."""
     clean = posixpath.normpath(path.lstrip("/"))

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SITE   ?= .
 ARGS   ?=
 
-.PHONY: serve build test check new clean golden bench browser tools lighthouse
+.PHONY: serve build test check new clean golden bench browser tools lighthouse screenshots
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test: $(STAMP) browser tools
 # Lighthouse (mobile profile) on the home page and a post of the sample site; prints the four scores, fails under 95.
 lighthouse: $(STAMP) browser tools
 	$(PY) -m tests.lighthouse --site $(SITE) $(ARGS)
+
+# The staff guide's pictures (docs/gambar/), taken from the sample site in Chromium; run again after a theme change.
+screenshots: $(STAMP) browser
+	$(PY) scripts/screenshots.py $(ARGS)
 
 # Regenerate the expected output of the fixture site after an intended change.
 golden: $(STAMP)

@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import guide
+
 EVENTS_PATH = "/__livereload"
 CLIENT_JS = (Path(__file__).resolve().parent / "livereload.js").read_text(encoding="utf-8")
 CONTENT_TYPES = {
@@ -168,6 +170,9 @@ class Handler(BaseHTTPRequestHandler):
         preview = self.server.preview
         if self.path.partition("?")[0] == EVENTS_PATH:
             return self._events(preview)
+        path = self.path.partition("?")[0]
+        if path == guide.PATH.rstrip("/") or path.startswith(guide.PATH):
+            return self._guide(unquote(path[len(guide.PATH):]), send_body)
         target = locate(self.path, preview.base_path)
         if target.kind == "redirect":
             return self._send(302, "text/plain; charset=utf-8", b"", send_body, Location=target.location)
@@ -188,6 +193,15 @@ class Handler(BaseHTTPRequestHandler):
         if not preview.output.is_dir():
             return self._send(503, "text/html; charset=utf-8", inject(_NO_BUILD_PAGE, preview.shown.snippet()), send_body)
         self._send(404, "text/html; charset=utf-8", inject(_NOT_FOUND_PAGE, preview.shown.snippet()), send_body)
+
+    def _guide(self, name: str, send_body: bool) -> None:
+        """The staff guide, served by the preview only (see guide.py)."""
+        if not self.path.partition("?")[0].endswith("/") and not name:
+            return self._send(301, "text/plain; charset=utf-8", b"", send_body, Location=guide.PATH)
+        found = guide.page(name)
+        if found is None:
+            return self._send(404, "text/html; charset=utf-8", _NOT_FOUND_PAGE, send_body)
+        self._send(200, found[1], found[0], send_body)
 
     def _file(self, path: Path, status: int, send_body: bool) -> bool:
         kind = content_type(path.name)

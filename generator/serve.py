@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 
-from . import config as config_module, lock, writer
+from . import config as config_module, guide, lock, writer
 from .build import Options, build
 from .preview_http import Hub, Server, Shown
 from .report import BuildFailed, Problem, Problems
@@ -46,10 +46,14 @@ class Preview:
         self.server = Server((host, port), self)
 
     @property
-    def url(self) -> str:
+    def origin(self) -> str:
         host, port = self.server.server_address[:2]
         host = f"[{host}]" if ":" in host else host
-        return f"http://{host}:{port}{self.base_path}"
+        return f"http://{host}:{port}"
+
+    @property
+    def url(self) -> str:
+        return self.origin + self.base_path
 
     def start(self) -> None:
         """Watch the sources, then build once (its problems do not stop the preview).
@@ -179,6 +183,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: 
         preview.start()
         print(f"Situs tampil di {preview.url}  (perubahan dimuat ulang otomatis; tekan Ctrl-C untuk berhenti)",
               flush=True)
+        print(f"Panduan menulis berita: {preview.origin}{guide.PATH}", flush=True)
         preview.server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:
         pass

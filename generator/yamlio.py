@@ -118,7 +118,11 @@ def _report(text: str, path: str, problems: Problems, first_line: int, err: yaml
         err = pure
     finally:
         loader.dispose()
-    if isinstance(err, yaml.MarkedYAMLError):
+    if isinstance(err, yaml.MarkedYAMLError) and "quoted scalar" in (err.context or "") and err.context_mark:
+        # an opening quote never closed: the parser only notices at the end, so name the line the quote opened on
+        problems.error(path, first_line + err.context_mark.line, "tanda kutip dibuka tetapi tidak ditutup.",
+                       "Tambahkan tanda kutip penutup yang sama (\" atau ') di akhir teks pada baris ini.")
+    elif isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         line = first_line + mark.line if mark else first_line
         problems.error(path, line, _plain(err.problem),

@@ -13,7 +13,7 @@ from generator import content
 from generator.config import SiteSettings
 from generator.render import THEME_DIR
 from generator.report import Problems
-from tests.conftest import build_site, md, write_site
+from tests.conftest import build_errors, build_site, md, write_site
 
 ZONE = ZoneInfo("Asia/Makassar")
 DEFAULTS = SiteSettings(title="KPU", base_url="https://kaltara.kpu.go.id/", author="Humas KPU", category="Berita")
@@ -475,3 +475,17 @@ def test_a_dangling_link_is_named_and_skipped(tmp_path):
     result = build_site(site)
     assert any(str(w).startswith("content/posts/rapat/hilang.pdf: peringatan: tautan simbolik") for w in result.warnings)
     assert not (site / "output/2019/11/08/rapat/hilang.pdf").exists()
+
+
+@pytest.mark.parametrize("front, line", [
+    ('title: "Rapat Pleno\ndate: 2024-03-01', 2),                  # a double quote never closed
+    ("title: 'Rapat Pleno\ndate: 2024-03-01", 2),                  # a single one
+    ('title: Rapat\ndate: 2024-03-01\ntags: [a, "b]', 4),          # inside a list
+    ('title: Rapat\ndate: 2024-03-01\nevent:\n  place: "Aula', 5),  # inside a mapping
+])
+def test_a_quote_never_closed_is_named_on_the_line_it_opened(tmp_path, front, line):
+    site = write_site(tmp_path, {"content/posts/2024/rapat.md": md(front)})
+    [problem] = build_errors(site)
+    assert problem.startswith(f"content/posts/2024/rapat.md:{line}: tanda kutip dibuka tetapi tidak ditutup. ")
+    assert "tanda kutip penutup" in problem
+

@@ -1,0 +1,168 @@
+"""The staff guide's pictures (docs/gambar/), taken from the project itself: `make screenshots`.
+
+Copies the sample site (config.yaml and content/) to a scratch folder, starts the real preview server on it
+(`python -m generator serve --port 0`), and photographs it in Debian's Chromium with Playwright at a desktop and a
+phone width: the home page, a post, its gallery with the lightbox open, search results, the error box for a broken
+front matter line, and the warnings bar. Each picture is reduced to a 256-colour PNG so that it stays small enough
+to keep in git (at most MAX_BYTES). Run it again after a theme change to refresh them.
+
+    python scripts/screenshots.py [--out docs/gambar] [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+MAX_BYTES = 150_000
+WIDTHS = {"desktop": {"width": 1280, "height": 800}, "ponsel": {"width": 390, "height": 780}}
+POST = "2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020/"
+POST_SOURCE = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020/index.md"
+SHOTS = ("beranda", "berita", "galeri", "cari", "galat", "peringatan")     # the pictures, each at both widths
+
+
+def names() -> list[str]:
+    """Every file the script makes: NAME-WIDTH.png."""
+    return [f"{shot}-{width}.png" for shot in SHOTS for width in WIDTHS]
+
+
+class Preview:
+    """The real preview server on a scratch copy of the sample site, for as long as the `with` lasts."""
+
+    def __init__(self, scratch: Path):
+        self.site = scratch / "situs"
+        shutil.copytree(ROOT / "content", self.site / "content")
+        shutil.copy2(ROOT / "config.yaml", self.site / "config.yaml")
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+
+    def __enter__(self) -> "Preview":
+        self.process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(self.site),
+                                         "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        text=True)
+        deadline = time.monotonic() + 180
+        for line in self.process.stdout:
+            found = re.search(r"Situs tampil di (http://\S+)", line)
+            if found:
+                self.url = found.group(1)
+                break
+            if time.monotonic() > deadline:
+                break
+        if not self.url:
+            self.process.kill()
+            raise SystemExit("Pratinjau tidak mulai; jalankan `make serve` untuk melihat pesannya.")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def edit(self, rel: str, change) -> str:
+        """Change a source file of the scratch site (change: old text -> new text); return the old text."""
+        path = self.site / rel
+        old = path.read_text(encoding="utf-8")
+        path.write_text(change(old), encoding="utf-8")
+        return old
+
+
+def save(png: bytes, target: Path) -> int:
+    """Write a screenshot as a palette PNG (far smaller, and sharp for interface pictures); return its size."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    small.save(buffer, "PNG", optimize=True)
+    data = buffer.getvalue()
+    if len(data) > MAX_BYTES:   # a busy picture: fewer colours
+        buffer = io.BytesIO()
+        image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(buffer, "PNG",
+                                                                                                 optimize=True)
+        data = buffer.getvalue()
+    target.write_bytes(data)
+    return len(data)
+
+
+def take(preview: Preview, page, shot: str) -> None:
+    """Bring the page to what picture `shot` shows."""
+    base = preview.url
+    if shot == "beranda":
+        page.goto(base)
+    elif shot == "berita":
+        page.goto(base + POST)
+        page.locator("article h1, main h1").first.scroll_into_view_if_needed()
+    elif shot == "galeri":
+        page.goto(base + POST)
+        page.locator(".gallery a[data-full]").first.click()
+        page.wait_for_function("document.querySelector('.lightbox img') && "
+                               "document.querySelector('.lightbox img').naturalWidth > 0")
+    elif shot == "cari":
+        page.goto(base + "cari/?q=pemilih")
+        page.wait_for_selector("[data-results] li", timeout=20_000)
+    elif shot == "galat":
+        page.goto(base + POST)
+        old = preview.edit(POST_SOURCE, lambda text: text.replace("\ncategory:", "\n\tcategory:", 1))
+        try:
+            page.wait_for_selector("#kpu-build-error", timeout=30_000)
+        finally:
+            preview.edit(POST_SOURCE, lambda _text: old)
+        return
+    elif shot == "peringatan":
+        page.goto(base + POST)
+        page.wait_for_selector("#kpu-build-error", state="detached", timeout=30_000)
+        old = preview.edit(POST_SOURCE, lambda text: text.replace("\ncategory:", "\nkategori: Sosialisasi\ncategory:", 1))
+        try:
+            page.wait_for_selector("#kpu-build-warnings", timeout=30_000)
+            page.wait_for_timeout(300)
+        finally:
+            preview.edit(POST_SOURCE, lambda _text: old)
+        return
+    page.wait_for_timeout(300)   # fonts and lazy photos settle
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Ambil gambar layar untuk panduan (docs/gambar/).")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "gambar", help="folder gambar (bawaan: docs/gambar)")
+    parser.add_argument("--only", action="append", choices=SHOTS, help="hanya gambar ini (boleh diulang)")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"Chromium tidak ada di {CHROMIUM}; jalankan `make browser` dulu.", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kpu-gambar-") as scratch, Preview(Path(scratch)) as preview, \
+            sync_playwright() as runner:
+        browser = runner.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for width, viewport in WIDTHS.items():
+                context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="id-ID",
+                                              is_mobile=width == "ponsel", has_touch=width == "ponsel")
+                page = context.new_page()
+                for shot in args.only or SHOTS:
+                    take(preview, page, shot)
+                    size = save(page.screenshot(), args.out / f"{shot}-{width}.png")
+                    print(f"{shot}-{width}.png  {size // 1024} KB")
+                context.close()
+        finally:
+            browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

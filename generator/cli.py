@@ -137,7 +137,8 @@ def _build(options: Options, verbose: bool) -> int:
 
 
 def _waiting(pid: str) -> None:
-    print(f"Menunggu pembangunan lain untuk situs ini (proses {pid}) selesai…", file=sys.stderr, flush=True)
+    process = f" (proses {pid})" if pid != "?" else ""
+    print(f"Menunggu pembangunan lain untuk situs ini{process} selesai…", file=sys.stderr, flush=True)
 
 
 def _new(site_dir: Path, title: str) -> int:

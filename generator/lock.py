@@ -1,13 +1,14 @@
-"""One build of a site at a time: an advisory lock on a file in the site's cache folder."""
+"""One build of a site at a time: an advisory lock, taken for the site's cache folder, outside the site."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import tempfile
 import time
 from pathlib import Path
 
-NAME = "build.lock"
 WAIT = 30.0          # seconds a build waits for another build of the same site before it gives up
 
 
@@ -15,10 +16,17 @@ class Busy(Exception):
     """Another build of the same site is running and did not finish within the wait."""
 
 
+def lock_file(cache_dir: Path) -> Path:
+    """The lock of the builds that share this cache (one site): in the system's temporary folder, so that taking it
+    writes nothing into the site, and a failed or no-op build leaves the site's folders exactly as they were."""
+    key = hashlib.blake2b(str(cache_dir.resolve()).encode("utf-8", "surrogatepass"), digest_size=10).hexdigest()
+    return Path(tempfile.gettempdir()) / f"kpu-situs-{key}.lock"
+
+
 @contextlib.contextmanager
 def held(cache_dir: Path, wait: float | None = None, on_wait=None):
-    """Hold the site's build lock for the body; wait up to `wait` seconds for another build to finish (calling
-    on_wait once, so that the user knows why nothing happens), then raise Busy naming it.
+    """Hold the site's build lock for the body; wait up to `wait` seconds (default WAIT) for another build to
+    finish, calling on_wait once with its process id so that the user knows why nothing happens; then raise Busy.
 
     The lock belongs to the open file, so it ends with the process that holds it, however it ends: a killed
     build never leaves a stale lock behind. Where the system has no flock() (Windows) builds are not locked.
@@ -28,36 +36,42 @@ def held(cache_dir: Path, wait: float | None = None, on_wait=None):
     except ImportError:
         yield
         return
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(cache_dir / NAME, "a+", encoding="utf-8")
+    path = lock_file(cache_dir)
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)    # read-only: another user's lock file can be locked too
     try:
         deadline, told = time.monotonic() + (WAIT if wait is None else wait), False
         while True:
             try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise Busy(_message(handle)) from None
+                    raise Busy(_message(holder(fd))) from None
                 if not told and on_wait is not None:
-                    on_wait(_holder(handle))
+                    on_wait(holder(fd))
                     told = True
                 time.sleep(0.05)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
         yield
     finally:
-        handle.close()          # releases the lock
+        os.close(fd)            # releases the lock
 
 
-def _holder(handle) -> str:
-    handle.seek(0)
-    pid = handle.read().strip()
-    return pid if pid.isdigit() else "?"
+def holder(fd: int) -> str:
+    """The process holding the lock on fd's file, from Linux's /proc/locks; '?' where that cannot be told."""
+    st = os.fstat(fd)
+    inode = f":{st.st_ino} "
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
+            for line in locks:
+                fields = line.split()
+                if "FLOCK" in fields and "->" not in fields and inode in line:
+                    return fields[fields.index("FLOCK") + 3]
+    except OSError:
+        pass
+    return "?"
 
 
-def _message(handle) -> str:
-    return (f"pembangunan lain untuk situs ini sedang berjalan (proses {_holder(handle)}), mungkin di jendela "
-            "terminal lain atau oleh pratinjau. Tunggu sampai selesai, lalu ulangi.")
+def _message(pid: str) -> str:
+    process = f" (proses {pid})" if pid != "?" else ""
+    return (f"pembangunan lain untuk situs ini sedang berjalan{process}, mungkin di jendela terminal lain atau oleh "
+            "pratinjau. Tunggu sampai selesai, lalu ulangi.")

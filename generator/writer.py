@@ -99,6 +99,15 @@ def refuse_foreign_folder(output: Path, present: dict, ledger: Ledger, force: bo
             "dihapus), ulangi dengan --force: berkas yang namanya sama ditimpa, berkas lain dibiarkan.")
 
 
+def built_here_before(output: Path, site_dir: Path, cache_dir: Path) -> bool:
+    """No ledger, but the site's own output folder and a build cache: a version of the generator that kept no ledger
+    built there. The build then goes on as with --force (same-named files replaced, none deleted), so that an
+    upgrade does not stop every site's next build."""
+    from .cache import INDEX
+
+    return output.resolve() == (site_dir / "output").resolve() and (cache_dir / INDEX).is_file()
+
+
 def foreign_files(present: dict, owned) -> list[str]:
     """Files in the output that no build of this site wrote (CNAME, .nojekyll, a verification page): left alone."""
     return sorted(rel for rel in present if rel not in owned)

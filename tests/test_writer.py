@@ -351,3 +351,20 @@ def test_a_derived_photo_whose_bytes_changed_in_the_cache_is_made_again(tmp_path
     shutil.rmtree(out)
     build_site(site)
     assert {p: p.read_bytes() for p in published} == published
+
+
+def test_a_site_built_by_a_version_without_the_record_builds_on_without_deleting(tmp_path):
+    """An upgrade: the cache is there but no record of the output's files yet. The build goes on as with --force:
+    nothing is deleted, and what it cannot vouch for is named."""
+    site = _site(tmp_path)
+    build_site(site)
+    out = site / "output"
+    _put(out, {"CNAME": b"kaltara.kpu.go.id\n"})
+    shutil.rmtree(site / ".cache" / writer.LEDGER_DIR)
+    (site / "content/posts/rapat-b.md").unlink()
+    result = build_site(site)
+    assert (out / "CNAME").is_file() and (out / "2019/11/09/rapat-b/index.html").is_file()
+    assert any("CNAME" in str(w) and "rapat-b" in str(w) for w in result.warnings)
+    _put(tmp_path / "lain", {"milik-orang.txt": b"x"})
+    with pytest.raises(writer.UnsafeOutput):                        # never for a folder named with --output
+        build_site(site, output_dir=tmp_path / "lain")

@@ -27,15 +27,12 @@ class Outcome:
 def write_pages(options, site: site_model.Site, routes: list, templates: Path, config_key: str, index: cache.Index,
                 present: dict, problems: Problems, clock, records: dict | None = None) -> Outcome:
     """Render what changed into a staging folder, process photos, and only then put it all in place."""
-    ledger = writer.Ledger.load(options.cache_dir, options.output)
-    force = options.force or (ledger.files is None and present
-                              and writer.built_here_before(options.output, options.site_dir, options.cache_dir))
-    writer.refuse_foreign_folder(options.output, present, ledger, force)
+    ledger, force = writer.claim(options.output, options.site_dir, options.cache_dir, present, options.force)
     owned = ledger.files if ledger.files is not None else set(present)   # (a forced first build adopts files it
     manifest = {rel: kept for rel, kept in index.manifest.items() if rel in owned}    # would write identically)
     if not manifest and present:
         manifest = _survey(options.output, {rel: stat for rel, stat in present.items() if rel in owned})
-    update = writer.Update(options.output, manifest, present, ledger, bool(force))
+    update = writer.Update(options.output, manifest, present, ledger, force)
     try:
         with clock.stage("sidik halaman"):
             wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins

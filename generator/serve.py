@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 
-from . import config as config_module, guide, lock, writer
+from . import cache, config as config_module, guide, lock, writer
 from .build import Options, build
 from .preview_http import Hub, Server, Shown
 from .report import BuildFailed, Problem, Problems
@@ -169,6 +169,7 @@ def bind_error(host: str, port: int, err: BaseException) -> str:
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: bool = False) -> int:
     """`python -m generator serve`: runs until Ctrl-C; 2 when the address cannot be used."""
     writer.check_output_dir(options.output, options.site_dir, options.cache_dir)   # UnsafeOutput: bad usage, exit 2 in cli
+    writer.claim(options.output, options.site_dir, options.cache_dir, cache.scan(options.output), options.force)
     preview = Preview(options, polling=polling)
     try:
         preview.bind(host, port)

@@ -86,6 +86,15 @@ class Ledger:
         os.replace(temporary, self.path)
 
 
+def claim(output: Path, site_dir: Path, cache_dir: Path, present: dict, force: bool) -> tuple[Ledger, bool]:
+    """The output folder's ledger, and whether to build into it as with --force; UnsafeOutput when it holds files
+    no build of this site wrote and nothing allows building over them."""
+    ledger = Ledger.load(cache_dir, output)
+    force = force or (ledger.files is None and bool(present) and built_here_before(output, site_dir, cache_dir))
+    refuse_foreign_folder(output, present, ledger, force)
+    return ledger, force
+
+
 def refuse_foreign_folder(output: Path, present: dict, ledger: Ledger, force: bool) -> None:
     """A first build into a folder that already holds files (no record says this site wrote them) is refused."""
     if ledger.files is not None or force:

@@ -210,3 +210,16 @@ def test_expected_usage_errors_keep_their_codes(tmp_path):
     assert run_cli("build", "--site", str(site), "--output", str(tmp_path / "berkas")).code == 2
     bad = write_site(tmp_path / "rusak", {"content/posts/a.md": "tanpa front matter"}, config_text())
     assert run_cli("build", "--site", str(bad)).code == 1
+
+
+def test_a_bug_in_a_worker_process_names_its_file_too(tmp_path, monkeypatch):
+    """Enough posts for the forked workers: the error comes back from another process, still naming the file."""
+    from generator.build import Options, build
+    from generator.report import InternalError
+
+    posts = {f"content/posts/p{n:03d}.md": md(f"title: P{n}\ndate: 2019-11-08") for n in range(80)}
+    site = write_site(tmp_path / "site", posts, config_text())
+    monkeypatch.setattr(content, "load", _fail_on("p077.md"))
+    with pytest.raises(InternalError) as bug:
+        build(Options(site, workers=2))
+    assert bug.value.path == "content/posts/p077.md" and "RuntimeError" in bug.value.detail

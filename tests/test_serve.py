@@ -516,3 +516,14 @@ def test_fifty_connections_at_once_are_all_taken_even_before_the_server_answers(
         for client in clients:
             client.close()
         preview.server.server_close()
+
+
+def test_the_preview_refuses_a_folder_of_someones_files_before_serving_it(tmp_path, capsys):
+    site = make_site(tmp_path / "situs")
+    folder = tmp_path / "dokumen"
+    folder.mkdir()
+    (folder / "skripsi.docx").write_bytes(b"bab 1")
+    code = cli.main(["serve", "--site", str(site), "--output", str(folder), "--port", "0"])
+    err = capsys.readouterr().err
+    assert code == 2 and "skripsi.docx" in err and "--force" in err and "Traceback" not in err
+    assert sorted(p.name for p in folder.iterdir()) == ["skripsi.docx"]

@@ -29,7 +29,8 @@ def held(cache_dir: Path, wait: float | None = None, on_wait=None):
     finish, calling on_wait once with its process id so that the user knows why nothing happens; then raise Busy.
 
     The lock belongs to the open file, so it ends with the process that holds it, however it ends: a killed
-    build never leaves a stale lock behind. Where the system has no flock() (Windows) builds are not locked.
+    build never leaves a stale lock behind (only an empty file, which the next build takes and removes). Where
+    the system has no flock() (Windows) builds are not locked.
     """
     try:
         import fcntl
@@ -37,23 +38,40 @@ def held(cache_dir: Path, wait: float | None = None, on_wait=None):
         yield
         return
     path = lock_file(cache_dir)
-    fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)    # read-only: another user's lock file can be locked too
+    deadline, told = time.monotonic() + (WAIT if wait is None else wait), False
+    while True:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o666)    # read-only: another user's lock file locks too
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = holder(fd)
+            os.close(fd)
+            if time.monotonic() >= deadline:
+                raise Busy(_message(pid)) from None
+            if not told and on_wait is not None:
+                on_wait(pid)
+                told = True
+            time.sleep(0.05)
+            continue
+        if _same_file(path, fd):
+            break
+        os.close(fd)            # the build before removed the file as we took it: take the new one
     try:
-        deadline, told = time.monotonic() + (WAIT if wait is None else wait), False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise Busy(_message(holder(fd))) from None
-                if not told and on_wait is not None:
-                    on_wait(holder(fd))
-                    told = True
-                time.sleep(0.05)
         yield
     finally:
-        os.close(fd)            # releases the lock
+        try:
+            os.unlink(path)     # while still held: no file is left behind in the temporary folder
+        except OSError:
+            pass
+        os.close(fd)
+
+
+def _same_file(path: Path, fd: int) -> bool:
+    try:
+        st, held_st = os.stat(path), os.fstat(fd)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == (held_st.st_dev, held_st.st_ino)
 
 
 def holder(fd: int) -> str:

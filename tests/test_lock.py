@@ -53,6 +53,7 @@ def test_a_second_build_that_cannot_wait_says_a_build_is_running_and_writes_noth
     finally:
         holder.kill()
         holder.wait()
+        lock.lock_file(site / ".cache").unlink(missing_ok=True)    # a killed holder leaves its empty file
 
 
 def test_the_command_line_says_so_with_its_own_exit_code(tmp_path):
@@ -65,6 +66,7 @@ def test_the_command_line_says_so_with_its_own_exit_code(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+        lock.lock_file(site / ".cache").unlink(missing_ok=True)    # a killed holder leaves its empty file
     assert ran.returncode == 75, ran.stderr
     assert "Menunggu pembangunan lain" in ran.stderr and "sedang berjalan" in ran.stderr
     assert "Traceback" not in ran.stderr
@@ -90,3 +92,11 @@ def test_builds_of_two_sites_do_not_wait_for_each_other(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+        lock.lock_file(site / ".cache").unlink(missing_ok=True)    # a killed holder leaves its empty file
+
+
+def test_a_build_leaves_no_lock_file_behind(tmp_path):
+    site = _site(tmp_path)
+    build_site(site)
+    assert not lock.lock_file(site / ".cache").exists()
+    assert not list((site / ".cache").glob("*.lock"))

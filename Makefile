@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SITE   ?= .
 ARGS   ?=
 
-.PHONY: serve build test check new clean golden bench browser tools lighthouse screenshots
+.PHONY: serve build test check new views clean golden bench browser tools lighthouse screenshots
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ check: $(STAMP)
 new: $(STAMP)
 	@test -n "$(TITLE)" || { echo 'Pakai: make new TITLE="Judul Berita"'; exit 2; }
 	$(PY) -m generator new --site $(SITE) "$(TITLE)"
+
+# make views LOGS="access.log access.log.1.gz" (ARGS="--dry-run" only shows the report)
+views: $(STAMP)
+	@test -n "$(LOGS)" || { echo 'Pakai: make views LOGS="access.log access.log.1.gz"'; exit 2; }
+	$(PY) -m generator views --site $(SITE) $(ARGS) $(LOGS)
 
 # Chromium for the browser tests (Debian's package); skipped quietly when it cannot be installed.
 browser:

@@ -267,23 +267,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photo-runs", type=int, help="runs of the photo case (default: as --runs)")
     parser.add_argument("--pelican-up-to", type=int, default=10**9, metavar="POSTS",
                         help="leave Pelican out of corpora with more posts (it is the slow peer; targets are against Hugo)")
-    parser.add_argument("--only", choices=["ours", "hugo", "hugo-norel", "pelican"], action="append",
-                        help="measure only these")
+    parser.add_argument("--only", choices=["ours", "hugo", "hugo-norel", "pelican", "views"], action="append",
+                        help="measure only these (views: counting page views in a generated access log)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
-    tools = args.only or ["ours", "hugo", "hugo-norel", "pelican"]
+    tools = args.only or ["ours", "hugo", "hugo-norel", "pelican", "views"]
     SCRATCH.mkdir(exist_ok=True)
-    if set(tools) - {"ours"}:
+    if set(tools) - {"ours", "views"}:
         peer_env()
     plan = ([("p300", 300, 0, True), ("ph20x6", 20, 6, False)] if args.quick else
             [("p1000", 1000, 0, True), ("p5000", 5000, 0, True), (f"ph{args.photo_posts}x6", args.photo_posts, 6, False)])
+    if set(tools) == {"views"}:
+        plan = []
     results: dict = {}
     reload: dict = {}
     counter = [0]
     for name, posts, images, with_pelican in plan:
         site = corpus(name, posts, images)
         by_tool = {}
-        for tool_name in tools:
+        for tool_name in (t for t in tools if t != "views"):
             if tool_name == "pelican" and (not with_pelican or posts > args.pelican_up_to):
                 continue        # Pelican makes no resized photos: the photo case is ours against Hugo
             if tool_name == "hugo-norel" and images:
@@ -303,9 +305,16 @@ def main(argv: list[str] | None = None) -> int:
         if "hugo page" in medians:
             line += f"; ours/hugo (page) {medians['ours page'] / medians['hugo page']:.2f}x (target <= 1x)"
         print(f"{name}: pratinjau, median dari simpan sampai: {line}")
+    views = None
+    if "views" in tools:
+        sys.path.insert(0, str(HERE))
+        import views_log      # noqa: PLC0415
+
+        views = views_log.measure(corpus("p1000", 1000, 0), 1_000_000, SCRATCH)
+        print(views_log.line(views))
     (SCRATCH / "results.json").write_text(json.dumps(
         {"runs": runs, "quick": args.quick, "cpus": os.cpu_count(), "results": results, "reload": reload,
-         "table": text}, indent=1))
+         "views": views, "table": text}, indent=1))
     print(f"\nHasil lengkap: {SCRATCH / 'results.json'}")
     return 0
 

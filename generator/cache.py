@@ -2,50 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
 import pickle
 import sys
-import time
 from dataclasses import dataclass, field
-from pathlib import Path, PosixPath, PurePath
+from functools import cache as _once
+from pathlib import Path, PosixPath, PurePath, WindowsPath
+from zoneinfo import ZoneInfo
 
-FORMAT = 4
+from .content import Entry, Event, Photo
+from .hashing import digest
+from .report import Problem
+
+FORMAT = 5
 INDEX, DATA = "build-index.bin", "build-data-{:02d}.bin"
 SHARDS = 16          # the sources' records are split so that one edit rewrites 1/16 of them
 _MAGIC = b"KPU-CACHE"
-# The only things a cache file may rebuild when unpickled; anything else means it is not ours.
-_ALLOWED = {
-    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "tuple"), ("builtins", "list"), ("builtins", "dict"),
-    ("datetime", "datetime"), ("datetime", "date"), ("datetime", "timezone"), ("datetime", "timedelta"), ("zoneinfo", "ZoneInfo"),
-    ("zoneinfo._zoneinfo", "ZoneInfo"), ("pathlib", "PosixPath"), ("pathlib", "WindowsPath"), ("pathlib", "Path"),
-    ("generator.cache", "SourceRecord"), ("generator.cache", "Index"), ("generator.cache", "_path"),
-    ("generator.content", "Entry"), ("generator.content", "Photo"), ("generator.content", "Event"),
-    ("generator.gallery", "PhotoView"), ("generator.gallery", "Variant"), ("generator.photocache", "Source"),
-    ("generator.report", "Problem"),
-}
-
-
-# A file changed in the same clock tick as it was read, at the same size, would look unchanged: a file modified
-# this recently (ns) is compared by its content next time instead of its time (git's "racily clean" problem).
-RACY_NS = 2_000_000_000
-
-
-def recent(mtime_ns: int, now_ns: int | None = None) -> bool:
-    """Modified too recently for its size and time to tell a second edit from the first."""
-    return mtime_ns >= (time.time_ns() if now_ns is None else now_ns) - RACY_NS
-
-
-def trusted_mtime(mtime_ns: int) -> int:
-    """The time to remember for a file just read: -1 when it is too recent, so that its hash is compared next time."""
-    return -1 if recent(mtime_ns) else mtime_ns
-
-
-def digest(data: bytes | str) -> str:
-    if isinstance(data, str):
-        data = data.encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def generator_hash() -> str:
@@ -66,7 +41,7 @@ class SourceRecord:
     mtime_ns: int
     sha: str                      # content hash of the file
     key: str                      # config and bundle listing the entry was validated against
-    entry: object                 # content.Entry
+    entry: Entry
     warnings: list = field(default_factory=list)
     photos_key: str = ""
     photos: list = field(default_factory=list)
@@ -76,6 +51,15 @@ class SourceRecord:
     card_key: tuple = ()          # what the post's card signature below was computed from (fingerprint.Signatures)
     card: str = ""
     html_sig: tuple = ()          # (html_key, hash of html)
+    photos_racy: bool = False     # the photo plan was made from photos written moments ago: plan it again next time
+                                  # unless the build finds them settled (incremental.settle)
+
+    def state(self) -> tuple:
+        """What the cache file must hold of this record: a change in any of it makes its shard be written again.
+
+        (entry, photos, html and the card follow from the keys and hashes here.)"""
+        return (self.size, self.mtime_ns, self.sha, self.key, self.photos_key, self.photos_racy, self.html_key,
+                self.card, self.html_sig)
 
 
 @dataclass
@@ -99,9 +83,29 @@ def _header(site_dir: Path) -> bytes:
                       digest(str(site_dir.resolve())).encode()]) + b"\n"
 
 
+def _names(*classes) -> frozenset[tuple[str, str]]:
+    return frozenset((c.__module__, c.__qualname__) for c in classes)
+
+
+# The only things a cache file may rebuild when unpickled; anything else means it is not ours. Named by the classes
+# themselves, so that renaming or moving one cannot silently leave the cache unreadable.
+_ALLOWED = _names(set, frozenset, tuple, list, dict, dt.datetime, dt.date, dt.timezone, dt.timedelta, ZoneInfo,
+                  PosixPath, WindowsPath, Path, Entry, Photo, Event, Problem)
+
+
+@_once
+def _allowed_photos() -> frozenset[tuple[str, str]]:
+    """The photo plan's classes: their modules import Pillow, which a build that finds nothing changed never needs
+    (and a record holding photos imports them anyway as it is unpickled)."""
+    from .gallery import PhotoView, Variant
+    from .photocache import Source
+
+    return _names(PhotoView, Variant, Source)
+
+
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module, name):
-        if (module, name) not in _ALLOWED:
+        if (module, name) not in _ALLOWED and (module, name) not in _OWN and (module, name) not in _allowed_photos():
             raise pickle.UnpicklingError(f"{module}.{name} tidak diharapkan di cache")
         return super().find_class(module, name)
 
@@ -134,6 +138,9 @@ def _path(drv: str, root: str, parts: list) -> PurePath:
             and all(isinstance(p, str) for p in parts)):
         raise pickle.UnpicklingError("bagian path tidak sah")
     return PosixPath._from_parsed_parts(drv, root, parts)
+
+
+_OWN = _names(SourceRecord, Index, _path)
 
 
 def _reduce_path(path: PosixPath):
@@ -227,16 +234,3 @@ def scan(folder: Path, links: list[str] | None = None) -> dict[str, tuple[int, i
                 except OSError:
                     continue
     return found
-
-
-def state_key(*parts) -> str:
-    """One hash of everything the whole output depends on, for the no-op check."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        if isinstance(part, dict):
-            for key in sorted(part):
-                h.update(f"{key}\0{part[key]}\n".encode("utf-8", "surrogatepass"))
-        else:
-            h.update(repr(part).encode("utf-8", "surrogatepass"))
-        h.update(b"\1")
-    return h.hexdigest()

@@ -1,4 +1,4 @@
-"""Command line: build, serve, new and check, with exit codes 0 (fine), 1 (content errors), 2 (bad usage),
+"""Command line: build, serve, new, check and views, with exit codes 0 (fine), 1 (content errors), 2 (bad usage),
 75 (another build of the site is running) and 70 (a bug in the generator)."""
 
 from __future__ import annotations
@@ -64,6 +64,12 @@ def parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
     site_option(p)
+
+    p = commands.add_parser("views", help="tambahkan kunjungan dari log akses server ke kolom 'views' berita")
+    site_option(p)
+    p.add_argument("logs", nargs="+", type=Path, metavar="LOG",
+                   help="log akses (Apache, nginx, unduhan cPanel; boleh .gz); log yang sama tidak dihitung dua kali")
+    p.add_argument("--dry-run", action="store_true", help="tampilkan laporannya saja, tanpa mengubah berkas apa pun")
     return top
 
 
@@ -86,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
                          polling=args.poll)
         if args.command == "new":
             return _new(site_dir, args.title)
+        if args.command == "views":
+            from .views.run import main as views
+
+            return views(site_dir, [path.resolve() for path in args.logs], args.dry_run)
         return _check(site_dir)
     except UnsafeOutput as err:
         print(f"Galat: {err}", file=sys.stderr)

@@ -9,17 +9,28 @@ Not covered, on purpose: `site.built` (the build time), so a build that changes 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
-from .cache import digest
+from .content import Entry
+from .hashing import digest
 from .site import Pager, Post, Route, Term
 
 _REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+(.)")
 _LITERAL = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+([\"'])([^\"']+)\1")
 _SITE_ATTR = re.compile(r"\bsite\.(\w+)")
-_ONCE = re.compile(r"\bonce\(\s*(.)")                             # render.Pages.once("_sidebar.html")
+_ONCE = re.compile(r"\bonce\(\s*(.)")                             # render.PageRenderer.once("_sidebar.html")
 _ONCE_LITERAL = re.compile(r"\bonce\(\s*([\"'])([^\"']+)\1\s*\)")
+
+
+# The front matter a card shows is every field of the entry except these: where it was read from and its body
+# (only the post's own page shows those, through Signatures.full), the parts shown through the site model instead
+# (post.summary, post.category, post.tags, post.cover) and the parts only the post's own page shows (gallery,
+# aliases, files). A field added to Entry is on the cards until it is named here, so it cannot go stale unseen.
+_NOT_ON_CARDS = frozenset({"source", "bundle", "body", "body_line", "lines",
+                           "summary", "category", "tags", "cover", "gallery", "aliases", "files"})
+CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name not in _NOT_ON_CARDS)
 
 
 def _h(*parts) -> str:
@@ -72,13 +83,23 @@ class Templates:
         return self._closures[name]
 
 
+def _card(post) -> str:
+    """A hash of everything a card of the post shows: its entry's card fields and what the site model adds."""
+    entry = post.entry
+    return _h(post.url, [getattr(entry, name) for name in CARD_FIELDS], post.summary,
+              (post.category.name, post.category.slug, post.category.url) if post.category else None,
+              [(t.name, t.slug, t.url) for t in post.tags], post.cover and repr(post.cover), post.gallery_url,
+              len(post.photos))
+
+
 class Signatures:
     """Compact, memoised signatures of the site model's parts, for one build.
 
     records (path -> cache.SourceRecord), when given, keep each post's card signature and HTML hash from one
-    build to the next. A card is everything of a post other pages show; it comes from the post's own record
+    build to the next. A card is everything of a post other pages show (_card); it comes from the post's own record
     (entry, photos, rendered summary: a changed file or config makes a new record) and the config, except the
-    names of its category and tags, which the first post using each name gives: those are part of its key.
+    names of its category and tags, which the first post using each name gives: those are part of its key. A
+    plan made from photos written moments ago (photos_racy) is not trusted from one build to the next.
     """
 
     def __init__(self, site, config_key: str, records: dict | None = None):
@@ -99,16 +120,10 @@ class Signatures:
             if record is not None:
                 stamp = (record.photos_key, record.html_key, post.category.name if post.category else None,
                          tuple(t.name for t in post.tags))
-                if record.card_key == stamp and record.card:
+                if record.card_key == stamp and record.card and not record.photos_racy:
                     found = self._cards[key] = record.card
                     return found
-            e = post.entry
-            found = self._cards[key] = _h(
-                post.url, e.kind, e.title, e.date, e.has_time, e.updated, e.author, e.views, post.summary, e.slug,
-                e.draft, e.menu, e.event and repr(e.event), e.extra and repr(e.extra), e.path,
-                (post.category.name, post.category.slug, post.category.url) if post.category else None,
-                [(t.name, t.slug, t.url) for t in post.tags], post.cover and repr(post.cover), post.gallery_url,
-                len(post.photos))
+            found = self._cards[key] = _card(post)
             if record is not None:
                 record.card_key, record.card = stamp, found
         return found

@@ -81,7 +81,7 @@ def _make(job: Job) -> None:
         if not outputs:
             return
         if image.format in ("JPEG", "MPO"):
-            _draft(image, outputs, orientation)
+            draft(image, outputs, orientation)
         image.load()
         ImageOps.exif_transpose(image, in_place=True)
         image = _normalise(_to_srgb(image))
@@ -124,7 +124,7 @@ def _save(image: Image.Image, output: Output, quality: int) -> None:
     _write(output.target, buffer.getvalue())
 
 
-def _draft(image: Image.Image, outputs: list[Output], orientation: int) -> None:
+def draft(image: Image.Image, outputs: list[Output], orientation: int) -> None:
     """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still leaves twice the largest size needed."""
     width = max(o.width for o in outputs)
     height = max(o.height for o in outputs)

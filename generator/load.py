@@ -2,45 +2,44 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from . import cache, content, parallel
+from . import content, parallel
 from . import site as site_model
+from .cache import SourceRecord
+from .hashing import digest
+from .incremental import Previous
+from .racy import recent, trusted_mtime
+from .options import Context
 from .report import Problems, naming
 
 # markup (Python-Markdown) and gallery (Pillow) are imported where they are needed: a build that finds
 # nothing changed does not pay for importing them.
 
-RACY_MARK = "racy:"          # before a photo plan's key in a record: planned from photos written moments ago
+
+@dataclass
+class Loaded:
+    """What load makes: the site model, the record of every source (for the cache), the memo of related posts."""
+
+    site: site_model.Site
+    records: dict[str, SourceRecord]
+    related: dict
 
 
-class Clock:
-    """Seconds per named stage of one build, for --verbose."""
-
-    def __init__(self):
-        self.stages: list[tuple[str, float]] = []
-
-    @contextmanager
-    def stage(self, name: str):
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages.append((name, time.perf_counter() - started))
-
-
-def load(options, config, config_key: str, problems: Problems, old: dict, scan: dict, records: dict,
-         clock: Clock, related: dict | None = None) -> site_model.Site:
-    """The site model, reusing what the cache holds for sources, photos and Markdown that did not change."""
-    site_dir, content_dir = options.site_dir, options.site_dir / "content"
+def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
+    """The site model, reusing what the last build's records hold for sources, photos and Markdown that did not
+    change (scan: the files below content/, as incremental.survey found them)."""
+    options, config, problems, clock = ctx.options, ctx.config, ctx.problems, ctx.clock
+    previous = previous or Previous.empty()
+    old, records, related = previous.records, {}, dict(previous.related)
+    site_dir, content_dir = options.site_dir, options.content_dir
     zone = ZoneInfo(config.site.timezone)
-    now = (options.now or dt.datetime.now(dt.timezone.utc)).astimezone(zone)
+    now = options.moment().astimezone(zone)
     folders: dict[str, list[str]] = {}
     for rel in scan:
         folder, _, name = rel.rpartition("/")
@@ -51,12 +50,12 @@ def load(options, config, config_key: str, problems: Problems, old: dict, scan: 
         plan, todo = [], []
         for kind, crel, bundle in _discover(scan):
             files = sorted(n for n in folders.get(crel.rpartition("/")[0], []) if n != "index.md") if bundle else []
-            key = cache.digest(f"{config_key}\0{kind}\0{files}")
+            key = digest(f"{ctx.config_key}\0{kind}\0{files}")
             record = _reuse(old.get(prefix + crel), key, scan.get(crel), content_dir, crel)
             plan.append((prefix + crel, record))
             if record is None:
                 todo.append((kind, crel, bundle, key))
-        read = iter(_read(todo, options, config, zone, scan))
+        read = iter(_read(ctx, todo, zone, scan))
         for rel, record in plan:
             if record is None:
                 record, found = next(read)
@@ -65,7 +64,7 @@ def load(options, config, config_key: str, problems: Problems, old: dict, scan: 
                     continue
             else:
                 problems.extend(record.warnings)
-            record.mtime_ns = cache.trusted_mtime(record.mtime_ns)
+            record.mtime_ns = trusted_mtime(record.mtime_ns)
             records[rel] = record
             entries.append(record.entry)
     with clock.stage("model situs"):
@@ -75,21 +74,22 @@ def load(options, config, config_key: str, problems: Problems, old: dict, scan: 
         probes: list = []           # the photo probe index, opened only when some bundle's photos changed
         for post in site.posts + site.pages:
             if post.entry.bundle:   # a page bundle's photos are made too (for its inline images), without a gallery
-                _plan_photos(post, by_path[post.entry.path], config, scan, content_dir, problems,
+                _plan_photos(ctx, post, by_path[post.entry.path], scan,
                              lambda: probes[0] if probes else _open_probes(probes, options.cache_dir))
         for index in probes:
             index.save()
     with clock.stage("markdown"):
         _markdown(site, by_path, config.base_path, options.workers)
-    return site
+    return Loaded(site, records, related)
 
 
-def _read(todo: list, options, config, zone: ZoneInfo, scan: dict) -> list[tuple]:
+def _read(ctx: Context, todo: list, zone: ZoneInfo, scan: dict) -> list[tuple]:
     """(record or None, problems) of each source to read, over all cores. A source with no other file beside it
     has its Markdown rendered in the same pass: its links (none) need nothing from the site model."""
     from .markup import Links
 
-    site_dir, content_dir = options.site_dir, options.site_dir / "content"
+    options, config = ctx.options, ctx.config
+    site_dir, content_dir = options.site_dir, options.content_dir
     no_links = Links({}, {}, config.base_path)
     renderers: list = []            # one per process, made on first use (in each forked worker)
 
@@ -102,8 +102,9 @@ def _read(todo: list, options, config, zone: ZoneInfo, scan: dict) -> list[tuple
                              zone, found)
         if entry is None:
             return None, found
-        sha = cache.digest(data) if md.read_bytes() == data else ""    # "": changed while read, read again
-        record = cache.SourceRecord(len(data), scan.get(crel, (0, 0))[1], sha, key, entry, found.warnings)
+        sha = digest(data) if md.read_bytes() == data else ""    # "": changed while read, read again
+        record = SourceRecord(size=len(data), mtime_ns=scan.get(crel, (0, 0))[1], sha=sha, key=key, entry=entry,
+                              warnings=found.warnings)
         if sha and not entry.files:
             if not renderers:
                 from .markup import Renderer
@@ -135,8 +136,8 @@ def _discover(scan: dict) -> list[tuple[str, str, str | None]]:
     return found
 
 
-def _reuse(record: cache.SourceRecord | None, key: str, stat: tuple | None, content_dir: Path,
-           crel: str) -> cache.SourceRecord | None:
+def _reuse(record: SourceRecord | None, key: str, stat: tuple | None, content_dir: Path,
+           crel: str) -> SourceRecord | None:
     """The cached record of a source if it still describes the file: same size and time, or the same bytes."""
     if record is None or record.key != key or stat is None:
         return None
@@ -146,7 +147,7 @@ def _reuse(record: cache.SourceRecord | None, key: str, stat: tuple | None, cont
         data = (content_dir / crel).read_bytes()
     except OSError:
         return None
-    if cache.digest(data) != record.sha:
+    if digest(data) != record.sha:
         return None
     record.size, record.mtime_ns = stat
     return record
@@ -159,18 +160,17 @@ def _open_probes(probes: list, cache_dir: Path):
     return probes[0]
 
 
-def _plan_photos(post, record: cache.SourceRecord, config, scan: dict, content_dir: Path, problems: Problems,
-                 probes) -> None:
-    entry = post.entry
+def _plan_photos(ctx: Context, post, record: SourceRecord, scan: dict, probes) -> None:
+    config, problems, entry = ctx.config, ctx.problems, post.entry
     photo_like = content.PHOTO_SUFFIXES | content.UNSUPPORTED_PHOTOS
     if not entry.gallery and not any(os.path.splitext(n)[1].lower() in photo_like for n in entry.files):
         post.photos = []          # no photo: nothing to plan, no need to import Pillow
-        record.photos_key, record.photos = "", []
+        record.photos_key, record.photos, record.photos_racy = "", [], False
         return
     folder = entry.path.rpartition("/")[0].partition("/")[2]         # the bundle, below content/
-    key = cache.digest(repr((config.photos, post.url, entry.title, entry.gallery, entry.cover,
-                             [(name, scan.get(f"{folder}/{name}")) for name in entry.files])))
-    if record.photos_key == key:
+    key = digest(repr((config.photos, post.url, entry.title, entry.gallery, entry.cover,
+                       [(name, scan.get(f"{folder}/{name}")) for name in entry.files])))
+    if record.photos_key == key and not record.photos_racy:
         post.photos = record.photos
     else:
         from . import gallery
@@ -178,23 +178,15 @@ def _plan_photos(post, record: cache.SourceRecord, config, scan: dict, content_d
         before = len(problems.errors)
         post.photos = gallery.photos_of(entry, post.url, config.photos, problems, probes())
         if len(problems.errors) == before:
-            # A photo written moments ago could change again under the same size and time: the key is marked,
-            # so the next build plans the bundle again and the probe index compares the photo's bytes, unless
-            # the build finds the photo settled (build._settled) and lifts the mark.
+            # A photo written moments ago could change again under the same size and time: the plan is marked
+            # racy, so the next build plans the bundle again and the probe index compares the photo's bytes,
+            # unless this build finds the photo settled (incremental.conclude) and lifts the mark.
             now = time.time_ns()
-            racy = any(cache.recent((scan.get(f"{folder}/{name}") or (0, 0))[1], now) for name in entry.files)
-            record.photos_key, record.photos, record.html_key = RACY_MARK + key if racy else key, post.photos, ""
+            record.photos_racy = any(recent((scan.get(f"{folder}/{name}") or (0, 0))[1], now) for name in entry.files)
+            record.photos_key, record.photos, record.html_key = key, post.photos, ""
     if post.photos and entry.kind == "post":
         post.gallery_url = site_model.gallery_url(config, entry)
         post.cover = next((p for p in post.photos if p.name == entry.cover), post.photos[0])
-
-
-def trust_settled_photos(records: dict) -> None:
-    """Lift the marks of photo plans made from photos written moments ago: the build found that they now hold
-    the very bytes it read (build._settled)."""
-    for record in records.values():
-        if record.photos_key.startswith(RACY_MARK):
-            record.photos_key = record.photos_key[len(RACY_MARK):]
 
 
 def _markdown(site: site_model.Site, records: dict, base_path: str, workers: int) -> None:
@@ -227,7 +219,7 @@ def _markdown(site: site_model.Site, records: dict, base_path: str, workers: int
 
 def markdown_key(sha: str, body_line: int, links) -> str:
     """What a post's rendered Markdown depends on: the file's hash stands for its body."""
-    return cache.digest(repr((sha, body_line, links)))
+    return digest(repr((sha, body_line, links)))
 
 
 def links_of(post: site_model.Post, base_path: str = "/"):
@@ -240,15 +232,3 @@ def links_of(post: site_model.Post, base_path: str = "/"):
     photos = {p.name: Image(url(p.web.url), p.web.width, p.web.height, p.srcset(p.fallback, url)) for p in post.photos}
     files = {name: url(post.url + quote(name)) for name in post.entry.files if name not in photos}
     return Links(files, photos, base_path)
-
-
-def photo_digests(site: site_model.Site) -> dict[str, str]:
-    """Path below content/ -> the content hash the photo pipeline used, for the bundle photos of this build."""
-    out = {}
-    for post in site.posts + site.pages:
-        if post.photos and post.entry.bundle is not None:
-            folder = post.entry.path.rpartition("/")[0].partition("/")[2]
-            for photo in post.photos:
-                if photo.source is not None:
-                    out[f"{folder}/{photo.name}"] = photo.source.digest
-    return out

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from . import cache, imaging, parallel
+from . import imaging, parallel
 from .config import Photos
+from .hashing import digest as content_digest
+from .racy import recent, settled
 from .report import Problems
 
 if TYPE_CHECKING:
@@ -73,7 +75,7 @@ class ProbeIndex:
         source = probe(path)
         row = [stat.st_size, stat.st_mtime_ns, source.digest, source.width, source.height, source.alpha,
                source.animated, source.suffix]
-        if not cache.recent(stat.st_mtime_ns):
+        if not recent(stat.st_mtime_ns):
             self.new[key] = row
         else:
             self.recent[key] = row
@@ -82,14 +84,8 @@ class ProbeIndex:
     def _settle(self) -> None:
         """Photos too recent when probed are remembered if they are old enough now and read the same again."""
         for key, row in self.recent.items():
-            try:
-                stat = os.stat(key)
-                if [stat.st_size, stat.st_mtime_ns] == row[:2] and not cache.recent(stat.st_mtime_ns):
-                    with open(key, "rb") as handle:
-                        if cache.digest(handle.read()) == row[2]:
-                            self.new[key] = row
-            except OSError:
-                pass
+            if settled(Path(key), (row[0], row[1]), row[2]):
+                self.new[key] = row
 
     def save(self) -> None:
         """Write the index when it changed; entries of photos no longer seen are dropped."""
@@ -130,7 +126,7 @@ class MadeIndex:
             stat = os.stat(self.folder / name)
             if [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns] == row[:3]:
                 return True
-            same = stat.st_size == row[0] and cache.digest((self.folder / name).read_bytes()) == row[3]
+            same = stat.st_size == row[0] and content_digest((self.folder / name).read_bytes()) == row[3]
         except OSError:
             return False
         if same:
@@ -144,7 +140,7 @@ class MadeIndex:
             stat = os.stat(path)
         except OSError:
             return
-        self.rows[name], self.changed = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, cache.digest(data)], True
+        self.rows[name], self.changed = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, content_digest(data)], True
 
     def save(self, keep: set[str]) -> None:
         rows = {name: row for name, row in self.rows.items() if name in keep}
@@ -165,7 +161,7 @@ class TooLarge(Exception):
 def probe(path: Path) -> Source:
     """Read a photo's header (not its pixels): upright size, transparency, animation, content hash."""
     data = path.read_bytes()
-    digest = cache.digest(data)
+    digest = content_digest(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(path) as image:

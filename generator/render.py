@@ -16,8 +16,7 @@ from markupsafe import Markup
 from .config import Config
 from .report import Problem
 from .site import Route, Site
-
-from .build import ASSETS, THEME_DIR  # noqa: F401  (one definition; build needs them without importing Jinja)
+from .theme import ASSETS
 
 
 def environment(template_dir: Path, config: Config, cache_dir: Path | None = None) -> jinja2.Environment:
@@ -78,8 +77,8 @@ def environment(template_dir: Path, config: Config, cache_dir: Path | None = Non
     return env
 
 
-class Pages:
-    """Renders routes of one site with one environment; templates are compiled once and reused."""
+class PageRenderer:
+    """Renders routes of one site to page bytes with one environment; templates are compiled once and reused."""
 
     def __init__(self, env: jinja2.Environment, site: Site):
         self.env = env

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import cache, content, fingerprint, writer
+from . import cache, content, fingerprint, incremental, racy, writer
 from . import site as site_model
-from .build import Options, Result, save_cache
+from .hashing import digest
 from .load import links_of, markdown_key
+from .options import Options, Result
 from .report import BuildFailed, Problems
 
 
@@ -20,8 +21,9 @@ from .report import BuildFailed, Problems
 class Memory:
     """What the last successful build in this process left: cache records and index, the model, its routes.
 
-    build() reads it instead of the cache files and fills it again; quick_rebuild() patches it. Anything that
-    fails empties it, so the next build starts from the files on disk.
+    It is the incremental.Memory that build() takes: build() reads it instead of the cache files and fills it
+    again; quick_rebuild() patches it. Anything that fails empties it, so the next build starts from the files on
+    disk.
     """
 
     index: cache.Index | None = None
@@ -31,8 +33,8 @@ class Memory:
     templates: Path | None = None
     config_key: str = ""
     theme: fingerprint.Templates | None = None
-    pages: object = None              # render.Pages: Jinja environment and compiled templates, for quick rebuilds
-    pages_digest: str = ""            # the theme those templates were compiled from
+    compiled: object = None           # render.PageRenderer: Jinja environment and compiled templates, for quick rebuilds
+    compiled_theme: str = ""          # the theme those templates were compiled from
     renderer: object = None           # markup.Renderer
     unsaved: tuple | None = None      # (options, dirty shards): the cache files still to be brought up to date
     output_state: tuple | None = None # writer.folder_state of the output after the last write: if it differs, the
@@ -43,8 +45,8 @@ class Memory:
         self.index, self.records, self.site, self.routes = index, records, site, routes
         self.templates, self.config_key = templates, config_key
         self.theme = fingerprint.Templates(templates)
-        if not (same_theme and self.pages is not None and self.theme.digest == self.pages_digest):
-            self.pages = None
+        if not (same_theme and self.compiled is not None and self.theme.digest == self.compiled_theme):
+            self.compiled = None
         self.unsaved = None
 
     def warm(self) -> None:
@@ -56,14 +58,14 @@ class Memory:
             self.page_renderer().prepare({route.template for route in self.routes if "post" in route.context})
 
     def page_renderer(self):
-        """render.Pages for the site in memory, its Jinja templates compiled once and kept between rebuilds."""
+        """render.PageRenderer for the site in memory, its Jinja templates compiled once and kept between rebuilds."""
         from . import render
 
-        if self.pages is None:
-            self.pages = render.Pages(render.environment(self.templates, self.site.config), self.site)
-            self.pages_digest = self.theme.digest
-        self.pages.use(self.site)
-        return self.pages
+        if self.compiled is None:
+            self.compiled = render.PageRenderer(render.environment(self.templates, self.site.config), self.site)
+            self.compiled_theme = self.theme.digest
+        self.compiled.use(self.site)
+        return self.compiled
 
     def forget(self) -> None:
         renderer = self.renderer
@@ -74,7 +76,7 @@ class Memory:
         """Write the cache files a quick rebuild left for later (the preview does it after telling pages to reload)."""
         if self.unsaved is not None and self.index is not None:
             options, dirty = self.unsaved
-            save_cache(options, self.index, self.records, dirty)
+            incremental.save(options, self.index, self.records, dirty)
         self.unsaved = None
 
 
@@ -119,7 +121,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
         data = source.read_bytes()
     except OSError:
         return None
-    sha = cache.digest(data)
+    sha = digest(data)
     if sha == record.sha:
         return ()
     found = Problems()
@@ -137,9 +139,10 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     rendered = memory.renderer.render(entry.body, links)
     if (entry.summary or rendered.summary) != post.summary:
         return None
-    return entry, cache.SourceRecord(len(data), cache.trusted_mtime(stat.st_mtime_ns), sha, record.key, entry, found.warnings, record.photos_key,
-                                     record.photos, markdown_key(sha, entry.body_line, links), rendered.html,
-                                     rendered.summary)
+    return entry, cache.SourceRecord(
+        size=len(data), mtime_ns=racy.trusted_mtime(stat.st_mtime_ns), sha=sha, key=record.key, entry=entry,
+        warnings=found.warnings, photos_key=record.photos_key, photos=record.photos, photos_racy=record.photos_racy,
+        html_key=markdown_key(sha, entry.body_line, links), html=rendered.html, summary=rendered.summary)
 
 
 def _write(options: Options, memory: Memory, routes: list, edited: list[str], started: float) -> Result:
@@ -163,7 +166,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
                 data = pages.render(route)
             except render.RENDER_ERRORS as err:
                 raise BuildFailed([render.problem_of(err, route)]) from None
-            update.put_bytes(rel, data, cache.digest(data))
+            update.put_bytes(rel, data, digest(data))
             index.routes[rel] = signatures.route(route, memory.theme)
         report, written = update.commit()
     except BaseException:
@@ -172,7 +175,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
         raise
     index.manifest.update(written)
     memory.output_state = writer.folder_state(options.output)
-    index.site_key = "-"             # the next plain build checks everything again before it may skip
+    index.site_key = incremental.UNSETTLED   # the next plain build checks everything again before it may skip
     warnings = [w for w in index.warnings if w.path not in edited]
     index.warnings = warnings + [w for rel in edited for w in memory.records[rel].warnings]
     memory.unsaved = (options, {cache.shard(rel) for rel in edited} | (memory.unsaved or (None, set()))[1])

@@ -8,7 +8,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from .cache import digest
+from .hashing import digest
 from .config import Config
 from .content import Entry, slugify
 from .report import Problems

@@ -9,6 +9,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .hashing import digest
 from .report import Problem
 
 GENERATOR_DIR = Path(__file__).resolve().parent              # the generator's own code and theme: never an output
@@ -65,8 +66,6 @@ class Ledger:
 
     @classmethod
     def load(cls, cache_dir: Path, output: Path) -> "Ledger":
-        from .cache import digest
-
         output = output.resolve()
         path = cache_dir / LEDGER_DIR / f"{digest(str(output))}.json"
         try:
@@ -84,6 +83,30 @@ class Ledger:
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps({"output": str(self.output), "files": sorted(self.files)}), encoding="utf-8")
         os.replace(temporary, self.path)
+
+
+def open_update(options, manifest: dict[str, tuple], present: dict[str, tuple[int, int]]) -> Update:
+    """The write of one build into options.output (build.Options: output, site_dir, cache_dir, force): the folder
+    claimed through its ledger (UnsafeOutput when it holds files no build of this site wrote and nothing allows
+    building over them), and the last build's manifest narrowed to the files this site wrote; without a manifest,
+    learnt by reading them (a forced first build adopts the files it would write identically)."""
+    ledger, force = claim(options.output, options.site_dir, options.cache_dir, present, options.force)
+    owned = ledger.files if ledger.files is not None else set(present)
+    manifest = {rel: kept for rel, kept in manifest.items() if rel in owned}
+    if not manifest and present:
+        manifest = survey(options.output, {rel: stat for rel, stat in present.items() if rel in owned})
+    return Update(options.output, manifest, present, ledger, force)
+
+
+def survey(output: Path, present: dict[str, tuple[int, int]]) -> dict[str, tuple]:
+    """Without a cache, learn once what the output holds by reading it (the cache spares every later build this)."""
+    manifest = {}
+    for rel, stat in present.items():
+        try:
+            manifest[rel] = (*stat, digest((output / rel).read_bytes()))
+        except OSError:
+            continue
+    return manifest
 
 
 def claim(output: Path, site_dir: Path, cache_dir: Path, present: dict, force: bool) -> tuple[Ledger, bool]:

@@ -1,9 +1,10 @@
-"""Shared test helpers: temporary sites from strings, real photos made with Pillow, running the CLI."""
+"""Shared test helpers: temporary sites from strings, real photos made with Pillow, running the CLI, snapshots of
+folders, and the random edits of the two property tests (test_incremental, test_session)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -11,15 +12,18 @@ import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import pytest  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from generator.build import Options, build  # noqa: E402
+from generator.theme import THEME_DIR  # noqa: E402
 from generator.report import BuildFailed  # noqa: E402
 
 SITES = ROOT / "tests" / "sites"
@@ -37,10 +41,12 @@ site:
 """
 
 
-def config_text(base_url: str = "https://kaltara.kpu.go.id/", timezone: str = "Asia/Makassar", extra: str = "") -> str:
-    """The minimal config with another base URL / zone, plus any further YAML text."""
+def config_text(base_url: str = "https://kaltara.kpu.go.id/", timezone: str = "Asia/Makassar", extra: str = "",
+                title: str = "KPU Provinsi Kalimantan Utara") -> str:
+    """The minimal config with another base URL / zone / title, plus any further YAML text (text indented by two
+    spaces right at the start of extra continues the `site:` section)."""
     text = MINIMAL_CONFIG.replace("https://kaltara.kpu.go.id/", base_url).replace("Asia/Makassar", timezone)
-    return text + textwrap.dedent(extra)
+    return text.replace("KPU Provinsi Kalimantan Utara", title) + textwrap.dedent(extra)
 
 
 def md(front: str, body: str = "Isi berita.\n") -> str:
@@ -119,14 +125,26 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> Run:
     return Run(done.returncode, done.stdout, done.stderr)
 
 
-def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
-    """Every file under folder -> (sha256, mtime in ns): to prove a folder was left exactly as it was."""
+class Stamp(NamedTuple):
+    inode: int
+    mtime_ns: int
+    data: bytes
+
+
+def snapshot(folder: Path) -> dict[str, Stamp]:
+    """Every file under folder -> (inode, mtime in ns, bytes): equal snapshots mean the folder was left exactly as
+    it was, not even a file written again with the same bytes."""
     result = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():
-            result[path.relative_to(folder).as_posix()] = (hashlib.sha256(path.read_bytes()).hexdigest(),
-                                                           path.stat().st_mtime_ns)
+            stat = path.stat()
+            result[path.relative_to(folder).as_posix()] = Stamp(stat.st_ino, stat.st_mtime_ns, path.read_bytes())
     return result
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under folder -> its bytes: to compare two outputs (an incremental and a clean build)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def copy_site(name: str, target: Path) -> Path:
@@ -151,3 +169,100 @@ def basic_site(tmp_path_factory) -> Path:
     site = copy_site("basic", tmp_path_factory.mktemp("basic") / "site")
     build_site(site)
     return site
+
+
+# --- random edits of a site, for the two property tests (incremental and preview builds equal clean builds) -------
+
+EDITED_CONFIG = config_text(extra="""\
+    listing:
+      per_page: 2
+      related: 2
+    photos:
+      webp: false
+    """)
+TAGS = ["rapat", "sosialisasi", "pemilu-2024", "logistik"]
+TEMPLATES = ["post.html", "base.html", "_macros.html", "list.html", "index.html", "gallery.html"]
+
+
+def jpeg(seed: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (48 + seed % 5, 32), ((seed * 40) % 256, (seed * 90) % 256, 120)).save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def source(title: str, day: int, tags: list[str], body: str, gallery: list[str]) -> str:
+    front = [f"title: {title}", f"date: 2024-03-{day:02d} 09:00", f"tags: [{', '.join(tags)}]", f"views: {day * 7}"]
+    if gallery:
+        front.append("gallery:")
+        front.extend(f"  - file: {name}\n    caption: Foto {name}" for name in gallery)
+    return "---\n" + "\n".join(front) + "\n---\n\n" + body
+
+
+def edited_site(root: Path) -> Path:
+    """The site the property tests edit: three post bundles (one with a photo), a page, and a copy of the theme."""
+    files: dict[str, str | bytes] = {"content/pages/profil.md": "---\ntitle: Profil\n---\n\nTentang KPU.\n"}
+    for i in range(1, 4):
+        files[f"content/posts/berita-{i}/index.md"] = source(f"Berita {i}", i, TAGS[: i], f"Isi berita {i}.\n", [])
+    files["content/posts/berita-1/foto-a.jpg"] = jpeg(1)
+    write_site(root, files, EDITED_CONFIG)
+    shutil.copytree(THEME_DIR, root / "templates")
+    return root
+
+
+def edited_posts(root: Path) -> list[Path]:
+    return sorted((root / "content" / "posts").glob("*/index.md"))
+
+
+def apply(root: Path, step: tuple[str, int, int], number: int) -> None:
+    """One random change to the site; `number` makes every change's text unique."""
+    kind, pick, variant = step
+    found = edited_posts(root)
+    target = found[pick % len(found)] if found else None
+    if kind == "add_post" or target is None:
+        bundle = root / "content" / "posts" / f"baru-{number}"
+        bundle.mkdir()
+        (bundle / "index.md").write_text(source(f"Berita Baru {number}", 1 + variant % 28, TAGS[variant % 4:][:2],
+                                                f"Isi baru {number}.\n", []), encoding="utf-8")
+    elif kind == "edit_body":
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(f"\nKalimat tambahan {number}.\n")
+    elif kind == "edit_front":
+        text = target.read_text(encoding="utf-8")
+        head, body = text.split("\n---\n", 1)
+        lines = [line for line in head.split("\n") if not line.startswith(("title:", "date:", "tags:"))]
+        lines[1:1] = [f"title: Judul {number}", f"date: 2024-03-{1 + variant % 28:02d} 0{variant % 10}:00",
+                      f"tags: [{', '.join(TAGS[variant % 4:][: 1 + variant % 3])}]"]
+        target.write_text("\n".join(lines) + "\n---\n" + body, encoding="utf-8")
+    elif kind == "delete_post":
+        shutil.rmtree(target.parent)
+    elif kind == "rename_post":
+        target.parent.rename(target.parent.with_name(f"{target.parent.name}-{number}"))
+    elif kind == "add_photo":
+        (target.parent / f"foto-{number}.jpg").write_bytes(jpeg(number + variant))
+    elif kind == "delete_photo":
+        photos = sorted(target.parent.glob("*.jpg"))
+        if photos:
+            photo = photos[variant % len(photos)]
+            text = target.read_text(encoding="utf-8")
+            if photo.name not in text:           # a photo listed in 'gallery' would be an error to remove
+                photo.unlink()
+    elif kind == "replace_photo":
+        photos = sorted(target.parent.glob("*.jpg"))
+        if photos:
+            photos[variant % len(photos)].write_bytes(jpeg(number * 3 + variant))
+    elif kind == "edit_template":
+        template = root / "templates" / TEMPLATES[variant % len(TEMPLATES)]
+        text = template.read_text(encoding="utf-8")
+        if template.name == "_macros.html":
+            text = text.replace("Baca selengkapnya", f"Baca selengkapnya ({number})", 1)
+        elif "{% endblock %}" in text and variant % 2:
+            text = text.replace("{% endblock %}", f"<!-- versi {number} -->{{% endblock %}}", 1)
+        else:
+            text += f"<!-- versi {number} -->\n"
+        template.write_text(text, encoding="utf-8")
+
+
+STEPS = st.tuples(
+    st.sampled_from(["edit_body", "edit_front", "add_post", "delete_post", "rename_post", "add_photo",
+                     "delete_photo", "replace_photo", "edit_template"]),
+    st.integers(0, 10), st.integers(0, 100))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import datetime as dt
 import functools
 import http.server
 import shutil
@@ -17,36 +16,29 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require, require_browser  # noqa: F401
+from tests.conftest import NOW, ROOT, config_text  # noqa: F401  (NOW: the fixture site is built as of this moment)
 from tests.browser import chromium as browser  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-# The fixture site is built as of this moment (a Saturday evening in Tanjung Selor).
-NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
 
 SITE_NAMES = ["fixture", "sample"]
 
-CONFIG = """\
-site:
-  title: KPU Kabupaten Contoh
-  tagline: Komisi Pemilihan Umum Kabupaten Contoh
-  description: Berita, pengumuman dan galeri kegiatan KPU Kabupaten Contoh.
-  base_url: https://contoh.kpu.go.id/
-  language: id
-  timezone: Asia/Makassar
-  author: Humas KPU Kabupaten Contoh
-listing:
-  per_page: 3
-contact:
-  address: Jl. Pemilu No. 1, Kabupaten Contoh
-  phone: (0552) 123 456
-  email: humas@contoh.kpu.go.id
-social:
-  - name: Facebook
-    url: https://www.facebook.com/kpucontoh
-"""
+CONFIG = config_text("https://contoh.kpu.go.id/", title="KPU Kabupaten Contoh", extra="""\
+      tagline: Komisi Pemilihan Umum Kabupaten Contoh
+      description: Berita, pengumuman dan galeri kegiatan KPU Kabupaten Contoh.
+      author: Humas KPU Kabupaten Contoh
+    listing:
+      per_page: 3
+    contact:
+      address: Jl. Pemilu No. 1, Kabupaten Contoh
+      phone: (0552) 123 456
+      email: humas@contoh.kpu.go.id
+    social:
+      - name: Facebook
+        url: https://www.facebook.com/kpucontoh
+    """)
 
 BUNDLE = """\
 ---

@@ -75,7 +75,7 @@ def _break_content(site):
 def _break_template(site):
     import shutil
 
-    from generator.render import THEME_DIR
+    from generator.theme import THEME_DIR
 
     shutil.copytree(THEME_DIR, site / "templates")
     page = site / "templates/page.html"

@@ -16,16 +16,9 @@ import pytest
 from generator import cache, cli
 from generator.build import Options, build
 from generator.report import BuildFailed
+from tests.conftest import NOW, config_text, snapshot, tree, write_site
 
-NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
-CONFIG = """site:
-  title: KPU Provinsi Kalimantan Utara
-  base_url: https://kaltara.kpu.go.id/
-  language: id
-  timezone: Asia/Makassar
-listing:
-  per_page: 3
-"""
+CONFIG = config_text(extra="listing:\n  per_page: 3\n")
 HOUR_AGO = 3600 * 10**9
 
 
@@ -35,11 +28,10 @@ def post(title: str, day: int, tags: str = "[rapat]", body: str = "Isi berita pe
     return f"---\ntitle: {title}\ndate: {date} 10:00\ntags: {tags}\nviews: {day * 10}\n---\n\n{body}"
 
 
-def make_site(root: Path, posts: int = 6) -> Path:
-    (root / "content" / "posts").mkdir(parents=True)
-    (root / "config.yaml").write_text(CONFIG, encoding="utf-8")
-    for i in range(1, posts + 1):
-        (root / "content" / "posts" / f"berita-{i}.md").write_text(post(f"Berita {i}", i), encoding="utf-8")
+def posts_site(root: Path, posts: int = 6) -> Path:
+    """A site of `posts` single-file posts (see post), all written an hour ago."""
+    write_site(root, {f"content/posts/berita-{i}.md": post(f"Berita {i}", i) for i in range(1, posts + 1)}, CONFIG)
+    (root / "content" / "posts").mkdir(parents=True, exist_ok=True)
     age(root)
     return root
 
@@ -56,17 +48,8 @@ def run(site: Path, **options):
     return build(Options(site, now=NOW, **options))
 
 
-def snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def tree(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_a_no_op_build_writes_nothing_at_all(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     first = run(site)
     assert first.report.written > 0 and (site / ".cache" / cache.INDEX).is_file()
     before, listing = snapshot(site), sorted(os.listdir(tmp_path))
@@ -79,7 +62,7 @@ def test_a_no_op_build_writes_nothing_at_all(tmp_path):
 
 
 def test_a_just_edited_source_is_compared_by_content_and_still_writes_nothing(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     run(site)
     source = site / "content/posts/berita-2.md"
     source.write_bytes(source.read_bytes())              # touched now: same bytes, new time
@@ -94,35 +77,37 @@ def test_files_written_moments_before_a_build_settle_when_they_still_hold_what_i
     under the same size and time may not, nor may an attachment, which nothing here has hashed."""
     from PIL import Image
 
-    from generator import build as build_module, config as config_module, load
+    from generator import config as config_module, incremental, load
+    from generator.racy import RACY_NS
+    from generator.options import Context
     from generator.report import Problems
+    from generator.theme import THEME_DIR
 
-    site = make_site(tmp_path / "site", posts=1)
+    site = posts_site(tmp_path / "site", posts=1)
     bundle = site / "content/posts/acara"
     bundle.mkdir()
     (bundle / "index.md").write_text(post("Acara", 3), encoding="utf-8")
     Image.new("RGB", (64, 48), (200, 30, 30)).save(bundle / "foto.jpg", quality=90)
     problems = Problems()
     config = config_module.load(site / "config.yaml", problems)
-    scan, records = cache.scan(site / "content"), {}
-    model = load.load(Options(site, now=NOW), config, "", problems, {}, scan, records,
-                                    load.Clock())
-    photos = load.photo_digests(model)
-    assert not problems.errors and set(photos) == {"posts/acara/foto.jpg"}
+    scan = cache.scan(site / "content")
+    loaded = load.load(Context(Options(site, now=NOW), config, "", THEME_DIR, problems), scan)
+    photos = incremental.read_digests(loaded.site, loaded.records)
+    assert not problems.errors and set(photos) == {"posts/acara/foto.jpg", "posts/acara/index.md", "posts/berita-1.md"}
     racy, content = sorted(scan), site / "content"
-    later = max(mtime for _size, mtime in scan.values()) + cache.RACY_NS + 1
-    assert build_module._settled(racy, scan, records, photos, content, later)
-    assert not build_module._settled(racy, scan, records, photos, content, later - 2)       # not old enough yet
+    later = max(mtime for _size, mtime in scan.values()) + RACY_NS + 1
+    assert incremental.settled_files(content, racy, scan, photos, later)
+    assert not incremental.settled_files(content, racy, scan, photos, later - 2)       # not old enough yet
 
     photo, stat = bundle / "foto.jpg", (bundle / "foto.jpg").stat()
     data = bytearray(photo.read_bytes())
     data[-3] ^= 0xFF
     photo.write_bytes(bytes(data))
     os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert not build_module._settled(racy, scan, records, photos, content, later)
+    assert not incremental.settled_files(content, racy, scan, photos, later)
     (bundle / "undangan.pdf").write_bytes(b"%PDF-1.4\n")
-    assert not build_module._settled(["posts/acara/undangan.pdf"], cache.scan(content), records, photos, content,
-                                      later + 10**12)
+    assert not incremental.settled_files(content, ["posts/acara/undangan.pdf"], cache.scan(content), photos,
+                                         later + 10**12)
 
 
 def test_the_cache_of_a_site_with_photos_loads_whole_and_an_edit_renders_one_post(tmp_path):
@@ -130,7 +115,7 @@ def test_the_cache_of_a_site_with_photos_loads_whole_and_an_edit_renders_one_pos
     dropped silently, so every build read and rendered every post with photos again)."""
     from PIL import Image
 
-    site = make_site(tmp_path / "site", posts=2)
+    site = posts_site(tmp_path / "site", posts=2)
     for name in ("acara-satu", "acara-dua"):
         bundle = site / "content/posts" / name
         bundle.mkdir()
@@ -155,22 +140,22 @@ def test_photos_planned_moments_after_they_were_written_are_planned_again_unless
                                                                                              settled):
     from PIL import Image
 
-    from generator import build as build_module, load
+    from generator import incremental
 
-    site = make_site(tmp_path / "site", posts=1)
+    site = posts_site(tmp_path / "site", posts=1)
     bundle = site / "content/posts/acara"
     bundle.mkdir()
     (bundle / "index.md").write_text(post("Acara", 3), encoding="utf-8")
     Image.new("RGB", (64, 48), (200, 30, 30)).save(bundle / "foto.jpg", quality=90)     # written just now
-    monkeypatch.setattr(build_module, "_settled", lambda *args: settled)
+    monkeypatch.setattr(incremental, "settled_files", lambda *args: settled)
     run(site)
     records = cache.load_data(site / ".cache", site, cache.load_index(site / ".cache", site))
-    key = records["content/posts/acara/index.md"].photos_key
-    assert key and key.startswith(load.RACY_MARK) != settled
+    record = records["content/posts/acara/index.md"]
+    assert record.photos_key and record.photos_racy != settled
 
 
 def test_editing_one_post_rewrites_only_the_pages_that_show_it(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     run(site)
     before = snapshot(site / "output")
     source = site / "content/posts/berita-1.md"
@@ -180,12 +165,12 @@ def test_editing_one_post_rewrites_only_the_pages_that_show_it(tmp_path):
     pages = sorted(name for name in after if not name.startswith("pagefind/"))   # the search index is made anew whole
     changed = [name for name in pages if name not in before or after[name][:2] != before[name][:2]]
     assert changed == ["2024/03/01/berita-1/index.html"]
-    assert b"Kalimat tambahan." in after["2024/03/01/berita-1/index.html"][2]
+    assert b"Kalimat tambahan." in after["2024/03/01/berita-1/index.html"].data
     assert result.rendered == 1
 
 
 def test_a_new_title_reaches_lists_neighbours_and_feeds(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     run(site)
     source = site / "content/posts/berita-6.md"
     source.write_text(post("Judul Baru Sekali", 6), encoding="utf-8")
@@ -196,7 +181,7 @@ def test_a_new_title_reaches_lists_neighbours_and_feeds(tmp_path):
 
 
 def test_a_template_change_rerenders_exactly_what_uses_it(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     shutil.copytree(Path(cli.__file__).resolve().parent.parent / "templates", site / "templates")
     age(site)
     run(site)
@@ -212,7 +197,7 @@ def test_a_template_change_rerenders_exactly_what_uses_it(tmp_path):
 
 
 def test_the_sidebar_rendered_once_per_build_still_reaches_every_page_when_it_changes(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     shutil.copytree(Path(cli.__file__).resolve().parent.parent / "templates", site / "templates")
     age(site)
     run(site)
@@ -228,7 +213,7 @@ def test_the_sidebar_rendered_once_per_build_still_reaches_every_page_when_it_ch
 def test_a_category_named_by_another_post_reaches_the_cards_of_unchanged_posts(tmp_path):
     """A category's shown name is the spelling of its newest post: when that post moves to another category, the
     older post's card (kept in the cache) shows the name anew, as a clean build does."""
-    site = make_site(tmp_path / "site", posts=0)
+    site = posts_site(tmp_path / "site", posts=0)
     shutil.copytree(Path(cli.__file__).resolve().parent.parent / "templates", site / "templates")
     base = site / "templates/base.html"          # a theme without the sidebar, whose category list hides nothing
     base.write_text(base.read_text(encoding="utf-8").replace('{{ once("_sidebar.html") }}', ""), encoding="utf-8")
@@ -250,7 +235,7 @@ def test_a_category_named_by_another_post_reaches_the_cards_of_unchanged_posts(t
 
 
 def test_a_config_change_rerenders_everything(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     run(site)
     (site / "config.yaml").write_text(CONFIG.replace("KPU Provinsi Kalimantan Utara", "KPU Kota Tarakan"))
     result = run(site)
@@ -259,7 +244,7 @@ def test_a_config_change_rerenders_everything(tmp_path):
 
 
 def test_a_file_changed_in_the_output_by_hand_is_restored(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     run(site)
     page = site / "output/2024/03/02/berita-2/index.html"
     good = page.read_bytes()
@@ -273,7 +258,7 @@ def test_a_file_changed_in_the_output_by_hand_is_restored(tmp_path):
 
 
 def test_a_deleted_post_disappears_with_its_folder(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     run(site)
     (site / "content/posts/berita-3.md").unlink()
     result = run(site)
@@ -283,7 +268,7 @@ def test_a_deleted_post_disappears_with_its_folder(tmp_path):
 
 
 def test_one_edit_rewrites_only_its_data_shard(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     run(site)
     before = snapshot(site / ".cache")
     source = site / "content/posts/berita-5.md"
@@ -298,7 +283,7 @@ def test_one_edit_rewrites_only_its_data_shard(tmp_path):
 
 @pytest.mark.parametrize("damage", ["flip", "truncate", "empty", "foreign", "other-version"])
 def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tmp_path, damage):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     run(site)
     clean = tree(site / "output")
     source = site / "content/posts/berita-4.md"
@@ -342,7 +327,7 @@ def test_a_cache_with_a_valid_checksum_but_foreign_objects_is_not_unpickled(tmp_
 
 
 def test_a_failed_build_leaves_output_and_cache_as_they_were(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     shutil.copytree(Path(cli.__file__).resolve().parent.parent / "templates", site / "templates")
     run(site)
     before, listing = snapshot(site), sorted(os.listdir(site))
@@ -366,7 +351,7 @@ def test_a_failed_build_leaves_output_and_cache_as_they_were(tmp_path):
 
 
 def test_the_output_is_the_same_whatever_the_number_of_workers(tmp_path):
-    one = make_site(tmp_path / "satu", posts=80)
+    one = posts_site(tmp_path / "satu", posts=80)
     two = tmp_path / "dua"
     shutil.copytree(one, two)
     first = run(one, workers=1)
@@ -376,7 +361,7 @@ def test_the_output_is_the_same_whatever_the_number_of_workers(tmp_path):
 
 
 def test_a_scheduled_post_appears_once_its_time_has_come(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     (site / "content/posts/terjadwal.md").write_text(
         "---\ntitle: Terjadwal\ndate: 2024-07-01 09:00\n---\n\nNanti.\n", encoding="utf-8")
     age(site)
@@ -387,7 +372,7 @@ def test_a_scheduled_post_appears_once_its_time_has_come(tmp_path):
 
 
 def test_the_command_line_prints_one_summary_line_and_stages_when_verbose(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     command = [sys.executable, "-m", "generator", "build", "--site", str(site)]
     root = Path(cli.__file__).resolve().parent.parent
     quiet = subprocess.run(command, capture_output=True, text=True, cwd=root)
@@ -400,7 +385,7 @@ def test_the_command_line_prints_one_summary_line_and_stages_when_verbose(tmp_pa
 
 
 def test_cache_files_round_trip_entries_with_dates_zones_and_paths(tmp_path):
-    site = make_site(tmp_path / "site")
+    site = posts_site(tmp_path / "site")
     run(site)
     index = cache.load_index(site / ".cache", site)
     data = cache.load_data(site / ".cache", site, index)

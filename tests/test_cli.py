@@ -186,13 +186,13 @@ def test_an_unexpected_error_exits_70_says_it_is_a_bug_and_names_the_file(tmp_pa
         monkeypatch.setattr(content, "load", _fail_on("b.md"))
         where = "content/posts/b.md"
     elif stage == "render":
-        original = render.Pages.render
+        original = render.PageRenderer.render
 
         def render_fails(self, route):
             if route.source.endswith("b.md"):
                 raise OSError(5, "Input/output error")
             return original(self, route)
-        monkeypatch.setattr(render.Pages, "render", render_fails)
+        monkeypatch.setattr(render.PageRenderer, "render", render_fails)
         where = "content/posts/b.md"
     else:
         monkeypatch.setattr(site_model, "routes", lambda site: 1 / 0)

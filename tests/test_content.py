@@ -11,7 +11,7 @@ import pytest
 
 from generator import content
 from generator.config import SiteSettings
-from generator.render import THEME_DIR
+from generator.theme import THEME_DIR
 from generator.report import Problems
 from tests.conftest import build_errors, build_site, md, write_site
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -15,16 +14,12 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from generator import cache, gallery, imaging, photocache
+from generator import gallery, imaging, photocache, racy
 from generator.build import Options, build
 from generator.report import BuildFailed
+from tests.conftest import MINIMAL_CONFIG, snapshot, write_site
 
-CONFIG = """site:
-  title: KPU Provinsi Kalimantan Utara
-  base_url: https://kaltara.kpu.go.id/
-  language: id
-  timezone: Asia/Makassar
-"""
+CONFIG = MINIMAL_CONFIG
 
 
 # --- helpers ---------------------------------------------------------------------------------------------------
@@ -48,10 +43,10 @@ def with_segment(jpeg: bytes, marker: int, payload: bytes) -> bytes:
     return jpeg[:2] + bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload + jpeg[2:]
 
 
-def make_site(root: Path, posts: dict, extra_config: str = "") -> Path:
+def photo_site(root: Path, posts: dict, extra_config: str = "") -> Path:
     """posts: slug -> (front matter lines after title/date, {file name: bytes}). Dates descend with order."""
+    write_site(root, {}, CONFIG + extra_config)
     (root / "content" / "posts").mkdir(parents=True, exist_ok=True)
-    (root / "config.yaml").write_text(CONFIG + extra_config, encoding="utf-8")
     for n, (slug, (front, files)) in enumerate(posts.items()):
         write_post(root, slug, front, files, day=28 - n)
     return root
@@ -69,7 +64,7 @@ def write_post(root: Path, slug: str, front: str, files: dict, day: int = 20, ti
 
 
 def age_photos(root: Path, seconds: int = 3600) -> None:
-    """Make the photos look written a while ago, as they are in real use (see cache.RACY_NS)."""
+    """Make the photos look written a while ago, as they are in real use (see racy.RACY_NS)."""
     for path in (root / "content").rglob("*"):
         if path.is_file() and path.suffix != ".md":
             os.utime(path, (path.stat().st_atime - seconds, path.stat().st_mtime - seconds))
@@ -83,11 +78,6 @@ def failure(root: Path, **options) -> list[str]:
     with pytest.raises(BuildFailed) as failed:
         run(root, **options)
     return [str(p) for p in failed.value.problems if not p.warning]
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha1(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def post_dir(root: Path, slug: str, day: int = 28) -> Path:
@@ -132,7 +122,7 @@ def test_exif_orientation_6_comes_out_portrait_with_matching_attributes(tmp_path
     stored = picture((800, 600))                      # landscape as stored; left half blue
     exif = Image.Exif()
     exif[imaging.ORIENTATION] = 6                     # display rotated 90 degrees clockwise
-    root = make_site(tmp_path, {"tegak": ("gallery:\n  - file: tegak.jpg\n    caption: Berdiri\n",
+    root = photo_site(tmp_path, {"tegak": ("gallery:\n  - file: tegak.jpg\n    caption: Berdiri\n",
                                           {"tegak.jpg": encoded(stored, exif=exif, quality=80)})})
     run(root)
     out = post_dir(root, "tegak")
@@ -166,7 +156,7 @@ def test_gps_exif_xmp_iptc_and_comments_never_reach_the_output(tmp_path):
              "d.png": png}
     with Image.open(io.BytesIO(files["a.jpg"])) as source:
         assert source.getexif().get_ifd(0x8825) and "xmp" in source.info
-    root = make_site(tmp_path, {"rahasia": ("", files)}, "photos:\n  publish_originals: true\n  avif: true\n")
+    root = photo_site(tmp_path, {"rahasia": ("", files)}, "photos:\n  publish_originals: true\n  avif: true\n")
     run(root)
     images = published_images(root / "output")
     assert len(images) >= 4 * 3
@@ -179,14 +169,14 @@ def test_gps_exif_xmp_iptc_and_comments_never_reach_the_output(tmp_path):
 
 
 def test_originals_are_not_published_unless_asked(tmp_path):
-    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((3000, 2000)), quality=85)})})
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((3000, 2000)), quality=85)})})
     run(root)
     names = sorted(p.name for p in published_images(root / "output"))
     assert names == ["a-1280w.jpg", "a-1280w.webp", "a-2048w.jpg", "a-2048w.webp", "a-480w.jpg", "a-480w.webp"]
 
 
 def test_small_photos_are_never_upscaled_and_every_img_has_its_size(tmp_path):
-    root = make_site(tmp_path, {"kecil": ("", {"kecil.jpg": encoded(picture((300, 200)))})})
+    root = photo_site(tmp_path, {"kecil": ("", {"kecil.jpg": encoded(picture((300, 200)))})})
     run(root)
     out = post_dir(root, "kecil")
     assert sorted(p.name for p in out.glob("kecil-*")) == ["kecil-300w.jpg", "kecil-300w.webp"]
@@ -203,7 +193,7 @@ def test_transparent_png_keeps_its_transparency(tmp_path):
     palette.putpalette([255, 255, 255, 10, 120, 10] + [0] * 762)
     palette.paste(1, (0, 0, 300, 400))
     palette.info["transparency"] = 0
-    root = make_site(tmp_path, {"logo": ("", {"logo.png": encoded(logo, "PNG"),
+    root = photo_site(tmp_path, {"logo": ("", {"logo.png": encoded(logo, "PNG"),
                                               "pal.png": encoded(palette, "PNG", transparency=0)})})
     run(root)
     out = post_dir(root, "logo")
@@ -227,7 +217,7 @@ def test_cmyk_16_bit_palette_and_greyscale_come_out_right(tmp_path):
     files = {"cmyk.jpg": encoded(cmyk, quality=90), "abu16.png": encoded(grey16, "PNG"),
              "palet.png": encoded(palette, "PNG"), "abu.jpg": encoded(grey, quality=90),
              "cmyk.tif": encoded(cmyk, "TIFF")}
-    root = make_site(tmp_path, {"warna": ("", files)})
+    root = photo_site(tmp_path, {"warna": ("", files)})
     run(root)
     out = post_dir(root, "warna")
 
@@ -249,7 +239,7 @@ def test_colour_profile_is_converted_to_srgb_then_dropped(tmp_path):
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     renamed = srgb.replace("sRGB".encode("utf-16-be"), "Lain".encode("utf-16-be"))   # not recognised as sRGB
     assert ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(renamed))).startswith("Lain")
-    root = make_site(tmp_path, {"icc": ("", {"icc.jpg": encoded(picture(), icc_profile=renamed, quality=80),
+    root = photo_site(tmp_path, {"icc": ("", {"icc.jpg": encoded(picture(), icc_profile=renamed, quality=80),
                                              "srgb.jpg": encoded(picture(), icc_profile=srgb, quality=80)})})
     run(root)
     with Image.open(io.BytesIO(root.joinpath("content/posts/2024/icc/srgb.jpg").read_bytes())) as source, \
@@ -268,7 +258,7 @@ def test_animated_gif_is_copied_byte_for_byte(tmp_path):
         frame.putpalette([0, 0, 0, 255, 0, 0, 0, 255, 0] + [0] * 759)
     buffer = io.BytesIO()
     frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0)
-    root = make_site(tmp_path, {"gerak": ("", {"gerak.gif": buffer.getvalue()})})
+    root = photo_site(tmp_path, {"gerak": ("", {"gerak.gif": buffer.getvalue()})})
     run(root)
     out = post_dir(root, "gerak")
     assert [p.name for p in out.glob("gerak*")] == ["gerak-120w.gif"]
@@ -287,7 +277,7 @@ def test_multi_frame_jpeg_webp_and_tiff_become_stills_without_metadata(tmp_path)
     mpo, webp, tiff = frames("MPO", exif=exif, quality=80), frames("WEBP", exif=exif), frames("TIFF")
     with Image.open(io.BytesIO(mpo)) as check:
         assert check.format == "MPO" and check.n_frames == 2
-    root = make_site(tmp_path, {"bingkai": ("", {"ganda.jpg": mpo, "gerak.webp": webp, "halaman.tif": tiff})})
+    root = photo_site(tmp_path, {"bingkai": ("", {"ganda.jpg": mpo, "gerak.webp": webp, "halaman.tif": tiff})})
     run(root)
     names = sorted(p.name for p in post_dir(root, "bingkai").glob("*-640w.*"))
     assert names == ["ganda-640w.jpg", "ganda-640w.webp", "gerak-640w.jpg", "gerak-640w.webp",
@@ -300,7 +290,7 @@ def test_multi_frame_jpeg_webp_and_tiff_become_stills_without_metadata(tmp_path)
 
 
 def test_avif_is_made_when_config_asks(tmp_path):
-    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((500, 300)))})}, "photos:\n  avif: true\n")
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((500, 300)))})}, "photos:\n  avif: true\n")
     run(root)
     out = post_dir(root, "a")
     assert (out / "a-480w.avif").is_file()
@@ -315,7 +305,7 @@ def test_order_and_captions_come_from_front_matter_then_file_names(tmp_path):
     front = ('gallery:\n  - file: zebra.jpg\n    caption: "Pembukaan <script>alert(1)</script> & sambutan"\n'
              "  - file: alpha.jpg\n")
     files = {n: jpg for n in ("alpha.jpg", "zebra.jpg", "foto-10.jpg", "foto-2.jpg", "Foto-3.jpg")}
-    root = make_site(tmp_path, {"urut": (front, files)})
+    root = photo_site(tmp_path, {"urut": (front, files)})
     run(root)
     html = (post_dir(root, "urut") / "index.html").read_text()
     links = [a["href"].rsplit("/", 1)[1] for a in Tags(html).all("a") if "data-full" in a]
@@ -330,7 +320,7 @@ def test_order_and_captions_come_from_front_matter_then_file_names(tmp_path):
 def test_names_with_spaces_capitals_and_non_ascii_letters_are_handled(tmp_path):
     jpg = encoded(picture((500, 300)))
     front = 'gallery:\n  - file: "Pembukaan Rapat.JPG"\n    caption: Pembukaan\n  - file: "Peserta Ñandú.jpg"\n'
-    root = make_site(tmp_path, {"nama": (front, {"Pembukaan Rapat.JPG": jpg, "Peserta Ñandú.jpg": jpg,
+    root = photo_site(tmp_path, {"nama": (front, {"Pembukaan Rapat.JPG": jpg, "Peserta Ñandú.jpg": jpg,
                                                  "照片.jpg": jpg, "照片 2.jpg": jpg})})
     run(root)
     names = sorted(p.name for p in post_dir(root, "nama").glob("*-500w.jpg"))
@@ -344,7 +334,7 @@ def test_a_name_typed_in_front_matter_finds_the_same_name_stored_decomposed_by_a
     typed = "Penyerahan Piagam Café.jpg"                       # one letter é, as a keyboard types it
     stored = unicodedata.normalize("NFD", typed)               # e + combining accent, as macOS stores it
     front = f'cover: "{typed}"\ngallery:\n  - file: "{typed}"\n    caption: Penyerahan piagam\n'
-    root = make_site(tmp_path, {"piagam": (front, {stored: jpg})})
+    root = photo_site(tmp_path, {"piagam": (front, {stored: jpg})})
     result = run(root)
     assert result.photos_made == 1
     assert (post_dir(root, "piagam") / "penyerahan-piagam-cafe-500w.jpg").is_file()
@@ -357,7 +347,7 @@ def test_gallery_page_index_post_grid_and_covers(tmp_path):
                                                                                             "dua.jpg": jpg})
              for n in range(3)}
     posts["tanpa-foto"] = ("", {})
-    root = make_site(tmp_path, posts, "listing:\n  per_page: 1\npermalinks:\n  gallery: /foto/{year}/{slug}/\n")
+    root = photo_site(tmp_path, posts, "listing:\n  per_page: 1\npermalinks:\n  gallery: /foto/{year}/{slug}/\n")
     run(root)
     out = root / "output"
     gallery_page = out / "foto" / "2024" / "acara-0" / "index.html"
@@ -376,7 +366,7 @@ def test_gallery_page_index_post_grid_and_covers(tmp_path):
 
 
 def test_photos_of_a_page_bundle_are_processed_for_its_inline_images(tmp_path):
-    root = make_site(tmp_path, {})
+    root = photo_site(tmp_path, {})
     folder = root / "content/pages/profil"
     folder.mkdir(parents=True)
     (folder / "index.md").write_text("---\ntitle: Profil\n---\n\n![Kantor KPU](kantor.jpg)\n", encoding="utf-8")
@@ -390,7 +380,7 @@ def test_photos_of_a_page_bundle_are_processed_for_its_inline_images(tmp_path):
 
 def test_lazy_loading_below_the_fold_only(tmp_path):
     jpg = encoded(picture((500, 300)))
-    root = make_site(tmp_path, {"malas": ("", {"a.jpg": jpg, "b.jpg": jpg})})
+    root = photo_site(tmp_path, {"malas": ("", {"a.jpg": jpg, "b.jpg": jpg})})
     run(root)
     gallery_page = Tags((root / "output/galeri/malas/index.html").read_text()).all("img")
     photos = [i for i in gallery_page if "malas/" in i["src"]]
@@ -400,7 +390,7 @@ def test_lazy_loading_below_the_fold_only(tmp_path):
 
 
 def test_sub_path_base_url_reaches_every_srcset(tmp_path):
-    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((1500, 1000)))})})
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((1500, 1000)))})})
     (root / "config.yaml").write_text(CONFIG.replace("kaltara.kpu.go.id/", "kaltara.kpu.go.id/situs/"))
     run(root)
     html = (post_dir(root, "a") / "index.html").read_text()
@@ -414,7 +404,7 @@ def test_sub_path_base_url_reaches_every_srcset(tmp_path):
 def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, monkeypatch):
     jpg = encoded(picture((700, 500)), quality=90)
     other = encoded(picture((700, 500), colour=(10, 200, 10)), quality=90)
-    root = make_site(tmp_path, {"a": ("", {"satu.jpg": jpg, "dua.jpg": other}), "b": ("", {"tiga.jpg": jpg})})
+    root = photo_site(tmp_path, {"a": ("", {"satu.jpg": jpg, "dua.jpg": other}), "b": ("", {"tiga.jpg": jpg})})
     age_photos(root)
     first = run(root, workers=2)
     assert (first.photos_made, first.photos_reused) == (3, 0)
@@ -443,8 +433,8 @@ def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, m
 
 
 def test_a_photo_changed_just_now_is_read_again_even_with_the_same_size_and_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(cache, "RACY_NS", 600 * 10**9)   # "just now" = within 10 minutes: no timing in tests
-    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
+    monkeypatch.setattr(racy, "RACY_NS", 600 * 10**9)   # "just now" = within 10 minutes: no timing in tests
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
     photo = root / "content/posts/2024/a/a.jpg"
     run(root)
     stat = photo.stat()
@@ -457,7 +447,7 @@ def test_a_photo_changed_just_now_is_read_again_even_with_the_same_size_and_time
 
 
 def test_cache_key_includes_processing_parameters(tmp_path):
-    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((700, 500)))})})
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((700, 500)))})})
     run(root)
     (root / "config.yaml").write_text(CONFIG + "photos:\n  quality: 60\n")
     assert run(root).photos_made == 1
@@ -467,7 +457,7 @@ def test_cache_key_includes_processing_parameters(tmp_path):
 
 
 def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(tmp_path):
-    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture()), "b.jpg": encoded(picture(colour=(1, 1, 1)))})})
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture()), "b.jpg": encoded(picture(colour=(1, 1, 1)))})})
     age_photos(root)
     run(root)
     cache = root / ".cache/photos"
@@ -484,11 +474,11 @@ def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(tmp_path):
 
 
 def test_photos_too_recent_when_probed_are_remembered_once_old_enough(tmp_path, monkeypatch):
-    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
     index = photocache.ProbeIndex(root / ".cache/photos")
     source = index.probe(root / "content/posts/2024/a/a.jpg")
     assert index.recent and not index.new
-    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setattr(racy, "RACY_NS", 0)
     index.save()
     assert json.loads((root / ".cache/photos/index.json").read_text())["files"]
     again = photocache.ProbeIndex(root / ".cache/photos")
@@ -497,7 +487,7 @@ def test_photos_too_recent_when_probed_are_remembered_once_old_enough(tmp_path, 
 
 
 def test_corrupt_probe_index_is_ignored_and_rebuilt(tmp_path):
-    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((700, 500)))})})
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((700, 500)))})})
     age_photos(root)
     run(root)
     index = root / ".cache/photos/index.json"
@@ -514,7 +504,7 @@ def test_corrupt_probe_index_is_ignored_and_rebuilt(tmp_path):
 # --- bad photos ----------------------------------------------------------------------------------------------------
 
 def good_site(tmp_path) -> Path:
-    root = make_site(tmp_path, {"baik": ("gallery:\n  - file: baik.jpg\n", {"baik.jpg": encoded(picture())})})
+    root = photo_site(tmp_path, {"baik": ("gallery:\n  - file: baik.jpg\n", {"baik.jpg": encoded(picture())})})
     run(root)
     return root
 
@@ -612,7 +602,7 @@ def test_widths_never_upscale():
 
 
 def test_progress_bar_only_on_a_terminal(tmp_path, capsys):
-    root = make_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
     run(root)
     assert "Foto" not in capsys.readouterr().err                               # pytest's stderr is no terminal
     stream = io.StringIO()
@@ -628,6 +618,6 @@ def test_jpeg_draft_decodes_at_reduced_scale_but_never_below_twice_the_largest_s
     for wanted, orientation, expected in [((700, 525), 1, (1600, 1200)), ((380, 285), 1, (800, 600)),
                                           ((1300, 975), 1, (3200, 2400)), ((525, 700), 6, (1600, 1200))]:
         with Image.open(io.BytesIO(data)) as image:
-            imaging._draft(image, [imaging.Output("x", *wanted, "jpg")], orientation)
+            imaging.draft(image, [imaging.Output("x", *wanted, "jpg")], orientation)
             assert image.size == expected, (wanted, orientation)
             assert image.size[0] >= 2 * (wanted[1] if orientation == 6 else wanted[0])

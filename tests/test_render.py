@@ -10,12 +10,13 @@ import pytest
 
 from generator import render
 from generator.config import Config, SiteSettings
+from generator.theme import THEME_DIR
 from tests.conftest import build_errors, build_site, config_text, md, write_site
 
 
 def env(timezone: str = "Asia/Makassar", base_url: str = "https://kaltara.kpu.go.id/", language: str = "id"):
     config = Config(SiteSettings(title="KPU", base_url=base_url, timezone=timezone, language=language))
-    return render.environment(render.THEME_DIR, config)
+    return render.environment(THEME_DIR, config)
 
 
 def show(source: str, environment=None, **values) -> str:
@@ -79,7 +80,7 @@ def test_undefined_variables_are_errors():
 
 
 def theme_copy(site):
-    shutil.copytree(render.THEME_DIR, site / "templates")
+    shutil.copytree(THEME_DIR, site / "templates")
     return site / "templates"
 
 

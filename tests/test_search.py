@@ -13,15 +13,9 @@ import pytest
 from generator.build import Options, build
 from generator.report import BuildFailed
 from tests import readers_site
-from tests.readers_site import NOW, ROOT
+from tests.conftest import NOW, ROOT, config_text, snapshot
 
-CONFIG = """\
-site:
-  title: KPU Kota Uji
-  base_url: https://uji.kpu.go.id/
-  language: id
-  timezone: Asia/Jakarta
-"""
+CONFIG = config_text("https://uji.kpu.go.id/", "Asia/Jakarta", title="KPU Kota Uji")
 
 
 def small_site(root: Path) -> Path:
@@ -38,12 +32,6 @@ def small_site(root: Path) -> Path:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     return root
-
-
-def snapshot(output: Path) -> dict[str, tuple[int, int]]:
-    """Every file of the output with its inode and modification time: equal snapshots mean nothing was written."""
-    return {p.relative_to(output).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(output.rglob("*")) if p.is_file()}
 
 
 def entry(output: Path) -> dict:

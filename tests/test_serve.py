@@ -26,9 +26,10 @@ from PIL import Image  # noqa: E402
 
 from generator import cli  # noqa: E402
 from generator.build import Options  # noqa: E402
-from generator.render import THEME_DIR  # noqa: E402
+from generator.theme import THEME_DIR  # noqa: E402
 from generator.preview_http import EVENTS_PATH, content_type, find_file, inject, locate  # noqa: E402
 from generator.serve import Preview  # noqa: E402
+from tests.conftest import config_text, write_site  # noqa: E402
 
 WAIT = 15   # upper bound for a rebuild to arrive; never an assertion about speed
 SECRET = "RAHASIA-JANGAN-DIKIRIM"
@@ -40,16 +41,11 @@ def post_text(title: str = "Rapat Pleno Terbuka", extra: str = "") -> str:
     return f"---\ntitle: {title}\ndate: 2024-01-02 10:00\n{extra}---\n\nIsi berita rapat pleno.\n"
 
 
-def make_site(root: Path, base_url: str = "https://kaltara.kpu.go.id/", post: str | None = None) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "config.yaml").write_text(
-        f"# {SECRET}\nsite:\n  title: KPU Provinsi Kalimantan Utara\n  base_url: {base_url}\n"
-        "  language: id\n  timezone: Asia/Makassar\n", encoding="utf-8")
-    (root / POST).parent.mkdir(parents=True)
-    (root / POST).write_text(post if post is not None else post_text(), encoding="utf-8")
-    (root / "content/pages").mkdir(parents=True)
-    (root / "content/pages/profil.md").write_text("---\ntitle: Profil\n---\nTentang kami.\n", encoding="utf-8")
-    return root
+def preview_site(root: Path, base_url: str = "https://kaltara.kpu.go.id/", post: str | None = None) -> Path:
+    """A post and a page, with a secret in config.yaml that the preview must never serve."""
+    return write_site(root, {POST: post if post is not None else post_text(),
+                             "content/pages/profil.md": "---\ntitle: Profil\n---\nTentang kami.\n"},
+                      f"# {SECRET}\n" + config_text(base_url))
 
 
 def write(site: Path, rel: str, text: str) -> None:
@@ -238,7 +234,7 @@ def test_content_types(name, kind):
 # --- over real HTTP ---------------------------------------------------------------------------------------------
 
 def test_serves_output_files_with_types_404_and_no_caching(tmp_path, live):
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     bundle = (site / POST).parent
     image = Image.new("RGB", (64, 48), (180, 40, 40))
     image.save(bundle / "pembukaan.jpg", quality=85)
@@ -279,7 +275,7 @@ def test_serves_output_files_with_types_404_and_no_caching(tmp_path, live):
 
 
 def test_traversal_requests_get_no_file_from_outside(tmp_path, live):
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     (tmp_path / "rahasia.txt").write_text(SECRET)
     server = live(site)
     targets = [t.encode("latin-1") for t in TRAVERSALS if t.startswith(("/", "http"))]
@@ -296,7 +292,7 @@ def test_traversal_requests_get_no_file_from_outside(tmp_path, live):
 
 
 def test_edit_rebuild_reload_and_error_overlay(tmp_path, live):
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     server = live(site)
     stream = server.events()
 
@@ -322,7 +318,7 @@ def test_edit_rebuild_reload_and_error_overlay(tmp_path, live):
 
 
 def test_new_and_deleted_posts_show_up_on_and_leave_the_lists(tmp_path, live):
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     server = live(site)
     stream = server.events()
     write(site, "content/posts/2024/pengumuman-baru.md", "---\ntitle: Pengumuman Seleksi PPK\ndate: 2024-03-04\n---\nIsi.\n")
@@ -336,7 +332,7 @@ def test_new_and_deleted_posts_show_up_on_and_leave_the_lists(tmp_path, live):
 
 
 def test_template_error_and_missing_photo_show_problems_then_recover(tmp_path, live):
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     shutil.copytree(THEME_DIR, site / "templates")
     server = live(site)
     stream = server.events()
@@ -357,7 +353,7 @@ def test_template_error_and_missing_photo_show_problems_then_recover(tmp_path, l
 
 
 def test_site_under_a_sub_path(tmp_path, live):
-    site = make_site(tmp_path / "situs", base_url="https://kpu.go.id/kpu-kaltara/")
+    site = preview_site(tmp_path / "situs", base_url="https://kpu.go.id/kpu-kaltara/")
     server = live(site)
     assert server.preview.url.endswith("/kpu-kaltara/")
     status, headers, _ = server.get("/")
@@ -372,7 +368,7 @@ def test_site_under_a_sub_path(tmp_path, live):
 
 
 def test_a_broken_first_build_still_serves_and_recovers(tmp_path, live):
-    site = make_site(tmp_path / "situs", post="---\ntitle: Tanpa tanggal\n---\nIsi.\n")
+    site = preview_site(tmp_path / "situs", post="---\ntitle: Tanpa tanggal\n---\nIsi.\n")
     server = live(site)
     stream = server.events()
     status, _, body = server.get("/")
@@ -384,7 +380,7 @@ def test_a_broken_first_build_still_serves_and_recovers(tmp_path, live):
 
 
 def test_port_in_use_is_a_clear_usage_error(tmp_path, capsys):
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -397,7 +393,7 @@ def test_port_in_use_is_a_clear_usage_error(tmp_path, capsys):
 
 
 def test_ctrl_c_stops_the_command_cleanly(tmp_path):
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", "0"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
@@ -430,7 +426,7 @@ def test_ctrl_c_stops_the_command_cleanly(tmp_path):
 def test_a_save_during_the_first_build_gives_a_rebuild_after_it(tmp_path, monkeypatch):
     import generator.serve as serve_module
 
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     real_build, calls = serve_module.build, []
 
     def slow_first_build(options, memory=None):
@@ -462,7 +458,7 @@ def test_a_save_during_the_first_build_gives_a_rebuild_after_it(tmp_path, monkey
 
 
 def test_a_page_closed_mid_answer_prints_no_traceback(tmp_path, live, capsys):
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     (site / (POST.rsplit("/", 1)[0] + "/besar.pdf")).write_bytes(b"%PDF" + b"x" * 4_000_000)
     server = live(site)
     with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
@@ -478,7 +474,7 @@ def test_a_page_closed_mid_answer_prints_no_traceback(tmp_path, live, capsys):
 def test_a_bug_in_the_build_is_shown_not_fatal(tmp_path, live, monkeypatch):
     import generator.serve as serve_module
 
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     server = live(site)
     stream = server.events()
     real_build = serve_module.build
@@ -500,7 +496,7 @@ def test_fifty_connections_at_once_are_all_taken_even_before_the_server_answers(
     """A page load opens many connections together; with a listen backlog of 5 the rest waited for a retry."""
     from generator.serve import Preview
 
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     preview = Preview(Options(site, workers=1), out=io.StringIO(), err=io.StringIO())
     preview.bind("127.0.0.1", 0)
     port = preview.server.server_address[1]
@@ -519,7 +515,7 @@ def test_fifty_connections_at_once_are_all_taken_even_before_the_server_answers(
 
 
 def test_the_preview_refuses_a_folder_of_someones_files_before_serving_it(tmp_path, capsys):
-    site = make_site(tmp_path / "situs")
+    site = preview_site(tmp_path / "situs")
     folder = tmp_path / "dokumen"
     folder.mkdir()
     (folder / "skripsi.docx").write_bytes(b"bab 1")

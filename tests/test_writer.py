@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from generator import cache, writer
+from generator.hashing import digest
 from tests.conftest import snapshot
 
 
@@ -16,14 +17,14 @@ def names(folder):
 
 
 def write(out, manifest, pages, files=None):
-    """One build's write, the way generator/pages.py drives writer.Update: every path is checked first, what the
+    """One build's write, the way generator/output.py drives writer.Update: every path is checked first, what the
     output still holds is kept, the rest is staged, then commit (abort on any error). Returns (report, manifest)."""
     pages = {writer.relative_path(p): data for p, data in pages.items()}
     files = {writer.relative_path(p): source for p, source in (files or {}).items()}
     update = writer.Update(out, manifest, cache.scan(out))
     try:
         for rel, data in pages.items():
-            update.put_bytes(rel, data, cache.digest(data))
+            update.put_bytes(rel, data, digest(data))
         for rel, source in files.items():
             update.put_file(rel, source)
         return update.commit()
@@ -112,7 +113,7 @@ def test_a_failure_while_staging_leaves_the_output_as_it_was(tmp_path):
     _, manifest = write(out, {}, {"index.html": b"lama", "a/index.html": b"a"})
     before = snapshot(out)
     update = writer.Update(out, manifest, cache.scan(out))
-    update.stage_bytes("index.html", b"baru", cache.digest(b"baru"))
+    update.stage_bytes("index.html", b"baru", digest(b"baru"))
     assert update.staging.is_dir()
     with pytest.raises(OSError):
         update.stage_file("a/hilang.jpg", tmp_path / "tidak-ada.jpg", "kunci")
@@ -152,7 +153,7 @@ def test_output_folder_that_holds_config_yaml_is_refused(tmp_path):
 
 @pytest.mark.parametrize("output", [".", "content", "content/posts", "templates", "templates/assets"])
 def test_output_over_the_sources_is_refused_and_nothing_is_written(tmp_path, output):
-    from generator.render import THEME_DIR
+    from generator.theme import THEME_DIR
     from tests.conftest import build_site, md, write_site
     import shutil
 

@@ -1,4 +1,5 @@
-"""Output of one build: skip pages whose inputs did not change, render the rest over all cores, then commit."""
+"""The whole output of one build: pages (unchanged ones skipped, the rest rendered over all cores), photos,
+attachments, theme assets and the search index, staged and then put in place together by the writer."""
 
 from __future__ import annotations
 
@@ -7,37 +8,39 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache, content, fingerprint, parallel, writer
+from . import content, fingerprint, parallel, writer
 from . import site as site_model
-from .build import ASSETS
+from .hashing import digest
+from .incremental import State
+from .options import Context
 from .report import BuildFailed, Problems, naming
+from .theme import ASSETS
 
 
 @dataclass
 class Outcome:
     report: writer.WriteReport
-    manifest: dict
-    routes: dict
+    manifest: dict              # output path -> (size, mtime_ns, content key): the next build's cache.Index.manifest
+    routes: dict                # output path -> fingerprint of what its template saw
+    pages: int                  # routes of the site
     rendered: int
     photos_made: int
     photos_reused: int
     foreign: list            # files in the output this site did not write, left alone
 
 
-def write_pages(options, site: site_model.Site, routes: list, templates: Path, config_key: str, index: cache.Index,
-                present: dict, problems: Problems, clock, records: dict | None = None) -> Outcome:
-    """Render what changed into a staging folder, process photos, and only then put it all in place."""
-    ledger, force = writer.claim(options.output, options.site_dir, options.cache_dir, present, options.force)
-    owned = ledger.files if ledger.files is not None else set(present)   # (a forced first build adopts files it
-    manifest = {rel: kept for rel, kept in index.manifest.items() if rel in owned}    # would write identically)
-    if not manifest and present:
-        manifest = _survey(options.output, {rel: stat for rel, stat in present.items() if rel in owned})
-    update = writer.Update(options.output, manifest, present, ledger, force)
+def write(ctx: Context, site: site_model.Site, routes: list, state: State, records: dict | None = None) -> Outcome:
+    """Render what changed into a staging folder, process photos, and only then put it all in place.
+
+    state: what the build found (the last build's index and the output as it is); records: the sources' cache
+    records, which keep each post's card fingerprint between builds."""
+    options, problems, clock, index, present = ctx.options, ctx.problems, ctx.clock, state.index, state.present
+    update = writer.open_update(options, index.manifest, present)
     try:
         with clock.stage("sidik halaman"):
             wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins
-            theme = fingerprint.Templates(templates)
-            signatures = fingerprint.Signatures(site, config_key, records)
+            theme = fingerprint.Templates(ctx.templates)
+            signatures = fingerprint.Signatures(site, ctx.config_key, records)
             prints, todo = {}, []
             for rel, route in wanted.items():
                 prints[rel] = signatures.route(route, theme)
@@ -46,7 +49,7 @@ def write_pages(options, site: site_model.Site, routes: list, templates: Path, c
                 else:
                     todo.append((rel, route))
         with clock.stage("render halaman"):
-            _render(todo, site, templates, update, options, problems)
+            _render(ctx, todo, site, update)
         if problems.errors:
             raise BuildFailed(problems)
 
@@ -64,7 +67,7 @@ def write_pages(options, site: site_model.Site, routes: list, templates: Path, c
         with clock.stage("pencarian"):
             search_files = _search(wanted, update, options, problems)
         with clock.stage("berkas"):
-            files = {**photo_files, **_attachments(site), **_assets(templates), **search_files}
+            files = {**photo_files, **_attachments(site), **_assets(ctx.templates), **search_files}
             for url, source in files.items():
                 update.put_file(writer.relative_path(url), source)
         with clock.stage("tulis"):
@@ -72,16 +75,17 @@ def write_pages(options, site: site_model.Site, routes: list, templates: Path, c
     except BaseException:
         update.abort()
         raise
-    return Outcome(report, new_manifest, prints, len(todo), made, reused, update.foreign)
+    return Outcome(report, new_manifest, prints, len(routes), len(todo), made, reused, update.foreign)
 
 
-def _render(todo: list, site, templates: Path, update: writer.Update, options, problems: Problems) -> None:
+def _render(ctx: Context, todo: list, site: site_model.Site, update: writer.Update) -> None:
     if not todo:
         return
     from . import render
 
-    pages = render.Pages(render.environment(templates, site.config, options.cache_dir), site)
-    problem = pages.prepare(route.template for _rel, route in todo)
+    options, problems = ctx.options, ctx.problems
+    renderer = render.PageRenderer(render.environment(ctx.templates, site.config, options.cache_dir), site)
+    problem = renderer.prepare(route.template for _rel, route in todo)
     if problem:
         problems.append(problem)
         return
@@ -90,10 +94,10 @@ def _render(todo: list, site, templates: Path, update: writer.Update, options, p
     def one(item):
         rel, route = item
         try:
-            data = pages.render(route)
+            data = renderer.render(route)
         except render.RENDER_ERRORS as err:
             return rel, None, render.problem_of(err, route)
-        key = cache.digest(data)
+        key = digest(data)
         if update.intact(rel, key):
             return rel, key, None
         return rel, key, writer.stage_bytes(update.staging, rel, data)
@@ -133,17 +137,6 @@ def _search(wanted: dict, update: writer.Update, options, problems: Problems) ->
         return {}
     return search.index({"/" + rel: (update.staging if rel in update.staged else update.output) / rel for rel in pages},
                         options.cache_dir, problems)
-
-
-def _survey(output: Path, present: dict) -> dict:
-    """Without a cache, learn once what the output holds by reading it (the cache spares every later build this)."""
-    manifest = {}
-    for rel, stat in present.items():
-        try:
-            manifest[rel] = (*stat, cache.digest((output / rel).read_bytes()))
-        except OSError:
-            continue
-    return manifest
 
 
 class _Progress:

@@ -1,0 +1,185 @@
+"""Incremental state: whether a build may skip, what it may reuse, and what it leaves for the next build.
+
+One owner for the bookkeeping between builds: the state key (one hash of everything the output depends on), which
+inputs were "racy" when the build began and whether they have settled since (the rule itself is the leaf module
+racy, which the photo probe index uses too), scheduled posts coming due, which shards of the cache changed, and
+the index saved for the next build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from . import cache
+from .hashing import digest, digest_parts
+from .options import Context, Options
+from .racy import recent, settled
+
+if TYPE_CHECKING:           # types only: load and output import this module
+    from .load import Loaded
+    from .output import Outcome
+    from .site import Site
+
+UNSETTLED = "-"         # the state key saved when the inputs' times cannot be trusted: the next build checks all
+
+
+class Memory(Protocol):
+    """What a build needs of the preview's memory of the last build (session.Memory): it stands in for the cache
+    files when it holds the last build's state, is given this build's state, or is emptied when a build fails."""
+
+    index: cache.Index | None
+    records: dict[str, cache.SourceRecord]
+    site: Site | None
+    output_state: tuple | None      # writer.folder_state of the output after the last build
+
+    def flush(self) -> None: ...
+
+    def forget(self) -> None: ...
+
+    def keep(self, index: cache.Index, records: dict, site: Site, routes: list, templates: Path,
+             config_key: str) -> None: ...
+
+
+@dataclass
+class State:
+    """What a build finds before it does any work: the last build's index and the files the output depends on."""
+
+    index: cache.Index
+    scan: dict[str, tuple[int, int]]        # content/: path -> (size, mtime_ns)
+    present: dict[str, tuple[int, int]]     # the output folder as it is
+    theme: dict[str, tuple[int, int]]       # the template folder
+    config_key: str                         # hash of config.yaml's bytes
+    key: str                                # the state key: one hash of all the above that the output depends on
+    racy: list[str] = field(default_factory=list)   # content files modified moments before the build began
+    links: list[str] = field(default_factory=list)  # symbolic links below content/ (content.check_links decides)
+
+    @property
+    def trusted(self) -> bool:
+        """No input was modified moments ago: their times tell every edit."""
+        return not self.racy and not _any_recent(self.theme)
+
+    def up_to_date(self, now: dt.datetime) -> bool:
+        """Nothing the output depends on changed since the last build, no scheduled post has come due, and the
+        output folder holds every file the last build wrote as it left it (files this site did not write, a CNAME
+        or a verification page, may stand beside them)."""
+        index = self.index
+        return (self.trusted and index.site_key == self.key
+                and (index.next_publish is None or now.timestamp() < index.next_publish)
+                and all(self.present.get(rel) == kept[:2] for rel, kept in index.manifest.items()))
+
+
+def survey(options: Options, templates: Path, memory: Memory | None = None) -> State:
+    """Scan the inputs and the output, and load the last build's index (from the preview's memory if it has one)."""
+    index = memory.index if memory is not None and memory.index else cache.load_index(options.cache_dir,
+                                                                                         options.site_dir)
+    config_path = options.site_dir / "config.yaml"
+    config_key = digest(config_path.read_bytes() if config_path.is_file() else b"")
+    links: list[str] = []
+    scan, present, theme = cache.scan(options.content_dir, links), cache.scan(options.output), cache.scan(templates)
+    key = digest_parts(config_key, scan, theme, str(templates), options.drafts, options.future,
+                       str(options.output.resolve()), options.search)
+    started = time.time_ns()
+    racy = [rel for rel, (_size, mtime) in scan.items() if recent(mtime, started)]
+    return State(index, scan, present, theme, config_key, key, racy, links)
+
+
+@dataclass
+class Previous:
+    """The last build's records, for load to reuse where the files did not change."""
+
+    records: dict[str, cache.SourceRecord]
+    states: dict[str, tuple]        # each record's state() as loaded: a record that differs makes its shard dirty
+    shards: dict[int, str]          # the data files the index names (shard -> checksum), kept where nothing changed
+    related: dict                   # site.assemble's memo of related posts
+
+    @classmethod
+    def empty(cls) -> Previous:
+        return cls({}, {}, {}, {})
+
+
+def previous(options: Options, state: State, memory: Memory | None = None) -> Previous:
+    """The last build's records, from the preview's memory when it holds the very index found, else the cache."""
+    index = state.index
+    old = memory.records if memory is not None and memory.index is index else \
+        cache.load_data(options.cache_dir, options.site_dir, index)
+    return Previous(old, {rel: record.state() for rel, record in old.items()},
+                    dict(index.data_sha if old or not index.data_sha else {}), index.related)
+
+
+def conclude(ctx: Context, state: State, previous: Previous, loaded: Loaded, outcome: Outcome) -> cache.Index:
+    """The index the next build starts from: this build's state key (if its inputs have settled), when the next
+    scheduled post comes due, what the output holds, and the warnings and counts a no-op build reports again."""
+    return cache.Index(
+        site_key=_settled_key(ctx.options, state, loaded),
+        next_publish=next_publish(loaded.records, loaded.site.built, ctx.options),
+        manifest=outcome.manifest, routes=outcome.routes, warnings=ctx.problems.warnings, pages=outcome.pages,
+        photos=outcome.photos_made + outcome.photos_reused, data_sha=dict(previous.shards), related=loaded.related)
+
+
+def _settled_key(options: Options, state: State, loaded: Loaded) -> str:
+    """The state key to save: UNSETTLED when an input was racy when the build began, unless it has settled since
+    (a Markdown source compared with the hash its record keeps, a photo with the hash its derived files are named
+    after; any other file, an attachment, is not settled here, so the next build compares everything again).
+    Photo plans made from racy photos are trusted once the photos settled."""
+    if _any_recent(state.theme):
+        return UNSETTLED                    # a template modified moments ago
+    if not state.racy:
+        return state.key
+    if not settled_files(options.content_dir, state.racy, state.scan, read_digests(loaded.site, loaded.records)):
+        return UNSETTLED
+    for record in loaded.records.values():
+        record.photos_racy = False
+    return state.key
+
+
+def settled_files(folder: Path, racy: list[str], scan: dict, expected: dict[str, str], now_ns: int | None = None) -> bool:
+    """Every racy file below folder has settled (see settled); expected: path below folder -> hash of what was read."""
+    return all(settled(folder / rel, scan[rel], expected.get(rel), now_ns) for rel in racy)
+
+
+def _any_recent(scan: dict[str, tuple[int, int]]) -> bool:
+    now = time.time_ns()
+    return any(recent(mtime, now) for _size, mtime in scan.values())
+
+
+def read_digests(site: Site, records: dict[str, cache.SourceRecord]) -> dict[str, str]:
+    """Path below content/ -> hash of the bytes this build read: a Markdown source's as its record keeps it, a
+    bundle photo's as the photo pipeline used it (its derived files are named after it)."""
+    out = {}
+    for post in site.posts + site.pages:
+        if post.photos and post.entry.bundle is not None:
+            folder = post.entry.path.rpartition("/")[0].partition("/")[2]
+            for photo in post.photos:
+                if photo.source is not None:
+                    out[f"{folder}/{photo.name}"] = photo.source.digest
+    for rel, record in records.items():
+        out[rel.partition("/")[2]] = record.sha     # records are keyed content/...
+    return out
+
+
+def next_publish(records: dict[str, cache.SourceRecord], now: dt.datetime, options: Options) -> float | None:
+    """When the first scheduled post comes due: a build after that time is not a no-op."""
+    if options.future:
+        return None
+    due = [r.entry.date.timestamp() for r in records.values()
+           if r.entry.date and r.entry.date > now and (options.drafts or not r.entry.draft)]
+    return min(due) if due else None
+
+
+def dirty_shards(previous: Previous, records: dict[str, cache.SourceRecord]) -> set[int]:
+    """The cache shards whose records were added, removed or changed by this build."""
+    before = previous.states
+    dirty = {cache.shard(rel) for rel in records.keys() ^ before.keys()}
+    return dirty | {cache.shard(rel) for rel, record in records.items() if before.get(rel) != record.state()}
+
+
+def save(options: Options, index: cache.Index, records: dict, dirty: set[int]) -> None:
+    """Write the changed shards and the index; a cache that cannot be written only makes the next build slower."""
+    try:
+        cache.save(options.cache_dir, options.site_dir, index, records, dirty)
+    except OSError:
+        pass

@@ -1,0 +1,90 @@
+"""What one build is asked to do and what it reports: the options, the build's shared context, the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .parallel import default_workers
+from .report import Problem, Problems
+from .writer import WriteReport
+
+
+@dataclass(frozen=True)
+class Options:
+    site_dir: Path
+    output_dir: Path | None = None
+    drafts: bool = False
+    future: bool = False
+    now: dt.datetime | None = None
+    workers: int = field(default_factory=default_workers)
+    force: bool = False             # build into a folder holding files this site did not write (never deletes them)
+    progress: bool = False          # a progress line on stderr (the command line sets it only on a terminal)
+    search: bool = True             # make the search index again when pages changed (the preview's rebuilds skip it)
+    cache: Path | None = None       # the build cache; default SITE/.cache
+    lock_wait: float | None = None  # seconds to wait for another build of the site to finish (default lock.WAIT)
+    on_wait: object = None          # called with the other build's process id when this one has to wait
+
+    @property
+    def output(self) -> Path:
+        return self.output_dir or self.site_dir / "output"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache or self.site_dir / ".cache"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.site_dir / "content"
+
+    def moment(self) -> dt.datetime:
+        """The build's "now": the one given (tests, previews of a date), else the clock's, in UTC."""
+        return self.now or dt.datetime.now(dt.timezone.utc)
+
+
+class Clock:
+    """Seconds per named stage of one build, for --verbose."""
+
+    def __init__(self):
+        self.stages: list[tuple[str, float]] = []
+
+    @contextmanager
+    def stage(self, name: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages.append((name, time.perf_counter() - started))
+
+
+@dataclass
+class Context:
+    """What every stage of one build shares, handed over as one value instead of a long list of parameters."""
+
+    options: Options
+    config: Config
+    config_key: str                 # hash of config.yaml's bytes: what every cached thing was made under
+    templates: Path                 # the theme folder (theme.template_dir)
+    problems: Problems = field(default_factory=Problems)
+    clock: Clock = field(default_factory=Clock)
+
+
+@dataclass(frozen=True)
+class Result:
+    warnings: list[Problem]
+    pages: int
+    report: WriteReport
+    photos_made: int
+    photos_reused: int
+    seconds: float
+    rendered: int = 0
+    stages: tuple = ()              # (stage name, seconds), for --verbose
+
+    def summary(self) -> str:
+        return (f"{self.pages} halaman ({self.rendered} dibuat ulang); {self.report.written} berkas ditulis, "
+                f"{self.report.unchanged} tidak berubah, {self.report.removed} dihapus; foto: {self.photos_made} "
+                f"diolah, {self.photos_reused} dipakai ulang; {self.seconds:.2f} detik")

@@ -14,7 +14,7 @@ from .hashing import digest
 from .incremental import State
 from .options import Context
 from .report import BuildFailed, Problems, naming
-from .theme import ASSETS
+from .theme import assets
 
 
 @dataclass
@@ -50,6 +50,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
                     todo.append((rel, route))
         with clock.stage("render halaman"):
             _render(ctx, todo, site, update)
+            theme_files = assets(ctx.templates, options.site_dir, problems)
         if problems.errors:
             raise BuildFailed(problems)
 
@@ -67,7 +68,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
         with clock.stage("pencarian"):
             search_files = _search(wanted, update, options, problems)
         with clock.stage("berkas"):
-            files = {**photo_files, **_attachments(site), **_assets(ctx.templates), **search_files}
+            files = {**photo_files, **_attachments(site), **theme_files, **search_files}
             for url, source in files.items():
                 update.put_file(writer.relative_path(url), source)
         with clock.stage("tulis"):
@@ -167,9 +168,3 @@ def _attachments(site: site_model.Site) -> dict[str, Path]:
                     out[post.url + name] = post.entry.bundle / name
     return out
 
-
-def _assets(templates: Path) -> dict[str, Path]:
-    folder = templates / ASSETS
-    if not folder.is_dir():
-        return {}
-    return {f"/{ASSETS}/{p.relative_to(folder).as_posix()}": p for p in sorted(folder.rglob("*")) if p.is_file()}

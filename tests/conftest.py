@@ -147,6 +147,12 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def leaked(out: Path, outside: Path) -> bool:
+    """Some file in out holds the bytes of a file below outside (published through a link, say)."""
+    secrets = [p.read_bytes() for p in outside.rglob("*") if p.is_file()]
+    return any(p.read_bytes() in secrets for p in out.rglob("*") if p.is_file())
+
+
 def copy_site(name: str, target: Path) -> Path:
     """A fixture site from tests/sites/ copied to a temporary folder (builds write .cache/ and output/ there)."""
     shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("output", ".cache"))

@@ -382,7 +382,7 @@ def test_hidden_files_in_a_bundle_are_ignored(tmp_path):
 
 # --- symbolic links: content is what lies inside content/ (issue 13) -------------------------------------------------
 
-from tests.conftest import build_errors, make_photo, snapshot  # noqa: E402
+from tests.conftest import build_errors, leaked, make_photo, snapshot  # noqa: E402
 
 GALLERY_POST = md("""\
     title: Rapat
@@ -411,11 +411,6 @@ def _bundle_site(tmp_path):
     return write_site(tmp_path / "site", {"content/posts/rapat/index.md": GALLERY_POST.replace("  - file: rahasia.jpg\n", ""),
                                           "content/posts/rapat/pembukaan.jpg": b"photo",
                                           "content/posts/lain.md": md("title: Lain\ndate: 2019-11-01")})
-
-
-def _leaked(out: Path, outside: Path) -> bool:
-    secrets = [p.read_bytes() for p in outside.rglob("*") if p.is_file()]
-    return any(p.read_bytes() in secrets for p in out.rglob("*") if p.is_file())
 
 
 def test_a_photo_linked_from_outside_is_refused_at_its_front_matter_line(tmp_path, outside):
@@ -455,7 +450,7 @@ def test_a_linked_folder_is_reported_not_skipped_silently(tmp_path, outside):
         "content/posts/salinan: peringatan: folder ini adalah tautan simbolik, jadi dilewati: isinya tidak "
         "diterbitkan. Pindahkan atau salin folder aslinya ke sini (bukan tautan)."]
     assert not list((site / "output").rglob("salinan"))
-    assert not _leaked(site / "output", outside)
+    assert not leaked(site / "output", outside)
 
 
 def test_links_inside_content_are_followed_and_published_as_copies(tmp_path):

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SITE   ?= .
 ARGS   ?=
 
-.PHONY: serve build test check new views clean golden bench browser tools lighthouse screenshots
+.PHONY: serve build test check new views clean golden bench browser tools lighthouse screenshots publish
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,5 +67,13 @@ clean:
 	rm -rf output .cache .pytest_cache .hypothesis
 
 # Our build against Hugo and Pelican (issue 4): make bench, or make bench ARGS="--quick" while developing.
+# The publish section needs sshd and rsync (Debian's packages), installed here when possible.
 bench: $(STAMP)
+	@{ [ -x /usr/sbin/sshd ] && command -v rsync >/dev/null 2>&1; } || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client rsync >/dev/null) || \
+	  echo "openssh-server/rsync tidak terpasang: bagian terbit dari bench dilewati"; }
 	$(PY) benchmarks/run.py $(ARGS)
+
+# Build, then publish to the first target in config.yaml (or: make publish ARGS="cadangan", ARGS="--all --dry-run").
+publish: $(STAMP)
+	$(PY) -m generator publish --site $(SITE) $(ARGS)

@@ -269,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave Pelican out of corpora with more posts (it is the slow peer; targets are against Hugo)")
     parser.add_argument("--only", choices=["ours", "hugo", "hugo-norel", "pelican", "views"], action="append",
                         help="measure only these (views: counting page views in a generated access log)")
+    parser.add_argument("--no-publish", dest="publish", action="store_false",
+                        help="leave out the publish section (benchmarks/publish.py: SFTP behind 40 ms against rsync)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
     tools = args.only or ["ours", "hugo", "hugo-norel", "pelican", "views"]
@@ -316,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
         {"runs": runs, "quick": args.quick, "cpus": os.cpu_count(), "results": results, "reload": reload,
          "views": views, "table": text}, indent=1))
     print(f"\nHasil lengkap: {SCRATCH / 'results.json'}")
+    if args.publish:
+        import publish
+
+        publish.main(["--posts", "300"] if args.quick else [])
     return 0
 
 

@@ -10,7 +10,7 @@ from . import site as site_model
 from .incremental import Memory, State
 from .options import Clock, Context, Options, Result
 from .report import BuildFailed, Problems
-from .theme import template_dir
+from .theme import ASSETS, template_dir
 
 __all__ = ["Options", "Result", "build", "load_site"]
 
@@ -58,7 +58,8 @@ def _build(options: Options, memory: Memory | None) -> Result:
                         ctx.problems)
     with clock.stage("daftar halaman"):
         routes = site_model.routes(loaded.site)
-        site_model.check_urls(routes, ctx.problems)
+        assets = [f"/{rel}" for rel in state.theme if rel.startswith(ASSETS + "/")]
+        site_model.check_urls(routes, ctx.problems, site_model.files(loaded.site, assets))
     if ctx.problems.errors:
         raise BuildFailed(ctx.problems)
     outcome = output.write(ctx, loaded.site, routes, state, loaded.records)

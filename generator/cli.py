@@ -1,5 +1,5 @@
-"""Command line: build, serve, new, check and views, with exit codes 0 (fine), 1 (content errors), 2 (bad usage),
-75 (another build of the site is running) and 70 (a bug in the generator)."""
+"""Command line: build, serve, new, check, views and publish, with exit codes 0 (fine), 1 (content errors),
+2 (bad usage), 75 (another build of the site is running) and 70 (a bug in the generator)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,16 @@ def parser() -> argparse.ArgumentParser:
     site_option(p)
     p.add_argument("title", help='judul berita, misalnya "Rapat Pleno Terbuka"')
 
+    p = commands.add_parser("publish", help="bangun situs lalu terbitkan ke tujuan di config.yaml (bagian publish:)")
+    site_option(p)
+    p.add_argument("target", nargs="?", metavar="TUJUAN", help="nama tujuan di config.yaml (bawaan: yang pertama)")
+    p.add_argument("--all", action="store_true", help="terbitkan ke semua tujuan, berurutan")
+    p.add_argument("--dry-run", action="store_true", help="hanya tampilkan yang akan dikirim dan dihapus")
+    p.add_argument("--yes", action="store_true", help="izinkan menghapus lebih banyak berkas dari max_deletes")
+    p.add_argument("--trust-host-key", metavar="SIDIK_JARI",
+                   help="percayai kunci server SFTP dengan sidik jari ini (SHA256:...) dan simpan di ~/.ssh/known_hosts")
+    p.add_argument("--verbose", "-v", action="store_true", help="tampilkan juga lama setiap langkah")
+
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
     site_option(p)
 
@@ -90,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
             return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force),
                          args.host, args.port,
                          polling=args.poll)
+        if args.command == "publish":
+            from .publish.command import Request, publish
+
+            return publish(Request(site_dir, args.target, args.all, args.dry_run, args.yes, args.trust_host_key,
+                                   args.verbose))
         if args.command == "new":
             return _new(site_dir, args.title)
         if args.command == "views":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import string
 import types
 import typing
 import zoneinfo
@@ -80,6 +81,27 @@ class Photos:
 
 
 @dataclass(frozen=True)
+class PublishTarget:
+    """One place the site is published to (`publish:` in config.yaml); credentials never live here."""
+
+    type: str
+    path: str = ""
+    host: str = ""
+    port: int = 0                   # 0: the type's usual port (22 for sftp, 21 for ftp and ftps)
+    user: str = ""
+    key: str = ""                   # sftp: a private key file, tried after the SSH agent
+    branch: str = "gh-pages"        # git
+    insecure: bool = False          # ftp: plain FTP sends the password unencrypted; say so to allow it
+    max_deletes: int = 100          # more deletions than this stop the publish unless --yes
+    connections: int = 0            # requests in flight (sftp, default 64) or connections (ftp/ftps, default 2)
+
+
+PUBLISH_TYPES = ("sftp", "ftps", "ftp", "folder", "git")
+DEFAULT_PORTS = {"sftp": 22, "ftps": 21, "ftp": 21}
+SECRET_KEYS = {"password", "passwd", "pass", "passphrase", "secret", "token", "sandi", "kata_sandi"}
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteSettings
     permalinks: Permalinks = field(default_factory=Permalinks)
@@ -88,6 +110,7 @@ class Config:
     contact: Contact = field(default_factory=Contact)
     social: list[SocialLink] = field(default_factory=list)
     photos: Photos = field(default_factory=Photos)
+    publish: dict[str, PublishTarget] = field(default_factory=dict)   # the first target is the default
 
     @property
     def base_path(self) -> str:
@@ -137,6 +160,7 @@ def load(path: Path, problems: Problems) -> Config | None:
     config = _build(Config, data, (), lines, name, problems)
     if config is not None:
         _check(config, lines, name, problems)
+        config = _without_script_links(config, lines, name, problems)
     return config if len(problems.errors) == before else None
 
 
@@ -150,7 +174,12 @@ def _build(cls, data, key: tuple, lines, path: str, problems: Problems):
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for name in data:
-        if name not in fields:
+        if str(name).lower() in SECRET_KEYS:
+            problems.error(path, lines.get(key + (name,), line), f"'{where}.{name}': kata sandi dan token tidak boleh "
+                           "ditulis di config.yaml (berkas ini ikut disalin dan dibagikan).",
+                           "Hapus baris ini. SFTP memakai kunci SSH (ssh-agent, 'key:' atau ~/.ssh); FTP mengambil "
+                           "sandi dari variabel lingkungan PUBLISH_PASSWORD, dari ~/.netrc, atau menanyakannya saat terbit.")
+        elif name not in fields:
             close = difflib.get_close_matches(str(name), fields, n=1)
             fix = f"Mungkin maksudnya '{close[0]}'?" if close else f"Yang dikenal: {', '.join(fields)}."
             problems.error(path, lines.get(key + (name,), line), f"pengaturan '{name}' tidak dikenal di '{where}'.", fix)
@@ -185,6 +214,13 @@ def _value(kind, data, key, lines, path, problems):
             return _BAD
         items = [_value(typing.get_args(kind)[0], item, key + (i,), lines, path, problems) for i, item in enumerate(data)]
         return _BAD if _BAD in items else items
+    if origin is dict:
+        if not isinstance(data, dict):
+            problems.error(path, line, f"'{name}' harus berupa kumpulan 'nama: nilai', bukan {_shown(data)}.")
+            return _BAD
+        items = {str(k): _value(typing.get_args(kind)[1], item, key + (k,), lines, path, problems)
+                 for k, item in data.items()}
+        return _BAD if _BAD in items.values() else items
     if origin in (typing.Union, types.UnionType):
         kind = next(k for k in typing.get_args(kind) if k is not type(None))
     if kind is str and isinstance(data, (int, float)) and not isinstance(data, bool):
@@ -244,20 +280,7 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
     except (ValueError, LookupError, UnknownLocaleError, TypeError):
         problems.error(path, lines.get(("site", "language")), f"bahasa '{site.language}' tidak dikenal.",
                        "Pakai kode bahasa seperti id atau en.")
-    for name, allowed in PLACEHOLDERS.items():
-        pattern = getattr(config.permalinks, name)
-        used = set(re.findall(r"{(\w+)}", pattern))
-        line = lines.get(("permalinks", name))
-        if ".." in pattern.split("/"):
-            problems.error(path, line, f"pola alamat '{pattern}' memuat '..', yang menunjuk ke folder di atasnya dan "
-                           "bisa keluar dari situs.", "Hapus bagian '..', misalnya /{year}/{month}/{slug}/")
-        elif not pattern.startswith("/") or not pattern.endswith("/"):
-            problems.error(path, line, f"pola alamat '{pattern}' harus diawali dan diakhiri '/'.", "Contoh: /{year}/{month}/{slug}/")
-        elif used - allowed:
-            problems.error(path, line, f"pola alamat '{pattern}' memakai {{{sorted(used - allowed)[0]}}} yang tidak dikenal.",
-                           f"Yang boleh dipakai: {', '.join('{' + a + '}' for a in sorted(allowed))}.")
-        elif "slug" in allowed and "slug" not in used and name != "archive":
-            problems.error(path, line, f"pola alamat '{pattern}' harus memuat {{slug}} agar setiap alamat berbeda.")
+    _check_permalinks(config.permalinks, lines, path, problems)
     for name in ("per_page", "popular", "recent", "related", "feed_items"):
         if getattr(config.listing, name) < 1:
             problems.error(path, lines.get(("listing", name)), f"'listing.{name}' harus 1 atau lebih.")
@@ -266,3 +289,122 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
             problems.error(path, lines.get(("photos", name)), f"'photos.{name}' terlalu kecil (paling sedikit 16 piksel).")
     if not 1 <= config.photos.quality <= 100:
         problems.error(path, lines.get(("photos", "quality")), "'photos.quality' harus antara 1 dan 100.")
+    for name, target in config.publish.items():
+        _check_target(name, target, lines, path, problems)
+
+
+def _check_target(name: str, target: PublishTarget, lines, path: str, problems: Problems) -> None:
+    """A publish target names a known type and has what that type needs."""
+    def at(key):
+        return lines.get(("publish", name, key), lines.get(("publish", name)))
+    where = f"publish.{name}"
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
+        problems.error(path, at(None), f"nama tujuan '{name}' hanya boleh memuat huruf, angka, '-' dan '_'.",
+                       "Contoh: utama, cadangan.")
+    if target.type not in PUBLISH_TYPES:
+        problems.error(path, at("type"), f"'{where}.type' tidak dikenal: '{target.type}'.",
+                       f"Pakai salah satu: {', '.join(PUBLISH_TYPES)}.")
+        return
+    if not target.path:
+        problems.error(path, at(None), f"'{where}.path' wajib diisi untuk type {target.type}.",
+                       {"folder": "Tulis folder tujuan, misalnya /media/cadangan/situs.",
+                        "git": "Tulis folder atau alamat repositori git, misalnya ../situs.git."}
+                       .get(target.type, "Tulis folder situs di server, misalnya /var/www/html."))
+    if target.type in DEFAULT_PORTS and not target.host:
+        problems.error(path, at(None), f"'{where}.host' wajib diisi untuk type {target.type}.",
+                       "Tulis nama server, misalnya kaltara.kpu.go.id.")
+    if target.type == "ftp" and not target.insecure:
+        problems.error(path, at("type"), f"'{where}': FTP biasa mengirim sandi tanpa enkripsi.",
+                       "Pakai type: ftps bila server mendukungnya; bila tidak, tulis insecure: true untuk tetap memakai FTP.")
+    if not 0 <= target.port <= 65535:
+        problems.error(path, at("port"), f"'{where}.port' harus antara 1 dan 65535.")
+    if target.max_deletes < 0 or target.connections < 0:
+        problems.error(path, at("max_deletes" if target.max_deletes < 0 else "connections"),
+                       f"'{where}': max_deletes dan connections tidak boleh negatif.")
+
+
+
+REQUIRED = {"post": {"slug"}, "page": {"slug"}, "category": {"slug"}, "tag": {"slug"}, "archive": {"year", "month"},
+            "gallery": {"slug"}}
+KIND_NAMES = {"post": "berita", "page": "halaman", "category": "kategori", "tag": "tag", "archive": "arsip bulanan",
+              "gallery": "galeri"}
+_SERVABLE = re.compile(r"[A-Za-z0-9._~/-]*")     # what a folder name on any host and a URL path share, unescaped
+
+
+def _check_permalinks(permalinks: Permalinks, lines, path: str, problems: Problems) -> None:
+    """Each pattern makes addresses a static host can serve, different for every post, page and term; no two
+    patterns make the same address (except post and page, which WordPress allows: /{slug}/ for both)."""
+    shapes: dict[str, str] = {}
+    for name, allowed in PLACEHOLDERS.items():
+        pattern = getattr(permalinks, name)
+        line = lines.get(("permalinks", name))
+        problem = _pattern_problem(pattern, allowed, REQUIRED[name])
+        if problem:
+            message, fix = problem
+            problems.error(path, line, f"pola alamat 'permalinks.{name}' ({pattern!r}) {message}", fix)
+            continue
+        other = next((o for o, s in shapes.items() if s == pattern and {o, name} != {"post", "page"}), None)
+        if other:
+            problems.error(path, line, f"pola alamat 'permalinks.{name}' ({pattern!r}) sama dengan "
+                           f"'permalinks.{other}' ({getattr(permalinks, other)!r}): {KIND_NAMES[other]} dan "
+                           f"{KIND_NAMES[name]} bernama sama akan berebut satu alamat.",
+                           f"Beri awalan yang berbeda, misalnya /{KIND_NAMES[name].split()[0]}/{{slug}}/.")
+        shapes[name] = pattern
+
+
+def _pattern_problem(pattern: str, allowed: set, required: set) -> tuple[str, str] | None:
+    """What is wrong with one permalink pattern, as (message, fix), or None."""
+    example = "Contoh: /{year}/{month}/" if "slug" not in required else "Contoh: /{year}/{month}/{slug}/"
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return "memuat '{' atau '}' yang tidak berpasangan.", "Tulis tempat isian lengkap, seperti {slug} atau {year}."
+    used = set()
+    for literal, field, spec, conversion in parts:
+        bad = next((c for c in literal if not _SERVABLE.fullmatch(c)), None)
+        if bad == "%":
+            return ("memuat kode persen ('%'): alamatnya tidak akan pernah ditemukan.",
+                    "Tulis hurufnya langsung tanpa kode, hanya huruf, angka, '-', '_' dan '/'.")
+        if bad in ("?", "#"):
+            return (f"memuat '{bad}': bagian setelahnya tidak sampai ke folder di server, halamannya tak terjangkau.",
+                    "Hapus tanda itu; pakai huruf, angka, '-', '_' dan '/' saja.")
+        if bad is not None:
+            return (f"memuat {bad!r}, yang tidak bisa dipakai di alamat.", "Pakai huruf, angka, '-', '_' dan '/' saja.")
+        if field is None:
+            continue
+        if not re.fullmatch(r"\w+", field) or spec or conversion:
+            shown = "{" + field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            return (f"memuat tempat isian {shown!r} yang tidak dikenal.",
+                    f"Yang boleh dipakai: {', '.join('{' + a + '}' for a in sorted(allowed))}, ditulis polos.")
+        if field not in allowed:
+            return (f"memakai {{{field}}} yang tidak dikenal.",
+                    f"Yang boleh dipakai: {', '.join('{' + a + '}' for a in sorted(allowed))}.")
+        used.add(field)
+    segments = pattern.split("/")
+    if ".." in segments or "." in segments:
+        return "memuat '..' atau '.' sebagai nama folder, yang keluar dari (atau berputar di) folder situs.", example
+    if not pattern.startswith("/") or not pattern.endswith("/"):
+        return "harus diawali dan diakhiri '/'.", example
+    if "//" in pattern:
+        return "memuat '//' (nama folder kosong).", example
+    missing = sorted(required - used)
+    if missing:
+        need = " dan ".join("{" + m + "}" for m in missing)
+        return f"harus memuat {need} agar setiap alamat berbeda.", example
+    return None
+
+
+def _without_script_links(config: Config, lines, path: str, problems: Problems) -> Config:
+    """Menu and social links whose URL runs script (javascript:, ...) are left out, each with a warning."""
+    from .sanitize import runs_script
+
+    kept = {}
+    for section in ("menu", "social"):
+        items = getattr(config, section)
+        for index, item in enumerate(items):
+            if runs_script(item.url):
+                problems.warn(path, lines.get((section, index, "url"), lines.get((section, index))),
+                              f"tautan '{section}' ke {item.url[:60]!r} dihapus: alamat seperti ini menjalankan skrip "
+                              "di peramban pembaca.", "Tulis alamat web biasa, misalnya https://www.facebook.com/...")
+        kept[section] = [item for item in items if not runs_script(item.url)]
+    return dataclasses.replace(config, **kept)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from . import yamlio
+from . import sanitize, yamlio
 from .report import Problems
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
@@ -19,6 +21,9 @@ UNSUPPORTED_PHOTOS = {".heic", ".heif"}     # phone photos Pillow cannot open: a
 KNOWN_FIELDS = {"title", "date", "slug", "category", "tags", "author", "views", "summary", "cover",
                 "gallery", "event", "draft", "aliases", "menu", "updated"}
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# The dates the build can place in any time zone and compare with any other (one day inside Python's calendar).
+_EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc)
+_LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,20 @@ def slugify(text: str) -> str:
     """URL name from any text: 'Rapat Koordinasi 2020' -> 'rapat-koordinasi-2020'."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def name_slug(text: str) -> str:
+    """A URL name of its own for any name, the same in every build: slugify's when it finds letters or digits,
+    else a transliteration ('選挙' -> 'xuanju', 'Москва' -> 'moskva'), else a short hash of the name ('!!!' ->
+    'n-' and eight hex digits), so a name of punctuation or symbols never merges into another."""
+    from anyascii import anyascii
+
+    found = slugify(text) or slugify(anyascii(text))
+    if found:
+        return found
+    key = unicodedata.normalize("NFKC", text).strip().casefold()
+    return "n-" + hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
 
 
 def discover(content_dir: Path) -> list[tuple[str, Path, Path | None]]:
@@ -155,15 +174,21 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
     if parts is None:
         return None
     front, body, body_line = parts
-    parsed = yamlio.load(front, path, problems, first_line=2)
+    texts: dict[tuple, str] = {}
+    parsed = yamlio.load(front, path, problems, first_line=2, texts=texts)
     if parsed is None:
         return None
     meta, lines = parsed
     if not isinstance(meta, dict):
         problems.error(path, 2, "keterangan berita harus berupa baris 'nama: nilai'.")
         return None
-    check = _Checker(path, lines, problems)
+    check = _Checker(path, lines, problems, texts)
     before = len(problems.errors)
+    body = _clean_body(body, body_line, path, problems)
+    for removed in sanitize.found_in_markdown(body):
+        problems.warn(path, body_line + removed.line - 1, f"{removed} dihapus dari isi: atribut seperti ini "
+                      "menjalankan skrip di peramban pembaca.", "Hapus bagian itu dari berkas; tautan biasa (https://...)"
+                      " dan HTML lain tetap boleh.")
     files = sorted(p.name for p in bundle.iterdir()   # not '.DS_Store' or the '._foto.jpg' copies a Mac leaves
                    if p.is_file() and p.name != "index.md" and not p.name.startswith(".")) if bundle else []
     default_slug = bundle.name if bundle else source.stem
@@ -193,14 +218,21 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
 class _Checker:
     """Field validators for one file: each returns a clean value and reports problems with the key's line."""
 
-    def __init__(self, path: str, lines: dict, problems: Problems):
-        self.path, self.lines, self.problems = path, lines, problems
+    def __init__(self, path: str, lines: dict, problems: Problems, texts: dict | None = None):
+        self.path, self.lines, self.problems, self.texts = path, lines, problems, texts or {}
+
+    def typed(self, key: tuple, value):
+        """A scalar of a text field as the text typed: `title: yes` is 'yes' and `title: 2024` is '2024', not the
+        boolean and number YAML reads them as."""
+        if isinstance(value, (bool, int, float)):
+            return self.texts.get(key, str(value))
+        return value
 
     def error(self, key: tuple, message: str, fix: str = "") -> None:
         self.problems.error(self.path, self.lines.get(key, self.lines.get(key[:1], 2)), message, fix)
 
     def text(self, meta: dict, name: str, required: bool = False) -> str:
-        value = meta.get(name)
+        value = self.typed((name,), meta.get(name))
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.problems.error(self.path, 2 if name not in meta else self.lines.get((name,)),
@@ -215,9 +247,11 @@ class _Checker:
         value = meta.get(name)
         if value is None:
             return []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or any(isinstance(v, (dict, list)) or v is None for v in value):
+        if not isinstance(value, list):
+            value = [self.typed((name,), value)]
+        else:
+            value = [self.typed((name, index), v) for index, v in enumerate(value)]
+        if any(isinstance(v, (dict, list)) or v is None for v in value):
             self.error((name,), f"'{name}' harus berupa daftar teks.", f"Contoh: {name}: [sosialisasi, pemilihan-2020]")
             return []
         return [str(v).strip() for v in value if str(v).strip()]
@@ -226,9 +260,15 @@ class _Checker:
         value = meta.get(name)
         if value is None:
             return None
+        if isinstance(value, str) and value.isdigit() and len(value) > 18:   # beyond Python's 4,300-digit numbers
+            value = MAX_COUNT + 1
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.error((name,), f"'{name}' harus bilangan bulat 0 atau lebih, bukan {value!r}.",
+            self.error((name,), f"'{name}' harus bilangan bulat 0 atau lebih, bukan {_shown(value)}.",
                        f"Tulis angka saja tanpa titik atau huruf, misalnya {name}: 117")
+            return None
+        if value > MAX_COUNT:
+            self.error((name,), f"'{name}' terlalu besar ({_shown(meta.get(name))}).",
+                       "Tulis angka yang sebenarnya, paling besar " + f"{MAX_COUNT:,}.".replace(",", "."))
             return None
         return value
 
@@ -247,10 +287,15 @@ class _Checker:
                 self.problems.error(self.path, 2, f"kolom '{name}' wajib diisi.",
                                     "Tambahkan baris seperti 'date: 2019-11-08 10:00' di antara kedua baris '---'.")
             return None, False
+        value = self.typed(key, value)
         parsed = parse_date(str(value), zone)
         if parsed is None:
-            self.error(key, f"tanggal '{value}' tidak sah.",
+            self.error(key, f"tanggal {_shown(value)} tidak sah.",
                        "Tulis tahun-bulan-tanggal yang ada di kalender, misalnya 2019-11-08 atau 2019-11-08 10:30.")
+            return None, False
+        if not _EARLIEST <= parsed[0] <= _LATEST:
+            self.error(key, f"tanggal {_shown(value)} berada di ujung kalender, di luar rentang yang bisa dipakai.",
+                       "Periksa tahunnya, misalnya 2019-11-08 10:30.")
             return None, False
         return parsed
 
@@ -259,8 +304,7 @@ class _Checker:
         if value != slugify(value) and ("/" in value or "\\" in value or value.startswith(".") or ".." in value):
             self.error(("slug",), f"slug '{value}' tidak boleh memuat '/', '\\' atau '..'.",
                        "Pakai huruf kecil, angka dan tanda '-' saja, misalnya rapat-koordinasi-2020.")
-            return slugify(value) or "tanpa-judul"
-        return slugify(value) or "tanpa-judul"
+        return name_slug(value)
 
     def bundle_file(self, meta: dict, name: str, files: list[str]) -> str:
         value = on_disk(self.text(meta, name), files)
@@ -280,8 +324,10 @@ class _Checker:
         photos = []
         for index, item in enumerate(items):
             key = ("gallery", index)
-            if isinstance(item, str):
-                item = {"file": item}
+            if not isinstance(item, (dict, list)) and item is not None:
+                item = {"file": self.typed(key, item)}
+            elif isinstance(item, dict):
+                item = {k: self.typed(key + (k,), v) for k, v in item.items()}
             if not isinstance(item, dict) or not isinstance(item.get("file"), str):
                 self.error(key, f"foto ke-{index + 1} di 'gallery' harus punya 'file: nama-berkas.jpg'.")
                 continue
@@ -296,7 +342,7 @@ class _Checker:
             if Path(name).suffix.lower() not in PHOTO_SUFFIXES:
                 self.error(key + ("file",), f"'{name}' bukan berkas foto (JPG, PNG, WebP, GIF).")
                 continue
-            photos.append(Photo(name, str(item.get("caption") or "").strip(), str(item.get("alt") or "").strip(),
+            photos.append(Photo(name, _plain(item.get("caption")), _plain(item.get("alt")),
                                 self.lines.get(key + ("file",))))
         return photos
 
@@ -315,18 +361,63 @@ class _Checker:
         end, _ = self.date(meta, "event.end", zone, key=("event", "end"))
         if start and end and end < start:
             self.error(("event", "end"), "akhir kegiatan lebih awal dari mulainya.", "Periksa tanggal 'start' dan 'end'.")
-        return Event(start, end, str(value.get("place") or "").strip(), has_time) if start else None
+        return Event(start, end, _plain(self.typed(("event", "place"), value.get("place"))), has_time) if start else None
 
     def aliases(self, meta: dict) -> list[str]:
         result = []
         for index, alias in enumerate(self.text_list(meta, "aliases")):
-            clean = safe_url_path(alias)
+            if "?" in alias or "#" in alias:
+                self.error(("aliases", index), f"alamat lama '{alias}' memuat '{'?' if '?' in alias else '#'}': "
+                           "bagian itu tidak sampai ke folder di server situs statis, jadi tidak bisa dialihkan dari "
+                           "sini.", "Alamat seperti /?p=123 hanya bisa dialihkan di pengaturan server web (misalnya "
+                           ".htaccess); hapus dari 'aliases'.")
+                continue
+            clean = _unescaped(alias)
+            clean = safe_url_path(clean) if clean is not None else None
             if clean is None:
                 self.error(("aliases", index), f"alamat lama '{alias}' tidak sah atau keluar dari folder situs.",
                            "Tulis alamat dari akar situs, misalnya /2019/11/08/rapat-koordinasi/")
             else:
                 result.append(clean)
         return result
+
+
+MAX_COUNT = 10 ** 15          # views and menu positions beyond this are typing mistakes
+
+
+def _shown(value) -> str:
+    """A value for a message: its repr, cut short (a 5,000-digit number must not fill the screen)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:40] + "…" + text[-10:]
+
+
+def _plain(value) -> str:
+    """A caption, alt text or place: text, never a list or map shown as Python writes it."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _clean_body(body: str, body_line: int, path: str, problems: Problems) -> str:
+    """The body without the control characters XML forbids, with a warning naming the first line that had one."""
+    found = yamlio.FORBIDDEN.search(body)
+    if found is None:
+        return body
+    line = body_line + body.count("\n", 0, found.start())
+    problems.warn(path, line, f"isi berita memuat karakter kendali U+{ord(found.group()):04X} yang tidak terlihat; "
+                  "karakter seperti itu dibuang.", "Ketik ulang baris ini bila ada yang hilang.")
+    return yamlio.FORBIDDEN.sub("", body)
+
+
+def _unescaped(alias: str) -> str | None:
+    """An old address with its percent-escapes decoded (WordPress wrote '/berita-%e2%80%93-x/' for '/berita-–-x/'):
+    the file name a host looks for; None when an escape hides a '/' or '\\' or is not UTF-8."""
+    if "%" not in alias:
+        return alias
+    if re.search(r"%(2f|5c|00)", alias, re.I):
+        return None
+    try:
+        return unquote(alias, errors="strict")
+    except UnicodeDecodeError:
+        return None
 
 
 def _get(meta: dict, key: tuple):

@@ -3,12 +3,11 @@ attachments, theme assets and the search index, staged and then put in place tog
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content, fingerprint, parallel, writer
+from . import fingerprint, parallel, writer
 from . import site as site_model
 from .hashing import digest
 from .incremental import State
@@ -159,12 +158,5 @@ class _Progress:
 
 def _attachments(site: site_model.Site) -> dict[str, Path]:
     """Non-photo files of a bundle (PDF, documents) are published beside the post page."""
-    out = {}
-    for post in site.posts + site.pages:
-        photo_names = {p.name for p in post.photos}
-        for name in post.entry.files:
-            if name not in photo_names and not name.startswith(".") and post.entry.bundle:
-                if os.path.splitext(name)[1].lower() not in content.PHOTO_SUFFIXES:
-                    out[post.url + name] = post.entry.bundle / name
-    return out
+    return {url: entry.bundle / name for url, (entry, name) in site_model.attachments(site).items()}
 

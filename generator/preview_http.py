@@ -16,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from jinja2.utils import htmlsafe_json_dumps as script_json   # escaped for <script>, as render.script_json
+
 from . import guide
 
 EVENTS_PATH = "/__livereload"
@@ -116,7 +118,7 @@ class Shown:
     def snippet(self) -> bytes:
         data = {"version": self.version, "problems": list(self.problems), "warnings": list(self.warnings),
                 "events": EVENTS_PATH}
-        text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+        text = script_json(data)
         return f"<script>window.__kpuLive={text};</script>\n<script>\n{CLIENT_JS}</script>\n".encode("utf-8")
 
 

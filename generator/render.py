@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import json
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -71,10 +71,21 @@ def environment(template_dir: Path, config: Config, cache_dir: Path | None = Non
         rfc822=lambda d: email.utils.format_datetime(local(d)),   # English names whatever the OS locale
         url=url,
         abs_url=lambda path: origin + url(path),
-        json=lambda value: Markup(json.dumps(value, ensure_ascii=False).replace("</", "<\\/")),
+        json=script_json,
     )
     env.globals.update(url=url, abs_url=lambda path: origin + url(path), assets=ASSETS)
     return env
+
+
+def script_json(value) -> Markup:
+    """JSON to put inside a <script> element, escaped as Jinja's tojson does: '<', '>', '&' and "'" are written
+    as \\u003c... so no text (a title holding '<!--<script>' or '</script>') can end or bend the element."""
+    return jinja2.utils.htmlsafe_json_dumps(value, ensure_ascii=False)
+
+
+# What XML 1.0 forbids (content.FORBIDDEN also refuses them in front matter): stripped from every XML file the build
+# writes, whatever brought them (config.yaml, a template), so the feeds and the sitemap always parse.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class PageRenderer:
@@ -116,7 +127,10 @@ class PageRenderer:
         return found
 
     def render(self, route: Route) -> bytes:
-        return self.template(route.template).render(self.common, route=route, **route.context).encode("utf-8")
+        text = self.template(route.template).render(self.common, route=route, **route.context)
+        if route.template.endswith(".xml"):
+            text = XML_FORBIDDEN.sub("", text)
+        return text.encode("utf-8")
 
 
 RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError,

@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 
 from .report import Problems
-from .site import output_file
+from .site import SEARCH_FOLDER, output_file
 
-BUNDLE = "pagefind"                 # the index is published at /pagefind/
+BUNDLE = SEARCH_FOLDER.strip("/")   # the index is published at /pagefind/
 MARKER = b"data-pagefind-body"      # only pages whose template marks their content are indexed
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")  # cari.js is the UI
 TIMEOUT = 900                       # seconds; Pagefind takes about 5 ms a page here (2000 posts: 10 s)

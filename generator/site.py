@@ -6,11 +6,12 @@ import bisect
 import heapq
 import datetime as dt
 import math
+import posixpath
 from dataclasses import dataclass, field
 
 from .hashing import digest
 from .config import Config
-from .content import Entry, slugify
+from .content import PHOTO_SUFFIXES, Entry, name_slug
 from .report import Problems
 
 
@@ -114,7 +115,7 @@ def paginate(items: list, per_page: int, first_url: str) -> list[Pager]:
 def post_url(config: Config, entry: Entry) -> str:
     date = entry.date.astimezone(config_zone(config))   # the date readers see on the page, as WordPress does
     return fill(config.permalinks.post, year=f"{date.year:04d}", month=f"{date.month:02d}", day=f"{date.day:02d}",
-                slug=entry.slug, category=slugify(entry.category) or "berita")
+                slug=entry.slug, category=name_slug(entry.category))
 
 
 def gallery_url(config: Config, entry: Entry) -> str:
@@ -151,8 +152,8 @@ def assemble(entries: list[Entry], config: Config, now: dt.datetime, drafts: boo
     categories = _terms(posts, lambda p: [p.entry.category], config.permalinks.category)
     tags = _terms(posts, lambda p: p.entry.tags, config.permalinks.tag)
     for post in posts:
-        post.category = categories[slugify(post.entry.category) or "berita"]
-        post.tags = [tags[slugify(t) or "tag"] for t in dict.fromkeys(post.entry.tags)]
+        post.category = categories[name_slug(post.entry.category)]
+        post.tags = list({id(term): term for term in (tags[name_slug(t)] for t in post.entry.tags)}.values())
     months: dict[tuple, Term] = {}
     for post in posts:
         local = post.entry.date.astimezone(config_zone(config))
@@ -178,7 +179,7 @@ def _terms(posts: list[Post], names, pattern: str) -> dict[str, Term]:
     terms: dict[str, Term] = {}
     for post in posts:
         for name in dict.fromkeys(names(post)):
-            slug = slugify(name) or "berita"
+            slug = name_slug(name)
             term = terms.setdefault(slug, Term(name, slug, fill(pattern, slug=slug)))
             if not term.posts or term.posts[-1] is not post:
                 term.posts.append(post)
@@ -215,22 +216,144 @@ def _relate(posts: list[Post], count: int, memo: dict, window: int = 24) -> None
         post.related = [posts[j] for j in found_all[-1]]
 
 
-def check_urls(routes: list[Route], problems: Problems) -> None:
-    """Two things published at one address would overwrite each other: name both files."""
-    seen: dict[str, Route] = {}
-    told: set[tuple[str, str]] = set()      # two posts with galleries clash twice (post and gallery page): say it once
-    for route in routes:
-        other = seen.get(output_file(route.url))
-        if other is None:
-            seen[output_file(route.url)] = route
-        elif route.source or other.source:
-            first, second = sorted([other, route], key=lambda r: r.source or r.url)
-            if first.source and second.source and (first.source, second.source) in told:
-                continue
-            told.add((first.source, second.source))
-            problems.error(second.source or second.url, _line(second),
-                           f"alamat {route.url} sudah dipakai oleh {first.source or first.url}.",
-                           "Ubah 'slug' salah satunya (atau tanggalnya) agar alamatnya berbeda.")
+SEARCH_FOLDER = "/pagefind/"       # the search index's folder, written by the search stage, never by a page
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An address something of the site is to be published at, and what it is, for messages naming both sides of a
+    collision: a page, an old address, a photo, a bundle file, a theme file, or a whole folder (the search index)."""
+
+    url: str
+    what: str                  # in words: "alamat lama", "kategori 'Berita'", "lampiran 'surat.pdf'"
+    source: str = ""           # the file it comes from (content or theme); "" for a page the build makes itself
+    line: int | None = None
+    fix: str = ""
+    folder: bool = False       # the whole folder is taken
+    owner: str = ""            # the post or page a photo or bundle file belongs to: one collision of two posts is
+                               # told once, not again for each of their photos
+
+    @property
+    def entry(self) -> str:
+        return self.owner or self.source
+
+    @property
+    def named(self) -> str:
+        return f"{self.what} dari {self.source}" if self.source else self.what
+
+
+_WHAT = {"index.html": "beranda", "post.html": "halaman berita", "gallery.html": "halaman galeri",
+         "page.html": "halaman", "redirect.html": "alamat lama", "gallery_index.html": "indeks galeri",
+         "archive.html": "halaman arsip", "search.html": "halaman pencarian", "404.html": "halaman 404",
+         "rss.xml": "umpan RSS", "atom.xml": "umpan Atom", "robots.txt": "robots.txt", "sitemap.xml": "peta situs"}
+_TERM = {"category": "kategori", "tag": "tag", "month": "arsip bulan"}
+_FIX = {"redirect.html": "Ubah atau hapus alamat lama ini di 'aliases'.",
+        "": "Ubah pola alamat di bagian 'permalinks' config.yaml agar alamatnya berbeda."}
+SLUG_FIX = "Ubah 'slug' salah satunya (atau tanggalnya) agar alamatnya berbeda."
+
+
+def claim_of(route: Route) -> Claim:
+    """The address a route takes, described for messages."""
+    if route.template == "list.html":
+        term = route.context["term"]
+        what = f"{_TERM.get(route.context.get('kind'), 'daftar')} '{term.name}'"
+    else:
+        what = _WHAT.get(route.template, f"halaman dari template {route.template}")
+    fix = _FIX.get(route.template, SLUG_FIX) if route.source else _FIX[""]
+    return Claim(route.url, what, route.source, _line(route), fix)
+
+
+def files(site: Site, assets=()) -> list[Claim]:
+    """The addresses of every file that is not a page: photos and their sizes, bundle files, the theme's assets
+    (given as URLs), and the search index's folder."""
+    out = []
+    for post in site.posts + site.pages:
+        for photo in post.photos:
+            for variant in photo.files:
+                source = post.entry.path if photo.line else posixpath.join(posixpath.dirname(post.entry.path),
+                                                                            photo.name)
+                out.append(Claim(variant.url, f"foto '{photo.name}'", source, photo.line, "Ganti nama foto itu.",
+                                 owner=post.entry.path))
+    for url, (entry, name) in attachments(site).items():
+        out.append(Claim(url, f"lampiran '{name}'", posixpath.join(posixpath.dirname(entry.path), name), None,
+                         "Ganti nama berkas itu (misalnya tambahkan kata di depannya).", owner=entry.path))
+    for url in assets:
+        out.append(Claim(url, f"berkas tema '{url.lstrip('/')}'", "", None, ""))
+    out.append(Claim(SEARCH_FOLDER, f"indeks pencarian ({SEARCH_FOLDER})", folder=True))
+    return out
+
+
+def attachments(site: Site) -> dict[str, tuple[Entry, str]]:
+    """Non-photo files of a bundle (PDF, documents), published beside the page: URL -> (its entry, file name)."""
+    out = {}
+    for post in site.posts + site.pages:
+        if not post.entry.bundle:
+            continue
+        photo_names = {p.name for p in post.photos}
+        for name in post.entry.files:
+            if name not in photo_names and not name.startswith("."):
+                if posixpath.splitext(name)[1].lower() not in PHOTO_SUFFIXES:
+                    out[post.url + name] = (post.entry, name)
+    return out
+
+
+def check_urls(routes: list[Route], problems: Problems, others: list[Claim] = ()) -> None:
+    """Two things published at one address would overwrite each other, and a file where another needs a folder
+    (an old address /feed.xml/ beside the feed /feed.xml) cannot be written: name both, before anything is written."""
+    files_at: dict[str, Claim] = {}
+    folders: dict[str, Claim] = {}
+    told: set = set()       # two posts at one address clash again with their galleries and photos: say it once
+    for claim in [claim_of(r) for r in routes] + list(others):
+        if claim.folder:
+            folders[claim.url.strip("/")] = claim
+            continue
+        other = files_at.setdefault(output_file(claim.url), claim)
+        if other is not claim:
+            _collide(claim, other, "", problems, told)
+    for rel, claim in files_at.items():
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder in folders:
+                _collide(claim, folders[folder], f"berada di dalam folder /{folder}/ milik", problems, told)
+                break
+            if folder in files_at:
+                _collide(claim, files_at[folder], f"perlu folder /{folder}/, tempat berkas", problems, told)
+                break
+
+
+_PAGES = {"halaman berita", "halaman galeri", "halaman"}
+
+
+def _collide(first: Claim, second: Claim, relation: str, problems: Problems, told: set) -> None:
+    """Report a collision once, at the side that is easiest to change: a content file before a page the build
+    makes, an old address, photo or bundle file before the post page itself."""
+    def rank(claim: Claim) -> tuple:
+        return bool(claim.source), claim.what not in _PAGES, claim.what not in _WHAT.values(), claim.source, \
+            claim.line or 0
+
+    claim, other = sorted([first, second], key=rank, reverse=True)
+    pair = frozenset((claim.entry, other.entry)) if claim.source and other.source else (claim.url, other.url)
+    if pair in told:
+        return
+    told.add(pair)
+    if not relation and claim.source and other.source and {claim.what, other.what} <= _PAGES:
+        message = f"alamat {claim.url} sudah dipakai oleh {other.source}."     # two posts or pages: the usual case
+    elif not relation:
+        message = f"alamat {claim.url} ({claim.what}) sudah dipakai oleh {other.named}."
+    elif claim.url.startswith(other.url) and other.folder:
+        message = f"alamat {claim.url} ({claim.what}) {relation} {other.named}."
+    elif output_file(claim.url).startswith(output_file(other.url) + "/"):
+        message = f"alamat {claim.url} ({claim.what}) {relation} {other.url} ({other.named})."
+    else:       # the reported side is the file where the other needs a folder
+        message = (f"alamat {claim.url} ({claim.what}) adalah berkas, padahal {other.named} di {other.url} "
+                   f"memerlukannya sebagai folder.")
+    if claim.source:
+        problems.error(claim.source, claim.line, message, claim.fix)
+    else:
+        theme = claim.url.startswith("/assets/") or other.url.startswith("/assets/")
+        problems.error("config.yaml", None, message, "Ubah pola alamat di bagian 'permalinks' atau ganti nama berkas "
+                       "tema itu." if theme else _FIX[""])
 
 
 def _line(route: Route) -> int | None:
@@ -240,8 +363,9 @@ def _line(route: Route) -> int | None:
         return None
     lines = post.entry.lines
     if route.template == "redirect.html":
-        return lines.get(("aliases",))
-    return lines.get(("slug",)) or lines.get(("date",))
+        index = post.entry.aliases.index(route.url) if route.url in post.entry.aliases else None
+        return lines.get(("aliases", index)) or lines.get(("aliases",))
+    return lines.get(("slug",)) or lines.get(("date",)) or lines.get(("title",))
 
 
 def routes(site: Site) -> list[Route]:
@@ -273,6 +397,8 @@ def routes(site: Site) -> list[Route]:
     out.append(Route("/feed.xml", "rss.xml", {"items": site.posts[:config.listing.feed_items]}))
     out.append(Route("/atom.xml", "atom.xml", {"items": site.posts[:config.listing.feed_items]}))
     out.append(Route("/robots.txt", "robots.txt", {}))
+    out.append(Route("/.htaccess", "htaccess", {}))     # the web host's settings: caching, security headers
+    out.append(Route("/_headers", "headers", {}))
     out.append(Route("/sitemap.xml", "sitemap.xml", {"urls": [r for r in out if _in_sitemap(r)]}))
     return out
 

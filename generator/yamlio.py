@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from .report import Problems
@@ -25,6 +27,24 @@ _Loader.yaml_implicit_resolvers = _PureLoader.yaml_implicit_resolvers = {
 }
 
 Lines = dict[tuple, int]
+MAX_DEPTH = 32          # lists in lists (or maps) deeper than this are refused: no real front matter nests so deep
+# Characters XML 1.0 forbids (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates) and the C1
+# controls HTML calls errors: invisible, never meant, they make feeds unreadable (YAML lets them in as escapes: "\x01").
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+NESTING_FIX = "Tulis daftar sebagai satu tingkat saja, misalnya tags: [sosialisasi, pemilu-2024]."
+
+
+def _int(loader, node):
+    """An integer as YAML reads it, or the text as typed when it has more digits than Python converts (4,300):
+    a 5,000-digit 'views' is then refused by the field's own check instead of crashing the build."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+for _cls in (_Loader, _PureLoader):
+    _cls.add_constructor("tag:yaml.org,2002:int", _int)
 
 _PLAIN = {
     "found character '\\t' that cannot start any token": "ada karakter Tab; YAML hanya boleh memakai spasi untuk indentasi.",
@@ -32,6 +52,8 @@ _PLAIN = {
     "could not find expected ':'": "baris ini seharusnya berbentuk 'nama: nilai'.",
     "found undefined alias": "ada '*' di awal nilai; beri tanda kutip pada teks tersebut.",
     "expected <block end>, but found '-'": "indentasi daftar ('- ...') tidak sejajar.",
+    "found invalid Unicode character escape code": "kode karakter (\\u...) di antara tanda kutip tidak sah.",
+    "exceeded maximum nesting depth": f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
 }
 
 
@@ -43,26 +65,29 @@ def _plain(problem: str | None) -> str:
     return f"penulisan YAML tidak sah ({problem})."
 
 
-def load(text: str, path: str, problems: Problems, first_line: int = 1) -> tuple[object, Lines] | None:
-    """Parse YAML text; return (data, lines) where lines maps a key path to its 1-based line, or None on error."""
+def load(text: str, path: str, problems: Problems, first_line: int = 1,
+         texts: dict | None = None) -> tuple[object, Lines] | None:
+    """Parse YAML text; return (data, lines) where lines maps a key path to its 1-based line, or None on error.
+
+    texts, when given, receives the text as typed of every scalar YAML reads as something other than text
+    (`title: yes` is True to YAML, 'yes' to the person who typed it), by key path."""
     try:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
-            if node is not None and _aliases_explode(node, path, problems, first_line):
+            if node is None:
+                return {}, {}
+            if _aliases_explode(node, path, problems, first_line):
                 return None
-            data = loader.construct_document(node) if node is not None else None
+            lines: Lines = {}
+            if not _walk(node, (), first_line, lines, path, problems, texts if texts is not None else {}):
+                return None
+            return loader.construct_document(node), lines
         finally:
             loader.dispose()
     except yaml.YAMLError as err:
         _report(text, path, problems, first_line, err)
         return None
-    if node is None:
-        return {}, {}
-    lines: Lines = {}
-    if _walk(node, (), first_line, lines, path, problems):
-        return data, lines
-    return None
 
 
 # Anchors and aliases (&a, *a) let a few lines stand for billions of values (the "billion laughs"): a 265-byte
@@ -111,42 +136,73 @@ def _aliases_explode(root: yaml.Node, path: str, problems: Problems, first_line:
 
 def _report(text: str, path: str, problems: Problems, first_line: int, err: yaml.YAMLError) -> None:
     """Parse again with the pure-Python parser, whose messages _PLAIN knows, and report the error in plain words."""
-    loader = _PureLoader(text)
     try:
-        loader.construct_document(loader.get_single_node())
+        loader = _PureLoader(text)
+    except yaml.YAMLError as pure:       # the reader refuses control characters before any parsing
+        loader, err = None, pure
+    try:
+        if loader is not None:
+            loader.construct_document(loader.get_single_node())
     except yaml.YAMLError as pure:
         err = pure
+    except RecursionError:
+        pass                # nested deeper than the pure parser recurses: libyaml's message says so
     finally:
-        loader.dispose()
-    if isinstance(err, yaml.MarkedYAMLError) and "quoted scalar" in (err.context or "") and err.context_mark:
+        if loader is not None:
+            loader.dispose()
+    if isinstance(err, yaml.reader.ReaderError):
+        problems.error(path, first_line + text[:err.position].count("\n"),
+                       f"ada karakter kendali U+{err.character:04X} yang tidak terlihat dan tidak boleh ada di teks.",
+                       "Hapus karakter itu (biasanya terbawa saat menyalin dari dokumen lain): ketik ulang baris ini.")
+    elif isinstance(err, yaml.MarkedYAMLError) and "quoted scalar" in (err.context or "") and err.context_mark:
         # an opening quote never closed: the parser only notices at the end, so name the line the quote opened on
         problems.error(path, first_line + err.context_mark.line, "tanda kutip dibuka tetapi tidak ditutup.",
                        "Tambahkan tanda kutip penutup yang sama (\" atau ') di akhir teks pada baris ini.")
     elif isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         line = first_line + mark.line if mark else first_line
-        problems.error(path, line, _plain(err.problem),
+        message = _plain(err.problem)
+        problems.error(path, line, message, NESTING_FIX if "bertingkat" in message else
                        "Periksa baris ini (dan baris di atasnya): indentasi, tanda kutip, dan titik dua.")
     else:
         problems.error(path, first_line, f"penulisan YAML tidak sah ({err}).")
 
 
-def _walk(node: yaml.Node, key: tuple, first_line: int, lines: Lines, path: str, problems: Problems) -> bool:
-    """Record the line of every key and list item; refuse duplicate keys, which YAML would silently drop."""
+def _walk(node: yaml.Node, key: tuple, first_line: int, lines: Lines, path: str, problems: Problems,
+          texts: dict) -> bool:
+    """Record the line of every key and list item and the typed text of non-text scalars; refuse duplicate keys,
+    which YAML would silently drop, and nesting deeper than MAX_DEPTH."""
     lines[key] = first_line + node.start_mark.line
     ok = True
-    if isinstance(node, yaml.MappingNode):
+    if len(key) > MAX_DEPTH:
+        problems.error(path, lines[key], f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).", NESTING_FIX)
+        return False
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag != "tag:yaml.org,2002:str":
+            texts[key] = node.value
+        found = FORBIDDEN.search(node.value)
+        if found:
+            where = ".".join(map(str, key))
+            problems.error(path, lines[key], f"{f'{where!r} ' if where else ''}memuat karakter kendali "
+                           f"U+{ord(found.group()):04X} yang tidak terlihat dan membuat umpan RSS/Atom rusak.",
+                           "Hapus karakter itu (kode seperti \\x01 atau \\u0000 di antara tanda kutip).")
+            return False
+    elif isinstance(node, yaml.MappingNode):
         seen: set = set()
         for key_node, value_node in node.value:
             name = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.error(path, first_line + key_node.start_mark.line, "nama kolom harus berupa teks.",
+                               "Tulis baris sebagai 'nama: nilai'.")
+                return False
             if name in seen:
                 problems.error(path, first_line + key_node.start_mark.line,
                                f"'{name}' ditulis dua kali.", "Hapus salah satunya.")
                 ok = False
             seen.add(name)
-            ok &= _walk(value_node, key + (name,), first_line, lines, path, problems)
+            ok &= _walk(value_node, key + (name,), first_line, lines, path, problems, texts)
             lines[key + (name,)] = first_line + key_node.start_mark.line
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            ok &= _walk(item, key + (index,), first_line, lines, path, problems)
+            ok &= _walk(item, key + (index,), first_line, lines, path, problems, texts)
     return ok

@@ -177,6 +177,22 @@ def basic_site(tmp_path_factory) -> Path:
     return site
 
 
+def news_site(root: Path, publish: str, posts: int = 2) -> Path:
+    """A small site (posts with a photo each, a page) whose config.yaml has the given `publish:` section text."""
+    files: dict[str, str | bytes] = {"content/pages/profil.md": md("title: Profil")}
+    for i in range(posts):
+        files[f"content/posts/2024/berita-{i}/index.md"] = md(f"title: Berita {i}\ndate: 2024-05-{i % 28 + 1:02d} 10:{i // 28:02d}\n"
+                                                              "tags: [pemilu]\ncover: foto.jpg", f"Isi berita {i}.\n")
+        files[f"content/posts/2024/berita-{i}/foto.jpg"] = b"photo"
+    return write_site(root, files, config_text(extra=publish))
+
+
+def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file under a folder as relative path -> bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.relative_to(folder).as_posix() not in skip}
+
+
 # --- random edits of a site, for the two property tests (incremental and preview builds equal clean builds) -------
 
 EDITED_CONFIG = config_text(extra="""\

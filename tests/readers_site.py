@@ -217,10 +217,28 @@ def built(name: str) -> Built:
     return Built(name, site, options.output, config.base_path, result)
 
 
+def host_headers(output: Path) -> dict[str, str]:
+    """The headers the site's `_headers` file gives every file (its first block, `/*`), as a host would send them."""
+    headers, lines = {}, (output / "_headers").read_text(encoding="utf-8").splitlines() if (output / "_headers").is_file() else []
+    block = [line for line in lines if line.strip() and not line.startswith("#")]
+    for line in block[1:]:
+        if not line.startswith((" ", "\t")):
+            break
+        name, value = line.strip().split(":", 1)
+        headers[name] = value.strip()
+    return headers
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """A static host: serves the output folder under the site's base path, quietly."""
+    """A static host: serves the output folder under the site's base path, quietly, with the headers of the site's
+    `_headers` file (so the browser tests run under the site's Content-Security-Policy)."""
 
     base = "/"
+
+    def end_headers(self) -> None:
+        for name, value in host_headers(Path(self.directory)).items():
+            self.send_header(name, value)
+        super().end_headers()
 
     def translate_path(self, path: str) -> str:
         if path.startswith(self.base):

@@ -28,7 +28,8 @@ def served(site):
 
 @pytest.fixture
 def page(served):
-    context = readers_site.browser().new_context(viewport={"width": 1280, "height": 900})
+    # axe-core is injected as an inline script, which the site's Content-Security-Policy (sent by the test host) refuses
+    context = readers_site.browser().new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     yield context.new_page()
     context.close()
 

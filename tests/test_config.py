@@ -270,3 +270,150 @@ def test_config_not_in_utf8_gives_no_traceback(tmp_path):
         ran = run_cli(command, "--site", str(site), *(["Judul"] if command == "new" else []))
         assert ran.code == 1 and "config.yaml:2: config.yaml bukan teks UTF-8" in ran.err, ran.err
         assert "Traceback" not in ran.err
+
+
+def test_publish_targets_keep_their_order_and_defaults(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + """\
+publish:
+  utama:
+    type: sftp
+    host: kaltara.kpu.go.id
+    user: humas
+    path: /var/www/html
+  cadangan:
+    type: folder
+    path: /media/cadangan
+""")
+    assert problems == []
+    assert list(config.publish) == ["utama", "cadangan"]
+    assert config.publish["utama"].max_deletes == 100 and config.publish["utama"].port == 0
+    assert config.publish["cadangan"].type == "folder"
+
+
+@pytest.mark.parametrize("key", ["password", "Password", "secret", "token", "passphrase"])
+def test_publish_refuses_secrets_and_says_where_credentials_go(tmp_path, key):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"""\
+publish:
+  utama:
+    type: ftps
+    host: ftp.example.id
+    path: /public_html
+    {key}: rahasia
+""")
+    assert config is None
+    assert len(problems) == 1
+    assert problems[0].startswith(f"config.yaml:11: 'publish.utama.{key}'")
+    assert "PUBLISH_PASSWORD" in problems[0] and "kunci SSH" in problems[0] and "rahasia" not in problems[0]
+
+
+@pytest.mark.parametrize("target, words", [
+    ("type: scp\n    path: /x", "'publish.utama.type' tidak dikenal: 'scp'"),
+    ("type: sftp\n    path: /x", "'publish.utama.host' wajib diisi"),
+    ("type: folder", "'publish.utama.path' wajib diisi"),
+    ("type: ftp\n    host: h\n    path: /x", "FTP biasa mengirim sandi tanpa enkripsi"),
+    ("type: sftp\n    host: h\n    path: /x\n    port: 70000", "'publish.utama.port' harus antara"),
+    ("type: folder\n    path: /x\n    max_deletes: -1", "tidak boleh negatif"),
+    ("type: folder\n    pth: /x", "pengaturan 'pth' tidak dikenal di 'publish.utama'. Mungkin maksudnya 'path'?"),
+])
+def test_bad_publish_targets(tmp_path, target, words):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"publish:\n  utama:\n    {target}\n")
+    assert config is None
+    assert any(words in p and p.startswith("config.yaml:") for p in problems), problems
+
+
+def test_publish_must_be_a_mapping_of_targets(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "publish:\n  - type: folder\n")
+    assert config is None and "'publish' harus berupa kumpulan 'nama: nilai'" in problems[0]
+
+# --- permalink patterns that cannot be served, crash, or make two kinds of page share addresses ---------------
+
+@pytest.mark.parametrize("pattern, words", [
+    ("/{slug/", "tidak berpasangan"),
+    ("/{year}/{slug}}/", "tidak berpasangan"),
+    ("/{}/{slug}/", "'{}'"),
+    ("/{0}/{slug}/", "{0}"),
+    ("/{slug.upper}/", "'{slug.upper}'"),
+    ("/{slug[0]}/{slug}/", "'{slug[0]}'"),
+    ("/{slug:>10}/", "'{slug:>10}'"),
+    ("/{slug!r}/", "'{slug!r}'"),
+    ("/{judul}/{slug}/", "{judul}"),
+    ("/berita%20lama/{slug}/", "kode persen"),
+    ("/%7Bslug%7D/{slug}/", "kode persen"),
+    ("/?p={slug}/", "'?'"),
+    ("/berita/#{slug}/", "'#'"),
+    ("/berita lama/{slug}/", "' '"),
+    ("/berita\\\\lama/{slug}/", "tidak bisa dipakai"),
+    ("/{{slug}}/{slug}/", "'{'"),
+    ("/./{slug}/", "'..' atau '.'"),
+    ("/berita//{slug}/", "'//'"),
+    ("/{year}/{month}/{slug}", "diakhiri '/'"),
+])
+def test_malformed_post_patterns_name_the_key_and_the_problem(tmp_path, pattern, words):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"permalinks:\n  post: \"{pattern}\"\n")
+    assert config is None and len(problems) == 1
+    assert problems[0].startswith("config.yaml:7: pola alamat 'permalinks.post'") and words in problems[0], problems
+
+
+@pytest.mark.parametrize("key, pattern, words", [
+    ("archive", "/{year}/", "{month}"),
+    ("archive", "/arsip/{month}/", "{year}"),
+    ("archive", "/arsip/", "{month} dan {year}"),
+    ("tag", "/tag/", "{slug}"),
+    ("category", "/kategori/{year}/", "{year}"),
+    ("gallery", "/galeri/{category}/", "{category}"),
+    ("page", "/{slug}/{year}/", "{year}"),
+])
+def test_each_pattern_needs_what_makes_its_addresses_differ(tmp_path, key, pattern, words):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"permalinks:\n  {key}: \"{pattern}\"\n")
+    assert config is None and len(problems) == 1
+    assert problems[0].startswith(f"config.yaml:7: pola alamat 'permalinks.{key}'") and words in problems[0]
+
+
+@pytest.mark.parametrize("first, second", [("category", "tag"), ("tag", "gallery"), ("page", "category"),
+                                           ("post", "gallery")])
+def test_two_kinds_of_page_with_one_pattern_name_both_keys(tmp_path, first, second):
+    pattern = "/{year}/{month}/{day}/{slug}/" if first == "post" else "/x/{slug}/"
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"permalinks:\n  {first}: \"{pattern}\"\n  {second}: \"{pattern}\"\n")
+    assert config is None and len(problems) == 1
+    assert problems[0].startswith(f"config.yaml:8: pola alamat 'permalinks.{second}'")
+    assert f"'permalinks.{first}'" in problems[0]
+
+
+def test_post_and_page_may_share_the_wordpress_pattern(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "permalinks:\n  post: /{slug}/\n  page: /{slug}/\n")
+    assert problems == [] and config.permalinks.post == config.permalinks.page == "/{slug}/"
+
+
+def test_servable_patterns_are_accepted(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "permalinks:\n  post: /berita_lama/{year}.{month}/~{slug}-x/\n"
+                            "  archive: /arsip/{year}-{month}/\n  category: /k/{slug}/\n  tag: /T/{slug}/\n")
+    assert problems == []
+
+
+# --- control characters and deep nesting in config.yaml ------------------------------------------------------
+
+@pytest.mark.parametrize("escape", ["\\x01", "\\0", "\\uFFFE", "\\x9b"])
+def test_control_characters_in_config_are_refused_with_their_line(tmp_path, escape):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"contact:\n  address: \"Jl. Sengkawit{escape}\"\n")
+    assert config is None and len(problems) == 1
+    assert problems[0].startswith("config.yaml:7: 'contact.address'") and "karakter kendali" in problems[0]
+
+
+def test_a_raw_control_character_in_config_names_its_line(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "contact:\n  address: Jl.\x02 Sengkawit\n")
+    assert config is None and problems[0].startswith("config.yaml:7: ") and "U+0002" in problems[0]
+
+
+def test_deeply_nested_config_is_refused(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "menu: " + "[" * 3000 + "]" * 3000 + "\n")
+    assert config is None and problems[0].startswith("config.yaml:6: ") and "terlalu dalam" in problems[0]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JavaScript:x", "vbscript:x", "data:text/html,<b>x</b>"])
+def test_menu_and_social_links_that_run_script_are_dropped_with_a_warning(tmp_path, url):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"menu:\n  - {{title: Profil, url: /profil/}}\n"
+                            f"  - {{title: Jahat, url: \"{url}\"}}\nsocial:\n  - {{name: Facebook, url: \"{url}\"}}\n"
+                            "  - {name: X, url: https://x.com/kpu}\n")
+    assert [m.title for m in config.menu] == ["Profil"] and [s.name for s in config.social] == ["X"]
+    assert len(problems) == 2 and all("peringatan" in p for p in problems)
+    assert problems[0].startswith("config.yaml:8: ") and problems[1].startswith("config.yaml:10: ")

@@ -132,7 +132,7 @@ def test_a_complete_bundle(tmp_path):
           end: 2019-11-03
           place: Kantor KPU Kota Tarakan
         draft: false
-        aliases: [/lama/rapat, "/index.php?p=1"]
+        aliases: [/lama/rapat, "/index.php/rapat.html"]
         """), files={"a.jpg": b"photo", "b.jpg": b"photo", "surat.pdf": b"%PDF-1.4"})
     assert problems == []
     assert entry.title == "Rapat Koordinasi"
@@ -470,6 +470,177 @@ def test_a_dangling_link_is_named_and_skipped(tmp_path):
     result = build_site(site)
     assert any(str(w).startswith("content/posts/rapat/hilang.pdf: peringatan: tautan simbolik") for w in result.warnings)
     assert not (site / "output/2019/11/08/rapat/hilang.pdf").exists()
+
+
+# --- YAML's booleans and numbers in text fields: the text as typed -------------------------------------------
+
+@pytest.mark.parametrize("typed", ["yes", "no", "on", "off", "true", "False", "2024", "1.50", "017", "0x1F",
+                                   "12:30", ".inf", "1e3", "-0"])
+def test_a_text_field_keeps_what_was_typed(tmp_path, typed):
+    text = md(f"""\
+        title: {typed}
+        date: 2019-11-08
+        category: {typed}
+        author: {typed}
+        summary: {typed}
+        slug: x{typed}
+        tags: [{typed}, biasa]
+        event: {{start: 2019-11-01, place: {typed}}}
+        """)
+    entry, problems = load(tmp_path, text)
+    assert problems == []
+    assert (entry.title, entry.category, entry.author, entry.summary, entry.event.place) == (typed,) * 5
+    assert entry.tags == [typed, "biasa"]
+    assert entry.slug == content.slugify("x" + typed)
+
+
+def test_gallery_captions_and_file_names_that_look_like_numbers_stay_text(tmp_path):
+    text = md("""\
+        title: Foto
+        date: 2019-11-08
+        gallery:
+          - file: 2024.jpg
+            caption: 1945
+            alt: yes
+          - 2025.jpg
+        """)
+    entry, problems = load(tmp_path, text, files={"2024.jpg": b"photo", "2025.jpg": b"photo"})
+    assert problems == []
+    assert [(p.file, p.caption, p.alt) for p in entry.gallery] == [("2024.jpg", "1945", "yes"), ("2025.jpg", "", "")]
+
+
+def test_yes_and_no_still_mean_true_and_false_where_a_flag_is_wanted(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\ndraft: yes"))
+    assert problems == [] and entry.draft is True
+
+
+# --- numbers too long and lists too deep: a message, never a traceback --------------------------------------
+
+@pytest.mark.parametrize("field", ["views", "menu"])
+def test_a_five_thousand_digit_number_is_refused_in_a_few_words(tmp_path, field):
+    entry, problems = load(tmp_path, md(f"title: A\ndate: 2019-11-08\n{field}: {'9' * 5000}"))
+    assert entry is None and len(problems) == 1
+    assert problems[0].startswith(f"content/posts/2019/rapat/index.md:4: '{field}'")
+    assert len(problems[0]) < 300
+
+
+def test_a_large_but_convertible_number_is_too_large_for_views(tmp_path):
+    entry, problems = load(tmp_path, md(f"title: A\ndate: 2019-11-08\nviews: {'9' * 400}"))
+    assert entry is None and "terlalu besar" in problems[0] and len(problems[0]) < 300
+
+
+def test_a_five_thousand_digit_title_or_tag_is_text(tmp_path):
+    digits = "7" * 5000
+    entry, problems = load(tmp_path, md(f"title: {digits}\ndate: 2019-11-08\ntags: [{digits}]"))
+    assert problems == [] and entry.title == digits and entry.tags == [digits]
+
+
+@pytest.mark.parametrize("nested", [
+    "tags: " + "[" * 5000 + "]" * 5000,
+    "tags: " + "[" * 40 + "]" * 40,
+    "extra: " + "{a: " * 60 + "1" + "}" * 60,
+    "extra:\n" + "".join("  " * i + "-\n" for i in range(1, 300)),
+    "extra:\n" + "".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "x",
+])
+def test_deeply_nested_front_matter_is_refused_with_its_line(tmp_path, nested):
+    entry, problems = load(tmp_path, md(f"title: A\ndate: 2019-11-08\n{nested}"))
+    assert entry is None and len(problems) == 1
+    assert "terlalu dalam" in problems[0]
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:")
+
+
+def test_a_key_that_is_a_list_is_refused(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\n? [a, b]\n: c"))
+    assert entry is None and problems[0].startswith("content/posts/2019/rapat/index.md:4: ")
+
+
+# --- characters XML forbids --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("escape", ["\\x01", "\\0", "\\x1b", "\\x7f", "\\x85", "\\uFFFE", "\\uFFFF", "\\x0c"])
+@pytest.mark.parametrize("where, line", [("title: \"A{}\"", 2), ("tags: [\"a{}\"]", 4), ("author: \"{}\"", 4),
+                                         ("catatan: \"{}\"", 4), ("gallery: [{{file: a.jpg, caption: \"{}\"}}]", 4)])
+def test_control_characters_in_front_matter_are_refused_with_their_line(tmp_path, escape, where, line):
+    front = where.format(escape)
+    text = md(f"{front}\ndate: 2019-11-08" if front.startswith("title") else f"title: A\ndate: 2019-11-08\n{front}")
+    entry, problems = load(tmp_path, text, files={"a.jpg": b"photo"})
+    assert entry is None
+    errors = [p for p in problems if "peringatan" not in p]
+    assert len(errors) == 1 and errors[0].startswith(f"content/posts/2019/rapat/index.md:{line}: ")
+    assert "karakter kendali" in errors[0]
+
+
+@pytest.mark.parametrize("raw", ["\x01", "\x08", "\x1f", "\ufffe"])
+def test_a_raw_control_character_in_front_matter_names_its_line(tmp_path, raw):
+    entry, problems = load(tmp_path, md(f"title: A\ndate: 2019-11-08\nauthor: Hu{raw}mas"))
+    assert entry is None and len(problems) == 1
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:4: ") and "karakter kendali" in problems[0]
+
+
+def test_control_characters_in_the_body_are_removed_with_a_warning_naming_the_line(tmp_path):
+    body = "Paragraf pertama.\n\nKedua \x00dengan\x0b\x1b kendali\ufffe.\n"
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08", body))
+    assert entry.body == "\nParagraf pertama.\n\nKedua dengan kendali.\n"
+    assert len(problems) == 1 and problems[0].startswith("content/posts/2019/rapat/index.md:8: peringatan:")
+
+
+def test_tab_and_line_breaks_are_not_control_characters_to_refuse(tmp_path):
+    entry, problems = load(tmp_path, md('title: "A\\tB"\ndate: 2019-11-08\nsummary: "x\\ny\\r"', "a\tb\r\n"))
+    assert problems == [] and entry.title == "A\tB"
+
+
+# --- dates at the edge of the calendar -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00-14:00", "0001-01-01",
+                                   "0001-01-01 05:00", "9999-12-31T23:59:00-12:00", "9999-12-31T23:59:00+14:00",
+                                   "9999-12-31", "9999-12-31T23:59:59Z"])
+@pytest.mark.parametrize("field, line", [("date", 3), ("updated", 4), ("event", 4)])
+def test_dates_at_the_edge_of_the_calendar_are_refused_with_their_line(tmp_path, value, field, line):
+    extra = {"date": "", "updated": f"updated: {value}", "event": f"event: {{start: {value}}}"}[field]
+    date = value if field == "date" else "2019-11-08"
+    entry, problems = load(tmp_path, md(f"title: A\ndate: {date}\n{extra}"))
+    assert entry is None and len(problems) == 1
+    assert problems[0].startswith(f"content/posts/2019/rapat/index.md:{line}: ") and "ujung kalender" in problems[0]
+
+
+def test_old_and_far_future_dates_inside_the_calendar_are_fine(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 0002-01-01T00:00:00+14:00\nupdated: 9999-12-01"))
+    assert problems == [] and entry.date.year == 2
+
+
+# --- names that slugify to nothing ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, slug", [("Rapat Koordinasi 2020", "rapat-koordinasi-2020"), ("Pemilu ’24", "pemilu-24"),
+                                        ("選挙", "xuanju"), ("Москва", "moskva"), ("한국어", "hangugeo")])
+def test_name_slug_is_slugify_or_a_transliteration(name, slug):
+    assert content.name_slug(name) == slug
+
+
+@pytest.mark.parametrize("name", ["!!!", "???", "★☆", "—", "。、"])
+def test_name_slug_of_punctuation_is_a_short_stable_hash(name):
+    slug = content.name_slug(name)
+    assert slug.startswith("n-") and len(slug) == 10 and slug == content.name_slug(f" {name} ")
+    assert slug == content.slugify(slug)
+
+
+def test_name_slugs_of_different_punctuation_differ():
+    names = ["!!!", "???", "***", "…", "★", "☆", "#"]
+    assert len({content.name_slug(n) for n in names}) == len(names)
+
+
+def test_a_folder_named_in_another_script_gets_a_transliterated_slug(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08"), rel="content/posts/2019/選挙/index.md")
+    assert problems == [] and entry.slug == "xuanju"
+
+
+# --- raw HTML: script in attributes is reported with its line ------------------------------------------------
+
+def test_script_in_raw_html_and_markdown_links_is_warned_about_with_file_and_line(tmp_path):
+    body = ("Paragraf biasa dengan <b>HTML</b>.\n\n<img src=\"a.jpg\" onerror=\"alert(1)\">\n\n"
+            "[klik di sini](javascript:alert(1))\n\n<a href=\"https://kpu.go.id/\">aman</a>\n")
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08", body))
+    assert entry is not None and len(problems) == 2
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:8: peringatan: <img onerror>")
+    assert problems[1].startswith("content/posts/2019/rapat/index.md:10: peringatan: <a href=\"javascript:alert(1)\">")
 
 
 @pytest.mark.parametrize("front, line", [

@@ -148,3 +148,39 @@ def test_atom_updated_is_the_latest_change(tmp_path):
     assert atom.feed.updated == "2021-03-04T10:00:00+08:00"
     assert [e.updated for e in atom.entries] == ["2020-06-01T00:00:00+08:00", "2021-03-04T10:00:00+08:00"]
     assert all(atom.feed.updated_parsed >= e.updated_parsed for e in atom.entries)
+
+
+# --- feeds always parse, whatever the text holds ---------------------------------------------------------------
+
+NASTY = ["A & B", "<![CDATA[x]]>", "]]>", "<!--", "\"'<>", "x\u2028y\u2029z", "\u200f\u202e RTL", "emoji 🗳️",
+         "&amp; &#0; &#x1;", "\t tab", "\\x01 typed, not escaped", "\ufeffBOM", "\U0010FFFD"]
+
+
+@pytest.mark.parametrize("text", NASTY)
+def test_feeds_and_sitemap_parse_with_hostile_text_everywhere(tmp_path, text):
+    import json
+
+    value = json.dumps(text, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    site = write_site(tmp_path / "site", {
+        "content/posts/a.md": md(f"title: {value}\ndate: 2020-01-01\nauthor: {value}\ncategory: {value}\n"
+                                 f"tags: [{value}]", f"{text}\n\nBody \x01 with \x00 controls \ufffe.\n"),
+        "content/posts/b.md": md(f"title: B\ndate: 2020-01-02\nsummary: {value}"),
+    }, config_text().replace("title: KPU Provinsi Kalimantan Utara", f"title: {value}"))
+    build_site(site, search=False)
+    for name in ("feed.xml", "atom.xml", "sitemap.xml"):
+        etree.fromstring((site / "output" / name).read_bytes())        # well-formed XML, lxml's strict parser
+    for name in ("feed.xml", "atom.xml"):
+        feed = parse(site / "output" / name)
+        titles = {e.title for e in feed.entries}
+        assert text.strip() in {t.strip() for t in titles} | {feed.entries[1].get("summary", "").strip()}
+        assert feed.feed.title.strip() == text.strip()
+
+
+def test_body_control_characters_never_reach_a_feed(tmp_path):
+    site = write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2020-01-01",
+                                                                   "Ringkasan \x01\x02\x1f\x7f\x85\ufffe\uffff di sini.\n")})
+    result = build_site(site, search=False)
+    assert any("karakter kendali" in str(w) for w in result.warnings)
+    for name in ("feed.xml", "atom.xml"):
+        etree.fromstring((site / "output" / name).read_bytes())
+        assert parse(site / "output" / name).entries[0].summary == "Ringkasan di sini."

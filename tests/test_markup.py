@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator import markup
 from tests.conftest import build_site, md
 
@@ -94,3 +96,25 @@ def test_root_relative_links_get_the_sites_base_path():
 
 def test_root_relative_links_unchanged_at_the_domain_root():
     assert 'href="/kontak/"' in markup.render("[Kontak](/kontak/)", markup.Links()).html
+
+
+# --- raw HTML stays; script hidden in attributes does not ----------------------------------------------------
+
+@pytest.mark.parametrize("source, gone, kept", [
+    ("[klik](javascript:alert(1))", "javascript:", "<a>klik</a>"),
+    ("<div onclick=\"x()\">Kotak</div>", "onclick", "<div>Kotak</div>"),
+    ("Teks <span onmouseover='x'>inline</span>.", "onmouseover", "<span>inline</span>"),
+    ("<iframe src=\"https://www.youtube-nocookie.com/embed/x\" onload=\"y\"></iframe>", "onload",
+     '<iframe src="https://www.youtube-nocookie.com/embed/x"></iframe>'),
+    ("![foto](javascript:x)", "javascript:", "<img alt=\"foto\""),
+    ("<table><tr><td onclick=x>sel</td></tr></table>", "onclick", "<td>sel</td>"),
+])
+def test_rendered_body_loses_script_in_attributes_and_keeps_the_rest(source, gone, kept):
+    out = markup.render(source + "\n").html
+    assert gone not in out and kept in out
+
+
+def test_raw_html_without_script_is_kept_as_written():
+    source = '<table class="data" border="1">\n<tr><td colspan="2">Sel</td></tr>\n</table>\n\n<script>var x = 1;</script>\n'
+    out = markup.render(source).html
+    assert '<table class="data" border="1">' in out and "<script>var x = 1;</script>" in out

@@ -69,7 +69,7 @@ def test_urls_honour_the_base_path():
 
 def test_autoescape_is_on():
     assert show("{{ t }}", t="<script>alert(1)</script> & co") == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
-    assert show("{{ v | json }}", v={"a": "</script>"}) == '{"a": "<\\/script>"}'
+    assert show("{{ v | json }}", v={"a": "</script>"}) == '{"a": "\\u003c/script\\u003e"}'
 
 
 def test_undefined_variables_are_errors():
@@ -154,3 +154,67 @@ def test_titles_are_escaped_in_pages_and_feeds(tmp_path):
     page = (site / "output/2019/11/08/a/index.html").read_text(encoding="utf-8")
     assert "<h1>Rapat &lt;b&gt;&amp;&lt;/b&gt; Sosialisasi</h1>" in page
     assert "Rapat &lt;b&gt;&amp;&lt;/b&gt; Sosialisasi" in (site / "output/feed.xml").read_text(encoding="utf-8")
+
+
+# --- JSON inside <script>: escaped as Jinja's tojson does -----------------------------------------------------
+
+HOSTILE = ["<!--<script>", "</script><p>x", "</SCRIPT >", "<!-- -->", "a & b", "it's", "\"q\"", "\u2028\u2029",
+           "<![CDATA[", "]]>", "<\\/script>", "<!--", "-->"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_json_filter_escapes_what_the_html_parser_reads_in_a_script(text):
+    import json
+
+    written = show("{{ v | json }}", v={"t": text, "list": [text]})
+    assert not any(c in written for c in "<>&'")
+    assert json.loads(written) == {"t": text, "list": [text]}
+
+
+def test_json_filter_is_safe_markup_and_keeps_non_ascii_readable():
+    assert show("{{ v | json }}", v="Rapat Koordinasi — Tarakan") == '"Rapat Koordinasi — Tarakan"'
+
+
+def script_data(page: str) -> list[str]:
+    """The text of each <script> element as the HTML parser sees it."""
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Scripts(HTMLParser):
+        inside = False
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "script":
+                self.inside = True
+                found.append("")
+
+        def handle_endtag(self, tag):
+            if tag == "script":
+                self.inside = False
+
+        def handle_data(self, data):
+            if self.inside:
+                found[-1] += data
+
+    Scripts().feed(page)
+    return found
+
+
+@pytest.mark.parametrize("field", ["title", "author", "summary", "category", "tags"])
+def test_text_in_json_ld_cannot_swallow_the_post_page(tmp_path, field):
+    import json
+
+    hostile = "<!--<script>&'x</script>"
+    value = f"[{json.dumps(hostile)}]" if field == "tags" else json.dumps(hostile)
+    front = f"title: Judul\ndate: 2020-01-01\n{field}: {value}" if field != "title" else f"title: {value}\ndate: 2020-01-01"
+    site = write_site(tmp_path / "site", {"content/posts/a.md": md(front, "Isi berita yang tampil.\n")})
+    build_site(site, search=False)
+    page = (site / "output/2020/01/01/a/index.html").read_text(encoding="utf-8")
+    scripts = script_data(page)
+    article = json.loads(scripts[0])
+    shown = {"title": article["headline"], "author": article["author"][0]["name"], "summary": article["description"],
+             "category": article["articleSection"], "tags": (article.get("keywords") or [""])[0]}
+    assert shown[field] == hostile
+    assert "Isi berita yang tampil." in page.split("</script>", 1)[1]
+    assert len(scripts) == 1

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from generator import site as site_model
 from generator.build import Options, load_site
 from generator.report import Problems
-from tests.conftest import NOW, config_text, md, write_site, build_errors
+from tests.conftest import NOW, build_errors, build_site, config_text, md, write_site
 
 
 def model(tmp_path, files: dict, config: str | None = None, **options):
@@ -276,3 +278,147 @@ def test_page_that_takes_a_built_in_address(tmp_path):
     site_dir = write_site(tmp_path / "site", {"content/pages/arsip.md": md("title: Arsip")}, config_text())
     errors = build_errors(site_dir)
     assert len(errors) == 1 and "content/pages/arsip.md" in errors[0] and "/arsip/" in errors[0]
+
+
+# --- names that slugify to nothing get a slug of their own ------------------------------------------------------
+
+def test_a_category_of_punctuation_does_not_merge_into_the_default_category(tmp_path):
+    site = model(tmp_path, {
+        "content/posts/a.md": post("A", "2019-11-08", "category: '!!!'"),
+        "content/posts/b.md": post("B", "2019-11-09"),
+        "content/posts/c.md": post("C", "2019-11-10", "category: '???'"),
+    })
+    by_name = {t.name: t for t in site.categories}
+    assert sorted(by_name) == ["!!!", "???", "Berita"]
+    assert [p.title for p in by_name["Berita"].posts] == ["B"]
+    assert by_name["!!!"].slug != by_name["???"].slug and by_name["!!!"].url.startswith("/kategori/n-")
+    assert {p.title: p.category.name for p in site.posts} == {"A": "!!!", "B": "Berita", "C": "???"}
+
+
+def test_tags_of_only_cjk_or_punctuation_are_terms_of_their_own(tmp_path):
+    site = model(tmp_path, {
+        "content/posts/a.md": post("A", "2019-11-08", "tags: ['選挙', '投票', '!!!', '#', sosialisasi]"),
+        "content/posts/b.md": post("B", "2019-11-09", "tags: ['選挙', '!!!']"),
+    })
+    by_name = {t.name: t for t in site.tags}
+    assert sorted(by_name) == sorted(["選挙", "投票", "!!!", "#", "sosialisasi"])
+    assert by_name["選挙"].url == "/tag/xuanju/" and by_name["投票"].url == "/tag/toupiao/"
+    assert [p.title for p in by_name["!!!"].posts] == ["B", "A"]
+    assert len({t.url for t in site.tags}) == 5
+
+
+def test_names_of_nothing_keep_their_address_from_build_to_build(tmp_path):
+    files = {"content/posts/a.md": post("A", "2019-11-08", "category: '¡¡¡'\ntags: ['…', '★']")}
+    first = model(tmp_path / "1", files)
+    second = model(tmp_path / "2", {**files, "content/posts/b.md": post("B", "2019-11-09", "tags: ['☆']")})
+    assert {t.url for t in first.categories} <= {t.url for t in second.categories}
+    assert {t.name: t.url for t in first.tags}.items() <= {t.name: t.url for t in second.tags}.items()
+
+
+def test_two_spellings_of_one_tag_on_one_post_are_one_tag(tmp_path):
+    site = model(tmp_path, {"content/posts/a.md": post("A", "2019-11-08", "tags: [Pemilu, pemilu, PEMILU!]")})
+    assert [t.name for t in site.posts[0].tags] == ["Pemilu"]
+
+
+def test_a_post_category_of_only_cjk_has_it_in_its_address(tmp_path):
+    site = model(tmp_path, {"content/posts/a.md": post("A", "2019-11-08", "category: 選挙")},
+                 config_text(extra="permalinks:\n  post: /{category}/{slug}/\n"))
+    assert site.posts[0].url == "/xuanju/a/"
+
+
+# --- every address of every kind is checked against every other before anything is written ---------------------
+
+def _aliased(tmp_path, alias: str, extra_files: dict | None = None, config: str | None = None) -> list[str]:
+    files = {"content/posts/2019/a.md": post("A", "2019-11-08", f"aliases: ['{alias}']\ntags: [sosialisasi]"),
+             **(extra_files or {})}
+    return build_errors(write_site(tmp_path / "site", files, config or config_text()), search=False)
+
+
+@pytest.mark.parametrize("alias, words", [
+    ("/feed.xml", ["umpan RSS"]), ("/atom.xml", ["umpan Atom"]), ("/sitemap.xml", ["peta situs"]),
+    ("/robots.txt", ["robots.txt"]), ("/404.html", ["halaman 404"]), ("/index.html", ["beranda"]),
+    ("/arsip/", ["halaman arsip"]), ("/cari/", ["halaman pencarian"]), ("/galeri/", ["indeks galeri"]),
+    ("/pagefind/", ["indeks pencarian"]), ("/pagefind/pagefind.js", ["indeks pencarian"]),
+    ("/assets/style.css", ["berkas tema 'assets/style.css'"]), ("/assets/lightbox.js/x/", ["berkas tema"]),
+    ("/kategori/berita/", ["kategori 'Berita'"]), ("/tag/sosialisasi/", ["tag 'sosialisasi'"]),
+    ("/2019/11/", ["arsip bulan '2019-11'"]), ("/2019/11/08/a/", ["halaman berita"]),
+    ("/2019/11/09/b/", ["halaman berita dari content/posts/2019/b.md"]),
+    ("/profil/", ["halaman dari content/pages/profil.md"]),
+])
+def test_an_old_address_onto_anything_the_site_publishes_names_both(tmp_path, alias, words):
+    errors = _aliased(tmp_path, alias, {"content/posts/2019/b.md": post("B", "2019-11-09"),
+                                        "content/pages/profil.md": md("title: Profil")})
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("content/posts/2019/a.md:4: ") and "alamat lama" in errors[0], errors
+    for word in words:
+        assert word in errors[0], (word, errors[0])
+
+
+@pytest.mark.parametrize("alias, words", [("/?p=123", ["'?'"]), ("/index.php?page_id=2", ["'?'"]),
+                                          ("/lama/#bagian", ["'#'"]), ("/lama%2Fx/", ["tidak sah"]),
+                                          ("/lama/%ff/", ["tidak sah"]), ("/%2e%2e/%2e%2e/etc/", ["tidak sah"])])
+def test_old_addresses_a_static_host_cannot_serve_are_refused_with_their_line(tmp_path, alias, words):
+    errors = _aliased(tmp_path, alias)
+    assert len(errors) == 1 and errors[0].startswith("content/posts/2019/a.md:4: ")
+    assert all(word in errors[0] for word in words), errors
+
+
+def test_percent_escapes_in_an_old_address_are_the_file_name_a_host_looks_for(tmp_path):
+    site = model(tmp_path, {"content/posts/a.md": post("A", "2019-11-08", "aliases: ['/berita-%e2%80%93-rapat/']")})
+    assert site.posts[0].entry.aliases == ["/berita-\u2013-rapat/"]
+
+
+def test_a_bundle_file_named_like_a_photo_size_collides_with_it(tmp_path):
+    site = write_site(tmp_path / "site", {"content/posts/2019/a/index.md": post("A", "2019-11-08"),
+                                          "content/posts/2019/a/foto.jpg": b"photo",
+                                          "content/posts/2019/a/foto-64w.avif": b"not really"},
+                      config_text(extra="photos:\n  avif: true\n"))
+    errors = build_errors(site, search=False)
+    assert len(errors) == 1 and "lampiran 'foto-64w.avif'" in errors[0] and "foto 'foto.jpg'" in errors[0]
+    assert errors[0].startswith("content/posts/2019/a/foto")
+
+
+@pytest.mark.parametrize("name", ["index.html", "feed.xml"])
+def test_bundle_files_beside_the_page(tmp_path, name):
+    files = {"content/posts/2019/a/index.md": post("A", "2019-11-08"), f"content/posts/2019/a/{name}": "x"}
+    site = write_site(tmp_path / "site", files)
+    if name == "index.html":
+        errors = build_errors(site, search=False)
+        assert len(errors) == 1 and errors[0].startswith("content/posts/2019/a/index.html: ")
+    else:
+        build_site(site, search=False)      # a bundle's own feed.xml is its own address: /2019/11/08/a/feed.xml
+        assert (site / "output/2019/11/08/a/feed.xml").read_text() == "x"
+
+
+def test_a_post_slug_inside_the_search_index_folder(tmp_path):
+    site = write_site(tmp_path / "site", {"content/posts/2019/pagefind.md": post("A", "2019-11-08")},
+                      config_text(extra="permalinks:\n  post: /{slug}/\n"))
+    errors = build_errors(site, search=False)
+    assert len(errors) == 1 and errors[0].startswith("content/posts/2019/pagefind.md:3: ")
+    assert "indeks pencarian" in errors[0]
+
+
+def test_two_built_pages_at_one_address_are_told_at_config(tmp_path):
+    site = write_site(tmp_path / "site", {"content/posts/a.md": post("A", "2019-11-08", "category: Arsip")},
+                      config_text(extra="permalinks:\n  category: /{slug}/\n  page: /p/{slug}/\n"))
+    errors = build_errors(site, search=False)
+    assert errors == ["config.yaml: alamat /arsip/ (kategori 'Arsip') sudah dipakai oleh halaman arsip. "
+                      "Ubah pola alamat di bagian 'permalinks' config.yaml agar alamatnya berbeda."]
+
+
+def test_a_failed_build_for_an_address_collision_leaves_the_output_byte_for_byte(tmp_path):
+    import hashlib
+
+    files = {"content/posts/2019/a/index.md": post("A", "2019-11-08"), "content/posts/2019/a/foto.jpg": b"photo"}
+    site = write_site(tmp_path / "site", files)
+    build_site(site, search=False)
+
+    def snapshot():
+        return {p.relative_to(site / "output").as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted((site / "output").rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    for alias in ("/feed.xml", "/pagefind/", "/assets/style.css", "/2019/11/08/a/foto-64w.jpg"):
+        (site / "content/posts/2019/a/index.md").write_text(post("A", "2019-11-08", f"aliases: ['{alias}']"))
+        assert len(build_errors(site, search=False)) == 1
+        assert snapshot() == before

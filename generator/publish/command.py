@@ -1,0 +1,204 @@
+"""The publish command: build the site, then bring one target (or all) up to date, reporting one line per target."""
+
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import config as config_module
+from ..build import Options, build
+from ..report import BuildFailed, Problems
+from . import manifest
+from .plan import Plan, final_manifest, pending_manifest, plan, survey, too_many_deletes
+from .transport import Context, PublishError, open_transport
+
+
+@dataclass(frozen=True)
+class Request:
+    site_dir: Path
+    target: str | None = None       # a target's name; None: the first in config.yaml
+    all: bool = False
+    dry_run: bool = False
+    yes: bool = False               # allow more deletions than max_deletes
+    trust_host_key: str | None = None
+    verbose: bool = False           # print how long each step took
+
+
+def publish(request: Request) -> int:
+    """Exit code: 0 published (or nothing to do), 1 the build or a target failed, 2 bad usage."""
+    problems = Problems()
+    config = config_module.load(request.site_dir / "config.yaml", problems)
+    if config is None:
+        _print_all(problems)
+        return 1
+    names = _chosen(config, request)
+    if isinstance(names, str):
+        print(f"Galat: {names}", file=sys.stderr)
+        return 2
+    contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
+                        _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty())
+                for name in names]
+    options = Options(request.site_dir, progress=sys.stderr.isatty())
+    with ThreadPoolExecutor(1) as background:
+        # an SSH connection takes a dozen round trips: made while the site is built and hashed (FTP may have to ask
+        # for a password on the terminal, so it waits its turn)
+        early = background.submit(open_transport, contexts[0]) if contexts[0].target.type == "sftp" else None
+        try:
+            result = build(options)
+        except BuildFailed as failed:
+            _close(early)
+            _print_all(failed.problems)
+            print("\nPembangunan gagal, jadi tidak ada yang diterbitkan. Perbaiki kesalahan di atas lalu jalankan lagi.",
+                  file=sys.stderr)
+            return 1
+        except BaseException:
+            _close(early)
+            raise
+        _print_all(result.warnings)
+        if request.verbose:
+            print(f"Bangun: {result.summary()}.")
+        local = manifest.scan(options.output)
+        code = 0
+        for context in contexts:
+            try:
+                code = max(code, publish_target(context, local, options.output, request,
+                                                early if context is contexts[0] else None))
+            except PublishError as err:
+                _clear_progress()
+                print(f"{context.name}: {err}", file=sys.stderr)
+                code = 1
+    return code
+
+
+def _close(early: Future | None) -> None:
+    if early is not None:
+        try:
+            early.result().close()
+        except PublishError:
+            pass
+
+
+def publish_target(context: Context, local: dict, output: Path, request: Request, early: Future | None = None) -> int:
+    started = time.perf_counter()
+    steps = _Steps(request.verbose)
+    transport = early.result() if early is not None else open_transport(context)
+    steps.done("sambung")
+    try:
+        try:
+            previous = manifest.decode(transport.read_manifest())
+        except manifest.BadManifest as err:
+            raise PublishError(f"Catatan terbitan di tujuan ini ({err}) tidak dapat dibaca; jangan ubah berkas "
+                               ".kpu-terbit.json di server. Pulihkan atau hapus berkas itu lalu jalankan lagi "
+                               "(tanpa catatan, berkas lama di server tidak akan dihapus).") from err
+        steps.done("baca catatan")
+        decided = plan(local, previous, transport.listing(survey(local, previous)))
+        steps.done("periksa tujuan")
+        _report_foreign(context.name, decided)
+        if request.dry_run:
+            _print_dry_run(context.name, decided)
+            return 0
+        if too_many_deletes(decided, context.target.max_deletes, request.yes):
+            print(f"{context.name}: {len(decided.deletes)} berkas akan dihapus dari tujuan, lebih dari batas "
+                  f"max_deletes ({context.target.max_deletes}); tidak ada yang diubah. Periksa dengan --dry-run, "
+                  "lalu jalankan lagi dengan --yes bila memang benar.", file=sys.stderr)
+            return 1
+        if decided.uploads:
+            transport.write_manifest(manifest.encode(pending_manifest(previous, decided, local)))
+            for level, files, in_place in decided.steps():
+                transport.upload([(rel, output / rel) for rel in files], in_place)
+                steps.done(f"{('kirim berkas pendukung', 'kirim halaman', 'kirim beranda')[level]} "
+                           f"({len(files)} {'baru' if in_place else 'diganti'})")
+        final = final_manifest(local, decided)
+        if decided.deletes or decided.leftovers:
+            transport.delete(list(decided.deletes) + list(decided.leftovers))
+        if final != previous:
+            transport.write_manifest(manifest.encode(final))
+        transport.finish()
+        steps.done("hapus dan simpan catatan")
+    finally:
+        transport.close()
+    _clear_progress()
+    steps.report()
+    print(f"{context.name}: {len(decided.uploads)} dikirim, {decided.unchanged} tidak berubah, "
+          f"{len(decided.deletes)} dihapus, {len(decided.foreign)} milik pihak lain dibiarkan; "
+          f"{time.perf_counter() - started:.1f} detik.")
+    return 0
+
+
+def _chosen(config, request: Request) -> list[str] | str:
+    targets = list(config.publish)
+    if not targets:
+        return ("belum ada tujuan terbit di config.yaml. Tambahkan bagian 'publish:', misalnya\n"
+                "publish:\n  utama:\n    type: sftp\n    host: kaltara.kpu.go.id\n    user: humas\n"
+                "    path: /var/www/html\n(lihat README, bagian Menerbitkan).")
+    if request.all:
+        return targets
+    if request.target is None:
+        return targets[:1]
+    if request.target not in config.publish:
+        return f"tujuan '{request.target}' tidak ada di config.yaml. Yang ada: {', '.join(targets)}."
+    return [request.target]
+
+
+def _report_foreign(name: str, decided: Plan) -> None:
+    if decided.blocked:
+        print(f"{name}: {len(decided.blocked)} berkas situs tidak dikirim karena di tujuan sudah ada berkas bernama "
+              f"sama yang bukan kiriman perintah terbit: {_some(decided.blocked)}. Hapus berkas itu di server bila "
+              "memang boleh diganti, lalu jalankan lagi.", file=sys.stderr)
+    if decided.foreign:
+        print(f"{name}: berkas milik pihak lain dibiarkan: {_some(decided.foreign)}.")
+
+
+def _print_dry_run(name: str, decided: Plan) -> None:
+    for rel in decided.uploads:
+        print(f"  kirim  {rel}")
+    for rel in decided.deletes:
+        print(f"  hapus  {rel}")
+    print(f"{name} (uji coba, tidak ada yang diubah): {len(decided.uploads)} akan dikirim, {decided.unchanged} tidak "
+          f"berubah, {len(decided.deletes)} akan dihapus, {len(decided.foreign)} milik pihak lain dibiarkan.")
+
+
+def _some(rels, limit: int = 10) -> str:
+    shown = ", ".join(rels[:limit])
+    return shown + (f" dan {len(rels) - limit} lainnya" if len(rels) > limit else "")
+
+
+class _Steps:
+    """How long each step of a publish took, printed with --verbose."""
+
+    def __init__(self, verbose: bool):
+        self.verbose, self.last, self.times = verbose, time.perf_counter(), []
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.times.append((name, now - self.last))
+        self.last = now
+
+    def report(self) -> None:
+        if self.verbose:
+            for name, seconds in self.times:
+                print(f"  {name:<40} {seconds:7.3f} detik")
+
+
+class _Progress:
+    """A progress line on the terminal: how many files have been sent."""
+
+    def __init__(self, name: str):
+        self.name, self.count = name, 0
+
+    def add(self, count: int) -> None:
+        self.count += count
+        print(f"\r{self.name}: {self.count} berkas terkirim", end="", file=sys.stderr, flush=True)
+
+
+def _clear_progress() -> None:
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _print_all(problems) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)

@@ -1,0 +1,81 @@
+"""Publishing to a folder: a mounted share, a USB disk with a backup, the web server's own directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from .plan import MANIFEST, emptied_folders, temp_name
+from .transport import Context, PublishError, explain_os_error
+
+
+class FolderTransport:
+    def __init__(self, context: Context):
+        self.context = context
+        self.root = context.local_path
+        site = context.site_dir.resolve()
+        if self.root == site or self.root in site.parents or site in self.root.parents:
+            raise PublishError(f"Folder tujuan {self.root} berada di dalam folder situs atau memuatnya; "
+                               "pilih folder lain di luar folder situs.")
+        if not self.root.parent.is_dir():
+            raise PublishError(f"Folder {self.root.parent} tidak ada; periksa 'path' tujuan '{context.name}' "
+                               "di config.yaml (apakah diska atau folder jaringannya terpasang?).")
+        try:
+            self.root.mkdir(exist_ok=True)
+        except OSError as err:
+            raise PublishError(explain_os_error(err, str(self.root))) from err
+
+    def read_manifest(self) -> bytes | None:
+        try:
+            return (self.root / MANIFEST).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def listing(self, survey=None) -> dict[str, int]:
+        """Every file: listing is cheap here."""
+        files = {}
+        for folder, dirs, names in os.walk(self.root):
+            for name in names:
+                path = Path(folder, name)
+                files[path.relative_to(self.root).as_posix()] = path.lstat().st_size
+        return files
+
+    def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
+        for rel, source in files:
+            target = self.root / rel
+            temp = self.root / temp_name(rel)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, temp)
+                os.replace(temp, target)
+            except OSError as err:
+                temp.unlink(missing_ok=True)
+                raise PublishError(explain_os_error(err, str(target))) from err
+            self.context.progress(1)
+
+    def delete(self, rels: list[str]) -> None:
+        for rel in rels:
+            try:
+                (self.root / rel).unlink(missing_ok=True)
+            except OSError as err:
+                raise PublishError(explain_os_error(err, str(self.root / rel))) from err
+        for folder in emptied_folders(rels, set()):
+            try:
+                (self.root / folder).rmdir()
+            except OSError:
+                pass        # not empty (someone else's file is in it) or already gone
+
+    def write_manifest(self, data: bytes) -> None:
+        temp = self.root / temp_name(MANIFEST)
+        try:
+            temp.write_bytes(data)
+            os.replace(temp, self.root / MANIFEST)
+        except OSError as err:
+            raise PublishError(explain_os_error(err, str(self.root / MANIFEST))) from err
+
+    def finish(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

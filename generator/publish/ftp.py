@@ -1,0 +1,247 @@
+"""Publishing over FTPS (FTP with TLS) or plain FTP with ftplib, over two or three connections as shared hosts allow."""
+
+from __future__ import annotations
+
+import ftplib
+import getpass
+import io
+import netrc
+import os
+import posixpath
+import queue
+import socket
+import ssl
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, parents, temp_name
+from .transport import Context, PublishError, network_problem
+
+CONNECTIONS = 2
+TIMEOUT = 60
+
+
+def password_variables(name: str) -> tuple[str, str]:
+    """The environment variables a target's FTP password is read from, the target's own first."""
+    return f"PUBLISH_PASSWORD_{name.upper().replace('-', '_')}", "PUBLISH_PASSWORD"
+
+
+class FtpTransport:
+    def __init__(self, context: Context):
+        self.context = context
+        self.target = context.target
+        self.root = self.target.path.rstrip("/") or "/"
+        self.user, self.password = self._credentials()
+        self.dirs: set[str] = set()
+        self.lock = threading.Lock()
+        self.pool: queue.Queue = queue.Queue()
+        self.opened: list[ftplib.FTP] = []
+        first = self._guard(self._open, "")
+        self.pool.put(first)
+        try:
+            first.cwd(self.root)
+        except ftplib.error_perm:
+            raise PublishError(f"Folder {self.root} tidak ada di server {self.target.host}; buat folder itu atau "
+                               "perbaiki 'path' di config.yaml.") from None
+        for _ in range(max(1, self.target.connections or CONNECTIONS) - 1):
+            self.pool.put(self._guard(self._open, ""))
+
+    # -- the Transport interface
+
+    def read_manifest(self) -> bytes | None:
+        def step(ftp):
+            data = io.BytesIO()
+            try:
+                ftp.retrbinary(f"RETR {self._remote(MANIFEST)}", data.write)
+            except ftplib.error_perm as err:
+                if str(err).startswith("550"):
+                    return None
+                raise
+            return data.getvalue()
+        return self._with(step, MANIFEST)
+
+    def listing(self, survey: Survey) -> dict[str, int]:
+        """Files an earlier publish completed are taken as the manifest records them (FTP has no cheap way to ask
+        about thousands of files: one listing per folder costs several round trips); the top folder and every folder
+        that should hold a new, unfinished or temporary file are listed, so nothing is sent over someone else's
+        file and nothing of ours is taken as present when it is not."""
+        done = {rel: entry.size for rel, entry in survey.previous.items() if entry.sha is not None}
+        folders = {""} | {posixpath.dirname(rel) for rel in survey.paths if rel not in done}
+        files: dict[str, int] = {}
+
+        def walk(rel: str) -> None:
+            def step(ftp):
+                try:
+                    entries = list(ftp.mlsd(self._remote(rel), facts=["type", "size"]))
+                except ftplib.error_perm:
+                    if rel:
+                        return          # the folder does not exist (yet): servers answer 550 or 501
+                    raise
+                self.dirs.add(rel)
+                for name, facts in entries:
+                    child = posixpath.join(rel, name) if rel else name
+                    kind = facts.get("type", "file").lower()
+                    if kind == "dir":
+                        self.dirs.add(child)
+                    elif kind == "file":
+                        with self.lock:
+                            files[child] = int(facts.get("size", 0))
+            self._with(step, rel)
+
+        with ThreadPoolExecutor(self.pool.qsize()) as workers:
+            list(workers.map(walk, sorted(folders)))
+        for rel in done:
+            self.dirs.update(parents(rel))
+        return {**done, **files}
+
+    def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
+        for level in folders_to_make([rel for rel, _ in files], self.dirs):
+            for folder in level:
+                self._with(lambda ftp, f=folder: self._mkdir(ftp, f), folder)
+        with ThreadPoolExecutor(self.pool.qsize()) as workers:
+            list(workers.map(lambda item: self._with(lambda ftp: self._put(ftp, *item, in_place), item[0]), files))
+
+    def delete(self, rels: list[str]) -> None:
+        def remove(ftp, rel):
+            try:
+                ftp.delete(self._remote(rel))
+            except ftplib.error_perm as err:
+                if not str(err).startswith("550") or self._exists(ftp, rel):
+                    raise
+        with ThreadPoolExecutor(self.pool.qsize()) as workers:
+            list(workers.map(lambda rel: self._with(lambda ftp: remove(ftp, rel), rel), rels))
+        for folder in emptied_folders(rels, set()):
+            try:
+                self._with(lambda ftp: ftp.rmd(self._remote(folder)), folder)
+            except PublishError:
+                pass        # not empty: someone else's file is in it
+
+    def write_manifest(self, data: bytes) -> None:
+        self._with(lambda ftp: self._store(ftp, MANIFEST, io.BytesIO(data)), MANIFEST)
+
+    def finish(self) -> None:
+        pass
+
+    def close(self) -> None:
+        for ftp in self.opened:
+            try:
+                ftp.quit()
+            except (OSError, EOFError, ftplib.Error):
+                ftp.close()
+
+    # -- the steps
+
+    def _remote(self, rel: str) -> str:
+        return posixpath.join(self.root, rel) if rel else self.root
+
+    def _credentials(self) -> tuple[str, str]:
+        user = self.target.user
+        for variable in password_variables(self.context.name):
+            if os.environ.get(variable):
+                return user or "anonymous", os.environ[variable]
+        try:
+            found = netrc.netrc().authenticators(self.target.host)
+        except (FileNotFoundError, netrc.NetrcParseError, OSError):
+            found = None
+        if found and found[2] and (not user or found[0] == user):
+            return found[0] or user, found[2]
+        if self.context.interactive:
+            try:
+                return user, getpass.getpass(f"Sandi FTP untuk {user}@{self.target.host}: ")
+            except (EOFError, KeyboardInterrupt):
+                pass
+        raise PublishError(f"Sandi FTP untuk {user}@{self.target.host} tidak ditemukan; isi variabel lingkungan "
+                           f"{password_variables(self.context.name)[0]} (atau PUBLISH_PASSWORD), tulis di ~/.netrc, "
+                           "atau jalankan perintah ini di terminal agar sandinya ditanyakan.")
+
+    def _open(self, _ftp=None) -> ftplib.FTP:
+        if self.target.type == "ftps":
+            ftp = ftplib.FTP_TLS(context=ssl.create_default_context(), timeout=TIMEOUT)
+        else:
+            ftp = ftplib.FTP(timeout=TIMEOUT)
+        self.opened.append(ftp)
+        ftp.connect(self.target.host, self.context.port)
+        if isinstance(ftp, ftplib.FTP_TLS):
+            ftp.auth()
+        ftp.login(self.user, self.password)
+        if isinstance(ftp, ftplib.FTP_TLS):
+            ftp.prot_p()
+        return ftp
+
+    def _mkdir(self, ftp, folder: str) -> None:
+        try:
+            ftp.mkd(self._remote(folder))
+        except ftplib.error_perm:
+            if not self._is_dir(ftp, folder):
+                raise
+        self.dirs.add(folder)
+
+    def _is_dir(self, ftp, folder: str) -> bool:
+        try:
+            ftp.cwd(self._remote(folder))
+            return True
+        except ftplib.error_perm:
+            return False
+
+    def _exists(self, ftp, rel: str) -> bool:
+        try:
+            ftp.size(self._remote(rel))
+            return True
+        except ftplib.error_perm:
+            return False
+
+    def _put(self, ftp, rel: str, source: Path, in_place: bool) -> None:
+        with open(source, "rb") as f:
+            self._store(ftp, rel, f, in_place)
+        self.context.progress(1)
+
+    def _store(self, ftp, rel: str, data, in_place: bool = False) -> None:
+        temp, final = self._remote(temp_name(rel)), self._remote(rel)
+        ftp.storbinary(f"STOR {final if in_place else temp}", data)
+        if in_place:
+            return
+        try:
+            ftp.rename(temp, final)
+        except ftplib.error_perm:
+            # servers that will not rename over an existing file (IIS): remove it first, a moment without it
+            if not self._exists(ftp, rel):
+                raise
+            ftp.delete(final)
+            ftp.rename(temp, final)
+
+    def _with(self, step, rel: str):
+        """Run step(ftp) on a free connection, opening a new one if the link dropped; failures as sentences."""
+        ftp = self.pool.get()
+        try:
+            return self._guard(step, rel, ftp)
+        finally:
+            self.pool.put(ftp)
+
+    def _guard(self, step, rel: str, ftp=None):
+        host = self.target.host
+        where = f"{self._remote(rel)} di {host}"
+        try:
+            return step(ftp)
+        except ftplib.error_perm as err:
+            code = str(err)[:3]
+            if code == "530":
+                raise PublishError(f"Server FTP {host} menolak nama pengguna '{self.user}' atau sandinya; periksa "
+                                   f"'user' di config.yaml dan sandi di {password_variables(self.context.name)[0]} "
+                                   "atau ~/.netrc.") from None
+            if code in ("552", "452"):
+                raise PublishError(f"Disk server penuh atau kuota habis saat menulis {where}; kosongkan ruang lalu "
+                                   "jalankan lagi (situs yang tayang tetap utuh).") from None
+            raise PublishError(f"Server menolak menulis {where} ({str(err).strip()}); biasanya izin folder itu tidak "
+                               "membolehkan menulis: minta pengelola server memberi izin tulis, lalu jalankan lagi.") from None
+        except ssl.SSLCertVerificationError as err:
+            raise PublishError(f"Sertifikat TLS server {host} tidak dapat dipercaya ({err.verify_message}); periksa "
+                               "nama 'host' (harus sama dengan nama di sertifikat) atau tanyakan ke penyedia hosting.") from None
+        except ftplib.error_temp as err:
+            raise PublishError(f"Server FTP {host} sedang menolak ({str(err).strip()}); tunggu sebentar lalu jalankan "
+                               "perintah yang sama lagi untuk melanjutkan.") from None
+        except (ConnectionRefusedError, socket.gaierror, TimeoutError, socket.timeout) as err:
+            raise PublishError(network_problem(err, host, self.context.port)) from None
+        except (EOFError, ConnectionError, ssl.SSLError, OSError, ftplib.Error) as err:
+            raise PublishError(f"Sambungan ke {host} terputus atau gagal ({err or type(err).__name__}); situs yang "
+                               "tayang tetap utuh. Jalankan perintah yang sama lagi untuk melanjutkan.") from None

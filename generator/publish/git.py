@@ -1,0 +1,113 @@
+"""Publishing to a branch of a git repository (GitHub Pages and the like): one commit per publish, pushed whole."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from .plan import MANIFEST
+from .transport import Context, PublishError
+
+_URL = re.compile(r"^[\w+.-]+://|^[\w.-]+@[\w.-]+:")
+
+
+class GitTransport:
+    """Builds the new commit in a private repository under .cache/publish/ from the branch's last commit, so files
+    publish did not put there (CNAME, a README) are carried over untouched, then pushes it in one step."""
+
+    def __init__(self, context: Context):
+        if shutil.which("git") is None:
+            raise PublishError("Program git tidak terpasang di komputer ini; pasang git lalu jalankan lagi.")
+        self.context = context
+        path = context.target.path
+        self.url = path if _URL.match(path) else str(context.local_path)
+        self.branch = context.target.branch
+        work = context.site_dir / ".cache" / "publish"
+        work.mkdir(parents=True, exist_ok=True)
+        self.git_dir = work / f"{context.name}.git"
+        self.env = {**os.environ, "GIT_DIR": str(self.git_dir), "GIT_INDEX_FILE": str(work / f"{context.name}.index"),
+                    "GIT_TERMINAL_PROMPT": "0"}
+        for name, value in (("GIT_AUTHOR_NAME", "Humas"), ("GIT_AUTHOR_EMAIL", "humas@localhost")):
+            self.env.setdefault(name, value)
+            self.env.setdefault(name.replace("AUTHOR", "COMMITTER"), self.env[name])
+        if not self.git_dir.is_dir():
+            self._git("init", "--quiet", "--bare", str(self.git_dir))
+        ref = f"refs/remotes/tujuan/{self.branch}"
+        self._git("update-ref", "-d", ref)
+        fetched = self._git("fetch", "--quiet", "--no-tags", self.url, f"+refs/heads/{self.branch}:{ref}", check=False)
+        if fetched.returncode != 0:
+            if self._git("ls-remote", "--heads", self.url, check=False).returncode != 0:
+                raise PublishError(f"Repositori git {self.url} tidak dapat dibuka ({_last_line(fetched.stderr)}); "
+                                   "periksa 'path' di config.yaml dan hak akses Anda ke repositori itu.")
+            self.parent = None          # the branch does not exist yet: the first publish makes it
+        else:
+            self.parent = self._git("rev-parse", ref).stdout.strip()
+        if self.parent:
+            self._git("read-tree", self.parent)
+        else:
+            self._git("read-tree", "--empty")
+
+    def read_manifest(self) -> bytes | None:
+        if not self.parent:
+            return None
+        done = self._git("cat-file", "blob", f"{self.parent}:{MANIFEST}", check=False, text=False)
+        return done.stdout if done.returncode == 0 else None
+
+    def listing(self, survey=None) -> dict[str, int]:
+        """Every file: listing is cheap here."""
+        if not self.parent:
+            return {}
+        files = {}
+        for line in self._git("ls-tree", "-r", "-l", "-z", self.parent).stdout.split("\0"):
+            if line:
+                meta, rel = line.split("\t", 1)
+                mode, kind, _sha, size = meta.split()
+                if kind == "blob":
+                    files[rel] = int(size)
+        return files
+
+    def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
+        if not files:
+            return
+        shas = self._git("hash-object", "-w", "--stdin-paths", input="\n".join(str(p) for _, p in files)).stdout.split()
+        self._git("update-index", "--add", "-z", "--index-info",
+                  input="".join(f"100644 {sha}\t{rel}\0" for (rel, _), sha in zip(files, shas)))
+        self.context.progress(len(files))
+
+    def delete(self, rels: list[str]) -> None:
+        if rels:
+            self._git("update-index", "-z", "--index-info", input="".join(f"0 {'0' * 40}\t{rel}\0" for rel in rels))
+
+    def write_manifest(self, data: bytes) -> None:
+        sha = self._git("hash-object", "-w", "--stdin", input=data, text=False).stdout.decode().strip()
+        self._git("update-index", "--add", "--cacheinfo", f"100644,{sha},{MANIFEST}")
+
+    def finish(self) -> None:
+        tree = self._git("write-tree").stdout.strip()
+        if self.parent and self._git("rev-parse", f"{self.parent}^{{tree}}").stdout.strip() == tree:
+            return
+        parents = ["-p", self.parent] if self.parent else []
+        commit = self._git("commit-tree", tree, *parents, "-m", "Terbitkan situs").stdout.strip()
+        pushed = self._git("push", "--quiet", self.url, f"{commit}:refs/heads/{self.branch}", check=False)
+        if pushed.returncode != 0:
+            raise PublishError(f"Git menolak kiriman ke cabang {self.branch} ({_last_line(pushed.stderr)}); bila "
+                               "cabang itu baru diubah orang lain, jalankan perintah yang sama lagi.")
+
+    def close(self) -> None:
+        pass
+
+    def _git(self, *args: str, check: bool = True, input=None, text: bool = True) -> subprocess.CompletedProcess:
+        done = subprocess.run(["git", *args], env=self.env, input=input, capture_output=True, text=text)
+        if check and done.returncode != 0:
+            stderr = done.stderr if text else done.stderr.decode("utf-8", "replace")
+            raise PublishError(f"Perintah git gagal ({_last_line(stderr)}); periksa tujuan '{self.context.name}' di "
+                               "config.yaml lalu jalankan lagi.")
+        return done
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1] if lines else "tanpa keterangan"

@@ -1,0 +1,154 @@
+"""What a publish does, decided without touching anything: which files to send, in which order, what to delete."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+MANIFEST = ".kpu-terbit.json"           # the target's record of what publish put there
+TEMP_SUFFIX = ".kpu-terbit~"            # a file being uploaded, renamed into place when complete
+
+# Sent last, after everything they link to: the home page, the feeds, the sitemap and robots.txt.
+FRONT = {"index.html", "feed.xml", "atom.xml", "rss.xml", "sitemap.xml", "robots.txt"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published file as the manifest records it; sha None means an upload was begun but not known finished."""
+
+    size: int
+    sha: str | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    groups: tuple[tuple[str, ...], ...]     # uploads, group after group: resources, pages, front
+    deletes: tuple[str, ...]                # files an earlier publish put there that the site no longer has
+    leftovers: tuple[str, ...]              # temporary files of an interrupted publish
+    unchanged: int
+    foreign: tuple[str, ...]                # files on the target publish did not put there: kept, named in the report
+    blocked: tuple[str, ...]                # files of the site that would overwrite a foreign file: not sent
+    present: frozenset[str] = frozenset()   # uploads the target already has a version of
+
+    @property
+    def uploads(self) -> list[str]:
+        return [rel for group in self.groups for rel in group]
+
+    def steps(self) -> list[tuple[int, tuple[str, ...], bool]]:
+        """(rank, files, in place) in order. Within each group, new files come first and are written in place: no
+        page on the target links to them yet (the pages that will come later), so no reader can be served one
+        half-written, and one round trip per file is saved. Then the files readers may be fetching right now,
+        each written under a temporary name and renamed over the old version."""
+        out = []
+        for group in self.groups:
+            level = rank(group[0])
+            new = tuple(rel for rel in group if rel not in self.present)
+            old = tuple(rel for rel in group if rel in self.present)
+            out += [(level, files, in_place) for files, in_place in ((new, True), (old, False)) if files]
+        return out
+
+
+def temp_name(rel: str) -> str:
+    """Where a file is written before it is renamed into place: beside it, hidden."""
+    folder, name = posixpath.split(rel)
+    return posixpath.join(folder, f".{name}{TEMP_SUFFIX}")
+
+
+def is_temp(rel: str) -> bool:
+    name = posixpath.basename(rel)
+    return name.startswith(".") and name.endswith(TEMP_SUFFIX)
+
+
+def rank(rel: str) -> int:
+    """Upload order: 0 photos, assets, search index and other files pages refer to; 1 pages; 2 home, feeds, sitemap."""
+    if rel in FRONT or rel.endswith(".xml"):
+        return 2
+    if rel.endswith(".html"):
+        return 1
+    return 0
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What the target is asked about before planning: the paths whose presence and size matter (the site's files,
+    the files an earlier publish put there, the temporary files of one cut off) and what that publish recorded."""
+
+    paths: frozenset[str]
+    previous: dict[str, Entry]
+
+
+def survey(local: dict[str, Entry], previous: dict[str, Entry]) -> Survey:
+    pending = {temp_name(rel) for rel, entry in previous.items() if entry.sha is None}
+    return Survey(frozenset(local.keys() | previous.keys() | pending | {MANIFEST}), previous)
+
+
+def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, int] | None) -> Plan:
+    """Compare the site (local), what publish put on the target before (previous) and what is there (remote: path ->
+    size, or None when the target cannot be listed) and decide what to do."""
+    send, blocked, unchanged = [], [], 0
+    for rel, entry in sorted(local.items()):
+        present = remote is None or rel in remote
+        if rel not in previous and remote is not None and rel in remote:
+            blocked.append(rel)
+        elif rel in previous and previous[rel] == entry and present and (remote is None or remote[rel] == entry.size):
+            unchanged += 1
+        else:
+            send.append(rel)
+    groups = tuple(tuple(rel for rel in send if rank(rel) == level) for level in range(3))
+    deletes = tuple(sorted(rel for rel in previous if rel not in local and (remote is None or rel in remote)
+                           and rel != MANIFEST))
+    listed = remote or {}
+    leftovers = tuple(sorted(rel for rel in listed if is_temp(rel)))
+    foreign = tuple(sorted(rel for rel in listed if rel not in previous and rel != MANIFEST and not is_temp(rel)))
+    present = frozenset(send) if remote is None else frozenset(rel for rel in send if rel in remote)
+    return Plan(tuple(g for g in groups if g), deletes, leftovers, unchanged, foreign, tuple(blocked), present)
+
+
+def pending_manifest(previous: dict[str, Entry], plan: Plan, local: dict[str, Entry]) -> dict[str, Entry]:
+    """Written before the first upload: every file about to be sent is claimed, with no known content yet, so that a
+    publish cut off half-way sends it again next time and never mistakes it for someone else's file."""
+    return {**previous, **{rel: Entry(local[rel].size, None) for rel in plan.uploads}}
+
+
+def final_manifest(local: dict[str, Entry], plan: Plan) -> dict[str, Entry]:
+    blocked = set(plan.blocked)
+    return {rel: entry for rel, entry in local.items() if rel not in blocked}
+
+
+def too_many_deletes(plan: Plan, max_deletes: int, confirmed: bool) -> bool:
+    return len(plan.deletes) > max_deletes and not confirmed
+
+
+def parents(rel: str):
+    """The folders holding a path, innermost first: 'a/b/c.html' -> 'a/b', 'a'."""
+    folder = posixpath.dirname(rel)
+    while folder:
+        yield folder
+        folder = posixpath.dirname(folder)
+
+
+def emptied_folders(deleted: list[str] | tuple[str, ...], remaining: set[str]) -> list[str]:
+    """Folders that held deleted files and hold none of the remaining files: candidates for removal, deepest first
+    (a transport removes a folder only if it is empty, so a foreign file in it keeps it)."""
+    holding = {folder for rel in remaining for folder in parents(rel)}
+    candidates = set()
+    for rel in deleted:
+        for folder in parents(rel):
+            if folder in holding:
+                break
+            candidates.add(folder)
+    return sorted(candidates, key=lambda f: (-f.count("/"), f))
+
+
+def folders_to_make(rels: list[str], existing: set[str]) -> list[list[str]]:
+    """The folders the uploads need that the target lacks, level by level (parents before children)."""
+    needed = set()
+    for rel in rels:
+        for folder in parents(rel):
+            if folder in existing:
+                break
+            needed.add(folder)
+    levels: dict[int, list[str]] = {}
+    for folder in needed:
+        levels.setdefault(folder.count("/"), []).append(folder)
+    return [sorted(levels[depth]) for depth in sorted(levels)]

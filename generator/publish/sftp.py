@@ -1,0 +1,297 @@
+"""Publishing over SFTP with asyncssh: one SSH connection, many requests in flight, host keys from known_hosts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import posixpath
+import socket
+from pathlib import Path
+
+import asyncssh
+
+from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, parents, temp_name
+from .transport import Context, PublishError, network_problem
+
+SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
+                                # session, each answering its requests one at a time
+IN_FLIGHT = 256                 # concurrent SFTP requests over the one connection (per-file round trips dominate)
+DEFAULT_KEYS = ("id_ed25519", "id_ecdsa", "id_rsa")
+# AES-GCM first: with asyncssh, ChaCha20-Poly1305 sets up a cipher per packet and costs several times the CPU, which
+# over thousands of small SFTP requests is what limits a publish on a busy laptop.
+CIPHERS = ("aes128-gcm@openssh.com", "aes256-gcm@openssh.com", "aes128-ctr", "aes256-ctr",
+           "chacha20-poly1305@openssh.com")
+
+
+logging.getLogger("asyncssh").setLevel(logging.WARNING)     # its per-packet debug logging costs time even unseen
+logging.getLogger("asyncio").setLevel(logging.ERROR)        # "socket.send() raised exception" after a dropped link:
+                                                            # the one sentence the user gets says it better
+
+
+class _Client(asyncssh.SSHClient):
+    """Remembers the host key the server showed; accepts an unknown one only if the user named its fingerprint."""
+
+    def __init__(self, trusted: str | None):
+        self.trusted, self.seen = trusted, None
+
+    def validate_host_public_key(self, host, addr, port, key) -> bool:
+        self.seen = key
+        return self.trusted is not None and key.get_fingerprint("sha256") == self.trusted
+
+
+class _FileFailed(Exception):
+    def __init__(self, rel: str, error: Exception):
+        super().__init__(rel)
+        self.rel, self.error = rel, error
+
+
+class SftpTransport:
+    def __init__(self, context: Context):
+        self.context = context
+        self.target = context.target
+        self.root = self.target.path.rstrip("/") or "/"
+        self.loop = asyncio.new_event_loop()
+        self.conn = self.sftp = self.client = None
+        self.dirs: set[str] = set()
+        self._run(self._connect())
+
+    # -- the Transport interface, each a blocking call around one asyncio step
+
+    def read_manifest(self) -> bytes | None:
+        return self._run(self._read_manifest())
+
+    def listing(self, survey: Survey) -> dict[str, int]:
+        return self._run(self._listing(survey))
+
+    def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
+        self._run(self._upload(files, in_place))
+
+    def delete(self, rels: list[str]) -> None:
+        self._run(self._delete(rels))
+
+    def write_manifest(self, data: bytes) -> None:
+        self._run(self._write(MANIFEST, data))
+
+    def finish(self) -> None:
+        pass
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            try:
+                self.loop.run_until_complete(asyncio.wait_for(self.conn.wait_closed(), 5))
+            except (asyncio.TimeoutError, OSError, asyncssh.Error):
+                pass
+        self.loop.close()
+
+    # -- the steps
+
+    def _remote(self, rel: str) -> str:
+        return posixpath.join(self.root, rel) if rel else self.root
+
+    async def _connect(self) -> None:
+        home_ssh = Path(os.path.expanduser("~/.ssh"))
+        keys = [Path(os.path.expanduser(self.target.key))] if self.target.key else []
+        if keys and not keys[0].is_file():
+            raise PublishError(f"Berkas kunci SSH {keys[0]} (key: di config.yaml) tidak ada; periksa jalurnya.")
+        keys += [home_ssh / name for name in DEFAULT_KEYS if (home_ssh / name).is_file()]
+        try:
+            client_keys = asyncssh.load_keypairs([str(k) for k in keys], ignore_encrypted=True)
+        except (asyncssh.KeyImportError, OSError) as err:
+            raise PublishError(f"Kunci SSH tidak dapat dibaca ({err}); periksa berkas kunci di 'key:' atau di ~/.ssh.") from err
+        known = home_ssh / "known_hosts"
+        self.known_hosts = asyncssh.read_known_hosts(str(known)) if known.is_file() else asyncssh.import_known_hosts("")
+        self.client = _Client(self.context.trust_host_key)
+        self.conn, _ = await asyncssh.create_connection(
+            lambda: self.client, self.target.host, self.context.port,
+            username=self.target.user or None, known_hosts=self.known_hosts, client_keys=client_keys or None,
+            agent_path=os.environ.get("SSH_AUTH_SOCK") or None, connect_timeout=30, login_timeout=30,
+            keepalive_interval=15, keepalive_count_max=3, config=None, encryption_algs=CIPHERS)
+        if self.client.seen is not None and self.context.trust_host_key:
+            self._remember_host_key(self.client.seen, known)
+        self.sessions = list(await asyncio.gather(*(self.conn.start_sftp_client() for _ in range(SESSIONS))))
+        self.sftp = self.sessions[0]
+        try:
+            attrs = await self.sftp.stat(self.root)
+        except asyncssh.SFTPNoSuchFile:
+            raise PublishError(f"Folder {self.root} tidak ada di server {self.target.host}; buat folder itu atau "
+                               "perbaiki 'path' di config.yaml.") from None
+        if attrs.type != asyncssh.FILEXFER_TYPE_DIRECTORY:
+            raise PublishError(f"{self.root} di server {self.target.host} bukan folder; perbaiki 'path' di config.yaml.")
+
+    def _remember_host_key(self, key, known: Path) -> None:
+        host = self.target.host if self.context.port == 22 else f"[{self.target.host}]:{self.context.port}"
+        line = f"{host} {key.export_public_key('openssh').decode('ascii').split()[0]} " \
+               f"{key.export_public_key('openssh').decode('ascii').split()[1]}\n"
+        known.parent.mkdir(mode=0o700, exist_ok=True)
+        with open(known, "a", encoding="ascii") as f:
+            f.write(line)
+
+    async def _read_manifest(self) -> bytes | None:
+        try:
+            async with self.sftp.open(self._remote(MANIFEST), "rb") as f:
+                return await f.read()
+        except asyncssh.SFTPNoSuchFile:
+            return None
+
+    async def _listing(self, survey: Survey) -> dict[str, int]:
+        """The size of every surveyed path that exists, asked all at once (a folder-by-folder walk of a site of
+        thousands of one-page folders costs several round trips per folder), and every file of the top folder, where
+        other people's files (.htaccess, .well-known/, verification files) usually are."""
+        files: dict[str, int] = {}
+        limit = asyncio.Semaphore(IN_FLIGHT)
+
+        async def size(rel: str) -> None:
+            async with limit:
+                try:
+                    attrs = await self.sessions[hash(rel) % len(self.sessions)].lstat(self._remote(rel))
+                except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPPermissionDenied):
+                    return
+            if attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
+                self.dirs.add(rel)
+            else:
+                files[rel] = attrs.size or 0
+                self.dirs.update(parents(rel))
+
+        async def top() -> None:
+            async with limit:
+                entries = await self.sftp.readdir(self.root)
+            for entry in entries:
+                if entry.filename in (".", ".."):
+                    continue
+                if entry.attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
+                    self.dirs.add(entry.filename)
+                else:
+                    files[entry.filename] = entry.attrs.size or 0
+
+        await asyncio.gather(top(), *(size(rel) for rel in survey.paths))
+        return files
+
+    async def _upload(self, files: list[tuple[str, Path]], in_place: bool) -> None:
+        for level in folders_to_make([rel for rel, _ in files], self.dirs):
+            await asyncio.gather(*(self._mkdir(folder) for folder in level))
+        limit = asyncio.Semaphore(self.target.connections or IN_FLIGHT)
+
+        async def put(rel: str, source: Path) -> None:
+            async with limit:
+                await self._write(rel, source.read_bytes(), in_place)
+            self.context.progress(1)
+
+        await _all(put(rel, source) for rel, source in files)
+
+    async def _mkdir(self, folder: str) -> None:
+        try:
+            await self.sessions[hash(folder) % len(self.sessions)].mkdir(self._remote(folder))
+        except asyncssh.SFTPFailure:
+            if not await self.sftp.isdir(self._remote(folder)):
+                raise
+        except asyncssh.SFTPError as err:
+            raise _FileFailed(folder, err) from err
+        self.dirs.add(folder)
+
+    async def _write(self, rel: str, data: bytes, in_place: bool = False) -> None:
+        temp, final = self._remote(temp_name(rel)), self._remote(rel)
+        sftp = self.sessions[hash(rel) % len(self.sessions)]
+        try:
+            async with sftp.open(final if in_place else temp, "wb") as f:
+                await f.write(data)
+            if in_place:
+                return
+            try:
+                await sftp.posix_rename(temp, final)
+            except asyncssh.SFTPOpUnsupported:
+                await sftp.remove(final) if await sftp.exists(final) else None
+                await sftp.rename(temp, final)
+        except asyncssh.SFTPError as err:
+            raise _FileFailed(rel, err) from err
+
+    async def _delete(self, rels: list[str]) -> None:
+        limit = asyncio.Semaphore(IN_FLIGHT)
+
+        async def remove(rel: str) -> None:
+            async with limit:
+                try:
+                    await self.sftp.remove(self._remote(rel))
+                except asyncssh.SFTPNoSuchFile:
+                    pass
+                except asyncssh.SFTPError as err:
+                    raise _FileFailed(rel, err) from err
+
+        await _all(remove(rel) for rel in rels)
+        for folder in emptied_folders(rels, set()):
+            try:
+                await self.sftp.rmdir(self._remote(folder))
+            except asyncssh.SFTPError:
+                pass            # not empty: someone else's file is in it
+
+    # -- failures, each said in one sentence
+
+    def _run(self, step):
+        try:
+            return self.loop.run_until_complete(step)
+        except PublishError:
+            raise
+        except asyncssh.HostKeyNotVerifiable:
+            raise PublishError(self._host_key_problem()) from None
+        except asyncssh.PermissionDenied:
+            raise PublishError(
+                f"Server {self.target.host} menolak masuk sebagai '{self.target.user}' dengan kunci SSH yang ada "
+                "(ssh-agent, 'key:' di config.yaml, ~/.ssh); pasang kunci publik Anda di ~/.ssh/authorized_keys "
+                "pengguna itu di server (misalnya dengan ssh-copy-id), atau isi 'key:' dengan kunci yang benar.") from None
+        except _FileFailed as failed:
+            raise PublishError(self._file_problem(failed.rel, failed.error)) from None
+        except (asyncssh.ConnectionLost, asyncssh.DisconnectError, asyncssh.ChannelOpenError, BrokenPipeError,
+                ConnectionResetError, asyncssh.SFTPConnectionLost, asyncssh.SFTPNoConnection):
+            raise PublishError(
+                f"Sambungan ke {self.target.host} terputus di tengah jalan; situs yang tayang tetap utuh. Periksa "
+                "jaringan lalu jalankan perintah yang sama lagi untuk melanjutkan.") from None
+        except (ConnectionRefusedError, socket.gaierror, TimeoutError, asyncio.TimeoutError) as err:
+            raise PublishError(network_problem(err, self.target.host, self.context.port)) from None
+        except asyncssh.SFTPError as err:
+            raise PublishError(self._file_problem("", err)) from None
+        except (OSError, asyncssh.Error) as err:
+            raise PublishError(f"Gagal berhubungan dengan {self.target.host} ({err}); periksa sambungan lalu "
+                               "jalankan perintah yang sama lagi.") from None
+
+    def _host_key_problem(self) -> str:
+        key = self.client.seen if self.client else None
+        host = self.target.host
+        if key is None:
+            return f"Kunci server {host} tidak dapat diperiksa; jalankan lagi."
+        fingerprint = key.get_fingerprint("sha256")
+        command = f"python -m generator publish {self.context.name} --trust-host-key {fingerprint}"
+        if self.context.trust_host_key and self.context.trust_host_key != fingerprint:
+            return (f"Sidik jari kunci server {host} adalah {fingerprint}, bukan {self.context.trust_host_key} seperti "
+                    "yang diberikan; tidak ada yang dikirim. Periksa lagi sidik jari itu ke pengelola server.")
+        known = self.known_hosts.match(host, "", self.context.port)[0]
+        if known:
+            return (f"PERINGATAN: kunci server {host} BERUBAH (sekarang {fingerprint}); bisa jadi server diganti, bisa "
+                    "jadi ada pihak yang menyadap, jadi tidak ada yang dikirim. Tanyakan sidik jari kunci baru ke "
+                    f"pengelola server; hanya bila sama, jalankan: {command}")
+        return (f"Kunci server {host} belum dikenal (sidik jari {fingerprint}), jadi tidak ada yang dikirim. "
+                f"Cocokkan sidik jari itu dengan pengelola server; bila sama, jalankan sekali: {command}")
+
+    def _file_problem(self, rel: str, error: Exception) -> str:
+        where = f"{self._remote(rel)} di {self.target.host}"
+        if isinstance(error, asyncssh.SFTPPermissionDenied):
+            return (f"Tidak ada izin menulis {where}; minta pengelola server memberi izin tulis untuk pengguna "
+                    f"'{self.target.user}' pada folder itu, lalu jalankan lagi.")
+        if isinstance(error, (asyncssh.SFTPNoSpaceOnFilesystem, asyncssh.SFTPQuotaExceeded)):
+            return f"Disk server penuh saat menulis {where}; kosongkan ruang di server lalu jalankan lagi (situs yang tayang tetap utuh)."
+        if isinstance(error, asyncssh.SFTPNoSuchFile):
+            return f"{where} tidak ditemukan; periksa 'path' di config.yaml."
+        return (f"Server menolak menulis {where} ({error.reason or 'gagal'}); biasanya disk server penuh atau "
+                "kuota habis. Kosongkan ruang lalu jalankan lagi; situs yang tayang tetap utuh.")
+
+
+async def _all(steps) -> None:
+    """Run the steps concurrently; on the first failure cancel the rest and raise it."""
+    tasks = [asyncio.ensure_future(step) for step in steps]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise

@@ -1,0 +1,190 @@
+"""Real servers on 127.0.0.1 for the publish tests: Debian's OpenSSH with throwaway keys, an FTPS server."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.browser import require
+
+SSHD = Path("/usr/sbin/sshd")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read() if process.stderr else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+def keygen(path: Path) -> Path:
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "uji", "-f", str(path)], check=True)
+    return path
+
+
+@dataclass
+class Sshd:
+    """One sshd: its port, folder, host key, and a HOME whose ~/.ssh holds a client key it accepts."""
+
+    port: int
+    root: Path              # the folder to publish into
+    home: Path              # HOME for the publish command: .ssh/id_ed25519 (accepted), no known_hosts yet
+    host_key: Path
+    config: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def user(self) -> str:
+        return getpass.getuser()
+
+    def fingerprint(self) -> str:
+        done = subprocess.run(["ssh-keygen", "-l", "-E", "sha256", "-f", str(self.host_key) + ".pub"],
+                              capture_output=True, text=True, check=True)
+        return done.stdout.split()[1]
+
+    def trust(self) -> None:
+        """Put the host key into HOME/.ssh/known_hosts, as a user who checked it would."""
+        line = f"[127.0.0.1]:{self.port} " + " ".join((Path(str(self.host_key) + ".pub").read_text().split()[:2]))
+        with open(self.home / ".ssh" / "known_hosts", "a") as f:
+            f.write(line + "\n")
+
+    def env(self) -> dict:
+        return {"HOME": str(self.home), "SSH_AUTH_SOCK": ""}
+
+    def start(self, *extra: str) -> None:
+        self.process = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(self.config), *extra],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wait_for_port(self.port, self.process)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+def start_sshd(folder: Path, sftp_flags: str = "") -> Sshd:
+    """Start sshd on a free loopback port with a new host key, accepting a new client key (skip if sshd is missing)."""
+    require(SSHD.exists() and shutil.which("ssh-keygen") is not None,
+            "openssh-server tidak terpasang: uji SFTP dilewati (apt-get install openssh-server)")
+    Path("/run/sshd").mkdir(exist_ok=True) if os.geteuid() == 0 else None
+    keys = folder / "keys"
+    keys.mkdir(parents=True)
+    host_key = keygen(keys / "host_ed25519")
+    home = folder / "home"
+    (home / ".ssh").mkdir(parents=True, mode=0o700)
+    client = keygen(home / ".ssh" / "id_ed25519")
+    (keys / "authorized_keys").write_text(Path(str(client) + ".pub").read_text())
+    root = folder / "www"
+    root.mkdir()
+    port = free_port()
+    config = keys / "sshd_config"
+    config.write_text(f"""\
+Port {port}
+ListenAddress 127.0.0.1
+HostKey {host_key}
+PidFile {keys / 'sshd.pid'}
+AuthorizedKeysFile {keys / 'authorized_keys'}
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PermitRootLogin prohibit-password
+MaxStartups 50
+Subsystem sftp internal-sftp {sftp_flags}
+""")
+    server = Sshd(port, root, home, host_key, config)
+    server.start()
+    return server
+
+
+def self_signed_certificate(folder: Path) -> Path:
+    """A key and certificate for 127.0.0.1 in one PEM file, which the client trusts through SSL_CERT_FILE."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=2))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    path = folder / "server.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()) + cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "ca.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return path
+
+
+@dataclass
+class FtpServer:
+    """pyftpdlib on a free loopback port, in a thread of the test process; user 'humas', password 'sandi-uji'."""
+
+    port: int
+    root: Path
+    ca: Path | None
+    server: object
+    thread: object
+
+    user = "humas"
+    password = "sandi-uji"
+
+    def env(self, home: Path, password: bool = True) -> dict:
+        env = {"HOME": str(home), "PUBLISH_PASSWORD": self.password if password else ""}
+        if self.ca:
+            env["SSL_CERT_FILE"] = str(self.ca)
+        return env
+
+    def stop(self) -> None:
+        self.server.close_all()
+        self.thread.join(10)
+
+
+def start_ftp(folder: Path, tls: bool = True, perm: str = "elradfmwMT") -> FtpServer:
+    import threading
+
+    from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
+    from pyftpdlib.servers import ThreadedFTPServer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    root = folder / "www"
+    root.mkdir()
+    authorizer = DummyAuthorizer()
+    authorizer.add_user(FtpServer.user, FtpServer.password, str(root), perm=perm)
+    attributes = {"authorizer": authorizer, "banner": "uji", "passive_ports": None}
+    if tls:
+        attributes.update(certfile=str(self_signed_certificate(folder)), tls_control_required=True,
+                          tls_data_required=True)
+    handler = type("Handler", (TLS_FTPHandler if tls else FTPHandler,), attributes)
+    server = ThreadedFTPServer(("127.0.0.1", 0), handler)
+    server.max_cons = 20
+    thread = threading.Thread(target=server.serve_forever, kwargs={"timeout": 0.2}, daemon=True)
+    thread.start()
+    return FtpServer(server.address[1], root, folder / "ca.pem" if tls else None, server, thread)

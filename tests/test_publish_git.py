@@ -1,0 +1,65 @@
+"""`publish` to a branch of a bare git repository the test creates: files it did not put there (CNAME) stay."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+from generator.publish.plan import MANIFEST
+from tests.conftest import news_site, run_cli, tree
+
+
+def git(*args: str, cwd=None) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Uji", "GIT_AUTHOR_EMAIL": "uji@localhost",
+           "GIT_COMMITTER_NAME": "Uji", "GIT_COMMITTER_EMAIL": "uji@localhost"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
+
+
+def branch_files(repo, branch: str = "gh-pages") -> dict[str, bytes]:
+    names = git("--git-dir", str(repo), "ls-tree", "-r", "--name-only", "-z", branch).split("\0")
+    return {name: subprocess.run(["git", "--git-dir", str(repo), "cat-file", "blob", f"{branch}:{name}"],
+                                 capture_output=True, check=True).stdout for name in names if name}
+
+
+def test_git_branch_publish_keeps_cname_and_commits_only_changes(tmp_path):
+    repo = tmp_path / "situs.git"
+    git("init", "--quiet", "--bare", str(repo))
+    clone = tmp_path / "clone"
+    git("init", "--quiet", "-b", "gh-pages", str(clone))
+    (clone / "CNAME").write_text("kaltara.kpu.go.id\n")
+    git("add", "CNAME", cwd=clone)
+    git("commit", "--quiet", "-m", "domain", cwd=clone)
+    git("push", "--quiet", str(repo), "gh-pages", cwd=clone)
+    site = news_site(tmp_path / "site", f"publish:\n  pages:\n    type: git\n    path: {repo}\n")
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 0, run.err
+    assert "CNAME" in run.out
+    files = branch_files(repo)
+    assert files.pop("CNAME") == b"kaltara.kpu.go.id\n"
+    del files[MANIFEST]
+    assert files == tree(site / "output")
+
+    post = site / "content/posts/2024/berita-0/index.md"
+    post.write_text(post.read_text().replace("Isi berita 0.", "Isi berita nol."))
+    for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
+        path.unlink()
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 0, run.err
+    assert 1 <= int(re.search(r"(\d+) dikirim", run.out).group(1)) <= 20
+    files = branch_files(repo)
+    assert "CNAME" in files and not any(name.startswith("2024/05/02/berita-1/") for name in files)
+    assert git("--git-dir", str(repo), "rev-list", "--count", "gh-pages").strip() == "3"
+    assert run_cli("publish", "--site", str(site)).code == 0
+    assert git("--git-dir", str(repo), "rev-list", "--count", "gh-pages").strip() == "3"     # nothing new
+
+
+def test_new_branch_and_missing_repository(tmp_path):
+    repo = tmp_path / "baru.git"
+    git("init", "--quiet", "--bare", str(repo))
+    site = news_site(tmp_path / "site", f"publish:\n  pages:\n    type: git\n    path: {repo}\n    branch: situs\n"
+                                        f"  hilang:\n    type: git\n    path: {tmp_path / 'tidak-ada.git'}\n")
+    assert run_cli("publish", "--site", str(site)).code == 0
+    assert "index.html" in branch_files(repo, "situs")
+    run = run_cli("publish", "hilang", "--site", str(site))
+    assert run.code == 1 and "tidak dapat dibuka" in run.err and "Traceback" not in run.err

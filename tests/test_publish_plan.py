@@ -1,0 +1,131 @@
+"""The publish planner and manifest: what is sent, in which order, what is deleted, whose files are kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.publish import manifest
+from generator.publish.plan import (MANIFEST, Entry, emptied_folders, final_manifest, folders_to_make, is_temp,
+                                    pending_manifest, plan, temp_name, too_many_deletes)
+
+
+SITE = {
+    "index.html": Entry(10, "home"),
+    "feed.xml": Entry(10, "feed"),
+    "sitemap.xml": Entry(10, "map"),
+    "2019/11/08/rakor/index.html": Entry(10, "post"),
+    "2019/11/08/rakor/foto-480w.jpg": Entry(10, "photo"),
+    "assets/style.css": Entry(10, "css"),
+    "pagefind/fragment/id_ab12.pf_fragment": Entry(10, "frag"),
+    "galeri/index.html": Entry(10, "gallery"),
+}
+
+
+def test_first_publish_sends_everything_resources_then_pages_then_front():
+    decided = plan(SITE, {}, {})
+    assert decided.groups == (
+        ("2019/11/08/rakor/foto-480w.jpg", "assets/style.css", "pagefind/fragment/id_ab12.pf_fragment"),
+        ("2019/11/08/rakor/index.html", "galeri/index.html"),
+        ("feed.xml", "index.html", "sitemap.xml"),
+    )
+    assert decided.deletes == () and decided.foreign == () and decided.unchanged == 0
+
+
+def test_only_files_whose_bytes_differ_are_sent():
+    remote = {rel: e.size for rel, e in SITE.items()}
+    edited = {**SITE, "2019/11/08/rakor/index.html": Entry(10, "post2"), "index.html": Entry(11, "home2")}
+    decided = plan(edited, SITE, remote)
+    assert decided.uploads == ["2019/11/08/rakor/index.html", "index.html"]
+    assert decided.unchanged == len(SITE) - 2
+
+
+def test_a_file_missing_or_resized_on_the_target_is_sent_again():
+    remote = {rel: e.size for rel, e in SITE.items()}
+    del remote["assets/style.css"]
+    remote["galeri/index.html"] = 3
+    assert plan(SITE, SITE, remote).uploads == ["assets/style.css", "galeri/index.html"]
+
+
+def test_deletes_only_files_of_the_previous_manifest_and_keeps_foreign_ones():
+    previous = {**SITE, "2018/lama/index.html": Entry(5, "old")}
+    remote = {rel: e.size for rel, e in previous.items()} | {".htaccess": 40, ".well-known/x": 3, "surat.pdf": 9,
+                                                               MANIFEST: 100}
+    decided = plan(SITE, previous, remote)
+    assert decided.deletes == ("2018/lama/index.html",)
+    assert decided.foreign == (".htaccess", ".well-known/x", "surat.pdf")
+    assert decided.uploads == []
+
+
+def test_a_deleted_file_already_gone_is_not_deleted_again():
+    previous = {**SITE, "2018/lama/index.html": Entry(5, "old")}
+    assert plan(SITE, previous, {rel: e.size for rel, e in SITE.items()}).deletes == ()
+
+
+def test_a_foreign_file_where_the_site_has_one_is_not_overwritten():
+    decided = plan(SITE, {}, {"index.html": 99})
+    assert decided.blocked == ("index.html",)
+    assert "index.html" not in decided.uploads
+    assert "index.html" not in final_manifest(SITE, decided)
+
+
+def test_temporary_files_of_an_interrupted_publish_are_cleaned_not_reported():
+    leftover = temp_name("2019/11/08/rakor/index.html")
+    assert leftover == "2019/11/08/rakor/.index.html.kpu-terbit~" and is_temp(leftover)
+    decided = plan(SITE, SITE, {**{rel: e.size for rel, e in SITE.items()}, leftover: 4})
+    assert decided.leftovers == (leftover,) and decided.foreign == ()
+
+
+def test_interrupted_publish_claims_its_files_so_the_next_run_resends_them():
+    decided = plan(SITE, {}, {})
+    pending = pending_manifest({}, decided, SITE)
+    assert set(pending) == set(SITE) and all(e.sha is None for e in pending.values())
+    # killed after the first group: the target holds those files, the manifest is the pending one
+    remote = {rel: SITE[rel].size for rel in decided.groups[0]}
+    again = plan(SITE, pending, remote)
+    assert again.uploads == decided.uploads and again.blocked == () and again.foreign == ()
+
+
+def test_max_deletes():
+    previous = {f"old/{i}.html": Entry(1, str(i)) for i in range(5)}
+    decided = plan({}, previous, {rel: 1 for rel in previous})
+    assert too_many_deletes(decided, 4, confirmed=False)
+    assert not too_many_deletes(decided, 4, confirmed=True)
+    assert not too_many_deletes(decided, 5, confirmed=False)
+
+
+def test_folders():
+    assert folders_to_make(["a/b/c.html", "a/d.jpg", "e.css"], {"a"}) == [["a/b"]]
+    assert folders_to_make(["x/y/z.html"], set()) == [["x"], ["x/y"]]
+    assert emptied_folders(["a/b/c.html", "a/d.html"], {"a/e.html"}) == ["a/b"]
+    assert emptied_folders(["a/b/c.html"], set()) == ["a/b", "a"]
+
+
+def test_manifest_round_trip_and_bad_manifests():
+    files = {"a.html": Entry(3, "abc"), "b/c.jpg": Entry(5, None)}
+    assert manifest.decode(manifest.encode(files)) == files
+    assert manifest.decode(None) == {}
+    for bad in (b"{", b"[]", b'{"version": 9, "files": {}}', b'{"version": 1, "files": {"a": 3}}', b"\xff"):
+        with pytest.raises(manifest.BadManifest):
+            manifest.decode(bad)
+
+
+def test_scan_hashes_every_file(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.html").write_text("satu")
+    (tmp_path / "y.css").write_text("dua")
+    scanned = manifest.scan(tmp_path)
+    assert set(scanned) == {"a/x.html", "y.css"}
+    assert scanned["a/x.html"].size == 4 and scanned["a/x.html"].sha != scanned["y.css"].sha
+
+
+def test_new_files_are_written_in_place_before_the_group_replaces_old_ones():
+    remote = {rel: e.size for rel, e in SITE.items()}
+    edited = {**SITE, "assets/style.css": Entry(11, "css2"), "2024/baru/foto.jpg": Entry(3, "new"),
+              "2024/baru/index.html": Entry(3, "newpage"), "galeri/index.html": Entry(10, "gallery2"),
+              "index.html": Entry(10, "home2")}
+    assert plan(edited, SITE, remote).steps() == [
+        (0, ("2024/baru/foto.jpg",), True), (0, ("assets/style.css",), False),
+        (1, ("2024/baru/index.html",), True), (1, ("galeri/index.html",), False),
+        (2, ("index.html",), False)]
+    # a target that cannot be listed: everything is replaced by rename
+    assert all(not in_place for _, _, in_place in plan(edited, SITE, None).steps())

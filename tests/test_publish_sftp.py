@@ -1,0 +1,201 @@
+"""`publish` over SFTP to Debian's OpenSSH on 127.0.0.1, with throwaway host and client keys."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from generator.links import broken_links
+from generator.publish.plan import MANIFEST
+from tests.conftest import ROOT, news_site, run_cli, tree
+from tests.servers import keygen, start_sshd
+
+
+@pytest.fixture
+def sshd(tmp_path):
+    server = start_sshd(tmp_path / "sshd")
+    yield server
+    server.stop()
+
+
+def sftp_site(tmp_path, server, extra: str = "", posts: int = 2):
+    return news_site(tmp_path / "site", f"""\
+publish:
+  utama:
+    type: sftp
+    host: 127.0.0.1
+    port: {server.port}
+    user: {server.user}
+    path: {server.root}
+{extra}""", posts)
+
+
+def publish(site, server, *args):
+    return run_cli("publish", "--site", str(site), *args, env=server.env())
+
+
+def test_unknown_host_key_is_refused_with_fingerprint_then_trusted_by_the_exact_command(tmp_path, sshd):
+    site = sftp_site(tmp_path, sshd)
+    run = publish(site, sshd)
+    assert run.code == 1 and "Traceback" not in run.err
+    fingerprint = sshd.fingerprint()
+    command = f"python -m generator publish utama --trust-host-key {fingerprint}"
+    assert "belum dikenal" in run.err and fingerprint in run.err and command in run.err
+    assert tree(sshd.root) == {}
+    wrong = publish(site, sshd, "--trust-host-key", "SHA256:" + "A" * 43)
+    assert wrong.code == 1 and "bukan SHA256:AAA" in wrong.err and tree(sshd.root) == {}
+    run = publish(site, sshd, *command.split()[4:])
+    assert run.code == 0, run.err
+    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+    assert f"[127.0.0.1]:{sshd.port} ssh-ed25519 " in (sshd.home / ".ssh/known_hosts").read_text()
+    assert publish(site, sshd).code == 0          # remembered
+
+
+def test_changed_host_key_is_refused(tmp_path, sshd):
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    sshd.stop()
+    sshd.host_key.unlink()
+    (sshd.host_key.parent / (sshd.host_key.name + ".pub")).unlink()
+    keygen(sshd.host_key)
+    sshd.start()
+    run = publish(site, sshd)
+    assert run.code == 1 and "BERUBAH" in run.err and sshd.fingerprint() in run.err and "Traceback" not in run.err
+
+
+def test_publish_edit_foreign_files_and_deletes(tmp_path, sshd):
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    (sshd.root / ".well-known").mkdir()
+    (sshd.root / ".well-known" / "security.txt").write_text("Contact: mailto:humas@kpu.go.id\n")
+    (sshd.root / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert "berkas milik pihak lain dibiarkan: google1234abcd.html" in run.out     # the top folder is listed
+    foreign = (MANIFEST, ".well-known/security.txt", "google1234abcd.html")
+    assert tree(sshd.root, skip=foreign) == tree(site / "output")
+    post = site / "content/posts/2024/berita-0/index.md"
+    post.write_text(post.read_text().replace("Isi berita 0.", "Isi berita nol."))
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert 1 <= int(re.search(r"(\d+) dikirim", run.out).group(1)) <= 20
+    for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
+        path.unlink()
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert tree(sshd.root, skip=foreign) == tree(site / "output")
+    assert not (sshd.root / "2024/05/02/berita-1").exists()
+    assert (sshd.root / ".well-known" / "security.txt").is_file() and (sshd.root / "google1234abcd.html").is_file()
+    assert not [p for p in sshd.root.rglob("*kpu-terbit~")]
+
+
+def test_a_publish_killed_half_way_is_resumed(tmp_path, sshd):
+    site = sftp_site(tmp_path, sshd, posts=6)
+    sshd.trust()
+    assert run_cli("build", "--site", str(site)).code == 0
+    process = subprocess.Popen([sys.executable, "-m", "generator", "publish", "--site", str(site)], cwd=ROOT,
+                               env={**sshd.env(), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(tree(sshd.root)) < 10:
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    arrived = tree(sshd.root)
+    assert MANIFEST in arrived and len(arrived) < len(tree(site / "output")), len(arrived)
+    # every page that arrived finds its photos, styles and scripts: those went first (links between pages may
+    # still lead to a page not yet sent; the home page, feeds and sitemap, which readers start from, go last)
+    missing = [(page, url) for page, url in broken_links(sshd.root) if not url.endswith("/")]
+    assert missing == []
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert "milik pihak lain" in run.out and " 0 milik pihak lain" in run.out
+    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
+@pytest.mark.parametrize("case", ["wrong-key", "refused", "read-only", "no-folder"])
+def test_failures_are_one_sentence_and_exit_1(tmp_path, sshd, case):
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    if case == "wrong-key":
+        for name in ("id_ed25519", "id_ed25519.pub"):
+            (sshd.home / ".ssh" / name).unlink()
+        keygen(sshd.home / ".ssh" / "id_ed25519")
+        words = "menolak masuk"
+    elif case == "refused":
+        sshd.stop()
+        words = "menolak sambungan"
+    elif case == "read-only":
+        sshd.stop()
+        sshd.config.write_text(sshd.config.read_text().replace("internal-sftp ", "internal-sftp -R"))
+        sshd.start()
+        words = "Tidak ada izin menulis"
+    else:
+        sshd.root.rmdir()
+        words = "tidak ada di server"
+    run = publish(site, sshd)
+    assert run.code == 1
+    assert "Traceback" not in run.err
+    lines = [line for line in run.err.splitlines() if line.startswith("utama: ")]
+    assert len(lines) == 1 and words in lines[0], run.err
+
+
+def _session_processes(sshd) -> list[int]:
+    """The sshd processes serving connections: children of the server this test started."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == sshd.process.pid:
+                        children.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return children
+
+
+def test_a_dropped_link_is_one_sentence_and_the_next_publish_completes(tmp_path, sshd):
+    site = sftp_site(tmp_path, sshd, posts=30)
+    sshd.trust()
+    assert run_cli("build", "--site", str(site)).code == 0
+    process = subprocess.Popen([sys.executable, "-m", "generator", "publish", "--site", str(site)], cwd=ROOT,
+                               env={**os.environ, **sshd.env(), "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(tree(sshd.root)) < 10:
+        time.sleep(0.005)
+    for pid in _session_processes(sshd):
+        os.kill(pid, signal.SIGKILL)
+    out, err = process.communicate(timeout=120)
+    if process.returncode == 0:
+        pytest.skip("the publish finished before the link could be cut")
+    assert process.returncode == 1 and "Traceback" not in err
+    assert [line for line in err.splitlines() if line.startswith("utama: ")] == [err.strip()], err
+    assert "terputus" in err and "jalankan perintah yang sama lagi" in err
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
+def test_a_full_disk_is_one_sentence_and_leaves_the_live_site_whole(tmp_path, sshd):
+    if os.geteuid() != 0:
+        pytest.skip("a small disk is made with mount -t tmpfs, which needs root")
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(sshd.root)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"tmpfs cannot be mounted here: {mounted.stderr.decode().strip()}")
+    try:
+        run = publish(site, sshd)
+        assert run.code == 1 and "Traceback" not in run.err
+        lines = [line for line in run.err.splitlines() if line.startswith("utama: ")]
+        assert len(lines) == 1 and "disk server penuh" in lines[0], run.err
+    finally:
+        subprocess.run(["umount", str(sshd.root)], check=True)

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SITE   ?= .
 ARGS   ?=
 
-.PHONY: serve build test check new views clean golden bench browser tools lighthouse screenshots publish
+.PHONY: serve build test check new views clean golden bench browser tools lighthouse screenshots publish import-wordpress
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ new: $(STAMP)
 views: $(STAMP)
 	@test -n "$(LOGS)" || { echo 'Pakai: make views LOGS="access.log access.log.1.gz"'; exit 2; }
 	$(PY) -m generator views --site $(SITE) $(ARGS) $(LOGS)
+
+# make import-wordpress EXPORT=ekspor.xml UPLOADS=cadangan/wp-content/uploads ARGS="--dry-run"
+import-wordpress: $(STAMP)
+	@test -n "$(EXPORT)" || { echo 'Pakai: make import-wordpress EXPORT=ekspor.xml [UPLOADS=folder/uploads] [ARGS="--dry-run"]'; exit 2; }
+	$(PY) -m generator import-wordpress --site $(SITE) $(if $(UPLOADS),--uploads "$(UPLOADS)") $(ARGS) "$(EXPORT)"
 
 # Chromium for the browser tests (Debian's package); skipped quietly when it cannot be installed.
 browser:

@@ -4,6 +4,7 @@ Cold full build, no-op rebuild, rebuild after editing one post, and peak memory,
 --runs runs (3 by default; --quick: small corpora, one run). Corpora come from
 ../shared/bench/make_corpus.py and live in .bench/ (git-ignored) with the peers' environment
 (.bench/venv, from benchmarks/requirements.txt). Results: a table on stdout and .bench/results.json.
+With ours measured it also times import-wordpress on a 5,000-post export (benchmarks/wordpress_import.py).
 
 Peak memory is the highest sum of PSS over the build's whole process tree (our worker processes
 included), sampled every 50 ms from /proc; "max RSS" is the largest single process (wait4's ru_maxrss).
@@ -301,6 +302,13 @@ def main(argv: list[str] | None = None) -> int:
             reload[name] = preview_reload(site, runs, hugo_home)
     text = table(results)
     print(text)
+    imported = None
+    if "ours" in tools:               # issue 12: a 5,000-post WordPress export with 30,000 attachments, imported twice
+        sys.path.insert(0, str(HERE))
+        import wordpress_import
+
+        imported = wordpress_import.measure(500 if args.quick else 5000)
+        print(wordpress_import.line(imported))
     for name, found in reload.items():
         medians = {what: statistics.median(seconds) for what, seconds in found.items()}
         line = ", ".join(f"{what} {value * 1000:.0f} ms" for what, value in medians.items())
@@ -316,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         print(views_log.line(views))
     (SCRATCH / "results.json").write_text(json.dumps(
         {"runs": runs, "quick": args.quick, "cpus": os.cpu_count(), "results": results, "reload": reload,
-         "views": views, "table": text}, indent=1))
+         "views": views, "wordpress_import": imported, "table": text}, indent=1))
     print(f"\nHasil lengkap: {SCRATCH / 'results.json'}")
     if args.publish:
         import publish

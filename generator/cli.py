@@ -1,5 +1,5 @@
-"""Command line: build, serve, new, check, views and publish, with exit codes 0 (fine), 1 (content errors),
-2 (bad usage), 75 (another build of the site is running) and 70 (a bug in the generator)."""
+"""Command line: build, serve, new, check, views, publish and import-wordpress, with exit codes 0 (fine), 1 (content
+errors), 2 (bad usage), 75 (another build of the site is running) and 70 (a bug in the generator)."""
 
 from __future__ import annotations
 
@@ -80,6 +80,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("logs", nargs="+", type=Path, metavar="LOG",
                    help="log akses (Apache, nginx, unduhan cPanel; boleh .gz); log yang sama tidak dihitung dua kali")
     p.add_argument("--dry-run", action="store_true", help="tampilkan laporannya saja, tanpa mengubah berkas apa pun")
+    p = commands.add_parser("import-wordpress", help="pindahkan berita, halaman, foto dan tanggapan dari ekspor WordPress")
+    site_option(p)
+    p.add_argument("export", type=Path, metavar="EKSPOR.xml", help="berkas dari WordPress: Alat > Ekspor > Semua konten")
+    p.add_argument("--uploads", type=Path, help="salinan folder wp-content/uploads/ dari cadangan hosting")
+    p.add_argument("--dry-run", action="store_true", help="hanya laporkan apa yang akan dilakukan; tidak menulis apa pun")
+    p.add_argument("--force", action="store_true", help="timpa juga berita yang diubah sejak impor terakhir")
+    p.add_argument("--views-key", default="", help="nama meta jumlah dilihat selain 'views' dan 'post_views_count'")
     return top
 
 
@@ -111,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
             from .views.run import main as views
 
             return views(site_dir, [path.resolve() for path in args.logs], args.dry_run)
+        if args.command == "import-wordpress":
+            from . import wordpress
+
+            return wordpress.run(wordpress.Options(args.export.resolve(), site_dir, _resolve(args.uploads), args.dry_run,
+                                                   args.force, args.views_key))
         return _check(site_dir)
     except UnsafeOutput as err:
         print(f"Galat: {err}", file=sys.stderr)

@@ -20,6 +20,7 @@ PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
 UNSUPPORTED_PHOTOS = {".heic", ".heif"}     # phone photos Pillow cannot open: an error, never published as is
 KNOWN_FIELDS = {"title", "date", "slug", "category", "tags", "author", "views", "summary", "cover",
                 "gallery", "event", "draft", "aliases", "menu", "updated"}
+PASSED_FIELDS = {"comments"}    # checked here, then passed to templates in Entry.extra like any other field
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # The dates the build can place in any time zone and compare with any other (one day inside Python's calendar).
 _EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc)
@@ -40,6 +41,15 @@ class Event:
     end: dt.datetime | None = None
     place: str = ""
     has_time: bool = False
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An archived reader's comment (from a WordPress import): shown read-only under the post."""
+
+    author: str
+    date: dt.datetime | None
+    text: str
 
 
 @dataclass
@@ -209,7 +219,9 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
         aliases=check.aliases(meta), menu=check.count(meta, "menu"), files=files, lines=lines,
         extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
     )
-    for name in entry.extra:
+    if "comments" in meta:
+        entry.extra["comments"] = check.comments(meta, zone)
+    for name in [n for n in entry.extra if n not in PASSED_FIELDS]:
         problems.warn(path, lines.get((name,)), f"kolom '{name}' tidak dikenal; tetap diteruskan ke template.",
                       "Periksa ejaannya bila kolom ini seharusnya salah satu kolom baku.")
     return entry if len(problems.errors) == before else None
@@ -362,6 +374,22 @@ class _Checker:
         if start and end and end < start:
             self.error(("event", "end"), "akhir kegiatan lebih awal dari mulainya.", "Periksa tanggal 'start' dan 'end'.")
         return Event(start, end, _plain(self.typed(("event", "place"), value.get("place"))), has_time) if start else None
+
+    def comments(self, meta: dict, zone: ZoneInfo) -> list[Comment]:
+        items = meta.get("comments") or []
+        if not isinstance(items, list) or not all(isinstance(i, dict) and "text" in i for i in items):
+            self.error(("comments",), "'comments' harus berupa daftar tanggapan, masing-masing dengan 'text'.",
+                       "Contoh:\ncomments:\n  - author: Budi\n    date: 2019-11-08 10:00\n    text: Terima kasih infonya.")
+            return []
+        found = []
+        for index, item in enumerate(items):
+            date = parse_date(str(item["date"]), zone) if item.get("date") else None
+            if item.get("date") and date is None:
+                self.error(("comments", index, "date"), f"tanggal tanggapan '{item['date']}' tidak sah.",
+                           "Tulis misalnya 2019-11-08 10:30.")
+            date = date[0] if date else None
+            found.append(Comment(str(item.get("author") or "").strip(), date, str(item["text"]).strip()))
+        return found
 
     def aliases(self, meta: dict) -> list[str]:
         result = []

@@ -85,6 +85,21 @@ class _BundleLinks(Treeprocessor):
                     element.set("href", self.links.images[name].src)
 
 
+class _Figures(Treeprocessor):
+    """An image alone in its paragraph with a title, ![alt](foto.jpg "Keterangan"), is a figure with that caption."""
+
+    def run(self, root: etree.Element) -> None:
+        for paragraph in root.iter("p"):
+            image = paragraph[0] if len(paragraph) == 1 else None
+            if (image is None or image.tag != "img" or not image.get("title") or (paragraph.text or "").strip()
+                    or (image.tail or "").strip()):
+                continue
+            paragraph.tag = "figure"
+            caption = etree.SubElement(paragraph, "figcaption")
+            caption.text = image.attrib.pop("title")
+            image.tail = None
+
+
 class _BundleExtension(Extension):
     def __init__(self):
         super().__init__()
@@ -92,6 +107,7 @@ class _BundleExtension(Extension):
 
     def extendMarkdown(self, md) -> None:
         md.treeprocessors.register(_BundleLinks(md, self), "bundle_links", 1)
+        md.treeprocessors.register(_Figures(md), "figures", 2)
 
 
 def _local(url: str) -> str:

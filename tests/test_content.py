@@ -655,3 +655,46 @@ def test_a_quote_never_closed_is_named_on_the_line_it_opened(tmp_path, front, li
     assert problem.startswith(f"content/posts/2024/rapat.md:{line}: tanda kutip dibuka tetapi tidak ditutup. ")
     assert "tanda kutip penutup" in problem
 
+
+# --- archived comments (from a WordPress import) ---------------------------------------------------------------
+
+def test_comments_are_accepted_without_a_warning(tmp_path):
+    entry, problems = load(tmp_path, md("""
+        title: Rapat
+        date: 2019-11-08
+        comments:
+          - author: Budi
+            date: 2019-11-09 08:15
+            text: Terima kasih.
+          - text: Tanpa nama dan tanggal.
+    """))
+    assert problems == []
+    first, second = entry.extra["comments"]
+    assert first == content.Comment("Budi", dt.datetime(2019, 11, 9, 8, 15, tzinfo=ZONE), "Terima kasih.")
+    assert second == content.Comment("", None, "Tanpa nama dan tanggal.")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("comments: Terima kasih", "'comments' harus berupa daftar tanggapan"),
+    ("comments:\n  - author: Budi", "'comments' harus berupa daftar tanggapan"),
+    ("comments:\n  - text: Halo\n    date: 2019-13-45", "tanggal tanggapan '2019-13-45' tidak sah"),
+])
+def test_bad_comments_name_their_line(tmp_path, value, message):
+    entry, problems = load(tmp_path, "---\ntitle: Rapat\ndate: 2019-11-08\n" + value + "\n---\n\nIsi.\n")
+    assert entry is None
+    assert any(message in p and p.startswith("content/posts/2019/rapat/index.md:") for p in problems), problems
+
+
+def test_comments_are_shown_under_the_post(tmp_path):
+    site = write_site(tmp_path / "site", {"content/posts/2019/rapat/index.md": md("""
+        title: Rapat
+        date: 2019-11-08
+        comments:
+          - author: Siti <Aminah>
+            date: 2019-11-09 08:15
+            text: "Paragraf satu.\\n\\nParagraf dua."
+    """)})
+    build_site(site, search=False)
+    page = (site / "output/2019/11/08/rapat/index.html").read_text(encoding="utf-8")
+    assert "Tanggapan (1)" in page and "Siti &lt;Aminah&gt;" in page and "Sabtu, 9 November 2019" in page
+    assert "<p>Paragraf satu.</p><p>Paragraf dua.</p>" in page

@@ -118,3 +118,10 @@ def test_raw_html_without_script_is_kept_as_written():
     source = '<table class="data" border="1">\n<tr><td colspan="2">Sel</td></tr>\n</table>\n\n<script>var x = 1;</script>\n'
     out = markup.render(source).html
     assert '<table class="data" border="1">' in out and "<script>var x = 1;</script>" in out
+
+def test_an_image_alone_with_a_title_is_a_figure_with_that_caption():
+    out = html('Teks.\n\n![Pembukaan](a.jpg "Rapat dibuka & dipimpin ketua")\n\n![Tanpa keterangan](b.jpg)\n\n'
+               'Di tengah ![c](c.jpg "judul") kalimat.\n')
+    assert '<figure><img alt="Pembukaan" src="a.jpg"><figcaption>Rapat dibuka &amp; dipimpin ketua</figcaption></figure>' in out
+    assert '<p><img alt="Tanpa keterangan" src="b.jpg"></p>' in out
+    assert '<p>Di tengah <img alt="c" src="c.jpg" title="judul"> kalimat.</p>' in out

@@ -1,0 +1,111 @@
+"""Importing a WordPress export: read it, plan a bundle per post and page, write them safely, report.
+
+Beside the pipeline, never imported by it: it reads the site's config.yaml and, at the end, validates what it
+wrote with the same checks a build makes.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import config as config_module
+from .. import content
+from ..report import Problems
+from ..site import config_zone
+from . import media, plan, wxr
+from .report import Report
+from .write import Unsafe, folders, load_memo, load_state, save_memo, write_bundles
+
+
+@dataclass(frozen=True)
+class Options:
+    export: Path
+    site_dir: Path
+    uploads: Path | None = None
+    dry_run: bool = False
+    force: bool = False
+    views_key: str = ""
+
+
+def run(options: Options, out=None, err=None) -> int:
+    """Import, print the report; 0 when done, 1 when the export cannot be read or the result does not validate,
+    2 on bad usage."""
+    out, err = out or sys.stdout, err or sys.stderr
+    problems = Problems()
+    config = config_module.load(options.site_dir / "config.yaml", problems)
+    if config is None:
+        for problem in problems:
+            print(problem, file=err)
+        return 1
+    if not options.export.is_file():
+        print(f"Galat: berkas ekspor {options.export} tidak ada. Ekspor dari WordPress lewat Alat > Ekspor, lalu "
+              "sebutkan berkas .xml-nya.", file=err)
+        return 2
+    if options.uploads is not None and not options.uploads.is_dir():
+        print(f"Galat: folder unggahan {options.uploads} tidak ada. Sebutkan salinan folder wp-content/uploads/ "
+              "dari cadangan hosting.", file=err)
+        return 2
+    try:
+        export = wxr.read(options.export, config_zone(config))
+    except wxr.Unreadable as problem:
+        print(f"{options.export}: tidak bisa dibaca sebagai ekspor WordPress: {problem}. Pastikan berkasnya hasil "
+              "Alat > Ekspor di WordPress (berakhiran .xml).", file=err)
+        return 1
+    library = media.Library(plan.attachments(export), media.index_uploads(options.uploads))
+    state = load_state(options.site_dir)
+    known = folders(state)
+    earlier = plan.Earlier(known, addresses(options.site_dir, set(known.values()), config), load_memo(options.site_dir))
+    bundles, findings, memo = plan.plan(export, library, config, plan.Settings(options.views_key), options.site_dir,
+                                        earlier)
+    try:
+        outcome = write_bundles(options.site_dir, bundles, state, options.force, options.dry_run)
+    except Unsafe as path:
+        print(f"Galat: jalur {path} keluar dari folder situs; tidak ada yang ditulis di luar folder situs.", file=err)
+        return 1
+    missing = sum(len(v) for v in findings.missing.values())
+    report = Report(str(options.export), findings, outcome, export.warnings, missing, options.dry_run)
+    print(report, file=out)
+    if options.dry_run:
+        return 0
+    save_memo(options.site_dir, memo)
+    written = {path.rsplit("/", 1)[0] for path in outcome.new + outcome.updated}
+    invalid = validate(options.site_dir, [b.folder for b in bundles if b.folder in written], config)
+    for problem in invalid:
+        print(problem, file=err)
+    if invalid.errors:
+        print(f"\n{len(invalid.errors)} berkas hasil impor belum sah; perbaiki lalu jalankan build.", file=err)
+        return 1
+    print("\nSemua berkas hasil impor sah. Jalankan 'make build' atau 'make serve' untuk melihat situsnya.", file=out)
+    return 0
+
+
+def addresses(site_dir: Path, imported: set[str], config) -> set[str]:
+    """The addresses (and aliases) of the posts and pages the staff wrote themselves, which no import may take."""
+    from ..site import fill, post_url
+
+    found: set[str] = set()
+    zone = config_zone(config)
+    for kind, source, bundle in content.discover(site_dir / "content"):
+        folder = (bundle or source).relative_to(site_dir).as_posix()
+        if folder in imported:
+            continue
+        entry = content.load(site_dir, kind, source, bundle, config.site, zone, Problems())
+        if entry is None or (kind == "post" and entry.date is None):
+            continue
+        found.add(post_url(config, entry) if kind == "post" else fill(config.permalinks.page, slug=entry.slug))
+        found.update(entry.aliases)
+    return found
+
+
+def validate(site_dir: Path, written: list[str], config) -> Problems:
+    """Check every imported index.md as the build would (front matter, files named in it)."""
+    problems = Problems()
+    zone = config_zone(config)
+    for folder in written:
+        source = site_dir / folder / "index.md"
+        if source.is_file():
+            kind = "page" if folder.startswith("content/pages/") else "post"
+            content.load(site_dir, kind, source, source.parent, config.site, zone, problems)
+    return problems

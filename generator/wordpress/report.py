@@ -1,0 +1,60 @@
+"""The report at the end of an import: counts by WordPress type and status, what was written, what is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .plan import Findings
+from .write import Outcome
+
+STATUS_WORDS = {"publish": "terbit", "draft": "draf", "pending": "menunggu tinjauan", "private": "pribadi",
+                "future": "terjadwal", "inherit": "lampiran", "trash": "tempat sampah", "auto-draft": "draf otomatis"}
+
+
+@dataclass
+class Report:
+    export: str
+    findings: Findings
+    outcome: Outcome
+    warnings: list[str]
+    photos_missing: int
+    dry_run: bool
+
+    def lines(self) -> list[str]:
+        f, o = self.findings, self.outcome
+        head = "Uji coba (--dry-run): tidak ada berkas yang ditulis." if self.dry_run else "Impor selesai."
+        out = [f"{head} Ekspor: {self.export}", "", "Isi ekspor menurut jenis dan status WordPress:"]
+        for (kind, status), count in sorted(f.by_type.items()):
+            out.append(f"  {kind:<20} {status:<10} {count:>6}  ({STATUS_WORDS.get(status, status)})")
+        if f.skipped_types:
+            out.append("Jenis yang tidak diimpor: " + ", ".join(f"{k} ({n})" for k, n in sorted(f.skipped_types.items())))
+        out += ["", f"Berita dan halaman: {len(o.new)} baru, {len(o.updated)} diperbarui, {len(o.unchanged)} tidak berubah"
+                    + (f", {len(o.protected)} berkas tidak ditimpa" if o.protected else "") + ".",
+                f"Foto dan berkas: {o.files_copied} disalin, {o.files_kept} sudah ada, {self.photos_missing} tidak ditemukan.",
+                f"Alamat lama dialihkan: {f.aliases}. Tanggapan diarsipkan: {f.comments}"
+                f" ({f.comments_skipped} belum disetujui, spam, pingback atau trackback tidak diimpor)."]
+        if self.warnings:
+            out += ["", "Berkas ekspor bukan XML yang sepenuhnya sah; tetap dibaca (bagian yang rusak mungkin hilang):"]
+            out += [f"  {w}" for w in self.warnings[:20]]
+            if len(self.warnings) > 20:
+                out.append(f"  ... dan {len(self.warnings) - 20} lagi")
+        if o.protected:
+            out += ["", "Tidak ditimpa karena diubah sejak impor terakhir:"] + [f"  {p}" for p in o.protected]
+        if f.missing:
+            out += ["", "Berkas yang tidak ditemukan di folder unggahan (--uploads); teksnya tetap diimpor:"]
+            for folder, names in sorted(f.missing.items()):
+                out += [f"  {folder}: {name}" for name in names]
+        if f.unkept:
+            out += ["", "Alamat lama yang tidak bisa dipertahankan di hosting statis (memakai ?p= atau ?page_id=).",
+                    "Saran: tambahkan pengalihan di server web, misalnya untuk Apache (.htaccess):"]
+            for old, new, title in f.unkept:
+                query = old.split("?", 1)[1]
+                out.append(f"  # {title}")
+                out.append(f"  RewriteCond %{{QUERY_STRING}} ^{query}$")
+                out.append(f"  RewriteRule ^(index\\.php)?$ {new}? [R=301,L]")
+        if f.notes:
+            out += ["", "Yang tidak bisa dikonversi apa adanya:"] + [f"  {n}" for n in f.notes]
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())

@@ -1,0 +1,216 @@
+"""Writing bundles into the site folder, safely: only inside it, never over a file the staff changed since the last
+import (unless forced), and keeping a record of what was written in .cache/wordpress-import.json."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..hashing import digest
+from .plan import Bundle
+
+STATE = Path(".cache") / "wordpress-import.json"
+MEMO = Path(".cache") / "wordpress-import-bodies.json"      # bodies already converted, for the next run
+STATE_VERSION = 1
+
+
+@dataclass
+class Outcome:
+    """What writing did (or, in a dry run, would do)."""
+
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    protected: list[str] = field(default_factory=list)        # 'path: why' for files left as the staff changed them
+    files_copied: int = 0
+    files_kept: int = 0
+
+
+class Unsafe(Exception):
+    """A path of the plan would leave the site folder (never expected; refused rather than written)."""
+
+
+def load_state(site_dir: Path) -> dict:
+    try:
+        state = json.loads((site_dir / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"version": STATE_VERSION, "items": {}}
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION or not isinstance(state.get("items"), dict):
+        return {"version": STATE_VERSION, "items": {}}
+    return state
+
+
+def load_memo(site_dir: Path) -> dict:
+    try:
+        memo = json.loads((site_dir / MEMO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return memo if isinstance(memo, dict) else {}
+
+
+def save_memo(site_dir: Path, memo: dict) -> None:
+    body = json.dumps(memo, ensure_ascii=False)      # in order: the order of keys in gallery items is kept
+    target = site_dir / MEMO
+    if not target.exists() or target.read_text(encoding="utf-8") != body:
+        _replace(target, lambda p: p.write_text(body, encoding="utf-8"))
+
+
+def folders(state: dict) -> dict[str, str]:
+    return {key: record["folder"] for key, record in state["items"].items() if isinstance(record, dict)
+            and isinstance(record.get("folder"), str)}
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):     # libyaml's emitter when PyYAML has it
+    """YAML for people: no aliases, dates as 2019-11-08 10:30 (without quotes), long texts not folded."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def _date(dumper, value: dt.datetime):
+    text = value.strftime("%Y-%m-%d %H:%M" if not value.second else "%Y-%m-%d %H:%M:%S")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="")
+
+
+def _plain_str(dumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.yaml_implicit_resolvers = {      # the site reads dates as text (yamlio): no quotes needed around them
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()}
+_Dumper.add_representer(dt.datetime, _date)
+_Dumper.add_representer(str, _plain_str)
+
+
+def index_text(bundle: Bundle) -> str:
+    """The bundle's index.md: YAML front matter between '---' lines, then the Markdown body."""
+    front = yaml.dump(bundle.front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1 << 16)
+    return f"---\n{front}---\n\n{bundle.body}"
+
+
+def _inside(site_dir: Path, rel: str) -> Path:
+    path = (site_dir / rel).resolve()
+    if not path.is_relative_to(site_dir.resolve() / "content"):
+        raise Unsafe(rel)
+    return path
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _file_hash(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _replace(target: Path, write) -> None:
+    """Write beside the target, then move it in: an interrupted run never leaves half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.wpimport-tmp")
+    try:
+        write(temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_bundles(site_dir: Path, bundles: list[Bundle], state: dict, force: bool, dry_run: bool) -> Outcome:
+    """Write each bundle's index.md and copy its files, unless unchanged or changed by the staff since the last run."""
+    outcome = Outcome()
+    items = state["items"]
+    dirty = False
+    for bundle in bundles:
+        record = items.get(bundle.key) or {}
+        if record.get("folder") != bundle.folder:
+            record = {}
+        files = dict(record.get("files") or {})
+        folder = site_dir / bundle.folder
+        index = folder / "index.md"
+        index_rel = f"{bundle.folder}/index.md"
+        known = files.get("index.md") or {}
+        source = digest(repr((bundle.front, bundle.body)))
+        on_disk = _stat(index)
+        if on_disk is not None and on_disk == known.get("stat") and source == known.get("source"):
+            status, text, wanted = "unchanged", "", known.get("hash")      # as written last time, from the same plan
+        else:
+            text = index_text(bundle)
+            wanted = digest(text)
+            status = "new"
+        if status == "new" and on_disk is not None:
+            # the hash of the file as written last time, read again only when its size or time changed
+            current = known.get("hash") if on_disk == known.get("stat") else _file_hash(index)
+            if current == wanted:
+                status = "unchanged"
+            elif current == known.get("hash") or force:
+                status = "updated"
+            else:
+                status = "protected"
+                outcome.protected.append(f"{index_rel}: diubah sejak impor terakhir; tidak ditimpa (pakai --force untuk "
+                                         "menimpanya dengan isi dari ekspor)")
+        if status in ("new", "updated") and not dry_run:
+            _replace(_inside(site_dir, index_rel), lambda p: p.write_text(text, encoding="utf-8"))
+        if status != "protected":
+            files["index.md"] = {"hash": wanted, "stat": _stat(index), "source": source}
+        changed = _copy_files(bundle, site_dir, files, force, dry_run, outcome)
+        if status == "unchanged" and changed:
+            status = "updated"
+        {"new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged}.get(status, []).append(index_rel)
+        updated = {"folder": bundle.folder, "files": files}
+        if items.get(bundle.key) != updated:
+            items[bundle.key], dirty = updated, True
+    if not dry_run and (dirty or not (site_dir / STATE).exists()):
+        body = json.dumps(state, ensure_ascii=False, sort_keys=True)
+        _replace(site_dir / STATE, lambda p: p.write_text(body, encoding="utf-8"))
+    return outcome
+
+
+def _copy_files(bundle: Bundle, site_dir: Path, records: dict, force: bool, dry_run: bool, outcome: Outcome) -> bool:
+    changed = False
+    folder = site_dir / bundle.folder
+    for name, source in bundle.files.sources.items():
+        target = folder / name
+        source_stat = _stat(source)
+        if source_stat is None:
+            continue
+        record = records.get(name) or {}
+        target_stat = _stat(target)
+        if target_stat is not None and target_stat == record.get("target") and source_stat == record.get("source"):
+            outcome.files_kept += 1
+            continue
+        if target_stat is not None:
+            same = _file_hash(target) == _file_hash(source)
+            if same:
+                records[name] = {"source": source_stat, "target": target_stat}
+                outcome.files_kept += 1
+                continue
+            if target_stat != record.get("target") and not force:
+                outcome.protected.append(f"{bundle.folder}/{name}: berkas ini sudah ada dan berbeda dari "
+                                         "unggahan aslinya; tidak ditimpa (pakai --force untuk menimpanya)")
+                continue
+        elif record and not force:
+            outcome.protected.append(f"{bundle.folder}/{name}: dihapus sejak impor terakhir; tidak disalin lagi "
+                                     "(pakai --force untuk menyalinnya lagi)")
+            continue
+        changed = True
+        outcome.files_copied += 1
+        if not dry_run:
+            _replace(_inside(site_dir, f"{bundle.folder}/{name}"), lambda p: shutil.copyfile(source, p))
+            records[name] = {"source": source_stat, "target": _stat(target)}
+    return changed

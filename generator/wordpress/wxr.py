@@ -1,0 +1,214 @@
+"""Reading a WordPress export (WXR 1.0-1.2, http or https namespaces, WordPress.com) into plain values, tolerantly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import functools
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from lxml import etree
+
+
+@dataclass(frozen=True)
+class Comment:
+    author: str
+    date: dt.datetime | None
+    text: str
+    approved: str            # '1', '0', 'spam', 'trash'
+    kind: str                # '' or 'comment', 'pingback', 'trackback'
+
+
+@dataclass
+class Item:
+    """One <item>: a post, page, attachment or anything else WordPress exports."""
+
+    post_id: str
+    post_type: str
+    status: str
+    title: str
+    link: str
+    guid: str
+    slug: str
+    date: dt.datetime | None
+    author: str
+    content: str
+    excerpt: str
+    parent: str
+    menu_order: int
+    attachment_url: str
+    password: str = ""
+    occurrence: int = 1              # the second item with the same id and guid in one export is 2, ...
+    categories: list[tuple[str, str]] = field(default_factory=list)   # (name, nicename)
+    tags: list[str] = field(default_factory=list)
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    comments: list[Comment] = field(default_factory=list)
+    line: int | None = None
+
+    def first_meta(self, key: str) -> str | None:
+        values = self.meta.get(key)
+        return values[0] if values else None
+
+    @property
+    def key(self) -> str:
+        """Who this item is across exports: the numeric id alone is not enough (some exports reuse ids)."""
+        key = f"{self.post_type}:{self.post_id}:{self.guid.strip()}"
+        return key if self.occurrence == 1 else f"{key}#{self.occurrence}"
+
+
+@dataclass
+class Export:
+    title: str
+    base_url: str                    # wp:base_blog_url (or the channel's link)
+    items: list[Item]
+    authors: dict[str, str]          # login -> display name
+    date: dt.datetime | None = None  # when it was exported (the channel's pubDate)
+    warnings: list[str] = field(default_factory=list)   # what the XML parser had to repair, with its line
+
+
+class Unreadable(Exception):
+    """The file is not a WordPress export at all (or cannot be opened)."""
+
+
+@functools.lru_cache(maxsize=1024)      # an export has a few dozen tag names, met hundreds of thousands of times
+def _local(tag) -> str:
+    if not isinstance(tag, str):
+        return ""
+    name = etree.QName(tag).localname if tag.startswith("{") else tag
+    return name.rsplit(":", 1)[-1]
+
+
+def _prefix(element) -> str:
+    """'excerpt' for excerpt:encoded, 'content' for content:encoded, whatever its namespace URI."""
+    tag = element.tag
+    if isinstance(tag, str) and tag.startswith("{"):
+        uri = tag[1:].split("}", 1)[0]
+        return "excerpt" if "excerpt" in uri else "content" if "content" in uri else "wp" if "wordpress" in uri else ""
+    return tag.split(":", 1)[0] if ":" in tag else ""
+
+
+def _text(element) -> str:
+    return (element.text or "") if element is not None else ""
+
+
+def read(path: Path, zone: ZoneInfo) -> Export:
+    """Parse the export; XML that is not well-formed is repaired by lxml's recovering parser and each repair kept
+    as a warning."""
+    parser = etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False, no_network=True,
+                             remove_blank_text=False)
+    try:
+        tree = etree.parse(str(path), parser)
+    except (OSError, etree.XMLSyntaxError) as err:
+        raise Unreadable(str(err)) from None
+    root = tree.getroot() if tree is not None else None
+    if root is None:
+        raise Unreadable("berkas kosong atau sama sekali bukan XML")
+    warnings = [f"baris {e.line}: {e.message.strip()}" for e in parser.error_log]
+    channel = next((c for c in [root, *root] if _local(c.tag) == "channel"), None)
+    if channel is None:
+        raise Unreadable("tidak ada <channel>: ini bukan berkas ekspor WordPress (WXR)")
+    title, base, authors, items = "", "", {}, []
+    link, exported = "", None
+    for child in channel:
+        name = _local(child.tag)
+        if name == "title":
+            title = html.unescape(_text(child)).strip()
+        elif name == "link" and not link:
+            link = _text(child).strip()
+        elif name == "pubDate":
+            exported = rfc822(_text(child), zone)
+        elif name in ("base_blog_url",):
+            base = _text(child).strip()
+        elif name == "author":
+            fields = {_local(c.tag): _text(c).strip() for c in child}
+            if fields.get("author_login"):
+                authors[fields["author_login"]] = html.unescape(fields.get("author_display_name") or fields["author_login"])
+        elif name == "item":
+            items.append(_item(child, zone))
+    return Export(title, base or link, items, authors, date=exported, warnings=warnings)
+
+
+def _item(element, zone: ZoneInfo) -> Item:
+    fields: dict[str, str] = {}
+    categories, tags, meta, comments = [], [], {}, []
+    for child in element:
+        name = _local(child.tag)
+        if name == "category":
+            label = html.unescape(_text(child)).strip()
+            domain = child.get("domain", "category")
+            if not label:
+                continue
+            if domain == "category":
+                categories.append((label, child.get("nicename", "")))
+            elif domain == "post_tag":
+                tags.append(label)
+        elif name == "postmeta":
+            parts = {_local(c.tag): _text(c) for c in child}
+            if parts.get("meta_key"):
+                meta.setdefault(parts["meta_key"], []).append(parts.get("meta_value", ""))
+        elif name == "comment":
+            comments.append(_comment(child, zone))
+        elif name == "encoded":
+            fields["excerpt" if _prefix(child) == "excerpt" else "content"] = _text(child)
+        elif name not in fields:
+            fields[name] = _text(child)
+    local, gmt = fields.get("post_date", ""), fields.get("post_date_gmt", "")
+    return Item(
+        post_id=fields.get("post_id", "").strip(), post_type=fields.get("post_type", "post").strip() or "post",
+        status=fields.get("status", "publish").strip() or "publish",
+        title=html.unescape(fields.get("title", "")).strip(), link=fields.get("link", "").strip(),
+        guid=fields.get("guid", "").strip(), slug=fields.get("post_name", "").strip(),
+        date=wp_date(local, gmt, zone) or rfc822(fields.get("pubDate", ""), zone),
+        author=fields.get("creator", "").strip(), content=fields.get("content", ""),
+        excerpt=fields.get("excerpt", ""), parent=fields.get("post_parent", "0").strip() or "0",
+        menu_order=_int(fields.get("menu_order", "0")), attachment_url=fields.get("attachment_url", "").strip(),
+        password=fields.get("post_password", "").strip(),
+        categories=categories, tags=tags, meta=meta, comments=comments, line=element.sourceline)
+
+
+def _comment(element, zone: ZoneInfo) -> Comment:
+    # Only the fields the site may show are kept: never the e-mail, IP address or URL of the commenter.
+    parts = {_local(c.tag): _text(c) for c in element}
+    return Comment(author=html.unescape(parts.get("comment_author", "")).strip(),
+                   date=wp_date(parts.get("comment_date", ""), parts.get("comment_date_gmt", ""), zone),
+                   text=parts.get("comment_content", ""), approved=parts.get("comment_approved", "").strip(),
+                   kind=parts.get("comment_type", "").strip())
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return 0
+
+
+def _parse(text: str) -> dt.datetime | None:
+    text = text.strip()
+    if not text or text.startswith("0000-00-00"):
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def wp_date(local: str, gmt: str, zone: ZoneInfo) -> dt.datetime | None:
+    """The post's time in the site's zone: from the UTC column when set, else the local one ('0000-00-00' = unset)."""
+    value = _parse(gmt)
+    if value is not None:
+        return value.replace(tzinfo=dt.timezone.utc).astimezone(zone)
+    value = _parse(local)
+    return value.replace(tzinfo=zone) if value is not None else None
+
+
+def rfc822(text: str, zone: ZoneInfo) -> dt.datetime | None:
+    try:
+        value = email.utils.parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if value is None or value.year < 1971:
+        return None
+    return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)

@@ -1,0 +1,508 @@
+"""import-wordpress over the twelve real exports in shared/wxr/ and our own Indonesian fixture: import, build, check."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import wordpress
+from generator.wordpress import body as body_module
+from generator.wordpress.media import upload_path
+from generator.wordpress.wxr import read
+
+from .conftest import MINIMAL_CONFIG, ROOT, build_site, make_photo, run_cli, snapshot
+
+SHARED = ROOT.parent / "shared" / "wxr"
+if not SHARED.is_dir():
+    SHARED = Path("/work/shared/wxr")
+EXPORTS = sorted(p.name for p in SHARED.glob("*.xml"))
+FIXTURE = ROOT / "tests" / "wordpress" / "kpu-kaltara.xml"
+ZONE = __import__("zoneinfo").ZoneInfo("Asia/Makassar")
+PHOTO = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+
+
+@dataclass
+class Imported:
+    site: Path
+    export: Path
+    code: int
+    report: str
+    errors: str
+    uploads: Path | None = None
+
+
+def run_import(site: Path, export: Path, uploads: Path | None = None, **options) -> Imported:
+    out, err = io.StringIO(), io.StringIO()
+    code = wordpress.run(wordpress.Options(export, site, uploads, **options), out=out, err=err)
+    return Imported(site, export, code, out.getvalue(), err.getvalue())
+
+
+def new_site(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "config.yaml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    return folder
+
+
+def uploads_for(export: Path, folder: Path) -> Path:
+    """An uploads folder as a host's backup holds it: every attachment and every file the bodies show (their
+    originals, without WordPress's -300x200 copies), as small real photos or bytes for other files."""
+    items = read(export, ZONE).items
+    files = [(i.first_meta("_wp_attached_file") or "").strip() or upload_path(i.attachment_url or i.guid)
+             for i in items if i.post_type == "attachment"]
+    for item in items:
+        files += [re.sub(r"-\d+x\d+(\.\w+)$", r"\1", upload_path(html.unescape(url)))
+                  for url in re.findall(r'(?:src|href)="([^"]+)"', item.content)]
+    for number, rel in enumerate(dict.fromkeys(files)):
+        if not rel or ".." in rel:
+            continue
+        target = folder / rel
+        if Path(rel).suffix.lower() in PHOTO and not target.exists():
+            make_photo(target.with_suffix(".jpg") if Path(rel).suffix.lower() != ".jpg" else target,
+                       color=(number * 37 % 255, 90, 140))
+            if target.suffix.lower() != ".jpg":
+                target.with_suffix(".jpg").rename(target)
+        elif not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def front_matters(site: Path) -> dict[str, dict]:
+    found = {}
+    for index in sorted((site / "content").rglob("index.md")):
+        text = index.read_text(encoding="utf-8")
+        found[index.parent.relative_to(site).as_posix()] = yaml.safe_load(text.split("\n---\n", 1)[0][4:])
+    return found
+
+
+def squeeze(text: str) -> str:
+    """Letters and digits only, lower case: compares text across typography (quotes, dashes) and markup."""
+    return re.sub(r"\W+", "", html.unescape(re.sub(r"<[^>]+>", " ", text)), flags=re.UNICODE).lower()
+
+
+def pages_by_title(output: Path) -> dict[str, list[Path]]:
+    found: dict[str, list[Path]] = {}
+    for page in output.rglob("index.html"):
+        match = re.search(r"<h1>(.*?)</h1>", page.read_text(encoding="utf-8"), re.S)
+        if match:
+            found.setdefault(html.unescape(match.group(1)).strip(), []).append(page)
+    return found
+
+
+@pytest.fixture(scope="module", params=EXPORTS)
+def imported(request, tmp_path_factory) -> Imported:
+    """Each shared export imported (with an uploads folder made from its attachments) and built once."""
+    root = tmp_path_factory.mktemp(request.param.replace(".", "-"))
+    export = SHARED / request.param
+    result = run_import(new_site(root / "site"), export, uploads_for(export, root / "uploads"))
+    result.uploads = root / "uploads"
+    assert result.code == 0, result.errors
+    build_site(result.site, drafts=True, future=True, search=False)
+    return result
+
+
+def test_counts_by_status(imported):
+    items = [i for i in read(imported.export, ZONE).items
+             if i.post_type in ("post", "page") and i.status not in ("trash", "auto-draft", "inherit")]
+    fronts = front_matters(imported.site)
+    drafts = [f for f in fronts.values() if f.get("draft")]
+    hidden = [i for i in items if i.status in ("draft", "pending", "private") or i.password]
+    assert len(fronts) == len(items)
+    assert len(drafts) == len(hidden)
+    for kind in ("post", "page"):
+        assert sum(1 for k in fronts if k.startswith(f"content/{kind}s/")) == sum(1 for i in items if i.post_type == kind)
+    for front in fronts.values():              # entities decoded once: 'Media &amp; Text' is 'Media & Text'
+        for text in [front["title"], front.get("category", ""), *(front.get("tags") or [])]:
+            assert not re.search(r"&(amp|lt|gt|quot|#\d+);", text), text
+    for (kind, status), count in {(i.post_type, i.status): 0 for i in read(imported.export, ZONE).items}.items():
+        assert re.search(rf"^\s+{re.escape(kind)}\s+{re.escape(status)}\s+\d+", imported.report, re.M), (kind, status)
+
+
+def test_old_addresses_lead_to_the_right_title(imported):
+    output = imported.site / "output"
+    checked = 0
+    for folder, front in front_matters(imported.site).items():
+        for alias in front.get("aliases") or []:
+            redirect = output / alias.lstrip("/")
+            redirect = redirect / "index.html" if alias.endswith("/") else redirect
+            target = re.search(r'url=([^"]+)"', redirect.read_text(encoding="utf-8")).group(1)
+            page = (output / html.unescape(target).lstrip("/") / "index.html").read_text(encoding="utf-8")
+            assert html.unescape(re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)) == front["title"]
+            checked += 1
+    links = [i.link for i in read(imported.export, ZONE).items if i.post_type in ("post", "page") and i.link]
+    assert checked or all("?" in link or link.rstrip("/").count("/") <= 2 for link in links) or not links
+
+
+def test_captions_and_gallery_captions_are_on_the_pages(imported):
+    text = squeeze(" ".join(p.read_text(encoding="utf-8") for p in (imported.site / "output").rglob("index.html")))
+    expected = []
+    for item in read(imported.export, ZONE).items:
+        if item.post_type not in ("post", "page") or item.status in ("trash", "auto-draft"):
+            continue
+        for match in re.finditer(r"\[caption([^\]]*)\](.*?)\[/caption\]", item.content, re.S):
+            caption = body_module.attributes(match.group(1)).get("caption") or re.sub(r"<img[^>]*>", "", match.group(2))
+            expected.append(caption)
+        expected += re.findall(r"<figcaption[^>]*>(.*?)</figcaption>", item.content, re.S)
+    for front in front_matters(imported.site).values():
+        expected += [g["caption"] for g in front.get("gallery") or [] if g.get("caption")]
+    missing = [c for c in expected if squeeze(c)[:40] and squeeze(c)[:40] not in text]
+    assert not missing
+
+
+def test_no_shortcode_or_block_comment_is_left(imported):
+    for page in (imported.site / "output").rglob("*.html"):
+        page_text = page.read_text(encoding="utf-8")
+        visible = re.sub(r"<(pre|code)\b.*?</\1>", "", page_text, flags=re.S)
+        assert "<!-- wp:" not in page_text and "<!-- /wp:" not in page_text, page
+        assert not body_module.SHORTCODE.search(visible), (page, body_module.SHORTCODE.search(visible).group(0))
+
+
+def test_paragraphs_are_kept(imported):
+    titles = pages_by_title(imported.site / "output")
+    checked = 0
+    for item in read(imported.export, ZONE).items:
+        if item.post_type not in ("post", "page") or "<!-- wp:" in item.content or item.title not in titles:
+            continue
+        text = re.sub(r"<pre\b.*?</pre>", "<pre>", item.content.replace("\r", ""), flags=re.S)   # kept as typed
+        chunks = [c.strip() for c in re.split(r"\n\s*\n", text)]
+        plain = [squeeze(c)[:30] for c in chunks if c and not re.search(r"[<\[]", c) and len(squeeze(c)) >= 30]
+        if len(plain) < 2:
+            continue
+        paragraphs = [squeeze(p) for page in titles[item.title]
+                      for p in re.findall(r"<p>(.*?)</p>", page.read_text(encoding="utf-8"), re.S)]
+        for chunk in plain:              # every blank-line paragraph of the source starts a paragraph of the page
+            assert any(p.startswith(chunk) for p in paragraphs), (item.title, chunk)
+        checked += 1
+    assert checked or imported.export.name not in ("theme-unit-test.xml", "pelican-wordpressexport.xml")
+
+
+def test_second_run_changes_nothing(imported):
+    before = snapshot(imported.site / "content")
+    state = (imported.site / ".cache" / "wordpress-import.json").read_bytes()
+    again = run_import(imported.site, imported.export, imported.uploads)
+    assert again.code == 0, again.errors
+    assert snapshot(imported.site / "content") == before
+    assert (imported.site / ".cache" / "wordpress-import.json").read_bytes() == state
+    assert re.search(r": 0 baru, 0 diperbarui, \d+ tidak berubah", again.report)
+    assert re.search(r": 0 disalin", again.report)
+
+
+# --- our own Indonesian fixture: what none of the shared exports has ---
+
+KPU_UPLOADS = ["2019/11/pembukaan.jpg", "2019/11/pembukaan-1024x683.jpg", "2019/11/peserta.jpg",
+               "2019/11/peserta-1024x683.jpg", "2019/11/narasumber.jpg", "2020/02/bimtek-kpps-1.jpg",
+               "2020/02/bimtek-kpps-2.jpg", "2019/12/pleno.jpg", "2019/12/pleno-1024x683.jpg",
+               "2019/12/penyerahan-piagam-é.jpg", "2019/12/penyerahan-piagam-é-1024x683.jpg",
+               "2019/12/peserta-pleno.jpg", "2019/12/peserta-pleno-1024x683.jpg"]
+KPU_FILES = ["2019/11/surat-edaran-sosialisasi.pdf", "2019/12/berita-acara-dpb.pdf"]
+RAKOR = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020"
+PLENO = "content/posts/2019/pleno-terbuka-rekapitulasi-dpb"
+
+
+def kpu_uploads(folder: Path) -> Path:
+    for number, rel in enumerate(KPU_UPLOADS):
+        # WordPress's resized copies are smaller than their originals: the import must take the originals
+        make_photo(folder / rel, size=(32, 24) if "1024x683" in rel else (96, 64), color=(40 + number * 15, 90, 140))
+    for rel in KPU_FILES:
+        (folder / rel).write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def kpu(tmp_path_factory) -> Imported:
+    root = tmp_path_factory.mktemp("kpu")
+    result = run_import(new_site(root / "site"), FIXTURE, kpu_uploads(root / "uploads"))
+    result.uploads = root / "uploads"
+    assert result.code == 0, result.errors
+    build_site(result.site, drafts=True, future=True, search=False)
+    return result
+
+
+def test_kpu_front_matter(kpu):
+    fronts = front_matters(kpu.site)
+    rakor = fronts[RAKOR]
+    assert rakor["title"] == "Rapat Koordinasi Sosialisasi Pemilihan 2020"
+    assert rakor["date"] == "2019-11-08 11:30"          # 03:30 UTC in the site's zone (WITA)
+    assert rakor["category"] == "Kegiatan"               # 'Uncategorized' left to the site's default
+    assert rakor["tags"] == ["sosialisasi", "Pemilihan 2020 & Pilkada"]
+    assert rakor["author"] == "Humas KPU Kaltara" and rakor["views"] == 117
+    assert rakor["summary"] == "Rapat koordinasi sosialisasi & persiapan Pemilihan 2020."
+    assert rakor["cover"] == "peserta.jpg"
+    assert [g["file"] for g in rakor["gallery"]] == ["pembukaan.jpg", "peserta.jpg", "narasumber.jpg"]
+    assert rakor["gallery"][1] == {"file": "peserta.jpg", "caption": "Peserta rapat koordinasi dari KPU kabupaten/kota",
+                                   "alt": "Peserta duduk di ruang rapat"}
+    assert rakor["aliases"] == ["/2019/11/08/rakor-sosialisasi/"]
+    assert rakor["comments"] == [{"author": "Budi Santoso", "date": "2019-11-09 08:15",
+                                  "text": "Terima kasih informasinya, semoga sukses Pemilihan 2020."}]
+    pleno = fronts[PLENO]
+    assert pleno["views"] == 2345 and "draft" not in pleno
+    assert [g["file"] for g in pleno["gallery"]] == ["pleno.jpg", "penyerahan-piagam-é.jpg", "peserta-pleno.jpg"]
+    draft = fronts["content/posts/2020/bimbingan-teknis-kpps"]       # no date: when the export was made
+    assert draft["draft"] is True and draft["date"] == "2020-03-02 11:00" and "views" not in draft
+    assert [g["caption"] for g in draft["gallery"]] == ["Peserta bimtek KPPS mencoba formulir", "Simulasi pemungutan suara"]
+    scheduled = fronts["content/posts/2030/pengumuman-hasil-seleksi-ppk"]
+    assert scheduled["date"] == "2030-01-15 08:00" and "draft" not in scheduled
+    child = fronts["content/pages/profil/struktur-organisasi"]
+    assert child["aliases"] == ["/profil/struktur-organisasi/"]
+
+
+def test_kpu_files_are_the_originals(kpu):
+    from PIL import Image
+
+    rakor = sorted(p.name for p in (kpu.site / RAKOR).iterdir())
+    assert rakor == ["index.md", "narasumber.jpg", "pembukaan.jpg", "peserta.jpg", "surat-edaran-sosialisasi.pdf"]
+    assert Image.open(kpu.site / RAKOR / "pembukaan.jpg").size == (96, 64)
+    assert (kpu.site / PLENO / "penyerahan-piagam-é.jpg").is_file()
+    body = (kpu.site / RAKOR / "index.md").read_text(encoding="utf-8")
+    assert '![Pembukaan rapat](pembukaan.jpg "Kegiatan dibuka oleh Ketua KPU Provinsi Kalimantan Utara")' in body
+    assert "[Surat Edaran Sosialisasi](surat-edaran-sosialisasi.pdf)" in body
+    assert "[hasil pleno DPB](/2019/12/20/pleno-terbuka-rekapitulasi-dpb/)" in body       # was ?p=124
+    assert "\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n" in body                   # a video alone on its line
+    assert "1024x683" not in body and "wp-content" not in body
+    pleno = (kpu.site / PLENO / "index.md").read_text(encoding="utf-8")
+    assert "\n\n[Berita Acara Rekapitulasi DPB](berita-acara-dpb.pdf)\n\n" in pleno
+    assert "\n\nhttps://www.youtube.com/watch?v=aqz-KE-bpKQ\n\nSiaran langsung rapat pleno\n" in pleno
+
+
+def test_kpu_pages(kpu):
+    output = kpu.site / "output"
+    page = (output / "2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020/index.html").read_text(encoding="utf-8")
+    assert "117 kali dilihat" in page
+    assert "<figcaption>Kegiatan dibuka oleh Ketua KPU Provinsi Kalimantan Utara</figcaption>" in page
+    assert re.search(r'<a href="(/2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020/surat-edaran-sosialisasi\.pdf)">', page)
+    assert (output / "2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020/surat-edaran-sosialisasi.pdf").is_file()
+    assert "Tanggapan (1)" in page and "Budi Santoso" in page and "Terima kasih informasinya" in page
+    assert "Penjual Obat" not in page and "belum disetujui" not in page
+    assert "<br>\nRapat dibuka pukul 09.00 WITA.</p>" in page                      # wpautop's line break
+    pleno = (output / "2019/12/20/pleno-terbuka-rekapitulasi-dpb/index.html").read_text(encoding="utf-8")
+    assert "2.345 kali dilihat" in pleno and "Penyerahan berita acara kepada Bawaslu" in pleno
+
+
+def test_kpu_no_email_or_ip_address_in_the_site(kpu):
+    for path in kpu.site.rglob("*"):
+        if path.is_file() and path.suffix in (".md", ".html", ".json", ".xml", ".yaml"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for secret in ("budi.rahasia@example.com", "203.0.113.77", "siti@example.com", "192.0.2.5",
+                           "humas@kaltara.kpu.go.id"):
+                assert secret not in text, (path, secret)
+
+
+def test_kpu_report(kpu):
+    report = kpu.report
+    assert "nav_menu_item (1)" in report
+    assert re.search(r"^\s+post\s+draft\s+1", report, re.M) and re.search(r"^\s+post\s+future\s+1", report, re.M)
+    assert "6 baru, 0 diperbarui, 0 tidak berubah" in report
+    assert "Foto dan berkas: 10 disalin, 0 sudah ada, 1 tidak ditemukan." in report
+    assert f"{RAKOR}: 2019/11/tidak-ada.jpg" in report
+    assert "Alamat lama dialihkan: 2." in report
+    assert "Tanggapan diarsipkan: 1 (2 belum disetujui" in report
+    assert "jumlah dilihat '' (views) bukan angka" in report and "jumlah dilihat 'seratus' (views)" in report
+    assert "wp:latest-posts" in report
+    assert "?p=125" not in report              # a draft's address was never public
+
+
+def test_views_key(tmp_path):
+    export = tmp_path / "ekspor.xml"
+    export.write_text(FIXTURE.read_text(encoding="utf-8").replace("post_views_count", "jumlah_baca"), encoding="utf-8")
+    plain = run_import(new_site(tmp_path / "a"), export)
+    assert "views" not in front_matters(plain.site)[PLENO]
+    keyed = run_import(new_site(tmp_path / "b"), export, views_key="jumlah_baca")
+    assert front_matters(keyed.site)[PLENO]["views"] == 2345
+
+
+def test_staff_edits_are_never_overwritten_without_force(tmp_path):
+    uploads = kpu_uploads(tmp_path / "uploads")
+    site = new_site(tmp_path / "site")
+    assert run_import(site, FIXTURE, uploads).code == 0
+    index = site / RAKOR / "index.md"
+    edited = index.read_text(encoding="utf-8").replace("Terima kasih kepada seluruh peserta.", "Diedit oleh humas.")
+    index.write_text(edited, encoding="utf-8")
+    (site / RAKOR / "pembukaan.jpg").write_bytes((uploads / "2019/11/narasumber.jpg").read_bytes())   # photo replaced
+    again = run_import(site, FIXTURE, uploads)
+    assert index.read_text(encoding="utf-8") == edited
+    assert f"{RAKOR}/index.md: diubah sejak impor terakhir; tidak ditimpa" in again.report
+    assert f"{RAKOR}/pembukaan.jpg: berkas ini sudah ada dan berbeda" in again.report
+    once_more = run_import(site, FIXTURE, uploads)               # still protected on the next run
+    assert index.read_text(encoding="utf-8") == edited and "tidak ditimpa" in once_more.report
+    forced = run_import(site, FIXTURE, uploads, force=True)
+    assert "Terima kasih kepada seluruh peserta." in index.read_text(encoding="utf-8")
+    assert (site / RAKOR / "pembukaan.jpg").read_bytes() == (uploads / "2019/11/pembukaan.jpg").read_bytes()
+    assert "tidak ditimpa" not in forced.report
+
+
+def test_a_later_export_updates_and_adds_without_duplicating(tmp_path):
+    site = new_site(tmp_path / "site")
+    assert run_import(site, FIXTURE).code == 0
+    before = set(front_matters(site))
+    later = tmp_path / "later.xml"
+    text = FIXTURE.read_text(encoding="utf-8").replace("Pleno Terbuka Rekapitulasi DPB Triwulan IV",
+                                                      "Pleno Terbuka Rekapitulasi DPB Triwulan IV 2019")
+    new_post = text[text.index("\t<item>\n\t\t<title>Pengumuman Hasil"):text.index("\t<item>\n\t\t<title>Profil")]
+    new_post = (new_post.replace("<wp:post_id>126</wp:post_id>", "<wp:post_id>127</wp:post_id>").replace("?p=126", "?p=127")
+                .replace("Pengumuman Hasil Seleksi PPK", "Pengumuman Seleksi PPS").replace("hasil-seleksi-ppk", "seleksi-pps"))
+    later.write_text(text.replace("\t<item>\n\t\t<title>Profil", new_post + "\t<item>\n\t\t<title>Profil"), encoding="utf-8")
+    result = run_import(site, later)
+    assert "1 baru, 1 diperbarui, 5 tidak berubah" in result.report
+    fronts = front_matters(site)
+    assert set(fronts) == before | {"content/posts/2030/pengumuman-seleksi-pps"}
+    assert fronts[PLENO]["title"] == "Pleno Terbuka Rekapitulasi DPB Triwulan IV 2019"
+
+
+def test_a_post_the_staff_wrote_is_not_taken_over(tmp_path):
+    site = new_site(tmp_path / "site")
+    own = site / PLENO / "index.md"
+    own.parent.mkdir(parents=True)
+    own.write_text("---\ntitle: Tulisan humas\ndate: 2019-12-20\n---\n\nIsi.\n", encoding="utf-8")
+    profil = site / "content/pages/profil.md"          # a page of the staff's at an address the export also has
+    profil.parent.mkdir(parents=True)
+    profil.write_text("---\ntitle: Profil kantor\n---\n\nIsi.\n", encoding="utf-8")
+    assert run_import(site, FIXTURE).code == 0
+    assert own.read_text(encoding="utf-8").startswith("---\ntitle: Tulisan humas")
+    moved = front_matters(site)[PLENO + "-2"]          # its address is the staff's post's: it takes its folder's name
+    assert moved["title"] == "Pleno Terbuka Rekapitulasi DPB Triwulan IV" and "slug" not in moved
+    again = run_import(site, FIXTURE)
+    assert "0 baru, 0 diperbarui" in again.report and own.read_text(encoding="utf-8").startswith("---\ntitle: Tulisan")
+    assert front_matters(site)["content/pages/profil"]["slug"] == "profil-2"
+    build_site(site, drafts=True, future=True, search=False)            # no two pages at one address
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    site = new_site(tmp_path / "site")
+    before = snapshot(site)
+    result = run_import(site, FIXTURE, kpu_uploads(tmp_path / "uploads"), dry_run=True)
+    assert result.code == 0 and "Uji coba (--dry-run)" in result.report and "6 baru" in result.report
+    assert snapshot(site) == before and not (site / ".cache").exists() and not (site / "content").exists()
+
+
+def test_without_uploads_the_text_still_comes_in(tmp_path):
+    result = run_import(new_site(tmp_path / "site"), FIXTURE)
+    assert result.code == 0
+    assert "Foto dan berkas: 0 disalin, 0 sudah ada, 11 tidak ditemukan." in result.report
+    for rel in ("2019/11/pembukaan.jpg", "2019/11/surat-edaran-sosialisasi.pdf", "2019/12/penyerahan-piagam-é.jpg"):
+        assert rel in result.report
+    body = (result.site / RAKOR / "index.md").read_text(encoding="utf-8")
+    assert "Kegiatan dibuka oleh Ketua KPU Provinsi Kalimantan Utara" in body and "Surat Edaran Sosialisasi" in body
+    build_site(result.site, search=False)
+
+
+@pytest.mark.parametrize("name", ["ghost-sample.xml", "nikola-unicode-export.xml"])
+def test_exports_that_are_not_well_formed_are_read_with_a_warning(name, tmp_path):
+    result = run_import(new_site(tmp_path / "site"), SHARED / name)
+    assert result.code == 0
+    assert "bukan XML yang sepenuhnya sah; tetap dibaca" in result.report
+    assert re.search(r"^  baris \d+: ", result.report, re.M)
+
+
+@pytest.mark.parametrize("content, message", [
+    ("ini bukan XML sama sekali", "tidak bisa dibaca sebagai ekspor WordPress"),
+    ("<html><body>halaman</body></html>", "bukan berkas ekspor WordPress"),
+    ("", "tidak bisa dibaca sebagai ekspor WordPress"),
+])
+def test_files_that_are_no_export_are_refused_plainly(content, message, tmp_path):
+    export = tmp_path / "ekspor.xml"
+    export.write_text(content, encoding="utf-8")
+    site = new_site(tmp_path / "site")
+    result = run_import(site, export)
+    assert result.code == 1 and message in result.errors and "Traceback" not in result.errors
+    assert not (site / "content").exists()
+
+
+def test_cli(tmp_path):
+    assert run_cli("import-wordpress", "--help").code == 0
+    site = new_site(tmp_path / "site")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    missing = run_cli("import-wordpress", "--site", str(site), str(tmp_path / "tidak-ada.xml"), cwd=elsewhere)
+    assert missing.code == 2 and "tidak ada" in missing.err and "Traceback" not in missing.err
+    bad_uploads = run_cli("import-wordpress", "--site", str(site), "--uploads", str(tmp_path / "x"), str(FIXTURE),
+                          cwd=elsewhere)
+    assert bad_uploads.code == 2 and "folder unggahan" in bad_uploads.err
+    done = run_cli("import-wordpress", "--site", str(site), "--uploads", str(kpu_uploads(tmp_path / "up")), str(FIXTURE),
+                   cwd=elsewhere)
+    assert done.code == 0, done.err
+    assert "Impor selesai" in done.out and "Semua berkas hasil impor sah" in done.out
+    assert list(elsewhere.iterdir()) == []                                   # nothing written where it was run
+    assert not [p for p in site.rglob("*") if "wpimport-tmp" in p.name]
+    assert sorted(p.name for p in site.iterdir()) == [".cache", "config.yaml", "content"]
+
+
+def test_uploads_given_on_a_later_run_bring_the_photos_in(tmp_path):
+    site = new_site(tmp_path / "site")
+    assert run_import(site, FIXTURE).code == 0
+    assert "![Pembukaan rapat]" not in (site / RAKOR / "index.md").read_text(encoding="utf-8")
+    later = run_import(site, FIXTURE, kpu_uploads(tmp_path / "uploads"))
+    assert "10 disalin" in later.report and "0 baru, 3 diperbarui, 3 tidak berubah" in later.report
+    assert '![Pembukaan rapat](pembukaan.jpg "' in (site / RAKOR / "index.md").read_text(encoding="utf-8")
+    assert front_matters(site)[RAKOR]["cover"] == "peserta.jpg"
+
+
+# --- the pure parts ---
+
+def test_wpautop_makes_paragraphs_and_line_breaks_as_wordpress_did():
+    out = body_module.wpautop("Satu\ndua\n\nTiga\n<ul>\n<li>a</li>\n</ul>\n<pre>x\n\ny</pre>")
+    assert out.startswith("<p>Satu<br />\ndua</p>\n<p>Tiga</p>\n<ul>")
+    assert "<pre>x\n\ny</pre>" in out and "<p><li>" not in out
+
+
+@pytest.mark.parametrize("url, rel", [
+    ("https://kpu.go.id/wp-content/uploads/2019/11/foto-1024x683.jpg", "2019/11/foto-1024x683.jpg"),
+    (" https://x.files.wordpress.com/2019/11/f%C3%A9.jpg?w=150", "2019/11/fé.jpg"),
+    ("https://kpu.go.id/wp-content/uploads/sites/3/2020/01/surat.pdf", "2020/01/surat.pdf"),
+    ("https://kpu.go.id/2019/11/08/berita/", ""),
+])
+def test_upload_paths(url, rel):
+    assert upload_path(url) == rel
+
+
+def test_originals_are_tried_before_resized_copies():
+    from generator.wordpress.media import originals
+
+    assert originals("2019/11/foto-scaled-1024x683.jpg") == ["2019/11/foto.jpg", "2019/11/foto-scaled.jpg",
+                                                             "2019/11/foto-scaled-1024x683.jpg"]
+    assert originals("2019/11/foto.jpg") == ["2019/11/foto.jpg"]
+
+
+@pytest.mark.parametrize("url, watch", [
+    ("https://youtu.be/aqz-KE-bpKQ", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    ("//www.youtube.com/embed/aqz-KE-bpKQ?feature=oembed", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    ("https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    ("https://vimeo.com/12345", ""),
+])
+def test_youtube_addresses(url, watch):
+    assert body_module.youtube_url(url) == watch
+
+
+def test_password_protected_posts_become_drafts(tmp_path):
+    export = tmp_path / "ekspor.xml"
+    export.write_text(FIXTURE.read_text(encoding="utf-8").replace(
+        "<wp:post_password><![CDATA[]]></wp:post_password>", "<wp:post_password><![CDATA[rahasia]]></wp:post_password>"),
+        encoding="utf-8")
+    result = run_import(new_site(tmp_path / "site"), export)
+    assert front_matters(result.site)[RAKOR]["draft"] is True
+    assert f"{RAKOR}: dilindungi sandi di WordPress; dijadikan draf" in result.report
+
+
+def test_kpu_pages_are_valid_html(kpu):
+    import json
+    import subprocess
+
+    from tests import readers_site
+    from tests.readers_site import VNU
+
+    readers_site.require(shutil.which("java") is not None, "Java tidak terpasang: Nu HTML Checker dilewati")
+    readers_site.require(VNU.is_file(), "node_modules/vnu-jar belum terpasang (jalankan `npm ci`): Nu HTML Checker dilewati")
+    pages = [str(kpu.site / "output" / p / "index.html") for p in
+             ("2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020", "2019/12/20/pleno-terbuka-rekapitulasi-dpb",
+              "struktur-organisasi", "2019/11/08/rakor-sosialisasi")]
+    done = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *pages],
+                          capture_output=True, text=True, timeout=600)
+    messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
+    assert [m for m in messages if m.get("type") in ("error", "non-document-error")] == []

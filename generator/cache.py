@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 
 from .content import Comment, Entry, Event, Photo
 from .hashing import digest
+from .racy import stamp
 from .report import Problem
 
-FORMAT = 5
+FORMAT = 6
 INDEX, DATA = "build-index.bin", "build-data-{:02d}.bin"
 SHARDS = 16          # the sources' records are split so that one edit rewrites 1/16 of them
 _MAGIC = b"KPU-CACHE"
@@ -202,8 +203,10 @@ def save(cache_dir: Path, site_dir: Path, index: Index, records: dict[str, Sourc
     write(cache_dir / INDEX, index, site_dir)
 
 
-def scan(folder: Path, links: list[str] | None = None) -> dict[str, tuple[int, int]]:
-    """Every file below folder (relative POSIX path -> (size, mtime_ns)), in one pass of directory listings.
+def scan(folder: Path, read=None, links: list[str] | None = None) -> dict[str, tuple[int, int]]:
+    """Every file below folder (relative POSIX path -> (size, mtime_ns), what the writer's manifest keeps of the
+    output), in one pass of directory listings; read(path) -> bool names the files the build reads (sources,
+    photos, templates), which get racy.stamp (size, time) instead.
 
     Symbolic links are listed in links when given (content.check_links decides on them); a linked folder is
     then neither entered nor listed as a file."""
@@ -227,10 +230,10 @@ def scan(folder: Path, links: list[str] | None = None) -> dict[str, tuple[int, i
                         links.append(rel)
                         if not item.is_dir():
                             st = item.stat()
-                            found[rel] = (st.st_size, st.st_mtime_ns)
+                            found[rel] = stamp(st) if read is not None and read(rel) else (st.st_size, st.st_mtime_ns)
                     else:
                         st = item.stat()
-                        found[rel] = (st.st_size, st.st_mtime_ns)
+                        found[rel] = stamp(st) if read is not None and read(rel) else (st.st_size, st.st_mtime_ns)
                 except OSError:
                     continue
     return found

@@ -46,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-search", dest="search", action="store_false",
                    help="jangan perbarui indeks pencarian (lebih cepat; halaman /cari/ memakai indeks lama)")
     force_option(p)
+    p.add_argument("--verify", action="store_true",
+                   help="bandingkan isi setiap berkas, bukan hanya ukuran dan waktunya (setelah memulihkan cadangan)")
 
     p = commands.add_parser("serve", help="bangun lalu tampilkan situs di peramban, diperbarui otomatis")
     site_option(p)
@@ -100,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force,
-                                  progress=sys.stderr.isatty(), search=args.search), args.verbose)
+                                  progress=sys.stderr.isatty(), search=args.search, verify=args.verify), args.verbose)
         if args.command == "serve":
             from .serve import serve
 

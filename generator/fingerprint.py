@@ -19,7 +19,6 @@ from .site import Pager, Post, Route, Term
 
 _REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+(.)")
 _LITERAL = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+([\"'])([^\"']+)\1")
-_SITE_ATTR = re.compile(r"\bsite\.(\w+)")
 _ONCE = re.compile(r"\bonce\(\s*(.)")                             # render.PageRenderer.once("_sidebar.html")
 _ONCE_LITERAL = re.compile(r"\bonce\(\s*([\"'])([^\"']+)\1\s*\)")
 
@@ -31,6 +30,17 @@ _ONCE_LITERAL = re.compile(r"\bonce\(\s*([\"'])([^\"']+)\1\s*\)")
 _NOT_ON_CARDS = frozenset({"source", "bundle", "body", "body_line", "lines",
                            "summary", "category", "tags", "cover", "gallery", "aliases", "files"})
 CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name not in _NOT_ON_CARDS)
+
+
+# What a template may read beyond what the signatures above cover: of a post other than the page's own (a post in a
+# list, a neighbour, a related post, a post of a term) a signature covers its card (_card), not these; of a term's
+# posts only their addresses, dates and number. A template that reads more is signed by the whole site (reach).
+_OWN_POST_ONLY = frozenset({"html", "photos", "gallery", "files", "aliases", "older", "newer", "related", "body",
+                            "body_line", "lines", "source", "bundle"})
+_TERM_POST_FIELDS = frozenset({"url", "date"})
+_COUNTS = frozenset({"length", "count"})
+_BY_NAME = frozenset({"attr", "map", "selectattr", "rejectattr", "groupby", "sort", "sum", "unique", "min", "max"})
+EVERYTHING = "*"        # in a template's site attributes: it reaches past what is tracked, the whole site is signed
 
 
 def _h(*parts) -> str:
@@ -53,6 +63,7 @@ class Templates:
                     except (UnicodeDecodeError, OSError):
                         self.sources[path.relative_to(folder).as_posix()] = ""
         self._closures: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._reach: dict[str, frozenset[str]] = {}
 
     @property
     def digest(self) -> str:
@@ -78,9 +89,92 @@ class Templates:
             if dynamic:
                 seen = set(self.sources) | seen
             used = sorted(seen)
-            attrs = tuple(sorted({a for n in used for a in _SITE_ATTR.findall(self.sources.get(n, ""))}))
+            attrs = tuple(sorted({a for n in used for a in self.reach(n)}))
             self._closures[name] = (_h([(n, self.sources.get(n)) for n in used]), attrs)
         return self._closures[name]
+
+    @property
+    def untracked(self) -> list[str]:
+        """The templates that reach site data past what the signatures follow (reach): their pages are signed by the
+        whole site, and the preview's quick rebuilds, which re-render only the pages showing an edited post, are
+        not enough for them."""
+        return [name for name in sorted(self.sources) if EVERYTHING in self.reach(name)]
+
+    def reach(self, name: str) -> frozenset[str]:
+        """The site attributes the template names, with EVERYTHING when it reaches site data some other way."""
+        found = self._reach.get(name)
+        if found is None:
+            found = self._reach[name] = reach(self.sources.get(name, ""))
+        return found
+
+
+def reach(text: str) -> frozenset[str]:
+    """The attributes of `site` a template reads (site.posts, site['tags']), plus EVERYTHING when it reads site data
+    in a way the signatures do not follow: `site` itself handed on (`{% set s = site %}`, a macro given `site`,
+    `site|attr(...)`, `site[name]`), a term's posts beyond their number, address and date (`post.category.posts`,
+    `tag.posts`), the page-only parts of a post other than the page's own (`p.html` in a loop, `post.older.html`), or
+    attributes named at render time (`map(attribute=...)`, `attr`). Such a template is correct but rendered again
+    on every build; the built-in theme reads none of these."""
+    import jinja2
+    from jinja2 import nodes
+
+    try:
+        tree = jinja2.Environment().parse(text)
+    except jinja2.TemplateError:
+        return frozenset({EVERYTHING})        # rendering it reports the error
+    attrs: set[str] = set()
+    own_post = not any(n.name == "post" and n.ctx in ("store", "param") for n in tree.find_all(nodes.Name))
+
+    def name_of(node) -> str | None:          # x.name or x["name"]
+        if isinstance(node, nodes.Getattr):
+            return node.attr
+        if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            return node.arg.value
+        return None
+
+    def counted(node, parent) -> bool:       # x|length, x|count
+        return isinstance(parent, nodes.Filter) and parent.node is node and parent.name in _COUNTS
+
+    def followed(node, parents) -> bool:
+        parent = parents[-1] if parents else None
+        if isinstance(node, nodes.Name) and node.name == "site" and node.ctx == "load":
+            attr = name_of(parent) if parent is not None and parent.node is node else None
+            if attr is None:
+                return False
+            attrs.add(attr)
+            return True
+        attr = name_of(node)
+        if attr == "posts" and not (isinstance(node.node, nodes.Name) and node.node.name == "site"):
+            if counted(node, parent):
+                return True
+            grand = parents[-2] if len(parents) > 1 else None
+            return (isinstance(parent, nodes.Getitem) and parent.node is node and isinstance(parent.arg, nodes.Const)
+                    and isinstance(grand, nodes.Getattr) and grand.attr in _TERM_POST_FIELDS)
+        if attr in _OWN_POST_ONLY:
+            if attr == "photos" and counted(node, parent):
+                return True
+            return own_post and isinstance(node.node, nodes.Name) and node.node.name == "post"
+        if isinstance(node, nodes.Filter) and node.name in _BY_NAME:
+            named = list(node.args) + [k.value for k in node.kwargs if k.key == "attribute"]
+            for value in named:                     # an attribute named at render time, or one not followed
+                if not isinstance(value, nodes.Const):
+                    return False
+                if isinstance(value.value, str) and set(value.value.split(".")) & (_OWN_POST_ONLY | {"posts"}):
+                    return False
+        return True
+
+    def walk(node, parents: list) -> bool:
+        if not followed(node, parents):
+            return False
+        parents.append(node)
+        try:
+            return all(walk(child, parents) for child in node.iter_child_nodes())
+        finally:
+            parents.pop()
+
+    if not walk(tree, []):
+        attrs.add(EVERYTHING)
+    return frozenset(attrs)
 
 
 def _card(post) -> str:
@@ -152,7 +246,7 @@ class Signatures:
         key = id(term)
         found = self._terms.get(key)
         if found is None:
-            found = self._terms[key] = _h(term.name, term.slug, term.url, [p.url for p in term.posts])
+            found = self._terms[key] = _h(term.name, term.slug, term.url, [(p.url, p.entry.date) for p in term.posts])
         return found
 
     def value(self, value) -> object:
@@ -178,6 +272,8 @@ class Signatures:
         if found is None:
             if name == "built":
                 found = ""
+            elif name == EVERYTHING:
+                found = self._everything()
             elif name == "config":
                 found = self.config_key
             else:
@@ -188,6 +284,13 @@ class Signatures:
                     found = _h(self.value(value))
             self._site_attrs[name] = found
         return found
+
+    def _everything(self) -> str:
+        """The whole site model but its build time: for a template that reaches past what is tracked (reach)."""
+        site = self.site
+        return _h(self.config_key, [(self.full(p), repr(p.entry)) for p in site.posts + site.pages],
+                  [self.term(t) for t in site.categories + site.tags + site.months],
+                  [p.url for p in site.popular], [p.url for p in site.recent])
 
     def route(self, route, templates: Templates) -> str:
         template_hash, attrs = templates.closure(route.template)

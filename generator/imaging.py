@@ -1,4 +1,5 @@
-"""Pillow work for one photo, run in a worker: decode once, make every size and format, upright, sRGB, no metadata."""
+"""Pillow work for one photo, run in a worker: every size and format, upright, sRGB, no metadata, each file made
+from the original alone."""
 
 from __future__ import annotations
 
@@ -78,28 +79,42 @@ def _make(job: Job) -> None:
             for output in same_size if data else []:
                 _write(output.target, data)
                 outputs.remove(output)
-        if not outputs:
-            return
-        if image.format in ("JPEG", "MPO"):
-            draft(image, outputs, orientation)
-        image.load()
-        ImageOps.exif_transpose(image, in_place=True)
-        image = _normalise(_to_srgb(image))
-        image.info.clear()
-        _resize_and_save(image, outputs, job.quality)
+        jpeg = image.format in ("JPEG", "MPO")
+    for group in _by_decode(job.source, outputs, orientation, jpeg):
+        with Image.open(job.source) as image:
+            if jpeg:
+                draft(image, group[:1], orientation)
+            image.load()
+            ImageOps.exif_transpose(image, in_place=True)
+            base = _normalise(_to_srgb(image))
+            base.info.clear()
+            _resize_and_save(base, group, job.quality)
+
+
+def _by_decode(source: str, outputs: list[Output], orientation: int, jpeg: bool) -> list[list[Output]]:
+    """The outputs grouped by the decode each needs, which depends on that output alone: a JPEG is decoded at the
+    1/2, 1/4 or 1/8 scale that still leaves twice the output's size (the scale libjpeg picks for it), anything else
+    at full size. So a derived file has the same bytes whichever other sizes the same job makes (a clean build makes
+    every size, an incremental one only the missing ones)."""
+    if not jpeg:
+        return [outputs] if outputs else []
+    groups: dict[tuple[int, int], list[Output]] = {}
+    for output in outputs:
+        with Image.open(source) as image:
+            draft(image, [output], orientation)
+            groups.setdefault(image.size, []).append(output)
+    return [groups[size] for size in sorted(groups, reverse=True)]
 
 
 def _resize_and_save(base: Image.Image, outputs: list[Output], quality: int) -> None:
-    """Largest size first; each smaller size comes from the smallest image made so far at least twice as wide."""
-    made: list[Image.Image] = [base]
+    """Each size straight from the decoded image (never from another size made before it, which would make a file's
+    bytes depend on the other sizes in the job); a size shared by several formats is resized once."""
     for width, height in sorted({(o.width, o.height) for o in outputs}, reverse=True):
-        source = min((im for im in made if im.width >= 2 * width), key=lambda im: im.width, default=base)
-        if source.size == (width, height):
-            picture = source
+        if base.size == (width, height):
+            picture = base
         else:
-            gap = 3.0 if source.width >= 6 * width else None
-            picture = source.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=gap)
-            made.append(picture)
+            gap = 3.0 if base.width >= 6 * width else None
+            picture = base.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=gap)
         for output in outputs:
             if (output.width, output.height) == (width, height):
                 _save(picture, output, quality)
@@ -125,7 +140,7 @@ def _save(image: Image.Image, output: Output, quality: int) -> None:
 
 
 def draft(image: Image.Image, outputs: list[Output], orientation: int) -> None:
-    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still leaves twice the largest size needed."""
+    """Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still leaves twice the largest size asked for."""
     width = max(o.width for o in outputs)
     height = max(o.height for o in outputs)
     if orientation in (5, 6, 7, 8):

@@ -1,8 +1,8 @@
 """Incremental state: whether a build may skip, what it may reuse, and what it leaves for the next build.
 
 One owner for the bookkeeping between builds: the state key (one hash of everything the output depends on), which
-inputs were "racy" when the build began and whether they have settled since (the rule itself is the leaf module
-racy, which the photo probe index uses too), scheduled posts coming due, which shards of the cache changed, and
+inputs were "racy" when the build began and whether they have settled since (the rules themselves, and the stamp
+of size and time that tells a file's edits, are the leaf module racy, which the photo probe index uses too), scheduled posts coming due, which shards of the cache changed, and
 the index saved for the next build.
 """
 
@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from . import cache
+from .content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
 from .hashing import digest, digest_parts
 from .options import Context, Options
 from .racy import recent, settled
+from .theme import ASSETS
 
 if TYPE_CHECKING:           # types only: load and output import this module
     from .load import Loaded
@@ -49,18 +51,20 @@ class State:
     """What a build finds before it does any work: the last build's index and the files the output depends on."""
 
     index: cache.Index
-    scan: dict[str, tuple[int, int]]        # content/: path -> (size, mtime_ns)
-    present: dict[str, tuple[int, int]]     # the output folder as it is
-    theme: dict[str, tuple[int, int]]       # the template folder
+    scan: dict[str, tuple[int, int]]        # content/: path -> racy.stamp (size, time)
+    present: dict[str, tuple[int, int]]     # the output folder as it is: path -> (size, mtime_ns)
+    theme: dict[str, tuple[int, int]]       # the template folder: path -> racy.stamp
     config_key: str                         # hash of config.yaml's bytes
     key: str                                # the state key: one hash of all the above that the output depends on
     racy: list[str] = field(default_factory=list)   # content files modified moments before the build began
+    suspect: frozenset[str] = frozenset()   # content files to compare by content whatever their stamp (--verify)
+    verify: bool = False                    # --verify: no input is trusted by its stamp
     links: list[str] = field(default_factory=list)  # symbolic links below content/ (content.check_links decides)
 
     @property
     def trusted(self) -> bool:
-        """No input was modified moments ago: their times tell every edit."""
-        return not self.racy and not _any_recent(self.theme)
+        """No input was modified moments ago, and their stamps are to be trusted: their times tell every edit."""
+        return not self.racy and not self.verify and not _any_recent(self.theme)
 
     def up_to_date(self, now: dt.datetime) -> bool:
         """Nothing the output depends on changed since the last build, no scheduled post has come due, and the
@@ -79,12 +83,26 @@ def survey(options: Options, templates: Path, memory: Memory | None = None) -> S
     config_path = options.site_dir / "config.yaml"
     config_key = digest(config_path.read_bytes() if config_path.is_file() else b"")
     links: list[str] = []
-    scan, present, theme = cache.scan(options.content_dir, links), cache.scan(options.output), cache.scan(templates)
+    scan, present = cache.scan(options.content_dir, read_source, links), cache.scan(options.output)
+    theme = cache.scan(templates, read_template)
     key = digest_parts(config_key, scan, theme, str(templates), options.drafts, options.future,
                        str(options.output.resolve()), options.search)
     started = time.time_ns()
     racy = [rel for rel, (_size, mtime) in scan.items() if recent(mtime, started)]
-    return State(index, scan, present, theme, config_key, key, racy, links)
+    return State(index, scan, present, theme, config_key, key, racy, frozenset(scan) if options.verify else frozenset(),
+                 options.verify, links)
+
+
+def read_source(rel: str) -> bool:
+    """A file below content/ that the build reads (Markdown, photos), as opposed to one it only publishes as it is
+    (an attachment, which the writer keeps by its path, size and modification time)."""
+    suffix = rel[rel.rfind("."):].lower() if "." in rel.rpartition("/")[2] else ""
+    return suffix == ".md" or suffix in PHOTO_SUFFIXES or suffix in UNSUPPORTED_PHOTOS
+
+
+def read_template(rel: str) -> bool:
+    """A file of the theme that the build reads (a template), as opposed to an asset it only publishes."""
+    return not rel.startswith(ASSETS + "/")
 
 
 @dataclass
@@ -95,6 +113,7 @@ class Previous:
     states: dict[str, tuple]        # each record's state() as loaded: a record that differs makes its shard dirty
     shards: dict[int, str]          # the data files the index names (shard -> checksum), kept where nothing changed
     related: dict                   # site.assemble's memo of related posts
+    suspect: frozenset[str] = frozenset()   # files below content/ to compare by content whatever their size and time
 
     @classmethod
     def empty(cls) -> Previous:
@@ -107,7 +126,7 @@ def previous(options: Options, state: State, memory: Memory | None = None) -> Pr
     old = memory.records if memory is not None and memory.index is index else \
         cache.load_data(options.cache_dir, options.site_dir, index)
     return Previous(old, {rel: record.state() for rel, record in old.items()},
-                    dict(index.data_sha if old or not index.data_sha else {}), index.related)
+                    dict(index.data_sha if old or not index.data_sha else {}), index.related, state.suspect)
 
 
 def conclude(ctx: Context, state: State, previous: Previous, loaded: Loaded, outcome: Outcome) -> cache.Index:

@@ -51,7 +51,7 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
         for kind, crel, bundle in _discover(scan):
             files = sorted(n for n in folders.get(crel.rpartition("/")[0], []) if n != "index.md") if bundle else []
             key = digest(f"{ctx.config_key}\0{kind}\0{files}")
-            record = _reuse(old.get(prefix + crel), key, scan.get(crel), content_dir, crel)
+            record = _reuse(old.get(prefix + crel), key, scan.get(crel), content_dir / crel, crel in previous.suspect)
             plan.append((prefix + crel, record))
             if record is None:
                 todo.append((kind, crel, bundle, key))
@@ -74,8 +74,8 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
         probes: list = []           # the photo probe index, opened only when some bundle's photos changed
         for post in site.posts + site.pages:
             if post.entry.bundle:   # a page bundle's photos are made too (for its inline images), without a gallery
-                _plan_photos(ctx, post, by_path[post.entry.path], scan,
-                             lambda: probes[0] if probes else _open_probes(probes, options.cache_dir))
+                _plan_photos(ctx, post, by_path[post.entry.path], (scan, previous.suspect),
+                             lambda: probes[0] if probes else _open_probes(probes, options, previous.suspect))
         for index in probes:
             index.save()
     with clock.stage("markdown"):
@@ -136,15 +136,16 @@ def _discover(scan: dict) -> list[tuple[str, str, str | None]]:
     return found
 
 
-def _reuse(record: SourceRecord | None, key: str, stat: tuple | None, content_dir: Path,
-           crel: str) -> SourceRecord | None:
-    """The cached record of a source if it still describes the file: same size and time, or the same bytes."""
+def _reuse(record: SourceRecord | None, key: str, stat: tuple | None, path: Path,
+           suspect: bool) -> SourceRecord | None:
+    """The cached record of a source if it still describes the file: same size and time (unless its times are
+    suspect: incremental.survey), or the same bytes."""
     if record is None or record.key != key or stat is None:
         return None
-    if (record.size, record.mtime_ns) == stat:
+    if (record.size, record.mtime_ns) == stat and not suspect:
         return record
     try:
-        data = (content_dir / crel).read_bytes()
+        data = path.read_bytes()
     except OSError:
         return None
     if digest(data) != record.sha:
@@ -153,15 +154,18 @@ def _reuse(record: SourceRecord | None, key: str, stat: tuple | None, content_di
     return record
 
 
-def _open_probes(probes: list, cache_dir: Path):
+def _open_probes(probes: list, options, suspect: frozenset[str]):
     from .photocache import ProbeIndex
 
-    probes.append(ProbeIndex(cache_dir / "photos"))
+    content_dir = options.content_dir
+    probes.append(ProbeIndex(options.cache_dir / "photos", {os.path.abspath(content_dir / rel) for rel in suspect}))
     return probes[0]
 
 
-def _plan_photos(ctx: Context, post, record: SourceRecord, scan: dict, probes) -> None:
-    config, problems, entry = ctx.config, ctx.problems, post.entry
+def _plan_photos(ctx: Context, post, record: SourceRecord, found: tuple[dict, frozenset], probes) -> None:
+    """Plan the bundle's photos again unless its record's plan was made from photos of the same size and time
+    (and not racy, nor suspect: incremental.survey)."""
+    (scan, suspect), config, problems, entry = found, ctx.config, ctx.problems, post.entry
     photo_like = content.PHOTO_SUFFIXES | content.UNSUPPORTED_PHOTOS
     if not entry.gallery and not any(os.path.splitext(n)[1].lower() in photo_like for n in entry.files):
         post.photos = []          # no photo: nothing to plan, no need to import Pillow
@@ -170,7 +174,7 @@ def _plan_photos(ctx: Context, post, record: SourceRecord, scan: dict, probes) -
     folder = entry.path.rpartition("/")[0].partition("/")[2]         # the bundle, below content/
     key = digest(repr((config.photos, post.url, entry.title, entry.gallery, entry.cover,
                        [(name, scan.get(f"{folder}/{name}")) for name in entry.files])))
-    if record.photos_key == key and not record.photos_racy:
+    if record.photos_key == key and not record.photos_racy and not any(f"{folder}/{n}" in suspect for n in entry.files):
         post.photos = record.photos
     else:
         from . import gallery

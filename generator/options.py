@@ -28,6 +28,7 @@ class Options:
     cache: Path | None = None       # the build cache; default SITE/.cache
     lock_wait: float | None = None  # seconds to wait for another build of the site to finish (default lock.WAIT)
     on_wait: object = None          # called with the other build's process id when this one has to wait
+    verify: bool = False            # compare every source, photo and template by content, not by size and time
 
     @property
     def output(self) -> Path:

@@ -18,13 +18,13 @@ from PIL import Image
 from . import imaging, parallel
 from .config import Photos
 from .hashing import digest as content_digest
-from .racy import recent, settled
+from .racy import recent, settled, stamp
 from .report import Problems
 
 if TYPE_CHECKING:
     from .gallery import PhotoView
 
-PIPELINE = "p4"                 # bump when processing changes: cached files and the index are made again
+PIPELINE = "p5"                 # bump when processing changes: cached files and the index are made again
 INDEX_NAME = "index.json"
 MADE_NAME = "dibuat.json"       # derived files as made: name -> [size, mtime_ns, ctime_ns, content hash]
 PRUNE_DAYS = 30                  # derived files unused this long are deleted from the cache
@@ -47,10 +47,13 @@ class Source:
 # --- probing, with an index so that a warm build reads no photo ------------------------------------------------
 
 class ProbeIndex:
-    """(path, size, mtime_ns) -> what probe() found, kept as JSON in the cache folder; a bad file is ignored."""
+    """(path, racy.stamp) -> what probe() found, kept as JSON in the cache folder; a bad file is ignored.
 
-    def __init__(self, folder: Path):
+    distrust: absolute paths of photos whose size and time may hide an edit (incremental.survey): read again."""
+
+    def __init__(self, folder: Path, distrust: set[str] | frozenset[str] = frozenset()):
         self.file = folder / INDEX_NAME
+        self.distrust = distrust
         self.old: dict[str, list] = {}
         self.new: dict[str, list] = {}
         self.recent: dict[str, list] = {}
@@ -62,10 +65,11 @@ class ProbeIndex:
             pass
 
     def probe(self, path: Path) -> Source:
-        stat = path.stat()
+        size, time_ns = stamp(path.stat())
         key = os.path.abspath(path)
         row = self.old.get(key)
-        if isinstance(row, list) and len(row) == 8 and row[:2] == [stat.st_size, stat.st_mtime_ns]:
+        if (isinstance(row, list) and len(row) == 8 and row[:2] == [size, time_ns]
+                and key not in self.distrust):
             try:
                 source = Source(path, str(row[2]), int(row[3]), int(row[4]), bool(row[5]), bool(row[6]), str(row[7]))
                 self.new[key] = row
@@ -73,9 +77,9 @@ class ProbeIndex:
             except (TypeError, ValueError):
                 pass
         source = probe(path)
-        row = [stat.st_size, stat.st_mtime_ns, source.digest, source.width, source.height, source.alpha,
+        row = [size, time_ns, source.digest, source.width, source.height, source.alpha,
                source.animated, source.suffix]
-        if not recent(stat.st_mtime_ns):
+        if not recent(time_ns):
             self.new[key] = row
         else:
             self.recent[key] = row

@@ -90,6 +90,8 @@ def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]
         return None
     if memory.output_state is None or writer.folder_state(options.output) != memory.output_state:
         return None
+    if memory.theme is None or memory.theme.untracked:      # pages may show more of a post than its page
+        return None
     if memory.index.next_publish is not None and time.time() >= memory.index.next_publish:
         return None
     by_path = {post.entry.path: post for post in site.posts + site.pages}
@@ -140,7 +142,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     if (entry.summary or rendered.summary) != post.summary:
         return None
     return entry, cache.SourceRecord(
-        size=len(data), mtime_ns=racy.trusted_mtime(stat.st_mtime_ns), sha=sha, key=record.key, entry=entry,
+        size=len(data), mtime_ns=racy.trusted_mtime(racy.stamp(stat)[1]), sha=sha, key=record.key, entry=entry,
         warnings=found.warnings, photos_key=record.photos_key, photos=record.photos, photos_racy=record.photos_racy,
         html_key=markdown_key(sha, entry.body_line, links), html=rendered.html, summary=rendered.summary)
 

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -23,6 +24,7 @@ from hypothesis import strategies as st  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from generator.build import Options, build  # noqa: E402
+from generator import racy  # noqa: E402
 from generator.theme import THEME_DIR  # noqa: E402
 from generator.report import BuildFailed  # noqa: E402
 
@@ -94,6 +96,12 @@ def write_site(root: Path, files: dict[str, str | bytes], config: str | None = M
         else:
             target.write_text(data, encoding="utf-8")
     return root
+
+
+def wait_out_racy() -> None:
+    """Wait until the files written so far are no longer 'moments ago' (racy.recent, judged on racy.stamp: a file
+    just written, or whose times were just set, is compared by content until then)."""
+    time.sleep(racy.RACY_NS / 1e9 + 0.05)
 
 
 def build_site(site: Path, **options):

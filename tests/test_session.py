@@ -153,3 +153,18 @@ def test_preview_rebuilds_equal_a_clean_build(steps):
             rebuild(root, memory, changes_between(before, sources(root)))
             assert tree(root / "output") == clean_build(root, Path(scratch)), f"berbeda setelah {steps[:number]}"
         assert build(options(root)).report.written == 0      # the cache files agree with what the preview wrote
+
+
+def test_a_theme_showing_more_of_posts_than_their_page_is_left_to_the_full_build(site, tmp_path):
+    """The home page shows each post's whole text: a body edit shows there too, which only a full build sees."""
+    home = site / "templates/index.html"
+    home.write_text(home.read_text(encoding="utf-8").replace(
+        "{% for post in pager.items %}", "{% for post in pager.items %}{{ post.html }}", 1), encoding="utf-8")
+    memory = Memory()
+    build(options(site), memory)
+    with open(site / EDITED, "a", encoding="utf-8") as handle:
+        handle.write("\nKalimat tambahan di akhir berita.\n")
+    assert quick_rebuild(options(site), memory, {"content": [EDITED]}) is None
+    rebuild(site, memory, {"content": [EDITED]})
+    assert b"Kalimat tambahan" in (site / "output/index.html").read_bytes()
+    assert tree(site / "output") == clean_build(site, tmp_path)

@@ -10,7 +10,7 @@ from . import site as site_model
 from .incremental import Memory, State
 from .options import Clock, Context, Options, Result
 from .report import BuildFailed, Problems
-from .theme import ASSETS, template_dir
+from .theme import folders
 
 __all__ = ["Options", "Result", "build", "load_site"]
 
@@ -45,7 +45,7 @@ def _build(options: Options, memory: Memory | None) -> Result:
 
     started, clock = time.perf_counter(), Clock()
     writer.check_output_dir(options.output, options.site_dir, options.cache_dir)
-    templates = template_dir(options.site_dir)
+    templates = folders(options.site_dir)
     with clock.stage("periksa perubahan"):
         state = incremental.survey(options, templates, memory)
     if state.up_to_date(options.moment()) and (memory is None or memory.site is not None):
@@ -58,8 +58,7 @@ def _build(options: Options, memory: Memory | None) -> Result:
                         ctx.problems)
     with clock.stage("daftar halaman"):
         routes = site_model.routes(loaded.site)
-        assets = [f"/{rel}" for rel in state.theme if rel.startswith(ASSETS + "/")]
-        site_model.check_urls(routes, ctx.problems, site_model.files(loaded.site, assets))
+        site_model.check_urls(routes, ctx.problems, site_model.files(loaded.site, state.assets))
     if ctx.problems.errors:
         raise BuildFailed(ctx.problems)
     outcome = output.write(ctx, loaded.site, routes, state, loaded.records)
@@ -99,5 +98,5 @@ def load_site(options: Options, problems: Problems) -> site_model.Site:
     config = config_module.load(options.site_dir / "config.yaml", problems)
     if config is None:
         raise BuildFailed(problems)
-    ctx = Context(options, config, "", template_dir(options.site_dir), problems)
+    ctx = Context(options, config, "", folders(options.site_dir), problems)
     return load.load(ctx, cache.scan(options.content_dir)).site

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from . import yamlio
+from . import theme, yamlio
 from .report import Problems
 
 
@@ -81,6 +81,19 @@ class Photos:
 
 
 @dataclass(frozen=True)
+class Theme:
+    """An office's own look on the shared theme, without any template."""
+
+    color: str = ""              # brand colour of the masthead, links and buttons, e.g. '#1d4e89'
+    footer: str = ""             # text at the foot of every page (line breaks kept)
+
+    @property
+    def dark(self) -> str:
+        """The brand colour a quarter darker, for hover states."""
+        return "#" + "".join(f"{int(c * 0.75):02x}" for c in _rgb(self.color)) if self.color else ""
+
+
+@dataclass(frozen=True)
 class PublishTarget:
     """One place the site is published to (`publish:` in config.yaml); credentials never live here."""
 
@@ -110,6 +123,7 @@ class Config:
     contact: Contact = field(default_factory=Contact)
     social: list[SocialLink] = field(default_factory=list)
     photos: Photos = field(default_factory=Photos)
+    theme: Theme = field(default_factory=Theme)
     publish: dict[str, PublishTarget] = field(default_factory=dict)   # the first target is the default
 
     @property
@@ -160,6 +174,7 @@ def load(path: Path, problems: Problems) -> Config | None:
     config = _build(Config, data, (), lines, name, problems)
     if config is not None:
         _check(config, lines, name, problems)
+        _check_look(config, lines, path, problems)
         config = _without_script_links(config, lines, name, problems)
     return config if len(problems.errors) == before else None
 
@@ -322,6 +337,46 @@ def _check_target(name: str, target: PublishTarget, lines, path: str, problems: 
         problems.error(path, at("max_deletes" if target.max_deletes < 0 else "connections"),
                        f"'{where}': max_deletes dan connections tidak boleh negatif.")
 
+
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    hex_digits = color.lstrip("#")
+    if len(hex_digits) == 3:
+        hex_digits = "".join(c * 2 for c in hex_digits)
+    return int(hex_digits[0:2], 16), int(hex_digits[2:4], 16), int(hex_digits[4:6], 16)
+
+
+def contrast_with_white(color: str) -> float:
+    """WCAG contrast ratio of white text on this colour (4.5 or more is readable for normal text)."""
+    def channel(value: int) -> float:
+        v = value / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in _rgb(color))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def _check_look(config: Config, lines, path: Path, problems: Problems) -> None:
+    """The brand colour must be readable under white text and on white; the logo must be a file of the theme."""
+    name = path.name
+    color = config.theme.color
+    if color and not _COLOR.match(color):
+        problems.error(name, lines.get(("theme", "color")), f"warna '{color}' tidak sah.",
+                       "Tulis kode warna heksadesimal dalam tanda kutip, misalnya color: \"#1d4e89\".")
+    elif color and contrast_with_white(color) < 4.5:
+        ratio = f"{contrast_with_white(color):.1f}".replace(".", ",")
+        problems.error(name, lines.get(("theme", "color")),
+                       f"warna '{color}' terlalu terang: teks putih di atasnya sulit dibaca (kontras {ratio}:1, "
+                       "perlu 4,5:1 atau lebih).", "Pilih warna yang lebih gelap, misalnya #1d4e89 (biru) atau #a3000b (merah).")
+    logo = config.site.logo
+    if logo:
+        assets = theme.assets(theme.folders(path.parent))
+        if not logo.startswith(f"/{theme.ASSETS}/") or logo not in assets:
+            problems.error(name, lines.get(("site", "logo")), f"logo '{logo}' tidak ada di templates/{theme.ASSETS}/.",
+                           f"Letakkan berkas logo di folder templates/{theme.ASSETS}/ situs, lalu tulis "
+                           f"logo: /{theme.ASSETS}/nama-berkas.png")
 
 
 REQUIRED = {"post": {"slug"}, "page": {"slug"}, "category": {"slug"}, "tag": {"slug"}, "archive": {"year", "month"},

@@ -19,7 +19,7 @@ from .report import Problems
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
 UNSUPPORTED_PHOTOS = {".heic", ".heif"}     # phone photos Pillow cannot open: an error, never published as is
 KNOWN_FIELDS = {"title", "date", "slug", "category", "tags", "author", "views", "summary", "cover",
-                "gallery", "event", "draft", "aliases", "menu", "updated"}
+                "gallery", "event", "draft", "aliases", "menu", "updated", "attachments", "poster"}
 PASSED_FIELDS = {"comments"}    # checked here, then passed to templates in Entry.extra like any other field
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # The dates the build can place in any time zone and compare with any other (one day inside Python's calendar).
@@ -32,6 +32,15 @@ class Photo:
     file: str
     caption: str = ""
     alt: str = ""
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file of the bundle listed under 'attachments:' (its title and place in the list)."""
+
+    file: str
+    title: str = ""
     line: int | None = None
 
 
@@ -79,6 +88,8 @@ class Entry:
     aliases: list[str] = field(default_factory=list)
     menu: int | None = None
     extra: dict = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)   # listed in front matter, in order
+    poster: str = ""             # the bundle photo shown on its videos before they play
     files: list[str] = field(default_factory=list)   # other files in the bundle, sorted
     lines: dict = field(default_factory=dict)        # front matter key path -> line
 
@@ -217,6 +228,7 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
         cover=check.bundle_file(meta, "cover", files), gallery=check.gallery(meta, files, title or ""),
         event=check.event(meta, zone), draft=check.flag(meta, "draft"),
         aliases=check.aliases(meta), menu=check.count(meta, "menu"), files=files, lines=lines,
+        attachments=check.attachments(meta, files), poster=check.poster(meta, files),
         extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
     )
     if "comments" in meta:
@@ -357,6 +369,57 @@ class _Checker:
             photos.append(Photo(name, _plain(item.get("caption")), _plain(item.get("alt")),
                                 self.lines.get(key + ("file",))))
         return photos
+
+    def attachments(self, meta: dict, files: list[str]) -> list[Attachment]:
+        items = meta.get("attachments")
+        if items is None:
+            return []
+        example = "Contoh:\nattachments:\n  - file: sk-penetapan-dct.pdf\n    title: SK Penetapan DCT"
+        if not isinstance(items, list):
+            self.error(("attachments",), "'attachments' harus berupa daftar berkas lampiran.", example)
+            return []
+        found, seen = [], set()
+        for index, item in enumerate(items):
+            key = ("attachments", index)
+            if isinstance(item, str):
+                item = {"file": item}
+            if not isinstance(item, dict) or not isinstance(item.get("file"), str) or not item["file"].strip():
+                self.error(key, f"lampiran ke-{index + 1} di 'attachments' harus punya 'file: nama-berkas.pdf'.", example)
+                continue
+            for unknown in sorted(set(item) - {"file", "title"}, key=str):
+                self.error(key + (unknown,), f"'{unknown}' tidak dikenal di lampiran.", "Yang boleh: file, title.")
+            title = item.get("title")
+            if isinstance(title, (dict, list)):
+                self.error(key + ("title",), "'title' lampiran harus berupa teks biasa.")
+                title = ""
+            name = on_disk(item["file"].strip(), files)
+            if "/" in name or "\\" in name or name in (".", ".."):
+                self.error(key + ("file",), f"lampiran '{name}' keluar dari folder berita ini.",
+                           "Letakkan berkasnya di folder yang sama dengan index.md dan tulis namanya saja, "
+                           "misalnya sk-penetapan-dct.pdf.")
+                continue
+            if name not in files:
+                self.error(key + ("file",), f"lampiran '{name}' tidak ada di folder berita ini.", _near(name, files))
+                continue
+            if Path(name).suffix.lower() in PHOTO_SUFFIXES | UNSUPPORTED_PHOTOS:
+                self.error(key + ("file",), f"'{name}' adalah foto, bukan dokumen lampiran.",
+                           "Foto tampil di galeri: pindahkan baris ini ke 'gallery'.")
+                continue
+            if name in seen:
+                self.problems.warn(self.path, self.lines.get(key + ("file",)), f"lampiran '{name}' disebut dua kali.",
+                                   "Hapus salah satunya.")
+                continue
+            seen.add(name)
+            found.append(Attachment(name, str(title or "").strip(), self.lines.get(key + ("file",))))
+        return found
+
+    def poster(self, meta: dict, files: list[str]) -> str:
+        name = self.bundle_file(meta, "poster", files)
+        if name and Path(name).suffix.lower() not in PHOTO_SUFFIXES:
+            self.error(("poster",), f"'{name}' bukan berkas foto (JPG, PNG, WebP).",
+                       "Poster video harus foto di folder berita ini.")
+            return ""
+        return name
 
     def event(self, meta: dict, zone: ZoneInfo) -> Event | None:
         value = meta.get("event")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 
+from . import theme
 from .content import Entry
 from .hashing import digest
 from .site import Pager, Post, Route, Term
@@ -26,9 +26,12 @@ _ONCE_LITERAL = re.compile(r"\bonce\(\s*([\"'])([^\"']+)\1\s*\)")
 # The front matter a card shows is every field of the entry except these: where it was read from and its body
 # (only the post's own page shows those, through Signatures.full), the parts shown through the site model instead
 # (post.summary, post.category, post.tags, post.cover) and the parts only the post's own page shows (gallery,
-# aliases, files). A field added to Entry is on the cards until it is named here, so it cannot go stale unseen.
+# aliases, files; attachments through post.attachments, which the documents pages' context holds too; poster
+# inside the post's HTML, through its Markdown key). A field added to Entry is on the cards until it is named
+# here, so it cannot go stale unseen.
 _NOT_ON_CARDS = frozenset({"source", "bundle", "body", "body_line", "lines",
-                           "summary", "category", "tags", "cover", "gallery", "aliases", "files"})
+                           "summary", "category", "tags", "cover", "gallery", "aliases", "files", "attachments",
+                           "poster"})
 CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Entry) if f.name not in _NOT_ON_CARDS)
 
 
@@ -51,17 +54,18 @@ _text = digest      # a long text by its hash (repr of a whole page of HTML woul
 
 
 class Templates:
-    """The theme's template files: for each template, a hash of it and everything it uses, and the site.* it names."""
+    """The theme's template files: for each template, a hash of it and everything it uses, and the site.* it names.
 
-    def __init__(self, folder: Path):
+    templates: one folder, or the site's templates/ over the built-in theme (theme.folders): a name is the file
+    the Jinja loader finds for it."""
+
+    def __init__(self, templates):
         self.sources: dict[str, str] = {}
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.relative_to(folder).parts[0] == "assets":
-                    try:
-                        self.sources[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
-                    except (UnicodeDecodeError, OSError):
-                        self.sources[path.relative_to(folder).as_posix()] = ""
+        for name, path in theme.sources(templates).items():
+            try:
+                self.sources[name] = path.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                self.sources[name] = ""
         self._closures: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._reach: dict[str, frozenset[str]] = {}
 
@@ -236,7 +240,7 @@ class Signatures:
         if found is None:
             found = self._full[key] = _h(
                 self.card(post), self._html(post), post.photos and repr(post.photos), post.entry.gallery and repr(post.entry.gallery),
-                post.entry.files,
+                post.entry.files, post.attachments and repr(post.attachments),
                 post.entry.aliases,
                 self.card(post.older) if post.older else None, self.card(post.newer) if post.newer else None,
                 [self.card(p) for p in post.related])

@@ -42,7 +42,7 @@ class Memory(Protocol):
 
     def forget(self) -> None: ...
 
-    def keep(self, index: cache.Index, records: dict, site: Site, routes: list, templates: Path,
+    def keep(self, index: cache.Index, records: dict, site: Site, routes: list, templates: tuple[Path, ...],
              config_key: str) -> None: ...
 
 
@@ -53,13 +53,18 @@ class State:
     index: cache.Index
     scan: dict[str, tuple[int, int]]        # content/: path -> racy.stamp (size, time)
     present: dict[str, tuple[int, int]]     # the output folder as it is: path -> (size, mtime_ns)
-    theme: dict[str, tuple[int, int]]       # the template folder: path -> racy.stamp
+    theme: dict[str, tuple[int, int]]       # the template folders, layer by layer (theme_scan)
     config_key: str                         # hash of config.yaml's bytes
     key: str                                # the state key: one hash of all the above that the output depends on
     racy: list[str] = field(default_factory=list)   # content files modified moments before the build began
     suspect: frozenset[str] = frozenset()   # content files to compare by content whatever their stamp (--verify)
     verify: bool = False                    # --verify: no input is trusted by its stamp
     links: list[str] = field(default_factory=list)  # symbolic links below content/ (content.check_links decides)
+
+    @property
+    def assets(self) -> list[str]:
+        """The URLs the theme's assets are published at (a file in both layers once), from the scan of its folders."""
+        return sorted({"/" + rel for rel in (key.partition(":")[2] for key in self.theme) if rel.startswith(ASSETS + "/")})
 
     @property
     def trusted(self) -> bool:
@@ -76,7 +81,7 @@ class State:
                 and all(self.present.get(rel) == kept[:2] for rel, kept in index.manifest.items()))
 
 
-def survey(options: Options, templates: Path, memory: Memory | None = None) -> State:
+def survey(options: Options, templates: tuple[Path, ...], memory: Memory | None = None) -> State:
     """Scan the inputs and the output, and load the last build's index (from the preview's memory if it has one)."""
     index = memory.index if memory is not None and memory.index else cache.load_index(options.cache_dir,
                                                                                          options.site_dir)
@@ -84,7 +89,7 @@ def survey(options: Options, templates: Path, memory: Memory | None = None) -> S
     config_key = digest(config_path.read_bytes() if config_path.is_file() else b"")
     links: list[str] = []
     scan, present = cache.scan(options.content_dir, read_source, links), cache.scan(options.output)
-    theme = cache.scan(templates, read_template)
+    theme = theme_scan(templates)
     key = digest_parts(config_key, scan, theme, str(templates), options.drafts, options.future,
                        str(options.output.resolve()), options.search)
     started = time.time_ns()
@@ -103,6 +108,13 @@ def read_source(rel: str) -> bool:
 def read_template(rel: str) -> bool:
     """A file of the theme that the build reads (a template), as opposed to an asset it only publishes."""
     return not rel.startswith(ASSETS + "/")
+
+
+def theme_scan(templates: tuple[Path, ...]) -> dict[str, tuple[int, int]]:
+    """Every file of every template layer (theme.folders) -> its stamp (racy.stamp for templates, see
+    read_template): adding, changing or removing a site's own copy of a template or asset changes it."""
+    return {f"{layer}:{rel}": stat for layer, folder in enumerate(templates)
+            for rel, stat in cache.scan(folder, read_template).items()}
 
 
 @dataclass

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from . import content, parallel
+from . import content, documents, parallel
 from . import site as site_model
 from .cache import SourceRecord
 from .hashing import digest
@@ -69,6 +69,7 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
             entries.append(record.entry)
     with clock.stage("model situs"):
         site = site_model.assemble(entries, config, now, options.drafts, options.future, problems, related)
+        documents.attach(site.posts + site.pages, scan)
     by_path = {r.entry.path: r for r in records.values()}
     with clock.stage("foto (rencana)"):
         probes: list = []           # the photo probe index, opened only when some bundle's photos changed
@@ -235,4 +236,4 @@ def links_of(post: site_model.Post, base_path: str = "/"):
 
     photos = {p.name: Image(url(p.web.url), p.web.width, p.web.height, p.srcset(p.fallback, url)) for p in post.photos}
     files = {name: url(post.url + quote(name)) for name in post.entry.files if name not in photos}
-    return Links(files, photos, base_path)
+    return Links(files, photos, base_path, post.entry.poster)

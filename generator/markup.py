@@ -31,6 +31,18 @@ class Image:
     height: int | None = None
     srcset: str = ""
 
+    def apply(self, element: etree.Element) -> None:
+        """Make an <img> element show this image: its URL, size, responsive sources, loaded lazily."""
+        element.set("src", self.src)
+        if self.width:
+            element.set("width", str(self.width))
+            element.set("height", str(self.height))
+        if self.srcset:
+            element.set("srcset", self.srcset)
+            element.set("sizes", "(max-width: 48rem) 100vw, 48rem")
+        element.set("loading", "lazy")
+        element.set("decoding", "async")
+
 
 @dataclass
 class Links:
@@ -39,6 +51,7 @@ class Links:
     files: dict[str, str] = field(default_factory=dict)
     images: dict[str, Image] = field(default_factory=dict)
     base: str = "/"              # the site's base path: '/x/' in Markdown becomes base + 'x/'
+    poster: str = ""             # the photo shown on the bundle's videos before they play (front matter 'poster')
 
 
 @dataclass(frozen=True)
@@ -66,15 +79,7 @@ class _BundleLinks(Treeprocessor):
                 name = _local(element.get("src", ""))
                 image = self.links.images.get(name)
                 if image:
-                    element.set("src", image.src)
-                    if image.width:
-                        element.set("width", str(image.width))
-                        element.set("height", str(image.height))
-                    if image.srcset:
-                        element.set("srcset", image.srcset)
-                        element.set("sizes", "(max-width: 48rem) 100vw, 48rem")
-                    element.set("loading", "lazy")
-                    element.set("decoding", "async")
+                    image.apply(element)
                 elif name in self.links.files:
                     element.set("src", self.links.files[name])
             elif element.tag == "a":
@@ -134,8 +139,11 @@ class Renderer:
     def __init__(self):
         import markdown
 
+        from .embeds import EmbedExtension
+
         self.bundle = _BundleExtension()
-        self.md = markdown.Markdown(extensions=EXTENSIONS + [self.bundle],
+        embeds = EmbedExtension(lambda: self.bundle.links)
+        self.md = markdown.Markdown(extensions=EXTENSIONS + [self.bundle, embeds],
                                     extension_configs=EXTENSION_CONFIGS, output_format="html")
 
     def render(self, text: str, links: Links | None = None) -> Rendered:

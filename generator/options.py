@@ -69,7 +69,7 @@ class Context:
     options: Options
     config: Config
     config_key: str                 # hash of config.yaml's bytes: what every cached thing was made under
-    templates: Path                 # the theme folder (theme.template_dir)
+    templates: tuple[Path, ...]     # the template folders, the site's own first (theme.folders)
     problems: Problems = field(default_factory=Problems)
     clock: Clock = field(default_factory=Clock)
 

@@ -7,13 +7,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint, parallel, writer
+from . import fingerprint, parallel, theme, writer
 from . import site as site_model
 from .hashing import digest
 from .incremental import State
 from .options import Context
 from .report import BuildFailed, Problems, naming
-from .theme import assets
 
 
 @dataclass
@@ -38,18 +37,18 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
     try:
         with clock.stage("sidik halaman"):
             wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins
-            theme = fingerprint.Templates(ctx.templates)
+            templates = fingerprint.Templates(ctx.templates)
             signatures = fingerprint.Signatures(site, ctx.config_key, records)
             prints, todo = {}, []
             for rel, route in wanted.items():
-                prints[rel] = signatures.route(route, theme)
+                prints[rel] = signatures.route(route, templates)
                 if index.routes.get(rel) == prints[rel] and update.intact(rel):
                     update.keep(rel)
                 else:
                     todo.append((rel, route))
         with clock.stage("render halaman"):
             _render(ctx, todo, site, update)
-            theme_files = assets(ctx.templates, options.site_dir, problems)
+            theme_files = theme.assets(ctx.templates, options.site_dir, problems)
         if problems.errors:
             raise BuildFailed(problems)
 

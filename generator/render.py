@@ -13,14 +13,19 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from . import documents, theme
 from .config import Config
 from .report import Problem
 from .site import Route, Site
-from .theme import ASSETS
+
+ASSETS = theme.ASSETS
 
 
-def environment(template_dir: Path, config: Config, cache_dir: Path | None = None) -> jinja2.Environment:
+def environment(templates, config: Config, cache_dir: Path | None = None) -> jinja2.Environment:
     """A strict environment: autoescape on, undefined variables are errors, Babel for dates and numbers.
+
+    templates: one folder, or the site's templates/ over the built-in theme (theme.folders): a template is
+    looked up in the site's folder first, then in the theme, and "tema/NAME" is always the built-in NAME.
 
     With cache_dir, compiled templates are kept there (Jinja checks each against its source's checksum)."""
     bytecode = None
@@ -31,7 +36,7 @@ def environment(template_dir: Path, config: Config, cache_dir: Path | None = Non
         except OSError:
             pass        # no cache folder: templates are compiled every build
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(template_dir)]), bytecode_cache=bytecode,
+        loader=loader(templates), bytecode_cache=bytecode,
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -67,6 +72,7 @@ def environment(template_dir: Path, config: Config, cache_dir: Path | None = Non
         jam=memo(lambda d: format_datetime(local(d), "HH.mm zzz", locale=locale)),
         bulan=memo(lambda d: format_datetime(local(d), "LLLL y", locale=locale)),
         angka=memo(lambda n: format_decimal(n, locale=locale)),
+        ukuran=memo(lambda n: documents.size_label(n, locale)),
         iso=lambda d: local(d).isoformat(),
         rfc822=lambda d: email.utils.format_datetime(local(d)),   # English names whatever the OS locale
         url=url,
@@ -75,6 +81,15 @@ def environment(template_dir: Path, config: Config, cache_dir: Path | None = Non
     )
     env.globals.update(url=url, abs_url=lambda path: origin + url(path), assets=ASSETS)
     return env
+
+
+def loader(templates) -> jinja2.BaseLoader:
+    """The site's templates over the built-in theme's, like a ChoiceLoader; 'tema/post.html' is the theme's own."""
+    layers = [str(folder) for folder in theme.as_folders(templates)]
+    found = jinja2.FileSystemLoader(layers)
+    if len(layers) == 1:
+        return found
+    return jinja2.ChoiceLoader([found, jinja2.PrefixLoader({theme.BUILT_IN: jinja2.FileSystemLoader(layers[-1])})])
 
 
 def script_json(value) -> Markup:
@@ -144,7 +159,8 @@ def problem_of(err: Exception, route: Route) -> Problem:
                        "Periksa tanda {{ }} dan {% %} pada baris ini.")
     if isinstance(err, jinja2.TemplateNotFound):
         return Problem(f"templates/{err.name}", None, "template tidak ditemukan.",
-                       "Kembalikan berkas template ini atau hapus folder templates/ agar tema bawaan dipakai.")
+                       "Periksa ejaan namanya: template yang tidak ada di folder templates/ situs diambil dari tema "
+                       "bawaan, dan 'tema/NAMA' selalu menunjuk tema bawaan.")
     line, name = _template_line(err, route.template)
     return Problem(f"templates/{name}", line, f"gagal membuat halaman {route.url}: {err}.",
                    "Periksa nama variabel pada baris ini.")

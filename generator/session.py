@@ -30,7 +30,7 @@ class Memory:
     records: dict = field(default_factory=dict)
     site: site_model.Site | None = None
     routes: list = field(default_factory=list)
-    templates: Path | None = None
+    templates: tuple[Path, ...] = ()   # the template folders (theme.folders)
     config_key: str = ""
     theme: fingerprint.Templates | None = None
     compiled: object = None           # render.PageRenderer: Jinja environment and compiled templates, for quick rebuilds
@@ -40,7 +40,7 @@ class Memory:
     output_state: tuple | None = None # writer.folder_state of the output after the last write: if it differs, the
                                       # output was deleted or changed by hand, and only a full build restores it
 
-    def keep(self, index, records, site, routes, templates: Path, config_key: str) -> None:
+    def keep(self, index, records, site, routes, templates: tuple[Path, ...], config_key: str) -> None:
         same_theme = self.site is not None and self.templates == templates and self.config_key == config_key
         self.index, self.records, self.site, self.routes = index, records, site, routes
         self.templates, self.config_key = templates, config_key

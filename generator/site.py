@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import datetime as dt
 import math
 import posixpath
 from dataclasses import dataclass, field
 
+from . import documents
 from .hashing import digest
 from .config import Config
 from .content import PHOTO_SUFFIXES, Entry, name_slug
@@ -25,6 +27,7 @@ class Post:
     summary: str = ""
     photos: list = field(default_factory=list)     # gallery.PhotoView, in gallery order
     cover: object = None                           # gallery.PhotoView or None
+    attachments: list = field(default_factory=list)   # documents.AttachmentView, in list order
     gallery_url: str = ""
     category: Term | None = None
     tags: list[Term] = field(default_factory=list)
@@ -91,6 +94,11 @@ class Site:
     @property
     def galleries(self) -> list[Post]:
         return [p for p in self.posts if p.photos]
+
+    @functools.cached_property       # every page's menu asks; attachments are given before anything renders
+    def has_documents(self) -> bool:
+        """Some post has an attachment: the documents page exists (and the default menu links to it)."""
+        return any(p.attachments for p in self.posts)
 
     @property
     def gallery_index(self) -> str:
@@ -391,6 +399,8 @@ def routes(site: Site) -> list[Route]:
                 out.append(Route(pager.url, "list.html", {"pager": pager, "term": term, "kind": kind}))
     for pager in paginate(site.galleries, per_page * 2, gallery_index_url(config)):
         out.append(Route(pager.url, "gallery_index.html", {"pager": pager}))
+    for url, context in documents.pages(site.posts, config_zone(config)):
+        out.append(Route(url, "dokumen.html", context))
     out.append(Route("/arsip/", "archive.html", {}))
     out.append(Route("/cari/", "search.html", {}))
     out.append(Route("/404.html", "404.html", {}))
@@ -399,6 +409,8 @@ def routes(site: Site) -> list[Route]:
     out.append(Route("/robots.txt", "robots.txt", {}))
     out.append(Route("/.htaccess", "htaccess", {}))     # the web host's settings: caching, security headers
     out.append(Route("/_headers", "headers", {}))
+    if config.theme.color:          # the brand colour, a stylesheet: the CSP allows no inline style
+        out.append(Route(BRAND_STYLESHEET, "warna.css", {}))
     out.append(Route("/sitemap.xml", "sitemap.xml", {"urls": [r for r in out if _in_sitemap(r)]}))
     return out
 
@@ -407,6 +419,9 @@ def gallery_index_url(config: Config) -> str:
     pattern = config.permalinks.gallery
     head = pattern.split("{", 1)[0]
     return head if head.endswith("/") and head != "/" else "/galeri/"
+
+
+BRAND_STYLESHEET = "/assets/warna.css"
 
 
 def _in_sitemap(route: Route) -> bool:

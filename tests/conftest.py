@@ -160,6 +160,13 @@ def leaked(out: Path, outside: Path) -> bool:
     secrets = [p.read_bytes() for p in outside.rglob("*") if p.is_file()]
     return any(p.read_bytes() in secrets for p in out.rglob("*") if p.is_file())
 
+def clean_build_tree(site: Path, scratch: Path) -> dict[str, bytes]:
+    """The output a clean build of site makes (a copy without output/ and .cache/ under scratch), as tree()."""
+    clean = scratch / "bersih"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
+    build_site(clean)
+    return tree(clean / "output")
+
 
 def copy_site(name: str, target: Path) -> Path:
     """A fixture site from tests/sites/ copied to a temporary folder (builds write .cache/ and output/ there)."""
@@ -229,13 +236,15 @@ def source(title: str, day: int, tags: list[str], body: str, gallery: list[str])
 
 
 def edited_site(root: Path) -> Path:
-    """The site the property tests edit: three post bundles (one with a photo), a page, and a copy of the theme."""
+    """The site the property tests edit: three post bundles (one with a photo), a page, and one template of its own
+    (post.html) over the built-in theme."""
     files: dict[str, str | bytes] = {"content/pages/profil.md": "---\ntitle: Profil\n---\n\nTentang KPU.\n"}
     for i in range(1, 4):
         files[f"content/posts/berita-{i}/index.md"] = source(f"Berita {i}", i, TAGS[: i], f"Isi berita {i}.\n", [])
     files["content/posts/berita-1/foto-a.jpg"] = jpeg(1)
     write_site(root, files, EDITED_CONFIG)
-    shutil.copytree(THEME_DIR, root / "templates")
+    (root / "templates").mkdir()
+    shutil.copy(THEME_DIR / "post.html", root / "templates" / "post.html")     # one override to begin with
     return root
 
 
@@ -255,7 +264,7 @@ def apply(root: Path, step: tuple[str, int, int], number: int) -> None:
                                                 f"Isi baru {number}.\n", []), encoding="utf-8")
     elif kind == "edit_body":
         with open(target, "a", encoding="utf-8") as handle:
-            handle.write(f"\nKalimat tambahan {number}.\n")
+            handle.write(f"\nKalimat tambahan {number}.\n" if variant % 3 else f"\nhttps://youtu.be/abcdefghi{number % 100:02d}\n")
     elif kind == "edit_front":
         text = target.read_text(encoding="utf-8")
         head, body = text.split("\n---\n", 1)
@@ -280,8 +289,22 @@ def apply(root: Path, step: tuple[str, int, int], number: int) -> None:
         photos = sorted(target.parent.glob("*.jpg"))
         if photos:
             photos[variant % len(photos)].write_bytes(jpeg(number * 3 + variant))
+    elif kind == "attach":
+        (target.parent / f"lampiran-{variant % 3}.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * (number * 997 + variant))
+    elif kind == "remove_override":
+        overrides = sorted(p for p in (root / "templates").rglob("*") if p.is_file())
+        if overrides:
+            overrides[variant % len(overrides)].unlink()
+    elif kind == "edit_asset":
+        asset = root / "templates" / "assets" / ("style.css" if variant % 2 else "video.js")
+        asset.parent.mkdir(parents=True, exist_ok=True)
+        asset.write_text((THEME_DIR / "assets" / asset.name).read_text(encoding="utf-8") + f"/* versi {number} */\n",
+                         encoding="utf-8")
     elif kind == "edit_template":
         template = root / "templates" / TEMPLATES[variant % len(TEMPLATES)]
+        if not template.is_file():               # a new override starts as a copy of the built-in template
+            template.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(THEME_DIR / template.name, template)
         text = template.read_text(encoding="utf-8")
         if template.name == "_macros.html":
             text = text.replace("Baca selengkapnya", f"Baca selengkapnya ({number})", 1)
@@ -294,5 +317,5 @@ def apply(root: Path, step: tuple[str, int, int], number: int) -> None:
 
 STEPS = st.tuples(
     st.sampled_from(["edit_body", "edit_front", "add_post", "delete_post", "rename_post", "add_photo",
-                     "delete_photo", "replace_photo", "edit_template"]),
+                     "delete_photo", "replace_photo", "edit_template", "remove_override", "edit_asset", "attach"]),
     st.integers(0, 10), st.integers(0, 100))

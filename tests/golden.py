@@ -18,6 +18,7 @@ PAGES = {
         "index.html",
         "2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020/index.html",
         "kategori/berita/index.html",
+        "dokumen/index.html",
         "feed.xml",
         "atom.xml",
         "sitemap.xml",

@@ -59,6 +59,9 @@ gallery:
     alt: Puluhan peserta duduk di aula mendengarkan paparan
   - file: diskusi.jpg
     caption: Diskusi kelompok tentang pemutakhiran data pemilih.
+attachments:
+  - file: undangan.pdf
+    title: Undangan Rapat Koordinasi
 ---
 
 KPU Kabupaten Contoh menggelar rapat koordinasi bersama seluruh Panitia Pemilihan Kecamatan (PPK)
@@ -76,6 +79,9 @@ Para peserta berkoordinasi tentang pemutakhiran data pemilih dan jadwal pencocok
 | Rekapitulasi | Maret 2020 |
 
 > "Data pemilih yang akurat adalah dasar pemilihan yang jujur," kata ketua KPU.
+
+Rekaman rapat koordinasi:
+https://www.youtube.com/live/dQw4w9WgXcQ?t=95
 """
 
 POSTS = {
@@ -175,6 +181,8 @@ def write_fixture_site(root: Path) -> Path:
     (bundle / "index.md").write_text(BUNDLE, encoding="utf-8")
     for name, color in PHOTOS.items():
         make_photo(bundle / name, color)
+    (bundle / "undangan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (bundle / "daftar-hadir.xlsx").write_bytes(b"PK\x05\x06" + bytes(18))      # an empty ZIP, as an empty workbook
     for rel, text in POSTS.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(textwrap.dedent(text), encoding="utf-8")
@@ -283,7 +291,9 @@ def page_urls(site: Built) -> dict[str, str]:
             "post": (with_photos or plain).url if found.posts else None,
             "gallery": with_photos.gallery_url if with_photos else None,
             "plain_post": plain.url if plain else None,
-            "page": found.pages[0].url if found.pages else None}
+            "page": found.pages[0].url if found.pages else None,
+            "documents": "/dokumen/" if found.has_documents else None,
+            "video_post": next((p.url for p in found.posts if "data-video=" in p.html), None)}
     return {kind: url for kind, url in urls.items() if url}
 
 

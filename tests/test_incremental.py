@@ -1,7 +1,8 @@
 """Property: after any sequence of edits, the incremental output is byte-identical to a clean build.
 
 Random sequences of edits, additions, deletions and renames of posts, photos (real JPEGs made with
-Pillow) and templates are applied to a site; after every step the site is built incrementally (with
+Pillow), attachments and the site's own templates and assets (overrides of the built-in theme, added, changed
+and removed) are applied to a site; after every step the site is built incrementally (with
 its cache and previous output) and, from a copy without either, built clean; the two output trees must
 hold the same file names with the same bytes.
 """

@@ -120,9 +120,17 @@ def test_template_syntax_error_names_file_and_line(tmp_path):
 
 def test_missing_template(tmp_path):
     site = write_site(tmp_path / "site", POST, config_text())
-    (theme_copy(site) / "post.html").unlink()
+    (site / "templates").mkdir()
+    (site / "templates/post.html").write_text('{% include "sisipan-tidak-ada.html" %}\n', encoding="utf-8")
     errors = build_errors(site)
-    assert errors[0].startswith("templates/post.html: template tidak ditemukan")
+    assert errors[0].startswith("templates/sisipan-tidak-ada.html: template tidak ditemukan")
+
+
+def test_a_template_missing_from_the_site_copy_comes_from_the_built_in_theme(tmp_path):
+    site = write_site(tmp_path / "site", POST, config_text())
+    (theme_copy(site) / "post.html").unlink()
+    build_site(site)
+    assert "1.234 kali dilihat" in (site / "output/2019/11/08/rapat/index.html").read_text(encoding="utf-8")
 
 
 def test_post_page_shows_indonesian_date_time_and_views(tmp_path):

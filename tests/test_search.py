@@ -206,6 +206,17 @@ def test_search_stems_indonesian_words(served):
         page.close()
 
 
+def test_attachment_titles_are_found_by_the_search(served):
+    site, origin = served
+    page = readers_site.browser().new_page()
+    try:
+        # "Undangan" is only in the title of the post's attachment ("Lampiran": Undangan Rapat Koordinasi).
+        titles = [r["title"] for r in search(page, origin, "undangan")]
+        assert titles == ["Rapat Koordinasi Persiapan Pemilihan Serentak 2020"]
+    finally:
+        page.close()
+
+
 def test_the_search_form_works_from_the_keyboard(served):
     site, origin = served
     page = readers_site.browser().new_page()

@@ -52,7 +52,7 @@ def weight(requests) -> int:
     return sum(len(gzip.compress(body, 6)) for kind, _, body in requests if kind in TEXT_TYPES)
 
 
-@pytest.mark.parametrize("kind", ["post", "plain_post"])
+@pytest.mark.parametrize("kind", ["post", "plain_post", "video_post"])
 def test_a_post_weighs_at_most_50_kb_compressed_without_its_photos(served, kind):
     site, origin, urls = served
     if kind not in urls:
@@ -77,7 +77,7 @@ def test_every_post_page_stays_under_the_limit(site):
     assert heavy == []
 
 
-@pytest.mark.parametrize("kind", ["home", "post", "gallery", "category", "search", "page"])
+@pytest.mark.parametrize("kind", ["home", "post", "gallery", "category", "search", "page", "documents", "video_post"])
 def test_no_request_leaves_the_site(served, kind):
     site, origin, urls = served
     if kind not in urls:

@@ -1,0 +1,196 @@
+"""Attachments ("Lampiran") and the documents pages: what is listed, in what order, type and size, errors, rebuilds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator import documents
+from tests.conftest import build_errors, build_site, clean_build_tree, md, snapshot, tree
+
+BUNDLE = "content/posts/2024/rapat-pleno"
+
+
+def pdf(size: int) -> bytes:
+    return b"%PDF-1.4\n" + b"0" * max(0, size - 9)
+
+
+@pytest.mark.parametrize("size, label", [(0, "0 B"), (850, "850 B"), (999, "999 B"), (1000, "1 KB"), (4_500, "4,5 KB"),
+                                         (12_345, "12 KB"), (1_234_567, "1,2 MB"), (999_999, "1 MB"),
+                                         (25_000_000, "25 MB"), (3_210_000_000, "3,2 GB")])
+def test_sizes_are_written_the_indonesian_way(size, label):
+    assert documents.size_label(size, "id") == label
+
+
+def test_sizes_follow_the_site_language():
+    assert documents.size_label(1_234_567, "en") == "1.2 MB"
+
+
+def test_the_type_is_the_suffix_in_capitals():
+    assert [documents.kind_of(n) for n in ["sk.pdf", "Daftar.XLSX", "arsip.zip", "README"]] == \
+        ["PDF", "XLSX", "ZIP", "Berkas"]
+
+
+def site_files(attachments: str = "", **extra) -> dict:
+    front = "title: Rapat Pleno Penetapan DCT\ndate: 2024-03-01 10:00\ncategory: Pengumuman\n" + attachments
+    return {
+        f"{BUNDLE}/index.md": md(front, "Rapat pleno terbuka.\n"),
+        f"{BUNDLE}/sk-penetapan-dct.pdf": pdf(1_234_567),
+        f"{BUNDLE}/berita-acara.docx": pdf(4_500),
+        f"{BUNDLE}/catatan.txt": "bukan lampiran",
+        f"{BUNDLE}/foto.jpg": b"photo",
+        "content/posts/2023/sosialisasi/index.md": md("title: Sosialisasi\ndate: 2023-05-02 09:00\ncategory: Berita"),
+        "content/posts/2023/sosialisasi/formulir.xlsx": pdf(2_000),
+        "content/posts/2023/tanpa-lampiran.md": md("title: Tanpa Lampiran\ndate: 2023-06-02 09:00"),
+        **extra,
+    }
+
+
+def text(site, rel: str) -> str:
+    return (site / "output" / rel).read_text(encoding="utf-8")
+
+
+def listed(html: str) -> list[tuple[str, str, str]]:
+    """(href, title, 'TYPE, size') of each line of a page's attachments list."""
+    html = html.split('<section class="attachments"', 1)[-1].split("</section>", 1)[0]
+    return re.findall(r'<li><a href="([^"]+)">([^<]+)</a> <small>\(([^)]+)\)</small></li>', html)
+
+
+def test_listed_attachments_come_first_with_their_titles_then_the_other_documents_by_name(site_factory):
+    site = site_factory(site_files("attachments:\n  - file: sk-penetapan-dct.pdf\n    title: SK Penetapan DCT\n"))
+    build_site(site)
+    page = text(site, "2024/03/01/rapat-pleno/index.html")
+    assert listed(page) == [("/2024/03/01/rapat-pleno/sk-penetapan-dct.pdf", "SK Penetapan DCT", "PDF, 1,2 MB"),
+                            ("/2024/03/01/rapat-pleno/berita-acara.docx", "berita-acara.docx", "DOCX, 4,5 KB")]
+    assert '<h2 id="lampiran-judul">Lampiran</h2>' in page
+    body = page.split("data-pagefind-body", 1)[1].split("</article>", 1)[0]
+    assert "SK Penetapan DCT" in body, "attachment titles are inside the part the site search indexes"
+    for name in ("sk-penetapan-dct.pdf", "berita-acara.docx", "catatan.txt"):      # all published, the .txt unlisted
+        assert (site / "output/2024/03/01/rapat-pleno" / name).is_file()
+    assert "catatan.txt" not in page
+
+
+def test_the_documents_page_lists_every_attachment_newest_first_grouped_by_year(site_factory):
+    site = site_factory(site_files("attachments: [berita-acara.docx]\n"))
+    build_site(site)
+    page = text(site, "dokumen/index.html")
+    main = page.split('<main', 1)[1].split("</main>", 1)[0]
+    assert re.findall(r'<h2 id="tahun-(\d+)">', main) == ["2024", "2023"]
+    titles = re.findall(r'<li>\s*<a href="[^"]+">([^<]+)</a> <small>\(([^)]+)\)</small>', main)
+    assert titles == [("berita-acara.docx", "DOCX, 4,5 KB"), ("sk-penetapan-dct.pdf", "PDF, 1,2 MB"),
+                      ("formulir.xlsx", "XLSX, 2 KB")]
+    assert 'Dari <a href="/2024/03/01/rapat-pleno/">Rapat Pleno Penetapan DCT</a>' in main
+    assert '<a href="/dokumen/" aria-current="page">Semua <small>(3)</small></a>' in main
+    assert '<a href="/dokumen/kategori/pengumuman/">Pengumuman <small>(2)</small></a>' in main
+    category = text(site, "dokumen/kategori/berita/index.html")
+    assert "<h1>Dokumen: Berita</h1>" in category and "formulir.xlsx" in category and "sk-penetapan" not in category
+    assert '<a href="/dokumen/kategori/berita/" aria-current="page">' in category
+    assert '<li><a href="/dokumen/">Dokumen</a></li>' in text(site, "index.html"), "the default menu links to it"
+    assert "https://kaltara.kpu.go.id/dokumen/</loc>" in text(site, "sitemap.xml")
+
+
+def test_a_site_without_attachments_has_no_documents_page_and_no_menu_entry(site_factory):
+    site = site_factory({"content/posts/a.md": md("title: A\ndate: 2024-03-01")})
+    build_site(site)
+    assert not (site / "output/dokumen").exists()
+    assert "/dokumen/" not in text(site, "index.html")
+
+
+def test_pages_show_their_attachments_but_the_documents_page_lists_posts_only(site_factory):
+    site = site_factory({"content/pages/ppid/index.md": md("title: PPID\nattachments:\n  - file: daftar.pdf\n"
+                                                           "    title: Daftar Informasi Publik"),
+                         "content/pages/ppid/daftar.pdf": pdf(3_000),
+                         "content/posts/a.md": md("title: A\ndate: 2024-03-01")})
+    build_site(site)
+    assert listed(text(site, "ppid/index.html")) == [("/ppid/daftar.pdf", "Daftar Informasi Publik", "PDF, 3 KB")]
+    assert not (site / "output/dokumen").exists()
+
+
+def test_the_documents_year_is_the_year_in_the_site_time_zone():
+    zone = ZoneInfo("Asia/Jayapura")
+    view = documents.AttachmentView("a.pdf", "A", "/a.pdf", "PDF", 1)
+    late = documents.Document(view, "A", "/a/", dt.datetime(2023, 12, 31, 20, 0, tzinfo=dt.timezone.utc), "B", "b")
+    assert documents.by_year([late], zone) == [(2024, [late])]
+
+
+BAD = """\
+attachments:
+  - file: tidak-ada.pdf
+  - file: ../rahasia.pdf
+  - file: sub/dalam.pdf
+  - file: foto.jpg
+  - file: sk-penetapan-dct.pdf
+    judul: SK
+  - title: Tanpa nama berkas
+poster: tidak-ada.jpg
+"""
+
+
+def test_every_bad_attachment_is_named_with_its_line_all_at_once_and_the_output_is_untouched(site_factory):
+    site = site_factory(site_files())
+    build_site(site)
+    before = snapshot(site / "output")
+    (site / BUNDLE / "index.md").write_text(md("title: Rapat\ndate: 2024-03-01 10:00\n" + BAD), encoding="utf-8")
+    errors = build_errors(site)
+    path = f"{BUNDLE}/index.md"
+    expected = [(5, "'tidak-ada.pdf' tidak ada"), (6, "'../rahasia.pdf' keluar dari folder berita"),
+                (7, "'sub/dalam.pdf' keluar dari folder berita"), (8, "'foto.jpg' adalah foto"),
+                (10, "'judul' tidak dikenal"), (11, "lampiran ke-6"), (12, "'tidak-ada.jpg' tidak ada")]
+    for line, words in expected:
+        assert any(e.startswith(f"{path}:{line}: ") and words in e for e in errors), (line, words, errors)
+    assert len(errors) == len(expected), errors
+    assert snapshot(site / "output") == before
+
+
+@pytest.mark.parametrize("value", ["sk.pdf", "{file: sk.pdf}", "42"])
+def test_attachments_must_be_a_list(site_factory, value):
+    site = site_factory({f"{BUNDLE}/index.md": md(f"title: A\ndate: 2024-03-01\nattachments: {value}"),
+                         f"{BUNDLE}/sk.pdf": pdf(10)})
+    assert any(":4: " in e and "'attachments' harus berupa daftar" in e for e in build_errors(site))
+
+
+def test_a_near_name_is_suggested(site_factory):
+    site = site_factory(site_files("attachments: [SK-Penetapan-DCT.pdf]\n"))
+    assert any("Mungkin maksudnya 'sk-penetapan-dct.pdf'" in e for e in build_errors(site))
+
+
+def test_a_changed_attachment_updates_its_post_and_the_documents_pages_like_a_clean_build(site_factory, tmp_path):
+    site = site_factory(site_files("attachments:\n  - file: berita-acara.docx\n    title: Berita Acara\n"))
+    build_site(site)
+    (site / BUNDLE / "berita-acara.docx").write_bytes(pdf(2_500_000))
+    (site / BUNDLE / "lampiran-baru.pdf").write_bytes(pdf(700))
+    build_site(site)
+    assert ("/2024/03/01/rapat-pleno/berita-acara.docx", "Berita Acara", "DOCX, 2,5 MB") in \
+        listed(text(site, "2024/03/01/rapat-pleno/index.html"))
+    assert "lampiran-baru.pdf" in text(site, "dokumen/index.html")
+    (site / BUNDLE / "sk-penetapan-dct.pdf").unlink()
+    build_site(site)
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
+
+
+def test_a_retitled_attachment_renders_again_only_the_pages_that_show_it(site_factory, tmp_path):
+    site = site_factory(site_files("attachments:\n  - file: sk-penetapan-dct.pdf\n    title: SK Penetapan DCT\n"))
+    build_site(site)
+    source = site / BUNDLE / "index.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("title: SK Penetapan DCT", "title: SK DCT 2024"),
+                      encoding="utf-8")
+    result = build_site(site)
+    # the post's page and its gallery page (they show the post in full), /dokumen/ and its category's page; the
+    # lists, archives and neighbours show the post's card, which attachments are not part of
+    assert result.rendered == 4
+    assert "SK DCT 2024" in text(site, "2024/03/01/rapat-pleno/index.html")
+    for page in ("dokumen/index.html", "dokumen/kategori/pengumuman/index.html"):
+        assert "SK DCT 2024" in text(site, page) and "SK Penetapan DCT<" not in text(site, page)
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
+
+
+def test_a_file_name_with_spaces_is_linked_by_its_escaped_address_and_published_as_is(site_factory):
+    site = site_factory({f"{BUNDLE}/index.md": md("title: A\ndate: 2024-03-01\nattachments:\n  - file: \"SK Penetapan #3.pdf\""),
+                         f"{BUNDLE}/SK Penetapan #3.pdf": pdf(1_500)})
+    build_site(site)
+    assert listed(text(site, "2024/03/01/rapat-pleno/index.html")) == \
+        [("/2024/03/01/rapat-pleno/SK%20Penetapan%20%233.pdf", "SK Penetapan #3.pdf", "PDF, 1,5 KB")]
+    assert (site / "output/2024/03/01/rapat-pleno/SK Penetapan #3.pdf").read_bytes() == pdf(1_500)

@@ -1,7 +1,9 @@
 """`make bench`: our build timed against Hugo and Pelican on the same corpora, in the same run.
 
 Cold full build, no-op rebuild, rebuild after editing one post, and peak memory, as medians over
---runs runs (3 by default; --quick: small corpora, one run). Corpora come from
+--runs runs (3 by default; --quick: small corpora, one run), for the work a user of each tool really does:
+our build with its search index ("ours") and without it ("ours-nosearch"), Hugo followed by the Pagefind
+CLI over its output ("hugo+pagefind"), Hugo alone (with and without related posts) and Pelican. Corpora come from
 ../shared/bench/make_corpus.py and live in .bench/ (git-ignored) with the peers' environment
 (.bench/venv, from benchmarks/requirements.txt). Results: a table on stdout and .bench/results.json.
 With ours measured it also times import-wordpress on a 5,000-post export (benchmarks/wordpress_import.py).
@@ -33,7 +35,16 @@ CONFIG = """site:
   language: id
   timezone: Asia/Makassar
 """
-TARGETS = {"cold": 1.5, "no-op": 0.1, "one edit": 0.15, "memory": 0.5}   # ours / Hugo on 5,000 posts (issue 4)
+# (corpora, measure, ours, peer, at most): issue 4 (our build without search against Hugo) and issue 11 (the build
+# staff publish, with its search index, against Hugo followed by Pagefind; the no-op against Hugo's cold build).
+TARGETS = [(("p5000",), "cold", "ours-nosearch", "hugo", 1.5),
+           (("p5000",), "no-op", "ours-nosearch", "hugo", 0.1),
+           (("p5000",), "one edit", "ours-nosearch", "hugo", 0.15),
+           (("p5000",), "memory", "ours-nosearch", "hugo", 0.5),
+           (("p5000",), "one edit", "ours", "hugo+pagefind", 0.15),
+           (("p5000",), "cold", "ours", "hugo+pagefind", 1.0),
+           (("p1000", "p5000"), "no-op", "ours", "hugo cold", 0.1),
+           (("p5000",), "memory", "ours", "hugo+pagefind", 0.5)]
 
 
 def make_corpus_script() -> Path:
@@ -129,13 +140,12 @@ def _clean_env() -> dict:
 
 
 class Ours:
-    """Our build without the search index (--no-search), like the peers, which build none; the Pagefind step is
-    timed on its own in the closing notes (it indexes the whole site again whenever a page changed)."""
+    """Our build as staff publish it, with its search index ("ours"), and without it ("ours-nosearch", --no-search),
+    to compare with Hugo and Pelican, which build none."""
 
-    name = "ours"
-
-    def __init__(self, site: Path, workers: int | None = None):
-        self.site, self.workers = site, workers
+    def __init__(self, site: Path, search: bool = True):
+        self.site, self.search = site, search
+        self.name = "ours" if search else "ours-nosearch"
 
     def clean(self) -> None:
         for folder in ("output", ".cache"):
@@ -144,7 +154,7 @@ class Ours:
     def run(self) -> dict:
         python = ROOT / ".venv" / "bin" / "python"
         return measure([str(python if python.exists() else sys.executable), "-m", "generator", "build",
-                        "--no-search", "--site", str(self.site)], ROOT, _clean_env())
+                        *([] if self.search else ["--no-search"]), "--site", str(self.site)], ROOT, _clean_env())
 
 
 class Hugo:
@@ -172,6 +182,31 @@ class Hugo:
         return measure([str(self.binary), "--quiet", "--source", str(self.home), "--contentDir", str(self.content),
                         "--destination", str(self.home / "public"), "--cacheDir", str(self.home / "cache")],
                        self.home, _clean_env())
+
+
+class HugoPagefind(Hugo):
+    """What a Hugo site with search publishes: Hugo's build, then the Pagefind CLI over its output (the theme marks
+    the post's article with data-pagefind-body, as ours does). Pagefind indexes the whole site on every build."""
+
+    def __init__(self, site: Path):
+        super().__init__(site)
+        self.name = "hugo+pagefind"
+        self.home = SCRATCH / f"hugo-pagefind-{site.name}"
+
+    def run(self) -> dict:
+        sys.path.insert(0, str(ROOT))
+        try:
+            from generator.search import executable      # noqa: PLC0415 (the Pagefind program our build uses)
+        finally:
+            sys.path.remove(str(ROOT))
+        binary = executable()
+        if binary is None:
+            raise SystemExit("Pagefind tidak ditemukan: jalankan `make bench` (memasang requirements.txt).")
+        hugo = super().run()
+        pagefind = measure([str(binary), "--site", str(self.home / "public"), "--silent"], self.home, _clean_env())
+        return {"seconds": hugo["seconds"] + pagefind["seconds"], "pss": max(hugo["pss"], pagefind["pss"]),
+                "maxrss": max(hugo["maxrss"], pagefind["maxrss"]), "hugo": hugo["seconds"],
+                "pagefind": pagefind["seconds"]}
 
 
 class Pelican:
@@ -237,25 +272,43 @@ def median(values: list[dict], key: str) -> float:
     return statistics.median(v[key] for v in values)
 
 
+TOOLS = ["ours", "ours-nosearch", "hugo+pagefind", "hugo", "hugo-norel", "pelican"]
+RATIOS = [("ours", "hugo+pagefind"), ("ours-nosearch", "hugo"), ("ours-nosearch", "hugo-norel"),
+          ("ours-nosearch", "pelican")]
+ROWS = [("cold", "seconds", "cold"), ("no-op", "seconds", "no-op"), ("one edit", "seconds", "one edit"),
+        ("cold", "pss", "memory")]
+
+
+def medians(by_tool: dict) -> dict[str, dict[str, float]]:
+    """label -> tool -> median; "hugo cold" is Hugo's cold build, the yardstick of our no-op."""
+    out = {label: {tool: median(runs[scenario], key) for tool, runs in by_tool.items() if runs.get(scenario)}
+           for scenario, key, label in ROWS}
+    if "hugo" in out["cold"]:
+        out["no-op"]["hugo cold"] = out["cold"]["hugo"]
+    return out
+
+
 def table(results: dict) -> str:
-    peers = ["hugo", "hugo-norel", "pelican"]
-    lines = [f"{'corpus':<10}{'measure':<17}{'ours':>10}" + "".join(f"{p:>12}" for p in peers)
-             + "".join(f"{'ours/' + p:>17}" for p in peers) + "  target (ours/hugo, ours/hugo-norel)"]
+    short = {"ours-nosearch": "ours-ns", "hugo+pagefind": "hugo+pf"}
+    lines = [f"{'corpus':<10}{'measure':<10}" + "".join(f"{short.get(t, t):>11}" for t in TOOLS)
+             + "".join(f"{short.get(a, a) + '/' + short.get(b, b):>20}" for a, b in RATIOS)]
     for corpus_name, by_tool in results.items():
-        rows = [(s, "seconds", s) for s in ("cold", "no-op", "one edit")] + [("cold", "pss", "memory")]
-        for scenario, key, label in rows:
-            values = {tool: median(by_tool[tool][scenario], key) for tool in by_tool if by_tool[tool].get(scenario)}
-            shown = {t: (f"{v:.2f} s" if key == "seconds" else f"{v / 2**20:.0f} MiB") for t, v in values.items()}
-            ratios = {p: values["ours"] / values[p] for p in peers if "ours" in values and values.get(p)}
-            target = ""
-            if corpus_name.startswith("p5000") and ratios:
-                limit = TARGETS[label]
-                target = f"<= {limit}x: " + ", ".join("yes" if ratios[p] <= limit else "NO"
-                                                     for p in ("hugo", "hugo-norel") if p in ratios)
-            lines.append(f"{corpus_name:<10}{label:<17}{shown.get('ours', '-'):>10}"
-                         + "".join(f"{shown.get(p, '-'):>12}" for p in peers)
-                         + "".join(f"{(f'{ratios[p]:.2f}x' if p in ratios else '-'):>17}" for p in peers)
-                         + f"  {target}")
+        values = medians(by_tool)
+        for _scenario, key, label in ROWS:
+            row = values[label]
+            shown = {t: (f"{v:.2f} s" if key == "seconds" else f"{v / 2**20:.0f} MiB") for t, v in row.items()}
+            ratio = {(a, b): f"{row[a] / row[b]:.2f}x" for a, b in RATIOS if row.get(a) and row.get(b)}
+            lines.append(f"{corpus_name:<10}{label:<10}" + "".join(f"{shown.get(t, '-'):>11}" for t in TOOLS)
+                         + "".join(f"{ratio.get(pair, '-'):>20}" for pair in RATIOS))
+    lines.append("")
+    lines.append("Target (issue 4: ours-ns against Hugo; issue 11: ours with search against Hugo + Pagefind):")
+    for corpora, label, ours, peer, limit in TARGETS:
+        for corpus_name in corpora:
+            row = medians(results[corpus_name])[label] if corpus_name in results else {}
+            if row.get(ours) and row.get(peer):
+                ratio = row[ours] / row[peer]
+                lines.append(f"  {corpus_name:<7}{label:<10}{ours}/{peer}: {ratio:.2f}x (<= {limit}x: "
+                             f"{'yes' if ratio <= limit else 'NO'})")
     return "\n".join(lines)
 
 
@@ -268,15 +321,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photo-runs", type=int, help="runs of the photo case (default: as --runs)")
     parser.add_argument("--pelican-up-to", type=int, default=10**9, metavar="POSTS",
                         help="leave Pelican out of corpora with more posts (it is the slow peer; targets are against Hugo)")
-    parser.add_argument("--only", choices=["ours", "hugo", "hugo-norel", "pelican", "views"], action="append",
+    parser.add_argument("--only", choices=[*TOOLS, "views"], action="append",
                         help="measure only these (views: counting page views in a generated access log)")
+    parser.add_argument("--corpus", action="append", metavar="NAME",
+                        help="measure only these corpora (p1000, p5000, ph200x6; p300, ph20x6 with --quick)")
     parser.add_argument("--no-publish", dest="publish", action="store_false",
                         help="leave out the publish section (benchmarks/publish.py: SFTP behind 40 ms against rsync)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
-    tools = args.only or ["ours", "hugo", "hugo-norel", "pelican", "views"]
+    tools = args.only or [*TOOLS, "views"]
     SCRATCH.mkdir(exist_ok=True)
-    if set(tools) - {"ours", "views"}:
+    if set(tools) - {"ours", "ours-nosearch", "views"}:
         peer_env()
     plan = ([("p300", 300, 0, True), ("ph20x6", 20, 6, False)] if args.quick else
             [("p1000", 1000, 0, True), ("p5000", 5000, 0, True), (f"ph{args.photo_posts}x6", args.photo_posts, 6, False)])
@@ -285,25 +340,27 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {}
     reload: dict = {}
     counter = [0]
+    plan = [case for case in plan if not args.corpus or case[0] in args.corpus]
     for name, posts, images, with_pelican in plan:
         site = corpus(name, posts, images)
         by_tool = {}
         for tool_name in (t for t in tools if t != "views"):
             if tool_name == "pelican" and (not with_pelican or posts > args.pelican_up_to):
                 continue        # Pelican makes no resized photos: the photo case is ours against Hugo
-            if tool_name == "hugo-norel" and images:
-                continue        # no posts' pages to relate in the photo case that matter: one Hugo column is enough
-            tool = (Hugo(site, related=False) if tool_name == "hugo-norel" else
-                    {"ours": Ours, "hugo": Hugo, "pelican": Pelican}[tool_name](site))
+            if tool_name in ("hugo-norel", "hugo+pagefind", "ours") and images:
+                continue        # the photo case measures photos: ours without search against Hugo alone
+            tool = {"ours": lambda s: Ours(s), "ours-nosearch": lambda s: Ours(s, search=False), "hugo": Hugo,
+                    "hugo-norel": lambda s: Hugo(s, related=False), "hugo+pagefind": HugoPagefind,
+                    "pelican": Pelican}[tool_name](site)
             by_tool[tool_name] = scenarios(tool, site, runs if images == 0 else (args.photo_runs or runs), counter)
         results[name] = by_tool
-        if "ours" in tools and images == 0:
+        if {"ours", "ours-nosearch"} & set(tools) and images == 0:
             hugo_home = Hugo(site).home if "hugo" in tools else None
             reload[name] = preview_reload(site, runs, hugo_home)
     text = table(results)
     print(text)
     imported = None
-    if "ours" in tools:               # issue 12: a 5,000-post WordPress export with 30,000 attachments, imported twice
+    if {"ours", "ours-nosearch"} & set(tools):   # issue 12: a 5,000-post WordPress export with 30,000 attachments, imported twice
         sys.path.insert(0, str(HERE))
         import wordpress_import
 

@@ -267,11 +267,15 @@ class Update:
             self.stage_bytes(rel, data, key)
 
     def put_file(self, rel: str, source: Path) -> None:
-        """Keep rel when the output already holds this source file as it is now (path, size, time), else stage it."""
+        """Keep rel when the output already holds this source file as it is now (path, size, time), or the very bytes
+        of it (a new source of the same content: the search index made again in a new folder, a copied photo, a
+        touched asset), else stage it. Sync tools that compare size and time then upload only what changed."""
         st = os.stat(source)
         key = f"{source}\0{st.st_size}\0{st.st_mtime_ns}"
         if self.intact(rel, key):
             self.keep(rel)
+        elif self.intact(rel) and self.manifest[rel][0] == st.st_size and _same_bytes(source, self.output / rel):
+            self.kept[rel] = (*self.manifest[rel][:2], key)
         else:
             self.stage_file(rel, source, key)
 
@@ -377,3 +381,16 @@ def _prune(root: Path, folders: set[str]) -> None:
             (root / folder).rmdir()
         except OSError:
             pass
+
+
+def _same_bytes(a: Path, b: Path, block: int = 1 << 20) -> bool:
+    try:
+        with open(a, "rb") as one, open(b, "rb") as other:
+            while True:
+                x, y = one.read(block), other.read(block)
+                if x != y:
+                    return False
+                if not x:
+                    return True
+    except OSError:
+        return False

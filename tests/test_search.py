@@ -85,6 +85,31 @@ def test_an_unchanged_site_writes_nothing_and_a_changed_page_renews_the_index(tm
     assert len(list((site / ".cache" / "pagefind").iterdir())) == 1, "only the current index is kept in the cache"
 
 
+def test_after_one_edit_every_file_with_unchanged_bytes_keeps_its_inode_and_time(tmp_path):
+    """Sync tools that compare size and time (rsync's default, lftp, FTP clients) upload what the build rewrote: a
+    one-post edit renews the index, but its files whose bytes did not change (the runtime, the other pages'
+    fragments) are left as they were, like every other unchanged file."""
+    site = small_site(tmp_path / "site")
+    options = Options(site, now=NOW, workers=1)
+    build(options)
+    output = site / "output"
+    before = {rel: (path.read_bytes(), path.stat().st_ino, path.stat().st_mtime_ns)
+              for rel, path in ((p.relative_to(output).as_posix(), p) for p in output.rglob("*") if p.is_file())}
+    post = site / "content/posts/2020/rapat-pleno.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nSaksi partai menandatangani berita acara.\n", encoding="utf-8")
+    result = build(options)
+    after = {p.relative_to(output).as_posix(): p for p in output.rglob("*") if p.is_file()}
+    same = [rel for rel, (data, _ino, _mtime) in before.items() if rel in after and after[rel].read_bytes() == data]
+    moved = [rel for rel in same if (after[rel].stat().st_ino, after[rel].stat().st_mtime_ns) != before[rel][1:]]
+    assert moved == []
+    changed = sorted(set(after) - set(same))
+    assert result.report.written == len(changed)
+    kept_index = [rel for rel in same if rel.startswith("pagefind/")]
+    assert {"pagefind/pagefind.js", "pagefind/wasm.id.pagefind"} <= set(kept_index)
+    assert any(rel.startswith("pagefind/fragment/") for rel in kept_index), "the other pages' fragments stay"
+    assert "pagefind/pagefind-entry.json" in changed and "2020/12/15/rapat-pleno/index.html" in changed
+
+
 def test_a_failed_build_leaves_the_output_and_its_index_untouched(tmp_path):
     site = small_site(tmp_path / "site")
     options = Options(site, now=NOW, workers=1)

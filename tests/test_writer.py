@@ -89,6 +89,27 @@ def test_nothing_is_written_when_nothing_changed(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["foto.jpg", "output"]      # no staging folder made
 
 
+def test_a_file_from_a_new_source_with_the_same_bytes_is_not_rewritten(tmp_path):
+    """The search index is made again in a new cache folder, a photo is copied over, an asset is touched: the output
+    keeps the file (same inode and time), so sync tools that compare size and time upload nothing; other bytes of
+    the same size are written."""
+    out = tmp_path / "output"
+    first, second, third = tmp_path / "a" / "x.js", tmp_path / "b" / "x.js", tmp_path / "c" / "x.js"
+    for source, text in ((first, "var a = 1;"), (second, "var a = 1;"), (third, "var a = 2;")):
+        source.parent.mkdir()
+        source.write_text(text)
+    _, manifest = write(out, {}, {}, {"pagefind/x.js": first})
+    before = os.stat(out / "pagefind/x.js")
+    report, manifest = write(out, manifest, {}, {"pagefind/x.js": second})
+    assert report == writer.WriteReport(0, 1, 0)
+    after = os.stat(out / "pagefind/x.js")
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert manifest["pagefind/x.js"][2].startswith(str(second)), "the next build knows the file by its new source"
+    report, _ = write(out, manifest, {}, {"pagefind/x.js": third})
+    assert report == writer.WriteReport(1, 0, 0)
+    assert (out / "pagefind/x.js").read_text() == "var a = 2;"
+
+
 @pytest.mark.parametrize("path", ["../luar.html", "/../../etc/x", "a/../../b", "..", "", "/", "a\\b", "a\0b"])
 def test_a_path_escaping_the_output_raises(tmp_path, path):
     with pytest.raises(writer.UnsafeOutput):

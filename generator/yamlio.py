@@ -52,6 +52,12 @@ _PLAIN = {
     "could not find expected ':'": "baris ini seharusnya berbentuk 'nama: nilai'.",
     "found undefined alias": "ada '*' di awal nilai; beri tanda kutip pada teks tersebut.",
     "expected <block end>, but found '-'": "indentasi daftar ('- ...') tidak sejajar.",
+    "expected <block end>, but found '<block mapping start>'":
+        "baris ini menjorok tidak sejajar dengan baris di atasnya; samakan jumlah spasi di awal barisnya "
+        "(biasanya 2 spasi untuk setiap tingkat).",
+    "expected <block end>, but found '<block sequence start>'":
+        "daftar ('- ...') di baris ini tidak sejajar, atau baris di atasnya sudah berisi nilai: bila di atasnya "
+        "tertulis misalnya 'gallery: []', hapus '[]' agar daftarnya boleh ditulis di baris-baris berikutnya.",
     "found invalid Unicode character escape code": "kode karakter (\\u...) di antara tanda kutip tidak sah.",
     "exceeded maximum nesting depth": f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
 }

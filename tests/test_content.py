@@ -698,3 +698,16 @@ def test_comments_are_shown_under_the_post(tmp_path):
     page = (site / "output/2019/11/08/rapat/index.html").read_text(encoding="utf-8")
     assert "Tanggapan (1)" in page and "Siti &lt;Aminah&gt;" in page and "Sabtu, 9 November 2019" in page
     assert "<p>Paragraf satu.</p><p>Paragraf dua.</p>" in page
+
+
+@pytest.mark.parametrize("front, line, words", [
+    ("title: Rapat\ndate: 2024-03-01\nevent:\n  start: 2024-03-01\n place: Aula", 6, "menjorok tidak sejajar"),
+    ("title: Rapat\ndate: 2024-03-01\ngallery:\n  - file: a.jpg\n   caption: A", 6, "menjorok tidak sejajar"),
+    ("title: Rapat\ndate: 2024-03-01\ngallery: []\n  - file: a.jpg\n    caption: A", 5, "hapus '[]'"),
+    ("title: Rapat\ndate: 2024-03-01\ntags: []\n  - pemilu", 5, "hapus '[]'"),
+])
+def test_misaligned_lines_are_told_in_plain_words(tmp_path, front, line, words):
+    site = write_site(tmp_path, {"content/posts/2024/rapat.md": md(front)})
+    [problem] = build_errors(site)
+    assert problem.startswith(f"content/posts/2024/rapat.md:{line}: ") and words in problem, problem
+    assert "expected" not in problem and "<block" not in problem

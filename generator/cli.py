@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from . import config as config_module
 from .build import Options, build
-from .content import slugify
+from .content import name_slug
 from .lock import Busy
 from .report import BuildFailed, InternalError, Problems
 from .writer import UnsafeOutput
@@ -186,7 +186,7 @@ def _new(site_dir: Path, title: str) -> int:
     if config is None:
         print_problems(problems)
         return 1
-    slug = slugify(title)
+    slug = name_slug(title) if title.strip() else ""
     if not slug:
         print("Galat: judul harus memuat huruf atau angka.", file=sys.stderr)
         return 2
@@ -197,10 +197,11 @@ def _new(site_dir: Path, title: str) -> int:
         return 1
     folder.mkdir(parents=True)
     (folder / "index.md").write_text(
-        f'---\ntitle: {_quoted(title)}\ndate: {now.isoformat(timespec="minutes")}\n'
+        f'---\ntitle: {_quoted(title)}\ndate: {now:%Y-%m-%d %H:%M}\n'
         f"category: {_quoted(config.site.category)}\ntags: []\nauthor: {_quoted(config.site.author)}\ndraft: true\n"
-        "gallery: []\n---\n\nTulis isi berita di sini. Letakkan foto kegiatan di folder ini, "
-        "lalu daftarkan di 'gallery' dengan keterangannya.\n", encoding="utf-8")
+        "# Foto: letakkan di folder ini, lalu daftarkan dengan keterangannya (hapus tanda # di awal tiga baris ini):\n"
+        "# gallery:\n#   - file: foto-1.jpg\n#     caption: Keterangan foto\n"
+        "---\n\nTulis isi berita di sini.\n", encoding="utf-8")
     print(f"Dibuat: {(folder / 'index.md').relative_to(site_dir)} (masih draft; hapus baris 'draft: true' untuk terbit).")
     return 0
 

@@ -70,20 +70,29 @@ def test_new_creates_a_dated_bundle_and_refuses_to_overwrite(tmp_path):
     assert f"content/posts/{year}/judul-berita-rapat-pleno/index.md" in run.out
     text = post.read_text(encoding="utf-8")
     written = re.search(r"^date: (.+)$", text, re.M).group(1)
-    date = dt.datetime.fromisoformat(written)
-    assert date.utcoffset() == dt.timedelta(hours=8)           # WITA, the site's zone
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", written)   # as the guide writes dates
+    date = dt.datetime.fromisoformat(written).replace(tzinfo=zone)  # no offset: the site's zone (WITA)
     assert before <= date <= after
+    assert "# gallery:" in text and "\ngallery: []" not in text    # a commented example, not a list to write under
     # The scaffold is a valid draft: it builds with --drafts and shows the title as typed.
     built = run_cli("build", "--site", str(site), "--drafts")
     assert built.code == 0, built.err
     page = next((site / "output").glob("*/*/*/judul-berita-rapat-pleno/index.html"))
     assert "<h1>Judul Berita: Rapat &#34;Pleno&#34;</h1>" in page.read_text(encoding="utf-8")
+
     # A second `new` with the same title must not touch the post.
     post.write_text(text + "\nSudah ditulis staf.\n", encoding="utf-8")
     again = run_cli("new", "--site", str(site), "Judul Berita: Rapat \"Pleno\"")
     assert again.code == 1
     assert "sudah ada" in again.err
     assert post.read_text(encoding="utf-8").endswith("Sudah ditulis staf.\n")
+
+
+def test_new_names_a_post_whose_title_has_no_latin_letters(tmp_path):
+    site = write_site(tmp_path / "site", {}, config_text())
+    run = run_cli("new", "--site", str(site), "選挙")
+    assert run.code == 0, run.err
+    assert list((site / "content/posts").glob("*/xuanju/index.md"))
 
 
 def test_check_passes_on_a_good_site(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from . import cache, incremental, load, writer
+from . import cache, content, incremental, load, lock, writer
 from . import config as config_module
 from . import site as site_model
 from .incremental import Memory, State
@@ -21,33 +21,41 @@ __all__ = ["Options", "Result", "build", "load_site"]
 def build(options: Options, memory: Memory | None = None) -> Result:
     """Build the site into options.output; raise BuildFailed with every problem, leaving the output untouched.
 
+    One build of a site at a time: the site's build lock is held throughout (lock.Busy when another build of it
+    does not finish within options.lock_wait).
+
     memory (session.Memory, kept by the preview server between its rebuilds) stands in for the cache files when
     it holds the last build's state, and is given this build's state, or emptied when the build fails.
     """
-    if memory is None:
-        return _build(options, None)
-    memory.flush()
-    try:
-        return _build(options, memory)
-    except BaseException:
-        memory.forget()
-        raise
+    with lock.held(options.cache_dir, options.lock_wait, options.on_wait):
+        if memory is None:
+            return _build(options, None)
+        memory.flush()
+        try:
+            result = _build(options, memory)
+        except BaseException:
+            memory.forget()
+            raise
+        memory.output_state = writer.folder_state(options.output)
+        return result
 
 
 def _build(options: Options, memory: Memory | None) -> Result:
     from . import output
 
     started, clock = time.perf_counter(), Clock()
-    writer.check_output_dir(options.output, options.site_dir)
+    writer.check_output_dir(options.output, options.site_dir, options.cache_dir)
     templates = folders(options.site_dir)
     with clock.stage("periksa perubahan"):
         state = incremental.survey(options, templates, memory)
     if state.up_to_date(options.moment()) and (memory is None or memory.site is not None):
-        return _nothing_changed(state, started, clock)
+        return _nothing_changed(options, state, started, clock)
     ctx = _context(options, state, templates, clock)
     with clock.stage("muat cache"):
         previous = incremental.previous(options, state, memory)
     loaded = load.load(ctx, state.scan, previous)
+    content.check_links(options.site_dir, state.links, [record.entry for record in loaded.records.values()],
+                        ctx.problems)
     with clock.stage("daftar halaman"):
         routes = site_model.routes(loaded.site)
         site_model.check_urls(routes, ctx.problems, site_model.files(loaded.site, state.assets))
@@ -59,15 +67,19 @@ def _build(options: Options, memory: Memory | None) -> Result:
         incremental.save(options, index, loaded.records, incremental.dirty_shards(previous, loaded.records))
     if memory is not None:
         memory.keep(index, loaded.records, loaded.site, routes, templates, ctx.config_key)
-    return Result(ctx.problems.warnings, outcome.pages, outcome.report, outcome.photos_made, outcome.photos_reused,
+    warnings = ctx.problems.warnings + writer.foreign_warning(options.output, outcome.foreign)
+    return Result(warnings, outcome.pages, outcome.report, outcome.photos_made, outcome.photos_reused,
                   time.perf_counter() - started, outcome.rendered, tuple(clock.stages))
 
 
-def _nothing_changed(state: State, started: float, clock: Clock) -> Result:
+def _nothing_changed(options: Options, state: State, started: float, clock: Clock) -> Result:
     """Nothing the output depends on has changed, and the output is as the last build left it: write nothing.
-    (The preview's first build goes on, writing nothing, to hold the site model for its quick rebuilds.)"""
+    (The preview's first build goes on, writing nothing, to hold the site model for its quick rebuilds.) Files in
+    the output this site did not write are named again."""
     index = state.index
-    return Result(index.warnings, index.pages, writer.WriteReport(0, len(state.present), 0), 0, index.photos,
+    foreign = writer.foreign_files(state.present, index.manifest)
+    return Result(index.warnings + writer.foreign_warning(options.output, foreign), index.pages,
+                  writer.WriteReport(0, len(index.manifest), 0), 0, index.photos,
                   time.perf_counter() - started, 0, tuple(clock.stages))
 
 

@@ -203,10 +203,13 @@ def save(cache_dir: Path, site_dir: Path, index: Index, records: dict[str, Sourc
     write(cache_dir / INDEX, index, site_dir)
 
 
-def scan(folder: Path, read=None) -> dict[str, tuple[int, int]]:
+def scan(folder: Path, read=None, links: list[str] | None = None) -> dict[str, tuple[int, int]]:
     """Every file below folder (relative POSIX path -> (size, mtime_ns), what the writer's manifest keeps of the
     output), in one pass of directory listings; read(path) -> bool names the files the build reads (sources,
-    photos, templates), which get racy.stamp (size, time) instead."""
+    photos, templates), which get racy.stamp (size, time) instead.
+
+    Symbolic links are listed in links when given (content.check_links decides on them); a linked folder is
+    then neither entered nor listed as a file."""
     found: dict[str, tuple[int, int]] = {}
     if not folder.is_dir():
         return found
@@ -223,6 +226,11 @@ def scan(folder: Path, read=None) -> dict[str, tuple[int, int]]:
                 try:
                     if item.is_dir(follow_symlinks=False):
                         stack.append((item.path, rel + "/"))
+                    elif links is not None and item.is_symlink():
+                        links.append(rel)
+                        if not item.is_dir():
+                            st = item.stat()
+                            found[rel] = stamp(st) if read is not None and read(rel) else (st.st_size, st.st_mtime_ns)
                     else:
                         st = item.stat()
                         found[rel] = stamp(st) if read is not None and read(rel) else (st.st_size, st.st_mtime_ns)

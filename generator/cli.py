@@ -1,20 +1,28 @@
 """Command line: build, serve, new, check, views, publish and import-wordpress, with exit codes 0 (fine), 1 (content
-errors), 2 (bad usage)."""
+errors), 2 (bad usage), 75 (another build of the site is running) and 70 (a bug in the generator)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import json
+import os
 import sys
+import traceback
 import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import config as config_module
 from .build import Options, build
-from .content import slugify
-from .report import BuildFailed, Problems
+from .content import name_slug
+from .lock import Busy
+from .report import BuildFailed, InternalError, Problems
 from .writer import UnsafeOutput
+
+EXIT_BUSY = 75      # sysexits' EX_TEMPFAIL: try again later
+EXIT_BUG = 70       # sysexits' EX_SOFTWARE: not the site's fault
 
 
 def parser() -> argparse.ArgumentParser:
@@ -24,6 +32,11 @@ def parser() -> argparse.ArgumentParser:
     def site_option(p):
         p.add_argument("--site", type=Path, default=Path("."), help="folder berisi config.yaml dan content/ (bawaan: folder ini)")
 
+    def force_option(p):
+        p.add_argument("--force", action="store_true",
+                       help="bangun juga ke folder yang berisi berkas lain: berkas bernama sama ditimpa, "
+                            "berkas lain dibiarkan (tidak pernah dihapus)")
+
     p = commands.add_parser("build", help="bangun situs ke folder output/")
     site_option(p)
     p.add_argument("--output", type=Path, help="folder hasil (bawaan: SITE/output)")
@@ -32,6 +45,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", "-v", action="store_true", help="tampilkan juga lama setiap tahap")
     p.add_argument("--no-search", dest="search", action="store_false",
                    help="jangan perbarui indeks pencarian (lebih cepat; halaman /cari/ memakai indeks lama)")
+    force_option(p)
     p.add_argument("--verify", action="store_true",
                    help="bandingkan isi setiap berkas, bukan hanya ukuran dan waktunya (setelah memulihkan cadangan)")
 
@@ -44,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--future", action="store_true", help="ikutkan berita bertanggal di masa depan")
     p.add_argument("--poll", action="store_true",
                    help="periksa perubahan berkas secara berkala (untuk drive jaringan atau mesin virtual)")
+    force_option(p)
 
     p = commands.add_parser("new", help="buat kerangka berita baru bertanggal sekarang")
     site_option(p)
@@ -86,12 +101,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "build":
-            return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future,
+            return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force,
                                   progress=sys.stderr.isatty(), search=args.search, verify=args.verify), args.verbose)
         if args.command == "serve":
             from .serve import serve
 
-            return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future), args.host, args.port,
+            return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force),
+                         args.host, args.port,
                          polling=args.poll)
         if args.command == "publish":
             from .publish.command import Request, publish
@@ -113,8 +129,25 @@ def main(argv: list[str] | None = None) -> int:
     except UnsafeOutput as err:
         print(f"Galat: {err}", file=sys.stderr)
         return 2
+    except Busy as err:
+        print(f"Galat: {err}", file=sys.stderr)
+        return EXIT_BUSY
     except KeyboardInterrupt:
         return 130
+    except Exception as err:   # noqa: BLE001 - a bug: one plain message naming the file, never a traceback
+        return _bug(err, site_dir)
+
+
+def _bug(err: Exception, site_dir: Path) -> int:
+    if os.environ.get("GENERATOR_DEBUG"):
+        traceback.print_exception(err, file=sys.stderr)
+    where, detail = (err.path, err.detail) if isinstance(err, InternalError) else \
+        (str(site_dir), f"{type(err).__name__}: {err}")
+    print(f"Galat internal: ini kesalahan (bug) di dalam generator, bukan di isi situs Anda.\n"
+          f"Sedang memproses: {where}\nRincian: {detail}\n"
+          "Folder keluaran tidak diubah. Laporkan ke pengembang beserta pesan ini (jalankan lagi dengan "
+          "GENERATOR_DEBUG=1 untuk rincian teknisnya).", file=sys.stderr)
+    return EXIT_BUG
 
 
 def _resolve(path: Path | None) -> Path | None:
@@ -128,7 +161,7 @@ def print_problems(problems, out=None) -> None:
 
 def _build(options: Options, verbose: bool) -> int:
     try:
-        result = build(options)
+        result = build(dataclasses.replace(options, on_wait=_waiting))
     except BuildFailed as failed:
         print_problems(failed.problems)
         count = len([p for p in failed.problems if not p.warning])
@@ -142,13 +175,18 @@ def _build(options: Options, verbose: bool) -> int:
     return 0
 
 
+def _waiting(pid: str) -> None:
+    process = f" (proses {pid})" if pid != "?" else ""
+    print(f"Menunggu pembangunan lain untuk situs ini{process} selesai…", file=sys.stderr, flush=True)
+
+
 def _new(site_dir: Path, title: str) -> int:
     problems = Problems()
     config = config_module.load(site_dir / "config.yaml", problems)
     if config is None:
         print_problems(problems)
         return 1
-    slug = slugify(title)
+    slug = name_slug(title) if title.strip() else ""
     if not slug:
         print("Galat: judul harus memuat huruf atau angka.", file=sys.stderr)
         return 2
@@ -158,14 +196,20 @@ def _new(site_dir: Path, title: str) -> int:
         print(f"Galat: berita {folder.relative_to(site_dir)} sudah ada; tidak ditimpa. Pakai judul lain.", file=sys.stderr)
         return 1
     folder.mkdir(parents=True)
-    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
     (folder / "index.md").write_text(
-        f'---\ntitle: "{quoted}"\ndate: {now.isoformat(timespec="minutes")}\n'
-        f"category: {config.site.category}\ntags: []\nauthor: {config.site.author}\ndraft: true\n"
-        "gallery: []\n---\n\nTulis isi berita di sini. Letakkan foto kegiatan di folder ini, "
-        "lalu daftarkan di 'gallery' dengan keterangannya.\n", encoding="utf-8")
+        f'---\ntitle: {_quoted(title)}\ndate: {now:%Y-%m-%d %H:%M}\n'
+        f"category: {_quoted(config.site.category)}\ntags: []\nauthor: {_quoted(config.site.author)}\ndraft: true\n"
+        "# Foto: letakkan di folder ini, lalu daftarkan dengan keterangannya (hapus tanda # di awal tiga baris ini):\n"
+        "# gallery:\n#   - file: foto-1.jpg\n#     caption: Keterangan foto\n"
+        "---\n\nTulis isi berita di sini.\n", encoding="utf-8")
     print(f"Dibuat: {(folder / 'index.md').relative_to(site_dir)} (masih draft; hapus baris 'draft: true' untuk terbit).")
     return 0
+
+
+def _quoted(text: str) -> str:
+    """text as a YAML double-quoted scalar (JSON's string syntax is a subset of it): ':', '@', '#', quotes and
+    line breaks stay text."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _check(site_dir: Path) -> int:

@@ -156,7 +156,17 @@ def load(path: Path, problems: Problems) -> Config | None:
         problems.error(name, None, "berkas config.yaml tidak ditemukan.",
                        "Buat config.yaml berisi bagian 'site' dengan title, base_url, language dan timezone.")
         return None
-    parsed = yamlio.load(path.read_text(encoding="utf-8"), name, problems)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = path.read_bytes()[:err.start].count(b"\n") + 1
+        problems.error(name, line, f"config.yaml bukan teks UTF-8 (bita ke-{err.start} tidak sah).",
+                       "Simpan ulang config.yaml dengan pengodean UTF-8 (di Notepad: Simpan Sebagai, Encoding: UTF-8).")
+        return None
+    except OSError as err:
+        problems.error(name, None, f"config.yaml tidak bisa dibaca ({err.strerror}).", "Periksa izin berkasnya.")
+        return None
+    parsed = yamlio.load(text, name, problems)
     if parsed is None:
         return None
     data, lines = parsed
@@ -242,13 +252,35 @@ def _shown(value) -> str:
     return f"{_TYPE_NAMES.get(type(value), type(value).__name__)} {value!r}"
 
 
+def _check_base_url(base_url: str, line: int | None, path: str, problems: Problems) -> None:
+    """base_url must be a plain web address: scheme, host, an optional possible port and sub-path, nothing else."""
+    example = "Tulis seperti https://kaltara.kpu.go.id/ (boleh dengan sub-folder: https://host/kpu-kaltara/)."
+    try:
+        url = urlparse(base_url)
+        port = url.port
+    except ValueError:
+        problems.error(path, line, f"'site.base_url' '{base_url}' bukan alamat web yang sah (nama host atau "
+                       "porta tidak bisa dibaca).", example)
+        return
+    wrong = ("alamatnya bukan alamat web lengkap (harus diawali http:// atau https:// dan nama host)"
+             if url.scheme not in ("http", "https") or not url.hostname else
+             "memuat spasi" if any(c.isspace() for c in base_url) else
+             "memuat '?' (query); alamat situs tidak boleh punya bagian setelah '?'" if url.query or "?" in base_url else
+             "memuat '#' (fragment); alamat situs tidak boleh punya bagian setelah '#'" if url.fragment or "#" in base_url else
+             "memuat nama pengguna atau kata sandi ('@')" if "@" in url.netloc else
+             "memakai porta 0, yang tidak mungkin" if port == 0 else
+             "memuat ';' (parameter)" if url.params else "")
+    if wrong:
+        problems.error(path, line, f"'site.base_url' '{base_url}' {wrong}.", example)
+
+
 def _check(config: Config, lines, path: str, problems: Problems) -> None:
     """Checks on values beyond their types: URL, time zone, language, permalink patterns, sizes."""
     site = config.site
-    url = urlparse(site.base_url)
-    if url.scheme not in ("http", "https") or not url.netloc:
-        problems.error(path, lines.get(("site", "base_url")), f"base_url '{site.base_url}' bukan alamat web lengkap.",
-                       "Tulis seperti https://kaltara.kpu.go.id/ (boleh dengan sub-folder: https://host/kpu-kaltara/).")
+    _check_base_url(site.base_url, lines.get(("site", "base_url")), path, problems)
+    if not site.title.strip():
+        problems.error(path, lines.get(("site", "title")), "'site.title' kosong; nama situs tampil di setiap halaman.",
+                       "Isi dengan nama kantor, misalnya title: KPU Provinsi Kalimantan Utara")
     try:
         zoneinfo.ZoneInfo(site.timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -257,8 +289,10 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
     try:
         from babel import Locale, UnknownLocaleError
 
-        Locale.parse(site.language)
-    except (ValueError, LookupError, UnknownLocaleError):
+        typed = site.language.replace("-", "_").split("_")[0].lower()
+        if typed in ("root", "und") or Locale.parse(site.language).language in ("root", "und"):
+            raise ValueError(site.language)       # CLDR's root and "undetermined" locales parse, but are no language
+    except (ValueError, LookupError, UnknownLocaleError, TypeError):
         problems.error(path, lines.get(("site", "language")), f"bahasa '{site.language}' tidak dikenal.",
                        "Pakai kode bahasa seperti id atau en.")
     _check_permalinks(config.permalinks, lines, path, problems)

@@ -132,6 +132,40 @@ def discover(content_dir: Path) -> list[tuple[str, Path, Path | None]]:
     return found
 
 
+def check_links(site_dir: Path, links: list[str], entries, problems: Problems) -> None:
+    """Symbolic links below content/ (as cache.scan listed them): a link to a file inside content/ is followed; a
+    link leaving content/ is refused, named by its file and by the front matter line that lists it; a linked
+    folder is not entered, and said so."""
+    content_dir = site_dir / "content"
+    root = content_dir.resolve()
+    named: dict[str, tuple[str, int | None]] = {}      # path below content/ -> (front matter file, line)
+    for entry in entries if links else ():
+        if entry.bundle is None:
+            continue
+        folder = entry.bundle.relative_to(content_dir).as_posix()
+        if entry.cover:
+            named[f"{folder}/{entry.cover}"] = (entry.path, entry.lines.get(("cover",)))
+        for index, photo in enumerate(entry.gallery):
+            named.setdefault(f"{folder}/{photo.file}", (entry.path, photo.line or entry.lines.get(("gallery", index))))
+    for rel in sorted(links):
+        link = content_dir / rel
+        try:
+            target = link.resolve(strict=True)
+        except (OSError, RuntimeError):
+            problems.warn(f"content/{rel}", None, "tautan simbolik ini menunjuk ke berkas yang tidak ada; dilewati.",
+                          "Hapus tautannya, atau ganti dengan berkas aslinya.")
+            continue
+        where, line = named.get(rel, (f"content/{rel}", None))
+        mention = "" if where == f"content/{rel}" else f"'{rel.rpartition('/')[2]}' (content/{rel}) "
+        if target != root and root not in target.parents:
+            problems.error(where, line, f"{mention or 'berkas ini '}adalah tautan simbolik ke {target}, di luar folder "
+                           "content/; isi situs hanya diambil dari dalam content/.",
+                           "Salin berkas atau folder aslinya ke dalam content/ (bukan tautan), atau hapus tautannya.")
+        elif target.is_dir():
+            problems.warn(f"content/{rel}", None, "folder ini adalah tautan simbolik, jadi dilewati: isinya tidak "
+                          "diterbitkan.", "Pindahkan atau salin folder aslinya ke sini (bukan tautan).")
+
+
 def split(text: str, path: str, problems: Problems) -> tuple[str, str, int] | None:
     """Split a file into (front matter, body, first body line); None with an error when the '---' lines are wrong."""
     text = text.lstrip("\ufeff")

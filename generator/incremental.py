@@ -36,6 +36,7 @@ class Memory(Protocol):
     index: cache.Index | None
     records: dict[str, cache.SourceRecord]
     site: Site | None
+    output_state: tuple | None      # writer.folder_state of the output after the last build
 
     def flush(self) -> None: ...
 
@@ -58,6 +59,7 @@ class State:
     racy: list[str] = field(default_factory=list)   # content files modified moments before the build began
     suspect: frozenset[str] = frozenset()   # content files to compare by content whatever their stamp (--verify)
     verify: bool = False                    # --verify: no input is trusted by its stamp
+    links: list[str] = field(default_factory=list)  # symbolic links below content/ (content.check_links decides)
 
     @property
     def assets(self) -> list[str]:
@@ -71,11 +73,12 @@ class State:
 
     def up_to_date(self, now: dt.datetime) -> bool:
         """Nothing the output depends on changed since the last build, no scheduled post has come due, and the
-        output folder is as the last build left it."""
+        output folder holds every file the last build wrote as it left it (files this site did not write, a CNAME
+        or a verification page, may stand beside them)."""
         index = self.index
         return (self.trusted and index.site_key == self.key
                 and (index.next_publish is None or now.timestamp() < index.next_publish)
-                and self.present == {rel: kept[:2] for rel, kept in index.manifest.items()})
+                and all(self.present.get(rel) == kept[:2] for rel, kept in index.manifest.items()))
 
 
 def survey(options: Options, templates: tuple[Path, ...], memory: Memory | None = None) -> State:
@@ -84,14 +87,15 @@ def survey(options: Options, templates: tuple[Path, ...], memory: Memory | None 
                                                                                          options.site_dir)
     config_path = options.site_dir / "config.yaml"
     config_key = digest(config_path.read_bytes() if config_path.is_file() else b"")
-    scan, present = cache.scan(options.content_dir, read_source), cache.scan(options.output)
+    links: list[str] = []
+    scan, present = cache.scan(options.content_dir, read_source, links), cache.scan(options.output)
     theme = theme_scan(templates)
     key = digest_parts(config_key, scan, theme, str(templates), options.drafts, options.future,
                        str(options.output.resolve()), options.search)
     started = time.time_ns()
     racy = [rel for rel, (_size, mtime) in scan.items() if recent(mtime, started)]
     return State(index, scan, present, theme, config_key, key, racy, frozenset(scan) if options.verify else frozenset(),
-                 options.verify)
+                 options.verify, links)
 
 
 def read_source(rel: str) -> bool:

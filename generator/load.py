@@ -16,7 +16,7 @@ from .hashing import digest
 from .incremental import Previous
 from .racy import recent, trusted_mtime
 from .options import Context
-from .report import Problems
+from .report import Problems, naming
 
 # markup (Python-Markdown) and gallery (Pillow) are imported where they are needed: a build that finds
 # nothing changed does not pay for importing them.
@@ -94,6 +94,7 @@ def _read(ctx: Context, todo: list, zone: ZoneInfo, scan: dict) -> list[tuple]:
     no_links = Links({}, {}, config.base_path)
     renderers: list = []            # one per process, made on first use (in each forked worker)
 
+    @naming(lambda item: f"content/{item[1]}")
     def one(item):
         kind, crel, bundle, key = item
         md, found = content_dir / crel, Problems()
@@ -210,6 +211,7 @@ def _markdown(site: site_model.Site, records: dict, base_path: str, workers: int
 
     renderer = Renderer()
 
+    @naming(lambda item: item[0].entry.path)
     def convert(item):
         rendered = renderer.render(item[0].entry.body, item[3])
         return rendered.html, rendered.summary

@@ -22,9 +22,12 @@ class Options:
     future: bool = False
     now: dt.datetime | None = None
     workers: int = field(default_factory=default_workers)
+    force: bool = False             # build into a folder holding files this site did not write (never deletes them)
     progress: bool = False          # a progress line on stderr (the command line sets it only on a terminal)
     search: bool = True             # make the search index again when pages changed (the preview's rebuilds skip it)
     cache: Path | None = None       # the build cache; default SITE/.cache
+    lock_wait: float | None = None  # seconds to wait for another build of the site to finish (default lock.WAIT)
+    on_wait: object = None          # called with the other build's process id when this one has to wait
     verify: bool = False            # compare every source, photo and template by content, not by size and time
 
     @property

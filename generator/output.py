@@ -12,7 +12,7 @@ from . import site as site_model
 from .hashing import digest
 from .incremental import State
 from .options import Context
-from .report import BuildFailed, Problems
+from .report import BuildFailed, Problems, naming
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Outcome:
     rendered: int
     photos_made: int
     photos_reused: int
+    foreign: list            # files in the output this site did not write, left alone
 
 
 def write(ctx: Context, site: site_model.Site, routes: list, state: State, records: dict | None = None) -> Outcome:
@@ -32,8 +33,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
     state: what the build found (the last build's index and the output as it is); records: the sources' cache
     records, which keep each post's card fingerprint between builds."""
     options, problems, clock, index, present = ctx.options, ctx.problems, ctx.clock, state.index, state.present
-    manifest = index.manifest if index.manifest or not present else _survey(options.output, present)
-    update = writer.Update(options.output, manifest, present)
+    update = writer.open_update(options, index.manifest, present)
     try:
         with clock.stage("sidik halaman"):
             wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins
@@ -48,6 +48,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
                     todo.append((rel, route))
         with clock.stage("render halaman"):
             _render(ctx, todo, site, update)
+            theme_files = theme.assets(ctx.templates, options.site_dir, problems)
         if problems.errors:
             raise BuildFailed(problems)
 
@@ -65,7 +66,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
         with clock.stage("pencarian"):
             search_files = _search(wanted, update, options, problems)
         with clock.stage("berkas"):
-            files = {**photo_files, **_attachments(site), **theme.assets(ctx.templates), **search_files}
+            files = {**photo_files, **_attachments(site), **theme_files, **search_files}
             for url, source in files.items():
                 update.put_file(writer.relative_path(url), source)
         with clock.stage("tulis"):
@@ -73,7 +74,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
     except BaseException:
         update.abort()
         raise
-    return Outcome(report, new_manifest, prints, len(routes), len(todo), made, reused)
+    return Outcome(report, new_manifest, prints, len(routes), len(todo), made, reused, update.foreign)
 
 
 def _render(ctx: Context, todo: list, site: site_model.Site, update: writer.Update) -> None:
@@ -88,6 +89,7 @@ def _render(ctx: Context, todo: list, site: site_model.Site, update: writer.Upda
         problems.append(problem)
         return
 
+    @naming(lambda item: item[1].source or f"{item[0]} (template {item[1].template})")
     def one(item):
         rel, route = item
         try:
@@ -134,17 +136,6 @@ def _search(wanted: dict, update: writer.Update, options, problems: Problems) ->
         return {}
     return search.index({"/" + rel: (update.staging if rel in update.staged else update.output) / rel for rel in pages},
                         options.cache_dir, problems)
-
-
-def _survey(output: Path, present: dict) -> dict:
-    """Without a cache, learn once what the output holds by reading it (the cache spares every later build this)."""
-    manifest = {}
-    for rel, stat in present.items():
-        try:
-            manifest[rel] = (*stat, digest((output / rel).read_bytes()))
-        except OSError:
-            continue
-    return manifest
 
 
 class _Progress:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator
 
@@ -43,11 +46,35 @@ def run(function: Callable, items: list, workers: int, minimum: int = 64) -> Ite
         spans.append((token, start, start + len(group)))
         start += len(group)
     try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(min(workers, len(groups)), mp_context=context) as pool:
+        with executor(min(workers, len(groups)), multiprocessing.get_context("fork")) as pool:
             yield from pool.map(_run_chunk, spans)
     finally:
         _TASKS.pop(token, None)
+
+
+def executor(workers: int, context=None) -> ProcessPoolExecutor:
+    """A process pool whose workers end with the process that started them, however it ends (a killed build
+    must not leave workers running for minutes, holding its caller's pipes)."""
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
+
+
+def die_with_parent(parent: int) -> None:
+    """In a new worker: ask the kernel to kill it when its parent ends (Linux), else watch the parent's id."""
+    try:
+        import ctypes
+
+        if ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) != 0:   # PR_SET_PDEATHSIG
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError, ImportError):
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+    if os.getppid() != parent:      # the parent ended before the request above took effect
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _run_chunk(job: tuple[int, int, int]) -> list:

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from . import imaging
+from . import imaging, parallel
 from .config import Photos
 from .hashing import digest as content_digest
 from .racy import recent, settled, stamp
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 PIPELINE = "p5"                 # bump when processing changes: cached files and the index are made again
 INDEX_NAME = "index.json"
+MADE_NAME = "dibuat.json"       # derived files as made: name -> [size, mtime_ns, ctime_ns, content hash]
 PRUNE_DAYS = 30                  # derived files unused this long are deleted from the cache
 
 
@@ -104,6 +105,59 @@ class ProbeIndex:
             pass
 
 
+class MadeIndex:
+    """What each derived file held when it was made, so that a derived file whose bytes changed since (edited by
+    hand, by a tool, or through a link) is made again instead of published."""
+
+    def __init__(self, folder: Path):
+        self.folder, self.file = folder, folder / MADE_NAME
+        self.rows: dict[str, list] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("pipeline") == PIPELINE and isinstance(data.get("files"), dict):
+                self.rows = data["files"]
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass
+
+    def trusted(self, name: str) -> bool:
+        """The file holds what was made: the same size, modification and change time as recorded (a change time
+        cannot be set back, so an edit with its old modification time restored shows too), or else the same bytes."""
+        row = self.rows.get(name)
+        if not (isinstance(row, list) and len(row) == 4):
+            return False
+        try:
+            stat = os.stat(self.folder / name)
+            if [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns] == row[:3]:
+                return True
+            same = stat.st_size == row[0] and content_digest((self.folder / name).read_bytes()) == row[3]
+        except OSError:
+            return False
+        if same:
+            self.rows[name], self.changed = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, row[3]], True
+        return same
+
+    def record(self, name: str) -> None:
+        try:
+            path = self.folder / name
+            data = path.read_bytes()
+            stat = os.stat(path)
+        except OSError:
+            return
+        self.rows[name], self.changed = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, content_digest(data)], True
+
+    def save(self, keep: set[str]) -> None:
+        rows = {name: row for name, row in self.rows.items() if name in keep}
+        if not self.changed and rows == self.rows:
+            return
+        try:
+            temporary = self.file.with_name(f"{MADE_NAME}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"pipeline": PIPELINE, "files": rows}), encoding="utf-8")
+            os.replace(temporary, self.file)
+        except OSError:
+            pass
+
+
 class TooLarge(Exception):
     """More pixels than Pillow's safety limit (a decompression bomb, or simply a huge scan)."""
 
@@ -158,12 +212,13 @@ def process(views: list[tuple[str, PhotoView]], cache_dir: Path, settings: Photo
     files: dict[str, Path] = {}
     jobs: dict[str, tuple[imaging.Job, str, PhotoView]] = {}
     made = reused = 0
+    known = MadeIndex(cache_dir)
     for where, view in views:
         missing = []
         for variant in view.files:
             target = cache_dir / variant.cache_name
             files[variant.url] = target
-            if variant.cache_name not in cached:
+            if variant.cache_name not in cached or not known.trusted(variant.cache_name):
                 missing.append(imaging.Output(str(target), variant.width, variant.height,
                                               "copy" if view.source.animated else variant.format,
                                               variant is view.original))
@@ -185,8 +240,12 @@ def process(views: list[tuple[str, PhotoView]], cache_dir: Path, settings: Photo
             where = where if view.line else str(Path(where).parent / view.name)
             problems.error(where, view.line, f"foto '{view.name}' tidak bisa diolah: {error}.",
                            "Buka foto itu di komputer lalu simpan ulang sebagai JPG, atau ganti dengan foto lain.")
+        else:
+            for output in job.outputs:
+                known.record(os.path.basename(output.target))
     if not failed:
         prune(cache_dir, cached - {p.name for p in files.values()})
+    known.save(set(os.listdir(cache_dir)))
     return Processed(files, made - failed, reused)
 
 
@@ -197,7 +256,7 @@ def prune(cache_dir: Path, unused: set[str], days: int = PRUNE_DAYS) -> int:
     """
     limit, removed = time.time() - days * 86400, 0
     for name in unused:
-        if name == INDEX_NAME or name.startswith("."):
+        if name in (INDEX_NAME, MADE_NAME) or name.startswith("."):
             continue
         path = cache_dir / name
         try:
@@ -222,7 +281,7 @@ def _run(jobs: list[imaging.Job], tags: list, workers: int, progress):
     else:
         results: dict[int, str] = {}
         try:
-            with ProcessPoolExecutor(min(workers, len(jobs))) as pool:
+            with parallel.executor(min(workers, len(jobs))) as pool:
                 futures = {pool.submit(imaging.make, job): n for n, job in enumerate(jobs)}
                 for future in as_completed(futures):
                     results[futures[future]] = future.result()

@@ -262,6 +262,8 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = False       # server_close() joins every request thread
     block_on_close = True
+    request_queue_size = 128     # listen backlog: a browser opening a page asks for 20-50 files at once (the default
+                                 # of 5 dropped the rest, which came back a second later)
 
     def __init__(self, address, preview):
         self.preview = preview

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,3 +48,37 @@ class BuildFailed(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len([p for p in problems if not p.warning])} kesalahan")
         self.problems = problems
+
+
+class InternalError(Exception):
+    """An unexpected error inside the generator (a bug, not the site's fault), with the file it was processing."""
+
+    def __init__(self, path: str, detail: str):
+        super().__init__(path, detail)      # both in args: it crosses from worker processes pickled
+        self.path, self.detail = path, detail
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.detail}"
+
+
+@contextmanager
+def processing(path: str | Path):
+    """Name the file being processed on any unexpected error raised inside (errors the build expects, problems and
+    Ctrl-C pass through as they are)."""
+    try:
+        yield
+    except (BuildFailed, InternalError):
+        raise
+    except Exception as err:
+        raise InternalError(str(path), f"{type(err).__name__}: {err}") from err
+
+
+def naming(path_of):
+    """Decorate a function of one item so that an unexpected error in it names path_of(item) (see processing)."""
+
+    def wrap(function):
+        def named(item):
+            with processing(path_of(item)):
+                return function(item)
+        return named
+    return wrap

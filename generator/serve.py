@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 
-from . import config as config_module, guide, writer
+from . import cache, config as config_module, guide, lock, writer
 from .build import Options, build
 from .preview_http import Hub, Server, Shown
 from .report import BuildFailed, Problem, Problems
@@ -85,15 +85,16 @@ class Preview:
             options = self.options if first else dataclasses.replace(self.options, search=False)
             result = None
             if changes and not self.shown.problems:
-                result = quick_rebuild(options, self.memory, changes)
+                with lock.held(options.cache_dir, options.lock_wait):
+                    result = quick_rebuild(options, self.memory, changes)
             if result is None:
                 result = build(options, self.memory)
         except BuildFailed as failed:
             return self._failed([p for p in failed.problems if not p.warning] or list(failed.problems), started)
-        except Exception as err:   # UnsafeOutput, or a bug: tell the page and keep serving
+        except Exception as err:   # UnsafeOutput, another build running, or a bug: tell the page and keep serving
             if os.environ.get("GENERATOR_DEBUG"):
                 traceback.print_exc(file=self._err)
-            text = str(err) if isinstance(err, writer.UnsafeOutput) else \
+            text = str(err) if isinstance(err, (writer.UnsafeOutput, lock.Busy)) else \
                 f"kesalahan di dalam generator ({type(err).__name__}: {err})."
             return self._failed([Problem("generator", None, text,
                                          "Jika ini bukan kesalahan isi, laporkan ke pengembang beserta pesan ini.")],
@@ -167,7 +168,8 @@ def bind_error(host: str, port: int, err: BaseException) -> str:
 
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: bool = False) -> int:
     """`python -m generator serve`: runs until Ctrl-C; 2 when the address cannot be used."""
-    writer.check_output_dir(options.output, options.site_dir)   # UnsafeOutput: bad usage, exit 2 in cli
+    writer.check_output_dir(options.output, options.site_dir, options.cache_dir)   # UnsafeOutput: bad usage, exit 2 in cli
+    writer.claim(options.output, options.site_dir, options.cache_dir, cache.scan(options.output), options.force)
     preview = Preview(options, polling=polling)
     try:
         preview.bind(host, port)

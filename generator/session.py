@@ -37,6 +37,8 @@ class Memory:
     compiled_theme: str = ""          # the theme those templates were compiled from
     renderer: object = None           # markup.Renderer
     unsaved: tuple | None = None      # (options, dirty shards): the cache files still to be brought up to date
+    output_state: tuple | None = None # writer.folder_state of the output after the last write: if it differs, the
+                                      # output was deleted or changed by hand, and only a full build restores it
 
     def keep(self, index, records, site, routes, templates: tuple[Path, ...], config_key: str) -> None:
         same_theme = self.site is not None and self.templates == templates and self.config_key == config_key
@@ -86,6 +88,8 @@ def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]
     site = memory.site
     if site is None or memory.index is None or set(changes) != {"content"} or options.search:
         return None
+    if memory.output_state is None or writer.folder_state(options.output) != memory.output_state:
+        return None
     if memory.theme is None or memory.theme.untracked:      # pages may show more of a post than its page
         return None
     if memory.index.next_publish is not None and time.time() >= memory.index.next_publish:
@@ -112,6 +116,8 @@ def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]
 def _reread(options: Options, memory: Memory, post: site_model.Post, record: cache.SourceRecord):
     """(new entry, new record) for an edit no other page shows; () when the file holds what it held; else None."""
     site, source = memory.site, post.entry.source
+    if source.is_symlink():
+        return None                  # the full build decides where it leads (content.check_links)
     try:
         stat = source.stat()
         data = source.read_bytes()
@@ -170,6 +176,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
         memory.forget()
         raise
     index.manifest.update(written)
+    memory.output_state = writer.folder_state(options.output)
     index.site_key = incremental.UNSETTLED   # the next plain build checks everything again before it may skip
     warnings = [w for w in index.warnings if w.path not in edited]
     index.warnings = warnings + [w for rel in edited for w in memory.records[rel].warnings]

@@ -52,6 +52,12 @@ _PLAIN = {
     "could not find expected ':'": "baris ini seharusnya berbentuk 'nama: nilai'.",
     "found undefined alias": "ada '*' di awal nilai; beri tanda kutip pada teks tersebut.",
     "expected <block end>, but found '-'": "indentasi daftar ('- ...') tidak sejajar.",
+    "expected <block end>, but found '<block mapping start>'":
+        "baris ini menjorok tidak sejajar dengan baris di atasnya; samakan jumlah spasi di awal barisnya "
+        "(biasanya 2 spasi untuk setiap tingkat).",
+    "expected <block end>, but found '<block sequence start>'":
+        "daftar ('- ...') di baris ini tidak sejajar, atau baris di atasnya sudah berisi nilai: bila di atasnya "
+        "tertulis misalnya 'gallery: []', hapus '[]' agar daftarnya boleh ditulis di baris-baris berikutnya.",
     "found invalid Unicode character escape code": "kode karakter (\\u...) di antara tanda kutip tidak sah.",
     "exceeded maximum nesting depth": f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
 }
@@ -77,6 +83,8 @@ def load(text: str, path: str, problems: Problems, first_line: int = 1,
             node = loader.get_single_node()
             if node is None:
                 return {}, {}
+            if _aliases_explode(node, path, problems, first_line):
+                return None
             lines: Lines = {}
             if not _walk(node, (), first_line, lines, path, problems, texts if texts is not None else {}):
                 return None
@@ -86,6 +94,50 @@ def load(text: str, path: str, problems: Problems, first_line: int = 1,
     except yaml.YAMLError as err:
         _report(text, path, problems, first_line, err)
         return None
+
+
+# Anchors and aliases (&a, *a) let a few lines stand for billions of values (the "billion laughs"): a 265-byte
+# front matter took 20 s and 2 GB. Front matter and config.yaml hold hundreds of values at most.
+MAX_VALUES = 50_000
+
+
+def _children(node: yaml.Node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _aliases_explode(root: yaml.Node, path: str, problems: Problems, first_line: int) -> bool:
+    """Refuse a document whose aliases expand it past MAX_VALUES values, or make it contain itself.
+
+    The composed graph shares one node per anchor, so its expanded size is counted once per distinct node
+    (post-order, without recursion), in time linear in the text, before anything is built from it."""
+    sizes: dict[int, int] = {}
+    started: set[int] = set()
+    reused = None                   # the first anchored node met a second time: where the aliases begin
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_VALUES:
+                problems.error(path, first_line + (reused or node).start_mark.line,
+                               f"alias YAML ('&' dan '*') di sini membuat lebih dari {MAX_VALUES:,} nilai.".replace(",", "."),
+                               "Tulis nilainya langsung, tanpa '&nama' dan '*nama'.")
+                return True
+        elif key in sizes:
+            reused = reused or node
+        elif key in started:
+            problems.error(path, first_line + node.start_mark.line,
+                           "alias YAML ('*') di sini menunjuk ke nilai yang memuat dirinya sendiri.",
+                           "Tulis nilainya langsung, tanpa '&nama' dan '*nama'.")
+            return True
+        else:
+            started.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    return False
 
 
 def _report(text: str, path: str, problems: Problems, first_line: int, err: yaml.YAMLError) -> None:

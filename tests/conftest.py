@@ -155,6 +155,11 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def leaked(out: Path, outside: Path) -> bool:
+    """Some file in out holds the bytes of a file below outside (published through a link, say)."""
+    secrets = [p.read_bytes() for p in outside.rglob("*") if p.is_file()]
+    return any(p.read_bytes() in secrets for p in out.rglob("*") if p.is_file())
+
 def clean_build_tree(site: Path, scratch: Path) -> dict[str, bytes]:
     """The output a clean build of site makes (a copy without output/ and .cache/ under scratch), as tree()."""
     clean = scratch / "bersih"

@@ -70,20 +70,29 @@ def test_new_creates_a_dated_bundle_and_refuses_to_overwrite(tmp_path):
     assert f"content/posts/{year}/judul-berita-rapat-pleno/index.md" in run.out
     text = post.read_text(encoding="utf-8")
     written = re.search(r"^date: (.+)$", text, re.M).group(1)
-    date = dt.datetime.fromisoformat(written)
-    assert date.utcoffset() == dt.timedelta(hours=8)           # WITA, the site's zone
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", written)   # as the guide writes dates
+    date = dt.datetime.fromisoformat(written).replace(tzinfo=zone)  # no offset: the site's zone (WITA)
     assert before <= date <= after
+    assert "# gallery:" in text and "\ngallery: []" not in text    # a commented example, not a list to write under
     # The scaffold is a valid draft: it builds with --drafts and shows the title as typed.
     built = run_cli("build", "--site", str(site), "--drafts")
     assert built.code == 0, built.err
     page = next((site / "output").glob("*/*/*/judul-berita-rapat-pleno/index.html"))
     assert "<h1>Judul Berita: Rapat &#34;Pleno&#34;</h1>" in page.read_text(encoding="utf-8")
+
     # A second `new` with the same title must not touch the post.
     post.write_text(text + "\nSudah ditulis staf.\n", encoding="utf-8")
     again = run_cli("new", "--site", str(site), "Judul Berita: Rapat \"Pleno\"")
     assert again.code == 1
     assert "sudah ada" in again.err
     assert post.read_text(encoding="utf-8").endswith("Sudah ditulis staf.\n")
+
+
+def test_new_names_a_post_whose_title_has_no_latin_letters(tmp_path):
+    site = write_site(tmp_path / "site", {}, config_text())
+    run = run_cli("new", "--site", str(site), "選挙")
+    assert run.code == 0, run.err
+    assert list((site / "content/posts").glob("*/xuanju/index.md"))
 
 
 def test_check_passes_on_a_good_site(tmp_path):
@@ -121,3 +130,105 @@ def test_check_on_a_site_with_content_errors_exits_1(tmp_path):
     run = run_cli("check", "--site", str(copy_site("invalid/missing-title", tmp_path / "site")))
     assert run.code == 1 and "content/posts/2019/rapat.md:2: kolom 'title' wajib diisi" in run.err
 
+
+
+# --- `new` with config values YAML would misread (issue 13) -----------------------------------------------------
+
+import pytest  # noqa: E402
+
+from generator import content  # noqa: E402
+from generator.report import Problems  # noqa: E402
+
+
+@pytest.mark.parametrize("category, author, title", [
+    ("Berita: Terkini", "@humas_kpu", "Rapat"),
+    ("#Pemilu2024", "Humas & Data", "Rapat: Pleno #1"),
+    ("'Kutip'", '"Tim" \\ Humas', "- Daftar"),
+    ("yes", "null", "[Judul] {x}"),
+    ("*bintang", "!tag", "Judul\\tber-tab"),
+])
+def test_new_writes_config_values_and_the_title_quoted_so_the_post_is_valid(tmp_path, category, author, title):
+    config = config_text().replace("  timezone: Asia/Makassar\n", "  timezone: Asia/Makassar\n"
+                                   f"  category: {json_quoted(category)}\n  author: {json_quoted(author)}\n")
+    site = write_site(tmp_path / "site", {}, config)
+    run = run_cli("new", "--site", str(site), title)
+    assert run.code == 0, run.err
+    source = next((site / "content/posts").rglob("index.md"))
+    problems = Problems()
+    entry = content.load(site, "post", source, source.parent,
+                         type("D", (), {"category": "x", "author": "x"})(), ZoneInfo("Asia/Makassar"), problems)
+    assert problems.errors == [] and entry is not None
+    assert (entry.category, entry.author, entry.title) == (category, author, title)
+    built = run_cli("build", "--site", str(site), "--drafts")
+    assert built.code == 0, built.err
+
+
+def json_quoted(text):
+    import json
+
+    return json.dumps(text)
+
+
+# --- a bug in the generator: its own exit code, a plain message naming the file (issue 13) -------------------------
+
+def _bug_site(tmp_path):
+    return write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2019-11-08"),
+                                          "content/posts/b.md": md("title: B\ndate: 2019-11-09")}, config_text())
+
+
+def _fail_on(name):
+    def fail(*args, **kwargs):
+        if any(name in str(a) for a in args):
+            raise RuntimeError("kondisi yang tidak terduga")
+        return original(*args, **kwargs)
+    from generator import content as module
+    original = module.load
+    return fail
+
+
+@pytest.mark.parametrize("stage", ["content", "render", "model"])
+def test_an_unexpected_error_exits_70_says_it_is_a_bug_and_names_the_file(tmp_path, monkeypatch, capsys, stage):
+    from generator import cli, render, site as site_model
+
+    site = _bug_site(tmp_path)
+    if stage == "content":
+        monkeypatch.setattr(content, "load", _fail_on("b.md"))
+        where = "content/posts/b.md"
+    elif stage == "render":
+        original = render.PageRenderer.render
+
+        def render_fails(self, route):
+            if route.source.endswith("b.md"):
+                raise OSError(5, "Input/output error")
+            return original(self, route)
+        monkeypatch.setattr(render.PageRenderer, "render", render_fails)
+        where = "content/posts/b.md"
+    else:
+        monkeypatch.setattr(site_model, "routes", lambda site: 1 / 0)
+        where = str(site)
+    code = cli.main(["build", "--site", str(site)])
+    err = capsys.readouterr().err
+    assert code == 70
+    assert "bug" in err and f"Sedang memproses: {where}\n" in err and "Traceback" not in err
+    assert not (site / "output").exists()
+
+
+def test_expected_usage_errors_keep_their_codes(tmp_path):
+    site = _bug_site(tmp_path)
+    (tmp_path / "berkas").write_text("x")
+    assert run_cli("build", "--site", str(site), "--output", str(tmp_path / "berkas")).code == 2
+    bad = write_site(tmp_path / "rusak", {"content/posts/a.md": "tanpa front matter"}, config_text())
+    assert run_cli("build", "--site", str(bad)).code == 1
+
+
+def test_a_bug_in_a_worker_process_names_its_file_too(tmp_path, monkeypatch):
+    """Enough posts for the forked workers: the error comes back from another process, still naming the file."""
+    from generator.build import Options, build
+    from generator.report import InternalError
+
+    posts = {f"content/posts/p{n:03d}.md": md(f"title: P{n}\ndate: 2019-11-08") for n in range(80)}
+    site = write_site(tmp_path / "site", posts, config_text())
+    monkeypatch.setattr(content, "load", _fail_on("p077.md"))
+    with pytest.raises(InternalError) as bug:
+        build(Options(site, workers=2))
+    assert bug.value.path == "content/posts/p077.md" and "RuntimeError" in bug.value.detail

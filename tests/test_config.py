@@ -199,6 +199,79 @@ def test_all_config_errors_are_reported_together(tmp_path):
     assert lines == [3, 5, 6, 8]
 
 
+# --- values that used to be accepted silently, or crashed (issue 13) ---------------------------------------------
+
+@pytest.mark.parametrize("url, words", [
+    ("https://kaltara.kpu.go.id/?p=1", "'?'"),
+    ("https://kaltara.kpu.go.id/?", "'?'"),
+    ("https://kaltara.kpu.go.id/#atas", "'#'"),
+    ("https://kaltara.kpu.go.id/kpu kaltara/", "spasi"),
+    ("'https://kaltara.kpu.go.id /'", "spasi"),
+    ("https://kaltara.kpu.go.id:99999/", "porta"),
+    ("https://kaltara.kpu.go.id:0/", "porta 0"),
+    ("https://kaltara.kpu.go.id:http/", "porta"),
+    ("'http://[::1/'", "tidak bisa dibaca"),
+    ("https://admin:rahasia@kaltara.kpu.go.id/", "kata sandi"),
+    ("https://:8080/", "nama host"),
+])
+def test_base_url_that_no_browser_could_use_is_an_error_naming_the_key(tmp_path, url, words):
+    config, problems = load(tmp_path, MINIMAL_CONFIG.replace("https://kaltara.kpu.go.id/", url))
+    assert config is None
+    assert len(problems) == 1
+    assert problems[0].startswith("config.yaml:3: 'site.base_url'") and words in problems[0]
+
+
+@pytest.mark.parametrize("url", ["https://kaltara.kpu.go.id/", "http://localhost:8080/kpu-kaltara/",
+                                 "https://[2001:db8::1]:8443/", "https://kpu.go.id/kaltara"])
+def test_ordinary_base_urls_are_accepted(tmp_path, url):
+    config, problems = load(tmp_path, MINIMAL_CONFIG.replace("https://kaltara.kpu.go.id/", url))
+    assert config is not None and problems == []
+
+
+@pytest.mark.parametrize("title", ['""', "'   '", "' '"])
+def test_empty_site_title_is_an_error(tmp_path, title):
+    config, problems = load(tmp_path, MINIMAL_CONFIG.replace("KPU Provinsi Kalimantan Utara", title))
+    assert config is None
+    assert problems[0].startswith("config.yaml:2: 'site.title' kosong")
+
+
+@pytest.mark.parametrize("language", ["root", "und", "und_ID", "'123'"])
+def test_language_that_is_no_language_is_an_error(tmp_path, language):
+    config, problems = load(tmp_path, MINIMAL_CONFIG.replace("language: id", f"language: {language}"))
+    assert config is None
+    assert problems[0].startswith("config.yaml:4: ") and "bahasa" in problems[0]
+
+
+@pytest.mark.parametrize("name", ["post", "page", "category", "tag", "archive", "gallery"])
+def test_dot_dot_in_any_permalink_names_the_real_problem(tmp_path, name):
+    pattern = {"archive": "/{year}/../{month}/"}.get(name, "/../{slug}/")
+    config, problems = load(tmp_path, MINIMAL_CONFIG + f"permalinks:\n  {name}: \"{pattern}\"\n")
+    assert config is None
+    assert "'..'" in problems[0] and "harus diawali" not in problems[0]
+
+
+@pytest.mark.parametrize("data", ["site:\n  title: KPU Sulawesi Utara \xe9\n".encode("latin-1"),
+                                  b"\xff\xfes\x00i\x00t\x00e\x00", "site:\n  title: a\n".encode("utf-16")])
+def test_config_not_in_utf8_is_an_error_with_its_line(tmp_path, data):
+    path = tmp_path / "config.yaml"
+    path.write_bytes(data)
+    problems = Problems()
+    assert config_module.load(path, problems) is None
+    assert "UTF-8" in str(problems[0]) and str(problems[0]).startswith("config.yaml:")
+
+
+def test_config_not_in_utf8_gives_no_traceback(tmp_path):
+    from tests.conftest import run_cli
+
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "config.yaml").write_bytes("site:\n  title: Pemilu \xb2\n  base_url: https://a.id/\n".encode("latin-1"))
+    for command in ("build", "check", "new"):
+        ran = run_cli(command, "--site", str(site), *(["Judul"] if command == "new" else []))
+        assert ran.code == 1 and "config.yaml:2: config.yaml bukan teks UTF-8" in ran.err, ran.err
+        assert "Traceback" not in ran.err
+
+
 def test_publish_targets_keep_their_order_and_defaults(tmp_path):
     config, problems = load(tmp_path, MINIMAL_CONFIG + """\
 publish:

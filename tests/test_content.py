@@ -380,6 +380,98 @@ def test_hidden_files_in_a_bundle_are_ignored(tmp_path):
     assert published == ["index.html", "pembukaan-64w.jpg", "pembukaan-64w.webp"]
 
 
+# --- symbolic links: content is what lies inside content/ (issue 13) -------------------------------------------------
+
+from tests.conftest import build_errors, leaked, make_photo, snapshot  # noqa: E402
+
+GALLERY_POST = md("""\
+    title: Rapat
+    date: 2019-11-08 10:00
+    gallery:
+      - file: pembukaan.jpg
+        caption: Pembukaan
+      - file: rahasia.jpg
+    """)
+
+
+@pytest.fixture
+def outside(tmp_path):
+    """Files elsewhere on the machine that must never be published."""
+    folder = tmp_path / "di-luar"
+    make_photo(folder / "rahasia.jpg", color=(1, 2, 3))
+    (folder / "kata-sandi.txt").write_text("rahasia-sekali")
+    (folder / "gaji.pdf").write_bytes(b"%PDF-1.4 gaji")
+    (folder / "posting.md").write_text(md("title: Dari luar\ndate: 2019-11-08"))
+    (folder / "bundel").mkdir()
+    (folder / "bundel" / "index.md").write_text(md("title: Bundel luar\ndate: 2019-11-08"))
+    return folder
+
+
+def _bundle_site(tmp_path):
+    return write_site(tmp_path / "site", {"content/posts/rapat/index.md": GALLERY_POST.replace("  - file: rahasia.jpg\n", ""),
+                                          "content/posts/rapat/pembukaan.jpg": b"photo",
+                                          "content/posts/lain.md": md("title: Lain\ndate: 2019-11-01")})
+
+
+def test_a_photo_linked_from_outside_is_refused_at_its_front_matter_line(tmp_path, outside):
+    site = _bundle_site(tmp_path)
+    (site / "content/posts/rapat/index.md").write_text(GALLERY_POST.replace("rahasia.jpg", "pembukaan.jpg"))
+    build_site(site)
+    before = snapshot(site / "output")
+    (site / "content/posts/rapat/index.md").write_text(GALLERY_POST)
+    (site / "content/posts/rapat/rahasia.jpg").symlink_to(outside / "rahasia.jpg")
+    errors = build_errors(site)
+    assert len(errors) == 1
+    assert errors[0].startswith("content/posts/rapat/index.md:7: 'rahasia.jpg'") and "di luar folder" in errors[0]
+    assert snapshot(site / "output") == before
+
+
+@pytest.mark.parametrize("name, target", [("surat.pdf", "gaji.pdf"), ("catatan.txt", "kata-sandi.txt"),
+                                          ("foto-lepas.jpg", "rahasia.jpg"), ("posts/tambahan.md", "posting.md")])
+def test_any_file_linked_from_outside_is_refused_by_its_path(tmp_path, outside, name, target):
+    site = _bundle_site(tmp_path)
+    rel = f"content/{name}" if "/" in name else f"content/posts/rapat/{name}"
+    link = site / rel
+    link.symlink_to(outside / target)
+    errors = build_errors(site)
+    assert any(e.startswith(f"{rel}: berkas ini adalah tautan simbolik") for e in errors), errors
+    assert not (site / "output").exists()
+
+
+def test_a_linked_folder_is_reported_not_skipped_silently(tmp_path, outside):
+    site = _bundle_site(tmp_path)
+    (site / "content/posts/luar").symlink_to(outside / "bundel", target_is_directory=True)
+    errors = build_errors(site)
+    assert any(e.startswith("content/posts/luar: berkas ini adalah tautan simbolik") for e in errors)
+    (site / "content/posts/luar").unlink()
+    (site / "content/posts/salinan").symlink_to(site / "content/posts/rapat", target_is_directory=True)
+    result = build_site(site)
+    assert [str(w) for w in result.warnings if "content/posts/salinan" in str(w)] == [
+        "content/posts/salinan: peringatan: folder ini adalah tautan simbolik, jadi dilewati: isinya tidak "
+        "diterbitkan. Pindahkan atau salin folder aslinya ke sini (bukan tautan)."]
+    assert not list((site / "output").rglob("salinan"))
+    assert not leaked(site / "output", outside)
+
+
+def test_links_inside_content_are_followed_and_published_as_copies(tmp_path):
+    site = _bundle_site(tmp_path)
+    make_photo(site / "content/posts/rapat/asli.jpg", color=(9, 99, 9))
+    (site / "content/posts/rapat/index.md").write_text(GALLERY_POST)
+    (site / "content/posts/rapat/rahasia.jpg").symlink_to("asli.jpg")
+    (site / "content/posts/rapat/surat.pdf").write_bytes(b"%PDF-1.4 surat")
+    (site / "content/posts/lain-surat.pdf").symlink_to("rapat/surat.pdf")
+    build_site(site)
+    assert (site / "output/2019/11/08/rapat/rahasia-64w.jpg").is_file()
+
+
+def test_a_dangling_link_is_named_and_skipped(tmp_path):
+    site = _bundle_site(tmp_path)
+    (site / "content/posts/rapat/hilang.pdf").symlink_to(tmp_path / "tidak-ada.pdf")
+    result = build_site(site)
+    assert any(str(w).startswith("content/posts/rapat/hilang.pdf: peringatan: tautan simbolik") for w in result.warnings)
+    assert not (site / "output/2019/11/08/rapat/hilang.pdf").exists()
+
+
 # --- YAML's booleans and numbers in text fields: the text as typed -------------------------------------------
 
 @pytest.mark.parametrize("typed", ["yes", "no", "on", "off", "true", "False", "2024", "1.50", "017", "0x1F",
@@ -606,3 +698,16 @@ def test_comments_are_shown_under_the_post(tmp_path):
     page = (site / "output/2019/11/08/rapat/index.html").read_text(encoding="utf-8")
     assert "Tanggapan (1)" in page and "Siti &lt;Aminah&gt;" in page and "Sabtu, 9 November 2019" in page
     assert "<p>Paragraf satu.</p><p>Paragraf dua.</p>" in page
+
+
+@pytest.mark.parametrize("front, line, words", [
+    ("title: Rapat\ndate: 2024-03-01\nevent:\n  start: 2024-03-01\n place: Aula", 6, "menjorok tidak sejajar"),
+    ("title: Rapat\ndate: 2024-03-01\ngallery:\n  - file: a.jpg\n   caption: A", 6, "menjorok tidak sejajar"),
+    ("title: Rapat\ndate: 2024-03-01\ngallery: []\n  - file: a.jpg\n    caption: A", 5, "hapus '[]'"),
+    ("title: Rapat\ndate: 2024-03-01\ntags: []\n  - pemilu", 5, "hapus '[]'"),
+])
+def test_misaligned_lines_are_told_in_plain_words(tmp_path, front, line, words):
+    site = write_site(tmp_path, {"content/posts/2024/rapat.md": md(front)})
+    [problem] = build_errors(site)
+    assert problem.startswith(f"content/posts/2024/rapat.md:{line}: ") and words in problem, problem
+    assert "expected" not in problem and "<block" not in problem

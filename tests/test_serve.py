@@ -490,3 +490,36 @@ def test_a_bug_in_the_build_is_shown_not_fatal(tmp_path, live, monkeypatch):
     monkeypatch.setattr(serve_module, "build", real_build)
     write(site, POST, post_text("Judul Lain Lagi"))
     assert stream.wait("reload")["problems"] == []
+
+
+def test_fifty_connections_at_once_are_all_taken_even_before_the_server_answers(tmp_path):
+    """A page load opens many connections together; with a listen backlog of 5 the rest waited for a retry."""
+    from generator.serve import Preview
+
+    site = preview_site(tmp_path / "situs")
+    preview = Preview(Options(site, workers=1), out=io.StringIO(), err=io.StringIO())
+    preview.bind("127.0.0.1", 0)
+    port = preview.server.server_address[1]
+    clients = []
+    try:
+        for _ in range(50):          # the server accepts none of them yet: only the backlog holds them
+            client = socket.socket()
+            client.settimeout(0.5)
+            client.connect(("127.0.0.1", port))
+            clients.append(client)
+        assert len(clients) == 50
+    finally:
+        for client in clients:
+            client.close()
+        preview.server.server_close()
+
+
+def test_the_preview_refuses_a_folder_of_someones_files_before_serving_it(tmp_path, capsys):
+    site = preview_site(tmp_path / "situs")
+    folder = tmp_path / "dokumen"
+    folder.mkdir()
+    (folder / "skripsi.docx").write_bytes(b"bab 1")
+    code = cli.main(["serve", "--site", str(site), "--output", str(folder), "--port", "0"])
+    err = capsys.readouterr().err
+    assert code == 2 and "skripsi.docx" in err and "--force" in err and "Traceback" not in err
+    assert sorted(p.name for p in folder.iterdir()) == ["skripsi.docx"]

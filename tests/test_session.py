@@ -101,6 +101,30 @@ def test_a_new_file_a_photo_or_a_template_is_left_to_the_full_build(site):
         assert quick_rebuild(options(site), memory, changes) is None
 
 
+@pytest.mark.parametrize("change", ["deleted", "replaced", "home page deleted", "feed deleted"])
+def test_an_output_deleted_or_changed_while_the_preview_runs_takes_the_full_build(site, tmp_path, change):
+    memory = Memory()
+    build(options(site), memory)
+    out = site / "output"
+    if change == "deleted":
+        shutil.rmtree(out)
+    elif change == "replaced":
+        shutil.copytree(out, tmp_path / "salinan")
+        shutil.rmtree(out)
+        (tmp_path / "salinan").rename(out)
+    else:
+        (out / ("index.html" if change == "home page deleted" else "feed.xml")).unlink()
+    with open(site / EDITED, "a", encoding="utf-8") as handle:
+        handle.write("\nKalimat tambahan.\n")
+    assert quick_rebuild(options(site), memory, {"content": [EDITED]}) is None
+    rebuild(site, memory, {"content": [EDITED]})
+    assert (out / "index.html").is_file() and (out / "feed.xml").is_file()
+    assert tree(out) == clean_build(site, tmp_path)
+    with open(site / EDITED, "a", encoding="utf-8") as handle:    # and the next edit is quick again
+        handle.write("\nSatu lagi.\n")
+    assert quick_rebuild(options(site), memory, {"content": [EDITED]}) is not None
+
+
 def test_a_failed_build_empties_the_memory_and_the_next_starts_from_the_files(site):
     memory = Memory()
     build(options(site), memory)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
@@ -183,3 +184,209 @@ def test_output_over_the_sources_is_refused_and_nothing_is_written(tmp_path, out
     with pytest.raises(writer.UnsafeOutput):
         build_site(site, output_dir=site / output)
     assert snapshot(tmp_path) == before
+
+
+# --- what the build may delete or replace: only files an earlier build of this site wrote (issue 13) ---------------
+
+from generator import photocache  # noqa: E402
+from tests.conftest import build_site, md, run_cli, write_site  # noqa: E402
+
+POST_A = md("title: Rapat A\ndate: 2019-11-08 10:00")
+POST_B = md("title: Rapat B\ndate: 2019-11-09 10:00")
+OFFICE_FILES = {"CNAME": b"kaltara.kpu.go.id\n", ".nojekyll": b"", "google1234abcd.html": b"google-site-verification",
+                "dokumen/pengumuman.pdf": b"%PDF-1.4 tangan", "2019/11/08/rapat-a/catatan.txt": b"ditaruh manual"}
+
+
+def _site(tmp_path, **files):
+    return write_site(tmp_path / "site", {"content/posts/rapat-a/index.md": POST_A,
+                                           "content/posts/rapat-b.md": POST_B, **files})
+
+
+def _put(out, files):
+    for rel, data in files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+
+
+def _held(out, files):
+    return {rel: (out / rel).read_bytes() for rel in files if (out / rel).is_file()}
+
+
+def test_files_the_office_put_in_output_survive_every_kind_of_build(tmp_path):
+    site = _site(tmp_path)
+    build_site(site)
+    out = site / "output"
+    _put(out, OFFICE_FILES)
+    result = build_site(site)                                              # a no-op build
+    assert _held(out, OFFICE_FILES) == OFFICE_FILES
+    warned = [str(w) for w in result.warnings if "tidak dibuat" in str(w)]
+    assert len(warned) == 1 and "5 berkas" in warned[0] and "CNAME" in warned[0]
+    (site / "content/posts/rapat-b.md").write_text(POST_B.replace("Rapat B", "Rapat B baru"), encoding="utf-8")
+    build_site(site)                                                       # an incremental build
+    shutil.rmtree(site / "content/posts/rapat-a")                          # a post removed: its folder had a note
+    result = build_site(site)
+    assert _held(out, OFFICE_FILES) == OFFICE_FILES
+    assert not (out / "2019/11/08/rapat-a/index.html").exists()            # what the site wrote there is gone
+    assert result.report.removed >= 1
+    assert any("catatan.txt" in str(w) for w in result.warnings)
+
+
+def test_first_build_into_a_folder_holding_someones_files_is_refused_and_leaves_it_untouched(tmp_path):
+    site = _site(tmp_path)
+    public = tmp_path / "dokumen-saya"
+    _put(public, {"skripsi.docx": b"bab 1", "index.html": b"<p>halaman lama saya</p>", "foto/keluarga.jpg": b"jpg"})
+    before = snapshot(tmp_path)
+    with pytest.raises(writer.UnsafeOutput, match="tidak dibuat oleh pembangunan situs ini"):
+        build_site(site, output_dir=public)
+    assert snapshot(tmp_path) == before
+    ran = run_cli("build", "--site", str(site), "--output", str(public))
+    assert ran.code == 2 and "--force" in ran.err and "Traceback" not in ran.err
+    assert snapshot(tmp_path) == before
+
+
+def test_force_overwrites_only_same_named_files_and_never_deletes(tmp_path):
+    site = _site(tmp_path)
+    public = tmp_path / "publik"
+    _put(public, {"skripsi.docx": b"bab 1", "index.html": b"<p>lama</p>"})
+    result = build_site(site, output_dir=public, force=True)
+    assert (public / "skripsi.docx").read_bytes() == b"bab 1"
+    assert b"Rapat A" in (public / "index.html").read_bytes()
+    assert any("skripsi.docx" in str(w) for w in result.warnings)
+    build_site(site, output_dir=public)                                    # later builds need no --force
+    assert (public / "skripsi.docx").read_bytes() == b"bab 1"
+
+
+def test_an_empty_or_new_folder_needs_no_force(tmp_path):
+    site = _site(tmp_path)
+    (tmp_path / "kosong").mkdir()
+    build_site(site, output_dir=tmp_path / "kosong")
+    build_site(site, output_dir=tmp_path / "baru" / "sekali")
+    assert (tmp_path / "kosong/index.html").is_file() and (tmp_path / "baru/sekali/index.html").is_file()
+
+
+def test_a_lost_record_refuses_until_forced_and_then_deletes_nothing_it_cannot_vouch_for(tmp_path):
+    site = _site(tmp_path)
+    build_site(site)
+    out = site / "output"
+    shutil.rmtree(site / ".cache")
+    before = snapshot(out)
+    with pytest.raises(writer.UnsafeOutput, match="--force"):
+        build_site(site)
+    assert snapshot(out) == before
+    (site / "content/posts/rapat-b.md").unlink()
+    build_site(site, force=True)
+    assert (out / "2019/11/09/rapat-b/index.html").is_file()              # not vouched for: left, and named
+    build_site(site)
+
+
+def test_a_file_the_office_put_where_the_site_later_writes_is_not_replaced(tmp_path):
+    site = _site(tmp_path)
+    build_site(site)
+    out = site / "output"
+    _put(out, {"profil/index.html": b"<p>profil buatan tangan</p>", "2020": b"sebuah berkas"})
+    write_site(site, {"content/pages/profil.md": md("title: Profil"),
+                      "content/posts/rapat-c.md": md("title: Rapat C\ndate: 2020-01-02 10:00")}, config=None)
+    before = snapshot(out)
+    with pytest.raises(writer.UnsafeOutput) as refused:
+        build_site(site)
+    assert "profil/index.html" in str(refused.value) and "2020" in str(refused.value)
+    assert snapshot(out) == before
+    build_site(site, force=True)
+    assert b"Profil" in (out / "profil/index.html").read_bytes()
+
+
+def test_a_folder_of_the_office_where_the_site_writes_a_file_is_not_removed(tmp_path):
+    site = _site(tmp_path)
+    build_site(site)
+    out = site / "output"
+    _put(out, {"tentang/index.html/catatan.txt": b"aneh tapi milik orang"})
+    write_site(site, {"content/pages/tentang.md": md("title: Tentang")}, config=None)
+    with pytest.raises(writer.UnsafeOutput, match="tentang/index.html"):
+        build_site(site)
+    assert (out / "tentang/index.html/catatan.txt").read_bytes() == b"aneh tapi milik orang"
+
+
+def test_two_outputs_of_one_site_keep_their_own_records(tmp_path):
+    site = _site(tmp_path)
+    build_site(site, output_dir=tmp_path / "a")
+    build_site(site, output_dir=tmp_path / "b")
+    _put(tmp_path / "b", {"CNAME": b"b.example\n"})
+    (site / "content/posts/rapat-b.md").unlink()
+    build_site(site, output_dir=tmp_path / "a")
+    build_site(site, output_dir=tmp_path / "b")
+    assert (tmp_path / "b/CNAME").read_bytes() == b"b.example\n"
+    assert not (tmp_path / "b/2019/11/09/rapat-b/index.html").exists()
+
+
+@pytest.mark.parametrize("where", ["generator", "templates", "templates/assets", ".", ".cache", ".cache/photos"])
+def test_output_over_the_generator_or_the_cache_is_refused(tmp_path, where):
+    site = _site(tmp_path)
+    target = (site / where) if where.startswith(".c") or where == "." else writer.GENERATOR_DIR.parent / where
+    with pytest.raises(writer.UnsafeOutput):
+        build_site(site, output_dir=target)
+
+
+def test_output_pointing_at_a_file_is_a_clear_error(tmp_path):
+    site = _site(tmp_path)
+    (tmp_path / "catatan.txt").write_text("jangan ditimpa")
+    with pytest.raises(writer.UnsafeOutput, match="berkas, bukan folder"):
+        build_site(site, output_dir=tmp_path / "catatan.txt")
+    ran = run_cli("build", "--site", str(site), "--output", str(tmp_path / "catatan.txt"))
+    assert ran.code == 2 and "bukan folder" in ran.err and "Traceback" not in ran.err
+    assert (tmp_path / "catatan.txt").read_text() == "jangan ditimpa"
+
+
+def test_published_files_share_no_bytes_with_sources_theme_or_photo_cache(tmp_path):
+    site = _site(tmp_path, **{"content/posts/rapat-a/foto.jpg": b"photo",
+                              "content/posts/rapat-a/surat.pdf": b"%PDF-1.4 surat"})
+    build_site(site)
+    out = site / "output"
+    published = [p for p in out.rglob("*") if p.is_file()]
+    assert all(p.stat().st_nlink == 1 for p in published)
+    pdf = out / "2019/11/08/rapat-a/surat.pdf"
+    css = next(out.glob("assets/*.css"))
+    photo = next(p for p in out.glob("2019/11/08/rapat-a/*.jpg"))
+    for path in (pdf, css, photo):
+        path.write_bytes(b"diubah oleh alat sinkronisasi")
+    assert (site / "content/posts/rapat-a/surat.pdf").read_bytes() == b"%PDF-1.4 surat"
+    assert all(b"diubah" not in p.read_bytes() for p in (site / ".cache/photos").iterdir() if p.is_file())
+    build_site(site)                                                       # the edited copies are put right
+    assert pdf.read_bytes() == b"%PDF-1.4 surat" and b"diubah" not in photo.read_bytes()
+
+
+@pytest.mark.parametrize("same_size", [False, True])
+def test_a_derived_photo_whose_bytes_changed_in_the_cache_is_made_again(tmp_path, same_size):
+    site = _site(tmp_path, **{"content/posts/rapat-a/foto.jpg": b"photo"})
+    build_site(site)
+    out = site / "output"
+    published = {p: p.read_bytes() for p in out.glob("2019/11/08/rapat-a/*") if p.suffix in (".jpg", ".webp")}
+    assert published
+    for cached in (site / ".cache/photos").iterdir():
+        if cached.name not in (photocache.INDEX_NAME, photocache.MADE_NAME):
+            size = cached.stat().st_size
+            stat = cached.stat()
+            cached.write_bytes(b"x" * size if same_size else b"rusak")
+            if same_size:
+                os.utime(cached, ns=(stat.st_atime_ns, stat.st_mtime_ns))   # size and time restored: bytes differ
+            else:
+                os.utime(cached, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    shutil.rmtree(out)
+    build_site(site)
+    assert {p: p.read_bytes() for p in published} == published
+
+
+def test_a_site_built_by_a_version_without_the_record_builds_on_without_deleting(tmp_path):
+    """An upgrade: the cache is there but no record of the output's files yet. The build goes on as with --force:
+    nothing is deleted, and what it cannot vouch for is named."""
+    site = _site(tmp_path)
+    build_site(site)
+    out = site / "output"
+    _put(out, {"CNAME": b"kaltara.kpu.go.id\n"})
+    shutil.rmtree(site / ".cache" / writer.LEDGER_DIR)
+    (site / "content/posts/rapat-b.md").unlink()
+    result = build_site(site)
+    assert (out / "CNAME").is_file() and (out / "2019/11/09/rapat-b/index.html").is_file()
+    assert any("CNAME" in str(w) and "rapat-b" in str(w) for w in result.warnings)
+    _put(tmp_path / "lain", {"milik-orang.txt": b"x"})
+    with pytest.raises(writer.UnsafeOutput):                        # never for a folder named with --output
+        build_site(site, output_dir=tmp_path / "lain")

@@ -1,0 +1,84 @@
+"""Work over all cores: results in order, and workers that end with the build however it ends."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import lock, parallel
+from tests.conftest import ROOT, make_photo, md, write_site
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+def _kill_and_watch(process: subprocess.Popen, seconds: float = 60) -> set[int]:
+    """Wait for the process's workers, kill it as a user's `kill -9` would, return the workers still alive 5 s on."""
+    deadline = time.monotonic() + seconds
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 2:
+        workers = _children(process.pid)
+        time.sleep(0.05)
+    assert workers, "the build never started its workers"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 5
+    while _alive(workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return _alive(workers)
+
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
+
+
+def test_results_come_back_in_order():
+    items = list(range(300))
+    assert [x for group in parallel.run(lambda n: n * n, items, 2) for x in group] == [n * n for n in items]
+
+
+def test_workers_of_a_killed_process_end_with_it():
+    code = ("import time; from generator import parallel\n"
+            "list(parallel.run(lambda n: time.sleep(120), list(range(100)), 2))\n")
+    process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert _kill_and_watch(process) == set()
+
+
+def test_photo_workers_of_a_killed_build_end_with_it(tmp_path):
+    files = {"content/posts/rapat/index.md": md("title: Rapat\ndate: 2019-11-08 10:00")}
+    site = write_site(tmp_path / "site", files)
+    for n in range(8):
+        make_photo(site / f"content/posts/rapat/foto-{n}.jpg", size=(3000, 2000), color=(20 * n, 90, 40))
+    process = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site)], cwd=ROOT,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    assert _kill_and_watch(process) == set()
+    assert not (site / "output").exists()
+    lock.lock_file(site / ".cache").unlink(missing_ok=True)      # the killed build's empty lock file

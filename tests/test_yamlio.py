@@ -1,0 +1,66 @@
+"""YAML reading: line numbers, plain-word syntax errors, and aliases that would expand without bound."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from generator import config as config_module, yamlio
+from generator.report import Problems
+from tests.conftest import MINIMAL_CONFIG, build_errors, md, write_site
+
+
+def _bomb(levels: int, mapping: bool = False) -> str:
+    """The "billion laughs": each line ten aliases of the one before; 10**levels values from a few hundred bytes."""
+    lines = ["a0: &a0 [lol]" if not mapping else "a0: &a0 {x: lol}"]
+    for n in range(1, levels + 1):
+        refs = ", ".join(f"*a{n - 1}" for _ in range(10))
+        lines.append(f"a{n}: &a{n} [{refs}]" if not mapping else
+                     f"a{n}: &a{n} {{{', '.join(f'k{i}: *a{n - 1}' for i in range(10))}}}")
+    return "\n".join(lines) + "\n"
+
+
+def _load(text: str, first_line: int = 1):
+    problems = Problems()
+    return yamlio.load(text, "x.yaml", problems, first_line), [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("levels, mapping", [(9, False), (9, True), (30, False), (6, False)])
+def test_alias_bombs_are_refused_quickly_with_file_and_line(levels, mapping):
+    started = time.perf_counter()
+    parsed, problems = _load(_bomb(levels, mapping))
+    assert time.perf_counter() - started < 2          # exponential work would take minutes, not this
+    assert parsed is None and len(problems) == 1
+    assert problems[0].startswith("x.yaml:1: alias YAML") and "50.000" in problems[0]
+
+
+def test_an_alias_that_contains_itself_is_refused():
+    for text in ("a: &a [*a]\n", "a: &a {b: *a}\n", "x:\n  - &a [1, [2, *a]]\n"):
+        parsed, problems = _load(text)
+        assert parsed is None and "dirinya sendiri" in problems[0], text
+
+
+def test_ordinary_use_of_anchors_is_kept():
+    parsed, problems = _load("base: &b {caption: Rapat}\nfoto:\n  - *b\n  - *b\n")
+    assert problems == [] and parsed[0]["foto"] == [{"caption": "Rapat"}, {"caption": "Rapat"}]
+
+
+def test_a_bomb_in_front_matter_is_refused_with_the_files_line(tmp_path):
+    front = "title: Bom\ndate: 2019-11-08\n" + _bomb(9)
+    site = write_site(tmp_path / "site", {"content/posts/bom.md": md(front)})
+    started = time.perf_counter()
+    errors = build_errors(site)
+    assert time.perf_counter() - started < 10
+    assert errors[0].startswith("content/posts/bom.md:4: alias YAML")
+    assert not (site / "output").exists()
+
+
+def test_a_bomb_in_config_yaml_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(MINIMAL_CONFIG + "x_bom:\n" + "".join("  " + line + "\n" for line in _bomb(9).splitlines()))
+    problems = Problems()
+    started = time.perf_counter()
+    assert config_module.load(path, problems) is None
+    assert time.perf_counter() - started < 2
+    assert str(problems[0]).startswith("config.yaml:7: alias YAML")

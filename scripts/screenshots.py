@@ -98,41 +98,53 @@ def save(png: bytes, target: Path) -> int:
     return len(data)
 
 
-def take(preview: Preview, page, shot: str) -> None:
-    """Bring the page to what picture `shot` shows."""
+def goto(page, url: str) -> None:
+    """Open url; a load cut short because the preview reloaded the tab after a rebuild is tried again."""
+    for attempt in range(5):
+        try:
+            page.goto(url)
+            return
+        except Exception as err:      # playwright's Error: net::ERR_ABORTED while a live reload replaced the page
+            if "ERR_ABORTED" not in str(err) or attempt == 4:
+                raise
+            page.wait_for_timeout(500)
+
+
+def settle(preview: Preview, page, text: str, shown: str) -> None:
+    """Put the post back as it was and wait until the preview has rebuilt it (the box or bar is gone)."""
+    preview.edit(POST_SOURCE, lambda _text: text)
+    page.wait_for_selector(shown, state="detached", timeout=30_000)
+
+
+def take(preview: Preview, page, shot: str):
+    """Bring the page to what picture `shot` shows; return what undoes it after the picture, if anything."""
     base = preview.url
     if shot == "beranda":
-        page.goto(base)
+        goto(page, base)
     elif shot == "berita":
-        page.goto(base + POST)
+        goto(page, base + POST)
         page.locator("article h1, main h1").first.scroll_into_view_if_needed()
     elif shot == "galeri":
-        page.goto(base + POST)
+        goto(page, base + POST)
         page.locator(".gallery a[data-full]").first.click()
         page.wait_for_function("document.querySelector('.lightbox img') && "
                                "document.querySelector('.lightbox img').naturalWidth > 0")
     elif shot == "cari":
-        page.goto(base + "cari/?q=pemilih")
+        goto(page, base + "cari/?q=pemilih")
         page.wait_for_selector("[data-results] li", timeout=20_000)
     elif shot == "galat":
-        page.goto(base + POST)
+        goto(page, base + POST)
         old = preview.edit(POST_SOURCE, lambda text: text.replace("\ncategory:", "\n\tcategory:", 1))
-        try:
-            page.wait_for_selector("#kpu-build-error", timeout=30_000)
-        finally:
-            preview.edit(POST_SOURCE, lambda _text: old)
-        return
+        page.wait_for_selector("#kpu-build-error", timeout=30_000)
+        return lambda: settle(preview, page, old, "#kpu-build-error")
     elif shot == "peringatan":
-        page.goto(base + POST)
-        page.wait_for_selector("#kpu-build-error", state="detached", timeout=30_000)
+        goto(page, base + POST)
         old = preview.edit(POST_SOURCE, lambda text: text.replace("\ncategory:", "\nkategori: Sosialisasi\ncategory:", 1))
-        try:
-            page.wait_for_selector("#kpu-build-warnings", timeout=30_000)
-            page.wait_for_timeout(300)
-        finally:
-            preview.edit(POST_SOURCE, lambda _text: old)
-        return
+        page.wait_for_selector("#kpu-build-warnings", timeout=30_000)
+        page.wait_for_timeout(300)
+        return lambda: settle(preview, page, old, "#kpu-build-warnings")
     page.wait_for_timeout(300)   # fonts and lazy photos settle
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,8 +167,10 @@ def main(argv: list[str] | None = None) -> int:
                                               is_mobile=width == "ponsel", has_touch=width == "ponsel")
                 page = context.new_page()
                 for shot in args.only or SHOTS:
-                    take(preview, page, shot)
+                    undo = take(preview, page, shot)
                     size = save(page.screenshot(), args.out / f"{shot}-{width}.png")
+                    if undo:
+                        undo()
                     print(f"{shot}-{width}.png  {size // 1024} KB")
                 context.close()
         finally:

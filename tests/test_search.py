@@ -82,7 +82,7 @@ def test_an_unchanged_site_writes_nothing_and_a_changed_page_renews_the_index(tm
     changed = build(options)
     assert changed.report.written > 0
     assert entry(output) != old_entry, "a changed page must give a new index"
-    assert len(list((site / ".cache" / "pagefind").iterdir())) == 1, "only the current index is kept in the cache"
+    assert len(list((site / ".cache" / "pagefind" / "indeks").iterdir())) == 1, "only the current index is kept"
 
 
 def test_after_one_edit_every_file_with_unchanged_bytes_keeps_its_inode_and_time(tmp_path):

@@ -28,13 +28,13 @@ def chunks(items: list, workers: int, smallest: int = 8, largest: int = 200) -> 
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def run(function: Callable, items: list, workers: int, minimum: int = 64) -> Iterator[list]:
+def run(function: Callable, items: list, workers: int, minimum: int = 64, smallest: int = 8) -> Iterator[list]:
     """Apply function to every item; yield the results chunk by chunk, in the order of items.
 
     Few items, one worker, or no fork() on this system: run here, in this process. Otherwise forked
     workers run the chunks; function and everything it reaches are inherited, results come back pickled.
     """
-    groups = chunks(items, workers)
+    groups = chunks(items, workers, smallest)
     if workers <= 1 or len(items) < minimum or "fork" not in multiprocessing.get_all_start_methods():
         for group in groups:
             yield [function(item) for item in group]

@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import functools
 import json
 import subprocess
 import tempfile
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import searchparts
+import cbor2
+
+from . import parallel, searchparts
 from .report import Problems
 from .site import SEARCH_FOLDER, output_file
 
@@ -57,16 +58,6 @@ def indexed_pages(pages: dict[str, bytes]) -> dict[str, bytes]:
     return marked or html_pages
 
 
-def fingerprint(binary: Path, pages: dict[str, bytes]) -> str:
-    """Names the index of exactly these pages made by exactly this program: equal inputs, equal folder."""
-    digest = hashlib.sha256()
-    stat = binary.stat()
-    digest.update(f"{binary.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    for url in sorted(pages):
-        digest.update(url.encode() + b"\0" + hashlib.sha256(pages[url]).digest())
-    return digest.hexdigest()[:32]
-
-
 def index(pages: dict[str, bytes | Path], cache_dir: Path, problems: Problems) -> dict[str, Path]:
     """The search bundle for these pages as {site URL: cached file}, ready for the writer; {} with a warning on failure.
 
@@ -83,20 +74,31 @@ def index(pages: dict[str, bytes | Path], cache_dir: Path, problems: Problems) -
         return {}
     indexed = indexed_pages(_read(pages))
     cache = Cache(cache_dir / "pagefind", binary)
-    folder = cache.bundles / fingerprint(binary, indexed)
-    if not (folder / "pagefind-entry.json").is_file():
-        error = cache.make(indexed, folder)
+    keys = {url: cache.key(url, html) for url, html in indexed.items()}
+    state = cache.load()
+    mark = fingerprint(cache.program_id, keys)
+    if state is None or state.get("fingerprint") != mark:
+        state, error = cache.make(indexed, keys, state, mark)
         if error:
             problems.warn("pencarian", None, f"Pagefind gagal membuat indeks pencarian: {error}",
                           "Halaman lain tetap dibangun; bangun ulang untuk mencoba lagi. " + HELP)
             return {}
-    cache.keep_only(folder)
-    return {f"/{BUNDLE}/{p.relative_to(folder).as_posix()}": p for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(UNUSED) and p.name != searchparts.CHUNK_LIST}
+    cache.keep_only(state, set(keys.values()))
+    return {f"/{BUNDLE}/{rel}": cache.store / digest for rel, digest in sorted(state["listing"].items())
+            if not rel.rsplit("/", 1)[-1].startswith(UNUSED)}
+
+
+def fingerprint(program_id: str, keys: dict[str, str]) -> str:
+    """Names the index of exactly these pages made by exactly this program: equal inputs, equal index."""
+    digest = hashlib.sha256(program_id.encode())
+    for url in sorted(keys):
+        digest.update(f"\0{url}\0{keys[url]}".encode())
+    return digest.hexdigest()[:32]
 
 
 class Cache:
-    """The search cache: one record per indexed page (by page and program), the program's own files, the bundles."""
+    """The search cache: one record per indexed page (by page and program), the program's own files, every file of
+    the current bundle by the SHA-1 of its bytes, and the merged index the next build patches."""
 
     def __init__(self, root: Path, binary: Path):
         self.root, self.binary = root, binary
@@ -104,14 +106,29 @@ class Cache:
         self.program_id = hashlib.sha256(f"{binary.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:16]
         self.records = root / "halaman" / self.program_id
         self.program = root / "program" / self.program_id
-        self.bundles = root / "indeks"
+        self.store = root / "berkas"
+        self.state = root / "indeks.cbor"         # the bundle's files and what names it; small, read every build
+        self.merged = root / "gabungan.cbor"      # the merged index, read only to patch it
 
     def key(self, url: str, html: bytes) -> str:
         return hashlib.sha256(url.encode() + b"\0" + html).hexdigest()[:32]
 
-    def make(self, pages: dict[str, bytes], folder: Path) -> str:
-        """Index the pages not seen before, merge every page's record into folder. Returns an error text."""
-        keys = {url: self.key(url, html) for url, html in pages.items()}
+    def load(self) -> dict | None:
+        try:
+            state = cbor2.loads(self.state.read_bytes())
+        except (OSError, ValueError, cbor2.CBORDecodeError):
+            return None
+        if not isinstance(state, dict) or state.get("program") != self.program_id:
+            return None
+        if not all((self.store / digest).is_file() for digest in set(state.get("listing", {}).values())):
+            return None
+        return state
+
+    def record(self, key: str) -> searchparts.PageRecord:
+        return searchparts.PageRecord.loads((self.records / f"{key}.rec").read_bytes())
+
+    def make(self, pages: dict[str, bytes], keys: dict[str, str], state: dict | None, mark: str) -> tuple[dict, str]:
+        """Index the pages not seen before and bring the merged index up to date. Returns (state, error text)."""
         missing = {url: html for url, html in pages.items() if not (self.records / f"{keys[url]}.rec").is_file()}
         if not (self.program / "pagefind-entry.json").is_file() and pages and not missing:
             first = min(pages)
@@ -119,88 +136,140 @@ class Cache:
         try:
             error = self._index(missing, keys)
             if error:
-                return error
-            records = [searchparts.PageRecord.loads((self.records / f"{keys[url]}.rec").read_bytes())
-                       for url in pages]
-            merged = searchparts.merge(records, self.program, self._previous(folder))
+                return {}, error
+            index, loaded = self._merge(set(keys.values()), state)
+            entry = json.loads((self.program / "pagefind-entry.json").read_text(encoding="utf-8"))
+            known = {raw: packed for raw, packed in (state or {}).get("chunks", {}).items()
+                     if (self.store / packed).is_file()}
+            fragments = {page.fragment: (loaded[page.key] if page.key in loaded else self.record(page.key)).fragment
+                         for page in index.pages if not (self.store / page.fragment).is_file()}
+            made = searchparts.files(index, entry, fragments, known)
+            listing, new = dict(made.listing), dict(made.new)
+            for name, data in searchparts.program_files(self.program).items():
+                digest = hashlib.sha1(data).hexdigest()
+                listing[name] = digest
+                new[digest] = data
+            chunks = made.chunks
         except searchparts.Unsupported:
-            return make(self.binary, pages, folder)
+            listing, new, index, chunks, error = self._whole(pages)
+            if error:
+                return {}, error
         except OSError as err:
-            return str(err)
-        scratch = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
-        shutil.rmtree(scratch, ignore_errors=True)
-        for rel, data in merged.files.items():
-            target = scratch / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        (scratch / searchparts.CHUNK_LIST).write_text(json.dumps(merged.chunks, sort_keys=True), encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(scratch, folder)
-        self._forget(set(keys.values()))
-        return ""
+            return {}, str(err)
+        self.store.mkdir(parents=True, exist_ok=True)
+        for digest, data in new.items():
+            if not (self.store / digest).is_file():
+                write_atomic(self.store / digest, data)
+        state = {"program": self.program_id, "fingerprint": mark, "listing": listing, "chunks": chunks}
+        if index is not None:
+            write_atomic(self.merged, cbor2.dumps([self.program_id, mark, searchparts.dump_index(index)]))
+        else:
+            self.merged.unlink(missing_ok=True)
+        write_atomic(self.state, cbor2.dumps(state))
+        return state, ""
+
+    def _merge(self, current: set[str], state: dict | None) -> tuple[searchparts.Index, dict]:
+        """The merged index of the current records, patched from the last one where that is exact; and the records
+        it loaded."""
+        last = self._last(state)
+        if last is not None:
+            before = {page.key for page in last.pages}
+            try:
+                old = {key: self.record(key) for key in before - current}
+                new = {key: self.record(key) for key in current - before}
+            except OSError:
+                old = new = None
+            if old is not None:
+                patched = searchparts.patch(last, old, new)
+                if patched is not None:
+                    return patched, new
+        loaded = {key: self.record(key) for key in current}
+        return searchparts.merge(loaded), loaded
+
+    def _last(self, state: dict | None) -> searchparts.Index | None:
+        """The merged index the state's bundle was made from, if the cache still holds it."""
+        if not state:
+            return None
+        try:
+            program, mark, data = cbor2.loads(self.merged.read_bytes())
+            return searchparts.load_index(data) if (program, mark) == (self.program_id, state["fingerprint"]) else None
+        except (OSError, ValueError, TypeError, KeyError, cbor2.CBORDecodeError):
+            return None
+
+    def _whole(self, pages: dict[str, bytes]) -> tuple[dict, dict, None, dict, str]:
+        """One Pagefind run over the whole site (for what searchparts does not take apart)."""
+        with tempfile.TemporaryDirectory(dir=self.root, prefix="batch-") as scratch:
+            bundle = Path(scratch) / BUNDLE
+            error = make(self.binary, pages, bundle)
+            if error:
+                return {}, {}, None, {}, error
+            listing, new = {}, {}
+            for path in sorted(bundle.rglob("*")):
+                if path.is_file():
+                    data = path.read_bytes()
+                    digest = hashlib.sha1(data).hexdigest()
+                    listing[path.relative_to(bundle).as_posix()] = digest
+                    new[digest] = data
+        return listing, new, None, {}, ""
 
     def _index(self, pages: dict[str, bytes], keys: dict[str, str]) -> str:
-        """Run Pagefind over the pages in batches (two at a time) and keep each page's record."""
+        """Run Pagefind over the pages in batches (two at a time, each taken apart in its own process) and keep each
+        page's record."""
         if not pages:
             return ""
         urls = sorted(pages)
         size = -(-len(urls) // -(-len(urls) // BATCH))
         batches = [urls[i:i + size] for i in range(0, len(urls), size)]
         self.records.mkdir(parents=True, exist_ok=True)
-
-        def run(batch: list[str]) -> str:
-            with tempfile.TemporaryDirectory(dir=self.root, prefix="batch-") as scratch:
-                bundle = Path(scratch) / BUNDLE
-                error = make(self.binary, {url: pages[url] for url in batch}, bundle)
-                if error:
-                    return error
-                by_address = {pagefind_url(url): keys[url] for url in batch}
-                for record in searchparts.split(bundle):
-                    if record.url not in by_address:
-                        raise searchparts.Unsupported(f"alamat {record.url} tidak dikenal")
-                    write_atomic(self.records / f"{by_address[record.url]}.rec", record.dumps())
-                if not (self.program / "pagefind-entry.json").is_file():
-                    keep = self.program.with_name(f"{self.program.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-                    shutil.rmtree(keep, ignore_errors=True)
-                    keep.mkdir(parents=True)
-                    for path in bundle.iterdir():
-                        if path.is_file():
-                            shutil.copy2(path, keep / path.name)
-                    try:
-                        os.replace(keep, self.program)
-                    except OSError:
-                        shutil.rmtree(keep, ignore_errors=True)
-            return ""
-
-        self.root.mkdir(parents=True, exist_ok=True)
-        with ThreadPoolExecutor(max_workers=min(PARALLEL, len(batches))) as pool:
-            errors = [e for e in pool.map(run, batches) if e]
+        job = functools.partial(self._batch, pages, keys)
+        errors = [e for group in parallel.run(job, batches, PARALLEL, minimum=2, smallest=1) for e in group if e]
         return errors[0] if errors else ""
 
-    def _previous(self, folder: Path) -> Path | None:
-        if not self.bundles.is_dir():
-            return None
-        found = [p for p in self.bundles.iterdir() if p.is_dir() and p != folder and (p / searchparts.CHUNK_LIST).is_file()]
-        return max(found, key=lambda p: p.stat().st_mtime_ns) if found else None
+    def _batch(self, pages: dict[str, bytes], keys: dict[str, str], batch: list[str]) -> str:
+        """One Pagefind run over some pages; their records are written to the cache. Returns an error text."""
+        with tempfile.TemporaryDirectory(dir=self.root, prefix="batch-") as scratch:
+            bundle = Path(scratch) / BUNDLE
+            error = make(self.binary, {url: pages[url] for url in batch}, bundle)
+            if error:
+                return error
+            by_address = {pagefind_url(url): keys[url] for url in batch}
+            for record in searchparts.split(bundle):
+                if record.url not in by_address:
+                    raise searchparts.Unsupported(f"alamat {record.url} tidak dikenal")
+                write_atomic(self.records / f"{by_address[record.url]}.rec", record.dumps())
+            if not (self.program / "pagefind-entry.json").is_file():
+                keep = self.program.with_name(f"{self.program.name}.{os.getpid()}.tmp")
+                shutil.rmtree(keep, ignore_errors=True)
+                keep.mkdir(parents=True)
+                for path in bundle.iterdir():
+                    if path.is_file():
+                        shutil.copy2(path, keep / path.name)
+                try:
+                    os.replace(keep, self.program)
+                except OSError:     # the other batch's process kept them first
+                    shutil.rmtree(keep, ignore_errors=True)
+        return ""
 
-    def _forget(self, used: set[str]) -> None:
-        """Records of pages that are no longer on the site, and of other programs, are removed."""
+    def keep_only(self, state: dict, keys: set[str]) -> None:
+        """Only what the current bundle uses stays: its files, the records of its pages, this program's files (and
+        no scratch left by an interrupted build, nor an older cache layout)."""
+        used = set(state["listing"].values())
+        for path in self.store.iterdir() if self.store.is_dir() else ():
+            if path.name not in used:
+                path.unlink(missing_ok=True)
         for path in self.records.glob("*.rec"):
-            if path.stem not in used:
+            if path.stem not in keys:
                 path.unlink(missing_ok=True)
         for parent in (self.root / "halaman", self.root / "program"):
             for old in parent.iterdir() if parent.is_dir() else ():
                 if old.name != self.program_id:
                     shutil.rmtree(old, ignore_errors=True)
-
-    def keep_only(self, folder: Path) -> None:
-        """Only the current bundle stays (and no scratch left by an interrupted build, nor an older cache layout)."""
-        for old in self.bundles.iterdir():
-            if old != folder:
-                shutil.rmtree(old, ignore_errors=True)
         for stray in self.root.iterdir():
-            if stray.name not in ("halaman", "program", "indeks"):
-                shutil.rmtree(stray, ignore_errors=True)
+            if stray.name not in ("halaman", "program", "berkas", self.state.name, self.merged.name):
+                if stray.is_dir():
+                    shutil.rmtree(stray, ignore_errors=True)
+                else:
+                    stray.unlink(missing_ok=True)
 
 
 def pagefind_url(url: str) -> str:
@@ -210,7 +279,7 @@ def pagefind_url(url: str) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
 

@@ -85,6 +85,7 @@ def _uint(n: int) -> bytes:
 
 
 _INT = {n: _head(0, n) if n >= 0 else _head(1, -1 - n) for n in range(-300, 4096)}
+_ARRAY = [_head(4, n) for n in range(256)]
 
 
 def _ints(values: list[int]) -> bytes:
@@ -148,6 +149,7 @@ def split(bundle: Path) -> list[PageRecord]:
     units: list[list] = [[] for _ in pages]
     rests: list[list] = [[] for _ in pages]
     variants: list[list] = [[] for _ in pages]
+    ints, arrays = _INT.__getitem__, _ARRAY
     for _from, _to, chunk_hash in chunks:
         (entries,) = cbor2.loads(_read(bundle / "index" / f"{chunk_hash}.pf_index"))
         for entry in entries:
@@ -159,7 +161,13 @@ def split(bundle: Path) -> list[PageRecord]:
                 page += delta
                 words[page].append(word)
                 units[page].append(len(locs) + len(meta_locs))
-                rests[page].append(_rest(locs, meta_locs, mappings[page]))
+                rest = None
+                if not meta_locs:   # the usual case, inlined: body text only (b"\x80" is the empty meta list)
+                    try:
+                        rest = arrays[len(locs)] + b"".join(map(ints, locs)) + b"\x80"
+                    except (KeyError, IndexError):
+                        pass
+                rests[page].append(rest or _rest(locs, meta_locs, mappings[page]))
             for variant in extra:
                 if len(variant) != 2:
                     raise Unsupported("bentuk varian kata tidak dikenal")
@@ -227,28 +235,50 @@ def _chunk_ranges(bounds: list[tuple[str, str]]) -> list[list[str]]:
     return named
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page of the merged index: what its place in the index and its fragment file need."""
+    url: str
+    order: str
+    key: str            # its record's name in the cache
+    word_count: int
+    digest: str         # SHA-1 of the fragment JSON (names the fragment)
+    fragment: str       # SHA-1 of the fragment file (where the cache keeps it)
+
+
 @dataclass
-class Merged:
-    """A whole-site bundle: {path inside the bundle: file bytes}, and the raw digest of each index chunk by name."""
-    files: dict[str, bytes]
-    chunks: dict[str, str]
+class Index:
+    """The whole-site index between builds: pages in (date, URL) order, and every word's CBOR entry with its
+    chunking units. Everything the bundle's files are made from, and what a change of a few pages patches."""
+    pages: list[Page]
+    fields: list[str]
+    field_pages: dict[str, int]                  # meta field -> how many pages have it
+    words: dict[str, tuple[int, bytes]]
 
 
-def merge(records: list[PageRecord], program: Path, previous: Path | None = None) -> Merged:
-    """One Pagefind bundle of all the records, pages in (date, URL) order.
+def _page(key: str, record: PageRecord) -> Page:
+    return Page(record.url, record.order, key, record.word_count, record.digest,
+                hashlib.sha1(record.fragment).hexdigest())
 
-    program is a bundle Pagefind made (its entry and program files are reused); previous, the last merged bundle,
-    lends its compressed chunks whose raw bytes are the same (compressing is most of the work).
-    """
-    language, info = language_of(program)
-    entry = json.loads((program / "pagefind-entry.json").read_text(encoding="utf-8"))
-    version = entry.get("version", "")
-    records = sorted(records, key=lambda r: (r.order, r.url))
-    fields = sorted({name for r in records for name in r.fields})
+
+def _entry(word: str, postings: list[tuple[int, bytes]], forms: dict[str, list[tuple[int, bytes]]]) -> bytes:
+    variant_bytes = _head(4, len(forms)) + b"".join(
+        b"\x82" + _text(form) + _postings(forms[form]) for form in sorted(forms))
+    return b"\x83" + _text(word) + _postings(postings) + variant_bytes
+
+
+def merge(records: dict[str, PageRecord]) -> Index:
+    """One index of all the records ({cache key: record}), pages in (date, URL) order."""
+    ordered = sorted(records.items(), key=lambda item: (item[1].order, item[1].url))
+    field_pages: dict[str, int] = defaultdict(int)
+    for _key, record in ordered:
+        for name in record.fields:
+            field_pages[name] += 1
+    fields = sorted(field_pages)
     postings: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
     sizes: dict[str, int] = defaultdict(int)
     extra: dict[str, dict[str, list[tuple[int, bytes]]]] = {}
-    for page, record in enumerate(records):
+    for page, (_key, record) in enumerate(ordered):
         same = list(record.fields) == fields
         rests = record.rests if same else [_global(rest, record.fields, fields) for rest in record.rests]
         for word, unit, rest in zip(record.words, record.units, rests):
@@ -257,72 +287,184 @@ def merge(records: list[PageRecord], program: Path, previous: Path | None = None
         for word, form, rest in record.variants:
             extra.setdefault(word, {}).setdefault(form, []).append(
                 (page, rest if same else _global(rest, record.fields, fields)))
-    files: dict[str, bytes] = {}
-    old = _previous_chunks(previous)
-    chunk_names: dict[str, str] = {}
+    words = {word: (sizes.get(word, 0), _entry(word, postings.get(word, []), extra.get(word, {})))
+             for word in postings.keys() | extra.keys()}
+    return Index([_page(key, record) for key, record in ordered], fields, dict(field_pages), words)
+
+
+def _decoded(rest: bytes) -> list:
+    decoder = cbor2.CBORDecoder(io.BytesIO(rest))
+    return [decoder.decode(), decoder.decode()]
+
+
+def patch(index: Index, old: dict[str, PageRecord], new: dict[str, PageRecord]) -> Index | None:
+    """The index after some pages changed, or None where only a whole merge gives the right index.
+
+    old holds the records of pages leaving the index, new those entering it ({cache key: record}). A patch is exact
+    when each entering page takes the place of a leaving one with the same URL, or comes after every other page (a
+    new post, newest of all), and the set of meta fields stays the same; then only the words of those pages change.
+    """
+    keep = [page for page in index.pages if page.key not in old]
+    if len(keep) + len(old) != len(index.pages):
+        return None
+    position = {page.key: i for i, page in enumerate(index.pages)}
+    place = {index.pages[position[key]].url: position[key] for key in old}
+    entering = sorted(new.items(), key=lambda item: (item[1].order, item[1].url))
+    pages = list(index.pages)
+    last = pages[-1] if pages else None
+    numbers: dict[str, int] = {}
+    for key, record in entering:
+        at = place.pop(record.url, None)
+        if at is None:
+            if place or (last is not None and (record.order, record.url) <= (last.order, last.url)):
+                return None
+            at = len(pages)
+            pages.append(None)      # type: ignore[arg-type]
+            last = _page(key, record)
+        pages[at] = _page(key, record)
+        numbers[key] = at
+    if place:
+        return None     # a page left without one taking its place: every later page moves
+    if sorted(pages, key=lambda p: (p.order, p.url)) != pages:
+        return None
+    field_pages = dict(index.field_pages)
+    for records, step in ((old, -1), (new, 1)):
+        for record in records.values():
+            for name in record.fields:
+                field_pages[name] = field_pages.get(name, 0) + step
+    field_pages = {name: count for name, count in field_pages.items() if count}
+    fields = sorted(field_pages)
+    if fields != index.fields:
+        return None
+    leaving = {position[key] for key in old}
+    adding: dict[str, list] = defaultdict(list)
+    adding_forms: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    touched = {word for record in old.values() for word in record.words}
+    touched |= {word for record in old.values() for word, _f, _r in record.variants}
+    for key, record in new.items():
+        same = list(record.fields) == fields
+        at = numbers[key]
+        for word, rest in zip(record.words, record.rests):
+            adding[word].append([at, *_decoded(rest if same else _global(rest, record.fields, fields))])
+        for word, form, rest in record.variants:
+            adding_forms[word][form].append([at, *_decoded(rest if same else _global(rest, record.fields, fields))])
+    touched |= adding.keys() | adding_forms.keys()
+    words = dict(index.words)
+    for word in touched:
+        found = words.get(word)
+        postings, forms = [], {}
+        if found is not None:
+            _word, postings, variants = cbor2.loads(found[1])
+            postings = [p for p in _absolute(postings) if p[0] not in leaving]
+            forms = {form: [p for p in _absolute(items) if p[0] not in leaving] for form, items in variants}
+            forms = {form: items for form, items in forms.items() if items}
+        postings = sorted(postings + adding.get(word, []), key=lambda p: p[0])
+        for form, items in adding_forms.get(word, {}).items():
+            forms[form] = sorted(forms.get(form, []) + items, key=lambda p: p[0])
+        if not postings and not forms:
+            words.pop(word, None)
+            continue
+        units = sum(len(p[1]) + len(p[2]) + 1 for p in postings)
+        encoded = [(p[0], _ints(p[1]) + _ints(p[2])) for p in postings]
+        words[word] = (units, _entry(word, encoded, {f: [(p[0], _ints(p[1]) + _ints(p[2])) for p in items]
+                                                      for f, items in forms.items()}))
+    return Index(pages, fields, field_pages, words)
+
+
+def _absolute(postings: list) -> list:
+    out, page = [], 0
+    for delta, locs, meta_locs in postings:
+        page += delta
+        out.append([page, locs, meta_locs])
+    return out
+
+
+@dataclass
+class Files:
+    """A bundle's files by path, each named by the SHA-1 of its bytes; new holds the bytes the cache lacks."""
+    listing: dict[str, str]
+    new: dict[str, bytes]
+    chunks: dict[str, str]          # raw chunk digest -> compressed file digest, for the next build
+
+
+def files(index: Index, entry: dict, fragments: dict[str, bytes], known: dict[str, str]) -> Files:
+    """The bundle's index files for an index.
+
+    entry is the pagefind-entry.json of a bundle made by the same program; fragments maps fragment digests to the
+    bytes of fragment files the cache lacks; known maps raw chunk digests to compressed files already in the cache
+    (compressing is most of the work: a chunk whose bytes did not change is not compressed again).
+    """
+    (language, info), = entry["languages"].items()
+    version = entry.get("version", "")
+    listing: dict[str, str] = {}
+    new: dict[str, bytes] = {}
+    chunks: dict[str, str] = {}
     taken: dict[str, str] = {}
     bounds: list[tuple[str, str]] = []
     names: list[str] = []
     current: list[bytes] = []
-    first = ""
+    first = last = ""
     size = 0
 
-    def close(last: str) -> None:
+    def close() -> None:
         raw = b"\x81" + _head(4, len(current)) + b"".join(current)
         digest = hashlib.sha1(raw).hexdigest()
         name = _name(language, digest, 7, taken)
-        kept = old.get(name)
-        files[f"index/{name}.pf_index"] = (kept[1] if kept and kept[0] == digest
-                                           else gzip.compress(SIGNATURE + raw, GZIP_LEVEL, mtime=0))
-        chunk_names[name] = digest
+        packed = known.get(digest)
+        if packed is None:
+            data = gzip.compress(SIGNATURE + raw, GZIP_LEVEL, mtime=0)
+            packed = hashlib.sha1(data).hexdigest()
+            new[packed] = data
+        listing[f"index/{name}.pf_index"] = chunks[digest] = packed
         bounds.append((first, last))
         names.append(name)
 
-    for word in sorted(postings.keys() | extra.keys()):
+    for word in sorted(index.words):
+        units, encoded = index.words[word]
         if not current:
             first = word
-        forms = extra.get(word, {})
-        variant_bytes = _head(4, len(forms)) + b"".join(
-            b"\x82" + _text(form) + _postings(forms[form]) for form in sorted(forms))
-        current.append(b"\x83" + _text(word) + _postings(postings[word] if word in postings else []) + variant_bytes)
-        size += sizes[word] if word in sizes else 0
+        current.append(encoded)
+        last = word
+        size += units
         if size >= CHUNK_UNITS:
-            close(word)
+            close()
             current, size = [], 0
     if current:
-        close(word)
+        close()
     fragment_names: dict[str, str] = {}
     pages = []
-    for record in records:
-        name = _name(language, record.digest, 7, fragment_names)
-        files.setdefault(f"fragment/{name}.pf_fragment", record.fragment)
-        pages.append([name, record.word_count])
+    for page in index.pages:
+        name = _name(language, page.digest, 7, fragment_names)
+        listing[f"fragment/{name}.pf_fragment"] = page.fragment
+        if page.fragment in fragments:
+            new[page.fragment] = fragments[page.fragment]
+        pages.append([name, page.word_count])
     ranges = _chunk_ranges(bounds)
-    meta = cbor2.dumps([version, pages, [[a, b, n] for (a, b), n in zip(ranges, names)], [], [], fields])
+    meta = cbor2.dumps([version, pages, [[a, b, n] for (a, b), n in zip(ranges, names)], [], [], index.fields])
     meta_name = f"{language}_{hashlib.sha1(meta).hexdigest()[:8 + len(language)]}"
-    files[f"pagefind.{meta_name}.pf_meta"] = gzip.compress(SIGNATURE + meta, GZIP_LEVEL, mtime=0)
-    entry["languages"] = {language: {**info, "hash": meta_name, "page_count": len(records)}}
-    files["pagefind-entry.json"] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    for path in sorted(program.iterdir()):
-        if path.is_file() and (path.name in STATIC or (path.name.startswith("wasm.") and path.suffix == ".pagefind")):
-            files[path.name] = path.read_bytes()
-    return Merged(files, chunk_names)
+    for rel, data in ((f"pagefind.{meta_name}.pf_meta", gzip.compress(SIGNATURE + meta, GZIP_LEVEL, mtime=0)),
+                      ("pagefind-entry.json", json.dumps(
+                          {**entry, "languages": {language: {**info, "hash": meta_name, "page_count": len(pages)}}},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8"))):
+        digest = hashlib.sha1(data).hexdigest()
+        listing[rel] = digest
+        new[digest] = data
+    return Files(listing, new, chunks)
 
 
-CHUNK_LIST = "chunks.json"   # in a merged bundle in the cache (not published): chunk name -> raw digest
+def program_files(bundle: Path) -> dict[str, bytes]:
+    """The files of Pagefind's own program in a bundle (the script, its worker and the WebAssembly per language)."""
+    return {path.name: path.read_bytes() for path in sorted(bundle.iterdir())
+            if path.is_file() and (path.name in STATIC or (path.name.startswith("wasm.") and path.suffix == ".pagefind"))}
 
 
-def _previous_chunks(previous: Path | None) -> dict[str, tuple[str, bytes]]:
-    if previous is None:
-        return {}
-    try:
-        known = json.loads((previous / CHUNK_LIST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    out = {}
-    for name, digest in known.items():
-        try:
-            out[name] = (digest, (previous / "index" / f"{name}.pf_index").read_bytes())
-        except OSError:
-            continue
-    return out
+def dump_index(index: Index) -> list:
+    """The index as plain CBOR-able lists (the cache keeps it between builds)."""
+    return [[[p.url, p.order, p.key, p.word_count, p.digest, p.fragment] for p in index.pages], index.fields,
+            index.field_pages, {word: [units, entry] for word, (units, entry) in index.words.items()}]
+
+
+def load_index(data: list) -> Index:
+    pages, fields, field_pages, words = data
+    return Index([Page(*p) for p in pages], list(fields), dict(field_pages),
+                 {word: (units, entry) for word, (units, entry) in words.items()})

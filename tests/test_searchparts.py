@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from pathlib import Path
 
@@ -70,8 +71,20 @@ def canonical(folder: Path) -> dict:
             "pages": {f["url"]: (count, f) for f, (_h, count) in zip(fragments, meta_pages)}}
 
 
-def write(merged: searchparts.Merged, folder: Path) -> Path:
-    for rel, data in merged.files.items():
+def records_of(folder: Path) -> dict[str, searchparts.PageRecord]:
+    return {record.url: record for record in searchparts.split(folder)}
+
+
+def made(index: searchparts.Index, program: Path, records: dict[str, searchparts.PageRecord]) -> dict[str, bytes]:
+    """The bundle's files by path, as the build publishes them."""
+    entry = json.loads((program / "pagefind-entry.json").read_text(encoding="utf-8"))
+    fragments = {hashlib.sha1(r.fragment).hexdigest(): r.fragment for r in records.values()}
+    out = searchparts.files(index, entry, fragments, {})
+    return {**{rel: out.new[digest] for rel, digest in out.listing.items()}, **searchparts.program_files(program)}
+
+
+def write(files: dict[str, bytes], folder: Path) -> Path:
+    for rel, data in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(data)
     return folder
@@ -79,9 +92,9 @@ def write(merged: searchparts.Merged, folder: Path) -> Path:
 
 def test_merging_the_records_of_one_run_gives_pagefinds_own_index_back(tmp_path):
     own = bundle(pages(900), tmp_path / "own")
-    records = searchparts.split(own)
+    records = records_of(own)
     assert len(records) == 900
-    merged = write(searchparts.merge(records, own), tmp_path / "merged")
+    merged = write(made(searchparts.merge(records), own, records), tmp_path / "merged")
     expected, got = canonical(own), canonical(merged)
     assert any(variants for _p, variants in expected["words"].values()), "the page with diacritics gives variants"
     assert "image" in expected["fields"], "the page with a photo adds meta fields the others lack"
@@ -98,23 +111,49 @@ def test_records_from_separate_runs_merge_to_the_same_bytes_as_one_run(tmp_path)
     """The property the incremental build rests on: which pages Pagefind read together does not show in the index."""
     all_pages = pages(50)
     urls = sorted(all_pages)
-    whole = searchparts.split(bundle(all_pages, tmp_path / "whole"))
-    parts = []
+    whole = records_of(bundle(all_pages, tmp_path / "whole"))
+    parts = {}
     for i, group in enumerate((urls[:7], urls[7:30], urls[30:])):
-        parts += searchparts.split(bundle({u: all_pages[u] for u in group}, tmp_path / f"part{i}"))
-    one = searchparts.merge(whole, tmp_path / "whole")
-    three = searchparts.merge(list(reversed(parts)), tmp_path / "part0")
-    assert one.files == three.files
+        parts.update(records_of(bundle({u: all_pages[u] for u in group}, tmp_path / f"part{i}")))
+    one = made(searchparts.merge(whole), tmp_path / "whole", whole)
+    three = made(searchparts.merge(dict(reversed(parts.items()))), tmp_path / "part0", parts)
+    assert one == three
 
 
-def test_a_previous_bundle_lends_its_unchanged_chunks(tmp_path):
-    own = bundle(pages(40), tmp_path / "own")
-    records = searchparts.split(own)
-    first = searchparts.merge(records, own)
-    folder = write(first, tmp_path / "cache" / "a")
-    (folder / searchparts.CHUNK_LIST).write_text(json.dumps(first.chunks))
-    again = searchparts.merge(records, own, folder)
-    assert again.files == first.files
+def test_the_index_survives_being_stored(tmp_path):
+    index = searchparts.merge(records_of(bundle(pages(20), tmp_path / "own")))
+    assert searchparts.load_index(cbor2.loads(cbor2.dumps(searchparts.dump_index(index)))) == index
+
+
+def test_a_patched_index_is_the_merged_index_of_the_same_pages(tmp_path):
+    """Edits in place and new newest pages are patched; the result is exactly what merging every record gives."""
+    site = {f"/2024/01/berita-{n}/": page(n) for n in range(30)}
+    records = records_of(bundle(site, tmp_path / "start"))
+    changes = [
+        ("edit", {"/2024/01/berita-4/": page(4, "Tambahan kalimat tentang kotak suara.")}),
+        ("edit", {"/2024/01/berita-3/": page(3, "Café Sélatan naïf")}),                   # diacritic variants come
+        ("edit", {"/2024/01/berita-3/": page(3)}),                                        # and go
+        ("new", {"/2024/02/baru/": page(27).replace(b"2024-01-28", b"2024-02-28")}),      # newest of all
+        ("edit", {"/2024/01/berita-8/": page(8, "rapat"), "/2024/01/berita-9/": page(9, "pleno")}),
+        ("whole", {"/2024/01/berita-5/": page(5, '<img src="/f.jpg" alt="f">')}),         # a new meta field
+        ("whole", {"/2023/12/lama/": page(1).replace(b"2024-01-02", b"2023-12-02")}),     # a page before the others
+    ]
+    keys = {url: f"{url}#0" for url in records}
+    index = searchparts.merge({keys[url]: r for url, r in records.items()})
+    for i, (kind, changed) in enumerate(changes, 1):
+        fresh = records_of(bundle(changed, tmp_path / f"change{i}"))
+        old = {keys[url]: records[url] for url in fresh if url in records}
+        keys.update({url: f"{url}#{i}" for url in fresh})
+        patched = searchparts.patch(index, old, {keys[url]: r for url, r in fresh.items()})
+        records.update(fresh)
+        whole = searchparts.merge({keys[url]: r for url, r in records.items()})
+        if kind == "whole":
+            assert patched is None, changed
+            index = whole
+            continue
+        assert patched is not None, changed
+        assert searchparts.dump_index(patched) == searchparts.dump_index(whole), kind
+        index = patched
 
 
 def test_filters_are_not_taken_apart(tmp_path):

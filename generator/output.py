@@ -134,8 +134,13 @@ def _search(wanted: dict, update: writer.Update, options, problems: Problems) ->
             if rel.startswith(search.BUNDLE + "/") and update.intact(rel):
                 update.keep(rel)
         return {}
-    return search.index({"/" + rel: (update.staging if rel in update.staged else update.output) / rel for rel in pages},
-                        options.cache_dir, problems)
+    rendered = {}
+    for rel in pages:       # every page is staged or kept by now, under the digest of its bytes
+        if rel in update.staged:
+            rendered["/" + rel] = search.Rendered(update.staged[rel][2], update.staging / rel)
+        else:
+            rendered["/" + rel] = search.Rendered(update.kept[rel][2], update.output / rel)
+    return search.index(rendered, options.cache_dir, problems)
 
 
 class _Progress:

@@ -9,6 +9,7 @@ import functools
 import json
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import cbor2
@@ -40,28 +41,41 @@ def executable() -> Path | None:
     return found if found is not None and found.is_file() else None
 
 
-def _read(pages: dict[str, bytes | Path]) -> dict[str, bytes]:
-    """Rendered pages as bytes: given in memory, or as files (a page kept from the last build, or a staged one)."""
-    return {url: data if isinstance(data, bytes) else Path(data).read_bytes() for url, data in pages.items()
-            if output_file(url).endswith(".html")}
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered page for the index: the digest of its bytes (as the writer records it) and the bytes or their file."""
+    key: str
+    source: bytes | Path
+
+    def read(self) -> bytes:
+        return self.source if isinstance(self.source, bytes) else Path(self.source).read_bytes()
 
 
-def indexed_pages(pages: dict[str, bytes]) -> dict[str, bytes]:
-    """The rendered HTML pages that ask to be searchable (their template marks the content with data-pagefind-body).
+REDIRECT, WHOLE, MARKED = 0, 1, 2   # what a page is to the index: an old address's stub, a page, a marked page
+
+
+def kind_of(html: bytes) -> int:
+    if b'http-equiv="refresh"' in html:
+        return REDIRECT
+    return MARKED if MARKER in html else WHOLE
+
+
+def indexed_pages(kinds: dict[str, int]) -> list[str]:
+    """The URLs of the rendered HTML pages that ask to be searchable (their template marks the content with
+    data-pagefind-body).
 
     A theme that marks no page (or a site with no post or page yet) gets every page indexed whole, as Pagefind does
     by default, so that the index always exists; redirect stubs of old addresses are left out.
     """
-    html_pages = {url: html for url, html in pages.items()
-                  if output_file(url).endswith(".html") and b'http-equiv="refresh"' not in html}
-    marked = {url: html for url, html in html_pages.items() if MARKER in html}
-    return marked or html_pages
+    marked = sorted(url for url, kind in kinds.items() if kind == MARKED)
+    return marked or sorted(url for url, kind in kinds.items() if kind == WHOLE)
 
 
-def index(pages: dict[str, bytes | Path], cache_dir: Path, problems: Problems) -> dict[str, Path]:
+def index(pages: dict[str, Rendered], cache_dir: Path, problems: Problems) -> dict[str, Path]:
     """The search bundle for these pages as {site URL: cached file}, ready for the writer; {} with a warning on failure.
 
-    pages maps every site URL of the build to its rendered bytes or to the file holding them; only HTML pages are read.
+    pages maps every site URL of the build to its rendered page; only HTML pages are read, and only those the cache
+    has not seen (it knows each page by the digest of its bytes).
 
     The index is made in the cache (never in the output), so a failed build leaves the output as it was, and it is
     made again only when an indexed page changed: an unchanged site gives the same files and the writer writes nothing.
@@ -72,18 +86,28 @@ def index(pages: dict[str, bytes | Path], cache_dir: Path, problems: Problems) -
     if binary is None:
         problems.warn("pencarian", None, "program Pagefind tidak ditemukan, jadi indeks pencarian tidak dibuat.", HELP)
         return {}
-    indexed = indexed_pages(_read(pages))
     cache = Cache(cache_dir / "pagefind", binary)
-    keys = {url: cache.key(url, html) for url, html in indexed.items()}
     state = cache.load()
+    html = {url: page for url, page in pages.items() if output_file(url).endswith(".html")}
+    known = (state or {}).get("kinds", {})
+    read: dict[str, bytes] = {}
+    kinds = {}
+    for url, page in html.items():
+        kind = known.get(page.key)
+        if kind is None:
+            read[url] = page.read()
+            kind = kind_of(read[url])
+        kinds[url] = kind
+    indexed = indexed_pages(kinds)
+    keys = {url: cache.key(url, html[url].key) for url in indexed}
     mark = fingerprint(cache.program_id, keys)
     if state is None or state.get("fingerprint") != mark:
-        state, error = cache.make(indexed, keys, state, mark)
+        state, error = cache.make({url: html[url] for url in indexed}, keys, state, mark, read)
         if error:
             problems.warn("pencarian", None, f"Pagefind gagal membuat indeks pencarian: {error}",
                           "Halaman lain tetap dibangun; bangun ulang untuk mencoba lagi. " + HELP)
             return {}
-    cache.keep_only(state, set(keys.values()))
+    cache.keep_only(state, set(keys.values()), {html[url].key: kind for url, kind in kinds.items()})
     return {f"/{BUNDLE}/{rel}": cache.store / digest for rel, digest in sorted(state["listing"].items())
             if not rel.rsplit("/", 1)[-1].startswith(UNUSED)}
 
@@ -110,8 +134,12 @@ class Cache:
         self.state = root / "indeks.cbor"         # the bundle's files and what names it; small, read every build
         self.merged = root / "gabungan.cbor"      # the merged index, read only to patch it
 
-    def key(self, url: str, html: bytes) -> str:
-        return hashlib.sha256(url.encode() + b"\0" + html).hexdigest()[:32]
+    def key(self, url: str, content: str) -> str:
+        """A page's record name: its URL and the digest of its bytes."""
+        return hashlib.sha256(f"{url}\0{content}".encode()).hexdigest()[:32]
+
+    def has_record(self, key: str) -> bool:
+        return (self.records / f"{key}.rec").is_file()
 
     def load(self) -> dict | None:
         try:
@@ -127,14 +155,16 @@ class Cache:
     def record(self, key: str) -> searchparts.PageRecord:
         return searchparts.PageRecord.loads((self.records / f"{key}.rec").read_bytes())
 
-    def make(self, pages: dict[str, bytes], keys: dict[str, str], state: dict | None, mark: str) -> tuple[dict, str]:
-        """Index the pages not seen before and bring the merged index up to date. Returns (state, error text)."""
-        missing = {url: html for url, html in pages.items() if not (self.records / f"{keys[url]}.rec").is_file()}
-        if not (self.program / "pagefind-entry.json").is_file() and pages and not missing:
-            first = min(pages)
-            missing = {first: pages[first]}
+    def make(self, pages: dict[str, Rendered], keys: dict[str, str], state: dict | None, mark: str,
+             read: dict[str, bytes]) -> tuple[dict, str]:
+        """Index the pages the cache has no record of and bring the merged index of every page up to date (read holds
+        the bytes of pages already read). Returns (state, error text)."""
+        missing = [url for url in pages if not self.has_record(keys[url])]
+        if not missing and pages and not (self.program / "pagefind-entry.json").is_file():
+            missing = [min(pages)]      # Pagefind's own files come with any run
+        html = {url: read[url] if url in read else pages[url].read() for url in missing}
         try:
-            error = self._index(missing, keys)
+            error = self._index(html, keys)
             if error:
                 return {}, error
             index, loaded = self._merge(set(keys.values()), state)
@@ -151,7 +181,7 @@ class Cache:
                 new[digest] = data
             chunks = made.chunks
         except searchparts.Unsupported:
-            listing, new, index, chunks, error = self._whole(pages)
+            listing, new, index, chunks, error = self._whole({url: page.read() for url, page in pages.items()})
             if error:
                 return {}, error
         except OSError as err:
@@ -250,9 +280,13 @@ class Cache:
                     shutil.rmtree(keep, ignore_errors=True)
         return ""
 
-    def keep_only(self, state: dict, keys: set[str]) -> None:
+    def keep_only(self, state: dict, keys: set[str], kinds: dict[str, int]) -> None:
         """Only what the current bundle uses stays: its files, the records of its pages, this program's files (and
-        no scratch left by an interrupted build, nor an older cache layout)."""
+        no scratch left by an interrupted build, nor an older cache layout); kinds, what each page of the site is to
+        the index (by the digest of its bytes), is kept for the next build."""
+        if state.get("kinds") != kinds:
+            state["kinds"] = kinds
+            write_atomic(self.state, cbor2.dumps(state))
         used = set(state["listing"].values())
         for path in self.store.iterdir() if self.store.is_dir() else ():
             if path.name not in used:

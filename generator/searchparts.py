@@ -6,6 +6,8 @@ import gzip
 import hashlib
 import io
 import json
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,6 +201,7 @@ def _name(language: str, digest: str, length: int, taken: dict[str, str]) -> str
         length += 1
 
 
+_ITEM = array("I").itemsize
 _POSTING = [b"\x83" + _head(0, n) for n in range(4096)]
 
 
@@ -247,13 +250,29 @@ class Page:
 
 
 @dataclass
+class Word:
+    """One word of the merged index, kept so that a page's postings can be cut out or put in without decoding the
+    others: body is the CBOR of every posting [page number minus the previous one, locations, meta locations]
+    (without the list's head), pages and starts (array 'I' bytes) give each posting's page and offset in body."""
+    units: int              # what the word weighs in Pagefind's chunking: locations + 1 per page
+    pages: bytes
+    starts: bytes
+    body: bytes
+    variants: bytes         # the CBOR list of [form with diacritics, postings]
+
+    def entry(self, word: str) -> bytes:
+        """The word's CBOR in an index chunk: [word, postings, variants]."""
+        return b"\x83" + _text(word) + _head(4, len(self.pages) // _ITEM) + self.body + self.variants
+
+
+@dataclass
 class Index:
-    """The whole-site index between builds: pages in (date, URL) order, and every word's CBOR entry with its
-    chunking units. Everything the bundle's files are made from, and what a change of a few pages patches."""
+    """The whole-site index between builds: pages in (date, URL) order and every word's postings; everything the
+    bundle's files are made from, and what a change of a few pages patches."""
     pages: list[Page]
     fields: list[str]
     field_pages: dict[str, int]                  # meta field -> how many pages have it
-    words: dict[str, tuple[int, bytes]]
+    words: dict[str, Word]
 
 
 def _page(key: str, record: PageRecord) -> Page:
@@ -261,10 +280,24 @@ def _page(key: str, record: PageRecord) -> Page:
                 hashlib.sha1(record.fragment).hexdigest())
 
 
-def _entry(word: str, postings: list[tuple[int, bytes]], forms: dict[str, list[tuple[int, bytes]]]) -> bytes:
-    variant_bytes = _head(4, len(forms)) + b"".join(
-        b"\x82" + _text(form) + _postings(forms[form]) for form in sorted(forms))
-    return b"\x83" + _text(word) + _postings(postings) + variant_bytes
+def _variants(forms: dict[str, list[tuple[int, bytes]]]) -> bytes:
+    return _head(4, len(forms)) + b"".join(b"\x82" + _text(form) + _postings(forms[form]) for form in sorted(forms))
+
+
+def _word(units: int, items: list[tuple[int, bytes]], forms: dict[str, list[tuple[int, bytes]]]) -> Word:
+    pages, starts, parts = array("I"), array("I"), []
+    last = offset = 0
+    table = _POSTING
+    for page, rest in items:
+        delta = page - last
+        head = table[delta] if delta < 4096 else b"\x83" + _head(0, delta)
+        pages.append(page)
+        starts.append(offset)
+        parts.append(head)
+        parts.append(rest)
+        offset += len(head) + len(rest)
+        last = page
+    return Word(units, pages.tobytes(), starts.tobytes(), b"".join(parts), _variants(forms))
 
 
 def merge(records: dict[str, PageRecord]) -> Index:
@@ -287,14 +320,63 @@ def merge(records: dict[str, PageRecord]) -> Index:
         for word, form, rest in record.variants:
             extra.setdefault(word, {}).setdefault(form, []).append(
                 (page, rest if same else _global(rest, record.fields, fields)))
-    words = {word: (sizes.get(word, 0), _entry(word, postings.get(word, []), extra.get(word, {})))
+    words = {word: _word(sizes.get(word, 0), postings.get(word, []), extra.get(word, {}))
              for word in postings.keys() | extra.keys()}
     return Index([_page(key, record) for key, record in ordered], fields, dict(field_pages), words)
 
 
-def _decoded(rest: bytes) -> list:
-    decoder = cbor2.CBORDecoder(io.BytesIO(rest))
-    return [decoder.decode(), decoder.decode()]
+def _spliced(word: Word, leaving: set[int], adding: list[tuple[int, bytes]]) -> tuple[bytes, bytes, bytes]:
+    """A word's pages, starts and body with the postings of leaving pages cut out and adding put in (by page).
+
+    Only the postings around a change are touched: runs in between are copied as slices, and the first posting of
+    each run gets its page difference written again (the posting before it may have changed)."""
+    pages, starts = array("I"), array("I")
+    pages.frombytes(word.pages)
+    starts.frombytes(word.starts)
+    body = word.body
+    count = len(pages)
+    events = sorted([(pages[i], 0, i, b"") for i in (bisect_left(pages, p) for p in leaving)
+                     if i < count and pages[i] in leaving] + [(page, 1, 0, rest) for page, rest in adding])
+    out_pages, out_starts, parts = array("I"), array("I"), []
+    offset = previous = cursor = 0
+
+    def run(until: int) -> None:
+        nonlocal offset, previous, cursor
+        if until <= cursor:
+            return
+        first = cursor
+        old_previous = pages[first - 1] if first else 0
+        end = starts[first + 1] if first + 1 < count else len(body)
+        head = len(_uint(pages[first] - old_previous)) + 1
+        posting = b"\x83" + _uint(pages[first] - previous) + body[head + starts[first]:end]
+        out_pages.append(pages[first])
+        out_starts.append(offset)
+        parts.append(posting)
+        offset += len(posting)
+        if until > first + 1:
+            stop = starts[until] if until < count else len(body)
+            shift = offset - end
+            out_pages.extend(pages[first + 1:until])
+            out_starts.extend(array("I", [s + shift for s in starts[first + 1:until]]))
+            parts.append(body[end:stop])
+            offset += stop - end
+        previous = pages[until - 1]
+        cursor = until
+
+    for page, kind, index, rest in events:
+        if kind == 0:
+            run(index)
+            cursor = index + 1
+        else:
+            run(bisect_left(pages, page, cursor))
+            posting = b"\x83" + _uint(page - previous) + rest
+            out_pages.append(page)
+            out_starts.append(offset)
+            parts.append(posting)
+            offset += len(posting)
+            previous = page
+    run(count)
+    return out_pages.tobytes(), out_starts.tobytes(), b"".join(parts)
 
 
 def patch(index: Index, old: dict[str, PageRecord], new: dict[str, PageRecord]) -> Index | None:
@@ -304,29 +386,24 @@ def patch(index: Index, old: dict[str, PageRecord], new: dict[str, PageRecord]) 
     when each entering page takes the place of a leaving one with the same URL, or comes after every other page (a
     new post, newest of all), and the set of meta fields stays the same; then only the words of those pages change.
     """
-    keep = [page for page in index.pages if page.key not in old]
-    if len(keep) + len(old) != len(index.pages):
-        return None
     position = {page.key: i for i, page in enumerate(index.pages)}
+    if any(key not in position for key in old):
+        return None
     place = {index.pages[position[key]].url: position[key] for key in old}
-    entering = sorted(new.items(), key=lambda item: (item[1].order, item[1].url))
     pages = list(index.pages)
-    last = pages[-1] if pages else None
     numbers: dict[str, int] = {}
-    for key, record in entering:
+    for key, record in sorted(new.items(), key=lambda item: (item[1].order, item[1].url)):
         at = place.pop(record.url, None)
         if at is None:
-            if place or (last is not None and (record.order, record.url) <= (last.order, last.url)):
+            if place or (pages and (record.order, record.url) <= (pages[-1].order, pages[-1].url)):
                 return None
             at = len(pages)
-            pages.append(None)      # type: ignore[arg-type]
-            last = _page(key, record)
-        pages[at] = _page(key, record)
+            pages.append(_page(key, record))
+        else:
+            pages[at] = _page(key, record)
         numbers[key] = at
-    if place:
-        return None     # a page left without one taking its place: every later page moves
-    if sorted(pages, key=lambda p: (p.order, p.url)) != pages:
-        return None
+    if place or any((a.order, a.url) >= (b.order, b.url) for a, b in zip(pages, pages[1:])):
+        return None     # a page left without one taking its place (every later page would move), or one moved
     field_pages = dict(index.field_pages)
     for records, step in ((old, -1), (new, 1)):
         for record in records.values():
@@ -337,37 +414,40 @@ def patch(index: Index, old: dict[str, PageRecord], new: dict[str, PageRecord]) 
     if fields != index.fields:
         return None
     leaving = {position[key] for key in old}
-    adding: dict[str, list] = defaultdict(list)
-    adding_forms: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    touched = {word for record in old.values() for word in record.words}
-    touched |= {word for record in old.values() for word, _f, _r in record.variants}
+    units: dict[str, int] = defaultdict(int)
+    adding: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
+    adding_forms: dict[str, dict[str, list[tuple[int, bytes]]]] = defaultdict(lambda: defaultdict(list))
+    touched: set[str] = set()
+    for record in old.values():
+        for word, unit in zip(record.words, record.units):
+            units[word] -= unit + 1
+        touched.update(record.words)
+        touched.update(word for word, _form, _rest in record.variants)
     for key, record in new.items():
         same = list(record.fields) == fields
         at = numbers[key]
-        for word, rest in zip(record.words, record.rests):
-            adding[word].append([at, *_decoded(rest if same else _global(rest, record.fields, fields))])
+        for word, unit, rest in zip(record.words, record.units, record.rests):
+            adding[word].append((at, rest if same else _global(rest, record.fields, fields)))
+            units[word] += unit + 1
         for word, form, rest in record.variants:
-            adding_forms[word][form].append([at, *_decoded(rest if same else _global(rest, record.fields, fields))])
+            adding_forms[word][form].append((at, rest if same else _global(rest, record.fields, fields)))
     touched |= adding.keys() | adding_forms.keys()
     words = dict(index.words)
     for word in touched:
-        found = words.get(word)
-        postings, forms = [], {}
-        if found is not None:
-            _word, postings, variants = cbor2.loads(found[1])
-            postings = [p for p in _absolute(postings) if p[0] not in leaving]
-            forms = {form: [p for p in _absolute(items) if p[0] not in leaving] for form, items in variants}
-            forms = {form: items for form, items in forms.items() if items}
-        postings = sorted(postings + adding.get(word, []), key=lambda p: p[0])
-        for form, items in adding_forms.get(word, {}).items():
-            forms[form] = sorted(forms.get(form, []) + items, key=lambda p: p[0])
-        if not postings and not forms:
+        found = words.get(word) or Word(0, b"", b"", b"", b"\x80")
+        page_bytes, starts, body = _spliced(found, leaving, sorted(adding.get(word, [])))
+        forms = {}
+        if found.variants != b"\x80" or word in adding_forms:
+            for form, items in cbor2.loads(found.variants):
+                kept = [(page, _ints(locs) + _ints(meta)) for page, locs, meta in _absolute(items) if page not in leaving]
+                if kept:
+                    forms[form] = kept
+            for form, items in adding_forms.get(word, {}).items():
+                forms[form] = sorted(forms.get(form, []) + items)
+        if not page_bytes and not forms:
             words.pop(word, None)
             continue
-        units = sum(len(p[1]) + len(p[2]) + 1 for p in postings)
-        encoded = [(p[0], _ints(p[1]) + _ints(p[2])) for p in postings]
-        words[word] = (units, _entry(word, encoded, {f: [(p[0], _ints(p[1]) + _ints(p[2])) for p in items]
-                                                      for f, items in forms.items()}))
+        words[word] = Word(found.units + units.get(word, 0), page_bytes, starts, body, _variants(forms))
     return Index(pages, fields, field_pages, words)
 
 
@@ -420,12 +500,12 @@ def files(index: Index, entry: dict, fragments: dict[str, bytes], known: dict[st
         names.append(name)
 
     for word in sorted(index.words):
-        units, encoded = index.words[word]
+        found = index.words[word]
         if not current:
             first = word
-        current.append(encoded)
+        current.append(found.entry(word))
         last = word
-        size += units
+        size += found.units
         if size >= CHUNK_UNITS:
             close()
             current, size = [], 0
@@ -461,10 +541,10 @@ def program_files(bundle: Path) -> dict[str, bytes]:
 def dump_index(index: Index) -> list:
     """The index as plain CBOR-able lists (the cache keeps it between builds)."""
     return [[[p.url, p.order, p.key, p.word_count, p.digest, p.fragment] for p in index.pages], index.fields,
-            index.field_pages, {word: [units, entry] for word, (units, entry) in index.words.items()}]
+            index.field_pages, {word: [w.units, w.pages, w.starts, w.body, w.variants] for word, w in index.words.items()}]
 
 
 def load_index(data: list) -> Index:
     pages, fields, field_pages, words = data
     return Index([Page(*p) for p in pages], list(fields), dict(field_pages),
-                 {word: (units, entry) for word, (units, entry) in words.items()})
+                 {word: Word(*parts) for word, parts in words.items()})

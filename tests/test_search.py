@@ -137,6 +137,7 @@ def test_a_site_without_posts_or_pages_still_gets_an_index(tmp_path):
 def test_pages_given_as_files_give_the_same_index_as_pages_in_memory(tmp_path):
     """An incremental build keeps unchanged pages on disk: the index can be made from their files."""
     from generator import search
+    from generator.hashing import digest
     from generator.report import Problems
 
     site = small_site(tmp_path / "site")
@@ -144,9 +145,10 @@ def test_pages_given_as_files_give_the_same_index_as_pages_in_memory(tmp_path):
     output = site / "output"
     on_disk = {"/" + p.relative_to(output).as_posix().removesuffix("index.html"): p for p in output.rglob("*.html")
                if "pagefind" not in p.parts}
-    in_memory = {url: path.read_bytes() for url, path in on_disk.items()}
+    in_memory = {url: search.Rendered(digest(path.read_bytes()), path.read_bytes()) for url, path in on_disk.items()}
     problems = Problems()
-    from_files = search.index(on_disk, tmp_path / "cache-a", problems)
+    from_files = search.index({url: search.Rendered(digest(path.read_bytes()), path) for url, path in on_disk.items()},
+                              tmp_path / "cache-a", problems)
     from_bytes = search.index(in_memory, tmp_path / "cache-b", problems)
     assert problems == []
     assert sorted(from_files) == sorted(from_bytes) and "/pagefind/pagefind-entry.json" in from_files

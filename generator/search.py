@@ -164,10 +164,10 @@ class Cache:
             missing = [min(pages)]      # Pagefind's own files come with any run
         html = {url: read[url] if url in read else pages[url].read() for url in missing}
         try:
-            error = self._index(html, keys)
+            fresh, error = self._index(html, keys)
             if error:
                 return {}, error
-            index, loaded = self._merge(set(keys.values()), state)
+            index, loaded = self._merge(set(keys.values()), state, fresh)
             entry = json.loads((self.program / "pagefind-entry.json").read_text(encoding="utf-8"))
             known = {raw: packed for raw, packed in (state or {}).get("chunks", {}).items()
                      if (self.store / packed).is_file()}
@@ -198,22 +198,23 @@ class Cache:
         write_atomic(self.state, cbor2.dumps(state))
         return state, ""
 
-    def _merge(self, current: set[str], state: dict | None) -> tuple[searchparts.Index, dict]:
-        """The merged index of the current records, patched from the last one where that is exact; and the records
-        it loaded."""
+    def _merge(self, current: set[str], state: dict | None,
+               fresh: dict[str, searchparts.PageRecord]) -> tuple[searchparts.Index, dict]:
+        """The merged index of the current records (fresh: those just made), patched from the last one where that is
+        exact; and the records it loaded."""
         last = self._last(state)
         if last is not None:
             before = {page.key for page in last.pages}
             try:
                 old = {key: self.record(key) for key in before - current}
-                new = {key: self.record(key) for key in current - before}
+                new = {key: fresh[key] if key in fresh else self.record(key) for key in current - before}
             except OSError:
                 old = new = None
             if old is not None:
                 patched = searchparts.patch(last, old, new)
                 if patched is not None:
                     return patched, new
-        loaded = {key: self.record(key) for key in current}
+        loaded = {key: fresh[key] if key in fresh else self.record(key) for key in current}
         return searchparts.merge(loaded), loaded
 
     def _last(self, state: dict | None) -> searchparts.Index | None:
@@ -230,7 +231,7 @@ class Cache:
         """One Pagefind run over the whole site (for what searchparts does not take apart)."""
         with tempfile.TemporaryDirectory(dir=self.root, prefix="batch-") as scratch:
             bundle = Path(scratch) / BUNDLE
-            error = make(self.binary, pages, bundle)
+            error = make(self.binary, {output_file(url): html for url, html in pages.items()}, bundle)
             if error:
                 return {}, {}, None, {}, error
             listing, new = {}, {}
@@ -242,31 +243,38 @@ class Cache:
                     new[digest] = data
         return listing, new, None, {}, ""
 
-    def _index(self, pages: dict[str, bytes], keys: dict[str, str]) -> str:
+    def _index(self, pages: dict[str, bytes], keys: dict[str, str]) -> tuple[dict[str, searchparts.PageRecord], str]:
         """Run Pagefind over the pages in batches (two at a time, each taken apart in its own process) and keep each
-        page's record."""
+        page's record; returns them ({key: record}) and an error text."""
         if not pages:
-            return ""
+            return {}, ""
         urls = sorted(pages)
         size = -(-len(urls) // -(-len(urls) // BATCH))
         batches = [urls[i:i + size] for i in range(0, len(urls), size)]
         self.records.mkdir(parents=True, exist_ok=True)
         job = functools.partial(self._batch, pages, keys)
-        errors = [e for group in parallel.run(job, batches, PARALLEL, minimum=2, smallest=1) for e in group if e]
-        return errors[0] if errors else ""
+        fresh, errors = {}, []
+        for group in parallel.run(job, batches, PARALLEL, minimum=2, smallest=1):
+            for records, error in group:
+                fresh.update(records)
+                if error:
+                    errors.append(error)
+        return fresh, (errors[0] if errors else "")
 
-    def _batch(self, pages: dict[str, bytes], keys: dict[str, str], batch: list[str]) -> str:
-        """One Pagefind run over some pages; their records are written to the cache. Returns an error text."""
+    def _batch(self, pages: dict[str, bytes], keys: dict[str, str], batch: list[str]) -> tuple[dict, str]:
+        """One Pagefind run over some pages; their records are written to the cache and returned with an error text."""
+        by_address = {pagefind_url(url): url for url in batch}
         with tempfile.TemporaryDirectory(dir=self.root, prefix="batch-") as scratch:
             bundle = Path(scratch) / BUNDLE
-            error = make(self.binary, {url: pages[url] for url in batch}, bundle)
+            names = {url: f"{n:05d}.html" for n, url in enumerate(batch)}     # no folders to make
+            error = make(self.binary, {names[url]: pages[url] for url in batch}, bundle)
             if error:
-                return error
-            by_address = {pagefind_url(url): keys[url] for url in batch}
-            for record in searchparts.split(bundle):
-                if record.url not in by_address:
-                    raise searchparts.Unsupported(f"alamat {record.url} tidak dikenal")
-                write_atomic(self.records / f"{by_address[record.url]}.rec", record.dumps())
+                return {}, error
+            records = {}
+            for record in searchparts.split(bundle, {f"/{names[url]}": pagefind_url(url) for url in batch}):
+                key = keys[by_address[record.url]]
+                write_atomic(self.records / f"{key}.rec", record.dumps())
+                records[key] = record
             if not (self.program / "pagefind-entry.json").is_file():
                 keep = self.program.with_name(f"{self.program.name}.{os.getpid()}.tmp")
                 shutil.rmtree(keep, ignore_errors=True)
@@ -278,7 +286,7 @@ class Cache:
                     os.replace(keep, self.program)
                 except OSError:     # the other batch's process kept them first
                     shutil.rmtree(keep, ignore_errors=True)
-        return ""
+        return records, ""
 
     def keep_only(self, state: dict, keys: set[str], kinds: dict[str, int]) -> None:
         """Only what the current bundle uses stays: its files, the records of its pages, this program's files (and
@@ -319,13 +327,14 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def make(binary: Path, pages: dict[str, bytes], folder: Path) -> str:
-    """Run Pagefind over the pages written to a scratch folder; the bundle lands in folder. Returns an error text."""
+    """Run Pagefind over the pages ({file name under the site: bytes}) written to a scratch folder; the bundle lands
+    in folder. Returns an error text."""
     scratch = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
     shutil.rmtree(scratch, ignore_errors=True)
     site, bundle = scratch / "site", scratch / BUNDLE
     try:
-        for url, html in pages.items():
-            target = site / output_file(url)
+        for name, html in pages.items():
+            target = site / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(html)
         site.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ import cbor2
 
 SIGNATURE = b"pagefind_dcd"   # every Pagefind data file starts with it, inside the gzip
 CHUNK_UNITS = 20000           # Pagefind's index chunk size: a chunk closes once its words hold this many locations
+FRAGMENT_LEVEL = 6            # as Pagefind's own (a page's fragment is compressed once, when Pagefind reads it)
 GZIP_LEVEL = 4                # Pagefind uses 6: 4 is three times faster for 5% more bytes; unchanged chunks are reused
 STATIC = ("pagefind.js", "pagefind-worker.js")   # plus wasm.*.pagefind: the program's files, the same for any index
 
@@ -134,8 +135,19 @@ def language_of(bundle: Path) -> tuple[str, dict]:
     return next(iter(languages.items()))
 
 
-def split(bundle: Path) -> list[PageRecord]:
-    """The records of every page indexed in a bundle Pagefind made."""
+def _readdressed(raw: bytes, old: str, new: str) -> bytes:
+    """A fragment's JSON with its page's address replaced (it comes first, as Pagefind writes it)."""
+    before = b'{"url":' + json.dumps(old, ensure_ascii=False).encode("utf-8") + b","
+    if not raw.startswith(before):
+        raise Unsupported("bentuk fragmen tidak dikenal")
+    return b'{"url":' + json.dumps(new, ensure_ascii=False).encode("utf-8") + b"," + raw[len(before):]
+
+
+def split(bundle: Path, addresses: dict[str, str] | None = None) -> list[PageRecord]:
+    """The records of every page indexed in a bundle Pagefind made.
+
+    addresses maps the addresses Pagefind gave the pages to their own (the pages were given to it under short file
+    names, which spares making thousands of folders); without it the pages keep Pagefind's addresses."""
     language, info = language_of(bundle)
     meta = cbor2.loads(_read(bundle / f"pagefind.{info['hash']}.pf_meta"))
     _version, pages, chunks, filters, sorts, fields = meta
@@ -144,6 +156,13 @@ def split(bundle: Path) -> list[PageRecord]:
     packed = [(bundle / "fragment" / f"{h}.pf_fragment").read_bytes() for h, _count in pages]
     raws = [_open(data, h) for data, (h, _count) in zip(packed, pages)]
     fragments = [json.loads(raw) for raw in raws]
+    if addresses is not None:
+        for i, fragment in enumerate(fragments):
+            if fragment.get("url") not in addresses:
+                raise Unsupported(f"alamat {fragment.get('url')} tidak dikenal")
+            raws[i] = _readdressed(raws[i], fragment["url"], addresses[fragment["url"]])
+            packed[i] = gzip.compress(SIGNATURE + raws[i], FRAGMENT_LEVEL, mtime=0)
+            fragment["url"] = addresses[fragment["url"]]
     own = [tuple(sorted(f.get("meta") or {})) for f in fragments]
     mappings = [None if list(o) == fields else {i: o.index(name) for i, name in enumerate(fields) if name in o}
                 for o in own]

@@ -11,6 +11,7 @@ import cbor2
 import pytest
 
 from generator import search, searchparts
+from generator.site import output_file
 
 BINARY = search.executable()
 pytestmark = pytest.mark.skipif(BINARY is None, reason="pagefind[extended] is installed by make")
@@ -37,7 +38,7 @@ def pages(count: int) -> dict[str, bytes]:
 
 
 def bundle(pages_: dict[str, bytes], folder: Path) -> Path:
-    assert search.make(BINARY, pages_, folder) == ""
+    assert search.make(BINARY, {output_file(url): html for url, html in pages_.items()}, folder) == ""
     return folder
 
 

@@ -21,7 +21,7 @@ from .site import SEARCH_FOLDER, output_file
 BUNDLE = SEARCH_FOLDER.strip("/")   # the index is published at /pagefind/
 MARKER = b"data-pagefind-body"      # only pages whose template marks their content are indexed
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")  # cari.js is the UI
-BATCH = 700                         # pages per Pagefind run: about 170 MB of its memory; two runs at a time
+BATCH = 500                         # pages per Pagefind run: about 125 MB of its memory; two runs at a time
 PARALLEL = 2
 TIMEOUT = 900                       # seconds; Pagefind takes about 5 ms a page here (2000 posts: 10 s)
 HELP = ("Jalankan `make build` (atau `.venv/bin/pip install -r requirements.txt`) agar paket pagefind[extended] "

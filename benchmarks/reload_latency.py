@@ -127,11 +127,15 @@ def _free_port() -> int:
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
+    """One GET; a response cut short (a server rebuilding its page while sending it, as Hugo's does) counts as
+    not there yet."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=EVENT_LIMIT)
     try:
         conn.request("GET", path)
         response = conn.getresponse()
         return response.status, response.read()
+    except (http.client.IncompleteRead, ConnectionError):
+        return 0, b""
     finally:
         conn.close()
 

@@ -1,12 +1,13 @@
-"""Site search: a Pagefind index of the rendered pages, made in the cache and published under /pagefind/ by the writer."""
+"""Site search: one Pagefind index of the rendered pages, made in the cache from per-page records (Pagefind reads only
+new and changed pages) and published under /pagefind/ by the writer."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import os
 import shutil
-import functools
-import json
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ MARKER = b"data-pagefind-body"      # only pages whose template marks their cont
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")  # cari.js is the UI
 BATCH = 500                         # pages per Pagefind run: about 125 MB of its memory; two runs at a time
 PARALLEL = 2
-TIMEOUT = 900                       # seconds; Pagefind takes about 5 ms a page here (2000 posts: 10 s)
+TIMEOUT = 900                       # seconds for one Pagefind run (about 2 ms a page here)
 HELP = ("Jalankan `make build` (atau `.venv/bin/pip install -r requirements.txt`) agar paket pagefind[extended] "
         "terpasang; halaman /cari/ baru berfungsi setelah itu.")
 
@@ -152,8 +153,23 @@ class Cache:
             return None
         return state
 
-    def record(self, key: str) -> searchparts.PageRecord:
-        return searchparts.PageRecord.loads((self.records / f"{key}.rec").read_bytes())
+    def records_of(self, keys, fresh: dict[str, searchparts.PageRecord]) -> dict[str, searchparts.PageRecord]:
+        """The records of these pages (fresh: those just made). Records the cache cannot read (a build cut off while
+        writing them) are removed and reported together (Damaged), for the pages to be indexed again."""
+        out, damaged = {}, set()
+        for key in keys:
+            if key in fresh:
+                out[key] = fresh[key]
+                continue
+            path = self.records / f"{key}.rec"
+            try:
+                out[key] = searchparts.PageRecord.loads(path.read_bytes())
+            except (OSError, ValueError, TypeError, cbor2.CBORDecodeError):
+                path.unlink(missing_ok=True)
+                damaged.add(key)
+        if damaged:
+            raise Damaged(damaged)
+        return out
 
     def make(self, pages: dict[str, Rendered], keys: dict[str, str], state: dict | None, mark: str,
              read: dict[str, bytes]) -> tuple[dict, str]:
@@ -167,12 +183,20 @@ class Cache:
             fresh, error = self._index(html, keys)
             if error:
                 return {}, error
-            index, loaded = self._merge(set(keys.values()), state, fresh)
+            try:
+                index, loaded = self._merge(set(keys.values()), state, fresh)
+            except Damaged as damaged:
+                again = {url: pages[url].read() for url in pages if keys[url] in damaged.keys}
+                more, error = self._index(again, keys)
+                if error:
+                    return {}, error
+                index, loaded = self._merge(set(keys.values()), state, {**fresh, **more})
             entry = json.loads((self.program / "pagefind-entry.json").read_text(encoding="utf-8"))
             known = {raw: packed for raw, packed in (state or {}).get("chunks", {}).items()
                      if (self.store / packed).is_file()}
-            fragments = {page.fragment: (loaded[page.key] if page.key in loaded else self.record(page.key)).fragment
-                         for page in index.pages if not (self.store / page.fragment).is_file()}
+            lacking = [page for page in index.pages if not (self.store / page.fragment).is_file()]
+            loaded.update(self.records_of([page.key for page in lacking if page.key not in loaded], {}))
+            fragments = {page.fragment: loaded[page.key].fragment for page in lacking}
             made = searchparts.files(index, entry, fragments, known)
             listing, new = dict(made.listing), dict(made.new)
             for name, data in searchparts.program_files(self.program).items():
@@ -206,15 +230,15 @@ class Cache:
         if last is not None:
             before = {page.key for page in last.pages}
             try:
-                old = {key: self.record(key) for key in before - current}
-                new = {key: fresh[key] if key in fresh else self.record(key) for key in current - before}
-            except OSError:
-                old = new = None
+                old = self.records_of(before - current, {})
+            except Damaged:
+                old = None      # records of pages leaving the site: a whole merge does without them
             if old is not None:
+                new = self.records_of(current - before, fresh)
                 patched = searchparts.patch(last, old, new)
                 if patched is not None:
                     return patched, new
-        loaded = {key: fresh[key] if key in fresh else self.record(key) for key in current}
+        loaded = self.records_of(current, fresh)
         return searchparts.merge(loaded), loaded
 
     def _last(self, state: dict | None) -> searchparts.Index | None:
@@ -312,6 +336,14 @@ class Cache:
                     shutil.rmtree(stray, ignore_errors=True)
                 else:
                     stray.unlink(missing_ok=True)
+
+
+class Damaged(OSError):
+    """Records in the cache that could not be read (they are removed); keys names them."""
+
+    def __init__(self, keys: set[str]):
+        super().__init__(f"{len(keys)} catatan indeks rusak")
+        self.keys = keys
 
 
 def pagefind_url(url: str) -> str:

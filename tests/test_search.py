@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -315,3 +316,26 @@ def test_no_search_keeps_the_published_index_and_the_next_build_refreshes_it(tmp
     assert entry.read_bytes() == first
     build(Options(site, workers=1))
     assert entry.read_bytes() != first
+
+
+def test_damaged_records_in_the_cache_are_made_again(tmp_path):
+    """A build cut off while writing the search cache leaves records it cannot read: the next build indexes those
+    pages again, without a warning, and gives the index a clean build gives."""
+    site = small_site(tmp_path / "site")
+    options = Options(site, now=NOW, workers=1)
+    build(options)
+    for record in (site / ".cache" / "pagefind" / "halaman").rglob("*.rec"):
+        record.write_bytes(record.read_bytes()[:20])
+    (site / ".cache" / "pagefind" / "gabungan.cbor").unlink()     # so that the records are read again
+    post = site / "content/posts/2020/rapat-pleno.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nTambahan.\n", encoding="utf-8")
+    mended = build(options)
+    assert [str(w) for w in mended.warnings] == []
+    assert entry(site / "output")["languages"]["id"]["page_count"] == 3
+    mended_index = {p.relative_to(site / "output").as_posix(): p.read_bytes()
+                    for p in (site / "output" / "pagefind").rglob("*") if p.is_file()}
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns(".cache", "output"))
+    build(Options(clean, now=NOW, workers=1))
+    assert mended_index == {p.relative_to(clean / "output").as_posix(): p.read_bytes()
+                            for p in (clean / "output" / "pagefind").rglob("*") if p.is_file()}

@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -59,6 +60,39 @@ def kind_of(html: bytes) -> int:
     if b'http-equiv="refresh"' in html:
         return REDIRECT
     return MARKED if MARKER in html else WHOLE
+
+
+_OPEN_TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)[^>]*\Z")
+_BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+_KEEPS = (b"data-pagefind", b"<h1", b"<H1", b"<img", b"<IMG", b"<!--")   # what Pagefind may read outside the body
+
+
+def trimmed(html: bytes) -> bytes:
+    """A marked page as Pagefind needs it: the head and the marked element, without the site's header, sidebar and
+    footer around it (a third of a post page, read for nothing). The page is left whole wherever that could change
+    what Pagefind finds: more than one marked element, or something it reads (its attributes, a heading, an image,
+    a comment) in the parts left out."""
+    at = html.find(MARKER)
+    if at < 0 or html.find(MARKER, at + 1) >= 0:
+        return html
+    start = html.rfind(b"<", 0, at)
+    tag = _OPEN_TAG.match(html, start, at)
+    body = _BODY.search(html, 0, start)
+    if start < 0 or tag is None or body is None:
+        return html
+    name = tag.group(1)
+    depth, end = 0, -1
+    for found in re.finditer(rb"<(/?)" + re.escape(name) + rb"\b[^>]*>", html[start:], re.IGNORECASE):
+        depth += -1 if found.group(1) else 1
+        if depth == 0:
+            end = start + found.end()
+            break
+    if end < 0:
+        return html
+    left_out = html[body.end():start] + html[end:]
+    if any(keep in left_out for keep in _KEEPS):
+        return html
+    return html[:body.end()] + html[start:end] + b"</body></html>"
 
 
 def indexed_pages(kinds: dict[str, int]) -> list[str]:
@@ -291,7 +325,7 @@ class Cache:
         with tempfile.TemporaryDirectory(dir=self.root, prefix="batch-") as scratch:
             bundle = Path(scratch) / BUNDLE
             names = {url: f"{n:05d}.html" for n, url in enumerate(batch)}     # no folders to make
-            error = make(self.binary, {names[url]: pages[url] for url in batch}, bundle)
+            error = make(self.binary, {names[url]: trimmed(pages[url]) for url in batch}, bundle)
             if error:
                 return {}, error
             records = {}

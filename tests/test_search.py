@@ -339,3 +339,40 @@ def test_damaged_records_in_the_cache_are_made_again(tmp_path):
     build(Options(clean, now=NOW, workers=1))
     assert mended_index == {p.relative_to(clean / "output").as_posix(): p.read_bytes()
                             for p in (clean / "output" / "pagefind").rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("name", ["fixture", "sample"])
+def test_pagefind_finds_the_same_in_a_trimmed_page_as_in_the_whole_page(tmp_path, name):
+    """Pagefind is given marked pages without the header, sidebar and footer around the marked element: every
+    page's record (words and their places, fragment, meta) is the same as from the whole page."""
+    from generator import search, searchparts
+    from generator.site import output_file
+
+    output = readers_site.built(name).output
+    pages = {"/" + p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*.html")
+             if "pagefind" not in p.parts}
+    assert sum(search.trimmed(html) != html for html in pages.values()) >= 3, "posts and pages are trimmed"
+    binary = search.executable()
+    assert search.make(binary, {output_file(u): html for u, html in pages.items()}, tmp_path / "whole") == ""
+    assert search.make(binary, {output_file(u): search.trimmed(html) for u, html in pages.items()},
+                       tmp_path / "trimmed") == ""
+    whole, trimmed = (sorted(searchparts.split(tmp_path / k), key=lambda r: r.url) for k in ("whole", "trimmed"))
+    assert whole == trimmed
+
+
+def test_a_page_is_left_whole_where_trimming_could_change_what_pagefind_reads():
+    from generator import search
+
+    page = (b'<html lang="id"><head><title>T</title></head><body><header>%s</header>'
+            b'<article data-pagefind-body><h2>Isi</h2><article><p>dalam</p></article></article><footer>f</footer>'
+            b'</body></html>')
+    assert search.trimmed(page % b"logo") == (b'<html lang="id"><head><title>T</title></head><body>'
+                                              b'<article data-pagefind-body><h2>Isi</h2><article><p>dalam</p>'
+                                              b'</article></article></body></html>'), "nested elements counted"
+    for outside in (b'<h1>Judul</h1>', b'<img src="a.jpg" alt="">', b'<span data-pagefind-meta="x">y</span>',
+                    b'<!-- <article> -->'):
+        assert search.trimmed(page % outside) == page % outside
+    twice = page % b'<div data-pagefind-body>lagi</div>'
+    assert search.trimmed(twice) == twice
+    unclosed = b'<html><body><article data-pagefind-body><p>x</p></body></html>'
+    assert search.trimmed(unclosed) == unclosed

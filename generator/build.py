@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import time
 
-from . import cache, content, incremental, load, lock, writer
-from . import config as config_module
-from . import site as site_model
+from typing import TYPE_CHECKING
+
+from . import incremental, lock, writer
 from .incremental import Memory, State
 from .options import Clock, Context, Options, Result
 from .report import BuildFailed, Problems
 from .theme import folders
 
+if TYPE_CHECKING:
+    from . import site as site_model
+
 __all__ = ["Options", "Result", "build", "load_site"]
 
-# markup (Python-Markdown), render (Jinja2, Babel) and gallery (Pillow) are imported where they are needed:
-# a build that finds nothing changed does not pay for importing them.
+# config (PyYAML), load, site, markup (Python-Markdown), render (Jinja2, Babel) and gallery (Pillow) are imported
+# where they are needed: a build that finds nothing changed does not pay for importing them (the no-op build of a
+# 1,000-post site is mostly the interpreter starting and importing).
 
 
 def build(options: Options, memory: Memory | None = None) -> Result:
@@ -41,7 +45,6 @@ def build(options: Options, memory: Memory | None = None) -> Result:
 
 
 def _build(options: Options, memory: Memory | None) -> Result:
-    from . import output
 
     started, clock = time.perf_counter(), Clock()
     writer.check_output_dir(options.output, options.site_dir, options.cache_dir)
@@ -50,6 +53,9 @@ def _build(options: Options, memory: Memory | None) -> Result:
         state = incremental.survey(options, templates, memory)
     if state.up_to_date(options.moment()) and (memory is None or memory.site is not None):
         return _nothing_changed(options, state, started, clock)
+    from . import content, load, output
+    from . import site as site_model
+
     ctx = _context(options, state, templates, clock)
     with clock.stage("muat cache"):
         previous = incremental.previous(options, state, memory)
@@ -85,6 +91,8 @@ def _nothing_changed(options: Options, state: State, started: float, clock: Cloc
 
 def _context(options: Options, state: State, templates, clock: Clock) -> Context:
     """The build's shared context, with config.yaml read and validated (BuildFailed when it is not valid)."""
+    from . import config as config_module
+
     problems = Problems()
     with clock.stage("baca config"):
         config = config_module.load(options.site_dir / "config.yaml", problems)
@@ -95,6 +103,9 @@ def _context(options: Options, state: State, templates, clock: Clock) -> Context
 
 def load_site(options: Options, problems: Problems) -> site_model.Site:
     """Everything up to the site model with its Markdown rendered and its photos planned; no writing."""
+    from . import cache, load
+    from . import config as config_module
+
     config = config_module.load(options.site_dir / "config.yaml", problems)
     if config is None:
         raise BuildFailed(problems)

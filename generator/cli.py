@@ -10,13 +10,10 @@ import json
 import os
 import sys
 import traceback
-import tempfile
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import config as config_module
 from .build import Options, build
-from .content import name_slug
 from .lock import Busy
 from .report import BuildFailed, InternalError, Problems
 from .writer import UnsafeOutput
@@ -181,6 +178,9 @@ def _waiting(pid: str) -> None:
 
 
 def _new(site_dir: Path, title: str) -> int:
+    from . import config as config_module
+    from .content import name_slug
+
     problems = Problems()
     config = config_module.load(site_dir / "config.yaml", problems)
     if config is None:
@@ -215,6 +215,8 @@ def _quoted(text: str) -> str:
 def _check(site_dir: Path) -> int:
     from .links import broken_links
 
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="kpu-check-") as scratch:
         # Its own build cache, so the site's record of what output/ holds stays true; the derived photos, which are
         # named by their content and settings, are shared so that a check does not process every photo again.
@@ -231,6 +233,8 @@ def _check(site_dir: Path) -> int:
             print("\nPemeriksaan gagal: perbaiki kesalahan isi di atas.", file=sys.stderr)
             return 1
         print_problems(result.warnings)
+        from . import config as config_module
+
         config = config_module.load(site_dir / "config.yaml", Problems())
         broken = broken_links(options.output, config.base_path)
     for page, target in broken:

@@ -13,8 +13,10 @@ from pathlib import Path
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from . import sanitize, yamlio
 from .report import Problems
+
+# yamlio (PyYAML) and sanitize are imported where a source is read: a build that finds nothing changed imports
+# this module for its constants and classes only.
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
 UNSUPPORTED_PHOTOS = {".heic", ".heif"}     # phone photos Pillow cannot open: an error, never published as is
@@ -195,6 +197,8 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
     if parts is None:
         return None
     front, body, body_line = parts
+    from . import sanitize, yamlio
+
     texts: dict[tuple, str] = {}
     parsed = yamlio.load(front, path, problems, first_line=2, texts=texts)
     if parsed is None:
@@ -489,6 +493,8 @@ def _plain(value) -> str:
 
 def _clean_body(body: str, body_line: int, path: str, problems: Problems) -> str:
     """The body without the control characters XML forbids, with a warning naming the first line that had one."""
+    from . import yamlio
+
     found = yamlio.FORBIDDEN.search(body)
     if found is None:
         return body

@@ -7,11 +7,14 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import Config
 from .parallel import default_workers
 from .report import Problem, Problems
 from .writer import WriteReport
+
+if TYPE_CHECKING:     # the config module (and PyYAML) is imported only by builds that read the config
+    from .config import Config
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+# multiprocessing and concurrent.futures are imported when work is spread: a build that finds nothing changed
+# (which imports this module for default_workers) does not pay for them.
 
 # The function each forked worker runs, keyed by a token; set just before the pool forks and removed after.
 # Children see it because fork copies the parent's memory: nothing of the site model is pickled.
@@ -34,6 +38,8 @@ def run(function: Callable, items: list, workers: int, minimum: int = 64, smalle
     Few items, one worker, or no fork() on this system: run here, in this process. Otherwise forked
     workers run the chunks; function and everything it reaches are inherited, results come back pickled.
     """
+    import multiprocessing
+
     groups = chunks(items, workers, smallest)
     if workers <= 1 or len(items) < minimum or "fork" not in multiprocessing.get_all_start_methods():
         for group in groups:
@@ -55,6 +61,8 @@ def run(function: Callable, items: list, workers: int, minimum: int = 64, smalle
 def executor(workers: int, context=None) -> ProcessPoolExecutor:
     """A process pool whose workers end with the process that started them, however it ends (a killed build
     must not leave workers running for minutes, holding its caller's pipes)."""
+    from concurrent.futures import ProcessPoolExecutor
+
     return ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
 
 

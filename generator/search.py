@@ -163,7 +163,8 @@ class Cache:
         self.root, self.binary = root, binary
         stat = binary.stat()
         self.program_id = hashlib.sha256(f"{binary.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:16]
-        self.records = root / "halaman" / self.program_id
+        self.records = root / "halaman.cbor"      # {page key: record}, of this program's pages; one file
+        self._records: dict[str, bytes] | None = None
         self.program = root / "program" / self.program_id
         self.store = root / "berkas"
         self.state = root / "indeks.cbor"         # the bundle's files and what names it; small, read every build
@@ -173,8 +174,18 @@ class Cache:
         """A page's record name: its URL and the digest of its bytes."""
         return hashlib.sha256(f"{url}\0{content}".encode()).hexdigest()[:32]
 
+    def stored(self) -> dict[str, bytes]:
+        """The records the cache holds ({page key: record bytes}); none from another Pagefind program."""
+        if self._records is None:
+            try:
+                program, records = cbor2.loads(self.records.read_bytes())
+                self._records = dict(records) if program == self.program_id else {}
+            except (OSError, ValueError, TypeError, cbor2.CBORDecodeError):
+                self._records = {}
+        return self._records
+
     def has_record(self, key: str) -> bool:
-        return (self.records / f"{key}.rec").is_file()
+        return key in self.stored()
 
     def load(self) -> dict | None:
         try:
@@ -191,15 +202,15 @@ class Cache:
         """The records of these pages (fresh: those just made). Records the cache cannot read (a build cut off while
         writing them) are removed and reported together (Damaged), for the pages to be indexed again."""
         out, damaged = {}, set()
+        stored = self.stored()
         for key in keys:
             if key in fresh:
                 out[key] = fresh[key]
                 continue
-            path = self.records / f"{key}.rec"
             try:
-                out[key] = searchparts.PageRecord.loads(path.read_bytes())
-            except (OSError, ValueError, TypeError, cbor2.CBORDecodeError):
-                path.unlink(missing_ok=True)
+                out[key] = searchparts.PageRecord.loads(stored[key])
+            except (KeyError, ValueError, TypeError, cbor2.CBORDecodeError):
+                stored.pop(key, None)
                 damaged.add(key)
         if damaged:
             raise Damaged(damaged)
@@ -213,6 +224,7 @@ class Cache:
         if not missing and pages and not (self.program / "pagefind-entry.json").is_file():
             missing = [min(pages)]      # Pagefind's own files come with any run
         html = {url: read[url] if url in read else pages[url].read() for url in missing}
+        fresh: dict[str, searchparts.PageRecord] = {}
         try:
             fresh, error = self._index(html, keys)
             if error:
@@ -224,7 +236,8 @@ class Cache:
                 more, error = self._index(again, keys)
                 if error:
                     return {}, error
-                index, loaded = self._merge(set(keys.values()), state, {**fresh, **more})
+                fresh.update(more)
+                index, loaded = self._merge(set(keys.values()), state, fresh)
             entry = json.loads((self.program / "pagefind-entry.json").read_text(encoding="utf-8"))
             known = {raw: packed for raw, packed in (state or {}).get("chunks", {}).items()
                      if (self.store / packed).is_file()}
@@ -244,17 +257,31 @@ class Cache:
                 return {}, error
         except OSError as err:
             return {}, str(err)
+        state = {"program": self.program_id, "fingerprint": mark, "listing": listing, "chunks": chunks}
+        try:
+            self._save(new, state, index, fresh, set(keys.values()))
+        except OSError as err:
+            return {}, str(err)
+        return state, ""
+
+    def _save(self, new: dict[str, bytes], state: dict, index: searchparts.Index | None,
+              fresh: dict[str, searchparts.PageRecord], current: set[str]) -> None:
+        """The bundle's new files, the records of the current pages only, the merged index and the state."""
         self.store.mkdir(parents=True, exist_ok=True)
         for digest, data in new.items():
             if not (self.store / digest).is_file():
                 write_atomic(self.store / digest, data)
-        state = {"program": self.program_id, "fingerprint": mark, "listing": listing, "chunks": chunks}
+        stored = self.stored()
+        stored.update({key: record.dumps() for key, record in fresh.items()})
+        kept = {key: stored[key] for key in sorted(current) if key in stored}
+        if fresh or kept.keys() != stored.keys():
+            write_atomic(self.records, cbor2.dumps([self.program_id, kept]))
+            self._records = kept
         if index is not None:
-            write_atomic(self.merged, cbor2.dumps([self.program_id, mark, searchparts.dump_index(index)]))
+            write_atomic(self.merged, cbor2.dumps([self.program_id, state["fingerprint"], searchparts.dump_index(index)]))
         else:
             self.merged.unlink(missing_ok=True)
         write_atomic(self.state, cbor2.dumps(state))
-        return state, ""
 
     def _merge(self, current: set[str], state: dict | None,
                fresh: dict[str, searchparts.PageRecord]) -> tuple[searchparts.Index, dict]:
@@ -309,7 +336,7 @@ class Cache:
         urls = sorted(pages)
         size = -(-len(urls) // -(-len(urls) // BATCH))
         batches = [urls[i:i + size] for i in range(0, len(urls), size)]
-        self.records.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(parents=True, exist_ok=True)
         job = functools.partial(self._batch, pages, keys)
         fresh, errors = {}, []
         for group in parallel.run(job, batches, PARALLEL, minimum=2, smallest=1):
@@ -330,9 +357,7 @@ class Cache:
                 return {}, error
             records = {}
             for record in searchparts.split(bundle, {f"/{names[url]}": pagefind_url(url) for url in batch}):
-                key = keys[by_address[record.url]]
-                write_atomic(self.records / f"{key}.rec", record.dumps())
-                records[key] = record
+                records[keys[by_address[record.url]]] = record
             if not (self.program / "pagefind-entry.json").is_file():
                 keep = self.program.with_name(f"{self.program.name}.{os.getpid()}.tmp")
                 shutil.rmtree(keep, ignore_errors=True)
@@ -357,15 +382,12 @@ class Cache:
         for path in self.store.iterdir() if self.store.is_dir() else ():
             if path.name not in used:
                 path.unlink(missing_ok=True)
-        for path in self.records.glob("*.rec"):
-            if path.stem not in keys:
-                path.unlink(missing_ok=True)
-        for parent in (self.root / "halaman", self.root / "program"):
+        for parent in (self.root / "program",):
             for old in parent.iterdir() if parent.is_dir() else ():
                 if old.name != self.program_id:
                     shutil.rmtree(old, ignore_errors=True)
         for stray in self.root.iterdir():
-            if stray.name not in ("halaman", "program", "berkas", self.state.name, self.merged.name):
+            if stray.name not in ("program", "berkas", self.records.name, self.state.name, self.merged.name):
                 if stray.is_dir():
                     shutil.rmtree(stray, ignore_errors=True)
                 else:

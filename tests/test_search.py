@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cbor2
 import pytest
 
 from generator.build import Options, build
@@ -324,8 +325,9 @@ def test_damaged_records_in_the_cache_are_made_again(tmp_path):
     site = small_site(tmp_path / "site")
     options = Options(site, now=NOW, workers=1)
     build(options)
-    for record in (site / ".cache" / "pagefind" / "halaman").rglob("*.rec"):
-        record.write_bytes(record.read_bytes()[:20])
+    stored = site / ".cache" / "pagefind" / "halaman.cbor"
+    program, records = cbor2.loads(stored.read_bytes())
+    stored.write_bytes(cbor2.dumps([program, {key: data[:20] for key, data in records.items()}]))
     (site / ".cache" / "pagefind" / "gabungan.cbor").unlink()     # so that the records are read again
     post = site / "content/posts/2020/rapat-pleno.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nTambahan.\n", encoding="utf-8")

@@ -6,7 +6,7 @@ import pytest
 
 from generator.publish import manifest
 from generator.publish.plan import (MANIFEST, Entry, emptied_folders, final_manifest, folders_to_make, is_temp,
-                                    pending_manifest, plan, temp_name, too_many_deletes)
+                                    pending_manifest, plan, seen, survey, temp_name, too_many_deletes)
 
 
 SITE = {
@@ -129,3 +129,27 @@ def test_new_files_are_written_in_place_before_the_group_replaces_old_ones():
         (2, ("index.html",), False)]
     # a target that cannot be listed: everything is replaced by rename
     assert all(not in_place for _, _, in_place in plan(edited, SITE, None).steps())
+
+
+def test_the_survey_asks_only_about_what_the_manifest_does_not_vouch_for():
+    previous = {**SITE, "2018/lama/index.html": Entry(5, "old"), "2024/setengah/index.html": Entry(7, None)}
+    local = {**SITE, "2024/baru/index.html": Entry(3, "new"), "2024/setengah/index.html": Entry(7, "half")}
+    asked = survey(local, previous)
+    # new files (someone else's file may be there), an upload cut off and its temporary file, the manifest
+    assert asked.paths == {"2024/baru/index.html", "2024/setengah/index.html",
+                           temp_name("2024/setengah/index.html"), MANIFEST}
+    # the rest is taken as recorded: sent again only if its bytes changed here, deleted only if it was publish's
+    remote = seen(asked, {"2024/baru/index.html": 9, ".htaccess": 40})
+    decided = plan(local, previous, remote)
+    assert decided.blocked == ("2024/baru/index.html",) and decided.foreign == (".htaccess", "2024/baru/index.html")
+    assert decided.uploads == ["2024/setengah/index.html"] and decided.deletes == ("2018/lama/index.html",)
+    assert decided.unchanged == len(SITE)
+
+
+def test_a_full_survey_asks_about_every_file_and_trusts_nothing():
+    asked = survey(SITE, SITE, full=True)
+    assert asked.paths == set(SITE) | {MANIFEST} and asked.trusted == {}
+    remote = seen(asked, {rel: e.size for rel, e in SITE.items() if rel != "assets/style.css"})
+    assert plan(SITE, SITE, remote).uploads == ["assets/style.css"]
+    # without it the manifest's word is taken for the missing file
+    assert plan(SITE, SITE, seen(survey(SITE, SITE), {})).uploads == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -94,6 +95,37 @@ def test_publish_edit_foreign_files_and_deletes(tmp_path, sshd):
     assert not (sshd.root / "2024/05/02/berita-1").exists()
     assert (sshd.root / ".well-known" / "security.txt").is_file() and (sshd.root / "google1234abcd.html").is_file()
     assert not [p for p in sshd.root.rglob("*kpu-terbit~")]
+
+
+def test_only_unrecorded_paths_are_checked_unless_verify(tmp_path, sshd):
+    """The manifest vouches for what publish put there; --verify asks the server about every file again."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    photo = sshd.root / "2024/05/01/berita-0/foto-64w.webp"
+    photo.unlink()                                            # removed behind publish's back
+    shutil.rmtree(sshd.root / "2024/05/02")                   # a whole folder of a post
+    # someone else's file where the next post will be published
+    (sshd.root / "2024/05/01/berita-2").mkdir(parents=True)
+    (sshd.root / "2024/05/01/berita-2/index.html").write_text("punya orang lain")
+    post = site / "content/posts/2024/berita-1/index.md"
+    post.write_text(post.read_text().replace("Isi berita 1.", "Isi berita satu."))
+    (site / "content/posts/2024/berita-2").mkdir()
+    (site / "content/posts/2024/berita-2/index.md").write_text(
+        (site / "content/posts/2024/berita-0/index.md").read_text().replace("Berita 0", "Berita 2").replace("cover: foto.jpg\n", ""))
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert "2024/05/01/berita-2/index.html" in run.err                  # named, not overwritten
+    assert (sshd.root / "2024/05/01/berita-2/index.html").read_text() == "punya orang lain"
+    assert (sshd.root / "2024/05/02/berita-1/index.html").is_file()    # the edited post: its folder made again
+    assert not photo.exists()                                           # not asked about, so not sent
+    run = publish(site, sshd, "--verify")
+    assert run.code == 0, run.err
+    assert photo.read_bytes() == (site / "output/2024/05/01/berita-0/foto-64w.webp").read_bytes()
+    blocked = "2024/05/01/berita-2/index.html"
+    assert (sshd.root / blocked).read_text() == "punya orang lain"
+    assert tree(sshd.root, skip=(MANIFEST, blocked)) == {rel: data for rel, data in tree(site / "output").items()
+                                                         if rel != blocked}
 
 
 def test_a_publish_killed_half_way_is_resumed(tmp_path, sshd):

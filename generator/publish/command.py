@@ -12,7 +12,7 @@ from .. import config as config_module
 from ..build import Options, build
 from ..report import BuildFailed, Problems
 from . import manifest
-from .plan import Plan, final_manifest, pending_manifest, plan, survey, too_many_deletes
+from .plan import Plan, final_manifest, pending_manifest, plan, seen, survey, too_many_deletes
 from .transport import Context, PublishError, open_transport
 
 
@@ -25,6 +25,7 @@ class Request:
     yes: bool = False               # allow more deletions than max_deletes
     trust_host_key: str | None = None
     verbose: bool = False           # print how long each step took
+    verify: bool = False            # ask the target about every file, not only those the manifest does not vouch for
 
 
 def publish(request: Request) -> int:
@@ -94,7 +95,8 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
                                ".kpu-terbit.json di server. Pulihkan atau hapus berkas itu lalu jalankan lagi "
                                "(tanpa catatan, berkas lama di server tidak akan dihapus).") from err
         steps.done("baca catatan")
-        decided = plan(local, previous, transport.listing(survey(local, previous)))
+        asked = survey(local, previous, full=request.verify or transport.complete_listing)
+        decided = plan(local, previous, seen(asked, transport.listing(asked)))
         steps.done("periksa tujuan")
         _report_foreign(context.name, decided)
         if request.dry_run:

@@ -11,6 +11,8 @@ from .transport import Context, PublishError, explain_os_error
 
 
 class FolderTransport:
+    complete_listing = True          # every file, from the file system
+
     def __init__(self, context: Context):
         self.context = context
         self.root = context.local_path

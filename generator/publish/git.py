@@ -18,6 +18,8 @@ class GitTransport:
     """Builds the new commit in a private repository under .cache/publish/ from the branch's last commit, so files
     publish did not put there (CNAME, a README) are carried over untouched, then pushes it in one step."""
 
+    complete_listing = True          # every file, from the branch's tree
+
     def __init__(self, context: Context):
         if shutil.which("git") is None:
             raise PublishError("Program git tidak terpasang di komputer ini; pasang git lalu jalankan lagi.")

@@ -70,16 +70,31 @@ def rank(rel: str) -> int:
 
 @dataclass(frozen=True)
 class Survey:
-    """What the target is asked about before planning: the paths whose presence and size matter (the site's files,
-    the files an earlier publish put there, the temporary files of one cut off) and what that publish recorded."""
+    """What the target is asked about before planning (paths: whether each is there, and its size) and what an
+    earlier publish recorded. Unless full (--verify, or a target listed whole at no cost), files that publish
+    completed are taken as the manifest records them: it is publish's own record, and asking about each of thousands
+    of files costs a round trip each. Always asked about: the site's files the manifest does not hold as complete (a
+    foreign file may be there: it must not be overwritten), the temporary files of a publish cut off, the manifest."""
 
     paths: frozenset[str]
     previous: dict[str, Entry]
+    full: bool = False
+
+    @property
+    def trusted(self) -> dict[str, int]:
+        """path -> size of the files taken as the manifest records them, without asking the target."""
+        return {rel: entry.size for rel, entry in self.previous.items() if rel not in self.paths}
 
 
-def survey(local: dict[str, Entry], previous: dict[str, Entry]) -> Survey:
+def survey(local: dict[str, Entry], previous: dict[str, Entry], full: bool = False) -> Survey:
     pending = {temp_name(rel) for rel, entry in previous.items() if entry.sha is None}
-    return Survey(frozenset(local.keys() | previous.keys() | pending | {MANIFEST}), previous)
+    asked = {rel for rel in local.keys() | previous.keys() if full or rel not in previous or previous[rel].sha is None}
+    return Survey(frozenset(asked | pending | {MANIFEST}), previous, full)
+
+
+def seen(asked: Survey, listed: dict[str, int]) -> dict[str, int]:
+    """The target's files as the planner takes them: what the target answered, and the files not asked about."""
+    return {**asked.trusted, **listed}
 
 
 def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, int] | None) -> Plan:

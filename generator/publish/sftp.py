@@ -47,6 +47,8 @@ class _FileFailed(Exception):
 
 
 class SftpTransport:
+    complete_listing = False         # asking about every file costs round trips: see Survey
+
     def __init__(self, context: Context):
         self.context = context
         self.target = context.target
@@ -59,7 +61,7 @@ class SftpTransport:
     # -- the Transport interface, each a blocking call around one asyncio step
 
     def read_manifest(self) -> bytes | None:
-        return self._run(self._read_manifest())
+        return self.manifest            # read while connecting
 
     def listing(self, survey: Survey) -> dict[str, int]:
         return self._run(self._listing(survey))
@@ -110,15 +112,22 @@ class SftpTransport:
             keepalive_interval=15, keepalive_count_max=3, config=None, encryption_algs=CIPHERS)
         if self.client.seen is not None and self.context.trust_host_key:
             self._remember_host_key(self.client.seen, known)
-        self.sessions = list(await asyncio.gather(*(self.conn.start_sftp_client() for _ in range(SESSIONS))))
-        self.sftp = self.sessions[0]
-        try:
-            attrs = await self.sftp.stat(self.root)
-        except asyncssh.SFTPNoSuchFile:
+        self.sftp = await self.conn.start_sftp_client()
+        # the other sessions, the manifest and the top folder are asked for at once, while the site is being built
+        found = await asyncio.gather(self.sftp.stat(self.root), self._read_manifest(), self.sftp.readdir(self.root),
+                                     *(self.conn.start_sftp_client() for _ in range(SESSIONS - 1)),
+                                     return_exceptions=True)
+        attrs, self.manifest, top = found[:3]
+        if isinstance(attrs, asyncssh.SFTPNoSuchFile):
             raise PublishError(f"Folder {self.root} tidak ada di server {self.target.host}; buat folder itu atau "
-                               "perbaiki 'path' di config.yaml.") from None
-        if attrs.type != asyncssh.FILEXFER_TYPE_DIRECTORY:
+                               "perbaiki 'path' di config.yaml.")
+        if not isinstance(attrs, BaseException) and attrs.type != asyncssh.FILEXFER_TYPE_DIRECTORY:
             raise PublishError(f"{self.root} di server {self.target.host} bukan folder; perbaiki 'path' di config.yaml.")
+        for outcome in found:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        self.sessions = [self.sftp, *found[3:]]
+        self.top = {entry.filename: entry.attrs for entry in top if entry.filename not in (".", "..")}
 
     def _remember_host_key(self, key, known: Path) -> None:
         host = self.target.host if self.context.port == 22 else f"[{self.target.host}]:{self.context.port}"
@@ -136,16 +145,23 @@ class SftpTransport:
             return None
 
     async def _listing(self, survey: Survey) -> dict[str, int]:
-        """The size of every surveyed path that exists, asked all at once (a folder-by-folder walk of a site of
-        thousands of one-page folders costs several round trips per folder), and every file of the top folder, where
-        other people's files (.htaccess, .well-known/, verification files) usually are."""
+        """The files of the top folder (read while connecting: other people's files, .htaccess, .well-known/,
+        verification files, are usually there) and the size of every surveyed path that exists, asked all at once (a
+        folder-by-folder walk of a site of thousands of one-page folders costs several round trips per folder). A
+        path under a name the top folder lacks is not there, so a first publish to an empty folder asks nothing."""
         files: dict[str, int] = {}
+        for name, attrs in self.top.items():
+            if attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
+                self.dirs.add(name)
+            else:
+                files[name] = attrs.size or 0
+        self.dirs.update(folder for rel in survey.trusted for folder in parents(rel))
         limit = asyncio.Semaphore(IN_FLIGHT)
 
         async def size(rel: str) -> None:
             async with limit:
                 try:
-                    attrs = await self.sessions[hash(rel) % len(self.sessions)].lstat(self._remote(rel))
+                    attrs = await self._session(rel).lstat(self._remote(rel))
                 except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPPermissionDenied):
                     return
             if attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
@@ -154,48 +170,59 @@ class SftpTransport:
                 files[rel] = attrs.size or 0
                 self.dirs.update(parents(rel))
 
-        async def top() -> None:
-            async with limit:
-                entries = await self.sftp.readdir(self.root)
-            for entry in entries:
-                if entry.filename in (".", ".."):
-                    continue
-                if entry.attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
-                    self.dirs.add(entry.filename)
-                else:
-                    files[entry.filename] = entry.attrs.size or 0
-
-        await asyncio.gather(top(), *(size(rel) for rel in survey.paths))
+        await _all(size(rel) for rel in survey.paths if "/" in rel and rel.split("/", 1)[0] in self.top)
         return files
 
     async def _upload(self, files: list[tuple[str, Path]], in_place: bool) -> None:
-        for level in folders_to_make([rel for rel, _ in files], self.dirs):
-            await asyncio.gather(*(self._mkdir(folder) for folder in level))
+        made = self._make_folders([rel for rel, _ in files])
         limit = asyncio.Semaphore(self.target.connections or IN_FLIGHT)
 
         async def put(rel: str, source: Path) -> None:
+            folder = made.get(posixpath.dirname(rel))
+            if folder is not None:
+                await folder
             async with limit:
                 await self._write(rel, source.read_bytes(), in_place)
             self.context.progress(1)
 
-        await _all(put(rel, source) for rel, source in files)
+        await _all([*made.values(), *(put(rel, source) for rel, source in files)])
 
-    async def _mkdir(self, folder: str) -> None:
+    def _make_folders(self, rels: list[str]) -> dict[str, asyncio.Future]:
+        """Start making the folders the files need and the target lacks: all asked at once on one session, parents
+        first, which the server carries out in that order (one round trip, not one per level)."""
+        made: dict[str, asyncio.Future] = {}
+        for level in folders_to_make(rels, self.dirs):
+            for folder in level:
+                made[folder] = asyncio.ensure_future(self._mkdir(folder, made.get(posixpath.dirname(folder))))
+        return made
+
+    async def _mkdir(self, folder: str, parent: asyncio.Future | None = None) -> None:
         try:
-            await self.sessions[hash(folder) % len(self.sessions)].mkdir(self._remote(folder))
+            try:
+                await self.sftp.mkdir(self._remote(folder))
+            except asyncssh.SFTPNoSuchFile:
+                if parent is None:
+                    raise
+                await parent            # a server that answered out of order: after the parent, once more
+                await self.sftp.mkdir(self._remote(folder))
         except asyncssh.SFTPFailure:
             if not await self.sftp.isdir(self._remote(folder)):
-                raise
+                raise _FileFailed(folder, asyncssh.SFTPFailure("mkdir")) from None
         except asyncssh.SFTPError as err:
             raise _FileFailed(folder, err) from err
         self.dirs.add(folder)
 
     async def _write(self, rel: str, data: bytes, in_place: bool = False) -> None:
         temp, final = self._remote(temp_name(rel)), self._remote(rel)
-        sftp = self.sessions[hash(rel) % len(self.sessions)]
+        sftp = self._session(rel)
         try:
-            async with sftp.open(final if in_place else temp, "wb") as f:
-                await f.write(data)
+            try:
+                await self._put(sftp, final if in_place else temp, data)
+            except asyncssh.SFTPNoSuchFile:
+                # its folder is gone (someone removed it since the manifest was written): made again, once more
+                for folder in reversed(list(parents(rel))):
+                    await self._mkdir(folder)
+                await self._put(sftp, final if in_place else temp, data)
             if in_place:
                 return
             try:
@@ -206,24 +233,47 @@ class SftpTransport:
         except asyncssh.SFTPError as err:
             raise _FileFailed(rel, err) from err
 
+    @staticmethod
+    async def _put(sftp, path: str, data: bytes) -> None:
+        """Open, write, close. A file that fits one write request has it and the close sent together: the server
+        carries out the requests on one handle in order, so the file costs two round trips, not three."""
+        single = len(data) <= (sftp.limits.max_write_len or 32768)
+        f = await sftp.open(path, "wb", block_size=0 if single else -1)
+        if not single:
+            try:
+                await f.write(data)
+            finally:
+                await f.close()
+            return
+        outcomes = await asyncio.gather(f.write(data), f.close(), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    def _session(self, rel: str):
+        return self.sessions[hash(rel) % len(self.sessions)]
+
     async def _delete(self, rels: list[str]) -> None:
         limit = asyncio.Semaphore(IN_FLIGHT)
 
         async def remove(rel: str) -> None:
             async with limit:
                 try:
-                    await self.sftp.remove(self._remote(rel))
+                    await self._session(rel).remove(self._remote(rel))
                 except asyncssh.SFTPNoSuchFile:
                     pass
                 except asyncssh.SFTPError as err:
                     raise _FileFailed(rel, err) from err
 
-        await _all(remove(rel) for rel in rels)
-        for folder in emptied_folders(rels, set()):
+        async def rmdir(folder: str) -> None:
             try:
                 await self.sftp.rmdir(self._remote(folder))
             except asyncssh.SFTPError:
                 pass            # not empty: someone else's file is in it
+
+        await _all(remove(rel) for rel in rels)
+        # deepest first, all asked at once on one session: the server carries them out in that order
+        await asyncio.gather(*(rmdir(folder) for folder in emptied_folders(rels, set())))
 
     # -- failures, each said in one sentence
 
@@ -286,7 +336,8 @@ class SftpTransport:
 
 
 async def _all(steps) -> None:
-    """Run the steps concurrently; on the first failure cancel the rest and raise it."""
+    """Run the steps (coroutines or tasks already started) concurrently; on the first failure cancel the rest and
+    raise it."""
     tasks = [asyncio.ensure_future(step) for step in steps]
     try:
         await asyncio.gather(*tasks)

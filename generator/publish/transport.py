@@ -40,6 +40,7 @@ class Context:
 class Transport(Protocol):
     """One connection to a target. Paths are relative to the target's folder, with '/' between names."""
 
+    complete_listing: bool      # listing() returns every file of the target at little cost (folder, git)
     def read_manifest(self) -> bytes | None: ...
     def listing(self, survey: Survey) -> dict[str, int]: ...   # path -> size of the survey's paths that exist,
                                                                 # and of any other file the target lists cheaply

@@ -6,7 +6,7 @@ import pytest
 
 from generator.publish import manifest
 from generator.publish.plan import (MANIFEST, Entry, emptied_folders, final_manifest, folders_to_make, is_temp,
-                                    pending_manifest, plan, seen, survey, temp_name, too_many_deletes)
+                                    pending_manifest, plan, seen, survey, temp_name, too_many_deletes, Wave)
 
 
 SITE = {
@@ -118,6 +118,20 @@ def test_scan_hashes_every_file(tmp_path):
     assert scanned["a/x.html"].size == 4 and scanned["a/x.html"].sha != scanned["y.css"].sha
 
 
+def test_scan_remembers_hashes_and_notices_every_change(tmp_path):
+    site = tmp_path / "output"
+    site.mkdir()
+    (site / "x.html").write_text("satu")
+    remembered = tmp_path / "cache" / "hashes.json"
+    first = manifest.scan(site, remembered)
+    assert remembered.is_file() and manifest.scan(site, remembered) == first == manifest.scan(site)
+    (site / "x.html").write_text("dua!")                    # same size, new bytes
+    assert manifest.scan(site, remembered) == manifest.scan(site) != first
+    for damaged in ("{", "[]", '{"x.html": 3}', '{"x.html": [1, 2]}'):
+        remembered.write_text(damaged)
+        assert manifest.scan(site, remembered) == manifest.scan(site)
+
+
 def test_new_files_are_written_in_place_before_the_group_replaces_old_ones():
     remote = {rel: e.size for rel, e in SITE.items()}
     edited = {**SITE, "assets/style.css": Entry(11, "css2"), "2024/baru/foto.jpg": Entry(3, "new"),
@@ -153,3 +167,20 @@ def test_a_full_survey_asks_about_every_file_and_trusts_nothing():
     assert plan(SITE, SITE, remote).uploads == ["assets/style.css"]
     # without it the manifest's word is taken for the missing file
     assert plan(SITE, SITE, seen(survey(SITE, SITE), {})).uploads == []
+
+
+def test_waves_write_replacements_early_and_rename_them_rank_by_rank():
+    remote = {rel: e.size for rel, e in SITE.items()}
+    edited = {**SITE, "assets/style.css": Entry(11, "css2"), "2024/baru/foto.jpg": Entry(3, "new"),
+              "2024/baru/index.html": Entry(3, "newpage"), "galeri/index.html": Entry(10, "gallery2"),
+              "index.html": Entry(10, "home2"), "rss.xml": Entry(4, "newfeed")}
+    assert plan(edited, SITE, remote).waves() == [
+        Wave(("2024/baru/foto.jpg",), ("assets/style.css", "galeri/index.html", "index.html"), ()),
+        Wave(("2024/baru/index.html",), (), ("assets/style.css",)),
+        Wave(("rss.xml",), (), ("galeri/index.html",)),
+        Wave((), (), ("index.html",))]
+    # every file is in the waves once, and each is visible only after everything of a lower rank
+    first = plan(SITE, {}, {})
+    assert [wave.written for wave in first.waves()] == list(first.groups)
+    one_page = plan({**SITE, "galeri/index.html": Entry(10, "g2")}, SITE, remote).waves()
+    assert one_page == [Wave((), ("galeri/index.html",), ()), Wave((), (), ("galeri/index.html",))]

@@ -61,7 +61,7 @@ def publish(request: Request) -> int:
         _print_all(result.warnings)
         if request.verbose:
             print(f"Bangun: {result.summary()}.")
-        local = manifest.scan(options.output)
+        local = manifest.scan(options.output, request.site_dir / ".cache" / "publish-hashes.json")
         code = 0
         for context in contexts:
             try:
@@ -109,16 +109,11 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
             return 1
         if decided.uploads:
             transport.write_manifest(manifest.encode(pending_manifest(previous, decided, local)))
-            for level, files, in_place in decided.steps():
-                transport.upload([(rel, output / rel) for rel in files], in_place)
-                steps.done(f"{('kirim berkas pendukung', 'kirim halaman', 'kirim beranda')[level]} "
-                           f"({len(files)} {'baru' if in_place else 'diganti'})")
+            steps.done("simpan catatan sementara")
+            transport.send(decided, output, steps.done)
         final = final_manifest(local, decided)
-        if decided.deletes or decided.leftovers:
-            transport.delete(list(decided.deletes) + list(decided.leftovers))
-        if final != previous:
-            transport.write_manifest(manifest.encode(final))
-        transport.finish()
+        transport.conclude(list(decided.deletes) + list(decided.leftovers),
+                           manifest.encode(final) if final != previous else None)
         steps.done("hapus dan simpan catatan")
     finally:
         transport.close()

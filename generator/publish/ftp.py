@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, parents, temp_name
-from .transport import Context, PublishError, network_problem
+from .transport import Context, PublishError, StepByStep, network_problem
 
 CONNECTIONS = 2
 TIMEOUT = 60
@@ -27,7 +27,7 @@ def password_variables(name: str) -> tuple[str, str]:
     return f"PUBLISH_PASSWORD_{name.upper().replace('-', '_')}", "PUBLISH_PASSWORD"
 
 
-class FtpTransport:
+class FtpTransport(StepByStep):
     complete_listing = False         # asking about every file costs round trips: see Survey
 
     def __init__(self, context: Context):
@@ -120,9 +120,6 @@ class FtpTransport:
 
     def write_manifest(self, data: bytes) -> None:
         self._with(lambda ftp: self._store(ftp, MANIFEST, io.BytesIO(data)), MANIFEST)
-
-    def finish(self) -> None:
-        pass
 
     def close(self) -> None:
         for ftp in self.opened:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from .plan import Entry
@@ -40,15 +41,39 @@ def file_hash(path: Path) -> str:
         return hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
-def scan(output: Path) -> dict[str, Entry]:
-    """Every file of the built site as relative path -> Entry (symbolic links are not followed)."""
-    files = {}
+def scan(output: Path, remembered: Path | None = None) -> dict[str, Entry]:
+    """Every file of the built site as relative path -> Entry (symbolic links are not followed). remembered: a file
+    of the hashes computed before, each kept with the file's size, times and inode; a file whose four are unchanged
+    is not read again (hashing the 40 MB of a 1,000-post site is most of a one-edit publish's time on this side)."""
+    known = _remembered(remembered)
+    files, stamps = {}, {}
     for folder, dirs, names in os.walk(output):
         dirs.sort()
         for name in names:
             path = Path(folder, name)
-            if path.is_symlink() or not path.is_file():
+            status = path.lstat()
+            if not stat.S_ISREG(status.st_mode):
                 continue
             rel = path.relative_to(output).as_posix()
-            files[rel] = Entry(path.stat().st_size, file_hash(path))
+            stamp = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+            hit = known.get(rel)
+            sha = hit[4] if isinstance(hit, list) and len(hit) == 5 and hit[:4] == stamp else file_hash(path)
+            files[rel] = Entry(status.st_size, sha)
+            stamps[rel] = [*stamp, sha]
+    if remembered is not None and stamps != known:
+        try:
+            remembered.parent.mkdir(parents=True, exist_ok=True)
+            temp = remembered.with_name(remembered.name + "~")
+            temp.write_text(json.dumps(stamps, separators=(",", ":")), encoding="utf-8")
+            os.replace(temp, remembered)
+        except OSError:
+            pass            # only a speed-up: the next publish hashes again
     return files
+
+
+def _remembered(path: Path | None) -> dict[str, list]:
+    try:
+        known = json.loads(path.read_text(encoding="utf-8")) if path is not None else {}
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}

@@ -47,6 +47,33 @@ class Plan:
             out += [(level, files, in_place) for files, in_place in ((new, True), (old, False)) if files]
         return out
 
+    def waves(self) -> list[Wave]:
+        """The same order for a transport that keeps many requests in flight, in fewer round trips: a file written
+        under its temporary name is seen by no reader, so every replacing file is written in the first wave, beside
+        the new resources; each later wave renames the replacements of one rank into place, beside the new files of
+        the next rank. A wave begins when the one before it has finished, so nothing becomes visible before what it
+        links to, and nothing is renamed into place before it is whole."""
+        new = [tuple(rel for rel in group if rel not in self.present) for group in self.groups]
+        old = [tuple(rel for rel in group if rel in self.present) for group in self.groups]
+        levels = [rank(group[0]) for group in self.groups]
+        by_rank = {level: (n, o) for level, n, o in zip(levels, new, old)}
+        staged = tuple(rel for files in old for rel in files)
+        out = []
+        for level in range(4):
+            written = by_rank.get(level, ((), ()))[0]
+            placed = by_rank.get(level - 1, ((), ()))[1]
+            wave = Wave(written, staged if level == 0 else (), placed)
+            if wave.written or wave.staged or wave.placed:
+                out.append(wave)
+        return out
+
+
+@dataclass(frozen=True)
+class Wave:
+    written: tuple[str, ...]        # new files, written in place
+    staged: tuple[str, ...]         # replacing files, written under their temporary names
+    placed: tuple[str, ...]         # temporary files renamed over the old versions
+
 
 def temp_name(rel: str) -> str:
     """Where a file is written before it is renamed into place: beside it, hidden."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from ..config import DEFAULT_PORTS, PublishTarget
-from .plan import Survey
+from .plan import Plan, Survey
 
 
 class PublishError(Exception):
@@ -41,15 +41,40 @@ class Transport(Protocol):
     """One connection to a target. Paths are relative to the target's folder, with '/' between names."""
 
     complete_listing: bool      # listing() returns every file of the target at little cost (folder, git)
+
     def read_manifest(self) -> bytes | None: ...
     def listing(self, survey: Survey) -> dict[str, int]: ...   # path -> size of the survey's paths that exist,
                                                                 # and of any other file the target lists cheaply
-    def upload(self, files: list[tuple[str, Path]], in_place: bool) -> None: ...
-    # each under a temporary name, then renamed over the old version; new files (in_place) may be written directly
-    def delete(self, rels: list[str]) -> None: ...      # missing files are fine; emptied folders go too
     def write_manifest(self, data: bytes) -> None: ...
-    def finish(self) -> None: ...                       # git: commit and push; the others have nothing left to do
+    def send(self, decided: Plan, output: Path, done: Callable[[str], None]) -> None: ...
+    # the plan's uploads in its order (Plan.steps or Plan.waves), each new file written directly or each replacing
+    # one under a temporary name renamed over the old version; done(name of the step) after each step
+    def conclude(self, deletes: list[str], data: bytes | None) -> None: ...
+    # delete the files (missing ones are fine; emptied folders go too), then save the manifest (None: unchanged);
+    # git commits and pushes
     def close(self) -> None: ...
+
+
+class StepByStep:
+    """send and conclude for transports that take one step at a time: upload, delete, write_manifest, finish."""
+
+    def send(self, decided: Plan, output: Path, done: Callable[[str], None]) -> None:
+        for level, files, in_place in decided.steps():
+            self.upload([(rel, output / rel) for rel in files], in_place)
+            done(f"{STEP_NAMES[level]} ({len(files)} {'baru' if in_place else 'diganti'})")
+
+    def conclude(self, deletes: list[str], data: bytes | None) -> None:
+        if deletes:
+            self.delete(deletes)
+        if data is not None:
+            self.write_manifest(data)
+        self.finish()
+
+    def finish(self) -> None:
+        pass
+
+
+STEP_NAMES = ("kirim berkas pendukung", "kirim halaman", "kirim beranda")
 
 
 def explain_os_error(err: OSError, where: str) -> str:

@@ -152,6 +152,37 @@ def test_a_publish_killed_half_way_is_resumed(tmp_path, sshd):
     assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
 
 
+def test_a_publish_killed_while_replacing_files_leaves_whole_pages_and_is_resumed(tmp_path, sshd):
+    """Replacing files travel under temporary names and are renamed rank by rank: killed while they travel, the
+    target holds old or new versions, whole, every page finds what it links to, and the next publish completes."""
+    site = sftp_site(tmp_path, sshd, posts=40)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    before = tree(sshd.root, skip=(MANIFEST,))
+    config = site / "config.yaml"
+    config.write_text(config.read_text().replace("KPU Provinsi Kalimantan Utara", "KPU Kaltara"))  # every page
+    assert run_cli("build", "--site", str(site)).code == 0
+    process = subprocess.Popen([sys.executable, "-m", "generator", "publish", "--site", str(site)], cwd=ROOT,
+                               env={**sshd.env(), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and not any(
+            name.endswith("kpu-terbit~") and name != f"{MANIFEST}~" and not name.startswith(MANIFEST)
+            for _, _, names in os.walk(sshd.root) for name in names):
+        time.sleep(0.001)
+    process.send_signal(signal.SIGKILL)
+    if process.wait() == 0:
+        pytest.skip("the publish finished before it could be cut off")
+    site_files = tree(site / "output")
+    for rel, data in tree(sshd.root, skip=(MANIFEST,)).items():
+        if not rel.endswith("kpu-terbit~"):
+            assert data in (before.get(rel), site_files.get(rel)), rel      # the old version or the new, whole
+    assert [(page, url) for page, url in broken_links(sshd.root) if not url.endswith("/")] == []
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert tree(sshd.root, skip=(MANIFEST,)) == site_files          # no temporary file left either
+
+
 @pytest.mark.parametrize("case", ["wrong-key", "refused", "read-only", "no-folder"])
 def test_failures_are_one_sentence_and_exit_1(tmp_path, sshd, case):
     site = sftp_site(tmp_path, sshd)

@@ -13,7 +13,7 @@ from ..build import Options, build
 from ..report import BuildFailed, Problems
 from . import manifest
 from .plan import Plan, final_manifest, pending_manifest, plan, seen, survey, too_many_deletes
-from .transport import Context, PublishError, open_transport
+from .transport import Context, Delivery, PublishError, open_transport
 
 
 @dataclass(frozen=True)
@@ -107,14 +107,11 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
                   f"max_deletes ({context.target.max_deletes}); tidak ada yang diubah. Periksa dengan --dry-run, "
                   "lalu jalankan lagi dengan --yes bila memang benar.", file=sys.stderr)
             return 1
-        if decided.uploads:
-            transport.write_manifest(manifest.encode(pending_manifest(previous, decided, local)))
-            steps.done("simpan catatan sementara")
-            transport.send(decided, output, steps.done)
         final = final_manifest(local, decided)
-        transport.conclude(list(decided.deletes) + list(decided.leftovers),
-                           manifest.encode(final) if final != previous else None)
-        steps.done("hapus dan simpan catatan")
+        transport.deliver(Delivery(decided, output,
+                                   manifest.encode(pending_manifest(previous, decided, local)) if decided.uploads else None,
+                                   manifest.encode(final) if final != previous else None,
+                                   decided.deletes + decided.leftovers), steps.done)
     finally:
         transport.close()
     _clear_progress()

@@ -37,6 +37,17 @@ class Context:
         return (self.site_dir / os.path.expanduser(self.target.path)).resolve()
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Everything one publish writes to a target."""
+
+    plan: Plan
+    output: Path                # the built site
+    pending: bytes | None       # the manifest claiming every upload, saved before the first (None: nothing to send)
+    final: bytes | None         # the manifest saved last (None: unchanged)
+    deletes: tuple[str, ...]    # files an earlier publish put there, and temporary files of one cut off
+
+
 class Transport(Protocol):
     """One connection to a target. Paths are relative to the target's folder, with '/' between names."""
 
@@ -45,30 +56,30 @@ class Transport(Protocol):
     def read_manifest(self) -> bytes | None: ...
     def listing(self, survey: Survey) -> dict[str, int]: ...   # path -> size of the survey's paths that exist,
                                                                 # and of any other file the target lists cheaply
-    def write_manifest(self, data: bytes) -> None: ...
-    def send(self, decided: Plan, output: Path, done: Callable[[str], None]) -> None: ...
-    # the plan's uploads in its order (Plan.steps or Plan.waves), each new file written directly or each replacing
-    # one under a temporary name renamed over the old version; done(name of the step) after each step
-    def conclude(self, deletes: list[str], data: bytes | None) -> None: ...
-    # delete the files (missing ones are fine; emptied folders go too), then save the manifest (None: unchanged);
-    # git commits and pushes
+    def deliver(self, delivery: Delivery, done: Callable[[str], None]) -> None: ...
+    # in this order, each part visible only after the one before it is complete: the pending manifest; the uploads
+    # in the plan's order (Plan.steps, or Plan.waves), new files written directly, replacing ones under a temporary
+    # name renamed over the old version; the deletions (missing files are fine; emptied folders go too); the final
+    # manifest; git commits and pushes. done(name of a step) after each step
     def close(self) -> None: ...
 
 
 class StepByStep:
-    """send and conclude for transports that take one step at a time: upload, delete, write_manifest, finish."""
+    """deliver for transports that take one step at a time: write_manifest, upload, delete, finish."""
 
-    def send(self, decided: Plan, output: Path, done: Callable[[str], None]) -> None:
-        for level, files, in_place in decided.steps():
-            self.upload([(rel, output / rel) for rel in files], in_place)
+    def deliver(self, delivery: Delivery, done: Callable[[str], None]) -> None:
+        if delivery.pending is not None:
+            self.write_manifest(delivery.pending)
+            done("simpan catatan sementara")
+        for level, files, in_place in delivery.plan.steps():
+            self.upload([(rel, delivery.output / rel) for rel in files], in_place)
             done(f"{STEP_NAMES[level]} ({len(files)} {'baru' if in_place else 'diganti'})")
-
-    def conclude(self, deletes: list[str], data: bytes | None) -> None:
-        if deletes:
-            self.delete(deletes)
-        if data is not None:
-            self.write_manifest(data)
+        if delivery.deletes:
+            self.delete(list(delivery.deletes))
+        if delivery.final is not None:
+            self.write_manifest(delivery.final)
         self.finish()
+        done("hapus dan simpan catatan")
 
     def finish(self) -> None:
         pass

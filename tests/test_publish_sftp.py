@@ -13,6 +13,7 @@ import time
 import pytest
 
 from generator.links import broken_links
+from generator.publish import manifest
 from generator.publish.plan import MANIFEST
 from tests.conftest import ROOT, news_site, run_cli, tree
 from tests.servers import keygen, start_sshd
@@ -126,6 +127,23 @@ def test_only_unrecorded_paths_are_checked_unless_verify(tmp_path, sshd):
     assert (sshd.root / blocked).read_text() == "punya orang lain"
     assert tree(sshd.root, skip=(MANIFEST, blocked)) == {rel: data for rel, data in tree(site / "output").items()
                                                          if rel != blocked}
+
+
+@pytest.mark.parametrize("padding", [0, "to a multiple of the read block"])
+def test_a_large_manifest_is_read_whole(tmp_path, sshd, padding):
+    """The manifest is read in parallel blocks; a long one (thousands of files) arrives whole, whatever its size."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    recorded = manifest.decode((sshd.root / MANIFEST).read_bytes())
+    old = {f"2019/lama-{i}/index.html": manifest.Entry(100, f"{i:032x}") for i in range(3000)}
+    data = manifest.encode({**recorded, **old})
+    if padding:
+        data += b" " * (-len(data) % (1 << 16))
+    (sshd.root / MANIFEST).write_bytes(data)
+    run = publish(site, sshd, "--dry-run")
+    assert run.code == 0, run.err
+    assert "3000 akan dihapus" in run.out and "0 akan dikirim" in run.out
 
 
 def test_a_publish_killed_half_way_is_resumed(tmp_path, sshd):

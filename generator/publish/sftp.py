@@ -16,7 +16,7 @@ from .transport import Context, Delivery, PublishError, network_problem
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
                                 # session, each answering its requests one at a time
-MANIFEST_READ = 1 << 22         # bytes asked for at once when reading the manifest (a 1,000-post site's is 0.26 MB)
+READ_BLOCK = 1 << 16            # bytes per read request for the manifest (a 1,000-post site's is 0.26 MB)
 READDIR_AHEAD = 4               # requests for names sent together when the top folder is read
 IN_FLIGHT = 256                 # concurrent SFTP requests over the one connection (per-file round trips dominate)
 DEFAULT_KEYS = ("id_ed25519", "id_ecdsa", "id_rsa")
@@ -94,7 +94,11 @@ class SftpTransport:
         self.conn = self.sftp = self.client = None
         self.dirs: set[str] = set()
         self.pending: set[asyncio.Task] = set()
-        self._run(self._connect())
+        try:
+            self._run(self._connect())
+        except BaseException:
+            self.close()
+            raise
 
     # -- the Transport interface, each a blocking call around one asyncio step
 
@@ -124,6 +128,10 @@ class SftpTransport:
         done("hapus dan simpan catatan")
 
     def close(self) -> None:
+        for task in self.pending:       # sessions still opening, handles still closing: not needed any more
+            task.cancel()
+        if self.pending:
+            self.loop.run_until_complete(asyncio.gather(*self.pending, return_exceptions=True))
         if self.conn is not None:
             self.conn.close()
             try:
@@ -196,20 +204,46 @@ class SftpTransport:
             f.write(line)
 
     async def _read_manifest(self) -> bytes | None:
-        """Open, then read it all in one go of parallel requests (the size is not asked first); the close is not
-        waited for."""
+        """Its size and a handle asked for together, then every block at once (asyncssh's own read asks again after
+        the short last block: a round trip more); the close is not waited for. Like _read_top,
+        this uses the request methods of asyncssh's SFTP client handler (asyncssh is pinned in requirements.txt)."""
+        handler = self.sftp._handler
+        path = self._remote(MANIFEST)
+        attrs, handle = await asyncio.gather(self.sftp.stat(path), handler.open(self.sftp.encode(path),
+                                             asyncssh.FXF_READ, asyncssh.SFTPAttrs()), return_exceptions=True)
         try:
-            f = await self.sftp.open(self._remote(MANIFEST), "rb")
-        except asyncssh.SFTPNoSuchFile:
-            return None
-        try:
-            data = chunk = await f.read(MANIFEST_READ)
-            while len(chunk) == MANIFEST_READ:
-                chunk = await f.read(MANIFEST_READ)
-                data += chunk
+            return await self._read_open(handle, attrs)
         finally:
-            self._later(f.close())
-        return data
+            if not isinstance(handle, BaseException):
+                self._later(handler.close(handle))
+
+    async def _read_open(self, handle, attrs) -> bytes | None:
+        handler = self.sftp._handler
+        for outcome in (handle, attrs):
+            if isinstance(outcome, asyncssh.SFTPNoSuchFile):
+                return None
+            if isinstance(outcome, BaseException):
+                raise outcome
+        starts = range(0, (attrs.size or 0) + READ_BLOCK, READ_BLOCK)
+        answers = await asyncio.gather(*(handler.read(handle, at, READ_BLOCK) for at in starts), return_exceptions=True)
+        data, ended = bytearray(), False
+        for answer in answers:
+            if isinstance(answer, asyncssh.SFTPEOFError):
+                ended = True
+                break
+            if isinstance(answer, BaseException):
+                raise answer
+            data += answer[0]
+            if len(answer[0]) < READ_BLOCK:
+                ended = len(data) >= (attrs.size or 0)      # short at the end it had when asked: all of it
+                break
+        while not ended:        # the server answered a block short, or the file grew: the rest, block by block
+            try:
+                chunk, _ = await handler.read(handle, len(data), READ_BLOCK)
+            except asyncssh.SFTPEOFError:
+                break
+            data += chunk
+        return bytes(data)
 
     async def _read_top(self) -> dict[str, asyncssh.SFTPAttrs]:
         """The names in the top folder with their attributes. The requests for the next names go together with the

@@ -94,6 +94,7 @@ class SftpTransport:
         self.conn = self.sftp = self.client = None
         self.dirs: set[str] = set()
         self.pending: set[asyncio.Task] = set()
+        self.made: dict[str, asyncio.Future] = {}      # folder -> its mkdir, started with the first wave
         try:
             self._run(self._connect())
         except BaseException:
@@ -111,15 +112,17 @@ class SftpTransport:
     def deliver(self, delivery: Delivery, done) -> None:
         """As the Transport says, in fewer round trips: the replacing files travel in the first wave (Plan.waves), the
         final manifest under its temporary name in the first wave too (or beside the deletions when nothing is
-        sent), so that after the deletions only its rename is left, sent beside the removal of emptied folders."""
-        staged = False
+        sent), so that after the deletions only its rename is left, sent beside the removal of emptied folders. The
+        folders every new file needs are made with the first wave (an empty folder shows nothing to readers)."""
+        waves = delivery.plan.waves()
+        staged = delivery.final is not None and bool(waves)
+        folders = [rel for wave in waves for rel in wave.written]
         if delivery.pending is not None:
             self._run(self._replace(MANIFEST, delivery.pending))
             done("simpan catatan sementara")
-        for number, wave in enumerate(delivery.plan.waves()):
-            final = delivery.final if number == 0 else None
-            self._run(self._wave(wave, delivery.output, final))
-            staged = staged or final is not None
+        for number, wave in enumerate(waves):
+            first = number == 0
+            self._run(self._wave(wave, delivery.output, delivery.final if first else None, folders if first else []))
             done(f"gelombang {number + 1} ({len(wave.written)} baru, {len(wave.staged)} disiapkan, "
                  f"{len(wave.placed)} dipasang)")
         # a temporary manifest left by a publish cut off was just written over by the staged one, renamed last
@@ -300,12 +303,13 @@ class SftpTransport:
         await _all(size(rel) for rel in survey.paths if "/" in rel and rel.split("/", 1)[0] in self.top)
         return files
 
-    async def _wave(self, wave: Wave, output: Path, manifest: bytes | None = None) -> None:
-        made = self._make_folders(list(wave.written))
+    async def _wave(self, wave: Wave, output: Path, manifest: bytes | None, folders_for: list[str]) -> None:
+        made = self._make_folders(folders_for)
+        self.made.update(made)
         limit = asyncio.Semaphore(self.target.connections or IN_FLIGHT)
 
         async def put(rel: str, in_place: bool) -> None:
-            folder = made.get(posixpath.dirname(rel))
+            folder = self.made.get(posixpath.dirname(rel))
             if folder is not None:
                 await folder
             async with limit:

@@ -100,6 +100,20 @@ def test_folders():
     assert emptied_folders(["a/b/c.html"], set()) == ["a/b", "a"]
 
 
+def test_claims_appended_to_a_manifest_and_a_claim_cut_off():
+    base = manifest.encode(SITE)
+    claims = manifest.claims({"assets/style.css": Entry(12, None), "2024/é/index.html": Entry(5, None)})
+    assert manifest.decode(base + claims) == {**SITE, "assets/style.css": Entry(12, None),
+                                               "2024/é/index.html": Entry(5, None)}
+    # a publish killed while appending: the claims whole before the cut count, the one cut off does not
+    for cut in range(1, len(claims)):
+        decoded = manifest.decode(base + claims[:cut])
+        assert set(decoded) <= set(SITE) | {"2024/é/index.html"}
+        assert decoded.get("2024/é/index.html") in (None, Entry(5, None))
+    with pytest.raises(manifest.BadManifest):
+        manifest.decode(base + b"\nrusak\n")
+
+
 def test_manifest_round_trip_and_bad_manifests():
     files = {"a.html": Entry(3, "abc"), "b/c.jpg": Entry(5, None)}
     assert manifest.decode(manifest.encode(files)) == files

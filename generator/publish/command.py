@@ -12,7 +12,7 @@ from .. import config as config_module
 from ..build import Options, build
 from ..report import BuildFailed, Problems
 from . import manifest
-from .plan import Plan, final_manifest, pending_manifest, plan, seen, survey, too_many_deletes
+from .plan import Plan, claimed, final_manifest, pending_manifest, plan, seen, survey, too_many_deletes
 from .transport import Context, Delivery, PublishError, open_transport
 
 
@@ -89,7 +89,9 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
     steps.done("sambung")
     try:
         try:
-            previous = manifest.decode(transport.read_manifest())
+            recorded = transport.read_manifest()
+            had_manifest = recorded is not None
+            previous = manifest.decode(recorded)
         except manifest.BadManifest as err:
             raise PublishError(f"Catatan terbitan di tujuan ini ({err}) tidak dapat dibaca; jangan ubah berkas "
                                ".kpu-terbit.json di server. Pulihkan atau hapus berkas itu lalu jalankan lagi "
@@ -108,9 +110,11 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
                   "lalu jalankan lagi dengan --yes bila memang benar.", file=sys.stderr)
             return 1
         final = final_manifest(local, decided)
+        sending = bool(decided.uploads)
         transport.deliver(Delivery(decided, output,
-                                   manifest.encode(pending_manifest(previous, decided, local)) if decided.uploads else None,
-                                   manifest.encode(final) if final != previous else None,
+                                   manifest.encode(pending_manifest(previous, decided, local)) if sending else None,
+                                   manifest.claims(claimed(decided, local)) if sending and had_manifest else None,
+                                   manifest.encode(final) if final != previous or sending else None,
                                    decided.deletes + decided.leftovers), steps.done)
     finally:
         transport.close()

@@ -22,18 +22,43 @@ def encode(files: dict[str, Entry]) -> bytes:
     return json.dumps({"version": VERSION, "files": body}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def claims(files: dict[str, Entry]) -> bytes:
+    """Lines appended to a manifest before an upload: each file about to be sent is claimed, with no known content
+    yet (see plan.pending_manifest), without writing the whole manifest again. Each line ends with a newline, so a
+    line cut off by a publish killed while appending is recognised and ignored (no file of it was sent yet)."""
+    return "".join("\n" + json.dumps([rel, entry.size], ensure_ascii=False) + "\n"
+                   for rel, entry in sorted(files.items())).encode("utf-8")
+
+
 def decode(data: bytes | None) -> dict[str, Entry]:
-    """The files a manifest records; no manifest (None) means a target publish has never written to."""
+    """The files a manifest records, with the claims appended to it; no manifest (None) means a target publish has
+    never written to."""
     if data is None:
         return {}
     try:
-        parsed = json.loads(data.decode("utf-8"))
+        text = _text(data)
+        parsed, end = json.JSONDecoder().raw_decode(text)
         if parsed.get("version") != VERSION:
             raise BadManifest(f"versi {parsed.get('version')!r} tidak dikenal")
-        return {str(rel): Entry(int(size), None if sha is None else str(sha))
-                for rel, (size, sha) in parsed["files"].items()}
+        files = {str(rel): Entry(int(size), None if sha is None else str(sha))
+                 for rel, (size, sha) in parsed["files"].items()}
+        complete = text[end:].rsplit("\n", 1)[0] if "\n" in text[end:] else text[end:]
+        for line in complete.split("\n"):
+            if line.strip():
+                rel, size = json.loads(line)
+                files[str(rel)] = Entry(int(size), None)
+        return files
     except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError) as err:
         raise BadManifest(str(err)) from err
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        if b"\n" not in data:
+            raise
+        return data[:data.rindex(b"\n") + 1].decode("utf-8")    # a claim cut off inside a character
 
 
 def file_hash(path: Path) -> str:

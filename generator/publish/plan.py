@@ -146,10 +146,15 @@ def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, 
     return Plan(tuple(g for g in groups if g), deletes, leftovers, unchanged, foreign, tuple(blocked), present)
 
 
+def claimed(plan: Plan, local: dict[str, Entry]) -> dict[str, Entry]:
+    """Every file about to be sent, with no known content yet."""
+    return {rel: Entry(local[rel].size, None) for rel in plan.uploads}
+
+
 def pending_manifest(previous: dict[str, Entry], plan: Plan, local: dict[str, Entry]) -> dict[str, Entry]:
     """Written before the first upload: every file about to be sent is claimed, with no known content yet, so that a
     publish cut off half-way sends it again next time and never mistakes it for someone else's file."""
-    return {**previous, **{rel: Entry(local[rel].size, None) for rel in plan.uploads}}
+    return {**previous, **claimed(plan, local)}
 
 
 def final_manifest(local: dict[str, Entry], plan: Plan) -> dict[str, Entry]:

@@ -117,7 +117,10 @@ class SftpTransport:
         waves = delivery.plan.waves()
         staged = delivery.final is not None and bool(waves)
         folders = [rel for wave in waves for rel in wave.written]
-        if delivery.pending is not None:
+        if delivery.claims is not None:
+            self._run(self._append(MANIFEST, delivery.claims))
+            done("klaim di catatan")
+        elif delivery.pending is not None:
             self._run(self._replace(MANIFEST, delivery.pending))
             done("simpan catatan sementara")
         for number, wave in enumerate(waves):
@@ -326,6 +329,14 @@ class SftpTransport:
         await _all([*made.values(), *staged, *(put(rel, True) for rel in wave.written),
                     *(put(rel, False) for rel in wave.staged), *(place(rel) for rel in wave.placed)])
 
+    async def _append(self, rel: str, data: bytes) -> None:
+        """Added at the end of the file: what was there stays whole even if the publish is cut off meanwhile."""
+        sftp = self._session(rel)
+        try:
+            await self._put(sftp, self._remote(rel), data, asyncssh.FXF_WRITE | asyncssh.FXF_APPEND)   # never created
+        except asyncssh.SFTPError as err:
+            raise _FileFailed(rel, err) from err
+
     async def _replace(self, rel: str, data: bytes) -> None:
         await self._write(rel, data, in_place=False)
         await self._place(rel)
@@ -384,11 +395,11 @@ class SftpTransport:
             raise _FileFailed(rel, err) from err
 
     @staticmethod
-    async def _put(sftp, path: str, data: bytes) -> None:
+    async def _put(sftp, path: str, data: bytes, mode: str | int = "wb") -> None:
         """Open, then every write request and the close sent together: the server carries out the requests on one
         handle in the order they came, so a file costs two round trips, not three or more."""
         step = sftp.limits.max_write_len or 32768
-        f = await sftp.open(path, "wb", block_size=0)
+        f = await sftp.open(path, mode, block_size=0, encoding=None)
         writes = [f.write(data[at:at + step], at) for at in range(0, len(data), step)]
         outcomes = await asyncio.gather(*writes, f.close(), return_exceptions=True)
         for outcome in outcomes:

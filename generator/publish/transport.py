@@ -44,6 +44,7 @@ class Delivery:
     plan: Plan
     output: Path                # the built site
     pending: bytes | None       # the manifest claiming every upload, saved before the first (None: nothing to send)
+    claims: bytes | None        # the same claims as lines to append to the target's manifest (None: it has none)
     final: bytes | None         # the manifest saved last (None: unchanged)
     deletes: tuple[str, ...]    # files an earlier publish put there, and temporary files of one cut off
 

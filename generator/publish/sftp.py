@@ -342,25 +342,28 @@ class SftpTransport:
         await self._place(rel)
 
     def _make_folders(self, rels: list[str]) -> dict[str, asyncio.Future]:
-        """Start making the folders the files need and the target lacks: all asked at once on one session, parents
-        first, which the server carries out in that order (one round trip, not one per level)."""
+        """Start making the folders the files need and the target lacks: all asked at once, parents first, each tree
+        under one top folder on one session, whose server carries them out in that order (one round trip, not one
+        per level; the trees spread over the sessions)."""
         made: dict[str, asyncio.Future] = {}
         for level in folders_to_make(rels, self.dirs):
             for folder in level:
-                made[folder] = asyncio.ensure_future(self._mkdir(folder, made.get(posixpath.dirname(folder))))
+                sftp = self._session(folder.split("/", 1)[0])
+                made[folder] = asyncio.ensure_future(self._mkdir(folder, made.get(posixpath.dirname(folder)), sftp))
         return made
 
-    async def _mkdir(self, folder: str, parent: asyncio.Future | None = None) -> None:
+    async def _mkdir(self, folder: str, parent: asyncio.Future | None = None, sftp=None) -> None:
+        sftp = sftp or self.sftp
         try:
             try:
-                await self.sftp.mkdir(self._remote(folder))
+                await sftp.mkdir(self._remote(folder))
             except asyncssh.SFTPNoSuchFile:
                 if parent is None:
                     raise
                 await parent            # a server that answered out of order: after the parent, once more
-                await self.sftp.mkdir(self._remote(folder))
+                await sftp.mkdir(self._remote(folder))
         except asyncssh.SFTPFailure:
-            if not await self.sftp.isdir(self._remote(folder)):
+            if not await sftp.isdir(self._remote(folder)):
                 raise _FileFailed(folder, asyncssh.SFTPFailure("mkdir")) from None
         except asyncssh.SFTPError as err:
             raise _FileFailed(folder, err) from err

@@ -93,7 +93,7 @@ class SftpTransport:
         self.loop = asyncio.new_event_loop()
         self.conn = self.sftp = self.client = None
         self.dirs: set[str] = set()
-        self.pending: set[asyncio.Task] = set()
+        self.unwaited: set[asyncio.Task] = set()
         self.made: dict[str, asyncio.Future] = {}      # folder -> its mkdir, started with the first wave
         try:
             self._run(self._connect())
@@ -134,10 +134,10 @@ class SftpTransport:
         done("hapus dan simpan catatan")
 
     def close(self) -> None:
-        for task in self.pending:       # sessions still opening, handles still closing: not needed any more
+        for task in self.unwaited:       # sessions still opening, handles still closing: not needed any more
             task.cancel()
-        if self.pending:
-            self.loop.run_until_complete(asyncio.gather(*self.pending, return_exceptions=True))
+        if self.unwaited:
+            self.loop.run_until_complete(asyncio.gather(*self.unwaited, return_exceptions=True))
         if self.conn is not None:
             self.conn.close()
             try:
@@ -193,10 +193,10 @@ class SftpTransport:
     def _later(self, step, then=None) -> None:
         """Run a step without waiting for it (a session opening, a handle closing); a failure is ignored."""
         task = asyncio.ensure_future(step)
-        self.pending.add(task)
+        self.unwaited.add(task)
 
         def done(task):
-            self.pending.discard(task)
+            self.unwaited.discard(task)
             if not task.cancelled() and task.exception() is None and then is not None:
                 then(task.result())
         task.add_done_callback(done)

@@ -177,9 +177,11 @@ class SftpTransport:
         self.sessions = [self.sftp]
         for _ in range(SESSIONS - 1):   # more sessions join as they open; uploads use them when they come
             self._later(self.conn.start_sftp_client(), self.sessions.append)
-        # the manifest and the top folder, asked for at once while the site is being built
-        attrs, self.manifest, top = await asyncio.gather(self.sftp.stat(self.root), self._read_manifest(),
-                                                         self._read_top(), return_exceptions=True)
+        # the manifest and the top folder, asked for at once while the site is being built, and the manifest opened
+        # for the claims a publish appends to it before sending anything (a round trip less then)
+        attrs, self.manifest, top, self.claims_handle = await asyncio.gather(
+            self.sftp.stat(self.root), self._read_manifest(), self._read_top(), self._open_for_claims(),
+            return_exceptions=True)
         if isinstance(attrs, asyncssh.SFTPNoSuchFile):
             raise PublishError(f"Folder {self.root} tidak ada di server {self.target.host}; buat folder itu atau "
                                "perbaiki 'path' di config.yaml.")
@@ -329,11 +331,30 @@ class SftpTransport:
         await _all([*made.values(), *staged, *(put(rel, True) for rel in wave.written),
                     *(put(rel, False) for rel in wave.staged), *(place(rel) for rel in wave.placed)])
 
-    async def _append(self, rel: str, data: bytes) -> None:
-        """Added at the end of the file: what was there stays whole even if the publish is cut off meanwhile."""
-        sftp = self._session(rel)
+    async def _open_for_claims(self) -> bytes | None:
+        """A handle on the manifest for appending (never creating it), or None (no manifest, or not writable: the
+        claims then go the slow way, which reports a failure properly)."""
         try:
-            await self._put(sftp, self._remote(rel), data, asyncssh.FXF_WRITE | asyncssh.FXF_APPEND)   # never created
+            return await self.sftp._handler.open(self.sftp.encode(self._remote(MANIFEST)),
+                                                 asyncssh.FXF_WRITE | asyncssh.FXF_APPEND, asyncssh.SFTPAttrs())
+        except asyncssh.SFTPError:
+            return None
+
+    async def _append(self, rel: str, data: bytes) -> None:
+        """Added at the end of the file: what was there stays whole even if the publish is cut off meanwhile. With
+        the handle opened while connecting, the writes and the close go together: one round trip."""
+        try:
+            if rel == MANIFEST and isinstance(self.claims_handle, bytes):
+                handler, handle, self.claims_handle = self.sftp._handler, self.claims_handle, None
+                step = self.sftp.limits.max_write_len or 32768
+                outcomes = await asyncio.gather(*(handler.write(handle, at, data[at:at + step])
+                                                  for at in range(0, len(data), step)),
+                                                handler.close(handle), return_exceptions=True)
+                for outcome in outcomes:
+                    if isinstance(outcome, BaseException):
+                        raise outcome
+            else:
+                await self._put(self.sftp, self._remote(rel), data, asyncssh.FXF_WRITE | asyncssh.FXF_APPEND)
         except asyncssh.SFTPError as err:
             raise _FileFailed(rel, err) from err
 

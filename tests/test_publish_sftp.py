@@ -146,6 +146,17 @@ def test_a_large_manifest_is_read_whole(tmp_path, sshd, padding):
     assert "3000 akan dihapus" in run.out and "0 akan dikirim" in run.out
 
 
+def test_a_failed_build_publishes_nothing_and_the_early_connection_is_let_go(tmp_path, sshd):
+    """The SSH connection is made while the site is built; when the build fails it is closed, nothing is sent, and
+    the command ends (it used to be able to wait for the site's paths that never came)."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    (site / "content/posts/2024/rusak.md").write_text("---\ntitle: Rusak\ndate: 2019-13-45\n---\n\nIsi.\n")
+    run = publish(site, sshd)
+    assert run.code == 1 and "rusak.md:3" in run.err and "tidak ada yang diterbitkan" in run.err
+    assert tree(sshd.root) == {}
+
+
 def test_a_publish_killed_half_way_is_resumed(tmp_path, sshd):
     site = sftp_site(tmp_path, sshd, posts=40)
     sshd.trust()

@@ -39,8 +39,10 @@ def publish(request: Request) -> int:
     if isinstance(names, str):
         print(f"Galat: {names}", file=sys.stderr)
         return 2
+    likely_new: Future = Future()
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
-                        _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty())
+                        _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty(),
+                        likely_new)
                 for name in names]
     options = Options(request.site_dir, progress=sys.stderr.isatty())
     with ThreadPoolExecutor(1) as background:
@@ -49,19 +51,22 @@ def publish(request: Request) -> int:
         early = background.submit(open_transport, contexts[0]) if contexts[0].target.type == "sftp" else None
         try:
             result = build(options)
+            _print_all(result.warnings)
+            if request.verbose:
+                print(f"Bangun: {result.summary()}.")
+            hashes = request.site_dir / ".cache" / "publish-hashes.json"
+            before = manifest.remembered_paths(hashes)
+            local = manifest.scan(options.output, hashes)
         except BuildFailed as failed:
-            _close(early)
+            _close(early, likely_new)
             _print_all(failed.problems)
             print("\nPembangunan gagal, jadi tidak ada yang diterbitkan. Perbaiki kesalahan di atas lalu jalankan lagi.",
                   file=sys.stderr)
             return 1
         except BaseException:
-            _close(early)
+            _close(early, likely_new)
             raise
-        _print_all(result.warnings)
-        if request.verbose:
-            print(f"Bangun: {result.summary()}.")
-        local = manifest.scan(options.output, request.site_dir / ".cache" / "publish-hashes.json")
+        likely_new.set_result(frozenset(local.keys() - before))
         code = 0
         for context in contexts:
             try:
@@ -74,7 +79,9 @@ def publish(request: Request) -> int:
     return code
 
 
-def _close(early: Future | None) -> None:
+def _close(early: Future | None, likely_new: Future) -> None:
+    if not likely_new.done():       # the connection waits for it
+        likely_new.set_result(frozenset())
     if early is not None:
         try:
             early.result().close()

@@ -96,6 +96,11 @@ def scan(output: Path, remembered: Path | None = None) -> dict[str, Entry]:
     return files
 
 
+def remembered_paths(path: Path) -> frozenset[str]:
+    """The paths the last scan found (see scan), none if it left no record."""
+    return frozenset(_remembered(path))
+
+
 def _remembered(path: Path | None) -> dict[str, list]:
     try:
         known = json.loads(path.read_text(encoding="utf-8")) if path is not None else {}

@@ -179,15 +179,15 @@ class SftpTransport:
             self._later(self.conn.start_sftp_client(), self.sessions.append)
         # the manifest and the top folder, asked for at once while the site is being built, and the manifest opened
         # for the claims a publish appends to it before sending anything (a round trip less then)
-        attrs, self.manifest, top, self.claims_handle = await asyncio.gather(
+        attrs, self.manifest, top, self.claims_handle, self.early = await asyncio.gather(
             self.sftp.stat(self.root), self._read_manifest(), self._read_top(), self._open_for_claims(),
-            return_exceptions=True)
+            self._ask_early(), return_exceptions=True)
         if isinstance(attrs, asyncssh.SFTPNoSuchFile):
             raise PublishError(f"Folder {self.root} tidak ada di server {self.target.host}; buat folder itu atau "
                                "perbaiki 'path' di config.yaml.")
         if not isinstance(attrs, BaseException) and attrs.type != asyncssh.FILEXFER_TYPE_DIRECTORY:
             raise PublishError(f"{self.root} di server {self.target.host} bukan folder; perbaiki 'path' di config.yaml.")
-        for outcome in (attrs, self.manifest, top):
+        for outcome in (attrs, self.manifest, top, self.early):
             if isinstance(outcome, BaseException):
                 raise outcome
         self.top = top
@@ -294,11 +294,13 @@ class SftpTransport:
         limit = asyncio.Semaphore(IN_FLIGHT)
 
         async def size(rel: str) -> None:
-            async with limit:
-                try:
-                    attrs = await self._session(rel).lstat(self._remote(rel))
-                except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPPermissionDenied):
-                    return
+            if rel in self.early:       # asked while connecting
+                attrs = self.early[rel]
+            else:
+                async with limit:
+                    attrs = (await self._lstat(rel))[1]
+            if attrs is None:
+                return
             if attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
                 self.dirs.add(rel)
             else:
@@ -330,6 +332,24 @@ class SftpTransport:
         staged = [self._write(MANIFEST, manifest, in_place=False)] if manifest is not None else []
         await _all([*made.values(), *staged, *(put(rel, True) for rel in wave.written),
                     *(put(rel, False) for rel in wave.staged), *(place(rel) for rel in wave.placed)])
+
+    async def _ask_early(self) -> dict[str, asyncssh.SFTPAttrs | None]:
+        """What is at the site's paths that its previous scan lacked, once the site is built, if they are few: the
+        paths the manifest will not vouch for are usually these (after one edit, a new post and its search index
+        parts), and asking beside the manifest spares a round trip once it is read. (The command always settles
+        likely_new, with no paths if the build fails, so this never waits for nothing.)"""
+        if self.context.likely_new is None:
+            return {}
+        paths = await asyncio.wrap_future(self.context.likely_new)
+        if len(paths) > IN_FLIGHT:
+            return {}
+        return dict(await asyncio.gather(*(self._lstat(rel) for rel in paths)))
+
+    async def _lstat(self, rel: str) -> tuple[str, asyncssh.SFTPAttrs | None]:
+        try:
+            return rel, await self._session(rel).lstat(self._remote(rel))
+        except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPPermissionDenied):
+            return rel, None
 
     async def _open_for_claims(self) -> bytes | None:
         """A handle on the manifest for appending (never creating it), or None (no manifest, or not writable: the

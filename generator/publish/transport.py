@@ -6,6 +6,7 @@ import errno
 import os
 import socket
 import sys
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
@@ -26,6 +27,8 @@ class Context:
     trust_host_key: str | None = None       # sftp: a fingerprint the user has checked and wants trusted
     progress: Callable[[int], None] = field(default=lambda count: None)   # called with the number of files just sent
     interactive: bool = False               # a person at a terminal can be asked for a password
+    likely_new: Future | None = None        # the site's paths missing from its previous scan, once it is built:
+                                            # an SFTP target asks about them while connecting (a round trip less)
 
     @property
     def port(self) -> int:

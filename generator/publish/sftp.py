@@ -213,8 +213,8 @@ class SftpTransport:
 
     async def _read_manifest(self) -> bytes | None:
         """Its size and a handle asked for together, then every block at once (asyncssh's own read asks again after
-        the short last block: a round trip more); the close is not waited for. Like _read_top,
-        this uses the request methods of asyncssh's SFTP client handler (asyncssh is pinned in requirements.txt)."""
+        the short last block: a round trip more); the close is not waited for. Like _read_top, this uses the request
+        methods of asyncssh's SFTP client handler (asyncssh is pinned in requirements.txt)."""
         handler = self.sftp._handler
         path = self._remote(MANIFEST)
         attrs, handle = await asyncio.gather(self.sftp.stat(path), handler.open(self.sftp.encode(path),

@@ -69,6 +69,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="izinkan menghapus lebih banyak berkas dari max_deletes")
     p.add_argument("--trust-host-key", metavar="SIDIK_JARI",
                    help="percayai kunci server SFTP dengan sidik jari ini (SHA256:...) dan simpan di ~/.ssh/known_hosts")
+    p.add_argument("--verify", action="store_true",
+                   help="periksa setiap berkas di tujuan, bukan hanya yang belum tercatat di catatan terbitan "
+                        "(pakai bila berkas di server mungkin diubah atau dihapus orang lain)")
     p.add_argument("--verbose", "-v", action="store_true", help="tampilkan juga lama setiap langkah")
 
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
@@ -110,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             from .publish.command import Request, publish
 
             return publish(Request(site_dir, args.target, args.all, args.dry_run, args.yes, args.trust_host_key,
-                                   args.verbose))
+                                   args.verbose, args.verify))
         if args.command == "new":
             return _new(site_dir, args.title)
         if args.command == "views":

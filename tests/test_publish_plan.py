@@ -6,7 +6,7 @@ import pytest
 
 from generator.publish import manifest
 from generator.publish.plan import (MANIFEST, Entry, emptied_folders, final_manifest, folders_to_make, is_temp,
-                                    pending_manifest, plan, temp_name, too_many_deletes)
+                                    pending_manifest, plan, seen, survey, temp_name, too_many_deletes, Wave)
 
 
 SITE = {
@@ -100,6 +100,20 @@ def test_folders():
     assert emptied_folders(["a/b/c.html"], set()) == ["a/b", "a"]
 
 
+def test_claims_appended_to_a_manifest_and_a_claim_cut_off():
+    base = manifest.encode(SITE)
+    claims = manifest.claims({"assets/style.css": Entry(12, None), "2024/é/index.html": Entry(5, None)})
+    assert manifest.decode(base + claims) == {**SITE, "assets/style.css": Entry(12, None),
+                                               "2024/é/index.html": Entry(5, None)}
+    # a publish killed while appending: the claims whole before the cut count, the one cut off does not
+    for cut in range(1, len(claims)):
+        decoded = manifest.decode(base + claims[:cut])
+        assert set(decoded) <= set(SITE) | {"2024/é/index.html"}
+        assert decoded.get("2024/é/index.html") in (None, Entry(5, None))
+    with pytest.raises(manifest.BadManifest):
+        manifest.decode(base + b"\nrusak\n")
+
+
 def test_manifest_round_trip_and_bad_manifests():
     files = {"a.html": Entry(3, "abc"), "b/c.jpg": Entry(5, None)}
     assert manifest.decode(manifest.encode(files)) == files
@@ -118,6 +132,20 @@ def test_scan_hashes_every_file(tmp_path):
     assert scanned["a/x.html"].size == 4 and scanned["a/x.html"].sha != scanned["y.css"].sha
 
 
+def test_scan_remembers_hashes_and_notices_every_change(tmp_path):
+    site = tmp_path / "output"
+    site.mkdir()
+    (site / "x.html").write_text("satu")
+    remembered = tmp_path / "cache" / "hashes.json"
+    first = manifest.scan(site, remembered)
+    assert remembered.is_file() and manifest.scan(site, remembered) == first == manifest.scan(site)
+    (site / "x.html").write_text("dua!")                    # same size, new bytes
+    assert manifest.scan(site, remembered) == manifest.scan(site) != first
+    for damaged in ("{", "[]", '{"x.html": 3}', '{"x.html": [1, 2]}'):
+        remembered.write_text(damaged)
+        assert manifest.scan(site, remembered) == manifest.scan(site)
+
+
 def test_new_files_are_written_in_place_before_the_group_replaces_old_ones():
     remote = {rel: e.size for rel, e in SITE.items()}
     edited = {**SITE, "assets/style.css": Entry(11, "css2"), "2024/baru/foto.jpg": Entry(3, "new"),
@@ -129,3 +157,44 @@ def test_new_files_are_written_in_place_before_the_group_replaces_old_ones():
         (2, ("index.html",), False)]
     # a target that cannot be listed: everything is replaced by rename
     assert all(not in_place for _, _, in_place in plan(edited, SITE, None).steps())
+
+
+def test_the_survey_asks_only_about_what_the_manifest_does_not_vouch_for():
+    previous = {**SITE, "2018/lama/index.html": Entry(5, "old"), "2024/setengah/index.html": Entry(7, None)}
+    local = {**SITE, "2024/baru/index.html": Entry(3, "new"), "2024/setengah/index.html": Entry(7, "half")}
+    asked = survey(local, previous)
+    # new files (someone else's file may be there), an upload cut off and its temporary file, the manifest
+    assert asked.paths == {"2024/baru/index.html", "2024/setengah/index.html",
+                           temp_name("2024/setengah/index.html"), MANIFEST}
+    # the rest is taken as recorded: sent again only if its bytes changed here, deleted only if it was publish's
+    remote = seen(asked, {"2024/baru/index.html": 9, ".htaccess": 40})
+    decided = plan(local, previous, remote)
+    assert decided.blocked == ("2024/baru/index.html",) and decided.foreign == (".htaccess", "2024/baru/index.html")
+    assert decided.uploads == ["2024/setengah/index.html"] and decided.deletes == ("2018/lama/index.html",)
+    assert decided.unchanged == len(SITE)
+
+
+def test_a_full_survey_asks_about_every_file_and_trusts_nothing():
+    asked = survey(SITE, SITE, full=True)
+    assert asked.paths == set(SITE) | {MANIFEST} and asked.trusted == {}
+    remote = seen(asked, {rel: e.size for rel, e in SITE.items() if rel != "assets/style.css"})
+    assert plan(SITE, SITE, remote).uploads == ["assets/style.css"]
+    # without it the manifest's word is taken for the missing file
+    assert plan(SITE, SITE, seen(survey(SITE, SITE), {})).uploads == []
+
+
+def test_waves_write_replacements_early_and_rename_them_rank_by_rank():
+    remote = {rel: e.size for rel, e in SITE.items()}
+    edited = {**SITE, "assets/style.css": Entry(11, "css2"), "2024/baru/foto.jpg": Entry(3, "new"),
+              "2024/baru/index.html": Entry(3, "newpage"), "galeri/index.html": Entry(10, "gallery2"),
+              "index.html": Entry(10, "home2"), "rss.xml": Entry(4, "newfeed")}
+    assert plan(edited, SITE, remote).waves() == [
+        Wave(("2024/baru/foto.jpg",), ("assets/style.css", "galeri/index.html", "index.html"), ()),
+        Wave(("2024/baru/index.html",), (), ("assets/style.css",)),
+        Wave(("rss.xml",), (), ("galeri/index.html",)),
+        Wave((), (), ("index.html",))]
+    # every file is in the waves once, and each is visible only after everything of a lower rank
+    first = plan(SITE, {}, {})
+    assert [wave.written for wave in first.waves()] == list(first.groups)
+    one_page = plan({**SITE, "galeri/index.html": Entry(10, "g2")}, SITE, remote).waves()
+    assert one_page == [Wave((), ("galeri/index.html",), ()), Wave((), (), ("galeri/index.html",))]

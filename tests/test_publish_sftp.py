@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import time
 import pytest
 
 from generator.links import broken_links
+from generator.publish import manifest
 from generator.publish.plan import MANIFEST
 from tests.conftest import ROOT, news_site, run_cli, tree
 from tests.servers import keygen, start_sshd
@@ -96,6 +98,65 @@ def test_publish_edit_foreign_files_and_deletes(tmp_path, sshd):
     assert not [p for p in sshd.root.rglob("*kpu-terbit~")]
 
 
+def test_only_unrecorded_paths_are_checked_unless_verify(tmp_path, sshd):
+    """The manifest vouches for what publish put there; --verify asks the server about every file again."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    photo = sshd.root / "2024/05/01/berita-0/foto-64w.webp"
+    photo.unlink()                                            # removed behind publish's back
+    shutil.rmtree(sshd.root / "2024/05/02")                   # a whole folder of a post
+    # someone else's file where the next post will be published
+    (sshd.root / "2024/05/01/berita-2").mkdir(parents=True)
+    (sshd.root / "2024/05/01/berita-2/index.html").write_text("punya orang lain")
+    post = site / "content/posts/2024/berita-1/index.md"
+    post.write_text(post.read_text().replace("Isi berita 1.", "Isi berita satu."))
+    (site / "content/posts/2024/berita-2").mkdir()
+    (site / "content/posts/2024/berita-2/index.md").write_text(
+        (site / "content/posts/2024/berita-0/index.md").read_text().replace("Berita 0", "Berita 2").replace("cover: foto.jpg\n", ""))
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert "2024/05/01/berita-2/index.html" in run.err                  # named, not overwritten
+    assert (sshd.root / "2024/05/01/berita-2/index.html").read_text() == "punya orang lain"
+    assert (sshd.root / "2024/05/02/berita-1/index.html").is_file()    # the edited post: its folder made again
+    assert not photo.exists()                                           # not asked about, so not sent
+    run = publish(site, sshd, "--verify")
+    assert run.code == 0, run.err
+    assert photo.read_bytes() == (site / "output/2024/05/01/berita-0/foto-64w.webp").read_bytes()
+    blocked = "2024/05/01/berita-2/index.html"
+    assert (sshd.root / blocked).read_text() == "punya orang lain"
+    assert tree(sshd.root, skip=(MANIFEST, blocked)) == {rel: data for rel, data in tree(site / "output").items()
+                                                         if rel != blocked}
+
+
+@pytest.mark.parametrize("padding", [0, "to a multiple of the read block"])
+def test_a_large_manifest_is_read_whole(tmp_path, sshd, padding):
+    """The manifest is read in parallel blocks; a long one (thousands of files) arrives whole, whatever its size."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    recorded = manifest.decode((sshd.root / MANIFEST).read_bytes())
+    old = {f"2019/lama-{i}/index.html": manifest.Entry(100, f"{i:032x}") for i in range(3000)}
+    data = manifest.encode({**recorded, **old})
+    if padding:
+        data += b" " * (-len(data) % (1 << 16))
+    (sshd.root / MANIFEST).write_bytes(data)
+    run = publish(site, sshd, "--dry-run")
+    assert run.code == 0, run.err
+    assert "3000 akan dihapus" in run.out and "0 akan dikirim" in run.out
+
+
+def test_a_failed_build_publishes_nothing_and_the_early_connection_is_let_go(tmp_path, sshd):
+    """The SSH connection is made while the site is built; when the build fails it is closed, nothing is sent, and
+    the command ends (it used to be able to wait for the site's paths that never came)."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    (site / "content/posts/2024/rusak.md").write_text("---\ntitle: Rusak\ndate: 2019-13-45\n---\n\nIsi.\n")
+    run = publish(site, sshd)
+    assert run.code == 1 and "rusak.md:3" in run.err and "tidak ada yang diterbitkan" in run.err
+    assert tree(sshd.root) == {}
+
+
 def test_a_publish_killed_half_way_is_resumed(tmp_path, sshd):
     site = sftp_site(tmp_path, sshd, posts=40)
     sshd.trust()
@@ -118,6 +179,37 @@ def test_a_publish_killed_half_way_is_resumed(tmp_path, sshd):
     assert run.code == 0, run.err
     assert "milik pihak lain" in run.out and " 0 milik pihak lain" in run.out
     assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
+def test_a_publish_killed_while_replacing_files_leaves_whole_pages_and_is_resumed(tmp_path, sshd):
+    """Replacing files travel under temporary names and are renamed rank by rank: killed while they travel, the
+    target holds old or new versions, whole, every page finds what it links to, and the next publish completes."""
+    site = sftp_site(tmp_path, sshd, posts=40)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    before = tree(sshd.root, skip=(MANIFEST,))
+    config = site / "config.yaml"
+    config.write_text(config.read_text().replace("KPU Provinsi Kalimantan Utara", "KPU Kaltara"))  # every page
+    assert run_cli("build", "--site", str(site)).code == 0
+    process = subprocess.Popen([sys.executable, "-m", "generator", "publish", "--site", str(site)], cwd=ROOT,
+                               env={**sshd.env(), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and not any(
+            name.endswith("kpu-terbit~") and name != f"{MANIFEST}~" and not name.startswith(MANIFEST)
+            for _, _, names in os.walk(sshd.root) for name in names):
+        time.sleep(0.001)
+    process.send_signal(signal.SIGKILL)
+    if process.wait() == 0:
+        pytest.skip("the publish finished before it could be cut off")
+    site_files = tree(site / "output")
+    for rel, data in tree(sshd.root, skip=(MANIFEST,)).items():
+        if not rel.endswith("kpu-terbit~"):
+            assert data in (before.get(rel), site_files.get(rel)), rel      # the old version or the new, whole
+    assert [(page, url) for page, url in broken_links(sshd.root) if not url.endswith("/")] == []
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert tree(sshd.root, skip=(MANIFEST,)) == site_files          # no temporary file left either
 
 
 @pytest.mark.parametrize("case", ["wrong-key", "refused", "read-only", "no-folder"])

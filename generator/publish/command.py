@@ -12,8 +12,8 @@ from .. import config as config_module
 from ..build import Options, build
 from ..report import BuildFailed, Problems
 from . import manifest
-from .plan import Plan, final_manifest, pending_manifest, plan, survey, too_many_deletes
-from .transport import Context, PublishError, open_transport
+from .plan import Plan, claimed, final_manifest, pending_manifest, plan, seen, survey, too_many_deletes
+from .transport import Context, Delivery, PublishError, open_transport
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Request:
     yes: bool = False               # allow more deletions than max_deletes
     trust_host_key: str | None = None
     verbose: bool = False           # print how long each step took
+    verify: bool = False            # ask the target about every file, not only those the manifest does not vouch for
 
 
 def publish(request: Request) -> int:
@@ -38,8 +39,10 @@ def publish(request: Request) -> int:
     if isinstance(names, str):
         print(f"Galat: {names}", file=sys.stderr)
         return 2
+    likely_new: Future = Future()
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
-                        _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty())
+                        _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty(),
+                        likely_new)
                 for name in names]
     options = Options(request.site_dir, progress=sys.stderr.isatty())
     with ThreadPoolExecutor(1) as background:
@@ -48,19 +51,22 @@ def publish(request: Request) -> int:
         early = background.submit(open_transport, contexts[0]) if contexts[0].target.type == "sftp" else None
         try:
             result = build(options)
+            _print_all(result.warnings)
+            if request.verbose:
+                print(f"Bangun: {result.summary()}.")
+            hashes = request.site_dir / ".cache" / "publish-hashes.json"
+            before = manifest.remembered_paths(hashes)
+            local = manifest.scan(options.output, hashes)
         except BuildFailed as failed:
-            _close(early)
+            _close(early, likely_new)
             _print_all(failed.problems)
             print("\nPembangunan gagal, jadi tidak ada yang diterbitkan. Perbaiki kesalahan di atas lalu jalankan lagi.",
                   file=sys.stderr)
             return 1
         except BaseException:
-            _close(early)
+            _close(early, likely_new)
             raise
-        _print_all(result.warnings)
-        if request.verbose:
-            print(f"Bangun: {result.summary()}.")
-        local = manifest.scan(options.output)
+        likely_new.set_result(frozenset(local.keys() - before))
         code = 0
         for context in contexts:
             try:
@@ -73,7 +79,9 @@ def publish(request: Request) -> int:
     return code
 
 
-def _close(early: Future | None) -> None:
+def _close(early: Future | None, likely_new: Future) -> None:
+    if not likely_new.done():       # the connection waits for it
+        likely_new.set_result(frozenset())
     if early is not None:
         try:
             early.result().close()
@@ -88,13 +96,16 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
     steps.done("sambung")
     try:
         try:
-            previous = manifest.decode(transport.read_manifest())
+            recorded = transport.read_manifest()
+            had_manifest = recorded is not None
+            previous = manifest.decode(recorded)
         except manifest.BadManifest as err:
             raise PublishError(f"Catatan terbitan di tujuan ini ({err}) tidak dapat dibaca; jangan ubah berkas "
                                ".kpu-terbit.json di server. Pulihkan atau hapus berkas itu lalu jalankan lagi "
                                "(tanpa catatan, berkas lama di server tidak akan dihapus).") from err
         steps.done("baca catatan")
-        decided = plan(local, previous, transport.listing(survey(local, previous)))
+        asked = survey(local, previous, full=request.verify or transport.complete_listing)
+        decided = plan(local, previous, seen(asked, transport.listing(asked)))
         steps.done("periksa tujuan")
         _report_foreign(context.name, decided)
         if request.dry_run:
@@ -105,19 +116,13 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
                   f"max_deletes ({context.target.max_deletes}); tidak ada yang diubah. Periksa dengan --dry-run, "
                   "lalu jalankan lagi dengan --yes bila memang benar.", file=sys.stderr)
             return 1
-        if decided.uploads:
-            transport.write_manifest(manifest.encode(pending_manifest(previous, decided, local)))
-            for level, files, in_place in decided.steps():
-                transport.upload([(rel, output / rel) for rel in files], in_place)
-                steps.done(f"{('kirim berkas pendukung', 'kirim halaman', 'kirim beranda')[level]} "
-                           f"({len(files)} {'baru' if in_place else 'diganti'})")
         final = final_manifest(local, decided)
-        if decided.deletes or decided.leftovers:
-            transport.delete(list(decided.deletes) + list(decided.leftovers))
-        if final != previous:
-            transport.write_manifest(manifest.encode(final))
-        transport.finish()
-        steps.done("hapus dan simpan catatan")
+        sending = bool(decided.uploads)
+        transport.deliver(Delivery(decided, output,
+                                   manifest.encode(pending_manifest(previous, decided, local)) if sending else None,
+                                   manifest.claims(claimed(decided, local)) if sending and had_manifest else None,
+                                   manifest.encode(final) if final != previous or sending else None,
+                                   decided.deletes + decided.leftovers), steps.done)
     finally:
         transport.close()
     _clear_progress()

@@ -7,10 +7,12 @@ import shutil
 from pathlib import Path
 
 from .plan import MANIFEST, emptied_folders, temp_name
-from .transport import Context, PublishError, explain_os_error
+from .transport import Context, PublishError, StepByStep, explain_os_error
 
 
-class FolderTransport:
+class FolderTransport(StepByStep):
+    complete_listing = True          # every file, from the file system
+
     def __init__(self, context: Context):
         self.context = context
         self.root = context.local_path
@@ -73,9 +75,6 @@ class FolderTransport:
             os.replace(temp, self.root / MANIFEST)
         except OSError as err:
             raise PublishError(explain_os_error(err, str(self.root / MANIFEST))) from err
-
-    def finish(self) -> None:
-        pass
 
     def close(self) -> None:
         pass

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, parents, temp_name
-from .transport import Context, PublishError, network_problem
+from .transport import Context, PublishError, StepByStep, network_problem
 
 CONNECTIONS = 2
 TIMEOUT = 60
@@ -27,7 +27,9 @@ def password_variables(name: str) -> tuple[str, str]:
     return f"PUBLISH_PASSWORD_{name.upper().replace('-', '_')}", "PUBLISH_PASSWORD"
 
 
-class FtpTransport:
+class FtpTransport(StepByStep):
+    complete_listing = False         # asking about every file costs round trips: see Survey
+
     def __init__(self, context: Context):
         self.context = context
         self.target = context.target
@@ -62,12 +64,11 @@ class FtpTransport:
         return self._with(step, MANIFEST)
 
     def listing(self, survey: Survey) -> dict[str, int]:
-        """Files an earlier publish completed are taken as the manifest records them (FTP has no cheap way to ask
-        about thousands of files: one listing per folder costs several round trips); the top folder and every folder
-        that should hold a new, unfinished or temporary file are listed, so nothing is sent over someone else's
-        file and nothing of ours is taken as present when it is not."""
-        done = {rel: entry.size for rel, entry in survey.previous.items() if entry.sha is not None}
-        folders = {""} | {posixpath.dirname(rel) for rel in survey.paths if rel not in done}
+        """The top folder and every folder that holds a surveyed path are listed (FTP has no cheap way to ask about
+        one file; a listing costs several round trips), so nothing is sent over someone else's file and nothing of
+        ours is taken as present when it is not; the files the survey trusts to the manifest are not asked about."""
+        done = survey.trusted
+        folders = {""} | {posixpath.dirname(rel) for rel in survey.paths}
         files: dict[str, int] = {}
 
         def walk(rel: str) -> None:
@@ -93,7 +94,7 @@ class FtpTransport:
             list(workers.map(walk, sorted(folders)))
         for rel in done:
             self.dirs.update(parents(rel))
-        return {**done, **files}
+        return files
 
     def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
         for level in folders_to_make([rel for rel, _ in files], self.dirs):
@@ -119,9 +120,6 @@ class FtpTransport:
 
     def write_manifest(self, data: bytes) -> None:
         self._with(lambda ftp: self._store(ftp, MANIFEST, io.BytesIO(data)), MANIFEST)
-
-    def finish(self) -> None:
-        pass
 
     def close(self) -> None:
         for ftp in self.opened:

@@ -9,14 +9,16 @@ import subprocess
 from pathlib import Path
 
 from .plan import MANIFEST
-from .transport import Context, PublishError
+from .transport import Context, PublishError, StepByStep
 
 _URL = re.compile(r"^[\w+.-]+://|^[\w.-]+@[\w.-]+:")
 
 
-class GitTransport:
+class GitTransport(StepByStep):
     """Builds the new commit in a private repository under .cache/publish/ from the branch's last commit, so files
     publish did not put there (CNAME, a README) are carried over untouched, then pushes it in one step."""
+
+    complete_listing = True          # every file, from the branch's tree
 
     def __init__(self, context: Context):
         if shutil.which("git") is None:

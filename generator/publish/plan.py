@@ -47,6 +47,33 @@ class Plan:
             out += [(level, files, in_place) for files, in_place in ((new, True), (old, False)) if files]
         return out
 
+    def waves(self) -> list[Wave]:
+        """The same order for a transport that keeps many requests in flight, in fewer round trips: a file written
+        under its temporary name is seen by no reader, so every replacing file is written in the first wave, beside
+        the new resources; each later wave renames the replacements of one rank into place, beside the new files of
+        the next rank. A wave begins when the one before it has finished, so nothing becomes visible before what it
+        links to, and nothing is renamed into place before it is whole."""
+        new = [tuple(rel for rel in group if rel not in self.present) for group in self.groups]
+        old = [tuple(rel for rel in group if rel in self.present) for group in self.groups]
+        levels = [rank(group[0]) for group in self.groups]
+        by_rank = {level: (n, o) for level, n, o in zip(levels, new, old)}
+        staged = tuple(rel for files in old for rel in files)
+        out = []
+        for level in range(4):
+            written = by_rank.get(level, ((), ()))[0]
+            placed = by_rank.get(level - 1, ((), ()))[1]
+            wave = Wave(written, staged if level == 0 else (), placed)
+            if wave.written or wave.staged or wave.placed:
+                out.append(wave)
+        return out
+
+
+@dataclass(frozen=True)
+class Wave:
+    written: tuple[str, ...]        # new files, written in place
+    staged: tuple[str, ...]         # replacing files, written under their temporary names
+    placed: tuple[str, ...]         # temporary files renamed over the old versions
+
 
 def temp_name(rel: str) -> str:
     """Where a file is written before it is renamed into place: beside it, hidden."""
@@ -70,16 +97,31 @@ def rank(rel: str) -> int:
 
 @dataclass(frozen=True)
 class Survey:
-    """What the target is asked about before planning: the paths whose presence and size matter (the site's files,
-    the files an earlier publish put there, the temporary files of one cut off) and what that publish recorded."""
+    """What the target is asked about before planning (paths: whether each is there, and its size) and what an
+    earlier publish recorded. Unless full (--verify, or a target listed whole at no cost), files that publish
+    completed are taken as the manifest records them: it is publish's own record, and asking about each of thousands
+    of files costs a round trip each. Always asked about: the site's files the manifest does not hold as complete (a
+    foreign file may be there: it must not be overwritten), the temporary files of a publish cut off, the manifest."""
 
     paths: frozenset[str]
     previous: dict[str, Entry]
+    full: bool = False
+
+    @property
+    def trusted(self) -> dict[str, int]:
+        """path -> size of the files taken as the manifest records them, without asking the target."""
+        return {rel: entry.size for rel, entry in self.previous.items() if rel not in self.paths}
 
 
-def survey(local: dict[str, Entry], previous: dict[str, Entry]) -> Survey:
+def survey(local: dict[str, Entry], previous: dict[str, Entry], full: bool = False) -> Survey:
     pending = {temp_name(rel) for rel, entry in previous.items() if entry.sha is None}
-    return Survey(frozenset(local.keys() | previous.keys() | pending | {MANIFEST}), previous)
+    asked = {rel for rel in local.keys() | previous.keys() if full or rel not in previous or previous[rel].sha is None}
+    return Survey(frozenset(asked | pending | {MANIFEST}), previous, full)
+
+
+def seen(asked: Survey, listed: dict[str, int]) -> dict[str, int]:
+    """The target's files as the planner takes them: what the target answered, and the files not asked about."""
+    return {**asked.trusted, **listed}
 
 
 def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, int] | None) -> Plan:
@@ -104,10 +146,15 @@ def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, 
     return Plan(tuple(g for g in groups if g), deletes, leftovers, unchanged, foreign, tuple(blocked), present)
 
 
+def claimed(plan: Plan, local: dict[str, Entry]) -> dict[str, Entry]:
+    """Every file about to be sent, with no known content yet."""
+    return {rel: Entry(local[rel].size, None) for rel in plan.uploads}
+
+
 def pending_manifest(previous: dict[str, Entry], plan: Plan, local: dict[str, Entry]) -> dict[str, Entry]:
     """Written before the first upload: every file about to be sent is claimed, with no known content yet, so that a
     publish cut off half-way sends it again next time and never mistakes it for someone else's file."""
-    return {**previous, **{rel: Entry(local[rel].size, None) for rel in plan.uploads}}
+    return {**previous, **claimed(plan, local)}
 
 
 def final_manifest(local: dict[str, Entry], plan: Plan) -> dict[str, Entry]:

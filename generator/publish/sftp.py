@@ -11,11 +11,13 @@ from pathlib import Path
 
 import asyncssh
 
-from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, parents, temp_name
-from .transport import Context, PublishError, network_problem
+from .plan import MANIFEST, Survey, Wave, emptied_folders, folders_to_make, parents, temp_name
+from .transport import Context, Delivery, PublishError, network_problem
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
                                 # session, each answering its requests one at a time
+READ_BLOCK = 1 << 16            # bytes per read request for the manifest (a 1,000-post site's is 0.26 MB)
+READDIR_AHEAD = 4               # requests for names sent together when the top folder is read
 IN_FLIGHT = 256                 # concurrent SFTP requests over the one connection (per-file round trips dominate)
 DEFAULT_KEYS = ("id_ed25519", "id_ecdsa", "id_rsa")
 # AES-GCM first: with asyncssh, ChaCha20-Poly1305 sets up a cipher per packet and costs several times the CPU, which
@@ -40,6 +42,41 @@ class _Client(asyncssh.SSHClient):
         return self.trusted is not None and key.get_fingerprint("sha256") == self.trusted
 
 
+class _Batched:
+    """asyncssh hands each SSH packet to the socket on its own (and an empty 'ignore' packet before each): a first
+    publish made some 20,000 send() calls, the largest cost on this side. What is written in one turn of the event
+    loop goes out in one send() at the end of it, in the same order."""
+
+    def __init__(self, transport, loop: asyncio.AbstractEventLoop):
+        self.transport, self.loop, self.parts = transport, loop, []
+
+    def write(self, data: bytes) -> None:
+        if not self.parts:
+            self.loop.call_soon(self.flush)
+        self.parts.append(data)
+
+    def flush(self) -> None:
+        if self.parts:
+            data, self.parts = b"".join(self.parts), []
+            if not self.transport.is_closing():
+                self.transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def abort(self) -> None:
+        self.parts = []
+        self.transport.abort()
+
+    def __getattr__(self, name):
+        return getattr(self.transport, name)
+
+
+DROPPED = (asyncssh.ConnectionLost, asyncssh.DisconnectError, asyncssh.ChannelOpenError, BrokenPipeError,
+           ConnectionResetError, asyncssh.SFTPConnectionLost, asyncssh.SFTPNoConnection)
+
+
 class _FileFailed(Exception):
     def __init__(self, rel: str, error: Exception):
         super().__init__(rel)
@@ -47,6 +84,8 @@ class _FileFailed(Exception):
 
 
 class SftpTransport:
+    complete_listing = False         # asking about every file costs round trips: see Survey
+
     def __init__(self, context: Context):
         self.context = context
         self.target = context.target
@@ -54,29 +93,51 @@ class SftpTransport:
         self.loop = asyncio.new_event_loop()
         self.conn = self.sftp = self.client = None
         self.dirs: set[str] = set()
-        self._run(self._connect())
+        self.unwaited: set[asyncio.Task] = set()
+        self.made: dict[str, asyncio.Future] = {}      # folder -> its mkdir, started with the first wave
+        try:
+            self._run(self._connect())
+        except BaseException:
+            self.close()
+            raise
 
     # -- the Transport interface, each a blocking call around one asyncio step
 
     def read_manifest(self) -> bytes | None:
-        return self._run(self._read_manifest())
+        return self.manifest            # read while connecting
 
     def listing(self, survey: Survey) -> dict[str, int]:
         return self._run(self._listing(survey))
 
-    def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
-        self._run(self._upload(files, in_place))
-
-    def delete(self, rels: list[str]) -> None:
-        self._run(self._delete(rels))
-
-    def write_manifest(self, data: bytes) -> None:
-        self._run(self._write(MANIFEST, data))
-
-    def finish(self) -> None:
-        pass
+    def deliver(self, delivery: Delivery, done) -> None:
+        """As the Transport says, in fewer round trips: the replacing files travel in the first wave (Plan.waves), the
+        final manifest under its temporary name in the first wave too (or beside the deletions when nothing is
+        sent), so that after the deletions only its rename is left, sent beside the removal of emptied folders. The
+        folders every new file needs are made with the first wave (an empty folder shows nothing to readers)."""
+        waves = delivery.plan.waves()
+        staged = delivery.final is not None and bool(waves)
+        folders = [rel for wave in waves for rel in wave.written]
+        if delivery.claims is not None:
+            self._run(self._append(MANIFEST, delivery.claims))
+            done("klaim di catatan")
+        elif delivery.pending is not None:
+            self._run(self._replace(MANIFEST, delivery.pending))
+            done("simpan catatan sementara")
+        for number, wave in enumerate(waves):
+            first = number == 0
+            self._run(self._wave(wave, delivery.output, delivery.final if first else None, folders if first else []))
+            done(f"gelombang {number + 1} ({len(wave.written)} baru, {len(wave.staged)} disiapkan, "
+                 f"{len(wave.placed)} dipasang)")
+        # a temporary manifest left by a publish cut off was just written over by the staged one, renamed last
+        deletes = [rel for rel in delivery.deletes if not (staged and rel == temp_name(MANIFEST))]
+        self._run(self._conclude(deletes, delivery.final, staged))
+        done("hapus dan simpan catatan")
 
     def close(self) -> None:
+        for task in self.unwaited:       # sessions still opening, handles still closing: not needed any more
+            task.cancel()
+        if self.unwaited:
+            self.loop.run_until_complete(asyncio.gather(*self.unwaited, return_exceptions=True))
         if self.conn is not None:
             self.conn.close()
             try:
@@ -110,15 +171,37 @@ class SftpTransport:
             keepalive_interval=15, keepalive_count_max=3, config=None, encryption_algs=CIPHERS)
         if self.client.seen is not None and self.context.trust_host_key:
             self._remember_host_key(self.client.seen, known)
-        self.sessions = list(await asyncio.gather(*(self.conn.start_sftp_client() for _ in range(SESSIONS))))
-        self.sftp = self.sessions[0]
-        try:
-            attrs = await self.sftp.stat(self.root)
-        except asyncssh.SFTPNoSuchFile:
+        if getattr(self.conn, "_transport", None) is not None:     # asyncssh's own attribute (pinned version)
+            self.conn._transport = _Batched(self.conn._transport, self.loop)
+        self.sftp = await self.conn.start_sftp_client()
+        self.sessions = [self.sftp]
+        for _ in range(SESSIONS - 1):   # more sessions join as they open; uploads use them when they come
+            self._later(self.conn.start_sftp_client(), self.sessions.append)
+        # the manifest and the top folder, asked for at once while the site is being built, and the manifest opened
+        # for the claims a publish appends to it before sending anything (a round trip less then)
+        attrs, self.manifest, top, self.claims_handle, self.early = await asyncio.gather(
+            self.sftp.stat(self.root), self._read_manifest(), self._read_top(), self._open_for_claims(),
+            self._ask_early(), return_exceptions=True)
+        if isinstance(attrs, asyncssh.SFTPNoSuchFile):
             raise PublishError(f"Folder {self.root} tidak ada di server {self.target.host}; buat folder itu atau "
-                               "perbaiki 'path' di config.yaml.") from None
-        if attrs.type != asyncssh.FILEXFER_TYPE_DIRECTORY:
+                               "perbaiki 'path' di config.yaml.")
+        if not isinstance(attrs, BaseException) and attrs.type != asyncssh.FILEXFER_TYPE_DIRECTORY:
             raise PublishError(f"{self.root} di server {self.target.host} bukan folder; perbaiki 'path' di config.yaml.")
+        for outcome in (attrs, self.manifest, top, self.early):
+            if isinstance(outcome, BaseException):
+                raise outcome
+        self.top = top
+
+    def _later(self, step, then=None) -> None:
+        """Run a step without waiting for it (a session opening, a handle closing); a failure is ignored."""
+        task = asyncio.ensure_future(step)
+        self.unwaited.add(task)
+
+        def done(task):
+            self.unwaited.discard(task)
+            if not task.cancelled() and task.exception() is None and then is not None:
+                then(task.result())
+        task.add_done_callback(done)
 
     def _remember_host_key(self, key, known: Path) -> None:
         host = self.target.host if self.context.port == 22 else f"[{self.target.host}]:{self.context.port}"
@@ -129,75 +212,224 @@ class SftpTransport:
             f.write(line)
 
     async def _read_manifest(self) -> bytes | None:
+        """Its size and a handle asked for together, then every block at once (asyncssh's own read asks again after
+        the short last block: a round trip more); the close is not waited for. Like _read_top, this uses the request
+        methods of asyncssh's SFTP client handler (asyncssh is pinned in requirements.txt)."""
+        handler = self.sftp._handler
+        path = self._remote(MANIFEST)
+        attrs, handle = await asyncio.gather(self.sftp.stat(path), handler.open(self.sftp.encode(path),
+                                             asyncssh.FXF_READ, asyncssh.SFTPAttrs()), return_exceptions=True)
         try:
-            async with self.sftp.open(self._remote(MANIFEST), "rb") as f:
-                return await f.read()
-        except asyncssh.SFTPNoSuchFile:
-            return None
+            return await self._read_open(handle, attrs)
+        finally:
+            if not isinstance(handle, BaseException):
+                self._later(handler.close(handle))
+
+    async def _read_open(self, handle, attrs) -> bytes | None:
+        handler = self.sftp._handler
+        for outcome in (handle, attrs):
+            if isinstance(outcome, asyncssh.SFTPNoSuchFile):
+                return None
+            if isinstance(outcome, BaseException):
+                raise outcome
+        starts = range(0, (attrs.size or 0) + READ_BLOCK, READ_BLOCK)
+        answers = await asyncio.gather(*(handler.read(handle, at, READ_BLOCK) for at in starts), return_exceptions=True)
+        data, ended = bytearray(), False
+        for answer in answers:
+            if isinstance(answer, asyncssh.SFTPEOFError):
+                ended = True
+                break
+            if isinstance(answer, BaseException):
+                raise answer
+            data += answer[0]
+            if len(answer[0]) < READ_BLOCK:
+                ended = len(data) >= (attrs.size or 0)      # short at the end it had when asked: all of it
+                break
+        while not ended:        # the server answered a block short, or the file grew: the rest, block by block
+            try:
+                chunk, _ = await handler.read(handle, len(data), READ_BLOCK)
+            except asyncssh.SFTPEOFError:
+                break
+            data += chunk
+        return bytes(data)
+
+    async def _read_top(self) -> dict[str, asyncssh.SFTPAttrs]:
+        """The names in the top folder with their attributes. The requests for the next names go together with the
+        first (asyncssh's readdir waits for each, then for the close: four round trips where two do); this uses the
+        request methods of asyncssh's SFTP client handler (asyncssh is pinned in requirements.txt)."""
+        handler = self.sftp._handler
+        handle = await handler.opendir(self.sftp.encode(self.root))
+        names: dict[str, asyncssh.SFTPAttrs] = {}
+        try:
+            while True:
+                answers = await asyncio.gather(*(handler.readdir(handle) for _ in range(READDIR_AHEAD)),
+                                               return_exceptions=True)
+                for answer in answers:
+                    if isinstance(answer, asyncssh.SFTPEOFError):
+                        return names
+                    if isinstance(answer, BaseException):
+                        raise answer
+                    entries, at_end = answer
+                    for entry in entries:
+                        name = self.sftp.decode(entry.filename)
+                        if name not in (".", ".."):
+                            names[name] = entry.attrs
+                    if at_end:
+                        return names
+        finally:
+            self._later(handler.close(handle))
 
     async def _listing(self, survey: Survey) -> dict[str, int]:
-        """The size of every surveyed path that exists, asked all at once (a folder-by-folder walk of a site of
-        thousands of one-page folders costs several round trips per folder), and every file of the top folder, where
-        other people's files (.htaccess, .well-known/, verification files) usually are."""
+        """The files of the top folder (read while connecting: other people's files, .htaccess, .well-known/,
+        verification files, are usually there) and the size of every surveyed path that exists, asked all at once (a
+        folder-by-folder walk of a site of thousands of one-page folders costs several round trips per folder). A
+        path under a name the top folder lacks is not there, so a first publish to an empty folder asks nothing."""
         files: dict[str, int] = {}
+        for name, attrs in self.top.items():
+            if attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
+                self.dirs.add(name)
+            else:
+                files[name] = attrs.size or 0
+        self.dirs.update(folder for rel in survey.trusted for folder in parents(rel))
         limit = asyncio.Semaphore(IN_FLIGHT)
 
         async def size(rel: str) -> None:
-            async with limit:
-                try:
-                    attrs = await self.sessions[hash(rel) % len(self.sessions)].lstat(self._remote(rel))
-                except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPPermissionDenied):
-                    return
+            if rel in self.early:       # asked while connecting
+                attrs = self.early[rel]
+            else:
+                async with limit:
+                    attrs = (await self._lstat(rel))[1]
+            if attrs is None:
+                return
             if attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
                 self.dirs.add(rel)
             else:
                 files[rel] = attrs.size or 0
                 self.dirs.update(parents(rel))
 
-        async def top() -> None:
-            async with limit:
-                entries = await self.sftp.readdir(self.root)
-            for entry in entries:
-                if entry.filename in (".", ".."):
-                    continue
-                if entry.attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
-                    self.dirs.add(entry.filename)
-                else:
-                    files[entry.filename] = entry.attrs.size or 0
-
-        await asyncio.gather(top(), *(size(rel) for rel in survey.paths))
+        await _all(size(rel) for rel in survey.paths if "/" in rel and rel.split("/", 1)[0] in self.top)
         return files
 
-    async def _upload(self, files: list[tuple[str, Path]], in_place: bool) -> None:
-        for level in folders_to_make([rel for rel, _ in files], self.dirs):
-            await asyncio.gather(*(self._mkdir(folder) for folder in level))
+    async def _wave(self, wave: Wave, output: Path, manifest: bytes | None, folders_for: list[str]) -> None:
+        made = self._make_folders(folders_for)
+        self.made.update(made)
         limit = asyncio.Semaphore(self.target.connections or IN_FLIGHT)
 
-        async def put(rel: str, source: Path) -> None:
+        async def put(rel: str, in_place: bool) -> None:
+            folder = self.made.get(posixpath.dirname(rel))
+            if folder is not None:
+                await folder
             async with limit:
-                await self._write(rel, source.read_bytes(), in_place)
+                await self._write(rel, (output / rel).read_bytes(), in_place)
+            if in_place:
+                self.context.progress(1)
+
+        async def place(rel: str) -> None:
+            async with limit:
+                await self._place(rel)
             self.context.progress(1)
 
-        await _all(put(rel, source) for rel, source in files)
+        staged = [self._write(MANIFEST, manifest, in_place=False)] if manifest is not None else []
+        await _all([*made.values(), *staged, *(put(rel, True) for rel in wave.written),
+                    *(put(rel, False) for rel in wave.staged), *(place(rel) for rel in wave.placed)])
 
-    async def _mkdir(self, folder: str) -> None:
+    async def _ask_early(self) -> dict[str, asyncssh.SFTPAttrs | None]:
+        """What is at the site's paths that its previous scan lacked, once the site is built, if they are few: the
+        paths the manifest will not vouch for are usually these (after one edit, a new post and its search index
+        parts), and asking beside the manifest spares a round trip once it is read. (The command always settles
+        likely_new, with no paths if the build fails, so this never waits for nothing.)"""
+        if self.context.likely_new is None:
+            return {}
+        paths = await asyncio.wrap_future(self.context.likely_new)
+        if len(paths) > IN_FLIGHT:
+            return {}
+        return dict(await asyncio.gather(*(self._lstat(rel) for rel in paths)))
+
+    async def _lstat(self, rel: str) -> tuple[str, asyncssh.SFTPAttrs | None]:
         try:
-            await self.sessions[hash(folder) % len(self.sessions)].mkdir(self._remote(folder))
+            return rel, await self._session(rel).lstat(self._remote(rel))
+        except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPPermissionDenied):
+            return rel, None
+
+    async def _open_for_claims(self) -> bytes | None:
+        """A handle on the manifest for appending (never creating it), or None (no manifest, or not writable: the
+        claims then go the slow way, which reports a failure properly)."""
+        try:
+            return await self.sftp._handler.open(self.sftp.encode(self._remote(MANIFEST)),
+                                                 asyncssh.FXF_WRITE | asyncssh.FXF_APPEND, asyncssh.SFTPAttrs())
+        except asyncssh.SFTPError:
+            return None
+
+    async def _append(self, rel: str, data: bytes) -> None:
+        """Added at the end of the file: what was there stays whole even if the publish is cut off meanwhile. With
+        the handle opened while connecting, the writes and the close go together: one round trip."""
+        try:
+            if rel == MANIFEST and isinstance(self.claims_handle, bytes):
+                handler, handle, self.claims_handle = self.sftp._handler, self.claims_handle, None
+                step = self.sftp.limits.max_write_len or 32768
+                outcomes = await asyncio.gather(*(handler.write(handle, at, data[at:at + step])
+                                                  for at in range(0, len(data), step)),
+                                                handler.close(handle), return_exceptions=True)
+                for outcome in outcomes:
+                    if isinstance(outcome, BaseException):
+                        raise outcome
+            else:
+                await self._put(self.sftp, self._remote(rel), data, asyncssh.FXF_WRITE | asyncssh.FXF_APPEND)
+        except asyncssh.SFTPError as err:
+            raise _FileFailed(rel, err) from err
+
+    async def _replace(self, rel: str, data: bytes) -> None:
+        await self._write(rel, data, in_place=False)
+        await self._place(rel)
+
+    def _make_folders(self, rels: list[str]) -> dict[str, asyncio.Future]:
+        """Start making the folders the files need and the target lacks: all asked at once, parents first, each tree
+        under one top folder on one session, whose server carries them out in that order (one round trip, not one
+        per level; the trees spread over the sessions)."""
+        made: dict[str, asyncio.Future] = {}
+        for level in folders_to_make(rels, self.dirs):
+            for folder in level:
+                sftp = self._session(folder.split("/", 1)[0])
+                made[folder] = asyncio.ensure_future(self._mkdir(folder, made.get(posixpath.dirname(folder)), sftp))
+        return made
+
+    async def _mkdir(self, folder: str, parent: asyncio.Future | None = None, sftp=None) -> None:
+        sftp = sftp or self.sftp
+        try:
+            try:
+                await sftp.mkdir(self._remote(folder))
+            except asyncssh.SFTPNoSuchFile:
+                if parent is None:
+                    raise
+                await parent            # a server that answered out of order: after the parent, once more
+                await sftp.mkdir(self._remote(folder))
         except asyncssh.SFTPFailure:
-            if not await self.sftp.isdir(self._remote(folder)):
-                raise
+            if not await sftp.isdir(self._remote(folder)):
+                raise _FileFailed(folder, asyncssh.SFTPFailure("mkdir")) from None
         except asyncssh.SFTPError as err:
             raise _FileFailed(folder, err) from err
         self.dirs.add(folder)
 
-    async def _write(self, rel: str, data: bytes, in_place: bool = False) -> None:
-        temp, final = self._remote(temp_name(rel)), self._remote(rel)
-        sftp = self.sessions[hash(rel) % len(self.sessions)]
+    async def _write(self, rel: str, data: bytes, in_place: bool) -> None:
+        """A file written at its place (a new one, which nothing links to yet) or under its temporary name."""
+        path = self._remote(rel if in_place else temp_name(rel))
+        sftp = self._session(rel)
         try:
-            async with sftp.open(final if in_place else temp, "wb") as f:
-                await f.write(data)
-            if in_place:
-                return
+            try:
+                await self._put(sftp, path, data)
+            except asyncssh.SFTPNoSuchFile:
+                # its folder is gone (someone removed it since the manifest was written): made again, once more
+                for folder in reversed(list(parents(rel))):
+                    await self._mkdir(folder)
+                await self._put(sftp, path, data)
+        except asyncssh.SFTPError as err:
+            raise _FileFailed(rel, err) from err
+
+    async def _place(self, rel: str) -> None:
+        """The temporary file renamed over the old version, in one step readers never see half done."""
+        temp, final = self._remote(temp_name(rel)), self._remote(rel)
+        sftp = self._session(rel)
+        try:
             try:
                 await sftp.posix_rename(temp, final)
             except asyncssh.SFTPOpUnsupported:
@@ -206,24 +438,46 @@ class SftpTransport:
         except asyncssh.SFTPError as err:
             raise _FileFailed(rel, err) from err
 
-    async def _delete(self, rels: list[str]) -> None:
+    @staticmethod
+    async def _put(sftp, path: str, data: bytes, mode: str | int = "wb") -> None:
+        """Open, then every write request and the close sent together: the server carries out the requests on one
+        handle in the order they came, so a file costs two round trips, not three or more."""
+        step = sftp.limits.max_write_len or 32768
+        f = await sftp.open(path, mode, block_size=0, encoding=None)
+        writes = [f.write(data[at:at + step], at) for at in range(0, len(data), step)]
+        outcomes = await asyncio.gather(*writes, f.close(), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    def _session(self, rel: str):
+        return self.sessions[hash(rel) % len(self.sessions)]
+
+    async def _conclude(self, rels: list[str], data: bytes | None, staged: bool) -> None:
+        """Delete the files (and write the new manifest under its temporary name meanwhile, unless it was staged
+        already); rename it into place once the files are gone, and remove the emptied folders meanwhile."""
         limit = asyncio.Semaphore(IN_FLIGHT)
 
         async def remove(rel: str) -> None:
             async with limit:
                 try:
-                    await self.sftp.remove(self._remote(rel))
+                    await self._session(rel).remove(self._remote(rel))
                 except asyncssh.SFTPNoSuchFile:
                     pass
                 except asyncssh.SFTPError as err:
                     raise _FileFailed(rel, err) from err
 
-        await _all(remove(rel) for rel in rels)
-        for folder in emptied_folders(rels, set()):
+        async def rmdir(folder: str) -> None:
             try:
                 await self.sftp.rmdir(self._remote(folder))
             except asyncssh.SFTPError:
                 pass            # not empty: someone else's file is in it
+
+        await _all([*([self._write(MANIFEST, data, in_place=False)] if data is not None and not staged else []),
+                    *(remove(rel) for rel in rels)])
+        # the folders deepest first, all asked at once on one session: the server carries them out in that order
+        await _all([*([self._place(MANIFEST)] if data is not None else []),
+                    *(rmdir(folder) for folder in emptied_folders(rels, set()))])
 
     # -- failures, each said in one sentence
 
@@ -240,12 +494,11 @@ class SftpTransport:
                 "(ssh-agent, 'key:' di config.yaml, ~/.ssh); pasang kunci publik Anda di ~/.ssh/authorized_keys "
                 "pengguna itu di server (misalnya dengan ssh-copy-id), atau isi 'key:' dengan kunci yang benar.") from None
         except _FileFailed as failed:
+            if isinstance(failed.error, DROPPED):       # the link went while a file's request was on its way
+                raise PublishError(self._dropped()) from None
             raise PublishError(self._file_problem(failed.rel, failed.error)) from None
-        except (asyncssh.ConnectionLost, asyncssh.DisconnectError, asyncssh.ChannelOpenError, BrokenPipeError,
-                ConnectionResetError, asyncssh.SFTPConnectionLost, asyncssh.SFTPNoConnection):
-            raise PublishError(
-                f"Sambungan ke {self.target.host} terputus di tengah jalan; situs yang tayang tetap utuh. Periksa "
-                "jaringan lalu jalankan perintah yang sama lagi untuk melanjutkan.") from None
+        except DROPPED:
+            raise PublishError(self._dropped()) from None
         except (ConnectionRefusedError, socket.gaierror, TimeoutError, asyncio.TimeoutError) as err:
             raise PublishError(network_problem(err, self.target.host, self.context.port)) from None
         except asyncssh.SFTPError as err:
@@ -253,6 +506,10 @@ class SftpTransport:
         except (OSError, asyncssh.Error) as err:
             raise PublishError(f"Gagal berhubungan dengan {self.target.host} ({err}); periksa sambungan lalu "
                                "jalankan perintah yang sama lagi.") from None
+
+    def _dropped(self) -> str:
+        return (f"Sambungan ke {self.target.host} terputus di tengah jalan; situs yang tayang tetap utuh. Periksa "
+                "jaringan lalu jalankan perintah yang sama lagi untuk melanjutkan.")
 
     def _host_key_problem(self) -> str:
         key = self.client.seen if self.client else None
@@ -286,7 +543,8 @@ class SftpTransport:
 
 
 async def _all(steps) -> None:
-    """Run the steps concurrently; on the first failure cancel the rest and raise it."""
+    """Run the steps (coroutines or tasks already started) concurrently; on the first failure cancel the rest and
+    raise it."""
     tasks = [asyncio.ensure_future(step) for step in steps]
     try:
         await asyncio.gather(*tasks)

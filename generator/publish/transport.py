@@ -6,12 +6,13 @@ import errno
 import os
 import socket
 import sys
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
 from ..config import DEFAULT_PORTS, PublishTarget
-from .plan import Survey
+from .plan import Plan, Survey
 
 
 class PublishError(Exception):
@@ -26,6 +27,8 @@ class Context:
     trust_host_key: str | None = None       # sftp: a fingerprint the user has checked and wants trusted
     progress: Callable[[int], None] = field(default=lambda count: None)   # called with the number of files just sent
     interactive: bool = False               # a person at a terminal can be asked for a password
+    likely_new: Future | None = None        # the site's paths missing from its previous scan, once it is built:
+                                            # an SFTP target asks about them while connecting (a round trip less)
 
     @property
     def port(self) -> int:
@@ -37,18 +40,56 @@ class Context:
         return (self.site_dir / os.path.expanduser(self.target.path)).resolve()
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Everything one publish writes to a target."""
+
+    plan: Plan
+    output: Path                # the built site
+    pending: bytes | None       # the manifest claiming every upload, saved before the first (None: nothing to send)
+    claims: bytes | None        # the same claims as lines to append to the target's manifest (None: it has none)
+    final: bytes | None         # the manifest saved last (None: unchanged)
+    deletes: tuple[str, ...]    # files an earlier publish put there, and temporary files of one cut off
+
+
 class Transport(Protocol):
     """One connection to a target. Paths are relative to the target's folder, with '/' between names."""
+
+    complete_listing: bool      # listing() returns every file of the target at little cost (folder, git)
 
     def read_manifest(self) -> bytes | None: ...
     def listing(self, survey: Survey) -> dict[str, int]: ...   # path -> size of the survey's paths that exist,
                                                                 # and of any other file the target lists cheaply
-    def upload(self, files: list[tuple[str, Path]], in_place: bool) -> None: ...
-    # each under a temporary name, then renamed over the old version; new files (in_place) may be written directly
-    def delete(self, rels: list[str]) -> None: ...      # missing files are fine; emptied folders go too
-    def write_manifest(self, data: bytes) -> None: ...
-    def finish(self) -> None: ...                       # git: commit and push; the others have nothing left to do
+    def deliver(self, delivery: Delivery, done: Callable[[str], None]) -> None: ...
+    # in this order, each part visible only after the one before it is complete: the pending manifest; the uploads
+    # in the plan's order (Plan.steps, or Plan.waves), new files written directly, replacing ones under a temporary
+    # name renamed over the old version; the deletions (missing files are fine; emptied folders go too); the final
+    # manifest; git commits and pushes. done(name of a step) after each step
     def close(self) -> None: ...
+
+
+class StepByStep:
+    """deliver for transports that take one step at a time: write_manifest, upload, delete, finish."""
+
+    def deliver(self, delivery: Delivery, done: Callable[[str], None]) -> None:
+        if delivery.pending is not None:
+            self.write_manifest(delivery.pending)
+            done("simpan catatan sementara")
+        for level, files, in_place in delivery.plan.steps():
+            self.upload([(rel, delivery.output / rel) for rel in files], in_place)
+            done(f"{STEP_NAMES[level]} ({len(files)} {'baru' if in_place else 'diganti'})")
+        if delivery.deletes:
+            self.delete(list(delivery.deletes))
+        if delivery.final is not None:
+            self.write_manifest(delivery.final)
+        self.finish()
+        done("hapus dan simpan catatan")
+
+    def finish(self) -> None:
+        pass
+
+
+STEP_NAMES = ("kirim berkas pendukung", "kirim halaman", "kirim beranda")
 
 
 def explain_os_error(err: OSError, where: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -51,11 +52,13 @@ def run(function: Callable, items: list, workers: int, minimum: int = 64, smalle
     for group in groups:
         spans.append((token, start, start + len(group)))
         start += len(group)
+    gc.freeze()     # the parent's objects stay out of the workers' collections: touching them would copy their pages
     try:
         with executor(min(workers, len(groups)), multiprocessing.get_context("fork")) as pool:
             yield from pool.map(_run_chunk, spans)
     finally:
         _TASKS.pop(token, None)
+        gc.unfreeze()
 
 
 def executor(workers: int, context=None) -> ProcessPoolExecutor:

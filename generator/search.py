@@ -198,17 +198,14 @@ class Cache:
             return None
         return state
 
-    def records_of(self, keys, fresh: dict[str, searchparts.PageRecord]) -> dict[str, searchparts.PageRecord]:
+    def records_of(self, keys, fresh: dict[str, bytes]) -> dict[str, searchparts.PageRecord]:
         """The records of these pages (fresh: those just made). Records the cache cannot read (a build cut off while
         writing them) are removed and reported together (Damaged), for the pages to be indexed again."""
         out, damaged = {}, set()
         stored = self.stored()
         for key in keys:
-            if key in fresh:
-                out[key] = fresh[key]
-                continue
             try:
-                out[key] = searchparts.PageRecord.loads(stored[key])
+                out[key] = searchparts.PageRecord.loads(fresh[key] if key in fresh else stored[key])
             except (KeyError, ValueError, TypeError, cbor2.CBORDecodeError):
                 stored.pop(key, None)
                 damaged.add(key)
@@ -224,7 +221,7 @@ class Cache:
         if not missing and pages and not (self.program / "pagefind-entry.json").is_file():
             missing = [min(pages)]      # Pagefind's own files come with any run
         html = {url: read[url] if url in read else pages[url].read() for url in missing}
-        fresh: dict[str, searchparts.PageRecord] = {}
+        fresh: dict[str, bytes] = {}
         try:
             fresh, error = self._index(html, keys)
             if error:
@@ -265,14 +262,14 @@ class Cache:
         return state, ""
 
     def _save(self, new: dict[str, bytes], state: dict, index: searchparts.Index | None,
-              fresh: dict[str, searchparts.PageRecord], current: set[str]) -> None:
+              fresh: dict[str, bytes], current: set[str]) -> None:
         """The bundle's new files, the records of the current pages only, the merged index and the state."""
         self.store.mkdir(parents=True, exist_ok=True)
         for digest, data in new.items():
             if not (self.store / digest).is_file():
                 write_atomic(self.store / digest, data)
         stored = self.stored()
-        stored.update({key: record.dumps() for key, record in fresh.items()})
+        stored.update(fresh)
         kept = {key: stored[key] for key in sorted(current) if key in stored}
         if fresh or kept.keys() != stored.keys():
             write_atomic(self.records, cbor2.dumps([self.program_id, kept]))
@@ -284,7 +281,7 @@ class Cache:
         write_atomic(self.state, cbor2.dumps(state))
 
     def _merge(self, current: set[str], state: dict | None,
-               fresh: dict[str, searchparts.PageRecord]) -> tuple[searchparts.Index, dict]:
+               fresh: dict[str, bytes]) -> tuple[searchparts.Index, dict]:
         """The merged index of the current records (fresh: those just made), patched from the last one where that is
         exact; and the records it loaded."""
         last = self._last(state)
@@ -328,7 +325,7 @@ class Cache:
                     new[digest] = data
         return listing, new, None, {}, ""
 
-    def _index(self, pages: dict[str, bytes], keys: dict[str, str]) -> tuple[dict[str, searchparts.PageRecord], str]:
+    def _index(self, pages: dict[str, bytes], keys: dict[str, str]) -> tuple[dict[str, bytes], str]:
         """Run Pagefind over the pages in batches (two at a time, each taken apart in its own process) and keep each
         page's record; returns them ({key: record}) and an error text."""
         if not pages:
@@ -357,7 +354,7 @@ class Cache:
                 return {}, error
             records = {}
             for record in searchparts.split(bundle, {f"/{names[url]}": pagefind_url(url) for url in batch}):
-                records[keys[by_address[record.url]]] = record
+                records[keys[by_address[record.url]]] = record.dumps()     # bytes: a tenth of the objects' memory
             if not (self.program / "pagefind-entry.json").is_file():
                 keep = self.program.with_name(f"{self.program.name}.{os.getpid()}.tmp")
                 shutil.rmtree(keep, ignore_errors=True)

@@ -378,3 +378,26 @@ def test_a_page_is_left_whole_where_trimming_could_change_what_pagefind_reads():
     assert search.trimmed(twice) == twice
     unclosed = b'<html><body><article data-pagefind-body><p>x</p></body></html>'
     assert search.trimmed(unclosed) == unclosed
+
+
+def test_files_of_the_cache_cut_short_by_a_killed_build_are_not_published(tmp_path):
+    """The search cache writes its files under their final names (each is named by its bytes) after noting them;
+    a build killed meanwhile leaves the note, and the next build removes those files and writes them again."""
+    site = small_site(tmp_path / "site")
+    options = Options(site, now=NOW, workers=1)
+    build(options)
+    root = site / ".cache" / "pagefind"
+    store = root / "berkas"
+    victims = sorted(store.iterdir())[:3]
+    for victim in victims:
+        victim.write_bytes(victim.read_bytes()[:5])           # cut short, as a kill would leave them
+    (root / "sedang-ditulis.json").write_text(json.dumps([v.name for v in victims]))
+    post = site / "content/posts/2020/rapat-pleno.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nTambahan.\n", encoding="utf-8")
+    build(options)
+    assert not (root / "sedang-ditulis.json").exists()
+    for path in store.iterdir():
+        assert hashlib.sha1(path.read_bytes()).hexdigest() == path.name
+    for path in (site / "output" / "pagefind").rglob("*"):
+        if path.is_file():
+            assert (store / hashlib.sha1(path.read_bytes()).hexdigest()).is_file()

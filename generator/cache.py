@@ -76,6 +76,7 @@ class Index:
     photos: int = 0
     data_sha: dict = field(default_factory=dict)  # shard number -> checksum of the data file this index names
     related: dict = field(default_factory=dict)   # site.assemble's memo of related posts
+    unsettled: dict = field(default_factory=dict)  # content path -> (stamp, hash read) of inputs racy at the end
 
 
 def _header(site_dir: Path) -> bytes:

@@ -142,7 +142,7 @@ def index(pages: dict[str, Rendered], cache_dir: Path, problems: Problems) -> di
             problems.warn("pencarian", None, f"Pagefind gagal membuat indeks pencarian: {error}",
                           "Halaman lain tetap dibangun; bangun ulang untuk mencoba lagi. " + HELP)
             return {}
-    cache.keep_only(state, set(keys.values()), {html[url].key: kind for url, kind in kinds.items()})
+    cache.keep_only(state, {html[url].key: kind for url, kind in kinds.items()})
     return {f"/{BUNDLE}/{rel}": cache.store / digest for rel, digest in sorted(state["listing"].items())
             if not rel.rsplit("/", 1)[-1].startswith(UNUSED)}
 
@@ -384,10 +384,10 @@ class Cache:
                     shutil.rmtree(keep, ignore_errors=True)
         return records, ""
 
-    def keep_only(self, state: dict, keys: set[str], kinds: dict[str, int]) -> None:
-        """Only what the current bundle uses stays: its files, the records of its pages, this program's files (and
-        no scratch left by an interrupted build, nor an older cache layout); kinds, what each page of the site is to
-        the index (by the digest of its bytes), is kept for the next build."""
+    def keep_only(self, state: dict, kinds: dict[str, int]) -> None:
+        """Only what the current bundle uses stays: its files and this program's files (no scratch left by an
+        interrupted build, nor an older cache layout; the records are kept by make); kinds, what each page of the
+        site is to the index (by the digest of its bytes), is kept for the next build."""
         if state.get("kinds") != kinds:
             state["kinds"] = kinds
             write_atomic(self.state, cbor2.dumps(state))

@@ -81,7 +81,7 @@ class State:
                 and (index.next_publish is None or now.timestamp() < index.next_publish)
                 and all(self.present.get(rel) == kept[:2] for rel, kept in index.manifest.items()))
 
-    def _same_as_read(self, content_dir: Path | None = None) -> bool:
+    def _same_as_read(self) -> bool:
         """The last build ended before its racy inputs settled (a post saved moments before it, then built again at
         once, as publishing does): those inputs still have the stamp they had and hold the very bytes that build
         read, and nothing else is racy. Each is hashed again, a few files instead of the whole build."""
@@ -164,13 +164,7 @@ def previous(options: Options, state: State, memory: Memory | None = None) -> Pr
 def conclude(ctx: Context, state: State, previous: Previous, loaded: Loaded, outcome: Outcome) -> cache.Index:
     """The index the next build starts from: this build's state key (if its inputs have settled), when the next
     scheduled post comes due, what the output holds, and the warnings and counts a no-op build reports again."""
-    site_key = _settled_key(ctx.options, state, loaded)
-    unsettled = {}
-    if site_key == UNSETTLED and state.racy and not _any_recent(state.theme):
-        read = read_digests(loaded.site, loaded.records)
-        if all(rel in read for rel in state.racy):     # the next build may find them unchanged by their bytes
-            unsettled = {rel: (tuple(state.scan[rel]), read[rel]) for rel in state.racy}
-            site_key = UNSETTLED + state.key
+    site_key, unsettled = _settled_key(ctx.options, state, loaded)
     return cache.Index(
         site_key=site_key, unsettled=unsettled,
         next_publish=next_publish(loaded.records, loaded.site.built, ctx.options),
@@ -178,20 +172,25 @@ def conclude(ctx: Context, state: State, previous: Previous, loaded: Loaded, out
         photos=outcome.photos_made + outcome.photos_reused, data_sha=dict(previous.shards), related=loaded.related)
 
 
-def _settled_key(options: Options, state: State, loaded: Loaded) -> str:
+def _settled_key(options: Options, state: State, loaded: Loaded) -> tuple[str, dict]:
     """The state key to save: UNSETTLED when an input was racy when the build began, unless it has settled since
     (a Markdown source compared with the hash its record keeps, a photo with the hash its derived files are named
     after; any other file, an attachment, is not settled here, so the next build compares everything again).
-    Photo plans made from racy photos are trusted once the photos settled."""
+    Photo plans made from racy photos are trusted once the photos settled. When every racy input was hashed but
+    has not settled yet, the key follows UNSETTLED, with each input's stamp and hash: the next build may find them
+    unchanged by their bytes (State.up_to_date)."""
     if _any_recent(state.theme):
-        return UNSETTLED                    # a template modified moments ago
+        return UNSETTLED, {}                # a template modified moments ago
     if not state.racy:
-        return state.key
-    if not settled_files(options.content_dir, state.racy, state.scan, read_digests(loaded.site, loaded.records)):
-        return UNSETTLED
+        return state.key, {}
+    read = read_digests(loaded.site, loaded.records)
+    if not settled_files(options.content_dir, state.racy, state.scan, read):
+        if all(rel in read for rel in state.racy):
+            return UNSETTLED + state.key, {rel: (tuple(state.scan[rel]), read[rel]) for rel in state.racy}
+        return UNSETTLED, {}
     for record in loaded.records.values():
         record.photos_racy = False
-    return state.key
+    return state.key, {}
 
 
 def settled_files(folder: Path, racy: list[str], scan: dict, expected: dict[str, str], now_ns: int | None = None) -> bool:

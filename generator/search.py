@@ -165,6 +165,7 @@ class Cache:
         self.program_id = hashlib.sha256(f"{binary.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode()).hexdigest()[:16]
         self.records = root / "halaman.cbor"      # {page key: record}, of this program's pages; one file
         self._records: dict[str, bytes] | None = None
+        self._files: set[str] | None = None
         self.program = root / "program" / self.program_id
         self.store = root / "berkas"
         self.state = root / "indeks.cbor"         # the bundle's files and what names it; small, read every build
@@ -187,6 +188,15 @@ class Cache:
                 (self.store / digest).unlink(missing_ok=True)
         self.pending.unlink(missing_ok=True)
 
+    def files(self) -> set[str]:
+        """The names of the files in the store, listed once (each check was a stat of every one of 5,000 files)."""
+        if self._files is None:
+            try:
+                self._files = set(os.listdir(self.store))
+            except OSError:
+                self._files = set()
+        return self._files
+
     def stored(self) -> dict[str, bytes]:
         """The records the cache holds ({page key: record bytes}); none from another Pagefind program."""
         if self._records is None:
@@ -207,7 +217,7 @@ class Cache:
             return None
         if not isinstance(state, dict) or state.get("program") != self.program_id:
             return None
-        if not all((self.store / digest).is_file() for digest in set(state.get("listing", {}).values())):
+        if not set(state.get("listing", {}).values()) <= self.files():
             return None
         return state
 
@@ -250,8 +260,8 @@ class Cache:
                 index, loaded = self._merge(set(keys.values()), state, fresh)
             entry = json.loads((self.program / "pagefind-entry.json").read_text(encoding="utf-8"))
             known = {raw: packed for raw, packed in (state or {}).get("chunks", {}).items()
-                     if (self.store / packed).is_file()}
-            lacking = [page for page in index.pages if not (self.store / page.fragment).is_file()]
+                     if packed in self.files()}
+            lacking = [page for page in index.pages if page.fragment not in self.files()]
             loaded.update(self.records_of([page.key for page in lacking if page.key not in loaded], {}))
             fragments = {page.fragment: loaded[page.key].fragment for page in lacking}
             made = searchparts.files(index, entry, fragments, known)
@@ -278,10 +288,11 @@ class Cache:
               fresh: dict[str, bytes], current: set[str]) -> None:
         """The bundle's new files, the records of the current pages only, the merged index and the state."""
         self.store.mkdir(parents=True, exist_ok=True)
-        writing = sorted(digest for digest in new if not (self.store / digest).is_file())
+        writing = sorted(digest for digest in new if digest not in self.files())
         write_atomic(self.pending, json.dumps(writing).encode())   # a build cut off below leaves this list
         for digest in writing:
             (self.store / digest).write_bytes(new[digest])      # named by its bytes; no rename needed
+            self.files().add(digest)
         stored = self.stored()
         stored.update(fresh)
         kept = {key: stored[key] for key in sorted(current) if key in stored}
@@ -391,14 +402,13 @@ class Cache:
         if state.get("kinds") != kinds:
             state["kinds"] = kinds
             write_atomic(self.state, cbor2.dumps(state))
-        used = set(state["listing"].values())
-        for path in self.store.iterdir() if self.store.is_dir() else ():
-            if path.name not in used:
-                path.unlink(missing_ok=True)
-        for parent in (self.root / "program",):
-            for old in parent.iterdir() if parent.is_dir() else ():
-                if old.name != self.program_id:
-                    shutil.rmtree(old, ignore_errors=True)
+        for name in self.files() - set(state["listing"].values()):
+            (self.store / name).unlink(missing_ok=True)
+        self._files = None
+        programs = self.root / "program"
+        for old in programs.iterdir() if programs.is_dir() else ():
+            if old.name != self.program_id:
+                shutil.rmtree(old, ignore_errors=True)
         for stray in self.root.iterdir():
             if stray.name not in ("program", "berkas", self.records.name, self.state.name, self.merged.name,
                                   self.pending.name):

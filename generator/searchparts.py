@@ -80,15 +80,14 @@ def _head(major: int, n: int) -> bytes:
     return bytes((m | 27,)) + n.to_bytes(8, "big")
 
 
-_UINT = [_head(0, n) for n in range(4096)]
-
-
-def _uint(n: int) -> bytes:
-    return _UINT[n] if n < 4096 else _head(0, n)
-
-
 _INT = {n: _head(0, n) if n >= 0 else _head(1, -1 - n) for n in range(-300, 4096)}
 _ARRAY = [_head(4, n) for n in range(256)]
+_POSTING = [b"\x83" + _head(0, n) for n in range(4096)]
+
+
+def _posting_head(delta: int) -> bytes:
+    """The start of a posting [page difference, locations, meta locations], up to its locations."""
+    return _POSTING[delta] if delta < 4096 else b"\x83" + _head(0, delta)
 
 
 def _ints(values: list[int]) -> bytes:
@@ -221,20 +220,27 @@ def _name(language: str, digest: str, length: int, taken: dict[str, str]) -> str
 
 
 _ITEM = array("I").itemsize
-_POSTING = [b"\x83" + _head(0, n) for n in range(4096)]
+
+
+def _body(items: list[tuple[int, bytes]]) -> tuple[array, array, bytes]:
+    """A word's postings ((page, rest) by page) as CBOR without the list's head, with each posting's page and
+    offset."""
+    pages, starts, parts = array("I"), array("I"), []
+    last = offset = 0
+    for page, rest in items:
+        head = _posting_head(page - last)
+        pages.append(page)
+        starts.append(offset)
+        parts.append(head)
+        parts.append(rest)
+        offset += len(head) + len(rest)
+        last = page
+    return pages, starts, b"".join(parts)
 
 
 def _postings(items: list[tuple[int, bytes]]) -> bytes:
     """CBOR of a word's pages: each [page number minus the previous one, locations, meta locations]."""
-    out = [_head(4, len(items))]
-    last = 0
-    table = _POSTING
-    for page, rest in items:
-        delta = page - last
-        out.append(table[delta] if delta < 4096 else b"\x83" + _head(0, delta))
-        out.append(rest)
-        last = page
-    return b"".join(out)
+    return _head(4, len(items)) + _body(items)[2]
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:
@@ -304,19 +310,8 @@ def _variants(forms: dict[str, list[tuple[int, bytes]]]) -> bytes:
 
 
 def _word(units: int, items: list[tuple[int, bytes]], forms: dict[str, list[tuple[int, bytes]]]) -> Word:
-    pages, starts, parts = array("I"), array("I"), []
-    last = offset = 0
-    table = _POSTING
-    for page, rest in items:
-        delta = page - last
-        head = table[delta] if delta < 4096 else b"\x83" + _head(0, delta)
-        pages.append(page)
-        starts.append(offset)
-        parts.append(head)
-        parts.append(rest)
-        offset += len(head) + len(rest)
-        last = page
-    return Word(units, pages.tobytes(), starts.tobytes(), b"".join(parts), _variants(forms))
+    pages, starts, body = _body(items)
+    return Word(units, pages.tobytes(), starts.tobytes(), body, _variants(forms))
 
 
 def merge(records: dict[str, PageRecord]) -> Index:
@@ -366,8 +361,8 @@ def _spliced(word: Word, leaving: set[int], adding: list[tuple[int, bytes]]) -> 
         first = cursor
         old_previous = pages[first - 1] if first else 0
         end = starts[first + 1] if first + 1 < count else len(body)
-        head = len(_uint(pages[first] - old_previous)) + 1
-        posting = b"\x83" + _uint(pages[first] - previous) + body[head + starts[first]:end]
+        head = len(_posting_head(pages[first] - old_previous))
+        posting = _posting_head(pages[first] - previous) + body[head + starts[first]:end]
         out_pages.append(pages[first])
         out_starts.append(offset)
         parts.append(posting)
@@ -388,7 +383,7 @@ def _spliced(word: Word, leaving: set[int], adding: list[tuple[int, bytes]]) -> 
             cursor = index + 1
         else:
             run(bisect_left(pages, page, cursor))
-            posting = b"\x83" + _uint(page - previous) + rest
+            posting = _posting_head(page - previous) + rest
             out_pages.append(page)
             out_starts.append(offset)
             parts.append(posting)

@@ -178,23 +178,23 @@ def emptied_folders(deleted: list[str] | tuple[str, ...], remaining: set[str]) -
     """Folders that held deleted files and hold none of the remaining files: candidates for removal, deepest first
     (a transport removes a folder only if it is empty, so a foreign file in it keeps it)."""
     holding = {folder for rel in remaining for folder in parents(rel)}
-    candidates = set()
-    for rel in deleted:
+    return sorted(_folders_below(deleted, holding), key=lambda f: (-f.count("/"), f))
+
+
+def _folders_below(rels, stop: set[str]) -> set[str]:
+    """The folders holding rels, each path's walked upwards until a folder in stop."""
+    found = set()
+    for rel in rels:
         for folder in parents(rel):
-            if folder in holding:
+            if folder in stop:
                 break
-            candidates.add(folder)
-    return sorted(candidates, key=lambda f: (-f.count("/"), f))
+            found.add(folder)
+    return found
 
 
 def folders_to_make(rels: list[str], existing: set[str]) -> list[list[str]]:
     """The folders the uploads need that the target lacks, level by level (parents before children)."""
-    needed = set()
-    for rel in rels:
-        for folder in parents(rel):
-            if folder in existing:
-                break
-            needed.add(folder)
+    needed = _folders_below(rels, existing)
     levels: dict[int, list[str]] = {}
     for folder in needed:
         levels.setdefault(folder.count("/"), []).append(folder)

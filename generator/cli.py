@@ -13,8 +13,8 @@ import traceback
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .build import Options, build
 from .lock import Busy
+from .options import Options
 from .report import BuildFailed, InternalError, Problems
 from .writer import UnsafeOutput
 
@@ -160,6 +160,8 @@ def print_problems(problems, out=None) -> None:
 
 
 def _build(options: Options, verbose: bool) -> int:
+    from .build import build      # here, not at the top: publish starts its connection before the pipeline loads
+
     try:
         result = build(dataclasses.replace(options, on_wait=_waiting))
     except BuildFailed as failed:
@@ -229,6 +231,8 @@ def _check(site_dir: Path) -> int:
         if photos.is_dir():
             (cache / "photos").symlink_to(photos, target_is_directory=True)
         options = Options(site_dir, Path(scratch) / "output", cache=cache)
+        from .build import build
+
         try:
             result = build(options)
         except BuildFailed as failed:

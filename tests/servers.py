@@ -1,4 +1,5 @@
-"""Real servers on 127.0.0.1 for the publish tests: Debian's OpenSSH with throwaway keys, an FTPS server."""
+"""Real servers on 127.0.0.1 for the publish tests: Debian's OpenSSH with throwaway keys, asyncssh's own SSH server
+(one that is not OpenSSH), an FTPS server."""
 
 from __future__ import annotations
 
@@ -114,6 +115,64 @@ Subsystem sftp internal-sftp {sftp_flags}
     server = Sshd(port, root, home, host_key, config)
     server.start()
     return server
+
+
+@dataclass
+class OtherSshd(Sshd):
+    """asyncssh's SSH and SFTP server in a thread of the test process: a server that does not say it is OpenSSH."""
+
+    stop_serving: object = None
+
+    def start(self, *extra: str) -> None:
+        raise NotImplementedError("started by start_other_sshd")
+
+    def stop(self) -> None:
+        if self.stop_serving is not None:
+            self.stop_serving()
+            self.stop_serving = None
+
+
+def start_other_sshd(folder: Path) -> OtherSshd:
+    """asyncssh's server on a free loopback port, with a new host key, accepting a new client key; its SFTP serves
+    the whole file system as the test's user, like an account on a host."""
+    import asyncio
+    import threading
+
+    import asyncssh
+
+    keys = folder / "keys"
+    keys.mkdir(parents=True)
+    host_key = keygen(keys / "host_ed25519")
+    home = folder / "home"
+    (home / ".ssh").mkdir(parents=True, mode=0o700)
+    client = keygen(home / ".ssh" / "id_ed25519")
+    root = folder / "www"
+    root.mkdir()
+    loop = asyncio.new_event_loop()
+    started: list = []
+    ready = threading.Event()
+
+    async def serve():
+        started.append(await asyncssh.listen("127.0.0.1", 0, server_host_keys=[str(host_key)],
+                                             authorized_client_keys=str(client) + ".pub", sftp_factory=True))
+        ready.set()
+
+    def run():
+        loop.run_until_complete(serve())
+        loop.run_forever()
+        started[0].close()
+        loop.run_until_complete(started[0].wait_closed())
+        loop.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    ready.wait(10)
+
+    def stop_serving():
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+    return OtherSshd(started[0].get_port(), root, home, host_key, keys / "none", stop_serving=stop_serving)
 
 
 def self_signed_certificate(folder: Path) -> Path:

@@ -198,3 +198,24 @@ def test_waves_write_replacements_early_and_rename_them_rank_by_rank():
     assert [wave.written for wave in first.waves()] == list(first.groups)
     one_page = plan({**SITE, "galeri/index.html": Entry(10, "g2")}, SITE, remote).waves()
     assert one_page == [Wave((), ("galeri/index.html",), ()), Wave((), (), ("galeri/index.html",))]
+
+
+def test_waves_that_only_rename_go_together_when_the_server_keeps_order():
+    """After one edit the search index's entry (a resource), the page and the home page are all replacements:
+    renamed in that order in one wave. Renames that need new files of their own rank still wait for them."""
+    before = {**SITE, "pagefind/pagefind-entry.json": Entry(5, "e1"), "2024/lama/index.html": Entry(6, "p1")}
+    remote = {rel: e.size for rel, e in before.items()}
+    edited = {**before, "pagefind/pagefind-entry.json": Entry(5, "e2"), "pagefind/index/en_2.pf_index": Entry(7, "n"),
+              "2024/lama/index.html": Entry(6, "p2"), "index.html": Entry(10, "home2")}
+    staged = ("pagefind/pagefind-entry.json", "2024/lama/index.html", "index.html")
+    decided = plan(edited, before, remote)
+    assert decided.waves() == [Wave(("pagefind/index/en_2.pf_index",), staged, ()),
+                               Wave((), (), ("pagefind/pagefind-entry.json",)),
+                               Wave((), (), ("2024/lama/index.html",)), Wave((), (), ("index.html",))]
+    assert decided.waves(ordered=True) == [Wave(("pagefind/index/en_2.pf_index",), staged, ()),
+                                           Wave((), (), staged)]
+    # with a new post: its page waits for the resources' renames, the other pages' renames wait for it
+    with_new_page = plan({**edited, "2024/baru/index.html": Entry(3, "n")}, before, remote).waves(ordered=True)
+    assert with_new_page == [Wave(("pagefind/index/en_2.pf_index",), staged, ()),
+                             Wave(("2024/baru/index.html",), (), ("pagefind/pagefind-entry.json",)),
+                             Wave((), (), ("2024/lama/index.html", "index.html"))]

@@ -16,7 +16,7 @@ from generator.links import broken_links
 from generator.publish import manifest
 from generator.publish.plan import MANIFEST
 from tests.conftest import ROOT, news_site, run_cli, tree
-from tests.servers import keygen, start_sshd
+from tests.servers import keygen, start_other_sshd, start_sshd
 
 
 @pytest.fixture
@@ -85,9 +85,12 @@ def test_publish_edit_foreign_files_and_deletes(tmp_path, sshd):
     assert tree(sshd.root, skip=foreign) == tree(site / "output")
     post = site / "content/posts/2024/berita-0/index.md"
     post.write_text(post.read_text().replace("Isi berita 0.", "Isi berita nol."))
-    run = publish(site, sshd)
+    run = publish(site, sshd, "--verbose")
     assert run.code == 0, run.err
     assert 1 <= int(re.search(r"(\d+) dikirim", run.out).group(1)) <= 20
+    # OpenSSH carries out a session's requests in order: the claims travel with the first files, and the renames
+    # of every rank go together
+    assert "dengan klaim di catatan" in run.out and "gelombang 3" not in run.out
     for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
         path.unlink()
     run = publish(site, sshd)
@@ -289,5 +292,112 @@ def test_a_full_disk_is_one_sentence_and_leaves_the_live_site_whole(tmp_path, ss
         assert run.code == 1 and "Traceback" not in run.err
         lines = [line for line in run.err.splitlines() if line.startswith("utama: ")]
         assert len(lines) == 1 and "disk server penuh" in lines[0], run.err
+    finally:
+        subprocess.run(["umount", str(sshd.root)], check=True)
+
+
+@pytest.fixture
+def other_sshd(tmp_path):
+    server = start_other_sshd(tmp_path / "other")
+    yield server
+    server.stop()
+
+
+def test_a_server_that_does_not_promise_order_gets_each_step_after_the_one_before(tmp_path, other_sshd):
+    """SFTP promises the order of requests on one file only: with a server other than OpenSSH (asyncssh's own here)
+    the claims are recorded before any file is sent, and the renames go rank by rank, each after the one before."""
+    site = sftp_site(tmp_path, other_sshd)
+    other_sshd.trust()
+    run = publish(site, other_sshd)
+    assert run.code == 0, run.err
+    assert tree(other_sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+    post = site / "content/posts/2024/berita-0/index.md"
+    post.write_text(post.read_text().replace("Isi berita 0.", "Isi berita nol."))
+    run = publish(site, other_sshd, "--verbose")
+    assert run.code == 0, run.err
+    assert "klaim di catatan" in run.out and "dengan klaim" not in run.out and "gelombang 3" in run.out
+    assert tree(other_sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+    for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
+        path.unlink()
+    run = publish(site, other_sshd)
+    assert run.code == 0, run.err
+    assert tree(other_sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
+def test_a_file_the_server_refuses_to_delete_is_deleted_by_the_next_publish(tmp_path, sshd):
+    """With OpenSSH the deletions and the manifest's rename travel together; a deletion the server refuses is
+    claimed in the manifest again, so the file is not taken for someone else's: the next publish deletes it."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
+        path.unlink()
+    sshd.stop()
+    allowed = sshd.config.read_text()
+    sshd.config.write_text(allowed.replace("internal-sftp ", "internal-sftp -P remove"))
+    sshd.start()
+    run = publish(site, sshd)
+    assert run.code == 1 and "Traceback" not in run.err
+    lines = [line for line in run.err.splitlines() if line.startswith("utama: ")]
+    assert len(lines) == 1 and "izin" in lines[0], run.err
+    assert (sshd.root / "2024/05/02/berita-1/index.html").is_file()
+    sshd.stop()
+    sshd.config.write_text(allowed)
+    sshd.start()
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert " 0 milik pihak lain" in run.out and "dihapus" in run.out
+    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
+@pytest.mark.parametrize("full_at", ["claims", "files"])
+def test_a_disk_full_during_an_edit_leaves_nothing_unclaimed(tmp_path, sshd, full_at):
+    """The claims travel with the first files. When the disk is full the files fail, and the claims too unless
+    they fit in the manifest's last block: claimed, the files are sent again next time; unclaimed, the files this
+    publish began are removed again (else the next publish would take them for someone else's). Either way the
+    live pages are untouched and, once there is room, the next publish completes."""
+    if os.geteuid() != 0:
+        pytest.skip("a small disk is made with mount -t tmpfs, which needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(sshd.root)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"tmpfs cannot be mounted here: {mounted.stderr.decode().strip()}")
+    try:
+        site = sftp_site(tmp_path, sshd)
+        sshd.trust()
+        assert publish(site, sshd).code == 0
+        if full_at == "claims":     # the manifest ends at the end of a block: one more byte needs a new one
+            with open(sshd.root / MANIFEST, "ab") as f:
+                f.write(b" " * (-(sshd.root / MANIFEST).stat().st_size % 4096))
+        before = tree(sshd.root)
+        (site / "content/posts/2024/berita-2").mkdir()
+        (site / "content/posts/2024/berita-2/index.md").write_text(
+            (site / "content/posts/2024/berita-0/index.md").read_text().replace("Berita 0", "Berita 2")
+            .replace("cover: foto.jpg\n", ""))
+        filler = sshd.root / "isi-disk.bin"
+        with open(filler, "wb", buffering=0) as f:     # someone else's file fills the disk to the last byte
+            for size in (1 << 16, 4096, 1):
+                try:
+                    while f.write(b"x" * size):
+                        pass
+                except OSError:
+                    pass
+        run = publish(site, sshd)
+        assert run.code == 1 and "Traceback" not in run.err
+        lines = [line for line in run.err.splitlines() if line.startswith("utama: ")]
+        assert len(lines) == 1 and "penuh" in lines[0], run.err
+        after = tree(sshd.root, skip=("isi-disk.bin",))
+        assert {rel: after[rel] for rel in before if rel != MANIFEST} == {rel: data for rel, data in before.items()
+                                                                         if rel != MANIFEST}     # live pages whole
+        recorded = manifest.decode(after[MANIFEST])
+        began = sorted(rel for rel in after if rel not in before)
+        if full_at == "claims":
+            assert began == [] and after[MANIFEST] == before[MANIFEST]
+        else:
+            assert began and all(rel in recorded or rel.endswith("kpu-terbit~") for rel in began)
+        filler.unlink()
+        run = publish(site, sshd)
+        assert run.code == 0, run.err
+        assert " 0 milik pihak lain" in run.out
+        assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
     finally:
         subprocess.run(["umount", str(sshd.root)], check=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -9,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config as config_module
-from ..build import Options, build
+from ..options import Options
 from ..report import BuildFailed, Problems
 from . import manifest
 from .plan import Plan, claimed, final_manifest, pending_manifest, plan, seen, survey, too_many_deletes
-from .transport import Context, Delivery, PublishError, open_transport
+from .transport import Context, Delivery, PublishError, dial, open_transport, opener
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,16 @@ def publish(request: Request) -> int:
                 for name in names]
     options = Options(request.site_dir, progress=sys.stderr.isatty())
     with ThreadPoolExecutor(1) as background:
-        # an SSH connection takes a dozen round trips: made while the site is built and hashed (FTP may have to ask
-        # for a password on the terminal, so it waits its turn)
-        early = background.submit(open_transport, contexts[0]) if contexts[0].target.type == "sftp" else None
+        # an SSH connection takes a dozen round trips: made while the pipeline is imported and the site built and
+        # hashed, its library imported first (imports in two threads only take turns). FTP may have to ask for a
+        # password on the terminal, so it waits its turn.
+        early = None
+        if contexts[0].target.type == "sftp":
+            contexts[0] = dataclasses.replace(contexts[0], link=background.submit(dial, contexts[0]))
+            early = background.submit(opener("sftp"), contexts[0])
         try:
+            from ..build import build
+
             result = build(options)
             _print_all(result.warnings)
             if request.verbose:

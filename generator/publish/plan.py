@@ -47,12 +47,17 @@ class Plan:
             out += [(level, files, in_place) for files, in_place in ((new, True), (old, False)) if files]
         return out
 
-    def waves(self) -> list[Wave]:
+    def waves(self, ordered: bool = False) -> list[Wave]:
         """The same order for a transport that keeps many requests in flight, in fewer round trips: a file written
         under its temporary name is seen by no reader, so every replacing file is written in the first wave, beside
         the new resources; each later wave renames the replacements of one rank into place, beside the new files of
         the next rank. A wave begins when the one before it has finished, so nothing becomes visible before what it
-        links to, and nothing is renamed into place before it is whole."""
+        links to, and nothing is renamed into place before it is whole.
+
+        ordered: the transport sends a wave's renames in their order to a server that carries them out in the order
+        they came. Then a wave that only renames joins the wave before it when that one only renames too (after one
+        edit: the search index's entry, then the page, in one round trip instead of two); renames still come rank
+        after rank, and never before the files they need are whole."""
         new = [tuple(rel for rel in group if rel not in self.present) for group in self.groups]
         old = [tuple(rel for rel in group if rel in self.present) for group in self.groups]
         levels = [rank(group[0]) for group in self.groups]
@@ -63,7 +68,9 @@ class Plan:
             written = by_rank.get(level, ((), ()))[0]
             placed = by_rank.get(level - 1, ((), ()))[1]
             wave = Wave(written, staged if level == 0 else (), placed)
-            if wave.written or wave.staged or wave.placed:
+            if ordered and out and out[-1].renames_only and wave.renames_only:
+                out[-1] = Wave((), (), out[-1].placed + wave.placed)
+            elif wave.written or wave.staged or wave.placed:
                 out.append(wave)
         return out
 
@@ -72,7 +79,11 @@ class Plan:
 class Wave:
     written: tuple[str, ...]        # new files, written in place
     staged: tuple[str, ...]         # replacing files, written under their temporary names
-    placed: tuple[str, ...]         # temporary files renamed over the old versions
+    placed: tuple[str, ...]         # temporary files renamed over the old versions, rank after rank
+
+    @property
+    def renames_only(self) -> bool:
+        return not self.written and not self.staged
 
 
 def temp_name(rel: str) -> str:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import asyncssh
 
-from .plan import MANIFEST, Survey, Wave, emptied_folders, folders_to_make, parents, temp_name
+from . import manifest as manifest_format
+from .plan import MANIFEST, Entry, Survey, Wave, emptied_folders, folders_to_make, parents, temp_name
 from .transport import Context, Delivery, PublishError, network_problem
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
@@ -19,6 +20,8 @@ SESSIONS = 4                    # SFTP sessions on that connection: the server r
 READ_BLOCK = 1 << 16            # bytes per read request for the manifest (a 1,000-post site's is 0.26 MB)
 READDIR_AHEAD = 4               # requests for names sent together when the top folder is read
 IN_FLIGHT = 256                 # concurrent SFTP requests over the one connection (per-file round trips dominate)
+ONE_SESSION = 64                # at most this many files (one edit, usually): all on one session, which lets the
+                                # claims travel with the first files (see SftpTransport.ordered)
 DEFAULT_KEYS = ("id_ed25519", "id_ecdsa", "id_rsa")
 # AES-GCM first: with asyncssh, ChaCha20-Poly1305 sets up a cipher per packet and costs several times the CPU, which
 # over thousands of small SFTP requests is what limits a publish on a busy laptop.
@@ -35,7 +38,16 @@ class _Client(asyncssh.SSHClient):
     """Remembers the host key the server showed; accepts an unknown one only if the user named its fingerprint."""
 
     def __init__(self, trusted: str | None):
-        self.trusted, self.seen = trusted, None
+        self.trusted, self.seen, self.conn = trusted, None, None
+
+    def connection_made(self, conn) -> None:
+        self.conn = conn
+
+    def begin_auth(self, username: str) -> None:
+        """Straight to the keys: asyncssh first sends a 'none' request, which only asks the server for the methods it
+        takes (a round trip); a server that takes no keys answers the first key with that list just as well, and
+        publish has nothing else to offer. (_auth_methods is asyncssh's own attribute, pinned version.)"""
+        self.conn._auth_methods = [b"publickey"]
 
     def validate_host_public_key(self, host, addr, port, key) -> bool:
         self.seen = key
@@ -95,6 +107,8 @@ class SftpTransport:
         self.dirs: set[str] = set()
         self.unwaited: set[asyncio.Task] = set()
         self.made: dict[str, asyncio.Future] = {}      # folder -> its mkdir, started with the first wave
+        self.ordered = False        # the server carries out each session's requests one by one, in the order sent
+        self.pinned = False         # every request goes on the first session
         try:
             self._run(self._connect())
         except BaseException:
@@ -114,10 +128,17 @@ class SftpTransport:
         final manifest under its temporary name in the first wave too (or beside the deletions when nothing is
         sent), so that after the deletions only its rename is left, sent beside the removal of emptied folders. The
         folders every new file needs are made with the first wave (an empty folder shows nothing to readers)."""
-        waves = delivery.plan.waves()
+        waves = delivery.plan.waves(self.ordered)
         staged = delivery.final is not None and bool(waves)
         folders = [rel for wave in waves for rel in wave.written]
-        if delivery.claims is not None:
+        # a few files on a server that keeps order: on one session, the claims sent just before the first wave's
+        # requests, so they are recorded before any file is made, in the same round trip
+        self.pinned = self.ordered and len(delivery.plan.uploads) <= ONE_SESSION
+        self._more_sessions()
+        claims_with_first = delivery.claims if self.pinned and isinstance(self.claims_handle, bytes) else None
+        if claims_with_first is not None:
+            pass
+        elif delivery.claims is not None:
             self._run(self._append(MANIFEST, delivery.claims))
             done("klaim di catatan")
         elif delivery.pending is not None:
@@ -125,9 +146,10 @@ class SftpTransport:
             done("simpan catatan sementara")
         for number, wave in enumerate(waves):
             first = number == 0
-            self._run(self._wave(wave, delivery.output, delivery.final if first else None, folders if first else []))
+            self._run(self._wave(wave, delivery.output, delivery.final if first else None, folders if first else [],
+                                 claims_with_first if first else None))
             done(f"gelombang {number + 1} ({len(wave.written)} baru, {len(wave.staged)} disiapkan, "
-                 f"{len(wave.placed)} dipasang)")
+                 f"{len(wave.placed)} dipasang)" + (" dengan klaim di catatan" if first and claims_with_first else ""))
         # a temporary manifest left by a publish cut off was just written over by the staged one, renamed last
         deletes = [rel for rel in delivery.deletes if not (staged and rel == temp_name(MANIFEST))]
         self._run(self._conclude(deletes, delivery.final, staged))
@@ -164,19 +186,24 @@ class SftpTransport:
         known = home_ssh / "known_hosts"
         self.known_hosts = asyncssh.read_known_hosts(str(known)) if known.is_file() else asyncssh.import_known_hosts("")
         self.client = _Client(self.context.trust_host_key)
+        link = await asyncio.wrap_future(self.context.link) if self.context.link is not None else None
+        if link is not None:
+            link.settimeout(None)
         self.conn, _ = await asyncssh.create_connection(
-            lambda: self.client, self.target.host, self.context.port,
+            lambda: self.client, self.target.host, self.context.port, sock=link,
             username=self.target.user or None, known_hosts=self.known_hosts, client_keys=client_keys or None,
             agent_path=os.environ.get("SSH_AUTH_SOCK") or None, connect_timeout=30, login_timeout=30,
             keepalive_interval=15, keepalive_count_max=3, config=None, encryption_algs=CIPHERS)
         if self.client.seen is not None and self.context.trust_host_key:
             self._remember_host_key(self.client.seen, known)
+        # OpenSSH's sftp-server (also as internal-sftp), behind nearly every host's SSH, reads a session's requests
+        # one at a time and answers each before it reads the next. The protocol promises that only for requests on
+        # one handle, so other servers get a round trip per step that must follow another.
+        self.ordered = str(self.conn.get_extra_info("server_version") or "").startswith("SSH-2.0-OpenSSH_")
         if getattr(self.conn, "_transport", None) is not None:     # asyncssh's own attribute (pinned version)
             self.conn._transport = _Batched(self.conn._transport, self.loop)
-        self.sftp = await self.conn.start_sftp_client()
+        self.sftp = await self._start_sftp()
         self.sessions = [self.sftp]
-        for _ in range(SESSIONS - 1):   # more sessions join as they open; uploads use them when they come
-            self._later(self.conn.start_sftp_client(), self.sessions.append)
         # the manifest and the top folder, asked for at once while the site is being built, and the manifest opened
         # for the claims a publish appends to it before sending anything (a round trip less then)
         attrs, self.manifest, top, self.claims_handle, self.early = await asyncio.gather(
@@ -192,9 +219,26 @@ class SftpTransport:
                 raise outcome
         self.top = top
 
+    async def _start_sftp(self) -> asyncssh.SFTPClient:
+        """asyncssh's own start_sftp_client, except that the server's limits (the largest read and write) are not
+        waited for: they arrive before the answer to any request sent after them, and until then the writes are cut
+        to asyncssh's safe size. A round trip less. (SFTPClientHandler is asyncssh's own class, pinned version.)"""
+        writer, reader, _ = await self.conn.open_session(subsystem="sftp", encoding=None)
+        handler = asyncssh.sftp.SFTPClientHandler(self.loop, "strict", reader, writer, 3)
+        await handler.start()
+        self._later(handler.recv_packets())
+        self._later(handler.request_limits())
+        return asyncssh.SFTPClient(handler, "utf-8", "strict")
+
+    def _more_sessions(self) -> None:
+        """More sessions for many files, joining as they open (the uploads use them when they come)."""
+        if len(self.sessions) == 1 and not self.pinned:
+            for _ in range(SESSIONS - 1):
+                self._later(self._start_sftp(), self.sessions.append)
+
     def _later(self, step, then=None) -> None:
         """Run a step without waiting for it (a session opening, a handle closing); a failure is ignored."""
-        task = asyncio.ensure_future(step)
+        task = asyncio.ensure_future(step, loop=self.loop)     # also from outside the loop (deliver)
         self.unwaited.add(task)
 
         def done(task):
@@ -291,6 +335,8 @@ class SftpTransport:
             else:
                 files[name] = attrs.size or 0
         self.dirs.update(folder for rel in survey.trusted for folder in parents(rel))
+        if len(survey.paths) > ONE_SESSION:
+            self._more_sessions()
         limit = asyncio.Semaphore(IN_FLIGHT)
 
         async def size(rel: str) -> None:
@@ -310,7 +356,21 @@ class SftpTransport:
         await _all(size(rel) for rel in survey.paths if "/" in rel and rel.split("/", 1)[0] in self.top)
         return files
 
-    async def _wave(self, wave: Wave, output: Path, manifest: bytes | None, folders_for: list[str]) -> None:
+    async def _wave(self, wave: Wave, output: Path, manifest: bytes | None, folders_for: list[str],
+                    claims: bytes | None = None) -> None:
+        """The wave's files written and renamed, all at once. Renames go on the first session in the wave's order
+        when the server keeps it; so do the claims, before everything else, when given (pinned: on one session)."""
+        claimed = self._claim_now(claims) if claims is not None else None
+        try:
+            await self._wave_steps(wave, output, manifest, folders_for)
+        finally:
+            failed = [o for o in await claimed if isinstance(o, BaseException)] if claimed is not None else []
+            if failed:      # nothing is claimed: what this wave made goes again, lest it pass for someone else's
+                began = [*wave.written, *map(temp_name, wave.staged), *([temp_name(MANIFEST)] if manifest else [])]
+                await asyncio.gather(*(self.sftp.remove(self._remote(rel)) for rel in began), return_exceptions=True)
+                raise _FileFailed(MANIFEST, failed[0])
+
+    async def _wave_steps(self, wave: Wave, output: Path, manifest: bytes | None, folders_for: list[str]) -> None:
         made = self._make_folders(folders_for)
         self.made.update(made)
         limit = asyncio.Semaphore(self.target.connections or IN_FLIGHT)
@@ -325,13 +385,16 @@ class SftpTransport:
                 self.context.progress(1)
 
         async def place(rel: str) -> None:
-            async with limit:
-                await self._place(rel)
+            if self.ordered:        # all on the first session, sent in the wave's order as the tasks start
+                await self._place(rel, self.sftp)
+            else:
+                async with limit:
+                    await self._place(rel)
             self.context.progress(1)
 
         staged = [self._write(MANIFEST, manifest, in_place=False)] if manifest is not None else []
-        await _all([*made.values(), *staged, *(put(rel, True) for rel in wave.written),
-                    *(put(rel, False) for rel in wave.staged), *(place(rel) for rel in wave.placed)])
+        await _all([*(place(rel) for rel in wave.placed), *made.values(), *staged,
+                    *(put(rel, True) for rel in wave.written), *(put(rel, False) for rel in wave.staged)])
 
     async def _ask_early(self) -> dict[str, asyncssh.SFTPAttrs | None]:
         """What is at the site's paths that its previous scan lacked, once the site is built, if they are few: the
@@ -360,17 +423,20 @@ class SftpTransport:
         except asyncssh.SFTPError:
             return None
 
+    def _claim_now(self, data: bytes) -> asyncio.Future:
+        """The claims' writes and the close of the handle opened while connecting, each sent as its task starts,
+        which is before any task made after this call: their outcomes, failures included."""
+        handler, handle, self.claims_handle = self.sftp._handler, self.claims_handle, None
+        step = self.sftp.limits.max_write_len or 32768
+        return asyncio.gather(*(handler.write(handle, at, data[at:at + step]) for at in range(0, len(data), step)),
+                              handler.close(handle), return_exceptions=True)
+
     async def _append(self, rel: str, data: bytes) -> None:
         """Added at the end of the file: what was there stays whole even if the publish is cut off meanwhile. With
         the handle opened while connecting, the writes and the close go together: one round trip."""
         try:
             if rel == MANIFEST and isinstance(self.claims_handle, bytes):
-                handler, handle, self.claims_handle = self.sftp._handler, self.claims_handle, None
-                step = self.sftp.limits.max_write_len or 32768
-                outcomes = await asyncio.gather(*(handler.write(handle, at, data[at:at + step])
-                                                  for at in range(0, len(data), step)),
-                                                handler.close(handle), return_exceptions=True)
-                for outcome in outcomes:
+                for outcome in await self._claim_now(data):
                     if isinstance(outcome, BaseException):
                         raise outcome
             else:
@@ -425,10 +491,10 @@ class SftpTransport:
         except asyncssh.SFTPError as err:
             raise _FileFailed(rel, err) from err
 
-    async def _place(self, rel: str) -> None:
+    async def _place(self, rel: str, sftp=None) -> None:
         """The temporary file renamed over the old version, in one step readers never see half done."""
         temp, final = self._remote(temp_name(rel)), self._remote(rel)
-        sftp = self._session(rel)
+        sftp = sftp or self._session(rel)
         try:
             try:
                 await sftp.posix_rename(temp, final)
@@ -451,7 +517,7 @@ class SftpTransport:
                 raise outcome
 
     def _session(self, rel: str):
-        return self.sessions[hash(rel) % len(self.sessions)]
+        return self.sftp if self.pinned else self.sessions[hash(rel) % len(self.sessions)]
 
     async def _conclude(self, rels: list[str], data: bytes | None, staged: bool) -> None:
         """Delete the files (and write the new manifest under its temporary name meanwhile, unless it was staged
@@ -473,11 +539,31 @@ class SftpTransport:
             except asyncssh.SFTPError:
                 pass            # not empty: someone else's file is in it
 
+        if staged and self.ordered:
+            await self._conclude_in_order(rels)
+            return
         await _all([*([self._write(MANIFEST, data, in_place=False)] if data is not None and not staged else []),
                     *(remove(rel) for rel in rels)])
         # the folders deepest first, all asked at once on one session: the server carries them out in that order
         await _all([*([self._place(MANIFEST)] if data is not None else []),
                     *(rmdir(folder) for folder in emptied_folders(rels, set()))])
+
+    async def _conclude_in_order(self, rels: list[str]) -> None:
+        """The deletions, then the staged manifest's rename, then the emptied folders, sent at once on the first
+        session, which carries them out in that order: one round trip. A file that could not be deleted is
+        claimed again in the manifest afterwards, so the next publish still knows it and deletes it."""
+        removals = [self.sftp.remove(self._remote(rel)) for rel in rels]
+        rmdirs = [self.sftp.rmdir(self._remote(folder)) for folder in emptied_folders(rels, set())]
+        outcomes = await asyncio.gather(*removals, self._place(MANIFEST, self.sftp), *rmdirs, return_exceptions=True)
+        failed = [(rel, outcome) for rel, outcome in zip(rels, outcomes)
+                  if isinstance(outcome, BaseException) and not isinstance(outcome, asyncssh.SFTPNoSuchFile)]
+        placed = outcomes[len(rels)]
+        if isinstance(placed, BaseException):
+            raise placed
+        if failed:
+            kept = manifest_format.claims({rel: Entry(0, None) for rel, _ in failed})
+            await self._put(self.sftp, self._remote(MANIFEST), kept, asyncssh.FXF_WRITE | asyncssh.FXF_APPEND)
+            raise _FileFailed(*failed[0])
 
     # -- failures, each said in one sentence
 

@@ -29,6 +29,7 @@ class Context:
     interactive: bool = False               # a person at a terminal can be asked for a password
     likely_new: Future | None = None        # the site's paths missing from its previous scan, once it is built:
                                             # an SFTP target asks about them while connecting (a round trip less)
+    link: Future | None = None              # sftp: the TCP connection (dial), made while asyncssh is imported
 
     @property
     def port(self) -> int:
@@ -118,19 +119,30 @@ def network_problem(err: BaseException, host: str, port: int) -> str | None:
 
 
 def open_transport(context: Context) -> Transport:
-    kind = context.target.type
+    return opener(context.target.type)(context)
+
+
+def dial(context: Context, timeout: float = 30) -> socket.socket:
+    """A TCP connection to the target's server: the name looked up and the connection made (a round trip, more for
+    the lookup) while the SSH library is still being imported. Failures are raised when the transport takes it."""
+    return socket.create_connection((context.target.host, context.port), timeout=timeout)
+
+
+def opener(kind: str) -> Callable[[Context], Transport]:
+    """The transport class for a kind of target, its library imported now (asyncssh takes a fifth of a second: the
+    publish command has it imported before the connection starts, and the site built while it is made)."""
     if kind == "folder":
         from .folder import FolderTransport
-        return FolderTransport(context)
+        return FolderTransport
     if kind == "sftp":
         from .sftp import SftpTransport
-        return SftpTransport(context)
+        return SftpTransport
     if kind in ("ftp", "ftps"):
         from .ftp import FtpTransport
-        return FtpTransport(context)
+        return FtpTransport
     if kind == "git":
         from .git import GitTransport
-        return GitTransport(context)
+        return GitTransport
     raise PublishError(f"Jenis tujuan '{kind}' tidak dikenal.")
 
 

@@ -229,15 +229,23 @@ def start_ftp(folder: Path, tls: bool = True, perm: str = "elradfmwMT") -> FtpSe
     import threading
 
     from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.filesystems import AbstractedFS
     from pyftpdlib.handlers import FTPHandler, TLS_FTPHandler
     from pyftpdlib.servers import ThreadedFTPServer
 
     folder.mkdir(parents=True, exist_ok=True)
     root = folder / "www"
-    root.mkdir()
+    root.mkdir(exist_ok=True)               # a server started again serves what the one before it held
     authorizer = DummyAuthorizer()
     authorizer.add_user(FtpServer.user, FtpServer.password, str(root), perm=perm)
-    attributes = {"authorizer": authorizer, "banner": "uji", "passive_ports": None}
+    class WrittenThrough(AbstractedFS):
+        """Uploads written straight to the disk, so that a full disk fails a write and the server answers it (a
+        buffered file meets it only at its close, where pyftpdlib answers nothing and the client waits)."""
+
+        def open(self, filename, mode):
+            return open(filename, mode, buffering=0) if "w" in mode or "a" in mode else open(filename, mode)
+
+    attributes = {"authorizer": authorizer, "banner": "uji", "passive_ports": None, "abstracted_fs": WrittenThrough}
     if tls:
         attributes.update(certfile=str(self_signed_certificate(folder)), tls_control_required=True,
                           tls_data_required=True)

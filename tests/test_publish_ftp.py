@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
+import sys
+import time
 
 import pytest
 
 from generator.publish.plan import MANIFEST
-from tests.conftest import news_site, run_cli, tree
+from tests.conftest import ROOT, news_site, run_cli, tree
 from tests.servers import start_ftp
 
 logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
@@ -99,3 +103,61 @@ def test_ftp_failures_are_one_sentence_and_exit_1(tmp_path, case):
     finally:
         if case != "refused":
             server.stop()
+
+
+def test_a_dropped_ftp_link_is_one_sentence_and_the_next_publish_completes(tmp_path):
+    server = start_ftp(tmp_path / "ftp")
+    site, home = ftp_site(tmp_path, server)
+    for number in range(2, 30):
+        post = site / f"content/posts/2024/berita-{number}"
+        post.mkdir()
+        (post / "index.md").write_text((site / "content/posts/2024/berita-0/index.md").read_text()
+                                       .replace("Berita 0", f"Berita {number}").replace("cover: foto.jpg\n", ""))
+    assert run_cli("build", "--site", str(site)).code == 0
+    process = subprocess.Popen([sys.executable, "-m", "generator", "publish", "--site", str(site)], cwd=ROOT,
+                               env={**os.environ, **server.env(home), "PYTHONPATH": str(ROOT)},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(tree(server.root)) < 10:
+        time.sleep(0.005)
+    server.stop()                       # every connection closed, and no new one taken
+    out, err = process.communicate(timeout=120)
+    if process.returncode == 0:
+        pytest.skip("the publish finished before the link could be cut")
+    assert process.returncode == 1 and "Traceback" not in err
+    assert [line for line in err.splitlines() if line.startswith("hosting: ")] == [err.strip()], err
+    assert "terputus" in err and "Jalankan perintah yang sama lagi" in err
+    again = start_ftp(tmp_path / "ftp")
+    try:
+        config = site / "config.yaml"
+        config.write_text(config.read_text().replace(f"port: {server.port}", f"port: {again.port}"))
+        run = run_cli("publish", "--site", str(site), env=again.env(home))
+        assert run.code == 0, run.err
+        assert " 0 milik pihak lain" in run.out
+        assert tree(again.root, skip=(MANIFEST,)) == tree(site / "output")
+    finally:
+        again.stop()
+
+
+def test_a_full_ftp_disk_is_one_sentence_and_leaves_the_live_site_whole(tmp_path):
+    """Real servers answer a full disk with 451, 452 or 552 and a reason, which the sentence passes on with what to
+    do; pyftpdlib cuts the upload off and answers nothing over TLS, so here the sentence says the connection was
+    cut. Either way: one sentence, exit 1, and the home page is not there without its pages."""
+    if os.geteuid() != 0:
+        pytest.skip("a small disk is made with mount -t tmpfs, which needs root")
+    root = tmp_path / "ftp" / "www"
+    root.mkdir(parents=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(root)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"tmpfs cannot be mounted here: {mounted.stderr.decode().strip()}")
+    server = start_ftp(tmp_path / "ftp")
+    try:
+        site, home = ftp_site(tmp_path, server)
+        run = run_cli("publish", "--site", str(site), env=server.env(home))
+        assert run.code == 1 and "Traceback" not in run.err
+        lines = [line for line in run.err.splitlines() if line.startswith("hosting: ")]
+        assert len(lines) == 1 and "situs yang tayang tetap utuh" in lines[0], run.err
+        assert "index.html" not in tree(root)          # the home page goes last: never there without its pages
+    finally:
+        server.stop()
+        subprocess.run(["umount", str(root)], check=True)

@@ -20,6 +20,7 @@ from .transport import Context, PublishError, StepByStep, network_problem
 
 CONNECTIONS = 2
 TIMEOUT = 60
+REASON_WAIT = 5                 # seconds to wait for the server's word after it cut an upload short
 
 
 def password_variables(name: str) -> tuple[str, str]:
@@ -196,7 +197,11 @@ class FtpTransport(StepByStep):
 
     def _store(self, ftp, rel: str, data, in_place: bool = False) -> None:
         temp, final = self._remote(temp_name(rel)), self._remote(rel)
-        ftp.storbinary(f"STOR {final if in_place else temp}", data)
+        try:
+            ftp.storbinary(f"STOR {final if in_place else temp}", data)
+        except (ConnectionResetError, BrokenPipeError):
+            self._reason_for_cut(ftp)
+            raise
         if in_place:
             return
         try:
@@ -207,6 +212,19 @@ class FtpTransport(StepByStep):
                 raise
             ftp.delete(final)
             ftp.rename(temp, final)
+
+    @staticmethod
+    def _reason_for_cut(ftp) -> None:
+        """The server closed the data connection in the middle of a file: its reason (a full disk: 451, 452, 552)
+        comes on the control connection, raised as an ftplib error, if it comes within a few seconds."""
+        timeout = ftp.sock.gettimeout()
+        ftp.sock.settimeout(REASON_WAIT)
+        try:
+            ftp.getresp()
+        except (TimeoutError, EOFError, ConnectionError):
+            pass
+        finally:
+            ftp.sock.settimeout(timeout)
 
     def _with(self, step, rel: str):
         """Run step(ftp) on a free connection, opening a new one if the link dropped; failures as sentences."""
@@ -227,7 +245,7 @@ class FtpTransport(StepByStep):
                 raise PublishError(f"Server FTP {host} menolak nama pengguna '{self.user}' atau sandinya; periksa "
                                    f"'user' di config.yaml dan sandi di {password_variables(self.context.name)[0]} "
                                    "atau ~/.netrc.") from None
-            if code in ("552", "452"):
+            if code == "552":
                 raise PublishError(f"Disk server penuh atau kuota habis saat menulis {where}; kosongkan ruang lalu "
                                    "jalankan lagi (situs yang tayang tetap utuh).") from None
             raise PublishError(f"Server menolak menulis {where} ({str(err).strip()}); biasanya izin folder itu tidak "
@@ -236,7 +254,12 @@ class FtpTransport(StepByStep):
             raise PublishError(f"Sertifikat TLS server {host} tidak dapat dipercaya ({err.verify_message}); periksa "
                                "nama 'host' (harus sama dengan nama di sertifikat) atau tanyakan ke penyedia hosting.") from None
         except ftplib.error_temp as err:
-            raise PublishError(f"Server FTP {host} sedang menolak ({str(err).strip()}); tunggu sebentar lalu jalankan "
+            text = str(err).strip()
+            if text[:3] in ("451", "452") or any(word in text.lower() for word in ("space", "full", "quota")):
+                # 452: no storage space; 451: the server could not write (vsftpd's answer to a full disk)
+                raise PublishError(f"Server gagal menulis {where} ({text}); biasanya disk server penuh atau kuota "
+                                   "habis. Kosongkan ruang lalu jalankan lagi (situs yang tayang tetap utuh).") from None
+            raise PublishError(f"Server FTP {host} sedang menolak ({text}); tunggu sebentar lalu jalankan "
                                "perintah yang sama lagi untuk melanjutkan.") from None
         except (ConnectionRefusedError, socket.gaierror, TimeoutError, socket.timeout) as err:
             raise PublishError(network_problem(err, host, self.context.port)) from None

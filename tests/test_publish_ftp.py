@@ -51,9 +51,10 @@ def test_ftps_publish_edit_and_foreign_files(tmp_path, ftps):
     post.write_text(post.read_text().replace("Isi berita 0.", "Isi berita nol."))
     for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
         path.unlink()
-    run = run_cli("publish", "--site", str(site), env=ftps.env(home))
+    run = run_cli("publish", "--verbose", "--site", str(site), env=ftps.env(home))
     assert run.code == 0, run.err
     assert 1 <= int(re.search(r"(\d+) dikirim", run.out).group(1)) <= 20
+    assert "klaim di catatan" in run.out        # appended to the manifest, not the whole manifest sent twice
     assert tree(ftps.root, skip=(MANIFEST, "dokumen.pdf")) == tree(site / "output")
     assert (ftps.root / "dokumen.pdf").is_file() and not (ftps.root / "2024/05/02/berita-1").exists()
 

@@ -122,6 +122,12 @@ class FtpTransport(StepByStep):
     def write_manifest(self, data: bytes) -> None:
         self._with(lambda ftp: self._store(ftp, MANIFEST, io.BytesIO(data)), MANIFEST)
 
+    def append_manifest(self, claims: bytes) -> bool:
+        """APPE: added at the end, so what was there stays whole even if the link drops meanwhile (a claim line cut
+        off is ignored when the manifest is read)."""
+        self._with(lambda ftp: ftp.storbinary(f"APPE {self._remote(MANIFEST)}", io.BytesIO(claims)), MANIFEST)
+        return True
+
     def close(self) -> None:
         for ftp in self.opened:
             try:

@@ -41,6 +41,19 @@ def keygen(path: Path) -> Path:
     return path
 
 
+def _ssh_folders(folder: Path) -> tuple[Path, Path, Path, Path, Path]:
+    """keys/ with a new host key, home/.ssh/ with a new client key, and www/ to publish into."""
+    keys = folder / "keys"
+    keys.mkdir(parents=True)
+    host_key = keygen(keys / "host_ed25519")
+    home = folder / "home"
+    (home / ".ssh").mkdir(parents=True, mode=0o700)
+    client = keygen(home / ".ssh" / "id_ed25519")
+    root = folder / "www"
+    root.mkdir()
+    return keys, host_key, home, client, root
+
+
 @dataclass
 class Sshd:
     """One sshd: its port, folder, host key, and a HOME whose ~/.ssh holds a client key it accepts."""
@@ -86,15 +99,8 @@ def start_sshd(folder: Path, sftp_flags: str = "") -> Sshd:
     require(SSHD.exists() and shutil.which("ssh-keygen") is not None,
             "openssh-server tidak terpasang: uji SFTP dilewati (apt-get install openssh-server)")
     Path("/run/sshd").mkdir(exist_ok=True) if os.geteuid() == 0 else None
-    keys = folder / "keys"
-    keys.mkdir(parents=True)
-    host_key = keygen(keys / "host_ed25519")
-    home = folder / "home"
-    (home / ".ssh").mkdir(parents=True, mode=0o700)
-    client = keygen(home / ".ssh" / "id_ed25519")
+    keys, host_key, home, client, root = _ssh_folders(folder)
     (keys / "authorized_keys").write_text(Path(str(client) + ".pub").read_text())
-    root = folder / "www"
-    root.mkdir()
     port = free_port()
     config = keys / "sshd_config"
     config.write_text(f"""\
@@ -140,14 +146,8 @@ def start_other_sshd(folder: Path) -> OtherSshd:
 
     import asyncssh
 
-    keys = folder / "keys"
-    keys.mkdir(parents=True)
-    host_key = keygen(keys / "host_ed25519")
-    home = folder / "home"
-    (home / ".ssh").mkdir(parents=True, mode=0o700)
-    client = keygen(home / ".ssh" / "id_ed25519")
-    root = folder / "www"
-    root.mkdir()
+    require(shutil.which("ssh-keygen") is not None, "ssh-keygen tidak ada: uji SFTP dilewati (apt-get install openssh-client)")
+    keys, host_key, home, client, root = _ssh_folders(folder)
     loop = asyncio.new_event_loop()
     started: list = []
     ready = threading.Event()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from typing import TYPE_CHECKING
@@ -31,7 +32,8 @@ def build(options: Options, memory: Memory | None = None) -> Result:
     memory (session.Memory, kept by the preview server between its rebuilds) stands in for the cache files when
     it holds the last build's state, and is given this build's state, or emptied when the build fails.
     """
-    with lock.held(options.cache_dir, options.lock_wait, options.on_wait):
+    with contextlib.nullcontext() if options.locked else lock.held(options.cache_dir, options.lock_wait,
+                                                                   options.on_wait):
         if memory is None:
             return _build(options, None)
         memory.flush()

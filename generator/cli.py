@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .lock import Busy
+from .lock import Busy, waiting_message
 from .options import Options
 from .report import BuildFailed, InternalError, Problems
 from .writer import UnsafeOutput
@@ -178,8 +178,7 @@ def _build(options: Options, verbose: bool) -> int:
 
 
 def _waiting(pid: str) -> None:
-    process = f" (proses {pid})" if pid != "?" else ""
-    print(f"Menunggu pembangunan lain untuk situs ini{process} selesai…", file=sys.stderr, flush=True)
+    print(waiting_message(pid), file=sys.stderr, flush=True)
 
 
 def _new(site_dir: Path, title: str) -> int:

@@ -66,6 +66,12 @@ def held(cache_dir: Path, wait: float | None = None, on_wait=None):
         os.close(fd)
 
 
+def waiting_message(pid: str) -> str:
+    """What a command says when it has to wait for another build of the site."""
+    process = f" (proses {pid})" if pid != "?" else ""
+    return f"Menunggu pembangunan lain untuk situs ini{process} selesai…"
+
+
 def _same_file(path: Path, fd: int) -> bool:
     try:
         st, held_st = os.stat(path), os.fstat(fd)

@@ -31,6 +31,7 @@ class Options:
     cache: Path | None = None       # the build cache; default SITE/.cache
     lock_wait: float | None = None  # seconds to wait for another build of the site to finish (default lock.WAIT)
     on_wait: object = None          # called with the other build's process id when this one has to wait
+    locked: bool = False            # the caller holds the site's build lock already (publish, until its upload ends)
     verify: bool = False            # compare every source, photo and template by content, not by size and time
 
     @property

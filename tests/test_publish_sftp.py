@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from generator import lock
 from generator.links import broken_links
 from generator.publish import manifest
 from generator.publish.plan import MANIFEST
@@ -170,6 +171,9 @@ def test_a_publish_killed_half_way_is_resumed(tmp_path, sshd):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and sum(len(files) for _, _, files in os.walk(sshd.root)) < 10:
         time.sleep(0.002)     # counting names only: reading every file back let a fast publish finish unseen
+    with pytest.raises(lock.Busy):              # the publish holds the site's build lock while it uploads
+        with lock.held(site / ".cache", 0):
+            pass
     process.send_signal(signal.SIGKILL)
     process.wait()
     arrived = tree(sshd.root)

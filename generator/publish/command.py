@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config as config_module
+from .. import lock
 from ..options import Options
 from ..report import BuildFailed, Problems
 from . import manifest
@@ -45,7 +46,14 @@ def publish(request: Request) -> int:
                         _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty(),
                         likely_new)
                 for name in names]
-    options = Options(request.site_dir, progress=sys.stderr.isatty())
+    options = Options(request.site_dir, progress=sys.stderr.isatty(), locked=True)
+    # the site's build lock, held until the last file is sent: a build meanwhile (the preview server's, after a
+    # save) would change output/ under the upload, so it waits for the publish to end
+    with lock.held(options.cache_dir, None, _waiting):
+        return _build_and_publish(request, contexts, options, likely_new)
+
+
+def _build_and_publish(request: Request, contexts: list[Context], options: Options, likely_new: Future) -> int:
     with ThreadPoolExecutor(1) as background:
         # an SSH connection takes a dozen round trips: made while the pipeline is imported and the site built and
         # hashed, its library imported first (imports in two threads only take turns). FTP may have to ask for a
@@ -84,6 +92,10 @@ def publish(request: Request) -> int:
                 print(f"{context.name}: {err}", file=sys.stderr)
                 code = 1
     return code
+
+
+def _waiting(pid: str) -> None:
+    print(lock.waiting_message(pid), file=sys.stderr, flush=True)
 
 
 def _close(early: Future | None, likely_new: Future) -> None:

@@ -68,7 +68,10 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
         with clock.stage("berkas"):
             files = {**photo_files, **_attachments(site), **theme_files, **search_files}
             for url, source in files.items():
-                update.put_file(writer.relative_path(url), source)
+                if isinstance(source, Path):
+                    update.put_file(writer.relative_path(url), source)
+                else:       # a search fragment, kept in its page's record
+                    update.put_data(writer.relative_path(url), f"sha1:{source.digest}", source.read_bytes)
         with clock.stage("tulis"):
             report, new_manifest = update.commit()
     except BaseException:

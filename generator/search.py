@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import cbor2
 
@@ -106,8 +107,9 @@ def indexed_pages(kinds: dict[str, int]) -> list[str]:
     return marked or sorted(url for url, kind in kinds.items() if kind == WHOLE)
 
 
-def index(pages: dict[str, Rendered], cache_dir: Path, problems: Problems) -> dict[str, Path]:
-    """The search bundle for these pages as {site URL: cached file}, ready for the writer; {} with a warning on failure.
+def index(pages: dict[str, Rendered], cache_dir: Path, problems: Problems) -> dict[str, Path | Kept]:
+    """The search bundle for these pages as {site URL: cached file, or Kept for a fragment}, ready for the writer; {}
+    with a warning on failure.
 
     pages maps every site URL of the build to its rendered page; only HTML pages are read, and only those the cache
     has not seen (it knows each page by the digest of its bytes).
@@ -143,8 +145,21 @@ def index(pages: dict[str, Rendered], cache_dir: Path, problems: Problems) -> di
                           "Halaman lain tetap dibangun; bangun ulang untuk mencoba lagi. " + HELP)
             return {}
     cache.keep_only(state, {html[url].key: kind for url, kind in kinds.items()})
-    return {f"/{BUNDLE}/{rel}": cache.store / digest for rel, digest in sorted(state["listing"].items())
-            if not rel.rsplit("/", 1)[-1].startswith(UNUSED)}
+    fragments = state.get("fragments", {})
+    return {f"/{BUNDLE}/{rel}": (Kept(digest, functools.partial(cache.fragment, fragments[rel])) if rel in fragments
+                                 else cache.store / digest)
+            for rel, digest in sorted(state["listing"].items()) if not rel.rsplit("/", 1)[-1].startswith(UNUSED)}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A file of the bundle kept inside its page's record, not in a file of its own (a fragment: 5,000 files fewer to
+    write for 5,000 posts), read like a file; digest (SHA-1) names its bytes."""
+    digest: str
+    load: Callable[[], bytes]
+
+    def read_bytes(self) -> bytes:
+        return self.load()
 
 
 def fingerprint(program_id: str, keys: dict[str, str]) -> str:
@@ -156,8 +171,9 @@ def fingerprint(program_id: str, keys: dict[str, str]) -> str:
 
 
 class Cache:
-    """The search cache: one record per indexed page (by page and program), the program's own files, every file of
-    the current bundle by the SHA-1 of its bytes, and the merged index the next build patches."""
+    """The search cache: one record per indexed page (by page and program; it holds the page's fragment file), the
+    program's own files, every other file of the current bundle by the SHA-1 of its bytes, and the merged index the
+    next build patches."""
 
     def __init__(self, root: Path, binary: Path):
         self.root, self.binary = root, binary
@@ -217,9 +233,23 @@ class Cache:
             return None
         if not isinstance(state, dict) or state.get("program") != self.program_id:
             return None
-        if not set(state.get("listing", {}).values()) <= self.files():
+        fragments = state.get("fragments", {})
+        if not {digest for rel, digest in state.get("listing", {}).items() if rel not in fragments} <= self.files():
             return None
+        if fragments and state.get("records") != self._stamp():
+            return None         # not the records this bundle's fragments are in (a build cut off between them)
         return state
+
+    def _stamp(self) -> list | None:
+        try:
+            st = self.records.stat()
+        except OSError:
+            return None
+        return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+    def fragment(self, key: str) -> bytes:
+        """A fragment file of the bundle, from its page's record."""
+        return searchparts.PageRecord.fragment_of(self.stored()[key])
 
     def records_of(self, keys, fresh: dict[str, bytes]) -> dict[str, searchparts.PageRecord]:
         """The records of these pages (fresh: those just made). Records the cache cannot read (a build cut off while
@@ -261,11 +291,8 @@ class Cache:
             entry = json.loads((self.program / "pagefind-entry.json").read_text(encoding="utf-8"))
             known = {raw: packed for raw, packed in (state or {}).get("chunks", {}).items()
                      if packed in self.files()}
-            lacking = [page for page in index.pages if page.fragment not in self.files()]
-            loaded.update(self.records_of([page.key for page in lacking if page.key not in loaded], {}))
-            fragments = {page.fragment: loaded[page.key].fragment for page in lacking}
-            made = searchparts.files(index, entry, fragments, known)
-            listing, new = dict(made.listing), dict(made.new)
+            made = searchparts.files(index, entry, known)
+            listing, new, fragments = dict(made.listing), dict(made.new), made.fragments
             for name, data in searchparts.program_files(self.program).items():
                 digest = hashlib.sha1(data).hexdigest()
                 listing[name] = digest
@@ -273,11 +300,13 @@ class Cache:
             chunks = made.chunks
         except searchparts.Unsupported:
             listing, new, index, chunks, error = self._whole({url: page.read() for url, page in pages.items()})
+            fragments = {}
             if error:
                 return {}, error
         except OSError as err:
             return {}, str(err)
-        state = {"program": self.program_id, "fingerprint": mark, "listing": listing, "chunks": chunks}
+        state = {"program": self.program_id, "fingerprint": mark, "listing": listing, "chunks": chunks,
+                 "fragments": fragments}
         try:
             self._save(new, state, index, fresh, set(keys.values()))
         except OSError as err:
@@ -299,6 +328,7 @@ class Cache:
         if fresh or kept.keys() != stored.keys():
             write_atomic(self.records, cbor2.dumps([self.program_id, kept]))
             self._records = kept
+        state["records"] = self._stamp()     # the fragments are read from these records
         if index is not None:
             write_atomic(self.merged, cbor2.dumps([self.program_id, state["fingerprint"], searchparts.dump_index(index)]))
         else:

@@ -48,6 +48,14 @@ class PageRecord:
         return cbor2.dumps([self.url, self.order, self.word_count, self.fragment, self.digest, list(self.fields),
                             list(self.words), list(self.units), list(self.rests), [list(v) for v in self.variants]])
 
+    @staticmethod
+    def fragment_of(data: bytes) -> bytes:
+        """The fragment file of a record's bytes, without decoding its words (the fourth item of its list)."""
+        decoder = cbor2.CBORDecoder(io.BytesIO(data[1:]))     # past the list's one-byte head (ten items)
+        for _ in range(3):
+            decoder.decode()
+        return decoder.decode()
+
     @classmethod
     def loads(cls, data: bytes) -> "PageRecord":
         url, order, count, fragment, digest, fields, words, units, rests, variants = cbor2.loads(data)
@@ -475,18 +483,20 @@ def _absolute(postings: list) -> list:
 
 @dataclass
 class Files:
-    """A bundle's files by path, each named by the SHA-1 of its bytes; new holds the bytes the cache lacks."""
+    """A bundle's files by path, each named by the SHA-1 of its bytes; new holds the bytes the cache lacks. The
+    fragments' bytes are in their pages' records (fragments: path -> record key), not among new."""
     listing: dict[str, str]
     new: dict[str, bytes]
     chunks: dict[str, str]          # raw chunk digest -> compressed file digest, for the next build
+    fragments: dict[str, str]
 
 
-def files(index: Index, entry: dict, fragments: dict[str, bytes], known: dict[str, str]) -> Files:
+def files(index: Index, entry: dict, known: dict[str, str]) -> Files:
     """The bundle's index files for an index.
 
-    entry is the pagefind-entry.json of a bundle made by the same program; fragments maps fragment digests to the
-    bytes of fragment files the cache lacks; known maps raw chunk digests to compressed files already in the cache
-    (compressing is most of the work: a chunk whose bytes did not change is not compressed again).
+    entry is the pagefind-entry.json of a bundle made by the same program; known maps raw chunk digests to
+    compressed files already in the cache (compressing is most of the work: a chunk whose bytes did not change is
+    not compressed again).
     """
     (language, info), = entry["languages"].items()
     version = entry.get("version", "")
@@ -526,12 +536,12 @@ def files(index: Index, entry: dict, fragments: dict[str, bytes], known: dict[st
     if current:
         close()
     fragment_names: dict[str, str] = {}
+    fragments: dict[str, str] = {}
     pages = []
     for page in index.pages:
         name = _name(language, page.digest, 7, fragment_names)
         listing[f"fragment/{name}.pf_fragment"] = page.fragment
-        if page.fragment in fragments:
-            new[page.fragment] = fragments[page.fragment]
+        fragments[f"fragment/{name}.pf_fragment"] = page.key
         pages.append([name, page.word_count])
     ranges = _chunk_ranges(bounds)
     meta = cbor2.dumps([version, pages, [[a, b, n] for (a, b), n in zip(ranges, names)], [], [], index.fields])
@@ -543,7 +553,7 @@ def files(index: Index, entry: dict, fragments: dict[str, bytes], known: dict[st
         digest = hashlib.sha1(data).hexdigest()
         listing[rel] = digest
         new[digest] = data
-    return Files(listing, new, chunks)
+    return Files(listing, new, chunks, fragments)
 
 
 def program_files(bundle: Path) -> dict[str, bytes]:

@@ -177,13 +177,16 @@ def relative_path(path: str) -> str:
     return clean
 
 
-def copy_file(source: Path, target: Path) -> None:
+def copy_file(source: Path, target: Path, reflink: bool = True) -> bool:
     """A copy of source that shares no bytes with it once written: a reflink where the file system offers one
     (btrfs, XFS: instant, copy-on-write), otherwise a plain copy. Never a hard link: an edit of the published
-    file would change the source, the theme or the photo cache."""
-    if not _reflink(source, target):
+    file would change the source, the theme or the photo cache. Returns whether a reflink was made; reflink=False
+    skips trying (the file system said no before: on ext4 each try cost two opens of thousands of files)."""
+    linked = reflink and _reflink(source, target)
+    if not linked:
         shutil.copyfile(source, target)     # sendfile() on Linux: the bytes never pass through Python
     shutil.copystat(source, target)
+    return linked
 
 
 _FICLONE = 0x40049409     # Linux ioctl: make the target share the source's extents, copy-on-write
@@ -241,6 +244,7 @@ class Update:
         self.staged: dict[str, tuple] = {}   # path -> (size, mtime_ns, key)
         self.kept: dict[str, tuple] = {}
         self.foreign: list[str] = []         # after commit: the files left alone because this site did not write them
+        self.reflinks = True                 # the file system may make reflinks (until a first copy says it cannot)
         if self.staging.exists():
             shutil.rmtree(self.staging)
 
@@ -266,6 +270,18 @@ class Update:
         else:
             self.stage_bytes(rel, data, key)
 
+    def put_data(self, rel: str, key: str, read) -> None:
+        """Keep rel when the output already holds content with this key (a digest of it), or the very bytes read()
+        gives; else stage them."""
+        if self.intact(rel, key):
+            self.keep(rel)
+            return
+        data = read()
+        if self.intact(rel) and self.manifest[rel][0] == len(data) and (self.output / rel).read_bytes() == data:
+            self.kept[rel] = (*self.manifest[rel][:2], key)
+        else:
+            self.stage_bytes(rel, data, key)
+
     def put_file(self, rel: str, source: Path) -> None:
         """Keep rel when the output already holds this source file as it is now (path, size, time), or the very bytes
         of it (a new source of the same content: the search index made again in a new folder, a copied photo, a
@@ -282,7 +298,7 @@ class Update:
     def stage_file(self, rel: str, source: Path, key: str) -> None:
         target = self.staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        copy_file(source, target)
+        self.reflinks = copy_file(source, target, self.reflinks)
         st = target.stat()
         self.staged[rel] = (st.st_size, st.st_mtime_ns, key)
 

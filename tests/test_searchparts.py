@@ -79,9 +79,10 @@ def records_of(folder: Path) -> dict[str, searchparts.PageRecord]:
 def made(index: searchparts.Index, program: Path, records: dict[str, searchparts.PageRecord]) -> dict[str, bytes]:
     """The bundle's files by path, as the build publishes them."""
     entry = json.loads((program / "pagefind-entry.json").read_text(encoding="utf-8"))
-    fragments = {hashlib.sha1(r.fragment).hexdigest(): r.fragment for r in records.values()}
-    out = searchparts.files(index, entry, fragments, {})
-    return {**{rel: out.new[digest] for rel, digest in out.listing.items()}, **searchparts.program_files(program)}
+    out = searchparts.files(index, entry, {})
+    fragments = {rel: records[key].fragment for rel, key in out.fragments.items()}     # keyed as merged
+    return {**{rel: out.new[digest] for rel, digest in out.listing.items() if rel not in fragments}, **fragments,
+            **searchparts.program_files(program)}
 
 
 def write(files: dict[str, bytes], folder: Path) -> Path:
@@ -106,6 +107,7 @@ def test_merging_the_records_of_one_run_gives_pagefinds_own_index_back(tmp_path)
 def test_records_survive_being_stored(tmp_path):
     records = searchparts.split(bundle(pages(12), tmp_path / "own"))
     assert [searchparts.PageRecord.loads(r.dumps()) for r in records] == records
+    assert [searchparts.PageRecord.fragment_of(r.dumps()) for r in records] == [r.fragment for r in records]
 
 
 def test_records_from_separate_runs_merge_to_the_same_bytes_as_one_run(tmp_path):

@@ -545,6 +545,11 @@ def test_originals_are_tried_before_resized_copies():
     ("https://youtu.be/aqz-KE-bpKQ", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
     ("//www.youtube.com/embed/aqz-KE-bpKQ?feature=oembed", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
     ("https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ", "https://www.youtube.com/watch?v=aqz-KE-bpKQ"),
+    # the second the video starts at is kept, however the address gave it
+    ("https://youtu.be/aqz-KE-bpKQ?t=90", "https://www.youtube.com/watch?v=aqz-KE-bpKQ&t=90s"),
+    ("//www.youtube.com/embed/aqz-KE-bpKQ?start=75&amp;feature=oembed", "https://www.youtube.com/watch?v=aqz-KE-bpKQ&t=75s"),
+    ("https://www.youtube.com/watch?v=aqz-KE-bpKQ&t=1m30s", "https://www.youtube.com/watch?v=aqz-KE-bpKQ&t=90s"),
+    ("https://www.youtube.com/playlist?list=PL123", ""),
     ("https://vimeo.com/12345", ""),
 ])
 def test_youtube_addresses(url, watch):
@@ -615,6 +620,17 @@ def test_a_captioned_video_becomes_a_titled_link_alone_on_its_line(convert):
                           '__wrapper">\nhttps://youtu.be/aqz-KE-bpKQ\n</div><figcaption>Rapat [pleno]</figcaption></figure>'
                           '<!-- /wp:embed -->')
     assert markdown == "[Rapat (pleno)](https://www.youtube.com/watch?v=aqz-KE-bpKQ)\n"
+
+
+def test_a_video_embedded_from_a_given_second_starts_there_on_the_site(convert):
+    """An iframe with ?start=75 (WordPress's classic editor) keeps its start, and the site's click-to-load player
+    reads it back."""
+    from generator import embeds
+
+    markdown, _ = convert('<iframe width="560" height="315" src="https://www.youtube.com/embed/aqz-KE-bpKQ?start=75" '
+                          'frameborder="0" allowfullscreen></iframe>')
+    assert markdown.strip() == "https://www.youtube.com/watch?v=aqz-KE-bpKQ&t=75s"
+    assert embeds.youtube(markdown.strip()) == embeds.Video("aqz-KE-bpKQ", 75)
 
 
 def test_password_protected_posts_become_drafts(tmp_path):

@@ -11,6 +11,7 @@ from typing import Callable
 
 from markdownify import MarkdownConverter
 
+from .. import embeds
 from ..content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
 from .media import Attachment, Media
 
@@ -72,7 +73,6 @@ _ENCLOSED = re.compile(r"\[(caption|wp_caption|embed|video|audio|youtube|sourcec
 _ATTRS = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))|"([^"]*)"|(\S+)""")
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:([a-z0-9/-]+)(.*?)/?-->", re.S)
 _YOUTUBE = re.compile(r"^https?://(?:www\.|m\.)?(?:youtube\.com/(?:watch\?|embed/|shorts/|live/)|youtu\.be/)\S+$")
-_YOUTUBE_ID = re.compile(r"(?:v=|embed/|shorts/|live/|youtu\.be/)([A-Za-z0-9_-]{6,})")
 
 
 def attributes(text: str) -> dict[str, str]:
@@ -88,14 +88,13 @@ def attributes(text: str) -> dict[str, str]:
 
 
 def youtube_url(url: str) -> str:
-    """The watch address of a YouTube video (embed, short and youtu.be addresses alike); '' for anything else."""
+    """The watch address of a YouTube video (embed, short and youtu.be addresses alike), with the second it starts
+    at (t= or start=, as the site's player reads it); '' for anything else."""
     url = html.unescape(url.strip())
     if url.startswith("//"):
         url = "https:" + url
-    if not re.match(r"^https?://(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com|youtu\.be)/", url):
-        return ""
-    match = _YOUTUBE_ID.search(url)
-    return f"https://www.youtube.com/watch?v={match.group(1)}" if match else ""
+    video = embeds.youtube(url)
+    return video.watch_url if video else ""
 
 
 def _figure(kind: str, inner: str = "", **data: str) -> str:

@@ -318,6 +318,11 @@ def check_urls(routes: list[Route], problems: Problems, others: list[Claim] = ()
         other = files_at.setdefault(output_file(claim.url), claim)
         if other is not claim:
             _collide(claim, other, "", problems, told)
+    folded: dict[str, str] = {}         # Windows and macOS (staff laptops) take /Rapat/ and /rapat/ for one file
+    for rel in files_at:
+        first = folded.setdefault(rel.casefold(), rel)
+        if first != rel:
+            _collide(files_at[rel], files_at[first], CASE_ONLY, problems, told)
     for rel, claim in files_at.items():
         parts = rel.split("/")
         for depth in range(1, len(parts)):
@@ -331,6 +336,7 @@ def check_urls(routes: list[Route], problems: Problems, others: list[Claim] = ()
 
 
 _PAGES = {"halaman berita", "halaman galeri", "halaman"}
+CASE_ONLY = "hanya berbeda huruf besar/kecil dengan"
 
 
 def _collide(first: Claim, second: Claim, relation: str, problems: Problems, told: set) -> None:
@@ -345,7 +351,10 @@ def _collide(first: Claim, second: Claim, relation: str, problems: Problems, tol
     if pair in told:
         return
     told.add(pair)
-    if not relation and claim.source and other.source and {claim.what, other.what} <= _PAGES:
+    if relation == CASE_ONLY:
+        message = (f"alamat {claim.url} ({claim.what}) {relation} {other.url} ({other.named}); di Windows dan macOS "
+                   "keduanya menjadi satu berkas, yang satu menimpa yang lain.")
+    elif not relation and claim.source and other.source and {claim.what, other.what} <= _PAGES:
         message = f"alamat {claim.url} sudah dipakai oleh {other.source}."     # two posts or pages: the usual case
     elif not relation:
         message = f"alamat {claim.url} ({claim.what}) sudah dipakai oleh {other.named}."

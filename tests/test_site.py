@@ -354,6 +354,23 @@ def test_an_old_address_onto_anything_the_site_publishes_names_both(tmp_path, al
         assert word in errors[0], (word, errors[0])
 
 
+@pytest.mark.parametrize("alias, words", [
+    ("/2019/11/09/B/", ["halaman berita dari content/posts/2019/b.md"]),      # a post
+    ("/Profil/", ["halaman dari content/pages/profil.md"]),                    # a page
+    ("/ARSIP/", ["halaman arsip"]), ("/Kategori/Berita/", ["kategori 'Berita'"]),    # pages the build makes
+    ("/2019/11/08/A/", ["halaman berita"]),                                     # the post's own address
+])
+def test_an_address_that_differs_only_in_capitals_names_both(tmp_path, alias, words):
+    """Windows and macOS, where staff build, take two addresses that differ only in capital letters for one file:
+    one would overwrite the other without a word."""
+    errors = _aliased(tmp_path, alias, {"content/posts/2019/b.md": post("B", "2019-11-09"),
+                                        "content/pages/profil.md": md("title: Profil")})
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("content/posts/2019/a.md:4: ") and "huruf besar/kecil" in errors[0], errors
+    for word in words:
+        assert word in errors[0], (word, errors[0])
+
+
 @pytest.mark.parametrize("alias, words", [("/?p=123", ["'?'"]), ("/index.php?page_id=2", ["'?'"]),
                                           ("/lama/#bagian", ["'#'"]), ("/lama%2Fx/", ["tidak sah"]),
                                           ("/lama/%ff/", ["tidak sah"]), ("/%2e%2e/%2e%2e/etc/", ["tidak sah"])])

@@ -41,6 +41,15 @@ class Document:
 
 
 @dataclass(frozen=True)
+class PageDocuments:
+    """A static page's attachments on the documents page (standing documents: rules, structure, forms)."""
+
+    title: str
+    url: str
+    attachments: tuple[AttachmentView, ...]
+
+
+@dataclass(frozen=True)
 class Filter:
     """A link of the documents page's category filter."""
 
@@ -92,25 +101,30 @@ def attach(posts: list, scan: dict) -> None:
         post.attachments = attachments_of(entry, post.url, sizes)
 
 
-def pages(posts: list, zone: ZoneInfo) -> list[tuple[str, dict]]:
+def pages(posts: list, zone: ZoneInfo, static: list = ()) -> list[tuple[str, dict]]:
     """The documents pages as (URL, template context): every post's attachments, newest post first, grouped by year,
-    at /dokumen/, and the same for each category at /dokumen/kategori/{slug}/ (a filter without JavaScript).
-    None when the site has no attachment."""
+    at /dokumen/, and the same for each category at /dokumen/kategori/{slug}/ (a filter without JavaScript); the
+    static pages' attachments on /dokumen/ too, page by page (they have no category). None when the site has no
+    attachment."""
     documents = [Document(a, post.entry.title, post.url, post.entry.date, post.category.name, post.category.slug)
                  for post in posts for a in post.attachments]        # posts come newest first
-    if not documents:
+    standing = [PageDocuments(page.entry.title, page.url, tuple(page.attachments)) for page in static
+                if page.attachments]
+    if not documents and not standing:
         return []
     categories: dict[str, list[Document]] = {}
     for doc in documents:
         categories.setdefault(doc.category_slug, []).append(doc)
     names = sorted(((docs[0].category, slug, len(docs)) for slug, docs in categories.items()), key=lambda c: c[0].lower())
+    everything = len(documents) + sum(len(page.attachments) for page in standing)
     out = []
     for current, url, docs in [("", DOCUMENTS_URL, documents)] + [
             (slug, category_url(slug), categories[slug]) for _name, slug, _count in names]:
-        filters = [Filter("Semua", DOCUMENTS_URL, len(documents), not current)]
+        filters = [Filter("Semua", DOCUMENTS_URL, everything, not current)]
         filters += [Filter(name, category_url(slug), count, slug == current) for name, slug, count in names]
-        out.append((url, {"years": by_year(docs, zone), "filters": filters,
-                          "category": docs[0].category if current else "", "count": len(docs)}))
+        out.append((url, {"years": by_year(docs, zone), "filters": filters, "pages": [] if current else standing,
+                          "category": docs[0].category if current else "",
+                          "count": len(docs) if current else everything}))
     return out
 
 

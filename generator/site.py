@@ -98,7 +98,7 @@ class Site:
     @functools.cached_property       # every page's menu asks; attachments are given before anything renders
     def has_documents(self) -> bool:
         """Some post has an attachment: the documents page exists (and the default menu links to it)."""
-        return any(p.attachments for p in self.posts)
+        return any(p.attachments for p in self.posts + self.pages)
 
     @property
     def gallery_index(self) -> str:
@@ -408,7 +408,7 @@ def routes(site: Site) -> list[Route]:
                 out.append(Route(pager.url, "list.html", {"pager": pager, "term": term, "kind": kind}))
     for pager in paginate(site.galleries, per_page * 2, gallery_index_url(config)):
         out.append(Route(pager.url, "gallery_index.html", {"pager": pager}))
-    for url, context in documents.pages(site.posts, config_zone(config)):
+    for url, context in documents.pages(site.posts, config_zone(config), site.pages):
         out.append(Route(url, "dokumen.html", context))
     out.append(Route("/arsip/", "archive.html", {}))
     out.append(Route("/cari/", "search.html", {}))

@@ -92,6 +92,23 @@ def test_the_documents_page_lists_every_attachment_newest_first_grouped_by_year(
     assert "https://kaltara.kpu.go.id/dokumen/</loc>" in text(site, "sitemap.xml")
 
 
+def test_the_documents_of_static_pages_are_on_the_documents_page_too(site_factory):
+    """A page's documents (rules, the organisation chart, forms) are standing documents: listed on /dokumen/ page by
+    page, counted in 'Semua', and on no category's page (pages have none)."""
+    site = site_factory(site_files(**{"content/pages/peraturan/index.md": md("title: Peraturan KPU"),
+                                      "content/pages/peraturan/pkpu-8-2024.pdf": pdf(2_400_000)}))
+    build_site(site)
+    main = text(site, "dokumen/index.html").split('<main', 1)[1].split("</main>", 1)[0]
+    standing = main.split('<h2 id="dokumen-halaman">', 1)[1].split("</section>", 1)[0]
+    assert '<a href="/peraturan/pkpu-8-2024.pdf">pkpu-8-2024.pdf</a> <small>(PDF, 2,4 MB)</small>' in standing
+    assert 'Dari <a href="/peraturan/">Peraturan KPU</a>' in standing
+    assert '<a href="/dokumen/" aria-current="page">Semua <small>(4)</small></a>' in main
+    assert "4 dokumen" in main
+    for category in ("berita", "pengumuman"):
+        assert "pkpu-8-2024" not in text(site, f"dokumen/kategori/{category}/index.html")
+    assert (site / "output/peraturan/pkpu-8-2024.pdf").is_file()
+
+
 def test_a_site_without_attachments_has_no_documents_page_and_no_menu_entry(site_factory):
     site = site_factory({"content/posts/a.md": md("title: A\ndate: 2024-03-01")})
     build_site(site)
@@ -99,14 +116,16 @@ def test_a_site_without_attachments_has_no_documents_page_and_no_menu_entry(site
     assert "/dokumen/" not in text(site, "index.html")
 
 
-def test_pages_show_their_attachments_but_the_documents_page_lists_posts_only(site_factory):
+def test_pages_show_their_attachments_and_a_site_whose_only_documents_are_on_a_page_has_the_documents_page(
+        site_factory):
     site = site_factory({"content/pages/ppid/index.md": md("title: PPID\nattachments:\n  - file: daftar.pdf\n"
                                                            "    title: Daftar Informasi Publik"),
                          "content/pages/ppid/daftar.pdf": pdf(3_000),
                          "content/posts/a.md": md("title: A\ndate: 2024-03-01")})
     build_site(site)
     assert listed(text(site, "ppid/index.html")) == [("/ppid/daftar.pdf", "Daftar Informasi Publik", "PDF, 3 KB")]
-    assert not (site / "output/dokumen").exists()
+    assert "Daftar Informasi Publik" in text(site, "dokumen/index.html")
+    assert '<li><a href="/dokumen/">Dokumen</a></li>' in text(site, "index.html"), "the default menu links to it"
 
 
 def test_the_documents_year_is_the_year_in_the_site_time_zone():

@@ -66,10 +66,10 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
         with clock.stage("pencarian"):
             search_files = _search(wanted, update, options, problems)
         with clock.stage("berkas"):
-            files = {**photo_files, **_attachments(site), **theme_files, **search_files}
-            for url, source in files.items():
+            generated = {**photo_files, **search_files}     # files the build made, in its cache, named by content
+            for url, source in {**_attachments(site), **theme_files, **generated}.items():
                 if isinstance(source, Path):
-                    update.put_file(writer.relative_path(url), source)
+                    update.put_file(writer.relative_path(url), source, named_by_content=url in generated)
                 else:       # a search fragment, kept in its page's record
                     update.put_data(writer.relative_path(url), f"sha1:{source.digest}", source.read_bytes)
         with clock.stage("tulis"):

@@ -9,6 +9,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import racy
 from .hashing import digest
 from .report import Problem
 
@@ -282,13 +283,23 @@ class Update:
         else:
             self.stage_bytes(rel, data, key)
 
-    def put_file(self, rel: str, source: Path) -> None:
+    def put_file(self, rel: str, source: Path, named_by_content: bool = False) -> None:
         """Keep rel when the output already holds this source file as it is now (path, size, time), or the very bytes
         of it (a new source of the same content: the search index made again in a new folder, a copied photo, a
-        touched asset), else stage it. Sync tools that compare size and time then upload only what changed."""
+        touched asset), else stage it. Sync tools that compare size and time then upload only what changed.
+
+        A file the build did not make (named_by_content False: an attachment, a theme asset) is known by its size
+        and racy.stamp (the inode change time too, so an edit whose old time was put back shows), and one changed
+        too recently for that to tell a second edit is compared by its bytes next time."""
         st = os.stat(source)
-        key = f"{source}\0{st.st_size}\0{st.st_mtime_ns}"
-        if self.intact(rel, key):
+        unsure = False
+        if named_by_content:        # the photo cache's and the search cache's files: a new content is a new name
+            key = f"{source}\0{st.st_size}\0{st.st_mtime_ns}"
+        else:
+            size, time_ns = racy.stamp(st)
+            unsure = racy.recent(time_ns)
+            key = f"{source}\0{size}\0{time_ns}" + ("\0racy" if unsure else "")
+        if self.intact(rel, key) and not unsure:
             self.keep(rel)
         elif self.intact(rel) and self.manifest[rel][0] == st.st_size and _same_bytes(source, self.output / rel):
             self.kept[rel] = (*self.manifest[rel][:2], key)

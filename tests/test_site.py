@@ -344,29 +344,18 @@ def _aliased(tmp_path, alias: str, extra_files: dict | None = None, config: str 
     ("/2019/11/", ["arsip bulan '2019-11'"]), ("/2019/11/08/a/", ["halaman berita"]),
     ("/2019/11/09/b/", ["halaman berita dari content/posts/2019/b.md"]),
     ("/profil/", ["halaman dari content/pages/profil.md"]),
+    # the same but for capital letters: Windows and macOS, where staff build, take them for one file, and one would
+    # overwrite the other without a word
+    ("/2019/11/09/B/", ["halaman berita dari content/posts/2019/b.md", "huruf besar/kecil"]),
+    ("/Profil/", ["halaman dari content/pages/profil.md", "huruf besar/kecil"]),
+    ("/ARSIP/", ["halaman arsip", "huruf besar/kecil"]), ("/Kategori/Berita/", ["kategori 'Berita'", "huruf besar"]),
+    ("/2019/11/08/A/", ["halaman berita", "huruf besar/kecil"]),
 ])
 def test_an_old_address_onto_anything_the_site_publishes_names_both(tmp_path, alias, words):
     errors = _aliased(tmp_path, alias, {"content/posts/2019/b.md": post("B", "2019-11-09"),
                                         "content/pages/profil.md": md("title: Profil")})
     assert len(errors) == 1, errors
     assert errors[0].startswith("content/posts/2019/a.md:4: ") and "alamat lama" in errors[0], errors
-    for word in words:
-        assert word in errors[0], (word, errors[0])
-
-
-@pytest.mark.parametrize("alias, words", [
-    ("/2019/11/09/B/", ["halaman berita dari content/posts/2019/b.md"]),      # a post
-    ("/Profil/", ["halaman dari content/pages/profil.md"]),                    # a page
-    ("/ARSIP/", ["halaman arsip"]), ("/Kategori/Berita/", ["kategori 'Berita'"]),    # pages the build makes
-    ("/2019/11/08/A/", ["halaman berita"]),                                     # the post's own address
-])
-def test_an_address_that_differs_only_in_capitals_names_both(tmp_path, alias, words):
-    """Windows and macOS, where staff build, take two addresses that differ only in capital letters for one file:
-    one would overwrite the other without a word."""
-    errors = _aliased(tmp_path, alias, {"content/posts/2019/b.md": post("B", "2019-11-09"),
-                                        "content/pages/profil.md": md("title: Profil")})
-    assert len(errors) == 1, errors
-    assert errors[0].startswith("content/posts/2019/a.md:4: ") and "huruf besar/kecil" in errors[0], errors
     for word in words:
         assert word in errors[0], (word, errors[0])
 

@@ -106,8 +106,6 @@ def test_ftp_failures_are_one_sentence_and_exit_1(tmp_path, case):
             server.stop()
 
 
-# the server is stopped under live connections, as a dropped link would: its loop thread finds its poller closed
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_dropped_ftp_link_is_one_sentence_and_the_next_publish_completes(tmp_path):
     server = start_ftp(tmp_path / "ftp")
     site, home = ftp_site(tmp_path, server)

@@ -217,9 +217,11 @@ def _quoted(text: str) -> str:
 
 
 def _check(site_dir: Path) -> int:
-    from .links import broken_links
-
     import tempfile
+
+    from . import config as config_module
+    from .build import build
+    from .links import broken_links
 
     with tempfile.TemporaryDirectory(prefix="kpu-check-") as scratch:
         # Its own build cache, so the site's record of what output/ holds stays true; the derived photos, which are
@@ -230,8 +232,6 @@ def _check(site_dir: Path) -> int:
         if photos.is_dir():
             (cache / "photos").symlink_to(photos, target_is_directory=True)
         options = Options(site_dir, Path(scratch) / "output", cache=cache)
-        from .build import build
-
         try:
             result = build(options)
         except BuildFailed as failed:
@@ -239,8 +239,6 @@ def _check(site_dir: Path) -> int:
             print("\nPemeriksaan gagal: perbaiki kesalahan isi di atas.", file=sys.stderr)
             return 1
         print_problems(result.warnings)
-        from . import config as config_module
-
         config = config_module.load(site_dir / "config.yaml", Problems())
         broken = broken_links(options.output, config.base_path)
     for page, target in broken:

@@ -278,9 +278,7 @@ class Update:
             self.keep(rel)
             return
         data = read()
-        if self.intact(rel) and self.manifest[rel][0] == len(data) and (self.output / rel).read_bytes() == data:
-            self.kept[rel] = (*self.manifest[rel][:2], key)
-        else:
+        if not self._kept_as(rel, key, len(data), lambda: (self.output / rel).read_bytes() == data):
             self.stage_bytes(rel, data, key)
 
     def put_file(self, rel: str, source: Path, named_by_content: bool = False) -> None:
@@ -301,10 +299,16 @@ class Update:
             key = f"{source}\0{size}\0{time_ns}" + ("\0racy" if unsure else "")
         if self.intact(rel, key) and not unsure:
             self.keep(rel)
-        elif self.intact(rel) and self.manifest[rel][0] == st.st_size and _same_bytes(source, self.output / rel):
-            self.kept[rel] = (*self.manifest[rel][:2], key)
-        else:
+        elif not self._kept_as(rel, key, st.st_size, lambda: _same_bytes(source, self.output / rel)):
             self.stage_file(rel, source, key)
+
+    def _kept_as(self, rel: str, key: str, size: int, same) -> bool:
+        """Keep rel under a new key when the output still holds the file the cache recorded, of this size, and
+        same() finds its bytes are the new content's."""
+        if self.intact(rel) and self.manifest[rel][0] == size and same():
+            self.kept[rel] = (*self.manifest[rel][:2], key)
+            return True
+        return False
 
     def stage_file(self, rel: str, source: Path, key: str) -> None:
         target = self.staging / rel

@@ -133,6 +133,34 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> Run:
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+def lock_holder(site: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding the site's build lock for a while, as a running build does."""
+    code = ("import sys, time; from pathlib import Path; from generator import lock\n"
+            f"with lock.held(Path({str(site / '.cache')!r}), 5):\n"
+            "    print('held', flush=True); time.sleep(float(sys.argv[1]))\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(seconds)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def run_cli_while_locked(site: Path, *args: str) -> Run:
+    """`python -m generator ARGS` while another process holds the site's build lock, giving up after 0.5 s of
+    waiting instead of 30."""
+    from generator import lock
+
+    holder = lock_holder(site, 60)
+    try:
+        done = subprocess.run([sys.executable, "-c", "import sys; from generator import lock; lock.WAIT = 0.5\n"
+                               "from generator.cli import main; sys.exit(main(sys.argv[1:]))", *args], cwd=ROOT,
+                              capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    finally:
+        holder.kill()
+        holder.wait()
+        lock.lock_file(site / ".cache").unlink(missing_ok=True)    # a killed holder leaves its empty file
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
 class Stamp(NamedTuple):
     inode: int
     mtime_ns: int
@@ -148,11 +176,6 @@ def snapshot(folder: Path) -> dict[str, Stamp]:
             stat = path.stat()
             result[path.relative_to(folder).as_posix()] = Stamp(stat.st_ino, stat.st_mtime_ns, path.read_bytes())
     return result
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    """Every file under folder -> its bytes: to compare two outputs (an incremental and a clean build)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def leaked(out: Path, outside: Path) -> bool:
@@ -203,7 +226,7 @@ def news_site(root: Path, publish: str, posts: int = 2) -> Path:
 
 
 def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
-    """Every file under a folder as relative path -> bytes."""
+    """Every file under a folder as relative path -> bytes (to compare two outputs, or a target with output/)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and p.relative_to(folder).as_posix() not in skip}
 

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 
 from generator import lock
-from tests.conftest import ROOT, build_site, md, run_cli, snapshot, write_site
+from tests.conftest import build_site, lock_holder, md, run_cli, run_cli_while_locked, snapshot, write_site
 
 
 def _site(tmp_path):
     return write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2019-11-08 10:00")})
 
 
-def _holder(site, seconds: float) -> subprocess.Popen:
-    """Another process holding the site's build lock for a while, as a running build does."""
-    code = ("import sys, time; from pathlib import Path; from generator import lock\n"
-            f"with lock.held(Path({str(site / '.cache')!r}), 5):\n"
-            "    print('held', flush=True); time.sleep(float(sys.argv[1]))\n")
-    holder = subprocess.Popen([sys.executable, "-c", code, str(seconds)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert holder.stdout.readline().strip() == "held"
-    return holder
-
-
 def test_a_second_build_waits_for_the_first_then_runs(tmp_path):
     site = _site(tmp_path)
-    holder = _holder(site, 1.0)
+    holder = lock_holder(site, 1.0)
     told = []
     try:
         result = build_site(site, lock_wait=30, on_wait=told.append)
@@ -43,7 +29,7 @@ def test_a_second_build_that_cannot_wait_says_a_build_is_running_and_writes_noth
     site = _site(tmp_path)
     build_site(site)
     before = snapshot(site / "output")
-    holder = _holder(site, 30)
+    holder = lock_holder(site, 30)
     try:
         started = time.monotonic()
         with pytest.raises(lock.Busy, match=f"sedang berjalan \\(proses {holder.pid}\\)"):
@@ -58,23 +44,15 @@ def test_a_second_build_that_cannot_wait_says_a_build_is_running_and_writes_noth
 
 def test_the_command_line_says_so_with_its_own_exit_code(tmp_path):
     site = _site(tmp_path)
-    holder = _holder(site, 60)
-    try:
-        ran = subprocess.run([sys.executable, "-c", "import sys; from generator import lock; lock.WAIT = 0.5\n"
-                              "from generator.cli import main; sys.exit(main(sys.argv[1:]))", "build", "--site", str(site)],
-                             cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    finally:
-        holder.kill()
-        holder.wait()
-        lock.lock_file(site / ".cache").unlink(missing_ok=True)    # a killed holder leaves its empty file
-    assert ran.returncode == 75, ran.stderr
-    assert "Menunggu pembangunan lain" in ran.stderr and "sedang berjalan" in ran.stderr
-    assert "Traceback" not in ran.stderr
+    ran = run_cli_while_locked(site, "build", "--site", str(site))
+    assert ran.code == 75, ran.err
+    assert "Menunggu pembangunan lain" in ran.err and "sedang berjalan" in ran.err
+    assert "Traceback" not in ran.err
 
 
 def test_a_killed_build_leaves_no_stale_lock(tmp_path):
     site = _site(tmp_path)
-    holder = _holder(site, 60)
+    holder = lock_holder(site, 60)
     holder.kill()
     holder.wait()
     started = time.monotonic()
@@ -86,7 +64,7 @@ def test_a_killed_build_leaves_no_stale_lock(tmp_path):
 def test_builds_of_two_sites_do_not_wait_for_each_other(tmp_path):
     site = _site(tmp_path)
     other = write_site(tmp_path / "lain", {"content/posts/b.md": md("title: B\ndate: 2019-11-08 10:00")})
-    holder = _holder(site, 30)
+    holder = lock_holder(site, 30)
     try:
         build_site(other, lock_wait=0)
     finally:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
-from generator import lock
 from generator.publish.plan import MANIFEST
-from tests.conftest import ROOT, md, news_site, run_cli, tree
+from tests.conftest import md, news_site, run_cli, run_cli_while_locked, tree
 
 
 def folder_site(tmp_path, extra: str = ""):
@@ -139,21 +135,7 @@ def test_a_publish_while_a_build_runs_says_so_and_sends_nothing(tmp_path):
     """Publish holds the site's build lock from its build to its last file; another build holding it makes the
     publish wait, then say a build is running (exit 75), with nothing sent."""
     site, target = folder_site(tmp_path)
-    code = ("import sys, time; from pathlib import Path; from generator import lock\n"
-            f"with lock.held(Path({str(site / '.cache')!r}), 5):\n"
-            "    print('held', flush=True); time.sleep(60)\n")
-    holder = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        ran = subprocess.run([sys.executable, "-c", "import sys; from generator import lock; lock.WAIT = 0.5\n"
-                              "from generator.cli import main; sys.exit(main(sys.argv[1:]))", "publish", "--site",
-                              str(site)], cwd=ROOT, capture_output=True, text=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    finally:
-        holder.kill()
-        holder.wait()
-        lock.lock_file(site / ".cache").unlink(missing_ok=True)    # a killed holder leaves its empty file
-    assert ran.returncode == 75, ran.stderr
-    assert "Menunggu pembangunan lain" in ran.stderr and "sedang berjalan" in ran.stderr
-    assert "Traceback" not in ran.stderr and not target.exists()
+    ran = run_cli_while_locked(site, "publish", "--site", str(site))
+    assert ran.code == 75, ran.err
+    assert "Menunggu pembangunan lain" in ran.err and "sedang berjalan" in ran.err
+    assert "Traceback" not in ran.err and not target.exists()

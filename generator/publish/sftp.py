@@ -136,12 +136,10 @@ class SftpTransport:
         self.pinned = self.ordered and len(delivery.plan.uploads) <= ONE_SESSION
         self._more_sessions()
         claims_with_first = delivery.claims if self.pinned and isinstance(self.claims_handle, bytes) else None
-        if claims_with_first is not None:
-            pass
-        elif delivery.claims is not None:
+        if delivery.claims is not None and claims_with_first is None:
             self._run(self._append(MANIFEST, delivery.claims))
             done("klaim di catatan")
-        elif delivery.pending is not None:
+        elif delivery.claims is None and delivery.pending is not None:
             self._run(self._replace(MANIFEST, delivery.pending))
             done("simpan catatan sementara")
         for number, wave in enumerate(waves):
@@ -561,8 +559,7 @@ class SftpTransport:
         if isinstance(placed, BaseException):
             raise placed
         if failed:
-            kept = manifest_format.claims({rel: Entry(0, None) for rel, _ in failed})
-            await self._put(self.sftp, self._remote(MANIFEST), kept, asyncssh.FXF_WRITE | asyncssh.FXF_APPEND)
+            await self._append(MANIFEST, manifest_format.claims({rel: Entry(0, None) for rel, _ in failed}))
             raise _FileFailed(*failed[0])
 
     # -- failures, each said in one sentence

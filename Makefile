@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SITE   ?= .
 ARGS   ?=
 
-.PHONY: serve build test check new views clean golden bench browser tools lighthouse screenshots publish import-wordpress
+.PHONY: serve build test test-quick check new views clean golden bench browser tools lighthouse screenshots publish import-wordpress
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ tools: $(NODE_STAMP)
 
 test: $(STAMP) browser tools
 	$(PY) -m pytest -q $(ARGS)
+
+# The edit loop: no browser, no servers, nothing slow (each test module names its tier; see pytest.ini).
+test-quick: $(STAMP)
+	$(PY) -m pytest -q -m quick $(ARGS)
 
 # Lighthouse (mobile profile) on the home page and a post of the sample site; prints the four scores, fails under 95.
 lighthouse: $(STAMP) browser tools

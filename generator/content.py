@@ -216,6 +216,8 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
                       " dan HTML lain tetap boleh.")
     files = sorted(p.name for p in bundle.iterdir()   # not '.DS_Store' or the '._foto.jpg' copies a Mac leaves
                    if p.is_file() and p.name != "index.md" and not p.name.startswith(".")) if bundle else []
+    _refuse_executables(files, bundle, site_dir, problems)
+    _warn_spam(body, body_line, path, problems)
     default_slug = bundle.name if bundle else source.stem
     title = check.text(meta, "title", required=True)
     if kind == "post":
@@ -241,6 +243,28 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
         problems.warn(path, lines.get((name,)), f"kolom '{name}' tidak dikenal; tetap diteruskan ke template.",
                       "Periksa ejaannya bila kolom ini seharusnya salah satu kolom baku.")
     return entry if len(problems.errors) == before else None
+
+
+def _refuse_executables(files: list[str], bundle: Path | None, site_dir: Path, problems: Problems) -> None:
+    """A file of the bundle a web server would run (hazards.executable_reason) is an error naming it: never published."""
+    from .hazards import executable_reason
+
+    for name in files:
+        reason = executable_reason(name)
+        if reason:
+            problems.error((bundle / name).relative_to(site_dir).as_posix(), None,
+                           f"{reason}, jadi tidak boleh ikut diterbitkan.",
+                           "Hapus berkas itu dari folder berita; bila isinya dokumen, simpan sebagai PDF.")
+
+
+def _warn_spam(body: str, body_line: int, path: str, problems: Problems) -> None:
+    """Text that looks like injected gambling spam or hidden links: a warning with its line, for a person to look at."""
+    from .hazards import spam_findings
+
+    for finding in spam_findings(body):
+        problems.warn(path, body_line + finding.line - 1, f"{finding.what}.",
+                      "Periksa apakah bagian ini memang ditulis oleh humas; bila bukan (misalnya tersalin dari "
+                      "komputer yang terkena virus), hapus.")
 
 
 class _Checker:

@@ -1,0 +1,69 @@
+"""Files a web server would run are never published, and text that looks injected (gambling spam, hidden links)
+is named with its line (issue 25, item 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import build_errors, build_site, md, write_site
+from generator.hazards import executable_reason, spam_findings
+
+pytestmark = pytest.mark.quick
+
+POST = md("title: Rapat\ndate: 2024-05-02")
+
+
+@pytest.mark.parametrize("name", ["shell.php", "SK.PHP", "foto.php.jpg", "x.phtml", "a.phar", "b.php5", "c.cgi",
+                                  "d.pl", "e.py", "f.asp", "g.aspx", "h.jsp", "i.shtml", "web.config", "j.Php7",
+                                  "k.user.ini", "l.PhTmL.png"])
+def test_every_name_a_server_could_run_has_a_reason(name):
+    assert executable_reason(name)
+
+
+@pytest.mark.parametrize("name", ["sk.pdf", "foto.jpg", "laporan.xlsx", "Notulen Rapat. Final.docx", "php.pdf.txt",
+                                  "rekap.csv", "data.json", "phpfoto.jpg", "cgi-bin.zip"])
+def test_ordinary_names_pass(name):
+    assert executable_reason(name) == ""
+
+
+def test_a_php_file_in_a_bundle_stops_the_build_naming_it_and_nothing_is_published(tmp_path):
+    site = write_site(tmp_path / "situs", {"content/posts/2024/rapat/index.md": POST,
+                                          "content/posts/2024/rapat/foto.php.jpg": b"<?php system($_GET['c']); ?>",
+                                          "content/posts/2024/rapat/sk.pdf": b"%PDF-1.4\n"})
+    errors = build_errors(site)
+    assert any(e.startswith("content/posts/2024/rapat/foto.php.jpg:") and "server web" in e for e in errors)
+    assert not (site / "output").exists() or not list((site / "output").rglob("*.php*"))
+
+
+def test_a_page_bundle_is_checked_too(tmp_path):
+    site = write_site(tmp_path / "situs", {"content/posts/2024/a.md": POST,
+                                          "content/pages/profil/index.md": md("title: Profil"),
+                                          "content/pages/profil/kontak.aspx": "<% x %>"})
+    assert any("content/pages/profil/kontak.aspx" in e for e in build_errors(site))
+
+
+def _warnings(site):
+    return [str(p) for p in build_site(site).warnings]
+
+
+def test_gambling_spam_is_warned_with_its_line_and_the_build_goes_on(tmp_path):
+    body = "Paragraf pertama.\n\nKunjungi situs slot gacor hari ini untuk maxwin.\n"
+    site = write_site(tmp_path / "situs", {"content/posts/2024/rapat.md": md("title: Rapat\ndate: 2024-05-02", body)})
+    warnings = _warnings(site)
+    assert any(w.startswith("content/posts/2024/rapat.md:8:") and "judi" in w for w in warnings), warnings
+    assert (site / "output" / "index.html").exists()
+
+
+def test_a_link_hidden_from_readers_is_warned(tmp_path):
+    body = ('Berita.\n\n<div style="display: none">\n<a href="https://contoh.test/x">murah</a>\n</div>\n\n'
+            '<span style="position:absolute; left:-9999px"><a href="https://contoh.test/y">y</a></span>\n')
+    site = write_site(tmp_path / "situs", {"content/posts/2024/rapat.md": md("title: Rapat\ndate: 2024-05-02", body)})
+    hidden = [w for w in _warnings(site) if "disembunyikan" in w]
+    assert [w.split(":")[1] for w in hidden] == ["8", "12"], hidden
+
+
+@pytest.mark.parametrize("text", ["Rapat membahas slot waktu kampanye.", "Satgas menutup 300 situs judi daring.",
+                                  '<div style="display:flex"><a href="/x">x</a></div>',
+                                  '<p style="font-size:0.9em"><a href="/x">x</a></p>'])
+def test_ordinary_news_text_is_not_flagged(text):
+    assert spam_findings(text) == []

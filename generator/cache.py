@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from .content import Attachment, Comment, Entry, Event, Photo
 from .hashing import digest
 from .racy import stamp
+from .registry import Typed
 from .report import Problem
 
 FORMAT = 6
@@ -92,7 +93,7 @@ def _names(*classes) -> frozenset[tuple[str, str]]:
 # The only things a cache file may rebuild when unpickled; anything else means it is not ours. Named by the classes
 # themselves, so that renaming or moving one cannot silently leave the cache unreadable.
 _ALLOWED = _names(set, frozenset, tuple, list, dict, dt.datetime, dt.date, dt.timezone, dt.timedelta, ZoneInfo,
-                  PosixPath, WindowsPath, Path, Entry, Photo, Event, Attachment, Comment, Problem)
+                  PosixPath, WindowsPath, Path, Entry, Photo, Event, Attachment, Comment, Problem, Typed)
 
 
 @_once

@@ -94,6 +94,26 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Register:
+    """The Daftar Informasi Publik: its address and the defaults of its columns for documents that do not say."""
+
+    url: str = "/informasi-publik/"
+    unit: str = ""                 # the unit that holds the information, e.g. 'Sekretariat KPU Provinsi ...'
+    responsible: str = ""          # who is responsible for making it, e.g. 'PPID KPU Provinsi ...'
+    place: str = ""                # where documents are made, e.g. 'Tanjung Selor'
+    retention: str = ""            # how long they are kept, e.g. 'Sesuai Jadwal Retensi Arsip'
+
+
+@dataclass(frozen=True)
+class Documents:
+    """Typed documents (registry.py): the types an office uses, which of them are legal products, the DIP."""
+
+    types: list[str] = field(default_factory=list)          # further types beside registry.TYPES
+    legal_types: list[str] = field(default_factory=lambda: ["Keputusan", "Peraturan", "Surat Edaran"])
+    register: Register = field(default_factory=Register)
+
+
+@dataclass(frozen=True)
 class PublishTarget:
     """One place the site is published to (`publish:` in config.yaml); credentials never live here."""
 
@@ -125,6 +145,7 @@ class Config:
     photos: Photos = field(default_factory=Photos)
     theme: Theme = field(default_factory=Theme)
     publish: dict[str, PublishTarget] = field(default_factory=dict)   # the first target is the default
+    documents: Documents = field(default_factory=Documents)
 
     @property
     def base_path(self) -> str:
@@ -306,6 +327,10 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
         problems.error(path, lines.get(("photos", "quality")), "'photos.quality' harus antara 1 dan 100.")
     for name, target in config.publish.items():
         _check_target(name, target, lines, path, problems)
+    url = config.documents.register.url
+    if not (url.startswith("/") and url.endswith("/")) or any(c in url for c in "?#% \\") or "/../" in url + "/":
+        problems.error(path, lines.get(("documents", "register", "url")), f"alamat daftar informasi publik '{url}' "
+                       "harus diawali dan diakhiri '/', tanpa spasi, '?', '#' atau '%'.", "Contoh: url: /informasi-publik/")
 
 
 def _check_target(name: str, target: PublishTarget, lines, path: str, problems: Problems) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
+from . import registry
 from .report import Problems
 
 # yamlio (PyYAML) and sanitize are imported where a source is read: a build that finds nothing changed imports
@@ -44,6 +45,7 @@ class Attachment:
     file: str
     title: str = ""
     line: int | None = None
+    typed: registry.Typed | None = None      # a typed document of the public-information registry
 
 
 @dataclass(frozen=True)
@@ -414,8 +416,9 @@ class _Checker:
             if not isinstance(item, dict) or not isinstance(item.get("file"), str) or not item["file"].strip():
                 self.error(key, f"lampiran ke-{index + 1} di 'attachments' harus punya 'file: nama-berkas.pdf'.", example)
                 continue
-            for unknown in sorted(set(item) - {"file", "title"}, key=str):
-                self.error(key + (unknown,), f"'{unknown}' tidak dikenal di lampiran.", "Yang boleh: file, title.")
+            for unknown in sorted(set(item) - {"file", "title"} - registry.FIELDS, key=str):
+                self.error(key + (unknown,), f"'{unknown}' tidak dikenal di lampiran.",
+                           f"Yang boleh: file, title, {', '.join(sorted(registry.FIELDS))}.")
             title = item.get("title")
             if isinstance(title, (dict, list)):
                 self.error(key + ("title",), "'title' lampiran harus berupa teks biasa.")
@@ -438,8 +441,18 @@ class _Checker:
                                    "Hapus salah satunya.")
                 continue
             seen.add(name)
-            found.append(Attachment(name, str(title or "").strip(), self.lines.get(key + ("file",))))
+            typed = registry.read(item, registry.Reader(key, self.lines, self.error, self.document_date))
+            found.append(Attachment(name, str(title or "").strip(), self.lines.get(key + ("file",)), typed))
         return found
+
+    @staticmethod
+    def document_date(text: str) -> dt.date | None:
+        """A document's 'tanggal' written as text: '2024-03-05' (the date a decree was set; no time zone)."""
+        match = _DATE.match(text.strip())
+        try:
+            return dt.date(*map(int, match.groups())) if match else None
+        except ValueError:
+            return None
 
     def poster(self, meta: dict, files: list[str]) -> str:
         name = self.bundle_file(meta, "poster", files)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from . import registry
 from .content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Entry, slugify
+from .report import Problems
 
 # Files of a bundle listed under a post without being named in 'attachments:'. Any other non-photo file is still
 # published beside the post (a link in the text may point at it); it is listed only when named.
@@ -26,6 +28,7 @@ class AttachmentView:
     url: str
     kind: str
     size: int
+    record: registry.Record | None = None     # a typed document: its fields, status and relations
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,33 @@ def attach(posts: list, scan: dict) -> None:
         folder = entry.path.rpartition("/")[0].partition("/")[2]          # the bundle, below content/
         sizes = {name: (scan.get(f"{folder}/{name}") or (0, 0))[0] for name in entry.files}
         post.attachments = attachments_of(entry, post.url, sizes)
+
+
+def register(posts: list, config, now: dt.datetime, problems: Problems) -> None:
+    """Give each typed attachment its registry record (status and relations from every other document of the site),
+    after checking the registry as a whole; overdue periodic series are warned about."""
+    listed, where = [], []
+    for post in posts:
+        typed = {a.file: a.typed for a in post.entry.attachments if a.typed is not None}
+        for index, view in enumerate(post.attachments):
+            if view.name in typed:
+                date = post.entry.date.astimezone(now.tzinfo).date() if post.entry.date else None
+                listed.append(registry.Listed(post.entry.path, typed[view.name], view.title, view.url, date))
+                where.append((post, index))
+    if not listed:
+        return
+    settings = settings_of(config)
+    problems.extend(registry.check(listed, settings) + registry.overdue(listed, now))
+    for (post, index), record in zip(where, registry.records(listed, settings)):
+        post.attachments[index] = registry.with_record(post.attachments[index], record)
+
+
+def settings_of(config) -> registry.Settings:
+    documents = config.documents
+    register = documents.register
+    return registry.Settings(types=registry.TYPES + tuple(documents.types), legal_types=tuple(documents.legal_types),
+                             unit=register.unit, responsible=register.responsible, place=register.place,
+                             retention=register.retention)
 
 
 def pages(posts: list, zone: ZoneInfo, static: list = ()) -> list[tuple[str, dict]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import jinja2
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
@@ -71,6 +71,7 @@ def environment(templates, config: Config, cache_dir: Path | None = None) -> jin
         tanggal_pendek=memo(lambda d: format_datetime(local(d), "d MMM y", locale=locale)),
         jam=memo(lambda d: format_datetime(local(d), "HH.mm zzz", locale=locale)),
         bulan=memo(lambda d: format_datetime(local(d), "LLLL y", locale=locale)),
+        tanggal_dokumen=memo(lambda d: format_date(d, "d MMMM y", locale=locale)),   # a date without time or zone
         angka=memo(lambda n: format_decimal(n, locale=locale)),
         ukuran=memo(lambda n: documents.size_label(n, locale)),
         iso=lambda d: local(d).isoformat(),

@@ -101,6 +101,11 @@ class Site:
         return any(p.attachments for p in self.posts + self.pages)
 
     @property
+    def has_register(self) -> bool:
+        """Some attachment is a typed document: the Daftar Informasi Publik exists (and /dokumen/ links to it)."""
+        return any(a.record is not None for p in self.posts + self.pages for a in p.attachments)
+
+    @property
     def gallery_index(self) -> str:
         """The gallery index URL, from the gallery permalink pattern (the menu links to it)."""
         return gallery_index_url(self.config)
@@ -410,6 +415,7 @@ def routes(site: Site) -> list[Route]:
         out.append(Route(pager.url, "gallery_index.html", {"pager": pager}))
     for url, context in documents.pages(site.posts, config_zone(config), site.pages):
         out.append(Route(url, "dokumen.html", context))
+    out += _register_routes(site)
     out.append(Route("/arsip/", "archive.html", {}))
     out.append(Route("/cari/", "search.html", {}))
     out.append(Route("/404.html", "404.html", {}))
@@ -422,6 +428,20 @@ def routes(site: Site) -> list[Route]:
         out.append(Route(BRAND_STYLESHEET, "warna.css", {}))
     out.append(Route("/sitemap.xml", "sitemap.xml", {"urls": [r for r in out if _in_sitemap(r)]}))
     return out
+
+
+def _register_routes(site: Site) -> list[Route]:
+    """The Daftar Informasi Publik as a page, CSV and JSON, when the site has a typed document."""
+    from . import dip
+
+    config = site.config
+    groups = dip.groups(site.pages + site.posts, config.site.language)
+    if not groups:
+        return []
+    url = config.documents.register.url
+    return [Route(url, "informasi_publik.html", {"groups": groups}),
+            Route(url + "dip.csv", "dip.csv", {"text": dip.as_csv(groups, config.site.base_url)}),
+            Route(url + "dip.json", "dip.json", {"text": dip.as_json(groups, config.site.title, config.site.base_url)})]
 
 
 def gallery_index_url(config: Config) -> str:

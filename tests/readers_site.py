@@ -293,6 +293,7 @@ def page_urls(site: Built) -> dict[str, str]:
             "plain_post": plain.url if plain else None,
             "page": found.pages[0].url if found.pages else None,
             "documents": "/dokumen/" if found.has_documents else None,
+            "register": found.config.documents.register.url if found.has_register else None,
             "video_post": next((p.url for p in found.posts if "data-video=" in p.html), None)}
     return {kind: url for kind, url in urls.items() if url}
 

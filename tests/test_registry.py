@@ -1,0 +1,151 @@
+"""The public-information registry (issue 27): typed documents, their status through other documents' relations,
+the Daftar Informasi Publik as page, CSV and JSON, and overdue periodic information."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.conftest import build_errors, build_site, clean_build_tree, md, tree, wait_out_racy, write_site
+
+pytestmark = pytest.mark.quick
+
+PDF = b"%PDF-1.4\n% dokumen uji\n"
+
+
+def decree(nomor: str, tentang: str, extra: str = "", file: str = "sk.pdf", tanggal: str = "2024-03-05") -> str:
+    return (f"  - file: {file}\n    title: SK {nomor}\n    jenis: Keputusan\n    nomor: {nomor}\n"
+            f"    tanggal: {tanggal}\n    tentang: {tentang}\n{extra}")
+
+
+def post(title: str, date: str, attachments: str) -> str:
+    return md(f"title: {title}\ndate: {date}\nattachments:\n{attachments}")
+
+
+def office(tmp_path, **posts) -> dict:
+    files = {}
+    for slug, text in posts.items():
+        files[f"content/posts/2024/{slug}/index.md"] = text
+        for line in text.splitlines():
+            if line.strip().startswith("- file:"):
+                files[f"content/posts/2024/{slug}/{line.split(':', 1)[1].strip()}"] = PDF
+    return files
+
+
+def the_office(tmp_path):
+    return write_site(tmp_path / "situs", office(
+        tmp_path,
+        lama=post("Penetapan DCT", "2024-03-05", decree("1 Tahun 2024", "Penetapan DCT")),
+        ubah=post("Perubahan DCT", "2024-04-01", decree("7 Tahun 2024", "Perubahan DCT",
+                                                       "    mengubah: 1 Tahun 2024\n", tanggal="2024-04-01")),
+        cabut=post("Pencabutan DCT", "2024-05-01", decree("9 Tahun 2024", "Pencabutan",
+                                                         "    mencabut: [1 Tahun 2024]\n    kip: serta-merta\n",
+                                                         tanggal="2024-05-01"))))
+
+
+def page(site, url):
+    return (site / "output" / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_revoked_decree_says_so_and_links_to_what_revoked_it_without_anyone_editing_it(tmp_path):
+    site = the_office(tmp_path)
+    build_site(site)
+    old = page(site, "/2024/03/05/lama/")
+    assert "Tidak Berlaku" in old and 'dicabut oleh <a href="/2024/05/01/cabut/sk.pdf">SK 9 Tahun 2024</a>' in old
+    assert 'diubah oleh <a href="/2024/04/01/ubah/sk.pdf">' in old
+    assert 'mengubah <a href="/2024/03/05/lama/sk.pdf">' in page(site, "/2024/04/01/ubah/")
+    revoking = page(site, "/2024/05/01/cabut/")
+    assert "Berlaku" in revoking and "mencabut <a" in revoking
+    assert "Keputusan Nomor 9 Tahun 2024, 1 Mei 2024, tentang Pencabutan" in revoking
+
+
+def test_the_register_is_a_page_a_csv_and_a_json_grouped_by_kip_category(tmp_path):
+    site = the_office(tmp_path)
+    build_site(site)
+    html = page(site, "/informasi-publik/")
+    assert html.index("Informasi Serta Merta") < html.index("Informasi Setiap Saat")
+    rows = list(csv.DictReader(io.StringIO((site / "output/informasi-publik/dip.csv").read_text(encoding="utf-8"))))
+    assert [(r["Kategori"], r["Nomor"], r["Status"]) for r in rows] == [
+        ("Informasi Serta Merta", "9 Tahun 2024", "Berlaku"),
+        ("Informasi Setiap Saat", "7 Tahun 2024", "Berlaku"),
+        ("Informasi Setiap Saat", "1 Tahun 2024", "Tidak Berlaku")]
+    assert rows[0]["Alamat berkas"] == "https://kaltara.kpu.go.id/2024/05/01/cabut/sk.pdf"
+    assert rows[0]["Waktu dan tempat pembuatan"] == "1 Mei 2024"
+    data = json.loads((site / "output/informasi-publik/dip.json").read_text(encoding="utf-8"))
+    assert [g["kategori"] for g in data["kategori"]] == ["serta-merta", "setiap-saat"]
+    assert data["kategori"][1]["informasi"][1]["ringkasan"] == "Penetapan DCT"
+    assert 'href="/informasi-publik/"' in page(site, "/dokumen/")
+
+
+def test_a_site_without_typed_documents_has_no_register(tmp_path):
+    site = write_site(tmp_path / "situs", {"content/posts/2024/a/index.md": post("A", "2024-03-05", "  - file: sk.pdf\n"),
+                                          "content/posts/2024/a/sk.pdf": PDF})
+    build_site(site)
+    assert not (site / "output/informasi-publik").exists()
+
+
+@pytest.mark.parametrize("extra, line, words", [
+    ("    kip: dikecualikan\n", 11, "tidak boleh diterbitkan"),
+    ("    mencabut: 99 Tahun 2020\n", 11, "tidak ada di situs ini"),
+    ("    mengubah: [1 Tahun 2024, 3 Tahun 2019]\n", 11, "'mengubah: 3 Tahun 2019'"),
+    ("    status: kadaluarsa\n", 11, "Yang boleh: berlaku, tidak-berlaku"),
+])
+def test_wrong_registry_values_are_errors_with_their_line(tmp_path, extra, line, words):
+    files = office(tmp_path, a=post("A", "2024-03-05", decree("1 Tahun 2024", "X", extra)))
+    errors = build_errors(write_site(tmp_path / "situs", files))
+    assert any(e.startswith(f"content/posts/2024/a/index.md:{line}:") and words in e for e in errors), errors
+
+
+def test_a_legal_product_needs_its_number_date_and_subject(tmp_path):
+    files = office(tmp_path, a=post("A", "2024-03-05", "  - file: sk.pdf\n    jenis: Peraturan\n"))
+    errors = build_errors(write_site(tmp_path / "situs", files))
+    assert any(":6:" in e and "nomor, tanggal, tentang" in e for e in errors), errors
+
+
+def test_an_unknown_type_suggests_the_one_meant_and_the_office_can_add_its_own(tmp_path):
+    files = office(tmp_path, a=post("A", "2024-03-05", "  - file: sk.pdf\n    jenis: Pengumuman KPU\n"),
+                   b=post("B", "2024-03-06", "  - file: sk.pdf\n    jenis: Keputusn\n    nomor: 2\n"
+                                             "    tanggal: 2024-03-06\n    tentang: Y\n"))
+    errors = build_errors(write_site(tmp_path / "situs", files))
+    assert any("b/index.md:6:" in e and "Mungkin maksudnya 'Keputusan'" in e for e in errors), errors
+    from tests.conftest import config_text
+    files["content/posts/2024/b/index.md"] = files["content/posts/2024/b/index.md"].replace("Keputusn", "Keputusan")
+    site = write_site(tmp_path / "lain", files, config_text(extra="documents:\n  types: [Pengumuman KPU]\n"))
+    build_site(site)
+
+
+def test_the_same_number_twice_is_an_error_naming_both(tmp_path):
+    files = office(tmp_path, a=post("A", "2024-03-05", decree("1 Tahun 2024", "X")),
+                   b=post("B", "2024-03-06", decree("1  tahun 2024", "Y")))
+    errors = build_errors(write_site(tmp_path / "situs", files))
+    assert any("sudah dipakai" in e and "content/posts/2024/a/index.md" in e for e in errors), errors
+
+
+def test_periodic_information_older_than_six_months_is_warned_and_a_fresh_series_is_not(tmp_path):
+    report = ("  - file: lk.pdf\n    jenis: Laporan\n    tentang: Laporan Keuangan\n    kip: berkala\n"
+              "    tanggal: {date}\n")
+    files = office(tmp_path, a=post("A", "2023-01-10", report.format(date="2023-01-10")),
+                   b=post("B", "2023-06-10", report.format(date="2023-06-10")),
+                   c=post("C", "2024-05-01", report.replace("Keuangan", "Kinerja").format(date="2024-05-01")))
+    warnings = [str(w) for w in build_site(write_site(tmp_path / "situs", files)).warnings if "berkala" in str(w)]
+    assert len(warnings) == 1 and warnings[0].startswith("content/posts/2024/b/index.md:8:"), warnings
+    assert "enam bulan" in warnings[0] and "2023-06-10" in warnings[0]
+
+
+def test_a_status_changed_only_through_another_documents_relation_rebuilds_as_a_clean_build(tmp_path):
+    site = write_site(tmp_path / "situs", office(
+        tmp_path, lama=post("Penetapan", "2024-03-05", decree("1 Tahun 2024", "Penetapan")),
+        baru=post("Baru", "2024-05-01", decree("9 Tahun 2024", "Lain", tanggal="2024-05-01"))))
+    build_site(site)
+    assert "Tidak Berlaku" not in page(site, "/2024/03/05/lama/")
+    wait_out_racy()
+    index = site / "content/posts/2024/baru/index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace("    tentang: Lain\n",
+                                                             "    tentang: Lain\n    mencabut: 1 Tahun 2024\n"),
+                     encoding="utf-8")
+    build_site(site)
+    assert "Tidak Berlaku" in page(site, "/2024/03/05/lama/")
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)

@@ -30,8 +30,8 @@ class Options:
 
 
 def run(options: Options, out=None, err=None) -> int:
-    """Import, print the report; 0 when done, 1 when the export cannot be read or the result does not validate,
-    2 on bad usage."""
+    """Import, print the report; 0 when done, 1 when the export cannot be read, an item could not be written or the
+    result does not validate, 2 on bad usage."""
     out, err = out or sys.stdout, err or sys.stderr
     problems = Problems()
     config = config_module.load(options.site_dir / "config.yaml", problems)
@@ -53,12 +53,14 @@ def run(options: Options, out=None, err=None) -> int:
         print(f"{options.export}: tidak bisa dibaca sebagai ekspor WordPress: {problem}. Pastikan berkasnya hasil "
               "Alat > Ekspor di WordPress (berakhiran .xml).", file=err)
         return 1
-    library = media.Library(plan.attachments(export), media.index_uploads(options.uploads))
+    links: list[str] = []
+    library = media.Library(plan.attachments(export), media.index_uploads(options.uploads, links))
     state = load_state(options.site_dir)
     known = folders(state)
     earlier = plan.Earlier(known, addresses(options.site_dir, set(known.values()), config), load_memo(options.site_dir))
     bundles, findings, memo = plan.plan(export, library, config, plan.Settings(options.views_key), options.site_dir,
                                         earlier)
+    findings.links = links
     try:
         outcome = write_bundles(options.site_dir, bundles, state, options.force, options.dry_run)
     except Unsafe as path:
@@ -76,6 +78,10 @@ def run(options: Options, out=None, err=None) -> int:
         print(problem, file=err)
     if invalid.errors:
         print(f"\n{len(invalid.errors)} berkas hasil impor belum sah; perbaiki lalu jalankan build.", file=err)
+        return 1
+    if outcome.failed:
+        print(f"\n{len(outcome.failed)} berita atau halaman gagal ditulis (lihat laporan di atas); yang lain sudah "
+              "diimpor.", file=err)
         return 1
     print("\nSemua berkas hasil impor sah. Jalankan 'make build' atau 'make serve' untuk melihat situsnya.", file=out)
     return 0

@@ -38,8 +38,18 @@ class Report:
             out += [f"  {w}" for w in self.warnings[:20]]
             if len(self.warnings) > 20:
                 out.append(f"  ... dan {len(self.warnings) - 20} lagi")
+        if o.failed:
+            out += ["", f"{len(o.failed)} berita atau halaman tidak bisa ditulis; yang lain tetap diimpor dan dicatat. "
+                    "Perbaiki masalahnya (misalnya ruang disk), lalu jalankan impor lagi:"]
+            out += [f"  {line}" for line in o.failed]
         if o.protected:
             out += ["", "Tidak ditimpa karena diubah sejak impor terakhir:"] + [f"  {p}" for p in o.protected]
+        if f.links or o.unsafe_sources:
+            out += ["", "Tautan (symlink) di folder unggahan tidak diikuti ke luar folder itu; berkas dan folder ini "
+                    "tidak dibaca (salin berkas aslinya ke folder unggahan bila memang perlu):"]
+            out += [f"  {name}" for name in f.links]
+            out += [f"  {name}: berkas unggahannya berubah menjadi tautan saat impor; tidak disalin"
+                    for name in o.unsafe_sources]
         if f.missing:
             out += ["", "Berkas yang tidak ditemukan di folder unggahan (--uploads); teksnya tetap diimpor:"]
             for folder, names in sorted(f.missing.items()):

@@ -758,3 +758,50 @@ def test_an_item_that_cannot_be_written_is_reported_and_the_rest_recorded(tmp_pa
     again = run_import(site, later, uploads, force=True)              # the folder gone: the next run mends it
     assert again.code == 0 and photo.read_bytes() == (uploads / "2019/11/pembukaan.jpg").read_bytes()
     assert "0 baru" in again.report
+
+
+def with_doctype(export: Path, target: Path, declarations: str, used: str) -> Path:
+    """The export with a DOCTYPE declaring entities, one of them used in its second item's title."""
+    head, rest = export.read_text(encoding="utf-8").split("\n", 1)
+    second = rest.index("<item>", rest.index("<item>") + 1)
+    title = rest.index("<title>", second) + len("<title>")
+    target.write_text(f"{head}\n<!DOCTYPE rss [\n{declarations}]>\n{rest[:title]}{used}{rest[title:]}", encoding="utf-8")
+    return target
+
+
+BILLION_LAUGHS = '  <!ENTITY lol "lol">\n' + "".join(
+    f'  <!ENTITY lol{n} "{("&lol" + ("" if n == 1 else str(n - 1)) + ";") * 10}">\n' for n in range(1, 10))
+
+
+@pytest.mark.parametrize("declarations, used", [
+    (BILLION_LAUGHS, "&lol9;"),                                                   # 10^9 times 'lol'
+    ('  <!ENTITY a "' + "x" * 50_000 + '">\n', "&a;" * 2_000),                    # quadratic: one big entity, often
+    ('  <!ENTITY rahasia SYSTEM "file:///etc/passwd">\n', "&rahasia;"),           # a file of the laptop
+], ids=["billion-laughs", "quadratic", "external"])
+def test_an_export_declaring_entities_is_refused_and_nothing_imported(tmp_path, declarations, used):
+    export = with_doctype(FIXTURE, tmp_path / "ekspor.xml", declarations, used)
+    site = new_site(tmp_path / "site")
+    done = run_cli("import-wordpress", "--site", str(site), str(export))
+    assert done.code == 1 and "ekspor ditolak, tidak ada yang diimpor" in done.err, done.err + done.out
+    assert "entitas XML" in done.err and "Traceback" not in done.err
+    assert ("billion laughs" in done.err) is ("SYSTEM" not in declarations)      # the two that expand
+    assert not (site / "content").exists() and not (site / ".cache").exists()
+
+
+def test_an_export_cut_short_is_said_and_its_partial_item_left_out(tmp_path):
+    """A download that broke off inside a post's text: the posts before it are imported, the post it broke in is
+    not (its text would be cut), and the report and the exit code say the import is incomplete."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    export = tmp_path / "terpotong.xml"
+    export.write_text(text[:text.index("terjadwal terbit pada 2030")], encoding="utf-8")
+    result = run_import(new_site(tmp_path / "site"), export)
+    assert result.code == 1
+    line = text[:text.index("terjadwal terbit pada 2030")].count("\n") + 1
+    assert f"impor TIDAK LENGKAP. Berkas ekspor terpotong: berakhir di baris {line}" in result.report
+    assert "1 item yang terpotong di tengah dilewati" in result.report and "Impor selesai sebagian." in result.report
+    assert "Berkas ekspor terpotong" in result.errors
+    titles = {front["title"] for front in front_matters(result.site).values()}
+    assert titles == {"Rapat Koordinasi Sosialisasi Pemilihan 2020", "Pleno Terbuka Rekapitulasi DPB Triwulan IV",
+                      "Bimbingan Teknis KPPS"}
+    dry = run_import(new_site(tmp_path / "coba"), export, dry_run=True)
+    assert dry.code == 1 and "TIDAK LENGKAP" in dry.report

@@ -805,3 +805,37 @@ def test_an_export_cut_short_is_said_and_its_partial_item_left_out(tmp_path):
                       "Bimbingan Teknis KPPS"}
     dry = run_import(new_site(tmp_path / "coba"), export, dry_run=True)
     assert dry.code == 1 and "TIDAK LENGKAP" in dry.report
+
+
+UP = "https://kpu.go.id/wp-content/uploads/2024/03/"
+
+
+@pytest.mark.parametrize("content, markdown", [
+    (f'<img class="alignleft size-thumbnail wp-image-9" src="{UP}foto-150x150.jpg" width="150" height="150" '
+     'alt="Ketua">Teks di samping foto.', "![Ketua](foto.jpg){: .kiri .kecil }Teks di samping foto."),
+    (f'[caption id="attachment_9" align="alignright" width="300"]<img src="{UP}foto-300x200.jpg" class="size-medium" '
+     '/> Rapat pleno[/caption]', '![](foto.jpg "Rapat pleno"){: .kanan .sedang }'),
+    (f'<div class="wp-caption alignleft" style="width: 160px"><img src="{UP}foto.jpg" width="150"><p '
+     'class="wp-caption-text">Kecil</p></div>', '![](foto.jpg "Kecil"){: .kiri .kecil }'),
+    (f'<!-- wp:image {{"align":"left","width":160}} --><div class="wp-block-image"><figure class="alignleft '
+     f'is-resized"><img src="{UP}foto.jpg" width="160"/></figure></div><!-- /wp:image -->', "![](foto.jpg){: .kiri .kecil }"),
+    (f'<!-- wp:image --><figure class="wp-block-image alignright size-large is-resized"><img src="{UP}foto-1024x683.jpg"'
+     ' style="width:250px"/></figure><!-- /wp:image -->', "![](foto.jpg){: .kanan .sedang }"),
+    (f'<!-- wp:image --><figure class="wp-block-image alignleft"><img src="{UP}foto.jpg"/></figure><!-- /wp:image -->',
+     "![](foto.jpg){: .kiri .sedang }"),                        # floated, size unknown: medium, as WordPress's default
+    (f'<figure class="wp-block-image aligncenter size-medium"><img src="{UP}foto-300x200.jpg"/><figcaption>Tengah'
+     '</figcaption></figure>', '![](foto.jpg "Tengah"){: .tengah .sedang }'),
+    (f'<figure class="wp-block-image size-large"><img src="{UP}foto-1024x683.jpg"/></figure>', "![](foto.jpg)"),
+    (f'<img class="alignnone size-full" src="{UP}foto.jpg" width="1200">', "![](foto.jpg)"),
+])
+def test_aligned_and_small_photos_keep_their_place_and_size(convert, content, markdown):
+    from generator import markup
+
+    converted, _ = convert(content)
+    assert converted.strip() == markdown
+    rendered = markup.render(converted).html
+    classes = re.findall(r"\.(\w+)", markdown.rpartition("{:")[2]) if "{:" in markdown else []
+    if '"' in markdown:                               # a caption: the figure carries the layout, caption and all
+        assert f'<figure class="{" ".join(classes)}"><img' in rendered, rendered
+    else:
+        assert (f'class="{" ".join(classes)}"' in rendered) is bool(classes), rendered

@@ -1,9 +1,10 @@
 """Photos WordPress placed beside the text, imported and built, as Chromium lays them out: floated at their size on
-a wide screen, full width on a phone."""
+a wide screen, full width on a phone. SCREENSHOTS=folder keeps a screenshot of each width there, to look at."""
 
 from __future__ import annotations
 
 import functools
+import io
 import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from generator import wordpress
 from tests.browser import chromium, require_browser
-from tests.conftest import build_site, make_photo
-from tests.test_wordpress import FIXTURE, new_site, run_import
+from tests.conftest import MINIMAL_CONFIG, ROOT, build_site, make_photo
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +25,7 @@ BODY = (f'<img class="alignleft size-thumbnail wp-image-1" src="{UP}ketua-150x15
         f'alt="Ketua KPU">{TEXT}\n\n'
         f'[caption id="attachment_2" align="alignright" width="300"]<img src="{UP}pleno-300x200.jpg" '
         f'class="size-medium" alt="Suasana pleno" /> Suasana rapat pleno[/caption]{TEXT}\n\n{TEXT}')
+FIXTURE = ROOT / "tests" / "wordpress" / "kpu-kaltara.xml"
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS", "")) if os.environ.get("SCREENSHOTS") else None
 
 
@@ -46,14 +48,18 @@ def served(tmp_path_factory):
     uploads = root / "uploads"
     make_photo(uploads / "2024/03/ketua.jpg", size=(900, 900), color=(180, 40, 40))
     make_photo(uploads / "2024/03/pleno.jpg", size=(1200, 800), color=(40, 90, 160))
-    result = run_import(new_site(root / "site"), export_with_layout(root / "ekspor.xml"), uploads)
-    assert result.code == 0, result.errors
-    build_site(result.site, search=False)
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(result.site / "output"))
+    site = root / "site"
+    site.mkdir()
+    (site / "config.yaml").write_text(MINIMAL_CONFIG, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    code = wordpress.run(wordpress.Options(export_with_layout(root / "ekspor.xml"), site, uploads), out=out, err=err)
+    assert code == 0, err.getvalue()
+    build_site(site, search=False)
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site / "output"))
     handler.log_message = lambda *args: None
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    output = result.site / "output"
+    output = site / "output"
     page = next(p for p in output.rglob("index.html") if "<h1>Foto di samping teks</h1>" in p.read_text("utf-8"))
     yield f"http://127.0.0.1:{server.server_address[1]}/{page.parent.relative_to(output).as_posix()}/"
     server.shutdown()

@@ -90,8 +90,12 @@ class _BundleLinks(Treeprocessor):
                     element.set("href", self.links.images[name].src)
 
 
+LAYOUT = {"kiri", "kanan", "tengah", "kecil", "sedang"}     # {: .kiri .kecil } on a photo: placed beside the text
+
+
 class _Figures(Treeprocessor):
-    """An image alone in its paragraph with a title, ![alt](foto.jpg "Keterangan"), is a figure with that caption."""
+    """An image alone in its paragraph with a title, ![alt](foto.jpg "Keterangan"), is a figure with that caption;
+    the photo's layout classes ({: .kiri .kecil }) go to the figure, so that its caption goes along with it."""
 
     def run(self, root: etree.Element) -> None:
         for paragraph in root.iter("p"):
@@ -100,6 +104,15 @@ class _Figures(Treeprocessor):
                     or (image.tail or "").strip()):
                 continue
             paragraph.tag = "figure"
+            classes = (image.get("class") or "").split()
+            layout = [name for name in classes if name in LAYOUT]
+            if layout:
+                paragraph.set("class", " ".join(layout))
+                rest = " ".join(name for name in classes if name not in LAYOUT)
+                if rest:
+                    image.set("class", rest)
+                else:
+                    del image.attrib["class"]
             caption = etree.SubElement(paragraph, "figcaption")
             caption.text = image.attrib.pop("title")
             image.tail = None

@@ -428,3 +428,26 @@ def test_a_gzip_log_is_known_by_its_content_not_its_name(site, tmp_path):
     plain_named_gz = write(tmp_path / "access.log.gz", combined("203.0.113.5", "08/Jun/2024:08:00:00", RAKOR))
     gzip_named_log = write(tmp_path / "access.log", combined("203.0.113.6", "08/Jun/2024:08:00:00", RAKOR), compress=True)
     assert count(site, plain_named_gz, gzip_named_log)[2]["2019/rapat-koordinasi/index.md"] == "119"
+
+
+@pytest.mark.parametrize("compress", [False, True])
+def test_an_overlong_line_is_skipped_and_told_not_read_whole(site, tmp_path, compress):
+    """A line far past any access log's (a broken or hostile log) is read past in bounded pieces and named in the
+    report; the lines around it are still counted, and so is a 1 MB last line without its newline."""
+    garbage = "A" * (1 << 20)
+    log = write(tmp_path / "access.log", combined("203.0.113.5", "08/Jun/2024:08:00:00", RAKOR), garbage + "\n",
+                combined("203.0.113.6", "08/Jun/2024:08:01:00", RAKOR), garbage, compress=compress)
+    code, report, views = count(site, log)
+    assert code == 0, report
+    assert views["2019/rapat-koordinasi/index.md"] == "119"
+    assert skipped(report, "baris lebih dari 64 KiB") == 2 and skipped(report, "baris rusak") == 0
+    assert "4 baris baru dibaca" in report
+
+
+def test_a_log_of_one_unfinished_line_is_not_called_empty(site, tmp_path):
+    log = write(tmp_path / "access.log", combined("203.0.113.5", "08/Jun/2024:08:00:00", RAKOR).rstrip("\n"))
+    code, report, views = count(site, log)
+    assert code == 0 and "log ini kosong" not in report
+    assert "belum diakhiri ganti baris" in report and "tidak berisi baris yang lengkap" in report
+    log.write_bytes(log.read_bytes() + b"\n")             # the server finished writing it: counted now
+    assert count(site, log)[2]["2019/rapat-koordinasi/index.md"] == "118"

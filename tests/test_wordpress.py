@@ -659,3 +659,183 @@ def test_kpu_pages_are_valid_html(kpu):
                           capture_output=True, text=True, timeout=600)
     messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
     assert [m for m in messages if m.get("type") in ("error", "non-document-error")] == []
+
+
+def test_links_in_the_uploads_folder_are_never_read_through_to_outside_it(tmp_path):
+    """A file link, a folder link and a link above a file (2019/12/ as a whole) leading out of the uploads folder:
+    nothing of what they lead to reaches the site, and each is named in the report. A link to another file inside
+    the folder is harmless and followed."""
+    uploads = kpu_uploads(tmp_path / "uploads")
+    private = tmp_path / "pribadi"
+    make_photo(private / "rahasia.jpg", size=(96, 64), color=(1, 2, 3))
+    (private / "rahasia.pdf").write_bytes(b"%PDF-1.4\nRAHASIA\n%%EOF\n")
+    for rel, target in (("2019/11/pembukaan.jpg", private / "rahasia.jpg"),
+                        ("2019/11/surat-edaran-sosialisasi.pdf", private / "rahasia.pdf"),
+                        ("2020/02/bimtek-kpps-2.jpg", uploads / "2020/02/bimtek-kpps-1.jpg")):
+        (uploads / rel).unlink()
+        (uploads / rel).symlink_to(target)
+    shutil.move(uploads / "2019/12", private / "2019-12")
+    (uploads / "2019/12").symlink_to(private / "2019-12", target_is_directory=True)
+    result = run_import(new_site(tmp_path / "site"), FIXTURE, uploads)
+    assert result.code == 0, result.errors
+    outside = {p.read_bytes() for p in private.rglob("*") if p.is_file()}
+    copied = [p for p in (result.site / "content").rglob("*") if p.is_file() and not p.name.endswith(".md")]
+    assert copied and not [p for p in copied if p.read_bytes() in outside]
+    assert not [p for p in (result.site / "content").rglob("*") if p.is_symlink()]
+    links = result.report.split("Tautan (symlink) di folder unggahan", 1)[1].split("\n\n", 1)[0]
+    assert sorted(line.strip() for line in links.splitlines()[1:]) == [
+        "2019/11/pembukaan.jpg", "2019/11/surat-edaran-sosialisasi.pdf", "2019/12/"]
+    assert (result.site / "content/posts/2020").exists()
+    bimtek = [p for p in copied if p.name == "bimtek-kpps-2.jpg"]
+    assert bimtek and bimtek[0].read_bytes() == (uploads / "2020/02/bimtek-kpps-1.jpg").read_bytes()
+
+
+def with_items(export: Path, target: Path, *items: str) -> Path:
+    """A copy of the export with more <item>s before its first page."""
+    text = export.read_text(encoding="utf-8")
+    marker = "\t<item>\n\t\t<title>Profil"
+    target.write_text(text.replace(marker, "".join(items) + marker, 1), encoding="utf-8")
+    return target
+
+
+def draft_item(post_id: int, title: str, content: str = "Isi draf.") -> str:
+    """A draft as WordPress exports it: no slug, no date."""
+    return (f"\t<item>\n\t\t<title>{title}</title>\n\t\t<link>https://kaltara.kpu.go.id/?p={post_id}</link>\n"
+            f"\t\t<dc:creator><![CDATA[humas]]></dc:creator>\n"
+            f'\t\t<guid isPermaLink="false">https://kaltara.kpu.go.id/?p={post_id}</guid>\n'
+            f"\t\t<content:encoded><![CDATA[{content}]]></content:encoded>\n"
+            f"\t\t<excerpt:encoded><![CDATA[]]></excerpt:encoded>\n\t\t<wp:post_id>{post_id}</wp:post_id>\n"
+            "\t\t<wp:post_date><![CDATA[0000-00-00 00:00:00]]></wp:post_date>\n"
+            "\t\t<wp:post_date_gmt><![CDATA[0000-00-00 00:00:00]]></wp:post_date_gmt>\n"
+            "\t\t<wp:post_name><![CDATA[]]></wp:post_name>\n\t\t<wp:status><![CDATA[draft]]></wp:status>\n"
+            "\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>\n"
+            "\t\t<wp:post_type><![CDATA[post]]></wp:post_type>\n\t</item>\n\n")
+
+
+def test_long_titles_and_file_names_make_bounded_distinct_names(tmp_path):
+    """Drafts have no slug: a 290-character title gives the folder's name; two such drafts keep two folders. A
+    photo whose name is 249 bytes of UTF-8 (fine in the uploads folder) gets a name with room to spare."""
+    title = ("Pengumuman Hasil Rapat Pleno Terbuka Rekapitulasi Daftar Pemilih Berkelanjutan " * 4)[:290]
+    photo = "foto-" + "é" * 120 + ".jpg"
+    uploads = kpu_uploads(tmp_path / "uploads")
+    make_photo(uploads / "2020/03" / photo, color=(9, 99, 199))
+    src = f"https://kaltara.kpu.go.id/wp-content/uploads/2020/03/{photo}"
+    export = with_items(FIXTURE, tmp_path / "ekspor.xml", draft_item(901, title, f'<img src="{src}" alt="Rapat">'),
+                        draft_item(902, title))
+    result = run_import(new_site(tmp_path / "site"), export, uploads)
+    assert result.code == 0, result.errors + result.report
+    drafts = {folder: front for folder, front in front_matters(result.site).items() if front["title"] == title}
+    assert len(drafts) == 2 and all(front["draft"] is True for front in drafts.values())
+    names = [p.name for p in (result.site / "content").rglob("*")]
+    assert max(len(name.encode("utf-8")) for name in names) <= 100
+    copied = [p for folder in drafts for p in (result.site / folder).iterdir() if p.suffix == ".jpg"]
+    assert len(copied) == 1 and copied[0].read_bytes() == (uploads / "2020/03" / photo).read_bytes()
+    assert copied[0].name.startswith("foto-éé")
+    state = (result.site / ".cache/wordpress-import.json").read_text(encoding="utf-8")
+    assert all(folder in state for folder in drafts)
+    build_site(result.site, drafts=True, search=False)
+
+
+def test_an_item_that_cannot_be_written_is_reported_and_the_rest_recorded(tmp_path):
+    """On a later run one post's photo has become a folder (the system refuses to read it as a file): that post is
+    named with its title, the new post of the export is still written, and the record of the run is kept."""
+    uploads = kpu_uploads(tmp_path / "uploads")
+    site = new_site(tmp_path / "site")
+    assert run_import(site, FIXTURE, uploads).code == 0
+    photo = site / RAKOR / "pembukaan.jpg"
+    photo.unlink()
+    photo.mkdir()
+    make_photo(uploads / "2019/11/pembukaan.jpg", size=(96, 64), color=(1, 200, 3))     # a newer original
+    later = with_items(FIXTURE, tmp_path / "later.xml", draft_item(903, "Draf Sosialisasi Baru"))
+    result = run_import(site, later, uploads)
+    assert result.code == 1
+    assert f'{RAKOR} ("Rapat Koordinasi Sosialisasi Pemilihan 2020"): gagal ditulis' in result.report
+    assert "1 berita atau halaman gagal ditulis" in result.errors
+    new = [f for f, front in front_matters(site).items() if front["title"] == "Draf Sosialisasi Baru"]
+    assert len(new) == 1
+    assert new[0] in (site / ".cache/wordpress-import.json").read_text(encoding="utf-8")
+    photo.rmdir()
+    again = run_import(site, later, uploads, force=True)              # the folder gone: the next run mends it
+    assert again.code == 0 and photo.read_bytes() == (uploads / "2019/11/pembukaan.jpg").read_bytes()
+    assert "0 baru" in again.report
+
+
+def with_doctype(export: Path, target: Path, declarations: str, used: str) -> Path:
+    """The export with a DOCTYPE declaring entities, one of them used in its second item's title."""
+    head, rest = export.read_text(encoding="utf-8").split("\n", 1)
+    second = rest.index("<item>", rest.index("<item>") + 1)
+    title = rest.index("<title>", second) + len("<title>")
+    target.write_text(f"{head}\n<!DOCTYPE rss [\n{declarations}]>\n{rest[:title]}{used}{rest[title:]}", encoding="utf-8")
+    return target
+
+
+BILLION_LAUGHS = '  <!ENTITY lol "lol">\n' + "".join(
+    f'  <!ENTITY lol{n} "{("&lol" + ("" if n == 1 else str(n - 1)) + ";") * 10}">\n' for n in range(1, 10))
+
+
+@pytest.mark.parametrize("declarations, used", [
+    (BILLION_LAUGHS, "&lol9;"),                                                   # 10^9 times 'lol'
+    ('  <!ENTITY a "' + "x" * 50_000 + '">\n', "&a;" * 2_000),                    # quadratic: one big entity, often
+    ('  <!ENTITY rahasia SYSTEM "file:///etc/passwd">\n', "&rahasia;"),           # a file of the laptop
+], ids=["billion-laughs", "quadratic", "external"])
+def test_an_export_declaring_entities_is_refused_and_nothing_imported(tmp_path, declarations, used):
+    export = with_doctype(FIXTURE, tmp_path / "ekspor.xml", declarations, used)
+    site = new_site(tmp_path / "site")
+    done = run_cli("import-wordpress", "--site", str(site), str(export))
+    assert done.code == 1 and "ekspor ditolak, tidak ada yang diimpor" in done.err, done.err + done.out
+    assert "entitas XML" in done.err and "Traceback" not in done.err
+    assert ("billion laughs" in done.err) is ("SYSTEM" not in declarations)      # the two that expand
+    assert not (site / "content").exists() and not (site / ".cache").exists()
+
+
+def test_an_export_cut_short_is_said_and_its_partial_item_left_out(tmp_path):
+    """A download that broke off inside a post's text: the posts before it are imported, the post it broke in is
+    not (its text would be cut), and the report and the exit code say the import is incomplete."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    export = tmp_path / "terpotong.xml"
+    export.write_text(text[:text.index("terjadwal terbit pada 2030")], encoding="utf-8")
+    result = run_import(new_site(tmp_path / "site"), export)
+    assert result.code == 1
+    line = text[:text.index("terjadwal terbit pada 2030")].count("\n") + 1
+    assert f"impor TIDAK LENGKAP. Berkas ekspor terpotong: berakhir di baris {line}" in result.report
+    assert "1 item yang terpotong di tengah dilewati" in result.report and "Impor selesai sebagian." in result.report
+    assert "Berkas ekspor terpotong" in result.errors
+    titles = {front["title"] for front in front_matters(result.site).values()}
+    assert titles == {"Rapat Koordinasi Sosialisasi Pemilihan 2020", "Pleno Terbuka Rekapitulasi DPB Triwulan IV",
+                      "Bimbingan Teknis KPPS"}
+    dry = run_import(new_site(tmp_path / "coba"), export, dry_run=True)
+    assert dry.code == 1 and "TIDAK LENGKAP" in dry.report
+
+
+UP = "https://kpu.go.id/wp-content/uploads/2024/03/"
+
+
+@pytest.mark.parametrize("content, markdown", [
+    (f'<img class="alignleft size-thumbnail wp-image-9" src="{UP}foto-150x150.jpg" width="150" height="150" '
+     'alt="Ketua">Teks di samping foto.', "![Ketua](foto.jpg){: .kiri .kecil }Teks di samping foto."),
+    (f'[caption id="attachment_9" align="alignright" width="300"]<img src="{UP}foto-300x200.jpg" class="size-medium" '
+     '/> Rapat pleno[/caption]', '![](foto.jpg "Rapat pleno"){: .kanan .sedang }'),
+    (f'<div class="wp-caption alignleft" style="width: 160px"><img src="{UP}foto.jpg" width="150"><p '
+     'class="wp-caption-text">Kecil</p></div>', '![](foto.jpg "Kecil"){: .kiri .kecil }'),
+    (f'<!-- wp:image {{"align":"left","width":160}} --><div class="wp-block-image"><figure class="alignleft '
+     f'is-resized"><img src="{UP}foto.jpg" width="160"/></figure></div><!-- /wp:image -->', "![](foto.jpg){: .kiri .kecil }"),
+    (f'<!-- wp:image --><figure class="wp-block-image alignright size-large is-resized"><img src="{UP}foto-1024x683.jpg"'
+     ' style="width:250px"/></figure><!-- /wp:image -->', "![](foto.jpg){: .kanan .sedang }"),
+    (f'<!-- wp:image --><figure class="wp-block-image alignleft"><img src="{UP}foto.jpg"/></figure><!-- /wp:image -->',
+     "![](foto.jpg){: .kiri .sedang }"),                        # floated, size unknown: medium, as WordPress's default
+    (f'<figure class="wp-block-image aligncenter size-medium"><img src="{UP}foto-300x200.jpg"/><figcaption>Tengah'
+     '</figcaption></figure>', '![](foto.jpg "Tengah"){: .tengah .sedang }'),
+    (f'<figure class="wp-block-image size-large"><img src="{UP}foto-1024x683.jpg"/></figure>', "![](foto.jpg)"),
+    (f'<img class="alignnone size-full" src="{UP}foto.jpg" width="1200">', "![](foto.jpg)"),
+])
+def test_aligned_and_small_photos_keep_their_place_and_size(convert, content, markdown):
+    from generator import markup
+
+    converted, _ = convert(content)
+    assert converted.strip() == markdown
+    rendered = markup.render(converted).html
+    classes = re.findall(r"\.(\w+)", markdown.rpartition("{:")[2]) if "{:" in markdown else []
+    if '"' in markdown:                               # a caption: the figure carries the layout, caption and all
+        assert f'<figure class="{" ".join(classes)}"><img' in rendered, rendered
+    else:
+        assert (f'class="{" ".join(classes)}"' in rendered) is bool(classes), rendered

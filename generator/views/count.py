@@ -5,18 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote_to_bytes
 
-from .logs import LINE, head_digest, line_digest, timestamp
+from .logs import LINE, MAX_LINE, TOO_LONG, head_digest, line_digest, timestamp
 
 REPEAT_SECONDS = 30 * 60        # the same visitor (address + user agent) on the same post again within this: one view
 BOT_WORDS = ("bot", "crawl", "spider", "preview")     # in any user agent, beside the library's list
 
 # Why a line is not a view, in the order the rules are applied (a line is told under the first that applies).
+LONG = f"baris lebih dari {MAX_LINE // 1024} KiB (bukan baris log; dilewati tanpa dibaca seluruhnya)"
 MALFORMED = "baris rusak atau format lain"
 ROBOT = "robot, perayap dan pratinjau tautan"
 NOT_SHOWN = "bukan GET yang dijawab 200/304 (pengalihan, galat, HEAD, POST)"
 OTHER = "aset, feed, indeks pencarian dan halaman lain"
 REPEAT = "pengunjung yang sama dalam 30 menit"
-REASONS = (MALFORMED, ROBOT, NOT_SHOWN, OTHER, REPEAT)
+REASONS = (LONG, MALFORMED, ROBOT, NOT_SHOWN, OTHER, REPEAT)
 
 
 class Robots:
@@ -63,6 +64,7 @@ class Tally:
     views: list[int]
     lines: int = 0
     counted_before: int = 0         # lines an earlier run (or an earlier log of this run) already counted
+    unfinished: int = 0             # logs whose last line has no newline yet (left for the next run)
     skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(REASONS, 0))
     first: int | None = None        # seconds since 1970 of the oldest and newest line read
     last: int | None = None
@@ -103,8 +105,13 @@ def count(numbered_lines, counted: Counted, rules: Rules, tally: Tally) -> int:
     first = last = None
     for position, line, before in _marked(numbered_lines, counted):
         if before:
-            judge(line)
+            if line is not TOO_LONG:
+                judge(line)
             tally.counted_before += 1
+            continue
+        if line is TOO_LONG:
+            skipped[LONG] += 1
+            tally.lines += 1
             continue
         outcome = judge(line)
         if outcome.__class__ is int:
@@ -130,7 +137,9 @@ def _marked(numbered_lines, counted: Counted):
     lengths = {size for size, _digest in starts}
     numbered_lines = iter(numbered_lines)
     for position, line in numbered_lines:
-        candidates = starts.get((len(line), line_digest(line))) if len(line) in lengths else None
+        candidates = None
+        if line is not TOO_LONG and len(line) in lengths:
+            candidates = starts.get((len(line), line_digest(line)))
         if not candidates:
             yield position, line, position <= until
             continue
@@ -141,7 +150,7 @@ def _marked(numbered_lines, counted: Counted):
             if following is None:
                 break
             held.append(following)
-        data = b"".join(held_line for _position, held_line in held)
+        data = b"".join(held_line for _position, held_line in held if held_line is not TOO_LONG)
         for head, length, reached in candidates:
             if len(data) >= length and head_digest(data, length) == head:
                 until = max(until, begin + reached)

@@ -7,7 +7,7 @@ import gzip
 import hashlib
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HEAD = 4096         # bytes of a log's start that name it: the same start is the same log, rotated, copied or compressed
@@ -74,20 +74,52 @@ def first_line(head: bytes) -> bytes | None:
     return head[:end + 1] if end >= 0 else None
 
 
-def lines(log: LogFile, problems: list):
-    """(position after the line, line) for every complete line; a last line without its newline (the server is
-    still writing it) is left for the next run. A file that breaks off (truncated gzip) ends the lines where it
-    broke, with a message in problems."""
+MAX_LINE = 64 * 1024    # bytes one line may take; a real access-log line is a few hundred
+TOO_LONG = None         # what lines() yields in place of a line longer than MAX_LINE (its bytes are not kept)
+
+
+@dataclass
+class Reading:
+    """What reading one log met besides its lines: why it stopped early, and a last line still without its
+    newline (how many bytes of it were seen)."""
+
+    broken: list[str] = field(default_factory=list)
+    unfinished: int = 0
+
+
+def lines(log: LogFile, reading: Reading):
+    """(position after the line, line) for every complete line; a line longer than MAX_LINE is read past in
+    bounded pieces and yielded as TOO_LONG (ended by a newline or not: no server writes such a line). A last line
+    without its newline (the server is still writing it) is left for the next run, its length noted in reading. A file that breaks off (truncated gzip) ends the lines
+    where it broke, with a message in reading.broken."""
     position = 0
     try:
         with _open(log.path, log.compressed) as handle:
-            for line in handle:
+            while True:
+                line = handle.readline(MAX_LINE + 1)
+                if not line:
+                    return
+                if len(line) > MAX_LINE and line[-1:] != b"\n":
+                    position += _rest_of_line(handle, len(line))      # never a log line, ended or not: skipped
+                    yield position, TOO_LONG
+                    continue
                 if line[-1:] != b"\n":
+                    reading.unfinished = len(line)
                     return
                 position += len(line)
                 yield position, line
     except (OSError, EOFError, zlib.error) as err:
-        problems.append(_why(err))
+        reading.broken.append(_why(err))
+
+
+def _rest_of_line(handle, length: int) -> int:
+    """Read past the rest of an overlong line (to its newline or the end of the file) one bounded piece at a time;
+    its whole length."""
+    while True:
+        piece = handle.readline(MAX_LINE)
+        length += len(piece)
+        if not piece or piece[-1:] == b"\n":
+            return length
 
 
 def timestamp(text: bytes, days: dict) -> int | None:

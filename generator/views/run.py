@@ -77,9 +77,10 @@ def count_logs(opened: list[logs.LogFile], known: state.State, rules: count.Rule
     """Count each log from where it was counted before, oldest log first (so a repeat across two logs is seen),
     and note in the state how far each was counted."""
     for log in sorted(opened, key=lambda log: (logs.first_time(log) is None, logs.first_time(log) or 0)):
-        broken: list[str] = []
-        reached = count.count(logs.lines(log, broken), known.counted(log), rules, tally)
-        for why in broken:
+        reading = logs.Reading()
+        reached = count.count(logs.lines(log, reading), known.counted(log), rules, tally)
+        tally.unfinished += bool(reading.unfinished)
+        for why in reading.broken:
             problems.error(log.path, None, f"log berhenti terbaca: {why}.",
                            "Baris sebelum titik itu sudah dihitung; berkas yang utuh boleh dihitung lagi nanti.")
         known.reached(log, reached)

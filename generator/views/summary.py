@@ -27,8 +27,12 @@ def text(tally: Tally, posts: list, changes: dict[str, tuple], config, logs: int
     out = [f"Log: {number(logs)} berkas, {number(tally.lines)} baris baru dibaca"
            + (f" ({number(tally.counted_before)} baris lain sudah dihitung sebelumnya)" if tally.counted_before else "")
            + "."]
+    if tally.unfinished:
+        out.append(f"Baris terakhir {number(tally.unfinished)} log belum diakhiri ganti baris (server masih "
+                   "menulisnya?): belum dihitung, akan dihitung pada penghitungan berikutnya.")
     if not tally.lines:
         out.append("Tidak ada yang ditambahkan: semua baris log ini sudah dihitung sebelumnya." if tally.counted_before
+                   else "Tidak ada yang ditambahkan: log ini tidak berisi baris yang lengkap." if tally.unfinished
                    else "Tidak ada yang ditambahkan: log ini kosong.")
         return "\n".join(out)
     if tally.first is not None:

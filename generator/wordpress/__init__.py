@@ -30,8 +30,8 @@ class Options:
 
 
 def run(options: Options, out=None, err=None) -> int:
-    """Import, print the report; 0 when done, 1 when the export cannot be read or the result does not validate,
-    2 on bad usage."""
+    """Import, print the report; 0 when done, 1 when the export cannot be read, an item could not be written or the
+    result does not validate, 2 on bad usage."""
     out, err = out or sys.stdout, err or sys.stderr
     problems = Problems()
     config = config_module.load(options.site_dir / "config.yaml", problems)
@@ -47,28 +47,28 @@ def run(options: Options, out=None, err=None) -> int:
         print(f"Galat: folder unggahan {options.uploads} tidak ada. Sebutkan salinan folder wp-content/uploads/ "
               "dari cadangan hosting.", file=err)
         return 2
-    try:
-        export = wxr.read(options.export, config_zone(config))
-    except wxr.Unreadable as problem:
-        print(f"{options.export}: tidak bisa dibaca sebagai ekspor WordPress: {problem}. Pastikan berkasnya hasil "
-              "Alat > Ekspor di WordPress (berakhiran .xml).", file=err)
+    export = _read(options.export, config, err)
+    if export is None:
         return 1
-    library = media.Library(plan.attachments(export), media.index_uploads(options.uploads))
+    links: list[str] = []
+    library = media.Library(plan.attachments(export), media.index_uploads(options.uploads, links))
     state = load_state(options.site_dir)
     known = folders(state)
     earlier = plan.Earlier(known, addresses(options.site_dir, set(known.values()), config), load_memo(options.site_dir))
     bundles, findings, memo = plan.plan(export, library, config, plan.Settings(options.views_key), options.site_dir,
                                         earlier)
+    findings.links = links
     try:
         outcome = write_bundles(options.site_dir, bundles, state, options.force, options.dry_run)
     except Unsafe as path:
         print(f"Galat: jalur {path} keluar dari folder situs; tidak ada yang ditulis di luar folder situs.", file=err)
         return 1
     missing = sum(len(v) for v in findings.missing.values())
-    report = Report(str(options.export), findings, outcome, export.warnings, missing, options.dry_run)
+    cut = (export.cut_short, len(export.items), export.dropped) if export.cut_short else None
+    report = Report(str(options.export), findings, outcome, export.warnings, missing, options.dry_run, cut)
     print(report, file=out)
     if options.dry_run:
-        return 0
+        return 1 if export.cut_short else 0
     save_memo(options.site_dir, memo)
     written = {path.rsplit("/", 1)[0] for path in outcome.new + outcome.updated}
     invalid = validate(options.site_dir, [b.folder for b in bundles if b.folder in written], config)
@@ -77,8 +77,29 @@ def run(options: Options, out=None, err=None) -> int:
     if invalid.errors:
         print(f"\n{len(invalid.errors)} berkas hasil impor belum sah; perbaiki lalu jalankan build.", file=err)
         return 1
+    if export.cut_short:
+        print(f"\nBerkas ekspor terpotong (berakhir di baris {export.cut_short} tanpa penutup </rss>): hanya item "
+              "yang utuh yang diimpor. Ekspor ulang dari WordPress, lalu impor lagi untuk melengkapinya.", file=err)
+        return 1
+    if outcome.failed:
+        print(f"\n{len(outcome.failed)} berita atau halaman gagal ditulis (lihat laporan di atas); yang lain sudah "
+              "diimpor.", file=err)
+        return 1
     print("\nSemua berkas hasil impor sah. Jalankan 'make build' atau 'make serve' untuk melihat situsnya.", file=out)
     return 0
+
+
+def _read(path: Path, config, err) -> wxr.Export | None:
+    """The export, or None when it cannot be read or is refused (said on err)."""
+    try:
+        return wxr.read(path, config_zone(config))
+    except wxr.Unreadable as problem:
+        print(f"{path}: tidak bisa dibaca sebagai ekspor WordPress: {problem}. Pastikan berkasnya hasil "
+              "Alat > Ekspor di WordPress (berakhiran .xml).", file=err)
+    except wxr.Refused as problem:
+        print(f"{path}: ekspor ditolak, tidak ada yang diimpor: {problem}. Berkas ini bukan ekspor WordPress yang "
+              "asli atau sudah diubah; ekspor ulang dari WordPress (Alat > Ekspor).", file=err)
+    return None
 
 
 def addresses(site_dir: Path, imported: set[str], config) -> set[str]:

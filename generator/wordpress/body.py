@@ -112,7 +112,8 @@ def expand_shortcodes(text: str, skipped: list[str]) -> str:
             media = re.match(r"\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", inner, re.S)
             image, rest = (media.group(1), media.group(2)) if media else ("", inner)
             caption = caption or rest.strip()
-            return _figure("caption", image + f"<figcaption>{caption}</figcaption>")
+            return _figure("caption", image + f"<figcaption>{caption}</figcaption>", align=attrs.get("align", ""),
+                           width=attrs.get("width", ""))
         if name in ("embed", "youtube", "video", "audio"):
             url = (inner.strip() or attrs.get("src") or attrs.get("0") or attrs.get("mp4") or attrs.get("mp3") or "")
             return _figure("embed", url=url.strip())
@@ -198,7 +199,7 @@ class Converter(MarkdownConverter):
         if name is None:
             self.context.missing.append(media.rel or src)
             return ""
-        return f"![{_escape(alt)}]({_target(name)})"
+        return f"![{_escape(alt)}]({_target(name)}){layout(el, [])}"
 
     def convert_a(self, el, text, parent_tags):
         href = (el.get("href") or "").strip()
@@ -261,7 +262,7 @@ class Converter(MarkdownConverter):
         images = el.find_all("img")
         caption = self._caption(el.find("figcaption"))
         if len(images) == 1:
-            return self._captioned(images[0], caption)
+            return self._captioned(images[0], caption, [el, el.parent])
         return f"\n\n{text}\n\n"
 
     def convert_div(self, el, text, parent_tags):
@@ -278,7 +279,7 @@ class Converter(MarkdownConverter):
             return f"\n\n{self._file_link(link, media, text, standalone=True)}\n\n"
         if "wp-caption" in classes.split() and el.find("img") is not None:
             caption = el.find(class_="wp-caption-text")
-            return self._captioned(el.find("img"), self._caption(caption))
+            return self._captioned(el.find("img"), self._caption(caption), [el])
         if "gallery" in classes.split():
             return self._block_gallery(el)
         return super().convert_div(el, text, parent_tags)
@@ -344,7 +345,7 @@ class Converter(MarkdownConverter):
             return ""
         return " ".join(self.process_tag(el, {"_inline"}).split())
 
-    def _captioned(self, image, caption: str) -> str:
+    def _captioned(self, image, caption: str, holders: list) -> str:
         src, media, name = self._photo(image)
         alt = (image.get("alt") or "").strip() or (media.attachment.alt if media and media.attachment else "")
         if media is not None and name is None:
@@ -353,8 +354,9 @@ class Converter(MarkdownConverter):
             return f"\n\n{caption}\n\n" if caption else ""
         if media.is_photo and caption:
             self._to_gallery(name, caption, alt)
-        # An image alone in its paragraph with a title is a figure with that caption (see markup.py).
-        return f"\n\n![{_escape(alt)}]({_target(name)}{_title(caption)})\n\n"
+        # An image alone in its paragraph with a title is a figure with that caption (see markup.py), placed as
+        # WordPress placed it by its layout classes.
+        return f"\n\n![{_escape(alt)}]({_target(name)}{_title(caption)}){layout(image, holders)}\n\n"
 
     def _to_gallery(self, name: str, caption: str, alt: str) -> bool:
         """List the photo in the post's gallery; False when it is there already with another caption."""
@@ -442,6 +444,45 @@ class Converter(MarkdownConverter):
         if not url:
             return f"\n\n{caption}\n\n" if caption else ""
         return f"\n\n<{url}>\n\n" + (f"{caption}\n\n" if caption else "")
+
+
+# --- where a photo stood: WordPress's alignment and size, as the site's layout classes (markup.LAYOUT) ---
+
+PLACES = {"alignleft": "kiri", "alignright": "kanan", "aligncenter": "tengah"}
+SIZES = (("kecil", 200), ("sedang", 400))            # widths in CSS pixels up to which a photo is small or medium
+_WIDTH_STYLE = re.compile(r"(?:^|;)\s*(?:max-)?width\s*:\s*(\d+)px", re.I)
+_WIDTH_IN_NAME = re.compile(r"-(\d+)x\d+\.\w+$")
+
+
+def layout(image, holders: list) -> str:
+    """'{: .kiri .kecil }' for a photo WordPress floated left at thumbnail size, '' for one shown full width: the
+    alignment from the classes (or [caption align=]) of the image and the figures and blocks holding it, the size
+    from size-thumbnail / size-medium or the width it was shown at. A floated photo of unknown width is medium."""
+    classes = set(image.get("class") or [])
+    for holder in holders:
+        if holder is not None and getattr(holder, "name", None) in ("figure", "div"):
+            classes.update(holder.get("class") or [])
+            classes.add(holder.get("data-align") or "")
+    place = next((PLACES[name] for name in PLACES if name in classes), "")
+    size = "kecil" if "size-thumbnail" in classes else "sedang" if "size-medium" in classes else ""
+    if not size:
+        width = _width(image, holders, from_url=bool(place))    # a gallery's thumbnails are no small photos
+        size = next((name for name, most in SIZES if width is not None and width <= most), "")
+        if not size and width is None and place in ("kiri", "kanan"):
+            size = "sedang"
+    names = [name for name in (place, size) if name]
+    return "{: " + " ".join("." + name for name in names) + " }" if names else ""
+
+
+def _width(image, holders: list, from_url: bool) -> int | None:
+    """The width in pixels WordPress showed the photo at: its width attribute or style, its caption's width, or
+    (from_url) the size in its URL (?w=150, foto-300x200.jpg); None when nothing says."""
+    found = [image.get("width"), *(_WIDTH_STYLE.findall(image.get("style") or ""))]
+    found += [holder.get("data-width") for holder in holders if holder is not None and hasattr(holder, "get")]
+    src = image.get("src") or ""
+    if from_url:
+        found += re.findall(r"[?&]w=(\d+)", src) + _WIDTH_IN_NAME.findall(src.split("?", 1)[0])
+    return next((int(value) for value in found if value and str(value).isdigit() and int(value) > 0), None)
 
 
 _GENERIC = {"di sini", "disini", "klik di sini", "klik disini", "unduh", "download", "unduh di sini", "lihat",

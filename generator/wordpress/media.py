@@ -131,20 +131,39 @@ def _number(text: str) -> int:
     return int(text) if text.isdigit() else 0
 
 
-def index_uploads(folder: Path | None) -> dict[str, Path]:
-    """Every file under the uploads folder by its path inside it (with Unicode names normalised to NFC)."""
+def index_uploads(folder: Path | None, links: list[str]) -> dict[str, Path]:
+    """Every file under the uploads folder by its path inside it (with Unicode names normalised to NFC), as its
+    real path. A link is never read through to outside the folder: a linked file is kept only when its target is a
+    file inside the folder, and linked folders are not entered; what was left out is named in links."""
     if folder is None:
         return {}
+    root = folder.resolve()
     found = {}
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        base = Path(root)
-        prefix = base.relative_to(folder).as_posix()
+    for current, dirs, names in os.walk(root):
+        base = Path(current)
+        prefix = base.relative_to(root).as_posix()
         prefix = "" if prefix == "." else prefix + "/"
+        for name in [d for d in dirs if (base / d).is_symlink() and not d.startswith(".")]:
+            links.append(prefix + name + "/")
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not (base / d).is_symlink()]
         for name in names:
-            if not name.startswith("."):
-                found[unicodedata.normalize("NFC", prefix + name)] = base / name
+            if name.startswith("."):
+                continue
+            path = inside_real(base / name, root)
+            if path is None:
+                links.append(prefix + name)
+            else:
+                found[unicodedata.normalize("NFC", prefix + name)] = path
     return found
+
+
+def inside_real(path: Path, root: Path) -> Path | None:
+    """The real path of a regular file when it lies inside root (root itself a real path), else None."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    return real if real.is_relative_to(root) and real.is_file() else None
 
 
 def safe_name(name: str) -> str:
@@ -153,7 +172,22 @@ def safe_name(name: str) -> str:
     name = _UNSAFE.sub("-", name).lstrip(".-") or "berkas"
     if name.lower() == "index.md":
         name = "index-1.md"
-    return name[:150]
+    return bounded_name(name)
+
+
+NAME_BYTES = 100      # of a file's name: far under the 255 bytes most file systems allow, and Windows' path limit
+
+
+def bounded_name(name: str, limit: int = NAME_BYTES) -> str:
+    """The name cut to limit bytes of UTF-8 (never inside a character), its suffix kept."""
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or len(suffix) > 10:
+        stem, suffix = name, ""
+    room = limit - (len(suffix.encode("utf-8")) + 1 if suffix else 0)
+    stem = stem.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(" .-") or "berkas"
+    return f"{stem}.{suffix}" if suffix else stem
 
 
 @dataclass

@@ -22,6 +22,7 @@ IMPORTED_TYPES = ("post", "page")
 DRAFT_STATUSES = {"draft", "pending", "private"}
 SKIPPED_STATUSES = {"trash", "auto-draft", "inherit"}
 VIEW_KEYS = ("views", "post_views_count")
+SLUG_LIMIT = 80       # characters (ASCII) of a slug, which names a folder and an address; -2, -3 may follow it
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Findings:
     aliases: int = 0
     comments: int = 0
     comments_skipped: int = 0
+    links: list[str] = field(default_factory=list)                    # uploads left out: links leading elsewhere
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ def export_date(export: Export, zone) -> dt.datetime:
 
 def _bundle(item: Item, run: _Run) -> Bundle:
     date = item.date or run.fallback
-    slug = slugify(unquote(item.slug)) or slugify(item.title) or f"{item.post_type}-{item.post_id or 'tanpa-id'}"
+    slug = short_slug(slugify(unquote(item.slug)) or slugify(item.title)
+                      or f"{item.post_type}-{item.post_id or 'tanpa-id'}")
     kind = item.post_type
     if kind == "page":
         parents = _ancestors(item, run.pages)
@@ -182,6 +185,16 @@ def _bundle(item: Item, run: _Run) -> Bundle:
     return Bundle(item.key, kind, folder, url, item.title, front, text, files, old, public)
 
 
+def short_slug(slug: str) -> str:
+    """A slug of at most SLUG_LIMIT characters, cut after a whole word where one ends in its second half (a draft
+    has no slug in the export: its title, which may be hundreds of characters long, gives one)."""
+    if len(slug) <= SLUG_LIMIT:
+        return slug
+    cut = slug[:SLUG_LIMIT + 1]
+    word = cut.rfind("-")
+    return (cut[:word] if word >= SLUG_LIMIT // 2 else cut[:SLUG_LIMIT]).strip("-")
+
+
 def _convert(item: Item, run: _Run, files: BundleFiles) -> tuple[body_module.Context, str]:
     """The body in Markdown and what it uses; from the memo of an earlier run when the same body met the same
     attachments and uploads (converting is most of an import's time)."""
@@ -213,7 +226,7 @@ def _ancestors(item: Item, pages: dict[str, Item]) -> list[str]:
     while parent in pages and parent not in seen:
         seen.add(parent)
         page = pages[parent]
-        chain.insert(0, slugify(unquote(page.slug)) or slugify(page.title) or f"page-{page.post_id}")
+        chain.insert(0, short_slug(slugify(unquote(page.slug)) or slugify(page.title) or f"page-{page.post_id}"))
         parent = page.parent
     return chain
 

@@ -19,11 +19,21 @@ class Report:
     warnings: list[str]
     photos_missing: int
     dry_run: bool
+    cut_short: tuple[int, int, int] | None = None      # (last line, items read whole, item read in part left out)
 
     def lines(self) -> list[str]:
         f, o = self.findings, self.outcome
-        head = "Uji coba (--dry-run): tidak ada berkas yang ditulis." if self.dry_run else "Impor selesai."
-        out = [f"{head} Ekspor: {self.export}", "", "Isi ekspor menurut jenis dan status WordPress:"]
+        head = ("Uji coba (--dry-run): tidak ada berkas yang ditulis." if self.dry_run
+                else "Impor selesai sebagian." if self.cut_short else "Impor selesai.")
+        out = [f"{head} Ekspor: {self.export}"]
+        if self.cut_short:
+            line, whole, partial = self.cut_short
+            out.append(f"PERHATIAN: impor TIDAK LENGKAP. Berkas ekspor terpotong: berakhir di baris {line} tanpa "
+                       f"penutup </rss>. Hanya {whole} item yang utuh yang dibaca"
+                       + (f"; {partial} item yang terpotong di tengah dilewati" if partial else "")
+                       + "; isi ekspor setelah titik itu tidak ada di berkas. Ekspor ulang dari WordPress (Alat > "
+                       "Ekspor) atau unduh lagi berkasnya, lalu impor lagi.")
+        out += ["", "Isi ekspor menurut jenis dan status WordPress:"]
         for (kind, status), count in sorted(f.by_type.items()):
             out.append(f"  {kind:<20} {status:<10} {count:>6}  ({STATUS_WORDS.get(status, status)})")
         if f.skipped_types:
@@ -38,8 +48,18 @@ class Report:
             out += [f"  {w}" for w in self.warnings[:20]]
             if len(self.warnings) > 20:
                 out.append(f"  ... dan {len(self.warnings) - 20} lagi")
+        if o.failed:
+            out += ["", f"{len(o.failed)} berita atau halaman tidak bisa ditulis; yang lain tetap diimpor dan dicatat. "
+                    "Perbaiki masalahnya (misalnya ruang disk), lalu jalankan impor lagi:"]
+            out += [f"  {line}" for line in o.failed]
         if o.protected:
             out += ["", "Tidak ditimpa karena diubah sejak impor terakhir:"] + [f"  {p}" for p in o.protected]
+        if f.links or o.unsafe_sources:
+            out += ["", "Tautan (symlink) di folder unggahan tidak diikuti ke luar folder itu; berkas dan folder ini "
+                    "tidak dibaca (salin berkas aslinya ke folder unggahan bila memang perlu):"]
+            out += [f"  {name}" for name in f.links]
+            out += [f"  {name}: berkas unggahannya berubah menjadi tautan saat impor; tidak disalin"
+                    for name in o.unsafe_sources]
         if f.missing:
             out += ["", "Berkas yang tidak ditemukan di folder unggahan (--uploads); teksnya tetap diimpor:"]
             for folder, names in sorted(f.missing.items()):

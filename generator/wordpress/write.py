@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,8 @@ class Outcome:
     protected: list[str] = field(default_factory=list)        # 'path: why' for files left as the staff changed them
     files_copied: int = 0
     files_kept: int = 0
+    unsafe_sources: list[str] = field(default_factory=list)    # uploads that became links since they were indexed
+    failed: list[str] = field(default_factory=list)            # 'folder ("title"): why' for bundles not written
 
 
 class Unsafe(Exception):
@@ -132,53 +135,79 @@ def _replace(target: Path, write) -> None:
 
 
 def write_bundles(site_dir: Path, bundles: list[Bundle], state: dict, force: bool, dry_run: bool) -> Outcome:
-    """Write each bundle's index.md and copy its files, unless unchanged or changed by the staff since the last run."""
+    """Write each bundle's index.md and copy its files, unless unchanged or changed by the staff since the last run.
+    A bundle that cannot be written (a full disk, a name the system refuses) is reported with its title and the
+    others still written; what was written is recorded in the state whatever happens."""
     outcome = Outcome()
     items = state["items"]
     dirty = False
-    for bundle in bundles:
-        record = items.get(bundle.key) or {}
-        if record.get("folder") != bundle.folder:
-            record = {}
-        files = dict(record.get("files") or {})
-        folder = site_dir / bundle.folder
-        index = folder / "index.md"
-        index_rel = f"{bundle.folder}/index.md"
-        known = files.get("index.md") or {}
-        source = digest(repr((bundle.front, bundle.body)))
-        on_disk = _stat(index)
-        if on_disk is not None and on_disk == known.get("stat") and source == known.get("source"):
-            status, text, wanted = "unchanged", "", known.get("hash")      # as written last time, from the same plan
-        else:
-            text = index_text(bundle)
-            wanted = digest(text)
-            status = "new"
-        if status == "new" and on_disk is not None:
-            # the hash of the file as written last time, read again only when its size or time changed
-            current = known.get("hash") if on_disk == known.get("stat") else _file_hash(index)
-            if current == wanted:
-                status = "unchanged"
-            elif current == known.get("hash") or force:
-                status = "updated"
-            else:
-                status = "protected"
-                outcome.protected.append(f"{index_rel}: diubah sejak impor terakhir; tidak ditimpa (pakai --force untuk "
-                                         "menimpanya dengan isi dari ekspor)")
-        if status in ("new", "updated") and not dry_run:
-            _replace(_inside(site_dir, index_rel), lambda p: p.write_text(text, encoding="utf-8"))
-        if status != "protected":
-            files["index.md"] = {"hash": wanted, "stat": _stat(index), "source": source}
-        changed = _copy_files(bundle, site_dir, files, force, dry_run, outcome)
-        if status == "unchanged" and changed:
-            status = "updated"
-        {"new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged}.get(status, []).append(index_rel)
-        updated = {"folder": bundle.folder, "files": files}
-        if items.get(bundle.key) != updated:
-            items[bundle.key], dirty = updated, True
-    if not dry_run and (dirty or not (site_dir / STATE).exists()):
-        body = json.dumps(state, ensure_ascii=False, sort_keys=True)
-        _replace(site_dir / STATE, lambda p: p.write_text(body, encoding="utf-8"))
+    try:
+        for bundle in bundles:
+            record = items.get(bundle.key) or {}
+            files = dict(record.get("files") or {}) if record.get("folder") == bundle.folder else {}
+            try:
+                _write_bundle(bundle, _Writing(site_dir, files, force, dry_run, outcome))
+            except OSError as err:
+                outcome.failed.append(f"{bundle.folder} (\"{bundle.title}\"): {_why(err)}")
+            updated = {"folder": bundle.folder, "files": files}
+            if items.get(bundle.key) != updated and (files or bundle.key in items):
+                items[bundle.key], dirty = updated, True
+    finally:
+        if not dry_run and (dirty or not (site_dir / STATE).exists()):
+            body = json.dumps(state, ensure_ascii=False, sort_keys=True)
+            _replace(site_dir / STATE, lambda p: p.write_text(body, encoding="utf-8"))
     return outcome
+
+
+@dataclass
+class _Writing:
+    """What writing one bundle needs: the site, the bundle's record of files (updated as they are written), and how."""
+
+    site_dir: Path
+    files: dict
+    force: bool
+    dry_run: bool
+    outcome: Outcome
+
+
+def _write_bundle(bundle: Bundle, w: _Writing) -> None:
+    files, outcome = w.files, w.outcome
+    index = w.site_dir / bundle.folder / "index.md"
+    index_rel = f"{bundle.folder}/index.md"
+    known = files.get("index.md") or {}
+    source = digest(repr((bundle.front, bundle.body)))
+    on_disk = _stat(index)
+    if on_disk is not None and on_disk == known.get("stat") and source == known.get("source"):
+        status, text, wanted = "unchanged", "", known.get("hash")      # as written last time, from the same plan
+    else:
+        text = index_text(bundle)
+        wanted = digest(text)
+        status = "new"
+    if status == "new" and on_disk is not None:
+        # the hash of the file as written last time, read again only when its size or time changed
+        current = known.get("hash") if on_disk == known.get("stat") else _file_hash(index)
+        if current == wanted:
+            status = "unchanged"
+        elif current == known.get("hash") or w.force:
+            status = "updated"
+        else:
+            status = "protected"
+            outcome.protected.append(f"{index_rel}: diubah sejak impor terakhir; tidak ditimpa (pakai --force untuk "
+                                     "menimpanya dengan isi dari ekspor)")
+    if status in ("new", "updated") and not w.dry_run:
+        _replace(_inside(w.site_dir, index_rel), lambda p: p.write_text(text, encoding="utf-8"))
+    if status != "protected":
+        files["index.md"] = {"hash": wanted, "stat": _stat(index), "source": source}
+    changed = _copy_files(bundle, w.site_dir, files, w.force, w.dry_run, outcome)
+    if status == "unchanged" and changed:
+        status = "updated"
+    {"new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged}.get(status, []).append(index_rel)
+
+
+def _why(err: OSError) -> str:
+    """An operating system's refusal in words for the report: what it said, and the file it said it of."""
+    where = f" ({Path(err.filename).name})" if err.filename else ""
+    return f"gagal ditulis: {err.strerror or err}{where}"
 
 
 def _copy_files(bundle: Bundle, site_dir: Path, records: dict, force: bool, dry_run: bool, outcome: Outcome) -> bool:
@@ -208,9 +237,23 @@ def _copy_files(bundle: Bundle, site_dir: Path, records: dict, force: bool, dry_
             outcome.protected.append(f"{bundle.folder}/{name}: dihapus sejak impor terakhir; tidak disalin lagi "
                                      "(pakai --force untuk menyalinnya lagi)")
             continue
+        if os.path.realpath(source) != str(source):            # a link now, in the file or a folder above it
+            outcome.unsafe_sources.append(f"{bundle.folder}/{name}")
+            continue
         changed = True
         outcome.files_copied += 1
         if not dry_run:
-            _replace(_inside(site_dir, f"{bundle.folder}/{name}"), lambda p: shutil.copyfile(source, p))
+            _replace(_inside(site_dir, f"{bundle.folder}/{name}"), lambda p: _copy_regular(source, p))
             records[name] = {"source": source_stat, "target": _stat(target)}
     return changed
+
+
+def _copy_regular(source: Path, target: Path) -> None:
+    """Copy a file of the uploads folder without following a link put in its place (where the system can say so),
+    and only when it is a regular file (not a device or a pipe)."""
+    descriptor = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(f"{source} bukan berkas biasa")
+        with open(target, "wb") as out:
+            shutil.copyfileobj(handle, out, 1 << 20)

@@ -67,6 +67,13 @@ class Export:
     authors: dict[str, str]          # login -> display name
     date: dt.datetime | None = None  # when it was exported (the channel's pubDate)
     warnings: list[str] = field(default_factory=list)   # what the XML parser had to repair, with its line
+    cut_short: int | None = None     # the file ends at this line without closing the export: it was cut short
+    dropped: int = 0                 # items the cut fell into (read in part): left out
+
+
+class Refused(Exception):
+    """The file declares XML entities (a WordPress export never does): expanding them is how 'billion laughs'
+    files fill memory. Nothing of it is imported; the message is for the user."""
 
 
 class Unreadable(Exception):
@@ -106,6 +113,9 @@ def read(path: Path, zone: ZoneInfo) -> Export:
     root = tree.getroot() if tree is not None else None
     if root is None:
         raise Unreadable("berkas kosong atau sama sekali bukan XML")
+    refusal = _refusal(tree, parser.error_log)
+    if refusal:
+        raise Refused(refusal)
     warnings = [f"baris {e.line}: {e.message.strip()}" for e in parser.error_log]
     channel = next((c for c in [root, *root] if _local(c.tag) == "channel"), None)
     if channel is None:
@@ -128,7 +138,49 @@ def read(path: Path, zone: ZoneInfo) -> Export:
                 authors[fields["author_login"]] = html.unescape(fields.get("author_display_name") or fields["author_login"])
         elif name == "item":
             items.append(_item(child, zone))
-    return Export(title, base or link, items, authors, date=exported, warnings=warnings)
+    export = Export(title, base or link, items, authors, date=exported, warnings=warnings)
+    if not _closed(path):
+        _cut_short(export, path)
+    return export
+
+
+def _refusal(tree, errors) -> str:
+    """Why the file is refused outright ('' when it is not): entities declared in it, or expanded beyond the
+    parser's limits."""
+    dtd = tree.docinfo.internalDTD
+    declared = [entity.name for entity in dtd.iterentities()] if dtd is not None else []
+    blown = [e for e in errors if "entit" in e.message.lower()
+             and any(word in e.message.lower() for word in ("amplification", "loop", "exceeded", "huge", "depth"))]
+    if not declared and not blown:
+        return ""
+    names = ", ".join(f"&{name};" for name in declared[:5]) + (" ..." if len(declared) > 5 else "")
+    return (f"berkas ini mendefinisikan entitas XML sendiri ({names or 'di bagian DOCTYPE'})"
+            + (" yang mengembang berlipat-lipat (pola serangan 'billion laughs')" if blown else "")
+            + "; ekspor WordPress tidak pernah memakainya")
+
+
+def _closed(path: Path) -> bool:
+    """The file ends with the export's closing </rss> (an export downloaded or copied in full)."""
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        handle.seek(max(0, handle.tell() - 4096))
+        tail = handle.read()
+    tail = tail.rstrip(b" \t\r\n\x00")
+    while tail.endswith(b"-->") and b"<!--" in tail:
+        tail = tail[:tail.rfind(b"<!--")].rstrip()
+    return tail.lower().endswith(b"</rss>")
+
+
+def _cut_short(export: Export, path: Path) -> None:
+    """Mark the export as cut short at its last line and keep only the items whose end tag is in the file (the
+    item the cut fell into was read in part)."""
+    ends, lines = 0, 0
+    with open(path, "rb") as handle:
+        for lines, line in enumerate(handle, start=1):
+            ends += line.count(b"</item>")
+    export.cut_short = lines
+    export.dropped = max(0, len(export.items) - ends)
+    export.items = export.items[:ends]
 
 
 def _item(element, zone: ZoneInfo) -> Item:

@@ -19,7 +19,7 @@ COLUMNS = (("no", "No."), ("ringkasan", "Ringkasan isi informasi"),
            ("unit", "Pejabat/unit yang menguasai informasi"), ("penanggung_jawab", "Penanggung jawab pembuatan informasi"),
            ("waktu_tempat", "Waktu dan tempat pembuatan"), ("bentuk", "Bentuk informasi"),
            ("retensi", "Jangka waktu penyimpanan"), ("jenis", "Jenis"), ("nomor", "Nomor"), ("status", "Status"),
-           ("judul", "Judul"), ("berkas", "Alamat berkas"), ("sumber", "Dimuat di"))
+           ("judul", "Judul"), ("halaman", "Halaman dokumen"), ("berkas", "Alamat berkas"), ("sumber", "Dimuat di"))
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Row:
     nomor: str
     status: str
     judul: str
+    halaman: str         # the document's own page
     berkas: str          # the file's address on the site (a path below the base URL)
     sumber: str          # the address of the post or page that carries it
     sumber_judul: str
@@ -68,7 +69,7 @@ def groups(posts: list, locale: str) -> list[Group]:
             rows.append(Row(number, record.ringkasan, record.unit, record.penanggung_jawab,
                             ", ".join(p for p in (said, record.tempat) if p), record.bentuk or f"Softcopy ({view.kind})",
                             record.retensi, record.jenis, record.nomor, record.status_label, view.title,
-                            view.url, post.url, post.entry.title))
+                            record.page, view.url, post.url, post.entry.title))
         if rows:
             out.append(Group(kip, registry.KIP[kip], tuple(rows)))
     return out
@@ -82,7 +83,7 @@ def _when(post, view) -> dt.date | None:
 def _absolute(row: Row, base_url: str) -> dict:
     """A row's values with its addresses in full (a CSV or JSON file is read away from the site)."""
     values = asdict(row)
-    for key in ("berkas", "sumber"):
+    for key in ("halaman", "berkas", "sumber"):
         values[key] = base_url.rstrip("/") + values[key]
     return values
 

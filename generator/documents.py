@@ -104,23 +104,55 @@ def attach(posts: list, scan: dict) -> None:
         post.attachments = attachments_of(entry, post.url, sizes)
 
 
-def register(posts: list, config, now: dt.datetime, problems: Problems) -> None:
+def page_url(jenis: str, nomor: str, post_url: str, name: str) -> str:
+    """A typed document's own page: /dokumen/keputusan/112-tahun-2024/ by its type and number, else by its post's
+    address and file name (unique, as both are)."""
+    kind = slugify(jenis) or "lainnya"
+    ident = slugify(nomor) or slugify(f"{post_url}-{name.rsplit('.', 1)[0]}") or "dokumen"
+    return f"{DOCUMENTS_URL}{kind}/{ident}/"
+
+
+def register(ctx, posts: list, now: dt.datetime) -> dict[str, str]:
     """Give each typed attachment its registry record (status and relations from every other document of the site),
-    after checking the registry as a whole; overdue periodic series are warned about."""
+    after checking the registry as a whole; overdue periodic series and PDFs without text are warned about.
+    Returns the text of each typed PDF by its document page's address (for that page)."""
     listed, where = [], []
     for post in posts:
         typed = {a.file: a.typed for a in post.entry.attachments if a.typed is not None}
         for index, view in enumerate(post.attachments):
             if view.name in typed:
                 date = post.entry.date.astimezone(now.tzinfo).date() if post.entry.date else None
-                listed.append(registry.Listed(post.entry.path, typed[view.name], view.title, view.url, date))
+                found = typed[view.name]
+                page = page_url(found.jenis, found.nomor, post.url, view.name)
+                listed.append(registry.Listed(post.entry.path, found, view.title, page, date))
                 where.append((post, index))
     if not listed:
-        return
-    settings = settings_of(config)
-    problems.extend(registry.check(listed, settings) + registry.overdue(listed, now))
+        return {}
+    settings = settings_of(ctx.config)
+    ctx.problems.extend(registry.check(listed, settings) + registry.overdue(listed, now))
     for (post, index), record in zip(where, registry.records(listed, settings)):
         post.attachments[index] = registry.with_record(post.attachments[index], record)
+    return _texts(ctx, [(post, post.attachments[index]) for post, index in where])
+
+
+def _texts(ctx, documents: list) -> dict[str, str]:
+    """The text layer of each typed PDF (kept between builds by pdftext.Store); a PDF without one is named."""
+    from .pdftext import Store
+
+    store, texts = Store(ctx.options.cache_dir), {}
+    for post, view in documents:
+        if not view.name.lower().endswith(".pdf"):
+            continue
+        folder = post.entry.path.rpartition("/")[0]
+        found = store.text(f"{folder}/{view.name}", ctx.options.site_dir / folder / view.name)
+        texts[view.record.page] = found.text
+        if not found.text:
+            ctx.problems.warn(f"{folder}/{view.name}", None, "PDF ini tidak punya lapisan teks (mungkin hasil pindaian)."
+                              if found.readable else "PDF ini tidak bisa dibuka untuk dibaca teksnya.",
+                              "Pembaca layar dan pencarian situs tidak bisa membacanya; bila ada, unggah PDF yang "
+                              "teksnya bisa dipilih (misalnya hasil OCR atau ekspor langsung dari Word).")
+    store.save()
+    return texts
 
 
 def settings_of(config) -> registry.Settings:
@@ -131,31 +163,79 @@ def settings_of(config) -> registry.Settings:
                              retention=register.retention)
 
 
+@dataclass(frozen=True)
+class FilterGroup:
+    """One way of filtering the documents pages (by type, year, status), its links in order."""
+
+    label: str
+    filters: tuple[Filter, ...]
+
+
+def _dimensions(zone: ZoneInfo) -> list[tuple[str, str, object]]:
+    """(label, folder, key of a document: (slug, name) or None) for each filter beside the category's."""
+    def record(doc):
+        return doc.attachment.record
+
+    return [("Jenis", "jenis", lambda d: (slugify(record(d).jenis), record(d).jenis)
+             if record(d) and slugify(record(d).jenis) else None),
+            ("Tahun", "tahun", lambda d: (str(d.date.astimezone(zone).year),) * 2),
+            ("Status", "status", lambda d: (record(d).status, record(d).status_label) if record(d) else None)]
+
+
 def pages(posts: list, zone: ZoneInfo, static: list = ()) -> list[tuple[str, dict]]:
     """The documents pages as (URL, template context): every post's attachments, newest post first, grouped by year,
-    at /dokumen/, and the same for each category at /dokumen/kategori/{slug}/ (a filter without JavaScript); the
-    static pages' attachments on /dokumen/ too, page by page (they have no category). None when the site has no
-    attachment."""
+    at /dokumen/, and the same for each category at /dokumen/kategori/{slug}/ (a filter without JavaScript), and
+    for each type, year and status at /dokumen/jenis/{slug}/, /dokumen/tahun/{year}/, /dokumen/status/{status}/
+    (shown when there are two or more to choose from); the static pages' attachments on /dokumen/ too, page by page
+    (they have no category). None when the site has no attachment."""
     documents = [Document(a, post.entry.title, post.url, post.entry.date, post.category.name, post.category.slug)
                  for post in posts for a in post.attachments]        # posts come newest first
     standing = [PageDocuments(page.entry.title, page.url, tuple(page.attachments)) for page in static
                 if page.attachments]
     if not documents and not standing:
         return []
-    categories: dict[str, list[Document]] = {}
-    for doc in documents:
-        categories.setdefault(doc.category_slug, []).append(doc)
-    names = sorted(((docs[0].category, slug, len(docs)) for slug, docs in categories.items()), key=lambda c: c[0].lower())
     everything = len(documents) + sum(len(page.attachments) for page in standing)
-    out = []
-    for current, url, docs in [("", DOCUMENTS_URL, documents)] + [
-            (slug, category_url(slug), categories[slug]) for _name, slug, _count in names]:
-        filters = [Filter("Semua", DOCUMENTS_URL, everything, not current)]
-        filters += [Filter(name, category_url(slug), count, slug == current) for name, slug, count in names]
-        out.append((url, {"years": by_year(docs, zone), "filters": filters, "pages": [] if current else standing,
-                          "category": docs[0].category if current else "",
-                          "count": len(docs) if current else everything}))
+    chosen = [("Kategori", "kategori", lambda d: (d.category_slug, d.category), True)]
+    chosen += [(label, folder, key, False) for label, folder, key in _dimensions(zone)]
+    selections = []          # (label, [(slug, name, url, docs)])
+    for label, folder, key, always in chosen:
+        found: dict[str, tuple[str, list[Document]]] = {}
+        for doc in documents:
+            value = key(doc)
+            if value is not None:
+                found.setdefault(value[0], (value[1], []))[1].append(doc)
+        if always or len(found) >= 2:
+            order = sorted(found.items(), key=lambda kv: kv[1][0].lower(), reverse=folder == "tahun")
+            selections.append((label, [(slug, name, category_url(slug) if folder == "kategori" else
+                                        f"{DOCUMENTS_URL}{folder}/{slug}/", docs) for slug, (name, docs) in order]))
+    choices = _Choices(selections, everything)
+    out = [(DOCUMENTS_URL, _context(documents, zone, choices, None, standing))]
+    for label, values in selections:
+        for slug, name, url, docs in values:
+            out.append((url, _context(docs, zone, choices, (label, slug, name), [])))
     return out
+
+
+@dataclass(frozen=True)
+class _Choices:
+    """Every filter of the documents pages: (label, [(slug, name, url, documents)]), categories first."""
+
+    selections: list
+    everything: int          # all documents of the site, the static pages' too ("Semua")
+
+
+def _context(docs: list, zone: ZoneInfo, choices: _Choices, current, standing: list) -> dict:
+    """One documents page's template context: its documents by year and every filter, the current one marked
+    (current: (label, slug, name), None on /dokumen/ itself)."""
+    groups = []
+    for label, values in choices.selections:
+        links = [Filter(name, url, len(found), current is not None and current[:2] == (label, slug))
+                 for slug, name, url, found in values]
+        if label == "Kategori":
+            links.insert(0, Filter("Semua", DOCUMENTS_URL, choices.everything, current is None))
+        groups.append(FilterGroup(label, tuple(links)))
+    return {"years": by_year(docs, zone), "filters": list(groups[0].filters), "groups": groups[1:], "pages": standing,
+            "category": current[2] if current else "", "count": len(docs) if current else choices.everything}
 
 
 def category_url(slug: str) -> str:

@@ -70,7 +70,7 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
     with clock.stage("model situs"):
         site = site_model.assemble(entries, config, now, options.drafts, options.future, problems, related)
         documents.attach(site.posts + site.pages, scan)
-        documents.register(site.posts + site.pages, config, now, problems)
+        site.document_texts = documents.register(ctx, site.posts + site.pages, now)
     by_path = {r.entry.path: r for r in records.values()}
     with clock.stage("foto (rencana)"):
         probes: list = []           # the photo probe index, opened only when some bundle's photos changed

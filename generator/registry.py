@@ -61,7 +61,7 @@ class Typed:
 
 @dataclass(frozen=True)
 class Link:
-    """Another document named in a relation: its number, title and address (plain values, for fingerprints)."""
+    """Another document named in a relation: its number, title and page address (plain values, for fingerprints)."""
 
     nomor: str
     title: str
@@ -78,6 +78,7 @@ class Record:
     tentang: str
     kip: str
     status: str                  # 'berlaku' | 'tidak-berlaku', after relations
+    page: str                    # the document's own page on the site
     revoked_by: tuple[Link, ...] = ()
     revokes: tuple[Link, ...] = ()
     amended_by: tuple[Link, ...] = ()
@@ -203,7 +204,7 @@ class Listed:
     path: str                   # the content file whose front matter lists it
     typed: Typed
     title: str
-    url: str
+    page: str                   # the address of the document's own page
     date: dt.date | None        # its post's date, used when the document itself has no tanggal
 
 
@@ -263,7 +264,7 @@ def records(entries: list[Listed], settings: Settings) -> list[Record]:
         revokers = tuple(revoked_by.get(id(entry), ()))
         out.append(Record(
             jenis=typed.jenis, nomor=typed.nomor, tanggal=typed.tanggal, tentang=typed.tentang,
-            kip=typed.kip or "setiap-saat", status="tidak-berlaku" if revokers else typed.status,
+            kip=typed.kip or "setiap-saat", status="tidak-berlaku" if revokers else typed.status, page=entry.page,
             revoked_by=revokers, revokes=linked["mencabut"], amended_by=tuple(amended_by.get(id(entry), ())),
             amends=linked["mengubah"], ringkasan=typed.ringkasan or typed.tentang or entry.title,
             unit=typed.unit or settings.unit, penanggung_jawab=typed.penanggung_jawab or settings.responsible,
@@ -272,7 +273,7 @@ def records(entries: list[Listed], settings: Settings) -> list[Record]:
 
 
 def _link(entry: Listed) -> Link:
-    return Link(entry.typed.nomor, entry.title, entry.url)
+    return Link(entry.typed.nomor, entry.title, entry.page)
 
 
 def overdue(entries: list[Listed], now: dt.datetime) -> list[Problem]:

@@ -90,6 +90,7 @@ class Site:
     popular: list[Post]
     recent: list[Post]
     built: dt.datetime
+    document_texts: dict = field(default_factory=dict)   # a typed PDF's text by its document page (documents.register)
 
     @property
     def galleries(self) -> list[Post]:
@@ -415,6 +416,9 @@ def routes(site: Site) -> list[Route]:
         out.append(Route(pager.url, "gallery_index.html", {"pager": pager}))
     for url, context in documents.pages(site.posts, config_zone(config), site.pages):
         out.append(Route(url, "dokumen.html", context))
+        if url == documents.DOCUMENTS_URL and context["years"]:
+            newest = [doc for _year, docs in context["years"] for doc in docs][:config.listing.feed_items]
+            out.append(Route(documents.DOCUMENTS_URL + "feed.xml", "dokumen_feed.xml", {"items": newest}))
     out += _register_routes(site)
     out.append(Route("/arsip/", "archive.html", {}))
     out.append(Route("/cari/", "search.html", {}))
@@ -439,7 +443,11 @@ def _register_routes(site: Site) -> list[Route]:
     if not groups:
         return []
     url = config.documents.register.url
-    return [Route(url, "informasi_publik.html", {"groups": groups}),
+    return [Route(view.record.page, "dokumen_satu.html",
+                  {"document": view, "source_title": post.entry.title, "source_url": post.url,
+                   "text": site.document_texts.get(view.record.page, "")}, post.entry.path)
+            for post in site.posts + site.pages for view in post.attachments if view.record is not None] + [
+            Route(url, "informasi_publik.html", {"groups": groups}),
             Route(url + "dip.csv", "dip.csv", {"text": dip.as_csv(groups, config.site.base_url)}),
             Route(url + "dip.json", "dip.json", {"text": dip.as_json(groups, config.site.title, config.site.base_url)})]
 

@@ -294,6 +294,7 @@ def page_urls(site: Built) -> dict[str, str]:
             "page": found.pages[0].url if found.pages else None,
             "documents": "/dokumen/" if found.has_documents else None,
             "register": found.config.documents.register.url if found.has_register else None,
+            "document": next((a.record.page for p in found.posts for a in p.attachments if a.record), None),
             "video_post": next((p.url for p in found.posts if "data-video=" in p.html), None)}
     return {kind: url for kind, url in urls.items() if url}
 

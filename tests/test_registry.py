@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.conftest import build_errors, build_site, clean_build_tree, md, tree, wait_out_racy, write_site
+from tests.conftest import ROOT, build_errors, build_site, clean_build_tree, md, tree, wait_out_racy, write_site
 
 pytestmark = pytest.mark.quick
 
@@ -54,9 +54,9 @@ def test_a_revoked_decree_says_so_and_links_to_what_revoked_it_without_anyone_ed
     site = the_office(tmp_path)
     build_site(site)
     old = page(site, "/2024/03/05/lama/")
-    assert "Tidak Berlaku" in old and 'dicabut oleh <a href="/2024/05/01/cabut/sk.pdf">SK 9 Tahun 2024</a>' in old
-    assert 'diubah oleh <a href="/2024/04/01/ubah/sk.pdf">' in old
-    assert 'mengubah <a href="/2024/03/05/lama/sk.pdf">' in page(site, "/2024/04/01/ubah/")
+    assert "Tidak Berlaku" in old and ('dicabut oleh <a href="/dokumen/keputusan/9-tahun-2024/">SK 9 Tahun 2024</a>' in old)
+    assert 'diubah oleh <a href="/dokumen/keputusan/7-tahun-2024/">' in old
+    assert 'mengubah <a href="/dokumen/keputusan/1-tahun-2024/">' in page(site, "/2024/04/01/ubah/")
     revoking = page(site, "/2024/05/01/cabut/")
     assert "Berlaku" in revoking and "mencabut <a" in revoking
     assert "Keputusan Nomor 9 Tahun 2024, 1 Mei 2024, tentang Pencabutan" in revoking
@@ -148,4 +148,70 @@ def test_a_status_changed_only_through_another_documents_relation_rebuilds_as_a_
                      encoding="utf-8")
     build_site(site)
     assert "Tidak Berlaku" in page(site, "/2024/03/05/lama/")
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
+
+
+SAMPLE_PDF = (ROOT / "content/posts/2024/rapat-pleno-penetapan-dpt-pemilihan-2024/sk-penetapan-dpt-pemilihan-2024.pdf")
+
+
+def scanned_pdf(path):
+    """A PDF holding only a picture, as a scanner makes it: no text layer."""
+    from PIL import Image
+
+    Image.new("RGB", (200, 280), (250, 250, 245)).save(path, "PDF")
+    return path.read_bytes()
+
+
+def test_each_typed_document_has_its_own_page_with_its_facts_history_and_text(tmp_path):
+    site = the_office(tmp_path)
+    (site / "content/posts/2024/lama/sk.pdf").write_bytes(SAMPLE_PDF.read_bytes())
+    build_site(site)
+    html = page(site, "/dokumen/keputusan/1-tahun-2024/")
+    assert "<dt>Nomor</dt><dd>1 Tahun 2024</dd>" in html and "5 Maret 2024" in html
+    assert 'Dicabut oleh <a href="/dokumen/keputusan/9-tahun-2024/">SK 9 Tahun 2024</a>' in html
+    assert 'Diubah oleh <a href="/dokumen/keputusan/7-tahun-2024/">' in html
+    assert 'href="/2024/03/05/lama/sk.pdf">Unduh PDF' in html and 'href="/2024/03/05/lama/">Penetapan DCT</a>' in html
+    assert "PENETAPAN DAFTAR PEMILIH TETAP" in html and "data-pagefind-body" in html
+    assert 'href="/dokumen/keputusan/1-tahun-2024/">Rincian</a>' in page(site, "/2024/03/05/lama/")
+
+
+def test_a_pdf_without_a_text_layer_is_named_and_its_page_has_no_text(tmp_path):
+    site = the_office(tmp_path)
+    scanned_pdf(site / "content/posts/2024/ubah/sk.pdf")
+    warnings = [str(w) for w in build_site(site).warnings]
+    assert any(w.startswith("content/posts/2024/ubah/sk.pdf:") and "lapisan teks" in w for w in warnings), warnings
+    assert "Isi dokumen" not in page(site, "/dokumen/keputusan/7-tahun-2024/")
+
+
+def test_documents_can_be_filtered_by_type_year_and_status_without_javascript(tmp_path):
+    files = office(tmp_path, a=post("A", "2023-03-05", decree("1 Tahun 2023", "X", tanggal="2023-03-05")),
+                   b=post("B", "2024-03-05", decree("2 Tahun 2024", "Y", "    mencabut: 1 Tahun 2023\n")),
+                   c=post("C", "2024-04-05", "  - file: sk.pdf\n    jenis: Pengumuman\n"))
+    site = write_site(tmp_path / "situs", files)
+    build_site(site)
+    def listed(url):
+        return page(site, url).count('<ul class="documents">\n    \n    <li>') or page(site, url).count("\n      <br><small>Dari")
+    assert listed("/dokumen/jenis/keputusan/") == 2 and listed("/dokumen/jenis/pengumuman/") == 1
+    assert listed("/dokumen/tahun/2023/") == 1 and listed("/dokumen/status/tidak-berlaku/") == 1
+    assert 'href="/dokumen/status/tidak-berlaku/" aria-current="page"' in page(site, "/dokumen/status/tidak-berlaku/")
+
+
+def test_new_documents_have_a_feed(tmp_path):
+    import feedparser
+
+    site = the_office(tmp_path)
+    build_site(site)
+    feed = feedparser.parse((site / "output/dokumen/feed.xml").read_bytes())
+    assert not feed.bozo
+    assert [e.title for e in feed.entries] == ["SK 9 Tahun 2024", "SK 7 Tahun 2024", "SK 1 Tahun 2024"]
+    assert feed.entries[0].link == "https://kaltara.kpu.go.id/dokumen/keputusan/9-tahun-2024/"
+
+
+def test_a_pdf_replaced_by_another_updates_its_page_as_a_clean_build_would(tmp_path):
+    site = the_office(tmp_path)
+    build_site(site)
+    wait_out_racy()
+    (site / "content/posts/2024/lama/sk.pdf").write_bytes(SAMPLE_PDF.read_bytes())
+    build_site(site)
+    assert "PENETAPAN DAFTAR PEMILIH TETAP" in page(site, "/dokumen/keputusan/1-tahun-2024/")
     assert tree(site / "output") == clean_build_tree(site, tmp_path)

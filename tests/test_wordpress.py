@@ -839,3 +839,32 @@ def test_aligned_and_small_photos_keep_their_place_and_size(convert, content, ma
         assert f'<figure class="{" ".join(classes)}"><img' in rendered, rendered
     else:
         assert (f'class="{" ".join(classes)}"' in rendered) is bool(classes), rendered
+
+
+def attachment_item(post_id: int, parent: int, title: str, rel: str) -> str:
+    """A file uploaded in a post's media panel, as WordPress exports it."""
+    url = f"https://kaltara.kpu.go.id/wp-content/uploads/{rel}"
+    return (f"\t<item>\n\t\t<title>{title}</title>\n\t\t<link>https://kaltara.kpu.go.id/?attachment_id={post_id}</link>\n"
+            f'\t\t<guid isPermaLink="false">{url}</guid>\n\t\t<excerpt:encoded><![CDATA[]]></excerpt:encoded>\n'
+            f"\t\t<wp:post_id>{post_id}</wp:post_id>\n\t\t<wp:post_date><![CDATA[2019-11-08 10:00:00]]></wp:post_date>\n"
+            f"\t\t<wp:status><![CDATA[inherit]]></wp:status>\n\t\t<wp:post_parent>{parent}</wp:post_parent>\n"
+            f"\t\t<wp:menu_order>0</wp:menu_order>\n\t\t<wp:post_type><![CDATA[attachment]]></wp:post_type>\n"
+            f"\t\t<wp:attachment_url><![CDATA[{url}]]></wp:attachment_url>\n"
+            f"\t\t<wp:postmeta><wp:meta_key><![CDATA[_wp_attached_file]]></wp:meta_key>"
+            f"<wp:meta_value><![CDATA[{rel}]]></wp:meta_value></wp:postmeta>\n\t</item>\n\n")
+
+
+def test_documents_attached_in_wordpress_but_never_linked_are_kept_and_named(tmp_path):
+    """A decree uploaded in the post's media panel and shown by a plugin, never linked in the body: copied beside
+    the post as an attachment after the body's documents, with its WordPress title, and named in the report."""
+    uploads = kpu_uploads(tmp_path / "uploads")
+    (uploads / "2019/11/sk-pembentukan-ppk.pdf").write_bytes(PDF + b"% sk\n")
+    export = with_items(FIXTURE, tmp_path / "ekspor.xml",
+                        attachment_item(701, 123, "SK Pembentukan PPK", "2019/11/sk-pembentukan-ppk.pdf"))
+    result = run_import(new_site(tmp_path / "site"), export, uploads)
+    assert result.code == 0, result.errors + result.report
+    listed = front_matters(result.site)[RAKOR]["attachments"]
+    assert listed[-1] == {"file": "sk-pembentukan-ppk.pdf", "title": "SK Pembentukan PPK"}
+    assert (result.site / RAKOR / "sk-pembentukan-ppk.pdf").read_bytes() == PDF + b"% sk\n"
+    assert "sk-pembentukan-ppk.pdf' dilampirkan di WordPress tanpa ditautkan di isi" in result.report
+    assert [a["file"] for a in listed].count("surat-edaran-sosialisasi.pdf") == 1     # linked in the body: once

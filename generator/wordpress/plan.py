@@ -6,12 +6,13 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..cache import generator_hash
 from ..config import Config
 from ..content import safe_url_path, slugify
+from ..documents import DOCUMENT_SUFFIXES
 from ..hashing import digest
 from ..site import config_zone, fill
 from . import body as body_module
@@ -297,9 +298,11 @@ def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, con
     gallery = [dict(g) for g in {g["file"]: g for g in reversed(context.gallery)}.values()][::-1]
     if gallery:
         front["gallery"] = gallery
-    if context.attachments:            # the documents of the body, in its order ("Lampiran" under the post)
-        front["attachments"] = [{"file": a["file"], "title": a["title"]} if a["title"] else {"file": a["file"]}
-                                for a in context.attachments]
+    listed = [{"file": a["file"], "title": a["title"]} if a["title"] else {"file": a["file"]}
+              for a in context.attachments]     # the documents of the body, in its order ("Lampiran" under the post)
+    listed += _unlinked_documents(item, run, folder, files, context)
+    if listed:
+        front["attachments"] = listed
     if item.status in DRAFT_STATUSES or item.password:
         front["draft"] = True
     if item.password:                  # a static site cannot ask for a password: kept as a draft
@@ -318,6 +321,30 @@ def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, con
         front["comments"] = comments
         run.findings.comments += len(comments)
     return front
+
+
+def _unlinked_documents(item: Item, run: _Run, folder: str, files: BundleFiles,
+                        context: body_module.Context) -> list[dict]:
+    """Documents WordPress attached to the item that its body never links (a decree uploaded in the media panel of
+    the post and listed by a plugin or the theme): copied too, as attachments after the body's, and named."""
+    found, named = [], {a["file"] for a in context.attachments}
+    for attachment in sorted(run.library.children.get(item.post_id, []), key=lambda a: (a.order, a.post_id)):
+        if _is_photo(attachment) or PurePosixPath(attachment.file or attachment.url).suffix.lower() \
+                not in DOCUMENT_SUFFIXES:
+            continue
+        media = run.library.by_id(attachment.post_id)
+        if media is None or media.rel in files.names or (media.rel or media.url) in context.missing:
+            continue                   # linked in the body: listed there, or already named as missing
+        if media.source is None:
+            context.missing.append(media.rel or media.url)
+            continue
+        name = files.add(media)
+        if name in named:
+            continue
+        found.append({"file": name, "title": attachment.title} if attachment.title else {"file": name})
+        run.findings.notes.append(f"{folder}: '{name}' dilampirkan di WordPress tanpa ditautkan di isi; disalin "
+                                  "sebagai lampiran")
+    return found
 
 
 def _comment_text(text: str) -> str:

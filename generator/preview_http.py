@@ -279,7 +279,10 @@ def to_response(found: Answer, executor: Executor, head: bool) -> Response:
     return Response(found.body, found.status, headers, media_type=found.kind)
 
 
-async def _events(site: Site, stream: asyncio.Queue | None):
+async def _events(site: Site):
+    """The live-reload stream: hello with what pages should show now, then every reload or failure, until the
+    page closes or the preview stops. It subscribes only once it runs, so a stream never sent leaves nothing behind."""
+    stream = site.hub.subscribe()
     if stream is None:    # the preview is stopping
         return
     try:
@@ -307,8 +310,7 @@ def create_app(site: Site, executor: Executor, desk=None) -> Starlette:
     """The preview's routes: live-reload events, the desk at /_redaksi/ (when given), the guide and output/."""
 
     async def events(request: Request) -> Response:
-        stream = site.hub.subscribe()
-        return StreamingResponse(_events(site, stream), media_type="text/event-stream; charset=utf-8",
+        return StreamingResponse(_events(site), media_type="text/event-stream; charset=utf-8",
                                  headers={"Cache-Control": "no-store"})
 
     async def files(request: Request) -> Response:
@@ -323,4 +325,10 @@ def create_app(site: Site, executor: Executor, desk=None) -> Starlette:
     if desk is not None:
         routes += [Route(DESK_PATH.rstrip("/"), to_desk, methods=["GET", "HEAD"]), Mount(DESK_PATH.rstrip("/"), app=desk)]
     routes.append(Route("/{path:path}", files, methods=["GET", "HEAD"]))
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={500: _bug})
+
+
+async def _bug(request: Request, err: Exception) -> Response:
+    """A bug's answer (the one line about it is printed by preview_server.Report)."""
+    return Response("Galat di dalam pratinjau; lihat pesan di jendela perintahnya.\n", 500,
+                    HEADERS, media_type="text/plain; charset=utf-8")

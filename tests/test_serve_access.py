@@ -70,7 +70,10 @@ class DeskStandIn:
             context["rebuild"]()
             return PlainTextResponse("tersimpan")
 
-        return Starlette(routes=[Route("/", home), Route("/simpan", save, methods=["POST"])])
+        async def broken(request: Request) -> PlainTextResponse:
+            raise RuntimeError("kesalahan di meja")
+
+        return Starlette(routes=[Route("/", home), Route("/simpan", save, methods=["POST"]), Route("/rusak", broken)])
 
 
 @pytest.fixture
@@ -195,6 +198,15 @@ def test_the_desk_is_mounted_with_its_context_and_never_written_to_output(runnin
     assert b"Disimpan dari Meja" in ask(port, POST_URL)[2]        # rebuilt before the desk answered
     assert "Dibangun ulang (Meja Redaksi)" in out.getvalue()
     assert not [p for p in (preview.output).rglob("*") if "redaksi" in p.name]
+
+
+def test_a_bug_behind_a_route_gives_500_and_one_line_without_traceback(running, capsys, monkeypatch):
+    monkeypatch.delenv("GENERATOR_DEBUG", raising=False)
+    port = running(Serving(desk=DeskStandIn())).port
+    assert ask(port, "/_redaksi/rusak")[0] == 500
+    assert ask(port, POST_URL)[0] == 200                              # still serving
+    err = capsys.readouterr().err
+    assert "Galat saat melayani permintaan: RuntimeError('kesalahan di meja')" in err and "Traceback" not in err
 
 
 def test_without_a_desk_there_is_no_desk_route(running):

@@ -28,6 +28,7 @@ EVENTS_PATH = "/__livereload"
 DESK_PATH = "/_redaksi/"      # the staff desk (generator/desk/app.py), served by the preview only, like the guide
 KEEPALIVE = 15                # seconds between comments on an idle event stream
 CHUNK = 1 << 16
+SMALL = 1 << 20               # files up to this size are read at once; larger ones are streamed in CHUNKs
 CLIENT_JS = (Path(__file__).resolve().parent / "livereload.js").read_text(encoding="utf-8")
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -235,12 +236,17 @@ def _guide(path: str) -> Answer:
 
 
 def _open(path: Path, status: int, shown: Shown) -> Answer | None:
-    """A page with the live-reload snippet, or any other file opened for streaming; None when it is not there."""
+    """A page with the live-reload snippet, a small file's bytes, or a large file opened for streaming; None when it
+    is not there."""
     kind = content_type(path.name)
     try:
         if kind.startswith("text/html"):
             return Answer(status, kind, inject(path.read_bytes(), shown.snippet()))
-        return Answer(status, kind, file=open(path, "rb"))
+        source = open(path, "rb")
+        if os.fstat(source.fileno()).st_size > SMALL:
+            return Answer(status, kind, file=source)
+        with source:
+            return Answer(status, kind, source.read())
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
 

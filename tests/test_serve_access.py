@@ -216,12 +216,24 @@ def test_without_a_desk_there_is_no_desk_route(running):
 
 
 def test_head_of_a_file_sends_its_length_and_no_body(running):
-    port = running().port
+    preview = running()
+    port = preview.port
     status, headers, body = ask(port, "/feed.xml", method="HEAD")
     assert status == 200 and body == b"" and int(headers["content-length"]) > 100
     assert headers["content-type"].startswith("application/xml") and headers["cache-control"] == "no-store"
     status, headers, body = ask(port, "/feed.xml")
     assert int(headers["content-length"]) == len(body) and body.startswith(b"<?xml")
+
+
+def test_a_large_file_is_sent_whole_in_chunks(running):
+    preview = running()
+    large = bytes(range(256)) * (3 * 4096 + 7)            # 3 MB and a bit: streamed, not read at once
+    (preview.output / "besar.pdf").write_bytes(large)
+    status, headers, body = ask(preview.port, "/besar.pdf")
+    assert status == 200 and body == large and int(headers["content-length"]) == len(large)
+    assert headers["content-type"] == "application/pdf"
+    status, headers, body = ask(preview.port, "/besar.pdf", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["content-length"]) == len(large)
 
 
 # --- the command ------------------------------------------------------------------------------------------------

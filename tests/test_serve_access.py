@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
 
 from generator import cli  # noqa: E402
 from generator.build import Options  # noqa: E402
-from generator.preview_guard import allowed_hosts, is_loopback, password_matches  # noqa: E402
+from generator.preview_guard import allowed_hosts, is_loopback, password_matches, same_origin  # noqa: E402
 from generator.preview_http import EVENTS_PATH  # noqa: E402
 from generator.serve import Preview, Serving, installed_desk  # noqa: E402
 from tests.conftest import config_text, write_site  # noqa: E402
@@ -207,6 +207,34 @@ def test_a_bug_behind_a_route_gives_500_and_one_line_without_traceback(running, 
     assert ask(port, POST_URL)[0] == 200                              # still serving
     err = capsys.readouterr().err
     assert "Galat saat melayani permintaan: RuntimeError('kesalahan di meja')" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("headers, ok", [
+    ({}, True), ({"origin": "http://127.0.0.1:8000"}, True), ({"origin": "HTTP://LOCALHOST:8000"}, True),
+    ({"sec-fetch-site": "same-origin", "origin": "http://[::1]:8000"}, True), ({"sec-fetch-site": "none"}, True),
+    ({"origin": "http://evil.example"}, False), ({"origin": "http://127.0.0.1:8001"}, False),
+    ({"origin": "https://127.0.0.1:8000"}, False), ({"origin": "null"}, False), ({"origin": ""}, False),
+    ({"sec-fetch-site": "cross-site"}, False), ({"sec-fetch-site": "same-site"}, False),
+    ({"sec-fetch-site": "cross-site", "origin": "http://127.0.0.1:8000"}, False),
+])
+def test_same_origin_knows_a_change_sent_from_another_sites_page(headers, ok):
+    assert same_origin(headers, allowed_hosts("127.0.0.1", 8000)) is ok
+
+
+def test_a_change_sent_from_another_sites_page_is_refused(running):
+    desk = DeskStandIn()
+    port = running(Serving(desk=desk)).port
+    post = desk.context["site"] / POST
+    before = post.read_text(encoding="utf-8")
+    for headers in ({"Origin": "http://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"},
+                    {"Origin": f"http://localhost:{port + 1}", "Sec-Fetch-Site": "same-site"}):
+        status, _, body = ask(port, "/_redaksi/simpan", method="POST", Content_Length="0", **headers)
+        assert status == 403 and "situs lain" in body.decode("utf-8"), headers
+    assert post.read_text(encoding="utf-8") == before
+    assert ask(port, "/_redaksi/", Origin="http://evil.example")[0] == 200        # reading is not a change
+    status, _, body = ask(port, "/_redaksi/simpan", method="POST", Content_Length="0",
+                          Origin=f"http://127.0.0.1:{port}", Sec_Fetch_Site="same-origin")
+    assert (status, body) == (200, b"tersimpan")
 
 
 def test_without_a_desk_there_is_no_desk_route(running):

@@ -296,9 +296,9 @@ class Command:
                 return
         raise AssertionError("the preview did not start: " + self.proc.stderr.read())
 
-    def stop(self) -> tuple[int, str, str]:
+    def stop(self, signum: int = signal.SIGINT) -> tuple[int, str, str]:
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(signum)
         try:
             code = self.proc.wait(timeout=WAIT)
         finally:
@@ -354,3 +354,13 @@ def test_without_open_no_browser_is_started(tmp_path):
     finally:
         code, _, _ = command.stop()
     assert code == 0 and not record.exists()
+
+
+def test_sigterm_stops_the_preview_like_ctrl_c(tmp_path):
+    command = Command(site_at(tmp_path / "situs"))
+    port = command.port
+    assert ask(port, POST_URL)[0] == 200
+    code, out, err = command.stop(signal.SIGTERM)
+    assert code == 0 and "Pratinjau dihentikan." in out and "Traceback" not in err
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()

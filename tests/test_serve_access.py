@@ -364,3 +364,68 @@ def test_sigterm_stops_the_preview_like_ctrl_c(tmp_path):
     assert code == 0 and "Pratinjau dihentikan." in out and "Traceback" not in err
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+class Terminal:
+    """`serve --host 0.0.0.0` on a real pseudo-terminal (POSIX), so that getpass asks for the password there."""
+
+    def __init__(self, site: Path):
+        import pty    # POSIX only
+
+        env = {k: v for k, v in os.environ.items() if k != "REDAKSI_PASSWORD"}
+        argv = [sys.executable, "-m", "generator", "serve", "--site", str(site), "--host", "0.0.0.0", "--port", "0"]
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:   # the child: run the command with this terminal as its own
+            os.chdir(ROOT)
+            os.execve(sys.executable, argv, env)
+        self.seen = b""
+
+    def expect(self, pattern: bytes) -> re.Match:
+        deadline = time.monotonic() + WAIT * 4
+        while not (found := re.search(pattern, self.seen)):
+            assert time.monotonic() < deadline, self.seen.decode("utf-8", "replace")
+            try:
+                self.seen += os.read(self.fd, 4096)
+            except OSError:    # the command ended
+                assert re.search(pattern, self.seen), self.seen.decode("utf-8", "replace")
+        return found
+
+    def type(self, text: str) -> None:
+        os.write(self.fd, text.encode("utf-8") + b"\n")
+
+    def end(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return os.waitstatus_to_exitcode(status)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a pseudo-terminal needs POSIX")
+def test_a_password_typed_twice_at_start_guards_every_request(tmp_path):
+    terminal = Terminal(site_at(tmp_path / "situs"))
+    try:
+        terminal.expect(b"Kata sandi pratinjau")
+        terminal.type(PASSWORD)
+        terminal.expect(b"sekali lagi")
+        terminal.type(PASSWORD)
+        port = int(terminal.expect(rb"Situs tampil di http://127\.0\.0\.1:(\d+)/").group(1))
+        assert ask(port, POST_URL)[0] == 401
+        assert ask(port, POST_URL, Authorization=basic(PASSWORD))[0] == 200
+    finally:
+        os.kill(terminal.pid, signal.SIGINT)
+        terminal.expect(b"Pratinjau dihentikan")
+        code = terminal.end()
+    assert code == 0
+    assert PASSWORD.encode("utf-8") not in terminal.seen and b"Traceback" not in terminal.seen   # never echoed
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a pseudo-terminal needs POSIX")
+def test_two_different_passwords_typed_refuse_to_start(tmp_path):
+    site = site_at(tmp_path / "situs")
+    terminal = Terminal(site)
+    terminal.expect(b"Kata sandi pratinjau")
+    terminal.type(PASSWORD)
+    terminal.expect(b"sekali lagi")
+    terminal.type(PASSWORD + "x")
+    terminal.expect(b"tidak sama")
+    assert terminal.end() == 2
+    assert not (site / "output").exists()

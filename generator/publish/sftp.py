@@ -115,6 +115,7 @@ class SftpTransport:
         self.ordered = False        # the server carries out each session's requests one by one, in the order sent
         self.pinned = False         # every request goes on the first session
         self.notes: list[str] = []  # what the report says about the target before anything else (a folder made)
+        self.deleting: dict[str, int] = {}      # the files to delete as check found them: path -> size
         try:
             self._run(self._connect())
         except BaseException:
@@ -410,6 +411,7 @@ class SftpTransport:
         links = tuple(f for f in folders
                       if kinds.get(f) is not None and kinds[f].type == asyncssh.FILEXFER_TYPE_SYMLINK)
         found = dict(zip(plan.deletes, answers[len(deeper):]))
+        self.deleting = {rel: attrs.size for rel, attrs in found.items() if attrs is not None}
         sized = [rel for rel, attrs in found.items()
                  if attrs is not None and attrs.type == asyncssh.FILEXFER_TYPE_REGULAR
                  and attrs.size == previous[rel].size]
@@ -637,7 +639,9 @@ class SftpTransport:
         if isinstance(placed, BaseException):
             raise placed
         if failed:
-            await self._append(MANIFEST, manifest_format.claims({rel: Entry(0, None) for rel, _ in failed}))
+            # with the size check found (claims hold no hash): the next publish sees the same file and deletes it
+            await self._append(MANIFEST, manifest_format.claims({rel: Entry(self.deleting.get(rel, 0), None)
+                                                                 for rel, _ in failed}))
             raise _FileFailed(*failed[0])
 
     # -- failures, each said in one sentence

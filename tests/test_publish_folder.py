@@ -217,3 +217,17 @@ def test_a_new_target_folder_is_made_and_said(tmp_path):
     site, target = folder_site(tmp_path)
     run = run_cli("publish", "--site", str(site))
     assert run.code == 0 and f"cadangan: folder {target} belum ada, jadi dibuat." in run.out
+
+
+def test_a_link_planted_at_a_temporary_name_is_not_written_through(tmp_path):
+    site, target = folder_site(tmp_path)
+    assert run_cli("publish", "--site", str(site)).code == 0
+    outside = tmp_path / "penting.txt"
+    outside.write_text("jangan ditimpa")
+    (target / ".index.html.kpu-terbit~").symlink_to(outside)
+    config = site / "config.yaml"
+    config.write_text(config.read_text().replace("KPU Provinsi Kalimantan Utara", "KPU Kaltara"))
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 0, run.err
+    assert outside.read_text() == "jangan ditimpa"
+    assert tree(target, skip=(MANIFEST,)) == tree(site / "output")

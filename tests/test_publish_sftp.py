@@ -504,3 +504,20 @@ def test_a_file_someone_replaced_is_kept_when_the_site_drops_it(tmp_path, sshd):
     assert "dibiarkan (tidak dihapus): 2024/05/02/berita-1/index.html." in run.out
     assert page.read_bytes() == replacement
     assert [p.name for p in page.parent.iterdir()] == ["index.html"]
+
+
+def test_a_link_planted_at_a_temporary_name_is_not_written_through(tmp_path, sshd):
+    """A replacing file is written under its temporary name, made new (exclusive create): a link someone put at
+    that name, leading outside the web folder, is removed, never followed."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    outside = sshd.root.parent / "authorized_keys"
+    outside.write_text("ssh-ed25519 AAAA kunci-penting\n")
+    (sshd.root / ".index.html.kpu-terbit~").symlink_to(outside)
+    config = site / "config.yaml"
+    config.write_text(config.read_text().replace("KPU Provinsi Kalimantan Utara", "KPU Kaltara"))
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert outside.read_text() == "ssh-ed25519 AAAA kunci-penting\n"
+    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")

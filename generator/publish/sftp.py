@@ -94,6 +94,14 @@ DROPPED = (asyncssh.ConnectionLost, asyncssh.DisconnectError, asyncssh.ChannelOp
            ConnectionResetError, asyncssh.SFTPConnectionLost, asyncssh.SFTPNoConnection)
 
 
+class _Taken(Exception):
+    """An exclusive create failed: something may be at that path already (see SftpTransport._write)."""
+
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
+
+
 class _FileFailed(Exception):
     def __init__(self, rel: str, error: Exception):
         super().__init__(rel)
@@ -555,17 +563,25 @@ class SftpTransport:
         self.dirs.add(folder)
 
     async def _write(self, rel: str, data: bytes, in_place: bool) -> None:
-        """A file written at its place (a new one, which nothing links to yet) or under its temporary name."""
+        """A file written at its place (a new one, which nothing links to yet) or under its temporary name. The
+        temporary file is made new (exclusive create, which never follows a link): one already there, left by a
+        publish cut off or put there as a link, is removed first (a round trip more, only then)."""
         path = self._remote(rel if in_place else temp_name(rel))
         sftp = self._session(rel)
+        mode = "wb" if in_place else "xb"
         try:
             try:
-                await self._put(sftp, path, data)
+                await self._put(sftp, path, data, mode)
             except asyncssh.SFTPNoSuchFile:
                 # its folder is gone (someone removed it since the manifest was written): made again, once more
                 for folder in reversed(list(parents(rel))):
                     await self._mkdir(folder)
-                await self._put(sftp, path, data)
+                await self._put(sftp, path, data, mode)
+            except _Taken as taken:
+                if not await sftp.exists(path) and not await sftp.islink(path):
+                    raise taken.error from None
+                await sftp.remove(path)
+                await self._put(sftp, path, data, mode)
         except asyncssh.SFTPError as err:
             raise _FileFailed(rel, err) from err
 
@@ -587,7 +603,12 @@ class SftpTransport:
         """Open, then every write request and the close sent together: the server carries out the requests on one
         handle in the order they came, so a file costs two round trips, not three or more."""
         step = sftp.limits.max_write_len or 32768
-        f = await sftp.open(path, mode, block_size=0, encoding=None)
+        try:
+            f = await sftp.open(path, mode, block_size=0, encoding=None)
+        except (asyncssh.SFTPFailure, asyncssh.SFTPFileAlreadyExists) as err:
+            if mode == "xb":
+                raise _Taken(err) from err
+            raise
         writes = [f.write(data[at:at + step], at) for at in range(0, len(data), step)]
         outcomes = await asyncio.gather(*writes, f.close(), return_exceptions=True)
         for outcome in outcomes:

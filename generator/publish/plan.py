@@ -170,8 +170,9 @@ def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, 
                            and rel != MANIFEST))
     listed = {rel: size for rel, size in (remote or {}).items() if safe_rel(rel)}
     # a temporary file is publish's own only if it stands for a file the manifest records (or for the manifest)
-    leftovers = tuple(sorted(rel for rel in listed if temp_of(rel) in previous or temp_of(rel) == MANIFEST))
-    foreign = tuple(sorted(rel for rel in listed if rel not in previous and rel != MANIFEST and rel not in leftovers))
+    ours = {rel for rel in listed if temp_of(rel) in previous or temp_of(rel) == MANIFEST}
+    leftovers = tuple(sorted(ours))
+    foreign = tuple(sorted(rel for rel in listed if rel not in previous and rel != MANIFEST and rel not in ours))
     present = frozenset(send) if remote is None else frozenset(rel for rel in send if rel in remote)
     return Plan(tuple(g for g in groups if g), deletes, leftovers, unchanged, foreign, tuple(blocked), present)
 
@@ -207,7 +208,7 @@ def touched_folders(plan: Plan) -> list[str]:
 
 def keep(plan: Plan, replaced: list[str] | tuple[str, ...]) -> Plan:
     """The plan without deleting the files someone replaced since publish put them there (the target said so: see
-    Transport.replaced); they are someone else's now, kept and named."""
+    Transport.check); they are someone else's now, kept and named."""
     gone = set(replaced)
     return replace(plan, deletes=tuple(rel for rel in plan.deletes if rel not in gone),
                    replaced=tuple(sorted(gone)))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
 import re
 import shutil
@@ -16,6 +19,7 @@ from generator import lock
 from generator.links import broken_links
 from generator.publish import manifest
 from generator.publish.plan import MANIFEST
+from generator.publish.sftp import without_host
 from tests.conftest import ROOT, news_site, run_cli, tree
 from tests.servers import keygen, start_other_sshd, start_sshd
 
@@ -521,3 +525,16 @@ def test_a_link_planted_at_a_temporary_name_is_not_written_through(tmp_path, ssh
     assert run.code == 0, run.err
     assert outside.read_text() == "ssh-ed25519 AAAA kunci-penting\n"
     assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
+def test_a_host_is_taken_out_of_known_hosts_lines_plain_hashed_or_listed_with_others():
+    host = "[127.0.0.1]:2222"
+    salt = os.urandom(20)
+    hashed = "|1|{}|{}".format(base64.b64encode(salt).decode(),
+                               base64.b64encode(hmac.new(salt, host.encode(), hashlib.sha1).digest()).decode())
+    assert without_host(f"{host} ssh-ed25519 AAAA", host) is None
+    assert without_host(f"{hashed} ssh-ed25519 AAAA", host) is None
+    assert without_host(f"kpu.go.id,{host} ssh-rsa BBBB", host) == "kpu.go.id ssh-rsa BBBB"
+    for kept in ("kpu.go.id ssh-ed25519 CCCC", f"@revoked {host} ssh-ed25519 DDDD", "# catatan", "",
+                 "|1|rusak ssh-ed25519 EEEE", "[127.0.0.1]:22 ssh-ed25519 FFFF"):
+        assert without_host(kept, host) == kept

@@ -37,8 +37,11 @@ class Memory(Protocol):
     records: dict[str, cache.SourceRecord]
     site: Site | None
     output_state: tuple | None      # writer.folder_state of the output after the last build
+    cache_state: tuple | None       # cache.index_state after the last build this memory kept
 
     def flush(self) -> None: ...
+
+    def current(self, cache_dir: Path) -> bool: ...
 
     def forget(self) -> None: ...
 

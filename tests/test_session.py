@@ -169,3 +169,28 @@ def test_a_theme_showing_more_of_posts_than_their_page_is_left_to_the_full_build
     rebuild(site, memory, {"content": [EDITED]})
     assert b"Kalimat tambahan" in (site / "output/index.html").read_bytes()
     assert tree(site / "output") == clean_build(site, tmp_path)
+
+
+def test_a_command_line_build_while_the_preview_runs_keeps_the_search_index(site, tmp_path):
+    """Issue 24.17: serve; change a title; `build` from the command line; change it back; the preview's rebuild
+    (which skips the search stage) kept its memory of the first build and deleted the index the command wrote."""
+    memory = Memory()
+    searched = Options(site, now=NOW, workers=1)                  # the preview's first build makes the index
+    build(searched, memory)
+    original = (site / EDITED).read_text(encoding="utf-8")
+    (site / EDITED).write_text(original.replace("title: Rapat Pleno", "title: Rapat Pleno Terbuka"), encoding="utf-8")
+    build(searched)                                               # `build` from the command line, another process
+    index = {rel for rel in tree(site / "output") if rel.startswith("pagefind/")}
+    assert "pagefind/pagefind-entry.json" in index and any(rel.startswith("pagefind/index/") for rel in index)
+    (site / EDITED).write_text(original, encoding="utf-8")
+    rebuild(site, memory, {"content": [EDITED]})                  # the preview's rebuild: search=False
+    assert {rel for rel in tree(site / "output") if rel.startswith("pagefind/")} == index
+    with open(site / EDITED, "a", encoding="utf-8") as handle:    # a body edit after it is quick and keeps it too
+        handle.write("\nKalimat tambahan.\n")
+    build(searched)
+    with open(site / EDITED, "a", encoding="utf-8") as handle:
+        handle.write("\nSatu lagi.\n")
+    assert quick_rebuild(options(site), memory, {"content": [EDITED]}) is None   # the memory is stale: full build
+    rebuild(site, memory, {"content": [EDITED]})
+    after = {rel for rel in tree(site / "output") if rel.startswith("pagefind/")}
+    assert "pagefind/pagefind-entry.json" in after and any(rel.startswith("pagefind/index/") for rel in after)

@@ -18,8 +18,15 @@ from .report import Problems
 # yamlio (PyYAML) and sanitize are imported where a source is read: a build that finds nothing changed imports
 # this module for its constants and classes only.
 
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
-UNSUPPORTED_PHOTOS = {".heic", ".heif"}     # phone photos Pillow cannot open: an error, never published as is
+# Every picture a camera, phone or scanner saves that Pillow opens (HEIC/HEIF through pillow-heif): each goes
+# through the photo pipeline (resized, metadata and GPS stripped), never out as it is. Compared in lower case.
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic",
+                  ".heif", ".avif", ".mpo"}
+HEIF_SUFFIXES = {".heic", ".heif"}
+# Camera raw files and JPEG XL: pictures the pipeline cannot open. Never published (they carry the camera's GPS);
+# a warning names each one.
+UNSUPPORTED_PHOTOS = {".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".orf", ".rw2",
+                      ".raf", ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".mrw", ".rwl", ".iiq", ".jxl"}
 KNOWN_FIELDS = {"title", "date", "slug", "category", "tags", "author", "views", "summary", "cover",
                 "gallery", "event", "draft", "aliases", "menu", "updated", "attachments", "poster"}
 PASSED_FIELDS = {"comments"}    # checked here, then passed to templates in Entry.extra like any other field
@@ -367,8 +374,12 @@ class _Checker:
             if name not in files:
                 self.error(key + ("file",), f"foto '{name}' tidak ada di folder berita ini.", _near(name, files))
                 continue
+            if Path(name).suffix.lower() in UNSUPPORTED_PHOTOS:
+                self.error(key + ("file",), f"foto '{name}' berformat {Path(name).suffix[1:].upper()} (RAW kamera "
+                           "atau JPEG XL) yang tidak bisa diolah.", RAW_FIX)
+                continue
             if Path(name).suffix.lower() not in PHOTO_SUFFIXES:
-                self.error(key + ("file",), f"'{name}' bukan berkas foto (JPG, PNG, WebP, GIF).")
+                self.error(key + ("file",), f"'{name}' bukan berkas foto (JPG, PNG, WebP, GIF, HEIC).")
                 continue
             photos.append(Photo(name, _plain(item.get("caption")), _plain(item.get("alt")),
                                 self.lines.get(key + ("file",))))
@@ -477,6 +488,7 @@ class _Checker:
         return result
 
 
+RAW_FIX = "Ekspor atau simpan ulang foto itu sebagai JPG, lalu pakai berkas JPG-nya."
 MAX_COUNT = 10 ** 15          # views and menu positions beyond this are typing mistakes
 
 

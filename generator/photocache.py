@@ -166,6 +166,7 @@ def probe(path: Path) -> Source:
     """Read a photo's header (not its pixels): upright size, transparency, animation, content hash."""
     data = path.read_bytes()
     digest = content_digest(data)
+    imaging.register_heif()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(path) as image:

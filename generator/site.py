@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from . import documents
 from .hashing import digest
 from .config import Config
-from .content import PHOTO_SUFFIXES, Entry, name_slug
+from .content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Entry, name_slug
 from .report import Problems
 
 
@@ -300,7 +300,7 @@ def attachments(site: Site) -> dict[str, tuple[Entry, str]]:
         photo_names = {p.name for p in post.photos}
         for name in post.entry.files:
             if name not in photo_names and not name.startswith("."):
-                if posixpath.splitext(name)[1].lower() not in PHOTO_SUFFIXES:
+                if posixpath.splitext(name)[1].lower() not in PHOTO_SUFFIXES | UNSUPPORTED_PHOTOS:   # never as is
                     out[post.url + name] = (post.entry, name)
     return out
 

@@ -178,7 +178,9 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: 
         return 2
     previous = None
     if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        # Ctrl-C stops the preview even when it was started with SIGINT ignored (a background job of a script,
+        # nohup, a CI wrapper): the ignoring is inherited, not asked for, and the preview would never stop.
+        previous = signal.signal(signal.SIGTERM, _interrupt), signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         print("Membangun situs…", flush=True)
         preview.start()
@@ -191,7 +193,8 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: 
     finally:
         preview.close()
         if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGTERM, previous[0])
+            signal.signal(signal.SIGINT, previous[1])
     print("Pratinjau dihentikan.", flush=True)
     return 0
 

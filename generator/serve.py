@@ -15,7 +15,7 @@ from . import cache, config as config_module, guide, lock, writer
 from .build import Options, build
 from .preview_http import Hub, Server, Shown
 from .report import BuildFailed, Problem, Problems
-from .session import Memory, quick_rebuild
+from .session import Memory, drafts_line, preview_options, quick_rebuild
 from .watch import Watcher
 
 KIND_WORDS = {"content": "isi", "photo": "foto", "template": "template", "config": "config.yaml"}
@@ -25,8 +25,9 @@ class Preview:
     """The preview of one site: builds, serves, watches and tells open pages to reload or show problems."""
 
     def __init__(self, options: Options, *, polling: bool = False, poll_interval: float = 0.5, out=None, err=None):
-        self.options = options
+        self.options = preview_options(options)     # drafts shown, marked DRAF
         self.output = options.output
+        self._drafts = ""
         self.base_path = "/"
         self.hub = Hub()
         self._instance = secrets.token_hex(3)
@@ -113,6 +114,9 @@ class Preview:
             self.hub.publish("reload", self.shown.payload())
         what = "Dibangun" if first else f"Dibangun ulang ({_describe(changes or {})})"
         self._say(f"{what}: {result.summary()}.")
+        if drafts_line(self.memory.site) != self._drafts:
+            self._drafts = drafts_line(self.memory.site)
+            self._say(self._drafts or "Tidak ada lagi berita draf di pratinjau.")
         self.memory.flush()             # the cache files, after the pages were told to reload
         if first:
             self.memory.warm()

@@ -92,6 +92,21 @@ class Memory:
         return cache.index_state(cache_dir) == self.cache_state
 
 
+def preview_options(options: Options) -> Options:
+    """The preview's builds: drafts included and marked as drafts on their pages (a new post is a draft, and
+    should not be missing from the preview), with the count on the home page."""
+    return dataclasses.replace(options, drafts=True, preview=True)
+
+
+def drafts_line(site: site_model.Site | None) -> str:
+    """What the preview says about drafts in the terminal: how many it shows, and that they are not published."""
+    count = len(site.drafts) if site is not None else 0
+    if not count:
+        return ""
+    return (f"{count} berita draf ikut ditampilkan di pratinjau, bertanda DRAF; draf tidak ikut terbit "
+            "(hapus baris 'draft: true' untuk menerbitkannya).")
+
+
 def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]]) -> Result | None:
     """Re-render only the pages showing the edited posts in full (their page, gallery, redirects), when each edit
     changes nothing other pages see (title, dates, tags, summary, photos: the post's card); None when it does,

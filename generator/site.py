@@ -90,6 +90,12 @@ class Site:
     popular: list[Post]
     recent: list[Post]
     built: dt.datetime
+    preview: bool = False         # built for the preview: templates mark drafts (never true in a build for the web)
+
+    @property
+    def drafts(self) -> list[Post]:
+        """The drafts shown (only the preview, or a build with --drafts, has any), newest first, pages last."""
+        return [p for p in self.posts + self.pages if p.entry.draft]
 
     @property
     def galleries(self) -> list[Post]:

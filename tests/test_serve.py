@@ -530,3 +530,19 @@ def test_the_preview_refuses_a_folder_of_someones_files_before_serving_it(tmp_pa
     err = capsys.readouterr().err
     assert code == 2 and "skripsi.docx" in err and "--force" in err and "Traceback" not in err
     assert sorted(p.name for p in folder.iterdir()) == ["skripsi.docx"]
+
+
+def test_a_new_draft_shows_in_the_preview_marked_and_counted(tmp_path, live):
+    """Issue 24.19: `new` makes a draft, and the preview hid it: missing from the home page, 404 at its address."""
+    site = preview_site(tmp_path / "situs")
+    server = live(site)
+    stream = server.events()
+    write(site, "content/posts/2024/berita-baru/index.md",
+          "---\ntitle: Berita Baru Humas\ndate: 2024-03-04 09:00\ndraft: true\n---\n\nIsi berita baru.\n")
+    stream.wait("reload")
+    status, _headers, page = server.get("/2024/03/04/berita-baru/")
+    assert status == 200 and b'class="draft-mark">DRAF</strong>' in page
+    home = server.get("/")[2].decode("utf-8")
+    assert "Pratinjau menampilkan 1 berita draf" in home and "Berita Baru Humas" in home
+    assert "1 berita draf ikut ditampilkan di pratinjau" in server.out.getvalue()
+    assert b"draft-banner" not in server.get(POST_URL)[2]

@@ -239,7 +239,9 @@ def test_serves_output_files_with_types_404_and_no_caching(tmp_path, live):
     image = Image.new("RGB", (64, 48), (180, 40, 40))
     image.save(bundle / "pembukaan.jpg", quality=85)
     (bundle / "data.json").write_text('{"a": 1}')
-    (bundle / "peta.avif").write_bytes(b"\0\0\0\x1cftypavif")
+    image.save(bundle / "peta.avif")                    # a photo like any other (AVIF can carry GPS): made in AVIF
+    with open(site / "config.yaml", "a", encoding="utf-8") as config:
+        config.write("photos:\n  avif: true\n")
     server = live(site)
 
     status, headers, body = server.get(POST_URL)
@@ -253,9 +255,10 @@ def test_serves_output_files_with_types_404_and_no_caching(tmp_path, live):
     assert not any(EVENTS_PATH.encode() in p.read_bytes() for p in (site / "output").rglob("*") if p.is_file())
 
     webp = next((site / "output").rglob("*.webp")).relative_to(site / "output").as_posix()
+    avif = next((site / "output").rglob("peta-*.avif")).relative_to(site / "output").as_posix()
     for path, kind in [("/feed.xml", "application/xml"), ("/assets/favicon.svg", "image/svg+xml"),
                        ("/assets/style.css", "text/css"), ("/assets/lightbox.js", "text/javascript"),
-                       (POST_URL + "data.json", "application/json"), (POST_URL + "peta.avif", "image/avif"),
+                       (POST_URL + "data.json", "application/json"), ("/" + avif, "image/avif"),
                        ("/" + webp, "image/webp"), ("/robots.txt", "text/plain")]:
         status, headers, body = server.get(path)
         assert status == 200, path

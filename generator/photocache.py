@@ -181,6 +181,8 @@ def probe(path: Path) -> Source:
             # from phones with depth or burst shots), TIFF, WebP or APNG is made into stills of its first frame,
             # so that nothing with metadata ever goes out untouched.
             animated = image.format == "GIF" and bool(getattr(image, "is_animated", False))
+            if image.format == "HEIF":
+                image.load()      # libheif finds a cut-short file only when decoding: here, so only it is left out
     return Source(path, digest, width, height, alpha, animated, path.suffix.lower())
 
 

@@ -565,8 +565,11 @@ def test_an_unreadable_heic_photo_is_skipped_with_a_warning_and_the_site_builds(
     write_post(root, "iphone", "", {"IMG_0001.HEIC": b"\x00\x00\x00\x18ftypheic", "ok.jpg": encoded(picture())})
     write_post(root, "galeri", "gallery:\n  - file: IMG_0002.heif\n  - file: ok.jpg\n",
                {"IMG_0002.heif": b"\x00\x00\x00\x18ftypheic" + b"\0" * 40, "ok.jpg": encoded(picture())})
+    whole = photo_with_gps("x.heic")
+    write_post(root, "terpotong", "", {"IMG_0003.heic": whole[:len(whole) // 2], "ok.jpg": encoded(picture())},
+               day=21)                                  # a real HEIC cut short: libheif notices only when decoding
     warnings = [str(w) for w in run(root).warnings]
-    for name in ("IMG_0001.HEIC", "IMG_0002.heif"):
+    for name in ("IMG_0001.HEIC", "IMG_0002.heif", "IMG_0003.heic"):
         assert any(name in w and "dilewati" in w and "JPG" in w for w in warnings), warnings
     names = {p.name for p in (root / "output").rglob("*")}
     assert not any(n.lower().endswith((".heic", ".heif")) for n in names)

@@ -180,7 +180,7 @@ _CODE_SPAN = re.compile(r"(`+).+?\1")
 _LINK_TARGETS = [
     re.compile(r"\]\(\s*<([^>\n]+)>"),                              # [x](<nama berkas.pdf>)
     re.compile(r"\]\(\s*([^\s)<>]+)"),                               # [x](sk.pdf) and ![x](foto.jpg "judul")
-    re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*<?([^\s>]+)"),                # [sk]: sk.pdf
+    re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:\s*<?([^\s>]+)"),           # [sk]: sk.pdf (not a footnote [^1]:)
     re.compile(r"\b(?:src|href|poster)\s*=\s*[\"']([^\"'\n]+)[\"']", re.I),  # raw HTML
 ]
 _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{1,5}$")

@@ -733,6 +733,10 @@ Silakan [Unduh SK](sk-tidak-ada.pdf "SK KPU") atau <a href="./Jadwal.PDF">jadwal
 `![contoh](dalam-kode.jpg)` dan [rujukan][sk]
 
 [sk]: sk-lama.pdf
+
+Catatan kaki.[^1]
+
+[^1]: catatan.pdf disebut di catatan kaki, bukan tautan.
 """
 
 

@@ -7,7 +7,7 @@ import time
 
 from typing import TYPE_CHECKING
 
-from . import incremental, lock, writer
+from . import cache, incremental, lock, writer
 from .incremental import Memory, State
 from .options import Clock, Context, Options, Result
 from .report import BuildFailed, Problems
@@ -37,12 +37,15 @@ def build(options: Options, memory: Memory | None = None) -> Result:
         if memory is None:
             return _build(options, None)
         memory.flush()
+        if memory.index is not None and not memory.current(options.cache_dir):
+            memory.forget()      # another build (the command line's) saved the cache and wrote the output since
         try:
             result = _build(options, memory)
         except BaseException:
             memory.forget()
             raise
         memory.output_state = writer.folder_state(options.output)
+        memory.cache_state = cache.index_state(options.cache_dir)
         return result
 
 

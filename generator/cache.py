@@ -180,6 +180,16 @@ def load_index(cache_dir: Path, site_dir: Path) -> Index:
     return found if isinstance(found, Index) else Index()
 
 
+def index_state(cache_dir: Path) -> tuple | None:
+    """The index file's identity, size and time: it changes whenever any build of the site saves the cache (the
+    file is replaced whole). None when there is none."""
+    try:
+        st = os.stat(cache_dir / INDEX)
+    except OSError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def shard(rel: str) -> int:
     return int(digest(rel)[:4], 16) % SHARDS
 

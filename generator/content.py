@@ -19,8 +19,15 @@ from .report import Problems
 # yamlio (PyYAML) and sanitize are imported where a source is read: a build that finds nothing changed imports
 # this module for its constants and classes only.
 
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
-UNSUPPORTED_PHOTOS = {".heic", ".heif"}     # phone photos Pillow cannot open: an error, never published as is
+# Every picture a camera, phone or scanner saves that Pillow opens (HEIC/HEIF through pillow-heif): each goes
+# through the photo pipeline (resized, metadata and GPS stripped), never out as it is. Compared in lower case.
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic",
+                  ".heif", ".avif", ".mpo"}
+HEIF_SUFFIXES = {".heic", ".heif"}
+# Camera raw files and JPEG XL: pictures the pipeline cannot open. Never published (they carry the camera's GPS);
+# a warning names each one.
+UNSUPPORTED_PHOTOS = {".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".orf", ".rw2",
+                      ".raf", ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".mrw", ".rwl", ".iiq", ".jxl"}
 KNOWN_FIELDS = {"title", "date", "slug", "category", "tags", "author", "views", "summary", "cover",
                 "gallery", "event", "draft", "aliases", "menu", "updated", "attachments", "poster"}
 PASSED_FIELDS = {"comments"}    # checked here, then passed to templates in Entry.extra like any other field
@@ -170,6 +177,78 @@ def check_links(site_dir: Path, links: list[str], entries, problems: Problems) -
                           "diterbitkan.", "Pindahkan atau salin folder aslinya ke sini (bukan tautan).")
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+).+?\1")
+_LINK_TARGETS = [
+    re.compile(r"\]\(\s*<([^>\n]+)>"),                              # [x](<nama berkas.pdf>)
+    re.compile(r"\]\(\s*([^\s)<>]+)"),                               # [x](sk.pdf) and ![x](foto.jpg "judul")
+    re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:\s*<?([^\s>]+)"),           # [sk]: sk.pdf (not a footnote [^1]:)
+    re.compile(r"\b(?:src|href|poster)\s*=\s*[\"']([^\"'\n]+)[\"']", re.I),  # raw HTML
+]
+_FILE_NAME = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_PAGE_SUFFIXES = (".html", ".htm", ".php", ".asp", ".aspx")
+_DOMAIN = re.compile(r"^www\.|\.(id|com|org|net|gov|edu|info|co|io|int|go\.id|ac\.id|or\.id)$", re.I)
+
+
+def body_files(body: str) -> list[tuple[int, str]]:
+    """The files of the post's own folder its body links or shows, as (line in the body from 1, file name as
+    written): relative links whose name has a file suffix. Links to other sites, to site addresses (/...),
+    to anchors and pages, and anything inside code, are not files of the folder."""
+    found, fence = [], ""
+    for number, line in enumerate(body.split("\n"), start=1):
+        opening = _FENCE.match(line)
+        if fence or opening:
+            if opening and (not fence or opening.group(1).startswith(fence)):
+                fence = "" if fence else opening.group(1)[:3]
+            continue
+        text = _CODE_SPAN.sub(" ", line)
+        for pattern in _LINK_TARGETS:
+            for match in pattern.finditer(text):
+                name = _bundle_name(match.group(1))
+                if name:
+                    found.append((number, name))
+    return found
+
+
+def _bundle_name(url: str) -> str:
+    """The file name a relative link points at in the post's folder ('./a.pdf', 'foto%20baru.jpg'), or ''."""
+    from urllib.parse import urlsplit
+
+    url = url.strip()
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith(("/", "#", "?", "{")):
+        return ""
+    path = unquote(urlsplit(url).path)
+    path = path[2:] if path.startswith("./") else path
+    if not path or "/" in path or "\\" in path or not _FILE_NAME.search(path) or path.lower().endswith(_PAGE_SUFFIXES):
+        return ""
+    return path
+
+
+def check_body_files(entry: Entry, problems: Problems) -> None:
+    """A photo or file the body names that the post's folder does not hold: an error with the body's line and
+    the likely name, as for a misspelt gallery file (the page would show a broken picture or a dead link)."""
+    told = set()
+    for number, written in body_files(entry.body):
+        name = on_disk(written, entry.files)
+        if name in entry.files or (number, name) in told:
+            continue
+        told.add((number, name))
+        line = entry.body_line + number - 1
+        what = "foto" if Path(name).suffix.lower() in PHOTO_SUFFIXES else "berkas"
+        if _DOMAIN.search(name):          # [KPU](www.kpu.go.id): an address without https://, a dead link
+            problems.warn(entry.path, line, f"tautan '{written}' tidak diawali https://, jadi pembaca dibawa ke "
+                          "berkas bernama itu di folder berita ini, yang tidak ada.",
+                          f"Tulis alamat lengkapnya, misalnya https://{written}")
+        elif entry.bundle is None:
+            problems.error(entry.path, line, f"{what} '{name}' disebut di isi berita, tetapi berita ini satu berkas "
+                           "saja, tanpa folder untuk foto dan lampirannya.",
+                           f"Jadikan berita ini folder: pindahkan {Path(entry.path).name} ke folder baru sebagai "
+                           f"index.md, lalu letakkan '{name}' di folder itu.")
+        else:
+            problems.error(entry.path, line, f"{what} '{name}' yang disebut di isi berita tidak ada di folder berita "
+                           "ini.", _near(name, entry.files))
+
+
 def split(text: str, path: str, problems: Problems) -> tuple[str, str, int] | None:
     """Split a file into (front matter, body, first body line); None with an error when the '---' lines are wrong."""
     text = text.lstrip("\ufeff")
@@ -241,9 +320,9 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
     )
     if "comments" in meta:
         entry.extra["comments"] = check.comments(meta, zone)
+    check_body_files(entry, problems)
     for name in [n for n in entry.extra if n not in PASSED_FIELDS]:
-        problems.warn(path, lines.get((name,)), f"kolom '{name}' tidak dikenal; tetap diteruskan ke template.",
-                      "Periksa ejaannya bila kolom ini seharusnya salah satu kolom baku.")
+        check_field_name(path, lines.get((name,)), name, problems)
     return entry if len(problems.errors) == before else None
 
 
@@ -267,6 +346,48 @@ def _warn_spam(body: str, body_line: int, path: str, problems: Problems) -> None
         problems.warn(path, body_line + finding.line - 1, f"{finding.what}.",
                       "Periksa apakah bagian ini memang ditulis oleh humas; bila bukan (misalnya tersalin dari "
                       "komputer yang terkena virus), hapus.")
+
+
+# Field names as staff write them in Indonesian: each is the field meant (the field itself is in English).
+FIELD_WORDS = {"judul": "title", "tanggal": "date", "tgl": "date", "kategori": "category", "label": "tags",
+               "tag": "tags", "kata_kunci": "tags", "penulis": "author", "pengarang": "author", "ringkasan": "summary",
+               "sampul": "cover", "foto_sampul": "cover", "galeri": "gallery", "foto": "gallery", "kegiatan": "event",
+               "acara": "event", "draf": "draft", "konsep": "draft", "lampiran": "attachments", "dokumen": "attachments",
+               "diperbarui": "updated", "dilihat": "views", "alias": "aliases", "komentar": "comments",
+               "categories": "category"}
+
+
+def field_meant(name: str) -> str:
+    """The known field an unknown field name stands for: the same in other letter case ('Title'), its Indonesian
+    word ('galeri'), or a near-miss of its spelling ('galery', 'tittle'); '' when it looks like a field of its own."""
+    import difflib
+
+    known = sorted(KNOWN_FIELDS | PASSED_FIELDS)
+    plain = str(name).strip().lower().replace("-", "_").replace(" ", "_")
+    if plain in known:
+        return plain
+    if plain in FIELD_WORDS:
+        return FIELD_WORDS[plain]
+    close = difflib.get_close_matches(plain, known, n=1, cutoff=0.75)
+    return close[0] if close else ""
+
+
+def check_field_name(path: str, line: int | None, name, problems: Problems) -> None:
+    """An unknown front matter field: an error when it is a known field misspelt, in capitals or in Indonesian
+    (its value would be lost without a word), else a warning that the page does not show it."""
+    meant = field_meant(name)
+    if meant and str(name).strip().lower() == meant:
+        problems.error(path, line, f"nama kolom '{name}' ditulis dengan huruf besar, jadi tidak dikenali.",
+                       f"Tulis `{meant}` dengan huruf kecil: {meant}: ...")
+    elif meant:
+        word = "dalam bahasa Indonesia" if str(name).strip().lower() in FIELD_WORDS else "salah eja"
+        problems.error(path, line, f"kolom '{name}' tidak dikenal ({word}); maksudnya '{meant}'? Isinya tidak "
+                       "dipakai sampai namanya diperbaiki.", f"Ganti '{name}:' menjadi '{meant}:' (nama kolom ditulis "
+                       "dalam bahasa Inggris, huruf kecil).")
+    else:
+        problems.warn(path, line, f"kolom '{name}' bukan kolom baku, jadi tidak tampil di halaman (kecuali tema "
+                      "situs ini memakainya).", "Periksa ejaannya bila kolom ini seharusnya salah satu kolom baku: "
+                      + ", ".join(sorted(KNOWN_FIELDS)) + ".")
 
 
 class _Checker:
@@ -344,8 +465,13 @@ class _Checker:
         value = self.typed(key, value)
         parsed = parse_date(str(value), zone)
         if parsed is None:
-            self.error(key, f"tanggal {_shown(value)} tidak sah.",
-                       "Tulis tahun-bulan-tanggal yang ada di kalender, misalnya 2019-11-08 atau 2019-11-08 10:30.")
+            written = iso_of(str(value))
+            if written:
+                self.error(key, f"tanggal {_shown(value)} ditulis dengan cara yang tidak dikenali.",
+                           f"Tulis sebagai {written} (tahun-bulan-tanggal, angka saja).")
+            else:
+                self.error(key, f"tanggal {_shown(value)} tidak sah.",
+                           "Tulis tahun-bulan-tanggal yang ada di kalender, misalnya 2019-11-08 atau 2019-11-08 10:30.")
             return None, False
         if not _EARLIEST <= parsed[0] <= _LATEST:
             self.error(key, f"tanggal {_shown(value)} berada di ujung kalender, di luar rentang yang bisa dipakai.",
@@ -393,8 +519,12 @@ class _Checker:
             if name not in files:
                 self.error(key + ("file",), f"foto '{name}' tidak ada di folder berita ini.", _near(name, files))
                 continue
+            if Path(name).suffix.lower() in UNSUPPORTED_PHOTOS:
+                self.error(key + ("file",), f"foto '{name}' berformat {Path(name).suffix[1:].upper()} (RAW kamera "
+                           "atau JPEG XL) yang tidak bisa diolah.", RAW_FIX)
+                continue
             if Path(name).suffix.lower() not in PHOTO_SUFFIXES:
-                self.error(key + ("file",), f"'{name}' bukan berkas foto (JPG, PNG, WebP, GIF).")
+                self.error(key + ("file",), f"'{name}' bukan berkas foto (JPG, PNG, WebP, GIF, HEIC).")
                 continue
             photos.append(Photo(name, _plain(item.get("caption")), _plain(item.get("alt")),
                                 self.lines.get(key + ("file",))))
@@ -514,6 +644,7 @@ class _Checker:
         return result
 
 
+RAW_FIX = "Ekspor atau simpan ulang foto itu sebagai JPG, lalu pakai berkas JPG-nya."
 MAX_COUNT = 10 ** 15          # views and menu positions beyond this are typing mistakes
 
 
@@ -593,6 +724,33 @@ def parse_date(text: str, zone: ZoneInfo) -> tuple[dt.datetime, bool] | None:
     except ValueError:
         return None
     return (value if value.tzinfo else value.replace(tzinfo=zone)), True
+
+
+_MONTHS = {name: number for number, names in enumerate([
+    ("januari", "january", "jan"), ("februari", "february", "pebruari", "feb", "peb"), ("maret", "march", "mar"),
+    ("april", "apr"), ("mei", "may"), ("juni", "june", "jun"), ("juli", "july", "jul"),
+    ("agustus", "august", "agu", "ags", "aug"), ("september", "sept", "sep"), ("oktober", "october", "okt", "oct"),
+    ("november", "nopember", "nov", "nop"), ("desember", "december", "des", "dec")], start=1) for name in names}
+_WRITTEN_DATE = re.compile(r"^(?:[A-Za-z']+,?\s+)?(\d{1,2})[\s./-]+([A-Za-z]+\.?|\d{1,2})[\s./-]+(\d{4})"
+                           r"(?:,?\s+(?:pukul\s+|jam\s+)?(\d{1,2})[.:](\d{2})(?:\s*(?:WIB|WITA|WIT))?)?$", re.I)
+
+
+def iso_of(text: str) -> str:
+    """A date written the way people write it ('8 November 2019', 'Jumat, 8 Nov 2019 10.30', '08/11/2019', day
+    first as in Indonesia) as the build wants it ('2019-11-08', '2019-11-08 10:30'); '' when it is not one."""
+    match = _WRITTEN_DATE.match(text.strip())
+    if not match:
+        return ""
+    day, month, year, hour, minute = match.groups()
+    month = int(month) if month.isdigit() else _MONTHS.get(month.rstrip(".").lower(), 0)
+    try:
+        dt.date(int(year), month, int(day))
+    except ValueError:
+        return ""
+    written = f"{int(year):04d}-{month:02d}-{int(day):02d}"
+    if hour is not None and int(hour) < 24 and int(minute) < 60:
+        written += f" {int(hour):02d}:{minute}"
+    return written
 
 
 def safe_url_path(path: str) -> str | None:

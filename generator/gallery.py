@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from .config import Photos
-from .content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS as UNSUPPORTED, Entry, Photo, slugify
+from .content import HEIF_SUFFIXES, PHOTO_SUFFIXES, RAW_FIX, UNSUPPORTED_PHOTOS as UNSUPPORTED, Entry, Photo, slugify
 from .photocache import PIPELINE, ProbeIndex, Source, TooLarge, probe
 from .report import Problems
 
@@ -127,8 +127,8 @@ def photos_of(entry: Entry, post_url: str, settings: Photos, problems: Problems,
         return []
     for name in entry.files:
         if Path(name).suffix.lower() in UNSUPPORTED:
-            problems.error(_where(entry, name), None, f"foto '{name}' berformat HEIC yang belum bisa diolah.",
-                           "Ekspor atau simpan ulang foto itu sebagai JPG (di ponsel: pilih format 'Paling Kompatibel').")
+            problems.warn(_where(entry, name), None, f"foto '{name}' berformat {Path(name).suffix[1:].upper()} (RAW "
+                          "kamera atau JPEG XL) yang tidak bisa diolah, jadi tidak diterbitkan.", RAW_FIX)
     listed: dict[str, Photo] = {}
     for photo in entry.gallery:
         if photo.file in listed:
@@ -176,6 +176,11 @@ def _probe(entry: Entry, photo: Photo, index: ProbeIndex | None, problems: Probl
         problems.error(where, line, f"foto '{photo.file}' tidak ditemukan.", "Letakkan foto itu di folder berita ini.")
     except Exception as err:  # noqa: BLE001 - Pillow raises many kinds for a bad file; each becomes a message
         kind = "kosong (0 bita)" if path.exists() and path.stat().st_size == 0 else "rusak atau bukan gambar"
+        if path.suffix.lower() in HEIF_SUFFIXES:      # an iPhone photo libheif cannot read: only it is left out
+            problems.warn(where, line, f"foto HEIC '{photo.file}' {kind}, tidak bisa dibaca ({type(err).__name__}), "
+                          "jadi dilewati: foto ini tidak diterbitkan.", "Di ponsel, kirim ulang foto itu sebagai JPG "
+                          "(pilih format 'Paling Kompatibel'), atau ekspor ulang lalu ganti berkasnya.")
+            return None
         problems.error(where, line, f"berkas '{photo.file}' {kind}, tidak bisa dibaca sebagai foto "
                        f"({type(err).__name__}).", "Ganti dengan foto JPG atau PNG yang bisa dibuka di komputer.")
     return None

@@ -45,8 +45,21 @@ class Job:
     quality: int
 
 
+@lru_cache(maxsize=1)
+def register_heif() -> bool:
+    """Let Pillow open HEIC/HEIF photos (iPhones save them) through pillow-heif, in this process; False when
+    pillow-heif is not installed (such a photo is then a file Pillow does not know, said so by name)."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return False
+    register_heif_opener()
+    return True
+
+
 def make(job: Job) -> str:
     """Make the job's files; return '' or a plain-Indonesian reason. Never raises: a bad photo is a message."""
+    register_heif()          # in a worker process too
     try:
         _make(job)
         return ""

@@ -37,8 +37,11 @@ class Memory(Protocol):
     records: dict[str, cache.SourceRecord]
     site: Site | None
     output_state: tuple | None      # writer.folder_state of the output after the last build
+    cache_state: tuple | None       # cache.index_state after the last build this memory kept
 
     def flush(self) -> None: ...
+
+    def current(self, cache_dir: Path) -> bool: ...
 
     def forget(self) -> None: ...
 
@@ -111,7 +114,7 @@ def survey(options: Options, templates: tuple[Path, ...], memory: Memory | None 
     scan, present = cache.scan(options.content_dir, read_source, links), cache.scan(options.output)
     theme = theme_scan(templates)
     key = digest_parts(config_key, scan, theme, str(templates), options.drafts, options.future,
-                       str(options.output.resolve()), options.search)
+                       str(options.output.resolve()), options.search, options.preview)
     started = time.time_ns()
     racy = [rel for rel, (_size, mtime) in scan.items() if recent(mtime, started)]
     return State(index, scan, present, theme, config_key, key, racy, frozenset(scan) if options.verify else frozenset(),

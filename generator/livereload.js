@@ -30,8 +30,9 @@
       box.id = "kpu-build-error";
       box.setAttribute("role", "alertdialog");
       box.setAttribute("aria-labelledby", "kpu-build-error-title");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(255,255,255,.97);" +
-        "color:#1a1a1a;font:16px/1.5 system-ui,sans-serif;padding:2rem;";
+      // An opaque sheet: see-through, the site's masthead (red, white letters) showed behind the title on phones.
+      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#fff;" +
+        "color:#1a1a1a;font:16px/1.5 system-ui,sans-serif;padding:2rem 1rem;box-sizing:border-box;";
       document.documentElement.appendChild(box);
     }
     box.textContent = "";
@@ -40,7 +41,7 @@
     var title = document.createElement("h1");
     title.id = "kpu-build-error-title";
     title.textContent = "Pembangunan gagal";
-    title.style.cssText = "color:#b00020;font-size:1.6rem;margin:0 0 .5rem;";
+    title.style.cssText = "color:#b00020;font-size:1.6rem;line-height:1.25;margin:0 0 .5rem;";
     var note = document.createElement("p");
     note.textContent = "Perbaiki " + (problems.length > 1 ? problems.length + " masalah" : "masalah") +
       " di bawah ini lalu simpan berkasnya; halaman akan dimuat ulang sendiri. " +

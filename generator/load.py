@@ -69,6 +69,7 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
             entries.append(record.entry)
     with clock.stage("model situs"):
         site = site_model.assemble(entries, config, now, options.drafts, options.future, problems, related)
+        site.preview = options.preview
         documents.attach(site.posts + site.pages, scan)
         site.document_texts = documents.register(ctx, site.posts + site.pages, now)
     by_path = {r.entry.path: r for r in records.values()}

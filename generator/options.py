@@ -33,6 +33,8 @@ class Options:
     on_wait: object = None          # called with the other build's process id when this one has to wait
     locked: bool = False            # the caller holds the site's build lock already (publish, until its upload ends)
     verify: bool = False            # compare every source, photo and template by content, not by size and time
+    preview: bool = False           # the preview server's builds: drafts shown, each marked DRAF on its page and
+                                    # counted on the home page (session.preview_options; never the build command)
 
     @property
     def output(self) -> Path:

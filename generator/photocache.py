@@ -166,6 +166,7 @@ def probe(path: Path) -> Source:
     """Read a photo's header (not its pixels): upright size, transparency, animation, content hash."""
     data = path.read_bytes()
     digest = content_digest(data)
+    imaging.register_heif()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(path) as image:
@@ -180,6 +181,8 @@ def probe(path: Path) -> Source:
             # from phones with depth or burst shots), TIFF, WebP or APNG is made into stills of its first frame,
             # so that nothing with metadata ever goes out untouched.
             animated = image.format == "GIF" and bool(getattr(image, "is_animated", False))
+            if image.format == "HEIF":
+                image.load()      # libheif finds a cut-short file only when decoding: here, so only it is left out
     return Source(path, digest, width, height, alpha, animated, path.suffix.lower())
 
 

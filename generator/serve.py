@@ -22,7 +22,7 @@ from .preview_guard import WILDCARDS, Guard, Rules, allowed_hosts, host_name, is
 from .preview_http import DESK_PATH, Hub, Shown, create_app
 from .preview_server import Listener, bind
 from .report import BuildFailed, Problem, Problems
-from .session import Memory, quick_rebuild
+from .session import Memory, drafts_line, preview_options, quick_rebuild
 from .watch import Watcher
 
 KIND_WORDS = {"content": "isi", "photo": "foto", "template": "template", "config": "config.yaml"}
@@ -52,8 +52,9 @@ class Preview:
     """The preview of one site: builds, serves, watches and tells open pages to reload or show problems."""
 
     def __init__(self, options: Options, *, polling: bool = False, out=None, err=None, serving: Serving = Serving()):
-        self.options = options
+        self.options = preview_options(options)     # drafts shown, marked DRAF
         self.output = options.output
+        self._drafts = ""
         self.base_path = "/"
         self.hub = Hub()
         self.serving = serving
@@ -176,6 +177,9 @@ class Preview:
             self.hub.publish("reload", self.shown.payload())
         what = "Dibangun" if first else f"Dibangun ulang ({reason or _describe(changes or {})})"
         self._say(f"{what}: {result.summary()}.")
+        if drafts_line(self.memory.site) != self._drafts:
+            self._drafts = drafts_line(self.memory.site)
+            self._say(self._drafts or "Tidak ada lagi berita draf di pratinjau.")
         self.memory.flush()             # the cache files, after the pages were told to reload
         if first:
             self.memory.warm()
@@ -321,7 +325,11 @@ def _catch_stop_signals() -> dict:
     if threading.current_thread() is not threading.main_thread():
         return {}
     wanted = [signal.SIGTERM] + ([signal.SIGBREAK] if hasattr(signal, "SIGBREAK") else [])
-    return {signum: signal.signal(signum, _interrupt) for signum in wanted}
+    previous = {signum: signal.signal(signum, _interrupt) for signum in wanted}
+    # Ctrl-C stops the preview even when it was started with SIGINT ignored (a background job of a script, nohup,
+    # a CI wrapper): the ignoring is inherited, not asked for, and the preview would never stop.
+    previous[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
+    return previous
 
 
 def _interrupt(signum, frame):

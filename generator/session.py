@@ -39,6 +39,9 @@ class Memory:
     unsaved: tuple | None = None      # (options, dirty shards): the cache files still to be brought up to date
     output_state: tuple | None = None # writer.folder_state of the output after the last write: if it differs, the
                                       # output was deleted or changed by hand, and only a full build restores it
+    cache_state: tuple | None = None  # cache.index_state after this process last saved the cache: if it differs,
+                                      # another build of the site (the command line's) saved it since, and the
+                                      # memory is older than the output and its ledger (search index included)
 
     def keep(self, index, records, site, routes, templates: tuple[Path, ...], config_key: str) -> None:
         same_theme = self.site is not None and self.templates == templates and self.config_key == config_key
@@ -73,11 +76,35 @@ class Memory:
         self.renderer = renderer      # Markdown settings do not depend on the site
 
     def flush(self) -> None:
-        """Write the cache files a quick rebuild left for later (the preview does it after telling pages to reload)."""
+        """Write the cache files a quick rebuild left for later (the preview does it after telling pages to reload);
+        when another build saved the cache meanwhile, its files stand and the memory is emptied instead."""
         if self.unsaved is not None and self.index is not None:
             options, dirty = self.unsaved
+            if not self.current(options.cache_dir):
+                self.forget()
+                return
             incremental.save(options, self.index, self.records, dirty)
+            self.cache_state = cache.index_state(options.cache_dir)
         self.unsaved = None
+
+    def current(self, cache_dir: Path) -> bool:
+        """No other build of the site has saved the cache since this memory was kept."""
+        return cache.index_state(cache_dir) == self.cache_state
+
+
+def preview_options(options: Options) -> Options:
+    """The preview's builds: drafts included and marked as drafts on their pages (a new post is a draft, and
+    should not be missing from the preview), with the count on the home page."""
+    return dataclasses.replace(options, drafts=True, preview=True)
+
+
+def drafts_line(site: site_model.Site | None) -> str:
+    """What the preview says about drafts in the terminal: how many it shows, and that they are not published."""
+    count = len(site.drafts) if site is not None else 0
+    if not count:
+        return ""
+    return (f"{count} berita draf ikut ditampilkan di pratinjau, bertanda DRAF; draf tidak ikut terbit "
+            "(hapus baris 'draft: true' untuk menerbitkannya).")
 
 
 def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]]) -> Result | None:
@@ -90,6 +117,8 @@ def quick_rebuild(options: Options, memory: Memory, changes: dict[str, list[str]
         return None
     if memory.output_state is None or writer.folder_state(options.output) != memory.output_state:
         return None
+    if not memory.current(options.cache_dir):
+        return None                  # a build from the command line since: the full build starts from its files
     if memory.theme is None or memory.theme.untracked:      # pages may show more of a post than its page
         return None
     if memory.index.next_publish is not None and time.time() >= memory.index.next_publish:

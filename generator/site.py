@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from . import documents
 from .hashing import digest
 from .config import Config
-from .content import PHOTO_SUFFIXES, Entry, name_slug
+from .content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Entry, name_slug
 from .report import Problems
 
 
@@ -91,6 +91,12 @@ class Site:
     recent: list[Post]
     built: dt.datetime
     document_texts: dict = field(default_factory=dict)   # a typed PDF's text by its document page (documents.register)
+    preview: bool = False         # built for the preview: templates mark drafts (never true in a build for the web)
+
+    @property
+    def drafts(self) -> list[Post]:
+        """The drafts shown (only the preview, or a build with --drafts, has any), newest first, pages last."""
+        return [p for p in self.posts + self.pages if p.entry.draft]
 
     @property
     def galleries(self) -> list[Post]:
@@ -306,7 +312,7 @@ def attachments(site: Site) -> dict[str, tuple[Entry, str]]:
         photo_names = {p.name for p in post.photos}
         for name in post.entry.files:
             if name not in photo_names and not name.startswith("."):
-                if posixpath.splitext(name)[1].lower() not in PHOTO_SUFFIXES:
+                if posixpath.splitext(name)[1].lower() not in PHOTO_SUFFIXES | UNSUPPORTED_PHOTOS:   # never as is
                     out[post.url + name] = (post.entry, name)
     return out
 

@@ -46,18 +46,23 @@ def _int(loader, node):
 for _cls in (_Loader, _PureLoader):
     _cls.add_constructor("tag:yaml.org,2002:int", _int)
 
+INDENT_WORDS = ("baris ini menjorok tidak sejajar dengan baris di atasnya; samakan jumlah spasi di awal barisnya "
+                "(biasanya 2 spasi untuk setiap tingkat).")
+LIST_FIX = ("Dalam daftar, tulis '-' menjorok 2 spasi dan baris berikutnya dari butir yang sama sejajar dengan kata "
+            "sesudah '- ', misalnya:\ngallery:\n  - file: pembukaan.jpg\n    caption: Pembukaan rapat")
+_KEY = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):")
+_NO_SPACE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):(?=[^\s/:])(.*)$")
 _PLAIN = {
     "found character '\\t' that cannot start any token": "ada karakter Tab; YAML hanya boleh memakai spasi untuk indentasi.",
     "mapping values are not allowed here": "ada titik dua ':' di tempat yang salah; beri tanda kutip pada teks yang memuat ':'.",
     "could not find expected ':'": "baris ini seharusnya berbentuk 'nama: nilai'.",
     "found undefined alias": "ada '*' di awal nilai; beri tanda kutip pada teks tersebut.",
     "expected <block end>, but found '-'": "indentasi daftar ('- ...') tidak sejajar.",
-    "expected <block end>, but found '<block mapping start>'":
-        "baris ini menjorok tidak sejajar dengan baris di atasnya; samakan jumlah spasi di awal barisnya "
-        "(biasanya 2 spasi untuk setiap tingkat).",
+    "expected <block end>, but found '<block mapping start>'": INDENT_WORDS,
     "expected <block end>, but found '<block sequence start>'":
         "daftar ('- ...') di baris ini tidak sejajar, atau baris di atasnya sudah berisi nilai: bila di atasnya "
         "tertulis misalnya 'gallery: []', hapus '[]' agar daftarnya boleh ditulis di baris-baris berikutnya.",
+    "expected <block end>, but found '?'": INDENT_WORDS,
     "found invalid Unicode character escape code": "kode karakter (\\u...) di antara tanda kutip tidak sah.",
     "exceeded maximum nesting depth": f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
 }
@@ -164,6 +169,8 @@ def _report(text: str, path: str, problems: Problems, first_line: int, err: yaml
         # an opening quote never closed: the parser only notices at the end, so name the line the quote opened on
         problems.error(path, first_line + err.context_mark.line, "tanda kutip dibuka tetapi tidak ditutup.",
                        "Tambahkan tanda kutip penutup yang sama (\" atau ') di akhir teks pada baris ini.")
+    elif isinstance(err, yaml.MarkedYAMLError) and _layout(text, path, problems, first_line, err):
+        pass
     elif isinstance(err, yaml.MarkedYAMLError):
         mark = err.problem_mark or err.context_mark
         line = first_line + mark.line if mark else first_line
@@ -172,6 +179,36 @@ def _report(text: str, path: str, problems: Problems, first_line: int, err: yaml
                        "Periksa baris ini (dan baris di atasnya): indentasi, tanda kutip, dan titik dua.")
     else:
         problems.error(path, first_line, f"penulisan YAML tidak sah ({err}).")
+
+
+def _layout(text: str, path: str, problems: Problems, first_line: int, err: yaml.MarkedYAMLError) -> bool:
+    """Two slips the parser notices on another line or blames on a colon, reported on the line that has them:
+    'title:Rapat' (no space after the colon: YAML reads on into the next line and fails there), and a 'nama: nilai'
+    line not aligned under the list item ('- file: ...') above it. False when the error is neither."""
+    mark = err.problem_mark
+    if mark is None or not any(words in (err.problem or "") for words in ("mapping values", "expected ':'")):
+        return False
+    lines = text.split("\n")
+    last = min(mark.line, len(lines) - 1)
+    above = [n for n in range(last - 1, -1, -1) if lines[n].strip()][:1]
+    for number in [last] + above:                 # the line blamed, or the one YAML read on from
+        slip = _NO_SPACE.match(lines[number])
+        if slip:
+            indent, key, rest = slip.groups()
+            problems.error(path, first_line + number, f"tidak ada spasi setelah titik dua di '{key}:{rest[:30]}'.",
+                           f"Beri satu spasi setelah titik dua: {indent.strip()}{' ' if indent.strip() else ''}"
+                           f"{key}: {rest.strip()[:40]}")
+            return True
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    key = _KEY.match(line)
+    if "mapping values" not in (err.problem or "") or not key or mark.column != key.end() - 1:
+        return False
+    above = next((lines[n] for n in range(mark.line - 1, -1, -1) if lines[n].strip()), "")
+    in_list = above.lstrip().startswith("- ")
+    problems.error(path, first_line + mark.line, "baris ini menjorok tidak sejajar dengan butir daftar ('- ...') di "
+                   "atasnya." if in_list else INDENT_WORDS, LIST_FIX if in_list else
+                   "Periksa jumlah spasi di awal baris ini dan baris di atasnya.")
+    return True
 
 
 def _walk(node: yaml.Node, key: tuple, first_line: int, lines: Lines, path: str, problems: Problems,

@@ -139,7 +139,7 @@ def take(preview: Preview, page, shot: str):
         return lambda: settle(preview, page, old, "#kpu-build-error")
     elif shot == "peringatan":
         goto(page, base + POST)
-        old = preview.edit(POST_SOURCE, lambda text: text.replace("\ncategory:", "\nkategori: Sosialisasi\ncategory:", 1))
+        old = preview.edit(POST_SOURCE, lambda text: text.replace("\ncategory:", "\nlokasi: Aula KPU\ncategory:", 1))
         page.wait_for_selector("#kpu-build-warnings", timeout=30_000)
         page.wait_for_timeout(300)
         return lambda: settle(preview, page, old, "#kpu-build-warnings")

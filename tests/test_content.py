@@ -327,12 +327,13 @@ def test_every_error_of_one_file_is_reported(tmp_path):
 def test_unknown_fields_warn_and_are_kept(tmp_path):
     entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\npenanggung_jawab: Ketua Divisi\nlokasi: [Tarakan]"))
     assert entry.extra == {"penanggung_jawab": "Ketua Divisi", "lokasi": ["Tarakan"]}
-    assert problems == [
-        "content/posts/2019/rapat/index.md:4: peringatan: kolom 'penanggung_jawab' tidak dikenal; tetap diteruskan "
-        "ke template. Periksa ejaannya bila kolom ini seharusnya salah satu kolom baku.",
-        "content/posts/2019/rapat/index.md:5: peringatan: kolom 'lokasi' tidak dikenal; tetap diteruskan "
-        "ke template. Periksa ejaannya bila kolom ini seharusnya salah satu kolom baku.",
-    ]
+    assert [p.split(": peringatan: ")[0] for p in problems] == ["content/posts/2019/rapat/index.md:4",
+                                                                 "content/posts/2019/rapat/index.md:5"]
+    assert problems[0].endswith("kolom 'penanggung_jawab' bukan kolom baku, jadi tidak tampil di halaman (kecuali "
+                                "tema situs ini memakainya). Periksa ejaannya bila kolom ini seharusnya salah satu "
+                                "kolom baku: aliases, attachments, author, category, cover, date, draft, event, "
+                                "gallery, menu, poster, slug, summary, tags, title, updated, views.")
+    assert "template" not in " ".join(problems)
 
 
 def test_unknown_fields_reach_the_templates(tmp_path):
@@ -345,7 +346,7 @@ def test_unknown_fields_reach_the_templates(tmp_path):
         "{% block main %}", "{% block main %}<p id=\"pj\">{{ post.extra.penanggung_jawab }}</p>", 1), encoding="utf-8")
     result = build_site(site)
     assert [p.message for p in result.warnings] == [
-        "kolom 'penanggung_jawab' tidak dikenal; tetap diteruskan ke template."]
+        "kolom 'penanggung_jawab' bukan kolom baku, jadi tidak tampil di halaman (kecuali tema situs ini memakainya)."]
     page = (site / "output/2019/11/08/rapat/index.html").read_text(encoding="utf-8")
     assert '<p id="pj">Ketua Divisi Teknis</p>' in page
 
@@ -363,7 +364,7 @@ def test_the_command_line_prints_warnings_and_still_succeeds(tmp_path, capsys):
     site = write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2019-11-08\nlokasi: Tarakan")})
     assert cli.main(["build", "--site", str(site)]) == 0
     out, err = capsys.readouterr()
-    assert "content/posts/a.md:4: peringatan: kolom 'lokasi' tidak dikenal" in err
+    assert "content/posts/a.md:4: peringatan: kolom 'lokasi' bukan kolom baku" in err
     assert out.startswith("Selesai: ")
 
 
@@ -637,7 +638,7 @@ def test_a_folder_named_in_another_script_gets_a_transliterated_slug(tmp_path):
 def test_script_in_raw_html_and_markdown_links_is_warned_about_with_file_and_line(tmp_path):
     body = ("Paragraf biasa dengan <b>HTML</b>.\n\n<img src=\"a.jpg\" onerror=\"alert(1)\">\n\n"
             "[klik di sini](javascript:alert(1))\n\n<a href=\"https://kpu.go.id/\">aman</a>\n")
-    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08", body))
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08", body), files={"a.jpg": b"x"})
     assert entry is not None and len(problems) == 2
     assert problems[0].startswith("content/posts/2019/rapat/index.md:8: peringatan: <img onerror>")
     assert problems[1].startswith("content/posts/2019/rapat/index.md:10: peringatan: <a href=\"javascript:alert(1)\">")
@@ -711,3 +712,132 @@ def test_misaligned_lines_are_told_in_plain_words(tmp_path, front, line, words):
     [problem] = build_errors(site)
     assert problem.startswith(f"content/posts/2024/rapat.md:{line}: ") and words in problem, problem
     assert "expected" not in problem and "<block" not in problem
+
+
+# --- files the body names (issue 24.18) ----------------------------------------------------------------------
+
+BODY_LINKS = """\
+Pembukaan rapat.
+
+![x](foto-tambahan.jpg)
+
+Silakan [Unduh SK](sk-tidak-ada.pdf "SK KPU") atau <a href="./Jadwal.PDF">jadwal</a>.
+
+[Situs KPU](https://kpu.go.id/sk.pdf), [berita lain](/2019/11/01/rapat/), [atas](#top), [surel](mailto:a@kpu.go.id),
+[halaman](lain.html), [dari folder lain](../rapat-lain/sk.pdf) dan ![ada](foto.jpg).
+
+```
+![contoh](kode.jpg)
+```
+
+`![contoh](dalam-kode.jpg)` dan [rujukan][sk]
+
+[sk]: sk-lama.pdf
+
+Catatan kaki.[^1]
+
+[^1]: catatan.pdf disebut di catatan kaki, bukan tautan.
+"""
+
+
+def test_a_missing_photo_or_file_in_the_body_is_an_error_with_its_line_and_the_likely_name(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08", BODY_LINKS),
+                           files={"foto.jpg": b"x", "foto_tambahan.jpg": b"x", "jadwal.pdf": b"x", "sk-lama.pdf": b"x"})
+    assert entry is None
+    where = "content/posts/2019/rapat/index.md"
+    assert problems[0].startswith(f"{where}:8: foto 'foto-tambahan.jpg' yang disebut di isi berita tidak ada")
+    assert "Mungkin maksudnya 'foto_tambahan.jpg'?" in problems[0]
+    assert problems[1].startswith(f"{where}:10: berkas 'sk-tidak-ada.pdf' ")
+    assert problems[2].startswith(f"{where}:10: berkas 'Jadwal.PDF' ") and "'jadwal.pdf'" in problems[2]
+    assert len(problems) == 3, problems           # other sites, site addresses, anchors, code: untouched
+
+
+def test_a_file_in_the_body_of_a_single_file_post_says_how_to_make_it_a_folder(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08", "Lihat [SK](sk.pdf).\n"),
+                           rel="content/posts/2019/rapat.md")
+    assert entry is None and len(problems) == 1
+    assert "rapat.md:6:" in problems[0] and "'sk.pdf'" in problems[0] and "index.md" in problems[0]
+
+
+def test_an_address_without_https_is_a_warning_not_a_missing_file(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08", "Lihat [KPU](www.kpu.go.id).\n"))
+    assert entry is not None
+    assert len(problems) == 1 and "peringatan" in problems[0] and "https://www.kpu.go.id" in problems[0]
+
+
+def test_a_missing_body_file_fails_the_build_and_leaves_the_output(tmp_path):
+    site = write_site(tmp_path / "site", {"content/posts/2019/rapat/index.md": md("title: A\ndate: 2019-11-08"),
+                                          "content/posts/2019/rapat/sk.pdf": b"%PDF"})
+    build_site(site)
+    before = {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()}
+    (site / "content/posts/2019/rapat/index.md").write_text(md("title: A\ndate: 2019-11-08", "[SK](sk-baru.pdf)\n"),
+                                                             encoding="utf-8")
+    errors = build_errors(site)
+    assert errors and "index.md:6:" in errors[0] and "sk-baru.pdf" in errors[0] and "'sk.pdf'" in errors[0]
+    assert {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} == before
+
+
+# --- field names and the lines of layout slips (issue 24.20) -------------------------------------------------
+
+@pytest.mark.parametrize("typed, meant, words", [
+    ("galeri", "gallery", "bahasa Indonesia"), ("kategori", "category", "bahasa Indonesia"),
+    ("judul", "title", "bahasa Indonesia"), ("tanggal", "date", "bahasa Indonesia"),
+    ("lampiran", "attachments", "bahasa Indonesia"), ("galery", "gallery", "salah eja"),
+    ("categori", "category", "salah eja"), ("tag", "tags", "bahasa Indonesia"), ("sumary", "summary", "salah eja"),
+    ("atachments", "attachments", "salah eja"), ("categories", "category", "bahasa Indonesia"),
+])
+def test_a_misspelt_or_indonesian_field_name_is_an_error_naming_the_field_meant(tmp_path, typed, meant, words):
+    front = f"title: A\ndate: 2019-11-08\n{typed}: nilai" if typed not in ("judul", "tanggal") else \
+        f"title: A\ndate: 2019-11-08\n{typed}: 2019-11-08"
+    entry, problems = load(tmp_path, md(front))
+    assert entry is None
+    mine = [p for p in problems if f"'{typed}'" in p]
+    assert len(mine) == 1 and mine[0].startswith("content/posts/2019/rapat/index.md:4: ") and "peringatan" not in mine[0]
+    assert f"maksudnya '{meant}'?" in mine[0] and words in mine[0] and f"menjadi '{meant}:'" in mine[0]
+
+
+def test_a_field_in_capitals_says_write_it_in_lower_case(tmp_path):
+    entry, problems = load(tmp_path, md("Title: Rapat Pleno\ndate: 2019-11-08"))
+    assert entry is None
+    assert any(p.startswith("content/posts/2019/rapat/index.md:2: nama kolom 'Title' ditulis dengan huruf besar")
+               and "Tulis `title` dengan huruf kecil" in p for p in problems), problems
+
+
+def test_a_gallery_under_an_indonesian_name_loses_no_captions_silently(tmp_path):
+    front = "title: A\ndate: 2019-11-08\ngaleri:\n  - file: a.jpg\n    caption: Pembukaan"
+    entry, problems = load(tmp_path, md(front), files={"a.jpg": b"x"})
+    assert entry is None and any("'galeri'" in p and "'gallery'" in p for p in problems)
+
+
+@pytest.mark.parametrize("front, line, words", [
+    ("title:Rapat\ndate: 2019-11-08", 2, "tidak ada spasi setelah titik dua di 'title:Rapat'"),
+    ("date: 2019-11-08\ntitle:Rapat", 3, "tidak ada spasi setelah titik dua di 'title:Rapat'"),
+    ("title: A\ncategory:Berita\ndate: 2019-11-08", 3, "'category:Berita'"),
+    ("title: A\ndate: 2019-11-08\ngallery:\n  - file: a.jpg\n    caption:Pembukaan", 6, "'caption:Pembukaan'"),
+    ("title: A\ndate: 2019-11-08\ngallery:\n- file: a.jpg\n    caption: x", 6, "butir daftar ('- ...')"),
+    ("title: A\ndate: 2019-11-08\ngallery:\n  - file: a.jpg\n     caption: x", 6, "butir daftar ('- ...')"),
+    ("title: A\ndate: 2019-11-08\ngallery:\n  - file: a.jpg\n    caption: x\n  - file: b.jpg\n  caption: y", 8,
+     "menjorok tidak sejajar"),
+])
+def test_layout_slips_are_reported_on_their_own_line_in_plain_words(tmp_path, front, line, words):
+    entry, problems = load(tmp_path, md(front), files={"a.jpg": b"x", "b.jpg": b"x"})
+    assert entry is None and len(problems) == 1, problems
+    assert problems[0].startswith(f"content/posts/2019/rapat/index.md:{line}: ") and words in problems[0], problems
+    assert "titik dua ':' di tempat yang salah" not in problems[0] and "<block" not in problems[0]
+
+
+def test_a_colon_inside_a_title_is_still_the_colon_message(tmp_path):
+    entry, problems = load(tmp_path, md("title: Rilis Pers: Rapat\ndate: 2019-11-08"))
+    assert entry is None and "titik dua ':' di tempat yang salah" in problems[0]
+
+
+@pytest.mark.parametrize("written, iso", [
+    ("8 November 2019", "2019-11-08"), ("Jumat, 8 November 2019", "2019-11-08"), ("08/11/2019", "2019-11-08"),
+    ("8 Nov 2019 10.30", "2019-11-08 10:30"), ("8 Agustus 2019 pukul 09:15 WITA", "2019-08-08 09:15"),
+    ("17-8-1945", "1945-08-17"),
+])
+def test_a_date_written_in_words_says_how_to_write_it(tmp_path, written, iso):
+    entry, problems = load(tmp_path, md(f"title: A\ndate: {written}"))
+    assert entry is None and len(problems) == 1
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:3: ") and f"Tulis sebagai {iso} " in problems[0]
+    assert "tidak sah" not in problems[0]

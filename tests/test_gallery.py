@@ -559,10 +559,90 @@ def test_gallery_entry_whose_file_is_missing(tmp_path):
     assert any("index.md:5:" in e and "Hilang.jpg" in e and "hilang.jpg" in e for e in errors), errors
 
 
-def test_heic_photo_is_an_error_not_a_published_attachment(tmp_path):
+def test_an_unreadable_heic_photo_is_skipped_with_a_warning_and_the_site_builds(tmp_path):
+    """Issue 24.16: one iPhone photo libheif cannot read stopped the whole site, listed in a gallery or not."""
     root = good_site(tmp_path)
-    write_post(root, "iphone", "", {"IMG_0001.HEIC": b"\x00\x00\x00\x18ftypheic"})
-    assert any("IMG_0001.HEIC" in e and "JPG" in e for e in failure(root))
+    write_post(root, "iphone", "", {"IMG_0001.HEIC": b"\x00\x00\x00\x18ftypheic", "ok.jpg": encoded(picture())})
+    write_post(root, "galeri", "gallery:\n  - file: IMG_0002.heif\n  - file: ok.jpg\n",
+               {"IMG_0002.heif": b"\x00\x00\x00\x18ftypheic" + b"\0" * 40, "ok.jpg": encoded(picture())})
+    whole = photo_with_gps("x.heic")
+    write_post(root, "terpotong", "", {"IMG_0003.heic": whole[:len(whole) // 2], "ok.jpg": encoded(picture())},
+               day=21)                                  # a real HEIC cut short: libheif notices only when decoding
+    warnings = [str(w) for w in run(root).warnings]
+    for name in ("IMG_0001.HEIC", "IMG_0002.heif", "IMG_0003.heic"):
+        assert any(name in w and "dilewati" in w and "JPG" in w for w in warnings), warnings
+    names = {p.name for p in (root / "output").rglob("*")}
+    assert not any(n.lower().endswith((".heic", ".heif")) for n in names)
+    assert "ok-480w.jpg" in {p.name for p in post_dir(root, "iphone", 20).iterdir()}
+    assert "ok-480w.jpg" in {p.name for p in post_dir(root, "galeri", 20).iterdir()}
+
+
+def gps_exif() -> Image.Exif:
+    exif = Image.Exif()
+    exif[0x010F] = "PonselMerek rahasia"              # Make
+    exif.get_ifd(0x8825).update({1: "S", 2: (2.0, 50.0, 0.0), 3: "E", 4: (117.0, 22.0, 0.0)})
+    return exif
+
+
+def photo_with_gps(name: str) -> bytes:
+    """A photo of the format the name's suffix says, carrying GPS (and a 'rahasia' maker) where the format can."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    suffix = Path(name).suffix.lower()
+    image, exif = picture((900, 700)), gps_exif().tobytes()
+    if suffix == ".bmp":
+        return encoded(image, "BMP")
+    if suffix == ".gif":
+        return encoded(image.convert("P"), "GIF", comment=b"rahasia")
+    fmt = {".png": "PNG", ".webp": "WEBP", ".tif": "TIFF", ".tiff": "TIFF", ".heic": "HEIF", ".heif": "HEIF",
+           ".avif": "AVIF"}.get(suffix, "JPEG")
+    data = encoded(image, fmt, exif=exif)
+    with Image.open(io.BytesIO(data)) as check:
+        assert check.getexif().get_ifd(0x8825), name          # the test's photo does carry GPS
+    return data
+
+
+PHONE_PHOTOS = ["a.jpg", "b.JPG", "c.jpeg", "d.jpe", "e.jfif", "f.JFIF", "g.png", "h.PNG", "i.webp", "j.tif",
+                "k.TIFF", "l.heic", "m.HEIC", "n.heif", "o.avif", "p.gif", "q.bmp", "r.BMP", "s.mpo"]
+
+
+def test_every_photo_format_a_camera_or_phone_saves_is_published_without_gps(tmp_path):
+    """Issue 24.15/16: .jfif, .jpe and .bmp photos were published byte for byte, GPS and all; HEIC stopped the
+    build. Each goes through the pipeline (resized, stripped), in any letter case, listed in a gallery or not."""
+    files = {name: photo_with_gps(name) for name in PHONE_PHOTOS}
+    files["t.bmp.jpg"] = photo_with_gps("x.jpg")
+    files["u.bmp"] = photo_with_gps("x.jpg")                   # JPEG bytes under another suffix: opened by content
+    listed = "gallery:\n" + "".join(f"  - file: {name}\n    caption: Foto {name}\n" for name in PHONE_PHOTOS[:6])
+    root = photo_site(tmp_path, {"ponsel": (listed, files)}, "photos:\n  publish_originals: true\n")
+    result = run(root)
+    assert not [str(w) for w in result.warnings if "foto" in str(w)]
+    out = post_dir(root, "ponsel")
+    published = sorted(p.name for p in out.iterdir())
+    for name in files:
+        stem = Path(name).stem.replace(".", "-").lower()
+        assert f"{stem}-480w.jpg" in published and f"{stem}-asli.jpg" in published, (name, published)
+        assert name not in published
+    for path in (root / "output").rglob("*"):
+        if path.is_file():
+            assert path.suffix.lower() not in {".bmp", ".jfif", ".jpe", ".heic", ".heif", ".tif", ".tiff", ".mpo"}, path
+            assert b"rahasia" not in path.read_bytes() and b"Exif\0\0" not in path.read_bytes(), path
+    for path in published_images(root / "output"):
+        no_metadata(path)
+        with Image.open(path) as image:
+            assert not image.getexif().get_ifd(0x8825), path
+
+
+def test_camera_raw_files_are_never_published_and_are_named(tmp_path):
+    raw = b"II*\x00" + gps_exif().tobytes() + b"\0" * 64         # a DNG-like TIFF container carrying GPS
+    root = photo_site(tmp_path, {"raw": ("", {"IMG_1.DNG": raw, "IMG_2.cr2": raw, "IMG_3.jxl": raw,
+                                              "ok.jpg": encoded(picture())})})
+    warnings = [str(w) for w in run(root).warnings]
+    for name in ("IMG_1.DNG", "IMG_2.cr2", "IMG_3.jxl"):
+        assert any(name in w and "tidak diterbitkan" in w for w in warnings), (name, warnings)
+    assert not [p for p in (root / "output").rglob("*") if p.suffix.lower() in (".dng", ".cr2", ".jxl")]
+    write_post(root, "raw", "gallery:\n  - file: IMG_1.DNG\n", {})
+    assert any("index.md:5:" in e and "IMG_1.DNG" in e and "JPG" in e for e in failure(root))
 
 
 def test_bad_photo_on_the_command_line_exits_1_without_traceback(tmp_path):

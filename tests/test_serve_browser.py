@@ -104,3 +104,29 @@ def test_warnings_show_in_a_bar_that_leaves_the_page_usable(site, preview, page)
 
     (site / POST).write_text(post_text("Rapat Pleno Terbuka"), encoding="utf-8")
     expect(bar).to_have_count(0, timeout=WAIT_MS)
+
+
+def test_the_error_box_covers_the_masthead_on_a_phone(site, preview):
+    """Issue 24, 21a: at 390 px the box's title was drawn over the site's red masthead, which showed through."""
+    require_browser()
+    from playwright.sync_api import expect
+    from PIL import Image
+
+    context = chromium().new_context(viewport={"width": 390, "height": 780}, device_scale_factor=1)
+    try:
+        page = context.new_page()
+        page.goto(preview.url + POST_URL)
+        page.wait_for_function("window.__kpuLive && document.readyState === 'complete'")
+        masthead = page.locator(".masthead").bounding_box()
+        (site / POST).write_text("---\ntitle: Rapat\ndate: [2024-01-02\n---\nIsi.\n", encoding="utf-8")
+        expect(page.locator("#kpu-build-error")).to_be_visible(timeout=WAIT_MS)
+        title = page.locator("#kpu-build-error h1").bounding_box()
+        assert title["y"] < masthead["y"] + masthead["height"]           # the title is where the masthead is
+        found = page.evaluate("([x, y]) => document.elementFromPoint(x, y).id", [title["x"] + 5, title["y"] + 5])
+        assert found == "kpu-build-error-title"
+        shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+        band = [shot.getpixel((x, y)) for x in range(0, int(title["x"]) - 2, 2)
+                for y in range(int(masthead["y"]) + 1, int(masthead["y"] + masthead["height"]) - 1, 2)]
+        assert band and set(band) == {(255, 255, 255)}, sorted(set(band))[:5]   # nothing of the masthead shows
+    finally:
+        context.close()

@@ -169,3 +169,50 @@ def test_a_theme_showing_more_of_posts_than_their_page_is_left_to_the_full_build
     rebuild(site, memory, {"content": [EDITED]})
     assert b"Kalimat tambahan" in (site / "output/index.html").read_bytes()
     assert tree(site / "output") == clean_build(site, tmp_path)
+
+
+def test_a_command_line_build_while_the_preview_runs_keeps_the_search_index(site, tmp_path):
+    """Issue 24.17: serve; change a title; `build` from the command line; change it back; the preview's rebuild
+    (which skips the search stage) kept its memory of the first build and deleted the index the command wrote."""
+    memory = Memory()
+    searched = Options(site, now=NOW, workers=1)                  # the preview's first build makes the index
+    build(searched, memory)
+    original = (site / EDITED).read_text(encoding="utf-8")
+    (site / EDITED).write_text(original.replace("title: Rapat Pleno", "title: Rapat Pleno Terbuka"), encoding="utf-8")
+    build(searched)                                               # `build` from the command line, another process
+    index = {rel for rel in tree(site / "output") if rel.startswith("pagefind/")}
+    assert "pagefind/pagefind-entry.json" in index and any(rel.startswith("pagefind/index/") for rel in index)
+    (site / EDITED).write_text(original, encoding="utf-8")
+    rebuild(site, memory, {"content": [EDITED]})                  # the preview's rebuild: search=False
+    assert {rel for rel in tree(site / "output") if rel.startswith("pagefind/")} == index
+    with open(site / EDITED, "a", encoding="utf-8") as handle:    # a body edit after it is quick and keeps it too
+        handle.write("\nKalimat tambahan.\n")
+    build(searched)
+    with open(site / EDITED, "a", encoding="utf-8") as handle:
+        handle.write("\nSatu lagi.\n")
+    assert quick_rebuild(options(site), memory, {"content": [EDITED]}) is None   # the memory is stale: full build
+    rebuild(site, memory, {"content": [EDITED]})
+    after = {rel for rel in tree(site / "output") if rel.startswith("pagefind/")}
+    assert "pagefind/pagefind-entry.json" in after and any(rel.startswith("pagefind/index/") for rel in after)
+
+
+def test_the_preview_shows_drafts_marked_and_counted_and_a_build_never_does(site, tmp_path):
+    """Issue 24.19: `new` makes a draft and the preview hid it (404, nothing on screen saying why)."""
+    from generator.session import drafts_line, preview_options
+
+    (site / "content/posts/baru.md").write_text(source("Berita Baru Kami", 7, ["rapat"], "Isi baru.\n", [])
+                                                .replace("---\n\n", "draft: true\n---\n\n", 1), encoding="utf-8")
+    memory = Memory()
+    build(preview_options(options(site)), memory)
+    page = (site / "output/2024/03/07/baru/index.html").read_text(encoding="utf-8")
+    assert 'class="draft-mark">DRAF</strong>' in page and "draft: true" in page
+    home = (site / "output/index.html").read_text(encoding="utf-8")
+    assert "Pratinjau menampilkan 1 berita draf" in home and 'href="/2024/03/07/baru/">Berita Baru Kami</a>' in home
+    other = (site / "output/2024/03/05/rapat/index.html").read_text(encoding="utf-8")
+    assert "draft-banner" not in other                        # only drafts and the home page carry the banner
+    assert drafts_line(memory.site).startswith("1 berita draf ikut ditampilkan di pratinjau")
+    build(options(site))                                       # the build for the web: no draft, no banner
+    out = tree(site / "output")
+    assert not any(rel.startswith("2024/03/07/") for rel in out)
+    assert not any(b"draft-banner" in data or b"Berita Baru Kami" in data for data in out.values())
+    assert out == clean_build(site, tmp_path)

@@ -1,0 +1,121 @@
+"""On the staff's own laptop (issue 23): a Python without the packages, the package's declared contents, where the
+theme and guide are found, and the commands that messages print."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+import venv
+from pathlib import Path
+
+import pytest
+
+from generator import dependencies, invocation, resources
+from generator.invocation import Invocation
+from tests.conftest import ROOT, md, write_site
+
+pytestmark = pytest.mark.quick
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def bare_python(tmp_path_factory) -> Path:
+    """A fresh virtual environment with no packages at all (not even pip), as a new laptop's Python."""
+    folder = tmp_path_factory.mktemp("bare") / "venv"
+    venv.EnvBuilder(with_pip=False).create(folder)
+    return folder / "bin" / "python"
+
+
+def test_a_python_without_the_packages_says_in_one_sentence_how_to_set_them_up(bare_python, tmp_path):
+    site = write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2019-11-08")})
+    for args in (["build", "--site", str(site)], ["serve", "--site", str(site)], ["--help"]):
+        run = subprocess.run([str(bare_python), "-m", "generator", *args], cwd=ROOT, capture_output=True, text=True,
+                             timeout=60)
+        assert run.returncode == 2, run.stderr
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Galat: Python ini ("), run.stderr
+        assert "make build" in lines[0] or "pip install" in lines[0]
+        assert "Galat internal" not in run.stderr and "Traceback" not in run.stderr
+        assert not (site / "output").exists()
+
+
+def test_the_language_check_without_babel_fails_as_a_missing_module_not_a_bug_in_the_check(site_factory):
+    """config.py imported Babel inside the try whose except named what it imports: without Babel the except clause
+    itself failed with UnboundLocalError (the "Galat internal" users saw outside the venv)."""
+    site = site_factory()
+    code = ("import sys; sys.modules['babel'] = None\n"
+            "from pathlib import Path; from generator import config; from generator.report import Problems\n"
+            "try:\n    config.load(Path(sys.argv[1]) / 'config.yaml', Problems())\n"
+            "except ModuleNotFoundError as err:\n    print('missing', err.name)\n")
+    run = subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "missing babel", run.stderr
+
+
+def test_every_runtime_dependency_is_checked_at_start_and_pinned_as_in_requirements_txt():
+    declared = PYPROJECT["project"]["dependencies"]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+(\[[a-z]+\])?==[0-9][0-9a-z.]*", spec) for spec in declared), declared
+    names = [re.split(r"[\[=]", spec)[0] for spec in declared]
+    assert sorted(names, key=str.lower) == sorted(dependencies.MODULES, key=str.lower)
+    requirements = [line.strip() for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+                    if line.strip() and not line.startswith("#")]
+    tests = PYPROJECT["project"]["optional-dependencies"]["test"]
+    assert sorted(requirements) == sorted(declared + tests), "pyproject.toml and requirements.txt disagree"
+
+
+def test_the_package_lists_every_generator_package_and_the_console_script_runs_the_command_line():
+    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
+    found = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "generator").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages in pyproject.toml: {sorted(found - listed)}"
+    assert PYPROJECT["project"]["scripts"] == {"situs-kpu": "generator.__main__:launch"}
+    mapped = PYPROJECT["tool"]["setuptools"]["package-dir"]
+    assert (ROOT / mapped["generator._theme"]).resolve() == resources.THEME_DIR
+    assert (ROOT / mapped["generator._docs"]).resolve() == resources.DOCS_DIR
+
+
+def test_the_theme_and_guide_are_found_inside_an_installed_package_or_beside_it_in_a_clone(tmp_path):
+    clone = tmp_path / "clone"
+    (clone / "generator").mkdir(parents=True)
+    (clone / "templates").mkdir()
+    assert resources.located("_theme", "templates", clone / "generator") == clone / "templates"
+    installed = tmp_path / "site-packages" / "generator"
+    (installed / "_theme").mkdir(parents=True)
+    assert resources.located("_theme", "templates", installed) == installed / "_theme"
+    assert (resources.THEME_DIR / "base.html").is_file() and (resources.DOCS_DIR / "panduan.md").is_file()
+
+
+def test_a_printed_command_is_the_one_the_person_typed_with_the_site_when_it_is_elsewhere(tmp_path):
+    here = tmp_path / "kerja"
+    site = here / "situs kpu"
+    script = Invocation("script", "situs-kpu", here)
+    assert invocation.command(script, "build", site=here) == "situs-kpu build"
+    assert invocation.command(script, "build", site=site) == "situs-kpu build --site 'situs kpu'"
+    assert invocation.command(script, "publish", ["utama", "--trust-host-key", "SHA256:ab+c/d"], tmp_path / "lain") \
+        == f"situs-kpu publish --site {tmp_path / 'lain'} utama --trust-host-key SHA256:ab+c/d"
+    module = Invocation("module", "/opt/python 3/bin/python3", here)
+    assert invocation.command(module, "build", site=site) == \
+        "'/opt/python 3/bin/python3' -m generator build --site 'situs kpu'"
+    make = Invocation("make", ".venv/bin/python", tmp_path / "generator")
+    assert invocation.command(make, "build", site=tmp_path / "generator") == "make build"
+    assert invocation.command(make, "publish", ["--trust-host-key", "SHA256:x"], site) == \
+        f"make publish SITE='{site}' ARGS='--trust-host-key SHA256:x'"
+    assert invocation.command(make, "init", [str(site)]) == f".venv/bin/python -m generator init '{site}'"
+    windows = Invocation("script", r"C:\Users\humas\situs\.venv\Scripts\situs-kpu.exe", here, windows=True)
+    assert invocation.command(windows, "build", site=site) == \
+        r"C:\Users\humas\situs\.venv\Scripts\situs-kpu.exe build --site " + '"situs kpu"'
+
+
+def test_this_process_knows_how_it_was_started(monkeypatch, tmp_path):
+    monkeypatch.setenv(invocation.MAKE_ENV, str(tmp_path))
+    assert invocation.current() == Invocation("make", sys.executable, tmp_path, invocation.os.name == "nt")
+    monkeypatch.delenv(invocation.MAKE_ENV)
+    monkeypatch.setattr(sys, "argv", [str(tmp_path / "bin" / "situs-kpu"), "build"])
+    started = invocation.current()
+    assert (started.kind, started.program) == ("script", str(tmp_path / "bin" / "situs-kpu"))
+    monkeypatch.setattr(sys, "argv", [str(ROOT / "generator" / "__main__.py"), "build"])
+    started = invocation.current()
+    assert started.kind == "module" and Path(subprocess.run(
+        [started.program, "-c", "import sys; print(sys.executable)"], capture_output=True, text=True
+    ).stdout.strip()).resolve() == Path(sys.executable).resolve()

@@ -3,6 +3,7 @@ theme and guide are found, and the commands that messages print."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from generator import dependencies, invocation, resources
 from generator.invocation import Invocation
-from tests.conftest import ROOT, md, write_site
+from tests.conftest import ROOT, md, run_cli, write_site
 
 pytestmark = pytest.mark.quick
 
@@ -119,3 +120,82 @@ def test_this_process_knows_how_it_was_started(monkeypatch, tmp_path):
     assert started.kind == "module" and Path(subprocess.run(
         [started.program, "-c", "import sys; print(sys.executable)"], capture_output=True, text=True
     ).stdout.strip()).resolve() == Path(sys.executable).resolve()
+
+
+INIT = ["--region", "Kalimantan Utara", "--level", "provinsi", "--url", "https://kaltara.kpu.go.id", "--zone", "wita"]
+
+
+def test_init_makes_a_site_that_builds_and_never_overwrites(tmp_path):
+    site = tmp_path / "situs baru"
+    run = run_cli("init", str(site), *INIT)
+    assert run.code == 0, run.err
+    assert "KPU Provinsi Kalimantan Utara" in run.out and "serve --site" in run.out
+    config = (site / "config.yaml").read_text(encoding="utf-8")
+    assert 'title: "KPU Provinsi Kalimantan Utara"' in config and "timezone: Asia/Makassar" in config
+    assert 'base_url: "https://kaltara.kpu.go.id/"' in config
+    assert list(site.glob("content/posts/*/selamat-datang/index.md"))
+    assert (site / "templates/assets/logo.png").read_bytes().startswith(b"\x89PNG")
+    for name in ("mulai-redaksi.sh", "Mulai Redaksi.command"):
+        assert (site / name).stat().st_mode & 0o111, name
+    built = run_cli("build", "--site", str(site))
+    assert built.code == 0, built.err
+    assert "KPU Provinsi Kalimantan Utara" in (site / "output/index.html").read_text(encoding="utf-8")
+    (site / "mulai-redaksi.sh").write_text("milik saya\n", encoding="utf-8")
+    (site / "config.yaml").unlink()
+    again = run_cli("init", str(site), *INIT)
+    assert again.code == 0 and "mulai-redaksi.sh" in again.out
+    assert (site / "mulai-redaksi.sh").read_text(encoding="utf-8") == "milik saya\n"
+    refused = run_cli("init", str(site), *INIT)
+    assert refused.code == 2 and "config.yaml sudah ada" in refused.err
+
+
+def test_init_without_a_terminal_names_every_missing_answer(tmp_path):
+    run = run_cli("init", str(tmp_path / "s"), "--zone", "WIB")
+    assert run.code == 2 and not (tmp_path / "s" / "config.yaml").exists()
+    for flag in ("--region", "--level", "--url"):
+        assert flag in run.err
+    assert "Traceback" not in run.err
+
+
+def test_init_asks_again_until_each_answer_is_usable():
+    from generator.init import Given, ask
+
+    replies = iter(["", "Bantul", "desa", "Kabupaten", "kab-bantul", "https://kab-bantul.kpu.go.id/", "WITA"])
+    said = []
+    given = ask(Given(), read=lambda question: next(replies), say=said.append)
+    assert given == Given("Bantul", "Kabupaten", "https://kab-bantul.kpu.go.id/", "WITA")
+    assert len(said) == 3
+
+
+def test_import_wordpress_into_a_folder_without_a_site_says_how_to_make_one(tmp_path):
+    export = tmp_path / "ekspor.xml"
+    export.write_text("<rss/>", encoding="utf-8")
+    run = run_cli("import-wordpress", "--site", str(tmp_path / "kosong"), str(export))
+    assert run.code == 2 and "Traceback" not in run.err
+    assert f"-m generator init {tmp_path / 'kosong'}" in run.err and "ulangi impornya" in run.err
+
+
+def test_import_wordpress_on_a_terminal_offers_to_make_the_site_first(tmp_path):
+    from generator.init import offer
+
+    replies = iter(["", "Bantul", "kabupaten", "https://kab-bantul.kpu.go.id/", "WIB"])
+    out, err = io.StringIO(), io.StringIO()
+    assert offer(tmp_path / "situs", True, read=lambda question: next(replies), out=out, err=err) == 0
+    assert "timezone: Asia/Jakarta" in (tmp_path / "situs/config.yaml").read_text(encoding="utf-8")
+    assert offer(tmp_path / "lain", True, read=lambda question: "t", out=out, err=err) == 2
+    assert not (tmp_path / "lain").exists()
+
+
+def test_the_windows_launcher_takes_its_steps_in_order():
+    from generator import launchers
+
+    text = launchers.texts(r"C:\Users\humas\situs-kpu 100%")[launchers.WINDOWS]
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    steps = ['cd /d "%~dp0"', r'set "SOURCE=C:\Users\humas\situs-kpu 100%%"',
+             r'if exist ".venv\Scripts\situs-kpu.exe" goto start', "py -3 -c", "python -c", "goto nopython",
+             "-m venv .venv", "situs_kpu-*.whl", r'".venv\Scripts\python.exe" -m pip install', ":start",
+             r'".venv\Scripts\situs-kpu.exe" serve --site . --open', ":nopython",
+             "https://www.python.org/downloads/", '"Add python.exe to PATH"']
+    positions = [text.find(step) for step in steps]
+    assert -1 not in positions, [s for s, p in zip(steps, positions) if p < 0]
+    assert positions == sorted(positions)

@@ -77,7 +77,10 @@ def run(options: Options, out=None, err=None) -> int:
     if invalid.errors:
         print(f"\n{len(invalid.errors)} berkas hasil impor belum sah; perbaiki lalu jalankan build.", file=err)
         return 1
-    print("\nSemua berkas hasil impor sah. Jalankan 'make build' atau 'make serve' untuk melihat situsnya.", file=out)
+    from ..invocation import command, current
+
+    print(f"\nSemua berkas hasil impor sah. Lihat situsnya dengan `{command(current(), 'serve', [], options.site_dir)}`"
+          f" atau bangun dengan `{command(current(), 'build', [], options.site_dir)}`.", file=out)
     return 0
 
 

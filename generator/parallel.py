@@ -9,6 +9,8 @@ import threading
 import time
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from . import system
+
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
@@ -42,7 +44,7 @@ def run(function: Callable, items: list, workers: int, minimum: int = 64, smalle
     import multiprocessing
 
     groups = chunks(items, workers, smallest)
-    if workers <= 1 or len(items) < minimum or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(items) < minimum or "fork" not in system.start_methods():
         for group in groups:
             yield [function(item) for item in group]
         return
@@ -66,7 +68,8 @@ def executor(workers: int, context=None) -> ProcessPoolExecutor:
     must not leave workers running for minutes, holding its caller's pipes)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),))
+    return ProcessPoolExecutor(workers, mp_context=context or system.worker_context(), initializer=die_with_parent,
+                               initargs=(os.getpid(),))
 
 
 def die_with_parent(parent: int) -> None:

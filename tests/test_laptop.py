@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import dependencies, invocation, resources
+from generator import dependencies, invocation, resources, system
 from generator.invocation import Invocation
 from tests.conftest import ROOT, md, run_cli, write_site
 
@@ -199,3 +199,36 @@ def test_the_windows_launcher_takes_its_steps_in_order():
     positions = [text.find(step) for step in steps]
     assert -1 not in positions, [s for s, p in zip(steps, positions) if p < 0]
     assert positions == sorted(positions)
+
+
+def test_the_windows_like_mode_builds_byte_identical_output_with_spawned_photo_workers_and_the_port_lock(tmp_path):
+    from tests.conftest import copy_site, tree
+
+    sites = [copy_site("basic", tmp_path / mode) for mode in ("normal", "windows")]
+    for site, mode in zip(sites, ("", "windows")):
+        run = run_cli("build", "--site", str(site), env={system.ENV: mode})
+        assert run.code == 0, run.err
+    assert list(sites[0].glob("content/**/*.jpg")), "the fixture site has photos for the workers"
+    assert tree(sites[0] / "output") == tree(sites[1] / "output")
+
+
+def test_the_windows_like_mode_hides_fork_and_flock_and_locks_with_a_loopback_port(tmp_path, monkeypatch):
+    import socket
+
+    from generator import lock
+
+    monkeypatch.setenv(system.ENV, "windows")
+    assert "fork" not in system.start_methods() and system.flock() is None
+    assert system.worker_context().get_start_method() == "spawn"
+    with lock.held(tmp_path / ".cache"):
+        probe = socket.socket()
+        with pytest.raises(OSError):
+            probe.bind(("127.0.0.1", lock.port(tmp_path / ".cache")))
+        probe.close()
+        with pytest.raises(lock.Busy, match=f"proses {__import__('os').getpid()}"):
+            with lock.held(tmp_path / ".cache", wait=0.2):
+                pass
+    with lock.held(tmp_path / ".cache", wait=0.2):       # released: taken again at once
+        pass
+    monkeypatch.delenv(system.ENV)
+    assert system.flock() is not None and "fork" in system.start_methods()

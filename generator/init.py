@@ -57,7 +57,8 @@ def problems_of(given: Given) -> list[str]:
 
 def answers(given: Given) -> Answers:
     url = given.url.strip()
-    return Answers(given.region.strip(), given.level.lower(), url if url.endswith("/") else url + "/", given.zone.upper())
+    url = url if url.endswith("/") else url + "/"
+    return Answers(given.region.strip(), given.level.lower(), url, given.zone.upper())
 
 
 def ask(given: Given, read=input, say=print) -> Given:
@@ -90,7 +91,7 @@ def config_text(answers: Answers) -> str:
             f"  timezone: {ZONES[answers.zone]}\n"
             f"  author: {_quoted('Humas ' + office)}\n"
             "  category: Berita\n"
-            "  # Logo di kepala setiap halaman: ganti berkas templates/assets/logo.png dengan logo kantor (PNG persegi).\n"
+            "  # Logo di kepala setiap halaman: ganti templates/assets/logo.png dengan logo kantor (PNG persegi).\n"
             "  logo: /assets/logo.png\n")
 
 

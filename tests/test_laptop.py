@@ -201,15 +201,39 @@ def test_the_windows_launcher_takes_its_steps_in_order():
     assert positions == sorted(positions)
 
 
-def test_the_windows_like_mode_builds_byte_identical_output_with_spawned_photo_workers_and_the_port_lock(tmp_path):
+def test_the_windows_like_mode_builds_byte_identical_output_with_spawned_workers(tmp_path):
     from tests.conftest import copy_site, tree
 
-    sites = [copy_site("basic", tmp_path / mode) for mode in ("normal", "windows")]
-    for site, mode in zip(sites, ("", "windows")):
-        run = run_cli("build", "--site", str(site), env={system.ENV: mode})
+    posts = {f"content/posts/2019/berita-{n:03d}.md": md(f"title: Berita {n}\ndate: 2019-11-{1 + n % 28:02d} 10:00\n"
+                                                         f"tags: [pemilu, tag-{n % 7}]", f"Isi **berita** {n}.\n")
+             for n in range(90)}           # past parallel.run's minimum: pages, sources and Markdown go to workers
+    for mode in ("normal", "windows"):
+        copy_site("basic", tmp_path / mode)     # with photos, for the photo pool
+        write_site(tmp_path / mode, posts, None)
+        run = run_cli("build", "--site", str(tmp_path / mode), env={system.ENV: "windows" if mode == "windows" else ""})
         assert run.code == 0, run.err
-    assert list(sites[0].glob("content/**/*.jpg")), "the fixture site has photos for the workers"
-    assert tree(sites[0] / "output") == tree(sites[1] / "output")
+    assert list((tmp_path / "normal").glob("content/**/*.jpg")), "the fixture site has photos for the workers"
+    assert tree(tmp_path / "normal" / "output") == tree(tmp_path / "windows" / "output")
+
+
+class _Pid:
+    """A picklable job: which process ran it."""
+
+    def __call__(self, item):
+        return item, __import__("os").getpid()
+
+
+def test_without_fork_picklable_jobs_go_to_spawned_workers_and_closures_stay_here(monkeypatch):
+    import os
+
+    from generator import parallel
+
+    monkeypatch.setenv(system.ENV, "windows")
+    results = [pair for group in parallel.run(_Pid(), list(range(100)), 2) for pair in group]
+    assert [item for item, _pid in results] == list(range(100))
+    assert os.getpid() not in {pid for _item, pid in results}
+    here = [pid for group in parallel.run(lambda item: os.getpid(), list(range(100)), 2) for pid in group]
+    assert set(here) == {os.getpid()}
 
 
 def test_the_windows_like_mode_hides_fork_and_flock_and_locks_with_a_loopback_port(tmp_path, monkeypatch):

@@ -80,6 +80,7 @@ bench: $(STAMP)
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client rsync >/dev/null) || \
 	  echo "openssh-server/rsync tidak terpasang: bagian terbit dari bench dilewati"; }
 	$(PY) benchmarks/run.py $(ARGS)
+	$(PY) benchmarks/workers.py $(if $(findstring --quick,$(ARGS)),--runs 1)
 
 # Build, then publish to the first target in config.yaml (or: make publish ARGS="cadangan", ARGS="--all --dry-run").
 publish: $(STAMP)

@@ -23,7 +23,9 @@ EXIT_BUG = 70       # sysexits' EX_SOFTWARE: not the site's fault
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m generator", description="Pembuat situs berita statis untuk KPU.")
+    installed = Path(sys.argv[0] if sys.argv else "").stem.removesuffix("-script") == "situs-kpu"
+    top = argparse.ArgumentParser(prog="situs-kpu" if installed else "python -m generator",
+                                  description="Pembuat situs berita statis untuk KPU.")
     commands = top.add_subparsers(dest="command", required=True, metavar="PERINTAH")
 
     def site_option(p):

@@ -59,7 +59,7 @@ def test_every_runtime_dependency_is_checked_at_start_and_pinned_as_in_requireme
     declared = PYPROJECT["project"]["dependencies"]
     assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+(\[[a-z]+\])?==[0-9][0-9a-z.]*", spec) for spec in declared), declared
     names = [re.split(r"[\[=]", spec)[0] for spec in declared]
-    assert sorted(names, key=str.lower) == sorted(dependencies.MODULES, key=str.lower)
+    assert sorted(names, key=str.lower) == sorted([*dependencies.MODULES, *dependencies.OPTIONAL], key=str.lower)
     requirements = [line.strip() for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
                     if line.strip() and not line.startswith("#")]
     tests = PYPROJECT["project"]["optional-dependencies"]["test"]

@@ -5,6 +5,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SITE   ?= .
 ARGS   ?=
+# The generator as the make targets run it; SITUS_KPU_MAKE tells it so, and the commands it prints are make's.
+GEN    := SITUS_KPU_MAKE="$(CURDIR)" $(PY) -m generator
 
 .PHONY: serve build test test-quick check new views clean golden bench browser tools lighthouse screenshots publish import-wordpress
 
@@ -14,28 +16,28 @@ $(STAMP): requirements.txt
 	@touch $(STAMP)
 
 serve: $(STAMP)
-	$(PY) -m generator serve --site $(SITE) $(ARGS)
+	$(GEN) serve --site $(SITE) $(ARGS)
 
 build: $(STAMP)
-	$(PY) -m generator build --site $(SITE) $(ARGS)
+	$(GEN) build --site $(SITE) $(ARGS)
 
 check: $(STAMP)
-	$(PY) -m generator check --site $(SITE)
+	$(GEN) check --site $(SITE)
 
 # make new TITLE="Rapat Pleno Terbuka"
 new: $(STAMP)
 	@test -n "$(TITLE)" || { echo 'Pakai: make new TITLE="Judul Berita"'; exit 2; }
-	$(PY) -m generator new --site $(SITE) "$(TITLE)"
+	$(GEN) new --site $(SITE) "$(TITLE)"
 
 # make views LOGS="access.log access.log.1.gz" (ARGS="--dry-run" only shows the report)
 views: $(STAMP)
 	@test -n "$(LOGS)" || { echo 'Pakai: make views LOGS="access.log access.log.1.gz"'; exit 2; }
-	$(PY) -m generator views --site $(SITE) $(ARGS) $(LOGS)
+	$(GEN) views --site $(SITE) $(ARGS) $(LOGS)
 
 # make import-wordpress EXPORT=ekspor.xml UPLOADS=cadangan/wp-content/uploads ARGS="--dry-run"
 import-wordpress: $(STAMP)
 	@test -n "$(EXPORT)" || { echo 'Pakai: make import-wordpress EXPORT=ekspor.xml [UPLOADS=folder/uploads] [ARGS="--dry-run"]'; exit 2; }
-	$(PY) -m generator import-wordpress --site $(SITE) $(if $(UPLOADS),--uploads "$(UPLOADS)") $(ARGS) "$(EXPORT)"
+	$(GEN) import-wordpress --site $(SITE) $(if $(UPLOADS),--uploads "$(UPLOADS)") $(ARGS) "$(EXPORT)"
 
 # Chromium for the browser tests (Debian's package); skipped quietly when it cannot be installed.
 browser:
@@ -82,7 +84,8 @@ bench: $(STAMP)
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client rsync >/dev/null) || \
 	  echo "openssh-server/rsync tidak terpasang: bagian terbit dari bench dilewati"; }
 	$(PY) benchmarks/run.py $(ARGS)
+	$(PY) benchmarks/workers.py $(if $(findstring --quick,$(ARGS)),--runs 1)
 
 # Build, then publish to the first target in config.yaml (or: make publish ARGS="cadangan", ARGS="--all --dry-run").
 publish: $(STAMP)
-	$(PY) -m generator publish --site $(SITE) $(ARGS)
+	$(GEN) publish --site $(SITE) $(ARGS)

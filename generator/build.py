@@ -58,7 +58,7 @@ def _build(options: Options, memory: Memory | None) -> Result:
         state = incremental.survey(options, templates, memory)
     if state.up_to_date(options.moment()) and (memory is None or memory.site is not None):
         return _nothing_changed(options, state, started, clock)
-    from . import content, load, output
+    from . import content, load, output, portable
     from . import site as site_model
 
     ctx = _context(options, state, templates, clock)
@@ -67,6 +67,7 @@ def _build(options: Options, memory: Memory | None) -> Result:
     loaded = load.load(ctx, state.scan, previous)
     content.check_links(options.site_dir, state.links, [record.entry for record in loaded.records.values()],
                         ctx.problems)
+    portable.check(state.scan, ctx.problems)      # names a Windows laptop could not hold (issue 23)
     with clock.stage("daftar halaman"):
         routes = site_model.routes(loaded.site)
         site_model.check_urls(routes, ctx.problems, site_model.files(loaded.site, state.assets))

@@ -23,7 +23,9 @@ EXIT_BUG = 70       # sysexits' EX_SOFTWARE: not the site's fault
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m generator", description="Pembuat situs berita statis untuk KPU.")
+    installed = Path(sys.argv[0] if sys.argv else "").stem.removesuffix("-script") == "situs-kpu"
+    top = argparse.ArgumentParser(prog="situs-kpu" if installed else "python -m generator",
+                                  description="Pembuat situs berita statis untuk KPU.")
     commands = top.add_subparsers(dest="command", required=True, metavar="PERINTAH")
 
     def site_option(p):
@@ -86,6 +88,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("logs", nargs="+", type=Path, metavar="LOG",
                    help="log akses (Apache, nginx, unduhan cPanel; boleh .gz); log yang sama tidak dihitung dua kali")
     p.add_argument("--dry-run", action="store_true", help="tampilkan laporannya saja, tanpa mengubah berkas apa pun")
+    p = commands.add_parser("init", help="buat situs baru di FOLDER: config.yaml, berita contoh, logo dan peluncur")
+    p.add_argument("folder", type=Path, metavar="FOLDER", help="folder situs baru (dibuat bila belum ada)")
+    p.add_argument("--region", help='nama daerah, misalnya "Kalimantan Utara" atau Bantul')
+    p.add_argument("--level", choices=("provinsi", "kabupaten", "kota"), help="tingkat kantor")
+    p.add_argument("--url", help="alamat situs web, misalnya https://kab-bantul.kpu.go.id/")
+    p.add_argument("--zone", choices=("WIB", "WITA", "WIT"), type=str.upper, help="zona waktu kantor")
+
     p = commands.add_parser("import-wordpress", help="pindahkan berita, halaman, foto dan tanggapan dari ekspor WordPress")
     site_option(p)
     p.add_argument("export", type=Path, metavar="EKSPOR.xml", help="berkas dari WordPress: Alat > Ekspor > Semua konten")
@@ -98,7 +107,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "init":
+        return _init(args)
     site_dir = args.site.resolve()
+    if args.command == "import-wordpress" and not (site_dir / "config.yaml").exists():
+        from .init import offer
+
+        code = offer(site_dir, sys.stdin.isatty())
+        if code:
+            return code
     if not (site_dir / "config.yaml").is_file():
         print(f"Galat: tidak ada config.yaml di {site_dir}. Jalankan dari folder situs atau pakai --site FOLDER.",
               file=sys.stderr)
@@ -140,6 +157,22 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as err:   # noqa: BLE001 - a bug: one plain message naming the file, never a traceback
         return _bug(err, site_dir)
+
+
+def _init(args) -> int:
+    from .init import Given, run
+    from .invocation import command, current
+
+    folder = args.folder.resolve()
+    given = Given(args.region, args.level, args.url, args.zone)
+    try:
+        return run(folder, given, sys.stdin.isatty() and sys.stdout.isatty(),
+                   command(current(), "serve", ["--open"], folder))
+    except KeyboardInterrupt:
+        return 130
+    except OSError as err:
+        print(f"Galat: folder {folder} tidak bisa ditulis: {err.strerror or err}.", file=sys.stderr)
+        return 1
 
 
 def _bug(err: Exception, site_dir: Path) -> int:

@@ -307,9 +307,9 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         problems.error(path, lines.get(("site", "timezone")), f"zona waktu '{site.timezone}' tidak dikenal.",
                        "Pakai Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).")
-    try:
-        from babel import Locale, UnknownLocaleError
+    from babel import Locale, UnknownLocaleError    # outside the try: its except clause names what it imports
 
+    try:
         typed = site.language.replace("-", "_").split("_")[0].lower()
         if typed in ("root", "und") or Locale.parse(site.language).language in ("root", "und"):
             raise ValueError(site.language)       # CLDR's root and "undetermined" locales parse, but are no language

@@ -6,7 +6,8 @@ import html
 import posixpath
 from pathlib import Path
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"     # docs/panduan.md and its pictures in docs/gambar/
+from .resources import DOCS_DIR as DOCS     # docs/panduan.md and its pictures in docs/gambar/
+
 PATH = "/_panduan/"                                         # where the preview serves it, whatever the base path
 PICTURES = {".png": "image/png", ".jpg": "image/jpeg", ".svg": "image/svg+xml"}
 _STYLE = """

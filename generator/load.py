@@ -16,7 +16,7 @@ from .hashing import digest
 from .incremental import Previous
 from .racy import recent, trusted_mtime
 from .options import Context
-from .report import Problems, naming
+from .report import Problems, processing
 
 # markup (Python-Markdown) and gallery (Pillow) are imported where they are needed: a build that finds
 # nothing changed does not pay for importing them.
@@ -89,36 +89,54 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
 def _read(ctx: Context, todo: list, zone: ZoneInfo, scan: dict) -> list[tuple]:
     """(record or None, problems) of each source to read, over all cores. A source with no other file beside it
     has its Markdown rendered in the same pass: its links (none) need nothing from the site model."""
-    from .markup import Links
+    options = ctx.options
+    one = SourceJob(options.site_dir, options.content_dir, ctx.config.site, ctx.config.base_path, zone, scan)
+    return [result for group in parallel.run(one, todo, options.workers) for result in group]
 
-    options, config = ctx.options, ctx.config
-    site_dir, content_dir = options.site_dir, options.content_dir
-    no_links = Links({}, {}, config.base_path)
-    renderers: list = []            # one per process, made on first use (in each forked worker)
 
-    @naming(lambda item: f"content/{item[1]}")
-    def one(item):
+@dataclass
+class SourceJob:
+    """Read one source (kind, path below content/, bundle, key) into its record. Picklable, for spawned workers
+    (see parallel.run); the Markdown renderer is made on first use in each process."""
+
+    site_dir: Path
+    content_dir: Path
+    settings: object                 # config.site
+    base_path: str
+    zone: ZoneInfo
+    scan: dict
+    _renderer: object = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_renderer": None}
+
+    def __call__(self, item):
+        with processing(f"content/{item[1]}"):
+            return self._read(item)
+
+    def _read(self, item):
+        from .markup import Links
+
         kind, crel, bundle, key = item
-        md, found = content_dir / crel, Problems()
+        md, found = self.content_dir / crel, Problems()
         data = md.read_bytes()
-        entry = content.load(site_dir, kind, md, content_dir / bundle if bundle is not None else None, config.site,
-                             zone, found)
+        entry = content.load(self.site_dir, kind, md, self.content_dir / bundle if bundle is not None else None,
+                             self.settings, self.zone, found)
         if entry is None:
             return None, found
         sha = digest(data) if md.read_bytes() == data else ""    # "": changed while read, read again
-        record = SourceRecord(size=len(data), mtime_ns=scan.get(crel, (0, 0))[1], sha=sha, key=key, entry=entry,
+        record = SourceRecord(size=len(data), mtime_ns=self.scan.get(crel, (0, 0))[1], sha=sha, key=key, entry=entry,
                               warnings=found.warnings)
         if sha and not entry.files:
-            if not renderers:
+            if self._renderer is None:
                 from .markup import Renderer
 
-                renderers.append(Renderer())
-            rendered = renderers[0].render(entry.body, no_links)
+                self._renderer = Renderer()
+            no_links = Links({}, {}, self.base_path)
+            rendered = self._renderer.render(entry.body, no_links)
             record.html_key = markdown_key(sha, entry.body_line, no_links)
             record.html, record.summary = rendered.html, rendered.summary
         return record, found
-
-    return [result for group in parallel.run(one, todo, options.workers) for result in group]
 
 
 def _discover(scan: dict) -> list[tuple[str, str, str | None]]:
@@ -209,19 +227,31 @@ def _markdown(site: site_model.Site, records: dict, base_path: str, workers: int
             todo.append((post, record, key, links))
     if not todo:
         return
-    from .markup import Renderer
-
-    renderer = Renderer()
-
-    @naming(lambda item: item[0].entry.path)
-    def convert(item):
-        rendered = renderer.render(item[0].entry.body, item[3])
-        return rendered.html, rendered.summary
-
-    done = (result for group in parallel.run(convert, todo, workers) for result in group)
+    bodies = [(post.entry.path, post.entry.body, links) for post, _record, _key, links in todo]
+    done = (result for group in parallel.run(MarkdownJob(), bodies, workers) for result in group)
     for (post, record, key, _links_), (html, summary) in zip(todo, done):
         record.html_key, record.html, record.summary = key, html, summary
         post.html, post.summary = html, post.entry.summary or summary
+
+
+@dataclass
+class MarkdownJob:
+    """One body (path, Markdown, links) to (html, summary); picklable, the renderer made on first use per process."""
+
+    _renderer: object = None
+
+    def __getstate__(self) -> dict:
+        return {"_renderer": None}
+
+    def __call__(self, item):
+        path, body, links = item
+        with processing(path):
+            if self._renderer is None:
+                from .markup import Renderer
+
+                self._renderer = Renderer()
+            rendered = self._renderer.render(body, links)
+            return rendered.html, rendered.summary
 
 
 def markdown_key(sha: str, body_line: int, links) -> str:

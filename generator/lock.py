@@ -5,9 +5,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import socket
 import tempfile
 import time
 from pathlib import Path
+
+from . import system
 
 WAIT = 30.0          # seconds a build waits for another build of the same site before it gives up
 
@@ -30,12 +33,13 @@ def held(cache_dir: Path, wait: float | None = None, on_wait=None):
 
     The lock belongs to the open file, so it ends with the process that holds it, however it ends: a killed
     build never leaves a stale lock behind (only an empty file, which the next build takes and removes). Where
-    the system has no flock() (Windows) builds are not locked.
+    the system has no flock() (Windows), the lock is a socket listening on a loopback port named by the site (see
+    port()), which the system also frees when its process ends.
     """
-    try:
-        import fcntl
-    except ImportError:
-        yield
+    fcntl = system.flock()
+    if fcntl is None:
+        with _port_held(cache_dir, WAIT if wait is None else wait, on_wait):
+            yield
         return
     path = lock_file(cache_dir)
     deadline, told = time.monotonic() + (WAIT if wait is None else wait), False
@@ -64,6 +68,62 @@ def held(cache_dir: Path, wait: float | None = None, on_wait=None):
         except OSError:
             pass
         os.close(fd)
+
+
+# The loopback ports of the lock without flock(): below the ephemeral ranges the systems hand out to outgoing
+# connections (Linux 32768-60999, Windows 49152-65535), so that no passing connection takes a site's port.
+PORTS = range(20000, 32000)
+
+
+def port(cache_dir: Path) -> int:
+    """The loopback port whose listening socket is the lock of the builds that share this cache (one site)."""
+    key = hashlib.blake2b(str(cache_dir.resolve()).encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return PORTS.start + int.from_bytes(key, "big") % len(PORTS)
+
+
+@contextlib.contextmanager
+def _port_held(cache_dir: Path, wait: float, on_wait):
+    """The lock where there is no flock(): a socket bound to the site's loopback port, which one process at a time
+    can hold (exclusively, on Windows) and which ends with it. Its process id is kept beside it for the messages."""
+    path, number = lock_file(cache_dir), port(cache_dir)
+    deadline, told = time.monotonic() + wait, False
+    while True:
+        held_socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):       # Windows: no other socket may share the port
+            held_socket.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        try:
+            held_socket.bind(("127.0.0.1", number))
+            held_socket.listen(1)
+            break
+        except OSError:
+            held_socket.close()
+            pid = _recorded_pid(path)
+            if time.monotonic() >= deadline:
+                raise Busy(_message(pid)) from None
+            if not told and on_wait is not None:
+                on_wait(pid)
+                told = True
+            time.sleep(0.05)
+    try:
+        try:
+            path.write_text(str(os.getpid()), encoding="ascii")
+        except OSError:
+            pass                                        # only the messages' process id is lost
+        yield
+    finally:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        held_socket.close()
+
+
+def _recorded_pid(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return "?"
+    return text if text.isdigit() else "?"
 
 
 def waiting_message(pid: str) -> str:

@@ -12,7 +12,7 @@ from . import site as site_model
 from .hashing import digest
 from .incremental import State
 from .options import Context
-from .report import BuildFailed, Problems, naming
+from .report import BuildFailed, Problems, processing
 
 
 @dataclass
@@ -80,30 +80,55 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
     return Outcome(report, new_manifest, prints, len(routes), len(todo), made, reused, update.foreign)
 
 
+@dataclass
+class PageJob:
+    """Render one page (rel, route) and stage it unless the output already holds those bytes: (rel, key, staged
+    size and time, or None when kept) or (rel, None, problem). Picklable: a spawned worker gets it without its
+    renderer and makes its own from the same templates and site (see parallel.run)."""
+
+    templates: object
+    cache_dir: Path | None
+    site: site_model.Site
+    update: writer.Update
+    _renderer: object = None
+
+    def renderer(self):
+        if self._renderer is None:
+            from . import render
+
+            self._renderer = render.PageRenderer(render.environment(self.templates, self.site.config, self.cache_dir),
+                                                 self.site)
+        return self._renderer
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_renderer": None}
+
+    def __call__(self, item):
+        from . import render
+
+        rel, route = item
+        with processing(route.source or f"{rel} (template {route.template})"):
+            try:
+                data = self.renderer().render(route)
+            except render.RENDER_ERRORS as err:
+                return rel, None, render.problem_of(err, route)
+            key = digest(data)
+            if self.update.intact(rel, key):
+                return rel, key, None
+            return rel, key, writer.stage_bytes(self.update.staging, rel, data)
+
+
 def _render(ctx: Context, todo: list, site: site_model.Site, update: writer.Update) -> None:
     if not todo:
         return
     from . import render
 
     options, problems = ctx.options, ctx.problems
-    renderer = render.PageRenderer(render.environment(ctx.templates, site.config, options.cache_dir), site)
-    problem = renderer.prepare(route.template for _rel, route in todo)
+    one = PageJob(ctx.templates, options.cache_dir, site, update)
+    problem = one.renderer().prepare(route.template for _rel, route in todo)
     if problem:
         problems.append(problem)
         return
-
-    @naming(lambda item: item[1].source or f"{item[0]} (template {item[1].template})")
-    def one(item):
-        rel, route = item
-        try:
-            data = renderer.render(route)
-        except render.RENDER_ERRORS as err:
-            return rel, None, render.problem_of(err, route)
-        key = digest(data)
-        if update.intact(rel, key):
-            return rel, key, None
-        return rel, key, writer.stage_bytes(update.staging, rel, data)
-
     progress = _Progress(len(todo)) if options.progress and len(todo) >= 500 else None
     failed: dict[tuple, object] = {}
     done = 0

@@ -27,8 +27,8 @@ UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pag
 BATCH = 500                         # pages per Pagefind run: about 125 MB of its memory; two runs at a time
 PARALLEL = 2
 TIMEOUT = 900                       # seconds for one Pagefind run (about 2 ms a page here)
-HELP = ("Jalankan `make build` (atau `.venv/bin/pip install -r requirements.txt`) agar paket pagefind[extended] "
-        "terpasang; halaman /cari/ baru berfungsi setelah itu.")
+HELP = ("Pasang paket pagefind[extended] untuk Python yang menjalankan generator (lewat make: `make build`; "
+        "perintah situs-kpu memasangnya sendiri); halaman /cari/ baru berfungsi setelah itu.")
 
 
 def executable() -> Path | None:

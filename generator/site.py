@@ -36,7 +36,11 @@ class Post:
     related: list[Post] = field(default_factory=list)
 
     def __getattr__(self, name):
-        return getattr(self.__dict__["entry"], name)
+        try:
+            entry = self.__dict__["entry"]
+        except KeyError:            # while unpickled (in a spawned worker) pickle looks up __setstate__ first
+            raise AttributeError(name) from None
+        return getattr(entry, name)
 
 
 @dataclass

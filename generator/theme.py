@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 from .report import Problems
+from .resources import THEME_DIR     # the project's own theme, in a clone or an installed package
 
-THEME_DIR = Path(__file__).resolve().parent.parent / "templates"     # the project's own theme
 ASSETS = "assets"          # below each theme folder, published as /assets/ (the templates name it `assets`)
 BUILT_IN = "tema"          # '{% extends "tema/post.html" %}' names the built-in template under a site's own copy
 

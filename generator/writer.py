@@ -12,9 +12,9 @@ from pathlib import Path
 from . import racy
 from .hashing import digest
 from .report import Problem
+from .resources import THEME_DIR     # the built-in theme, wherever it is installed
 
 GENERATOR_DIR = Path(__file__).resolve().parent              # the generator's own code and theme: never an output
-THEME_DIR = GENERATOR_DIR.parent / "templates"
 LEDGER_DIR = "keluaran"                                      # below the cache folder: one record per output folder
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -501,6 +503,12 @@ def test_cli(tmp_path):
     assert done.code == 0, done.err
     assert "Impor selesai" in done.out and "Semua berkas hasil impor sah" in done.out
     assert list(elsewhere.iterdir()) == []                                   # nothing written where it was run
+    printed = done.out.rsplit("bangun dengan `", 1)[1].split("`", 1)[0]      # the closing line's build command,
+    assert f"build --site {site}" in printed                                 # with the site it imported into
+    typed = subprocess.run(printed, shell=True, cwd=elsewhere, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert typed.returncode == 0 and "Selesai" in typed.stdout, typed.stderr
+    shutil.rmtree(site / "output")
     assert not [p for p in site.rglob("*") if "wpimport-tmp" in p.name]
     assert sorted(p.name for p in site.iterdir()) == [".cache", "config.yaml", "content"]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import asyncssh
 
+from ..invocation import command as shown_command, current as current_invocation
 from . import manifest as manifest_format
 from .plan import (MANIFEST, Entry, Plan, Survey, Wave, emptied_folders, folders_to_make, parents, temp_name,
                    touched_folders)
@@ -703,7 +704,8 @@ class SftpTransport:
         if key is None:
             return f"Kunci server {host} tidak dapat diperiksa; jalankan lagi."
         fingerprint = key.get_fingerprint("sha256")
-        command = f"python -m generator publish {self.context.name} --trust-host-key {fingerprint}"
+        command = shown_command(current_invocation(), "publish", [self.context.name, "--trust-host-key", fingerprint],
+                                self.context.site_dir)
         if self.context.trust_host_key and self.context.trust_host_key != fingerprint:
             return (f"Sidik jari kunci server {host} adalah {fingerprint}, bukan {self.context.trust_host_key} seperti "
                     "yang diberikan; tidak ada yang dikirim. Periksa lagi sidik jari itu ke pengelola server.")

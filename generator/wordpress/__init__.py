@@ -85,7 +85,10 @@ def run(options: Options, out=None, err=None) -> int:
         print(f"\n{len(outcome.failed)} berita atau halaman gagal ditulis (lihat laporan di atas); yang lain sudah "
               "diimpor.", file=err)
         return 1
-    print("\nSemua berkas hasil impor sah. Jalankan 'make build' atau 'make serve' untuk melihat situsnya.", file=out)
+    from ..invocation import command, current
+
+    print(f"\nSemua berkas hasil impor sah. Lihat situsnya dengan `{command(current(), 'serve', [], options.site_dir)}`"
+          f" atau bangun dengan `{command(current(), 'build', [], options.site_dir)}`.", file=out)
     return 0
 
 

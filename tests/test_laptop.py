@@ -1,0 +1,274 @@
+"""On the staff's own laptop (issue 23): a Python without the packages, the package's declared contents, where the
+theme and guide are found, and the commands that messages print."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import tomllib
+import venv
+from pathlib import Path
+
+import pytest
+
+from generator import dependencies, invocation, resources, system
+from generator.invocation import Invocation
+from tests.conftest import ROOT, md, run_cli, write_site
+
+pytestmark = pytest.mark.quick
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def bare_python(tmp_path_factory) -> Path:
+    """A fresh virtual environment with no packages at all (not even pip), as a new laptop's Python."""
+    folder = tmp_path_factory.mktemp("bare") / "venv"
+    venv.EnvBuilder(with_pip=False).create(folder)
+    return folder / "bin" / "python"
+
+
+def test_a_python_without_the_packages_says_in_one_sentence_how_to_set_them_up(bare_python, tmp_path):
+    site = write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2019-11-08")})
+    for args in (["build", "--site", str(site)], ["serve", "--site", str(site)], ["--help"]):
+        run = subprocess.run([str(bare_python), "-m", "generator", *args], cwd=ROOT, capture_output=True, text=True,
+                             timeout=60)
+        assert run.returncode == 2, run.stderr
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Galat: Python ini ("), run.stderr
+        assert "make build" in lines[0] or "pip install" in lines[0]
+        assert "Galat internal" not in run.stderr and "Traceback" not in run.stderr
+        assert not (site / "output").exists()
+
+
+def test_the_language_check_without_babel_fails_as_a_missing_module_not_a_bug_in_the_check(site_factory):
+    """config.py imported Babel inside the try whose except named what it imports: without Babel the except clause
+    itself failed with UnboundLocalError (the "Galat internal" users saw outside the venv)."""
+    site = site_factory()
+    code = ("import sys; sys.modules['babel'] = None\n"
+            "from pathlib import Path; from generator import config; from generator.report import Problems\n"
+            "try:\n    config.load(Path(sys.argv[1]) / 'config.yaml', Problems())\n"
+            "except ModuleNotFoundError as err:\n    print('missing', err.name)\n")
+    run = subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.stdout.strip() == "missing babel", run.stderr
+
+
+def test_every_runtime_dependency_is_checked_at_start_and_pinned_as_in_requirements_txt():
+    declared = PYPROJECT["project"]["dependencies"]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-]+(\[[a-z]+\])?==[0-9][0-9a-z.]*", spec) for spec in declared), declared
+    names = [re.split(r"[\[=]", spec)[0] for spec in declared]
+    assert sorted(names, key=str.lower) == sorted([*dependencies.MODULES, *dependencies.OPTIONAL], key=str.lower)
+    requirements = [line.strip() for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+                    if line.strip() and not line.startswith("#")]
+    tests = PYPROJECT["project"]["optional-dependencies"]["test"]
+    assert sorted(requirements) == sorted(declared + tests), "pyproject.toml and requirements.txt disagree"
+
+
+def test_the_package_lists_every_generator_package_and_the_console_script_runs_the_command_line():
+    listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
+    found = {".".join(path.parent.relative_to(ROOT).parts) for path in (ROOT / "generator").rglob("__init__.py")}
+    assert found <= listed, f"add to [tool.setuptools] packages in pyproject.toml: {sorted(found - listed)}"
+    assert PYPROJECT["project"]["scripts"] == {"situs-kpu": "generator.__main__:launch"}
+    mapped = PYPROJECT["tool"]["setuptools"]["package-dir"]
+    assert (ROOT / mapped["generator._theme"]).resolve() == resources.THEME_DIR
+    assert (ROOT / mapped["generator._docs"]).resolve() == resources.DOCS_DIR
+
+
+def test_the_theme_and_guide_are_found_inside_an_installed_package_or_beside_it_in_a_clone(tmp_path):
+    clone = tmp_path / "clone"
+    (clone / "generator").mkdir(parents=True)
+    (clone / "templates").mkdir()
+    assert resources.located("_theme", "templates", clone / "generator") == clone / "templates"
+    installed = tmp_path / "site-packages" / "generator"
+    (installed / "_theme").mkdir(parents=True)
+    assert resources.located("_theme", "templates", installed) == installed / "_theme"
+    assert (resources.THEME_DIR / "base.html").is_file() and (resources.DOCS_DIR / "panduan.md").is_file()
+
+
+def test_a_printed_command_is_the_one_the_person_typed_with_the_site_when_it_is_elsewhere(tmp_path):
+    here = tmp_path / "kerja"
+    site = here / "situs kpu"
+    script = Invocation("script", "situs-kpu", here)
+    assert invocation.command(script, "build", site=here) == "situs-kpu build"
+    assert invocation.command(script, "build", site=site) == "situs-kpu build --site 'situs kpu'"
+    assert invocation.command(script, "publish", ["utama", "--trust-host-key", "SHA256:ab+c/d"], tmp_path / "lain") \
+        == f"situs-kpu publish --site {tmp_path / 'lain'} utama --trust-host-key SHA256:ab+c/d"
+    module = Invocation("module", "/opt/python 3/bin/python3", here)
+    assert invocation.command(module, "build", site=site) == \
+        "'/opt/python 3/bin/python3' -m generator build --site 'situs kpu'"
+    make = Invocation("make", ".venv/bin/python", tmp_path / "generator")
+    assert invocation.command(make, "build", site=tmp_path / "generator") == "make build"
+    assert invocation.command(make, "publish", ["--trust-host-key", "SHA256:x"], site) == \
+        f"make publish SITE='{site}' ARGS='--trust-host-key SHA256:x'"
+    assert invocation.command(make, "init", [str(site)]) == f".venv/bin/python -m generator init '{site}'"
+    windows = Invocation("script", r"C:\Users\humas\situs\.venv\Scripts\situs-kpu.exe", here, windows=True)
+    assert invocation.command(windows, "build", site=site) == \
+        r"C:\Users\humas\situs\.venv\Scripts\situs-kpu.exe build --site " + '"situs kpu"'
+
+
+def test_this_process_knows_how_it_was_started(monkeypatch, tmp_path):
+    monkeypatch.setenv(invocation.MAKE_ENV, str(tmp_path))
+    assert invocation.current() == Invocation("make", sys.executable, tmp_path, invocation.os.name == "nt")
+    monkeypatch.delenv(invocation.MAKE_ENV)
+    monkeypatch.setattr(sys, "argv", [str(tmp_path / "bin" / "situs-kpu"), "build"])
+    started = invocation.current()
+    assert (started.kind, started.program) == ("script", str(tmp_path / "bin" / "situs-kpu"))
+    monkeypatch.setattr(sys, "argv", [str(ROOT / "generator" / "__main__.py"), "build"])
+    started = invocation.current()
+    assert started.kind == "module" and Path(subprocess.run(
+        [started.program, "-c", "import sys; print(sys.executable)"], capture_output=True, text=True
+    ).stdout.strip()).resolve() == Path(sys.executable).resolve()
+
+
+INIT = ["--region", "Kalimantan Utara", "--level", "provinsi", "--url", "https://kaltara.kpu.go.id", "--zone", "wita"]
+
+
+def test_init_makes_a_site_that_builds_and_never_overwrites(tmp_path):
+    site = tmp_path / "situs baru"
+    run = run_cli("init", str(site), *INIT)
+    assert run.code == 0, run.err
+    assert "KPU Provinsi Kalimantan Utara" in run.out and "serve --site" in run.out
+    config = (site / "config.yaml").read_text(encoding="utf-8")
+    assert 'title: "KPU Provinsi Kalimantan Utara"' in config and "timezone: Asia/Makassar" in config
+    assert 'base_url: "https://kaltara.kpu.go.id/"' in config
+    assert list(site.glob("content/posts/*/selamat-datang/index.md"))
+    assert (site / "templates/assets/logo.png").read_bytes().startswith(b"\x89PNG")
+    for name in ("mulai-redaksi.sh", "Mulai Redaksi.command"):
+        assert (site / name).stat().st_mode & 0o111, name
+    built = run_cli("build", "--site", str(site))
+    assert built.code == 0, built.err
+    assert "KPU Provinsi Kalimantan Utara" in (site / "output/index.html").read_text(encoding="utf-8")
+    (site / "mulai-redaksi.sh").write_text("milik saya\n", encoding="utf-8")
+    (site / "config.yaml").unlink()
+    again = run_cli("init", str(site), *INIT)
+    assert again.code == 0 and "mulai-redaksi.sh" in again.out
+    assert (site / "mulai-redaksi.sh").read_text(encoding="utf-8") == "milik saya\n"
+    refused = run_cli("init", str(site), *INIT)
+    assert refused.code == 2 and "config.yaml sudah ada" in refused.err
+
+
+def test_init_without_a_terminal_names_every_missing_answer(tmp_path):
+    run = run_cli("init", str(tmp_path / "s"), "--zone", "WIB")
+    assert run.code == 2 and not (tmp_path / "s" / "config.yaml").exists()
+    for flag in ("--region", "--level", "--url"):
+        assert flag in run.err
+    assert "Traceback" not in run.err
+
+
+def test_init_asks_again_until_each_answer_is_usable():
+    from generator.init import Given, ask
+
+    replies = iter(["", "Bantul", "desa", "Kabupaten", "kab-bantul", "https://kab-bantul.kpu.go.id/", "WITA"])
+    said = []
+    given = ask(Given(), read=lambda question: next(replies), say=said.append)
+    assert given == Given("Bantul", "Kabupaten", "https://kab-bantul.kpu.go.id/", "WITA")
+    assert len(said) == 3
+
+
+def test_import_wordpress_into_a_folder_without_a_site_says_how_to_make_one(tmp_path):
+    export = tmp_path / "ekspor.xml"
+    export.write_text("<rss/>", encoding="utf-8")
+    run = run_cli("import-wordpress", "--site", str(tmp_path / "kosong"), str(export))
+    assert run.code == 2 and "Traceback" not in run.err
+    assert f"-m generator init {tmp_path / 'kosong'}" in run.err and "ulangi impornya" in run.err
+
+
+def test_import_wordpress_on_a_terminal_offers_to_make_the_site_first(tmp_path):
+    from generator.init import offer
+
+    replies = iter(["", "Bantul", "kabupaten", "https://kab-bantul.kpu.go.id/", "WIB"])
+    out, err = io.StringIO(), io.StringIO()
+    assert offer(tmp_path / "situs", True, read=lambda question: next(replies), out=out, err=err) == 0
+    assert "timezone: Asia/Jakarta" in (tmp_path / "situs/config.yaml").read_text(encoding="utf-8")
+    assert offer(tmp_path / "lain", True, read=lambda question: "t", out=out, err=err) == 2
+    assert not (tmp_path / "lain").exists()
+
+
+def test_the_windows_launcher_takes_its_steps_in_order():
+    from generator import launchers
+
+    text = launchers.texts(r"C:\Users\humas\situs-kpu 100%")[launchers.WINDOWS]
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
+    steps = ['cd /d "%~dp0"', r'set "SOURCE=C:\Users\humas\situs-kpu 100%%"',
+             r'if exist ".venv\Scripts\situs-kpu.exe" goto start', "py -3 -c", "python -c", "goto nopython",
+             "-m venv .venv", "situs_kpu-*.whl", r'".venv\Scripts\python.exe" -m pip install', ":start",
+             r'".venv\Scripts\situs-kpu.exe" serve --site . --open', ":nopython",
+             "https://www.python.org/downloads/", '"Add python.exe to PATH"']
+    positions = [text.find(step) for step in steps]
+    assert -1 not in positions, [s for s, p in zip(steps, positions) if p < 0]
+    assert positions == sorted(positions)
+
+
+def test_the_windows_like_mode_builds_byte_identical_output_with_spawned_workers(tmp_path):
+    from tests.conftest import copy_site, tree
+
+    posts = {f"content/posts/2019/berita-{n:03d}.md": md(f"title: Berita {n}\ndate: 2019-11-{1 + n % 28:02d} 10:00\n"
+                                                         f"tags: [pemilu, tag-{n % 7}]", f"Isi **berita** {n}.\n")
+             for n in range(90)}           # past parallel.run's minimum: pages, sources and Markdown go to workers
+    for mode in ("normal", "windows"):
+        copy_site("basic", tmp_path / mode)     # with photos, for the photo pool
+        write_site(tmp_path / mode, posts, None)
+        run = run_cli("build", "--site", str(tmp_path / mode), env={system.ENV: "windows" if mode == "windows" else ""})
+        assert run.code == 0, run.err
+    assert list((tmp_path / "normal").glob("content/**/*.jpg")), "the fixture site has photos for the workers"
+    assert tree(tmp_path / "normal" / "output") == tree(tmp_path / "windows" / "output")
+
+
+class _Pid:
+    """A picklable job: which process ran it."""
+
+    def __call__(self, item):
+        return item, __import__("os").getpid()
+
+
+def test_without_fork_picklable_jobs_go_to_spawned_workers_and_closures_stay_here(monkeypatch):
+    import os
+
+    from generator import parallel
+
+    monkeypatch.setenv(system.ENV, "windows")
+    results = [pair for group in parallel.run(_Pid(), list(range(100)), 2) for pair in group]
+    assert [item for item, _pid in results] == list(range(100))
+    assert os.getpid() not in {pid for _item, pid in results}
+    here = [pid for group in parallel.run(lambda item: os.getpid(), list(range(100)), 2) for pid in group]
+    assert set(here) == {os.getpid()}
+
+
+def test_the_windows_like_mode_hides_fork_and_flock_and_locks_with_a_loopback_port(tmp_path, monkeypatch):
+    import socket
+
+    from generator import lock
+
+    monkeypatch.setenv(system.ENV, "windows")
+    assert "fork" not in system.start_methods() and system.flock() is None
+    assert system.worker_context().get_start_method() == "spawn"
+    with lock.held(tmp_path / ".cache"):
+        probe = socket.socket()
+        with pytest.raises(OSError):
+            probe.bind(("127.0.0.1", lock.port(tmp_path / ".cache")))
+        probe.close()
+        with pytest.raises(lock.Busy, match=f"proses {__import__('os').getpid()}"):
+            with lock.held(tmp_path / ".cache", wait=0.2):
+                pass
+    with lock.held(tmp_path / ".cache", wait=0.2):       # released: taken again at once
+        pass
+    monkeypatch.delenv(system.ENV)
+    assert system.flock() is not None and "fork" in system.start_methods()
+
+
+def test_the_launcher_without_python_says_what_to_install(tmp_path):
+    from generator import launchers
+
+    script = tmp_path / launchers.LINUX
+    script.write_text(launchers.texts(str(ROOT))[launchers.LINUX], encoding="utf-8")
+    empty = tmp_path / "kosong"
+    empty.mkdir()
+    for tool in ("dirname", "sh"):
+        (empty / tool).symlink_to(next(Path(p) / tool for p in ("/usr/bin", "/bin") if (Path(p) / tool).exists()))
+    done = subprocess.run(["/bin/sh", str(script)], cwd=tmp_path, env={"PATH": str(empty)}, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, timeout=60)
+    assert done.returncode == 1
+    assert "Python 3.11 atau yang lebih baru belum terpasang" in done.stdout
+    assert "https://www.python.org/downloads/" in done.stdout and not (tmp_path / ".venv").exists()

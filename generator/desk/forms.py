@@ -163,12 +163,18 @@ def _date(old, form: Form, zone: ZoneInfo, now: dt.datetime):
     moment = content.parse_date(typed.replace("T", " "), zone)
     if form.status == "terbit" and moment and moment[0] > now:
         moment = (now.astimezone(zone).replace(second=0, microsecond=0), True)
-    current = content.parse_date(text_of(old), zone) if old is not None else None
     if moment is None:
         return typed
-    if current and current[0] == moment[0]:
+    if old is not None and _shown_same(old, moment, zone, True):
         return old
     return moment[0].astimezone(zone).strftime("%Y-%m-%d %H:%M" if moment[1] else "%Y-%m-%d")
+
+
+def _shown_same(old, moment: tuple, zone: ZoneInfo, with_time: bool) -> bool:
+    """The file's date is the one the form holds: the form shows it (to the minute) as the typed date reads."""
+    written = moment[0].astimezone(zone).strftime("%Y-%m-%d %H:%M" if moment[1] or with_time else "%Y-%m-%d")
+    shown = date_text(old, zone, with_time)
+    return shown == written or (not moment[1] and shown == written + " 00:00")
 
 
 def _tags(old, tags: list[str]):
@@ -186,11 +192,10 @@ def _event(old, form: Form, zone: ZoneInfo):
     old_map = old if isinstance(old, dict) else {}
     result = dict(old_map)
     for name, typed in (("start", start), ("end", end)):
-        current = content.parse_date(text_of(old_map.get(name)), zone) if old_map.get(name) is not None else None
         moment = content.parse_date(typed.replace("T", " "), zone) if typed else None
         if not typed:
             result.pop(name, None)
-        elif not (current and moment and current == moment):
+        elif not (moment and old_map.get(name) is not None and _shown_same(old_map[name], moment, zone, False)):
             result[name] = typed.replace("T", " ") if moment is None else \
                 moment[0].astimezone(zone).strftime("%Y-%m-%d %H:%M" if moment[1] else "%Y-%m-%d")
     if not place:

@@ -486,3 +486,8 @@ def untrash(site: Path, trash_id: str) -> str:
     (folder / "catatan.json").unlink()
     folder.rmdir()
     return _key_of(site, target / "index.md" if target.is_dir() else target)
+
+
+def upload_limit(site: Path) -> int:
+    """The largest upload in bytes (config.yaml `desk: upload_limit_mb:`, 25 MB unless set)."""
+    return _config(site).desk.upload_limit_mb * 1024 * 1024

@@ -28,8 +28,25 @@ pytestmark = pytest.mark.quick
 ZONE_NOW = NOW          # 1 June 2024, 20.00 WITA
 
 
+@pytest.fixture(scope="module")
+def built_sample(tmp_path_factory) -> Path:
+    """The repository's own sample site (config.yaml and content/), built once: copies start from its cache."""
+    site = tmp_path_factory.mktemp("contoh") / "contoh"
+    site.mkdir()
+    shutil.copy(ROOT / "config.yaml", site / "config.yaml")
+    shutil.copytree(ROOT / "content", site / "content")
+    build_site(site, search=False)
+    return site
+
+
+@pytest.fixture
+def sample(built_sample, tmp_path) -> Path:
+    """A fresh copy of the sample site, with the last build's output and cache (later builds are quick)."""
+    return Path(shutil.copytree(built_sample, tmp_path / "contoh", symlinks=True))
+
+
 def sample_site(tmp_path: Path) -> Path:
-    """The repository's own sample site (config.yaml and content/) copied to tmp_path."""
+    """The repository's own sample site (config.yaml and content/) copied to tmp_path, not built."""
     site = tmp_path / "contoh"
     site.mkdir()
     shutil.copy(ROOT / "config.yaml", site / "config.yaml")
@@ -237,8 +254,8 @@ def test_changing_the_date_and_tags_touches_their_lines_only(tmp_path):
     assert store.version_text(site, key, kept.id) == before
 
 
-def test_a_new_post_is_written_in_the_guides_style(tmp_path):
-    site = sample_site(tmp_path)
+def test_a_new_post_is_written_in_the_guides_style(sample):
+    site = sample
     form = store.new_form(site, ZONE_NOW)
     form.title, form.tags, form.status = "Rilis Pers: Datang ke TPS", ["pemilu 2024", "tps"], "terbit"
     form.date, form.summary = "2024-03-05 09:30", "Ringkasan."
@@ -253,7 +270,7 @@ def test_a_new_post_is_written_in_the_guides_style(tmp_path):
         "Isi berita.\n\nhttps://www.youtube.com/watch?v=kpuKaltar24\n\nhttps://youtu.be/abcdefghijk\n")
     again = store.save_entry(site, None, form, None, ZONE_NOW)
     assert again.key == "content/posts/2024/rilis-pers-datang-ke-tps-2/index.md"
-    build_site(site)
+    build_site(site, search=False)
     assert (site / "output" / "2024" / "03" / "05" / "rilis-pers-datang-ke-tps" / "index.html").is_file()
 
 
@@ -407,8 +424,8 @@ def test_heic_becomes_an_upright_jpeg_without_gps(site_factory):
     assert isinstance(broken, store.FieldProblem) and broken.field == "photos"
 
 
-def test_new_post_with_staged_photos_and_a_document(tmp_path):
-    site = sample_site(tmp_path)
+def test_new_post_with_staged_photos_and_a_document(sample):
+    site = sample
     form = store.new_form(site, ZONE_NOW)
     names = [store.store_upload(site, None, name, io.BytesIO(data), 10**7).name
              for name, data in (("B.jpg", jpeg_bytes()), ("a.jpg", jpeg_bytes()), ("SK.pdf", b"%PDF-1.4\n"))]
@@ -424,12 +441,12 @@ def test_new_post_with_staged_photos_and_a_document(tmp_path):
     text = (folder / "index.md").read_text(encoding="utf-8")
     assert "cover: a.jpg\ngallery:\n  - file: b.jpg\n    caption: Foto B\n  - file: a.jpg\n    alt: Uraian A\n" \
            "attachments:\n  - file: sk.pdf\n    title: Surat Keputusan\n" in text
-    build_site(site)
+    build_site(site, search=False)
     assert saved.problems == []
 
 
-def test_a_single_file_post_becomes_a_folder_when_it_gets_a_photo(tmp_path):
-    site = sample_site(tmp_path)
+def test_a_single_file_post_becomes_a_folder_when_it_gets_a_photo(sample):
+    site = sample
     key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
     before = (site / key).read_bytes()
     opened = store.open_entry(site, key)
@@ -443,7 +460,7 @@ def test_a_single_file_post_becomes_a_folder_when_it_gets_a_photo(tmp_path):
     assert (site / saved.key).read_bytes() == before.replace(
         b"tags: [pemilihan 2020, covid-19, tahapan]\n",
         b"tags: [pemilihan 2020, covid-19, tahapan]\ngallery:\n  - file: foto.jpg\n    caption: Keterangan\n")
-    build_site(site)
+    build_site(site, search=False)
 
 
 # --- history and trash -------------------------------------------------------------------------------------------
@@ -490,7 +507,7 @@ def test_trash_and_untrash(tmp_path):
 
 
 def test_desk_folder_is_never_built_watched_or_published(tmp_path):
-    site = sample_site(tmp_path)
+    site = sample_site(tmp_path)          # built from nothing: output/ holds only what this build made
     key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
     opened = store.open_entry(site, key)
     opened.form.title = "Judul rahasia versi baru"
@@ -498,7 +515,7 @@ def test_desk_folder_is_never_built_watched_or_published(tmp_path):
     store.store_upload(site, None, "staged.jpg", io.BytesIO(jpeg_bytes()), 10**7)
     store.trash(site, "content/posts/2020/bimtek-kpps-pemilihan-2020/index.md", ZONE_NOW)
     assert (site / ".redaksi" / "riwayat").is_dir() and (site / ".redaksi" / "sampah").is_dir()
-    build_site(site)
+    build_site(site, search=False)
     output = site / "output"
     assert not list(output.rglob("*staged*")) and not list(output.rglob("*redaksi*"))
     assert not any("bimbingan-teknis-kpps" in p.as_posix() or b"Bimbingan Teknis KPPS" in p.read_bytes()
@@ -594,3 +611,24 @@ def test_emitted_front_matter_reads_back_as_written(data):
     text = yamltext.front_matter(data)
     clean = {k: v for k, v in data.items()}
     assert (yaml.load(text, Loader=yamltext.Reader) or {}) == clean
+
+
+def test_a_photo_removed_in_the_form_leaves_the_post_but_is_kept_in_its_history(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\ngallery:\n  - file: satu.jpg\n"
+                                                              "    caption: Satu\n  - file: dua.jpg\n    caption: Dua"),
+                         "content/posts/2024/a/satu.jpg": b"photo", "content/posts/2024/a/dua.jpg": b"photo",
+                         "content/posts/2024/a/lepas.jpg": b"photo", "content/posts/2024/a/sk.pdf": b"%PDF-1.4\n"})
+    key = "content/posts/2024/a/index.md"
+    opened = store.open_entry(site, key)
+    assert [p.file for p in opened.form.photos] == ["satu.jpg", "dua.jpg", "lepas.jpg"]
+    assert [a.file for a in opened.form.attachments] == ["sk.pdf"]
+    assert save_unchanged(site, key) == (site / key).read_bytes()
+    opened.form.photos = [p for p in opened.form.photos if p.file != "dua.jpg"]
+    opened.form.attachments = []
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert sorted(p.name for p in (site / "content/posts/2024/a").iterdir()) == ["index.md", "lepas.jpg", "satu.jpg"]
+    assert (site / key).read_text(encoding="utf-8") == md("title: A\ndate: 2024-01-01\ngallery:\n  - file: satu.jpg\n"
+                                                          "    caption: Satu")
+    assert sorted(p.name for p in (site / ".redaksi").rglob("*") if p.is_file() and p.suffix != ".md") == \
+        ["dua.jpg", "sk.pdf"]
+    build_site(site, search=False)

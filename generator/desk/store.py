@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal
 from zoneinfo import ZoneInfo
 
 from .. import config as config_module
-from .. import content
+from .. import content, documents
 from ..report import Problems
 from . import checks, forms, uploads, yamltext
 from . import history as history_module
@@ -345,17 +346,43 @@ def _new_path(site: Path, form: Form, zone: ZoneInfo, now: dt.datetime, folder_t
         parent = site / "content" / "posts" / f"{year:04d}"
     base = slug = _slug(form, zone, now)
     number = 1
-    while (parent / slug).exists() or (parent / f"{slug}.md").exists():
+    parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        single = form.kind == "page" and not folder_too
+        if not (parent / slug).exists() and not (parent / f"{slug}.md").exists():
+            try:                # claimed at once: two saves at the same moment never share a name
+                if single:
+                    (parent / f"{slug}.md").open("x").close()
+                else:
+                    (parent / slug).mkdir()
+                break
+            except FileExistsError:
+                pass
         number += 1
         slug = f"{base}-{number}"
-    if form.kind == "page" and not folder_too:
-        return parent / f"{slug}.md"
-    return parent / slug / "index.md"
+    return parent / f"{slug}.md" if single else parent / slug / "index.md"
+
+
+_BODY_FILE = re.compile(r"\]\(\s*<?([^)\s/<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
 def _files_named(form: Form) -> list[str]:
+    """The files a form names: its photos, cover, documents and the photos its body shows (![..](name))."""
     names = [p.file.strip() for p in form.photos] + [a.file.strip() for a in form.attachments] + [form.cover.strip()]
+    names += _BODY_FILE.findall(form.body)
     return [n for n in dict.fromkeys(names) if n]
+
+
+def _set_aside(site: Path, found: _File, form: Form, now: dt.datetime) -> None:
+    """Photos and documents of the post's folder that the form no longer has (the person removed them) go to the
+    post's history, out of the site but not lost."""
+    if found.bundle is None:
+        return
+    kept = set(_files_named(form)) | {forms.text_of((found.meta or {}).get("poster"))}
+    for name in _bundle_files(found.bundle):
+        if name not in kept and uploads.kind_of(name) is not None and (
+                uploads.kind_of(name) == "photo" or Path(name).suffix.lower() in documents.DOCUMENT_SUFFIXES):
+            history_module.set_aside(site, found.key, found.bundle / name, now)
 
 
 def save_entry(site: Path, key: str | None, form: Form, base_version: str | None, now: dt.datetime,
@@ -385,6 +412,7 @@ def save_entry(site: Path, key: str | None, form: Form, base_version: str | None
     if data != found.data:
         history_module.keep(site, found.key, found.data, now)
         history_module.write_atomic(found.path, data)
+    _set_aside(site, found, form, now)
     return Saved(found.key, version_of(data), problems, kept_as_draft)
 
 

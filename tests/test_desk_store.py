@@ -632,3 +632,21 @@ def test_a_photo_removed_in_the_form_leaves_the_post_but_is_kept_in_its_history(
     assert sorted(p.name for p in (site / ".redaksi").rglob("*") if p.is_file() and p.suffix != ".md") == \
         ["dua.jpg", "sk.pdf"]
     build_site(site, search=False)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="file modes are POSIX")
+def test_written_files_are_readable_like_the_ones_they_replace(sample):
+    site = sample
+    key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
+    (site / key).chmod(0o640)
+    opened = store.open_entry(site, key)
+    opened.form.title = "Judul baru"
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert (site / key).stat().st_mode & 0o777 == 0o640
+    form = store.new_form(site, ZONE_NOW)
+    form.title = "Baru"
+    stored = store.store_upload(site, None, "foto.jpg", io.BytesIO(jpeg_bytes()), 10**7)
+    form.photos = [store.Photo(stored.name)]
+    saved = store.save_entry(site, None, form, None, ZONE_NOW)
+    folder = (site / saved.key).parent
+    assert {(folder / name).stat().st_mode & 0o777 for name in ("index.md", "foto.jpg")} == {0o644}

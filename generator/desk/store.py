@@ -305,7 +305,12 @@ def _text_for(found: _File | None, form: Form, zone: ZoneInfo, now: dt.datetime)
         return _new_text(form, zone, now)
     source = found.source
     old_body = _body_of(source, found.data)
-    if source is None or found.meta is None:            # no readable front matter: written anew from the form
+    shown = forms.form_of(found.meta or {}, old_body, found.kind, zone, _bundle_files(found.bundle), now)
+    if replace(form, body=form.body.replace("\r\n", "\n")) == shown:      # nothing changed: nothing to write
+        return found.data.decode("utf-8")
+    if source is None or found.meta is None:            # no readable front matter: written anew from the form,
+        if forms.wanted({}, form, zone, now, old_body) == forms.wanted({}, shown, zone, now, old_body):
+            return found.data.decode("utf-8")           # unless the form asks nothing new of it
         newline = "\r\n" if b"\r\n" in found.data else "\n"
         text = _new_text(form, zone, now)
         return ("\ufeff" if found.data.startswith(b"\xef\xbb\xbf") else "") + text.replace("\n", newline)
@@ -427,6 +432,8 @@ def save_entry(site: Path, key: str | None, form: Form, base_version: str | None
     zone = ZoneInfo(config.site.timezone)
     found = _read_file(site, key) if key else None
     problems = _check(site, form, key, config, now)
+    if found is not None and _text_for(found, form, zone, now).encode("utf-8") == found.data:
+        return Saved(found.key, version_of(found.data), problems, False)      # nothing changed: nothing written
     kept_as_draft = bool(problems) and form.status != "draf"
     if kept_as_draft:
         form = replace(form, status="draf")

@@ -18,6 +18,7 @@ from PIL import Image
 
 from generator import watch
 from generator.desk import store, yamltext
+from generator.desk import frontmatter_edit
 from generator.desk.frontmatter_edit import parse
 from generator.wordpress import write as wordpress_write
 
@@ -688,3 +689,57 @@ def test_written_files_are_readable_like_the_ones_they_replace(sample):
     saved = store.save_entry(site, None, form, None, ZONE_NOW)
     folder = (site / saved.key).parent
     assert {(folder / name).stat().st_mode & 0o777 for name in ("index.md", "foto.jpg")} == {0o644}
+
+
+words = st.text(st.sampled_from("abc xyz:#-'\"é"), min_size=1, max_size=12).map(str.strip).filter(bool)
+photo = st.fixed_dictionaries({"file": words}, optional={"caption": words, "alt": words})
+values = st.one_of(words, st.integers(0, 999), st.booleans(), st.lists(words, max_size=3),
+                   st.lists(photo, min_size=1, max_size=3),
+                   st.fixed_dictionaries({"start": st.just("2024-01-01")}, optional={"place": words}))
+fronts = st.dictionaries(st.sampled_from(["title", "tags", "gallery", "event", "summary", "lain", "views"]), values,
+                         min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(front=fronts, changes=st.dictionaries(st.sampled_from(["title", "tags", "gallery", "event", "summary", "baru"]),
+                                             st.one_of(values, st.just(frontmatter_edit.REMOVE)), max_size=3))
+def test_edits_keep_comments_and_every_untouched_field_byte_for_byte(front, changes):
+    lines = [f"# {key}\n" + "".join(line + "\n" for line in yamltext.lines(key, value)) for key, value in front.items()]
+    text = "".join(lines)
+    edited = frontmatter_edit.edit(text, changes, "\n")
+    wanted = {k: v for k, v in {**front, **changes}.items() if v is not frontmatter_edit.REMOVE}
+    assert frontmatter_edit.read(edited) == wanted
+    for key, block in zip(front, lines):
+        assert f"# {key}\n" in edited                          # never rewritten as a whole
+        if key not in changes or frontmatter_edit.same(changes[key], front[key]):
+            assert block in edited
+    crlf = frontmatter_edit.edit(text.replace("\n", "\r\n"), changes, "\r\n")
+    assert crlf == edited.replace("\n", "\r\n")
+
+
+def test_check_form_places_event_and_document_problems(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01"),
+                         "content/posts/2024/a/sk-penetapan.pdf": b"%PDF-1.4\n"})
+    key = "content/posts/2024/a/index.md"
+    form = store.open_entry(site, key).form
+    form.event_start, form.event_end = "2024-01-05", "2024-01-02"
+    form.attachments = [store.Attachment("sk-penetapn.pdf", "SK")]
+    problems = {p.field: p.message for p in store.check_form(site, form, key)}
+    assert set(problems) == {"event_end", "attachments"}
+    assert "Mungkin maksudnya 'sk-penetapan.pdf'?" in problems["attachments"]
+    form.event_start = "kemarin"
+    assert [p.field for p in store.check_form(site, form, key)][0] == "event_start"
+    form.status, form.date = "jadwal", ""
+    assert "date" in [p.field for p in store.check_form(site, form, key)]
+
+
+def test_file_path_finds_only_the_posts_own_and_staged_files(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01"),
+                         "content/posts/2024/a/foto.jpg": b"photo", "rahasia.jpg": b"photo"})
+    key = "content/posts/2024/a/index.md"
+    assert store.file_path(site, key, "foto.jpg") == site / "content/posts/2024/a/foto.jpg"
+    staged = store.store_upload(site, None, "Baru.JPG", io.BytesIO(jpeg_bytes()), 10**7)
+    assert store.file_path(site, None, staged.name).read_bytes() == jpeg_bytes()
+    for bad in ("../../../rahasia.jpg", "..", "/etc/passwd", "a\\b.jpg", ".hidden", "tidak-ada.jpg", "index.md/.."):
+        with pytest.raises(store.DeskError):
+            store.file_path(site, key, bad)

@@ -566,3 +566,21 @@ def untrash(site: Path, trash_id: str) -> str:
 def upload_limit(site: Path) -> int:
     """The largest upload in bytes (config.yaml `desk: upload_limit_mb:`, 25 MB unless set)."""
     return _config(site).desk.upload_limit_mb * 1024 * 1024
+
+
+@_plain_errors
+def file_path(site: Path, key: str | None, name: str) -> Path:
+    """The file a form names (a photo to show as a thumbnail): in the post's folder, or staged for a post not yet
+    saved as a folder. DeskError for a name that is no plain file name or names no such file."""
+    if not name or name != PurePosixPath(name).name or "\\" in name or "\0" in name or name.startswith("."):
+        raise DeskError(f"Nama berkas '{name[:80]}' tidak sah.")
+    folders = [uploads.staging(site)]
+    if key is not None:
+        found = _read_file(site, key)
+        if found.bundle is not None:
+            folders.insert(0, found.bundle)
+    for folder in folders:
+        path = folder / name
+        if path.is_file() and path.resolve().parent == folder.resolve():
+            return path
+    raise DeskError(f"Berkas '{name[:80]}' tidak ada.")

@@ -494,6 +494,10 @@ def test_a_single_file_post_becomes_a_folder_when_it_gets_a_photo(sample):
     assert saved.key == "content/posts/2020/penundaan-tahapan-pemilihan-2020/index.md"
     assert not (site / key).exists() and (site / "content/posts/2020/penundaan-tahapan-pemilihan-2020/foto.jpg").is_file()
     assert store.version_text(site, key, store.history(site, key)[0].id).encode("utf-8") == before
+    [earlier] = store.history(site, saved.key)            # the folder's history begins with the single file's
+    restored = store.restore(site, key, earlier.id, ZONE_NOW)
+    assert restored.key == saved.key and (site / saved.key).read_bytes() == before and not (site / key).exists()
+    store.restore(site, saved.key, store.history(site, saved.key)[0].id, ZONE_NOW)
     assert (site / saved.key).read_bytes() == before.replace(
         b"tags: [pemilihan 2020, covid-19, tahapan]\n",
         b"tags: [pemilihan 2020, covid-19, tahapan]\ngallery:\n  - file: foto.jpg\n    caption: Keterangan\n")

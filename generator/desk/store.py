@@ -474,38 +474,45 @@ def _into_folder(site: Path, found: _File, data: bytes, staged: list[str], now: 
 
 @_plain_errors
 def history(site: Path, key: str) -> list[Version]:
-    """The kept earlier versions of a post, newest first."""
-    _check_key_shape(key)
-    return [Version(k.id, k.time, k.size) for k in history_module.versions(site, key)]
+    """The kept earlier versions of a post, newest first (a folder post's include those from when it was a single
+    file)."""
+    kept = [k for name in _history_keys(key) for k in history_module.versions(site, name)]
+    return [Version(k.id, k.time, k.size) for k in sorted(kept, key=lambda k: k.id, reverse=True)]
 
 
-def _check_key_shape(key: str) -> None:
+def _history_keys(key: str) -> list[str]:
+    """The keys whose history is this post's: its own, and x.md's for x/index.md."""
     parts = PurePosixPath(key).parts if isinstance(key, str) else ()
-    if len(parts) < 3 or parts[0] != "content" or ".." in parts or "\\" in key or "\0" in key \
-            or not key.endswith(".md"):
+    if len(parts) < 3 or parts[0] != "content" or parts[1] not in ("posts", "pages") or ".." in parts \
+            or "\\" in key or "\0" in key or not key.endswith(".md"):
         raise DeskError(f"'{key}' bukan berita atau halaman di folder content/.")
+    return [key, key.removesuffix("/index.md") + ".md"] if key.endswith("/index.md") else [key]
+
+
+def _version_file(site: Path, key: str, version_id: str) -> Path:
+    for name in _history_keys(key):
+        path = history_module.version_path(site, name, version_id)
+        if path is not None:
+            return path
+    raise DeskError("Versi itu tidak ada di riwayat berita ini.")
 
 
 @_plain_errors
 def version_text(site: Path, key: str, version_id: str) -> str:
     """The text of one kept version."""
-    _check_key_shape(key)
-    path = history_module.version_path(site, key, version_id)
-    if path is None:
-        raise DeskError("Versi itu tidak ada di riwayat berita ini.")
-    return path.read_bytes().decode("utf-8", "replace")
+    return _version_file(site, key, version_id).read_bytes().decode("utf-8", "replace")
 
 
 @_plain_errors
 def restore(site: Path, key: str, version_id: str, now: dt.datetime) -> Saved:
-    """Put a kept version back as the post's text (the text it replaces is kept first, so nothing is lost)."""
-    _check_key_shape(key)
-    path = history_module.version_path(site, key, version_id)
-    if path is None:
-        raise DeskError("Versi itu tidak ada di riwayat berita ini.")
-    data = path.read_bytes()
+    """Put a kept version back as the post's text (the text it replaces is kept first, so nothing is lost). A
+    post that became a folder since is restored into its folder's index.md."""
+    data = _version_file(site, key, version_id).read_bytes()
+    folder_key = key.removesuffix(".md") + "/index.md"
+    if not (site / key).is_file() and not key.endswith("/index.md") and (site / folder_key).is_file():
+        key = folder_key
     target = site / key
-    if not (site / "content").resolve() in target.resolve().parents:
+    if not target.resolve().is_relative_to((site / "content").resolve()):
         raise DeskError(f"'{key}' berada di luar folder content/.")
     if target.is_file():
         current = target.read_bytes()
@@ -543,7 +550,7 @@ def untrash(site: Path, trash_id: str) -> str:
     if found is None:
         raise DeskError("Berita itu tidak ada di Sampah.")
     note, moved = found
-    _check_key_shape(note.key)
+    _history_keys(note.key)
     target = site / moved
     if not target.resolve().is_relative_to((site / "content").resolve()) or ".." in PurePosixPath(moved).parts:
         raise DeskError("Tempat asal berita itu tidak sah.")

@@ -759,3 +759,32 @@ def test_file_path_finds_only_the_posts_own_and_staged_files(site_factory):
     for bad in ("../../../rahasia.jpg", "..", "/etc/passwd", "a\\b.jpg", ".hidden", "tidak-ada.jpg", "index.md/.."):
         with pytest.raises(store.DeskError):
             store.file_path(site, key, bad)
+
+
+typed = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn")), max_size=30)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=typed.filter(str.strip), category=typed, tags=st.lists(typed, max_size=4), summary=typed,
+       place=typed, captions=st.lists(st.tuples(typed, typed), min_size=2, max_size=2), draft=st.booleans(),
+       body=st.text(max_size=60))
+def test_a_saved_form_opens_as_it_was_typed(tmp_path_factory, title, category, tags, summary, place, captions,
+                                            draft, body):
+    key = "content/posts/2024/a/index.md"
+    site = write_site(tmp_path_factory.mktemp("bentuk"), {key: md("title: A\ndate: 2024-01-01 10:00"),
+                                                          "content/posts/2024/a/a.jpg": b"", "content/posts/2024/a/b.jpg": b""})
+    opened = store.open_entry(site, key)
+    form = opened.form
+    form.title, form.category, form.tags, form.summary = title, category, tags, summary
+    form.event_start, form.event_place = "2024-01-01", place
+    form.photos = [store.Photo("b.jpg", *captions[0]), store.Photo("a.jpg", *captions[1])]
+    form.status = "draf" if draft else "terbit"
+    form.body = body.replace("\r", "")
+    saved = store.save_entry(site, key, form, opened.version, ZONE_NOW)
+    again = store.open_entry(site, key).form
+    assert again.title == title.strip() and again.category == category.strip() and again.summary == summary.strip()
+    assert again.tags == [t.strip() for t in tags if t.strip()] and again.event_place == place.strip()
+    assert [(p.file, p.caption, p.alt) for p in again.photos] == \
+        [("b.jpg", *(c.strip() for c in captions[0])), ("a.jpg", *(c.strip() for c in captions[1]))]
+    assert again.status == ("draf" if draft or saved.kept_as_draft else "terbit")
+    assert again.body.rstrip("\n") == form.body.lstrip("\n").rstrip("\n") or not form.body.strip()

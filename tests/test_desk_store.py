@@ -788,3 +788,18 @@ def test_a_saved_form_opens_as_it_was_typed(tmp_path_factory, title, category, t
         [("b.jpg", *(c.strip() for c in captions[0])), ("a.jpg", *(c.strip() for c in captions[1]))]
     assert again.status == ("draf" if draft or saved.kept_as_draft else "terbit")
     assert again.body.rstrip("\n") == form.body.lstrip("\n").rstrip("\n") or not form.body.strip()
+
+
+def test_uploads_of_one_name_at_the_same_time_all_stay(site_factory):
+    from concurrent.futures import ThreadPoolExecutor
+
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    photos = [jpeg_bytes((20 + i, 20)) for i in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        stored = list(pool.map(lambda data: store.store_upload(site, "content/posts/2024/a/index.md", "foto.jpg",
+                                                               io.BytesIO(data), 10**7), photos))
+    names = [s.name for s in stored]
+    assert len(set(names)) == 8 and "foto.jpg" in names
+    folder = site / "content/posts/2024/a"
+    assert sorted((folder / s.name).read_bytes() for s in stored) == sorted(photos)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names + ["index.md"])

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from .. import documents
 from .checks import FieldProblem
-from .history import DESK_DIR, STAGING, write_atomic
+from .history import DESK_DIR, STAGING, write_new
 
 PHOTOS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 HEIC = {".heic", ".heif"}
@@ -121,11 +121,9 @@ def store(folder: Path, filename: str, data: BinaryIO, limit: int) -> Stored | F
                                           "Coba kirim ulang, atau ubah dulu ke JPEG di ponsel.")
         body, name = converted, name.rsplit(".", 1)[0] + ".jpg"
     folder.mkdir(parents=True, exist_ok=True)
-    name = unique(folder, name)
-    target = (folder / name)
-    if target.resolve().parent != folder.resolve():
+    if (folder / name).resolve().parent != folder.resolve():
         return FieldProblem(field, f"Nama berkas '{filename[:80]}' tidak bisa dipakai.")
-    write_atomic(target, body)
+    name = write_new(folder, name, body, unique)
     return Stored(name, kind, len(body))
 
 

@@ -803,3 +803,17 @@ def test_uploads_of_one_name_at_the_same_time_all_stay(site_factory):
     folder = site / "content/posts/2024/a"
     assert sorted((folder / s.name).read_bytes() for s in stored) == sorted(photos)
     assert sorted(p.name for p in folder.iterdir()) == sorted(names + ["index.md"])
+
+
+def test_staged_uploads_of_a_form_never_saved_are_let_go_after_two_weeks(site_factory):
+    import os
+    import time
+
+    site = site_factory({})
+    old = store.store_upload(site, None, "lama.jpg", io.BytesIO(jpeg_bytes()), 10**7)
+    fresh = store.store_upload(site, None, "baru.jpg", io.BytesIO(jpeg_bytes()), 10**7)
+    staged = site / ".redaksi" / "unggahan"
+    month_ago = time.time() - 30 * 86400
+    os.utime(staged / old.name, (month_ago, month_ago))
+    store.store_upload(site, None, "lagi.jpg", io.BytesIO(jpeg_bytes()), 10**7)
+    assert sorted(p.name for p in staged.iterdir()) == sorted([fresh.name, "lagi.jpg"])

@@ -76,6 +76,24 @@ def staging(site: Path) -> Path:
     return site / DESK_DIR / STAGING
 
 
+STAGED_DAYS = 14        # uploads for a post never saved are let go after this long
+
+
+def tidy_staging(site: Path, now: float) -> list[str]:
+    """Delete staged uploads older than STAGED_DAYS (a form left unsaved); only the desk writes there. Returns the
+    names deleted."""
+    folder = staging(site)
+    gone = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        try:
+            if path.is_file() and now - path.stat().st_mtime > STAGED_DAYS * 86400:
+                path.unlink()
+                gone.append(path.name)
+        except OSError:
+            continue
+    return gone
+
+
 def staged_names(site: Path) -> list[str]:
     folder = staging(site)
     return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) \

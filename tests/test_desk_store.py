@@ -765,11 +765,13 @@ typed = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(title=typed.filter(str.strip), category=typed, tags=st.lists(typed, max_size=4), summary=typed,
-       place=typed, captions=st.lists(st.tuples(typed, typed), min_size=2, max_size=2), draft=st.booleans(),
-       body=st.text(max_size=60))
-def test_a_saved_form_opens_as_it_was_typed(tmp_path_factory, title, category, tags, summary, place, captions,
-                                            draft, body):
+@given(typed_in=st.fixed_dictionaries({
+    "title": typed.filter(str.strip), "category": typed, "tags": st.lists(typed, max_size=4), "summary": typed,
+    "place": typed, "captions": st.lists(st.tuples(typed, typed), min_size=2, max_size=2), "draft": st.booleans(),
+    "body": st.text(max_size=60)}))
+def test_a_saved_form_opens_as_it_was_typed(tmp_path_factory, typed_in):
+    title, category, tags, summary = (typed_in[k] for k in ("title", "category", "tags", "summary"))
+    place, captions, draft, body = (typed_in[k] for k in ("place", "captions", "draft", "body"))
     key = "content/posts/2024/a/index.md"
     site = write_site(tmp_path_factory.mktemp("bentuk"), {key: md("title: A\ndate: 2024-01-01 10:00"),
                                                           "content/posts/2024/a/a.jpg": b"", "content/posts/2024/a/b.jpg": b""})

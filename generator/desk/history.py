@@ -45,9 +45,26 @@ def write_atomic(target: Path, data: bytes) -> None:
             mode = 0o644
         os.chmod(temporary, mode)
         os.replace(temporary, target)
+        _sync_folder(target.parent)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself survive a power cut (POSIX; Windows commits renames with the file system)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
 
 
 def write_new(folder: Path, name: str, data: bytes, other_name) -> str:

@@ -22,7 +22,8 @@ from generator.desk import frontmatter_edit
 from generator.desk.frontmatter_edit import parse
 from generator.wordpress import write as wordpress_write
 
-from .conftest import MINIMAL_CONFIG, NOW, ROOT, build_errors, build_site, config_text, make_photo, md, write_site
+from .conftest import (MINIMAL_CONFIG, NOW, ROOT, build_errors, build_site, config_text, make_photo, md, run_cli,
+                       write_site)
 
 pytestmark = pytest.mark.quick
 
@@ -819,3 +820,24 @@ def test_staged_uploads_of_a_form_never_saved_are_let_go_after_two_weeks(site_fa
     os.utime(staged / old.name, (month_ago, month_ago))
     store.store_upload(site, None, "lagi.jpg", io.BytesIO(jpeg_bytes()), 10**7)
     assert sorted(p.name for p in staged.iterdir()) == sorted([fresh.name, "lagi.jpg"])
+
+
+def test_a_post_made_with_make_new_is_finished_in_the_desk(site_factory):
+    site = site_factory({})
+    assert run_cli("new", "--site", str(site), "Rapat Pleno DPT").code == 0
+    [index] = (site / "content" / "posts").rglob("index.md")
+    key = index.relative_to(site).as_posix()
+    before = index.read_text(encoding="utf-8")
+    assert save_unchanged(site, key) == before.encode("utf-8")
+    opened = store.open_entry(site, key)
+    stored = store.store_upload(site, key, "Pembukaan.JPG", io.BytesIO(jpeg_bytes()), 10**7)
+    opened.form.photos = [store.Photo(stored.name, "Pembukaan rapat")]
+    opened.form.status = "terbit"
+    opened.form.body = "Isi berita yang sebenarnya."
+    saved = store.save_entry(site, key, opened.form, opened.version, dt.datetime.now(dt.timezone.utc))
+    assert saved.problems == [] and not saved.kept_as_draft
+    after = index.read_text(encoding="utf-8")
+    assert changed_lines(before, after) == [
+        "+gallery:\n", "+  - file: pembukaan.jpg\n", "+    caption: Pembukaan rapat\n", "-draft: true\n",
+        "-Tulis isi berita di sini.\n", "+Isi berita yang sebenarnya.\n"]
+    build_site(site, search=False, now=dt.datetime.now(dt.timezone.utc))

@@ -129,6 +129,13 @@ class PublishTarget:
     connections: int = 0            # requests in flight (sftp, default 64) or connections (ftp/ftps, default 2)
 
 
+@dataclass(frozen=True)
+class Desk:
+    """The staff desk (Meja Redaksi) of the preview."""
+
+    upload_limit_mb: int = 25       # the largest photo or document one upload may be
+
+
 PUBLISH_TYPES = ("sftp", "ftps", "ftp", "folder", "git")
 DEFAULT_PORTS = {"sftp": 22, "ftps": 21, "ftp": 21}
 SECRET_KEYS = {"password", "passwd", "pass", "passphrase", "secret", "token", "sandi", "kata_sandi"}
@@ -146,6 +153,7 @@ class Config:
     theme: Theme = field(default_factory=Theme)
     publish: dict[str, PublishTarget] = field(default_factory=dict)   # the first target is the default
     documents: Documents = field(default_factory=Documents)
+    desk: Desk = field(default_factory=Desk)
 
     @property
     def base_path(self) -> str:
@@ -331,6 +339,9 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
     if not (url.startswith("/") and url.endswith("/")) or any(c in url for c in "?#% \\") or "/../" in url + "/":
         problems.error(path, lines.get(("documents", "register", "url")), f"alamat daftar informasi publik '{url}' "
                        "harus diawali dan diakhiri '/', tanpa spasi, '?', '#' atau '%'.", "Contoh: url: /informasi-publik/")
+    if not 1 <= config.desk.upload_limit_mb <= 2048:
+        problems.error(path, lines.get(("desk", "upload_limit_mb")), "'desk.upload_limit_mb' harus antara 1 dan 2048 "
+                       "(megabita).", "Misalnya upload_limit_mb: 25")
 
 
 def _check_target(name: str, target: PublishTarget, lines, path: str, problems: Problems) -> None:

@@ -1,0 +1,355 @@
+"""Meja Redaksi, the staff desk served by the preview at /_redaksi/: pages rendered on the server with Jinja, a
+little plain JavaScript (static/desk.js), and the store (store.py) for every read and write of the site's files.
+
+Every request that changes anything carries the session's token (DeskContext.token) in a form field 'csrf' or the
+header 'X-Desk-Token'; without it, or from a page of another origin, it is refused with 403. The server in front
+(the preview) checks the Host header and the password."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from pathlib import Path
+from urllib.parse import quote, urlencode, urlsplit
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from . import formdata, livepreview, publishing, store
+from .context import DeskContext
+
+HERE = Path(__file__).parent
+STATUS_LABELS = {"draf": "Draf", "terjadwal": "Terjadwal", "terbit": "Terbit"}
+PHOTO_TYPES = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+REFUSED = ("Permintaan ditolak: token sesi Meja Redaksi tidak ada atau salah. Muat ulang halaman Meja Redaksi "
+           "lalu coba lagi.")
+FORM_LIMITS = {"max_files": 200, "max_fields": 2000, "max_part_size": 8 * 1024 * 1024}
+
+
+class Desk:
+    """The app's state: its context, its templates, the preview's site model, the publish job."""
+
+    def __init__(self, ctx: DeskContext):
+        self.ctx = ctx
+        self.site = ctx.site
+        self.memo = livepreview.SiteMemo()
+        self.publisher = publishing.Publisher(ctx.site)
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["waktu"] = lambda value: value.strftime("%Y-%m-%d %H.%M") if value else ""
+        self.env.filters["q"] = lambda value: quote(value, safe="/")
+
+    def now(self) -> dt.datetime:
+        return self.ctx.options.moment()
+
+    def page(self, request: Request, name: str, status: int = 200, **values) -> HTMLResponse:
+        base = request.scope.get("root_path", "").rstrip("/")
+        html = self.env.get_template(name).render(base=base, token=self.ctx.token, zone=store.timezone_label(self.site),
+                                                  status_labels=STATUS_LABELS, **values)
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+    def link(self, request: Request, path: str) -> str:
+        return request.scope.get("root_path", "").rstrip("/") + path
+
+
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' blob: data:; frame-src 'self' blob: data: http: "
+                               "https:; style-src 'self'; script-src 'self'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+}
+
+
+def _same_origin(request: Request) -> bool:
+    """A browser names the page a request came from (Origin); it must be this server."""
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def guarded(desk: Desk, handler):
+    """The handler, run only when the request carries the session's token (header or form field 'csrf')."""
+    async def checked(request: Request):
+        token = request.headers.get("x-desk-token")
+        if token is None and request.headers.get("content-type", "").startswith(
+                ("multipart/form-data", "application/x-www-form-urlencoded")):
+            request.state.form = await request.form(**FORM_LIMITS)
+            value = request.state.form.get("csrf")
+            token = value if isinstance(value, str) else None
+        if not token or not hmac.compare_digest(token.encode(), desk.ctx.token.encode()) or not _same_origin(request):
+            return PlainTextResponse(REFUSED, status_code=403)
+        return await handler(desk, request)
+    return checked
+
+
+async def _form(request: Request):
+    found = getattr(request.state, "form", None)
+    if found is None:
+        found = request.state.form = await request.form(**FORM_LIMITS)
+    return found
+
+
+# ---------------------------------------------------------------- the list
+
+async def entries(desk: Desk, request: Request):
+    found = await run_in_threadpool(store.list_entries, desk.site, desk.now())
+    query = request.query_params
+    words, status, category = query.get("q", "").strip(), query.get("status", ""), query.get("kategori", "")
+    shown = [e for e in found if (not words or words.casefold() in e.title.casefold())
+             and (not status or e.status == status) and (not category or e.category == category)]
+    categories = sorted({e.category for e in found if e.category}, key=str.casefold)
+    return desk.page(request, "list.html", entries=shown, total=len(found), words=words, status=status,
+                     category=category, categories=categories, broken=[e for e in found if e.problems])
+
+
+# ---------------------------------------------------------------- the form
+
+async def new_post(desk: Desk, request: Request):
+    form = await run_in_threadpool(store.new_form, desk.site, desk.now())
+    if request.query_params.get("jenis") == "page":
+        form.kind, form.date = "page", ""
+    return _form_page(desk, request, form, None, None, [])
+
+
+async def edit(desk: Desk, request: Request):
+    key = request.path_params["key"]
+    try:
+        opened = await run_in_threadpool(store.open_entry, desk.site, key)
+    except store.DeskError as err:
+        return desk.page(request, "message.html", 404, title="Berita tidak ditemukan", message=str(err))
+    notice = {"1": "Tersimpan.", "draf": "DRAF"}.get(request.query_params.get("disimpan", ""), "")
+    return _form_page(desk, request, opened.form, opened.key, opened.version, opened.problems, notice)
+
+
+def _form_page(desk: Desk, request: Request, form, key, version, problems, notice: str = "", status: int = 200):
+    return desk.page(request, "form.html", status, form=form, key=key, version=version, notice=notice,
+                     problems=formdata.by_field(problems), categories=store.categories(desk.site),
+                     limit_mb=desk.ctx.upload_limit // (1024 * 1024), photo_types=sorted(PHOTO_TYPES))
+
+
+async def save(desk: Desk, request: Request):
+    values = await _form(request)
+    form, posted = formdata.form_of(values)
+    added = await run_in_threadpool(_store_files, desk, posted.key, values)
+    form.photos += [store.Photo(s.name) for s in added if isinstance(s, store.Stored) and s.kind == "photo"]
+    form.attachments += [store.Attachment(s.name) for s in added if isinstance(s, store.Stored)
+                         and s.kind == "attachment"]
+    refused = [p for p in added if isinstance(p, store.FieldProblem)]
+    try:
+        result = await run_in_threadpool(lambda: store.save_entry(desk.site, posted.key, form, posted.version,
+                                                                   desk.now(), force=posted.force))
+    except store.DeskError as err:
+        return _form_page(desk, request, form, posted.key, posted.version, [store.FieldProblem("", str(err))],
+                          status=400)
+    if isinstance(result, store.Conflict):
+        return await run_in_threadpool(_conflict_page, desk, request, form, result, values)
+    if desk.ctx.rebuild is not None:
+        await run_in_threadpool(desk.ctx.rebuild)
+    if refused:
+        return _form_page(desk, request, form, result.key, result.version, list(result.problems) + refused,
+                          "Tersimpan, tetapi ada berkas yang tidak diterima.")
+    flag = "draf" if result.kept_as_draft else "1"
+    return RedirectResponse(desk.link(request, f"/ubah/{quote(result.key)}?disimpan={flag}"), status_code=303)
+
+
+def _store_files(desk: Desk, key: str | None, values) -> list:
+    """Files chosen in the form's own file fields (without JavaScript they come with the save)."""
+    stored = []
+    for name in ("foto_baru", "lampiran_baru"):
+        for upload in values.getlist(name):
+            if isinstance(upload, UploadFile) and upload.filename:
+                stored.append(store.store_upload(desk.site, key, upload.filename, upload.file, desk.ctx.upload_limit))
+    return stored
+
+
+FIELD_NAMES = {"title": "Judul", "date": "Tanggal", "category": "Kategori", "tags": "Tag", "summary": "Ringkasan",
+               "event_start": "Acara mulai", "event_end": "Acara selesai", "event_place": "Tempat acara",
+               "body": "Isi berita", "photos": "Foto", "cover": "Foto sampul", "attachments": "Lampiran",
+               "youtube": "Video YouTube", "status": "Status"}
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return "\n".join(_shown(v) for v in value)
+    if isinstance(value, store.Photo):
+        return " — ".join(part for part in (value.file, value.caption, value.alt) if part)
+    if isinstance(value, store.Attachment):
+        return " — ".join(part for part in (value.file, value.title) if part)
+    return str(value)
+
+
+def _conflict_page(desk: Desk, request: Request, mine, conflict, values):
+    """Both versions, field by field (no file text): the person keeps theirs or the one on disk."""
+    try:
+        theirs = store.open_entry(desk.site, conflict.key).form
+    except store.DeskError:
+        theirs = store.Form()
+    rows = [(label, _shown(getattr(mine, name)), _shown(getattr(theirs, name)))
+            for name, label in FIELD_NAMES.items() if getattr(mine, name) != getattr(theirs, name)]
+    kept = [(name, value) for name, value in values.multi_items()
+            if isinstance(value, str) and name not in ("csrf", "version", "paksa")]
+    return desk.page(request, "conflict.html", 409, key=conflict.key, rows=rows, kept=kept,
+                     theirs_version=conflict.theirs_version, title=mine.title or theirs.title)
+
+
+async def upload(desk: Desk, request: Request):
+    """One file sent by the page's script (with its progress bar); the answer names it in the bundle."""
+    values = await _form(request)
+    sent = values.get("berkas")
+    key = values.get("key") or None
+    if not isinstance(sent, UploadFile) or not sent.filename:
+        return JSONResponse({"galat": "Tidak ada berkas yang dikirim."}, status_code=400)
+    result = await run_in_threadpool(store.store_upload, desk.site, key, sent.filename, sent.file,
+                                     desk.ctx.upload_limit)
+    if isinstance(result, store.FieldProblem):
+        return JSONResponse({"galat": result.message, "kolom": result.field}, status_code=422)
+    thumb = desk.link(request, f"/berkas/{quote(key)}?nama={quote(result.name)}") if key else ""
+    return JSONResponse({"nama": result.name, "jenis": result.kind, "ukuran": result.size, "gambar": thumb})
+
+
+async def bundle_file(desk: Desk, request: Request):
+    """A photo of a saved post's bundle, for the form's thumbnails; nothing outside content/ is served."""
+    key, name = request.path_params["key"], request.query_params.get("nama", "")
+    content = (desk.site / "content").resolve()
+    try:
+        found = ((desk.site / key).parent / name).resolve()
+    except (OSError, ValueError):
+        found = None
+    if (found is None or not found.is_relative_to(content) or "/" in name or "\\" in name or name.startswith(".")
+            or found.suffix.lower() not in PHOTO_TYPES or not found.is_file()):
+        return PlainTextResponse("Berkas tidak ditemukan.", status_code=404)
+    return FileResponse(found, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+async def live_preview(desk: Desk, request: Request):
+    values = await _form(request)
+    form, posted = formdata.form_of(values)
+
+    def make():
+        text = store.source_text(desk.site, form, posted.key)
+        return livepreview.preview(desk.site, posted.key, form.kind, text, desk.memo)
+
+    made = await run_in_threadpool(make)
+    html = livepreview.with_base(made.html, desk.ctx.preview_origin) if made.html else ""
+    return JSONResponse({"html": html, "masalah": made.problems})
+
+
+# ---------------------------------------------------------------- history and trash
+
+async def versions(desk: Desk, request: Request):
+    key = request.path_params["key"]
+    try:
+        opened = await run_in_threadpool(store.open_entry, desk.site, key)
+        found = await run_in_threadpool(store.history, desk.site, key)
+    except store.DeskError as err:
+        return desk.page(request, "message.html", 404, title="Riwayat tidak ditemukan", message=str(err))
+    return desk.page(request, "history.html", key=key, title=opened.form.title, versions=found,
+                     restored=request.query_params.get("dipulihkan") == "1")
+
+
+async def restore(desk: Desk, request: Request):
+    values = await _form(request)
+    key, version = str(values.get("key", "")), str(values.get("id", ""))
+    try:
+        await run_in_threadpool(store.restore, desk.site, key, version, desk.now())
+    except store.DeskError as err:
+        return desk.page(request, "message.html", 400, title="Versi tidak dapat dipulihkan", message=str(err))
+    if desk.ctx.rebuild is not None:
+        await run_in_threadpool(desk.ctx.rebuild)
+    return RedirectResponse(desk.link(request, f"/ubah/{quote(key)}?disimpan=1"), status_code=303)
+
+
+async def remove(desk: Desk, request: Request):
+    values = await _form(request)
+    try:
+        await run_in_threadpool(store.trash, desk.site, str(values.get("key", "")), desk.now())
+    except store.DeskError as err:
+        return desk.page(request, "message.html", 400, title="Berita tidak dapat dihapus", message=str(err))
+    if desk.ctx.rebuild is not None:
+        await run_in_threadpool(desk.ctx.rebuild)
+    return RedirectResponse(desk.link(request, "/sampah?dibuang=1"), status_code=303)
+
+
+async def trash_list(desk: Desk, request: Request):
+    found = await run_in_threadpool(store.trashed, desk.site)
+    return desk.page(request, "trash.html", items=found, thrown=request.query_params.get("dibuang") == "1")
+
+
+async def untrash(desk: Desk, request: Request):
+    values = await _form(request)
+    try:
+        key = await run_in_threadpool(store.untrash, desk.site, str(values.get("id", "")))
+    except store.DeskError as err:
+        return desk.page(request, "message.html", 400, title="Berita tidak dapat dipulihkan", message=str(err))
+    if desk.ctx.rebuild is not None:
+        await run_in_threadpool(desk.ctx.rebuild)
+    return RedirectResponse(desk.link(request, f"/ubah/{quote(key)}?disimpan=1"), status_code=303)
+
+
+# ---------------------------------------------------------------- publishing
+
+async def publish_page(desk: Desk, request: Request):
+    last = publishing.last_published(desk.site)
+    changed = await run_in_threadpool(publishing.changed_since, desk.site, last)
+    return desk.page(request, "publish.html", last=last.astimezone(_zone(desk)) if last else None, changed=changed,
+                     job=desk.publisher.job)
+
+
+def _zone(desk: Desk):
+    from zoneinfo import ZoneInfo
+
+    from .. import config as config_module
+    from ..report import Problems
+
+    config = config_module.load(desk.site / "config.yaml", Problems())
+    return ZoneInfo(config.site.timezone) if config else dt.timezone.utc
+
+
+async def publish_start(desk: Desk, request: Request):
+    values = await _form(request) if "x-desk-token" not in request.headers else {}
+    trust = values.get("percayai") if values else request.query_params.get("percayai")
+    started = desk.publisher.start(trust if isinstance(trust, str) and trust else None)
+    if "x-desk-token" in request.headers:
+        return JSONResponse({"mulai": started, **desk.publisher.job.view()})
+    return RedirectResponse(desk.link(request, "/terbit"), status_code=303)
+
+
+async def publish_state(desk: Desk, request: Request):
+    return JSONResponse(desk.publisher.job.view(), headers={"Cache-Control": "no-store"})
+
+
+def create_app(desk_context: DeskContext) -> Starlette:
+    desk = Desk(desk_context)
+
+    def page(path, handler, methods=("GET",)):
+        async def endpoint(request):
+            return await handler(desk, request)
+        return Route(path, endpoint, methods=list(methods))
+
+    def post(path, handler):
+        return Route(path, guarded(desk, handler), methods=["POST"])
+
+    routes = [
+        page("/", entries), page("/baru", new_post), page("/ubah/{key:path}", edit),
+        page("/riwayat/{key:path}", versions), page("/sampah", trash_list), page("/terbit", publish_page),
+        page("/terbit/status", publish_state), page("/berkas/{key:path}", bundle_file),
+        post("/simpan", save), post("/unggah", upload), post("/pratinjau", live_preview),
+        post("/pulihkan", restore), post("/hapus", remove), post("/sampah/pulihkan", untrash),
+        post("/terbit", publish_start),
+        Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    return Starlette(routes=routes)
+
+
+def query(**values) -> str:
+    return urlencode({k: v for k, v in values.items() if v})

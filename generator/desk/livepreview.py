@@ -1,0 +1,139 @@
+"""The desk's preview while writing: one post, from the form's unsaved text, as the site's own theme shows it.
+
+The site model (every other post: the sidebar, categories, neighbours) is built once and kept until a file below
+content/ or config.yaml changes; the post being written is read from its unsaved text and rendered into it,
+without writing anything to the site folder or its output."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .. import cache, content, documents, render, theme
+from .. import site as site_model
+from ..options import Options
+from ..report import BuildFailed, Problem, Problems
+
+
+@dataclass
+class Preview:
+    html: str = ""                          # the page, when it could be made
+    problems: list[str] = field(default_factory=list)   # the build's sentences when it could not
+
+
+@dataclass
+class SiteMemo:
+    """The site model made for previews, with the state of the files it was made from."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    state: tuple = ()
+    site: object = None
+    renderer: object = None
+
+
+def _state(site_dir: Path) -> tuple:
+    config = site_dir / "config.yaml"
+    stamp = config.stat().st_mtime_ns if config.is_file() else 0
+    return stamp, tuple(sorted(cache.scan(site_dir / "content").items()))
+
+
+def current_site(site_dir: Path, memo: SiteMemo):
+    """The whole site with drafts and future posts (the desk previews them), remade when its files changed."""
+    from ..build import load_site
+
+    with memo.lock:
+        state = _state(site_dir)
+        if memo.site is None or memo.state != state:
+            options = Options(site_dir, drafts=True, future=True, workers=1)
+            memo.site = load_site(options, Problems())
+            memo.state = state
+            memo.renderer = render.PageRenderer(render.environment(theme.folders(site_dir), memo.site.config),
+                                                memo.site)
+        return memo.site, memo.renderer
+
+
+def preview(site_dir: Path, key: str | None, kind: str, text: str, memo: SiteMemo) -> Preview:
+    """The page of the post whose source would be text (key: its file, None for a post not saved yet)."""
+    try:
+        site, pages = current_site(site_dir, memo)
+    except BuildFailed as failed:
+        return Preview(problems=[str(p) for p in failed.problems])
+    problems = Problems()
+    bundle = (site_dir / key).parent if key and key.endswith("/index.md") else None
+    entry = _entry(site_dir, site.config, key or f"content/{kind}s/pratinjau/index.md", kind, text, bundle, problems)
+    if entry is None:
+        return Preview(problems=[str(p) for p in problems.errors])
+    post = _post(site, entry, problems)
+    if problems.errors:
+        return Preview(problems=[str(p) for p in problems.errors])
+    route = site_model.Route(post.url, "post.html" if kind == "post" else "page.html", {"post": post})
+    with memo.lock:
+        try:
+            return Preview(html=pages.render(route).decode("utf-8"))
+        except render.RENDER_ERRORS as err:
+            return Preview(problems=[str(render.problem_of(err, route))])
+
+
+def _entry(site_dir: Path, config, key: str, kind: str, text: str, bundle: Path | None, problems: Problems):
+    """content.load of the unsaved text, written to a temporary file outside the site (the bundle's files are the
+    real ones beside the saved post)."""
+    with tempfile.TemporaryDirectory(prefix="pratinjau-") as scratch:
+        source = Path(scratch) / key
+        source.parent.mkdir(parents=True)
+        source.write_text(text, encoding="utf-8")
+        entry = content.load(Path(scratch), kind, source, bundle, config.site, ZoneInfo(config.site.timezone),
+                             problems)
+    if entry is not None:
+        entry = dataclasses.replace(entry, source=site_dir / key)
+    return entry
+
+
+def _post(site, entry, problems: Problems):
+    """A site_model.Post for the entry, placed in the site as a build would (its neighbours, terms, photos)."""
+    from .. import gallery
+    from ..load import links_of
+    from ..markup import Renderer
+
+    config = site.config
+    known = next((p for p in site.posts + site.pages if p.entry.path == entry.path), None)
+    url = site_model.post_url(config, entry) if entry.kind == "post" else \
+        site_model.fill(config.permalinks.page, slug=entry.slug)
+    post = site_model.Post(entry, url)
+    if known is not None:
+        post.newer, post.older, post.related = known.newer, known.older, known.related
+    if entry.bundle is not None:
+        post.photos = gallery.photos_of(entry, url, config.photos, problems)
+        sizes = {name: (entry.bundle / name).stat().st_size for name in entry.files}
+        post.attachments = documents.attachments_of(entry, url, sizes)
+    if post.photos and entry.kind == "post":
+        post.gallery_url = site_model.gallery_url(config, entry)
+        post.cover = next((p for p in post.photos if p.name == entry.cover), post.photos[0])
+    rendered = Renderer().render(entry.body, links_of(post, config.base_path))
+    post.html, post.summary = rendered.html, entry.summary or rendered.summary
+    if entry.kind == "post":
+        post.category = _term(site.categories, entry.category, config.permalinks.category)
+        post.tags = [_term(site.tags, tag, config.permalinks.tag) for tag in entry.tags]
+    return post
+
+
+def _term(terms: list, name: str, pattern: str):
+    slug = content.name_slug(name)
+    found = next((t for t in terms if t.slug == slug), None)
+    return found or site_model.Term(name, slug, site_model.fill(pattern, slug=slug))
+
+
+def with_base(html: str, origin: str) -> str:
+    """The page with a <base> naming the preview server, so the theme's styles and the built photos load inside
+    the desk's frame (which has no address of its own)."""
+    tag = f'<base href="{origin.rstrip("/")}/" target="_blank">'
+    head = html.find("<head>")
+    if head < 0:
+        return tag + html
+    return html[:head + 6] + tag + html[head + 6:]
+
+
+__all__ = ["Preview", "SiteMemo", "Problem", "preview", "with_base"]

@@ -1,0 +1,134 @@
+"""The desk's "Terbitkan ke situs": the publish command for the site's first target, in a background thread,
+with its progress (files sent of total) and its own one-sentence messages kept for the page to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RECORD = Path(".redaksi") / "terbit.json"       # when the desk last published the site, inside the site folder
+UNKNOWN_KEY = re.compile(r"belum dikenal \(sidik jari (SHA256:[A-Za-z0-9+/=]+)\)")
+HOST = re.compile(r"Kunci server (\S+) belum dikenal")
+
+
+@dataclass
+class Job:
+    """One publish run, as the page polls it."""
+
+    running: bool = False
+    sent: int = 0
+    total: int | None = None
+    lines: list[str] = field(default_factory=list)     # what the command printed, one message a line
+    code: int | None = None
+    fingerprint: str = ""        # an unknown host key's fingerprint: the page asks whether to trust it
+    host: str = ""
+
+    def view(self) -> dict:
+        return {"running": self.running, "sent": self.sent, "total": self.total, "lines": self.lines,
+                "code": self.code, "fingerprint": self.fingerprint, "host": self.host}
+
+
+class _ThreadOutput(io.TextIOBase):
+    """sys.stdout/stderr while a publish runs: the publish thread's writes go to its job, every other thread's to
+    the stream it had (the preview server keeps printing to the terminal)."""
+
+    def __init__(self, original, thread: threading.Thread, sink: list[str]):
+        self.original, self.thread, self.sink, self.partial = original, thread, sink, ""
+
+    def write(self, text: str) -> int:
+        if threading.current_thread() is not self.thread:
+            return self.original.write(text)
+        self.partial += text
+        *done, self.partial = self.partial.split("\n")
+        self.sink.extend(line.rstrip("\r") for line in done if line.strip())
+        return len(text)
+
+    def flush(self) -> None:
+        if threading.current_thread() is not self.thread:
+            self.original.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
+class Publisher:
+    """At most one publish at a time per desk."""
+
+    def __init__(self, site: Path):
+        self.site, self.job, self.lock = site, Job(), threading.Lock()
+
+    def start(self, trust: str | None = None) -> bool:
+        with self.lock:
+            if self.job.running:
+                return False
+            self.job = Job(running=True)
+        threading.Thread(target=self._run, args=(self.job, trust), name="terbit", daemon=True).start()
+        return True
+
+    def _run(self, job: Job, trust: str | None) -> None:
+        from ..publish.command import Request, publish
+
+        out, err = sys.stdout, sys.stderr
+        sys.stdout = _ThreadOutput(out, threading.current_thread(), job.lines)
+        sys.stderr = _ThreadOutput(err, threading.current_thread(), job.lines)
+        try:
+            job.code = publish(Request(self.site, trust_host_key=trust, progress=self._progress(job)))
+        except Exception as error:       # an unexpected failure is still told on the page, in one sentence
+            job.lines.append(f"Penerbitan berhenti karena kesalahan tak terduga: {error}.")
+            job.code = 1
+        finally:
+            sys.stdout, sys.stderr = out, err
+        found = next((UNKNOWN_KEY.search(line) for line in job.lines if UNKNOWN_KEY.search(line)), None)
+        if found:
+            job.fingerprint = found.group(1)
+            host = next((HOST.search(line) for line in job.lines if HOST.search(line)), None)
+            job.host = host.group(1) if host else ""
+        if job.code == 0:
+            remember(self.site, dt.datetime.now(dt.timezone.utc))
+        job.running = False
+
+    @staticmethod
+    def _progress(job: Job):
+        def told(sent: int, total: int | None) -> None:
+            if total is not None:
+                job.sent, job.total = 0, total
+            else:
+                job.sent += sent
+        return told
+
+
+def remember(site: Path, when: dt.datetime) -> None:
+    record = site / RECORD
+    record.parent.mkdir(parents=True, exist_ok=True)
+    temporary = record.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"waktu": when.isoformat()}), encoding="utf-8")
+    temporary.replace(record)
+
+
+def last_published(site: Path) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(json.loads((site / RECORD).read_text(encoding="utf-8"))["waktu"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def changed_since(site: Path, when: dt.datetime | None) -> list[str]:
+    """Site-relative paths below content/ (and config.yaml, templates/) changed after the last publish."""
+    if when is None:
+        return []
+    limit = when.timestamp()
+    found = []
+    for top in ("content", "templates"):
+        folder = site / top
+        if folder.is_dir():
+            found += [p for p in folder.rglob("*") if p.is_file() and p.stat().st_mtime > limit]
+    config = site / "config.yaml"
+    if config.is_file() and config.stat().st_mtime > limit:
+        found.append(config)
+    return sorted(p.relative_to(site).as_posix() for p in found)

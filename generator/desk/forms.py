@@ -1,0 +1,273 @@
+"""Between a post's front matter and the desk's form: what the form shows for a file, and the value each field of a
+form asks the file to hold (the file's own value, as typed, whenever the form did not change its meaning)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from .. import content, embeds
+from .frontmatter_edit import REMOVE, same
+
+
+@dataclass
+class Photo:
+    file: str
+    caption: str = ""
+    alt: str = ""
+
+
+@dataclass
+class Attachment:
+    file: str
+    title: str = ""
+
+
+@dataclass
+class Form:
+    """What the desk's form shows; strings as typed."""
+
+    kind: str = "post"
+    title: str = ""
+    date: str = ""
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    summary: str = ""
+    event_start: str = ""
+    event_end: str = ""
+    event_place: str = ""
+    body: str = ""
+    photos: list[Photo] = field(default_factory=list)
+    cover: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    youtube: list[str] = field(default_factory=list)
+    status: str = "draf"
+
+
+# The fields the form manages, in the order the staff guide writes them; any other field is left as it is.
+ORDER = ("title", "date", "category", "tags", "summary", "event", "cover", "gallery", "attachments", "draft")
+_LONE_URL = re.compile(r"^ {0,3}<?(https?://[^\s<>]+)>?\s*$")
+
+
+def text_of(value) -> str:
+    """A scalar as the form shows it ('' for nothing, lists and maps)."""
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def date_text(value, zone: ZoneInfo, with_time: bool = True) -> str:
+    """A date of the file as the form shows it: 'YYYY-MM-DD HH:MM' in the site's zone ('YYYY-MM-DD' for a day
+    when with_time is False); the text as typed when it is no date the build reads."""
+    typed = text_of(value)
+    parsed = content.parse_date(typed, zone) if typed else None
+    if parsed is None:
+        return typed
+    moment, has_time = parsed
+    local = moment.astimezone(zone)
+    return local.strftime("%Y-%m-%d %H:%M") if has_time or with_time else local.strftime("%Y-%m-%d")
+
+
+def youtube_lines(body: str) -> list[str]:
+    """The YouTube addresses standing alone on a line of the body, in order."""
+    found = []
+    for line in body.split("\n"):
+        match = _LONE_URL.match(line)
+        if match and embeds.youtube(match.group(1)) and match.group(1) not in found:
+            found.append(match.group(1))
+    return found
+
+
+def form_of(meta: dict, body: str, kind: str, zone: ZoneInfo, files: list[str], now: dt.datetime) -> Form:
+    """The form for a file's front matter (as read, fields maybe invalid) and body."""
+    event = meta.get("event") if isinstance(meta.get("event"), dict) else {}
+    photos = [Photo(*item) for item in _items(meta.get("gallery"), ("file", "caption", "alt"))]
+    listed = {p.file for p in photos}
+    photos += [Photo(name) for name in files if name not in listed
+               and _suffix(name) in content.PHOTO_SUFFIXES]
+    attachments = [Attachment(*item) for item in _items(meta.get("attachments"), ("file", "title"))]
+    tags = meta.get("tags")
+    draft = meta.get("draft") is True
+    parsed = content.parse_date(text_of(meta.get("date")), zone) if meta.get("date") is not None else None
+    status = "draf" if draft else "jadwal" if parsed and parsed[0] > now else "terbit"
+    return Form(
+        kind=kind, title=text_of(meta.get("title")),
+        date=date_text(meta.get("date"), zone) if meta.get("date") is not None else "",
+        category=text_of(meta.get("category")),
+        tags=[text_of(t) for t in (tags if isinstance(tags, list) else [tags] if tags is not None else [])
+              if text_of(t)],
+        summary=text_of(meta.get("summary")),
+        event_start=date_text(event.get("start"), zone, with_time=False) if event.get("start") is not None else "",
+        event_end=date_text(event.get("end"), zone, with_time=False) if event.get("end") is not None else "",
+        event_place=text_of(event.get("place")),
+        body=body, photos=photos, cover=text_of(meta.get("cover")), attachments=attachments,
+        youtube=youtube_lines(body), status=status)
+
+
+def _suffix(name: str) -> str:
+    return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _items(value, keys: tuple) -> list[tuple]:
+    """The entries of a gallery or attachments list as tuples of texts (a bare name is the file alone)."""
+    found = []
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, str):
+            item = {"file": item}
+        if isinstance(item, dict) and isinstance(item.get("file"), str):
+            found.append(tuple(text_of(item.get(k)) for k in keys))
+    return found
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a form asks of a file: each managed field's value (REMOVE: no such field) and the body."""
+
+    fields: dict
+    body: str
+
+
+def wanted(old: dict, form: Form, zone: ZoneInfo, now: dt.datetime, old_body: str) -> Wanted:
+    """The field values the form asks for, each the file's own value when its meaning did not change."""
+    date = _date(old.get("date"), form, zone, now)
+    values = {
+        "title": _text(old.get("title"), form.title),
+        "date": date,
+        "category": _text(old.get("category"), form.category),
+        "tags": _tags(old.get("tags"), form.tags),
+        "summary": _text(old.get("summary"), form.summary),
+        "event": _event(old.get("event"), form, zone),
+        "cover": _text(old.get("cover"), form.cover),
+        "gallery": _gallery(old.get("gallery"), form.photos),
+        "attachments": _attachments(old.get("attachments"), form.attachments),
+        "draft": _draft(old.get("draft"), form.status),
+    }
+    return Wanted(values, body_with_videos(form.body, form.youtube, youtube_lines(old_body)))
+
+
+def _text(old, typed: str):
+    typed = typed.strip()
+    if not typed:
+        return old if old is None or text_of(old) == "" and not isinstance(old, (dict, list)) else REMOVE
+    return old if text_of(old) == typed and not isinstance(old, (dict, list)) else typed
+
+
+def _date(old, form: Form, zone: ZoneInfo, now: dt.datetime):
+    typed = form.date.strip()
+    if not typed:
+        return REMOVE if form.kind == "page" or old is None else old
+    moment = content.parse_date(typed.replace("T", " "), zone)
+    if form.status == "terbit" and moment and moment[0] > now:
+        moment = (now.astimezone(zone).replace(second=0, microsecond=0), True)
+    current = content.parse_date(text_of(old), zone) if old is not None else None
+    if moment is None:
+        return typed
+    if current and current[0] == moment[0]:
+        return old
+    return moment[0].astimezone(zone).strftime("%Y-%m-%d %H:%M" if moment[1] else "%Y-%m-%d")
+
+
+def _tags(old, tags: list[str]):
+    clean = [t.strip() for t in tags if t.strip()]
+    current = [text_of(t) for t in old] if isinstance(old, list) else None
+    if not clean:
+        return old if old is None or old == [] else REMOVE
+    return old if current == clean else clean
+
+
+def _event(old, form: Form, zone: ZoneInfo):
+    start, end, place = form.event_start.strip(), form.event_end.strip(), form.event_place.strip()
+    if not (start or end or place):
+        return REMOVE if old is not None else None
+    old_map = old if isinstance(old, dict) else {}
+    result = dict(old_map)
+    for name, typed in (("start", start), ("end", end)):
+        current = content.parse_date(text_of(old_map.get(name)), zone) if old_map.get(name) is not None else None
+        moment = content.parse_date(typed.replace("T", " "), zone) if typed else None
+        if not typed:
+            result.pop(name, None)
+        elif not (current and moment and current == moment):
+            result[name] = typed.replace("T", " ") if moment is None else \
+                moment[0].astimezone(zone).strftime("%Y-%m-%d %H:%M" if moment[1] else "%Y-%m-%d")
+    if not place:
+        result.pop("place", None)
+    elif text_of(old_map.get("place")) != place:
+        result["place"] = place
+    if "start" in result:           # start first, as the guide writes it
+        result = {"start": result["start"], **{k: v for k, v in result.items() if k != "start"}}
+    return old if same(result, old_map) and old is not None else result
+
+
+def _listed(old, entries: list[tuple], keys: tuple):
+    """A gallery or attachments list: each entry the file's own when unchanged, else its keys as the form has them."""
+    before = {}
+    for item in old if isinstance(old, list) else []:
+        name = item if isinstance(item, str) else item.get("file") if isinstance(item, dict) else None
+        if isinstance(name, str):
+            before.setdefault(name.strip(), item)
+    result = []
+    for values in entries:
+        item = before.get(values[0])
+        shown = dict(zip(keys, values))
+        if isinstance(item, str):
+            item = {"file": item}
+        new = dict(item) if isinstance(item, dict) else {"file": values[0]}
+        for key, value in shown.items():
+            if key == "file":
+                continue
+            if value:
+                if text_of(new.get(key)) != value:
+                    new[key] = value
+            else:
+                new.pop(key, None)
+        original = before.get(values[0])
+        result.append(original if original is not None and same(new, original if isinstance(original, dict)
+                                                               else {"file": original}) else new)
+    if not result:
+        return old if old is None or old == [] else REMOVE
+    return old if same(result, old) else result
+
+
+def _gallery(old, photos: list[Photo]):
+    entries = [(p.file.strip(), p.caption.strip(), p.alt.strip()) for p in photos if p.file.strip()]
+    listed = {item if isinstance(item, str) else item.get("file") for item in (old if isinstance(old, list) else [])
+              if isinstance(item, (str, dict))}
+    # photos the list never named, at its end without caption or alt and in file-name order, stay unnamed: the
+    # build shows them there in that order anyway
+    tail = len(entries)
+    while tail and entries[tail - 1][0] not in listed and not entries[tail - 1][1] and not entries[tail - 1][2]:
+        tail -= 1
+    names = [e[0] for e in entries[tail:]]
+    if names == sorted(names):
+        entries = entries[:tail]
+    return _listed(old, entries, ("file", "caption", "alt"))
+
+
+def _attachments(old, attachments: list[Attachment]):
+    entries = [(a.file.strip(), a.title.strip()) for a in attachments if a.file.strip()]
+    return _listed(old, entries, ("file", "title"))
+
+
+def _draft(old, status: str):
+    if status == "draf":
+        return old if old is True else True
+    return REMOVE if old is True else old
+
+
+def body_with_videos(body: str, videos: list[str], before: list[str]) -> str:
+    """The body with each YouTube address of the form on a line of its own: added ones at the end, removed ones
+    taken out."""
+    body = body.replace("\r\n", "\n")
+    present = youtube_lines(body)
+    removed = [url for url in before if url not in videos]
+    if removed:
+        body = "\n".join(line for line in body.split("\n")
+                         if not ((m := _LONE_URL.match(line)) and m.group(1) in removed))
+    added = [url.strip() for url in videos if url.strip() and url.strip() not in present]
+    if added:
+        body = body.rstrip("\n") + "\n\n" + "\n\n".join(added) + "\n"
+    return body

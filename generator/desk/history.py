@@ -1,0 +1,146 @@
+"""Files the desk writes, safely: atomic replacement, the previous version of every file kept first, and a trash.
+
+Both live in the site folder, outside content/ (so they travel with the site and are never published):
+.redaksi/riwayat/<path below content/>/<version>.md and .redaksi/sampah/<id>/ (the post's files as they were, and
+a small JSON note of where they came from)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+DESK_DIR = ".redaksi"
+HISTORY = "riwayat"
+TRASH = "sampah"
+STAGING = "unggahan"
+_STAMP = "%Y%m%dT%H%M%S%fZ"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One kept version: its id (UTC time stamp, sortable), time and size."""
+
+    id: str
+    time: dt.datetime
+    size: int
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write beside the target and move it in: a crash leaves the old file or the new one, never half of one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".redaksi-tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _stamp(now: dt.datetime) -> str:
+    return now.astimezone(dt.timezone.utc).strftime(_STAMP)
+
+
+def _time(stamp: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.strptime(stamp, _STAMP).replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        return None
+
+
+def folder_of(site: Path, key: str) -> Path:
+    """The history folder of a source (key: 'content/posts/2019/x/index.md')."""
+    return site / DESK_DIR / HISTORY / key.removeprefix("content/")
+
+
+def keep(site: Path, key: str, data: bytes, now: dt.datetime) -> str:
+    """Keep data as a version of key; returns its id (unique even for two saves in the same microsecond)."""
+    folder = folder_of(site, key)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp, moment = _stamp(now), now
+    while (folder / f"{stamp}.md").exists():
+        moment += dt.timedelta(microseconds=1)
+        stamp = _stamp(moment)
+    write_atomic(folder / f"{stamp}.md", data)
+    return stamp
+
+
+def versions(site: Path, key: str) -> list[Kept]:
+    """The kept versions of key, newest first."""
+    folder = folder_of(site, key)
+    found = []
+    for path in folder.glob("*.md") if folder.is_dir() else ():
+        moment = _time(path.stem)
+        if moment is not None and path.is_file():
+            found.append(Kept(path.stem, moment, path.stat().st_size))
+    return sorted(found, key=lambda k: k.id, reverse=True)
+
+
+def version_path(site: Path, key: str, version_id: str) -> Path | None:
+    """The file of a kept version, None when there is no such version (ids are only ever time stamps)."""
+    if _time(version_id) is None:
+        return None
+    path = folder_of(site, key) / f"{version_id}.md"
+    return path if path.is_file() else None
+
+
+@dataclass(frozen=True)
+class TrashNote:
+    id: str
+    key: str
+    title: str
+    time: dt.datetime
+
+
+def to_trash(site: Path, key: str, title: str, now: dt.datetime) -> TrashNote:
+    """Move a post (its bundle folder, or its single file) into the trash."""
+    source = site / key
+    moved = source.parent if source.name == "index.md" else source
+    base = site / DESK_DIR / TRASH
+    stamp, moment = _stamp(now), now
+    while (base / stamp).exists():
+        moment += dt.timedelta(microseconds=1)
+        stamp = _stamp(moment)
+    folder = base / stamp
+    folder.mkdir(parents=True)
+    note = TrashNote(stamp, key, title, now)
+    (folder / "catatan.json").write_text(json.dumps({"key": key, "title": title, "time": now.isoformat(),
+                                                     "moved": moved.relative_to(site).as_posix()},
+                                                    ensure_ascii=False), encoding="utf-8")
+    shutil.move(str(moved), str(folder / moved.name))
+    return note
+
+
+def trash_notes(site: Path) -> list[tuple[TrashNote, str]]:
+    """Everything in the trash, newest first, with the site-relative path each came from."""
+    base = site / DESK_DIR / TRASH
+    found = []
+    for folder in base.iterdir() if base.is_dir() else ():
+        note = _note(folder)
+        if note is not None:
+            found.append(note)
+    return sorted(found, key=lambda n: n[0].id, reverse=True)
+
+
+def _note(folder: Path) -> tuple[TrashNote, str] | None:
+    try:
+        data = json.loads((folder / "catatan.json").read_text(encoding="utf-8"))
+        moment = dt.datetime.fromisoformat(data["time"])
+        return TrashNote(folder.name, str(data["key"]), str(data["title"]), moment), str(data["moved"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def trash_folder(site: Path, trash_id: str) -> Path | None:
+    if _time(trash_id) is None:
+        return None
+    folder = site / DESK_DIR / TRASH / trash_id
+    return folder if folder.is_dir() else None

@@ -1,0 +1,169 @@
+"""Uploaded photos and documents: a safe file name inside the post's folder (never outside it), a size limit, and
+iPhone HEIC/HEIF photos turned into JPEG (upright, without their location)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .. import documents
+from .checks import FieldProblem
+from .history import DESK_DIR, STAGING, write_atomic
+
+PHOTOS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
+HEIC = {".heic", ".heif"}
+ATTACHMENTS = set(documents.DOCUMENT_SUFFIXES)
+MAX_NAME = 100
+DEFAULT_LIMIT = 25 * 1024 * 1024
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Stored:
+    name: str           # the safe file name in the post's folder (or the staging folder)
+    kind: str           # "photo" | "attachment"
+    size: int
+
+
+def kind_of(name: str) -> str | None:
+    suffix = Path(name).suffix.lower()
+    if suffix in PHOTOS or suffix in HEIC:
+        return "photo"
+    return "attachment" if suffix in ATTACHMENTS else None
+
+
+def safe_name(filename: str) -> str:
+    """A name any computer can hold, in lower case ASCII: 'Foto Rapat (1).JPG' -> 'foto-rapat-1.jpg'; path parts,
+    '..', leading dots, Windows' reserved names and characters, and trailing dots or spaces never survive."""
+    from anyascii import anyascii
+
+    name = re.split(r"[/\\]", filename.replace("\0", ""))[-1]
+    name = anyascii(unicodedata.normalize("NFC", name)).lower()
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-_.")
+    suffix = re.sub(r"[^a-z0-9]+", "", suffix)[:10]
+    if not stem or stem.split(".")[0] in _RESERVED:
+        stem = f"berkas-{stem}" if stem else "berkas"
+    stem = stem[:MAX_NAME - len(suffix) - 1].rstrip("-_")
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def unique(folder: Path, name: str) -> str:
+    """name, or name-2, name-3, ... : the first not yet in folder (compared without letter case)."""
+    taken = {p.name.lower() for p in folder.iterdir()} if folder.is_dir() else set()
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    candidate, number = name, 1
+    while candidate.lower() in taken or candidate == "index.md":
+        number += 1
+        tail = f"-{number}"
+        candidate = f"{stem[:MAX_NAME - len(suffix) - 1 - len(tail)]}{tail}" + (f".{suffix}" if suffix else "")
+    return candidate
+
+
+def staging(site: Path) -> Path:
+    """Where uploads wait for a post not yet saved as a folder."""
+    return site / DESK_DIR / STAGING
+
+
+def staged_names(site: Path) -> list[str]:
+    folder = staging(site)
+    return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) \
+        if folder.is_dir() else []
+
+
+def _limit_text(limit: int) -> str:
+    megabytes = limit / (1024 * 1024)
+    return f"{megabytes:.0f} MB" if megabytes >= 1 else f"{limit // 1024} KB"
+
+
+def _read(data: BinaryIO, limit: int) -> bytes | None:
+    """The upload's bytes, or None as soon as it is larger than limit."""
+    buffer = io.BytesIO()
+    while True:
+        chunk = data.read(_CHUNK)
+        if not chunk:
+            return buffer.getvalue()
+        buffer.write(chunk)
+        if buffer.tell() > limit:
+            return None
+
+
+def store(folder: Path, filename: str, data: BinaryIO, limit: int) -> Stored | FieldProblem:
+    """Keep one uploaded file in folder under a safe, unique name; a FieldProblem says why not."""
+    kind = kind_of(filename)
+    field = "photos" if kind == "photo" else "attachments"
+    if kind is None:
+        allowed = ", ".join(s.lstrip(".").upper() for s in sorted(PHOTOS | HEIC | ATTACHMENTS))
+        return FieldProblem("attachments", f"Berkas '{filename[:80]}' tidak bisa dipakai: jenisnya tidak dikenal. "
+                                           f"Yang bisa diunggah: {allowed}.")
+    body = _read(data, limit)
+    if body is None:
+        return FieldProblem(field, f"Berkas '{filename[:80]}' lebih besar dari batas {_limit_text(limit)}. "
+                                   "Perkecil dulu (foto: kirim ulang dengan ukuran lebih kecil; dokumen: simpan "
+                                   "sebagai PDF yang lebih ringkas), atau minta pengelola situs menaikkan batas "
+                                   "desk: upload_limit_mb di config.yaml.")
+    name = safe_name(filename)
+    if Path(name).suffix in HEIC:
+        converted = heic_to_jpeg(body)
+        if converted is None:
+            return FieldProblem("photos", f"Foto '{filename[:80]}' (HEIC) tidak bisa dibuka; mungkin berkasnya rusak. "
+                                          "Coba kirim ulang, atau ubah dulu ke JPEG di ponsel.")
+        body, name = converted, name.rsplit(".", 1)[0] + ".jpg"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = unique(folder, name)
+    target = (folder / name)
+    if target.resolve().parent != folder.resolve():
+        return FieldProblem(field, f"Nama berkas '{filename[:80]}' tidak bisa dipakai.")
+    write_atomic(target, body)
+    return Stored(name, kind, len(body))
+
+
+def heic_to_jpeg(data: bytes) -> bytes | None:
+    """An iPhone photo as JPEG: turned upright by its EXIF orientation, with its EXIF kept but its GPS removed."""
+    import pillow_heif
+    from PIL import Image, ImageOps
+
+    pillow_heif.register_heif_opener()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            exif = image.getexif()
+            upright = ImageOps.exif_transpose(image).convert("RGB")
+    except Exception:       # noqa: BLE001 - any undecodable upload is the same answer: this photo cannot be read
+        return None
+    exif.pop(0x8825, None)                      # GPS
+    exif[0x0112] = 1                             # the pixels are upright now
+    out = io.BytesIO()
+    upright.save(out, "JPEG", quality=92, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def move_in(site: Path, names: list[str], bundle: Path) -> list[str]:
+    """Move the staged files named into a post's folder (each kept under its name); returns the names moved."""
+    moved = []
+    folder = staging(site)
+    for name in names:
+        source = folder / name
+        if not name or "/" in name or "\\" in name or name.startswith(".") or not source.is_file():
+            continue
+        target = bundle / name
+        if target.exists():
+            continue
+        bundle.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(source, target)
+        except OSError:
+            shutil.move(str(source), str(target))
+        moved.append(name)
+    return moved
+

@@ -48,11 +48,11 @@ class Desk:
     def now(self) -> dt.datetime:
         return self.ctx.options.moment()
 
-    def page(self, request: Request, name: str, status: int = 200, **values) -> HTMLResponse:
+    def page(self, request: Request, name: str, code: int = 200, **values) -> HTMLResponse:
         base = request.scope.get("root_path", "").rstrip("/")
         html = self.env.get_template(name).render(base=base, token=self.ctx.token, zone=store.timezone_label(self.site),
                                                   status_labels=STATUS_LABELS, **values)
-        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+        return HTMLResponse(html, status_code=code, headers=SECURITY_HEADERS)
 
     def link(self, request: Request, path: str) -> str:
         return request.scope.get("root_path", "").rstrip("/") + path
@@ -131,8 +131,8 @@ async def edit(desk: Desk, request: Request):
     return _form_page(desk, request, opened.form, opened.key, opened.version, opened.problems, notice)
 
 
-def _form_page(desk: Desk, request: Request, form, key, version, problems, notice: str = "", status: int = 200):
-    return desk.page(request, "form.html", status, form=form, key=key, version=version, notice=notice,
+def _form_page(desk: Desk, request: Request, form, key, version, problems, notice: str = "", code: int = 200):
+    return desk.page(request, "form.html", code, form=form, key=key, version=version, notice=notice,
                      problems=formdata.by_field(problems), categories=store.categories(desk.site),
                      limit_mb=desk.ctx.upload_limit // (1024 * 1024), photo_types=sorted(PHOTO_TYPES))
 
@@ -150,7 +150,7 @@ async def save(desk: Desk, request: Request):
                                                                    desk.now(), force=posted.force))
     except store.DeskError as err:
         return _form_page(desk, request, form, posted.key, posted.version, [store.FieldProblem("", str(err))],
-                          status=400)
+                          code=400)
     if isinstance(result, store.Conflict):
         return await run_in_threadpool(_conflict_page, desk, request, form, result, values)
     if desk.ctx.rebuild is not None:
@@ -331,6 +331,12 @@ async def publish_state(desk: Desk, request: Request):
 def create_app(desk_context: DeskContext) -> Starlette:
     desk = Desk(desk_context)
 
+    async def refused(request: Request, error: store.DeskError):
+        """What the store cannot do for the person (a key that names no post): its sentence, on the page."""
+        if request.headers.get("x-desk-token") is not None:
+            return JSONResponse({"galat": str(error)}, status_code=400)
+        return desk.page(request, "message.html", 400, title="Tidak dapat dilakukan", message=str(error))
+
     def page(path, handler, methods=("GET",)):
         async def endpoint(request):
             return await handler(desk, request)
@@ -348,7 +354,14 @@ def create_app(desk_context: DeskContext) -> Starlette:
         post("/terbit", publish_start),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={store.DeskError: refused, Exception: _unexpected})
+
+
+async def _unexpected(request: Request, error: Exception):
+    """A fault in the desk itself: one sentence on the page (the traceback goes to the server's terminal)."""
+    return PlainTextResponse("Terjadi kesalahan tak terduga di Meja Redaksi; tidak ada berkas yang diubah "
+                             "setengah jalan. Muat ulang halaman; bila terulang, laporkan pesan di jendela "
+                             "server pratinjau.", status_code=500)
 
 
 def query(**values) -> str:

@@ -42,6 +42,10 @@
     bar.max = 100; bar.value = 0;
     bar.setAttribute("aria-label", "Mengunggah " + file.name);
     row.appendChild(bar);
+    // the photo's place in the list is kept from the moment it is chosen: uploads end in any order
+    var slot = document.createElement("li");
+    slot.hidden = true;
+    form.querySelector('[data-items="' + kind + '"]').appendChild(slot);
     var data = new FormData();
     data.append("key", form.elements.key.value);
     data.append("berkas", file, file.name);
@@ -55,6 +59,7 @@
       var answer = {};
       try { answer = JSON.parse(request.responseText); } catch (e) { answer = {galat: "Jawaban server tidak terbaca."}; }
       if (request.status !== 200) {
+        slot.remove();
         row.textContent = file.name + ": " + (answer.galat || "gagal diunggah (" + request.status + ").");
         row.className = "problem";
         return;
@@ -62,11 +67,18 @@
       row.remove();
       var picture = answer.gambar || (answer.jenis === "photo" && /^image\/(jpeg|png|webp|gif)$/.test(file.type)
         ? URL.createObjectURL(file) : "");
-      var target = form.querySelector('[data-items="' + (answer.jenis === "photo" ? "foto" : "lampiran") + '"]');
-      target.appendChild(fillItem(answer.jenis === "photo" ? "foto" : "lampiran", answer.nama, picture));
+      var landed = answer.jenis === "photo" ? "foto" : "lampiran";
+      var item = fillItem(landed, answer.nama, picture);
+      if (landed === kind) {
+        slot.replaceWith(item);
+      } else {
+        slot.remove();
+        form.querySelector('[data-items="' + landed + '"]').appendChild(item);
+      }
       schedulePreview();
     };
     request.onerror = function () {
+      slot.remove();
       row.textContent = file.name + ": sambungan ke server terputus; coba lagi.";
       row.className = "problem";
     };

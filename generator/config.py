@@ -109,6 +109,13 @@ class PublishTarget:
     connections: int = 0            # requests in flight (sftp, default 64) or connections (ftp/ftps, default 2)
 
 
+@dataclass(frozen=True)
+class Desk:
+    """The staff desk (Meja Redaksi) of the preview."""
+
+    upload_limit_mb: int = 25       # the largest photo or document one upload may be
+
+
 PUBLISH_TYPES = ("sftp", "ftps", "ftp", "folder", "git")
 DEFAULT_PORTS = {"sftp": 22, "ftps": 21, "ftp": 21}
 SECRET_KEYS = {"password", "passwd", "pass", "passphrase", "secret", "token", "sandi", "kata_sandi"}
@@ -125,6 +132,7 @@ class Config:
     photos: Photos = field(default_factory=Photos)
     theme: Theme = field(default_factory=Theme)
     publish: dict[str, PublishTarget] = field(default_factory=dict)   # the first target is the default
+    desk: Desk = field(default_factory=Desk)
 
     @property
     def base_path(self) -> str:
@@ -306,6 +314,9 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
         problems.error(path, lines.get(("photos", "quality")), "'photos.quality' harus antara 1 dan 100.")
     for name, target in config.publish.items():
         _check_target(name, target, lines, path, problems)
+    if not 1 <= config.desk.upload_limit_mb <= 2048:
+        problems.error(path, lines.get(("desk", "upload_limit_mb")), "'desk.upload_limit_mb' harus antara 1 dan 2048 "
+                       "(megabita).", "Misalnya upload_limit_mb: 25")
 
 
 def _check_target(name: str, target: PublishTarget, lines, path: str, problems: Problems) -> None:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from .. import content, embeds
+from .. import content, documents, embeds
 from .frontmatter_edit import REMOVE, same
 
 
@@ -90,6 +90,9 @@ def form_of(meta: dict, body: str, kind: str, zone: ZoneInfo, files: list[str], 
     photos += [Photo(name) for name in files if name not in listed
                and _suffix(name) in content.PHOTO_SUFFIXES]
     attachments = [Attachment(*item) for item in _items(meta.get("attachments"), ("file", "title"))]
+    named = {a.file for a in attachments}
+    attachments += [Attachment(name) for name in files if name not in named
+                    and _suffix(name) in documents.DOCUMENT_SUFFIXES]
     tags = meta.get("tags")
     draft = meta.get("draft") is True
     parsed = content.parse_date(text_of(meta.get("date")), zone) if meta.get("date") is not None else None
@@ -163,12 +166,18 @@ def _date(old, form: Form, zone: ZoneInfo, now: dt.datetime):
     moment = content.parse_date(typed.replace("T", " "), zone)
     if form.status == "terbit" and moment and moment[0] > now:
         moment = (now.astimezone(zone).replace(second=0, microsecond=0), True)
-    current = content.parse_date(text_of(old), zone) if old is not None else None
     if moment is None:
         return typed
-    if current and current[0] == moment[0]:
+    if old is not None and _shown_same(old, moment, zone, True):
         return old
     return moment[0].astimezone(zone).strftime("%Y-%m-%d %H:%M" if moment[1] else "%Y-%m-%d")
+
+
+def _shown_same(old, moment: tuple, zone: ZoneInfo, with_time: bool) -> bool:
+    """The file's date is the one the form holds: the form shows it (to the minute) as the typed date reads."""
+    written = moment[0].astimezone(zone).strftime("%Y-%m-%d %H:%M" if moment[1] or with_time else "%Y-%m-%d")
+    shown = date_text(old, zone, with_time)
+    return shown == written or (not moment[1] and shown == written + " 00:00")
 
 
 def _tags(old, tags: list[str]):
@@ -186,11 +195,10 @@ def _event(old, form: Form, zone: ZoneInfo):
     old_map = old if isinstance(old, dict) else {}
     result = dict(old_map)
     for name, typed in (("start", start), ("end", end)):
-        current = content.parse_date(text_of(old_map.get(name)), zone) if old_map.get(name) is not None else None
         moment = content.parse_date(typed.replace("T", " "), zone) if typed else None
         if not typed:
             result.pop(name, None)
-        elif not (current and moment and current == moment):
+        elif not (moment and old_map.get(name) is not None and _shown_same(old_map[name], moment, zone, False)):
             result[name] = typed.replace("T", " ") if moment is None else \
                 moment[0].astimezone(zone).strftime("%Y-%m-%d %H:%M" if moment[1] else "%Y-%m-%d")
     if not place:
@@ -232,24 +240,26 @@ def _listed(old, entries: list[tuple], keys: tuple):
     return old if same(result, old) else result
 
 
-def _gallery(old, photos: list[Photo]):
-    entries = [(p.file.strip(), p.caption.strip(), p.alt.strip()) for p in photos if p.file.strip()]
+def _unnamed_tail(old, entries: list[tuple]) -> list[tuple]:
+    """entries without the files the list never named that end it with no caption, alt or title, in file-name
+    order: the build shows such files there, in that order, anyway, so the file need not name them."""
     listed = {item if isinstance(item, str) else item.get("file") for item in (old if isinstance(old, list) else [])
               if isinstance(item, (str, dict))}
-    # photos the list never named, at its end without caption or alt and in file-name order, stay unnamed: the
-    # build shows them there in that order anyway
     tail = len(entries)
-    while tail and entries[tail - 1][0] not in listed and not entries[tail - 1][1] and not entries[tail - 1][2]:
+    while tail and entries[tail - 1][0] not in listed and not any(entries[tail - 1][1:]):
         tail -= 1
     names = [e[0] for e in entries[tail:]]
-    if names == sorted(names):
-        entries = entries[:tail]
-    return _listed(old, entries, ("file", "caption", "alt"))
+    return entries[:tail] if names == sorted(names) else entries
+
+
+def _gallery(old, photos: list[Photo]):
+    entries = [(p.file.strip(), p.caption.strip(), p.alt.strip()) for p in photos if p.file.strip()]
+    return _listed(old, _unnamed_tail(old, entries), ("file", "caption", "alt"))
 
 
 def _attachments(old, attachments: list[Attachment]):
     entries = [(a.file.strip(), a.title.strip()) for a in attachments if a.file.strip()]
-    return _listed(old, entries, ("file", "title"))
+    return _listed(old, _unnamed_tail(old, entries), ("file", "title"))
 
 
 def _draft(old, status: str):

@@ -49,7 +49,7 @@ def parse(text: str) -> Source | None:
 def read(front: str) -> dict | None:
     """The front matter as the build reads it (dates as text), or None when it is not a readable map."""
     try:
-        data = yaml.load(front.replace("\r\n", "\n"), Loader=yamltext._Reader)
+        data = yaml.load(front.replace("\r\n", "\n"), Loader=yamltext.Reader)
     except yaml.YAMLError:
         return None
     if data is None:
@@ -108,7 +108,7 @@ def edit(front: str, changes: dict, newline: str) -> str:
             wanted.pop(key, None)
         else:
             wanted[key] = value
-    root = yaml.compose(front, Loader=yamltext._Reader) if old else None
+    root = yaml.compose(front, Loader=yamltext.Reader) if old else None
     doc = _Text(front, newline, [])
     entries = _entries(root) if root is not None else {}
     order = list(changes)

@@ -73,6 +73,15 @@ def keep(site: Path, key: str, data: bytes, now: dt.datetime) -> str:
     return stamp
 
 
+def set_aside(site: Path, key: str, path: Path, now: dt.datetime) -> Path:
+    """Move a file the person removed from a post into the post's history: .../<key>/berkas/<time>/<name>."""
+    folder = folder_of(site, key) / "berkas" / _stamp(now)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    shutil.move(str(path), str(target))
+    return target
+
+
 def versions(site: Path, key: str) -> list[Kept]:
     """The kept versions of key, newest first."""
     folder = folder_of(site, key)

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal
 from zoneinfo import ZoneInfo
 
 from .. import config as config_module
-from .. import content
+from .. import content, documents
 from ..report import Problems
-from . import checks, forms, history, uploads, yamltext
+from . import checks, forms, uploads, yamltext
+from . import history as history_module
 from .forms import REMOVE, Attachment, Form, Photo  # noqa: F401  (part of the store's API)
 from .frontmatter_edit import Source, edit, parse, read
 
@@ -344,17 +346,43 @@ def _new_path(site: Path, form: Form, zone: ZoneInfo, now: dt.datetime, folder_t
         parent = site / "content" / "posts" / f"{year:04d}"
     base = slug = _slug(form, zone, now)
     number = 1
-    while (parent / slug).exists() or (parent / f"{slug}.md").exists():
+    parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        single = form.kind == "page" and not folder_too
+        if not (parent / slug).exists() and not (parent / f"{slug}.md").exists():
+            try:                # claimed at once: two saves at the same moment never share a name
+                if single:
+                    (parent / f"{slug}.md").open("x").close()
+                else:
+                    (parent / slug).mkdir()
+                break
+            except FileExistsError:
+                pass
         number += 1
         slug = f"{base}-{number}"
-    if form.kind == "page" and not folder_too:
-        return parent / f"{slug}.md"
-    return parent / slug / "index.md"
+    return parent / f"{slug}.md" if single else parent / slug / "index.md"
+
+
+_BODY_FILE = re.compile(r"\]\(\s*<?([^)\s/<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
 def _files_named(form: Form) -> list[str]:
+    """The files a form names: its photos, cover, documents and the photos its body shows (![..](name))."""
     names = [p.file.strip() for p in form.photos] + [a.file.strip() for a in form.attachments] + [form.cover.strip()]
+    names += _BODY_FILE.findall(form.body)
     return [n for n in dict.fromkeys(names) if n]
+
+
+def _set_aside(site: Path, found: _File, form: Form, now: dt.datetime) -> None:
+    """Photos and documents of the post's folder that the form no longer has (the person removed them) go to the
+    post's history, out of the site but not lost."""
+    if found.bundle is None:
+        return
+    kept = set(_files_named(form)) | {forms.text_of((found.meta or {}).get("poster"))}
+    for name in _bundle_files(found.bundle):
+        if name not in kept and uploads.kind_of(name) is not None and (
+                uploads.kind_of(name) == "photo" or Path(name).suffix.lower() in documents.DOCUMENT_SUFFIXES):
+            history_module.set_aside(site, found.key, found.bundle / name, now)
 
 
 def save_entry(site: Path, key: str | None, form: Form, base_version: str | None, now: dt.datetime,
@@ -376,14 +404,15 @@ def save_entry(site: Path, key: str | None, form: Form, base_version: str | None
     staged = [n for n in _files_named(form) if n in set(uploads.staged_names(site))]
     if found is None:
         target = _new_path(site, form, zone, now, folder_too=bool(staged))
-        history.write_atomic(target, data)
+        history_module.write_atomic(target, data)
         uploads.move_in(site, staged, target.parent)
         return Saved(_key_of(site, target), version_of(data), problems, kept_as_draft)
     if found.bundle is None and staged:
         return _into_folder(site, found, data, staged, now, (problems, kept_as_draft))
     if data != found.data:
-        history.keep(site, found.key, found.data, now)
-        history.write_atomic(found.path, data)
+        history_module.keep(site, found.key, found.data, now)
+        history_module.write_atomic(found.path, data)
+    _set_aside(site, found, form, now)
     return Saved(found.key, version_of(data), problems, kept_as_draft)
 
 
@@ -396,8 +425,97 @@ def _into_folder(site: Path, found: _File, data: bytes, staged: list[str], now: 
         raise DeskError(f"Berita ini tidak bisa dijadikan folder: '{_key_of(site, folder)}' sudah ada. "
                         "Ganti nama folder itu dulu, lalu simpan lagi.")
     target = folder / "index.md"
-    history.keep(site, found.key, found.data, now)
-    history.write_atomic(target, data)
+    history_module.keep(site, found.key, found.data, now)
+    history_module.write_atomic(target, data)
     uploads.move_in(site, staged, folder)
     found.path.unlink()
     return Saved(_key_of(site, target), version_of(data), *outcome)
+
+
+def history(site: Path, key: str) -> list[Version]:
+    """The kept earlier versions of a post, newest first."""
+    _check_key_shape(key)
+    return [Version(k.id, k.time, k.size) for k in history_module.versions(site, key)]
+
+
+def _check_key_shape(key: str) -> None:
+    parts = PurePosixPath(key).parts if isinstance(key, str) else ()
+    if len(parts) < 3 or parts[0] != "content" or ".." in parts or "\\" in key or "\0" in key \
+            or not key.endswith(".md"):
+        raise DeskError(f"'{key}' bukan berita atau halaman di folder content/.")
+
+
+def version_text(site: Path, key: str, version_id: str) -> str:
+    """The text of one kept version."""
+    _check_key_shape(key)
+    path = history_module.version_path(site, key, version_id)
+    if path is None:
+        raise DeskError("Versi itu tidak ada di riwayat berita ini.")
+    return path.read_bytes().decode("utf-8", "replace")
+
+
+def restore(site: Path, key: str, version_id: str, now: dt.datetime) -> Saved:
+    """Put a kept version back as the post's text (the text it replaces is kept first, so nothing is lost)."""
+    _check_key_shape(key)
+    path = history_module.version_path(site, key, version_id)
+    if path is None:
+        raise DeskError("Versi itu tidak ada di riwayat berita ini.")
+    data = path.read_bytes()
+    target = site / key
+    if not (site / "content").resolve() in target.resolve().parents:
+        raise DeskError(f"'{key}' berada di luar folder content/.")
+    if target.is_file():
+        current = target.read_bytes()
+        if current != data:
+            history_module.keep(site, key, current, now)
+    history_module.write_atomic(target, data)
+    config = _config(site)
+    zone = ZoneInfo(config.site.timezone)
+    kind = "post" if PurePosixPath(key).parts[1] == "posts" else "page"
+    bundle = target.parent if target.name == "index.md" else None
+    problems = checks.file_problems(site, target, kind, bundle, config, zone)
+    return Saved(key, version_of(data), problems, False)
+
+
+def trash(site: Path, key: str, now: dt.datetime) -> Trashed:
+    """Move a post (its folder with its photos, or its single file) to the trash (Sampah)."""
+    found = _read_file(site, key)
+    title = forms.text_of((found.meta or {}).get("title")) or found.path.stem
+    note = history_module.to_trash(site, found.key, title, now)
+    return Trashed(note.id, note.key, note.title, note.time)
+
+
+def trashed(site: Path) -> list[Trashed]:
+    """What is in the trash, newest first."""
+    return [Trashed(n.id, n.key, n.title, n.time) for n, _ in history_module.trash_notes(site)]
+
+
+def untrash(site: Path, trash_id: str) -> str:
+    """Put a post back where it was (or, when that place is taken now, beside it under a new name); its key."""
+    folder = history_module.trash_folder(site, trash_id)
+    found = next((n for n in history_module.trash_notes(site) if n[0].id == trash_id), None) if folder else None
+    if found is None:
+        raise DeskError("Berita itu tidak ada di Sampah.")
+    note, moved = found
+    _check_key_shape(note.key)
+    target = site / moved
+    if not target.resolve().is_relative_to((site / "content").resolve()) or ".." in PurePosixPath(moved).parts:
+        raise DeskError("Tempat asal berita itu tidak sah.")
+    item = folder / PurePosixPath(moved).name
+    if not item.exists():
+        raise DeskError("Isi berita itu tidak ada lagi di Sampah.")
+    suffix = target.suffix
+    stem, number = target.with_suffix("") if suffix else target, 1
+    while target.exists():
+        number += 1
+        target = stem.with_name(f"{stem.name}-{number}{suffix}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    item.rename(target)
+    (folder / "catatan.json").unlink()
+    folder.rmdir()
+    return _key_of(site, target / "index.md" if target.is_dir() else target)
+
+
+def upload_limit(site: Path) -> int:
+    """The largest upload in bytes (config.yaml `desk: upload_limit_mb:`, 25 MB unless set)."""
+    return _config(site).desk.upload_limit_mb * 1024 * 1024

@@ -10,11 +10,11 @@ import functools
 import yaml
 
 
-class _Reader(yaml.SafeLoader):
+class Reader(yaml.SafeLoader):
     """How the build reads a value back (yamlio: no implicit timestamps, dates stay text)."""
 
 
-_Reader.yaml_implicit_resolvers = {
+Reader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -22,7 +22,7 @@ _Reader.yaml_implicit_resolvers = {
 
 def _reads_as(text: str):
     try:
-        return yaml.load(text, Loader=_Reader)
+        return yaml.load(text, Loader=Reader)
     except yaml.YAMLError:
         return None
 
@@ -91,7 +91,7 @@ def _as_block(value) -> bool:
     (then it is written in double quotes, with \\n)."""
     return (isinstance(value, str) and "\n" in value.rstrip("\n") and not value[:1].isspace()
             and not value.endswith("\n\n")
-            and not any(c in value for c in "\r\x85\u2028\u2029\ufeff"))
+            and all(c.isprintable() or c in "\n\t" for c in value) and "\ufeff" not in value)
 
 
 def _block_indicator(value: str) -> str:

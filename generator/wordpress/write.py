@@ -3,7 +3,6 @@ import (unless forced), and keeping a record of what was written in .cache/wordp
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -11,8 +10,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from ..desk import yamltext
 from ..hashing import digest
 from .plan import Bundle
 
@@ -67,34 +65,10 @@ def folders(state: dict) -> dict[str, str]:
             and isinstance(record.get("folder"), str)}
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):     # libyaml's emitter when PyYAML has it
-    """YAML for people: no aliases, dates as 2019-11-08 10:30 (without quotes), long texts not folded."""
-
-    def ignore_aliases(self, data):
-        return True
-
-
-def _date(dumper, value: dt.datetime):
-    text = value.strftime("%Y-%m-%d %H:%M" if not value.second else "%Y-%m-%d %H:%M:%S")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="")
-
-
-def _plain_str(dumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.yaml_implicit_resolvers = {      # the site reads dates as text (yamlio): no quotes needed around them
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()}
-_Dumper.add_representer(dt.datetime, _date)
-_Dumper.add_representer(str, _plain_str)
-
-
 def index_text(bundle: Bundle) -> str:
-    """The bundle's index.md: YAML front matter between '---' lines, then the Markdown body."""
-    front = yaml.dump(bundle.front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1 << 16)
-    return f"---\n{front}---\n\n{bundle.body}"
+    """The bundle's index.md: front matter in the staff guide's style (two-space lists, tags in brackets, plain
+    dates), as the desk writes it, so an imported post is extended the guide's way; then the Markdown body."""
+    return f"---\n{yamltext.front_matter(bundle.front)}---\n\n{bundle.body}"
 
 
 def _inside(site_dir: Path, rel: str) -> Path:

@@ -1,0 +1,634 @@
+"""The desk's store (issue 22) on real files: reading posts into forms, writing them back as a person would (byte
+for byte unchanged when nothing changed, only the changed lines otherwise), conflicts, drafts kept on errors,
+uploads, history and trash."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from generator import watch
+from generator.desk import store, yamltext
+from generator.desk.frontmatter_edit import parse
+from generator.wordpress import write as wordpress_write
+
+from .conftest import MINIMAL_CONFIG, NOW, ROOT, build_errors, build_site, config_text, make_photo, md, write_site
+
+pytestmark = pytest.mark.quick
+
+ZONE_NOW = NOW          # 1 June 2024, 20.00 WITA
+
+
+@pytest.fixture(scope="module")
+def built_sample(tmp_path_factory) -> Path:
+    """The repository's own sample site (config.yaml and content/), built once: copies start from its cache."""
+    site = tmp_path_factory.mktemp("contoh") / "contoh"
+    site.mkdir()
+    shutil.copy(ROOT / "config.yaml", site / "config.yaml")
+    shutil.copytree(ROOT / "content", site / "content")
+    build_site(site, search=False)
+    return site
+
+
+@pytest.fixture
+def sample(built_sample, tmp_path) -> Path:
+    """A fresh copy of the sample site, with the last build's output and cache (later builds are quick)."""
+    return Path(shutil.copytree(built_sample, tmp_path / "contoh", symlinks=True))
+
+
+def sample_site(tmp_path: Path) -> Path:
+    """The repository's own sample site (config.yaml and content/) copied to tmp_path, not built."""
+    site = tmp_path / "contoh"
+    site.mkdir()
+    shutil.copy(ROOT / "config.yaml", site / "config.yaml")
+    shutil.copytree(ROOT / "content", site / "content")
+    return site
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [line for line in difflib.unified_diff(before.splitlines(True), after.splitlines(True), n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+
+
+def save_unchanged(site: Path, key: str) -> bytes:
+    """Open and save at once (open_entry tells scheduled from published by the real clock, so the save uses it)."""
+    opened = store.open_entry(site, key)
+    saved = store.save_entry(site, key, opened.form, opened.version, dt.datetime.now(dt.timezone.utc))
+    assert isinstance(saved, store.Saved)
+    return (site / saved.key).read_bytes()
+
+
+# --- reading ---------------------------------------------------------------------------------------------------
+
+
+def test_list_entries_of_the_sample_site(tmp_path):
+    site = sample_site(tmp_path)
+    entries = store.list_entries(site, ZONE_NOW)
+    posts = [e for e in entries if e.kind == "post"]
+    pages = [e for e in entries if e.kind == "page"]
+    assert entries == posts + pages and len(pages) == 2
+    assert [e.date for e in posts] == sorted((e.date for e in posts), reverse=True)
+    first = posts[0]
+    assert first.key == "content/posts/2024/rapat-pleno-penetapan-dpt-pemilihan-2024/index.md"
+    assert first.status == "terjadwal" and first.views == 64 and first.category == "Berita"
+    assert all(e.problems == [] for e in entries)
+    assert {e.status for e in posts[1:]} == {"terbit"}
+    assert all(p.category is None for p in pages)
+
+
+def test_a_post_that_does_not_build_is_listed_with_its_error(site_factory):
+    site = site_factory({"content/posts/2024/rusak/index.md": md("title: Rusak\ndate: 2024-13-45\ndraft: true")})
+    [entry] = store.list_entries(site, ZONE_NOW)
+    assert entry.title == "Rusak" and entry.status == "draf"
+    assert entry.problems and "2024-13-45" in entry.problems[0] and ":3:" in entry.problems[0]
+    opened = store.open_entry(site, entry.key)
+    assert opened.form.date == "2024-13-45"
+    assert [p.field for p in opened.problems] == ["date"]
+
+
+def test_timezone_label_categories_and_new_form(tmp_path, site_factory):
+    site = sample_site(tmp_path)
+    assert store.timezone_label(site) == "WITA"
+    assert store.categories(site) == ["Berita", "Kegiatan", "Pengumuman", "Rilis Pers"]
+    form = store.new_form(site, ZONE_NOW)
+    assert (form.date, form.category, form.status, form.kind) == ("2024-06-01 20:00", "Berita", "draf", "post")
+    for zone, label in (("Asia/Jakarta", "WIB"), ("Asia/Jayapura", "WIT"), ("Europe/Berlin", "Europe/Berlin")):
+        other = site_factory({}, config=config_text(timezone=zone), name=zone.replace("/", "-"))
+        assert store.timezone_label(other) == label
+
+
+def test_open_entry_shows_the_post_as_the_form(tmp_path):
+    site = sample_site(tmp_path)
+    opened = store.open_entry(site, "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020/index.md")
+    form = opened.form
+    assert form.title == "Rapat Koordinasi Sosialisasi Pemilihan 2020"
+    assert form.date == "2019-11-08 11:30" and form.category == "Kegiatan"
+    assert form.tags[:2] == ["sosialisasi", "pendidikan pemilih"]
+    assert (form.event_start, form.event_end, form.event_place) == ("2019-11-01", "2019-11-03", "Kantor KPU Kota Tarakan")
+    assert [p.file for p in form.photos] == ["pembukaan.jpg", "peserta.jpg", "diskusi.jpg"]
+    assert form.photos[2].alt.startswith("Peserta rapat menyimak") and form.cover == "pembukaan.jpg"
+    assert form.status == "terbit" and form.body.startswith("**Tarakan**") or form.body
+    assert opened.problems == [] and len(opened.version) == 64
+    documents = store.open_entry(site, "content/posts/2024/rapat-pleno-penetapan-dpt-pemilihan-2024/index.md").form
+    assert [a.file for a in documents.attachments] == ["sk-penetapan-dpt-pemilihan-2024.pdf",
+                                                       "berita-acara-rekapitulasi-dpt.docx"]
+
+
+@pytest.mark.parametrize("key", ["../config.yaml", "content/../config.yaml", "/etc/passwd", "content/posts/x.md",
+                                 "content/posts/2019\\x.md", "config.yaml", "content/posts/a.txt", "output/index.md"])
+def test_bad_keys_are_a_desk_error(tmp_path, key):
+    site = sample_site(tmp_path)
+    with pytest.raises(store.DeskError):
+        store.open_entry(site, key)
+
+
+def test_a_key_through_a_link_out_of_content_is_refused(tmp_path):
+    site = sample_site(tmp_path)
+    outside = tmp_path / "rahasia"
+    outside.mkdir()
+    (outside / "index.md").write_text(md("title: Rahasia\ndate: 2024-01-01"), encoding="utf-8")
+    (site / "content" / "posts" / "2024" / "tautan").symlink_to(outside)
+    with pytest.raises(store.DeskError, match="di luar"):
+        store.open_entry(site, "content/posts/2024/tautan/index.md")
+
+
+# --- writing: unchanged and minimal -------------------------------------------------------------------------------
+
+
+def test_every_sample_post_saved_unchanged_is_byte_identical(tmp_path):
+    site = sample_site(tmp_path)
+    for entry in store.list_entries(site, ZONE_NOW):
+        before = (site / entry.key).read_bytes()
+        assert save_unchanged(site, entry.key) == before, entry.key
+        assert store.history(site, entry.key) == []        # nothing written, nothing kept
+
+
+HAND_WRITTEN = (
+    "\ufeff---\r\n"
+    "# ditulis tangan\r\n"
+    "title: 'Rilis: Pers'   # judul\r\n"
+    "date: 2024-03-05T09:30:00+08:00\r\n"
+    "penulis_foto: Budi\r\n"
+    "tags:\r\n"
+    "- pemilu\r\n"
+    "- \"tps\"\r\n"
+    "gallery:\r\n"
+    "- file: a.jpg\r\n"
+    "  caption: >-\r\n"
+    "    Keterangan panjang\r\n"
+    "    dua baris\r\n"
+    "draft: false\r\n"
+    "---\r\n"
+    "\r\n"
+    "Isi **berita**.\r\n"
+)
+
+
+def test_hand_written_crlf_bom_comments_and_unknown_fields_survive(site_factory):
+    site = site_factory({"content/posts/2024/tangan/index.md": HAND_WRITTEN.encode("utf-8"),
+                         "content/posts/2024/tangan/a.jpg": b"photo"})
+    key = "content/posts/2024/tangan/index.md"
+    assert save_unchanged(site, key) == HAND_WRITTEN.encode("utf-8")
+    opened = store.open_entry(site, key)
+    opened.form.title = "Rilis Pers Baru"
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    after = (site / key).read_bytes().decode("utf-8")
+    assert after == HAND_WRITTEN.replace("title: 'Rilis: Pers'   # judul", "title: Rilis Pers Baru   # judul")
+    assert saved.problems == [] and not saved.kept_as_draft
+    opened = store.open_entry(site, key)
+    opened.form.photos[0].caption = "Pendek"
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    text = (site / key).read_bytes().decode("utf-8")
+    assert "  caption: Pendek\r\n" in text and "dua baris" not in text and text.startswith("\ufeff---\r\n# ditulis")
+    assert "penulis_foto: Budi\r\n" in text and "\n" not in text.replace("\r\n", "")
+
+
+def test_body_edit_replaces_only_the_body(tmp_path):
+    site = sample_site(tmp_path)
+    key = "content/posts/2020/pengumuman-pendaftaran-calon-anggota-ppk.md"
+    before = (site / key).read_text(encoding="utf-8")
+    opened = store.open_entry(site, key)
+    opened.form.body = "Isi baru.\r\n\r\nParagraf dua."
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    after = (site / key).read_text(encoding="utf-8")
+    front = before[:before.index("\n---\n") + 5]
+    assert after == front + "\nIsi baru.\n\nParagraf dua.\n"
+
+
+FIELD_EDITS = {
+    "title": ("title", lambda f, v: setattr(f, "title", v)),
+    "category": ("category", lambda f, v: setattr(f, "category", v)),
+    "summary": ("summary", lambda f, v: setattr(f, "summary", v)),
+    "event_place": ("  place", lambda f, v: setattr(f, "event_place", v)),
+    "caption": ("    caption", lambda f, v: setattr(f.photos[1], "caption", v)),
+}
+texts = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40) \
+    .map(str.strip).filter(bool)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(field=st.sampled_from(sorted(FIELD_EDITS)), value=texts)
+def test_changing_one_field_changes_only_its_line(tmp_path_factory, field, value):
+    site = sample_site(tmp_path_factory.mktemp("satu"))
+    key = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020/index.md"
+    before = (site / key).read_text(encoding="utf-8")
+    opened = store.open_entry(site, key)
+    prefix, change = FIELD_EDITS[field]
+    change(opened.form, value)
+    if opened.form == store.open_entry(site, key).form:
+        return
+    text = store.source_text(site, opened.form, key)
+    changed = changed_lines(before, text)
+    old_lines = [line for line in changed if line.startswith("-")]
+    new_lines = [line for line in changed if line.startswith("+")]
+    assert len(old_lines) <= 1 and len(new_lines) == 1, changed
+    assert new_lines[0][1:].startswith(prefix + ":")
+    meta = yaml.load(parse(text).front, Loader=yamltext.Reader)
+    found = {"title": lambda m: m["title"], "category": lambda m: m["category"], "summary": lambda m: m["summary"],
+             "event_place": lambda m: m["event"]["place"], "caption": lambda m: m["gallery"][1]["caption"]}[field](meta)
+    assert found == value
+
+
+def test_changing_the_date_and_tags_touches_their_lines_only(tmp_path):
+    site = sample_site(tmp_path)
+    key = "content/posts/2020/bimtek-kpps-pemilihan-2020/index.md"
+    before = (site / key).read_text(encoding="utf-8")
+    opened = store.open_entry(site, key)
+    opened.form.date = "2020-11-28 07:05"
+    opened.form.tags = opened.form.tags + ["kpps 2020"]
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert changed_lines(before, (site / key).read_text(encoding="utf-8")) == [
+        "-date: 2020-11-27T16:20:00+08:00\n", "+date: 2020-11-28 07:05\n",
+        "-tags: [bimtek, kpps, tps, protokol kesehatan, pemilihan 2020]\n",
+        "+tags: [bimtek, kpps, tps, protokol kesehatan, pemilihan 2020, kpps 2020]\n"]
+    [kept] = store.history(site, key)
+    assert store.version_text(site, key, kept.id) == before
+
+
+def test_a_new_post_is_written_in_the_guides_style(sample):
+    site = sample
+    form = store.new_form(site, ZONE_NOW)
+    form.title, form.tags, form.status = "Rilis Pers: Datang ke TPS", ["pemilu 2024", "tps"], "terbit"
+    form.date, form.summary = "2024-03-05 09:30", "Ringkasan."
+    form.event_start, form.event_place = "2024-03-04", "Aula KPU"
+    form.body = "Isi berita.\n\nhttps://www.youtube.com/watch?v=kpuKaltar24"
+    form.youtube = ["https://www.youtube.com/watch?v=kpuKaltar24", "https://youtu.be/abcdefghijk"]
+    saved = store.save_entry(site, None, form, None, ZONE_NOW)
+    assert saved.key == "content/posts/2024/rilis-pers-datang-ke-tps/index.md" and saved.problems == []
+    assert (site / saved.key).read_text(encoding="utf-8") == (
+        "---\ntitle: \"Rilis Pers: Datang ke TPS\"\ndate: 2024-03-05 09:30\ncategory: Berita\n"
+        "tags: [pemilu 2024, tps]\nsummary: Ringkasan.\nevent:\n  start: 2024-03-04\n  place: Aula KPU\n---\n\n"
+        "Isi berita.\n\nhttps://www.youtube.com/watch?v=kpuKaltar24\n\nhttps://youtu.be/abcdefghijk\n")
+    again = store.save_entry(site, None, form, None, ZONE_NOW)
+    assert again.key == "content/posts/2024/rilis-pers-datang-ke-tps-2/index.md"
+    build_site(site, search=False)
+    assert (site / "output" / "2024" / "03" / "05" / "rilis-pers-datang-ke-tps" / "index.html").is_file()
+
+
+def test_status_draft_published_and_scheduled(tmp_path):
+    site = sample_site(tmp_path)
+    key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
+    before = (site / key).read_text(encoding="utf-8")
+    opened = store.open_entry(site, key)
+    opened.form.status = "draf"
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert changed_lines(before, (site / key).read_text(encoding="utf-8")) == ["+draft: true\n"]
+    opened = store.open_entry(site, key)
+    assert opened.form.status == "draf"
+    opened.form.status = "terbit"
+    store.save_entry(site, key, opened.form, saved.version, ZONE_NOW)
+    assert (site / key).read_text(encoding="utf-8") == before
+    opened = store.open_entry(site, key)
+    opened.form.status, opened.form.date = "jadwal", "2024-06-01 19:00"     # an hour ago
+    late = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert late.kept_as_draft and [p.field for p in late.problems] == ["date"]
+    assert "draft: true" in (site / key).read_text(encoding="utf-8")
+    opened = store.open_entry(site, key)
+    opened.form.status, opened.form.date = "jadwal", "2024-07-01 08:00"
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    text = (site / key).read_text(encoding="utf-8")
+    assert "draft" not in text and "date: 2024-07-01 08:00\n" in text
+    opened = store.open_entry(site, key)
+    opened.form.status = "terbit"                     # publish now: the future date becomes now
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert "date: 2024-06-01 20:00\n" in (site / key).read_text(encoding="utf-8")
+    assert [e.status for e in store.list_entries(site, ZONE_NOW) if e.key == key] == ["terbit"]
+
+
+def test_conflict_is_never_overwritten_without_force(tmp_path):
+    site = sample_site(tmp_path)
+    key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
+    opened = store.open_entry(site, key)
+    theirs = (site / key).read_text(encoding="utf-8").replace("Pengumuman", "Berita")
+    (site / key).write_text(theirs, encoding="utf-8")
+    opened.form.title = "Judul saya"
+    result = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert isinstance(result, store.Conflict)
+    assert result.theirs == theirs and "title: Judul saya" in result.mine and "category: Pengumuman" in result.mine
+    assert (site / key).read_text(encoding="utf-8") == theirs
+    forced = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW, force=True)
+    assert isinstance(forced, store.Saved) and (site / key).read_text(encoding="utf-8") == result.mine
+    assert store.version_text(site, key, store.history(site, key)[0].id) == theirs
+
+
+def test_errors_keep_the_post_as_a_draft_with_the_builds_sentences(tmp_path):
+    site = sample_site(tmp_path)
+    key = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020/index.md"
+    opened = store.open_entry(site, key)
+    opened.form.photos[1].file = "pesrta.jpg"
+    opened.form.cover = "pembukan.jpg"
+    opened.form.date = "2019-11-31 10:00"
+    problems = store.check_form(site, opened.form, key)
+    by_field = {p.field: p.message for p in problems}
+    assert set(by_field) == {"photos", "cover", "date"}
+    assert "Mungkin maksudnya 'peserta.jpg'?" in by_field["photos"]
+    assert "Mungkin maksudnya 'pembukaan.jpg'?" in by_field["cover"]
+    assert "2019-11-31" in by_field["date"] and "baris" not in by_field["date"]
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert saved.kept_as_draft and set(p.field for p in saved.problems) == {"photos", "cover", "date"}
+    assert "draft: true" in (site / key).read_text(encoding="utf-8")
+    missing = store.new_form(site, ZONE_NOW)
+    assert [p.field for p in store.check_form(site, missing, None)] == ["title"]
+
+
+def test_an_error_in_a_field_the_form_does_not_show_is_for_the_whole_post(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\nviews: banyak")})
+    opened = store.open_entry(site, "content/posts/2024/a/index.md")
+    assert [p.field for p in opened.problems] == [""] and "views" in opened.problems[0].message
+
+
+# --- uploads -----------------------------------------------------------------------------------------------------
+
+
+def jpeg_bytes(size=(64, 48)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("hostile, expected", [
+    ("../../etc/passwd.jpg", "passwd.jpg"), ("..\\..\\boot.ini.pdf", "boot-ini.pdf"), ("/abs/path/Foto.JPG", "foto.jpg"),
+    (".hidden.jpg", "hidden.jpg"), ("CON.jpg", "berkas-con.jpg"), ("lpt1.pdf", "berkas-lpt1.pdf"),
+    ("nul\0x.jpg", "nulx.jpg"), ('a:b*c?"d<e>f|g.jpg', "a-b-c-d-e-f-g.jpg"), ("foto. .jpg", "foto.jpg"),
+    ("Pembukaan Rapat (1).JPEG", "pembukaan-rapat-1.jpeg"), ("Rapat Pléno 選挙.png", "rapat-pleno-xuanju.png"),
+    ("x" * 300 + ".jpg", "x" * 96 + ".jpg"), ("..jpg", "berkas.jpg"),
+])
+def test_hostile_upload_names_are_made_safe(site_factory, hostile, expected):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    stored = store.store_upload(site, "content/posts/2024/a/index.md", hostile, io.BytesIO(jpeg_bytes()), 10**6)
+    assert isinstance(stored, store.Stored) and stored.name == expected
+    assert (site / "content/posts/2024/a" / expected).is_file()
+    assert sorted(p.name for p in site.rglob("*") if p.is_file()) == sorted(["config.yaml", "index.md", expected])
+
+
+def test_upload_names_stay_unique_and_kinds_are_told_apart(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01"),
+                         "content/posts/2024/a/foto.jpg": b"photo"})
+    key = "content/posts/2024/a/index.md"
+    first = store.store_upload(site, key, "FOTO.jpg", io.BytesIO(jpeg_bytes()), 10**6)
+    second = store.store_upload(site, key, "foto.jpg", io.BytesIO(jpeg_bytes()), 10**6)
+    document = store.store_upload(site, key, "SK Penetapan.PDF", io.BytesIO(b"%PDF-1.4\n"), 10**6)
+    assert (first.name, second.name) == ("foto-2.jpg", "foto-3.jpg") and first.kind == "photo"
+    assert (document.name, document.kind, document.size) == ("sk-penetapan.pdf", "attachment", 9)
+    refused = store.store_upload(site, key, "program.exe", io.BytesIO(b"MZ"), 10**6)
+    assert isinstance(refused, store.FieldProblem) and "tidak dikenal" in refused.message
+
+
+def test_size_limit_has_a_clear_message(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")},
+                        config=(ROOT / "config.yaml").read_text(encoding="utf-8") + "desk:\n  upload_limit_mb: 1\n")
+    limit = store.upload_limit(site)
+    assert limit == 1024 * 1024
+    big = store.store_upload(site, "content/posts/2024/a/index.md", "besar.pdf", io.BytesIO(b"x" * (limit + 1)), limit)
+    assert isinstance(big, store.FieldProblem) and big.field == "attachments" and "1 MB" in big.message
+    assert sorted(p.name for p in (site / "content/posts/2024/a").iterdir()) == ["index.md"]
+    assert store.upload_limit(write_site(site.parent / "b", {})) == 25 * 1024 * 1024
+
+
+def test_upload_limit_setting_is_checked(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")},
+                        config=(ROOT / "config.yaml").read_text(encoding="utf-8") + "desk:\n  upload_limt_mb: 1\n")
+    assert any("Mungkin maksudnya 'upload_limit_mb'" in e for e in build_errors(site))
+
+
+def heic_bytes(orientation: int) -> bytes:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    exif[0x8825] = {1: "N", 2: (3.0, 17.0, 0.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (60, 20), (200, 30, 30)).save(out, "HEIF", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_heic_becomes_an_upright_jpeg_without_gps(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    stored = store.store_upload(site, "content/posts/2024/a/index.md", "IMG_0001.HEIC", io.BytesIO(heic_bytes(6)), 10**7)
+    assert stored.name == "img_0001.jpg" and stored.kind == "photo"
+    with Image.open(site / "content/posts/2024/a/img_0001.jpg") as photo:
+        assert photo.format == "JPEG" and photo.size == (20, 60)
+        exif = photo.getexif()
+        assert exif.get(0x0112) == 1 and 0x8825 not in exif
+    broken = store.store_upload(site, "content/posts/2024/a/index.md", "rusak.heic", io.BytesIO(b"bukan heic"), 10**7)
+    assert isinstance(broken, store.FieldProblem) and broken.field == "photos"
+
+
+def test_new_post_with_staged_photos_and_a_document(sample):
+    site = sample
+    form = store.new_form(site, ZONE_NOW)
+    names = [store.store_upload(site, None, name, io.BytesIO(data), 10**7).name
+             for name, data in (("B.jpg", jpeg_bytes()), ("a.jpg", jpeg_bytes()), ("SK.pdf", b"%PDF-1.4\n"))]
+    assert names == ["b.jpg", "a.jpg", "sk.pdf"]
+    assert not list((site / "content").rglob("b.jpg"))           # staged, outside content/
+    form.title, form.status = "Rapat dengan foto", "terbit"
+    form.photos = [store.Photo("b.jpg", "Foto B"), store.Photo("a.jpg", alt="Uraian A")]
+    form.attachments = [store.Attachment("sk.pdf", "Surat Keputusan")]
+    form.cover = "a.jpg"
+    saved = store.save_entry(site, None, form, None, ZONE_NOW)
+    folder = site / saved.key.rsplit("/", 1)[0]
+    assert sorted(p.name for p in folder.iterdir()) == ["a.jpg", "b.jpg", "index.md", "sk.pdf"]
+    text = (folder / "index.md").read_text(encoding="utf-8")
+    assert "cover: a.jpg\ngallery:\n  - file: b.jpg\n    caption: Foto B\n  - file: a.jpg\n    alt: Uraian A\n" \
+           "attachments:\n  - file: sk.pdf\n    title: Surat Keputusan\n" in text
+    build_site(site, search=False)
+    assert saved.problems == []
+
+
+def test_a_single_file_post_becomes_a_folder_when_it_gets_a_photo(sample):
+    site = sample
+    key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
+    before = (site / key).read_bytes()
+    opened = store.open_entry(site, key)
+    stored = store.store_upload(site, key, "Foto.jpg", io.BytesIO(jpeg_bytes()), 10**7)
+    assert (site / key).read_bytes() == before          # nothing moves until the post is saved
+    opened.form.photos.append(store.Photo(stored.name, "Keterangan"))
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert saved.key == "content/posts/2020/penundaan-tahapan-pemilihan-2020/index.md"
+    assert not (site / key).exists() and (site / "content/posts/2020/penundaan-tahapan-pemilihan-2020/foto.jpg").is_file()
+    assert store.version_text(site, key, store.history(site, key)[0].id).encode("utf-8") == before
+    assert (site / saved.key).read_bytes() == before.replace(
+        b"tags: [pemilihan 2020, covid-19, tahapan]\n",
+        b"tags: [pemilihan 2020, covid-19, tahapan]\ngallery:\n  - file: foto.jpg\n    caption: Keterangan\n")
+    build_site(site, search=False)
+
+
+# --- history and trash -------------------------------------------------------------------------------------------
+
+
+def test_history_and_restore(tmp_path):
+    site = sample_site(tmp_path)
+    key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
+    original = (site / key).read_text(encoding="utf-8")
+    for number, title in enumerate(["Satu", "Dua"]):
+        opened = store.open_entry(site, key)
+        opened.form.title = title
+        store.save_entry(site, key, opened.form, opened.version, ZONE_NOW + dt.timedelta(minutes=number))
+    versions = store.history(site, key)
+    assert len(versions) == 2 and versions[0].time > versions[1].time
+    assert store.version_text(site, key, versions[1].id) == original
+    assert "title: Satu" in store.version_text(site, key, versions[0].id)
+    restored = store.restore(site, key, versions[1].id, ZONE_NOW + dt.timedelta(minutes=5))
+    assert (site / key).read_text(encoding="utf-8") == original and restored.problems == []
+    assert len(store.history(site, key)) == 3            # the text it replaced is kept too
+    with pytest.raises(store.DeskError):
+        store.version_text(site, key, "../../config")
+    with pytest.raises(store.DeskError):
+        store.restore(site, "content/../config.yaml", versions[1].id, ZONE_NOW)
+
+
+def test_trash_and_untrash(tmp_path):
+    site = sample_site(tmp_path)
+    key = "content/posts/2020/bimtek-kpps-pemilihan-2020/index.md"
+    files = sorted(p.name for p in (site / key).parent.iterdir())
+    thrown = store.trash(site, key, ZONE_NOW)
+    assert not (site / key).parent.exists()
+    assert thrown.title.startswith("KPU Kaltara Pantau Bimbingan") and thrown.key == key
+    assert [t.id for t in store.trashed(site)] == [thrown.id]
+    assert key not in [e.key for e in store.list_entries(site, ZONE_NOW)]
+    assert store.untrash(site, thrown.id) == key
+    assert sorted(p.name for p in (site / key).parent.iterdir()) == files and store.trashed(site) == []
+    single = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
+    thrown = store.trash(site, single, ZONE_NOW)
+    (site / single).write_text(md("title: Pengganti\ndate: 2020-03-23"), encoding="utf-8")
+    assert store.untrash(site, thrown.id) == "content/posts/2020/penundaan-tahapan-pemilihan-2020-2.md"
+    with pytest.raises(store.DeskError):
+        store.untrash(site, "../../etc")
+
+
+def test_desk_folder_is_never_built_watched_or_published(tmp_path):
+    site = sample_site(tmp_path)          # built from nothing: output/ holds only what this build made
+    key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
+    opened = store.open_entry(site, key)
+    opened.form.title = "Judul rahasia versi baru"
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    store.store_upload(site, None, "staged.jpg", io.BytesIO(jpeg_bytes()), 10**7)
+    store.trash(site, "content/posts/2020/bimtek-kpps-pemilihan-2020/index.md", ZONE_NOW)
+    assert (site / ".redaksi" / "riwayat").is_dir() and (site / ".redaksi" / "sampah").is_dir()
+    build_site(site, search=False)
+    output = site / "output"
+    assert not list(output.rglob("*staged*")) and not list(output.rglob("*redaksi*"))
+    assert not any("bimbingan-teknis-kpps" in p.as_posix() or b"Bimbingan Teknis KPPS" in p.read_bytes()
+                   for p in output.rglob("*.html"))
+    assert all(watch.is_ignored(p.relative_to(site).as_posix()) for p in (site / ".redaksi").rglob("*"))
+
+
+# --- imported posts and the importer's front matter --------------------------------------------------------------
+
+
+WXR = Path("/work/shared/wxr") if not (ROOT.parent / "shared" / "wxr").is_dir() else ROOT.parent / "shared" / "wxr"
+EXPORTS = sorted(WXR.glob("*.xml")) + [ROOT / "tests" / "wordpress" / "kpu-kaltara.xml"]
+
+
+def attachments_of(export: Path, folder: Path) -> Path:
+    """An uploads folder holding a small real photo (or a few bytes) for every attachment of an export."""
+    from zoneinfo import ZoneInfo
+
+    from generator.wordpress.wxr import read
+
+    for number, item in enumerate(read(export, ZoneInfo("Asia/Makassar")).items):
+        rel = (item.first_meta("_wp_attached_file") or "").strip() if item.post_type == "attachment" else ""
+        if not rel or ".." in rel or rel.startswith("/"):
+            continue
+        target = folder / rel
+        if target.suffix.lower() in (".jpg", ".jpeg"):
+            make_photo(target, color=(number * 37 % 255, 90, 140))
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(b"%PDF-1.4\n%%EOF\n" if target.suffix.lower() != ".png" else b"")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def imported_sites(tmp_path_factory) -> list[Path]:
+    """Every shared export (and the KPU fixture) imported into a site of its own."""
+    from generator import wordpress
+
+    sites = []
+    for export in EXPORTS:
+        root = tmp_path_factory.mktemp(export.stem)
+        site = write_site(root / "site", {}, MINIMAL_CONFIG)
+        uploads = attachments_of(export, root / "uploads")
+        code = wordpress.run(wordpress.Options(export, site, uploads), out=io.StringIO(), err=io.StringIO())
+        assert code == 0, export.name
+        sites.append(site)
+    return sites
+
+
+def test_imported_posts_saved_unchanged_are_byte_identical(imported_sites):
+    count = 0
+    for site in imported_sites:
+        for entry in store.list_entries(site, ZONE_NOW):
+            before = (site / entry.key).read_bytes()
+            opened = store.open_entry(site, entry.key)
+            assert store.source_text(site, opened.form, entry.key).encode("utf-8") == before, entry.key
+            count += 1
+    assert count > 20
+
+
+def test_imported_front_matter_follows_the_guide_and_takes_a_photo_the_guides_way(imported_sites):
+    site = imported_sites[-1]           # the KPU office's own export
+    index = next(p for p in sorted((site / "content").rglob("index.md")) if "gallery:\n" in p.read_text(encoding="utf-8"))
+    text = index.read_text(encoding="utf-8")
+    assert "\n  - file: " in text and "\n- " not in text
+    photo = make_photo(index.parent / "tambahan.jpg")
+    index.write_text(text.replace("gallery:\n", f"gallery:\n  - file: {photo.name}\n    caption: Foto tambahan\n", 1),
+                     encoding="utf-8")
+    build_site(site, drafts=True, future=True, search=False)
+
+
+def test_the_importers_emitter_writes_tags_in_brackets_and_lists_two_spaces_in():
+    bundle = type("B", (), {"front": {"title": "Rapat: Pleno", "date": dt.datetime(2019, 11, 8, 10, 30),
+                                      "tags": ["sosialisasi", "Pemilihan 2020 & Pilkada"],
+                                      "gallery": [{"file": "a.jpg", "caption": "Satu"}],
+                                      "comments": [{"author": "Budi", "text": "Baris satu\nbaris dua"}]},
+                            "body": "Isi.\n"})()
+    assert wordpress_write.index_text(bundle) == (
+        "---\ntitle: \"Rapat: Pleno\"\ndate: 2019-11-08 10:30\ntags: [sosialisasi, Pemilihan 2020 & Pilkada]\n"
+        "gallery:\n  - file: a.jpg\n    caption: Satu\ncomments:\n  - author: Budi\n    text: |-\n      Baris satu\n"
+        "      baris dua\n---\n\nIsi.\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.text(st.characters(whitelist_categories=("Ll",)), min_size=1, max_size=8),
+                       st.one_of(st.text(max_size=30), st.integers(), st.booleans(),
+                                 st.lists(st.text(max_size=12), max_size=4),
+                                 st.lists(st.dictionaries(st.sampled_from(["file", "caption", "alt"]),
+                                                          st.text(max_size=20), min_size=1), max_size=3)),
+                       max_size=6))
+def test_emitted_front_matter_reads_back_as_written(data):
+    text = yamltext.front_matter(data)
+    clean = {k: v for k, v in data.items()}
+    assert (yaml.load(text, Loader=yamltext.Reader) or {}) == clean
+
+
+def test_a_photo_removed_in_the_form_leaves_the_post_but_is_kept_in_its_history(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\ngallery:\n  - file: satu.jpg\n"
+                                                              "    caption: Satu\n  - file: dua.jpg\n    caption: Dua"),
+                         "content/posts/2024/a/satu.jpg": b"photo", "content/posts/2024/a/dua.jpg": b"photo",
+                         "content/posts/2024/a/lepas.jpg": b"photo", "content/posts/2024/a/sk.pdf": b"%PDF-1.4\n"})
+    key = "content/posts/2024/a/index.md"
+    opened = store.open_entry(site, key)
+    assert [p.file for p in opened.form.photos] == ["satu.jpg", "dua.jpg", "lepas.jpg"]
+    assert [a.file for a in opened.form.attachments] == ["sk.pdf"]
+    assert save_unchanged(site, key) == (site / key).read_bytes()
+    opened.form.photos = [p for p in opened.form.photos if p.file != "dua.jpg"]
+    opened.form.attachments = []
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert sorted(p.name for p in (site / "content/posts/2024/a").iterdir()) == ["index.md", "lepas.jpg", "satu.jpg"]
+    assert (site / key).read_text(encoding="utf-8") == md("title: A\ndate: 2024-01-01\ngallery:\n  - file: satu.jpg\n"
+                                                          "    caption: Satu")
+    assert sorted(p.name for p in (site / ".redaksi").rglob("*") if p.is_file() and p.suffix != ".md") == \
+        ["dua.jpg", "sk.pdf"]
+    build_site(site, search=False)

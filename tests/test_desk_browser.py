@@ -89,6 +89,11 @@ def upload(desk, filename: str, data: bytes, key: str = "") -> tuple[int, dict]:
         return err.code, json.loads(err.read() or b"{}")
 
 
+def uploaded(page, items: str, count: int) -> None:
+    """Wait until the list holds count uploaded files (a file chosen holds a hidden place until it is sent)."""
+    page.wait_for_function("([s, n]) => document.querySelectorAll(s + ' > li.item').length === n", [items, count])
+
+
 def saved_key(page) -> str:
     match = re.search(r"/_redaksi/ubah/(.+?)(\?|$)", page.url)
     assert match, f"after saving the desk shows the post's form, not {page.url}"
@@ -109,13 +114,12 @@ def test_writing_a_post_with_three_photos_and_a_pdf_saves_the_bundle_and_builds(
     page.get_by_label("Kategori", exact=True).fill("Sosialisasi")
     page.get_by_label("Isi berita", exact=True).fill("KPU Kaltara menggelar sosialisasi tahapan pemilu.\n")
     page.get_by_label("Foto", exact=True).set_input_files([str(rotated), str(phone), str(plain)])
-    photos = page.locator("#daftar-foto > li")
-    photos.nth(2).wait_for()
+    uploaded(page, "#daftar-foto", 3)
     captions = ["Ketua KPU membuka acara", "Peserta dari kecamatan", "Spanduk kegiatan"]
     for number, caption in enumerate(captions):
         page.get_by_label("Keterangan", exact=True).nth(number).fill(caption)
     page.get_by_label("Lampiran", exact=True).set_input_files([str(document)])
-    page.locator("#daftar-lampiran > li").first.wait_for()
+    uploaded(page, "#daftar-lampiran", 1)
     page.get_by_label("Judul lampiran").first.fill("Undangan rapat sosialisasi")
     page.get_by_label("Terbit", exact=True).check()
     save(page)
@@ -379,7 +383,7 @@ def test_a_post_is_written_and_saved_with_the_keyboard_only(page, desk, tmp_path
     page.keyboard.type("Paragraf pertama.")
     page.get_by_label("Foto", exact=True).set_input_files([str(make_photo(tmp_path / "a.jpg")),
                                                            str(make_photo(tmp_path / "b.jpg", color=(0, 90, 0)))])
-    page.locator("#daftar-foto > li").nth(1).wait_for()
+    uploaded(page, "#daftar-foto", 2)
     first = page.locator("#daftar-foto > li").first.get_attribute("data-name")
     tab_to(page, "#daftar-foto > li:first-child [data-move='1']")
     page.keyboard.press("Enter")

@@ -45,6 +45,10 @@ class Desk:
         self.env.filters["waktu"] = lambda value: value.strftime("%Y-%m-%d %H.%M") if value else ""
         self.env.filters["q"] = lambda value: quote(value, safe="/")
 
+    def limit(self) -> int:
+        """The largest upload in bytes: the server's, else config.yaml's."""
+        return self.ctx.upload_limit or store.upload_limit(self.site)
+
     def now(self) -> dt.datetime:
         return self.ctx.options.moment()
 
@@ -134,7 +138,7 @@ async def edit(desk: Desk, request: Request):
 def _form_page(desk: Desk, request: Request, form, key, version, problems, notice: str = "", code: int = 200):
     return desk.page(request, "form.html", code, form=form, key=key, version=version, notice=notice,
                      problems=formdata.by_field(problems), categories=store.categories(desk.site),
-                     limit_mb=desk.ctx.upload_limit // (1024 * 1024), photo_types=sorted(PHOTO_TYPES))
+                     limit_mb=desk.limit() / (1024 * 1024), photo_types=sorted(PHOTO_TYPES))
 
 
 async def save(desk: Desk, request: Request):
@@ -168,7 +172,7 @@ def _store_files(desk: Desk, key: str | None, values) -> list:
     for name in ("foto_baru", "lampiran_baru"):
         for upload in values.getlist(name):
             if isinstance(upload, UploadFile) and upload.filename:
-                stored.append(store.store_upload(desk.site, key, upload.filename, upload.file, desk.ctx.upload_limit))
+                stored.append(store.store_upload(desk.site, key, upload.filename, upload.file, desk.limit()))
     return stored
 
 
@@ -210,7 +214,7 @@ async def upload(desk: Desk, request: Request):
     if not isinstance(sent, UploadFile) or not sent.filename:
         return JSONResponse({"galat": "Tidak ada berkas yang dikirim."}, status_code=400)
     result = await run_in_threadpool(store.store_upload, desk.site, key, sent.filename, sent.file,
-                                     desk.ctx.upload_limit)
+                                     desk.limit())
     if isinstance(result, store.FieldProblem):
         return JSONResponse({"galat": result.message, "kolom": result.field}, status_code=422)
     thumb = desk.link(request, f"/berkas/{quote(key)}?nama={quote(result.name)}") if key else ""

@@ -8,8 +8,6 @@ from typing import Callable
 
 from ..options import Options
 
-UPLOAD_LIMIT = 25 * 1024 * 1024     # bytes per uploaded file unless the server says otherwise
-
 
 @dataclass
 class DeskContext:
@@ -18,4 +16,4 @@ class DeskContext:
     rebuild: Callable[[], None] | None      # ask the preview to rebuild now (after a save); None when standalone
     preview_origin: str                     # e.g. "http://127.0.0.1:8000" (for links to the built page)
     token: str                              # the per-process CSRF secret (secrets.token_urlsafe(32))
-    upload_limit: int = UPLOAD_LIMIT        # bytes per uploaded file
+    upload_limit: int | None = None         # bytes per uploaded file; None: config.yaml's desk.upload_limit_mb

@@ -49,12 +49,16 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("serve", help="bangun lalu tampilkan situs di peramban, diperbarui otomatis")
     site_option(p)
     p.add_argument("--output", type=Path, help="folder hasil (bawaan: SITE/output)")
-    p.add_argument("--host", default="127.0.0.1", help="alamat server (bawaan: 127.0.0.1, hanya komputer ini)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="alamat server (bawaan: 127.0.0.1, hanya komputer ini; alamat lain, misalnya 0.0.0.0 untuk "
+                        "jaringan kantor, memerlukan kata sandi dari REDAKSI_PASSWORD atau yang diketik saat mulai)")
     p.add_argument("--port", type=int, default=8000, help="porta server (bawaan: 8000; 0 = porta bebas mana saja)")
     p.add_argument("--drafts", action="store_true", help="ikutkan berita berstatus draft")
     p.add_argument("--future", action="store_true", help="ikutkan berita bertanggal di masa depan")
     p.add_argument("--poll", action="store_true",
                    help="periksa perubahan berkas secara berkala (untuk drive jaringan atau mesin virtual)")
+    p.add_argument("--open", dest="open_browser", action="store_true",
+                   help="buka peramban di Meja Redaksi (atau di situs) begitu pratinjau siap")
     force_option(p)
 
     p = commands.add_parser("new", help="buat kerangka berita baru bertanggal sekarang")
@@ -108,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force),
                          args.host, args.port,
-                         polling=args.poll)
+                         polling=args.poll, open_browser=args.open_browser)
         if args.command == "publish":
             from .publish.command import Request, publish
 

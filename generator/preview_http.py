@@ -1,26 +1,33 @@
-"""Preview HTTP: map requests to files inside output/ only, add the live-reload script to pages, stream events."""
+"""Preview HTTP: map requests to files inside output/ only, add the live-reload script to pages, stream events.
+
+The ASGI app (Starlette) of the preview; preview_server runs it under uvicorn, preview_guard stands in front of it.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
-import queue
-import shutil
-import socket
-import socketserver
-import sys
 import threading
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import unquote, urlsplit
 
 from jinja2.utils import htmlsafe_json_dumps as script_json   # escaped for <script>, as render.script_json
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
 
 from . import guide
 
 EVENTS_PATH = "/__livereload"
+DESK_PATH = "/_redaksi/"      # the staff desk (generator/desk/app.py), served by the preview only, like the guide
+KEEPALIVE = 15                # seconds between comments on an idle event stream
+CHUNK = 1 << 16
 CLIENT_JS = (Path(__file__).resolve().parent / "livereload.js").read_text(encoding="utf-8")
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -123,179 +130,197 @@ class Shown:
 
 
 class Hub:
-    """The open event streams; publish() hands one message to each of them."""
+    """The open event streams (each an asyncio queue of the server's loop); publish() hands one message to each.
+
+    publish() and close() may be called from any thread (the rebuilds run on the watcher's).
+    """
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._queues: set[queue.Queue] = set()
+        self._streams: dict[asyncio.Queue, asyncio.AbstractEventLoop] = {}
         self._closed = False
 
-    def subscribe(self) -> queue.Queue | None:
+    def subscribe(self) -> asyncio.Queue | None:
+        """A new stream, on the running loop; None once closed."""
+        loop = asyncio.get_running_loop()
         with self._lock:
             if self._closed:
                 return None
-            q: queue.Queue = queue.Queue()
-            self._queues.add(q)
-            return q
+            stream: asyncio.Queue = asyncio.Queue()
+            self._streams[stream] = loop
+            return stream
 
-    def unsubscribe(self, q: queue.Queue) -> None:
+    def unsubscribe(self, stream: asyncio.Queue) -> None:
         with self._lock:
-            self._queues.discard(q)
+            self._streams.pop(stream, None)
 
     def publish(self, event: str, data: str) -> None:
         message = f"event: {event}\ndata: {data}\n\n".encode("utf-8")
         with self._lock:
-            for q in self._queues:
-                q.put(message)
+            for stream, loop in self._streams.items():
+                _put(loop, stream, message)
 
     def close(self) -> None:
+        """End every stream (each gets None) and refuse new ones."""
         with self._lock:
             self._closed = True
-            for q in self._queues:
-                q.put(None)
+            for stream, loop in self._streams.items():
+                _put(loop, stream, None)
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "KPUPratinjau"
-    timeout = 30
-
-    def do_GET(self):
-        self._respond(send_body=True)
-
-    def do_HEAD(self):
-        self._respond(send_body=False)
-
-    def log_message(self, format, *args):
+def _put(loop: asyncio.AbstractEventLoop, stream: asyncio.Queue, message: bytes | None) -> None:
+    try:
+        loop.call_soon_threadsafe(stream.put_nowait, message)
+    except RuntimeError:   # that server's loop has ended
         pass
 
-    def _respond(self, send_body: bool) -> None:
-        preview = self.server.preview
-        if self.path.partition("?")[0] == EVENTS_PATH:
-            return self._events(preview)
-        path = self.path.partition("?")[0]
-        if path == guide.PATH.rstrip("/") or path.startswith(guide.PATH):
-            return self._guide(unquote(path[len(guide.PATH):]), send_body)
-        target = locate(self.path, preview.base_path)
-        if target.kind == "redirect":
-            return self._send(302, "text/plain; charset=utf-8", b"", send_body, Location=target.location)
-        if target.kind == "file":
-            for attempt in range(20):   # output/ is swapped by a rename during a rebuild: wait a moment
-                found, folder = find_file(preview.output, target.parts)
-                if found or preview.output.is_dir() or attempt == 19:
-                    break
-                time.sleep(0.01)
-            if found and folder and not target.directory:
-                location = self.path.partition("?")[0] + "/" + ("?" + self.path.partition("?")[2] if "?" in self.path else "")
-                return self._send(301, "text/plain; charset=utf-8", b"", send_body, Location=location)
-            if found and self._file(found, 200, send_body):
+
+class Site(Protocol):
+    """What the app reads from the preview at each request (it changes with every rebuild)."""
+
+    output: Path
+    base_path: str
+    shown: Shown
+    hub: Hub
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one GET or HEAD gets: a body, or an open file to stream (the caller closes it)."""
+
+    status: int
+    kind: str = "text/plain; charset=utf-8"
+    body: bytes = b""
+    file: BinaryIO | None = None
+    location: str = ""
+
+
+def answer(site: Site, target: str) -> Answer:
+    """The answer to a request target (path and query as sent): a guide page, a file of output/, a redirect, the
+    site's 404 page, or the "not built yet" page. Blocking (it may wait for output/ being swapped by a rebuild)."""
+    path = target.partition("?")[0]
+    if path == guide.PATH.rstrip("/") or path.startswith(guide.PATH):
+        return _guide(path)
+    found = locate(target, site.base_path)
+    if found.kind == "redirect":
+        return Answer(302, location=found.location)
+    if found.kind == "file":
+        for attempt in range(20):   # output/ is swapped by a rename during a rebuild: wait a moment
+            path_found, folder = find_file(site.output, found.parts)
+            if path_found or site.output.is_dir() or attempt == 19:
+                break
+            time.sleep(0.01)
+        if path_found and folder and not found.directory:
+            query = target.partition("?")[2]
+            return Answer(301, location=path + "/" + ("?" + query if "?" in target else ""))
+        opened = _open(path_found, 200, site.shown) if path_found else None
+        if opened:
+            return opened
+    opened = _open(site.output / "404.html", 404, site.shown)
+    if opened:
+        return opened
+    page = _NO_BUILD_PAGE if not site.output.is_dir() else _NOT_FOUND_PAGE
+    return Answer(503 if page is _NO_BUILD_PAGE else 404, "text/html; charset=utf-8", inject(page, site.shown.snippet()))
+
+
+def _guide(path: str) -> Answer:
+    """The staff guide, served by the preview only (see guide.py)."""
+    name = unquote(path[len(guide.PATH):])
+    if not path.endswith("/") and not name:
+        return Answer(301, location=guide.PATH)
+    found = guide.page(name)
+    if found is None:
+        return Answer(404, "text/html; charset=utf-8", _NOT_FOUND_PAGE)
+    return Answer(200, found[1], found[0])
+
+
+def _open(path: Path, status: int, shown: Shown) -> Answer | None:
+    """A page with the live-reload snippet, or any other file opened for streaming; None when it is not there."""
+    kind = content_type(path.name)
+    try:
+        if kind.startswith("text/html"):
+            return Answer(status, kind, inject(path.read_bytes(), shown.snippet()))
+        return Answer(status, kind, file=open(path, "rb"))
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+class FileStream(StreamingResponse):
+    """An open file sent in chunks read on the preview's executor; the file is closed whatever happens."""
+
+    def __init__(self, found: Answer, executor: Executor, head: bool):
+        size = os.fstat(found.file.fileno()).st_size
+        super().__init__(_chunks(found.file, executor, head), found.status,
+                         {**HEADERS, "Content-Length": str(size)}, media_type=found.kind)
+        self.file = found.file
+
+    async def __call__(self, scope, receive, send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.file.close()
+
+
+async def _chunks(source: BinaryIO, executor: Executor, head: bool):
+    if head:
+        return
+    loop = asyncio.get_running_loop()
+    while chunk := await loop.run_in_executor(executor, source.read, CHUNK):
+        yield chunk
+
+
+def to_response(found: Answer, executor: Executor, head: bool) -> Response:
+    if found.file is not None:
+        return FileStream(found, executor, head)
+    headers = {**HEADERS, "Location": found.location} if found.location else HEADERS
+    return Response(found.body, found.status, headers, media_type=found.kind)
+
+
+async def _events(site: Site, stream: asyncio.Queue | None):
+    if stream is None:    # the preview is stopping
+        return
+    try:
+        yield f"retry: 500\nevent: hello\ndata: {site.shown.payload()}\n\n".encode("utf-8")
+        while True:
+            try:
+                message = await asyncio.wait_for(stream.get(), KEEPALIVE)
+            except asyncio.TimeoutError:
+                message = b": tetap tersambung\n\n"
+            if message is None:
                 return
-        page = preview.output / "404.html"
-        if page.is_file() and self._file(page, 404, send_body):
-            return
-        if not preview.output.is_dir():
-            return self._send(503, "text/html; charset=utf-8", inject(_NO_BUILD_PAGE, preview.shown.snippet()), send_body)
-        self._send(404, "text/html; charset=utf-8", inject(_NOT_FOUND_PAGE, preview.shown.snippet()), send_body)
-
-    def _guide(self, name: str, send_body: bool) -> None:
-        """The staff guide, served by the preview only (see guide.py)."""
-        if not self.path.partition("?")[0].endswith("/") and not name:
-            return self._send(301, "text/plain; charset=utf-8", b"", send_body, Location=guide.PATH)
-        found = guide.page(name)
-        if found is None:
-            return self._send(404, "text/html; charset=utf-8", _NOT_FOUND_PAGE, send_body)
-        self._send(200, found[1], found[0], send_body)
-
-    def _file(self, path: Path, status: int, send_body: bool) -> bool:
-        kind = content_type(path.name)
-        try:
-            if kind.startswith("text/html"):
-                self._send(status, kind, inject(path.read_bytes(), self.server.preview.shown.snippet()), send_body)
-                return True
-            with open(path, "rb") as source:
-                self._head(status, kind, os.fstat(source.fileno()).st_size)
-                if send_body:
-                    shutil.copyfileobj(source, self.wfile)
-            return True
-        except FileNotFoundError:
-            return False
-
-    def _head(self, status: int, kind: str, length: int, **headers) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(length))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-
-    def _send(self, status: int, kind: str, body: bytes, send_body: bool, **headers) -> None:
-        self._head(status, kind, len(body), **headers)
-        if send_body:
-            self.wfile.write(body)
-
-    def _events(self, preview) -> None:
-        stream = preview.hub.subscribe()
-        self.close_connection = True
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if stream is None:
-            return
-        try:
-            self.wfile.write(f"retry: 500\nevent: hello\ndata: {preview.shown.payload()}\n\n".encode("utf-8"))
-            while True:
-                try:
-                    message = stream.get(timeout=15)
-                except queue.Empty:
-                    message = b": tetap tersambung\n\n"
-                if message is None:
-                    return
-                self.wfile.write(message)
-        except OSError:   # the page was closed
-            return
-        finally:
-            preview.hub.unsubscribe(stream)
+            yield message
+    finally:
+        site.hub.unsubscribe(stream)
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = False       # server_close() joins every request thread
-    block_on_close = True
-    request_queue_size = 128     # listen backlog: a browser opening a page asks for 20-50 files at once (the default
-                                 # of 5 dropped the rest, which came back a second later)
+def request_target(scope: dict[str, Any]) -> str:
+    """The request target as the client sent it (still %-encoded), with its query."""
+    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+    query = scope.get("query_string") or b""
+    return raw.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
 
-    def __init__(self, address, preview):
-        self.preview = preview
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, Handler)
 
-    def server_bind(self):
-        socketserver.TCPServer.server_bind(self)   # not HTTPServer's: it does a slow reverse DNS lookup
-        self.server_name, self.server_port = self.server_address[:2]
+def create_app(site: Site, executor: Executor, desk=None) -> Starlette:
+    """The preview's routes: live-reload events, the desk at /_redaksi/ (when given), the guide and output/."""
 
-    def process_request_thread(self, request, client_address):
-        with self._open_lock:
-            self._open.add(request)
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            with self._open_lock:
-                self._open.discard(request)
+    async def events(request: Request) -> Response:
+        stream = site.hub.subscribe()
+        return StreamingResponse(_events(site, stream), media_type="text/event-stream; charset=utf-8",
+                                 headers={"Cache-Control": "no-store"})
 
-    def handle_error(self, request, client_address):
-        """A browser that closed the connection early is normal; anything else gets one line, no traceback."""
-        err = sys.exc_info()[1]
-        if not isinstance(err, (ConnectionError, TimeoutError)):
-            print(f"Galat saat melayani permintaan: {err!r}", file=sys.stderr, flush=True)
+    async def files(request: Request) -> Response:
+        loop = asyncio.get_running_loop()
+        found = await loop.run_in_executor(executor, answer, site, request_target(request.scope))
+        return to_response(found, executor, request.method == "HEAD")
 
-    def drop_connections(self) -> None:
-        with self._open_lock:
-            for request in self._open:
-                try:
-                    request.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+    async def to_desk(request: Request) -> Response:
+        return RedirectResponse(DESK_PATH, 301)
+
+    routes = [Route(EVENTS_PATH, events, methods=["GET"])]
+    if desk is not None:
+        routes += [Route(DESK_PATH.rstrip("/"), to_desk, methods=["GET", "HEAD"]), Mount(DESK_PATH.rstrip("/"), app=desk)]
+    routes.append(Route("/{path:path}", files, methods=["GET", "HEAD"]))
+    return Starlette(routes=routes)

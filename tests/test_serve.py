@@ -101,7 +101,7 @@ class Live:
         self.threads_before = set(threading.enumerate())
         self.preview = Preview(Options(site, workers=1), out=self.out, err=self.err)
         self.preview.bind("127.0.0.1", 0)
-        self.port = self.preview.server.server_address[1]
+        self.port = self.preview.port
         self.preview.start()
         self.preview.serve_in_thread()
         self.streams: list[Events] = []
@@ -118,7 +118,7 @@ class Live:
     def raw(self, target: bytes) -> bytes:
         """Send the request target exactly as given (no client-side normalising) and return the whole reply."""
         with socket.create_connection(("127.0.0.1", self.port), timeout=WAIT) as sock:
-            sock.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            sock.sendall(b"GET " + target + b" HTTP/1.0\r\nHost: 127.0.0.1:%d\r\n\r\n" % self.port)
             chunks = []
             while chunk := sock.recv(65536):
                 chunks.append(chunk)
@@ -463,7 +463,7 @@ def test_a_page_closed_mid_answer_prints_no_traceback(tmp_path, live, capsys):
     server = live(site)
     with socket.create_connection(("127.0.0.1", server.port), timeout=WAIT) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))   # reset, not close
-        sock.sendall(f"GET {POST_URL}besar.pdf HTTP/1.0\r\n\r\n".encode())
+        sock.sendall(f"GET {POST_URL}besar.pdf HTTP/1.0\r\nHost: 127.0.0.1:{server.port}\r\n\r\n".encode())
         sock.recv(100)
     assert server.get(POST_URL)[0] == 200   # still serving
     server.close()
@@ -499,7 +499,7 @@ def test_fifty_connections_at_once_are_all_taken_even_before_the_server_answers(
     site = preview_site(tmp_path / "situs")
     preview = Preview(Options(site, workers=1), out=io.StringIO(), err=io.StringIO())
     preview.bind("127.0.0.1", 0)
-    port = preview.server.server_address[1]
+    port = preview.port
     clients = []
     try:
         for _ in range(50):          # the server accepts none of them yet: only the backlog holds them
@@ -511,7 +511,7 @@ def test_fifty_connections_at_once_are_all_taken_even_before_the_server_answers(
     finally:
         for client in clients:
             client.close()
-        preview.server.server_close()
+        preview.close()
 
 
 def test_the_preview_refuses_a_folder_of_someones_files_before_serving_it(tmp_path, capsys):

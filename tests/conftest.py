@@ -344,13 +344,13 @@ STEPS = st.tuples(
     st.integers(0, 10), st.integers(0, 100))
 
 
-# --- the staff desk (Meja Redaksi) served alone under uvicorn, for its browser tests ----------------------------
+# --- the staff desk (Meja Redaksi) served by the real preview server, for its browser tests ----------------------
 
 @dataclass
 class DeskServer:
     site: Path
     origin: str               # http://127.0.0.1:PORT: the desk at /_redaksi/, the built site at /
-    token: str
+    token: str                # the session's token, as the desk's pages carry it
     stop: object
 
     @property
@@ -359,49 +359,30 @@ class DeskServer:
 
 
 def start_desk(site: Path, upload_limit: int | None = None) -> DeskServer:
-    """The desk app mounted at /_redaksi of a uvicorn server on 127.0.0.1 (an ephemeral port) in a thread, with the
-    site's output served at / (the live preview's styles and photos); stop() ends it."""
-    import secrets
-    import socket
-    import threading
-
-    import uvicorn
-    from starlette.applications import Starlette
-    from starlette.routing import Mount
-    from starlette.staticfiles import StaticFiles
+    """The preview server (serve.Preview: Host check, rebuilds) on 127.0.0.1 at an ephemeral port, with the desk at
+    /_redaksi/; the server's messages are kept, not printed. stop() ends it."""
+    import re
+    import urllib.request
 
     from generator.desk.app import create_app
     from generator.desk.context import DeskContext
+    from generator.serve import Preview, Serving
 
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    origin = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    context = DeskContext(site, Options(site), None, origin, secrets.token_urlsafe(32))
-    if upload_limit is not None:
-        context.upload_limit = upload_limit
-    (site / "output").mkdir(exist_ok=True)
-    app = Starlette(routes=[Mount("/_redaksi", app=create_app(context)),
-                            Mount("/", app=StaticFiles(directory=site / "output", html=True))])
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.02)
+    def desk(**fields):
+        return create_app(DeskContext(**fields, upload_limit=upload_limit))
 
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(10)
-        listener.close()
-
-    return DeskServer(site, origin, context.token, stop)
+    preview = Preview(Options(site, workers=1), out=io.StringIO(), err=io.StringIO(), serving=Serving(desk=desk))
+    preview.bind("127.0.0.1", 0)
+    preview.start()
+    preview.serve_in_thread()
+    with urllib.request.urlopen(preview.origin + "/_redaksi/", timeout=30) as answer:
+        token = re.search(r'name="desk-token" content="([^"]+)"', answer.read().decode()).group(1)
+    return DeskServer(site, preview.origin, token, preview.close)
 
 
 @pytest.fixture
 def desk(tmp_path):
-    """The fixture site tests/sites/basic, copied and built, with its desk running."""
-    site = copy_site("basic", tmp_path / "site")
-    build_site(site)
-    server = start_desk(site)
+    """The fixture site tests/sites/basic, copied, with its preview and desk running."""
+    server = start_desk(copy_site("basic", tmp_path / "site"))
     yield server
     server.stop()

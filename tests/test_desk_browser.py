@@ -489,3 +489,34 @@ def test_publishing_from_the_desk_shows_progress_and_when_it_was_published(tmp_p
     finally:
         context.close()
         server.stop()
+
+
+def test_a_first_time_host_key_is_a_question_with_its_fingerprint(tmp_path, monkeypatch):
+    require_browser()
+    from tests.conftest import news_site, tree
+    from tests.servers import start_sshd
+
+    sshd = start_sshd(tmp_path / "sshd")
+    monkeypatch.setenv("HOME", str(sshd.home))      # the desk publishes in this process: ~/.ssh is the test's
+    monkeypatch.setenv("SSH_AUTH_SOCK", "")
+    site = news_site(tmp_path / "site", f"publish:\n  utama:\n    type: sftp\n    host: 127.0.0.1\n"
+                                        f"    port: {sshd.port}\n    user: {sshd.user}\n    path: {sshd.root}\n")
+    server = start_desk(site)
+    context = chromium().new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/terbit")
+        page.get_by_role("button", name="Terbitkan ke situs").click()
+        question = page.locator("[data-question]")
+        question.wait_for(state="visible", timeout=60000)
+        assert question.locator("code").inner_text() == sshd.fingerprint()
+        assert "--trust-host-key" not in page.locator("main").inner_text(), "a question, not a command to copy"
+        assert tree(sshd.root) == {}
+        page.get_by_role("button", name="Percayai").click()
+        page.get_by_text("Selesai: situs sudah diterbitkan.").wait_for(timeout=60000)
+        assert (sshd.root / "index.html").is_file()
+        assert f"[127.0.0.1]:{sshd.port} ssh-ed25519 " in (sshd.home / ".ssh/known_hosts").read_text()
+    finally:
+        context.close()
+        server.stop()
+        sshd.stop()

@@ -84,11 +84,7 @@ class Publisher:
             job.code = 1
         finally:
             sys.stdout, sys.stderr = out, err
-        found = next((UNKNOWN_KEY.search(line) for line in job.lines if UNKNOWN_KEY.search(line)), None)
-        if found:
-            job.fingerprint = found.group(1)
-            host = next((HOST.search(line) for line in job.lines if HOST.search(line)), None)
-            job.host = host.group(1) if host else ""
+        _ask_about_key(job)
         if job.code == 0:
             remember(self.site, dt.datetime.now(dt.timezone.utc))
         job.running = False
@@ -101,6 +97,16 @@ class Publisher:
             else:
                 job.sent += sent
         return told
+
+
+def _ask_about_key(job: Job) -> None:
+    """A first-time host key becomes the page's question with its fingerprint: the command's sentence, which tells
+    a terminal user what to type, is left out."""
+    for line in list(job.lines):
+        found, host = UNKNOWN_KEY.search(line), HOST.search(line)
+        if found:
+            job.fingerprint, job.host = found.group(1), host.group(1) if host else ""
+            job.lines.remove(line)
 
 
 def remember(site: Path, when: dt.datetime) -> None:

@@ -520,3 +520,21 @@ def test_a_first_time_host_key_is_a_question_with_its_fingerprint(tmp_path, monk
         context.close()
         server.stop()
         sshd.stop()
+
+
+def test_without_javascript_photos_chosen_in_the_form_come_with_the_save(desk, tmp_path):
+    require_browser()
+    context = chromium().new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        open_form(page, desk)
+        page.get_by_label("Judul", exact=True).fill("Berita Tanpa Skrip")
+        page.get_by_label("Foto", exact=True).set_input_files([str(make_photo(tmp_path / "satu.jpg"))])
+        page.get_by_label("Lampiran", exact=True).set_input_files([str(pdf(tmp_path / "surat.pdf"))])
+        save(page)
+        key = saved_key(page)
+        bundle = (desk.site / key).parent
+        assert (bundle / "satu.jpg").is_file() and (bundle / "surat.pdf").is_file()
+        assert page.get_by_label("Keterangan", exact=True).count() == 1
+    finally:
+        context.close()

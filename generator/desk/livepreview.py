@@ -63,7 +63,7 @@ def preview(site_dir: Path, key: str | None, kind: str, text: str, memo: SiteMem
     except BuildFailed as failed:
         return Preview(problems=[str(p) for p in failed.problems])
     problems = Problems()
-    bundle = (site_dir / key).parent if key and key.endswith("/index.md") else None
+    bundle = _bundle(site_dir, key)
     entry = _entry(site_dir, site.config, key or f"content/{kind}s/pratinjau/index.md", kind, text, bundle, problems)
     if entry is None:
         return Preview(problems=[str(p) for p in problems.errors])
@@ -76,6 +76,17 @@ def preview(site_dir: Path, key: str | None, kind: str, text: str, memo: SiteMem
             return Preview(html=pages.render(route).decode("utf-8"))
         except render.RENDER_ERRORS as err:
             return Preview(problems=[str(render.problem_of(err, route))])
+
+
+def _bundle(site_dir: Path, key: str | None) -> Path | None:
+    """The folder whose files the post may name: its own, or for a post not saved yet the uploads waiting for it
+    (a single-file post gets a folder when it is saved with files)."""
+    from . import uploads
+
+    if key is None or not key.endswith("/index.md"):
+        staged = uploads.staging(site_dir)
+        return staged if staged.is_dir() else None
+    return (site_dir / key).parent
 
 
 def _entry(site_dir: Path, config, key: str, kind: str, text: str, bundle: Path | None, problems: Problems):

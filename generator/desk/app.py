@@ -261,27 +261,26 @@ async def versions(desk: Desk, request: Request):
                      restored=request.query_params.get("dipulihkan") == "1")
 
 
+async def _change(desk: Desk, request: Request, work, where) -> RedirectResponse:
+    """Carry out one change of the site's files (the store's DeskError becomes the message page), let the preview
+    rebuild, and go on to the page where(result) names."""
+    result = await run_in_threadpool(work)
+    if desk.ctx.rebuild is not None:
+        await run_in_threadpool(desk.ctx.rebuild)
+    return RedirectResponse(desk.link(request, where(result)), status_code=303)
+
+
 async def restore(desk: Desk, request: Request):
     values = await _form(request)
     key, version = str(values.get("key", "")), str(values.get("id", ""))
-    try:
-        await run_in_threadpool(store.restore, desk.site, key, version, desk.now())
-    except store.DeskError as err:
-        return desk.page(request, "message.html", 400, title="Versi tidak dapat dipulihkan", message=str(err))
-    if desk.ctx.rebuild is not None:
-        await run_in_threadpool(desk.ctx.rebuild)
-    return RedirectResponse(desk.link(request, f"/ubah/{quote(key)}?disimpan=1"), status_code=303)
+    return await _change(desk, request, lambda: store.restore(desk.site, key, version, desk.now()),
+                         lambda saved: f"/ubah/{quote(saved.key)}?disimpan=1")
 
 
 async def remove(desk: Desk, request: Request):
     values = await _form(request)
-    try:
-        await run_in_threadpool(store.trash, desk.site, str(values.get("key", "")), desk.now())
-    except store.DeskError as err:
-        return desk.page(request, "message.html", 400, title="Berita tidak dapat dihapus", message=str(err))
-    if desk.ctx.rebuild is not None:
-        await run_in_threadpool(desk.ctx.rebuild)
-    return RedirectResponse(desk.link(request, "/sampah?dibuang=1"), status_code=303)
+    return await _change(desk, request, lambda: store.trash(desk.site, str(values.get("key", "")), desk.now()),
+                         lambda _trashed: "/sampah?dibuang=1")
 
 
 async def trash_list(desk: Desk, request: Request):
@@ -291,13 +290,8 @@ async def trash_list(desk: Desk, request: Request):
 
 async def untrash(desk: Desk, request: Request):
     values = await _form(request)
-    try:
-        key = await run_in_threadpool(store.untrash, desk.site, str(values.get("id", "")))
-    except store.DeskError as err:
-        return desk.page(request, "message.html", 400, title="Berita tidak dapat dipulihkan", message=str(err))
-    if desk.ctx.rebuild is not None:
-        await run_in_threadpool(desk.ctx.rebuild)
-    return RedirectResponse(desk.link(request, f"/ubah/{quote(key)}?disimpan=1"), status_code=303)
+    return await _change(desk, request, lambda: store.untrash(desk.site, str(values.get("id", ""))),
+                         lambda key: f"/ubah/{quote(key)}?disimpan=1")
 
 
 # ---------------------------------------------------------------- publishing

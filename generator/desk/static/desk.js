@@ -15,22 +15,20 @@
   }
 
   function fillItem(kind, name, picture) {
+    // the server's own item markup (a <template>), its ids numbered anew; the name is set as a value, never as HTML
     var template = document.getElementById(kind === "foto" ? "templat-foto" : "templat-lampiran");
-    var item = template.content.firstElementChild.cloneNode(true);
-    var n = ++counter;
+    var holder = document.createElement("ol");
+    holder.innerHTML = template.innerHTML.split("__N__").join(String(++counter));
+    var item = holder.querySelector("li");
     item.dataset.name = name;
     item.querySelector('input[type="hidden"]').value = name;
-    item.querySelectorAll("[data-id]").forEach(function (el) { el.id = kind + "-" + el.dataset.id + "-" + n; });
-    item.querySelectorAll("[data-for]").forEach(function (el) { el.htmlFor = kind + "-" + el.dataset.for + "-" + n; });
-    item.querySelectorAll("[data-described]").forEach(function (el) {
-      el.setAttribute("aria-describedby", kind + "-" + el.dataset.described + "-" + n);
-    });
     item.querySelector(".file-name").textContent = name;
     var radio = item.querySelector('input[type="radio"]');
     if (radio) { radio.value = name; }
-    var img = item.querySelector("img");
-    if (img) {
-      if (picture) { img.src = picture; } else { img.remove(); }
+    if (picture) {
+      var img = document.createElement("img");
+      img.src = picture; img.alt = ""; img.width = 96; img.height = 72;
+      item.insertBefore(img, item.querySelector(".file-name"));
     }
     return item;
   }

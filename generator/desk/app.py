@@ -42,7 +42,7 @@ class Desk:
         self.publisher = publishing.Publisher(ctx.site)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.filters["waktu"] = lambda value: value.strftime("%Y-%m-%d %H.%M") if value else ""
+        self.env.filters["waktu"] = _shown_time
         self.env.filters["q"] = lambda value: quote(value, safe="/")
 
     def limit(self) -> int:
@@ -54,12 +54,25 @@ class Desk:
 
     def page(self, request: Request, name: str, code: int = 200, **values) -> HTMLResponse:
         base = request.scope.get("root_path", "").rstrip("/")
-        html = self.env.get_template(name).render(base=base, token=self.ctx.token, zone=store.timezone_label(self.site),
+        try:
+            label = store.timezone_label(self.site)
+        except store.DeskError:       # config.yaml does not read: the page says so, without the zone's name
+            label = ""
+        html = self.env.get_template(name).render(base=base, token=self.ctx.token, zone=label, tz=_zone(self),
                                                   status_labels=STATUS_LABELS, **values)
         return HTMLResponse(html, status_code=code, headers=SECURITY_HEADERS)
 
     def link(self, request: Request, path: str) -> str:
         return request.scope.get("root_path", "").rstrip("/") + path
+
+
+def _shown_time(value: dt.datetime | None, zone=None) -> str:
+    """'2024-05-17 09.30' in the site's zone (zone given) or as it is."""
+    if value is None:
+        return ""
+    if zone is not None and value.tzinfo is not None:
+        value = value.astimezone(zone)
+    return value.strftime("%Y-%m-%d %H.%M")
 
 
 SECURITY_HEADERS = {
@@ -299,7 +312,7 @@ async def untrash(desk: Desk, request: Request):
 async def publish_page(desk: Desk, request: Request):
     last = publishing.last_published(desk.site)
     changed = await run_in_threadpool(publishing.changed_since, desk.site, last)
-    return desk.page(request, "publish.html", last=last.astimezone(_zone(desk)) if last else None, changed=changed,
+    return desk.page(request, "publish.html", last=last, changed=changed,
                      job=desk.publisher.job)
 
 

@@ -544,3 +544,25 @@ def test_without_javascript_photos_chosen_in_the_form_come_with_the_save(desk, t
         assert page.get_by_label("Keterangan", exact=True).count() == 1
     finally:
         context.close()
+
+
+def test_a_scheduled_post_and_a_new_page_are_listed_with_their_status(page, desk):
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Pengumuman Terjadwal Tahun Depan")
+    page.get_by_label("Tanggal", exact=True).fill("2030-01-02 08:00")
+    page.get_by_label("Jadwalkan", exact=True).check()
+    save(page)
+    scheduled = saved_key(page)
+    assert "draft:" not in (desk.site / scheduled).read_text(encoding="utf-8")
+    page.goto(desk.url + "/baru?jenis=page")
+    page.get_by_label("Judul", exact=True).fill("Struktur Organisasi")
+    assert page.get_by_label("Kategori", exact=True).count() == 0, "a page has no category"
+    page.get_by_label("Isi berita", exact=True).fill("Ketua dan anggota KPU.\n")
+    page.get_by_label("Terbit", exact=True).check()
+    save(page)
+    assert saved_key(page).startswith("content/pages/")
+    page.goto(desk.url + "/?status=terjadwal")
+    assert "Pengumuman Terjadwal Tahun Depan" in page.locator("tbody").inner_text()
+    page.goto(desk.url + "/?q=struktur")
+    row = page.locator("tbody tr")
+    assert row.count() == 1 and "(halaman)" in row.inner_text() and "Terbit" in row.inner_text()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from starlette.applications import Starlette
@@ -135,7 +135,7 @@ async def new_post(desk: Desk, request: Request):
     form = await run_in_threadpool(store.new_form, desk.site, desk.now())
     if request.query_params.get("jenis") == "page":
         form.kind, form.date = "page", ""
-    return _form_page(desk, request, form, None, None, [])
+    return _form_page(desk, request, store.Opened(None, form, None, []))
 
 
 async def edit(desk: Desk, request: Request):
@@ -145,13 +145,14 @@ async def edit(desk: Desk, request: Request):
     except store.DeskError as err:
         return desk.page(request, "message.html", 404, title="Berita tidak ditemukan", message=str(err))
     notice = {"1": "Tersimpan.", "draf": "DRAF"}.get(request.query_params.get("disimpan", ""), "")
-    return _form_page(desk, request, opened.form, opened.key, opened.version, opened.problems, notice)
+    return _form_page(desk, request, opened, notice)
 
 
-def _form_page(desk: Desk, request: Request, form, key, version, problems, notice: str = "", code: int = 200):
-    return desk.page(request, "form.html", code, form=form, key=key, version=version, notice=notice,
-                     problems=formdata.by_field(problems), categories=store.categories(desk.site),
-                     limit_mb=desk.limit() / (1024 * 1024), photo_types=sorted(PHOTO_TYPES))
+def _form_page(desk: Desk, request: Request, shown: store.Opened, notice: str = "", code: int = 200):
+    """The form as shown: the store's Opened (key and version None for a post not saved yet)."""
+    return desk.page(request, "form.html", code, form=shown.form, key=shown.key, version=shown.version,
+                     notice=notice, problems=formdata.by_field(shown.problems), categories=store.categories(desk.site),
+                     limit_mb=desk.limit() / (1024 * 1024))
 
 
 async def save(desk: Desk, request: Request):
@@ -166,14 +167,16 @@ async def save(desk: Desk, request: Request):
         result = await run_in_threadpool(lambda: store.save_entry(desk.site, posted.key, form, posted.version,
                                                                    desk.now(), force=posted.force))
     except store.DeskError as err:
-        return _form_page(desk, request, form, posted.key, posted.version, [store.FieldProblem("", str(err))],
+        return _form_page(desk, request, store.Opened(posted.key, form, posted.version,
+                                                      [store.FieldProblem("", str(err))]),
                           code=400)
     if isinstance(result, store.Conflict):
         return await run_in_threadpool(_conflict_page, desk, request, form, result, values)
     if desk.ctx.rebuild is not None:
         await run_in_threadpool(desk.ctx.rebuild)
     if refused:
-        return _form_page(desk, request, form, result.key, result.version, list(result.problems) + refused,
+        return _form_page(desk, request, store.Opened(result.key, form, result.version,
+                                                      list(result.problems) + refused),
                           "Tersimpan, tetapi ada berkas yang tidak diterima.")
     flag = "draf" if result.kept_as_draft else "1"
     return RedirectResponse(desk.link(request, f"/ubah/{quote(result.key)}?disimpan={flag}"), status_code=303)
@@ -373,7 +376,3 @@ async def _unexpected(request: Request, error: Exception):
     return PlainTextResponse("Terjadi kesalahan tak terduga di Meja Redaksi; tidak ada berkas yang diubah "
                              "setengah jalan. Muat ulang halaman; bila terulang, laporkan pesan di jendela "
                              "server pratinjau.", status_code=500)
-
-
-def query(**values) -> str:
-    return urlencode({k: v for k, v in values.items() if v})

@@ -25,6 +25,16 @@ class Preview:
     problems: list[str] = field(default_factory=list)   # the build's sentences when it could not
 
 
+@dataclass(frozen=True)
+class Unsaved:
+    """The post as the form has it: where it is (or would be) saved, its kind, its file text, its files' folder."""
+
+    key: str
+    kind: str
+    text: str
+    bundle: Path | None
+
+
 @dataclass
 class SiteMemo:
     """The site model made for previews, with the state of the files it was made from."""
@@ -64,7 +74,8 @@ def preview(site_dir: Path, key: str | None, kind: str, text: str, memo: SiteMem
         return Preview(problems=[str(p) for p in failed.problems])
     problems = Problems()
     bundle = _bundle(site_dir, key)
-    entry = _entry(site_dir, site.config, key or f"content/{kind}s/pratinjau/index.md", kind, text, bundle, problems)
+    unsaved = Unsaved(key or f"content/{kind}s/pratinjau/index.md", kind, text, bundle)
+    entry = _entry(site_dir, site.config, unsaved, problems)
     if entry is None:
         return Preview(problems=[str(p) for p in problems.errors])
     post = _post(site, entry, problems)
@@ -89,17 +100,17 @@ def _bundle(site_dir: Path, key: str | None) -> Path | None:
     return (site_dir / key).parent
 
 
-def _entry(site_dir: Path, config, key: str, kind: str, text: str, bundle: Path | None, problems: Problems):
+def _entry(site_dir: Path, config, unsaved: Unsaved, problems: Problems):
     """content.load of the unsaved text, written to a temporary file outside the site (the bundle's files are the
     real ones beside the saved post)."""
     with tempfile.TemporaryDirectory(prefix="pratinjau-") as scratch:
-        source = Path(scratch) / key
+        source = Path(scratch) / unsaved.key
         source.parent.mkdir(parents=True)
-        source.write_text(text, encoding="utf-8")
-        entry = content.load(Path(scratch), kind, source, bundle, config.site, ZoneInfo(config.site.timezone),
-                             problems)
+        source.write_text(unsaved.text, encoding="utf-8")
+        entry = content.load(Path(scratch), unsaved.kind, source, unsaved.bundle, config.site,
+                             ZoneInfo(config.site.timezone), problems)
     if entry is not None:
-        entry = dataclasses.replace(entry, source=site_dir / key)
+        entry = dataclasses.replace(entry, source=site_dir / unsaved.key)
     return entry
 
 

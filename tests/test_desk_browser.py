@@ -566,3 +566,23 @@ def test_a_scheduled_post_and_a_new_page_are_listed_with_their_status(page, desk
     page.goto(desk.url + "/?q=struktur")
     row = page.locator("tbody tr")
     assert row.count() == 1 and "(halaman)" in row.inner_text() and "Terbit" in row.inner_text()
+
+
+def test_the_preview_shows_a_photo_uploaded_before_the_post_is_saved(page, desk, tmp_path):
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Berita Dengan Foto Baru")
+    page.get_by_label("Foto", exact=True).set_input_files([str(heic(tmp_path / "IMG_0100.HEIC"))])
+    uploaded(page, "#daftar-foto", 1)
+    thumbnail = page.locator("#daftar-foto img")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
+    page.get_by_label("Keterangan", exact=True).fill("Foto dari ponsel")
+    frame = page.frame_locator("[data-preview-frame]")
+    frame.get_by_text("Foto dari ponsel").first.wait_for()
+    shown = frame.locator("img[src*='/_redaksi/berkas/']").first     # the original, until the site is built
+    shown.wait_for()
+    for _ in range(100):                       # the frame is sandboxed: its image is asked from inside
+        if shown.evaluate("i => i.complete && i.naturalWidth > 0"):
+            break
+        page.wait_for_timeout(100)
+    assert shown.evaluate("i => i.complete && i.naturalWidth > 0"), shown.get_attribute("src")
+    assert not list((desk.site / "content/posts").rglob("*berita-dengan-foto-baru*")), "nothing saved yet"

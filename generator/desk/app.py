@@ -21,7 +21,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import formdata, livepreview, publishing, store
+from . import formdata, livepreview, publishing, store, uploads
 from .context import DeskContext
 
 HERE = Path(__file__).parent
@@ -233,20 +233,22 @@ async def upload(desk: Desk, request: Request):
                                      desk.limit())
     if isinstance(result, store.FieldProblem):
         return JSONResponse({"galat": result.message, "kolom": result.field}, status_code=422)
-    thumb = desk.link(request, f"/berkas/{quote(key)}?nama={quote(result.name)}") if key else ""
+    thumb = desk.link(request, f"/berkas/{quote(key or '')}?nama={quote(result.name)}") if result.kind == "photo" else ""
     return JSONResponse({"nama": result.name, "jenis": result.kind, "ukuran": result.size, "gambar": thumb})
 
 
 async def bundle_file(desk: Desk, request: Request):
-    """A photo of a saved post's bundle, for the form's thumbnails; nothing outside content/ is served."""
+    """A photo of a post's folder (or of the uploads waiting for a post not saved yet), for the form's thumbnails
+    and the preview; nothing else is served."""
     key, name = request.path_params["key"], request.query_params.get("nama", "")
-    content = (desk.site / "content").resolve()
+    folder = livepreview.files_folder(desk.site, key or None)
+    allowed = [(desk.site / "content").resolve(), uploads.staging(desk.site).resolve()]
     try:
-        found = ((desk.site / key).parent / name).resolve()
+        found = (folder / name).resolve() if folder is not None else None
     except (OSError, ValueError):
         found = None
-    if (found is None or not found.is_relative_to(content) or "/" in name or "\\" in name or name.startswith(".")
-            or found.suffix.lower() not in PHOTO_TYPES or not found.is_file()):
+    if (found is None or not any(found.is_relative_to(top) for top in allowed) or "/" in name or "\\" in name
+            or name.startswith(".") or found.suffix.lower() not in PHOTO_TYPES or not found.is_file()):
         return PlainTextResponse("Berkas tidak ditemukan.", status_code=404)
     return FileResponse(found, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
@@ -257,7 +259,9 @@ async def live_preview(desk: Desk, request: Request):
 
     def make():
         text = store.source_text(desk.site, form, posted.key)
-        return livepreview.preview(desk.site, posted.key, form.kind, text, desk.memo)
+        photos = livepreview.PhotoLinks(desk.ctx.options.output, lambda name: desk.ctx.preview_origin + desk.link(
+            request, f"/berkas/{quote(posted.key or '')}?nama={quote(name)}"))
+        return livepreview.preview(desk.site, posted.key, form.kind, text, desk.memo, photos)
 
     made = await run_in_threadpool(make)
     html = livepreview.with_base(made.html, desk.ctx.preview_origin) if made.html else ""

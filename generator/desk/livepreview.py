@@ -7,10 +7,12 @@ without writing anything to the site folder or its output."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from .. import cache, content, documents, render, theme
@@ -33,6 +35,14 @@ class Unsaved:
     kind: str
     text: str
     bundle: Path | None
+
+
+@dataclass(frozen=True)
+class PhotoLinks:
+    """Where the preview finds photos: the built site (output/), else the original file (link(name))."""
+
+    output: Path
+    link: Callable[[str], str]
 
 
 @dataclass
@@ -66,14 +76,14 @@ def current_site(site_dir: Path, memo: SiteMemo):
         return memo.site, memo.renderer
 
 
-def preview(site_dir: Path, key: str | None, kind: str, text: str, memo: SiteMemo) -> Preview:
+def preview(site_dir: Path, key: str | None, kind: str, text: str, memo: SiteMemo, photos: PhotoLinks) -> Preview:
     """The page of the post whose source would be text (key: its file, None for a post not saved yet)."""
     try:
         site, pages = current_site(site_dir, memo)
     except BuildFailed as failed:
         return Preview(problems=[str(p) for p in failed.problems])
     problems = Problems()
-    bundle = _bundle(site_dir, key)
+    bundle = files_folder(site_dir, key)
     unsaved = Unsaved(key or f"content/{kind}s/pratinjau/index.md", kind, text, bundle)
     entry = _entry(site_dir, site.config, unsaved, problems)
     if entry is None:
@@ -84,12 +94,13 @@ def preview(site_dir: Path, key: str | None, kind: str, text: str, memo: SiteMem
     route = site_model.Route(post.url, "post.html" if kind == "post" else "page.html", {"post": post})
     with memo.lock:
         try:
-            return Preview(html=pages.render(route).decode("utf-8"))
+            html = pages.render(route).decode("utf-8")
         except render.RENDER_ERRORS as err:
             return Preview(problems=[str(render.problem_of(err, route))])
+    return Preview(html=_unbuilt_photos(html, post, site.config.base_path, photos))
 
 
-def _bundle(site_dir: Path, key: str | None) -> Path | None:
+def files_folder(site_dir: Path, key: str | None) -> Path | None:
     """The folder whose files the post may name: its own, or for a post not saved yet the uploads waiting for it
     (a single-file post gets a folder when it is saved with files)."""
     from . import uploads
@@ -146,6 +157,16 @@ def _term(terms: list, name: str, pattern: str):
     slug = content.name_slug(name)
     found = next((t for t in terms if t.slug == slug), None)
     return found or site_model.Term(name, slug, site_model.fill(pattern, slug=slug))
+
+
+def _unbuilt_photos(html: str, post, base_path: str, photos: PhotoLinks) -> str:
+    """The page with each photo size the site has not built yet (a photo just uploaded) pointing at the original."""
+    for photo in post.photos:
+        for variant in photo.variants:
+            if not (photos.output / variant.url.lstrip("/")).is_file():
+                address = base_path + variant.url.lstrip("/")
+                html = re.sub(re.escape(address) + r"(?=[\s\"',)])", photos.link(photo.name), html)
+    return html
 
 
 def with_base(html: str, origin: str) -> str:

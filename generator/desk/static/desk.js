@@ -63,8 +63,7 @@
         return;
       }
       row.remove();
-      var picture = answer.gambar || (answer.jenis === "photo" && /^image\/(jpeg|png|webp|gif)$/.test(file.type)
-        ? URL.createObjectURL(file) : "");
+      var picture = answer.jenis === "photo" ? answer.gambar : "";
       var landed = answer.jenis === "photo" ? "foto" : "lampiran";
       var item = fillItem(landed, answer.nama, picture);
       if (landed === kind) {

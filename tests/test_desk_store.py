@@ -18,6 +18,7 @@ from PIL import Image
 
 from generator import watch
 from generator.desk import store, yamltext
+from generator.desk import frontmatter_edit
 from generator.desk.frontmatter_edit import parse
 from generator.wordpress import write as wordpress_write
 
@@ -59,9 +60,20 @@ def changed_lines(before: str, after: str) -> list[str]:
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
 
 
+def as_sent(form: store.Form) -> None:
+    """The same form as a browser sends it back: CRLF in the text area, spaces around typed words, the date as
+    <input type=datetime-local> writes it. None of this is a change, so the save must still write nothing."""
+    form.body = form.body.replace("\n", "\r\n")
+    form.title = f" {form.title} "
+    form.tags = [f" {tag}" for tag in form.tags]
+    form.date = form.date.replace(" ", "T")
+    form.event_place += " "
+
+
 def save_unchanged(site: Path, key: str) -> bytes:
     """Open and save at once (open_entry tells scheduled from published by the real clock, so the save uses it)."""
     opened = store.open_entry(site, key)
+    as_sent(opened.form)
     saved = store.save_entry(site, key, opened.form, opened.version, dt.datetime.now(dt.timezone.utc))
     assert isinstance(saved, store.Saved)
     return (site / saved.key).read_bytes()
@@ -192,6 +204,31 @@ def test_hand_written_crlf_bom_comments_and_unknown_fields_survive(site_factory)
     assert "penulis_foto: Budi\r\n" in text and "\n" not in text.replace("\r\n", "")
 
 
+ODD_FILES = [
+    "---\ntitle: A\ndate: 2024-01-01\ntags: pemilu\n---\nIsi tanpa baris kosong",
+    "---\ntitle: A\ndate: 2024-01-01\ngallery:\n  - a.jpg\n  - b.jpg\n---\n\nIsi.\n",
+    "---   \ntitle: A\ndate: 2024-01-01\nsummary: >\n  dua\n  baris\n---  \n\n\n\nIsi.\n\n\n",
+    "---\n---\nHanya isi.\n",
+    "---\ntitle: \"A\"\ndate: '2024-01-01 10:00'\ncategory: 'Kegiatan'\ndraft: no\n---\n",
+    "---\ntitle: A\ndate: 2024-01-01\nevent: {start: 2024-01-01, place: Aula}\ngallery: [{file: a.jpg, caption: x}]\n---\nIsi\n",
+    "---\r\ntitle: A\r\ndate: 2024-01-01\r\ntags: [a,b]\r\n---\r\nIsi\r\n",
+    "---\ntitle: A\ndate: 2024-01-01\ngallery:\n- file: a.jpg\n  caption: |\n    multi\n    line\n- file: b.jpg\n---\nIsi\n",
+    "---\ntitle: A\ndate: 2024-01-01 10:00:30\nviews: 5\nattachments:\n  - sk.pdf\n---\nIsi\n",
+    "---\ntitle: [rusak\n---\nIsi\n",
+    "tanpa front matter\n",
+    "---\ntitle: A\ndate: 2024-01-01\ntags:\n  - 2024\n  - yes\n---\nIsi\nhttps://youtu.be/abcdefghijk\n",
+    "---\ntitle: A # komentar\n# baris komentar\ndate: 2024-01-01T10:00:00Z\ncomments:\n  - author: B\n    text: Hai\n---\n",
+]
+
+
+@pytest.mark.parametrize("text", ODD_FILES)
+def test_odd_hand_written_files_saved_unchanged_are_byte_identical(site_factory, text):
+    site = site_factory({"content/posts/2024/p/a.jpg": b"photo", "content/posts/2024/p/b.jpg": b"photo",
+                         "content/posts/2024/p/sk.pdf": b"%PDF-1.4\n"})
+    (site / "content/posts/2024/p/index.md").write_bytes(text.encode("utf-8"))
+    assert save_unchanged(site, "content/posts/2024/p/index.md") == text.encode("utf-8")
+
+
 def test_body_edit_replaces_only_the_body(tmp_path):
     site = sample_site(tmp_path)
     key = "content/posts/2020/pengumuman-pendaftaran-calon-anggota-ppk.md"
@@ -218,8 +255,11 @@ texts = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), mi
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(field=st.sampled_from(sorted(FIELD_EDITS)), value=texts)
 def test_changing_one_field_changes_only_its_line(tmp_path_factory, field, value):
-    site = sample_site(tmp_path_factory.mktemp("satu"))
     key = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020/index.md"
+    site = write_site(tmp_path_factory.mktemp("satu"), {key: (ROOT / key).read_bytes()},
+                      (ROOT / "config.yaml").read_text(encoding="utf-8"))
+    for name in ("pembukaan.jpg", "peserta.jpg", "diskusi.jpg"):
+        (site / key).with_name(name).write_bytes(b"")
     before = (site / key).read_text(encoding="utf-8")
     opened = store.open_entry(site, key)
     prefix, change = FIELD_EDITS[field]
@@ -457,6 +497,10 @@ def test_a_single_file_post_becomes_a_folder_when_it_gets_a_photo(sample):
     assert saved.key == "content/posts/2020/penundaan-tahapan-pemilihan-2020/index.md"
     assert not (site / key).exists() and (site / "content/posts/2020/penundaan-tahapan-pemilihan-2020/foto.jpg").is_file()
     assert store.version_text(site, key, store.history(site, key)[0].id).encode("utf-8") == before
+    [earlier] = store.history(site, saved.key)            # the folder's history begins with the single file's
+    restored = store.restore(site, key, earlier.id, ZONE_NOW)
+    assert restored.key == saved.key and (site / saved.key).read_bytes() == before and not (site / key).exists()
+    store.restore(site, saved.key, store.history(site, saved.key)[0].id, ZONE_NOW)
     assert (site / saved.key).read_bytes() == before.replace(
         b"tags: [pemilihan 2020, covid-19, tahapan]\n",
         b"tags: [pemilihan 2020, covid-19, tahapan]\ngallery:\n  - file: foto.jpg\n    caption: Keterangan\n")
@@ -506,8 +550,9 @@ def test_trash_and_untrash(tmp_path):
         store.untrash(site, "../../etc")
 
 
-def test_desk_folder_is_never_built_watched_or_published(tmp_path):
-    site = sample_site(tmp_path)          # built from nothing: output/ holds only what this build made
+def test_desk_folder_is_never_built_watched_or_published(built_sample, tmp_path):
+    # the sample's cache without its output: output/ holds only what this test's build made
+    site = Path(shutil.copytree(built_sample, tmp_path / "contoh", ignore=shutil.ignore_patterns("output")))
     key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
     opened = store.open_entry(site, key)
     opened.form.title = "Judul rahasia versi baru"
@@ -573,6 +618,8 @@ def test_imported_posts_saved_unchanged_are_byte_identical(imported_sites):
             before = (site / entry.key).read_bytes()
             opened = store.open_entry(site, entry.key)
             assert store.source_text(site, opened.form, entry.key).encode("utf-8") == before, entry.key
+            as_sent(opened.form)
+            assert store.source_text(site, opened.form, entry.key).encode("utf-8") == before, entry.key
             count += 1
     assert count > 20
 
@@ -632,3 +679,83 @@ def test_a_photo_removed_in_the_form_leaves_the_post_but_is_kept_in_its_history(
     assert sorted(p.name for p in (site / ".redaksi").rglob("*") if p.is_file() and p.suffix != ".md") == \
         ["dua.jpg", "sk.pdf"]
     build_site(site, search=False)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="file modes are POSIX")
+def test_written_files_are_readable_like_the_ones_they_replace(sample):
+    site = sample
+    key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"
+    (site / key).chmod(0o640)
+    opened = store.open_entry(site, key)
+    opened.form.title = "Judul baru"
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert (site / key).stat().st_mode & 0o777 == 0o640
+    form = store.new_form(site, ZONE_NOW)
+    form.title = "Baru"
+    stored = store.store_upload(site, None, "foto.jpg", io.BytesIO(jpeg_bytes()), 10**7)
+    form.photos = [store.Photo(stored.name)]
+    saved = store.save_entry(site, None, form, None, ZONE_NOW)
+    folder = (site / saved.key).parent
+    assert {(folder / name).stat().st_mode & 0o777 for name in ("index.md", "foto.jpg")} == {0o644}
+
+
+words = st.text(st.sampled_from("abc xyz:#-'\"é"), min_size=1, max_size=12).map(str.strip).filter(bool)
+photo = st.fixed_dictionaries({"file": words}, optional={"caption": words, "alt": words})
+values = st.one_of(words, st.integers(0, 999), st.booleans(), st.lists(words, max_size=3),
+                   st.lists(photo, min_size=1, max_size=3),
+                   st.fixed_dictionaries({"start": st.just("2024-01-01")}, optional={"place": words}))
+fronts = st.dictionaries(st.sampled_from(["title", "tags", "gallery", "event", "summary", "lain", "views"]), values,
+                         min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(front=fronts, changes=st.dictionaries(st.sampled_from(["title", "tags", "gallery", "event", "summary", "baru"]),
+                                             st.one_of(values, st.just(frontmatter_edit.REMOVE)), max_size=3),
+       style=st.sampled_from(["guide", "pyyaml", "flow"]))
+def test_edits_keep_comments_and_every_untouched_field_byte_for_byte(front, changes, style):
+    def written(key, value) -> str:        # as the guide writes it, as PyYAML does (lists at column 0), or in {}
+        if style == "flow" and isinstance(value, (list, dict)):
+            return f"{key}: " + yaml.safe_dump(value, allow_unicode=True, width=1000, default_flow_style=True)
+        if style == "pyyaml":
+            return yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=1000)
+        return "".join(line + "\n" for line in yamltext.lines(key, value))
+
+    lines = [f"# {key}\n" + written(key, value) for key, value in front.items()]
+    text = "".join(lines)
+    edited = frontmatter_edit.edit(text, changes, "\n")
+    wanted = {k: v for k, v in {**front, **changes}.items() if v is not frontmatter_edit.REMOVE}
+    assert frontmatter_edit.read(edited) == wanted
+    for key, block in zip(front, lines):
+        assert f"# {key}\n" in edited                          # never rewritten as a whole
+        if key not in changes or frontmatter_edit.same(changes[key], front[key]):
+            assert block in edited
+    crlf = frontmatter_edit.edit(text.replace("\n", "\r\n"), changes, "\r\n")
+    assert crlf == edited.replace("\n", "\r\n")
+
+
+def test_check_form_places_event_and_document_problems(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01"),
+                         "content/posts/2024/a/sk-penetapan.pdf": b"%PDF-1.4\n"})
+    key = "content/posts/2024/a/index.md"
+    form = store.open_entry(site, key).form
+    form.event_start, form.event_end = "2024-01-05", "2024-01-02"
+    form.attachments = [store.Attachment("sk-penetapn.pdf", "SK")]
+    problems = {p.field: p.message for p in store.check_form(site, form, key)}
+    assert set(problems) == {"event_end", "attachments"}
+    assert "Mungkin maksudnya 'sk-penetapan.pdf'?" in problems["attachments"]
+    form.event_start = "kemarin"
+    assert [p.field for p in store.check_form(site, form, key)][0] == "event_start"
+    form.status, form.date = "jadwal", ""
+    assert "date" in [p.field for p in store.check_form(site, form, key)]
+
+
+def test_file_path_finds_only_the_posts_own_and_staged_files(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01"),
+                         "content/posts/2024/a/foto.jpg": b"photo", "rahasia.jpg": b"photo"})
+    key = "content/posts/2024/a/index.md"
+    assert store.file_path(site, key, "foto.jpg") == site / "content/posts/2024/a/foto.jpg"
+    staged = store.store_upload(site, None, "Baru.JPG", io.BytesIO(jpeg_bytes()), 10**7)
+    assert store.file_path(site, None, staged.name).read_bytes() == jpeg_bytes()
+    for bad in ("../../../rahasia.jpg", "..", "/etc/passwd", "a\\b.jpg", ".hidden", "tidak-ada.jpg", "index.md/.."):
+        with pytest.raises(store.DeskError):
+            store.file_path(site, key, bad)

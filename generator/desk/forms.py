@@ -182,7 +182,7 @@ def _shown_same(old, moment: tuple, zone: ZoneInfo, with_time: bool) -> bool:
 
 def _tags(old, tags: list[str]):
     clean = [t.strip() for t in tags if t.strip()]
-    current = [text_of(t) for t in old] if isinstance(old, list) else None
+    current = [text_of(t) for t in old] if isinstance(old, list) else [text_of(old)] if old is not None else None
     if not clean:
         return old if old is None or old == [] else REMOVE
     return old if current == clean else clean

@@ -133,7 +133,9 @@ def _entries(node: yaml.Node) -> dict:
 
 def _apply(doc: _Text) -> str:
     text = doc.text
-    for start, end, new in sorted(doc.edits, key=lambda e: (e[0], e[1]), reverse=True):
+    # from the end backwards; of two insertions at one place, the one asked for first ends up first
+    ordered = sorted(enumerate(doc.edits), key=lambda e: (e[1][0], e[1][1], e[0]), reverse=True)
+    for _, (start, end, new) in ordered:
         text = text[:start] + new + text[end:]
     return text
 

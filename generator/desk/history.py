@@ -39,6 +39,11 @@ def write_atomic(target: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        try:                # mkstemp makes the file private (0600); the file keeps its mode, a new one is 0644
+            mode = target.stat().st_mode & 0o7777
+        except OSError:
+            mode = 0o644
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):

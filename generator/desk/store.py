@@ -7,6 +7,7 @@ outside content/, a missing file) raises DeskError with an Indonesian sentence; 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, replace
@@ -86,6 +87,20 @@ class Trashed:
     time: dt.datetime
 
 
+def _plain_errors(function):
+    """A file the store cannot read or write (disk full, no permission, a file in use on Windows) becomes a
+    DeskError the desk can show, never a traceback."""
+    @functools.wraps(function)
+    def wrapped(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except OSError as err:
+            where = f" ({Path(err.filename).name})" if err.filename else ""
+            raise DeskError(f"Berkas tidak bisa dibaca atau ditulis{where}: {err.strerror or err}. Periksa ruang "
+                            "disk dan izin folder situs, lalu coba lagi.") from None
+    return wrapped
+
+
 _ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
@@ -108,6 +123,7 @@ def version_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@_plain_errors
 def timezone_label(site: Path) -> str:
     """WIB, WITA or WIT for Indonesia's zones, else the zone's own name."""
     name = _config(site).site.timezone
@@ -151,13 +167,13 @@ def _bundle_files(bundle: Path | None) -> list[str]:
                   and not p.name.startswith("."))
 
 
+@_plain_errors
 def list_entries(site: Path, now: dt.datetime) -> list[EntrySummary]:
     """Every post (newest first) then every page (by title), each with its status and the build's problems."""
     config = _config(site)
     zone = ZoneInfo(config.site.timezone)
-    found = []
-    for kind, source, bundle in _sources(site):
-        found.append(_summary(site, kind, source, bundle, config, zone, now))
+    reading = _Reading(site, config, zone, now)
+    found = [_summary(reading, kind, source, bundle) for kind, source, bundle in _sources(site)]
     posts = sorted((e for e in found if e.kind == "post"),
                    key=lambda e: (e.date is not None, e.date or dt.datetime.min.replace(tzinfo=dt.timezone.utc)),
                    reverse=True)
@@ -165,8 +181,18 @@ def list_entries(site: Path, now: dt.datetime) -> list[EntrySummary]:
     return posts + pages
 
 
-def _summary(site: Path, kind: str, source: Path, bundle: Path | None, config, zone: ZoneInfo,
-             now: dt.datetime) -> EntrySummary:
+@dataclass(frozen=True)
+class _Reading:
+    """What summarising every source needs: the site, its settings and zone, and the moment of the list."""
+
+    site: Path
+    config: config_module.Config
+    zone: ZoneInfo
+    now: dt.datetime
+
+
+def _summary(reading: _Reading, kind: str, source: Path, bundle: Path | None) -> EntrySummary:
+    site, config, zone, now = reading.site, reading.config, reading.zone, reading.now
     problems = Problems()
     entry = content.load(site, kind, source, bundle, config.site, zone, problems)
     messages = [str(p) for p in problems.errors]
@@ -192,6 +218,7 @@ def _raw_meta(source: Path) -> dict:
     return (read(parsed.front) or {}) if parsed else {}
 
 
+@_plain_errors
 def categories(site: Path) -> list[str]:
     """The categories posts use (and the site's default), sorted, each once (in its most used spelling)."""
     config = _config(site)
@@ -208,6 +235,7 @@ def categories(site: Path) -> list[str]:
     return sorted(names, key=str.casefold)
 
 
+@_plain_errors
 def new_form(site: Path, now: dt.datetime) -> Form:
     """An empty post dated now (to the minute, in the site's zone), in the site's default category, a draft."""
     config = _config(site)
@@ -246,6 +274,7 @@ def _body_of(source: Source | None, data: bytes) -> str:
     return raw.replace("\r\n", "\n").lstrip("\n")
 
 
+@_plain_errors
 def open_entry(site: Path, key: str) -> Opened:
     """A post or page as the form shows it, with its version (for the conflict check) and its problems."""
     config = _config(site)
@@ -276,7 +305,12 @@ def _text_for(found: _File | None, form: Form, zone: ZoneInfo, now: dt.datetime)
         return _new_text(form, zone, now)
     source = found.source
     old_body = _body_of(source, found.data)
-    if source is None or found.meta is None:            # no readable front matter: written anew from the form
+    shown = forms.form_of(found.meta or {}, old_body, found.kind, zone, _bundle_files(found.bundle), now)
+    if replace(form, body=form.body.replace("\r\n", "\n")) == shown:      # nothing changed: nothing to write
+        return found.data.decode("utf-8")
+    if source is None or found.meta is None:            # no readable front matter: written anew from the form,
+        if forms.wanted({}, form, zone, now, old_body) == forms.wanted({}, shown, zone, now, old_body):
+            return found.data.decode("utf-8")           # unless the form asks nothing new of it
         newline = "\r\n" if b"\r\n" in found.data else "\n"
         text = _new_text(form, zone, now)
         return ("\ufeff" if found.data.startswith(b"\xef\xbb\xbf") else "") + text.replace("\n", newline)
@@ -293,12 +327,14 @@ def _text_for(found: _File | None, form: Form, zone: ZoneInfo, now: dt.datetime)
     return source.bom + source.head + front + source.close + body
 
 
+@_plain_errors
 def source_text(site: Path, form: Form, key: str | None) -> str:
     """The exact text a save of this form would write (for a new post: the whole file)."""
     zone = _zone(site)
     return _text_for(_read_file(site, key) if key else None, form, zone, dt.datetime.now(zone))
 
 
+@_plain_errors
 def check_form(site: Path, form: Form, key: str | None) -> list[FieldProblem]:
     """The build's own checks of the file a save would write, each next to the form field it concerns."""
     config = _config(site)
@@ -319,6 +355,7 @@ def _check(site: Path, form: Form, key: str | None, config, now: dt.datetime) ->
     return problems
 
 
+@_plain_errors
 def store_upload(site: Path, key: str | None, filename: str, data: BinaryIO, limit: int) -> Stored | FieldProblem:
     """Keep an uploaded photo or document: in the post's folder, or staged until the post is saved (a new post,
     or a single-file post, which becomes a folder when saved with it)."""
@@ -385,6 +422,7 @@ def _set_aside(site: Path, found: _File, form: Form, now: dt.datetime) -> None:
             history_module.set_aside(site, found.key, found.bundle / name, now)
 
 
+@_plain_errors
 def save_entry(site: Path, key: str | None, form: Form, base_version: str | None, now: dt.datetime,
                *, force: bool = False) -> Saved | Conflict:
     """Write the form to its file (a new post: a new folder), atomically, the previous version kept first. A form
@@ -394,6 +432,8 @@ def save_entry(site: Path, key: str | None, form: Form, base_version: str | None
     zone = ZoneInfo(config.site.timezone)
     found = _read_file(site, key) if key else None
     problems = _check(site, form, key, config, now)
+    if found is not None and _text_for(found, form, zone, now).encode("utf-8") == found.data:
+        return Saved(found.key, version_of(found.data), problems, False)      # nothing changed: nothing written
     kept_as_draft = bool(problems) and form.status != "draf"
     if kept_as_draft:
         form = replace(form, status="draf")
@@ -432,37 +472,47 @@ def _into_folder(site: Path, found: _File, data: bytes, staged: list[str], now: 
     return Saved(_key_of(site, target), version_of(data), *outcome)
 
 
+@_plain_errors
 def history(site: Path, key: str) -> list[Version]:
-    """The kept earlier versions of a post, newest first."""
-    _check_key_shape(key)
-    return [Version(k.id, k.time, k.size) for k in history_module.versions(site, key)]
+    """The kept earlier versions of a post, newest first (a folder post's include those from when it was a single
+    file)."""
+    kept = [k for name in _history_keys(key) for k in history_module.versions(site, name)]
+    return [Version(k.id, k.time, k.size) for k in sorted(kept, key=lambda k: k.id, reverse=True)]
 
 
-def _check_key_shape(key: str) -> None:
+def _history_keys(key: str) -> list[str]:
+    """The keys whose history is this post's: its own, and x.md's for x/index.md."""
     parts = PurePosixPath(key).parts if isinstance(key, str) else ()
-    if len(parts) < 3 or parts[0] != "content" or ".." in parts or "\\" in key or "\0" in key \
-            or not key.endswith(".md"):
+    if len(parts) < 3 or parts[0] != "content" or parts[1] not in ("posts", "pages") or ".." in parts \
+            or "\\" in key or "\0" in key or not key.endswith(".md"):
         raise DeskError(f"'{key}' bukan berita atau halaman di folder content/.")
+    return [key, key.removesuffix("/index.md") + ".md"] if key.endswith("/index.md") else [key]
 
 
+def _version_file(site: Path, key: str, version_id: str) -> Path:
+    for name in _history_keys(key):
+        path = history_module.version_path(site, name, version_id)
+        if path is not None:
+            return path
+    raise DeskError("Versi itu tidak ada di riwayat berita ini.")
+
+
+@_plain_errors
 def version_text(site: Path, key: str, version_id: str) -> str:
     """The text of one kept version."""
-    _check_key_shape(key)
-    path = history_module.version_path(site, key, version_id)
-    if path is None:
-        raise DeskError("Versi itu tidak ada di riwayat berita ini.")
-    return path.read_bytes().decode("utf-8", "replace")
+    return _version_file(site, key, version_id).read_bytes().decode("utf-8", "replace")
 
 
+@_plain_errors
 def restore(site: Path, key: str, version_id: str, now: dt.datetime) -> Saved:
-    """Put a kept version back as the post's text (the text it replaces is kept first, so nothing is lost)."""
-    _check_key_shape(key)
-    path = history_module.version_path(site, key, version_id)
-    if path is None:
-        raise DeskError("Versi itu tidak ada di riwayat berita ini.")
-    data = path.read_bytes()
+    """Put a kept version back as the post's text (the text it replaces is kept first, so nothing is lost). A
+    post that became a folder since is restored into its folder's index.md."""
+    data = _version_file(site, key, version_id).read_bytes()
+    folder_key = key.removesuffix(".md") + "/index.md"
+    if not (site / key).is_file() and not key.endswith("/index.md") and (site / folder_key).is_file():
+        key = folder_key
     target = site / key
-    if not (site / "content").resolve() in target.resolve().parents:
+    if not target.resolve().is_relative_to((site / "content").resolve()):
         raise DeskError(f"'{key}' berada di luar folder content/.")
     if target.is_file():
         current = target.read_bytes()
@@ -477,6 +527,7 @@ def restore(site: Path, key: str, version_id: str, now: dt.datetime) -> Saved:
     return Saved(key, version_of(data), problems, False)
 
 
+@_plain_errors
 def trash(site: Path, key: str, now: dt.datetime) -> Trashed:
     """Move a post (its folder with its photos, or its single file) to the trash (Sampah)."""
     found = _read_file(site, key)
@@ -485,11 +536,13 @@ def trash(site: Path, key: str, now: dt.datetime) -> Trashed:
     return Trashed(note.id, note.key, note.title, note.time)
 
 
+@_plain_errors
 def trashed(site: Path) -> list[Trashed]:
     """What is in the trash, newest first."""
     return [Trashed(n.id, n.key, n.title, n.time) for n, _ in history_module.trash_notes(site)]
 
 
+@_plain_errors
 def untrash(site: Path, trash_id: str) -> str:
     """Put a post back where it was (or, when that place is taken now, beside it under a new name); its key."""
     folder = history_module.trash_folder(site, trash_id)
@@ -497,7 +550,7 @@ def untrash(site: Path, trash_id: str) -> str:
     if found is None:
         raise DeskError("Berita itu tidak ada di Sampah.")
     note, moved = found
-    _check_key_shape(note.key)
+    _history_keys(note.key)
     target = site / moved
     if not target.resolve().is_relative_to((site / "content").resolve()) or ".." in PurePosixPath(moved).parts:
         raise DeskError("Tempat asal berita itu tidak sah.")
@@ -516,6 +569,25 @@ def untrash(site: Path, trash_id: str) -> str:
     return _key_of(site, target / "index.md" if target.is_dir() else target)
 
 
+@_plain_errors
 def upload_limit(site: Path) -> int:
     """The largest upload in bytes (config.yaml `desk: upload_limit_mb:`, 25 MB unless set)."""
     return _config(site).desk.upload_limit_mb * 1024 * 1024
+
+
+@_plain_errors
+def file_path(site: Path, key: str | None, name: str) -> Path:
+    """The file a form names (a photo to show as a thumbnail): in the post's folder, or staged for a post not yet
+    saved as a folder. DeskError for a name that is no plain file name or names no such file."""
+    if not name or name != PurePosixPath(name).name or "\\" in name or "\0" in name or name.startswith("."):
+        raise DeskError(f"Nama berkas '{name[:80]}' tidak sah.")
+    folders = [uploads.staging(site)]
+    if key is not None:
+        found = _read_file(site, key)
+        if found.bundle is not None:
+            folders.insert(0, found.bundle)
+    for folder in folders:
+        path = folder / name
+        if path.is_file() and path.resolve().parent == folder.resolve():
+            return path
+    raise DeskError(f"Berkas '{name[:80]}' tidak ada.")

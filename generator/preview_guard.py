@@ -1,5 +1,6 @@
-"""Who may talk to the preview: requests must name this server in their Host header (no DNS rebinding), and with a
-password every request needs it (HTTP Basic auth). An ASGI middleware over the whole preview, the desk included."""
+"""Who may talk to the preview: requests must name this server in their Host header (no DNS rebinding), changes
+(POST and the like) may not come from another site's page, and with a password every request needs it (HTTP Basic
+auth). An ASGI middleware over the whole preview, the desk included."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 WILDCARDS = ("", "0.0.0.0", "::")
 REALM = "Pratinjau situs KPU"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def is_loopback(host: str) -> bool:
@@ -73,6 +75,18 @@ def password_matches(authorization: str | None, password: str) -> bool:
     return secrets.compare_digest(given, password.encode("utf-8"))
 
 
+def same_origin(headers: dict[str, str], hosts: frozenset[str]) -> bool:
+    """False for a request a browser says comes from another site (Sec-Fetch-Site, or an Origin that is not this
+    server); requests without those headers (not from a browser page) are left to the desk's own token."""
+    if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = headers.get("origin")
+    if origin is None:
+        return True
+    scheme, _, rest = origin.strip().lower().partition("://")
+    return scheme == "http" and rest in hosts
+
+
 @dataclass(frozen=True)
 class Rules:
     hosts: frozenset[str]           # from allowed_hosts()
@@ -81,7 +95,8 @@ class Rules:
 
 
 class Guard:
-    """ASGI middleware: 400 for a Host header that does not name this server, 401 without the password."""
+    """ASGI middleware: 400 for a Host header that does not name this server, 403 for a change sent from another
+    site's page, 401 without the password."""
 
     def __init__(self, app, rules: Rules):
         self.app, self.rules = app, rules
@@ -95,6 +110,10 @@ class Guard:
                     "(perlindungan dari situs lain yang menyamar). "
                     f"Buka pratinjau lewat {self.rules.address or 'alamat yang dicetak saat pratinjau dimulai'}.\n")
             return await _plain(send, 400, text)
+        if scope["method"] not in SAFE_METHODS and not same_origin(headers, self.rules.hosts):
+            text = ("Permintaan ditolak: perubahan hanya boleh dikirim dari halaman pratinjau ini sendiri, "
+                    "bukan dari situs lain.\n")
+            return await _plain(send, 403, text)
         if self.rules.password is not None and not password_matches(headers.get("authorization"), self.rules.password):
             text = "Kata sandi diperlukan: isi kata sandi pratinjau (nama pengguna boleh apa saja).\n"
             challenge = f'Basic realm="{REALM}", charset="UTF-8"'

@@ -28,6 +28,7 @@ EVENTS_PATH = "/__livereload"
 DESK_PATH = "/_redaksi/"      # the staff desk (generator/desk/app.py), served by the preview only, like the guide
 KEEPALIVE = 15                # seconds between comments on an idle event stream
 CHUNK = 1 << 16
+SMALL = 1 << 20               # files up to this size are read at once; larger ones are streamed in CHUNKs
 CLIENT_JS = (Path(__file__).resolve().parent / "livereload.js").read_text(encoding="utf-8")
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -235,12 +236,17 @@ def _guide(path: str) -> Answer:
 
 
 def _open(path: Path, status: int, shown: Shown) -> Answer | None:
-    """A page with the live-reload snippet, or any other file opened for streaming; None when it is not there."""
+    """A page with the live-reload snippet, a small file's bytes, or a large file opened for streaming; None when it
+    is not there."""
     kind = content_type(path.name)
     try:
         if kind.startswith("text/html"):
             return Answer(status, kind, inject(path.read_bytes(), shown.snippet()))
-        return Answer(status, kind, file=open(path, "rb"))
+        source = open(path, "rb")
+        if os.fstat(source.fileno()).st_size > SMALL:
+            return Answer(status, kind, file=source)
+        with source:
+            return Answer(status, kind, source.read())
     except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
 
@@ -279,7 +285,10 @@ def to_response(found: Answer, executor: Executor, head: bool) -> Response:
     return Response(found.body, found.status, headers, media_type=found.kind)
 
 
-async def _events(site: Site, stream: asyncio.Queue | None):
+async def _events(site: Site):
+    """The live-reload stream: hello with what pages should show now, then every reload or failure, until the
+    page closes or the preview stops. It subscribes only once it runs, so a stream never sent leaves nothing behind."""
+    stream = site.hub.subscribe()
     if stream is None:    # the preview is stopping
         return
     try:
@@ -307,8 +316,7 @@ def create_app(site: Site, executor: Executor, desk=None) -> Starlette:
     """The preview's routes: live-reload events, the desk at /_redaksi/ (when given), the guide and output/."""
 
     async def events(request: Request) -> Response:
-        stream = site.hub.subscribe()
-        return StreamingResponse(_events(site, stream), media_type="text/event-stream; charset=utf-8",
+        return StreamingResponse(_events(site), media_type="text/event-stream; charset=utf-8",
                                  headers={"Cache-Control": "no-store"})
 
     async def files(request: Request) -> Response:
@@ -323,4 +331,10 @@ def create_app(site: Site, executor: Executor, desk=None) -> Starlette:
     if desk is not None:
         routes += [Route(DESK_PATH.rstrip("/"), to_desk, methods=["GET", "HEAD"]), Mount(DESK_PATH.rstrip("/"), app=desk)]
     routes.append(Route("/{path:path}", files, methods=["GET", "HEAD"]))
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={500: _bug})
+
+
+async def _bug(request: Request, err: Exception) -> Response:
+    """A bug's answer (the one line about it is printed by preview_server.Report)."""
+    return Response("Galat di dalam pratinjau; lihat pesan di jendela perintahnya.\n", 500,
+                    HEADERS, media_type="text/plain; charset=utf-8")

@@ -14,6 +14,7 @@ import os
 import socket
 import sys
 import threading
+import traceback
 
 import uvicorn
 
@@ -24,7 +25,8 @@ STARTUP_WAIT = 30      # seconds to wait for the server thread to start listenin
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket on host:port (OSError or OverflowError when that address cannot be used)."""
-    family, kind, proto, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET    # "localhost" is 127.0.0.1, as it always was
+    family, kind, proto, _, address = socket.getaddrinfo(host.strip("[]") or None, port, family, socket.SOCK_STREAM,
                                                          flags=socket.AI_PASSIVE)[0]
     sock = socket.socket(family, kind, proto)
     try:
@@ -128,6 +130,8 @@ class Report:
         try:
             await self.app(scope, receive, tracked)
         except Exception as err:
+            if os.environ.get("GENERATOR_DEBUG"):
+                traceback.print_exc(file=sys.stderr)
             print(f"Galat saat melayani permintaan: {err!r}", file=sys.stderr, flush=True)
             if scope["type"] == "http" and not started:
                 body = "Galat di dalam pratinjau; lihat pesan di jendela perintahnya.\n".encode("utf-8")

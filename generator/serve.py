@@ -73,8 +73,11 @@ class Preview:
 
     def bind(self, host: str, port: int) -> None:
         """Listen on host:port now (OSError or OverflowError when that address cannot be used)."""
-        self.listener = Listener(bind(host, port))
-        self.host = host
+        self.use(Listener(bind(host, port)), host)
+
+    def use(self, listener: Listener, host: str) -> None:
+        """Serve on a listener bound already (to host, as given to --host)."""
+        self.listener, self.host = listener, host
 
     @property
     def port(self) -> int:
@@ -246,18 +249,20 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: 
           open_browser: bool = False) -> int:
     """`python -m generator serve`: runs until Ctrl-C; 2 when the address cannot be used or a needed password is
     missing. With open_browser, the browser opens at the desk (or the site) once the server listens."""
-    password, refusal = password_for(host)
-    if refusal:
-        print(refusal, file=sys.stderr)
-        return 2
     writer.check_output_dir(options.output, options.site_dir, options.cache_dir)   # UnsafeOutput: bad usage, exit 2 in cli
     writer.claim(options.output, options.site_dir, options.cache_dir, cache.scan(options.output), options.force)
-    preview = Preview(options, polling=polling, serving=Serving(password, installed_desk()))
     try:
-        preview.bind(host, port)
+        listener = Listener(bind(host, port))   # first, so that a wrong --host or a busy port is told before a password
     except (OSError, OverflowError) as err:
         print(bind_error(host, port, err), file=sys.stderr)
         return 2
+    password, refusal = password_for(host)
+    if refusal:
+        listener.close()
+        print(refusal, file=sys.stderr)
+        return 2
+    preview = Preview(options, polling=polling, serving=Serving(password, installed_desk()))
+    preview.use(listener, host)
     previous = _catch_stop_signals()
     code = 0
     try:

@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
 
 from generator import cli  # noqa: E402
 from generator.build import Options  # noqa: E402
-from generator.preview_guard import allowed_hosts, is_loopback, password_matches  # noqa: E402
+from generator.preview_guard import allowed_hosts, is_loopback, password_matches, same_origin  # noqa: E402
 from generator.preview_http import EVENTS_PATH  # noqa: E402
 from generator.serve import Preview, Serving, installed_desk  # noqa: E402
 from tests.conftest import config_text, write_site  # noqa: E402
@@ -70,7 +70,10 @@ class DeskStandIn:
             context["rebuild"]()
             return PlainTextResponse("tersimpan")
 
-        return Starlette(routes=[Route("/", home), Route("/simpan", save, methods=["POST"])])
+        async def broken(request: Request) -> PlainTextResponse:
+            raise RuntimeError("kesalahan di meja")
+
+        return Starlette(routes=[Route("/", home), Route("/simpan", save, methods=["POST"]), Route("/rusak", broken)])
 
 
 @pytest.fixture
@@ -197,6 +200,43 @@ def test_the_desk_is_mounted_with_its_context_and_never_written_to_output(runnin
     assert not [p for p in (preview.output).rglob("*") if "redaksi" in p.name]
 
 
+def test_a_bug_behind_a_route_gives_500_and_one_line_without_traceback(running, capsys, monkeypatch):
+    monkeypatch.delenv("GENERATOR_DEBUG", raising=False)
+    port = running(Serving(desk=DeskStandIn())).port
+    assert ask(port, "/_redaksi/rusak")[0] == 500
+    assert ask(port, POST_URL)[0] == 200                              # still serving
+    err = capsys.readouterr().err
+    assert "Galat saat melayani permintaan: RuntimeError('kesalahan di meja')" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("headers, ok", [
+    ({}, True), ({"origin": "http://127.0.0.1:8000"}, True), ({"origin": "HTTP://LOCALHOST:8000"}, True),
+    ({"sec-fetch-site": "same-origin", "origin": "http://[::1]:8000"}, True), ({"sec-fetch-site": "none"}, True),
+    ({"origin": "http://evil.example"}, False), ({"origin": "http://127.0.0.1:8001"}, False),
+    ({"origin": "https://127.0.0.1:8000"}, False), ({"origin": "null"}, False), ({"origin": ""}, False),
+    ({"sec-fetch-site": "cross-site"}, False), ({"sec-fetch-site": "same-site"}, False),
+    ({"sec-fetch-site": "cross-site", "origin": "http://127.0.0.1:8000"}, False),
+])
+def test_same_origin_knows_a_change_sent_from_another_sites_page(headers, ok):
+    assert same_origin(headers, allowed_hosts("127.0.0.1", 8000)) is ok
+
+
+def test_a_change_sent_from_another_sites_page_is_refused(running):
+    desk = DeskStandIn()
+    port = running(Serving(desk=desk)).port
+    post = desk.context["site"] / POST
+    before = post.read_text(encoding="utf-8")
+    for headers in ({"Origin": "http://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"},
+                    {"Origin": f"http://localhost:{port + 1}", "Sec-Fetch-Site": "same-site"}):
+        status, _, body = ask(port, "/_redaksi/simpan", method="POST", Content_Length="0", **headers)
+        assert status == 403 and "situs lain" in body.decode("utf-8"), headers
+    assert post.read_text(encoding="utf-8") == before
+    assert ask(port, "/_redaksi/", Origin="http://evil.example")[0] == 200        # reading is not a change
+    status, _, body = ask(port, "/_redaksi/simpan", method="POST", Content_Length="0",
+                          Origin=f"http://127.0.0.1:{port}", Sec_Fetch_Site="same-origin")
+    assert (status, body) == (200, b"tersimpan")
+
+
 def test_without_a_desk_there_is_no_desk_route(running):
     preview = running()
     assert preview.desk_url is None
@@ -204,7 +244,8 @@ def test_without_a_desk_there_is_no_desk_route(running):
 
 
 def test_head_of_a_file_sends_its_length_and_no_body(running):
-    port = running().port
+    preview = running()
+    port = preview.port
     status, headers, body = ask(port, "/feed.xml", method="HEAD")
     assert status == 200 and body == b"" and int(headers["content-length"]) > 100
     assert headers["content-type"].startswith("application/xml") and headers["cache-control"] == "no-store"
@@ -212,12 +253,23 @@ def test_head_of_a_file_sends_its_length_and_no_body(running):
     assert int(headers["content-length"]) == len(body) and body.startswith(b"<?xml")
 
 
+def test_a_large_file_is_sent_whole_in_chunks(running):
+    preview = running()
+    large = bytes(range(256)) * (3 * 4096 + 7)            # 3 MB and a bit: streamed, not read at once
+    (preview.output / "besar.pdf").write_bytes(large)
+    status, headers, body = ask(preview.port, "/besar.pdf")
+    assert status == 200 and body == large and int(headers["content-length"]) == len(large)
+    assert headers["content-type"] == "application/pdf"
+    status, headers, body = ask(preview.port, "/besar.pdf", method="HEAD")
+    assert status == 200 and body == b"" and int(headers["content-length"]) == len(large)
+
+
 # --- the command ------------------------------------------------------------------------------------------------
 
 def test_another_host_without_a_password_is_refused_before_anything_starts(tmp_path, capsys, monkeypatch):
     site = site_at(tmp_path / "situs")
     monkeypatch.delenv("REDAKSI_PASSWORD", raising=False)
-    for host in ("0.0.0.0", "192.168.1.5", "::"):
+    for host in ("0.0.0.0", "::"):
         code = cli.main(["serve", "--site", str(site), "--host", host, "--port", "0"])
         err = capsys.readouterr().err
         assert code == 2, host
@@ -244,9 +296,9 @@ class Command:
                 return
         raise AssertionError("the preview did not start: " + self.proc.stderr.read())
 
-    def stop(self) -> tuple[int, str, str]:
+    def stop(self, signum: int = signal.SIGINT) -> tuple[int, str, str]:
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(signum)
         try:
             code = self.proc.wait(timeout=WAIT)
         finally:
@@ -302,3 +354,78 @@ def test_without_open_no_browser_is_started(tmp_path):
     finally:
         code, _, _ = command.stop()
     assert code == 0 and not record.exists()
+
+
+def test_sigterm_stops_the_preview_like_ctrl_c(tmp_path):
+    command = Command(site_at(tmp_path / "situs"))
+    port = command.port
+    assert ask(port, POST_URL)[0] == 200
+    code, out, err = command.stop(signal.SIGTERM)
+    assert code == 0 and "Pratinjau dihentikan." in out and "Traceback" not in err
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+class Terminal:
+    """`serve --host 0.0.0.0` on a real pseudo-terminal (POSIX), so that getpass asks for the password there."""
+
+    def __init__(self, site: Path):
+        import pty    # POSIX only
+
+        env = {k: v for k, v in os.environ.items() if k != "REDAKSI_PASSWORD"}
+        argv = [sys.executable, "-m", "generator", "serve", "--site", str(site), "--host", "0.0.0.0", "--port", "0"]
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:   # the child: run the command with this terminal as its own
+            os.chdir(ROOT)
+            os.execve(sys.executable, argv, env)
+        self.seen = b""
+
+    def expect(self, pattern: bytes) -> re.Match:
+        deadline = time.monotonic() + WAIT * 4
+        while not (found := re.search(pattern, self.seen)):
+            assert time.monotonic() < deadline, self.seen.decode("utf-8", "replace")
+            try:
+                self.seen += os.read(self.fd, 4096)
+            except OSError:    # the command ended
+                assert re.search(pattern, self.seen), self.seen.decode("utf-8", "replace")
+        return found
+
+    def type(self, text: str) -> None:
+        os.write(self.fd, text.encode("utf-8") + b"\n")
+
+    def end(self) -> int:
+        _, status = os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return os.waitstatus_to_exitcode(status)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a pseudo-terminal needs POSIX")
+def test_a_password_typed_twice_at_start_guards_every_request(tmp_path):
+    terminal = Terminal(site_at(tmp_path / "situs"))
+    try:
+        terminal.expect(b"Kata sandi pratinjau")
+        terminal.type(PASSWORD)
+        terminal.expect(b"sekali lagi")
+        terminal.type(PASSWORD)
+        port = int(terminal.expect(rb"Situs tampil di http://127\.0\.0\.1:(\d+)/").group(1))
+        assert ask(port, POST_URL)[0] == 401
+        assert ask(port, POST_URL, Authorization=basic(PASSWORD))[0] == 200
+    finally:
+        os.kill(terminal.pid, signal.SIGINT)
+        terminal.expect(b"Pratinjau dihentikan")
+        code = terminal.end()
+    assert code == 0
+    assert PASSWORD.encode("utf-8") not in terminal.seen and b"Traceback" not in terminal.seen   # never echoed
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a pseudo-terminal needs POSIX")
+def test_two_different_passwords_typed_refuse_to_start(tmp_path):
+    site = site_at(tmp_path / "situs")
+    terminal = Terminal(site)
+    terminal.expect(b"Kata sandi pratinjau")
+    terminal.type(PASSWORD)
+    terminal.expect(b"sekali lagi")
+    terminal.type(PASSWORD + "x")
+    terminal.expect(b"tidak sama")
+    assert terminal.end() == 2
+    assert not (site / "output").exists()

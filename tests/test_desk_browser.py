@@ -586,3 +586,19 @@ def test_the_preview_shows_a_photo_uploaded_before_the_post_is_saved(page, desk,
         page.wait_for_timeout(100)
     assert shown.evaluate("i => i.complete && i.naturalWidth > 0"), shown.get_attribute("src")
     assert not list((desk.site / "content/posts").rglob("*berita-dengan-foto-baru*")), "nothing saved yet"
+
+
+def test_the_desk_serves_no_file_outside_a_posts_folder(desk):
+    (desk.site / "config.yaml").read_bytes()
+    for key, name in [(BUNDLE, "../../../../config.yaml"), (BUNDLE, "..%2F..%2Fconfig.yaml"), ("", "config.yaml"),
+                      ("../config.yaml", "config.yaml"), (BUNDLE, ".htaccess"), (BUNDLE, "undangan-rapat.pdf"),
+                      ("content/../config.yaml", "x.jpg")]:
+        address = desk.url + f"/berkas/{key}?nama={urllib.parse.quote(name, safe='%')}"
+        try:
+            with urllib.request.urlopen(address, timeout=30) as answer:
+                status = answer.status
+        except urllib.error.HTTPError as err:
+            status = err.code
+        assert status == 404, (key, name)
+    with urllib.request.urlopen(desk.url + f"/berkas/{BUNDLE}?nama=peserta.jpg", timeout=30) as answer:
+        assert answer.headers["Content-Type"] == "image/jpeg"

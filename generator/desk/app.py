@@ -21,7 +21,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import formdata, livepreview, publishing, store, uploads
+from . import formdata, livepreview, publishing, store
 from .context import DeskContext
 
 HERE = Path(__file__).parent
@@ -239,17 +239,14 @@ async def upload(desk: Desk, request: Request):
 
 async def bundle_file(desk: Desk, request: Request):
     """A photo of a post's folder (or of the uploads waiting for a post not saved yet), for the form's thumbnails
-    and the preview; nothing else is served."""
+    and the preview; the store finds it (plain names, those folders only), and only photos are served."""
     key, name = request.path_params["key"], request.query_params.get("nama", "")
-    folder = livepreview.files_folder(desk.site, key or None)
-    allowed = [(desk.site / "content").resolve(), uploads.staging(desk.site).resolve()]
     try:
-        found = (folder / name).resolve() if folder is not None else None
-    except (OSError, ValueError):
-        found = None
-    if (found is None or not any(found.is_relative_to(top) for top in allowed) or "/" in name or "\\" in name
-            or name.startswith(".") or found.suffix.lower() not in PHOTO_TYPES or not found.is_file()):
-        return PlainTextResponse("Berkas tidak ditemukan.", status_code=404)
+        found = await run_in_threadpool(store.file_path, desk.site, key or None, name)
+    except store.DeskError as err:
+        return PlainTextResponse(str(err), status_code=404)
+    if found.suffix.lower() not in PHOTO_TYPES:
+        return PlainTextResponse("Hanya foto yang ditampilkan di sini.", status_code=404)
     return FileResponse(found, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 

@@ -404,7 +404,9 @@ def test_a_post_is_written_and_saved_with_the_keyboard_only(page, desk, tmp_path
     tab_to(page, "#judul")
     page.keyboard.type("Berita Ditulis dengan Papan Ketik")
     tab_to(page, "#isi")
-    page.keyboard.type("Paragraf pertama.")
+    page.keyboard.type("Paragraf pertama ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type(".")
     page.get_by_label("Foto", exact=True).set_input_files([str(make_photo(tmp_path / "a.jpg")),
                                                            str(make_photo(tmp_path / "b.jpg", color=(0, 90, 0)))])
     uploaded(page, "#daftar-foto", 2)
@@ -420,7 +422,7 @@ def test_a_post_is_written_and_saved_with_the_keyboard_only(page, desk, tmp_path
     page.keyboard.press("Enter")
     page.wait_for_url("**/ubah/**")
     text = (desk.site / saved_key(page)).read_text(encoding="utf-8")
-    assert "title: Berita Ditulis dengan Papan Ketik" in text and "Paragraf pertama." in text
+    assert "title: Berita Ditulis dengan Papan Ketik" in text and "Paragraf pertama **teks tebal**." in text
     assert text.index("b.jpg") < text.index("a.jpg")
 
 

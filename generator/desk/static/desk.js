@@ -147,6 +147,14 @@
 
   function setUpToolbar(form) {
     var area = form.querySelector("#isi");
+    area.addEventListener("keydown", function (event) {   // Ctrl+B and Ctrl+I, as in a word processor
+      var key = (event.ctrlKey || event.metaKey) && !event.altKey ? event.key.toLowerCase() : "";
+      var name = {b: "bold", i: "italic"}[key];
+      if (name) {
+        event.preventDefault();
+        form.querySelector('[data-format="' + name + '"]').click();
+      }
+    });
     form.querySelectorAll("[data-format]").forEach(function (button) {
       button.addEventListener("click", function () {
         var start = area.selectionStart, end = area.selectionEnd;
@@ -279,6 +287,12 @@
       setUpItems(form);
       setUpToolbar(form);
       form.addEventListener("input", schedulePreview);
+      var dirty = false;
+      form.addEventListener("input", function () { dirty = true; });
+      form.addEventListener("submit", function () { dirty = false; });
+      window.addEventListener("beforeunload", function (event) {   // typed but not saved: the browser asks first
+        if (dirty) { event.preventDefault(); event.returnValue = ""; }
+      });
       form.addEventListener("change", schedulePreview);
       setUpTabs();
       refreshPreview();

@@ -142,7 +142,9 @@ def test_writing_a_post_with_three_photos_and_a_pdf_saves_the_bundle_and_builds(
         assert caption in text
     assert "---" in text and "gallery:" in text and "attachments:" in text
     assert not any(p.name.startswith(".") or "/" in p.name for p in bundle.iterdir())
-    # the preview rebuilt the site before the desk answered the save
+    # the preview rebuilt the site before the desk answered the save, and the form links to the page
+    with urllib.request.urlopen(page.locator(".address a").get_attribute("href"), timeout=30) as answer:
+        assert "Sosialisasi Tahapan Pemilu di Tanjung Selor" in answer.read().decode()
     built = next((desk.site / "output").rglob("sosialisasi-tahapan-pemilu*/index.html")).read_text(encoding="utf-8")
     for caption in captions:
         assert caption in built
@@ -178,6 +180,7 @@ def test_a_save_with_errors_is_kept_as_a_draft_and_says_why_beside_the_field(pag
     key = saved_key(page)
     assert "draft: true" in (desk.site / key).read_text(encoding="utf-8")
     assert page.get_by_role("status").filter(has_text="draf").count() == 1
+    assert "tidak tampil di situs" in page.locator(".address").inner_text(), "a draft says why it is not on the site"
     date = page.get_by_label("Tanggal", exact=True)
     assert date.get_attribute("aria-invalid") == "true"
     message = page.locator("#galat-date").inner_text()

@@ -145,12 +145,16 @@ async def edit(desk: Desk, request: Request):
     except store.DeskError as err:
         return desk.page(request, "message.html", 404, title="Berita tidak ditemukan", message=str(err))
     notice = {"1": "Tersimpan.", "draf": "DRAF"}.get(request.query_params.get("disimpan", ""), "")
-    return _form_page(desk, request, opened, notice)
+    address = await run_in_threadpool(livepreview.address_of, desk.site, opened.key)
+    return _form_page(desk, request, opened, notice, address and desk.ctx.preview_origin + address)
 
 
-def _form_page(desk: Desk, request: Request, shown: store.Opened, notice: str = "", code: int = 200):
-    """The form as shown: the store's Opened (key and version None for a post not saved yet)."""
+def _form_page(desk: Desk, request: Request, shown: store.Opened, notice: str = "", address: str | None = None,
+               code: int = 200):
+    """The form as shown: the store's Opened (key and version None for a post not saved yet), with the address of
+    its page on the preview once saved."""
     return desk.page(request, "form.html", code, form=shown.form, key=shown.key, version=shown.version,
+                     address=address or "",
                      notice=notice, problems=formdata.by_field(shown.problems), categories=store.categories(desk.site),
                      limit_mb=desk.limit() / (1024 * 1024))
 

@@ -169,6 +169,25 @@ def _unbuilt_photos(html: str, post, base_path: str, photos: PhotoLinks) -> str:
     return html
 
 
+def address_of(site_dir: Path, key: str) -> str | None:
+    """The site-relative URL (with the base path) the saved post or page has, None when it does not read."""
+    from .. import config as config_module
+
+    problems = Problems()
+    config = config_module.load(site_dir / "config.yaml", problems)
+    source = site_dir / key
+    if config is None or not source.is_file():
+        return None
+    kind = "page" if key.startswith("content/pages/") else "post"
+    entry = content.load(site_dir, kind, source, files_folder(site_dir, key) if key.endswith("/index.md") else None,
+                         config.site, ZoneInfo(config.site.timezone), problems)
+    if entry is None:
+        return None
+    url = site_model.post_url(config, entry) if kind == "post" else site_model.fill(config.permalinks.page,
+                                                                                    slug=entry.slug)
+    return config.base_path + url.lstrip("/")
+
+
 def with_base(html: str, origin: str) -> str:
     """The page with a <base> naming the preview server, so the theme's styles and the built photos load inside
     the desk's frame (which has no address of its own)."""

@@ -607,3 +607,41 @@ def test_the_desk_serves_no_file_outside_a_posts_folder(desk):
         assert status == 404, (key, name)
     with urllib.request.urlopen(desk.url + f"/berkas/{BUNDLE}?nama=peserta.jpg", timeout=30) as answer:
         assert answer.headers["Content-Type"] == "image/jpeg"
+
+
+def drop_files(page, zone: str, files: dict[str, bytes]) -> None:
+    """Drop files on a drop zone as a person dragging them from a folder would (a DataTransfer with Files)."""
+    import base64
+
+    encoded = {name: base64.b64encode(data).decode() for name, data in files.items()}
+    page.evaluate("""([selector, files]) => {
+        const transfer = new DataTransfer();
+        for (const [name, text] of Object.entries(files)) {
+            const bytes = Uint8Array.from(atob(text), c => c.charCodeAt(0));
+            transfer.items.add(new File([bytes], name, {type: name.endsWith('.pdf') ? 'application/pdf' : 'image/jpeg'}));
+        }
+        const zone = document.querySelector(selector);
+        zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    }""", [zone, encoded])
+
+
+def test_dropped_photos_can_be_removed_and_one_chosen_as_cover(page, desk, tmp_path):
+    photos = {name: make_photo(tmp_path / name, color=color).read_bytes()
+              for name, color in (("pertama.jpg", (200, 0, 0)), ("kedua.jpg", (0, 200, 0)), ("ketiga.jpg", (0, 0, 200)))}
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Foto Diseret ke Formulir")
+    drop_files(page, "[data-drop=foto]", photos)
+    uploaded(page, "#daftar-foto", 3)
+    drop_files(page, "[data-drop=lampiran]", {"jadwal.pdf": pdf(tmp_path / "jadwal.pdf").read_bytes()})
+    uploaded(page, "#daftar-lampiran", 1)
+    page.locator("#daftar-foto > li[data-name='pertama.jpg'] [data-remove]").click()
+    assert page.evaluate("document.activeElement.closest('li').dataset.name") == "kedua.jpg", "focus stays in the list"
+    page.locator("#daftar-foto > li[data-name='ketiga.jpg']").get_by_label("Jadikan sampul").check()
+    page.locator("#daftar-foto > li[data-name='ketiga.jpg']").get_by_role("button", name="Naik").click()
+    save(page)
+    source = desk.site / saved_key(page)
+    text = source.read_text(encoding="utf-8")
+    assert "cover: ketiga.jpg\ngallery:\n  - file: ketiga.jpg\n  - file: kedua.jpg\n" in text
+    assert "pertama.jpg" not in text
+    assert sorted(p.name for p in source.parent.iterdir()) == ["index.md", "jadwal.pdf", "kedua.jpg", "ketiga.jpg"]

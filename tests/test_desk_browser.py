@@ -149,6 +149,9 @@ def test_writing_a_post_with_three_photos_and_a_pdf_saves_the_bundle_and_builds(
     for caption in captions:
         assert caption in built
     assert "Undangan rapat sosialisasi" in built
+    tag = re.search(r'<img[^>]*src="[^"]*img-0001[^"]*"[^>]*>', built, re.I).group(0)
+    width, height = (int(re.search(fr'{side}="(\d+)"', tag).group(1)) for side in ("width", "height"))
+    assert width < height, "the phone photo turned upright by its EXIF orientation (120x80 shown 80x120)"
 
 
 def test_a_hand_written_post_saved_unchanged_is_byte_for_byte_the_same(page, desk):

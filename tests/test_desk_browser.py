@@ -648,3 +648,21 @@ def test_dropped_photos_can_be_removed_and_one_chosen_as_cover(page, desk, tmp_p
     assert "cover: ketiga.jpg\ngallery:\n  - file: ketiga.jpg\n  - file: kedua.jpg\n" in text
     assert "pertama.jpg" not in text
     assert sorted(p.name for p in source.parent.iterdir()) == ["index.md", "jadwal.pdf", "kedua.jpg", "ketiga.jpg"]
+
+
+def test_an_upload_shows_its_progress(page, desk, tmp_path):
+    big = tmp_path / "besar.jpg"
+    Image.effect_noise((700, 500), 90).convert("RGB").save(big, "JPEG", quality=95)     # noise: ~300 KB
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 50, "downloadThroughput": -1,
+                                                  "uploadThroughput": 150_000})
+    open_form(page, desk)
+    page.evaluate("() => { window.seen = []; setInterval(() => document.querySelectorAll('[data-uploads] progress')"
+                  ".forEach(b => window.seen.push(b.value)), 10); }")
+    page.get_by_label("Foto", exact=True).set_input_files([str(big)])
+    page.get_by_role("progressbar", name="Mengunggah besar.jpg").wait_for()
+    uploaded(page, "#daftar-foto", 1)
+    seen = page.evaluate("window.seen")
+    assert any(0 < value < 100 for value in seen), f"the bar moved while the photo was sent: {sorted(set(seen))}"
+    assert page.locator("[data-uploads=foto] progress").count() == 0, "the bar goes once the photo is in the list"

@@ -222,6 +222,11 @@ def _conflict_page(desk: Desk, request: Request, mine, conflict, values):
             for name, label in FIELD_NAMES.items() if getattr(mine, name) != getattr(theirs, name)]
     kept = [(name, value) for name, value in values.multi_items()
             if isinstance(value, str) and name not in ("csrf", "version", "paksa")]
+    named = set(values.getlist("foto")) | set(values.getlist("lampiran"))     # and files that came with this save
+    kept += [(field, value) for photo in mine.photos if photo.file not in named
+             for field, value in (("foto", photo.file), ("keterangan", ""), ("alt", ""))]
+    kept += [(field, value) for item in mine.attachments if item.file not in named
+             for field, value in (("lampiran", item.file), ("lampiran_judul", ""))]
     return desk.page(request, "conflict.html", 409, key=conflict.key, rows=rows, kept=kept,
                      theirs_version=conflict.theirs_version, title=mine.title or theirs.title)
 

@@ -22,7 +22,8 @@ from generator.desk import frontmatter_edit
 from generator.desk.frontmatter_edit import parse
 from generator.wordpress import write as wordpress_write
 
-from .conftest import MINIMAL_CONFIG, NOW, ROOT, build_errors, build_site, config_text, make_photo, md, write_site
+from .conftest import (MINIMAL_CONFIG, NOW, ROOT, build_errors, build_site, config_text, make_photo, md, run_cli,
+                       write_site)
 
 pytestmark = pytest.mark.quick
 
@@ -759,3 +760,84 @@ def test_file_path_finds_only_the_posts_own_and_staged_files(site_factory):
     for bad in ("../../../rahasia.jpg", "..", "/etc/passwd", "a\\b.jpg", ".hidden", "tidak-ada.jpg", "index.md/.."):
         with pytest.raises(store.DeskError):
             store.file_path(site, key, bad)
+
+
+typed = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp", "Co", "Cn")), max_size=30)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(typed_in=st.fixed_dictionaries({
+    "title": typed.filter(str.strip), "category": typed, "tags": st.lists(typed, max_size=4), "summary": typed,
+    "place": typed, "captions": st.lists(st.tuples(typed, typed), min_size=2, max_size=2), "draft": st.booleans(),
+    "body": st.text(max_size=60)}))
+def test_a_saved_form_opens_as_it_was_typed(tmp_path_factory, typed_in):
+    title, category, tags, summary = (typed_in[k] for k in ("title", "category", "tags", "summary"))
+    place, captions, draft, body = (typed_in[k] for k in ("place", "captions", "draft", "body"))
+    key = "content/posts/2024/a/index.md"
+    site = write_site(tmp_path_factory.mktemp("bentuk"), {key: md("title: A\ndate: 2024-01-01 10:00"),
+                                                          "content/posts/2024/a/a.jpg": b"", "content/posts/2024/a/b.jpg": b""})
+    opened = store.open_entry(site, key)
+    form = opened.form
+    form.title, form.category, form.tags, form.summary = title, category, tags, summary
+    form.event_start, form.event_place = "2024-01-01", place
+    form.photos = [store.Photo("b.jpg", *captions[0]), store.Photo("a.jpg", *captions[1])]
+    form.status = "draf" if draft else "terbit"
+    form.body = body.replace("\r", "")
+    saved = store.save_entry(site, key, form, opened.version, ZONE_NOW)
+    again = store.open_entry(site, key).form
+    assert again.title == title.strip() and again.category == category.strip() and again.summary == summary.strip()
+    assert again.tags == [t.strip() for t in tags if t.strip()] and again.event_place == place.strip()
+    assert [(p.file, p.caption, p.alt) for p in again.photos] == \
+        [("b.jpg", *(c.strip() for c in captions[0])), ("a.jpg", *(c.strip() for c in captions[1]))]
+    assert again.status == ("draf" if draft or saved.kept_as_draft else "terbit")
+    assert again.body.rstrip("\n") == form.body.lstrip("\n").rstrip("\n") or not form.body.strip()
+
+
+def test_uploads_of_one_name_at_the_same_time_all_stay(site_factory):
+    from concurrent.futures import ThreadPoolExecutor
+
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    photos = [jpeg_bytes((20 + i, 20)) for i in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        stored = list(pool.map(lambda data: store.store_upload(site, "content/posts/2024/a/index.md", "foto.jpg",
+                                                               io.BytesIO(data), 10**7), photos))
+    names = [s.name for s in stored]
+    assert len(set(names)) == 8 and "foto.jpg" in names
+    folder = site / "content/posts/2024/a"
+    assert sorted((folder / s.name).read_bytes() for s in stored) == sorted(photos)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names + ["index.md"])
+
+
+def test_staged_uploads_of_a_form_never_saved_are_let_go_after_two_weeks(site_factory):
+    import os
+    import time
+
+    site = site_factory({})
+    old = store.store_upload(site, None, "lama.jpg", io.BytesIO(jpeg_bytes()), 10**7)
+    fresh = store.store_upload(site, None, "baru.jpg", io.BytesIO(jpeg_bytes()), 10**7)
+    staged = site / ".redaksi" / "unggahan"
+    month_ago = time.time() - 30 * 86400
+    os.utime(staged / old.name, (month_ago, month_ago))
+    store.store_upload(site, None, "lagi.jpg", io.BytesIO(jpeg_bytes()), 10**7)
+    assert sorted(p.name for p in staged.iterdir()) == sorted([fresh.name, "lagi.jpg"])
+
+
+def test_a_post_made_with_make_new_is_finished_in_the_desk(site_factory):
+    site = site_factory({})
+    assert run_cli("new", "--site", str(site), "Rapat Pleno DPT").code == 0
+    [index] = (site / "content" / "posts").rglob("index.md")
+    key = index.relative_to(site).as_posix()
+    before = index.read_text(encoding="utf-8")
+    assert save_unchanged(site, key) == before.encode("utf-8")
+    opened = store.open_entry(site, key)
+    stored = store.store_upload(site, key, "Pembukaan.JPG", io.BytesIO(jpeg_bytes()), 10**7)
+    opened.form.photos = [store.Photo(stored.name, "Pembukaan rapat")]
+    opened.form.status = "terbit"
+    opened.form.body = "Isi berita yang sebenarnya."
+    saved = store.save_entry(site, key, opened.form, opened.version, dt.datetime.now(dt.timezone.utc))
+    assert saved.problems == [] and not saved.kept_as_draft
+    after = index.read_text(encoding="utf-8")
+    assert changed_lines(before, after) == [
+        "+gallery:\n", "+  - file: pembukaan.jpg\n", "+    caption: Pembukaan rapat\n", "-draft: true\n",
+        "-Tulis isi berita di sini.\n", "+Isi berita yang sebenarnya.\n"]
+    build_site(site, search=False, now=dt.datetime.now(dt.timezone.utc))

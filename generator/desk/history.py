@@ -45,6 +45,56 @@ def write_atomic(target: Path, data: bytes) -> None:
             mode = 0o644
         os.chmod(temporary, mode)
         os.replace(temporary, target)
+        _sync_folder(target.parent)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself survive a power cut (POSIX; Windows commits renames with the file system)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def write_new(folder: Path, name: str, data: bytes, other_name) -> str:
+    """Write data as a new file in folder under name, or under other_name(name) when that is taken, never over a
+    file that is there (two uploads of 'foto.jpg' at once both stay): the complete file is linked in under its
+    name, which fails when the name is taken; where the disk has no hard links (FAT, exFAT) the name is claimed
+    first. Returns the name used."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".upload.", suffix=".redaksi-tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o644)
+        wanted = name
+        while True:
+            name = other_name(folder, wanted)
+            try:
+                os.link(temporary, folder / name)
+                return name
+            except FileExistsError:
+                continue
+            except OSError:                      # no hard links here: claim the name, then move the file onto it
+                try:
+                    (folder / name).open("xb").close()
+                except FileExistsError:
+                    continue
+                os.replace(temporary, folder / name)
+                return name
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal
@@ -363,6 +364,7 @@ def store_upload(site: Path, key: str | None, filename: str, data: BinaryIO, lim
         found = _read_file(site, key)
         if found.bundle is not None:
             return uploads.store(found.bundle, filename, data, limit)
+    uploads.tidy_staging(site, time.time())
     return uploads.store(uploads.staging(site), filename, data, limit)
 
 

@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from .. import documents
 from .checks import FieldProblem
-from .history import DESK_DIR, STAGING, write_atomic
+from .history import DESK_DIR, STAGING, write_new
 
 PHOTOS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 HEIC = {".heic", ".heif"}
@@ -76,6 +76,24 @@ def staging(site: Path) -> Path:
     return site / DESK_DIR / STAGING
 
 
+STAGED_DAYS = 14        # uploads for a post never saved are let go after this long
+
+
+def tidy_staging(site: Path, now: float) -> list[str]:
+    """Delete staged uploads older than STAGED_DAYS (a form left unsaved); only the desk writes there. Returns the
+    names deleted."""
+    folder = staging(site)
+    gone = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        try:
+            if path.is_file() and now - path.stat().st_mtime > STAGED_DAYS * 86400:
+                path.unlink()
+                gone.append(path.name)
+        except OSError:
+            continue
+    return gone
+
+
 def staged_names(site: Path) -> list[str]:
     folder = staging(site)
     return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) \
@@ -121,11 +139,9 @@ def store(folder: Path, filename: str, data: BinaryIO, limit: int) -> Stored | F
                                           "Coba kirim ulang, atau ubah dulu ke JPEG di ponsel.")
         body, name = converted, name.rsplit(".", 1)[0] + ".jpg"
     folder.mkdir(parents=True, exist_ok=True)
-    name = unique(folder, name)
-    target = (folder / name)
-    if target.resolve().parent != folder.resolve():
+    if (folder / name).resolve().parent != folder.resolve():
         return FieldProblem(field, f"Nama berkas '{filename[:80]}' tidak bisa dipakai.")
-    write_atomic(target, body)
+    name = write_new(folder, name, body, unique)
     return Stored(name, kind, len(body))
 
 

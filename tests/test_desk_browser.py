@@ -438,7 +438,8 @@ def axe(page) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in violations]
 
 
-SCREENS = ["/", "/?status=draf", "/baru", f"/ubah/{BUNDLE}", f"/riwayat/{HAND_WRITTEN}", "/sampah", "/terbit",
+SCREENS = ["/", "/?status=draf", "/baru", "/baru?jenis=page", f"/ubah/{BUNDLE}", f"/riwayat/{HAND_WRITTEN}", "/sampah",
+           "/terbit", "/ubah/content/posts/tidak-ada.md",
            "conflict"]
 
 

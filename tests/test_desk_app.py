@@ -75,3 +75,27 @@ def test_a_failed_publish_keeps_the_commands_sentence_and_no_record(tmp_path):
     job = publisher.job.view()
     assert job["code"] == 1 and any("di dalam folder situs" in line for line in job["lines"]), job
     assert publishing.last_published(site) is None
+
+
+def preview_of(site, key, text, memo):
+    from generator.desk import livepreview
+
+    photos = livepreview.PhotoLinks(site / "output", lambda name: f"/_redaksi/berkas/?nama={name}")
+    return livepreview.preview(site, key, "post", text, memo, photos)
+
+
+def test_the_live_preview_renders_unsaved_text_and_writes_nothing(tmp_path):
+    from generator.desk import livepreview
+    from tests.conftest import copy_site, snapshot
+
+    site = copy_site("basic", tmp_path / "site")
+    before = snapshot(site)
+    memo = livepreview.SiteMemo()
+    key = "content/posts/2020/rapat-pleno-terbuka.md"
+    text = (site / key).read_text(encoding="utf-8").replace("Rapat pleno terbuka", "Rapat **pleno** diubah")
+    made = preview_of(site, key, text, memo)
+    assert made.problems == [] and "Rapat <strong>pleno</strong> diubah" in made.html
+    assert "Pengumuman Seleksi Anggota PPK" in made.html, "the rest of the site (the sidebar) is there"
+    broken = preview_of(site, None, "---\ntitle: Baru\ndate: kemarin\n---\n\nIsi.\n", memo)
+    assert broken.html == "" and len(broken.problems) == 1 and "kemarin" in broken.problems[0]
+    assert snapshot(site) == before

@@ -10,6 +10,7 @@ import dataclasses
 import re
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -50,15 +51,21 @@ class SiteMemo:
     """The site model made for previews, with the state of the files it was made from."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
-    state: tuple = ()
+    look: tuple = ()                # config.yaml and templates/: a change is seen at the next preview
+    posts: tuple = ()               # content/: other posts change only the sidebar and the neighbours, so a change
+    made: float = 0.0               # is taken in at most every FRESH seconds (loading a large site takes seconds)
     site: object = None
     renderer: object = None
 
 
-def _state(site_dir: Path) -> tuple:
+FRESH = 20.0
+
+
+def _look(site_dir: Path) -> tuple:
     config = site_dir / "config.yaml"
     stamp = config.stat().st_mtime_ns if config.is_file() else 0
-    return stamp, tuple(sorted(cache.scan(site_dir / "content").items()))
+    templates = site_dir / "templates"
+    return stamp, tuple(sorted(cache.scan(templates).items())) if templates.is_dir() else ()
 
 
 def current_site(site_dir: Path, memo: SiteMemo):
@@ -66,11 +73,12 @@ def current_site(site_dir: Path, memo: SiteMemo):
     from ..build import load_site
 
     with memo.lock:
-        state = _state(site_dir)
-        if memo.site is None or memo.state != state:
+        look, posts = _look(site_dir), tuple(sorted(cache.scan(site_dir / "content").items()))
+        stale = memo.posts != posts and time.monotonic() - memo.made > FRESH
+        if memo.site is None or memo.look != look or stale:
             options = Options(site_dir, drafts=True, future=True, workers=1)
             memo.site = load_site(options, Problems())
-            memo.state = state
+            memo.look, memo.posts, memo.made = look, posts, time.monotonic()
             memo.renderer = render.PageRenderer(render.environment(theme.folders(site_dir), memo.site.config),
                                                 memo.site)
         return memo.site, memo.renderer

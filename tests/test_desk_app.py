@@ -99,3 +99,32 @@ def test_the_live_preview_renders_unsaved_text_and_writes_nothing(tmp_path):
     broken = preview_of(site, None, "---\ntitle: Baru\ndate: kemarin\n---\n\nIsi.\n", memo)
     assert broken.html == "" and len(broken.problems) == 1 and "kemarin" in broken.problems[0]
     assert snapshot(site) == before
+
+
+class _Terminal:
+    """A stdin that claims to be a terminal (the preview started from one) but must never be read by a publish."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self, *args) -> str:
+        raise AssertionError("the desk's publish asked the terminal for a password")
+
+
+def test_a_publish_from_the_desk_never_asks_the_servers_terminal_for_a_password(tmp_path, monkeypatch):
+    from generator.publish.ftp import password_variables
+
+    for variable in password_variables("kantor"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))          # no ~/.netrc
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    site = news_site(tmp_path / "site", "publish:\n  kantor:\n    type: ftps\n    host: 127.0.0.1\n    port: 9\n"
+                                        "    user: humas\n    path: /html\n")
+    build_site(site)
+    publisher = publishing.Publisher(site)
+    publisher.start()
+    deadline = time.monotonic() + 120
+    while publisher.job.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    job = publisher.job.view()
+    assert job["code"] == 1 and any(password_variables("kantor")[0] in line for line in job["lines"]), job

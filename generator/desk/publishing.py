@@ -43,18 +43,32 @@ class _ThreadOutput(io.TextIOBase):
 
     def write(self, text: str) -> int:
         if threading.current_thread() is not self.thread:
-            return self.original.write(text)
+            return self.original.write(text) if self.original is not None else len(text)
         self.partial += text
         *done, self.partial = self.partial.split("\n")
         self.sink.extend(line.rstrip("\r") for line in done if line.strip())
         return len(text)
 
     def flush(self) -> None:
-        if threading.current_thread() is not self.thread:
+        if threading.current_thread() is not self.thread and self.original is not None:
             self.original.flush()
 
     def isatty(self) -> bool:
         return False
+
+
+class _NoTerminal:
+    """sys.stdin while a publish runs: no terminal for the publish thread (nobody there could type a password;
+    the command then names the environment variable to set), the same stream for every other thread."""
+
+    def __init__(self, original, thread: threading.Thread):
+        self.original, self.thread = original, thread
+
+    def isatty(self) -> bool:
+        return threading.current_thread() is not self.thread and self.original is not None and self.original.isatty()
+
+    def __getattr__(self, name):
+        return getattr(self.original, name)
 
 
 class Publisher:
@@ -74,16 +88,17 @@ class Publisher:
     def _run(self, job: Job, trust: str | None) -> None:
         from ..publish.command import Request, publish
 
-        out, err = sys.stdout, sys.stderr
+        out, err, given = sys.stdout, sys.stderr, sys.stdin
         sys.stdout = _ThreadOutput(out, threading.current_thread(), job.lines)
         sys.stderr = _ThreadOutput(err, threading.current_thread(), job.lines)
+        sys.stdin = _NoTerminal(given, threading.current_thread())
         try:
             job.code = publish(Request(self.site, trust_host_key=trust, progress=self._progress(job)))
         except Exception as error:       # an unexpected failure is still told on the page, in one sentence
             job.lines.append(f"Penerbitan berhenti karena kesalahan tak terduga: {error}.")
             job.code = 1
         finally:
-            sys.stdout, sys.stderr = out, err
+            sys.stdout, sys.stderr, sys.stdin = out, err, given
         _ask_about_key(job)
         if job.code == 0:
             remember(self.site, dt.datetime.now(dt.timezone.utc))

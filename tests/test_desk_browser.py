@@ -667,3 +667,21 @@ def test_an_upload_shows_its_progress(page, desk, tmp_path):
     seen = page.evaluate("window.seen")
     assert any(0 < value < 100 for value in seen), f"the bar moved while the photo was sent: {sorted(set(seen))}"
     assert page.locator("[data-uploads=foto] progress").count() == 0, "the bar goes once the photo is in the list"
+
+
+def test_a_post_that_does_not_build_is_opened_and_fixed_in_the_form(page, desk):
+    broken = desk.site / "content/posts/2020/rusak.md"
+    broken.write_text("---\ntitle: Berita Rusak\ndate: kemarin\n# catatan redaksi\n---\n\nIsi.\n", encoding="utf-8")
+    page.goto(desk.url + "/")
+    page.get_by_role("link", name="Berita Rusak").click()
+    date = page.get_by_label("Tanggal", exact=True)
+    date.wait_for()
+    assert date.get_attribute("aria-invalid") == "true"
+    assert "kemarin" in page.locator("#galat-date").inner_text()
+    date.fill("2020-03-01 09:00")
+    page.get_by_label("Terbit", exact=True).check()
+    save(page)
+    assert broken.read_text(encoding="utf-8") == "---\ntitle: Berita Rusak\ndate: 2020-03-01 09:00\n# catatan redaksi\n" \
+                                                 "---\n\nIsi.\n"
+    page.goto(desk.url + "/")
+    assert page.locator("tr.has-problem").count() == 0

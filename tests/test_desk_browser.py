@@ -80,7 +80,8 @@ def upload(desk, filename: str, data: bytes, key: str = "") -> tuple[int, dict]:
     quoted = filename.replace("\\", "\\\\").replace('"', '\\"')
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\n{key}\r\n"
             f"--{boundary}\r\nContent-Disposition: form-data; name=\"berkas\"; filename=\"{quoted}\"\r\n"
-            f"Content-Type: application/octet-stream\r\n\r\n").encode("utf-8") + data + f"\r\n--{boundary}--\r\n".encode()
+            f"Content-Type: application/octet-stream\r\n\r\n").encode("utf-8") + data \
+        + f"\r\n--{boundary}--\r\n".encode()
     request = urllib.request.Request(desk.url + "/unggah", data=body, method="POST", headers={
         "Content-Type": f"multipart/form-data; boundary={boundary}", "X-Desk-Token": desk.token})
     try:
@@ -190,14 +191,15 @@ def test_a_save_with_errors_is_kept_as_a_draft_and_says_why_beside_the_field(pag
     assert message.strip(), "the build's own sentence is shown beside the date"
 
 
-# ---------------------------------------------------------------------------------------------------- conflict, history, trash
+# ---------------------------------------------------------------------------------- conflict, history, trash
 
 
 def test_a_file_changed_on_disk_after_opening_shows_both_versions_and_never_overwrites(page, desk):
     source = desk.site / HAND_WRITTEN
     open_form(page, desk, HAND_WRITTEN)
     page.get_by_label("Judul", exact=True).fill("Judul dari Meja Redaksi")
-    colleague = source.read_text(encoding="utf-8").replace("Rapat pleno terbuka", "Rapat pleno terbuka (disunting rekan)")
+    colleague = source.read_text(encoding="utf-8").replace("Rapat pleno terbuka",
+                                                           "Rapat pleno terbuka (disunting rekan)")
     source.write_text(colleague, encoding="utf-8")
     save(page)
     assert source.read_text(encoding="utf-8") == colleague, "nothing overwritten before the person chooses"
@@ -622,7 +624,8 @@ def drop_files(page, zone: str, files: dict[str, bytes]) -> None:
         const transfer = new DataTransfer();
         for (const [name, text] of Object.entries(files)) {
             const bytes = Uint8Array.from(atob(text), c => c.charCodeAt(0));
-            transfer.items.add(new File([bytes], name, {type: name.endsWith('.pdf') ? 'application/pdf' : 'image/jpeg'}));
+            const type = name.endsWith('.pdf') ? 'application/pdf' : 'image/jpeg';
+            transfer.items.add(new File([bytes], name, {type}));
         }
         const zone = document.querySelector(selector);
         zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
@@ -632,7 +635,8 @@ def drop_files(page, zone: str, files: dict[str, bytes]) -> None:
 
 def test_dropped_photos_can_be_removed_and_one_chosen_as_cover(page, desk, tmp_path):
     photos = {name: make_photo(tmp_path / name, color=color).read_bytes()
-              for name, color in (("pertama.jpg", (200, 0, 0)), ("kedua.jpg", (0, 200, 0)), ("ketiga.jpg", (0, 0, 200)))}
+              for name, color in (("pertama.jpg", (200, 0, 0)), ("kedua.jpg", (0, 200, 0)),
+                                  ("ketiga.jpg", (0, 0, 200)))}
     open_form(page, desk)
     page.get_by_label("Judul", exact=True).fill("Foto Diseret ke Formulir")
     drop_files(page, "[data-drop=foto]", photos)
@@ -681,7 +685,7 @@ def test_a_post_that_does_not_build_is_opened_and_fixed_in_the_form(page, desk):
     date.fill("2020-03-01 09:00")
     page.get_by_label("Terbit", exact=True).check()
     save(page)
-    assert broken.read_text(encoding="utf-8") == "---\ntitle: Berita Rusak\ndate: 2020-03-01 09:00\n# catatan redaksi\n" \
-                                                 "---\n\nIsi.\n"
+    assert broken.read_text(encoding="utf-8") == ("---\ntitle: Berita Rusak\ndate: 2020-03-01 09:00\n"
+                                                  "# catatan redaksi\n---\n\nIsi.\n")
     page.goto(desk.url + "/")
     assert page.locator("tr.has-problem").count() == 0

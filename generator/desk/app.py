@@ -242,7 +242,9 @@ async def upload(desk: Desk, request: Request):
                                      desk.limit())
     if isinstance(result, store.FieldProblem):
         return JSONResponse({"galat": result.message, "kolom": result.field}, status_code=422)
-    thumb = desk.link(request, f"/berkas/{quote(key or '')}?nama={quote(result.name)}") if result.kind == "photo" else ""
+    thumb = ""
+    if result.kind == "photo":
+        thumb = desk.link(request, f"/berkas/{quote(key or '')}?nama={quote(result.name)}")
     return JSONResponse({"nama": result.name, "jenis": result.kind, "ukuran": result.size, "gambar": thumb})
 
 

@@ -342,3 +342,47 @@ STEPS = st.tuples(
     st.sampled_from(["edit_body", "edit_front", "add_post", "delete_post", "rename_post", "add_photo",
                      "delete_photo", "replace_photo", "edit_template", "remove_override", "edit_asset", "attach"]),
     st.integers(0, 10), st.integers(0, 100))
+
+
+# --- the staff desk (Meja Redaksi) served by the real preview server, for its browser tests ----------------------
+
+@dataclass
+class DeskServer:
+    site: Path
+    origin: str               # http://127.0.0.1:PORT: the desk at /_redaksi/, the built site at /
+    token: str                # the session's token, as the desk's pages carry it
+    stop: object
+
+    @property
+    def url(self) -> str:
+        return self.origin + "/_redaksi"
+
+
+def start_desk(site: Path, upload_limit: int | None = None) -> DeskServer:
+    """The preview server (serve.Preview: Host check, rebuilds) on 127.0.0.1 at an ephemeral port, with the desk at
+    /_redaksi/; the server's messages are kept, not printed. stop() ends it."""
+    import re
+    import urllib.request
+
+    from generator.desk.app import create_app
+    from generator.desk.context import DeskContext
+    from generator.serve import Preview, Serving
+
+    def desk(**fields):
+        return create_app(DeskContext(**fields, upload_limit=upload_limit))
+
+    preview = Preview(Options(site, workers=1), out=io.StringIO(), err=io.StringIO(), serving=Serving(desk=desk))
+    preview.bind("127.0.0.1", 0)
+    preview.start()
+    preview.serve_in_thread()
+    with urllib.request.urlopen(preview.origin + "/_redaksi/", timeout=30) as answer:
+        token = re.search(r'name="desk-token" content="([^"]+)"', answer.read().decode()).group(1)
+    return DeskServer(site, preview.origin, token, preview.close)
+
+
+@pytest.fixture
+def desk(tmp_path):
+    """The fixture site tests/sites/basic, copied, with its preview and desk running."""
+    server = start_desk(copy_site("basic", tmp_path / "site"))
+    yield server
+    server.stop()

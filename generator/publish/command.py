@@ -8,6 +8,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .. import config as config_module
 from .. import lock
@@ -29,6 +30,8 @@ class Request:
     trust_host_key: str | None = None
     verbose: bool = False           # print how long each step took
     verify: bool = False            # ask the target about every file, not only those the manifest does not vouch for
+    progress: Callable[[int, int | None], None] | None = None   # the desk's progress bar: (0, files to send) once
+                                    # the plan is made, then (files just sent, None) as they go
 
 
 def publish(request: Request) -> int:
@@ -44,8 +47,7 @@ def publish(request: Request) -> int:
         return 2
     likely_new: Future = Future()
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
-                        _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty(),
-                        likely_new)
+                        _progress_of(name, request), sys.stdin.isatty(), likely_new)
                 for name in names]
     options = Options(request.site_dir, progress=sys.stderr.isatty(), locked=True)
     # the site's build lock, held until the last file is sent: a build meanwhile (the preview server's, after a
@@ -133,6 +135,8 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
                   "lalu jalankan lagi dengan --yes bila memang benar.", file=sys.stderr)
             return 1
         had_manifest = recorded is not None
+        if request.progress is not None:
+            request.progress(0, len(decided.uploads))
         final = final_manifest(local, decided)
         sending = bool(decided.uploads)
         transport.deliver(Delivery(decided, output,
@@ -237,6 +241,12 @@ class _Steps:
         if self.verbose:
             for name, seconds in self.times:
                 print(f"  {name:<40} {seconds:7.3f} detik")
+
+
+def _progress_of(name: str, request: Request) -> Callable[[int], None]:
+    if request.progress is not None:
+        return lambda count: request.progress(count, None)
+    return _Progress(name).add if sys.stderr.isatty() else (lambda count: None)
 
 
 class _Progress:

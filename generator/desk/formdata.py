@@ -1,0 +1,59 @@
+"""The desk form's fields, posted by the browser, to the store's Form and back: pure functions, no web code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import store
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What one submit of the form says besides the post itself."""
+
+    key: str | None          # the file being edited; None for a new post
+    version: str | None      # the file's version when the form was opened (the conflict check's base)
+    force: bool              # the person chose their own version in the conflict view
+
+
+def _one(values, name: str) -> str:
+    found = values.getlist(name)
+    return str(found[0]) if found and isinstance(found[0], str) else ""
+
+
+def _texts(values, name: str) -> list[str]:
+    return [v if isinstance(v, str) else "" for v in values.getlist(name)]
+
+
+def split_list(text: str, separators: str = ",\n") -> list[str]:
+    """'pemilu, rapat ,' -> ['pemilu', 'rapat']: the tags as typed in one box."""
+    for sep in separators[1:]:
+        text = text.replace(sep, separators[0])
+    return [part.strip() for part in text.split(separators[0]) if part.strip()]
+
+
+def form_of(values) -> tuple[store.Form, Posted]:
+    """The store's Form and the submit's own fields from the posted values (a Starlette FormData or MultiDict)."""
+    photos = [store.Photo(name, caption, alt) for name, caption, alt in
+              zip(_texts(values, "foto"), _texts(values, "keterangan"), _texts(values, "alt")) if name]
+    attachments = [store.Attachment(name, title) for name, title in
+                   zip(_texts(values, "lampiran"), _texts(values, "lampiran_judul")) if name]
+    kind = _one(values, "jenis") if _one(values, "jenis") in ("post", "page") else "post"
+    status = _one(values, "status") if _one(values, "status") in ("draf", "terbit", "jadwal") else "draf"
+    form = store.Form(
+        kind=kind, title=_one(values, "judul"), date=_one(values, "tanggal").strip().replace("T", " "),
+        category=_one(values, "kategori").strip(), tags=split_list(_one(values, "tag")),
+        summary=_one(values, "ringkasan"), event_start=_one(values, "acara_mulai").strip(),
+        event_end=_one(values, "acara_selesai").strip(), event_place=_one(values, "acara_tempat").strip(),
+        body=_one(values, "isi").replace("\r\n", "\n"), photos=photos, cover=_one(values, "sampul"),
+        attachments=attachments, youtube=split_list(_one(values, "youtube"), "\n"), status=status)
+    posted = Posted(_one(values, "key") or None, _one(values, "version") or None, _one(values, "paksa") == "1")
+    return form, posted
+
+
+def by_field(problems) -> dict[str, list[str]]:
+    """The store's FieldProblems grouped by the form field they concern ("" for the whole post)."""
+    grouped: dict[str, list[str]] = {}
+    for problem in problems:
+        grouped.setdefault(problem.field, []).append(problem.message)
+    return grouped

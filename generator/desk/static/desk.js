@@ -1,0 +1,305 @@
+/* Meja Redaksi: uploads with progress, photo and attachment lists, the body's toolbar, the live preview, the
+   publish progress. Plain JavaScript; every page works without it except these conveniences. */
+(function () {
+  "use strict";
+  var token = document.querySelector('meta[name="desk-token"]').content;
+  var base = document.querySelector('meta[name="desk-base"]').content;
+  var counter = 1000;
+
+  function announce(list, text, isError) {
+    var item = document.createElement("li");
+    item.textContent = text;
+    if (isError) { item.className = "problem"; }
+    list.appendChild(item);
+    return item;
+  }
+
+  function fillItem(kind, name, picture) {
+    // the server's own item markup (a <template>), its ids numbered anew; the name is set as a value, never as HTML
+    var template = document.getElementById(kind === "foto" ? "templat-foto" : "templat-lampiran");
+    var holder = document.createElement("ol");
+    holder.innerHTML = template.innerHTML.split("__N__").join(String(++counter));
+    var item = holder.querySelector("li");
+    item.dataset.name = name;
+    item.querySelector('input[type="hidden"]').value = name;
+    item.querySelector(".file-name").textContent = name;
+    var radio = item.querySelector('input[type="radio"]');
+    if (radio) { radio.value = name; }
+    if (picture) {
+      var img = document.createElement("img");
+      img.src = picture; img.alt = ""; img.width = 96; img.height = 72;
+      item.insertBefore(img, item.querySelector(".file-name"));
+    }
+    return item;
+  }
+
+  function upload(form, kind, file) {
+    var list = form.querySelector('[data-uploads="' + kind + '"]');
+    var row = announce(list, file.name + ": ");
+    var bar = document.createElement("progress");
+    bar.max = 100; bar.value = 0;
+    bar.setAttribute("aria-label", "Mengunggah " + file.name);
+    row.appendChild(bar);
+    // the photo's place in the list is kept from the moment it is chosen: uploads end in any order
+    var slot = document.createElement("li");
+    slot.hidden = true;
+    form.querySelector('[data-items="' + kind + '"]').appendChild(slot);
+    var data = new FormData();
+    data.append("key", form.elements.key.value);
+    data.append("berkas", file, file.name);
+    var request = new XMLHttpRequest();
+    request.open("POST", base + "/unggah");
+    request.setRequestHeader("X-Desk-Token", token);
+    request.upload.onprogress = function (event) {
+      if (event.lengthComputable) { bar.value = Math.round(100 * event.loaded / event.total); }
+    };
+    request.onload = function () {
+      var answer = {};
+      try { answer = JSON.parse(request.responseText); } catch (e) { answer = {galat: "Jawaban server tidak terbaca."}; }
+      if (request.status !== 200) {
+        slot.remove();
+        row.textContent = file.name + ": " + (answer.galat || "gagal diunggah (" + request.status + ").");
+        row.className = "problem";
+        return;
+      }
+      row.remove();
+      var picture = answer.jenis === "photo" ? answer.gambar : "";
+      var landed = answer.jenis === "photo" ? "foto" : "lampiran";
+      var item = fillItem(landed, answer.nama, picture);
+      if (landed === kind) {
+        slot.replaceWith(item);
+      } else {
+        slot.remove();
+        form.querySelector('[data-items="' + landed + '"]').appendChild(item);
+      }
+      schedulePreview();
+    };
+    request.onerror = function () {
+      slot.remove();
+      row.textContent = file.name + ": sambungan ke server terputus; coba lagi.";
+      row.className = "problem";
+    };
+    request.send(data);
+  }
+
+  function sendFiles(form, kind, files) {
+    Array.prototype.forEach.call(files, function (file) { upload(form, kind, file); });
+  }
+
+  function setUpDrops(form) {
+    form.querySelectorAll("[data-drop]").forEach(function (zone) {
+      var kind = zone.dataset.drop;
+      var input = zone.querySelector('input[type="file"]');
+      input.addEventListener("change", function () {
+        sendFiles(form, kind, input.files);
+        input.value = "";
+      });
+      zone.addEventListener("dragover", function (event) { event.preventDefault(); zone.classList.add("over"); });
+      zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
+      zone.addEventListener("drop", function (event) {
+        event.preventDefault();
+        zone.classList.remove("over");
+        sendFiles(form, kind, event.dataTransfer.files);
+      });
+    });
+  }
+
+  function setUpItems(form) {
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-move], [data-remove]");
+      if (!button) { return; }
+      var item = button.closest(".item");
+      if (button.hasAttribute("data-remove")) {
+        var next = item.nextElementSibling || item.previousElementSibling;
+        item.remove();
+        var focus = next ? next.querySelector("[data-remove]") : form.querySelector('input[type="file"]');
+        if (focus) { focus.focus(); }
+      } else if (button.dataset.move === "-1" && item.previousElementSibling) {
+        item.parentNode.insertBefore(item, item.previousElementSibling);
+        button.focus();
+      } else if (button.dataset.move === "1" && item.nextElementSibling) {
+        item.parentNode.insertBefore(item.nextElementSibling, item);
+        button.focus();
+      }
+      schedulePreview();
+    });
+  }
+
+  var formats = {
+    bold: function (text) { return "**" + (text || "teks tebal") + "**"; },
+    italic: function (text) { return "*" + (text || "teks miring") + "*"; },
+    heading: function (text) { return "\n## " + (text || "Subjudul") + "\n"; },
+    list: function (text) {
+      return "\n" + (text || "butir").split("\n").map(function (line) { return "- " + line; }).join("\n") + "\n";
+    },
+    link: function (text) {
+      var address = window.prompt("Alamat tautan (https://…)", "https://");
+      return address ? "[" + (text || address) + "](" + address + ")" : text;
+    },
+    photo: function (text, form) {
+      var names = Array.prototype.map.call(form.querySelectorAll('input[name="foto"]'), function (el) { return el.value; });
+      if (!names.length) { window.alert("Unggah foto dulu di bagian Foto."); return text; }
+      var list = names.map(function (name, i) { return (i + 1) + ". " + name; }).join("\n");
+      var chosen = names[parseInt(window.prompt("Nomor foto yang disisipkan:\n" + list, "1"), 10) - 1];
+      return chosen ? "![" + (text || "") + "](" + chosen + ")" : text;
+    }
+  };
+
+  function setUpToolbar(form) {
+    var area = form.querySelector("#isi");
+    area.addEventListener("keydown", function (event) {   // Ctrl+B and Ctrl+I, as in a word processor
+      var key = (event.ctrlKey || event.metaKey) && !event.altKey ? event.key.toLowerCase() : "";
+      var name = {b: "bold", i: "italic"}[key];
+      if (name) {
+        event.preventDefault();
+        form.querySelector('[data-format="' + name + '"]').click();
+      }
+    });
+    form.querySelectorAll("[data-format]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var start = area.selectionStart, end = area.selectionEnd;
+        var chosen = area.value.slice(start, end);
+        var made = formats[button.dataset.format](chosen, form);
+        area.setRangeText(made, start, end, "end");
+        area.focus();
+        schedulePreview();
+      });
+    });
+  }
+
+  var previewTimer = null;
+  var previewForm = null;
+  function schedulePreview() {
+    if (!previewForm) { return; }
+    window.clearTimeout(previewTimer);
+    previewTimer = window.setTimeout(refreshPreview, 600);
+  }
+
+  function refreshPreview() {
+    var section = document.querySelector("[data-preview]");
+    var data = new FormData(previewForm);
+    data.delete("foto_baru");
+    data.delete("lampiran_baru");
+    var state = document.getElementById("pratinjau-keadaan");
+    state.textContent = "Memperbarui pratinjau…";
+    fetch(section.dataset.preview, {method: "POST", body: data, headers: {"X-Desk-Token": token},
+                                    credentials: "same-origin"})
+      .then(function (response) { return response.json(); })
+      .then(function (answer) {
+        var problems = section.querySelector("[data-preview-problems]");
+        problems.textContent = "";
+        answer.masalah.forEach(function (message) {
+          var line = document.createElement("p");
+          line.className = "problem";
+          line.textContent = message;
+          problems.appendChild(line);
+        });
+        if (answer.html) { section.querySelector("[data-preview-frame]").srcdoc = answer.html; }
+        state.textContent = answer.html ? "Pratinjau (belum disimpan)." : "Pratinjau belum bisa dibuat:";
+      })
+      .catch(function () { state.textContent = "Pratinjau tidak dapat dimuat; periksa server pratinjau."; });
+  }
+
+  function setUpTabs() {
+    var tabs = document.querySelector("[data-tabs]");
+    if (!tabs) { return; }
+    tabs.hidden = false;
+    var buttons = tabs.querySelectorAll("[data-tab]");
+    function show(name) {
+      buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.tab === name)); });
+      document.querySelectorAll("[data-tab-panel]").forEach(function (panel) {
+        panel.classList.toggle("tab-hidden", panel.dataset.tabPanel !== name);
+      });
+      if (name === "pratinjau") { refreshPreview(); }
+    }
+    buttons.forEach(function (b) { b.addEventListener("click", function () { show(b.dataset.tab); }); });
+    show("tulis");
+  }
+
+  function setUpConfirm() {
+    document.querySelectorAll("[data-confirm]").forEach(function (button) {
+      button.addEventListener("click", function (event) {
+        if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); }
+      });
+    });
+  }
+
+  function showJob(state, job) {
+    var bar = state.querySelector("progress");
+    bar.max = job.total || 1;
+    bar.value = job.total ? job.sent : 0;
+    bar.textContent = String(job.sent);
+    state.querySelector("[data-count]").textContent = job.total === null
+      ? (job.running ? "Membangun situs dan menyiapkan pengiriman…" : "")
+      : job.sent + " dari " + job.total + " berkas terkirim";
+    var lines = state.querySelector("[data-lines]");
+    lines.textContent = "";
+    job.lines.forEach(function (text) {
+      var line = document.createElement("p");
+      line.textContent = text;
+      lines.appendChild(line);
+    });
+    if (!job.running && job.code === 0) {
+      var done = document.createElement("p");
+      done.className = "done";
+      done.textContent = "Selesai: situs sudah diterbitkan.";
+      lines.appendChild(done);
+    }
+    var question = state.querySelector("[data-question]");
+    question.hidden = !job.fingerprint || job.running;
+    question.querySelector("[data-fingerprint]").value = job.fingerprint;
+    question.querySelector("[data-fingerprint-text]").textContent = job.fingerprint;
+    question.querySelector("[data-host]").textContent = job.host;
+  }
+
+  function poll(state) {
+    fetch(state.dataset.status, {credentials: "same-origin"})
+      .then(function (response) { return response.json(); })
+      .then(function (job) {
+        showJob(state, job);
+        if (job.running) { window.setTimeout(function () { poll(state); }, 400); }
+      });
+  }
+
+  function setUpPublish() {
+    var state = document.querySelector("[data-publish-state]");
+    if (!state) { return; }
+    document.querySelectorAll('form[action$="/terbit"]').forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var data = new FormData(form);
+        data.delete("csrf");
+        var trust = data.get("percayai");
+        var address = form.action + (trust ? "?percayai=" + encodeURIComponent(trust) : "");
+        fetch(address, {method: "POST", headers: {"X-Desk-Token": token}, credentials: "same-origin"})
+          .then(function (response) { return response.json(); })
+          .then(function (job) { showJob(state, job); poll(state); });
+      });
+    });
+    poll(state);
+  }
+
+  function setUp() {
+    var form = document.getElementById("formulir");
+    if (form) {
+      previewForm = form;
+      setUpDrops(form);
+      setUpItems(form);
+      setUpToolbar(form);
+      form.addEventListener("input", schedulePreview);
+      var dirty = false;
+      form.addEventListener("input", function () { dirty = true; });
+      form.addEventListener("submit", function () { dirty = false; });
+      window.addEventListener("beforeunload", function (event) {   // typed but not saved: the browser asks first
+        if (dirty) { event.preventDefault(); event.returnValue = ""; }
+      });
+      form.addEventListener("change", schedulePreview);
+      setUpTabs();
+      refreshPreview();
+    }
+    setUpConfirm();
+    setUpPublish();
+  }
+
+  setUp();
+}());

@@ -1,0 +1,130 @@
+"""The desk's pieces without a browser: the posted form read into the store's Form, and publishing from the desk
+(progress, messages, the record of the last publish) to a real folder target."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from starlette.datastructures import FormData
+
+from generator.desk import formdata, publishing, store
+from tests.conftest import build_site, news_site
+
+pytestmark = pytest.mark.quick
+
+
+def test_the_posted_form_becomes_the_stores_form_in_the_order_shown():
+    posted = FormData([
+        ("key", "content/posts/2024/rapat/index.md"), ("version", "abc"), ("jenis", "post"),
+        ("judul", "Rapat Pleno"), ("tanggal", "2024-05-17T09:30"), ("kategori", " Berita "),
+        ("tag", "pemilu, rapat ,, pleno\nkpu"), ("isi", "Baris satu\r\nBaris dua\r\n"),
+        ("foto", "b.jpg"), ("keterangan", "Foto B"), ("alt", ""), ("foto", "a.jpg"), ("keterangan", ""),
+        ("alt", "Alt A"), ("sampul", "a.jpg"), ("lampiran", "surat.pdf"), ("lampiran_judul", "Surat"),
+        ("youtube", "https://youtu.be/abcdefghijk\r\n\r\n"), ("status", "jadwal")])
+    form, submit = formdata.form_of(posted)
+    assert submit == formdata.Posted("content/posts/2024/rapat/index.md", "abc", False)
+    assert (form.title, form.date, form.category) == ("Rapat Pleno", "2024-05-17 09:30", "Berita")
+    assert form.tags == ["pemilu", "rapat", "pleno", "kpu"]
+    assert form.body == "Baris satu\nBaris dua\n"
+    assert form.photos == [store.Photo("b.jpg", "Foto B", ""), store.Photo("a.jpg", "", "Alt A")]
+    assert form.cover == "a.jpg" and form.attachments == [store.Attachment("surat.pdf", "Surat")]
+    assert form.youtube == ["https://youtu.be/abcdefghijk"] and form.status == "jadwal"
+
+
+@pytest.mark.parametrize("status, kind", [("terbit", "page"), ("hapus", "lain"), ("", "")])
+def test_unknown_choices_fall_back_to_a_draft_post(status, kind):
+    form, submit = formdata.form_of(FormData([("status", status), ("jenis", kind), ("paksa", "1")]))
+    assert form.status == (status if status == "terbit" else "draf")
+    assert form.kind == (kind if kind == "page" else "post")
+    assert submit.key is None and submit.version is None and submit.force
+
+
+def test_publishing_from_the_desk_counts_the_files_and_remembers_when(tmp_path):
+    target = tmp_path / "terbit"
+    site = news_site(tmp_path / "site", f"publish:\n  cadangan:\n    type: folder\n    path: {target}\n")
+    build_site(site)
+    publisher = publishing.Publisher(site)
+    assert publishing.last_published(site) is None
+    before = dt.datetime.now(dt.timezone.utc)
+    assert publisher.start()
+    assert not publisher.start(), "one publish at a time"
+    deadline = time.monotonic() + 120
+    while publisher.job.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    job = publisher.job.view()
+    assert job["code"] == 0 and job["total"] == job["sent"] > 0, job
+    assert any("cadangan:" in line and "dikirim" in line for line in job["lines"])
+    assert (target / "index.html").is_file()
+    when = publishing.last_published(site)
+    assert when is not None and when >= before - dt.timedelta(seconds=1)
+    assert publishing.changed_since(site, when) == []
+    post = next((site / "content" / "posts").rglob("index.md"))
+    post.write_text(post.read_text(encoding="utf-8") + "\nTambahan.\n", encoding="utf-8")
+    assert publishing.changed_since(site, when) == [post.relative_to(site).as_posix()]
+
+
+def test_a_failed_publish_keeps_the_commands_sentence_and_no_record(tmp_path):
+    site = news_site(tmp_path / "site", "publish:\n  cadangan:\n    type: folder\n    path: output/salinan\n")
+    publisher = publishing.Publisher(site)
+    publisher.start()
+    deadline = time.monotonic() + 120
+    while publisher.job.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    job = publisher.job.view()
+    assert job["code"] == 1 and any("di dalam folder situs" in line for line in job["lines"]), job
+    assert publishing.last_published(site) is None
+
+
+def preview_of(site, key, text, memo):
+    from generator.desk import livepreview
+
+    photos = livepreview.PhotoLinks(site / "output", lambda name: f"/_redaksi/berkas/?nama={name}")
+    return livepreview.preview(site, key, "post", text, memo, photos)
+
+
+def test_the_live_preview_renders_unsaved_text_and_writes_nothing(tmp_path):
+    from generator.desk import livepreview
+    from tests.conftest import copy_site, snapshot
+
+    site = copy_site("basic", tmp_path / "site")
+    before = snapshot(site)
+    memo = livepreview.SiteMemo()
+    key = "content/posts/2020/rapat-pleno-terbuka.md"
+    text = (site / key).read_text(encoding="utf-8").replace("Rapat pleno terbuka", "Rapat **pleno** diubah")
+    made = preview_of(site, key, text, memo)
+    assert made.problems == [] and "Rapat <strong>pleno</strong> diubah" in made.html
+    assert "Pengumuman Seleksi Anggota PPK" in made.html, "the rest of the site (the sidebar) is there"
+    broken = preview_of(site, None, "---\ntitle: Baru\ndate: kemarin\n---\n\nIsi.\n", memo)
+    assert broken.html == "" and len(broken.problems) == 1 and "kemarin" in broken.problems[0]
+    assert snapshot(site) == before
+
+
+class _Terminal:
+    """A stdin that claims to be a terminal (the preview started from one) but must never be read by a publish."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self, *args) -> str:
+        raise AssertionError("the desk's publish asked the terminal for a password")
+
+
+def test_a_publish_from_the_desk_never_asks_the_servers_terminal_for_a_password(tmp_path, monkeypatch):
+    from generator.publish.ftp import password_variables
+
+    for variable in password_variables("kantor"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))          # no ~/.netrc
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    site = news_site(tmp_path / "site", "publish:\n  kantor:\n    type: ftps\n    host: 127.0.0.1\n    port: 9\n"
+                                        "    user: humas\n    path: /html\n")
+    build_site(site)
+    publisher = publishing.Publisher(site)
+    publisher.start()
+    deadline = time.monotonic() + 120
+    while publisher.job.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    job = publisher.job.view()
+    assert job["code"] == 1 and any(password_variables("kantor")[0] in line for line in job["lines"]), job

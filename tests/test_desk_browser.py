@@ -1,0 +1,691 @@
+"""The staff desk (Meja Redaksi) end to end in Chromium: writing a post with photos and a PDF, saving what a person
+would write, conflicts, history, trash, the token, hostile upload names, keyboard-only use, axe on every screen."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.browser import require_browser
+from tests.conftest import build_site, make_photo, start_desk
+from tests.readers_site import AXE, require
+from tests.browser import chromium
+
+pytestmark = pytest.mark.browser
+
+HAND_WRITTEN = "content/posts/2020/rapat-pleno-terbuka.md"
+BUNDLE = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020/index.md"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def page(desk):
+    require_browser()
+    context = chromium().new_context(viewport=DESKTOP)
+    context.set_default_timeout(15000)
+    yield context.new_page()
+    context.close()
+
+
+def heic(path: Path) -> Path:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    Image.new("RGB", (80, 60), (20, 160, 60)).save(path, "HEIF")
+    return path
+
+
+def pdf(path: Path) -> Path:
+    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return path
+
+
+def open_form(page, desk, key: str | None = None):
+    page.goto(desk.url + ("/baru" if key is None else f"/ubah/{key}"))
+    page.get_by_label("Judul", exact=True).wait_for()
+
+
+def save(page):
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    page.wait_for_load_state("load")
+
+
+def post(desk, path: str, fields: dict, headers: dict | None = None) -> tuple[int, str]:
+    """A form POST to the desk made outside the browser (urlencoded)."""
+    from urllib.parse import urlencode
+
+    request = urllib.request.Request(desk.url + path, data=urlencode(fields, doseq=True).encode(), method="POST",
+                                     headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def upload(desk, filename: str, data: bytes, key: str = "") -> tuple[int, dict]:
+    """The upload endpoint as the page's script calls it (multipart, token in the header)."""
+    boundary = uuid.uuid4().hex
+    quoted = filename.replace("\\", "\\\\").replace('"', '\\"')
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"key\"\r\n\r\n{key}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"berkas\"; filename=\"{quoted}\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode("utf-8") + data \
+        + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(desk.url + "/unggah", data=body, method="POST", headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}", "X-Desk-Token": desk.token})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"{}")
+
+
+def uploaded(page, items: str, count: int) -> None:
+    """Wait until the list holds count uploaded files (a file chosen holds a hidden place until it is sent)."""
+    page.wait_for_function("([s, n]) => document.querySelectorAll(s + ' > li.item').length === n",
+                           arg=[items, count])
+
+
+def saved_key(page) -> str:
+    match = re.search(r"/_redaksi/ubah/(.+?)(\?|$)", page.url)
+    assert match, f"after saving the desk shows the post's form, not {page.url}"
+    return urllib.request.unquote(match.group(1))
+
+
+# ---------------------------------------------------------------------------------------------------- writing
+
+
+def test_writing_a_post_with_three_photos_and_a_pdf_saves_the_bundle_and_builds(page, desk, tmp_path):
+    rotated = make_photo(tmp_path / "IMG_0001.JPG", size=(120, 80), orientation=6)
+    phone = heic(tmp_path / "IMG_0002.HEIC")
+    plain = make_photo(tmp_path / "spanduk.png", size=(90, 90), color=(20, 20, 160))
+    document = pdf(tmp_path / "Undangan Rapat.pdf")
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Sosialisasi Tahapan Pemilu di Tanjung Selor")
+    page.get_by_label("Tanggal", exact=True).fill("2024-05-17 09:30")
+    page.get_by_label("Kategori", exact=True).fill("Sosialisasi")
+    page.get_by_label("Isi berita", exact=True).fill("KPU Kaltara menggelar sosialisasi tahapan pemilu.\n")
+    page.get_by_label("Foto", exact=True).set_input_files([str(rotated), str(phone), str(plain)])
+    uploaded(page, "#daftar-foto", 3)
+    captions = ["Ketua KPU membuka acara", "Peserta dari kecamatan", "Spanduk kegiatan"]
+    for number, caption in enumerate(captions):
+        page.get_by_label("Keterangan", exact=True).nth(number).fill(caption)
+    page.get_by_label("Lampiran", exact=True).set_input_files([str(document)])
+    uploaded(page, "#daftar-lampiran", 1)
+    page.get_by_label("Judul lampiran").first.fill("Undangan rapat sosialisasi")
+    page.get_by_label("Terbit", exact=True).check()
+    save(page)
+    key = saved_key(page)
+    assert key.startswith("content/posts/2024/") and key.endswith("/index.md")
+    bundle = (desk.site / key).parent
+    text = (desk.site / key).read_text(encoding="utf-8")
+    names = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("- file:")]
+    assert len(names) == 4, text                  # three photos and the PDF
+    assert all((bundle / name).is_file() for name in names)
+    assert [n.lower().split(".")[0] for n in names[:3]] == ["img_0001", "img_0002", "spanduk"], \
+        "photos keep the order they were chosen in, whichever upload ends first"
+    heic_copy = names[1]
+    assert heic_copy.endswith(".jpg"), "the HEIC photo is kept as a JPEG"
+    with Image.open(bundle / heic_copy) as converted:
+        assert converted.format == "JPEG"
+    for caption in captions + ["Undangan rapat sosialisasi"]:
+        assert caption in text
+    assert "---" in text and "gallery:" in text and "attachments:" in text
+    assert not any(p.name.startswith(".") or "/" in p.name for p in bundle.iterdir())
+    # the preview rebuilt the site before the desk answered the save, and the form links to the page
+    with urllib.request.urlopen(page.locator(".address a").get_attribute("href"), timeout=30) as answer:
+        assert "Sosialisasi Tahapan Pemilu di Tanjung Selor" in answer.read().decode()
+    built = next((desk.site / "output").rglob("sosialisasi-tahapan-pemilu*/index.html")).read_text(encoding="utf-8")
+    for caption in captions:
+        assert caption in built
+    assert "Undangan rapat sosialisasi" in built
+    tag = re.search(r'<img[^>]*src="[^"]*img-0001[^"]*"[^>]*>', built, re.I).group(0)
+    width, height = (int(re.search(fr'{side}="(\d+)"', tag).group(1)) for side in ("width", "height"))
+    assert width < height, "the phone photo turned upright by its EXIF orientation (120x80 shown 80x120)"
+
+
+def test_a_hand_written_post_saved_unchanged_is_byte_for_byte_the_same(page, desk):
+    for key in (HAND_WRITTEN, BUNDLE):
+        before = (desk.site / key).read_bytes()
+        open_form(page, desk, key)
+        save(page)
+        assert (desk.site / key).read_bytes() == before, key
+
+
+def test_changing_one_field_changes_only_its_line(page, desk):
+    before = (desk.site / BUNDLE).read_text(encoding="utf-8")
+    open_form(page, desk, BUNDLE)
+    page.get_by_label("Judul", exact=True).fill("Rapat Koordinasi Sosialisasi Pemilihan Serentak 2020")
+    save(page)
+    after = (desk.site / BUNDLE).read_text(encoding="utf-8")
+    changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+               if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]
+    assert changed == ["-title: Rapat Koordinasi Sosialisasi Pemilihan 2020",
+                       "+title: Rapat Koordinasi Sosialisasi Pemilihan Serentak 2020"]
+
+
+def test_a_save_with_errors_is_kept_as_a_draft_and_says_why_beside_the_field(page, desk):
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Berita dengan tanggal keliru")
+    page.get_by_label("Tanggal", exact=True).fill("2024-13-45 99:99")
+    page.get_by_label("Terbit", exact=True).check()
+    save(page)
+    key = saved_key(page)
+    assert "draft: true" in (desk.site / key).read_text(encoding="utf-8")
+    assert page.get_by_role("status").filter(has_text="draf").count() == 1
+    assert "tidak tampil di situs" in page.locator(".address").inner_text(), "a draft says why it is not on the site"
+    date = page.get_by_label("Tanggal", exact=True)
+    assert date.get_attribute("aria-invalid") == "true"
+    message = page.locator("#galat-date").inner_text()
+    assert message.strip(), "the build's own sentence is shown beside the date"
+
+
+# ---------------------------------------------------------------------------------- conflict, history, trash
+
+
+def test_a_file_changed_on_disk_after_opening_shows_both_versions_and_never_overwrites(page, desk):
+    source = desk.site / HAND_WRITTEN
+    open_form(page, desk, HAND_WRITTEN)
+    page.get_by_label("Judul", exact=True).fill("Judul dari Meja Redaksi")
+    colleague = source.read_text(encoding="utf-8").replace("Rapat pleno terbuka",
+                                                           "Rapat pleno terbuka (disunting rekan)")
+    source.write_text(colleague, encoding="utf-8")
+    save(page)
+    assert source.read_text(encoding="utf-8") == colleague, "nothing overwritten before the person chooses"
+    assert page.get_by_text("Judul dari Meja Redaksi").count() >= 1
+    page.get_by_role("link", name="Pakai versi di disk").wait_for()
+    page.get_by_role("button", name="Pakai versi saya").click()
+    page.wait_for_load_state("load")
+    text = source.read_text(encoding="utf-8")
+    assert "title: Judul dari Meja Redaksi" in text
+
+
+def test_choosing_the_version_on_disk_keeps_it(page, desk):
+    source = desk.site / HAND_WRITTEN
+    open_form(page, desk, HAND_WRITTEN)
+    page.get_by_label("Judul", exact=True).fill("Judul yang dibuang")
+    colleague = source.read_text(encoding="utf-8") + "\nParagraf rekan.\n"
+    source.write_text(colleague, encoding="utf-8")
+    save(page)
+    page.get_by_role("link", name="Pakai versi di disk").click()
+    assert page.get_by_label("Isi berita", exact=True).input_value().rstrip().endswith("Paragraf rekan.")
+    assert source.read_text(encoding="utf-8") == colleague
+
+
+def test_an_earlier_version_is_restored_from_the_history(page, desk):
+    source = desk.site / HAND_WRITTEN
+    original = source.read_bytes()
+    open_form(page, desk, HAND_WRITTEN)
+    page.get_by_label("Judul", exact=True).fill("Judul yang keliru")
+    save(page)
+    assert source.read_bytes() != original
+    page.get_by_role("link", name="Riwayat versi").click()
+    page.get_by_role("button", name=re.compile("^Pulihkan versi")).first.click()
+    page.wait_for_load_state("load")
+    assert source.read_bytes() == original
+
+
+def test_a_post_moved_to_the_trash_is_restored(page, desk):
+    bundle = (desk.site / BUNDLE).parent
+    before = {p.name: p.read_bytes() for p in bundle.iterdir()}
+    open_form(page, desk, BUNDLE)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Pindahkan ke Sampah").click()
+    page.wait_for_url("**/sampah**")
+    assert not (desk.site / BUNDLE).exists()
+    page.goto(desk.url + "/")
+    assert page.get_by_role("link", name="Rapat Koordinasi Sosialisasi Pemilihan 2020").count() == 0
+    page.goto(desk.url + "/sampah")
+    page.get_by_role("button", name="Pulihkan Rapat Koordinasi Sosialisasi Pemilihan 2020").click()
+    page.wait_for_load_state("load")
+    assert {p.name: p.read_bytes() for p in bundle.iterdir()} == before
+
+
+# ---------------------------------------------------------------------------------------------------- the list
+
+
+def test_the_list_shows_status_filters_without_javascript_and_names_broken_posts(page, desk):
+    (desk.site / "content/posts/2020/rusak.md").write_text("---\ntitle: Berita Rusak\ndate: kemarin\n---\n\nIsi.\n",
+                                                           encoding="utf-8")
+    context = chromium().new_context(viewport=DESKTOP, java_script_enabled=False)
+    plain = context.new_page()
+    try:
+        plain.goto(desk.url + "/")
+        rows = plain.locator("tbody tr")
+        titles = [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())]
+        assert any("Berita Terjadwal" in t or "terjadwal" in t.lower() for t in titles) or rows.count() > 3
+        broken = plain.locator("tr.has-problem")
+        assert broken.count() == 1 and "Berita Rusak" in broken.inner_text()
+        assert broken.locator(".problem").inner_text().strip()
+        plain.get_by_label("Status").select_option("draf")
+        plain.get_by_role("button", name="Saring").click()
+        plain.wait_for_load_state("load")
+        assert "status=draf" in plain.url
+        statuses = plain.locator("tbody .status")
+        assert statuses.count() >= 1
+        assert {statuses.nth(i).inner_text() for i in range(statuses.count())} == {"Draf"}
+        plain.get_by_label("Cari judul").fill("pleno")
+        plain.get_by_label("Status").select_option("")
+        plain.get_by_role("button", name="Saring").click()
+        plain.wait_for_load_state("load")
+        assert plain.locator("tbody tr").count() == 1
+        assert "Rapat Pleno Terbuka" in plain.locator("tbody").inner_text()
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------------- preview
+
+
+def test_the_preview_shows_the_unsaved_post_in_the_sites_theme(page, desk):
+    source = desk.site / HAND_WRITTEN
+    before = source.read_bytes()
+    open_form(page, desk, HAND_WRITTEN)
+    page.get_by_label("Judul", exact=True).fill("Judul Pratinjau Belum Disimpan")
+    frame = page.frame_locator("[data-preview-frame]")
+    frame.get_by_role("heading", name="Judul Pratinjau Belum Disimpan").wait_for()
+    assert source.read_bytes() == before, "the preview saves nothing"
+    assert frame.locator("link[rel=stylesheet]").count() >= 1, "the site's own theme"
+
+
+def test_on_a_phone_the_preview_is_a_tab(desk):
+    require_browser()
+    context = chromium().new_context(viewport=PHONE)
+    phone = context.new_page()
+    try:
+        open_form(phone, desk, HAND_WRITTEN)
+        assert not phone.locator("[data-preview-frame]").is_visible()
+        phone.get_by_role("button", name="Pratinjau").click()
+        phone.locator("[data-preview-frame]").wait_for(state="visible")
+        assert not phone.get_by_label("Judul", exact=True).is_visible()
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, "no sideways scrolling on a 390-px phone"
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------------- security
+
+
+def test_a_request_without_the_token_is_refused(desk):
+    source = desk.site / HAND_WRITTEN
+    before = source.read_bytes()
+    fields = {"key": HAND_WRITTEN, "judul": "Diubah dari situs lain", "tanggal": "2020-02-20 14:00", "status": "terbit"}
+    assert post(desk, "/simpan", fields)[0] == 403
+    assert post(desk, "/simpan", {**fields, "csrf": "salah"})[0] == 403
+    assert post(desk, "/simpan", {**fields, "csrf": desk.token}, {"Origin": "http://penyerang.example"})[0] == 403
+    for path in ("/hapus", "/terbit", "/unggah", "/pratinjau", "/pulihkan", "/sampah/pulihkan"):
+        assert post(desk, path, {"key": HAND_WRITTEN, "id": "x"})[0] == 403, path
+        assert post(desk, path, {"key": HAND_WRITTEN}, {"X-Desk-Token": "salah"})[0] == 403, path
+    status, _ = upload(desk, "foto.jpg", b"x")
+    assert status == 200
+    assert source.read_bytes() == before
+
+
+def test_a_request_naming_another_host_is_refused_even_with_the_token(desk):
+    import http.client
+
+    source = desk.site / HAND_WRITTEN
+    before = source.read_bytes()
+    port = int(desk.origin.rsplit(":", 1)[1])
+    body = urllib.parse.urlencode({"csrf": desk.token, "key": HAND_WRITTEN, "judul": "Lewat DNS rebinding",
+                                   "tanggal": "2020-02-20 14:00", "status": "terbit"})
+    for host in ("penyerang.example", f"penyerang.example:{port}", "127.0.0.1.nip.io"):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.putrequest("POST", "/_redaksi/simpan", skip_host=True)
+        conn.putheader("Host", host)
+        conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body.encode())
+        assert conn.getresponse().status == 400, host
+        conn.close()
+    assert source.read_bytes() == before
+
+
+def test_hostile_upload_names_stay_in_the_bundle(desk, tmp_path):
+    outside = tmp_path / "site"
+    before = {p for p in tmp_path.rglob("*")}
+    photo = io.BytesIO()
+    Image.new("RGB", (20, 20), (200, 0, 0)).save(photo, "JPEG")
+    names = ["../../jahat.jpg", "..\\..\\jahat.jpg", "/etc/passwd.jpg", "a\x00b.jpg", ".htaccess", "CON.jpg",
+             "foto?.jpg", "  .jpg", "nul", "x" * 300 + ".jpg"]
+    for name in names:
+        status, answer = upload(desk, name, photo.getvalue(), BUNDLE)
+        if status == 200:
+            stored = answer["nama"]
+            assert "/" not in stored and "\\" not in stored and "\x00" not in stored and not stored.startswith(".")
+            assert stored.upper().split(".")[0] not in {"CON", "NUL", "PRN", "AUX"}
+    created = {p for p in tmp_path.rglob("*")} - before
+    assert all(p.is_relative_to(outside) for p in created), "nothing is written outside the site folder"
+    bundle = (outside / BUNDLE).parent
+    placed = [p for p in created if p.is_relative_to(outside / "content")]
+    assert placed and all(p.parent == bundle for p in placed), "uploads land in the post's own folder"
+
+
+def test_a_file_over_the_size_limit_is_refused_with_a_message(tmp_path):
+    require_browser()
+    from tests.conftest import copy_site
+
+    site = copy_site("basic", tmp_path / "site")
+    server = start_desk(site, upload_limit=2000)
+    context = chromium().new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        open_form(page, server)
+        big = make_photo(tmp_path / "besar.jpg", size=(400, 400))
+        page.get_by_label("Foto", exact=True).set_input_files([str(big)])
+        message = page.locator("[data-uploads=foto] .problem")
+        message.wait_for()
+        assert "MB" in message.inner_text() or "besar" in message.inner_text()
+        assert page.locator("#daftar-foto > li").count() == 0
+    finally:
+        context.close()
+        server.stop()
+
+
+# ---------------------------------------------------------------------------------------------------- keyboard and axe
+
+
+def tab_to(page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the focused element matches selector (the way a keyboard user reaches a field)."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} not reached with Tab")
+
+
+def test_a_post_is_written_and_saved_with_the_keyboard_only(page, desk, tmp_path):
+    open_form(page, desk)
+    page.locator("body").focus()
+    tab_to(page, "#judul")
+    page.keyboard.type("Berita Ditulis dengan Papan Ketik")
+    tab_to(page, "#isi")
+    page.keyboard.type("Paragraf pertama ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type(".")
+    page.get_by_label("Foto", exact=True).set_input_files([str(make_photo(tmp_path / "a.jpg")),
+                                                           str(make_photo(tmp_path / "b.jpg", color=(0, 90, 0)))])
+    uploaded(page, "#daftar-foto", 2)
+    first = page.locator("#daftar-foto > li").first.get_attribute("data-name")
+    tab_to(page, "#daftar-foto > li:first-child [data-move='1']")
+    page.keyboard.press("Enter")
+    assert page.locator("#daftar-foto > li").nth(1).get_attribute("data-name") == first
+    assert page.evaluate("document.activeElement.dataset.move") == "1", "focus stays on the moved photo's button"
+    tab_to(page, "input[name=status]:checked")         # a radio group is one stop; arrows choose within it
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#status-terbit").is_checked()
+    tab_to(page, "button[type=submit].primary")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ubah/**")
+    text = (desk.site / saved_key(page)).read_text(encoding="utf-8")
+    assert "title: Berita Ditulis dengan Papan Ketik" in text and "Paragraf pertama **teks tebal**." in text
+    assert text.index("b.jpg") < text.index("a.jpg")
+
+
+def axe(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in violations]
+
+
+SCREENS = ["/", "/?status=draf", "/baru", "/baru?jenis=page", f"/ubah/{BUNDLE}", f"/riwayat/{HAND_WRITTEN}", "/sampah",
+           "/terbit", "/ubah/content/posts/tidak-ada.md",
+           "conflict"]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_axe_finds_no_violations_on_any_desk_screen(desk, viewport):
+    require_browser()
+    require(AXE.is_file(), "node_modules/axe-core belum terpasang (jalankan `npm ci`): uji axe dilewati")
+    context = chromium().new_context(viewport=viewport, bypass_csp=True)
+    page = context.new_page()
+    try:
+        open_form(page, desk, HAND_WRITTEN)
+        save(page)                                   # one version in the history
+        found = {}
+        for screen in SCREENS:
+            if screen == "conflict":
+                open_form(page, desk, HAND_WRITTEN)
+                page.get_by_label("Judul", exact=True).fill("Judul lain")
+                source = desk.site / HAND_WRITTEN
+                source.write_text(source.read_text(encoding="utf-8") + "\nTambahan.\n", encoding="utf-8")
+                save(page)
+                page.get_by_role("button", name="Pakai versi saya").wait_for()
+            else:
+                page.goto(desk.url + screen)
+            violations = axe(page)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > viewport["width"]:
+                violations.append(f"the page is {width} px wide, wider than the screen")
+            if violations:
+                found[screen] = violations
+        assert found == {}
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------------- publishing
+
+
+def test_publishing_from_the_desk_shows_progress_and_when_it_was_published(tmp_path):
+    require_browser()
+    from tests.conftest import news_site
+
+    target = tmp_path / "terbit"
+    site = news_site(tmp_path / "site", f"publish:\n  cadangan:\n    type: folder\n    path: {target}\n")
+    build_site(site)
+    server = start_desk(site)
+    context = chromium().new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/terbit")
+        assert page.get_by_text("belum pernah diterbitkan").count() == 1
+        page.get_by_role("button", name="Terbitkan ke situs").click()
+        page.get_by_text("Selesai: situs sudah diterbitkan.").wait_for(timeout=60000)
+        count = page.locator("[data-count]").inner_text()
+        sent, total = map(int, re.match(r"(\d+) dari (\d+) berkas terkirim", count).groups())
+        assert sent == total > 0
+        assert (target / "index.html").is_file()
+        page.reload()
+        assert page.get_by_text("Terakhir diterbitkan dari Meja Redaksi").count() == 1
+        assert page.get_by_text("Tidak ada yang berubah.").count() == 1
+    finally:
+        context.close()
+        server.stop()
+
+
+def test_a_first_time_host_key_is_a_question_with_its_fingerprint(tmp_path, monkeypatch):
+    require_browser()
+    from tests.conftest import news_site, tree
+    from tests.servers import start_sshd
+
+    sshd = start_sshd(tmp_path / "sshd")
+    monkeypatch.setenv("HOME", str(sshd.home))      # the desk publishes in this process: ~/.ssh is the test's
+    monkeypatch.setenv("SSH_AUTH_SOCK", "")
+    site = news_site(tmp_path / "site", f"publish:\n  utama:\n    type: sftp\n    host: 127.0.0.1\n"
+                                        f"    port: {sshd.port}\n    user: {sshd.user}\n    path: {sshd.root}\n")
+    server = start_desk(site)
+    context = chromium().new_context(viewport=PHONE, bypass_csp=True)     # axe is injected inline
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/terbit")
+        page.get_by_role("button", name="Terbitkan ke situs").click()
+        question = page.locator("[data-question]")
+        question.wait_for(state="visible", timeout=60000)
+        assert question.locator("code").inner_text() == sshd.fingerprint()
+        if AXE.is_file():
+            assert axe(page) == [], "the question passes axe on a phone"
+        assert "--trust-host-key" not in page.locator("main").inner_text(), "a question, not a command to copy"
+        assert tree(sshd.root) == {}
+        page.get_by_role("button", name="Percayai").click()
+        page.get_by_text("Selesai: situs sudah diterbitkan.").wait_for(timeout=60000)
+        assert (sshd.root / "index.html").is_file()
+        assert f"[127.0.0.1]:{sshd.port} ssh-ed25519 " in (sshd.home / ".ssh/known_hosts").read_text()
+    finally:
+        context.close()
+        server.stop()
+        sshd.stop()
+
+
+def test_without_javascript_photos_chosen_in_the_form_come_with_the_save(desk, tmp_path):
+    require_browser()
+    context = chromium().new_context(viewport=PHONE, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        open_form(page, desk)
+        page.get_by_label("Judul", exact=True).fill("Berita Tanpa Skrip")
+        page.get_by_label("Foto", exact=True).set_input_files([str(make_photo(tmp_path / "satu.jpg"))])
+        page.get_by_label("Lampiran", exact=True).set_input_files([str(pdf(tmp_path / "surat.pdf"))])
+        save(page)
+        key = saved_key(page)
+        bundle = (desk.site / key).parent
+        assert (bundle / "satu.jpg").is_file() and (bundle / "surat.pdf").is_file()
+        assert page.get_by_label("Keterangan", exact=True).count() == 1
+    finally:
+        context.close()
+
+
+def test_a_scheduled_post_and_a_new_page_are_listed_with_their_status(page, desk):
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Pengumuman Terjadwal Tahun Depan")
+    page.get_by_label("Tanggal", exact=True).fill("2030-01-02 08:00")
+    page.get_by_label("Jadwalkan", exact=True).check()
+    save(page)
+    scheduled = saved_key(page)
+    assert "draft:" not in (desk.site / scheduled).read_text(encoding="utf-8")
+    page.goto(desk.url + "/baru?jenis=page")
+    page.get_by_label("Judul", exact=True).fill("Struktur Organisasi")
+    assert page.get_by_label("Kategori", exact=True).count() == 0, "a page has no category"
+    page.get_by_label("Isi berita", exact=True).fill("Ketua dan anggota KPU.\n")
+    page.get_by_label("Terbit", exact=True).check()
+    save(page)
+    assert saved_key(page).startswith("content/pages/")
+    page.goto(desk.url + "/?status=terjadwal")
+    assert "Pengumuman Terjadwal Tahun Depan" in page.locator("tbody").inner_text()
+    page.goto(desk.url + "/?q=struktur")
+    row = page.locator("tbody tr")
+    assert row.count() == 1 and "(halaman)" in row.inner_text() and "Terbit" in row.inner_text()
+
+
+def test_the_preview_shows_a_photo_uploaded_before_the_post_is_saved(page, desk, tmp_path):
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Berita Dengan Foto Baru")
+    page.get_by_label("Foto", exact=True).set_input_files([str(heic(tmp_path / "IMG_0100.HEIC"))])
+    uploaded(page, "#daftar-foto", 1)
+    thumbnail = page.locator("#daftar-foto img")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
+    page.get_by_label("Keterangan", exact=True).fill("Foto dari ponsel")
+    frame = page.frame_locator("[data-preview-frame]")
+    frame.get_by_text("Foto dari ponsel").first.wait_for()
+    shown = frame.locator("img[src*='/_redaksi/berkas/']").first     # the original, until the site is built
+    shown.wait_for()
+    for _ in range(100):                       # the frame is sandboxed: its image is asked from inside
+        if shown.evaluate("i => i.complete && i.naturalWidth > 0"):
+            break
+        page.wait_for_timeout(100)
+    assert shown.evaluate("i => i.complete && i.naturalWidth > 0"), shown.get_attribute("src")
+    assert not list((desk.site / "content/posts").rglob("*berita-dengan-foto-baru*")), "nothing saved yet"
+
+
+def test_the_desk_serves_no_file_outside_a_posts_folder(desk):
+    (desk.site / "config.yaml").read_bytes()
+    for key, name in [(BUNDLE, "../../../../config.yaml"), (BUNDLE, "..%2F..%2Fconfig.yaml"), ("", "config.yaml"),
+                      ("../config.yaml", "config.yaml"), (BUNDLE, ".htaccess"), (BUNDLE, "undangan-rapat.pdf"),
+                      ("content/../config.yaml", "x.jpg")]:
+        address = desk.url + f"/berkas/{key}?nama={urllib.parse.quote(name, safe='%')}"
+        try:
+            with urllib.request.urlopen(address, timeout=30) as answer:
+                status = answer.status
+        except urllib.error.HTTPError as err:
+            status = err.code
+        assert status == 404, (key, name)
+    with urllib.request.urlopen(desk.url + f"/berkas/{BUNDLE}?nama=peserta.jpg", timeout=30) as answer:
+        assert answer.headers["Content-Type"] == "image/jpeg"
+
+
+def drop_files(page, zone: str, files: dict[str, bytes]) -> None:
+    """Drop files on a drop zone as a person dragging them from a folder would (a DataTransfer with Files)."""
+    import base64
+
+    encoded = {name: base64.b64encode(data).decode() for name, data in files.items()}
+    page.evaluate("""([selector, files]) => {
+        const transfer = new DataTransfer();
+        for (const [name, text] of Object.entries(files)) {
+            const bytes = Uint8Array.from(atob(text), c => c.charCodeAt(0));
+            const type = name.endsWith('.pdf') ? 'application/pdf' : 'image/jpeg';
+            transfer.items.add(new File([bytes], name, {type}));
+        }
+        const zone = document.querySelector(selector);
+        zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    }""", [zone, encoded])
+
+
+def test_dropped_photos_can_be_removed_and_one_chosen_as_cover(page, desk, tmp_path):
+    photos = {name: make_photo(tmp_path / name, color=color).read_bytes()
+              for name, color in (("pertama.jpg", (200, 0, 0)), ("kedua.jpg", (0, 200, 0)),
+                                  ("ketiga.jpg", (0, 0, 200)))}
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Foto Diseret ke Formulir")
+    drop_files(page, "[data-drop=foto]", photos)
+    uploaded(page, "#daftar-foto", 3)
+    drop_files(page, "[data-drop=lampiran]", {"jadwal.pdf": pdf(tmp_path / "jadwal.pdf").read_bytes()})
+    uploaded(page, "#daftar-lampiran", 1)
+    page.locator("#daftar-foto > li[data-name='pertama.jpg'] [data-remove]").click()
+    assert page.evaluate("document.activeElement.closest('li').dataset.name") == "kedua.jpg", "focus stays in the list"
+    page.locator("#daftar-foto > li[data-name='ketiga.jpg']").get_by_label("Jadikan sampul").check()
+    page.locator("#daftar-foto > li[data-name='ketiga.jpg']").get_by_role("button", name="Naik").click()
+    save(page)
+    source = desk.site / saved_key(page)
+    text = source.read_text(encoding="utf-8")
+    assert "cover: ketiga.jpg\ngallery:\n  - file: ketiga.jpg\n  - file: kedua.jpg\n" in text
+    assert "pertama.jpg" not in text
+    assert sorted(p.name for p in source.parent.iterdir()) == ["index.md", "jadwal.pdf", "kedua.jpg", "ketiga.jpg"]
+
+
+def test_an_upload_shows_its_progress(page, desk, tmp_path):
+    big = tmp_path / "besar.jpg"
+    Image.effect_noise((700, 500), 90).convert("RGB").save(big, "JPEG", quality=95)     # noise: ~300 KB
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 50, "downloadThroughput": -1,
+                                                  "uploadThroughput": 150_000})
+    open_form(page, desk)
+    page.evaluate("() => { window.seen = []; setInterval(() => document.querySelectorAll('[data-uploads] progress')"
+                  ".forEach(b => window.seen.push(b.value)), 10); }")
+    page.get_by_label("Foto", exact=True).set_input_files([str(big)])
+    page.get_by_role("progressbar", name="Mengunggah besar.jpg").wait_for()
+    uploaded(page, "#daftar-foto", 1)
+    seen = page.evaluate("window.seen")
+    assert any(0 < value < 100 for value in seen), f"the bar moved while the photo was sent: {sorted(set(seen))}"
+    assert page.locator("[data-uploads=foto] progress").count() == 0, "the bar goes once the photo is in the list"
+
+
+def test_a_post_that_does_not_build_is_opened_and_fixed_in_the_form(page, desk):
+    broken = desk.site / "content/posts/2020/rusak.md"
+    broken.write_text("---\ntitle: Berita Rusak\ndate: kemarin\n# catatan redaksi\n---\n\nIsi.\n", encoding="utf-8")
+    page.goto(desk.url + "/")
+    page.get_by_role("link", name="Berita Rusak").click()
+    date = page.get_by_label("Tanggal", exact=True)
+    date.wait_for()
+    assert date.get_attribute("aria-invalid") == "true"
+    assert "kemarin" in page.locator("#galat-date").inner_text()
+    date.fill("2020-03-01 09:00")
+    page.get_by_label("Terbit", exact=True).check()
+    save(page)
+    assert broken.read_text(encoding="utf-8") == ("---\ntitle: Berita Rusak\ndate: 2020-03-01 09:00\n"
+                                                  "# catatan redaksi\n---\n\nIsi.\n")
+    page.goto(desk.url + "/")
+    assert page.locator("tr.has-problem").count() == 0

@@ -139,7 +139,8 @@ class Config:
     site: SiteSettings
     permalinks: Permalinks = field(default_factory=Permalinks)
     listing: Listing = field(default_factory=Listing)
-    menu: list[MenuItem] = field(default_factory=list)
+    menu: list[MenuItem] = field(default_factory=list)          # the whole menu, replacing the default one
+    menu_links: list[MenuItem] = field(default_factory=list)    # links added to the default menu, after Cari
     contact: Contact = field(default_factory=Contact)
     social: list[SocialLink] = field(default_factory=list)
     photos: Photos = field(default_factory=Photos)
@@ -479,7 +480,7 @@ def _without_script_links(config: Config, lines, path: str, problems: Problems) 
     from .sanitize import runs_script
 
     kept = {}
-    for section in ("menu", "social"):
+    for section in ("menu", "menu_links", "social"):
         items = getattr(config, section)
         for index, item in enumerate(items):
             if runs_script(item.url):

@@ -106,6 +106,11 @@ class Site:
         return any(a.record is not None for p in self.posts + self.pages for a in p.attachments)
 
     @property
+    def menu_pages(self) -> list[Post]:
+        """The pages the default menu lists: those with a `menu:` position, in its order."""
+        return [p for p in self.pages if p.entry.menu is not None]
+
+    @property
     def gallery_index(self) -> str:
         """The gallery index URL, from the gallery permalink pattern (the menu links to it)."""
         return gallery_index_url(self.config)

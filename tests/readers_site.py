@@ -136,6 +136,15 @@ tags: [KPPS]
 ---
 
 Bimbingan teknis membekali anggota KPPS dengan tata cara pemungutan dan penghitungan suara.
+
+<table>
+<caption>Jadwal bimbingan teknis per kecamatan</caption>
+<thead><tr><th>No</th><th>Kecamatan</th><th>Tanggal</th><th>Tempat</th><th>Peserta KPPS</th><th>Peserta PPS</th><th>Narasumber</th><th>Materi</th><th>Keterangan</th></tr></thead>
+<tbody>
+<tr><td>1</td><td>Tanjung Selor</td><td>20 April 2020</td><td>Aula Kantor Kecamatan Tanjung Selor</td><td>245</td><td>36</td><td>Ketua KPU Kabupaten Contoh</td><td>Pemungutan dan penghitungan suara di TPS</td><td>Membawa surat tugas dari PPS</td></tr>
+<tr><td>2</td><td>Tanjung Palas</td><td>21 April 2020</td><td>Gedung Serbaguna Tanjung Palas</td><td>198</td><td>30</td><td>Anggota KPU Divisi Teknis</td><td>Pengisian formulir model C hasil</td><td>Peserta membawa alat tulis sendiri</td></tr>
+</tbody>
+</table>
 """,
     "content/pages/profil.md": """\
 ---
@@ -294,7 +303,8 @@ def page_urls(site: Built) -> dict[str, str]:
             "page": found.pages[0].url if found.pages else None,
             "documents": "/dokumen/" if found.has_documents else None,
             "register": found.config.documents.register.url if found.has_register else None,
-            "video_post": next((p.url for p in found.posts if "data-video=" in p.html), None)}
+            "video_post": next((p.url for p in found.posts if "data-video=" in p.html), None),
+            "wide_table": next((p.url for p in found.posts if "<caption>Jadwal bimbingan" in p.html), None)}
     return {kind: url for kind, url in urls.items() if url}
 
 

@@ -10,7 +10,8 @@ import pytest
 from tests import readers_site
 from tests.readers_site import AXE, SITE_NAMES
 
-KINDS = ["home", "post", "gallery", "category", "search", "page", "plain_post", "documents", "video_post", "register"]
+KINDS = ["home", "post", "gallery", "category", "search", "page", "plain_post", "documents", "video_post", "register",
+         "wide_table"]
 
 
 @pytest.fixture(scope="module", params=SITE_NAMES)

@@ -67,3 +67,77 @@ def test_the_phone_menu_folds_into_a_details_element_without_script(site_factory
     assert "<details>" in phone and "<summary>Menu</summary>" in phone
     assert re.findall(r"<a [^>]*>([^<]+)</a>", phone) == menu_of(page)
     assert "<script" not in page.split("</header>", 1)[0]
+
+
+def photo_bundle(front: str = "", body: str = "Isi berita.\n") -> dict:
+    from io import BytesIO
+
+    from PIL import Image
+
+    def jpeg(color) -> bytes:
+        out = BytesIO()
+        Image.new("RGB", (900, 600), color).save(out, "JPEG")
+        return out.getvalue()
+    text = md("title: Rapat Foto\ndate: 2024-03-02 09:00\ncover: b.jpg\ngallery:\n"
+              "  - file: b.jpg\n    caption: Ketua membuka rapat\n    credit: Humas KPU Kaltara\n" + front, body)
+    return {"content/posts/2024/rapat-foto/index.md": text, "content/posts/2024/rapat-foto/a.jpg": jpeg((200, 40, 40)),
+            "content/posts/2024/rapat-foto/b.jpg": jpeg((40, 40, 200))}
+
+
+POST_WITH_PHOTOS = "output/2024/03/02/rapat-foto/index.html"
+
+
+def test_a_post_shows_its_cover_at_the_top_with_caption_and_credit(site_factory):
+    site = site_factory(photo_bundle())
+    build_site(site)
+    page = read(site, POST_WITH_PHOTOS)
+    cover = page.split('<figure class="cover">', 1)[1].split("</figure>", 1)[0]
+    assert "b-" in cover and 'loading="lazy"' not in cover, "the cover is the page's first, eagerly loaded image"
+    assert "<figcaption>Ketua membuka rapat <small class=\"credit\">Foto: Humas KPU Kaltara</small></figcaption>" in cover
+    assert page.index('<figure class="cover">') < page.index('<div class="prose">')
+    gallery = page.split('class="gallery"', 1)[1]
+    assert 'Foto: Humas KPU Kaltara</small>' in gallery, "the credit shows under the photo in the gallery too"
+
+
+def test_cover_hidden_or_a_body_that_shows_the_cover_leaves_the_top_photo_out(site_factory):
+    site = site_factory(photo_bundle("cover_hidden: true\n"))
+    build_site(site)
+    assert '<figure class="cover">' not in read(site, POST_WITH_PHOTOS)
+    site = site_factory(photo_bundle(body="![Ketua membuka rapat](b.jpg)\n"), name="in-body")
+    build_site(site)
+    assert '<figure class="cover">' not in read(site, POST_WITH_PHOTOS)
+
+
+def test_a_wrong_cover_hidden_or_credit_is_an_error_with_its_line(site_factory):
+    site = site_factory(photo_bundle("cover_hidden: kadang\n"))
+    errors = build_errors(site)
+    assert any("index.md:" in e and "'cover_hidden' harus true atau false" in e for e in errors), errors
+    bad = photo_bundle()
+    key = "content/posts/2024/rapat-foto/index.md"
+    bad[key] = bad[key].replace("credit: Humas KPU Kaltara", "kredit: Humas")
+    errors = build_errors(site_factory(bad, name="typo"))
+    assert any("'kredit' tidak dikenal" in e and "credit" in e for e in errors), errors
+
+
+def test_share_links_are_plain_links_and_the_copy_button_needs_the_local_script(site_factory):
+    site = site_factory(photo_bundle())
+    build_site(site)
+    page = read(site, POST_WITH_PHOTOS)
+    share = page.split('<nav class="share"', 1)[1].split("</nav>", 1)[0]
+    hosts = re.findall(r'href="https://([^/"]+)/', share)
+    assert hosts == ["wa.me", "www.facebook.com", "x.com", "t.me"]
+    assert '<button type="button" class="copy-link" data-url="https://kaltara.kpu.go.id/2024/03/02/rapat-foto/" hidden>' in share
+    assert re.findall(r'<script src="([^"]+)"', page) == ["/assets/bagikan.js", "/assets/lightbox.js"]
+    assert (site / "output/assets/bagikan.js").is_file()
+    assert "bagikan.js" not in read(site, "output/index.html"), "only posts load it"
+
+
+def test_every_table_of_a_post_scrolls_inside_a_named_focusable_region(site_factory):
+    body = ("| A | B |\n|---|---|\n| 1 | 2 |\n\n<table><caption>Jadwal &amp; tempat</caption><tr><td>"
+            "<table><tr><td>dalam</td></tr></table></td></tr></table>\n")
+    site = site_factory({"content/posts/2024/tabel.md": md("title: Tabel\ndate: 2024-03-01", body)})
+    build_site(site)
+    page = read(site, "output/2024/03/01/tabel/index.html")
+    regions = re.findall(r'<div class="table-scroll" role="region" tabindex="0" aria-label="([^"]*)">', page)
+    assert regions == ["Tabel 1", "Tabel 2: Jadwal &amp; tempat"], "one box per outermost table, labels unique"
+    assert "<table><tr><td>dalam</td></tr></table></td></tr></table></div>" in page, "the table itself is untouched"

@@ -141,3 +141,35 @@ def test_every_table_of_a_post_scrolls_inside_a_named_focusable_region(site_fact
     regions = re.findall(r'<div class="table-scroll" role="region" tabindex="0" aria-label="([^"]*)">', page)
     assert regions == ["Tabel 1", "Tabel 2: Jadwal &amp; tempat"], "one box per outermost table, labels unique"
     assert "<table><tr><td>dalam</td></tr></table></td></tr></table></div>" in page, "the table itself is untouched"
+
+
+def ld_json(page: str) -> list:
+    import json
+
+    return [json.loads(block) for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)]
+
+
+def test_the_office_logo_and_name_are_in_the_header_and_the_json_ld(site_factory):
+    config = MINIMAL_CONFIG.replace("  language: id\n", "  language: id\n  logo: /assets/logo-kantor.png\n")
+    site = site_factory({**PAGES, "templates/assets/logo-kantor.png": b"png"}, config=config)
+    build_site(site)
+    home = read(site, "output/index.html")
+    assert '<img src="/assets/logo-kantor.png" alt="" width="48" height="48">' in home.split("</header>", 1)[0]
+    office = next(d for d in ld_json(home) if d["@type"] == "GovernmentOrganization")
+    assert office["name"] == "KPU Provinsi Kalimantan Utara"
+    assert office["logo"] == "https://kaltara.kpu.go.id/assets/logo-kantor.png"
+    post = ld_json(read(site, "output/2024/03/01/rapat/index.html"))[0]
+    assert post["publisher"]["logo"]["url"] == "https://kaltara.kpu.go.id/assets/logo-kantor.png"
+    assert not ld_json(read(site, "output/arsip/index.html")), "the organisation is described on the front page"
+
+
+def test_the_theme_ships_a_neutral_mark_and_no_red_placeholder():
+    from PIL import Image
+
+    from generator.theme import THEME_DIR
+
+    assert "#a3000b" not in (THEME_DIR / "assets/favicon.svg").read_text(encoding="utf-8").lower()
+    with Image.open(THEME_DIR / "assets/logo.png") as logo:
+        assert logo.size == (512, 512)
+        red, green, blue, _alpha = logo.convert("RGBA").getpixel((256, 20))
+        assert abs(red - blue) < 40 and abs(red - green) < 40, "a neutral grey-blue, not a brand colour"

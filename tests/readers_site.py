@@ -38,6 +38,10 @@ CONFIG = config_text("https://contoh.kpu.go.id/", title="KPU Kabupaten Contoh", 
     social:
       - name: Facebook
         url: https://www.facebook.com/kpucontoh
+    services:
+      - {title: PPID, url: "https://ppid.kpu.go.id/", description: Permohonan informasi publik}
+      - {title: JDIH, url: "https://jdih.kpu.go.id/", description: Peraturan dan keputusan KPU}
+      - {title: Pengaduan, url: /kontak/}
     """)
 
 BUNDLE = """\

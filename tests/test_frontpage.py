@@ -66,7 +66,7 @@ def test_the_phone_menu_folds_into_a_details_element_without_script(site_factory
     phone = page.split('<nav class="menu-phone"', 1)[1].split("</nav>", 1)[0]
     assert "<details>" in phone and "<summary>Menu</summary>" in phone
     assert re.findall(r"<a [^>]*>([^<]+)</a>", phone) == menu_of(page)
-    assert "<script" not in page.split("</header>", 1)[0]
+    assert "<script src" not in page.split("</header>", 1)[0], "the menu needs no script"
 
 
 def photo_bundle(front: str = "", body: str = "Isi berita.\n") -> dict:
@@ -173,3 +173,87 @@ def test_the_theme_ships_a_neutral_mark_and_no_red_placeholder():
         assert logo.size == (512, 512)
         red, green, blue, _alpha = logo.convert("RGBA").getpixel((256, 20))
         assert abs(red - blue) < 40 and abs(red - green) < 40, "a neutral grey-blue, not a brand colour"
+
+
+def news(count: int, categories=("Berita", "Pengumuman", "Rilis Pers"), extra: dict | None = None) -> dict:
+    files = {}
+    for n in range(1, count + 1):
+        front = f"title: Berita {n}\ndate: 2024-03-{n:02d} 09:00\ncategory: {categories[n % len(categories)]}"
+        front += (extra or {}).get(n, "")
+        files[f"content/posts/2024/berita-{n}.md"] = md(front)
+    return files
+
+
+def lead_title(page: str) -> str:
+    return re.search(r'<article class="lead">.*?<h2><a [^>]*>([^<]+)</a>', page, re.S).group(1)
+
+
+def grid_titles(page: str) -> list[str]:
+    grid = page.split('<ul class="news-grid">', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r"<h3><a [^>]*>([^<]+)</a>", grid)
+
+
+HOME = MINIMAL_CONFIG + """\
+listing:
+  per_page: 4
+home:
+  sections: [Pengumuman, Rilis Pers, Tidak Ada]
+  section_posts: 2
+services:
+  - {title: PPID, url: "https://ppid.kpu.go.id/", description: Permohonan informasi publik}
+  - {title: Pengaduan, url: /kontak/}
+"""
+
+
+def test_the_front_page_has_a_lead_story_a_grid_sections_services_and_older_news_on_page_two(site_factory):
+    site = site_factory(news(12), config=HOME)
+    build_site(site)
+    home = read(site, "output/index.html")
+    assert lead_title(home) == "Berita 12"
+    assert grid_titles(home) == ["Berita 11", "Berita 10", "Berita 9"], "lead and grid are page 1 of the list"
+    sections = re.findall(r'<h2 id="rubrik-\d+" class="section-title">([^<]+)</h2>', home)
+    assert sections == ["Pengumuman", "Rilis Pers"], "in the configured order; a category without posts has none"
+    pengumuman = home.split(">Pengumuman</h2>", 1)[1].split("</section>", 1)[0]
+    assert re.findall(r"<li><a [^>]*>([^<]+)</a>", pengumuman) == ["Berita 7", "Berita 4"], "not those shown above"
+    services = home.split('<section class="services"', 1)[1].split("</section>", 1)[0]
+    assert '<a href="https://ppid.kpu.go.id/"><strong>PPID</strong><small>Permohonan informasi publik</small></a>' in services
+    assert '<a href="/kontak/"><strong>Pengaduan</strong></a>' in services
+    assert 'href="/halaman/2/"' in home
+    second = read(site, "output/halaman/2/index.html")
+    assert '<article class="lead">' not in second and "Berita 8" in second and "Berita 5" in second
+    assert '<article class="card">' in second, "page 2 on keep the plain list"
+
+
+def test_a_pinned_post_leads_until_its_date_and_the_next_build_after_it_moves_it_back(site_factory):
+    import datetime as dt
+
+    from tests.conftest import build_site as build
+
+    site = site_factory(news(6, extra={2: "\npinned_until: 2024-04-10"}), config=HOME)
+    build(site, now=dt.datetime(2024, 4, 1, tzinfo=dt.timezone.utc))
+    home = read(site, "output/index.html")
+    assert lead_title(home) == "Berita 2"
+    assert grid_titles(home) == ["Berita 6", "Berita 5", "Berita 4", "Berita 3"]
+    build(site, now=dt.datetime(2024, 4, 11, tzinfo=dt.timezone.utc))      # nothing changed but the time
+    home = read(site, "output/index.html")
+    assert lead_title(home) == "Berita 6" and "Berita 2" not in grid_titles(home)
+
+
+def test_the_latest_documents_box_links_the_newest_attachments(site_factory):
+    files = news(3, extra={2: "\nattachments:\n  - {file: sk.pdf, title: SK Penetapan DPT}"})
+    files["content/posts/2024/berita-2/index.md"] = files.pop("content/posts/2024/berita-2.md")
+    files["content/posts/2024/berita-2/sk.pdf"] = b"%PDF-1.4\n%%EOF\n"
+    site = site_factory(files)
+    build_site(site)
+    home = read(site, "output/index.html")
+    box = home.split(">Dokumen terbaru</h2>", 1)[1].split("</section>", 1)[0]
+    assert '<a href="/2024/03/02/berita-2/sk.pdf">SK Penetapan DPT</a>' in box and 'href="/dokumen/"' in box
+
+
+def test_wrong_home_and_services_settings_are_errors_with_their_lines(site_factory):
+    site = site_factory(news(1), config=MINIMAL_CONFIG + "home:\n  section_posts: -1\n  sekcions: []\n"
+                        "services:\n  - {title: PPID}\n")
+    errors = build_errors(site)
+    assert any(e.startswith("config.yaml:7:") and "home.section_posts" in e for e in errors), errors
+    assert any(e.startswith("config.yaml:8:") and "'sekcions'" in e and "sections" in e for e in errors), errors
+    assert any(e.startswith("config.yaml:10:") and "services.0.url" in e for e in errors), errors

@@ -280,6 +280,7 @@ def _relate(posts: list[Post], count: int, memo: dict, window: int = 24) -> None
 
 
 SEARCH_FOLDER = "/pagefind/"       # the search index's folder, written by the search stage, never by a page
+SHARE_CARD = "bagikan.jpg"          # each post's share card beside its page (sharecard.CARD_NAME)
 
 
 @dataclass(frozen=True)
@@ -340,6 +341,9 @@ def files(site: Site, assets=()) -> list[Claim]:
     for url, (entry, name) in attachments(site).items():
         out.append(Claim(url, f"lampiran '{name}'", posixpath.join(posixpath.dirname(entry.path), name), None,
                          "Ganti nama berkas itu (misalnya tambahkan kata di depannya).", owner=entry.path))
+    for post in site.posts:        # sharecard: the picture shown when the post is shared
+        out.append(Claim(post.url + SHARE_CARD, "gambar berbagi", post.entry.path, None, SLUG_FIX,
+                         owner=post.entry.path))
     for url in assets:
         out.append(Claim(url, f"berkas tema '{url.lstrip('/')}'", "", None, ""))
     out.append(Claim(SEARCH_FOLDER, f"indeks pencarian ({SEARCH_FOLDER})", folder=True))

@@ -257,3 +257,41 @@ def test_wrong_home_and_services_settings_are_errors_with_their_lines(site_facto
     assert any(e.startswith("config.yaml:7:") and "home.section_posts" in e for e in errors), errors
     assert any(e.startswith("config.yaml:8:") and "'sekcions'" in e and "sections" in e for e in errors), errors
     assert any(e.startswith("config.yaml:10:") and "services.0.url" in e for e in errors), errors
+
+
+def test_every_post_gets_a_share_card_from_its_cover_or_the_logo_made_again_only_when_it_changes(site_factory):
+    from PIL import Image
+
+    site = site_factory({**photo_bundle(), **PAGES})
+    build_site(site)
+    with_photo = site / "output/2024/03/02/rapat-foto/bagikan.jpg"
+    with_logo = site / "output/2024/03/01/rapat/bagikan.jpg"
+    for card in (with_photo, with_logo):
+        with Image.open(card) as image:
+            assert image.size == (1200, 630) and image.format == "JPEG" and not image.getexif()
+    with Image.open(with_photo) as image:
+        blue, red = image.getpixel((600, 300)), Image.open(with_logo).getpixel((600, 300))
+    assert blue[2] > blue[0], "the card with a cover shows the (blue) cover photo"
+    assert red[0] > red[2], "the card without one is in the brand colour (theme red)"
+    page = read(site, POST_WITH_PHOTOS)
+    assert '<meta property="og:image" content="https://kaltara.kpu.go.id/2024/03/02/rapat-foto/bagikan.jpg">' in page
+    assert '<meta name="twitter:image" content="https://kaltara.kpu.go.id/2024/03/02/rapat-foto/bagikan.jpg">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert '<meta property="og:image:width" content="1200">' in page
+    assert not (site / "output/profil/bagikan.jpg").exists(), "pages share the logo, as before"
+    before = {card: card.read_bytes() for card in (with_photo, with_logo)}
+    stamp = with_logo.stat().st_mtime_ns
+    source = site / "content/posts/2024/rapat.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Rapat Pleno", "Rapat Pleno Terbuka"),
+                      encoding="utf-8")
+    build_site(site)
+    assert with_photo.read_bytes() == before[with_photo], "an unchanged post keeps its card"
+    assert with_logo.read_bytes() != before[with_logo] and with_logo.stat().st_mtime_ns != stamp
+    assert len(list((site / ".cache/kartu").glob("*.jpg"))) == 2, "the old card left the cache"
+
+
+def test_an_old_address_where_a_share_card_goes_is_a_collision_named_before_anything_is_written(site_factory):
+    files = {"content/posts/2024/lain.md": md("title: Lain\ndate: 2024-03-05\naliases: [/2024/03/01/rapat/bagikan.jpg]"),
+             "content/posts/2024/rapat.md": md("title: Rapat Pleno\ndate: 2024-03-01 10:00")}
+    errors = build_errors(site_factory(files))
+    assert any("/2024/03/01/rapat/bagikan.jpg" in e and "gambar berbagi" in e and "lain.md" in e for e in errors), errors

@@ -13,6 +13,8 @@ from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from PIL import Image
+
 from . import parallel
 from .cardpaint import Card, make
 from .hashing import digest
@@ -29,12 +31,12 @@ def url_of(post_url: str) -> str:
     return post_url + CARD_NAME
 
 
-def plan(site, theme_files: dict, cache_dir: Path) -> dict[str, Card]:
+def plan(site, theme_files: dict, cache_dir: Path, problems: Problems) -> dict[str, Card]:
     """A card for every published post: its URL -> the card to make (target named by its content)."""
     config = site.config
     logo_url = config.site.logo if config.site.logo.lower().endswith((".png", ".jpg", ".jpeg")) else DEFAULT_LOGO
-    logo = theme_files.get(logo_url) or theme_files.get(DEFAULT_LOGO)
-    logo_path = str(logo) if isinstance(logo, Path) else ""
+    logo_path = _readable(theme_files.get(logo_url), logo_url, problems) or _readable(
+        theme_files.get(DEFAULT_LOGO), DEFAULT_LOGO, problems)
     logo_key = _file_digest(logo_path)
     color = config.theme.color or DEFAULT_COLOR
     cards = {}
@@ -46,6 +48,20 @@ def plan(site, theme_files: dict, cache_dir: Path) -> dict[str, Card]:
         cards[url_of(post.url)] = Card(str(cache_dir / f"{key}.jpg"), post.entry.title, config.site.title, photo,
                                        logo_path, color)
     return cards
+
+
+def _readable(path, url: str, problems: Problems) -> str:
+    """The logo's file when Pillow can read it; else "" and a warning (the cards are made without it)."""
+    if not isinstance(path, Path):
+        return ""
+    try:
+        with Image.open(path) as image:
+            image.verify()
+        return str(path)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        problems.warn("config.yaml", None, f"logo {url} bukan gambar PNG atau JPG yang bisa dibaca; gambar berbagi "
+                      "dibuat tanpa logo.", "Simpan ulang logonya sebagai PNG dari program gambar.")
+        return ""
 
 
 def _file_digest(path: str) -> str:
@@ -65,7 +81,7 @@ def process(site, theme_files: dict, cache_dir: Path, workers: int, problems: Pr
         problems.error(str(cache_dir), None, f"folder cache gambar berbagi tidak bisa dibuat ({err.strerror}).",
                        "Pastikan folder situs boleh ditulis, atau hapus folder .cache lalu bangun ulang.")
         return {}
-    cards = plan(site, theme_files, cache_dir)
+    cards = plan(site, theme_files, cache_dir, problems)
     todo = {card.target: card for card in cards.values() if os.path.basename(card.target) not in present}
     failed = set()
     for card, error in _run(list(todo.values()), workers):

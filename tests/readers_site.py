@@ -321,3 +321,14 @@ def output_path(site: Built, url: str) -> Path:
 
 def html_files(output: Path) -> list[Path]:
     return sorted(p for p in output.rglob("*.html") if "pagefind" not in p.relative_to(output).parts)
+
+
+def axe(page) -> list[str]:
+    """Run axe-core (every rule it has: WCAG 2.1 A/AA and best practices) on the page; one line per violation."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+    lines = []
+    for v in violations:
+        targets = ", ".join(str(node["target"]) for node in v["nodes"][:3])
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} elemen, mis. {targets}")
+    return lines

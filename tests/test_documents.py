@@ -198,10 +198,12 @@ def test_a_retitled_attachment_renders_again_only_the_pages_that_show_it(site_fa
     source.write_text(source.read_text(encoding="utf-8").replace("title: SK Penetapan DCT", "title: SK DCT 2024"),
                       encoding="utf-8")
     result = build_site(site)
-    # the post's page and its gallery page (they show the post in full), /dokumen/ and its category's page; the
-    # lists, archives and neighbours show the post's card, which attachments are not part of
-    assert result.rendered == 4
+    # the post's page and its gallery page (they show the post in full), /dokumen/ and its category's page, and
+    # the front page's "Dokumen terbaru"; the other lists, archives and neighbours show the post's card, which
+    # attachments are not part of
+    assert result.rendered == 5
     assert "SK DCT 2024" in text(site, "2024/03/01/rapat-pleno/index.html")
+    assert "SK DCT 2024" in text(site, "index.html")
     for page in ("dokumen/index.html", "dokumen/kategori/pengumuman/index.html"):
         assert "SK DCT 2024" in text(site, page) and "SK Penetapan DCT<" not in text(site, page)
     assert tree(site / "output") == clean_build_tree(site, tmp_path)

@@ -406,7 +406,8 @@ def _collide(first: Claim, second: Claim, relation: str, problems: Problems, tol
             claim.line or 0
 
     claim, other = sorted([first, second], key=rank, reverse=True)
-    pair = frozenset((claim.entry, other.entry)) if claim.source and other.source else (claim.url, other.url)
+    pair = frozenset((claim.entry, other.entry)) if claim.source and other.source else (claim.entry or claim.url,
+                                                                                         other.url)
     if pair in told:
         return
     told.add(pair)

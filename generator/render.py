@@ -78,8 +78,7 @@ def environment(templates, config: Config, cache_dir: Path | None = None) -> jin
         rfc822=lambda d: email.utils.format_datetime(local(d)),   # English names whatever the OS locale
         url=url,
         abs_url=lambda path: origin + url(path),
-        json=script_json,
-        tabel=lambda html: Markup(scrollable_tables(str(html))),
+        json=script_json, tabel=lambda html: Markup(scrollable_tables(str(html))),
     )
     env.globals.update(url=url, abs_url=lambda path: origin + url(path), assets=ASSETS)
     return env

@@ -56,6 +56,24 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class Service:
+    """A service every office links to from its front page: PPID, JDIH, complaints, ..."""
+
+    title: str
+    url: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Home:
+    """The front page: the lead story and latest news (page 1 of the list), then these."""
+
+    sections: list[str] | None = None   # categories with a section of their own; default: the three largest
+    section_posts: int = 4              # posts in each section
+    documents: int = 5                  # latest documents from /dokumen/ (0: no box)
+
+
+@dataclass(frozen=True)
 class Contact:
     address: str = ""
     phone: str = ""
@@ -146,7 +164,10 @@ class Config:
     site: SiteSettings
     permalinks: Permalinks = field(default_factory=Permalinks)
     listing: Listing = field(default_factory=Listing)
-    menu: list[MenuItem] = field(default_factory=list)
+    menu: list[MenuItem] = field(default_factory=list)          # the whole menu, replacing the default one
+    menu_links: list[MenuItem] = field(default_factory=list)    # links added to the default menu, after Cari
+    home: Home = field(default_factory=Home)
+    services: list[Service] = field(default_factory=list)
     contact: Contact = field(default_factory=Contact)
     social: list[SocialLink] = field(default_factory=list)
     photos: Photos = field(default_factory=Photos)
@@ -267,6 +288,8 @@ def _value(kind, data, key, lines, path, problems):
         return _BAD if _BAD in items.values() else items
     if origin in (typing.Union, types.UnionType):
         kind = next(k for k in typing.get_args(kind) if k is not type(None))
+        if typing.get_origin(kind) is not None or dataclasses.is_dataclass(kind):
+            return _value(kind, data, key, lines, path, problems)
     if kind is str and isinstance(data, (int, float)) and not isinstance(data, bool):
         data = str(data)
     if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
@@ -328,6 +351,9 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
     for name in ("per_page", "popular", "recent", "related", "feed_items"):
         if getattr(config.listing, name) < 1:
             problems.error(path, lines.get(("listing", name)), f"'listing.{name}' harus 1 atau lebih.")
+    for name in ("section_posts", "documents"):
+        if getattr(config.home, name) < 0:
+            problems.error(path, lines.get(("home", name)), f"'home.{name}' tidak boleh negatif.")
     for name in ("thumb", "web", "large"):
         if getattr(config.photos, name) < 16:
             problems.error(path, lines.get(("photos", name)), f"'photos.{name}' terlalu kecil (paling sedikit 16 piksel).")
@@ -514,7 +540,7 @@ def _without_script_links(config: Config, lines, path: str, problems: Problems) 
     from .sanitize import runs_script
 
     kept = {}
-    for section in ("menu", "social"):
+    for section in ("menu", "menu_links", "services", "social"):
         items = getattr(config, section)
         for index, item in enumerate(items):
             if runs_script(item.url):

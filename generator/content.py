@@ -29,7 +29,8 @@ HEIF_SUFFIXES = {".heic", ".heif"}
 UNSUPPORTED_PHOTOS = {".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".orf", ".rw2",
                       ".raf", ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".mrw", ".rwl", ".iiq", ".jxl"}
 KNOWN_FIELDS = {"title", "date", "slug", "category", "tags", "author", "views", "summary", "cover",
-                "gallery", "event", "draft", "aliases", "menu", "updated", "attachments", "poster"}
+                "gallery", "event", "draft", "aliases", "menu", "updated", "attachments", "poster",
+                "cover_hidden", "pinned_until"}
 PASSED_FIELDS = {"comments"}    # checked here, then passed to templates in Entry.extra like any other field
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # The dates the build can place in any time zone and compare with any other (one day inside Python's calendar).
@@ -43,6 +44,7 @@ class Photo:
     caption: str = ""
     alt: str = ""
     line: int | None = None
+    credit: str = ""            # who took it: 'Foto: Humas KPU Kaltara'
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,8 @@ class Entry:
     draft: bool = False
     aliases: list[str] = field(default_factory=list)
     menu: int | None = None
+    cover_hidden: bool = False   # the post's page does not show its cover at the top (it still shows in lists)
+    pinned_until: dt.datetime | None = None   # the front page's lead story until then
     extra: dict = field(default_factory=dict)
     attachments: list[Attachment] = field(default_factory=list)   # listed in front matter, in order
     poster: str = ""             # the bundle photo shown on its videos before they play
@@ -315,6 +319,7 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
         cover=check.bundle_file(meta, "cover", files), gallery=check.gallery(meta, files, title or ""),
         event=check.event(meta, zone), draft=check.flag(meta, "draft"),
         aliases=check.aliases(meta), menu=check.count(meta, "menu"), files=files, lines=lines,
+        cover_hidden=check.flag(meta, "cover_hidden"), pinned_until=check.until(meta, "pinned_until", zone),
         attachments=check.attachments(meta, files), poster=check.poster(meta, files),
         extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
     )
@@ -454,6 +459,11 @@ class _Checker:
             return False
         return value
 
+    def until(self, meta: dict, name: str, zone: ZoneInfo) -> dt.datetime | None:
+        """A moment something lasts until: a date alone means to the end of that day."""
+        value, has_time = self.date(meta, name, zone)
+        return value + dt.timedelta(days=1) if value is not None and not has_time else value
+
     def date(self, meta: dict, name: str, zone: ZoneInfo, required: bool = False, key: tuple = ()):
         key = key or (name,)
         value = _get(meta, key)
@@ -511,10 +521,10 @@ class _Checker:
             if not isinstance(item, dict) or not isinstance(item.get("file"), str):
                 self.error(key, f"foto ke-{index + 1} di 'gallery' harus punya 'file: nama-berkas.jpg'.")
                 continue
-            unknown = set(item) - {"file", "caption", "alt"}
+            unknown = set(item) - {"file", "caption", "alt", "credit"}
             if unknown:
                 self.error(key + (sorted(unknown)[0],), f"'{sorted(unknown)[0]}' tidak dikenal di foto galeri.",
-                           "Yang boleh: file, caption, alt.")
+                           "Yang boleh: file, caption, alt, credit.")
             name = on_disk(item["file"].strip(), files)
             if name not in files:
                 self.error(key + ("file",), f"foto '{name}' tidak ada di folder berita ini.", _near(name, files))
@@ -527,7 +537,7 @@ class _Checker:
                 self.error(key + ("file",), f"'{name}' bukan berkas foto (JPG, PNG, WebP, GIF, HEIC).")
                 continue
             photos.append(Photo(name, _plain(item.get("caption")), _plain(item.get("alt")),
-                                self.lines.get(key + ("file",))))
+                                self.lines.get(key + ("file",)), _plain(item.get("credit"))))
         return photos
 
     def attachments(self, meta: dict, files: list[str]) -> list[Attachment]:

@@ -41,6 +41,7 @@ class PhotoView:
     original: Variant | None = None
     source: Source | None = None
     line: int | None = None
+    credit: str = ""
 
     def of(self, fmt: str) -> list[Variant]:
         return [v for v in self.variants if v.format == fmt]
@@ -113,7 +114,7 @@ def plan(number: int, photo: Photo, alt: str, source: Source, base_url: str, ste
         original = Variant(f"{base_url}{stem}-asli.{fmt}", source.width, source.height, fmt,
                            f"{source.digest}-{PIPELINE}-asli.{fmt}")
     return PhotoView(number, photo.file, photo.caption, alt, source.width, source.height, tuple(variants),
-                     original, source, photo.line)
+                     original, source, photo.line, photo.credit)
 
 def natural_key(name: str) -> tuple:
     """File-name order as people expect it: foto-2 before foto-10, capitals mixed in."""

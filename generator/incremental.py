@@ -222,11 +222,11 @@ def read_digests(site: Site, records: dict[str, cache.SourceRecord]) -> dict[str
 
 
 def next_publish(records: dict[str, cache.SourceRecord], now: dt.datetime, options: Options) -> float | None:
-    """When the first scheduled post comes due: a build after that time is not a no-op."""
-    if options.future:
-        return None
-    due = [r.entry.date.timestamp() for r in records.values()
-           if r.entry.date and r.entry.date > now and (options.drafts or not r.entry.draft)]
+    """When the first scheduled post comes due, or a pinned lead story's time on the front page ends: a build after
+    that time is not a no-op."""
+    shown = [r.entry for r in records.values() if options.drafts or not r.entry.draft]
+    due = [] if options.future else [e.date.timestamp() for e in shown if e.date and e.date > now]
+    due += [e.pinned_until.timestamp() for e in shown if e.pinned_until and e.pinned_until > now]
     return min(due) if due else None
 
 

@@ -61,6 +61,12 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
                 photos = photocache.process(views, options.cache_dir / "photos", site.config.photos, options.workers,
                                             problems)
                 photo_files, made, reused = photos.files, photos.made, photos.reused
+        with clock.stage("gambar berbagi"):
+            if site.posts and not problems.errors:
+                from . import sharecard
+
+                photo_files.update(sharecard.process(site, theme_files, options.cache_dir / "kartu", options.workers,
+                                                     problems))
         if problems.errors:
             raise BuildFailed(problems)
         with clock.stage("pencarian"):

@@ -78,7 +78,7 @@ def environment(templates, config: Config, cache_dir: Path | None = None) -> jin
         rfc822=lambda d: email.utils.format_datetime(local(d)),   # English names whatever the OS locale
         url=url,
         abs_url=lambda path: origin + url(path),
-        json=script_json,
+        json=script_json, tabel=lambda html: Markup(scrollable_tables(str(html))),
     )
     env.globals.update(url=url, abs_url=lambda path: origin + url(path), assets=ASSETS)
     return env
@@ -177,3 +177,39 @@ def _template_line(err: Exception, fallback: str) -> tuple[int | None, str]:
             found = (tb.tb_lineno, Path(filename).name)
         tb = tb.tb_next
     return found
+
+
+_TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def scrollable_tables(html: str) -> str:
+    """Each outermost table of a body inside a box that scrolls sideways on a narrow screen, which a keyboard can
+    reach and a screen reader names (role=region, its caption or 'Tabel N'): a wide table pasted from Word keeps
+    its last columns reachable on a phone. The tables themselves are left byte for byte as written."""
+    matches = list(_TABLE_TAG.finditer(html))
+    if not matches:
+        return html
+    out, depth, start, last, number = [], 0, 0, 0, 0
+    spans = []
+    for match in matches:
+        if not match.group(1):
+            if depth == 0:
+                start = match.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, match.end()))
+    for start, end in spans:
+        number += 1
+        table = html[start:end]
+        caption = _CAPTION.search(table)
+        label = re.sub(r"<[^>]+>", "", caption.group(1)).strip() if caption else ""
+        label = f"Tabel {number}" + (f": {label}" if label else "")
+        label = label.replace('"', "&quot;").replace("<", "&lt;")     # the caption's text is HTML already
+        out += [html[last:start], f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">', table,
+                "</div>"]
+        last = end
+    out.append(html[last:])
+    return "".join(out)

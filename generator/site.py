@@ -117,6 +117,56 @@ class Site:
         return any(a.record is not None for p in self.posts + self.pages for a in p.attachments)
 
     @property
+    def lead(self) -> list[Post]:
+        """The front page's lead story, as a list of one (or none): the newest post whose `pinned_until` has not
+        passed, else the newest post."""
+        pinned = [p for p in self.posts if p.entry.pinned_until is not None and p.entry.pinned_until > self.built]
+        return (pinned or self.posts)[:1]
+
+    @property
+    def front_page(self) -> list[Post]:
+        """The posts the front page shows at its top: the lead story and the first page of the news list."""
+        return self.lead + [p for p in self.posts[:self.config.listing.per_page] if p not in self.lead]
+
+    @property
+    def sections(self) -> list[dict]:
+        """The front page's sections, one per main category (config `home.sections`, else the three with the most
+        posts): {name, url, latest}, each the category's newest posts not already at the top of the page; a section
+        with nothing left out."""
+        home = self.config.home
+        shown = {id(p) for p in self.front_page}
+        by_slug = {t.slug: t for t in self.categories}
+        if home.sections is None:
+            terms = sorted(self.categories, key=lambda t: (-len(t.posts), t.name.lower()))[:3]
+        else:
+            from .content import name_slug
+
+            terms = [by_slug[name_slug(n)] for n in home.sections if name_slug(n) in by_slug]
+        out = []
+        for term in terms:
+            items = [p for p in term.posts if id(p) not in shown][:home.section_posts]
+            if items:
+                out.append({"name": term.name, "url": term.url, "latest": items})
+        return out
+
+    @property
+    def latest_documents(self) -> list:
+        """The newest documents of /dokumen/ (attachments of posts, newest post first) for the front page's box."""
+        count = self.config.home.documents
+        found = []
+        for post in self.posts:
+            if len(found) >= count:
+                break
+            found += [documents.Document(a, post.entry.title, post.url, post.entry.date, post.category.name,
+                                         post.category.slug) for a in post.attachments]
+        return found[:count]
+
+    @property
+    def menu_pages(self) -> list[Post]:
+        """The pages the default menu lists: those with a `menu:` position, in its order."""
+        return [p for p in self.pages if p.entry.menu is not None]
+
+    @property
     def gallery_index(self) -> str:
         """The gallery index URL, from the gallery permalink pattern (the menu links to it)."""
         return gallery_index_url(self.config)
@@ -241,6 +291,7 @@ def _relate(posts: list[Post], count: int, memo: dict, window: int = 24) -> None
 
 
 SEARCH_FOLDER = "/pagefind/"       # the search index's folder, written by the search stage, never by a page
+SHARE_CARD = "bagikan.jpg"          # each post's share card beside its page (sharecard.CARD_NAME)
 
 
 @dataclass(frozen=True)
@@ -301,6 +352,9 @@ def files(site: Site, assets=()) -> list[Claim]:
     for url, (entry, name) in attachments(site).items():
         out.append(Claim(url, f"lampiran '{name}'", posixpath.join(posixpath.dirname(entry.path), name), None,
                          "Ganti nama berkas itu (misalnya tambahkan kata di depannya).", owner=entry.path))
+    for post in site.posts:        # sharecard: the picture shown when the post is shared
+        out.append(Claim(post.url + SHARE_CARD, "gambar berbagi", post.entry.path, None, SLUG_FIX,
+                         owner=post.entry.path))
     for url in assets:
         out.append(Claim(url, f"berkas tema '{url.lstrip('/')}'", "", None, ""))
     out.append(Claim(SEARCH_FOLDER, f"indeks pencarian ({SEARCH_FOLDER})", folder=True))
@@ -363,7 +417,8 @@ def _collide(first: Claim, second: Claim, relation: str, problems: Problems, tol
             claim.line or 0
 
     claim, other = sorted([first, second], key=rank, reverse=True)
-    pair = frozenset((claim.entry, other.entry)) if claim.source and other.source else (claim.url, other.url)
+    pair = frozenset((claim.entry, other.entry)) if claim.source and other.source else (claim.entry or claim.url,
+                                                                                         other.url)
     if pair in told:
         return
     told.add(pair)

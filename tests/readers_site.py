@@ -38,6 +38,10 @@ CONFIG = config_text("https://contoh.kpu.go.id/", title="KPU Kabupaten Contoh", 
     social:
       - name: Facebook
         url: https://www.facebook.com/kpucontoh
+    services:
+      - {title: PPID, url: "https://ppid.kpu.go.id/", description: Permohonan informasi publik}
+      - {title: JDIH, url: "https://jdih.kpu.go.id/", description: Peraturan dan keputusan KPU}
+      - {title: Pengaduan, url: /kontak/}
     """)
 
 BUNDLE = """\
@@ -136,6 +140,15 @@ tags: [KPPS]
 ---
 
 Bimbingan teknis membekali anggota KPPS dengan tata cara pemungutan dan penghitungan suara.
+
+<table>
+<caption>Jadwal bimbingan teknis per kecamatan</caption>
+<thead><tr><th>No</th><th>Kecamatan</th><th>Tanggal</th><th>Tempat</th><th>Peserta KPPS</th><th>Peserta PPS</th><th>Narasumber</th><th>Materi</th><th>Keterangan</th></tr></thead>
+<tbody>
+<tr><td>1</td><td>Tanjung Selor</td><td>20 April 2020</td><td>Aula Kantor Kecamatan Tanjung Selor</td><td>245</td><td>36</td><td>Ketua KPU Kabupaten Contoh</td><td>Pemungutan dan penghitungan suara di TPS</td><td>Membawa surat tugas dari PPS</td></tr>
+<tr><td>2</td><td>Tanjung Palas</td><td>21 April 2020</td><td>Gedung Serbaguna Tanjung Palas</td><td>198</td><td>30</td><td>Anggota KPU Divisi Teknis</td><td>Pengisian formulir model C hasil</td><td>Peserta membawa alat tulis sendiri</td></tr>
+</tbody>
+</table>
 """,
     "content/pages/profil.md": """\
 ---
@@ -295,7 +308,8 @@ def page_urls(site: Built) -> dict[str, str]:
             "documents": "/dokumen/" if found.has_documents else None,
             "register": found.config.documents.register.url if found.has_register else None,
             "document": next((a.record.page for p in found.posts for a in p.attachments if a.record), None),
-            "video_post": next((p.url for p in found.posts if "data-video=" in p.html), None)}
+            "video_post": next((p.url for p in found.posts if "data-video=" in p.html), None),
+            "wide_table": next((p.url for p in found.posts if "<caption>Jadwal bimbingan" in p.html), None)}
     return {kind: url for kind, url in urls.items() if url}
 
 
@@ -308,3 +322,14 @@ def output_path(site: Built, url: str) -> Path:
 
 def html_files(output: Path) -> list[Path]:
     return sorted(p for p in output.rglob("*.html") if "pagefind" not in p.relative_to(output).parts)
+
+
+def axe(page) -> list[str]:
+    """Run axe-core (every rule it has: WCAG 2.1 A/AA and best practices) on the page; one line per violation."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+    lines = []
+    for v in violations:
+        targets = ", ".join(str(node["target"]) for node in v["nodes"][:3])
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} elemen, mis. {targets}")
+    return lines

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests import readers_site
-from tests.readers_site import AXE, SITE_NAMES
+from tests.readers_site import AXE, SITE_NAMES, axe
 
-KINDS = ["home", "post", "gallery", "category", "search", "page", "plain_post", "documents", "video_post", "register", "document"]
+KINDS = ["home", "post", "gallery", "category", "search", "page", "plain_post", "documents", "video_post", "register",
+         "document", "wide_table"]
 
 
 @pytest.fixture(scope="module", params=SITE_NAMES)
@@ -32,17 +33,6 @@ def page(served):
     context = readers_site.browser().new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     yield context.new_page()
     context.close()
-
-
-def axe(page) -> list[str]:
-    """Run axe-core (every rule it has: WCAG 2.1 A/AA and best practices) on the page; one line per violation."""
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
-    lines = []
-    for v in violations:
-        targets = ", ".join(str(node["target"]) for node in v["nodes"][:3])
-        lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} elemen, mis. {targets}")
-    return lines
 
 
 def visit(page, served, kind: str) -> str:

@@ -378,7 +378,7 @@ def test_hidden_files_in_a_bundle_are_ignored(tmp_path):
     })
     build_site(site)
     published = sorted(p.name for p in (site / "output/2019/11/08/rapat").iterdir())
-    assert published == ["index.html", "pembukaan-64w.jpg", "pembukaan-64w.webp"]
+    assert published == ["bagikan.jpg", "index.html", "pembukaan-64w.jpg", "pembukaan-64w.webp"]
 
 
 # --- symbolic links: content is what lies inside content/ (issue 13) -------------------------------------------------

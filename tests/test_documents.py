@@ -199,10 +199,11 @@ def test_a_retitled_attachment_renders_again_only_the_pages_that_show_it(site_fa
                       encoding="utf-8")
     result = build_site(site)
     # the post's page and its gallery page (they show the post in full), /dokumen/, its category's and its year's
-    # page and the documents feed; the lists, archives and neighbours show the post's card, which attachments are
-    # not part of
-    assert result.rendered == 6
+    # page, the documents feed and the front page's "Dokumen terbaru"; the other lists, archives and neighbours
+    # show the post's card, which attachments are not part of
+    assert result.rendered == 7
     assert "SK DCT 2024" in text(site, "2024/03/01/rapat-pleno/index.html")
+    assert "SK DCT 2024" in text(site, "index.html")
     for page in ("dokumen/index.html", "dokumen/kategori/pengumuman/index.html"):
         assert "SK DCT 2024" in text(site, page) and "SK Penetapan DCT<" not in text(site, page)
     assert tree(site / "output") == clean_build_tree(site, tmp_path)

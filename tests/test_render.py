@@ -184,7 +184,7 @@ def test_json_filter_is_safe_markup_and_keeps_non_ascii_readable():
 
 
 def script_data(page: str) -> list[str]:
-    """The text of each <script> element as the HTML parser sees it."""
+    """The text of each inline <script> element (not those loading a file) as the HTML parser sees it."""
     from html.parser import HTMLParser
 
     found: list[str] = []
@@ -193,7 +193,7 @@ def script_data(page: str) -> list[str]:
         inside = False
 
         def handle_starttag(self, tag, attrs):
-            if tag == "script":
+            if tag == "script" and not dict(attrs).get("src"):
                 self.inside = True
                 found.append("")
 

@@ -147,17 +147,15 @@ def local_file(site, absolute: str):
     return site.output / path[len(base):]
 
 
-def test_the_shared_image_of_a_post_is_its_cover_with_its_size(site):
-    posts = [p for p in readers_site.model(site).posts if p.cover]
-    if not posts:
-        pytest.skip("tidak ada berita berfoto")
-    for post in posts:
+def test_the_shared_image_of_a_post_is_its_share_card_with_its_size(site):
+    base = origin_and_base(site)
+    for post in readers_site.model(site).posts:
         head = head_of(site, post.url)
         image = local_file(site, head.one("og:image"))
         with Image.open(image) as opened:
-            assert (int(head.one("og:image:width")), int(head.one("og:image:height"))) == opened.size
-        assert image.name == post.cover.web.url.rsplit("/", 1)[-1]
-        assert head.one("og:image:alt")
+            assert (int(head.one("og:image:width")), int(head.one("og:image:height"))) == opened.size == (1200, 630)
+        assert head.one("og:image") == base + post.url + "bagikan.jpg"
+        assert head.one("og:image:alt") and head.one("twitter:image") == head.one("og:image")
         assert head.one("twitter:card") == "summary_large_image"
 
 
@@ -179,11 +177,12 @@ def test_posts_carry_json_ld_news_article(site):
         assert local_file(site, publisher["logo"]["url"]).is_file()
         assert data["articleSection"] == post.category.name
         assert data["mainEntityOfPage"]["@id"] == base + post.url
-        image = data["image"][0]
-        image_url = image["url"] if isinstance(image, dict) else image
-        assert local_file(site, image_url).is_file()
+        card, *others = data["image"]
+        assert card["url"] == head.one("og:image") and (card["width"], card["height"]) == (1200, 630)
+        for image in others:
+            assert local_file(site, image["url"]).is_file()
         if post.cover:
-            assert image_url == head.one("og:image") and image["width"] == post.cover.web.width
+            assert [(i["width"], i["height"]) for i in others] == [(post.cover.web.width, post.cover.web.height)]
 
 
 def test_posts_have_plain_share_links_for_whatsapp_facebook_and_x(site):

@@ -55,6 +55,7 @@ class Findings:
     comments: int = 0
     comments_skipped: int = 0
     links: list[str] = field(default_factory=list)                    # uploads left out: links leading elsewhere
+    menu: object = None                                               # menu.Menu: WordPress's main menu, mapped
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def plan(export: Export, library: Library, config: Config, settings: Settings, s
                earlier.memo, digest(repr((generator_hash(), library.digest()))), set(earlier.urls))
     for item in items:
         bundles.append(_bundle(item, run))
+    findings.menu = _menu(export, config, items, bundles)
     _addresses(bundles, export, {b.url for b in bundles} | earlier.urls, findings)
     _internal_links(bundles, export)
     return bundles, findings, run.memo_used
@@ -133,6 +135,19 @@ class _Run:
     memo_version: str              # what every conversion depends on besides the body: code, attachments, uploads
     urls: set[str] = field(default_factory=set)
     memo_used: dict = field(default_factory=dict)
+
+
+def _menu(export: Export, config: Config, items: list[Item], bundles: list[Bundle]):
+    """WordPress's main menu: its pages get `menu:` positions in their front matter; the rest is for the report."""
+    from . import menu as menu_module
+
+    urls = {item.post_id: bundle.url for item, bundle in zip(items, bundles) if bundle.public}
+    found = menu_module.plan(export, config, urls)
+    if found is not None:
+        by_id = {item.post_id: bundle for item, bundle in zip(items, bundles)}
+        for post_id, position in found.pages.items():
+            by_id[post_id].front["menu"] = position
+    return found
 
 
 def export_date(export: Export, zone) -> dt.datetime:
@@ -395,7 +410,7 @@ def _addresses(bundles: list[Bundle], export: Export, new_urls: set[str], findin
 
 
 ORDER = ("title", "date", "slug", "category", "tags", "author", "views", "summary", "cover", "gallery", "attachments",
-         "draft", "aliases", "comments")
+         "menu", "draft", "aliases", "comments")
 
 
 def _ordered(front: dict) -> dict:

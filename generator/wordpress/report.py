@@ -43,6 +43,7 @@ class Report:
                 f"Foto dan berkas: {o.files_copied} disalin, {o.files_kept} sudah ada, {self.photos_missing} tidak ditemukan.",
                 f"Alamat lama dialihkan: {f.aliases}. Tanggapan diarsipkan: {f.comments}"
                 f" ({f.comments_skipped} belum disetujui, spam, pingback atau trackback tidak diimpor)."]
+        out += _menu_lines(f.menu)
         if self.warnings:
             out += ["", "Berkas ekspor bukan XML yang sepenuhnya sah; tetap dibaca (bagian yang rusak mungkin hilang):"]
             out += [f"  {w}" for w in self.warnings[:20]]
@@ -78,3 +79,22 @@ class Report:
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def _menu_lines(menu) -> list[str]:
+    """What became of WordPress's menu, with the config.yaml block for its links (never written by the import)."""
+    if menu is None:
+        return []
+    from .menu import yaml_block
+
+    out = ["", f"Menu WordPress '{menu.name}': {len(menu.pages)} halaman diberi 'menu:' (urutan menu di situs)."]
+    if menu.others:
+        out.append("Menu lain di ekspor tidak dipakai: " + ", ".join(menu.others) + ".")
+    if menu.nested or menu.unknown:
+        out.append(f"Dilewati: {menu.nested} entri sub-menu (menu situs satu tingkat) dan {menu.unknown} entri tanpa "
+                   "tujuan yang dikenal (misalnya '#' atau halaman yang sudah dihapus).")
+    if menu.links:
+        out += ["Tautan menu lainnya (kategori, berita, alamat luar) belum masuk ke situs. config.yaml tidak diubah "
+                "oleh impor; salin baris berikut ke config.yaml agar menu tetap lengkap:", ""]
+        out += ["  " + line for line in yaml_block(menu.links).splitlines()]
+    return out

@@ -44,6 +44,7 @@ class Item:
     occurrence: int = 1              # the second item with the same id and guid in one export is 2, ...
     categories: list[tuple[str, str]] = field(default_factory=list)   # (name, nicename)
     tags: list[str] = field(default_factory=list)
+    menus: list[tuple[str, str]] = field(default_factory=list)        # a menu item's menus: (name, slug)
     meta: dict[str, list[str]] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
     line: int | None = None
@@ -69,6 +70,7 @@ class Export:
     warnings: list[str] = field(default_factory=list)   # what the XML parser had to repair, with its line
     cut_short: int | None = None     # the file ends at this line without closing the export: it was cut short
     dropped: int = 0                 # items the cut fell into (read in part): left out
+    categories: dict[str, tuple[str, str]] = field(default_factory=dict)   # term id -> (name, nicename)
 
 
 class Refused(Exception):
@@ -120,7 +122,7 @@ def read(path: Path, zone: ZoneInfo) -> Export:
     channel = next((c for c in [root, *root] if _local(c.tag) == "channel"), None)
     if channel is None:
         raise Unreadable("tidak ada <channel>: ini bukan berkas ekspor WordPress (WXR)")
-    title, base, authors, items = "", "", {}, []
+    title, base, authors, items, categories = "", "", {}, [], {}
     link, exported = "", None
     for child in channel:
         name = _local(child.tag)
@@ -136,9 +138,14 @@ def read(path: Path, zone: ZoneInfo) -> Export:
             fields = {_local(c.tag): _text(c).strip() for c in child}
             if fields.get("author_login"):
                 authors[fields["author_login"]] = html.unescape(fields.get("author_display_name") or fields["author_login"])
+        elif name == "category":
+            fields = {_local(c.tag): _text(c).strip() for c in child}
+            if fields.get("term_id"):
+                name_and_slug = (html.unescape(fields.get("cat_name", "")), fields.get("category_nicename", ""))
+                categories[fields["term_id"]] = name_and_slug
         elif name == "item":
             items.append(_item(child, zone))
-    export = Export(title, base or link, items, authors, date=exported, warnings=warnings)
+    export = Export(title, base or link, items, authors, date=exported, warnings=warnings, categories=categories)
     if not _closed(path):
         _cut_short(export, path)
     return export
@@ -185,7 +192,7 @@ def _cut_short(export: Export, path: Path) -> None:
 
 def _item(element, zone: ZoneInfo) -> Item:
     fields: dict[str, str] = {}
-    categories, tags, meta, comments = [], [], {}, []
+    categories, tags, meta, comments, menus = [], [], {}, [], []
     for child in element:
         name = _local(child.tag)
         if name == "category":
@@ -197,6 +204,8 @@ def _item(element, zone: ZoneInfo) -> Item:
                 categories.append((label, child.get("nicename", "")))
             elif domain == "post_tag":
                 tags.append(label)
+            elif domain == "nav_menu":
+                menus.append((label, child.get("nicename", "")))
         elif name == "postmeta":
             parts = {_local(c.tag): _text(c) for c in child}
             if parts.get("meta_key"):
@@ -218,7 +227,7 @@ def _item(element, zone: ZoneInfo) -> Item:
         excerpt=fields.get("excerpt", ""), parent=fields.get("post_parent", "0").strip() or "0",
         menu_order=_int(fields.get("menu_order", "0")), attachment_url=fields.get("attachment_url", "").strip(),
         password=fields.get("post_password", "").strip(),
-        categories=categories, tags=tags, meta=meta, comments=comments, line=element.sourceline)
+        categories=categories, tags=tags, menus=menus, meta=meta, comments=comments, line=element.sourceline)
 
 
 def _comment(element, zone: ZoneInfo) -> Comment:

@@ -1,0 +1,82 @@
+"""The front page's phone menu and the post's copy-link button in real Chromium, at a phone's width (390 px)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import readers_site
+from tests.readers_site import AXE, SITE_NAMES, axe
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module", params=SITE_NAMES)
+def served(request):
+    readers_site.require_browser()
+    readers_site.require(AXE.is_file(), "node_modules/axe-core belum terpasang (jalankan `npm ci`): uji axe dilewati")
+    site = readers_site.built(request.param)
+    origin = readers_site.server(site.output, site.base_path) + site.base_path.rstrip("/")
+    return site, origin, readers_site.page_urls(site)
+
+
+@pytest.fixture
+def phone(served):
+    context = readers_site.browser().new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                                 has_touch=True, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_phone_menu_opens_and_closes_from_the_keyboard_and_passes_axe(phone, served):
+    site, origin, urls = served
+    phone.goto(origin + "/")
+    wide = phone.locator(".menu-wide")
+    assert not wide.is_visible(), "the row of links is for wider screens"
+    links = phone.locator(".menu-phone .menu a")
+    assert not links.first.is_visible(), "folded at first: the news comes first on a phone"
+    for _ in range(10):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    assert phone.evaluate("document.activeElement.textContent.trim()").startswith("Menu")
+    phone.keyboard.press("Enter")
+    assert links.first.is_visible() and links.count() >= 5
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.textContent") == "Beranda", "Tab goes into the open menu"
+    assert axe(phone) == [], "axe-core with the phone menu open"
+    phone.keyboard.press("Shift+Tab")
+    phone.keyboard.press("Enter")
+    assert not links.first.is_visible()
+    assert axe(phone) == [], "axe-core on the front page at 390 px"
+
+
+def test_the_copy_link_button_copies_the_post_address(served):
+    site, origin, urls = served
+    context = readers_site.browser().new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin.split("/", 3)[0] + "//" +
+                                  origin.split("/", 3)[2])
+        page = context.new_page()
+        page.goto(origin + urls["post"])
+        button = page.get_by_role("button", name="Salin tautan")
+        button.click()
+        page.wait_for_function("document.querySelector('.copy-status').textContent !== ''")
+        assert page.locator(".copy-status").text_content() == "Tautan disalin."
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied == button.get_attribute("data-url") and copied.endswith(urls["post"])
+    finally:
+        context.close()
+
+
+def test_a_wide_table_scrolls_inside_its_box_on_a_phone(phone, served):
+    site, origin, urls = served
+    if "wide_table" not in urls:
+        pytest.skip(f"situs {site.name} tidak punya tabel lebar")
+    phone.goto(origin + urls["wide_table"])
+    box = phone.locator(".table-scroll").last
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page does not scroll sideways"
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the table scrolls inside its box"
+    box.focus()
+    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("ArrowRight")
+    assert box.evaluate("b => b.scrollLeft > 0"), "the keyboard scrolls it"

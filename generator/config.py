@@ -356,11 +356,35 @@ def _check_target(name: str, target: PublishTarget, lines, path: str, problems: 
     if target.type == "ftp" and not target.insecure:
         problems.error(path, at("type"), f"'{where}': FTP biasa mengirim sandi tanpa enkripsi.",
                        "Pakai type: ftps bila server mendukungnya; bila tidak, tulis insecure: true untuk tetap memakai FTP.")
+    if target.type == "git" and credentials_in_url(target.path):
+        problems.error(path, at("path"), f"'{where}.path' memuat nama pengguna dan sandi atau token di alamat "
+                       f"repositori ({redact_userinfo(target.path)}); sandi dan token tidak boleh ditulis di "
+                       "config.yaml (berkas ini ikut disalin dan dibagikan).",
+                       "Tulis alamatnya tanpa bagian sebelum '@', lalu simpan token di pengelola kredensial git "
+                       "(git config --global credential.helper store) atau pakai alamat SSH (git@host:repo.git).")
     if not 0 <= target.port <= 65535:
         problems.error(path, at("port"), f"'{where}.port' harus antara 1 dan 65535.")
     if target.max_deletes < 0 or target.connections < 0:
         problems.error(path, at("max_deletes" if target.max_deletes < 0 else "connections"),
                        f"'{where}': max_deletes dan connections tidak boleh negatif.")
+
+
+_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][\w+.-]*://)(?P<userinfo>[^/@\s'\"]*)@")
+
+
+def credentials_in_url(url: str) -> bool:
+    """A repository address with a password or token in it: https://user:TOKEN@host/..., or https://TOKEN@host/...
+    (a web address's user name is a token: GitHub and GitLab take it so). ssh://git@host/... names a user only."""
+    found = _USERINFO.search(url)
+    if found is None:
+        return False
+    scheme = found["scheme"].lower()
+    return ":" in found["userinfo"] or not scheme.startswith(("ssh:", "git+ssh:", "ssh+git:"))
+
+
+def redact_userinfo(text: str) -> str:
+    """Text with the user-info part of every address in it (user:TOKEN@) left out, for messages."""
+    return _USERINFO.sub(lambda m: m["scheme"], text)
 
 
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")

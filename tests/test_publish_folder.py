@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from generator.publish.plan import MANIFEST
+from generator.publish import manifest
+from generator.publish.plan import MANIFEST, Entry
 from tests.conftest import md, news_site, run_cli, run_cli_while_locked, tree
 
 
@@ -139,3 +140,94 @@ def test_a_publish_while_a_build_runs_says_so_and_sends_nothing(tmp_path):
     assert ran.code == 75, ran.err
     assert "Menunggu pembangunan lain" in ran.err and "sedang berjalan" in ran.err
     assert "Traceback" not in ran.err and not target.exists()
+
+
+def test_a_manifest_naming_paths_outside_the_target_is_reported_and_not_acted_on(tmp_path):
+    site, target = folder_site(tmp_path)
+    assert run_cli("publish", "--site", str(site)).code == 0
+    outside = tmp_path / "penting.txt"
+    outside.write_text("jangan dihapus")
+    recorded = manifest.decode((target / MANIFEST).read_bytes())
+    for bad in ("../penting.txt", str(outside)):
+        (target / MANIFEST).write_bytes(manifest.encode({**recorded, bad: Entry(14, None)}))
+        before = tree(target)
+        for args in ((), ("--dry-run",)):
+            run = run_cli("publish", "--site", str(site), *args)
+            assert run.code == 1 and "Traceback" not in run.err, run.err
+            lines = [line for line in run.err.splitlines() if line.startswith("cadangan: ")]
+            assert len(lines) == 1 and repr(bad) in lines[0] and "tidak ada yang dikirim atau dihapus" in lines[0]
+            assert outside.read_text() == "jangan dihapus" and tree(target) == before
+
+
+def test_a_linked_folder_in_the_target_is_not_written_through(tmp_path):
+    """A sub-folder of the target that is a symbolic link to a folder elsewhere: nothing is written or deleted
+    through it; the publish names it and changes nothing."""
+    site, target = folder_site(tmp_path)
+    elsewhere = tmp_path / "di-luar"
+    elsewhere.mkdir()
+    target.mkdir()
+    (target / "2024").symlink_to(elsewhere, target_is_directory=True)
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "2024 adalah tautan" in run.err
+    assert tree(elsewhere) == {} and tree(target) == {}
+
+
+def test_a_published_file_now_a_link_or_replaced_is_kept_not_deleted(tmp_path):
+    """The site drops a post whose files someone has since replaced on the target (other bytes of the same size,
+    other bytes of another size, a link to a file elsewhere): those are someone else's now, kept and named; the
+    post's other files go."""
+    site, target = folder_site(tmp_path)
+    assert run_cli("publish", "--site", str(site)).code == 0
+    post = target / "2024/05/02/berita-1"
+    same_size = post / "index.html"
+    same_size.write_bytes(b"x" * same_size.stat().st_size)
+    photos = sorted(post.glob("foto-*"))
+    photos[0].write_bytes(b"foto pengganti")
+    elsewhere = tmp_path / "foto-asli.jpg"
+    elsewhere.write_bytes(photos[1].read_bytes())
+    photos[1].unlink()
+    photos[1].symlink_to(elsewhere)
+    for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
+        path.unlink()
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 0, run.err
+    kept = sorted(p.relative_to(target).as_posix() for p in (same_size, photos[0], photos[1]))
+    assert f"dibiarkan (tidak dihapus): {', '.join(kept)}." in run.out
+    assert sorted(p.relative_to(target).as_posix() for p in post.iterdir()) == kept
+    assert elsewhere.is_file() and photos[1].is_symlink()
+    recorded = manifest.decode((target / MANIFEST).read_bytes())
+    assert not set(kept) & set(recorded)            # someone else's now: the next publish names them as such
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 0 and all(rel in run.out for rel in kept) and "milik pihak lain dibiarkan" in run.out
+
+
+def test_a_file_that_only_looks_like_a_temporary_file_of_publish_is_kept(tmp_path):
+    site, target = folder_site(tmp_path)
+    assert run_cli("publish", "--site", str(site)).code == 0
+    theirs = target / "dokumen" / ".sk.pdf.kpu-terbit~"
+    theirs.parent.mkdir()
+    theirs.write_bytes(b"%PDF milik admin")
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 0 and "dokumen/.sk.pdf.kpu-terbit~" in run.out
+    assert theirs.read_bytes() == b"%PDF milik admin"
+
+
+def test_a_new_target_folder_is_made_and_said(tmp_path):
+    site, target = folder_site(tmp_path)
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 0 and f"cadangan: folder {target} belum ada, jadi dibuat." in run.out
+
+
+def test_a_link_planted_at_a_temporary_name_is_not_written_through(tmp_path):
+    site, target = folder_site(tmp_path)
+    assert run_cli("publish", "--site", str(site)).code == 0
+    outside = tmp_path / "penting.txt"
+    outside.write_text("jangan ditimpa")
+    (target / ".index.html.kpu-terbit~").symlink_to(outside)
+    config = site / "config.yaml"
+    config.write_text(config.read_text().replace("KPU Provinsi Kalimantan Utara", "KPU Kaltara"))
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 0, run.err
+    assert outside.read_text() == "jangan ditimpa"
+    assert tree(target, skip=(MANIFEST,)) == tree(site / "output")

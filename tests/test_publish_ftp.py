@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from generator.publish import manifest
 from generator.publish.plan import MANIFEST
 from tests.conftest import ROOT, news_site, run_cli, tree
 from tests.servers import start_ftp
@@ -162,3 +163,27 @@ def test_a_full_ftp_disk_is_one_sentence_and_leaves_the_live_site_whole(tmp_path
     finally:
         server.stop()
         subprocess.run(["umount", str(root)], check=True)
+
+
+def test_a_file_someone_replaced_is_kept_and_a_bad_manifest_deletes_nothing(tmp_path, ftps):
+    """Before a deletion the server is asked for the file's size (SIZE) and, if it is the manifest's, the file is
+    read and hashed (RETR): replaced with other bytes of the same size, it is kept and named. A manifest naming a
+    path outside the target is reported whole and nothing is deleted."""
+    site, home = ftp_site(tmp_path, ftps)
+    assert run_cli("publish", "--site", str(site), env=ftps.env(home)).code == 0
+    page = ftps.root / "2024/05/02/berita-1/index.html"
+    replacement = b"y" * page.stat().st_size
+    page.write_bytes(replacement)
+    for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
+        path.unlink()
+    run = run_cli("publish", "--site", str(site), env=ftps.env(home))
+    assert run.code == 0, run.err
+    assert "dibiarkan (tidak dihapus): 2024/05/02/berita-1/index.html." in run.out
+    assert page.read_bytes() == replacement and [p.name for p in page.parent.iterdir()] == ["index.html"]
+
+    recorded = manifest.decode((ftps.root / MANIFEST).read_bytes())
+    (ftps.root / MANIFEST).write_bytes(manifest.encode({**recorded, "a/../../x": manifest.Entry(1, None)}))
+    before = tree(ftps.root)
+    run = run_cli("publish", "--site", str(site), env=ftps.env(home))
+    assert run.code == 1 and "'a/../../x'" in run.err and "Traceback" not in run.err
+    assert tree(ftps.root) == before

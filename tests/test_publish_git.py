@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 
 from generator.publish.plan import MANIFEST
@@ -63,3 +64,55 @@ def test_new_branch_and_missing_repository(tmp_path):
     assert "index.html" in branch_files(repo, "situs")
     run = run_cli("publish", "hilang", "--site", str(site))
     assert run.code == 1 and "tidak dapat dibuka" in run.err and "Traceback" not in run.err
+
+
+def test_a_token_in_the_repository_address_is_refused_and_never_printed(tmp_path):
+    site = news_site(tmp_path / "site", "publish:\n  pages:\n    type: git\n"
+                                        "    path: https://humas:ghp_RAHASIA123@127.0.0.1:9/situs.git\n")
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "config.yaml:" in run.err and "publish.pages.path" in run.err and "token" in run.err
+    assert "RAHASIA" not in run.err + run.out and "humas" not in run.err + run.out
+    for address in ("https://ghp_RAHASIA123@127.0.0.1:9/situs.git", "ssh://humas:RAHASIA@127.0.0.1:9/situs.git"):
+        (site / "config.yaml").write_text((site / "config.yaml").read_text().replace(
+            next(line for line in (site / "config.yaml").read_text().splitlines() if "path:" in line),
+            f"    path: {address}"))
+        run = run_cli("publish", "--site", str(site))
+        assert run.code == 1 and "RAHASIA" not in run.err + run.out
+
+
+def test_an_address_user_is_never_printed_in_gits_errors(tmp_path):
+    """A user name without a password (ssh://humas@...) is allowed; when git fails, neither the message nor git's
+    own last line, which repeats the address, shows it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]        # closed again: nothing listens there
+    site = news_site(tmp_path / "site", f"publish:\n  pages:\n    type: git\n"
+                                        f"    path: https://humas@127.0.0.1:{port}/situs.git\n")
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 1 and "publish.pages.path" in run.err          # a web address's user is a token
+    (site / "config.yaml").write_text((site / "config.yaml").read_text().replace("https://humas@", "ssh://humas@"))
+    run = run_cli("publish", "--site", str(site), env={"GIT_SSH_COMMAND": "ssh -o BatchMode=yes"})
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "tidak dapat dibuka" in run.err and f"ssh://127.0.0.1:{port}/situs.git" in run.err
+    assert "humas@" not in run.err + run.out, run.err
+
+
+def test_a_file_someone_committed_over_is_kept_in_the_branch(tmp_path):
+    repo = tmp_path / "situs.git"
+    git("init", "--quiet", "--bare", str(repo))
+    site = news_site(tmp_path / "site", f"publish:\n  pages:\n    type: git\n    path: {repo}\n")
+    assert run_cli("publish", "--site", str(site)).code == 0
+    clone = tmp_path / "clone"
+    git("clone", "--quiet", "-b", "gh-pages", str(repo), str(clone))
+    (clone / "2024/05/02/berita-1/index.html").write_text("halaman pengganti")
+    git("commit", "--quiet", "-am", "ganti", cwd=clone)
+    git("push", "--quiet", "origin", "gh-pages", cwd=clone)
+    for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
+        path.unlink()
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 0, run.err
+    assert "dibiarkan (tidak dihapus): 2024/05/02/berita-1/index.html." in run.out
+    files = branch_files(repo)
+    assert files["2024/05/02/berita-1/index.html"] == b"halaman pengganti"
+    assert [name for name in files if name.startswith("2024/05/02/")] == ["2024/05/02/berita-1/index.html"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from generator.publish import manifest
-from generator.publish.plan import (MANIFEST, Entry, emptied_folders, final_manifest, folders_to_make, is_temp,
-                                    pending_manifest, plan, seen, survey, temp_name, too_many_deletes, Wave)
+from generator.publish.plan import (MANIFEST, Entry, emptied_folders, final_manifest, folders_to_make, is_temp, keep,
+                                    parents, pending_manifest, plan, seen, survey, temp_name, too_many_deletes,
+                                    touched_folders, Wave)
 
 
 SITE = {
@@ -219,3 +220,50 @@ def test_waves_that_only_rename_go_together_when_the_server_keeps_order():
     assert with_new_page == [Wave(("pagefind/index/en_2.pf_index",), staged, ()),
                              Wave(("2024/baru/index.html",), (), ("pagefind/pagefind-entry.json",)),
                              Wave((), (), ("2024/lama/index.html", "index.html"))]
+
+
+BAD_PATHS = ["../.ssh/authorized_keys", "a/../../b", "/etc/passwd", "/", "", ".", "a//b", "a/./b", "a/", "..",
+             "a\\..\\b", "a\0b", "a\nDELE x"]
+
+
+@pytest.mark.parametrize("rel", BAD_PATHS)
+def test_a_manifest_naming_a_path_outside_the_target_is_refused_whole(rel):
+    """Paths read from the target are checked as strictly as the site's own: in the files or in a claim line."""
+    good = {"index.html": Entry(3, "abc")}
+    with pytest.raises(manifest.UnsafeEntry) as raised:
+        manifest.decode(manifest.encode({**good, rel: Entry(1, "x")}))
+    assert raised.value.rel == rel
+    with pytest.raises(manifest.UnsafeEntry):
+        manifest.decode(manifest.encode(good) + manifest.claims({rel: Entry(1, None)}))
+
+
+def test_parents_of_an_absolute_path_end():
+    """dirname('/') is '/': the walk upwards used to loop forever on an absolute path."""
+    assert list(parents("/etc/ssh/sshd_config")) == ["/etc/ssh", "/etc"]
+    assert emptied_folders(["/srv/www/a.html"], set()) == ["/srv/www", "/srv"]
+
+
+def test_a_listing_with_unsafe_names_or_foreign_temporary_files_deletes_nothing_of_them():
+    """Only temporary files standing for a path the manifest records are publish's leftovers (deleted); another
+    file that merely looks like one is someone else's, and a name from the server that is not a clean path is
+    ignored whole."""
+    ours = temp_name("2019/11/08/rakor/index.html")
+    theirs = temp_name("dokumen/sk.pdf")
+    remote = {**{rel: e.size for rel, e in SITE.items()}, ours: 4, theirs: 9, temp_name(MANIFEST): 7,
+              "../.x.kpu-terbit~": 1, "/etc/.passwd.kpu-terbit~": 1, "../rahasia.txt": 1}
+    decided = plan(SITE, SITE, remote)
+    assert decided.leftovers == tuple(sorted((ours, temp_name(MANIFEST))))
+    assert decided.foreign == (theirs,)
+
+
+def test_kept_files_leave_the_deletions_and_are_named():
+    previous = {**SITE, "2018/lama/index.html": Entry(5, "old"), "2018/lama/foto.jpg": Entry(5, "f")}
+    decided = keep(plan(SITE, previous, {rel: e.size for rel, e in previous.items()}), ["2018/lama/foto.jpg"])
+    assert decided.deletes == ("2018/lama/index.html",) and decided.replaced == ("2018/lama/foto.jpg",)
+    assert "2018/lama/foto.jpg" not in final_manifest(SITE, decided)
+
+
+def test_touched_folders_are_every_folder_a_write_or_delete_goes_through():
+    previous = {**SITE, "2018/lama/index.html": Entry(5, "old")}
+    decided = plan({**SITE, "a/b/c.html": Entry(1, "c")}, previous, {rel: e.size for rel, e in previous.items()})
+    assert touched_folders(decided) == ["2018", "a", "2018/lama", "a/b"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import os
 import re
 import shutil
@@ -16,6 +19,7 @@ from generator import lock
 from generator.links import broken_links
 from generator.publish import manifest
 from generator.publish.plan import MANIFEST
+from generator.publish.sftp import without_host
 from tests.conftest import ROOT, news_site, run_cli, tree
 from tests.servers import keygen, start_other_sshd, start_sshd
 
@@ -236,9 +240,12 @@ def test_failures_are_one_sentence_and_exit_1(tmp_path, sshd, case):
         sshd.config.write_text(sshd.config.read_text().replace("internal-sftp ", "internal-sftp -R"))
         sshd.start()
         words = "Tidak ada izin menulis"
-    else:
+    else:           # the folder is missing and cannot be made: a file is where its parent would be
         sshd.root.rmdir()
-        words = "tidak ada di server"
+        sshd.root.write_text("bukan folder")
+        config = site / "config.yaml"
+        config.write_text(config.read_text().replace(f"path: {sshd.root}", f"path: {sshd.root}/situs"))
+        words = "tidak dapat dibuat"
     run = publish(site, sshd)
     assert run.code == 1
     assert "Traceback" not in run.err
@@ -405,3 +412,129 @@ def test_a_disk_full_during_an_edit_leaves_nothing_unclaimed(tmp_path, sshd, ful
         assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
     finally:
         subprocess.run(["umount", str(sshd.root)], check=True)
+
+
+def test_a_missing_target_folder_is_made_with_its_parents_and_said(tmp_path, sshd):
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    sshd.root.rmdir()
+    config = site / "config.yaml"
+    config.write_text(config.read_text().replace(f"path: {sshd.root}", f"path: {sshd.root}/kpu/situs"))
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert f"utama: folder {sshd.root}/kpu/situs belum ada di server 127.0.0.1, jadi dibuat." in run.out
+    assert tree(sshd.root / "kpu/situs", skip=(MANIFEST,)) == tree(site / "output")
+    run = publish(site, sshd)
+    assert run.code == 0 and "dibuat" not in run.out
+
+
+def test_trusting_a_changed_host_key_replaces_the_old_one(tmp_path, sshd):
+    """After the server's key changed and the user trusted the new one, the old key is no longer accepted: a server
+    showing it again is refused as a changed key."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    keys = sshd.host_key.parent
+    old = {name: (keys / name).read_bytes() for name in (sshd.host_key.name, sshd.host_key.name + ".pub")}
+    sshd.stop()
+    for name in old:
+        (keys / name).unlink()
+    keygen(sshd.host_key)
+    sshd.start()
+    run = publish(site, sshd, "--trust-host-key", sshd.fingerprint())
+    assert run.code == 0, run.err
+    lines = [line for line in (sshd.home / ".ssh/known_hosts").read_text().splitlines()
+             if line.startswith(f"[127.0.0.1]:{sshd.port} ")]
+    assert len(lines) == 1 and lines[0].split()[2] == (keys / (sshd.host_key.name + ".pub")).read_text().split()[1]
+    sshd.stop()
+    for name, data in old.items():
+        (keys / name).write_bytes(data)
+    sshd.start()
+    run = publish(site, sshd)
+    assert run.code == 1 and "BERUBAH" in run.err, run.err
+
+
+def test_a_manifest_naming_paths_outside_the_web_folder_deletes_nothing(tmp_path, sshd):
+    """The trial: a '../' entry in the target's manifest made the next publish delete the SSH user's files; an
+    absolute one made it loop forever, even with --dry-run. Now the manifest is reported and nothing is done."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    outside = sshd.root.parent / "penting.txt"
+    outside.write_text("jangan dihapus")
+    recorded = manifest.decode((sshd.root / MANIFEST).read_bytes())
+    for bad in ("../penting.txt", str(outside)):
+        (sshd.root / MANIFEST).write_bytes(manifest.encode({**recorded, bad: manifest.Entry(14, "0" * 32)}))
+        before = tree(sshd.root)
+        for args in (("--dry-run",), ()):
+            run = publish(site, sshd, *args)
+            assert run.code == 1 and "Traceback" not in run.err, run.err
+            lines = [line for line in run.err.splitlines() if line.startswith("utama: ")]
+            assert len(lines) == 1 and repr(bad) in lines[0], run.err
+            assert outside.read_text() == "jangan dihapus" and tree(sshd.root) == before
+
+
+def test_deletions_through_a_linked_folder_on_the_server_are_refused(tmp_path, sshd):
+    """A folder of a post replaced on the server by a link to a folder outside the web folder: dropping the post
+    deletes nothing through the link."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    outside = tmp_path / "di-luar"
+    shutil.move(sshd.root / "2024/05/02", outside)
+    (sshd.root / "2024/05/02").symlink_to(outside, target_is_directory=True)
+    before = tree(outside)
+    for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
+        path.unlink()
+    run = publish(site, sshd)
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "2024/05/02 adalah tautan" in run.err, run.err
+    assert tree(outside) == before
+
+
+def test_a_file_someone_replaced_is_kept_when_the_site_drops_it(tmp_path, sshd):
+    """Without --verify the manifest is trusted for what it vouches for, but a file about to be deleted is asked
+    about (size) and read (hash): replaced with other bytes of the same size, it is kept and named."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    page = sshd.root / "2024/05/02/berita-1/index.html"
+    replacement = b"y" * page.stat().st_size
+    page.write_bytes(replacement)
+    for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
+        path.unlink()
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert "dibiarkan (tidak dihapus): 2024/05/02/berita-1/index.html." in run.out
+    assert page.read_bytes() == replacement
+    assert [p.name for p in page.parent.iterdir()] == ["index.html"]
+
+
+def test_a_link_planted_at_a_temporary_name_is_not_written_through(tmp_path, sshd):
+    """A replacing file is written under its temporary name, made new (exclusive create): a link someone put at
+    that name, leading outside the web folder, is removed, never followed."""
+    site = sftp_site(tmp_path, sshd)
+    sshd.trust()
+    assert publish(site, sshd).code == 0
+    outside = sshd.root.parent / "authorized_keys"
+    outside.write_text("ssh-ed25519 AAAA kunci-penting\n")
+    (sshd.root / ".index.html.kpu-terbit~").symlink_to(outside)
+    config = site / "config.yaml"
+    config.write_text(config.read_text().replace("KPU Provinsi Kalimantan Utara", "KPU Kaltara"))
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert outside.read_text() == "ssh-ed25519 AAAA kunci-penting\n"
+    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
+def test_a_host_is_taken_out_of_known_hosts_lines_plain_hashed_or_listed_with_others():
+    host = "[127.0.0.1]:2222"
+    salt = os.urandom(20)
+    hashed = "|1|{}|{}".format(base64.b64encode(salt).decode(),
+                               base64.b64encode(hmac.new(salt, host.encode(), hashlib.sha1).digest()).decode())
+    assert without_host(f"{host} ssh-ed25519 AAAA", host) is None
+    assert without_host(f"{hashed} ssh-ed25519 AAAA", host) is None
+    assert without_host(f"kpu.go.id,{host} ssh-rsa BBBB", host) == "kpu.go.id ssh-rsa BBBB"
+    for kept in ("kpu.go.id ssh-ed25519 CCCC", f"@revoked {host} ssh-ed25519 DDDD", "# catatan", "",
+                 "|1|rusak ssh-ed25519 EEEE", "[127.0.0.1]:22 ssh-ed25519 FFFF"):
+        assert without_host(kept, host) == kept

@@ -14,7 +14,8 @@ from .. import lock
 from ..options import Options
 from ..report import BuildFailed, Problems
 from . import manifest
-from .plan import Plan, claimed, final_manifest, pending_manifest, plan, seen, survey, too_many_deletes
+from .plan import (Plan, claimed, final_manifest, keep, pending_manifest, plan, seen, survey,
+                   too_many_deletes)
 from .transport import Context, Delivery, PublishError, dial, open_transport, opener
 
 
@@ -114,17 +115,13 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
     transport = early.result() if early is not None else open_transport(context)
     steps.done("sambung")
     try:
-        try:
-            recorded = transport.read_manifest()
-            had_manifest = recorded is not None
-            previous = manifest.decode(recorded)
-        except manifest.BadManifest as err:
-            raise PublishError(f"Catatan terbitan di tujuan ini ({err}) tidak dapat dibaca; jangan ubah berkas "
-                               ".kpu-terbit.json di server. Pulihkan atau hapus berkas itu lalu jalankan lagi "
-                               "(tanpa catatan, berkas lama di server tidak akan dihapus).") from err
+        recorded, previous = _read_previous(transport)
         steps.done("baca catatan")
+        for note in transport.notes:
+            print(f"{context.name}: {note}")
         asked = survey(local, previous, full=request.verify or transport.complete_listing)
-        decided = plan(local, previous, seen(asked, transport.listing(asked)))
+        decided = _checked(context.name, transport, plan(local, previous, seen(asked, transport.listing(asked))),
+                           previous)
         steps.done("periksa tujuan")
         _report_foreign(context.name, decided)
         if request.dry_run:
@@ -135,6 +132,7 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
                   f"max_deletes ({context.target.max_deletes}); tidak ada yang diubah. Periksa dengan --dry-run, "
                   "lalu jalankan lagi dengan --yes bila memang benar.", file=sys.stderr)
             return 1
+        had_manifest = recorded is not None
         final = final_manifest(local, decided)
         sending = bool(decided.uploads)
         transport.deliver(Delivery(decided, output,
@@ -147,9 +145,43 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
     _clear_progress()
     steps.report()
     print(f"{context.name}: {len(decided.uploads)} dikirim, {decided.unchanged} tidak berubah, "
-          f"{len(decided.deletes)} dihapus, {len(decided.foreign)} milik pihak lain dibiarkan; "
+          f"{len(decided.deletes)} dihapus, {len(decided.foreign) + len(decided.replaced)} milik pihak lain "
+          "dibiarkan; "
           f"{time.perf_counter() - started:.1f} detik.")
     return 0
+
+
+def _read_previous(transport) -> tuple[bytes | None, dict]:
+    """The target's manifest as it is stored, and the files it records; a manifest that cannot be read, or that
+    names a path publish never writes ('../', an absolute path), is reported and nothing of it is acted on."""
+    try:
+        recorded = transport.read_manifest()
+        return recorded, manifest.decode(recorded)
+    except manifest.UnsafeEntry as err:
+        raise PublishError(f"Catatan terbitan .kpu-terbit.json di tujuan ini memuat jalur {err.rel!r} yang keluar "
+                           "dari folder tujuan atau tidak sah, jadi tidak ada yang dikirim atau dihapus; berkas "
+                           "catatan itu telah diubah di luar perintah terbit. Periksa server, lalu pulihkan atau "
+                           "hapus berkas .kpu-terbit.json dan jalankan lagi.") from err
+    except manifest.BadManifest as err:
+        raise PublishError(f"Catatan terbitan di tujuan ini ({err}) tidak dapat dibaca; jangan ubah berkas "
+                           ".kpu-terbit.json di server. Pulihkan atau hapus berkas itu lalu jalankan lagi "
+                           "(tanpa catatan, berkas lama di server tidak akan dihapus).") from err
+
+
+def _checked(name: str, transport, decided: Plan, previous: dict) -> Plan:
+    """The plan once the target was asked about what it would touch: a link on the way of a write or a deletion
+    stops the publish before anything is changed; a file publish put there that someone has since replaced (its
+    size or hash differ from the manifest's) is kept and named, not deleted."""
+    found = transport.check(decided, previous)
+    if found.links:
+        raise PublishError(f"Di tujuan ini {_some(list(found.links))} adalah tautan (symlink), bukan folder atau "
+                           "berkas biasa; perintah terbit tidak menulis atau menghapus melalui tautan, jadi tidak ada "
+                           "yang diubah. Ganti tautan itu dengan folder biasa (atau hapus) di server, lalu jalankan "
+                           "lagi.")
+    if found.replaced:
+        print(f"{name}: berkas yang dulu diterbitkan tetapi sudah diganti pihak lain dibiarkan (tidak dihapus): "
+              f"{_some(list(found.replaced))}.")
+    return keep(decided, found.replaced)
 
 
 def _chosen(config, request: Request) -> list[str] | str:

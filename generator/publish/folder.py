@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
 
-from .plan import MANIFEST, emptied_folders, temp_name
-from .transport import Context, PublishError, StepByStep, explain_os_error
+from .manifest import file_hash
+from .plan import MANIFEST, Entry, Plan, emptied_folders, temp_name, touched_folders
+from .transport import Checked, Context, PublishError, StepByStep, explain_os_error
+
+REPARSE_POINT = 0x400           # FILE_ATTRIBUTE_REPARSE_POINT: a junction or a symbolic link on Windows
 
 
 class FolderTransport(StepByStep):
@@ -23,6 +27,7 @@ class FolderTransport(StepByStep):
         if not self.root.parent.is_dir():
             raise PublishError(f"Folder {self.root.parent} tidak ada; periksa 'path' tujuan '{context.name}' "
                                "di config.yaml (apakah diska atau folder jaringannya terpasang?).")
+        self.notes = [] if self.root.is_dir() else [f"folder {self.root} belum ada, jadi dibuat."]
         try:
             self.root.mkdir(exist_ok=True)
         except OSError as err:
@@ -43,12 +48,31 @@ class FolderTransport(StepByStep):
                 files[path.relative_to(self.root).as_posix()] = path.lstat().st_size
         return files
 
+    def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
+        """Read from the disk: the folders on the way that are links (or, on Windows, junctions), and the files to
+        delete that are no longer the ones publish wrote (another size or hash, or a link now)."""
+        links = [folder for folder in touched_folders(plan) if _is_link(self.root / folder)]
+        replaced = [rel for rel in plan.deletes if not any(rel.startswith(link + "/") for link in links)
+                    and not self._still_ours(rel, previous[rel])]
+        return Checked(tuple(replaced), tuple(links))
+
+    def _still_ours(self, rel: str, entry: Entry) -> bool:
+        path = self.root / rel
+        try:
+            status = path.lstat()
+        except FileNotFoundError:
+            return True         # gone already: nothing to delete, nothing to keep
+        if not stat.S_ISREG(status.st_mode) or _is_link(path) or status.st_size != entry.size:
+            return False
+        return entry.sha is None or file_hash(path) == entry.sha
+
     def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
         for rel, source in files:
             target = self.root / rel
             temp = self.root / temp_name(rel)
             try:
                 target.parent.mkdir(parents=True, exist_ok=True)
+                temp.unlink(missing_ok=True)        # a link left there would be written through
                 shutil.copyfile(source, temp)
                 os.replace(temp, target)
             except OSError as err:
@@ -71,6 +95,7 @@ class FolderTransport(StepByStep):
     def write_manifest(self, data: bytes) -> None:
         temp = self.root / temp_name(MANIFEST)
         try:
+            temp.unlink(missing_ok=True)
             temp.write_bytes(data)
             os.replace(temp, self.root / MANIFEST)
         except OSError as err:
@@ -78,3 +103,12 @@ class FolderTransport(StepByStep):
 
     def close(self) -> None:
         pass
+
+
+def _is_link(path: Path) -> bool:
+    """A symbolic link, or a Windows junction or other reparse point (which os.path.islink does not see in 3.11)."""
+    try:
+        status = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISLNK(status.st_mode) or bool(getattr(status, "st_file_attributes", 0) & REPARSE_POINT)

@@ -15,8 +15,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .plan import MANIFEST, Survey, emptied_folders, folders_to_make, parents, temp_name
-from .transport import Context, PublishError, StepByStep, network_problem
+from . import manifest as manifest_format
+from .plan import MANIFEST, Entry, Plan, Survey, emptied_folders, folders_to_make, parents, temp_name
+from .transport import Checked, Context, PublishError, StepByStep, network_problem
 
 CONNECTIONS = 2
 TIMEOUT = 60
@@ -96,6 +97,27 @@ class FtpTransport(StepByStep):
         for rel in done:
             self.dirs.update(parents(rel))
         return files
+
+    def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
+        """Each file to delete: its size asked (SIZE), and if it is the manifest's, the file read and hashed (RETR,
+        block by block); links are not seen over FTP (the server shows what a link points to, and follows it)."""
+        def still_ours(rel: str) -> bool:
+            def step(ftp):
+                entry, digest = previous[rel], manifest_format.hasher()
+                ftp.voidcmd("TYPE I")           # SIZE counts bytes only in binary mode
+                try:
+                    if ftp.size(self._remote(rel)) != entry.size:
+                        return False
+                    if entry.sha is not None:
+                        ftp.retrbinary(f"RETR {self._remote(rel)}", digest.update)
+                except ftplib.error_perm as err:
+                    return str(err).startswith("550") and not self._exists(ftp, rel)    # gone: nothing to keep
+                return entry.sha is None or digest.hexdigest() == entry.sha
+            return self._with(step, rel)
+
+        with ThreadPoolExecutor(self.pool.qsize()) as workers:
+            ours = list(workers.map(still_ours, plan.deletes))
+        return Checked(tuple(rel for rel, mine in zip(plan.deletes, ours) if not mine))
 
     def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
         for level in folders_to_make([rel for rel, _ in files], self.dirs):

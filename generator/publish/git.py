@@ -8,8 +8,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .plan import MANIFEST
-from .transport import Context, PublishError, StepByStep
+from ..config import redact_userinfo
+from . import manifest as manifest_format
+from .plan import MANIFEST, Entry, Plan
+from .transport import Checked, Context, PublishError, StepByStep
 
 _URL = re.compile(r"^[\w+.-]+://|^[\w.-]+@[\w.-]+:")
 
@@ -27,6 +29,7 @@ class GitTransport(StepByStep):
         path = context.target.path
         self.url = path if _URL.match(path) else str(context.local_path)
         self.branch = context.target.branch
+        self.modes: dict[str, str] = {}     # path -> git mode of the files on the branch, from listing()
         work = context.site_dir / ".cache" / "publish"
         work.mkdir(parents=True, exist_ok=True)
         self.git_dir = work / f"{context.name}.git"
@@ -42,7 +45,8 @@ class GitTransport(StepByStep):
         fetched = self._git("fetch", "--quiet", "--no-tags", self.url, f"+refs/heads/{self.branch}:{ref}", check=False)
         if fetched.returncode != 0:
             if self._git("ls-remote", "--heads", self.url, check=False).returncode != 0:
-                raise PublishError(f"Repositori git {self.url} tidak dapat dibuka ({_last_line(fetched.stderr)}); "
+                raise PublishError(f"Repositori git {redact_userinfo(self.url)} tidak dapat dibuka "
+                                   f"({_last_line(fetched.stderr)}); "
                                    "periksa 'path' di config.yaml dan hak akses Anda ke repositori itu.")
             self.parent = None          # the branch does not exist yet: the first publish makes it
         else:
@@ -69,7 +73,31 @@ class GitTransport(StepByStep):
                 mode, kind, _sha, size = meta.split()
                 if kind == "blob":
                     files[rel] = int(size)
+                    self.modes[rel] = mode
         return files
+
+    def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
+        """The branch is history: a file dropped from it stays in the commits before. Still, a file someone has
+        since committed other bytes to (or made a link, mode 120000) is theirs: kept in the new commit and named.
+        Nothing on the branch is a link on this computer's disk (the commit is built in git's own store)."""
+        if not self.parent:
+            return Checked()
+        if not self.modes:
+            self.listing()
+        replaced = tuple(rel for rel in plan.deletes if not self._still_ours(rel, previous[rel]))
+        return Checked(replaced)
+
+    def _still_ours(self, rel: str, entry: Entry) -> bool:
+        if self.modes.get(rel) not in ("100644", "100755"):
+            return rel not in self.modes        # not on the branch: nothing to delete, nothing to keep
+        digest = manifest_format.hasher()
+        with subprocess.Popen(["git", "cat-file", "blob", f"{self.parent}:{rel}"], env=self.env,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as shown:
+            size = 0
+            while block := shown.stdout.read(1 << 20):
+                digest.update(block)
+                size += len(block)
+        return shown.returncode == 0 and size == entry.size and (entry.sha is None or digest.hexdigest() == entry.sha)
 
     def upload(self, files: list[tuple[str, Path]], in_place: bool = False) -> None:
         if not files:
@@ -111,5 +139,6 @@ class GitTransport(StepByStep):
 
 
 def _last_line(text: str) -> str:
+    """git's last word, without the user-info of any address in it (git repeats the address it was given)."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    return lines[-1] if lines else "tanpa keterangan"
+    return redact_userinfo(lines[-1]) if lines else "tanpa keterangan"

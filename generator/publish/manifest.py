@@ -8,13 +8,22 @@ import os
 import stat
 from pathlib import Path
 
-from .plan import Entry
+from .plan import Entry, safe_rel
 
 VERSION = 1
 
 
 class BadManifest(ValueError):
     """The target's manifest file cannot be read as one."""
+
+
+class UnsafeEntry(BadManifest):
+    """The manifest names a path publish would never have written there ('../', absolute, empty component...): it
+    was changed by someone else, and nothing it says is acted on."""
+
+    def __init__(self, rel: object):
+        super().__init__(repr(rel))
+        self.rel = rel
 
 
 def encode(files: dict[str, Entry]) -> bytes:
@@ -46,10 +55,15 @@ def decode(data: bytes | None) -> dict[str, Entry]:
         for line in complete.split("\n"):
             if line.strip():
                 rel, size = json.loads(line)
-                files[str(rel)] = Entry(int(size), None)
-        return files
+                if not isinstance(rel, str):
+                    raise TypeError(f"klaim {line!r} bukan jalur")
+                files[rel] = Entry(int(size), None)
     except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError) as err:
         raise BadManifest(str(err)) from err
+    unsafe = [rel for rel in files if not safe_rel(rel)]
+    if unsafe:
+        raise UnsafeEntry(unsafe[0])
+    return files
 
 
 def _text(data: bytes) -> str:
@@ -61,9 +75,14 @@ def _text(data: bytes) -> str:
         return data[:data.rindex(b"\n") + 1].decode("utf-8")    # a claim cut off inside a character
 
 
+def hasher():
+    """The hash the manifest records, to be fed a file's bytes (a file on a target is read in blocks)."""
+    return hashlib.blake2b(digest_size=16)
+
+
 def file_hash(path: Path) -> str:
     with open(path, "rb") as f:
-        return hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+        return hashlib.file_digest(f, hasher).hexdigest()
 
 
 def scan(output: Path, remembered: Path | None = None) -> dict[str, Entry]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MANIFEST = ".kpu-terbit.json"           # the target's record of what publish put there
 TEMP_SUFFIX = ".kpu-terbit~"            # a file being uploaded, renamed into place when complete
@@ -29,6 +29,7 @@ class Plan:
     foreign: tuple[str, ...]                # files on the target publish did not put there: kept, named in the report
     blocked: tuple[str, ...]                # files of the site that would overwrite a foreign file: not sent
     present: frozenset[str] = frozenset()   # uploads the target already has a version of
+    replaced: tuple[str, ...] = ()          # files publish put there that someone has since replaced: kept (keep)
 
     @property
     def uploads(self) -> list[str]:
@@ -97,6 +98,23 @@ def is_temp(rel: str) -> bool:
     return name.startswith(".") and name.endswith(TEMP_SUFFIX)
 
 
+def temp_of(rel: str) -> str | None:
+    """The path a temporary file stands for (the inverse of temp_name), None if rel is not one."""
+    if not is_temp(rel):
+        return None
+    folder, name = posixpath.split(rel)
+    return posixpath.join(folder, name[1:-len(TEMP_SUFFIX)])
+
+
+def safe_rel(rel: object) -> bool:
+    """A path read from a target (its manifest, its listings) is used only if it is as clean as a path publish makes
+    itself: relative, normalised, inside the target: no empty, '.' or '..' component, no leading '/', no backslash
+    (a folder separator on Windows servers), no NUL or line break."""
+    return (isinstance(rel, str) and rel != "" and not rel.startswith("/")
+            and not any(c in rel for c in "\\\0\n\r")
+            and all(part not in ("", ".", "..") for part in rel.split("/")))
+
+
 def rank(rel: str) -> int:
     """Upload order: 0 photos, assets, search index and other files pages refer to; 1 pages; 2 home, feeds, sitemap."""
     if rel in FRONT or rel.endswith(".xml"):
@@ -150,9 +168,11 @@ def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, 
     groups = tuple(tuple(rel for rel in send if rank(rel) == level) for level in range(3))
     deletes = tuple(sorted(rel for rel in previous if rel not in local and (remote is None or rel in remote)
                            and rel != MANIFEST))
-    listed = remote or {}
-    leftovers = tuple(sorted(rel for rel in listed if is_temp(rel)))
-    foreign = tuple(sorted(rel for rel in listed if rel not in previous and rel != MANIFEST and not is_temp(rel)))
+    listed = {rel: size for rel, size in (remote or {}).items() if safe_rel(rel)}
+    # a temporary file is publish's own only if it stands for a file the manifest records (or for the manifest)
+    ours = {rel for rel in listed if temp_of(rel) in previous or temp_of(rel) == MANIFEST}
+    leftovers = tuple(sorted(ours))
+    foreign = tuple(sorted(rel for rel in listed if rel not in previous and rel != MANIFEST and rel not in ours))
     present = frozenset(send) if remote is None else frozenset(rel for rel in send if rel in remote)
     return Plan(tuple(g for g in groups if g), deletes, leftovers, unchanged, foreign, tuple(blocked), present)
 
@@ -174,13 +194,30 @@ def final_manifest(local: dict[str, Entry], plan: Plan) -> dict[str, Entry]:
 
 
 def too_many_deletes(plan: Plan, max_deletes: int, confirmed: bool) -> bool:
+    """The limit counts the files readers can be served. Leftovers are not among them: only temporary files that
+    stand for a file the manifest records are taken as publish's own (plan), never a live page, and a publish cut
+    off while replacing every page leaves thousands, which the next publish must clear without asking."""
     return len(plan.deletes) > max_deletes and not confirmed
 
 
+def touched_folders(plan: Plan) -> list[str]:
+    """Every folder a write or a deletion of the plan goes through, shallowest first: none may be a link."""
+    rels = [*plan.uploads, *plan.deletes, *plan.leftovers]
+    return sorted({folder for rel in rels for folder in parents(rel)}, key=lambda f: (f.count("/"), f))
+
+
+def keep(plan: Plan, replaced: list[str] | tuple[str, ...]) -> Plan:
+    """The plan without deleting the files someone replaced since publish put them there (the target said so: see
+    Transport.check); they are someone else's now, kept and named."""
+    gone = set(replaced)
+    return replace(plan, deletes=tuple(rel for rel in plan.deletes if rel not in gone),
+                   replaced=tuple(sorted(gone)))
+
+
 def parents(rel: str):
-    """The folders holding a path, innermost first: 'a/b/c.html' -> 'a/b', 'a'."""
+    """The folders holding a path, innermost first: 'a/b/c.html' -> 'a/b', 'a' (an absolute path's end at '/')."""
     folder = posixpath.dirname(rel)
-    while folder:
+    while folder and folder != "/":
         yield folder
         folder = posixpath.dirname(folder)
 

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import hashlib
+import hmac
 import logging
 import os
 import posixpath
@@ -12,8 +16,9 @@ from pathlib import Path
 import asyncssh
 
 from . import manifest as manifest_format
-from .plan import MANIFEST, Entry, Survey, Wave, emptied_folders, folders_to_make, parents, temp_name
-from .transport import Context, Delivery, PublishError, network_problem
+from .plan import (MANIFEST, Entry, Plan, Survey, Wave, emptied_folders, folders_to_make, parents, temp_name,
+                   touched_folders)
+from .transport import Checked, Context, Delivery, PublishError, network_problem
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
                                 # session, each answering its requests one at a time
@@ -89,6 +94,14 @@ DROPPED = (asyncssh.ConnectionLost, asyncssh.DisconnectError, asyncssh.ChannelOp
            ConnectionResetError, asyncssh.SFTPConnectionLost, asyncssh.SFTPNoConnection)
 
 
+class _Taken(Exception):
+    """An exclusive create failed: something may be at that path already (see SftpTransport._write)."""
+
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
+
+
 class _FileFailed(Exception):
     def __init__(self, rel: str, error: Exception):
         super().__init__(rel)
@@ -109,6 +122,8 @@ class SftpTransport:
         self.made: dict[str, asyncio.Future] = {}      # folder -> its mkdir, started with the first wave
         self.ordered = False        # the server carries out each session's requests one by one, in the order sent
         self.pinned = False         # every request goes on the first session
+        self.notes: list[str] = []  # what the report says about the target before anything else (a folder made)
+        self.deleting: dict[str, int] = {}      # the files to delete as check found them: path -> size
         try:
             self._run(self._connect())
         except BaseException:
@@ -122,6 +137,9 @@ class SftpTransport:
 
     def listing(self, survey: Survey) -> dict[str, int]:
         return self._run(self._listing(survey))
+
+    def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
+        return self._run(self._check(plan, previous))
 
     def deliver(self, delivery: Delivery, done) -> None:
         """As the Transport says, in fewer round trips: the replacing files travel in the first wave (Plan.waves), the
@@ -207,15 +225,28 @@ class SftpTransport:
         attrs, self.manifest, top, self.claims_handle, self.early = await asyncio.gather(
             self.sftp.stat(self.root), self._read_manifest(), self._read_top(), self._open_for_claims(),
             self._ask_early(), return_exceptions=True)
-        if isinstance(attrs, asyncssh.SFTPNoSuchFile):
-            raise PublishError(f"Folder {self.root} tidak ada di server {self.target.host}; buat folder itu atau "
-                               "perbaiki 'path' di config.yaml.")
-        if not isinstance(attrs, BaseException) and attrs.type != asyncssh.FILEXFER_TYPE_DIRECTORY:
+        if isinstance(attrs, asyncssh.SFTPNoSuchFile):       # made, as a folder target makes its own: nothing in it
+            await self._make_root()
+            attrs, self.manifest, top = None, None, {}
+        if attrs is not None and not isinstance(attrs, BaseException) \
+                and attrs.type != asyncssh.FILEXFER_TYPE_DIRECTORY:
             raise PublishError(f"{self.root} di server {self.target.host} bukan folder; perbaiki 'path' di config.yaml.")
         for outcome in (attrs, self.manifest, top, self.early):
             if isinstance(outcome, BaseException):
                 raise outcome
         self.top = top
+
+    async def _make_root(self) -> None:
+        """The target's folder, with the folders above it that are missing, said in the report (notes)."""
+        for folder in [*reversed(list(parents(self.root))), self.root]:
+            try:
+                if not await self.sftp.isdir(folder):
+                    await self.sftp.mkdir(folder)
+            except asyncssh.SFTPError as err:
+                raise PublishError(f"Folder {self.root} tidak ada di server {self.target.host} dan tidak dapat dibuat "
+                                   f"({err.reason or 'gagal'} di {folder}); buat folder itu atau perbaiki 'path' di "
+                                   "config.yaml.") from None
+        self.notes.append(f"folder {self.root} belum ada di server {self.target.host}, jadi dibuat.")
 
     async def _start_sftp(self) -> asyncssh.SFTPClient:
         """asyncssh's own start_sftp_client, except that the server's limits (the largest read and write) are not
@@ -246,12 +277,28 @@ class SftpTransport:
         task.add_done_callback(done)
 
     def _remember_host_key(self, key, known: Path) -> None:
+        """The key the user checked becomes the one key known for this host: any other key known_hosts held for it
+        (the server's old one, after a change) is removed, so that it is not accepted too. Lines for other hosts,
+        and @cert-authority or @revoked lines, are kept as they were."""
         host = self.target.host if self.context.port == 22 else f"[{self.target.host}]:{self.context.port}"
-        line = f"{host} {key.export_public_key('openssh').decode('ascii').split()[0]} " \
-               f"{key.export_public_key('openssh').decode('ascii').split()[1]}\n"
+        kind, data = key.export_public_key("openssh").decode("ascii").split()[:2]
         known.parent.mkdir(mode=0o700, exist_ok=True)
-        with open(known, "a", encoding="ascii") as f:
-            f.write(line)
+        try:
+            old = known.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+        except FileNotFoundError:
+            old = []
+        kept = [line for line in (without_host(line, host) for line in old) if line is not None]
+        temp = known.with_name(known.name + ".kpu-terbit~")
+        try:
+            temp.write_text("".join(line + "\n" for line in [*kept, f"{host} {kind} {data}"]), encoding="utf-8",
+                            errors="surrogateescape")
+            if known.exists():
+                os.chmod(temp, known.stat().st_mode & 0o777)
+            os.replace(temp, known)
+        except OSError as err:
+            temp.unlink(missing_ok=True)
+            raise PublishError(f"Kunci server tidak dapat disimpan di {known} ({err.strerror or err}); periksa izin "
+                               "folder ~/.ssh lalu jalankan lagi.") from err
 
     async def _read_manifest(self) -> bytes | None:
         """Its size and a handle asked for together, then every block at once (asyncssh's own read asks again after
@@ -353,6 +400,47 @@ class SftpTransport:
 
         await _all(size(rel) for rel in survey.paths if "/" in rel and rel.split("/", 1)[0] in self.top)
         return files
+
+    async def _check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
+        """Every folder on the way that exists (the top folder's names are known from its listing; deeper ones are
+        asked about, all at once) and every file to delete, asked about with lstat, which does not follow links; then
+        the files to delete that still have their size are read and hashed (only those: usually a few)."""
+        folders = [f for f in touched_folders(plan) if f.split("/", 1)[0] in self.top]
+        deeper = [f for f in folders if "/" in f]
+        limit = asyncio.Semaphore(IN_FLIGHT)
+
+        async def lstat(rel: str):
+            async with limit:
+                return (await self._lstat(rel))[1]
+
+        answers = await asyncio.gather(*(lstat(rel) for rel in [*deeper, *plan.deletes]))
+        kinds = {**{name: self.top[name] for name in {f.split("/", 1)[0] for f in folders}},
+                 **dict(zip(deeper, answers))}
+        links = tuple(f for f in folders
+                      if kinds.get(f) is not None and kinds[f].type == asyncssh.FILEXFER_TYPE_SYMLINK)
+        found = dict(zip(plan.deletes, answers[len(deeper):]))
+        self.deleting = {rel: attrs.size for rel, attrs in found.items() if attrs is not None}
+        sized = [rel for rel, attrs in found.items()
+                 if attrs is not None and attrs.type == asyncssh.FILEXFER_TYPE_REGULAR
+                 and attrs.size == previous[rel].size]
+        hashed = await asyncio.gather(*(self._hash(rel) for rel in sized if previous[rel].sha is not None))
+        differ = {rel for rel, sha in zip([r for r in sized if previous[r].sha is not None], hashed)
+                  if sha != previous[rel].sha}
+        replaced = tuple(rel for rel, attrs in found.items()
+                         if attrs is not None and (rel not in sized or rel in differ))
+        return Checked(replaced, links)
+
+    async def _hash(self, rel: str) -> str:
+        """The manifest's hash of a file on the server, read block by block (never whole in memory)."""
+        digest = manifest_format.hasher()
+        try:
+            async with self._session(rel).open(self._remote(rel), "rb", block_size=READ_BLOCK,
+                                               encoding=None) as f:
+                while chunk := await f.read(4 * READ_BLOCK):
+                    digest.update(chunk)
+        except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPPermissionDenied):
+            return ""           # gone or unreadable: not known to be publish's own, so kept
+        return digest.hexdigest()
 
     async def _wave(self, wave: Wave, output: Path, manifest: bytes | None, folders_for: list[str],
                     claims: bytes | None = None) -> None:
@@ -475,17 +563,25 @@ class SftpTransport:
         self.dirs.add(folder)
 
     async def _write(self, rel: str, data: bytes, in_place: bool) -> None:
-        """A file written at its place (a new one, which nothing links to yet) or under its temporary name."""
+        """A file written at its place (a new one, which nothing links to yet) or under its temporary name. The
+        temporary file is made new (exclusive create, which never follows a link): one already there, left by a
+        publish cut off or put there as a link, is removed first (a round trip more, only then)."""
         path = self._remote(rel if in_place else temp_name(rel))
         sftp = self._session(rel)
+        mode = "wb" if in_place else "xb"
         try:
             try:
-                await self._put(sftp, path, data)
+                await self._put(sftp, path, data, mode)
             except asyncssh.SFTPNoSuchFile:
                 # its folder is gone (someone removed it since the manifest was written): made again, once more
                 for folder in reversed(list(parents(rel))):
                     await self._mkdir(folder)
-                await self._put(sftp, path, data)
+                await self._put(sftp, path, data, mode)
+            except _Taken as taken:
+                if not await sftp.exists(path) and not await sftp.islink(path):
+                    raise taken.error from None
+                await sftp.remove(path)
+                await self._put(sftp, path, data, mode)
         except asyncssh.SFTPError as err:
             raise _FileFailed(rel, err) from err
 
@@ -507,7 +603,12 @@ class SftpTransport:
         """Open, then every write request and the close sent together: the server carries out the requests on one
         handle in the order they came, so a file costs two round trips, not three or more."""
         step = sftp.limits.max_write_len or 32768
-        f = await sftp.open(path, mode, block_size=0, encoding=None)
+        try:
+            f = await sftp.open(path, mode, block_size=0, encoding=None)
+        except (asyncssh.SFTPFailure, asyncssh.SFTPFileAlreadyExists) as err:
+            if mode == "xb":
+                raise _Taken(err) from err
+            raise
         writes = [f.write(data[at:at + step], at) for at in range(0, len(data), step)]
         outcomes = await asyncio.gather(*writes, f.close(), return_exceptions=True)
         for outcome in outcomes:
@@ -559,7 +660,9 @@ class SftpTransport:
         if isinstance(placed, BaseException):
             raise placed
         if failed:
-            await self._append(MANIFEST, manifest_format.claims({rel: Entry(0, None) for rel, _ in failed}))
+            # with the size check found (claims hold no hash): the next publish sees the same file and deletes it
+            await self._append(MANIFEST, manifest_format.claims({rel: Entry(self.deleting.get(rel, 0), None)
+                                                                 for rel, _ in failed}))
             raise _FileFailed(*failed[0])
 
     # -- failures, each said in one sentence
@@ -623,6 +726,28 @@ class SftpTransport:
             return f"{where} tidak ditemukan; periksa 'path' di config.yaml."
         return (f"Server menolak menulis {where} ({error.reason or 'gagal'}); biasanya disk server penuh atau "
                 "kuota habis. Kosongkan ruang lalu jalankan lagi; situs yang tayang tetap utuh.")
+
+
+def without_host(line: str, host: str) -> str | None:
+    """A known_hosts line with host taken out of its host list (plain or hashed); None if no host is left."""
+    fields = line.split()
+    if not fields or fields[0].startswith(("#", "@")) or len(fields) < 3:
+        return line
+    names = fields[0].split(",")
+    left = [name for name in names if not _names_host(name, host)]
+    if len(left) == len(names):
+        return line
+    return " ".join([",".join(left), *fields[1:]]) if left else None
+
+
+def _names_host(name: str, host: str) -> bool:
+    if name.startswith("|1|"):      # hashed: |1|salt|HMAC-SHA1(salt, host), both base64
+        try:
+            salt, digest = (base64.b64decode(part) for part in name[3:].split("|", 1))
+        except (ValueError, binascii.Error):
+            return False
+        return hmac.compare_digest(hmac.new(salt, host.encode(), hashlib.sha1).digest(), digest)
+    return name == host
 
 
 async def _all(steps) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from ..config import DEFAULT_PORTS, PublishTarget
-from .plan import Plan, Survey
+from .plan import Entry, Plan, Survey
 
 
 class PublishError(Exception):
@@ -53,14 +53,26 @@ class Delivery:
     deletes: tuple[str, ...]    # files an earlier publish put there, and temporary files of one cut off
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What the target said about the paths a publish would touch (Transport.check)."""
+
+    replaced: tuple[str, ...] = ()  # files to delete whose size or hash differ from the manifest's: someone else's
+    links: tuple[str, ...] = ()     # folders on the way of a write or a deletion that are links on the target
+
+
 class Transport(Protocol):
     """One connection to a target. Paths are relative to the target's folder, with '/' between names."""
 
     complete_listing: bool      # listing() returns every file of the target at little cost (folder, git)
+    notes: list[str]            # what the report says about the target before the plan (its folder was made)
 
     def read_manifest(self) -> bytes | None: ...
     def listing(self, survey: Survey) -> dict[str, int]: ...   # path -> size of the survey's paths that exist,
                                                                 # and of any other file the target lists cheaply
+    def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked: ...
+    # before anything is changed: every file to delete still has the size (and hash, when the manifest records one)
+    # publish gave it, else it is replaced; every folder on the way of a write or a deletion is not a link
     def deliver(self, delivery: Delivery, done: Callable[[str], None]) -> None: ...
     # in this order, each part visible only after the one before it is complete: the pending manifest; the uploads
     # in the plan's order (Plan.steps, or Plan.waves), new files written directly, replacing ones under a temporary
@@ -71,6 +83,8 @@ class Transport(Protocol):
 
 class StepByStep:
     """deliver for transports that take one step at a time: write_manifest, upload, delete, finish."""
+
+    notes: tuple[str, ...] = ()       # nothing to say unless a transport sets its own
 
     def deliver(self, delivery: Delivery, done: Callable[[str], None]) -> None:
         if delivery.claims is not None and self.append_manifest(delivery.claims):

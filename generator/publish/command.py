@@ -44,7 +44,7 @@ def publish(request: Request) -> int:
     likely_new: Future = Future()
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
                         _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty(),
-                        likely_new)
+                        likely_new, site_id=config.site.base_url)
                 for name in names]
     options = Options(request.site_dir, progress=sys.stderr.isatty(), locked=True)
     # the site's build lock, held until the last file is sent: a build meanwhile (the preview server's, after a

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import posixpath
 import socket
+import threading
 from pathlib import Path
 
 import asyncssh
 
 from . import manifest as manifest_format
+from . import targetlock
 from .plan import MANIFEST, Entry, Survey, Wave, emptied_folders, folders_to_make, parents, temp_name
-from .transport import Context, Delivery, PublishError, network_problem
+from .transport import Context, Delivery, PublishError, network_problem, take_lock
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
                                 # session, each answering its requests one at a time
@@ -109,8 +112,12 @@ class SftpTransport:
         self.made: dict[str, asyncio.Future] = {}      # folder -> its mkdir, started with the first wave
         self.ordered = False        # the server carries out each session's requests one by one, in the order sent
         self.pinned = False         # every request goes on the first session
+        self.running = threading.Lock()     # the event loop runs in one thread at a time (see _blocking)
+        self.held = None
         try:
             self._run(self._connect())
+            self.held = take_lock(self, context)        # before the manifest is read
+            self._run(self._first_reads())
         except BaseException:
             self.close()
             raise
@@ -154,6 +161,12 @@ class SftpTransport:
         done("hapus dan simpan catatan")
 
     def close(self) -> None:
+        held, self.held = self.held, None
+        if held is not None:
+            try:
+                held.release()
+            except (PublishError, KeyboardInterrupt):
+                pass            # the link is gone: the lock is left to go stale, and is taken over then
         for task in self.unwaited:       # sessions still opening, handles still closing: not needed any more
             task.cancel()
         if self.unwaited:
@@ -202,6 +215,8 @@ class SftpTransport:
             self.conn._transport = _Batched(self.conn._transport, self.loop)
         self.sftp = await self._start_sftp()
         self.sessions = [self.sftp]
+
+    async def _first_reads(self) -> None:
         # the manifest and the top folder, asked for at once while the site is being built, and the manifest opened
         # for the claims a publish appends to it before sending anything (a round trip less then)
         attrs, self.manifest, top, self.claims_handle, self.early = await asyncio.gather(
@@ -562,9 +577,75 @@ class SftpTransport:
             await self._append(MANIFEST, manifest_format.claims({rel: Entry(0, None) for rel, _ in failed}))
             raise _FileFailed(*failed[0])
 
+    # -- the lock (targetlock.Place), each a blocking call, also from the refresher's thread
+
+    def make_lock(self) -> bool:
+        async def step():
+            try:
+                await self.sftp.mkdir(self._remote(targetlock.LOCK))
+                return True
+            except asyncssh.SFTPFailure:        # OpenSSH's answer when it exists (SFTP v3 has no other)
+                if await self.sftp.isdir(self._remote(targetlock.LOCK)):
+                    return False
+                raise
+            except asyncssh.SFTPNoSuchFile:
+                raise PublishError(f"Folder {self.root} tidak ada di server {self.target.host}; buat folder itu "
+                                   "atau perbaiki 'path' di config.yaml.") from None
+        return self._blocking(step())
+
+    def read_lock(self, folder: str) -> bytes | None:
+        async def step():
+            try:
+                async with self.sftp.open(self._remote(posixpath.join(folder, targetlock.HOLDER)), "rb") as f:
+                    return await f.read()
+            except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPFailure):
+                return None
+        return self._blocking(step())
+
+    def write_lock(self, data: bytes) -> None:
+        self._blocking(self._put(self.sftp, self._remote(posixpath.join(targetlock.LOCK, targetlock.HOLDER)), data))
+
+    def rename_lock(self, old: str, new: str) -> bool:
+        async def step():
+            try:
+                await self.sftp.rename(self._remote(old), self._remote(new))
+                return True
+            except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPFailure):
+                return False
+        return self._blocking(step())
+
+    def remove_lock(self, folder: str) -> None:
+        """The holder file and the folder, asked together (the server takes them in order: one round trip)."""
+        async def step():
+            outcomes = await asyncio.gather(self.sftp.remove(self._remote(posixpath.join(folder, targetlock.HOLDER))),
+                                            self.sftp.rmdir(self._remote(folder)), return_exceptions=True)
+            if isinstance(outcomes[1], asyncssh.SFTPFailure) and not self.ordered:
+                with contextlib.suppress(asyncssh.SFTPError):   # the server took the rmdir first: once more
+                    await self.sftp.rmdir(self._remote(folder))
+        self._blocking(step())
+
+    def _blocking(self, step):
+        """A step run to its end from any thread: in the loop now if no other thread runs it, or else handed to the
+        loop running in the other thread (the lock's refresher meets a publish sending files)."""
+        if self.running.acquire(blocking=False):
+            try:
+                return self._run_loop(step)
+            finally:
+                self.running.release()
+        future = asyncio.run_coroutine_threadsafe(step, self.loop)
+        try:
+            return future.result(targetlock.REFRESH)
+        except TimeoutError:
+            future.cancel()         # the loop stopped meanwhile: this refresh is skipped, the next one comes
+            return None
+
     # -- failures, each said in one sentence
 
     def _run(self, step):
+        with self.running:
+            return self._run_loop(step)
+
+    def _run_loop(self, step):
         try:
             return self.loop.run_until_complete(step)
         except PublishError:

@@ -30,6 +30,7 @@ class Context:
     likely_new: Future | None = None        # the site's paths missing from its previous scan, once it is built:
                                             # an SFTP target asks about them while connecting (a round trip less)
     link: Future | None = None              # sftp: the TCP connection (dial), made while asyncssh is imported
+    site_id: str = ""                       # the site's identity (its base_url), written in the target's lock
 
     @property
     def port(self) -> int:
@@ -123,6 +124,18 @@ def network_problem(err: BaseException, host: str, port: int) -> str | None:
         return (f"Server {host} tidak menjawab; periksa sambungan internet, 'host' dan 'port', lalu jalankan perintah "
                 "yang sama lagi.")
     return None
+
+
+def take_lock(place, context: Context):
+    """The target's lock (targetlock), taken before its manifest is read: waited for while another publish holds
+    it, taken over (said on the terminal) when left behind; a PublishError when it stays held."""
+    from . import targetlock
+
+    try:
+        return targetlock.take(place, targetlock.me(context.site_id, context.name),
+                               lambda text: print(text, file=sys.stderr, flush=True), context.name)
+    except targetlock.Busy as busy:
+        raise PublishError(str(busy)) from None
 
 
 def open_transport(context: Context) -> Transport:

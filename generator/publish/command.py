@@ -15,7 +15,7 @@ from ..options import Options
 from ..report import BuildFailed, Problems
 from . import manifest
 from .plan import Plan, claimed, final_manifest, pending_manifest, plan, seen, survey, too_many_deletes
-from .transport import Context, Delivery, PublishError, dial, open_transport, opener
+from .transport import Context, Delivery, Outdated, PublishError, dial, open_transport, opener
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,25 @@ def _close(early: Future | None, likely_new: Future) -> None:
             pass
 
 
+ATTEMPTS = 3        # a git target another publish pushed to meanwhile: planned again on top of it, this often
+
+
 def publish_target(context: Context, local: dict, output: Path, request: Request, early: Future | None = None) -> int:
+    """One target brought up to date; on a target that moved on meanwhile (Outdated: a concurrent git publish won the
+    push), again on top of what is there now, so two publishes at once both end with the site whole."""
+    attempt = 1
+    while True:
+        try:
+            return _publish_once(context, local, output, request, early if attempt == 1 else None)
+        except Outdated:
+            if attempt == ATTEMPTS:
+                raise
+            attempt += 1
+            print(f"{context.name}: tujuan baru saja diubah penerbitan lain; disusun ulang di atasnya…",
+                  file=sys.stderr, flush=True)
+
+
+def _publish_once(context: Context, local: dict, output: Path, request: Request, early: Future | None) -> int:
     started = time.perf_counter()
     steps = _Steps(request.verbose)
     transport = early.result() if early is not None else open_transport(context)

@@ -19,6 +19,11 @@ class PublishError(Exception):
     """A publish could not go on; the message is one Indonesian sentence saying what happened and what to do."""
 
 
+class Outdated(PublishError):
+    """The target moved on while this publish prepared its change (a git branch another publish pushed to meanwhile):
+    nothing of this attempt is live, and a new attempt, planned on top of the other's, may go."""
+
+
 @dataclass(frozen=True)
 class Context:
     name: str                               # the target's name in config.yaml

@@ -23,6 +23,10 @@ SESSIONS = 4                    # SFTP sessions on that connection: the server r
 READ_BLOCK = 1 << 16            # bytes per read request for the manifest (a 1,000-post site's is 0.26 MB)
 READDIR_AHEAD = 4               # requests for names sent together when the top folder is read
 IN_FLIGHT = 256                 # concurrent SFTP requests over the one connection (per-file round trips dominate)
+WHOLE = 1 << 20                 # files up to this size are read whole and sent with their close (nearly all of a site's)
+CHUNK = 1 << 20                 # a larger file (an attachment, a video) is read and sent this much at a time
+IN_FLIGHT_BYTES = 16 << 20      # file bytes read and not yet answered by the server, over all files at once: memory
+                                # stays bounded whatever the files' size (six 150 MB attachments once took 3.6 GB)
 ONE_SESSION = 64                # at most this many files (one edit, usually): all on one session, which lets the
                                 # claims travel with the first files (see SftpTransport.ordered)
 DEFAULT_KEYS = ("id_ed25519", "id_ecdsa", "id_rsa")
@@ -111,6 +115,7 @@ class SftpTransport:
         self.unwaited: set[asyncio.Task] = set()
         self.made: dict[str, asyncio.Future] = {}      # folder -> its mkdir, started with the first wave
         self.ordered = False        # the server carries out each session's requests one by one, in the order sent
+        self.budget = _Budget(IN_FLIGHT_BYTES)
         self.pinned = False         # every request goes on the first session
         self.running = threading.Lock()     # the event loop runs in one thread at a time (see _blocking)
         self.held = None
@@ -393,7 +398,7 @@ class SftpTransport:
             if folder is not None:
                 await folder
             async with limit:
-                await self._write(rel, (output / rel).read_bytes(), in_place)
+                await self._write(rel, output / rel, in_place)
             if in_place:
                 self.context.progress(1)
 
@@ -489,20 +494,72 @@ class SftpTransport:
             raise _FileFailed(folder, err) from err
         self.dirs.add(folder)
 
-    async def _write(self, rel: str, data: bytes, in_place: bool) -> None:
-        """A file written at its place (a new one, which nothing links to yet) or under its temporary name."""
+    async def _write(self, rel: str, data: bytes | Path, in_place: bool) -> None:
+        """A file written at its place (a new one, which nothing links to yet) or under its temporary name: given as
+        bytes, or as the local file to send."""
         path = self._remote(rel if in_place else temp_name(rel))
         sftp = self._session(rel)
         try:
             try:
-                await self._put(sftp, path, data)
+                await self._send(sftp, path, data)
             except asyncssh.SFTPNoSuchFile:
                 # its folder is gone (someone removed it since the manifest was written): made again, once more
                 for folder in reversed(list(parents(rel))):
                     await self._mkdir(folder)
-                await self._put(sftp, path, data)
+                await self._send(sftp, path, data)
         except asyncssh.SFTPError as err:
             raise _FileFailed(rel, err) from err
+
+    async def _send(self, sftp, path: str, data: bytes | Path) -> None:
+        """A small file read whole and sent with its close (two round trips); a large one streamed (_stream). Either
+        way its bytes count against the budget of bytes in flight until the server has answered for them."""
+        if isinstance(data, bytes):
+            await self._put(sftp, path, data)
+            return
+        size = data.stat().st_size
+        if size > WHOLE:
+            await self._stream(sftp, path, data)
+            return
+        taken = await self.budget.take(size)
+        try:
+            await self._put(sftp, path, data.read_bytes())
+        finally:
+            self.budget.give(taken)
+
+    async def _stream(self, sftp, path: str, source: Path) -> None:
+        """A large file sent CHUNK by CHUNK, many in flight as the budget allows, each chunk's memory given back as
+        soon as the server answers its writes; the close after the last answer."""
+        step = sftp.limits.max_write_len or 32768
+        f = await sftp.open(path, "wb", block_size=0, encoding=None)
+        sent: list[asyncio.Future] = []
+        try:
+            with open(source, "rb") as local:
+                at = 0
+                while True:
+                    taken = await self.budget.take(CHUNK)
+                    chunk = local.read(CHUNK)
+                    if not chunk:
+                        self.budget.give(taken)
+                        break
+                    sent.append(asyncio.ensure_future(self._chunk(f, chunk, at, step, taken)))
+                    at += len(chunk)
+                    if sent[0].done():
+                        sent.pop(0).result()        # raises the first failure
+            await _all(sent)
+        except BaseException:
+            for task in sent:
+                task.cancel()
+            await asyncio.gather(*sent, return_exceptions=True)
+            with contextlib.suppress(asyncssh.Error, OSError):
+                await f.close()
+            raise
+        await f.close()
+
+    async def _chunk(self, f, chunk: bytes, at: int, step: int, taken: int) -> None:
+        try:
+            await asyncio.gather(*(f.write(chunk[i:i + step], at + i) for i in range(0, len(chunk), step)))
+        finally:
+            self.budget.give(taken)
 
     async def _place(self, rel: str, sftp=None) -> None:
         """The temporary file renamed over the old version, in one step readers never see half done."""
@@ -704,6 +761,34 @@ class SftpTransport:
             return f"{where} tidak ditemukan; periksa 'path' di config.yaml."
         return (f"Server menolak menulis {where} ({error.reason or 'gagal'}); biasanya disk server penuh atau "
                 "kuota habis. Kosongkan ruang lalu jalankan lagi; situs yang tayang tetap utuh.")
+
+
+class _Budget:
+    """Bytes in flight: a taker waits while too few are free; a single take is cut to the limit."""
+
+    def __init__(self, limit: int):
+        self.limit, self.free = limit, limit
+        self.waiting: list[asyncio.Future] = []
+
+    async def take(self, size: int) -> int:
+        size = min(size, self.limit)
+        while self.free < size:
+            woken = asyncio.get_running_loop().create_future()
+            self.waiting.append(woken)
+            try:
+                await woken
+            finally:
+                if woken in self.waiting:
+                    self.waiting.remove(woken)
+        self.free -= size
+        return size
+
+    def give(self, size: int) -> None:
+        self.free += size
+        waiting, self.waiting = self.waiting, []
+        for woken in waiting:           # each looks again whether enough is free for it
+            if not woken.done():
+                woken.set_result(None)
 
 
 async def _all(steps) -> None:

@@ -22,7 +22,7 @@ import pytest
 from generator.links import broken_links
 from generator.publish import targetlock
 from generator.publish.plan import MANIFEST
-from tests.conftest import ROOT, Run, news_site, run_cli, tree
+from tests.conftest import ROOT, Run, news_site, run_cli, sftp_publish, tree
 from tests.servers import start_ftp, start_sshd
 
 pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
@@ -48,15 +48,7 @@ def sshd(tmp_path):
 
 
 def sftp_target(server) -> Target:
-    return Target("sftp", server.root, server.env(), f"""\
-publish:
-  utama:
-    type: sftp
-    host: 127.0.0.1
-    port: {server.port}
-    user: {server.user}
-    path: {server.root}
-""")
+    return Target("sftp", server.root, server.env(), sftp_publish(server))
 
 
 @pytest.fixture(params=["folder", "sftp", "ftps"])

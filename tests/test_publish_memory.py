@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from generator.publish.plan import MANIFEST
-from tests.conftest import ROOT, news_site, run_cli, tree
+from tests.conftest import ROOT, news_site, run_cli, sftp_publish, tree
 from tests.servers import start_sshd
 
 pytestmark = pytest.mark.slow
@@ -24,15 +24,7 @@ def test_sftp_publish_of_large_attachments_keeps_memory_bounded(tmp_path):
     server = start_sshd(tmp_path / "sshd")
     server.trust()
     try:
-        site = news_site(tmp_path / "site", f"""\
-publish:
-  utama:
-    type: sftp
-    host: 127.0.0.1
-    port: {server.port}
-    user: {server.user}
-    path: {server.root}
-""")
+        site = news_site(tmp_path / "site", sftp_publish(server))
         bundle = site / "content/posts/2024/berita-0"
         for number in range(FILES):
             with open(bundle / f"rekaman-rapat-{number}.zip", "wb") as f:

@@ -16,7 +16,7 @@ from generator import lock
 from generator.links import broken_links
 from generator.publish import manifest, targetlock
 from generator.publish.plan import MANIFEST
-from tests.conftest import ROOT, news_site, run_cli, tree
+from tests.conftest import ROOT, news_site, run_cli, sftp_publish, tree
 from tests.servers import keygen, start_other_sshd, start_sshd
 
 
@@ -28,15 +28,7 @@ def sshd(tmp_path):
 
 
 def sftp_site(tmp_path, server, extra: str = "", posts: int = 2):
-    return news_site(tmp_path / "site", f"""\
-publish:
-  utama:
-    type: sftp
-    host: 127.0.0.1
-    port: {server.port}
-    user: {server.user}
-    path: {server.root}
-{extra}""", posts)
+    return news_site(tmp_path / "site", sftp_publish(server, extra), posts)
 
 
 def publish(site, server, *args):

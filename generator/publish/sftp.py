@@ -610,7 +610,7 @@ class SftpTransport:
                 pass            # not empty: someone else's file is in it
 
         if staged and self.ordered:
-            await self._conclude_in_order(rels)
+            await self._conclude_in_order(rels, self.held is not None and self.held.hand_over())
             return
         await _all([*([self._write(MANIFEST, data, in_place=False)] if data is not None and not staged else []),
                     *(remove(rel) for rel in rels)])
@@ -618,13 +618,19 @@ class SftpTransport:
         await _all([*([self._place(MANIFEST)] if data is not None else []),
                     *(rmdir(folder) for folder in emptied_folders(rels, set()))])
 
-    async def _conclude_in_order(self, rels: list[str]) -> None:
+    async def _conclude_in_order(self, rels: list[str], unlock: bool = False) -> None:
         """The deletions, then the staged manifest's rename, then the emptied folders, sent at once on the first
-        session, which carries them out in that order: one round trip. A file that could not be deleted is
-        claimed again in the manifest afterwards, so the next publish still knows it and deletes it."""
+        session, which carries them out in that order: one round trip (with the target's lock removed last, when
+        unlock). A file that could not be deleted is claimed again in the manifest afterwards, so the next publish
+        still knows it and deletes it."""
         removals = [self.sftp.remove(self._remote(rel)) for rel in rels]
         rmdirs = [self.sftp.rmdir(self._remote(folder)) for folder in emptied_folders(rels, set())]
-        outcomes = await asyncio.gather(*removals, self._place(MANIFEST, self.sftp), *rmdirs, return_exceptions=True)
+        unlocking = [self.sftp.remove(self._remote(f"{targetlock.LOCK}/{targetlock.HOLDER}")),
+                     self.sftp.rmdir(self._remote(targetlock.LOCK))] if unlock else []
+        outcomes = await asyncio.gather(*removals, self._place(MANIFEST, self.sftp), *rmdirs, *unlocking,
+                                        return_exceptions=True)
+        if unlock and not any(isinstance(outcome, BaseException) for outcome in outcomes[-2:]):
+            self.held = None            # removed: close() has nothing left to release
         failed = [(rel, outcome) for rel, outcome in zip(rels, outcomes)
                   if isinstance(outcome, BaseException) and not isinstance(outcome, asyncssh.SFTPNoSuchFile)]
         placed = outcomes[len(rels)]

@@ -154,6 +154,15 @@ class Held:
                 return
         self.place.remove_lock(LOCK)
 
+    def hand_over(self) -> bool:
+        """Refreshing stopped ahead of a removal that travels with the transport's last writes (a round trip less):
+        True when the lock is surely still this process's, so that the transport may remove it without asking (and
+        then drop this Held); False, or should that removal fail: release() decides, as after any publish."""
+        self.stop.set()
+        if self.thread is not threading.current_thread():
+            self.thread.join()
+        return not self.lost and time.monotonic() - self.last <= STALE / 2
+
     def _refresh_loop(self) -> None:
         while not self.stop.wait(REFRESH):
             try:

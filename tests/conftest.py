@@ -225,6 +225,19 @@ def news_site(root: Path, publish: str, posts: int = 2) -> Path:
     return write_site(root, files, config_text(extra=publish))
 
 
+def sftp_publish(server, extra: str = "") -> str:
+    """The `publish:` section of config.yaml for target 'utama' on a test sshd (tests/servers.py start_sshd)."""
+    return f"""\
+publish:
+  utama:
+    type: sftp
+    host: 127.0.0.1
+    port: {server.port}
+    user: {server.user}
+    path: {server.root}
+{extra}"""
+
+
 def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
     """Every file under a folder as relative path -> bytes (to compare two outputs, or a target with output/)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))

@@ -16,7 +16,7 @@ from ..report import BuildFailed, Problems
 from . import manifest
 from .plan import (Plan, claimed, final_manifest, keep, pending_manifest, plan, seen, survey,
                    too_many_deletes)
-from .transport import Context, Delivery, PublishError, dial, open_transport, opener
+from .transport import Context, Delivery, Outdated, PublishError, dial, open_transport, opener
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def publish(request: Request) -> int:
     likely_new: Future = Future()
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
                         _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty(),
-                        likely_new)
+                        likely_new, site_id=config.site.base_url)
                 for name in names]
     options = Options(request.site_dir, progress=sys.stderr.isatty(), locked=True)
     # the site's build lock, held until the last file is sent: a build meanwhile (the preview server's, after a
@@ -109,7 +109,25 @@ def _close(early: Future | None, likely_new: Future) -> None:
             pass
 
 
+ATTEMPTS = 3        # a git target another publish pushed to meanwhile: planned again on top of it, this often
+
+
 def publish_target(context: Context, local: dict, output: Path, request: Request, early: Future | None = None) -> int:
+    """One target brought up to date; on a target that moved on meanwhile (Outdated: a concurrent git publish won the
+    push), again on top of what is there now, so two publishes at once both end with the site whole."""
+    attempt = 1
+    while True:
+        try:
+            return _publish_once(context, local, output, request, early if attempt == 1 else None)
+        except Outdated:
+            if attempt == ATTEMPTS:
+                raise
+            attempt += 1
+            print(f"{context.name}: tujuan baru saja diubah penerbitan lain; disusun ulang di atasnya…",
+                  file=sys.stderr, flush=True)
+
+
+def _publish_once(context: Context, local: dict, output: Path, request: Request, early: Future | None) -> int:
     started = time.perf_counter()
     steps = _Steps(request.verbose)
     transport = early.result() if early is not None else open_transport(context)

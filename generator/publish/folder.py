@@ -7,9 +7,10 @@ import shutil
 import stat
 from pathlib import Path
 
+from . import targetlock
 from .manifest import file_hash
 from .plan import MANIFEST, Entry, Plan, emptied_folders, temp_name, touched_folders
-from .transport import Checked, Context, PublishError, StepByStep, explain_os_error
+from .transport import Checked, Context, PublishError, StepByStep, explain_os_error, take_lock
 
 REPARSE_POINT = 0x400           # FILE_ATTRIBUTE_REPARSE_POINT: a junction or a symbolic link on Windows
 
@@ -32,6 +33,7 @@ class FolderTransport(StepByStep):
             self.root.mkdir(exist_ok=True)
         except OSError as err:
             raise PublishError(explain_os_error(err, str(self.root))) from err
+        self.held = take_lock(self, context)
 
     def read_manifest(self) -> bytes | None:
         try:
@@ -43,6 +45,8 @@ class FolderTransport(StepByStep):
         """Every file: listing is cheap here."""
         files = {}
         for folder, dirs, names in os.walk(self.root):
+            if folder == str(self.root):
+                dirs[:] = [d for d in dirs if not targetlock.is_lock_path(d)]
             for name in names:
                 path = Path(folder, name)
                 files[path.relative_to(self.root).as_posix()] = path.lstat().st_size
@@ -101,8 +105,48 @@ class FolderTransport(StepByStep):
         except OSError as err:
             raise PublishError(explain_os_error(err, str(self.root / MANIFEST))) from err
 
+    # -- the lock (targetlock.Place)
+
+    def make_lock(self) -> bool:
+        try:
+            (self.root / targetlock.LOCK).mkdir()
+            return True
+        except FileExistsError:
+            return False
+        except OSError as err:
+            raise PublishError(explain_os_error(err, str(self.root / targetlock.LOCK))) from err
+
+    def read_lock(self, folder: str) -> bytes | None:
+        try:
+            return (self.root / folder / targetlock.HOLDER).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def write_lock(self, data: bytes) -> None:
+        path = self.root / targetlock.LOCK / targetlock.HOLDER
+        temp = path.with_name(path.name + "~")
+        temp.write_bytes(data)
+        os.replace(temp, path)
+
+    def rename_lock(self, old: str, new: str) -> bool:
+        try:
+            os.rename(self.root / old, self.root / new)
+            return True
+        except OSError:
+            return False
+
+    def remove_lock(self, folder: str) -> None:
+        for name in (targetlock.HOLDER, targetlock.HOLDER + "~"):
+            (self.root / folder / name).unlink(missing_ok=True)
+        try:
+            (self.root / folder).rmdir()
+        except FileNotFoundError:
+            pass
+
     def close(self) -> None:
-        pass
+        if getattr(self, "held", None) is not None:
+            self.held, held = None, self.held
+            held.release()
 
 
 def _is_link(path: Path) -> bool:

@@ -16,8 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import manifest as manifest_format
+from . import targetlock
 from .plan import MANIFEST, Entry, Plan, Survey, emptied_folders, folders_to_make, parents, temp_name
-from .transport import Checked, Context, PublishError, StepByStep, network_problem
+from .transport import Checked, Context, PublishError, StepByStep, network_problem, take_lock
 
 CONNECTIONS = 2
 TIMEOUT = 60
@@ -50,6 +51,12 @@ class FtpTransport(StepByStep):
                                "perbaiki 'path' di config.yaml.") from None
         for _ in range(max(1, self.target.connections or CONNECTIONS) - 1):
             self.pool.put(self._guard(self._open, ""))
+        self.held = None
+        try:
+            self.held = take_lock(self, context)
+        except BaseException:
+            self.close()
+            raise
 
     # -- the Transport interface
 
@@ -150,7 +157,58 @@ class FtpTransport(StepByStep):
         self._with(lambda ftp: ftp.storbinary(f"APPE {self._remote(MANIFEST)}", io.BytesIO(claims)), MANIFEST)
         return True
 
+    # -- the lock (targetlock.Place)
+
+    def make_lock(self) -> bool:
+        def step(ftp):
+            try:
+                ftp.mkd(self._remote(targetlock.LOCK))
+                return True
+            except ftplib.error_perm:
+                if self._is_dir(ftp, targetlock.LOCK):
+                    return False
+                raise
+        return self._with(step, targetlock.LOCK)
+
+    def read_lock(self, folder: str) -> bytes | None:
+        def step(ftp):
+            data = io.BytesIO()
+            try:
+                ftp.retrbinary(f"RETR {self._remote(posixpath.join(folder, targetlock.HOLDER))}", data.write)
+            except ftplib.error_perm:
+                return None
+            return data.getvalue()
+        return self._with(step, folder)
+
+    def write_lock(self, data: bytes) -> None:
+        rel = posixpath.join(targetlock.LOCK, targetlock.HOLDER)
+        self._with(lambda ftp: ftp.storbinary(f"STOR {self._remote(rel)}", io.BytesIO(data)), rel)
+
+    def rename_lock(self, old: str, new: str) -> bool:
+        def step(ftp):
+            try:
+                ftp.rename(self._remote(old), self._remote(new))
+                return True
+            except ftplib.error_perm:
+                return False
+        return self._with(step, old)
+
+    def remove_lock(self, folder: str) -> None:
+        def step(ftp):
+            for rel, remove in ((posixpath.join(folder, targetlock.HOLDER), ftp.delete), (folder, ftp.rmd)):
+                try:
+                    remove(self._remote(rel))
+                except ftplib.error_perm:
+                    pass        # gone already
+        self._with(step, folder)
+
     def close(self) -> None:
+        held, self.held = getattr(self, "held", None), None
+        if held is not None:
+            try:
+                held.release()
+            except PublishError:
+                pass            # the link is gone: the lock is left to go stale, and is taken over then
         for ftp in self.opened:
             try:
                 ftp.quit()

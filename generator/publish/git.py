@@ -11,7 +11,7 @@ from pathlib import Path
 from ..config import redact_userinfo
 from . import manifest as manifest_format
 from .plan import MANIFEST, Entry, Plan
-from .transport import Checked, Context, PublishError, StepByStep
+from .transport import Checked, Context, Outdated, PublishError, StepByStep
 
 _URL = re.compile(r"^[\w+.-]+://|^[\w.-]+@[\w.-]+:")
 
@@ -122,9 +122,21 @@ class GitTransport(StepByStep):
         parents = ["-p", self.parent] if self.parent else []
         commit = self._git("commit-tree", tree, *parents, "-m", "Terbitkan situs").stdout.strip()
         pushed = self._git("push", "--quiet", self.url, f"{commit}:refs/heads/{self.branch}", check=False)
+        if pushed.returncode != 0 and self._moved():
+            raise Outdated(f"Cabang {self.branch} diubah penerbitan lain (mungkin rekan menerbitkan bersamaan) "
+                           "sebelum kiriman ini masuk; jalankan perintah yang sama lagi.")
         if pushed.returncode != 0:
             raise PublishError(f"Git menolak kiriman ke cabang {self.branch} ({_last_line(pushed.stderr)}); bila "
                                "cabang itu baru diubah orang lain, jalankan perintah yang sama lagi.")
+
+    def _moved(self) -> bool:
+        """Whether the branch on the target is no longer the commit this publish built on (a push refused as not a
+        fast-forward: another publish got there first)."""
+        heads = self._git("ls-remote", "--heads", self.url, f"refs/heads/{self.branch}", check=False)
+        if heads.returncode != 0:
+            return False
+        now = heads.stdout.split()[0] if heads.stdout.split() else None
+        return now != self.parent
 
     def close(self) -> None:
         pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -160,6 +161,7 @@ def _publish_once(context: Context, local: dict, output: Path, request: Request,
                                    decided.deletes + decided.leftovers), steps.done)
     finally:
         transport.close()
+    _keep_record(context, final)
     _clear_progress()
     steps.report()
     print(f"{context.name}: {len(decided.uploads)} dikirim, {decided.unchanged} tidak berubah, "
@@ -167,6 +169,22 @@ def _publish_once(context: Context, local: dict, output: Path, request: Request,
           "dibiarkan; "
           f"{time.perf_counter() - started:.1f} detik.")
     return 0
+
+
+def _keep_record(context: Context, final: dict) -> None:
+    """This computer's copy of what is now live on the target (verify compares the target with it; the target's own
+    manifest could be changed by whoever changes the site). A failure to save it is said, and the publish stands."""
+    from .verify import local_record
+
+    path = local_record(context.site_dir, context.name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(path.name + "~")
+        temp.write_bytes(manifest.encode(final))
+        os.replace(temp, path)
+    except OSError as err:
+        print(f"{context.name}: salinan catatan terbitan tidak dapat disimpan di {path} ({err.strerror or err}); "
+              "verify akan memakai catatan di server.", file=sys.stderr)
 
 
 def _read_previous(transport) -> tuple[bytes | None, dict]:

@@ -52,6 +52,28 @@ class FolderTransport(StepByStep):
                 files[path.relative_to(self.root).as_posix()] = path.lstat().st_size
         return files
 
+    # -- what verify reads (every file, links named, nothing followed)
+
+    def everything(self) -> dict[str, int]:
+        """Every file of the target, path -> size; a link (to a file or a folder) as -1, never followed."""
+        files = {}
+        for folder, dirs, names in os.walk(self.root):
+            for name in [*dirs, *names]:
+                path = Path(folder, name)
+                rel = path.relative_to(self.root).as_posix()
+                if _is_link(path):
+                    files[rel] = -1
+                elif name in names and stat.S_ISREG(path.lstat().st_mode):
+                    files[rel] = path.lstat().st_size
+            dirs[:] = [d for d in dirs if not _is_link(Path(folder, d))]
+        return files
+
+    def digest(self, rels: list[str]) -> dict[str, str]:
+        return {rel: file_hash(self.root / rel) for rel in rels if not _is_link(self.root / rel)}
+
+    def read(self, rel: str) -> bytes:
+        return b"" if _is_link(self.root / rel) else (self.root / rel).read_bytes()
+
     def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
         """Read from the disk: the folders on the way that are links (or, on Windows, junctions), and the files to
         delete that are no longer the ones publish wrote (another size or hash, or a link now)."""

@@ -105,6 +105,40 @@ class FtpTransport(StepByStep):
             self.dirs.update(parents(rel))
         return files
 
+    # -- what verify reads (FTP has no hash command everywhere: files are read)
+
+    def everything(self) -> dict[str, int]:
+        """Every file of the target, folder by folder (MLSD); FTP shows what a link points to, so links look like
+        files or folders here."""
+        files: dict[str, int] = {}
+        folders = [""]
+        while folders:
+            rel = folders.pop()
+
+            def step(ftp, rel=rel):
+                return list(ftp.mlsd(self._remote(rel), facts=["type", "size"]))
+            for name, facts in self._with(step, rel or "."):
+                child = posixpath.join(rel, name) if rel else name
+                kind = facts.get("type", "file").lower()
+                if kind == "dir":
+                    folders.append(child)
+                elif kind == "file":
+                    files[child] = int(facts.get("size", 0))
+        return files
+
+    def digest(self, rels: list[str]) -> dict[str, str]:
+        def one(rel: str) -> str:
+            digest = manifest_format.hasher()
+            self._with(lambda ftp: ftp.retrbinary(f"RETR {self._remote(rel)}", digest.update), rel)
+            return digest.hexdigest()
+        with ThreadPoolExecutor(self.pool.qsize() or 1) as workers:
+            return dict(zip(rels, workers.map(one, rels)))
+
+    def read(self, rel: str) -> bytes:
+        data = io.BytesIO()
+        self._with(lambda ftp: ftp.retrbinary(f"RETR {self._remote(rel)}", data.write), rel)
+        return data.getvalue()
+
     def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
         """Each file to delete: its size asked (SIZE), and if it is the manifest's, the file read and hashed (RETR,
         block by block); links are not seen over FTP (the server shows what a link points to, and follows it)."""

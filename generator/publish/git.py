@@ -64,17 +64,39 @@ class GitTransport(StepByStep):
 
     def listing(self, survey=None) -> dict[str, int]:
         """Every file: listing is cheap here."""
-        if not self.parent:
-            return {}
         files = {}
+        for mode, kind, size, rel in self._tree():
+            if kind == "blob":
+                files[rel] = int(size)
+                self.modes[rel] = mode
+        return files
+
+    def _tree(self):
+        """(mode, kind, size, path) of everything on the branch's last commit."""
+        if not self.parent:
+            return
         for line in self._git("ls-tree", "-r", "-l", "-z", self.parent).stdout.split("\0"):
             if line:
                 meta, rel = line.split("\t", 1)
                 mode, kind, _sha, size = meta.split()
-                if kind == "blob":
-                    files[rel] = int(size)
-                    self.modes[rel] = mode
-        return files
+                yield mode, kind, size, rel
+
+    # -- what verify reads: the branch's last commit
+
+    def everything(self) -> dict[str, int]:
+        """Every file on the branch, path -> size; a link (mode 120000) or a submodule as -1."""
+        return {rel: int(size) if mode in ("100644", "100755") else -1 for mode, _kind, size, rel in self._tree()}
+
+    def digest(self, rels: list[str]) -> dict[str, str]:
+        out = {}
+        for rel in rels:
+            digest = manifest_format.hasher()
+            digest.update(self.read(rel))
+            out[rel] = digest.hexdigest()
+        return out
+
+    def read(self, rel: str) -> bytes:
+        return self._git("cat-file", "blob", f"{self.parent}:{rel}", text=False).stdout
 
     def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
         """The branch is history: a file dropped from it stays in the commits before. Still, a file someone has

@@ -150,6 +150,30 @@ class SftpTransport:
     def listing(self, survey: Survey) -> dict[str, int]:
         return self._run(self._listing(survey))
 
+    # -- what verify reads (OpenSSH has no hash request: files are read, many at once)
+
+    def everything(self) -> dict[str, int]:
+        """Every file of the target, path -> size; a link as -1, never followed."""
+        return self._run(self._everything())
+
+    def digest(self, rels: list[str]) -> dict[str, str]:
+        self._more_sessions()
+        limit = asyncio.Semaphore(IN_FLIGHT)
+
+        async def one(rel: str) -> str:
+            async with limit:
+                return await self._hash(rel)
+
+        async def every():
+            return await asyncio.gather(*(one(rel) for rel in rels))
+        return dict(zip(rels, self._run(every())))
+
+    def read(self, rel: str) -> bytes:
+        async def step():
+            async with self.sftp.open(self._remote(rel), "rb", encoding=None) as f:
+                return await f.read()
+        return self._run(step())
+
     def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
         return self._run(self._check(plan, previous))
 
@@ -419,6 +443,30 @@ class SftpTransport:
                 self.dirs.update(parents(rel))
 
         await _all(size(rel) for rel in survey.paths if "/" in rel and rel.split("/", 1)[0] in self.top)
+        return files
+
+    async def _everything(self) -> dict[str, int]:
+        files: dict[str, int] = {}
+        limit = asyncio.Semaphore(IN_FLIGHT)
+
+        async def walk(rel: str) -> None:
+            async with limit:
+                names = await self.sftp.readdir(self._remote(rel))
+            below = []
+            for item in names:
+                name = item.filename if isinstance(item.filename, str) else item.filename.decode("utf-8", "replace")
+                if name in (".", ".."):
+                    continue
+                child = posixpath.join(rel, name) if rel else name
+                if item.attrs.type == asyncssh.FILEXFER_TYPE_SYMLINK:
+                    files[child] = -1
+                elif item.attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
+                    below.append(child)
+                elif item.attrs.type == asyncssh.FILEXFER_TYPE_REGULAR:
+                    files[child] = item.attrs.size or 0
+            await _all(walk(folder) for folder in below)
+
+        await walk("")
         return files
 
     async def _check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:

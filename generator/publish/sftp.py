@@ -204,7 +204,10 @@ class SftpTransport:
                  f"{len(wave.placed)} dipasang)" + (" dengan klaim di catatan" if first and claims_with_first else ""))
         # a temporary manifest left by a publish cut off was just written over by the staged one, renamed last
         deletes = [rel for rel in delivery.deletes if not (staged and rel == temp_name(MANIFEST))]
-        self._run(self._conclude(deletes, delivery.final, staged))
+        # the lock goes in the last round trip where that is the last to be carried out (its refresher is stopped
+        # here, outside the loop, which a refresh under way may need)
+        unlock = staged and self.ordered and self.held is not None and self.held.hand_over()
+        self._run(self._conclude(deletes, delivery.final, staged, unlock))
         done("hapus dan simpan catatan")
 
     def close(self) -> None:
@@ -743,7 +746,7 @@ class SftpTransport:
     def _session(self, rel: str):
         return self.sftp if self.pinned else self.sessions[hash(rel) % len(self.sessions)]
 
-    async def _conclude(self, rels: list[str], data: bytes | None, staged: bool) -> None:
+    async def _conclude(self, rels: list[str], data: bytes | None, staged: bool, unlock: bool = False) -> None:
         """Delete the files (and write the new manifest under its temporary name meanwhile, unless it was staged
         already); rename it into place once the files are gone, and remove the emptied folders meanwhile."""
         limit = asyncio.Semaphore(IN_FLIGHT)
@@ -764,7 +767,7 @@ class SftpTransport:
                 pass            # not empty: someone else's file is in it
 
         if staged and self.ordered:
-            await self._conclude_in_order(rels, self.held is not None and self.held.hand_over())
+            await self._conclude_in_order(rels, unlock)
             return
         await _all([*([self._write(MANIFEST, data, in_place=False)] if data is not None and not staged else []),
                     *(remove(rel) for rel in rels)])
@@ -853,11 +856,16 @@ class SftpTransport:
             finally:
                 self.running.release()
         future = asyncio.run_coroutine_threadsafe(step, self.loop)
-        try:
-            return future.result(targetlock.REFRESH)
-        except TimeoutError:
-            future.cancel()         # the loop stopped meanwhile: this refresh is skipped, the next one comes
-            return None
+        while True:
+            try:
+                return future.result(0.2)
+            except TimeoutError:
+                # the other thread left the loop before the step was run in it: run the loop here until it is
+                if self.running.acquire(blocking=False):
+                    try:
+                        return self._run_loop(asyncio.wrap_future(future, loop=self.loop))
+                    finally:
+                        self.running.release()
 
     # -- failures, each said in one sentence
 

@@ -87,6 +87,12 @@ def parser() -> argparse.ArgumentParser:
                    help="kembalikan berkas situs yang berubah atau hilang; berkas asing tidak dihapus")
     p.add_argument("--trust-host-key", metavar="SIDIK_JARI", help="seperti pada publish")
 
+    p = commands.add_parser("otomatis", help="terbitkan sendiri berita terjadwal begitu waktunya tiba")
+    site_option(p)
+    p.add_argument("target", nargs="?", metavar="TUJUAN", help="nama tujuan di config.yaml (bawaan: yang pertama)")
+    p.add_argument("--once", action="store_true", help="satu ronde saja (untuk cron atau Task Scheduler Windows)")
+    p.add_argument("--interval", type=float, default=5, metavar="MENIT", help="menit antar-ronde (bawaan 5)")
+
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
     site_option(p)
 
@@ -131,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
             from .publish.verify import Request as VerifyRequest, verify
 
             return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key))
+        if args.command == "otomatis":
+            from . import otomatis
+
+            return otomatis.run(otomatis.Request(site_dir, args.target, args.once, max(args.interval, 1)))
         if args.command == "new":
             return _new(site_dir, args.title)
         if args.command == "views":

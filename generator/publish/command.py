@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
 import os
 import sys
 import time
@@ -30,6 +32,7 @@ class Request:
     trust_host_key: str | None = None
     verbose: bool = False           # print how long each step took
     verify: bool = False            # ask the target about every file, not only those the manifest does not vouch for
+    now: dt.datetime | None = None  # the build's "now" (otomatis passes the moment of its round)
 
 
 def publish(request: Request) -> int:
@@ -48,7 +51,7 @@ def publish(request: Request) -> int:
                         _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty(),
                         likely_new, site_id=config.site.base_url)
                 for name in names]
-    options = Options(request.site_dir, progress=sys.stderr.isatty(), locked=True)
+    options = Options(request.site_dir, now=request.now, progress=sys.stderr.isatty(), locked=True)
     # the site's build lock, held until the last file is sent: a build meanwhile (the preview server's, after a
     # save) would change output/ under the upload, so it waits for the publish to end
     with lock.held(options.cache_dir, None, _waiting):
@@ -87,13 +90,34 @@ def _build_and_publish(request: Request, contexts: list[Context], options: Optio
         code = 0
         for context in contexts:
             try:
-                code = max(code, publish_target(context, local, options.output, request,
-                                                early if context is contexts[0] else None))
+                done = publish_target(context, local, options.output, request,
+                                      early if context is contexts[0] else None)
             except PublishError as err:
                 _clear_progress()
                 print(f"{context.name}: {err}", file=sys.stderr)
-                code = 1
+                done = 1
+            if done == 0 and not request.dry_run:
+                _keep_schedule(context, options)
+            code = max(code, done)
     return code
+
+
+def schedule_path(site_dir: Path, name: str) -> Path:
+    """Where publish notes, per target, when the first post still scheduled at its build comes due (otomatis)."""
+    return site_dir / ".cache" / "publish" / f"{name}.jadwal.json"
+
+
+def _keep_schedule(context: Context, options: Options) -> None:
+    from .. import cache
+
+    due = cache.load_index(options.cache_dir, options.site_dir).next_publish
+    path = schedule_path(context.site_dir, context.name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"published": options.moment().timestamp(), "next": due}), encoding="utf-8")
+    except OSError as err:
+        print(f"{context.name}: jadwal berita terjadwal tidak dapat disimpan di {path} ({err.strerror or err}).",
+              file=sys.stderr)
 
 
 def _waiting(pid: str) -> None:

@@ -283,3 +283,28 @@ def test_http_unreachable_cannot_check(folder_site):
     site, _ = folder_site
     run = verify(site, "--http", "http://127.0.0.1:9/")
     assert run.code == 2 and "tidak dapat dihubungi" in run.err
+
+
+def test_a_repair_never_writes_while_a_publish_holds_the_target(folder_site, monkeypatch, capsys):
+    import json
+    import time
+
+    from generator.publish import targetlock
+    from generator.publish.verify import Request, verify as verify_in_process
+
+    site, root = folder_site
+    tamper(root, "changed-index")
+    (root / targetlock.LOCK).mkdir()
+    (root / targetlock.LOCK / targetlock.HOLDER).write_text(json.dumps(
+        {"host": "laptop-humas-2", "user": "siti", "pid": 4242, "since": time.time() - 30, "refreshed": time.time(),
+         "site": "https://kaltara.kpu.go.id/", "target": "utama", "token": "0123456789abcdef"}))
+    monkeypatch.setattr(targetlock, "WAIT", 1.0)
+    monkeypatch.setattr(targetlock, "POLL", 0.2)
+    tampered = (root / "index.html").read_bytes()
+    assert verify_in_process(Request(site, repair=True)) == 2
+    assert "laptop-humas-2" in capsys.readouterr().err
+    assert (root / "index.html").read_bytes() == tampered
+    (root / targetlock.LOCK / targetlock.HOLDER).unlink()
+    (root / targetlock.LOCK).rmdir()
+    assert verify_in_process(Request(site, repair=True)) == 0
+    assert (root / "index.html").read_bytes() == (site / "output/index.html").read_bytes()

@@ -57,7 +57,7 @@ class FolderTransport(StepByStep):
     def everything(self) -> dict[str, int]:
         """Every file of the target, path -> size; a link (to a file or a folder) as -1, never followed."""
         files = {}
-        for folder, dirs, names in os.walk(self.root):
+        for folder, dirs, names in os.walk(self.root, onerror=_unreadable):
             for name in [*dirs, *names]:
                 path = Path(folder, name)
                 rel = path.relative_to(self.root).as_posix()
@@ -169,6 +169,12 @@ class FolderTransport(StepByStep):
         if getattr(self, "held", None) is not None:
             self.held, held = None, self.held
             held.release()
+
+
+def _unreadable(err: OSError) -> None:
+    """A folder that cannot be listed: verify cannot say the target is as published."""
+    raise PublishError(f"Folder {err.filename} tidak dapat dibaca ({err.strerror or err}); periksa izinnya, lalu "
+                       "jalankan lagi.")
 
 
 def _is_link(path: Path) -> bool:

@@ -150,7 +150,7 @@ def findings(found: Comparison, recorded: dict[str, Entry], transport, output: P
         live = transport.read(rel) if rel.lower().endswith(PAGE) else b""
         page = page_finding(rel, live, None, True) if live else None
         reason = executable_reason(posixpath.basename(rel))
-        temp = temp_of(rel) in recorded
+        temp = temp_of(rel) in recorded or temp_of(rel) == MANIFEST
         out.append(page or Finding(FOREIGN, rel, "bukan kiriman perintah terbit"
                                    + (f" ({reason})" if reason else "")
                                    + (" (sisa kiriman yang terputus)" if temp else "")))
@@ -219,6 +219,10 @@ def verify(request: Request) -> int:
         return _verify_target(context, request, output)
     except PublishError as err:
         print(f"{name}: tidak dapat diperiksa: {err}", file=sys.stderr)
+        return UNCHECKED
+    except OSError as err:          # a file of a folder target that cannot be read
+        print(f"{name}: tidak dapat diperiksa: {err.filename or ''} tidak dapat dibaca ({err.strerror or err}); "
+              "periksa izinnya, lalu jalankan lagi.", file=sys.stderr)
         return UNCHECKED
 
 

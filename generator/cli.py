@@ -85,6 +85,9 @@ def parser() -> argparse.ArgumentParser:
                    help="periksa lewat HTTP(S) seperti pengunjung, tanpa sandi (bawaan: base_url situs)")
     p.add_argument("--repair", action="store_true",
                    help="kembalikan berkas situs yang berubah atau hilang; berkas asing tidak dihapus")
+    p.add_argument("--quarantine", action="store_true",
+                   help="pindahkan berkas asing ke folder karantina di samping folder situs (setelah konfirmasi)")
+    p.add_argument("--yes", action="store_true", help="setujui karantina tanpa ditanya")
     p.add_argument("--trust-host-key", metavar="SIDIK_JARI", help="seperti pada publish")
 
     p = commands.add_parser("otomatis", help="terbitkan sendiri berita terjadwal begitu waktunya tiba")
@@ -136,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "verify":
             from .publish.verify import Request as VerifyRequest, verify
 
-            return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key))
+            return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key,
+                                        args.quarantine, args.yes))
         if args.command == "otomatis":
             from . import otomatis
 

@@ -308,3 +308,31 @@ def test_a_repair_never_writes_while_a_publish_holds_the_target(folder_site, mon
     (root / targetlock.LOCK).rmdir()
     assert verify_in_process(Request(site, repair=True)) == 0
     assert (root / "index.html").read_bytes() == (site / "output/index.html").read_bytes()
+
+
+def test_quarantine_moves_foreign_files_out_of_the_web_root_only_when_confirmed(folder_site, tmp_path):
+    site, root = folder_site
+    foreign = tamper(root, "php-shell") | tamper(root, "spam-folder")
+    tamper(root, "changed-index")
+    refused = verify(site, "--quarantine")                  # no terminal to ask, no --yes: nothing moved
+    assert refused.code == 1 and "dibatalkan" in refused.err
+    assert all((root / rel).is_file() for rel in foreign)
+    run = verify(site, "--repair", "--quarantine", "--yes")
+    assert run.code == 0, run.out + run.err
+    moved = [line for line in run.out.splitlines() if line.startswith("  DIKARANTINA")]
+    assert len(moved) == len(foreign)
+    for rel in foreign:
+        assert not (root / rel).exists()
+        kept = list((tmp_path / "www-karantina").glob(f"*/{rel}"))
+        assert len(kept) == 1 and str(kept[0]) in run.out
+    assert_as_published(root, site)                          # known files stay, the site's own put back
+    assert verify(site).code == 0
+
+
+def test_quarantine_over_sftp(tmp_path, sshd):
+    site = published(tmp_path, sftp_publish(sshd), sshd.env())
+    foreign = tamper(sshd.root, "php-shell")
+    run = verify(site, "--quarantine", "--yes", env=sshd.env())
+    assert run.code == 0, run.out + run.err
+    assert not (sshd.root / "wp-content/uploads/shell.php").exists()
+    assert len(list(sshd.root.parent.glob(f"{sshd.root.name}-karantina/*/{next(iter(foreign))}"))) == 1

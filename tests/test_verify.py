@@ -336,3 +336,19 @@ def test_quarantine_over_sftp(tmp_path, sshd):
     assert run.code == 0, run.out + run.err
     assert not (sshd.root / "wp-content/uploads/shell.php").exists()
     assert len(list(sshd.root.parent.glob(f"{sshd.root.name}-karantina/*/{next(iter(foreign))}"))) == 1
+
+
+def test_http_defaults_to_base_url_and_reads_the_served_manifest_without_a_local_copy(folder_site):
+    site, root = folder_site
+    server = serve(root)
+    config = site / "config.yaml"
+    config.write_text(config.read_text().replace("https://kaltara.kpu.go.id/",
+                                                 f"http://127.0.0.1:{server.server_address[1]}/"))
+    (site / ".cache/publish/utama.terbit.json").unlink()
+    try:
+        assert verify(site, "--http").code == 0
+        tamper(root, "changed-robots")
+        run = verify(site, "--http")
+        assert run.code == 1 and reported(run) == ["robots.txt"]
+    finally:
+        server.shutdown()

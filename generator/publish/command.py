@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
+import os
 import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,7 +20,7 @@ from ..report import BuildFailed, Problems
 from . import manifest
 from .plan import (Plan, claimed, final_manifest, keep, pending_manifest, plan, seen, survey,
                    too_many_deletes)
-from .transport import Context, Delivery, PublishError, dial, open_transport, opener
+from .transport import Context, Delivery, Outdated, PublishError, dial, open_transport, opener
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Request:
     verify: bool = False            # ask the target about every file, not only those the manifest does not vouch for
     progress: Callable[[int, int | None], None] | None = None   # the desk's progress bar: (0, files to send) once
                                     # the plan is made, then (files just sent, None) as they go
+    now: dt.datetime | None = None  # the build's "now" (otomatis passes the moment of its round)
 
 
 def publish(request: Request) -> int:
@@ -47,9 +51,9 @@ def publish(request: Request) -> int:
         return 2
     likely_new: Future = Future()
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
-                        _progress_of(name, request), sys.stdin.isatty(), likely_new)
+                        _progress_of(name, request), sys.stdin.isatty(), likely_new, site_id=config.site.base_url)
                 for name in names]
-    options = Options(request.site_dir, progress=sys.stderr.isatty(), locked=True)
+    options = Options(request.site_dir, now=request.now, progress=sys.stderr.isatty(), locked=True)
     # the site's build lock, held until the last file is sent: a build meanwhile (the preview server's, after a
     # save) would change output/ under the upload, so it waits for the publish to end
     with lock.held(options.cache_dir, None, _waiting):
@@ -88,13 +92,34 @@ def _build_and_publish(request: Request, contexts: list[Context], options: Optio
         code = 0
         for context in contexts:
             try:
-                code = max(code, publish_target(context, local, options.output, request,
-                                                early if context is contexts[0] else None))
+                done = publish_target(context, local, options.output, request,
+                                      early if context is contexts[0] else None)
             except PublishError as err:
                 _clear_progress()
                 print(f"{context.name}: {err}", file=sys.stderr)
-                code = 1
+                done = 1
+            if done == 0 and not request.dry_run:
+                _keep_schedule(context, options)
+            code = max(code, done)
     return code
+
+
+def schedule_path(site_dir: Path, name: str) -> Path:
+    """Where publish notes, per target, when the first post still scheduled at its build comes due (otomatis)."""
+    return site_dir / ".cache" / "publish" / f"{name}.jadwal.json"
+
+
+def _keep_schedule(context: Context, options: Options) -> None:
+    from .. import cache
+
+    due = cache.load_index(options.cache_dir, options.site_dir).next_publish
+    path = schedule_path(context.site_dir, context.name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"published": options.moment().timestamp(), "next": due}), encoding="utf-8")
+    except OSError as err:
+        print(f"{context.name}: jadwal berita terjadwal tidak dapat disimpan di {path} ({err.strerror or err}).",
+              file=sys.stderr)
 
 
 def _waiting(pid: str) -> None:
@@ -111,7 +136,25 @@ def _close(early: Future | None, likely_new: Future) -> None:
             pass
 
 
+ATTEMPTS = 3        # a git target another publish pushed to meanwhile: planned again on top of it, this often
+
+
 def publish_target(context: Context, local: dict, output: Path, request: Request, early: Future | None = None) -> int:
+    """One target brought up to date; on a target that moved on meanwhile (Outdated: a concurrent git publish won the
+    push), again on top of what is there now, so two publishes at once both end with the site whole."""
+    attempt = 1
+    while True:
+        try:
+            return _publish_once(context, local, output, request, early if attempt == 1 else None)
+        except Outdated:
+            if attempt == ATTEMPTS:
+                raise
+            attempt += 1
+            print(f"{context.name}: tujuan baru saja diubah penerbitan lain; disusun ulang di atasnya…",
+                  file=sys.stderr, flush=True)
+
+
+def _publish_once(context: Context, local: dict, output: Path, request: Request, early: Future | None) -> int:
     started = time.perf_counter()
     steps = _Steps(request.verbose)
     transport = early.result() if early is not None else open_transport(context)
@@ -146,6 +189,7 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
                                    decided.deletes + decided.leftovers), steps.done)
     finally:
         transport.close()
+    _keep_record(context, final)
     _clear_progress()
     steps.report()
     print(f"{context.name}: {len(decided.uploads)} dikirim, {decided.unchanged} tidak berubah, "
@@ -153,6 +197,22 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
           "dibiarkan; "
           f"{time.perf_counter() - started:.1f} detik.")
     return 0
+
+
+def _keep_record(context: Context, final: dict) -> None:
+    """This computer's copy of what is now live on the target (verify compares the target with it; the target's own
+    manifest could be changed by whoever changes the site). A failure to save it is said, and the publish stands."""
+    from .verify import local_record
+
+    path = local_record(context.site_dir, context.name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(path.name + "~")
+        temp.write_bytes(manifest.encode(final))
+        os.replace(temp, path)
+    except OSError as err:
+        print(f"{context.name}: salinan catatan terbitan tidak dapat disimpan di {path} ({err.strerror or err}); "
+              "verify akan memakai catatan di server.", file=sys.stderr)
 
 
 def _read_previous(transport) -> tuple[bytes | None, dict]:

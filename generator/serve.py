@@ -166,6 +166,11 @@ class Preview:
         if first or (changes and "config" in changes):
             config = config_module.load(self.options.site_dir / "config.yaml", Problems())
             self.base_path = config.base_path if config else self.base_path
+        what = "Dibangun" if first else f"Dibangun ulang ({reason or _describe(changes or {})})"
+        self._say(f"{what}: {result.summary()}.")       # the terminal first, then the open pages
+        if drafts_line(self.memory.site) != self._drafts:
+            self._drafts = drafts_line(self.memory.site)
+            self._say(self._drafts or "Tidak ada lagi berita draf di pratinjau.")
         was_failing = bool(self.shown.problems)
         warnings = tuple(str(w) for w in result.warnings)
         if first or was_failing or result.report.changed:
@@ -175,11 +180,6 @@ class Preview:
         elif warnings != self.shown.warnings:      # same pages, other warnings: the open pages update their bar
             self.shown = Shown(self.shown.version, (), warnings)
             self.hub.publish("reload", self.shown.payload())
-        what = "Dibangun" if first else f"Dibangun ulang ({reason or _describe(changes or {})})"
-        self._say(f"{what}: {result.summary()}.")
-        if drafts_line(self.memory.site) != self._drafts:
-            self._drafts = drafts_line(self.memory.site)
-            self._say(self._drafts or "Tidak ada lagi berita draf di pratinjau.")
         self.memory.flush()             # the cache files, after the pages were told to reload
         if first:
             self.memory.warm()

@@ -10,6 +10,8 @@ import pytest
 from tests import readers_site
 from tests.readers_site import AXE, SITE_NAMES, axe
 
+pytestmark = pytest.mark.browser
+
 KINDS = ["home", "post", "gallery", "category", "search", "page", "plain_post", "documents", "video_post", "register",
          "document", "wide_table"]
 

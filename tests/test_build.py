@@ -13,6 +13,8 @@ from generator.report import BuildFailed
 from tests.conftest import GOLDEN, NOW, build_site, copy_site, md, snapshot
 from tests.golden import PAGES
 
+pytestmark = pytest.mark.quick
+
 
 @pytest.mark.parametrize("page", PAGES["basic"])
 def test_golden_pages(basic_site, page):

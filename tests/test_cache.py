@@ -18,6 +18,8 @@ from generator.build import Options, build
 from generator.report import BuildFailed
 from tests.conftest import NOW, config_text, snapshot, tree, wait_out_racy, write_site
 
+pytestmark = pytest.mark.quick
+
 CONFIG = config_text(extra="listing:\n  per_page: 3\n")
 HOUR_AGO = 3600 * 10**9
 

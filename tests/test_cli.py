@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
 from tests.conftest import config_text, copy_site, md, run_cli, snapshot, write_site
+
+pytestmark = pytest.mark.servers
 
 
 def test_build_a_good_site_exits_0(site_factory):

@@ -10,6 +10,8 @@ from generator import config as config_module
 from generator.report import Problems
 from tests.conftest import MINIMAL_CONFIG
 
+pytestmark = pytest.mark.quick
+
 
 def load(tmp_path, text: str):
     path = tmp_path / "config.yaml"

@@ -15,6 +15,8 @@ from generator.theme import THEME_DIR
 from generator.report import Problems
 from tests.conftest import build_errors, build_site, md, write_site
 
+pytestmark = pytest.mark.quick
+
 ZONE = ZoneInfo("Asia/Makassar")
 DEFAULTS = SiteSettings(title="KPU", base_url="https://kaltara.kpu.go.id/", author="Humas KPU", category="Berita")
 

@@ -12,6 +12,8 @@ import pytest
 from generator import documents
 from tests.conftest import build_errors, build_site, clean_build_tree, md, snapshot, tree
 
+pytestmark = pytest.mark.quick
+
 BUNDLE = "content/posts/2024/rapat-pleno"
 
 

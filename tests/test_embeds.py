@@ -9,6 +9,8 @@ import pytest
 from generator import embeds, markup
 from tests.conftest import build_errors, build_site, clean_build_tree, jpeg, md, tree
 
+pytestmark = pytest.mark.quick
+
 ID = "dQw4w9WgXcQ"
 
 

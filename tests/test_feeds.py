@@ -13,6 +13,8 @@ from generator.build import Options, load_site
 from generator.report import Problems
 from tests.conftest import NOW, ROOT, build_site, config_text, md, write_site
 
+pytestmark = pytest.mark.quick
+
 ORIGIN = "https://kaltara.kpu.go.id/"
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

@@ -19,6 +19,8 @@ from generator.build import Options, build
 from generator.report import BuildFailed
 from tests.conftest import MINIMAL_CONFIG, snapshot, wait_out_racy, write_site
 
+pytestmark = pytest.mark.quick
+
 CONFIG = MINIMAL_CONFIG
 
 

@@ -16,6 +16,8 @@ from generator import cli, guide
 from .browser import require_browser
 from .conftest import ROOT, md, write_site
 
+pytestmark = pytest.mark.browser
+
 GUIDE = ROOT / "docs" / "panduan.md"
 TEXT = GUIDE.read_text(encoding="utf-8")
 POST = "content/posts/2024/rapat-pleno-dpt"

@@ -3,10 +3,14 @@ in Chromium under their strict Content-Security-Policy."""
 
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from tests import readers_site
 from tests.conftest import build_site, config_text, write_site
+
+pytestmark = pytest.mark.browser
 
 
 def test_both_files_carry_one_policy_and_the_cache_lifetimes(tmp_path):

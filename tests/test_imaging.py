@@ -10,6 +10,8 @@ from PIL import Image
 from generator import imaging
 from tests.conftest import make_photo
 
+pytestmark = pytest.mark.quick
+
 SIZES = [(240, 180), (640, 480), (150, 112), (1000, 750)]
 
 

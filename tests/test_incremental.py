@@ -24,6 +24,8 @@ from generator.theme import THEME_DIR
 from tests.conftest import (NOW, STEPS, apply, build_site, config_text, edited_site, make_photo, md, run_cli, tree,
                             wait_out_racy, write_site)
 
+pytestmark = pytest.mark.property
+
 
 @settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(STEPS, min_size=1, max_size=4), st.sampled_from([1, 2]))

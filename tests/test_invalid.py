@@ -11,6 +11,8 @@ import pytest
 from generator import cli
 from tests.conftest import SITES, copy_site
 
+pytestmark = pytest.mark.quick
+
 # site -> every error line it must print, each as (start of the line: "path:line: ", words that must follow)
 EXPECTED = {
     "missing-opening-dashes": [("content/posts/2019/rapat.md:1: ", ["diawali baris '---'"])],

@@ -14,6 +14,8 @@ from PIL import Image
 from generator.build import Options, build
 from tests.browser import chromium, require_browser
 
+pytestmark = pytest.mark.browser
+
 CAPTIONS = ["Pembukaan rapat oleh Ketua KPU", "Peserta <b>menyimak</b> paparan", "Foto bersama & penutupan"]
 
 

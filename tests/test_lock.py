@@ -9,6 +9,8 @@ import pytest
 from generator import lock
 from tests.conftest import build_site, lock_holder, md, run_cli, run_cli_while_locked, snapshot, write_site
 
+pytestmark = pytest.mark.servers
+
 
 def _site(tmp_path):
     return write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2019-11-08 10:00")})

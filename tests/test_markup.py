@@ -7,6 +7,8 @@ import pytest
 from generator import markup
 from tests.conftest import build_site, md
 
+pytestmark = pytest.mark.quick
+
 
 def html(text: str, links: markup.Links | None = None) -> str:
     return markup.render(text, links).html

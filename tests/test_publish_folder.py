@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 import re
 
 from generator.publish import manifest
 from generator.publish.plan import MANIFEST, Entry
 from tests.conftest import md, news_site, run_cli, run_cli_while_locked, tree
+
+pytestmark = pytest.mark.servers
 
 
 def folder_site(tmp_path, extra: str = ""):

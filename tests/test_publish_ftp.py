@@ -17,7 +17,7 @@ from tests.conftest import ROOT, news_site, run_cli, tree
 from tests.servers import start_ftp
 
 logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
-pytestmark = pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")   # pyftpdlib on asyncore
+pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]   # pyftpdlib on asyncore
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import os
 import re
 import socket
@@ -9,6 +11,8 @@ import subprocess
 
 from generator.publish.plan import MANIFEST
 from tests.conftest import news_site, run_cli, tree
+
+pytestmark = pytest.mark.servers
 
 
 def git(*args: str, cwd=None) -> str:

@@ -9,6 +9,8 @@ from generator.publish.plan import (MANIFEST, Entry, emptied_folders, final_mani
                                     parents, pending_manifest, plan, seen, survey, temp_name, too_many_deletes,
                                     touched_folders, Wave)
 
+pytestmark = pytest.mark.quick
+
 
 SITE = {
     "index.html": Entry(10, "home"),

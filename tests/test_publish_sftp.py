@@ -23,6 +23,8 @@ from generator.publish.sftp import without_host
 from tests.conftest import ROOT, news_site, run_cli, sftp_publish, tree
 from tests.servers import keygen, start_other_sshd, start_sshd
 
+pytestmark = pytest.mark.servers
+
 
 @pytest.fixture
 def sshd(tmp_path):

@@ -13,6 +13,8 @@ from generator.config import Config, SiteSettings
 from generator.theme import THEME_DIR
 from tests.conftest import build_errors, build_site, config_text, md, write_site
 
+pytestmark = pytest.mark.quick
+
 
 def env(timezone: str = "Asia/Makassar", base_url: str = "https://kaltara.kpu.go.id/", language: str = "id"):
     config = Config(SiteSettings(title="KPU", base_url=base_url, timezone=timezone, language=language))

@@ -9,6 +9,8 @@ import pytest
 from tests.browser import chromium, require_browser
 from tests.conftest import build_site, md, write_site
 
+pytestmark = pytest.mark.browser
+
 HOSTILE = ["<!--<script>", "<!--<script></script>x", "</script><h1>palsu</h1>", "<!-- a -->&'\""]
 
 

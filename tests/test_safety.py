@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 import posixpath
 import re
 
 from hypothesis import given, settings, strategies as st
 
 from generator import content, writer
+
+pytestmark = pytest.mark.property
 
 # Text that is rich in the characters that matter for paths.
 PATHISH = st.lists(st.sampled_from(list("/\\.-_aZ9 %:?#~\x00\né") + ["..", "../", "/.."]), max_size=20).map("".join)

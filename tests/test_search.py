@@ -18,6 +18,8 @@ from generator.report import BuildFailed
 from tests import readers_site
 from tests.conftest import NOW, ROOT, config_text, snapshot
 
+pytestmark = pytest.mark.browser
+
 CONFIG = config_text("https://uji.kpu.go.id/", "Asia/Jakarta", title="KPU Kota Uji")
 
 

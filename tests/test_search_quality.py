@@ -38,6 +38,8 @@ from generator.search import executable
 from tests.browser import chromium, require, require_browser
 from tests.conftest import MINIMAL_CONFIG, ROOT
 
+pytestmark = pytest.mark.slow
+
 POSTS = 5000
 SEED = 1
 FRAGMENTS = 5          # results whose fragment (title, URL, excerpt) a first query loads (cari.js shows 10 a page)

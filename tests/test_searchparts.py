@@ -14,7 +14,7 @@ from generator import search, searchparts
 from generator.site import output_file
 
 BINARY = search.executable()
-pytestmark = pytest.mark.skipif(BINARY is None, reason="pagefind[extended] is installed by make")
+pytestmark = [pytest.mark.quick, pytest.mark.skipif(BINARY is None, reason="pagefind[extended] is installed by make")]
 
 WORDS = ("rapat pleno rekapitulasi suara pemilih logistik sosialisasi pencalonan kampanye pemungutan "
          "penghitungan saksi partai relawan demokrasi sekolah desa kecamatan").split()

@@ -31,6 +31,8 @@ from generator.preview_http import EVENTS_PATH, content_type, find_file, inject,
 from generator.serve import Preview  # noqa: E402
 from tests.conftest import config_text, write_site  # noqa: E402
 
+pytestmark = pytest.mark.servers
+
 WAIT = 15   # upper bound for a rebuild to arrive; never an assertion about speed
 SECRET = "RAHASIA-JANGAN-DIKIRIM"
 POST = "content/posts/2024/rapat-pleno/index.md"

@@ -18,6 +18,8 @@ from generator.build import Options  # noqa: E402
 from generator.serve import Preview  # noqa: E402
 from tests.browser import chromium, require_browser  # noqa: E402
 
+pytestmark = pytest.mark.browser
+
 WAIT_MS = 15_000   # upper bound for a rebuild and reload to arrive; not an assertion about speed
 POST = "content/posts/2024/rapat-pleno/index.md"
 POST_URL = "2024/01/02/rapat-pleno/"

@@ -19,6 +19,8 @@ from generator.theme import THEME_DIR
 from generator.watch import sort_changes
 from tests.conftest import NOW, STEPS, apply, edited_site, snapshot, source, tree
 
+pytestmark = pytest.mark.property
+
 EDITED = "content/posts/rapat/index.md"
 
 

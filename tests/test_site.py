@@ -9,6 +9,8 @@ from generator.build import Options, load_site
 from generator.report import Problems
 from tests.conftest import NOW, build_errors, build_site, config_text, make_photo, md, write_site
 
+pytestmark = pytest.mark.quick
+
 
 def model(tmp_path, files: dict, config: str | None = None, **options):
     site_dir = write_site(tmp_path / "site", files, config or config_text())

@@ -14,6 +14,8 @@ from generator.report import Problems
 from generator.theme import THEME_DIR, assets
 from tests.conftest import MINIMAL_CONFIG, build_errors, build_site, leaked, md, snapshot, write_site
 
+pytestmark = pytest.mark.browser
+
 POST = {"content/posts/2024/rapat.md": md("title: Rapat Pleno\ndate: 2024-03-01 10:00", "Isi rapat pleno.\n")}
 POST_PAGE = "output/2024/03/01/rapat/index.html"
 

@@ -17,6 +17,8 @@ from PIL import Image
 from tests import readers_site
 from tests.readers_site import SITE_NAMES, VNU
 
+pytestmark = pytest.mark.browser
+
 OFFSET = re.compile(r"T\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 
 

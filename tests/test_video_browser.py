@@ -13,6 +13,8 @@ from tests import readers_site
 from tests.readers_site import AXE, SITE_NAMES
 from tests.test_a11y_browser import axe
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module", params=SITE_NAMES)
 def served(request):

@@ -13,6 +13,8 @@ from generator.views import run as views_run
 from generator.views import state as views_state
 from tests.conftest import config_text, md, run_cli, snapshot, write_site
 
+pytestmark = pytest.mark.quick
+
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
 PHONE = ("Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) "
          "Chrome/124.0.0.0 Mobile Safari/537.36")

@@ -16,6 +16,8 @@ if str(ROOT) not in sys.path:
 from generator import watch  # noqa: E402
 from generator.watch import Debouncer, Watcher, is_ignored, kind_of, sort_changes  # noqa: E402
 
+pytestmark = pytest.mark.servers
+
 WAIT = 10   # seconds; only an upper bound for waiting on real file events, never an assertion about speed
 
 

@@ -10,6 +10,8 @@ import pytest
 from tests import readers_site
 from tests.readers_site import SITE_NAMES
 
+pytestmark = pytest.mark.browser
+
 LIMIT = 50_000          # bytes over the wire: HTML + CSS + JS, each gzip-compressed as a web server would
 TEXT_TYPES = {"document", "stylesheet", "script"}
 

@@ -21,6 +21,8 @@ from generator.wordpress.wxr import read
 
 from .conftest import MINIMAL_CONFIG, ROOT, build_site, make_photo, run_cli, snapshot
 
+pytestmark = pytest.mark.slow
+
 SHARED = ROOT.parent / "shared" / "wxr"
 if not SHARED.is_dir():
     SHARED = Path("/work/shared/wxr")

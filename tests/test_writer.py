@@ -11,6 +11,8 @@ from generator import cache, writer
 from generator.hashing import digest
 from tests.conftest import snapshot
 
+pytestmark = pytest.mark.quick
+
 
 def names(folder):
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())

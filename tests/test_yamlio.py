@@ -10,6 +10,8 @@ from generator import config as config_module, yamlio
 from generator.report import Problems
 from tests.conftest import MINIMAL_CONFIG, build_errors, md, write_site
 
+pytestmark = pytest.mark.quick
+
 
 def _bomb(levels: int, mapping: bool = False) -> str:
     """The "billion laughs": each line ten aliases of the one before; 10**levels values from a few hundred bytes."""

@@ -404,3 +404,17 @@ def test_files_of_the_cache_cut_short_by_a_killed_build_are_not_published(tmp_pa
     for path in (site / "output" / "pagefind").rglob("*"):
         if path.is_file() and path.parent.name != "fragment":      # fragments are kept in the pages' records
             assert (store / hashlib.sha1(path.read_bytes()).hexdigest()).is_file()
+
+
+def test_a_typed_documents_pdf_text_is_found_by_the_search():
+    """Issue 27: the sample site's decree is found by words of its PDF's text ("tercantum dalam lampiran") and by its
+    number, and the result leads to the document's own page."""
+    readers_site.require_browser()
+    site = readers_site.built("sample")
+    origin = readers_site.server(site.output, site.base_path) + site.base_path.rstrip("/")
+    page = readers_site.browser().new_page()
+    try:
+        assert search(page, origin, "tercantum")[0]["href"] == "/dokumen/keputusan/112-tahun-2024/"
+        assert "/dokumen/keputusan/112-tahun-2024/" in [r["href"] for r in search(page, origin, "112")]
+    finally:
+        page.close()

@@ -80,6 +80,15 @@ def parser() -> argparse.ArgumentParser:
                         "(pakai bila berkas di server mungkin diubah atau dihapus orang lain)")
     p.add_argument("--verbose", "-v", action="store_true", help="tampilkan juga lama setiap langkah")
 
+    p = commands.add_parser("verify", help="periksa apakah situs yang tayang sama persis dengan terbitan terakhir")
+    site_option(p)
+    p.add_argument("target", nargs="?", metavar="TUJUAN", help="nama tujuan di config.yaml (bawaan: yang pertama)")
+    p.add_argument("--http", nargs="?", const="", metavar="ALAMAT",
+                   help="periksa lewat HTTP(S) seperti pengunjung, tanpa sandi (bawaan: base_url situs)")
+    p.add_argument("--repair", action="store_true",
+                   help="kembalikan berkas situs yang berubah atau hilang; berkas asing tidak dihapus")
+    p.add_argument("--trust-host-key", metavar="SIDIK_JARI", help="seperti pada publish")
+
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
     site_option(p)
 
@@ -135,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return publish(Request(site_dir, args.target, args.all, args.dry_run, args.yes, args.trust_host_key,
                                    args.verbose, args.verify))
+        if args.command == "verify":
+            from .publish.verify import Request as VerifyRequest, verify
+
+            return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key))
         if args.command == "new":
             return _new(site_dir, args.title)
         if args.command == "views":

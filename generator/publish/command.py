@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -16,7 +17,7 @@ from ..report import BuildFailed, Problems
 from . import manifest
 from .plan import (Plan, claimed, final_manifest, keep, pending_manifest, plan, seen, survey,
                    too_many_deletes)
-from .transport import Context, Delivery, PublishError, dial, open_transport, opener
+from .transport import Context, Delivery, Outdated, PublishError, dial, open_transport, opener
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def publish(request: Request) -> int:
     likely_new: Future = Future()
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
                         _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty(),
-                        likely_new)
+                        likely_new, site_id=config.site.base_url)
                 for name in names]
     options = Options(request.site_dir, progress=sys.stderr.isatty(), locked=True)
     # the site's build lock, held until the last file is sent: a build meanwhile (the preview server's, after a
@@ -109,7 +110,25 @@ def _close(early: Future | None, likely_new: Future) -> None:
             pass
 
 
+ATTEMPTS = 3        # a git target another publish pushed to meanwhile: planned again on top of it, this often
+
+
 def publish_target(context: Context, local: dict, output: Path, request: Request, early: Future | None = None) -> int:
+    """One target brought up to date; on a target that moved on meanwhile (Outdated: a concurrent git publish won the
+    push), again on top of what is there now, so two publishes at once both end with the site whole."""
+    attempt = 1
+    while True:
+        try:
+            return _publish_once(context, local, output, request, early if attempt == 1 else None)
+        except Outdated:
+            if attempt == ATTEMPTS:
+                raise
+            attempt += 1
+            print(f"{context.name}: tujuan baru saja diubah penerbitan lain; disusun ulang di atasnya…",
+                  file=sys.stderr, flush=True)
+
+
+def _publish_once(context: Context, local: dict, output: Path, request: Request, early: Future | None) -> int:
     started = time.perf_counter()
     steps = _Steps(request.verbose)
     transport = early.result() if early is not None else open_transport(context)
@@ -142,6 +161,7 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
                                    decided.deletes + decided.leftovers), steps.done)
     finally:
         transport.close()
+    _keep_record(context, final)
     _clear_progress()
     steps.report()
     print(f"{context.name}: {len(decided.uploads)} dikirim, {decided.unchanged} tidak berubah, "
@@ -149,6 +169,22 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
           "dibiarkan; "
           f"{time.perf_counter() - started:.1f} detik.")
     return 0
+
+
+def _keep_record(context: Context, final: dict) -> None:
+    """This computer's copy of what is now live on the target (verify compares the target with it; the target's own
+    manifest could be changed by whoever changes the site). A failure to save it is said, and the publish stands."""
+    from .verify import local_record
+
+    path = local_record(context.site_dir, context.name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(path.name + "~")
+        temp.write_bytes(manifest.encode(final))
+        os.replace(temp, path)
+    except OSError as err:
+        print(f"{context.name}: salinan catatan terbitan tidak dapat disimpan di {path} ({err.strerror or err}); "
+              "verify akan memakai catatan di server.", file=sys.stderr)
 
 
 def _read_previous(transport) -> tuple[bytes | None, dict]:

@@ -7,9 +7,10 @@ import shutil
 import stat
 from pathlib import Path
 
+from . import targetlock
 from .manifest import file_hash
 from .plan import MANIFEST, Entry, Plan, emptied_folders, temp_name, touched_folders
-from .transport import Checked, Context, PublishError, StepByStep, explain_os_error
+from .transport import Checked, Context, PublishError, StepByStep, explain_os_error, take_lock
 
 REPARSE_POINT = 0x400           # FILE_ATTRIBUTE_REPARSE_POINT: a junction or a symbolic link on Windows
 
@@ -32,6 +33,7 @@ class FolderTransport(StepByStep):
             self.root.mkdir(exist_ok=True)
         except OSError as err:
             raise PublishError(explain_os_error(err, str(self.root))) from err
+        self.held = take_lock(self, context)
 
     def read_manifest(self) -> bytes | None:
         try:
@@ -43,10 +45,34 @@ class FolderTransport(StepByStep):
         """Every file: listing is cheap here."""
         files = {}
         for folder, dirs, names in os.walk(self.root):
+            if folder == str(self.root):
+                dirs[:] = [d for d in dirs if not targetlock.is_lock_path(d)]
             for name in names:
                 path = Path(folder, name)
                 files[path.relative_to(self.root).as_posix()] = path.lstat().st_size
         return files
+
+    # -- what verify reads (every file, links named, nothing followed)
+
+    def everything(self) -> dict[str, int]:
+        """Every file of the target, path -> size; a link (to a file or a folder) as -1, never followed."""
+        files = {}
+        for folder, dirs, names in os.walk(self.root):
+            for name in [*dirs, *names]:
+                path = Path(folder, name)
+                rel = path.relative_to(self.root).as_posix()
+                if _is_link(path):
+                    files[rel] = -1
+                elif name in names and stat.S_ISREG(path.lstat().st_mode):
+                    files[rel] = path.lstat().st_size
+            dirs[:] = [d for d in dirs if not _is_link(Path(folder, d))]
+        return files
+
+    def digest(self, rels: list[str]) -> dict[str, str]:
+        return {rel: file_hash(self.root / rel) for rel in rels if not _is_link(self.root / rel)}
+
+    def read(self, rel: str) -> bytes:
+        return b"" if _is_link(self.root / rel) else (self.root / rel).read_bytes()
 
     def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
         """Read from the disk: the folders on the way that are links (or, on Windows, junctions), and the files to
@@ -101,8 +127,48 @@ class FolderTransport(StepByStep):
         except OSError as err:
             raise PublishError(explain_os_error(err, str(self.root / MANIFEST))) from err
 
+    # -- the lock (targetlock.Place)
+
+    def make_lock(self) -> bool:
+        try:
+            (self.root / targetlock.LOCK).mkdir()
+            return True
+        except FileExistsError:
+            return False
+        except OSError as err:
+            raise PublishError(explain_os_error(err, str(self.root / targetlock.LOCK))) from err
+
+    def read_lock(self, folder: str) -> bytes | None:
+        try:
+            return (self.root / folder / targetlock.HOLDER).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def write_lock(self, data: bytes) -> None:
+        path = self.root / targetlock.LOCK / targetlock.HOLDER
+        temp = path.with_name(path.name + "~")
+        temp.write_bytes(data)
+        os.replace(temp, path)
+
+    def rename_lock(self, old: str, new: str) -> bool:
+        try:
+            os.rename(self.root / old, self.root / new)
+            return True
+        except OSError:
+            return False
+
+    def remove_lock(self, folder: str) -> None:
+        for name in (targetlock.HOLDER, targetlock.HOLDER + "~"):
+            (self.root / folder / name).unlink(missing_ok=True)
+        try:
+            (self.root / folder).rmdir()
+        except FileNotFoundError:
+            pass
+
     def close(self) -> None:
-        pass
+        if getattr(self, "held", None) is not None:
+            self.held, held = None, self.held
+            held.release()
 
 
 def _is_link(path: Path) -> bool:

@@ -16,8 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import manifest as manifest_format
+from . import targetlock
 from .plan import MANIFEST, Entry, Plan, Survey, emptied_folders, folders_to_make, parents, temp_name
-from .transport import Checked, Context, PublishError, StepByStep, network_problem
+from .transport import Checked, Context, PublishError, StepByStep, network_problem, take_lock
 
 CONNECTIONS = 2
 TIMEOUT = 60
@@ -50,6 +51,12 @@ class FtpTransport(StepByStep):
                                "perbaiki 'path' di config.yaml.") from None
         for _ in range(max(1, self.target.connections or CONNECTIONS) - 1):
             self.pool.put(self._guard(self._open, ""))
+        self.held = None
+        try:
+            self.held = take_lock(self, context)
+        except BaseException:
+            self.close()
+            raise
 
     # -- the Transport interface
 
@@ -97,6 +104,40 @@ class FtpTransport(StepByStep):
         for rel in done:
             self.dirs.update(parents(rel))
         return files
+
+    # -- what verify reads (FTP has no hash command everywhere: files are read)
+
+    def everything(self) -> dict[str, int]:
+        """Every file of the target, folder by folder (MLSD); FTP shows what a link points to, so links look like
+        files or folders here."""
+        files: dict[str, int] = {}
+        folders = [""]
+        while folders:
+            rel = folders.pop()
+
+            def step(ftp, rel=rel):
+                return list(ftp.mlsd(self._remote(rel), facts=["type", "size"]))
+            for name, facts in self._with(step, rel or "."):
+                child = posixpath.join(rel, name) if rel else name
+                kind = facts.get("type", "file").lower()
+                if kind == "dir":
+                    folders.append(child)
+                elif kind == "file":
+                    files[child] = int(facts.get("size", 0))
+        return files
+
+    def digest(self, rels: list[str]) -> dict[str, str]:
+        def one(rel: str) -> str:
+            digest = manifest_format.hasher()
+            self._with(lambda ftp: ftp.retrbinary(f"RETR {self._remote(rel)}", digest.update), rel)
+            return digest.hexdigest()
+        with ThreadPoolExecutor(self.pool.qsize() or 1) as workers:
+            return dict(zip(rels, workers.map(one, rels)))
+
+    def read(self, rel: str) -> bytes:
+        data = io.BytesIO()
+        self._with(lambda ftp: ftp.retrbinary(f"RETR {self._remote(rel)}", data.write), rel)
+        return data.getvalue()
 
     def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
         """Each file to delete: its size asked (SIZE), and if it is the manifest's, the file read and hashed (RETR,
@@ -150,7 +191,58 @@ class FtpTransport(StepByStep):
         self._with(lambda ftp: ftp.storbinary(f"APPE {self._remote(MANIFEST)}", io.BytesIO(claims)), MANIFEST)
         return True
 
+    # -- the lock (targetlock.Place)
+
+    def make_lock(self) -> bool:
+        def step(ftp):
+            try:
+                ftp.mkd(self._remote(targetlock.LOCK))
+                return True
+            except ftplib.error_perm:
+                if self._is_dir(ftp, targetlock.LOCK):
+                    return False
+                raise
+        return self._with(step, targetlock.LOCK)
+
+    def read_lock(self, folder: str) -> bytes | None:
+        def step(ftp):
+            data = io.BytesIO()
+            try:
+                ftp.retrbinary(f"RETR {self._remote(posixpath.join(folder, targetlock.HOLDER))}", data.write)
+            except ftplib.error_perm:
+                return None
+            return data.getvalue()
+        return self._with(step, folder)
+
+    def write_lock(self, data: bytes) -> None:
+        rel = posixpath.join(targetlock.LOCK, targetlock.HOLDER)
+        self._with(lambda ftp: ftp.storbinary(f"STOR {self._remote(rel)}", io.BytesIO(data)), rel)
+
+    def rename_lock(self, old: str, new: str) -> bool:
+        def step(ftp):
+            try:
+                ftp.rename(self._remote(old), self._remote(new))
+                return True
+            except ftplib.error_perm:
+                return False
+        return self._with(step, old)
+
+    def remove_lock(self, folder: str) -> None:
+        def step(ftp):
+            for rel, remove in ((posixpath.join(folder, targetlock.HOLDER), ftp.delete), (folder, ftp.rmd)):
+                try:
+                    remove(self._remote(rel))
+                except ftplib.error_perm:
+                    pass        # gone already
+        self._with(step, folder)
+
     def close(self) -> None:
+        held, self.held = getattr(self, "held", None), None
+        if held is not None:
+            try:
+                held.release()
+            except PublishError:
+                pass            # the link is gone: the lock is left to go stale, and is taken over then
         for ftp in self.opened:
             try:
                 ftp.quit()

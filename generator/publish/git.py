@@ -11,7 +11,7 @@ from pathlib import Path
 from ..config import redact_userinfo
 from . import manifest as manifest_format
 from .plan import MANIFEST, Entry, Plan
-from .transport import Checked, Context, PublishError, StepByStep
+from .transport import Checked, Context, Outdated, PublishError, StepByStep
 
 _URL = re.compile(r"^[\w+.-]+://|^[\w.-]+@[\w.-]+:")
 
@@ -64,17 +64,39 @@ class GitTransport(StepByStep):
 
     def listing(self, survey=None) -> dict[str, int]:
         """Every file: listing is cheap here."""
-        if not self.parent:
-            return {}
         files = {}
+        for mode, kind, size, rel in self._tree():
+            if kind == "blob":
+                files[rel] = int(size)
+                self.modes[rel] = mode
+        return files
+
+    def _tree(self):
+        """(mode, kind, size, path) of everything on the branch's last commit."""
+        if not self.parent:
+            return
         for line in self._git("ls-tree", "-r", "-l", "-z", self.parent).stdout.split("\0"):
             if line:
                 meta, rel = line.split("\t", 1)
                 mode, kind, _sha, size = meta.split()
-                if kind == "blob":
-                    files[rel] = int(size)
-                    self.modes[rel] = mode
-        return files
+                yield mode, kind, size, rel
+
+    # -- what verify reads: the branch's last commit
+
+    def everything(self) -> dict[str, int]:
+        """Every file on the branch, path -> size; a link (mode 120000) or a submodule as -1."""
+        return {rel: int(size) if mode in ("100644", "100755") else -1 for mode, _kind, size, rel in self._tree()}
+
+    def digest(self, rels: list[str]) -> dict[str, str]:
+        out = {}
+        for rel in rels:
+            digest = manifest_format.hasher()
+            digest.update(self.read(rel))
+            out[rel] = digest.hexdigest()
+        return out
+
+    def read(self, rel: str) -> bytes:
+        return self._git("cat-file", "blob", f"{self.parent}:{rel}", text=False).stdout
 
     def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
         """The branch is history: a file dropped from it stays in the commits before. Still, a file someone has
@@ -122,9 +144,21 @@ class GitTransport(StepByStep):
         parents = ["-p", self.parent] if self.parent else []
         commit = self._git("commit-tree", tree, *parents, "-m", "Terbitkan situs").stdout.strip()
         pushed = self._git("push", "--quiet", self.url, f"{commit}:refs/heads/{self.branch}", check=False)
+        if pushed.returncode != 0 and self._moved():
+            raise Outdated(f"Cabang {self.branch} diubah penerbitan lain (mungkin rekan menerbitkan bersamaan) "
+                           "sebelum kiriman ini masuk; jalankan perintah yang sama lagi.")
         if pushed.returncode != 0:
             raise PublishError(f"Git menolak kiriman ke cabang {self.branch} ({_last_line(pushed.stderr)}); bila "
                                "cabang itu baru diubah orang lain, jalankan perintah yang sama lagi.")
+
+    def _moved(self) -> bool:
+        """Whether the branch on the target is no longer the commit this publish built on (a push refused as not a
+        fast-forward: another publish got there first)."""
+        heads = self._git("ls-remote", "--heads", self.url, f"refs/heads/{self.branch}", check=False)
+        if heads.returncode != 0:
+            return False
+        now = heads.stdout.split()[0] if heads.stdout.split() else None
+        return now != self.parent
 
     def close(self) -> None:
         pass

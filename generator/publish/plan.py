@@ -5,6 +5,8 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, replace
 
+from .targetlock import is_lock_path
+
 MANIFEST = ".kpu-terbit.json"           # the target's record of what publish put there
 TEMP_SUFFIX = ".kpu-terbit~"            # a file being uploaded, renamed into place when complete
 
@@ -158,6 +160,8 @@ def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, 
     size, or None when the target cannot be listed) and decide what to do."""
     send, blocked, unchanged = [], [], 0
     for rel, entry in sorted(local.items()):
+        if is_lock_path(rel):           # the target's lock is never published as a site file
+            continue
         present = remote is None or rel in remote
         if rel not in previous and remote is not None and rel in remote:
             blocked.append(rel)
@@ -167,8 +171,9 @@ def plan(local: dict[str, Entry], previous: dict[str, Entry], remote: dict[str, 
             send.append(rel)
     groups = tuple(tuple(rel for rel in send if rank(rel) == level) for level in range(3))
     deletes = tuple(sorted(rel for rel in previous if rel not in local and (remote is None or rel in remote)
-                           and rel != MANIFEST))
-    listed = {rel: size for rel, size in (remote or {}).items() if safe_rel(rel)}
+                           and rel != MANIFEST and not is_lock_path(rel)))
+    # another's lock is not a file; a path that is not safe is never used
+    listed = {rel: size for rel, size in (remote or {}).items() if safe_rel(rel) and not is_lock_path(rel)}
     # a temporary file is publish's own only if it stands for a file the manifest records (or for the manifest)
     ours = {rel for rel in listed if temp_of(rel) in previous or temp_of(rel) == MANIFEST}
     leftovers = tuple(sorted(ours))
@@ -190,7 +195,7 @@ def pending_manifest(previous: dict[str, Entry], plan: Plan, local: dict[str, En
 
 def final_manifest(local: dict[str, Entry], plan: Plan) -> dict[str, Entry]:
     blocked = set(plan.blocked)
-    return {rel: entry for rel, entry in local.items() if rel not in blocked}
+    return {rel: entry for rel, entry in local.items() if rel not in blocked and not is_lock_path(rel)}
 
 
 def too_many_deletes(plan: Plan, max_deletes: int, confirmed: bool) -> bool:

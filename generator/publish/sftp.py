@@ -5,27 +5,34 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import logging
 import os
 import posixpath
 import socket
+import threading
 from pathlib import Path
 
 import asyncssh
 
 from ..invocation import command as shown_command, current as current_invocation
 from . import manifest as manifest_format
+from . import targetlock
 from .plan import (MANIFEST, Entry, Plan, Survey, Wave, emptied_folders, folders_to_make, parents, temp_name,
                    touched_folders)
-from .transport import Checked, Context, Delivery, PublishError, network_problem
+from .transport import Checked, Context, Delivery, PublishError, network_problem, take_lock
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
                                 # session, each answering its requests one at a time
 READ_BLOCK = 1 << 16            # bytes per read request for the manifest (a 1,000-post site's is 0.26 MB)
 READDIR_AHEAD = 4               # requests for names sent together when the top folder is read
 IN_FLIGHT = 256                 # concurrent SFTP requests over the one connection (per-file round trips dominate)
+WHOLE = 1 << 20                 # files up to this size are read whole and sent with their close (nearly all of a site's)
+CHUNK = 1 << 20                 # a larger file (an attachment, a video) is read and sent this much at a time
+IN_FLIGHT_BYTES = 16 << 20      # file bytes read and not yet answered by the server, over all files at once: memory
+                                # stays bounded whatever the files' size (six 150 MB attachments once took 3.6 GB)
 ONE_SESSION = 64                # at most this many files (one edit, usually): all on one session, which lets the
                                 # claims travel with the first files (see SftpTransport.ordered)
 DEFAULT_KEYS = ("id_ed25519", "id_ecdsa", "id_rsa")
@@ -122,11 +129,16 @@ class SftpTransport:
         self.unwaited: set[asyncio.Task] = set()
         self.made: dict[str, asyncio.Future] = {}      # folder -> its mkdir, started with the first wave
         self.ordered = False        # the server carries out each session's requests one by one, in the order sent
+        self.budget = _Budget(IN_FLIGHT_BYTES)
         self.pinned = False         # every request goes on the first session
         self.notes: list[str] = []  # what the report says about the target before anything else (a folder made)
         self.deleting: dict[str, int] = {}      # the files to delete as check found them: path -> size
+        self.running = threading.Lock()     # the event loop runs in one thread at a time (see _blocking)
+        self.held = None
         try:
             self._run(self._connect())
+            self.held = take_lock(self, context)        # before the manifest is read
+            self._run(self._first_reads())
         except BaseException:
             self.close()
             raise
@@ -138,6 +150,30 @@ class SftpTransport:
 
     def listing(self, survey: Survey) -> dict[str, int]:
         return self._run(self._listing(survey))
+
+    # -- what verify reads (OpenSSH has no hash request: files are read, many at once)
+
+    def everything(self) -> dict[str, int]:
+        """Every file of the target, path -> size; a link as -1, never followed."""
+        return self._run(self._everything())
+
+    def digest(self, rels: list[str]) -> dict[str, str]:
+        self._more_sessions()
+        limit = asyncio.Semaphore(IN_FLIGHT)
+
+        async def one(rel: str) -> str:
+            async with limit:
+                return await self._hash(rel)
+
+        async def every():
+            return await asyncio.gather(*(one(rel) for rel in rels))
+        return dict(zip(rels, self._run(every())))
+
+    def read(self, rel: str) -> bytes:
+        async def step():
+            async with self.sftp.open(self._remote(rel), "rb", encoding=None) as f:
+                return await f.read()
+        return self._run(step())
 
     def check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
         return self._run(self._check(plan, previous))
@@ -169,10 +205,19 @@ class SftpTransport:
                  f"{len(wave.placed)} dipasang)" + (" dengan klaim di catatan" if first and claims_with_first else ""))
         # a temporary manifest left by a publish cut off was just written over by the staged one, renamed last
         deletes = [rel for rel in delivery.deletes if not (staged and rel == temp_name(MANIFEST))]
-        self._run(self._conclude(deletes, delivery.final, staged))
+        # the lock goes in the last round trip where that is the last to be carried out (its refresher is stopped
+        # here, outside the loop, which a refresh under way may need)
+        unlock = staged and self.ordered and self.held is not None and self.held.hand_over()
+        self._run(self._conclude(deletes, delivery.final, staged, unlock))
         done("hapus dan simpan catatan")
 
     def close(self) -> None:
+        held, self.held = self.held, None
+        if held is not None:
+            try:
+                held.release()
+            except (PublishError, KeyboardInterrupt):
+                pass            # the link is gone: the lock is left to go stale, and is taken over then
         for task in self.unwaited:       # sessions still opening, handles still closing: not needed any more
             task.cancel()
         if self.unwaited:
@@ -221,6 +266,8 @@ class SftpTransport:
             self.conn._transport = _Batched(self.conn._transport, self.loop)
         self.sftp = await self._start_sftp()
         self.sessions = [self.sftp]
+
+    async def _first_reads(self) -> None:
         # the manifest and the top folder, asked for at once while the site is being built, and the manifest opened
         # for the claims a publish appends to it before sending anything (a round trip less then)
         attrs, self.manifest, top, self.claims_handle, self.early = await asyncio.gather(
@@ -402,6 +449,30 @@ class SftpTransport:
         await _all(size(rel) for rel in survey.paths if "/" in rel and rel.split("/", 1)[0] in self.top)
         return files
 
+    async def _everything(self) -> dict[str, int]:
+        files: dict[str, int] = {}
+        limit = asyncio.Semaphore(IN_FLIGHT)
+
+        async def walk(rel: str) -> None:
+            async with limit:
+                names = await self.sftp.readdir(self._remote(rel))
+            below = []
+            for item in names:
+                name = item.filename if isinstance(item.filename, str) else item.filename.decode("utf-8", "replace")
+                if name in (".", ".."):
+                    continue
+                child = posixpath.join(rel, name) if rel else name
+                if item.attrs.type == asyncssh.FILEXFER_TYPE_SYMLINK:
+                    files[child] = -1
+                elif item.attrs.type == asyncssh.FILEXFER_TYPE_DIRECTORY:
+                    below.append(child)
+                elif item.attrs.type == asyncssh.FILEXFER_TYPE_REGULAR:
+                    files[child] = item.attrs.size or 0
+            await _all(walk(folder) for folder in below)
+
+        await walk("")
+        return files
+
     async def _check(self, plan: Plan, previous: dict[str, Entry]) -> Checked:
         """Every folder on the way that exists (the top folder's names are known from its listing; deeper ones are
         asked about, all at once) and every file to delete, asked about with lstat, which does not follow links; then
@@ -467,7 +538,7 @@ class SftpTransport:
             if folder is not None:
                 await folder
             async with limit:
-                await self._write(rel, (output / rel).read_bytes(), in_place)
+                await self._write(rel, output / rel, in_place)
             if in_place:
                 self.context.progress(1)
 
@@ -563,28 +634,85 @@ class SftpTransport:
             raise _FileFailed(folder, err) from err
         self.dirs.add(folder)
 
-    async def _write(self, rel: str, data: bytes, in_place: bool) -> None:
-        """A file written at its place (a new one, which nothing links to yet) or under its temporary name. The
-        temporary file is made new (exclusive create, which never follows a link): one already there, left by a
-        publish cut off or put there as a link, is removed first (a round trip more, only then)."""
+    async def _write(self, rel: str, data: bytes | Path, in_place: bool) -> None:
+        """A file written at its place (a new one, which nothing links to yet) or under its temporary name: given as
+        bytes, or as the local file to send. The temporary file is made new (exclusive create, which never follows a
+        link): one already there, left by a publish cut off or put there as a link, is removed first (a round trip
+        more, only then)."""
         path = self._remote(rel if in_place else temp_name(rel))
         sftp = self._session(rel)
         mode = "wb" if in_place else "xb"
         try:
             try:
-                await self._put(sftp, path, data, mode)
+                await self._send(sftp, path, data, mode)
             except asyncssh.SFTPNoSuchFile:
                 # its folder is gone (someone removed it since the manifest was written): made again, once more
                 for folder in reversed(list(parents(rel))):
                     await self._mkdir(folder)
-                await self._put(sftp, path, data, mode)
+                await self._send(sftp, path, data, mode)
             except _Taken as taken:
                 if not await sftp.exists(path) and not await sftp.islink(path):
                     raise taken.error from None
                 await sftp.remove(path)
-                await self._put(sftp, path, data, mode)
+                await self._send(sftp, path, data, mode)
         except asyncssh.SFTPError as err:
             raise _FileFailed(rel, err) from err
+
+    async def _send(self, sftp, path: str, data: bytes | Path, mode: str = "wb") -> None:
+        """A small file read whole and sent with its close (two round trips); a large one streamed (_stream). Either
+        way its bytes count against the budget of bytes in flight until the server has answered for them."""
+        if isinstance(data, bytes):
+            await self._put(sftp, path, data, mode)
+            return
+        size = data.stat().st_size
+        if size > WHOLE:
+            await self._stream(sftp, path, data, mode)
+            return
+        taken = await self.budget.take(size)
+        try:
+            await self._put(sftp, path, data.read_bytes(), mode)
+        finally:
+            self.budget.give(taken)
+
+    async def _stream(self, sftp, path: str, source: Path, mode: str = "wb") -> None:
+        """A large file sent CHUNK by CHUNK, many in flight as the budget allows, each chunk's memory given back as
+        soon as the server answers its writes; the close after the last answer."""
+        step = sftp.limits.max_write_len or 32768
+        try:
+            f = await sftp.open(path, mode, block_size=0, encoding=None)
+        except (asyncssh.SFTPFailure, asyncssh.SFTPFileAlreadyExists) as err:
+            if mode == "xb":
+                raise _Taken(err) from err
+            raise
+        sent: list[asyncio.Future] = []
+        try:
+            with open(source, "rb") as local:
+                at = 0
+                while True:
+                    taken = await self.budget.take(CHUNK)
+                    chunk = local.read(CHUNK)
+                    if not chunk:
+                        self.budget.give(taken)
+                        break
+                    sent.append(asyncio.ensure_future(self._chunk(f, chunk, at, step, taken)))
+                    at += len(chunk)
+                    if sent[0].done():
+                        sent.pop(0).result()        # raises the first failure
+            await _all(sent)
+        except BaseException:
+            for task in sent:
+                task.cancel()
+            await asyncio.gather(*sent, return_exceptions=True)
+            with contextlib.suppress(asyncssh.Error, OSError):
+                await f.close()
+            raise
+        await f.close()
+
+    async def _chunk(self, f, chunk: bytes, at: int, step: int, taken: int) -> None:
+        try:
+            await asyncio.gather(*(f.write(chunk[i:i + step], at + i) for i in range(0, len(chunk), step)))
+        finally:
+            self.budget.give(taken)
 
     async def _place(self, rel: str, sftp=None) -> None:
         """The temporary file renamed over the old version, in one step readers never see half done."""
@@ -619,7 +747,7 @@ class SftpTransport:
     def _session(self, rel: str):
         return self.sftp if self.pinned else self.sessions[hash(rel) % len(self.sessions)]
 
-    async def _conclude(self, rels: list[str], data: bytes | None, staged: bool) -> None:
+    async def _conclude(self, rels: list[str], data: bytes | None, staged: bool, unlock: bool = False) -> None:
         """Delete the files (and write the new manifest under its temporary name meanwhile, unless it was staged
         already); rename it into place once the files are gone, and remove the emptied folders meanwhile."""
         limit = asyncio.Semaphore(IN_FLIGHT)
@@ -640,7 +768,7 @@ class SftpTransport:
                 pass            # not empty: someone else's file is in it
 
         if staged and self.ordered:
-            await self._conclude_in_order(rels)
+            await self._conclude_in_order(rels, unlock)
             return
         await _all([*([self._write(MANIFEST, data, in_place=False)] if data is not None and not staged else []),
                     *(remove(rel) for rel in rels)])
@@ -648,13 +776,19 @@ class SftpTransport:
         await _all([*([self._place(MANIFEST)] if data is not None else []),
                     *(rmdir(folder) for folder in emptied_folders(rels, set()))])
 
-    async def _conclude_in_order(self, rels: list[str]) -> None:
+    async def _conclude_in_order(self, rels: list[str], unlock: bool = False) -> None:
         """The deletions, then the staged manifest's rename, then the emptied folders, sent at once on the first
-        session, which carries them out in that order: one round trip. A file that could not be deleted is
-        claimed again in the manifest afterwards, so the next publish still knows it and deletes it."""
+        session, which carries them out in that order: one round trip (with the target's lock removed last, when
+        unlock). A file that could not be deleted is claimed again in the manifest afterwards, so the next publish
+        still knows it and deletes it."""
         removals = [self.sftp.remove(self._remote(rel)) for rel in rels]
         rmdirs = [self.sftp.rmdir(self._remote(folder)) for folder in emptied_folders(rels, set())]
-        outcomes = await asyncio.gather(*removals, self._place(MANIFEST, self.sftp), *rmdirs, return_exceptions=True)
+        unlocking = [self.sftp.remove(self._remote(f"{targetlock.LOCK}/{targetlock.HOLDER}")),
+                     self.sftp.rmdir(self._remote(targetlock.LOCK))] if unlock else []
+        outcomes = await asyncio.gather(*removals, self._place(MANIFEST, self.sftp), *rmdirs, *unlocking,
+                                        return_exceptions=True)
+        if unlock and not any(isinstance(outcome, BaseException) for outcome in outcomes[-2:]):
+            self.held = None            # removed: close() has nothing left to release
         failed = [(rel, outcome) for rel, outcome in zip(rels, outcomes)
                   if isinstance(outcome, BaseException) and not isinstance(outcome, asyncssh.SFTPNoSuchFile)]
         placed = outcomes[len(rels)]
@@ -666,9 +800,81 @@ class SftpTransport:
                                                                  for rel, _ in failed}))
             raise _FileFailed(*failed[0])
 
+    # -- the lock (targetlock.Place), each a blocking call, also from the refresher's thread
+
+    def make_lock(self) -> bool:
+        async def step():
+            try:
+                await self.sftp.mkdir(self._remote(targetlock.LOCK))
+                return True
+            except asyncssh.SFTPFailure:        # OpenSSH's answer when it exists (SFTP v3 has no other)
+                if await self.sftp.isdir(self._remote(targetlock.LOCK)):
+                    return False
+                raise
+            except asyncssh.SFTPNoSuchFile:     # the target's folder is made, as a folder target makes its own
+                await self._make_root()
+                await self.sftp.mkdir(self._remote(targetlock.LOCK))
+                return True
+        return self._blocking(step())
+
+    def read_lock(self, folder: str) -> bytes | None:
+        async def step():
+            try:
+                async with self.sftp.open(self._remote(posixpath.join(folder, targetlock.HOLDER)), "rb") as f:
+                    return await f.read()
+            except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPFailure):
+                return None
+        return self._blocking(step())
+
+    def write_lock(self, data: bytes) -> None:
+        self._blocking(self._put(self.sftp, self._remote(posixpath.join(targetlock.LOCK, targetlock.HOLDER)), data))
+
+    def rename_lock(self, old: str, new: str) -> bool:
+        async def step():
+            try:
+                await self.sftp.rename(self._remote(old), self._remote(new))
+                return True
+            except (asyncssh.SFTPNoSuchFile, asyncssh.SFTPFailure):
+                return False
+        return self._blocking(step())
+
+    def remove_lock(self, folder: str) -> None:
+        """The holder file and the folder, asked together (the server takes them in order: one round trip)."""
+        async def step():
+            outcomes = await asyncio.gather(self.sftp.remove(self._remote(posixpath.join(folder, targetlock.HOLDER))),
+                                            self.sftp.rmdir(self._remote(folder)), return_exceptions=True)
+            if isinstance(outcomes[1], asyncssh.SFTPFailure) and not self.ordered:
+                with contextlib.suppress(asyncssh.SFTPError):   # the server took the rmdir first: once more
+                    await self.sftp.rmdir(self._remote(folder))
+        self._blocking(step())
+
+    def _blocking(self, step):
+        """A step run to its end from any thread: in the loop now if no other thread runs it, or else handed to the
+        loop running in the other thread (the lock's refresher meets a publish sending files)."""
+        if self.running.acquire(blocking=False):
+            try:
+                return self._run_loop(step)
+            finally:
+                self.running.release()
+        future = asyncio.run_coroutine_threadsafe(step, self.loop)
+        while True:
+            try:
+                return future.result(0.2)
+            except TimeoutError:
+                # the other thread left the loop before the step was run in it: run the loop here until it is
+                if self.running.acquire(blocking=False):
+                    try:
+                        return self._run_loop(asyncio.wrap_future(future, loop=self.loop))
+                    finally:
+                        self.running.release()
+
     # -- failures, each said in one sentence
 
     def _run(self, step):
+        with self.running:
+            return self._run_loop(step)
+
+    def _run_loop(self, step):
         try:
             return self.loop.run_until_complete(step)
         except PublishError:
@@ -750,6 +956,34 @@ def _names_host(name: str, host: str) -> bool:
             return False
         return hmac.compare_digest(hmac.new(salt, host.encode(), hashlib.sha1).digest(), digest)
     return name == host
+
+
+class _Budget:
+    """Bytes in flight: a taker waits while too few are free; a single take is cut to the limit."""
+
+    def __init__(self, limit: int):
+        self.limit, self.free = limit, limit
+        self.waiting: list[asyncio.Future] = []
+
+    async def take(self, size: int) -> int:
+        size = min(size, self.limit)
+        while self.free < size:
+            woken = asyncio.get_running_loop().create_future()
+            self.waiting.append(woken)
+            try:
+                await woken
+            finally:
+                if woken in self.waiting:
+                    self.waiting.remove(woken)
+        self.free -= size
+        return size
+
+    def give(self, size: int) -> None:
+        self.free += size
+        waiting, self.waiting = self.waiting, []
+        for woken in waiting:           # each looks again whether enough is free for it
+            if not woken.done():
+                woken.set_result(None)
 
 
 async def _all(steps) -> None:

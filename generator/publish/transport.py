@@ -19,6 +19,11 @@ class PublishError(Exception):
     """A publish could not go on; the message is one Indonesian sentence saying what happened and what to do."""
 
 
+class Outdated(PublishError):
+    """The target moved on while this publish prepared its change (a git branch another publish pushed to meanwhile):
+    nothing of this attempt is live, and a new attempt, planned on top of the other's, may go."""
+
+
 @dataclass(frozen=True)
 class Context:
     name: str                               # the target's name in config.yaml
@@ -30,6 +35,7 @@ class Context:
     likely_new: Future | None = None        # the site's paths missing from its previous scan, once it is built:
                                             # an SFTP target asks about them while connecting (a round trip less)
     link: Future | None = None              # sftp: the TCP connection (dial), made while asyncssh is imported
+    site_id: str = ""                       # the site's identity (its base_url), written in the target's lock
 
     @property
     def port(self) -> int:
@@ -137,6 +143,18 @@ def network_problem(err: BaseException, host: str, port: int) -> str | None:
         return (f"Server {host} tidak menjawab; periksa sambungan internet, 'host' dan 'port', lalu jalankan perintah "
                 "yang sama lagi.")
     return None
+
+
+def take_lock(place, context: Context):
+    """The target's lock (targetlock), taken before its manifest is read: waited for while another publish holds
+    it, taken over (said on the terminal) when left behind; a PublishError when it stays held."""
+    from . import targetlock
+
+    try:
+        return targetlock.take(place, targetlock.me(context.site_id, context.name),
+                               lambda text: print(text, file=sys.stderr, flush=True), context.name)
+    except targetlock.Busy as busy:
+        raise PublishError(str(busy)) from None
 
 
 def open_transport(context: Context) -> Transport:

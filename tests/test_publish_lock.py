@@ -1,0 +1,299 @@
+"""The target's lock: two copies of one site publishing at once to one target (SFTP to OpenSSH on loopback, a git
+branch), a fresh lock waited for then refused, a stale one or one whose process is gone taken over, and the lock
+released when a publish fails or is interrupted, on folder, SFTP and FTPS targets."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.links import broken_links
+from generator.publish import targetlock
+from generator.publish.plan import MANIFEST
+from tests.conftest import ROOT, Run, news_site, run_cli, sftp_publish, tree
+from tests.servers import start_ftp, start_sshd
+
+pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
+logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
+
+LOCK_FILE = f"{targetlock.LOCK}/{targetlock.HOLDER}"
+
+
+@dataclass
+class Target:
+    kind: str
+    root: Path              # the target's folder on this machine (what the server serves)
+    env: dict
+    section: str            # the `publish:` section of config.yaml
+
+
+@pytest.fixture
+def sshd(tmp_path):
+    server = start_sshd(tmp_path / "sshd")
+    server.trust()
+    yield server
+    server.stop()
+
+
+def sftp_target(server) -> Target:
+    return Target("sftp", server.root, server.env(), sftp_publish(server))
+
+
+@pytest.fixture(params=["folder", "sftp", "ftps"])
+def target(request, tmp_path):
+    """One target of each kind that has folders (git has its own test: a push is atomic)."""
+    if request.param == "folder":
+        root = tmp_path / "tujuan"
+        yield Target("folder", root, {}, f"publish:\n  utama:\n    type: folder\n    path: {root}\n")
+    elif request.param == "sftp":
+        server = start_sshd(tmp_path / "sshd")
+        server.trust()
+        yield sftp_target(server)
+        server.stop()
+    else:
+        server = start_ftp(tmp_path / "ftp")
+        home = tmp_path / "home"
+        home.mkdir()
+        yield Target("ftps", server.root, server.env(home), f"""\
+publish:
+  utama:
+    type: ftps
+    host: 127.0.0.1
+    port: {server.port}
+    user: {server.user}
+    path: /
+""")
+        server.stop()
+
+
+def publish(site: Path, target: Target, *args: str, patch: str = ""):
+    """`python -m generator publish` for the site, with module settings changed first (a shorter wait)."""
+    if not patch:
+        return run_cli("publish", "--site", str(site), *args, env=target.env)
+    process = start_publish(site, target.env, patch)
+    out, err = process.communicate(timeout=120)
+    return Run(process.returncode, out, err)
+
+
+def start_publish(site: Path, env: dict, patch: str = "") -> subprocess.Popen:
+    """The publish command started, with the target lock's settings changed first (patch: Python statements)."""
+    code = (f"import sys\nfrom generator.publish import targetlock\n{patch}\n"
+            "from generator.cli import main\nsys.exit(main(sys.argv[1:]))")
+    return subprocess.Popen([sys.executable, "-c", code, "publish", "--site", str(site)], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def two_copies(tmp_path: Path, section: str) -> tuple[Path, Path]:
+    """One site on two laptops, each changed its own way since the last sync: A edited a post; B removed a post (its
+    pages, photos and links go) and wrote a new one."""
+    a = news_site(tmp_path / "laptop-a", section, posts=24)
+    b = tmp_path / "laptop-b"
+    shutil.copytree(a, b)
+    post = a / "content/posts/2024/berita-3/index.md"
+    post.write_text(post.read_text().replace("Isi berita 3.", "Isi berita tiga, diperbarui."))
+    shutil.rmtree(b / "content/posts/2024/berita-5")
+    shutil.copytree(b / "content/posts/2024/berita-0", b / "content/posts/2024/berita-24")
+    new = b / "content/posts/2024/berita-24/index.md"
+    new.write_text(new.read_text().replace("Berita 0", "Berita 24").replace("2024-05-01", "2024-06-01"))
+    return a, b
+
+
+class LinkWatch:
+    """Reads the live target's pages over and over while publishes run: every link to a file (a photo, a style, a
+    script, the search index) must lead somewhere whenever a reader could look. Links to pages ('/'), like links
+    between pages of one publish under way, may lead to a page not sent yet."""
+
+    def __init__(self, root: Path):
+        self.root, self.broken, self.looks = root, set(), 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        while not self.stop.is_set():
+            try:
+                found = broken_links(self.root)
+            except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
+                continue            # a folder or page removed or half read while it was being looked at
+            self.broken.update((page, url) for page, url in found if not url.endswith("/")
+                               and not (self.root / page).name.endswith("kpu-terbit~"))
+            self.looks += 1
+
+    def end(self) -> set:
+        self.stop.set()
+        self.thread.join()
+        return self.broken
+
+
+def test_two_laptops_publishing_at_once_to_one_sftp_target_never_break_the_live_site(tmp_path, sshd):
+    target = sftp_target(sshd)
+    a, b = two_copies(tmp_path, target.section)
+    for copy in (a, b):                 # built first, so that both publishes send at the same moment
+        assert run_cli("build", "--site", str(copy)).code == 0
+    first = news_site(tmp_path / "kemarin", target.section, posts=24)   # the site as it was live yesterday
+    assert publish(first, target).code == 0
+    watch = LinkWatch(sshd.root)
+    runs = [start_publish(copy, target.env) for copy in (a, b)]
+    outcomes = [(run.wait(120), *run.communicate()) for run in runs]
+    broken = watch.end()
+    for code, out, err in outcomes:
+        assert code == 0, err
+        assert "Traceback" not in err and targetlock.LOCK not in out + err
+    assert any("menunggu penerbitan lain" in err for _, _, err in outcomes)     # one waited for the other
+    assert broken == set() and watch.looks > 0
+    live = tree(sshd.root, skip=(MANIFEST,))
+    # the live site is one copy's whole, not a mix of both
+    assert live in (tree(a / "output"), tree(b / "output"))
+    assert broken_links(sshd.root) == []
+    # and both copies can publish afterwards: each one's pages are its own again, none taken for someone else's
+    for copy in (a, b, a):
+        run = publish(copy, target)
+        assert run.code == 0, run.err
+        assert " 0 milik pihak lain" in run.out and "tidak dikirim" not in run.err, run.out + run.err
+        assert tree(sshd.root, skip=(MANIFEST,)) == tree(copy / "output")
+        assert not (sshd.root / targetlock.LOCK).exists()
+
+
+def test_two_laptops_publishing_at_once_to_one_git_branch_both_end_published(tmp_path):
+    repo = tmp_path / "situs.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(repo)], check=True)
+    section = f"publish:\n  pages:\n    type: git\n    path: {repo}\n"
+    a, b = two_copies(tmp_path, section)
+    for copy in (a, b):
+        assert run_cli("build", "--site", str(copy)).code == 0
+    env = {"GIT_AUTHOR_NAME": "Uji", "GIT_AUTHOR_EMAIL": "uji@localhost"}
+    for _ in range(3):                  # a race: whichever pushes second plans again on top of the first
+        runs = [start_publish(copy, env) for copy in (a, b)]
+        outcomes = [(run.wait(120), *run.communicate()) for run in runs]
+        for code, out, err in outcomes:
+            assert code == 0, err
+        published = branch_tree(repo)
+        assert published in (tree(a / "output"), tree(b / "output"))
+        head = subprocess.run(["git", "--git-dir", str(repo), "log", "--format=%H", "gh-pages"], capture_output=True,
+                              text=True, check=True).stdout.split()
+        assert len(head) >= 2           # the second publish is a commit on top of the first, none lost
+    for copy in (b, a):
+        run = run_cli("publish", "--site", str(copy), env=env)
+        assert run.code == 0 and " 0 milik pihak lain" in run.out, run.err
+        assert branch_tree(repo) == tree(copy / "output")
+
+
+def branch_tree(repo: Path) -> dict[str, bytes]:
+    names = subprocess.run(["git", "--git-dir", str(repo), "ls-tree", "-r", "--name-only", "-z", "gh-pages"],
+                           capture_output=True, text=True, check=True).stdout.split("\0")
+    return {name: subprocess.run(["git", "--git-dir", str(repo), "cat-file", "blob", f"gh-pages:{name}"],
+                                 capture_output=True, check=True).stdout
+            for name in names if name and name != MANIFEST}
+
+
+def holder_file(root: Path, host: str, pid: int, refreshed: float, folder: str = targetlock.LOCK) -> bytes:
+    data = json.dumps({"host": host, "user": "siti", "pid": pid, "since": refreshed - 30, "refreshed": refreshed,
+                       "site": "https://kaltara.kpu.go.id/", "target": "utama", "token": "0123456789abcdef"})
+    (root / folder).mkdir(parents=True)
+    (root / folder / targetlock.HOLDER).write_text(data)
+    return data.encode()
+
+
+def test_a_fresh_lock_is_waited_for_then_the_publish_stops_naming_its_holder(tmp_path, target):
+    site = news_site(tmp_path / "site", target.section)
+    target.root.mkdir(exist_ok=True)
+    held = holder_file(target.root, "laptop-humas-2", 4242, time.time())
+    before = tree(target.root)
+    run = publish(site, target, patch="targetlock.WAIT = 1.5; targetlock.POLL = 0.3")
+    assert run.code == 1 and "Traceback" not in run.err
+    lines = [line for line in run.err.splitlines() if line.startswith("utama: ")]
+    assert "menunggu penerbitan lain oleh siti di laptop-humas-2" in lines[0]
+    assert "sedang dipakai menerbitkan oleh siti di komputer laptop-humas-2 (proses 4242)" in lines[-1]
+    assert "tidak ada yang dikirim" in lines[-1] and "jalankan perintah yang sama lagi" in lines[-1]
+    assert tree(target.root) == before and (target.root / LOCK_FILE).read_bytes() == held   # nothing sent
+
+
+@pytest.mark.parametrize("left", ["stale", "gone"])
+def test_a_lock_left_behind_is_taken_over_with_a_message_naming_its_holder(tmp_path, target, left):
+    """Stale: not refreshed for longer than the limit (a laptop whose link dropped, on another computer); gone: on
+    this computer, and its process no longer runs (a publish killed, a laptop restarted)."""
+    site = news_site(tmp_path / "site", target.section)
+    target.root.mkdir(exist_ok=True)
+    if left == "stale":
+        holder_file(target.root, "laptop-humas-2", 4242, time.time() - targetlock.STALE - 60)
+        why = "tidak diperbarui sejak"
+    else:
+        dead = subprocess.Popen([sys.executable, "-c", "pass"])
+        dead.wait()
+        holder_file(target.root, socket.gethostname(), dead.pid, time.time())
+        why = "prosesnya sudah tidak berjalan"
+    # and a stale lock another publish had begun to take over when it was cut off: never a site or foreign file
+    holder_file(target.root, "laptop-humas-3", 77, time.time() - 3600, folder=targetlock.ASIDE + "fedcba9876543210")
+    run = run_cli("publish", "--site", str(site), env=target.env)
+    assert run.code == 0, run.err
+    host = "laptop-humas-2" if left == "stale" else socket.gethostname()
+    assert f"kunci terbit milik siti di komputer {host}" in run.err and why in run.err and "diambil alih" in run.err
+    assert " 0 milik pihak lain" in run.out and targetlock.LOCK not in run.out
+    assert not (target.root / targetlock.LOCK).exists()
+    assert tree(target.root, skip=(MANIFEST, f"{targetlock.ASIDE}fedcba9876543210/{targetlock.HOLDER}")) == \
+        tree(site / "output")
+
+
+def test_the_lock_is_released_when_a_publish_fails(tmp_path, target):
+    """A folder stands where the site needs its home page: the publish fails at the last rank, after sending the
+    rest; the lock goes with it, and the next publish (once the folder is gone) is not kept waiting."""
+    site = news_site(tmp_path / "site", target.section)
+    target.root.mkdir(exist_ok=True)
+    (target.root / "index.html").mkdir()
+    run = publish(site, target, patch="targetlock.WAIT = 0")
+    assert run.code == 1 and "Traceback" not in run.err, run.err
+    assert not (target.root / targetlock.LOCK).exists()
+    (target.root / "index.html").rmdir()
+    run = publish(site, target, patch="targetlock.WAIT = 0")
+    assert run.code == 0, run.err
+    assert tree(target.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
+def test_the_lock_is_released_on_ctrl_c(tmp_path, sshd):
+    target = sftp_target(sshd)
+    site = news_site(tmp_path / "site", target.section, posts=40)
+    process = start_publish(site, target.env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and not (sshd.root / LOCK_FILE).exists():
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    code = process.wait(60)
+    _, err = process.communicate()
+    if code == 0:
+        pytest.skip("the publish finished before Ctrl-C reached it")
+    assert code == 130 and "Traceback" not in err, err
+    assert not (sshd.root / targetlock.LOCK).exists()
+    run = publish(site, target, patch="targetlock.WAIT = 0")
+    assert run.code == 0, run.err
+
+
+def test_the_lock_is_refreshed_while_a_publish_runs(tmp_path, target):
+    """Its holder file says the publish is alive: written again every REFRESH seconds (here a twentieth of a second)
+    while files travel, from a thread of its own, whatever the main thread is doing."""
+    site = news_site(tmp_path / "site", target.section, posts=30)
+    assert run_cli("build", "--site", str(site)).code == 0
+    process = start_publish(site, target.env, "targetlock.REFRESH = 0.05")
+    seen = set()
+    while process.poll() is None:
+        found = targetlock.decode((target.root / LOCK_FILE).read_bytes() if (target.root / LOCK_FILE).exists()
+                                  else None)
+        if found is not None:
+            seen.add((found.token, found.refreshed))
+        time.sleep(0.005)
+    out, err = process.communicate()
+    assert process.returncode == 0, err
+    assert len({token for token, _ in seen}) == 1 and len(seen) >= 2, seen     # taken, then refreshed
+    assert not (target.root / targetlock.LOCK).exists()

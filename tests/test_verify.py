@@ -1,0 +1,285 @@
+"""verify: the live site against the last publish, over a folder, SFTP (OpenSSH), FTPS, git and HTTP(S); each
+tampering scenario detected and repaired, foreign files named and never deleted, known ones left alone."""
+
+from __future__ import annotations
+
+import http.server
+import logging
+import os
+import ssl
+import subprocess
+import threading
+from functools import partial
+
+import pytest
+
+from generator.publish.plan import MANIFEST
+from tests.conftest import (INJECTED_BY, TAMPERINGS, folder_publish, news_site, run_cli, sftp_publish, tamper,
+                            tree)
+from tests.servers import self_signed_certificate, start_ftp, start_sshd
+
+pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
+logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
+
+KNOWN = "    known: [google1234abcd.html, .well-known/]\n"
+
+
+def published(tmp_path, section: str, env: dict | None = None):
+    site = news_site(tmp_path / "site", section)
+    run = run_cli("publish", "--site", str(site), env=env)
+    assert run.code == 0, run.err
+    return site
+
+
+def verify(site, *args, env=None):
+    return run_cli("verify", "--site", str(site), *args, env=env)
+
+
+def reported(run) -> list[str]:
+    """The paths the report names, one a line, in order."""
+    return [line.split()[1].rstrip(":") for line in run.out.splitlines() if line.startswith("  ")]
+
+
+def assert_as_published(root, site, foreign=()) -> None:
+    """The target holds the built site byte for byte, beside the foreign files (named, never deleted)."""
+    foreign = ("google1234abcd.html", ".well-known/security.txt", *foreign)
+    for rel in foreign[2:]:
+        assert (root / rel).is_file(), rel
+    assert tree(root, skip=(MANIFEST, *foreign)) == tree(site / "output")
+
+
+@pytest.fixture
+def folder_site(tmp_path):
+    root = tmp_path / "www"
+    site = published(tmp_path, folder_publish(root, KNOWN))
+    (root / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
+    (root / ".well-known").mkdir()
+    (root / ".well-known/security.txt").write_text("Contact: mailto:humas@kpu.go.id")
+    return site, root
+
+
+def test_an_untouched_site_is_exact_and_known_files_are_left_alone(folder_site):
+    site, root = folder_site
+    run = verify(site)
+    assert run.code == 0, run.out + run.err
+    assert "sama persis" in run.out and "2 berkas pihak lain" in run.out
+    assert not (root / ".kpu-terbit.lock").exists()         # the lock verify took is gone
+
+
+@pytest.mark.parametrize("scenario", TAMPERINGS)
+def test_each_tampering_on_a_folder_is_detected_and_repaired(folder_site, scenario):
+    site, root = folder_site
+    expected = tamper(root, scenario)
+    run = verify(site)
+    assert run.code == 1, run.out + run.err
+    names = reported(run)
+    assert expected <= set(names), run.out
+    assert "google1234abcd.html" not in names and ".well-known/security.txt" not in names
+    if scenario in INJECTED_BY:
+        assert run.out.splitlines()[0].lstrip().startswith("DISUSUPI"), run.out
+    repaired = verify(site, "--repair")
+    foreign_only = all(rel not in tree(site / "output") for rel in expected)
+    assert repaired.code == 0, repaired.out + repaired.err
+    for rel in expected:
+        if foreign_only:
+            assert (root / rel).is_file()       # never deleted: still named
+            assert rel in repaired.out
+        else:
+            assert (root / rel).read_bytes() == (site / "output" / rel).read_bytes()
+    if not foreign_only:
+        assert_as_published(root, site)
+        assert verify(site).code == 0
+
+
+def test_injected_pages_come_first_then_executables(folder_site):
+    site, root = folder_site
+    for scenario in ("deleted-page", "php-shell", "changed-robots", "injected-page"):
+        tamper(root, scenario)
+    run = verify(site)
+    assert run.code == 1
+    assert reported(run)[:2] == ["slot-gacor-maxwin.html", "wp-content/uploads/shell.php"]
+    assert "akhiran '.php' bisa dijalankan" in run.out
+    assert reported(run)[-1] == "profil/index.html"
+
+
+def test_a_link_planted_for_a_page_is_reported_and_replaced_not_followed(folder_site, tmp_path):
+    site, root = folder_site
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("jangan")
+    (root / "profil/index.html").unlink()
+    (root / "profil/index.html").symlink_to(secret)
+    run = verify(site)
+    assert run.code == 1 and "tautan" in run.out
+    assert verify(site, "--repair").code == 0
+    assert secret.read_text() == "jangan" and not (root / "profil/index.html").is_symlink()
+
+
+def test_a_target_manifest_changed_to_cover_a_shell_is_caught_by_the_local_copy(folder_site):
+    site, root = folder_site
+    from generator.publish import manifest
+
+    recorded = manifest.decode((root / MANIFEST).read_bytes())
+    tamper(root, "php-shell")
+    shell = root / "wp-content/uploads/shell.php"
+    from generator.publish.plan import Entry
+    recorded["wp-content/uploads/shell.php"] = Entry(shell.stat().st_size, manifest.file_hash(shell))
+    (root / MANIFEST).write_bytes(manifest.encode(recorded))
+    run = verify(site)
+    assert run.code == 1 and "wp-content/uploads/shell.php" in reported(run) and "CATATAN" in run.out
+
+
+def test_rebuilt_since_publish_is_not_repaired_from_the_new_build(folder_site):
+    site, root = folder_site
+    post = site / "content/posts/2024/berita-0/index.md"
+    post.write_text(post.read_text().replace("Isi berita 0.", "Isi berita yang diperbarui."))
+    assert run_cli("build", "--site", str(site)).code == 0
+    tamper(root, "same-size-time-back")
+    run = verify(site, "--repair")
+    assert run.code == 1 and "dibangun ulang" in run.err
+
+
+def test_no_publish_yet_or_unknown_target_cannot_be_checked(tmp_path):
+    site = news_site(tmp_path / "site", folder_publish(tmp_path / "www"))
+    (tmp_path / "www").mkdir()
+    assert verify(site).code == 2
+    assert verify(site, "lain").code == 2
+
+
+def test_bad_known_pattern_is_a_config_error(tmp_path):
+    site = news_site(tmp_path / "site", folder_publish(tmp_path / "www", "    known: [../etc/passwd]\n"))
+    run = verify(site)
+    assert run.code == 2 and "known" in run.err and "config.yaml" in run.err
+
+
+# -- SFTP on OpenSSH and FTPS: the same scenarios, files read on the server side
+
+def tamper_all(root) -> set[str]:
+    """All twenty scenarios at once, on the folder a test server serves."""
+    expected = set()
+    for scenario in TAMPERINGS:
+        expected |= tamper(root, scenario)
+    return expected
+
+
+@pytest.fixture
+def sshd(tmp_path):
+    server = start_sshd(tmp_path / "sshd")
+    server.trust()
+    yield server
+    server.stop()
+
+
+def test_sftp_scenarios_detected_and_repaired(tmp_path, sshd):
+    site = published(tmp_path, sftp_publish(sshd, KNOWN), sshd.env())
+    (sshd.root / "google1234abcd.html").write_text("google-site-verification")
+    assert verify(site, env=sshd.env()).code == 0
+    expected = tamper_all(sshd.root)
+    (sshd.root / "galeri/index.html").unlink()
+    (sshd.root / "galeri/index.html").symlink_to(tmp_path / "site/config.yaml")      # a link planted for a page
+    run = verify(site, env=sshd.env())
+    assert run.code == 1, run.out + run.err
+    assert set(reported(run)) == expected | {"galeri/index.html"}, run.out
+    assert run.out.startswith("  DISUSUPI") and "galeri/index.html: kini berupa tautan" in run.out
+    repaired = verify(site, "--repair", env=sshd.env())
+    assert repaired.code == 0, repaired.out + repaired.err
+    assert_as_published(sshd.root, site, foreign=sorted(rel for rel in expected if rel not in tree(site / "output")))
+    assert not (sshd.root / "galeri/index.html").is_symlink()
+    assert (sshd.root / "wp-content/uploads/shell.php").is_file()        # named, never deleted
+    assert (sshd.root / "google1234abcd.html").is_file()
+    assert not (sshd.root / ".kpu-terbit.lock").exists()
+
+
+@pytest.fixture
+def ftps(tmp_path):
+    server = start_ftp(tmp_path / "ftp")
+    yield server
+    server.stop()
+
+
+def test_ftps_scenarios_detected_and_repaired(tmp_path, ftps):
+    home = tmp_path / "home"
+    home.mkdir()
+    section = f"publish:\n  hosting:\n    type: ftps\n    host: 127.0.0.1\n    port: {ftps.port}\n" \
+              f"    user: {ftps.user}\n    path: /\n{KNOWN}"
+    site = published(tmp_path, section, ftps.env(home))
+    assert verify(site, env=ftps.env(home)).code == 0
+    expected = tamper_all(ftps.root)
+    run = verify(site, env=ftps.env(home))
+    assert run.code == 1, run.out + run.err
+    assert set(reported(run)) == expected, run.out
+    assert run.out.startswith("  DISUSUPI")
+    assert verify(site, "--repair", env=ftps.env(home)).code == 0
+    assert_as_published(ftps.root, site, foreign=sorted(rel for rel in expected if rel not in tree(site / "output")))
+
+
+# -- git: the branch's tree compared
+
+def git(*args, cwd=None):
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+
+
+def test_git_branch_changed_behind_publish_is_detected_and_repaired(tmp_path):
+    bare = tmp_path / "situs.git"
+    git("init", "--bare", "-q", str(bare))
+    site = published(tmp_path, f"publish:\n  utama:\n    type: git\n    path: {bare}\n")
+    assert verify(site).code == 0
+    work = tmp_path / "clone"
+    git("clone", "-q", "-b", "gh-pages", str(bare), str(work))
+    (work / "shell.php").write_text("<?php system($_GET['c']); ?>")
+    (work / "index.html").write_text((work / "index.html").read_text().replace("</body>", "slot gacor</body>"))
+    (work / "profil/index.html").unlink()
+    git("-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qam", "x", cwd=work)
+    git("add", "shell.php", cwd=work)
+    git("-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "y", cwd=work)
+    git("push", "-q", "origin", "gh-pages", cwd=work)
+    run = verify(site)
+    assert run.code == 1
+    assert reported(run) == ["index.html", "shell.php", "profil/index.html"], run.out
+    assert verify(site, "--repair").code == 0
+    shown = git("--git-dir", str(bare), "show", "gh-pages:index.html").stdout
+    assert shown == (site / "output/index.html").read_text()
+
+
+# -- over HTTP(S): what a visitor is served
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(root, tls_folder=None):
+    handler = partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    if tls_folder is not None:
+        pem = self_signed_certificate(tls_folder)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(pem)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("tls", [False, True])
+def test_http_finds_changed_and_missing_files(folder_site, tmp_path, tls):
+    site, root = folder_site
+    server = serve(root, tmp_path if tls else None)
+    scheme = "https" if tls else "http"
+    url = f"{scheme}://127.0.0.1:{server.server_address[1]}/"
+    env = {"SSL_CERT_FILE": str(tmp_path / "ca.pem")} if tls else None
+    try:
+        assert verify(site, "--http", url, env=env).code == 0
+        for scenario in ("changed-index", "deleted-page", "replaced-photo", "same-size-time-back"):
+            tamper(root, scenario)
+        run = verify(site, "--http", url, env=env)
+        assert run.code == 1, run.out + run.err
+        assert reported(run) == ["index.html", "2024/05/01/berita-0/foto-64w.jpg", "2024/05/01/berita-0/index.html",
+                                 "profil/index.html"], run.out
+        assert run.out.startswith("  DISUSUPI  index.html")
+    finally:
+        server.shutdown()
+
+
+def test_http_unreachable_cannot_check(folder_site):
+    site, _ = folder_site
+    run = verify(site, "--http", "http://127.0.0.1:9/")
+    assert run.code == 2 and "tidak dapat dihubungi" in run.err

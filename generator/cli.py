@@ -1,5 +1,5 @@
-"""Command line: build, serve, new, check, views, publish and import-wordpress, with exit codes 0 (fine), 1 (content
-errors), 2 (bad usage), 75 (another build of the site is running) and 70 (a bug in the generator)."""
+"""Command line: build, serve, new, check, views, publish, verify, otomatis and import-wordpress, with exit codes
+0 (fine), 1 (content errors), 2 (bad usage), 75 (another build of the site is running) and 70 (a bug in the generator)."""
 
 from __future__ import annotations
 
@@ -89,6 +89,13 @@ def parser() -> argparse.ArgumentParser:
                    help="kembalikan berkas situs yang berubah atau hilang; berkas asing tidak dihapus")
     p.add_argument("--trust-host-key", metavar="SIDIK_JARI", help="seperti pada publish")
 
+    p = commands.add_parser("otomatis", help="jalankan tugas terjadwal: terbitkan berita terjadwal tepat waktu, "
+                                             "periksa situs yang tayang, kabari bila ada masalah")
+    site_option(p)
+    p.add_argument("--once", action="store_true", help="satu putaran saja, lalu selesai (untuk cron atau Task Scheduler)")
+    p.add_argument("--interval", type=float, metavar="MENIT",
+                   help="menit antarputaran bila berjalan terus (bawaan: otomatis.interval di config.yaml, atau 5)")
+
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
     site_option(p)
 
@@ -148,6 +155,13 @@ def main(argv: list[str] | None = None) -> int:
             from .publish.verify import Request as VerifyRequest, verify
 
             return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key))
+        if args.command == "otomatis":
+            from .otomatis.runner import Runner, one_round, run
+
+            if args.interval is not None and not args.interval > 0:
+                print("Galat: --interval harus lebih dari 0 menit, misalnya --interval 5.", file=sys.stderr)
+                return 2
+            return one_round(Runner(site_dir)) if args.once else run(Runner(site_dir), args.interval)
         if args.command == "new":
             return _new(site_dir, args.title)
         if args.command == "views":

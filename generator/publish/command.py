@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import sys
 import time
@@ -30,6 +31,7 @@ class Request:
     trust_host_key: str | None = None
     verbose: bool = False           # print how long each step took
     verify: bool = False            # ask the target about every file, not only those the manifest does not vouch for
+    now: dt.datetime | None = None  # the build's "now" (otomatis publishes a scheduled post as of its round's clock)
 
 
 def publish(request: Request) -> int:
@@ -48,7 +50,7 @@ def publish(request: Request) -> int:
                         _Progress(name).add if sys.stderr.isatty() else (lambda count: None), sys.stdin.isatty(),
                         likely_new, site_id=config.site.base_url)
                 for name in names]
-    options = Options(request.site_dir, progress=sys.stderr.isatty(), locked=True)
+    options = Options(request.site_dir, progress=sys.stderr.isatty(), locked=True, now=request.now)
     # the site's build lock, held until the last file is sent: a build meanwhile (the preview server's, after a
     # save) would change output/ under the upload, so it waits for the publish to end
     with lock.held(options.cache_dir, None, _waiting):

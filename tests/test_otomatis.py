@@ -1,0 +1,216 @@
+"""otomatis: rounds with the clock moved by the test (never waited for), against a real folder target, a real
+SMTP server and a real webhook on 127.0.0.1: a scheduled post goes live within five minutes of its time and never
+before; a round that fails half-way is followed by one that completes; tampering and a failed scheduled publish are
+told once; a round never starts while a build of the site holds its lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+
+import pytest
+
+from generator.otomatis.runner import Parts, Runner, one_round, run_publish
+from generator.otomatis.notify import PASSWORD_ENV, Report, send
+from generator import config as config_module
+from generator.publish.verify import local_record
+from generator.report import Problems
+from tests.conftest import NOW, folder_publish, lock_holder, md, news_site, run_cli
+from tests.servers import self_signed_certificate, start_smtp, start_webhook
+
+pytestmark = pytest.mark.servers
+
+SCHEDULED = "content/posts/2024/terjadwal/index.md"
+LIVE_PAGE = "2024/06/01/jadwal-rapat/index.html"       # 21.00 WITA = 13.00 UTC on 1 June 2024
+DUE = dt.datetime(2024, 6, 1, 13, 0, tzinfo=dt.timezone.utc)
+
+
+class Clock:
+    def __init__(self, now: dt.datetime):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def site_with_schedule(tmp_path, live, otomatis: str = "otomatis:\n  verify: 0\n"):
+    site = news_site(tmp_path / "site", folder_publish(live) + otomatis)
+    (site / SCHEDULED).parent.mkdir(parents=True)
+    (site / SCHEDULED).write_text(md("title: Jadwal Rapat\nslug: jadwal-rapat\ndate: 2024-06-01 21:00"), "utf-8")
+    return site
+
+
+def published_at(site, moment: dt.datetime) -> None:
+    """The site published by a person at `moment` of the test's clock (this computer's record dated then)."""
+    assert run_publish(site, "utama", moment)[0] == 0
+    record = local_record(site, "utama")
+    os.utime(record, (moment.timestamp(), moment.timestamp()))
+
+
+def rounds(site, clock, times, out=None):
+    runner = Runner(site, clock, out=out or io.StringIO())
+    codes = []
+    for moment in times:
+        clock.now = moment
+        codes.append(one_round(runner))
+    return codes, runner.out.getvalue()
+
+
+def test_a_scheduled_post_goes_live_within_five_minutes_of_its_time_and_never_before(tmp_path):
+    live = tmp_path / "live"
+    site = site_with_schedule(tmp_path, live)
+    assert run_publish(site, "utama", NOW)[0] == 0              # the site as published by a person, at 12.00 UTC
+    assert not (live / LIVE_PAGE).exists()
+    clock = Clock(NOW)
+    start = NOW + dt.timedelta(seconds=90)
+    before = [start + dt.timedelta(minutes=5 * i) for i in range(12)]       # 12.01.30 ... 12.56.30
+    codes, said = rounds(site, clock, before)
+    assert codes == [0] * 12 and not (live / LIVE_PAGE).exists()
+    assert "terjadwal berikutnya: 'Jadwal Rapat' 01-06-2024 21:00" in said
+    codes, said = rounds(site, clock, [DUE - dt.timedelta(seconds=1)])
+    assert codes == [0] and not (live / LIVE_PAGE).exists()          # one second before: still not live
+    codes, said = rounds(site, clock, [start + dt.timedelta(minutes=60)])    # the first round after 13.00: 13.01.30
+    assert codes == [0] and (live / LIVE_PAGE).is_file()
+    assert "terbit ke utama: 1 berita terjadwal ('Jadwal Rapat')" in said
+    log = (site / ".cache" / "otomatis.log").read_text("utf-8").splitlines()
+    assert len(log) == 14 and log[-1].startswith("2024-06-01 21:01 WITA | terbit ke utama")
+    state = json.loads((site / ".cache" / "otomatis.json").read_text("utf-8"))
+    assert state["last_publish"] == (start + dt.timedelta(minutes=60)).timestamp()
+    codes, said = rounds(site, clock, [start + dt.timedelta(minutes=65)])
+    assert codes == [0] and "terbit" not in said                    # published once: nothing due any more
+
+
+def test_a_round_that_fails_half_way_is_followed_by_one_that_completes_and_the_failure_is_told_once(tmp_path):
+    share = tmp_path / "share"                                      # a network drive not mounted at first
+    hook = start_webhook()
+    try:
+        site = site_with_schedule(tmp_path, share / "live", f"otomatis:\n  webhook: {hook.url}\n")
+        clock = Clock(NOW)
+        codes, said = rounds(site, clock, [NOW])                      # the first round: nothing due, nothing to check
+        assert codes == [1] and "periksa utama: tidak dapat diperiksa" in said
+        codes, said = rounds(site, clock, [DUE + dt.timedelta(minutes=2), DUE + dt.timedelta(minutes=7)])
+        assert codes == [1, 1] and said.count("GAGAL terbit ke utama") == 2
+        assert len(hook.bodies) == 1 and "GAGAL terbit" in hook.bodies[0]["subject"]
+        assert "Jadwal Rapat" in hook.bodies[0]["body"] and "rahasia" not in said
+        share.mkdir()
+        codes, said = rounds(site, clock, [DUE + dt.timedelta(minutes=12)])
+        assert codes == [0] and (share / "live" / LIVE_PAGE).is_file()
+        assert "terbit ke utama: 1 berita terjadwal" in said and "periksa utama: utuh" in said
+        assert len(hook.bodies) == 1
+    finally:
+        hook.stop()
+
+
+def test_tampering_is_told_by_email_and_webhook_once_and_logged_every_check(tmp_path):
+    live = tmp_path / "live"
+    smtp, hook = start_smtp(), start_webhook()
+    try:
+        extra = (f"otomatis:\n  webhook: {hook.url}\n  email:\n    host: 127.0.0.1\n    port: {smtp.port}\n"
+                 "    from: situs@kpu-kaltara.go.id\n    to: [humas@kpu-kaltara.go.id, it@kpu-kaltara.go.id]\n"
+                 "    starttls: false\n")
+        site = site_with_schedule(tmp_path, live, extra)
+        assert run_publish(site, "utama", NOW)[0] == 0
+        clock = Clock(NOW)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+        assert codes == [0] and "periksa utama: utuh" in said and not smtp.received
+        (live / "wp-shell.php").write_text("<?php system($_GET['c']); ?>")
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=6)])        # not an hour yet: not checked
+        assert codes == [0] and "periksa" not in said
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61), NOW + dt.timedelta(minutes=121)])
+        assert codes == [1, 1] and said.count("periksa utama: BERBEDA") == 2
+        assert len(smtp.received) == 1 and len(hook.bodies) == 1
+        mail = smtp.received[0]
+        assert mail.mail_from == "situs@kpu-kaltara.go.id"
+        assert mail.rcpt_tos == ["humas@kpu-kaltara.go.id", "it@kpu-kaltara.go.id"]
+        text = mail.content.decode("utf-8")
+        assert "DIUBAH pihak lain" in text and "wp-shell.php" in text
+        assert "wp-shell.php" in hook.bodies[0]["text"] and hook.bodies[0]["site"] == "https://kaltara.kpu.go.id/"
+        (live / "wp-shell.php").unlink()
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=181)])
+        assert codes == [0] and "periksa utama: utuh" in said
+    finally:
+        smtp.stop()
+        hook.stop()
+
+
+def test_email_through_starttls_with_the_password_from_the_environment_only(tmp_path, monkeypatch):
+    certificate = self_signed_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    smtp = start_smtp(certificate, password="s3kret-Humas")
+    try:
+        text = (f"site:\n  title: KPU\n  base_url: https://kaltara.kpu.go.id/\notomatis:\n  email:\n"
+                f"    host: 127.0.0.1\n    port: {smtp.port}\n    from: situs@kpu.go.id\n    to: [humas@kpu.go.id]\n"
+                "    user: humas\n")
+        (tmp_path / "config.yaml").write_text(text, "utf-8")
+        settings = config_module.load(tmp_path / "config.yaml", Problems()).otomatis
+        report = Report("Uji", "Isi laporan.", "https://kaltara.kpu.go.id/")
+        missing = send(settings, report, env={})
+        assert len(missing) == 1 and PASSWORD_ENV in missing[0] and not smtp.received
+        wrong = send(settings, report, env={PASSWORD_ENV: "salah"})
+        assert len(wrong) == 1 and "salah" not in wrong[0] and not smtp.received
+        assert send(settings, report, env={PASSWORD_ENV: "s3kret-Humas"}) == []
+        assert len(smtp.received) == 1 and smtp.logins[-1] == (b"humas", b"s3kret-Humas")
+        assert "Isi laporan." in smtp.received[0].content.decode("utf-8")
+    finally:
+        smtp.stop()
+
+
+def test_an_unreachable_mail_server_or_webhook_is_one_sentence_and_the_round_still_ends(tmp_path):
+    from tests.servers import free_port
+
+    port = free_port()
+    extra = (f"otomatis:\n  webhook: http://127.0.0.1:{port}/kait/token-rahasia\n  email:\n    host: 127.0.0.1\n"
+             f"    port: {port}\n    from: a@kpu.go.id\n    to: [b@kpu.go.id]\n    starttls: false\n")
+    live = tmp_path / "live"
+    site = site_with_schedule(tmp_path, live, extra)
+    assert run_publish(site, "utama", NOW)[0] == 0
+    (live / "judi.html").write_text("<a href='https://slot-gacor.example/'>slot gacor</a>")
+    codes, said = rounds(site, Clock(NOW), [NOW + dt.timedelta(minutes=1)])
+    assert codes == [1] and "periksa utama: BERBEDA" in said
+    assert f"surel tidak dikirim: server surel 127.0.0.1:{port} tidak dapat dihubungi" in said
+    assert "laporan tidak dikirim: webhook di 127.0.0.1 tidak dapat dihubungi" in said
+    assert "token-rahasia" not in said
+
+
+def test_a_round_never_starts_while_a_build_holds_the_site_lock_or_a_publish_the_target_lock(tmp_path):
+    live = tmp_path / "live"
+    site = site_with_schedule(tmp_path, live)
+    published_at(site, NOW)
+    clock = Clock(DUE + dt.timedelta(minutes=1))
+    holder = lock_holder(site, 60)
+    try:
+        codes, said = rounds(site, clock, [DUE + dt.timedelta(minutes=1)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert codes == [75] and "dilewati: pembangunan atau penerbitan lain" in said
+    assert not (live / LIVE_PAGE).exists()
+    from generator.publish import targetlock
+
+    (live / targetlock.LOCK).mkdir()
+    holding = targetlock.me("https://kaltara.kpu.go.id/", "utama", (DUE + dt.timedelta(minutes=5)).timestamp())
+    (live / targetlock.LOCK / targetlock.HOLDER).write_bytes(targetlock.encode(holding))
+    codes, said = rounds(site, clock, [DUE + dt.timedelta(minutes=6)])
+    assert codes == [75] and "tujuan sedang dipakai penerbitan lain" in said
+    assert not (live / LIVE_PAGE).exists()
+    shutil.rmtree(live / targetlock.LOCK)
+    codes, said = rounds(site, clock, [DUE + dt.timedelta(minutes=11)])
+    assert codes == [0] and (live / LIVE_PAGE).is_file()
+    assert len((site / ".cache" / "otomatis.log").read_text("utf-8").splitlines()) == 3
+
+
+def test_settings_are_checked_with_file_and_line(tmp_path):
+    site = news_site(tmp_path / "site", folder_publish(tmp_path / "live")
+                     + "otomatis:\n  log: content/otomatis.log\n")
+    run = run_cli("otomatis", "--once", "--site", str(site))
+    assert run.code == 1 and "di luar content/" in run.out
+    (site / "config.yaml").write_text((site / "config.yaml").read_text("utf-8").replace(
+        "  log: content/otomatis.log\n", "  email:\n    host: smtp.kpu.go.id\n    from: a@kpu.go.id\n"
+        "    to: [b@kpu.go.id]\n    password: rahasia\n"), "utf-8")
+    run = run_cli("otomatis", "--once", "--site", str(site))
+    assert run.code == 1 and "config.yaml:" in run.out and "kata sandi dan token tidak boleh" in run.out
+    assert "rahasia" not in run.out.replace("kata sandi", "")
+    assert run_cli("otomatis", "--interval", "0", "--site", str(site)).code == 2

@@ -293,7 +293,8 @@ def start_smtp(certificate: Path | None = None, password: str | None = None) -> 
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         logins.append((auth_data.login, auth_data.password))
-        return AuthResult(success=auth_data.login == b"humas" and auth_data.password == password.encode())
+        ok = auth_data.login == b"humas" and auth_data.password == password.encode()
+        return AuthResult(success=ok, handled=False)       # handled=False: the server answers 535 itself
 
     tls = None
     if certificate is not None:

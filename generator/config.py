@@ -129,6 +129,8 @@ class PublishTarget:
     connections: int = 0            # requests in flight (sftp, default 64) or connections (ftp/ftps, default 2)
     known: list[str] = field(default_factory=list)     # files on the target that are not the site's but the office's
                                                         # (paths or glob patterns): verify does not report them
+    logs: str = ""                  # the web server's current access log (otomatis reads it and its rotated files);
+                                    # folder targets: a path, relative to the site folder unless absolute
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,8 @@ class Otomatis:
     log: str = ".cache/otomatis.log"    # its log file, in the site folder, outside content/ and output/
     email: Email | None = None
     webhook: str = ""               # an address to POST each report to as JSON (a chat channel's incoming webhook)
+    logs_every: int = 60            # minutes between fetches of the target's access logs (its `logs:`); 0: never
+    views_publish: int = 6          # hours: new view counts are published at most this often; 0: never
 
 
 PUBLISH_TYPES = ("sftp", "ftps", "ftp", "folder", "git")

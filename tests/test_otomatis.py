@@ -214,3 +214,65 @@ def test_settings_are_checked_with_file_and_line(tmp_path):
     assert run.code == 1 and "config.yaml:" in run.out and "kata sandi dan token tidak boleh" in run.out
     assert "rahasia" not in run.out.replace("kata sandi", "")
     assert run_cli("otomatis", "--interval", "0", "--site", str(site)).code == 2
+
+
+BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+
+
+def visits(post: int, addresses: range, minute: int) -> bytes:
+    return b"".join(f'10.0.{post}.{a} - - [01/Jun/2024:20:{minute:02d}:00 +0800] "GET /2024/05/0{post + 1}/berita-{post}/ '
+                    f'HTTP/1.1" 200 512 "-" "{BROWSER}"\n'.encode() for a in addresses)
+
+
+def views_of(site, post: int) -> int | None:
+    text = (site / f"content/posts/2024/berita-{post}/index.md").read_text("utf-8")
+    found = [line for line in text.splitlines() if line.startswith("views:")]
+    return int(found[0].split(":")[1]) if found else None
+
+
+def shown(live) -> int:
+    """'N kali dilihat' of the first post as the live site shows it."""
+    import re
+
+    page = (live / "2024/05/01/berita-0/index.html").read_text("utf-8")
+    return int(re.search(r'berita-0/">Berita 0</a> <small>(\d+) kali dilihat', page).group(1))
+
+
+def test_access_logs_are_read_incrementally_across_rotation_and_counts_published_at_most_every_few_hours(tmp_path):
+    import gzip
+
+    logs = tmp_path / "serverlog"
+    logs.mkdir()
+    live = tmp_path / "live"
+    site = news_site(tmp_path / "site", folder_publish(live, f"    logs: {logs / 'access.log'}\n")
+                     + "otomatis:\n  verify: 0\n  logs_every: 60\n  views_publish: 6\n")
+    published_at(site, NOW)
+    first = visits(0, range(1, 4), 1)
+    (logs / "access.log").write_bytes(first)
+    clock = Clock(NOW)
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+    assert codes == [0] and f"log akses: {len(first)} bita baru dibaca, jumlah dilihat berubah" in said
+    assert views_of(site, 0) == 3 and "jumlah dilihat diterbitkan ke utama" in said
+    assert shown(live) == 3
+    more = visits(0, range(4, 6), 2)                      # two more lines, then the log is rotated: access.log.1
+    with open(logs / "access.log", "ab") as handle:
+        handle.write(more)
+    (logs / "access.log").rename(logs / "access.log.1")
+    fresh = visits(1, range(1, 2), 3)
+    (logs / "access.log").write_bytes(fresh)
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=31)])      # not yet an hour: logs not read
+    assert codes == [0] and "log akses" not in said
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61)])
+    assert f"log akses: {len(more) + len(fresh)} bita baru dibaca, jumlah dilihat berubah" in said
+    assert (views_of(site, 0), views_of(site, 1)) == (5, 1)
+    assert "diterbitkan" not in said                      # counts published at most every 6 hours
+    (logs / "access.log.2.gz").write_bytes(gzip.compress((logs / "access.log.1").read_bytes()))
+    (logs / "access.log.1").unlink()                      # rotated again: compressed; read once, whole
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=121)])
+    assert f"{(logs / 'access.log.2.gz').stat().st_size} bita baru dibaca, jumlah dilihat tetap" in said
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=181)])
+    assert "log akses: 0 bita baru dibaca" in said and (views_of(site, 0), views_of(site, 1)) == (5, 1)
+    assert shown(live) == 3                               # counted, not yet published
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(hours=6, minutes=2)])
+    assert codes == [0] and "jumlah dilihat diterbitkan ke utama" in said
+    assert shown(live) == 5

@@ -44,6 +44,13 @@ def run_verify(site_dir: Path, target: str) -> tuple[int, str]:
     return captured(lambda: verify(Request(site_dir, target)))
 
 
+def run_views(site_dir: Path, logs: list[Path]) -> tuple[int, str]:
+    """The views command over the local copies of the logs (it counts each line once, by its own record)."""
+    from ..views.run import main
+
+    return captured(lambda: main(site_dir, logs))
+
+
 def captured(command: Callable[[], int]) -> tuple[int, str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
@@ -59,6 +66,7 @@ def captured(command: Callable[[], int]) -> tuple[int, str]:
 class Parts:
     publish: Callable[[Path, str, dt.datetime], tuple[int, str]] = run_publish
     verify: Callable[[Path, str], tuple[int, str]] = run_verify
+    views: Callable[[Path, list[Path]], tuple[int, str]] = run_views
     send: Callable = send
 
 
@@ -130,7 +138,7 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
         return 1
     file = state_module.path(runner.site_dir)
     state = state_module.load(file)
-    for part in (_scheduled, _check):
+    for part in (_scheduled, _views, _check):
         try:
             part(runner, config, target, state, done)
         except Exception as err:     # noqa: BLE001 - one part's bug never stops the others or the next round
@@ -220,6 +228,57 @@ def _scheduled(runner: Runner, config, target: str, state: State, done: Round) -
             + "\n".join(f"- {s.title} (dijadwalkan {s.date.isoformat(' ', 'minutes')}, {s.path})" for s in due)
             + f"\n\nPesan perintah publish:\n{said.strip()}\n\notomatis mencoba lagi setiap putaran; surel ini tidak "
             "dikirim lagi sampai penerbitan berhasil.", config.site.base_url))
+
+
+def _views(runner: Runner, config, target: str, state: State, done: Round) -> None:
+    """Fetch the access logs' new lines and count them, when their interval has passed; publish the new counts at
+    most every `views_publish` hours."""
+    settings, every = config.publish[target], config.otomatis.logs_every
+    if settings.logs and verify_due(state.last_logs, done.now, every):
+        if settings.type != "folder":
+            done.texts.append(f"log akses: tujuan jenis {settings.type} belum didukung (baru tujuan folder)")
+        else:
+            _count(runner, settings, target, state, done)
+    hours = config.otomatis.views_publish
+    if not (state.views_changed and hours > 0 and verify_due(state.last_views_publish, done.now, hours * 60)):
+        return
+    code, said = runner.parts.publish(runner.site_dir, target, done.now)
+    if code == 0:
+        state.views_changed, state.last_views_publish = False, done.now.timestamp()
+        done.texts.append(f"jumlah dilihat diterbitkan ke {target}")
+        state.scheduled_through = max(state.scheduled_through or 0, done.now.timestamp())
+    else:
+        done.failed = True
+        done.texts.append(f"jumlah dilihat GAGAL diterbitkan ke {target}: {_last_line(said)}")
+
+
+def _count(runner: Runner, settings, target: str, state: State, done: Round) -> None:
+    import os
+
+    from .logfetch import FolderSource, fetch
+
+    current = runner.site_dir / os.path.expanduser(settings.logs)
+    before = _views_stamps(runner.site_dir)
+    try:
+        copies, read = fetch(FolderSource(current), runner.site_dir / ".cache" / "otomatis-logs" / target)
+    except OSError as err:
+        done.failed = True
+        done.texts.append(f"log akses {current} tidak dapat dibaca ({err.strerror or err})")
+        return
+    code, said = runner.parts.views(runner.site_dir, copies) if copies else (0, "")
+    state.last_logs = done.now.timestamp()
+    changed = _views_stamps(runner.site_dir) != before
+    state.views_changed = state.views_changed or changed
+    done.failed = done.failed or code != 0
+    done.texts.append(f"log akses: {read} bita baru dibaca, " + (
+        "jumlah dilihat berubah" if changed else "jumlah dilihat tetap") +
+        (f" ({_last_line(said)})" if code != 0 else ""))
+
+
+def _views_stamps(site_dir: Path) -> dict[str, int]:
+    """The posts' files and their times: a count written by views changes one."""
+    posts = site_dir / "content" / "posts"
+    return {str(p): p.stat().st_mtime_ns for p in posts.rglob("*.md")} if posts.is_dir() else {}
 
 
 def _last_publish(site_dir: Path, target: str) -> float | None:

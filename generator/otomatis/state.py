@@ -18,6 +18,9 @@ class State:
     last_verify: float | None = None        # the last check of the live site that gave an answer
     failing_since: float | None = None      # the first failed scheduled publish not yet followed by a good one
     reported: str = ""                      # a digest of the last tampering report sent (not sent again each hour)
+    last_logs: float | None = None          # the last time the access logs were fetched and counted
+    views_changed: bool = False             # counts were written to posts and not yet published
+    last_views_publish: float | None = None # the last publish made for the counts
     last_round: str = ""                    # the last round's log line (the desk can show it)
 
 
@@ -39,6 +42,8 @@ def load(file: Path) -> State:
 
 
 def _fits(value, default) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
     if isinstance(default, str):
         return isinstance(value, str)
     return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))

@@ -276,3 +276,35 @@ def test_access_logs_are_read_incrementally_across_rotation_and_counts_published
     codes, said = rounds(site, clock, [NOW + dt.timedelta(hours=6, minutes=2)])
     assert codes == [0] and "jumlah dilihat diterbitkan ke utama" in said
     assert shown(live) == 5
+
+
+def test_access_logs_over_sftp_only_the_new_bytes_are_read(tmp_path, monkeypatch):
+    from tests.conftest import sftp_publish
+    from tests.servers import start_sshd
+
+    sshd = start_sshd(tmp_path / "sshd")
+    try:
+        sshd.trust()
+        for name, value in sshd.env().items():
+            monkeypatch.setenv(name, value)
+        logs = tmp_path / "serverlog"
+        logs.mkdir()
+        site = news_site(tmp_path / "site", sftp_publish(sshd, f"    logs: {logs / 'access.log'}\n")
+                         + "otomatis:\n  verify: 0\n  views_publish: 0\n")
+        published_at(site, NOW)
+        first, more = visits(0, range(1, 4), 1), visits(1, range(1, 3), 2)
+        (logs / "access.log").write_bytes(first)
+        (logs / "access.log.2.gz").write_bytes(b"not yet whole")      # a rotation under way: read again later
+        clock = Clock(NOW)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+        assert f"log akses: {len(first) + 13} bita baru dibaca, jumlah dilihat berubah" in said
+        with open(logs / "access.log", "ab") as handle:
+            handle.write(more)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61)])
+        assert codes == [0] and f"log akses: {len(more) + 13} bita baru dibaca, jumlah dilihat berubah" in said
+        assert (views_of(site, 0), views_of(site, 1)) == (3, 2)
+        shutil.rmtree(logs)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=121)])
+        assert codes == [1] and "tidak dapat dibaca" in said                   # said, and the next round goes on
+    finally:
+        sshd.stop()

@@ -7,7 +7,8 @@ the middle, so it is read once, whole, and its decompressed rest appended; the s
 never read again. `views` then counts the local copies and, by its own record, each line once.
 
 The target is read through a Source (list the log folder, read a file from an offset). Here: a folder target (a
-local or mounted folder); SFTP and FTP targets are not done yet.
+local or mounted folder) or an SFTP target (over its connection, which holds the target's lock meanwhile); FTP
+targets are not done yet.
 """
 
 from __future__ import annotations
@@ -52,6 +53,28 @@ class FolderSource:
     def read_head(self, name: str) -> bytes:
         with open(self.path.parent / name, "rb") as handle:
             return handle.read(HEAD)
+
+
+@dataclass
+class SftpSource:
+    """The current log at `path` on an SFTP target's server and its rotated siblings, through an open transport."""
+
+    transport: object           # publish.sftp.SftpTransport
+    path: str
+
+    def listing(self) -> dict[str, tuple[int, float]]:
+        folder, _, base = self.path.rpartition("/")
+        return self.transport.log_listing(folder if folder or not self.path.startswith("/") else "/", base)
+
+    def read(self, name: str, offset: int) -> bytes:
+        return self.transport.read_from(self._beside(name), offset)
+
+    def read_head(self, name: str) -> bytes:
+        return self.transport.read_from(self._beside(name), 0, HEAD)
+
+    def _beside(self, name: str) -> str:
+        folder = self.path.rpartition("/")[0]
+        return f"{folder}/{name}" if folder or self.path.startswith("/") else name
 
 
 @dataclass

@@ -235,10 +235,10 @@ def _views(runner: Runner, config, target: str, state: State, done: Round) -> No
     most every `views_publish` hours."""
     settings, every = config.publish[target], config.otomatis.logs_every
     if settings.logs and verify_due(state.last_logs, done.now, every):
-        if settings.type != "folder":
-            done.texts.append(f"log akses: tujuan jenis {settings.type} belum didukung (baru tujuan folder)")
+        if settings.type not in ("folder", "sftp"):
+            done.texts.append(f"log akses: tujuan jenis {settings.type} belum didukung (baru folder dan sftp)")
         else:
-            _count(runner, settings, target, state, done)
+            _count(runner, config, target, state, done)
     hours = config.otomatis.views_publish
     if not (state.views_changed and hours > 0 and verify_due(state.last_views_publish, done.now, hours * 60)):
         return
@@ -252,18 +252,39 @@ def _views(runner: Runner, config, target: str, state: State, done: Round) -> No
         done.texts.append(f"jumlah dilihat GAGAL diterbitkan ke {target}: {_last_line(said)}")
 
 
-def _count(runner: Runner, settings, target: str, state: State, done: Round) -> None:
+@contextlib.contextmanager
+def log_source(site_dir: Path, config, target: str):
+    """Where the target's access logs are read: its folder on this computer, or its SFTP server (the connection
+    holds the target's lock while the logs are read, as a publish would)."""
     import os
 
-    from .logfetch import FolderSource, fetch
+    from .logfetch import FolderSource, SftpSource
 
-    current = runner.site_dir / os.path.expanduser(settings.logs)
+    settings = config.publish[target]
+    if settings.type == "folder":
+        yield FolderSource(site_dir / os.path.expanduser(settings.logs))
+        return
+    from ..publish.transport import Context, open_transport
+
+    transport = open_transport(Context(target, settings, site_dir, site_id=config.site.base_url))
+    try:
+        yield SftpSource(transport, settings.logs)
+    finally:
+        transport.close()
+
+
+def _count(runner: Runner, config, target: str, state: State, done: Round) -> None:
+    from ..publish.transport import PublishError
+    from .logfetch import fetch
+
     before = _views_stamps(runner.site_dir)
     try:
-        copies, read = fetch(FolderSource(current), runner.site_dir / ".cache" / "otomatis-logs" / target)
-    except OSError as err:
+        with log_source(runner.site_dir, config, target) as source:
+            copies, read = fetch(source, runner.site_dir / ".cache" / "otomatis-logs" / target)
+    except (OSError, PublishError) as err:
         done.failed = True
-        done.texts.append(f"log akses {current} tidak dapat dibaca ({err.strerror or err})")
+        why = err.strerror if isinstance(err, OSError) and err.strerror else err
+        done.texts.append(f"log akses {config.publish[target].logs} tidak dapat dibaca ({why})")
         return
     code, said = runner.parts.views(runner.site_dir, copies) if copies else (0, "")
     state.last_logs = done.now.timestamp()

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from generator.otomatis.runner import Parts, Runner, one_round, run_publish
+from generator.otomatis.runner import Runner, one_round, run_publish
 from generator.otomatis.notify import PASSWORD_ENV, Report, send
 from generator import config as config_module
 from generator.publish.verify import local_record
@@ -308,3 +308,19 @@ def test_access_logs_over_sftp_only_the_new_bytes_are_read(tmp_path, monkeypatch
         assert codes == [1] and "tidak dapat dibaca" in said                   # said, and the next round goes on
     finally:
         sshd.stop()
+
+
+def test_the_command_once_and_the_loop_of_rounds(tmp_path):
+    from generator.otomatis.runner import run
+
+    live = tmp_path / "live"
+    site = site_with_schedule(tmp_path, live)
+    once = run_cli("otomatis", "--once", "--site", str(site))
+    # never published from this computer: its first round takes the site as it is, and publishes nothing
+    assert once.code == 0 and once.out.endswith("WITA | tidak ada berita terjadwal\n") and not live.exists()
+    slept = []
+    clock = Clock(NOW)
+    runner = Runner(site, clock, out=io.StringIO())
+    assert run(runner, 2.5, sleep=slept.append, rounds=3) == 0
+    assert len(slept) == 2 and all(140 < s <= 150 for s in slept)
+    assert len(runner.out.getvalue().splitlines()) == 3

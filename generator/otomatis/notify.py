@@ -88,7 +88,7 @@ def _post(url: str, report: Report) -> list[str]:
     parts = urlparse(url)
     where = f"webhook di {parts.hostname or '?'}"           # the path may hold a token: never shown
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return [f"laporan tidak dikirim ke webhook: alamatnya harus diawali https:// (atau http://)."]
+        return ["laporan tidak dikirim ke webhook: alamatnya harus diawali https:// (atau http://)."]
     body = json.dumps({"text": f"{report.subject}\n{report.body}", "subject": report.subject,
                        "body": report.body, "site": report.site}, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(url, body, {"Content-Type": "application/json; charset=utf-8",

@@ -21,7 +21,7 @@ from generator.report import Problems
 from tests.conftest import NOW, folder_publish, lock_holder, md, news_site, run_cli
 from tests.servers import self_signed_certificate, start_smtp, start_webhook
 
-pytestmark = pytest.mark.servers
+pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
 
 SCHEDULED = "content/posts/2024/terjadwal/index.md"
 LIVE_PAGE = "2024/06/01/jadwal-rapat/index.html"       # 21.00 WITA = 13.00 UTC on 1 June 2024
@@ -324,3 +324,42 @@ def test_the_command_once_and_the_loop_of_rounds(tmp_path):
     assert run(runner, 2.5, sleep=slept.append, rounds=3) == 0
     assert len(slept) == 2 and all(140 < s <= 150 for s in slept)
     assert len(runner.out.getvalue().splitlines()) == 3
+
+
+def test_access_logs_over_ftps_only_the_new_bytes_are_read_and_the_start_by_a_cut_transfer(tmp_path, monkeypatch):
+    import logging
+
+    from tests.servers import start_ftp
+
+    logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
+    ftps = start_ftp(tmp_path / "ftp")
+    try:
+        home = tmp_path / "home"
+        home.mkdir()
+        for name, value in ftps.env(home).items():
+            monkeypatch.setenv(name, value)
+        logs = ftps.root / "logs"
+        logs.mkdir()
+        (ftps.root / "situs").mkdir()
+        section = (f"publish:\n  hosting:\n    type: ftps\n    host: 127.0.0.1\n    port: {ftps.port}\n"
+                   f"    user: {ftps.user}\n    path: /situs\n    logs: /logs/access.log\n")
+        site = news_site(tmp_path / "site", section + "otomatis:\n  verify: 0\n  views_publish: 0\n")
+        published = run_publish(site, "hosting", NOW)
+        assert published[0] == 0, published[1]
+        first = visits(0, range(1, 200), 1)                 # longer than the start that names it (4 KiB)
+        more = visits(1, range(1, 3), 2)
+        (logs / "access.log").write_bytes(first)
+        clock = Clock(NOW)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+        assert codes == [0] and f"log akses: {len(first)} bita baru dibaca, jumlah dilihat berubah" in said
+        with open(logs / "access.log", "ab") as handle:
+            handle.write(more)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61)])
+        assert codes == [0] and f"log akses: {len(more)} bita baru dibaca, jumlah dilihat berubah" in said
+        assert (views_of(site, 0), views_of(site, 1)) == (199, 2)
+        (logs / "access.log").unlink()
+        logs.rmdir()
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=121)])
+        assert codes == [1] and "tidak dapat dibaca" in said and "menulis" not in said
+    finally:
+        ftps.stop()

@@ -7,8 +7,7 @@ the middle, so it is read once, whole, and its decompressed rest appended; the s
 never read again. `views` then counts the local copies and, by its own record, each line once.
 
 The target is read through a Source (list the log folder, read a file from an offset). Here: a folder target (a
-local or mounted folder) or an SFTP target (over its connection, which holds the target's lock meanwhile); FTP
-targets are not done yet.
+local or mounted folder), or an SFTP or FTP(S) target (over its connection, which holds the target's lock meanwhile).
 """
 
 from __future__ import annotations
@@ -56,10 +55,11 @@ class FolderSource:
 
 
 @dataclass
-class SftpSource:
-    """The current log at `path` on an SFTP target's server and its rotated siblings, through an open transport."""
+class RemoteSource:
+    """The current log at `path` on an SFTP or FTP(S) target's server and its rotated siblings, through an open
+    transport (SftpTransport or FtpTransport: log_listing and read_from)."""
 
-    transport: object           # publish.sftp.SftpTransport
+    transport: object
     path: str
 
     def listing(self) -> dict[str, tuple[int, float]]:

@@ -235,8 +235,8 @@ def _views(runner: Runner, config, target: str, state: State, done: Round) -> No
     most every `views_publish` hours."""
     settings, every = config.publish[target], config.otomatis.logs_every
     if settings.logs and verify_due(state.last_logs, done.now, every):
-        if settings.type not in ("folder", "sftp"):
-            done.texts.append(f"log akses: tujuan jenis {settings.type} belum didukung (baru folder dan sftp)")
+        if settings.type == "git":
+            done.texts.append("log akses: tujuan git tidak punya log akses; hapus 'logs:' dari tujuan ini")
         else:
             _count(runner, config, target, state, done)
     hours = config.otomatis.views_publish
@@ -258,7 +258,7 @@ def log_source(site_dir: Path, config, target: str):
     holds the target's lock while the logs are read, as a publish would)."""
     import os
 
-    from .logfetch import FolderSource, SftpSource
+    from .logfetch import FolderSource, RemoteSource
 
     settings = config.publish[target]
     if settings.type == "folder":
@@ -268,7 +268,7 @@ def log_source(site_dir: Path, config, target: str):
 
     transport = open_transport(Context(target, settings, site_dir, site_id=config.site.base_url))
     try:
-        yield SftpSource(transport, settings.logs)
+        yield RemoteSource(transport, settings.logs)
     finally:
         transport.close()
 

@@ -79,6 +79,9 @@ def parser() -> argparse.ArgumentParser:
                    help="periksa setiap berkas di tujuan, bukan hanya yang belum tercatat di catatan terbitan "
                         "(pakai bila berkas di server mungkin diubah atau dihapus orang lain)")
     p.add_argument("--verbose", "-v", action="store_true", help="tampilkan juga lama setiap langkah")
+    p.add_argument("--rollback", nargs="?", type=int, const=1, default=0, metavar="N",
+                   help="kembalikan situs yang tayang ke terbitan ke-N sebelum yang terakhir (bawaan 1), dari salinan "
+                        "di komputer ini; hanya yang berbeda yang dikirim")
 
     p = commands.add_parser("verify", help="periksa apakah situs yang tayang sama persis dengan terbitan terakhir")
     site_option(p)
@@ -150,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             from .publish.command import Request, publish
 
             return publish(Request(site_dir, args.target, args.all, args.dry_run, args.yes, args.trust_host_key,
-                                   args.verbose, args.verify))
+                                   args.verbose, args.verify, rollback=args.rollback))
         if args.command == "verify":
             from .publish.verify import Request as VerifyRequest, verify
 

@@ -129,6 +129,7 @@ class PublishTarget:
     connections: int = 0            # requests in flight (sftp, default 64) or connections (ftp/ftps, default 2)
     known: list[str] = field(default_factory=list)     # files on the target that are not the site's but the office's
                                                         # (paths or glob patterns): verify does not report them
+    rollback_keep: int = 5          # publishes kept on this computer for `publish --rollback`; 0: none
     logs: str = ""                  # the web server's current access log (otomatis reads it and its rotated files);
                                     # folder targets: a path, relative to the site folder unless absolute
 

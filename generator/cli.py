@@ -90,11 +90,16 @@ def parser() -> argparse.ArgumentParser:
                    help="periksa lewat HTTP(S) seperti pengunjung, tanpa sandi (bawaan: base_url situs)")
     p.add_argument("--repair", action="store_true",
                    help="kembalikan berkas situs yang berubah atau hilang; berkas asing tidak dihapus")
+    p.add_argument("--quarantine", action="store_true",
+                   help="pindahkan berkas asing ke folder karantina di samping folder situs (setelah konfirmasi)")
+    p.add_argument("--yes", action="store_true", help="setujui karantina tanpa ditanya")
     p.add_argument("--trust-host-key", metavar="SIDIK_JARI", help="seperti pada publish")
 
     p = commands.add_parser("otomatis", help="jalankan tugas terjadwal: terbitkan berita terjadwal tepat waktu, "
                                              "periksa situs yang tayang, kabari bila ada masalah")
     site_option(p)
+    p.add_argument("target", nargs="?", metavar="TUJUAN",
+                   help="nama tujuan di config.yaml (bawaan: otomatis.target, atau yang pertama)")
     p.add_argument("--once", action="store_true", help="satu putaran saja, lalu selesai (untuk cron atau Task Scheduler)")
     p.add_argument("--interval", type=float, metavar="MENIT",
                    help="menit antarputaran bila berjalan terus (bawaan: otomatis.interval di config.yaml, atau 5)")
@@ -157,14 +162,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "verify":
             from .publish.verify import Request as VerifyRequest, verify
 
-            return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key))
+            return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key,
+                                        args.quarantine, args.yes))
         if args.command == "otomatis":
             from .otomatis.runner import Runner, one_round, run
 
             if args.interval is not None and not args.interval > 0:
                 print("Galat: --interval harus lebih dari 0 menit, misalnya --interval 5.", file=sys.stderr)
                 return 2
-            return one_round(Runner(site_dir)) if args.once else run(Runner(site_dir), args.interval)
+            runner = Runner(site_dir, target=args.target)
+            return one_round(runner) if args.once else run(runner, args.interval)
         if args.command == "new":
             return _new(site_dir, args.title)
         if args.command == "views":

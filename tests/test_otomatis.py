@@ -214,6 +214,10 @@ def test_settings_are_checked_with_file_and_line(tmp_path):
     assert run.code == 1 and "config.yaml:" in run.out and "kata sandi dan token tidak boleh" in run.out
     assert "rahasia" not in run.out.replace("kata sandi", "")
     assert run_cli("otomatis", "--interval", "0", "--site", str(site)).code == 2
+    text = (site / "config.yaml").read_text("utf-8")
+    (site / "config.yaml").write_text(text.split("otomatis:")[0], "utf-8")
+    named = run_cli("otomatis", "cadangan", "--once", "--site", str(site))
+    assert named.code == 1 and "tidak ada tujuan terbit 'cadangan'" in named.out
 
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"

@@ -283,3 +283,72 @@ def test_http_unreachable_cannot_check(folder_site):
     site, _ = folder_site
     run = verify(site, "--http", "http://127.0.0.1:9/")
     assert run.code == 2 and "tidak dapat dihubungi" in run.err
+
+
+def test_a_repair_never_writes_while_a_publish_holds_the_target(folder_site, monkeypatch, capsys):
+    import json
+    import time
+
+    from generator.publish import targetlock
+    from generator.publish.verify import Request, verify as verify_in_process
+
+    site, root = folder_site
+    tamper(root, "changed-index")
+    (root / targetlock.LOCK).mkdir()
+    (root / targetlock.LOCK / targetlock.HOLDER).write_text(json.dumps(
+        {"host": "laptop-humas-2", "user": "siti", "pid": 4242, "since": time.time() - 30, "refreshed": time.time(),
+         "site": "https://kaltara.kpu.go.id/", "target": "utama", "token": "0123456789abcdef"}))
+    monkeypatch.setattr(targetlock, "WAIT", 1.0)
+    monkeypatch.setattr(targetlock, "POLL", 0.2)
+    tampered = (root / "index.html").read_bytes()
+    assert verify_in_process(Request(site, repair=True)) == 2
+    assert "laptop-humas-2" in capsys.readouterr().err
+    assert (root / "index.html").read_bytes() == tampered
+    (root / targetlock.LOCK / targetlock.HOLDER).unlink()
+    (root / targetlock.LOCK).rmdir()
+    assert verify_in_process(Request(site, repair=True)) == 0
+    assert (root / "index.html").read_bytes() == (site / "output/index.html").read_bytes()
+
+
+def test_quarantine_moves_foreign_files_out_of_the_web_root_only_when_confirmed(folder_site, tmp_path):
+    site, root = folder_site
+    foreign = tamper(root, "php-shell") | tamper(root, "spam-folder")
+    tamper(root, "changed-index")
+    refused = verify(site, "--quarantine")                  # no terminal to ask, no --yes: nothing moved
+    assert refused.code == 1 and "dibatalkan" in refused.err
+    assert all((root / rel).is_file() for rel in foreign)
+    run = verify(site, "--repair", "--quarantine", "--yes")
+    assert run.code == 0, run.out + run.err
+    moved = [line for line in run.out.splitlines() if line.startswith("  DIKARANTINA")]
+    assert len(moved) == len(foreign)
+    for rel in foreign:
+        assert not (root / rel).exists()
+        kept = list((tmp_path / "www-karantina").glob(f"*/{rel}"))
+        assert len(kept) == 1 and str(kept[0]) in run.out
+    assert_as_published(root, site)                          # known files stay, the site's own put back
+    assert verify(site).code == 0
+
+
+def test_quarantine_over_sftp(tmp_path, sshd):
+    site = published(tmp_path, sftp_publish(sshd), sshd.env())
+    foreign = tamper(sshd.root, "php-shell")
+    run = verify(site, "--quarantine", "--yes", env=sshd.env())
+    assert run.code == 0, run.out + run.err
+    assert not (sshd.root / "wp-content/uploads/shell.php").exists()
+    assert len(list(sshd.root.parent.glob(f"{sshd.root.name}-karantina/*/{next(iter(foreign))}"))) == 1
+
+
+def test_http_defaults_to_base_url_and_reads_the_served_manifest_without_a_local_copy(folder_site):
+    site, root = folder_site
+    server = serve(root)
+    config = site / "config.yaml"
+    config.write_text(config.read_text().replace("https://kaltara.kpu.go.id/",
+                                                 f"http://127.0.0.1:{server.server_address[1]}/"))
+    (site / ".cache/publish/utama.terbit.json").unlink()
+    try:
+        assert verify(site, "--http").code == 0
+        tamper(root, "changed-robots")
+        run = verify(site, "--http")
+        assert run.code == 1 and reported(run) == ["robots.txt"]
+    finally:
+        server.shutdown()

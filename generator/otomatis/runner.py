@@ -76,6 +76,7 @@ class Runner:
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)
     parts: Parts = field(default_factory=Parts)
     out: TextIO | None = None       # the terminal (default: sys.stdout, looked up when written)
+    target: str | None = None       # the publish target (default: otomatis.target in config.yaml, else the first)
 
 
 @dataclass
@@ -127,7 +128,7 @@ def one_round(runner: Runner) -> int:
 
 def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
     zone = ZoneInfo(config.site.timezone)
-    target = config.otomatis.target or next(iter(config.publish), "")
+    target = runner.target or config.otomatis.target or next(iter(config.publish), "")
     busy = _busy(runner.site_dir, config, target, done.now)
     if busy:
         _say(runner, log, _line(done.now, zone, [f"dilewati: {busy}; dicoba lagi pada putaran berikutnya"]))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import targetlock
 from .manifest import file_hash
-from .plan import MANIFEST, Entry, Plan, emptied_folders, temp_name, touched_folders
+from .plan import MANIFEST, QUARANTINE, Entry, Plan, emptied_folders, temp_name, touched_folders
 from .transport import Checked, Context, PublishError, StepByStep, explain_os_error, take_lock
 
 REPARSE_POINT = 0x400           # FILE_ATTRIBUTE_REPARSE_POINT: a junction or a symbolic link on Windows
@@ -57,7 +57,7 @@ class FolderTransport(StepByStep):
     def everything(self) -> dict[str, int]:
         """Every file of the target, path -> size; a link (to a file or a folder) as -1, never followed."""
         files = {}
-        for folder, dirs, names in os.walk(self.root):
+        for folder, dirs, names in os.walk(self.root, onerror=_unreadable):
             for name in [*dirs, *names]:
                 path = Path(folder, name)
                 rel = path.relative_to(self.root).as_posix()
@@ -67,6 +67,18 @@ class FolderTransport(StepByStep):
                     files[rel] = path.lstat().st_size
             dirs[:] = [d for d in dirs if not _is_link(Path(folder, d))]
         return files
+
+    def move_out(self, rel: str, dest: str) -> str:
+        """A foreign file moved (itself, a link not followed) to QUARANTINE/dest beside the target's folder."""
+        place = self.root.parent / (self.root.name + QUARANTINE) / dest
+        try:
+            place.parent.mkdir(parents=True, exist_ok=True)
+            if place.exists() or place.is_symlink():
+                raise FileExistsError(17, "sudah ada", str(place))
+            os.rename(self.root / rel, place)
+        except OSError as err:
+            raise PublishError(explain_os_error(err, str(place))) from err
+        return str(place)
 
     def digest(self, rels: list[str]) -> dict[str, str]:
         return {rel: file_hash(self.root / rel) for rel in rels if not _is_link(self.root / rel)}
@@ -169,6 +181,12 @@ class FolderTransport(StepByStep):
         if getattr(self, "held", None) is not None:
             self.held, held = None, self.held
             held.release()
+
+
+def _unreadable(err: OSError) -> None:
+    """A folder that cannot be listed: verify cannot say the target is as published."""
+    raise PublishError(f"Folder {err.filename} tidak dapat dibaca ({err.strerror or err}); periksa izinnya, lalu "
+                       "jalankan lagi.")
 
 
 def _is_link(path: Path) -> bool:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from . import manifest as manifest_format
 from . import targetlock
-from .plan import MANIFEST, Entry, Plan, Survey, emptied_folders, folders_to_make, parents, temp_name
+from .plan import (MANIFEST, QUARANTINE, Entry, Plan, Survey, emptied_folders, folders_to_make, parents,
+                   temp_name)
 from .transport import Checked, Context, PublishError, StepByStep, network_problem, take_lock
 
 CONNECTIONS = 2
@@ -176,6 +177,23 @@ class FtpTransport(StepByStep):
             return digest.hexdigest()
         with ThreadPoolExecutor(self.pool.qsize() or 1) as workers:
             return dict(zip(rels, workers.map(one, rels)))
+
+    def move_out(self, rel: str, dest: str) -> str:
+        """A foreign file renamed into a folder beside the target's, where the server lets the user reach one."""
+        if self.root == "/":
+            raise PublishError("Folder situs di server FTP adalah '/' (batas akun FTP), jadi tidak ada tempat di "
+                               "luarnya untuk karantina; pindahkan atau hapus berkas itu lewat pengelola berkas hosting.")
+        place = posixpath.join(self.root.rstrip("/") + QUARANTINE, dest)
+
+        def step(ftp):
+            for folder in reversed(list(parents(place))):
+                try:
+                    ftp.mkd(folder)
+                except ftplib.error_perm:
+                    pass            # there already
+            ftp.rename(self._remote(rel), place)
+        self._with(step, rel)
+        return place
 
     def read(self, rel: str) -> bytes:
         data = io.BytesIO()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from .targetlock import is_lock_path
 
 MANIFEST = ".kpu-terbit.json"           # the target's record of what publish put there
+QUARANTINE = "-karantina"               # verify --quarantine moves foreign files to a folder beside the target's
 TEMP_SUFFIX = ".kpu-terbit~"            # a file being uploaded, renamed into place when complete
 
 # Sent last, after everything they link to: the home page, the feeds, the sitemap and robots.txt.

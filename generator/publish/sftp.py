@@ -20,8 +20,8 @@ import asyncssh
 from ..invocation import command as shown_command, current as current_invocation
 from . import manifest as manifest_format
 from . import targetlock
-from .plan import (MANIFEST, Entry, Plan, Survey, Wave, emptied_folders, folders_to_make, parents, temp_name,
-                   touched_folders)
+from .plan import (MANIFEST, QUARANTINE, Entry, Plan, Survey, Wave, emptied_folders, folders_to_make, parents,
+                   temp_name, touched_folders)
 from .transport import Checked, Context, Delivery, PublishError, network_problem, take_lock
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
@@ -168,6 +168,23 @@ class SftpTransport:
         async def every():
             return await asyncio.gather(*(one(rel) for rel in rels))
         return dict(zip(rels, self._run(every())))
+
+    def move_out(self, rel: str, dest: str) -> str:
+        """A foreign file moved (rename moves a link itself) into a folder beside the target's, where the server
+        allows it; its folders made first."""
+        if self.root == "/":
+            raise PublishError("Folder situs di server adalah '/', jadi tidak ada tempat di luarnya untuk karantina.")
+        place = posixpath.join(self.root.rstrip("/") + QUARANTINE, dest)
+
+        async def step():
+            for folder in reversed(list(parents(place))):
+                if not await self.sftp.isdir(folder):
+                    await self.sftp.mkdir(folder)
+            if await self.sftp.exists(place) or await self.sftp.islink(place):
+                raise PublishError(f"{place} sudah ada di server; karantina tidak menimpa berkas.")
+            await self.sftp.rename(self._remote(rel), place)
+        self._run(step())
+        return place
 
     def read(self, rel: str) -> bytes:
         async def step():

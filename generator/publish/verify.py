@@ -4,6 +4,7 @@ own files back; --http compares what a visitor is served. Foreign files are name
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 import sys
@@ -33,6 +34,8 @@ class Request:
     repair: bool = False
     http: str | None = None         # a base address to fetch from; "" for the site's base_url
     trust_host_key: str | None = None
+    quarantine: bool = False        # move the foreign files to a folder beside the target's, once confirmed
+    yes: bool = False               # confirmed already (no question on the terminal)
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,7 @@ def findings(found: Comparison, recorded: dict[str, Entry], transport, output: P
         live = transport.read(rel) if rel.lower().endswith(PAGE) else b""
         page = page_finding(rel, live, None, True) if live else None
         reason = executable_reason(posixpath.basename(rel))
-        temp = temp_of(rel) in recorded
+        temp = temp_of(rel) in recorded or temp_of(rel) == MANIFEST
         out.append(page or Finding(FOREIGN, rel, "bukan kiriman perintah terbit"
                                    + (f" ({reason})" if reason else "")
                                    + (" (sisa kiriman yang terputus)" if temp else "")))
@@ -220,6 +223,10 @@ def verify(request: Request) -> int:
     except PublishError as err:
         print(f"{name}: tidak dapat diperiksa: {err}", file=sys.stderr)
         return UNCHECKED
+    except OSError as err:          # a file of a folder target that cannot be read
+        print(f"{name}: tidak dapat diperiksa: {err.filename or ''} tidak dapat dibaca ({err.strerror or err}); "
+              "periksa izinnya, lalu jalankan lagi.", file=sys.stderr)
+        return UNCHECKED
 
 
 def reference(site_dir: Path, name: str, on_target: bytes | None) -> tuple[dict[str, Entry] | None, list[Finding]]:
@@ -246,13 +253,13 @@ def reference(site_dir: Path, name: str, on_target: bytes | None) -> tuple[dict[
 
 
 def _verify_target(context: Context, request: Request, output: Path) -> int:
-    outcome = _check_once(context, request, output, request.repair)
+    outcome = _check_once(context, request, output, request.repair or request.quarantine)
     if outcome is None:
         return UNCHECKED
     found, listed, repaired = outcome
     if repaired:            # looked at again through a new connection, as a visitor's server now has it
         found, listed, _ = _check_once(context, request, output, False)
-    if request.repair and not (found.changed or found.missing):
+    if request.repair and not (found.changed or found.missing) and not (request.quarantine and found.foreign):
         return OK
     return OK if not listed else DIFFERENT
 
@@ -269,12 +276,44 @@ def _check_once(context: Context, request: Request, output: Path, repair: bool):
                   file=sys.stderr)
             return None
         found, listed = examine(transport, recorded, list(context.target.known), output)
+        changed = False
+        if repair and request.quarantine and found.foreign:
+            changed = _quarantine(context.name, transport, found.foreign, request.yes)
         if repair and (found.changed or found.missing) and _repair(context.name, transport, found, recorded, output):
+            changed = True
+        if changed:
             return found, notes + listed, True
     finally:
         transport.close()
     _print(context.name, notes + listed, found, len(recorded))
     return found, notes + listed, False
+
+def _quarantine(name: str, transport, foreign: list[str], yes: bool) -> bool:
+    """The foreign files moved out of the web root, each move listed, once the person confirmed (or --yes)."""
+    if not hasattr(transport, "move_out"):
+        print(f"{name}: tujuan git tidak punya tempat di luar folder situs; berkas asing tidak dipindahkan.",
+              file=sys.stderr)
+        return False
+    if not yes and not _confirmed(len(foreign)):
+        print(f"{name}: karantina dibatalkan; tidak ada berkas yang dipindahkan (pakai --yes bila tidak di terminal).",
+              file=sys.stderr)
+        return False
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    for rel in foreign:
+        print(f"  DIKARANTINA {rel} -> {transport.move_out(rel, f'{stamp}/{rel}')}")
+    return True
+
+
+def _confirmed(count: int) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    try:
+        answer = input(f"Pindahkan {count} berkas asing di atas ke folder karantina di luar folder situs? "
+                       "Ketik 'ya' untuk setuju: ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("ya", "y", "yes")
+
 
 def _repair(name: str, transport, found: Comparison, recorded: dict[str, Entry], output: Path) -> bool:
     plan, cannot = repairs(found, recorded, output)

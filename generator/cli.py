@@ -1,5 +1,5 @@
-"""Command line: build, serve, new, check, views, publish and import-wordpress, with exit codes 0 (fine), 1 (content
-errors), 2 (bad usage), 75 (another build of the site is running) and 70 (a bug in the generator)."""
+"""Command line: build, serve, new, check, views, publish, verify, otomatis and import-wordpress, with exit codes
+0 (fine), 1 (content errors), 2 (bad usage), 75 (another build of the site is running) and 70 (a bug in the generator)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,9 @@ def parser() -> argparse.ArgumentParser:
                    help="periksa setiap berkas di tujuan, bukan hanya yang belum tercatat di catatan terbitan "
                         "(pakai bila berkas di server mungkin diubah atau dihapus orang lain)")
     p.add_argument("--verbose", "-v", action="store_true", help="tampilkan juga lama setiap langkah")
+    p.add_argument("--rollback", nargs="?", type=int, const=1, default=0, metavar="N",
+                   help="kembalikan situs yang tayang ke terbitan ke-N sebelum yang terakhir (bawaan 1), dari salinan "
+                        "di komputer ini; hanya yang berbeda yang dikirim")
 
     p = commands.add_parser("verify", help="periksa apakah situs yang tayang sama persis dengan terbitan terakhir")
     site_option(p)
@@ -92,11 +95,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help="setujui karantina tanpa ditanya")
     p.add_argument("--trust-host-key", metavar="SIDIK_JARI", help="seperti pada publish")
 
-    p = commands.add_parser("otomatis", help="terbitkan sendiri berita terjadwal begitu waktunya tiba")
+    p = commands.add_parser("otomatis", help="jalankan tugas terjadwal: terbitkan berita terjadwal tepat waktu, "
+                                             "periksa situs yang tayang, kabari bila ada masalah")
     site_option(p)
-    p.add_argument("target", nargs="?", metavar="TUJUAN", help="nama tujuan di config.yaml (bawaan: yang pertama)")
-    p.add_argument("--once", action="store_true", help="satu ronde saja (untuk cron atau Task Scheduler Windows)")
-    p.add_argument("--interval", type=float, default=5, metavar="MENIT", help="menit antar-ronde (bawaan 5)")
+    p.add_argument("target", nargs="?", metavar="TUJUAN",
+                   help="nama tujuan di config.yaml (bawaan: otomatis.target, atau yang pertama)")
+    p.add_argument("--once", action="store_true", help="satu putaran saja, lalu selesai (untuk cron atau Task Scheduler)")
+    p.add_argument("--interval", type=float, metavar="MENIT",
+                   help="menit antarputaran bila berjalan terus (bawaan: otomatis.interval di config.yaml, atau 5)")
 
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
     site_option(p)
@@ -152,16 +158,20 @@ def main(argv: list[str] | None = None) -> int:
             from .publish.command import Request, publish
 
             return publish(Request(site_dir, args.target, args.all, args.dry_run, args.yes, args.trust_host_key,
-                                   args.verbose, args.verify))
+                                   args.verbose, args.verify, rollback=args.rollback))
         if args.command == "verify":
             from .publish.verify import Request as VerifyRequest, verify
 
             return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key,
                                         args.quarantine, args.yes))
         if args.command == "otomatis":
-            from . import otomatis
+            from .otomatis.runner import Runner, one_round, run
 
-            return otomatis.run(otomatis.Request(site_dir, args.target, args.once, max(args.interval, 1)))
+            if args.interval is not None and not args.interval > 0:
+                print("Galat: --interval harus lebih dari 0 menit, misalnya --interval 5.", file=sys.stderr)
+                return 2
+            runner = Runner(site_dir, target=args.target)
+            return one_round(runner) if args.once else run(runner, args.interval)
         if args.command == "new":
             return _new(site_dir, args.title)
         if args.command == "views":

@@ -147,6 +147,9 @@ class PublishTarget:
     connections: int = 0            # requests in flight (sftp, default 64) or connections (ftp/ftps, default 2)
     known: list[str] = field(default_factory=list)     # files on the target that are not the site's but the office's
                                                         # (paths or glob patterns): verify does not report them
+    rollback_keep: int = 5          # publishes kept on this computer for `publish --rollback`; 0: none
+    logs: str = ""                  # the web server's current access log (otomatis reads it and its rotated files);
+                                    # folder targets: a path, relative to the site folder unless absolute
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,33 @@ class Desk:
     """The staff desk (Meja Redaksi) of the preview."""
 
     upload_limit_mb: int = 25       # the largest photo or document one upload may be
+
+
+@dataclass(frozen=True)
+class Email:
+    """Where `otomatis` sends its reports by e-mail: the office's SMTP server. The password is never here: it comes
+    from the environment variable OTOMATIS_SMTP_PASSWORD."""
+
+    host: str
+    from_: str                      # `from:` in config.yaml (a Python keyword, hence the underscore)
+    to: list[str]
+    port: int = 587
+    starttls: bool = True           # upgrade the connection with STARTTLS before logging in (port 587)
+    user: str = ""                  # log in as this user (password from OTOMATIS_SMTP_PASSWORD); "" no login
+
+
+@dataclass(frozen=True)
+class Otomatis:
+    """The unattended runner (`otomatis`): how often it runs and checks, where it logs, whom it tells."""
+
+    interval: int = 5               # minutes between rounds when it runs by itself (not --once)
+    verify: int = 60                # minutes between checks of the live site; 0: never
+    target: str = ""                # the publish target it publishes to and checks; "": the first
+    log: str = ".cache/otomatis.log"    # its log file, in the site folder, outside content/ and output/
+    email: Email | None = None
+    webhook: str = ""               # an address to POST each report to as JSON (a chat channel's incoming webhook)
+    logs_every: int = 60            # minutes between fetches of the target's access logs (its `logs:`); 0: never
+    views_publish: int = 6          # hours: new view counts are published at most this often; 0: never
 
 
 PUBLISH_TYPES = ("sftp", "ftps", "ftp", "folder", "git")
@@ -177,6 +207,7 @@ class Config:
     publish: dict[str, PublishTarget] = field(default_factory=dict)   # the first target is the default
     documents: Documents = field(default_factory=Documents)
     desk: Desk = field(default_factory=Desk)
+    otomatis: Otomatis = field(default_factory=Otomatis)
 
     @property
     def base_path(self) -> str:
@@ -239,7 +270,8 @@ def _build(cls, data, key: tuple, lines, path: str, problems: Problems):
         problems.error(path, line, f"'{where}' harus berupa kumpulan 'nama: nilai', bukan {_shown(data)}.")
         return None
     hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    # a setting named by a Python keyword (`from:`) is the field of that name with an underscore (from_)
+    fields = {f.name.removesuffix("_"): f for f in dataclasses.fields(cls)}
     for name in data:
         if str(name).lower() in SECRET_KEYS:
             problems.error(path, lines.get(key + (name,), line), f"'{where}.{name}': kata sandi dan token tidak boleh "
@@ -256,9 +288,9 @@ def _build(cls, data, key: tuple, lines, path: str, problems: Problems):
             if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                 problems.error(path, line, f"pengaturan '{where}.{name}' wajib diisi.".replace("config.yaml.", ""))
             continue
-        value = _value(hints[name], data[name], key + (name,), lines, path, problems)
+        value = _value(hints[f.name], data[name], key + (name,), lines, path, problems)
         if value is not _BAD:
-            values[name] = value
+            values[f.name] = value
     try:
         return cls(**values)
     except TypeError:
@@ -271,6 +303,8 @@ _BAD = object()
 def _value(kind, data, key, lines, path, problems):
     line = lines.get(key, 1)
     name = ".".join(map(str, key))
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):    # an optional section: `X | None`
+        kind = next(k for k in typing.get_args(kind) if k is not type(None))
     origin = typing.get_origin(kind)
     if dataclasses.is_dataclass(kind):
         result = _build(kind, data, key, lines, path, problems)

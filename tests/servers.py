@@ -261,3 +261,84 @@ def start_ftp(folder: Path, tls: bool = True, perm: str = "elradfmwMT") -> FtpSe
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     return FtpServer(server.address[1], root, folder / "ca.pem" if tls else None, server, thread)
+
+
+@dataclass
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1: every message it accepted, and the logins it saw."""
+
+    port: int
+    controller: object
+    received: list
+    logins: list
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+def start_smtp(certificate: Path | None = None, password: str | None = None) -> SmtpServer:
+    """An SMTP server that keeps what it receives; with a certificate it requires STARTTLS, with a password it
+    requires a login (user 'humas') after it."""
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    received, logins = [], []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 OK"
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        ok = auth_data.login == b"humas" and auth_data.password == password.encode()
+        return AuthResult(success=ok, handled=False)       # handled=False: the server answers 535 itself
+
+    tls = None
+    if certificate is not None:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(certificate)
+    port = free_port()
+    extra = {"authenticator": authenticator, "auth_require_tls": True} if password is not None else \
+        {"auth_require_tls": False}
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port, tls_context=tls,
+                            require_starttls=tls is not None, **extra)
+    controller.start()
+    return SmtpServer(port, controller, received, logins)
+
+
+@dataclass
+class Webhook:
+    """A local HTTP server that keeps the JSON bodies POSTed to it."""
+
+    url: str
+    bodies: list
+    server: object
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def start_webhook(status: int = 200) -> Webhook:
+    import http.server
+    import json
+    import threading
+
+    bodies = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length", "0"))
+            bodies.append(json.loads(self.rfile.read(length).decode("utf-8")))
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return Webhook(f"http://127.0.0.1:{server.server_address[1]}/hooks/rahasia-123", bodies, server)

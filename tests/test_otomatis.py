@@ -1,54 +1,369 @@
-"""otomatis --once: a scheduled post is published in the first round at or after its time, never before, with the
-clock moved in the test (the round's "now" given), to a real folder target."""
+"""otomatis: rounds with the clock moved by the test (never waited for), against a real folder target, a real
+SMTP server and a real webhook on 127.0.0.1: a scheduled post goes live within five minutes of its time and never
+before; a round that fails half-way is followed by one that completes; tampering and a failed scheduled publish are
+told once; a round never starts while a build of the site holds its lock."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import os
+import shutil
 
 import pytest
 
-from generator.otomatis import round_once
-from generator.publish.command import Request, publish
-from tests.conftest import NOW, folder_publish, md, news_site, run_cli
+from generator.otomatis.runner import Runner, one_round, run_publish
+from generator.otomatis.notify import PASSWORD_ENV, Report, send
+from generator import config as config_module
+from generator.publish.verify import local_record
+from generator.report import Problems
+from tests.conftest import NOW, folder_publish, lock_holder, md, news_site, run_cli
+from tests.servers import self_signed_certificate, start_smtp, start_webhook
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
 
-SCHEDULED = "2024/06/01/rapat-terjadwal/index.html"
-TIME = dt.datetime(2024, 6, 1, 13, 0, tzinfo=dt.timezone.utc)         # 21.00 WITA, an hour after NOW
-
-
-def scheduled_site(tmp_path):
-    site = news_site(tmp_path / "site", folder_publish(tmp_path / "www"))
-    post = site / "content/posts/2024/rapat-terjadwal/index.md"
-    post.parent.mkdir(parents=True)
-    post.write_text(md("title: Rapat Terjadwal\ndate: 2024-06-01 21:00"))
-    return site, tmp_path / "www"
+SCHEDULED = "content/posts/2024/terjadwal/index.md"
+LIVE_PAGE = "2024/06/01/jadwal-rapat/index.html"       # 21.00 WITA = 13.00 UTC on 1 June 2024
+DUE = dt.datetime(2024, 6, 1, 13, 0, tzinfo=dt.timezone.utc)
 
 
-def test_a_scheduled_post_goes_live_in_the_first_round_at_its_time_and_never_before(tmp_path, capsys):
-    site, www = scheduled_site(tmp_path)
-    assert publish(Request(site, now=NOW)) == 0
-    assert (www / "index.html").is_file() and not (www / SCHEDULED).exists()
-    before = (www / "index.html").read_bytes()
+class Clock:
+    def __init__(self, now: dt.datetime):
+        self.now = now
 
-    assert round_once(site, None, TIME - dt.timedelta(seconds=1)) == 0
-    assert not (www / SCHEDULED).exists() and (www / "index.html").read_bytes() == before
-    assert "tidak ada yang jatuh tempo (berikutnya: 2024-06-01 21:00)" in capsys.readouterr().out
-
-    assert round_once(site, None, TIME + dt.timedelta(seconds=30)) == 0
-    assert (www / SCHEDULED).is_file() and b"Rapat Terjadwal" in (www / "index.html").read_bytes()
-    assert "diterbitkan" in capsys.readouterr().out
-
-    stamp = (www / "index.html").stat().st_mtime_ns
-    assert round_once(site, None, TIME + dt.timedelta(minutes=5)) == 0      # nothing scheduled any more
-    assert (www / "index.html").stat().st_mtime_ns == stamp
-    log = (site / ".cache/otomatis.log").read_text().splitlines()
-    assert len(log) == 3 and all(" UTC otomatis: utama: " in line for line in log)
+    def __call__(self) -> dt.datetime:
+        return self.now
 
 
-def test_once_before_any_publish_does_nothing_and_says_so(tmp_path):
-    site, www = scheduled_site(tmp_path)
+def site_with_schedule(tmp_path, live, otomatis: str = "otomatis:\n  verify: 0\n"):
+    site = news_site(tmp_path / "site", folder_publish(live) + otomatis)
+    (site / SCHEDULED).parent.mkdir(parents=True)
+    (site / SCHEDULED).write_text(md("title: Jadwal Rapat\nslug: jadwal-rapat\ndate: 2024-06-01 21:00"), "utf-8")
+    return site
+
+
+def published_at(site, moment: dt.datetime) -> None:
+    """The site published by a person at `moment` of the test's clock (this computer's record dated then)."""
+    assert run_publish(site, "utama", moment)[0] == 0
+    record = local_record(site, "utama")
+    os.utime(record, (moment.timestamp(), moment.timestamp()))
+
+
+def rounds(site, clock, times, out=None):
+    runner = Runner(site, clock, out=out or io.StringIO())
+    codes = []
+    for moment in times:
+        clock.now = moment
+        codes.append(one_round(runner))
+    return codes, runner.out.getvalue()
+
+
+def test_a_scheduled_post_goes_live_within_five_minutes_of_its_time_and_never_before(tmp_path):
+    live = tmp_path / "live"
+    site = site_with_schedule(tmp_path, live)
+    assert run_publish(site, "utama", NOW)[0] == 0              # the site as published by a person, at 12.00 UTC
+    assert not (live / LIVE_PAGE).exists()
+    clock = Clock(NOW)
+    start = NOW + dt.timedelta(seconds=90)
+    before = [start + dt.timedelta(minutes=5 * i) for i in range(12)]       # 12.01.30 ... 12.56.30
+    codes, said = rounds(site, clock, before)
+    assert codes == [0] * 12 and not (live / LIVE_PAGE).exists()
+    assert "terjadwal berikutnya: 'Jadwal Rapat' 01-06-2024 21:00" in said
+    codes, said = rounds(site, clock, [DUE - dt.timedelta(seconds=1)])
+    assert codes == [0] and not (live / LIVE_PAGE).exists()          # one second before: still not live
+    codes, said = rounds(site, clock, [start + dt.timedelta(minutes=60)])    # the first round after 13.00: 13.01.30
+    assert codes == [0] and (live / LIVE_PAGE).is_file()
+    assert "terbit ke utama: 1 berita terjadwal ('Jadwal Rapat')" in said
+    log = (site / ".cache" / "otomatis.log").read_text("utf-8").splitlines()
+    assert len(log) == 14 and log[-1].startswith("2024-06-01 21:01 WITA | terbit ke utama")
+    state = json.loads((site / ".cache" / "otomatis.json").read_text("utf-8"))
+    assert state["last_publish"] == (start + dt.timedelta(minutes=60)).timestamp()
+    codes, said = rounds(site, clock, [start + dt.timedelta(minutes=65)])
+    assert codes == [0] and "terbit" not in said                    # published once: nothing due any more
+
+
+def test_a_round_that_fails_half_way_is_followed_by_one_that_completes_and_the_failure_is_told_once(tmp_path):
+    share = tmp_path / "share"                                      # a network drive not mounted at first
+    hook = start_webhook()
+    try:
+        site = site_with_schedule(tmp_path, share / "live", f"otomatis:\n  webhook: {hook.url}\n")
+        clock = Clock(NOW)
+        codes, said = rounds(site, clock, [NOW])                      # the first round: nothing due, nothing to check
+        assert codes == [1] and "periksa utama: tidak dapat diperiksa" in said
+        codes, said = rounds(site, clock, [DUE + dt.timedelta(minutes=2), DUE + dt.timedelta(minutes=7)])
+        assert codes == [1, 1] and said.count("GAGAL terbit ke utama") == 2
+        assert len(hook.bodies) == 1 and "GAGAL terbit" in hook.bodies[0]["subject"]
+        assert "Jadwal Rapat" in hook.bodies[0]["body"] and "rahasia" not in said
+        share.mkdir()
+        codes, said = rounds(site, clock, [DUE + dt.timedelta(minutes=12)])
+        assert codes == [0] and (share / "live" / LIVE_PAGE).is_file()
+        assert "terbit ke utama: 1 berita terjadwal" in said and "periksa utama: utuh" in said
+        assert len(hook.bodies) == 1
+    finally:
+        hook.stop()
+
+
+def test_tampering_is_told_by_email_and_webhook_once_and_logged_every_check(tmp_path):
+    live = tmp_path / "live"
+    smtp, hook = start_smtp(), start_webhook()
+    try:
+        extra = (f"otomatis:\n  webhook: {hook.url}\n  email:\n    host: 127.0.0.1\n    port: {smtp.port}\n"
+                 "    from: situs@kpu-kaltara.go.id\n    to: [humas@kpu-kaltara.go.id, it@kpu-kaltara.go.id]\n"
+                 "    starttls: false\n")
+        site = site_with_schedule(tmp_path, live, extra)
+        assert run_publish(site, "utama", NOW)[0] == 0
+        clock = Clock(NOW)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+        assert codes == [0] and "periksa utama: utuh" in said and not smtp.received
+        (live / "wp-shell.php").write_text("<?php system($_GET['c']); ?>")
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=6)])        # not an hour yet: not checked
+        assert codes == [0] and "periksa" not in said
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61), NOW + dt.timedelta(minutes=121)])
+        assert codes == [1, 1] and said.count("periksa utama: BERBEDA") == 2
+        assert len(smtp.received) == 1 and len(hook.bodies) == 1
+        mail = smtp.received[0]
+        assert mail.mail_from == "situs@kpu-kaltara.go.id"
+        assert mail.rcpt_tos == ["humas@kpu-kaltara.go.id", "it@kpu-kaltara.go.id"]
+        text = mail.content.decode("utf-8")
+        assert "DIUBAH pihak lain" in text and "wp-shell.php" in text
+        assert "wp-shell.php" in hook.bodies[0]["text"] and hook.bodies[0]["site"] == "https://kaltara.kpu.go.id/"
+        (live / "wp-shell.php").unlink()
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=181)])
+        assert codes == [0] and "periksa utama: utuh" in said
+    finally:
+        smtp.stop()
+        hook.stop()
+
+
+def test_email_through_starttls_with_the_password_from_the_environment_only(tmp_path, monkeypatch):
+    certificate = self_signed_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    smtp = start_smtp(certificate, password="s3kret-Humas")
+    try:
+        text = (f"site:\n  title: KPU\n  base_url: https://kaltara.kpu.go.id/\notomatis:\n  email:\n"
+                f"    host: 127.0.0.1\n    port: {smtp.port}\n    from: situs@kpu.go.id\n    to: [humas@kpu.go.id]\n"
+                "    user: humas\n")
+        (tmp_path / "config.yaml").write_text(text, "utf-8")
+        settings = config_module.load(tmp_path / "config.yaml", Problems()).otomatis
+        report = Report("Uji", "Isi laporan.", "https://kaltara.kpu.go.id/")
+        missing = send(settings, report, env={})
+        assert len(missing) == 1 and PASSWORD_ENV in missing[0] and not smtp.received
+        wrong = send(settings, report, env={PASSWORD_ENV: "salah"})
+        assert len(wrong) == 1 and "salah" not in wrong[0] and not smtp.received
+        assert send(settings, report, env={PASSWORD_ENV: "s3kret-Humas"}) == []
+        assert len(smtp.received) == 1 and smtp.logins[-1] == (b"humas", b"s3kret-Humas")
+        assert "Isi laporan." in smtp.received[0].content.decode("utf-8")
+    finally:
+        smtp.stop()
+
+
+def test_an_unreachable_mail_server_or_webhook_is_one_sentence_and_the_round_still_ends(tmp_path):
+    from tests.servers import free_port
+
+    port = free_port()
+    extra = (f"otomatis:\n  webhook: http://127.0.0.1:{port}/kait/token-rahasia\n  email:\n    host: 127.0.0.1\n"
+             f"    port: {port}\n    from: a@kpu.go.id\n    to: [b@kpu.go.id]\n    starttls: false\n")
+    live = tmp_path / "live"
+    site = site_with_schedule(tmp_path, live, extra)
+    assert run_publish(site, "utama", NOW)[0] == 0
+    (live / "judi.html").write_text("<a href='https://slot-gacor.example/'>slot gacor</a>")
+    codes, said = rounds(site, Clock(NOW), [NOW + dt.timedelta(minutes=1)])
+    assert codes == [1] and "periksa utama: BERBEDA" in said
+    assert f"surel tidak dikirim: server surel 127.0.0.1:{port} tidak dapat dihubungi" in said
+    assert "laporan tidak dikirim: webhook di 127.0.0.1 tidak dapat dihubungi" in said
+    assert "token-rahasia" not in said
+
+
+def test_a_round_never_starts_while_a_build_holds_the_site_lock_or_a_publish_the_target_lock(tmp_path):
+    live = tmp_path / "live"
+    site = site_with_schedule(tmp_path, live)
+    published_at(site, NOW)
+    clock = Clock(DUE + dt.timedelta(minutes=1))
+    holder = lock_holder(site, 60)
+    try:
+        codes, said = rounds(site, clock, [DUE + dt.timedelta(minutes=1)])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert codes == [75] and "dilewati: pembangunan atau penerbitan lain" in said
+    assert not (live / LIVE_PAGE).exists()
+    from generator.publish import targetlock
+
+    (live / targetlock.LOCK).mkdir()
+    holding = targetlock.me("https://kaltara.kpu.go.id/", "utama", (DUE + dt.timedelta(minutes=5)).timestamp())
+    (live / targetlock.LOCK / targetlock.HOLDER).write_bytes(targetlock.encode(holding))
+    codes, said = rounds(site, clock, [DUE + dt.timedelta(minutes=6)])
+    assert codes == [75] and "tujuan sedang dipakai penerbitan lain" in said
+    assert not (live / LIVE_PAGE).exists()
+    shutil.rmtree(live / targetlock.LOCK)
+    codes, said = rounds(site, clock, [DUE + dt.timedelta(minutes=11)])
+    assert codes == [0] and (live / LIVE_PAGE).is_file()
+    assert len((site / ".cache" / "otomatis.log").read_text("utf-8").splitlines()) == 3
+
+
+def test_settings_are_checked_with_file_and_line(tmp_path):
+    site = news_site(tmp_path / "site", folder_publish(tmp_path / "live")
+                     + "otomatis:\n  log: content/otomatis.log\n")
     run = run_cli("otomatis", "--once", "--site", str(site))
-    assert run.code == 0 and "belum pernah diterbitkan" in run.out
-    assert not www.exists()
-    assert run_cli("otomatis", "lain", "--once", "--site", str(site)).code == 2
+    assert run.code == 1 and "di luar content/" in run.out
+    (site / "config.yaml").write_text((site / "config.yaml").read_text("utf-8").replace(
+        "  log: content/otomatis.log\n", "  email:\n    host: smtp.kpu.go.id\n    from: a@kpu.go.id\n"
+        "    to: [b@kpu.go.id]\n    password: rahasia\n"), "utf-8")
+    run = run_cli("otomatis", "--once", "--site", str(site))
+    assert run.code == 1 and "config.yaml:" in run.out and "kata sandi dan token tidak boleh" in run.out
+    assert "rahasia" not in run.out.replace("kata sandi", "")
+    assert run_cli("otomatis", "--interval", "0", "--site", str(site)).code == 2
+    text = (site / "config.yaml").read_text("utf-8")
+    (site / "config.yaml").write_text(text.split("otomatis:")[0], "utf-8")
+    named = run_cli("otomatis", "cadangan", "--once", "--site", str(site))
+    assert named.code == 1 and "tidak ada tujuan terbit 'cadangan'" in named.out
+
+
+BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+
+
+def visits(post: int, addresses: range, minute: int) -> bytes:
+    return b"".join(f'10.0.{post}.{a} - - [01/Jun/2024:20:{minute:02d}:00 +0800] "GET /2024/05/0{post + 1}/berita-{post}/ '
+                    f'HTTP/1.1" 200 512 "-" "{BROWSER}"\n'.encode() for a in addresses)
+
+
+def views_of(site, post: int) -> int | None:
+    text = (site / f"content/posts/2024/berita-{post}/index.md").read_text("utf-8")
+    found = [line for line in text.splitlines() if line.startswith("views:")]
+    return int(found[0].split(":")[1]) if found else None
+
+
+def shown(live) -> int:
+    """'N kali dilihat' of the first post as the live site shows it."""
+    import re
+
+    page = (live / "2024/05/01/berita-0/index.html").read_text("utf-8")
+    return int(re.search(r'berita-0/">Berita 0</a> <small>(\d+) kali dilihat', page).group(1))
+
+
+def test_access_logs_are_read_incrementally_across_rotation_and_counts_published_at_most_every_few_hours(tmp_path):
+    import gzip
+
+    logs = tmp_path / "serverlog"
+    logs.mkdir()
+    live = tmp_path / "live"
+    site = news_site(tmp_path / "site", folder_publish(live, f"    logs: {logs / 'access.log'}\n")
+                     + "otomatis:\n  verify: 0\n  logs_every: 60\n  views_publish: 6\n")
+    published_at(site, NOW)
+    first = visits(0, range(1, 4), 1)
+    (logs / "access.log").write_bytes(first)
+    clock = Clock(NOW)
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+    assert codes == [0] and f"log akses: {len(first)} bita baru dibaca, jumlah dilihat berubah" in said
+    assert views_of(site, 0) == 3 and "jumlah dilihat diterbitkan ke utama" in said
+    assert shown(live) == 3
+    more = visits(0, range(4, 6), 2)                      # two more lines, then the log is rotated: access.log.1
+    with open(logs / "access.log", "ab") as handle:
+        handle.write(more)
+    (logs / "access.log").rename(logs / "access.log.1")
+    fresh = visits(1, range(1, 2), 3)
+    (logs / "access.log").write_bytes(fresh)
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=31)])      # not yet an hour: logs not read
+    assert codes == [0] and "log akses" not in said
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61)])
+    assert f"log akses: {len(more) + len(fresh)} bita baru dibaca, jumlah dilihat berubah" in said
+    assert (views_of(site, 0), views_of(site, 1)) == (5, 1)
+    assert "diterbitkan" not in said                      # counts published at most every 6 hours
+    (logs / "access.log.2.gz").write_bytes(gzip.compress((logs / "access.log.1").read_bytes()))
+    (logs / "access.log.1").unlink()                      # rotated again: compressed; read once, whole
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=121)])
+    assert f"{(logs / 'access.log.2.gz').stat().st_size} bita baru dibaca, jumlah dilihat tetap" in said
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=181)])
+    assert "log akses: 0 bita baru dibaca" in said and (views_of(site, 0), views_of(site, 1)) == (5, 1)
+    assert shown(live) == 3                               # counted, not yet published
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(hours=6, minutes=2)])
+    assert codes == [0] and "jumlah dilihat diterbitkan ke utama" in said
+    assert shown(live) == 5
+
+
+def test_access_logs_over_sftp_only_the_new_bytes_are_read(tmp_path, monkeypatch):
+    from tests.conftest import sftp_publish
+    from tests.servers import start_sshd
+
+    sshd = start_sshd(tmp_path / "sshd")
+    try:
+        sshd.trust()
+        for name, value in sshd.env().items():
+            monkeypatch.setenv(name, value)
+        logs = tmp_path / "serverlog"
+        logs.mkdir()
+        site = news_site(tmp_path / "site", sftp_publish(sshd, f"    logs: {logs / 'access.log'}\n")
+                         + "otomatis:\n  verify: 0\n  views_publish: 0\n")
+        published_at(site, NOW)
+        first, more = visits(0, range(1, 4), 1), visits(1, range(1, 3), 2)
+        (logs / "access.log").write_bytes(first)
+        (logs / "access.log.2.gz").write_bytes(b"not yet whole")      # a rotation under way: read again later
+        clock = Clock(NOW)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+        assert f"log akses: {len(first) + 13} bita baru dibaca, jumlah dilihat berubah" in said
+        with open(logs / "access.log", "ab") as handle:
+            handle.write(more)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61)])
+        assert codes == [0] and f"log akses: {len(more) + 13} bita baru dibaca, jumlah dilihat berubah" in said
+        assert (views_of(site, 0), views_of(site, 1)) == (3, 2)
+        shutil.rmtree(logs)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=121)])
+        assert codes == [1] and "tidak dapat dibaca" in said                   # said, and the next round goes on
+    finally:
+        sshd.stop()
+
+
+def test_the_command_once_and_the_loop_of_rounds(tmp_path):
+    from generator.otomatis.runner import run
+
+    live = tmp_path / "live"
+    site = site_with_schedule(tmp_path, live)
+    once = run_cli("otomatis", "--once", "--site", str(site))
+    # never published from this computer: its first round takes the site as it is, and publishes nothing
+    assert once.code == 0 and once.out.endswith("WITA | tidak ada berita terjadwal\n") and not live.exists()
+    slept = []
+    clock = Clock(NOW)
+    runner = Runner(site, clock, out=io.StringIO())
+    assert run(runner, 2.5, sleep=slept.append, rounds=3) == 0
+    assert len(slept) == 2 and all(140 < s <= 150 for s in slept)
+    assert len(runner.out.getvalue().splitlines()) == 3
+
+
+def test_access_logs_over_ftps_only_the_new_bytes_are_read_and_the_start_by_a_cut_transfer(tmp_path, monkeypatch):
+    import logging
+
+    from tests.servers import start_ftp
+
+    logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
+    ftps = start_ftp(tmp_path / "ftp")
+    try:
+        home = tmp_path / "home"
+        home.mkdir()
+        for name, value in ftps.env(home).items():
+            monkeypatch.setenv(name, value)
+        logs = ftps.root / "logs"
+        logs.mkdir()
+        (ftps.root / "situs").mkdir()
+        section = (f"publish:\n  hosting:\n    type: ftps\n    host: 127.0.0.1\n    port: {ftps.port}\n"
+                   f"    user: {ftps.user}\n    path: /situs\n    logs: /logs/access.log\n")
+        site = news_site(tmp_path / "site", section + "otomatis:\n  verify: 0\n  views_publish: 0\n")
+        published = run_publish(site, "hosting", NOW)
+        assert published[0] == 0, published[1]
+        first = visits(0, range(1, 200), 1)                 # longer than the start that names it (4 KiB)
+        more = visits(1, range(1, 3), 2)
+        (logs / "access.log").write_bytes(first)
+        clock = Clock(NOW)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+        assert codes == [0] and f"log akses: {len(first)} bita baru dibaca, jumlah dilihat berubah" in said
+        with open(logs / "access.log", "ab") as handle:
+            handle.write(more)
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61)])
+        assert codes == [0] and f"log akses: {len(more)} bita baru dibaca, jumlah dilihat berubah" in said
+        assert (views_of(site, 0), views_of(site, 1)) == (199, 2)
+        (logs / "access.log").unlink()
+        logs.rmdir()
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=121)])
+        assert codes == [1] and "tidak dapat dibaca" in said and "menulis" not in said
+    finally:
+        ftps.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
 import sys
 import time
@@ -35,7 +34,8 @@ class Request:
     verify: bool = False            # ask the target about every file, not only those the manifest does not vouch for
     progress: Callable[[int, int | None], None] | None = None   # the desk's progress bar: (0, files to send) once
                                     # the plan is made, then (files just sent, None) as they go
-    now: dt.datetime | None = None  # the build's "now" (otomatis passes the moment of its round)
+    now: dt.datetime | None = None  # the build's "now" (otomatis publishes a scheduled post as of its round's clock)
+    rollback: int = 0               # put back the publish this many before the last (no build); 0: publish
 
 
 def publish(request: Request) -> int:
@@ -53,7 +53,9 @@ def publish(request: Request) -> int:
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
                         _progress_of(name, request), sys.stdin.isatty(), likely_new, site_id=config.site.base_url)
                 for name in names]
-    options = Options(request.site_dir, now=request.now, progress=sys.stderr.isatty(), locked=True)
+    if request.rollback:
+        return _rollback(request, contexts)
+    options = Options(request.site_dir, progress=sys.stderr.isatty(), locked=True, now=request.now)
     # the site's build lock, held until the last file is sent: a build meanwhile (the preview server's, after a
     # save) would change output/ under the upload, so it waits for the publish to end
     with lock.held(options.cache_dir, None, _waiting):
@@ -92,34 +94,42 @@ def _build_and_publish(request: Request, contexts: list[Context], options: Optio
         code = 0
         for context in contexts:
             try:
-                done = publish_target(context, local, options.output, request,
-                                      early if context is contexts[0] else None)
+                code = max(code, publish_target(context, local, options.output, request,
+                                                early if context is contexts[0] else None))
             except PublishError as err:
                 _clear_progress()
                 print(f"{context.name}: {err}", file=sys.stderr)
-                done = 1
-            if done == 0 and not request.dry_run:
-                _keep_schedule(context, options)
-            code = max(code, done)
+                code = 1
     return code
 
 
-def schedule_path(site_dir: Path, name: str) -> Path:
-    """Where publish notes, per target, when the first post still scheduled at its build comes due (otomatis)."""
-    return site_dir / ".cache" / "publish" / f"{name}.jadwal.json"
+def _rollback(request: Request, contexts: list[Context]) -> int:
+    """Put back an earlier publish from the files this computer kept (history), sending only what differs from
+    what is live now, in publish's own order, under the target's lock."""
+    import tempfile
 
+    from . import history
 
-def _keep_schedule(context: Context, options: Options) -> None:
-    from .. import cache
-
-    due = cache.load_index(options.cache_dir, options.site_dir).next_publish
-    path = schedule_path(context.site_dir, context.name)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"published": options.moment().timestamp(), "next": due}), encoding="utf-8")
-    except OSError as err:
-        print(f"{context.name}: jadwal berita terjadwal tidak dapat disimpan di {path} ({err.strerror or err}).",
-              file=sys.stderr)
+    if len(contexts) != 1:
+        print("Galat: --rollback untuk satu tujuan saja, tanpa --all.", file=sys.stderr)
+        return 2
+    context = contexts[0]
+    (request.site_dir / ".cache").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kembali-", dir=request.site_dir / ".cache") as scratch:
+        found = history.restore(request.site_dir, context.name, request.rollback, Path(scratch))
+        if isinstance(found, str):
+            print(f"Galat: {found}", file=sys.stderr)
+            return 1
+        files, folder = found
+        try:
+            code = publish_target(context, files, folder, request)
+        except PublishError as err:
+            print(f"{context.name}: {err}", file=sys.stderr)
+            return 1
+    if code == 0 and not request.dry_run:
+        print(f"{context.name}: situs dikembalikan ke terbitan ke-{request.rollback} sebelum yang terakhir. Terbitan "
+              "berikutnya (publish) mengirim lagi situs yang sekarang ada di folder situs.")
+    return code
 
 
 def _waiting(pid: str) -> None:
@@ -189,7 +199,7 @@ def _publish_once(context: Context, local: dict, output: Path, request: Request,
                                    decided.deletes + decided.leftovers), steps.done)
     finally:
         transport.close()
-    _keep_record(context, final)
+    _keep_record(context, final, output)
     _clear_progress()
     steps.report()
     print(f"{context.name}: {len(decided.uploads)} dikirim, {decided.unchanged} tidak berubah, "
@@ -199,7 +209,7 @@ def _publish_once(context: Context, local: dict, output: Path, request: Request,
     return 0
 
 
-def _keep_record(context: Context, final: dict) -> None:
+def _keep_record(context: Context, final: dict, output: Path) -> None:
     """This computer's copy of what is now live on the target (verify compares the target with it; the target's own
     manifest could be changed by whoever changes the site). A failure to save it is said, and the publish stands."""
     from .verify import local_record
@@ -213,6 +223,17 @@ def _keep_record(context: Context, final: dict) -> None:
     except OSError as err:
         print(f"{context.name}: salinan catatan terbitan tidak dapat disimpan di {path} ({err.strerror or err}); "
               "verify akan memakai catatan di server.", file=sys.stderr)
+    _keep_history(context, final, output)
+
+
+def _keep_history(context: Context, final: dict, output: Path) -> None:
+    from . import history
+
+    try:
+        history.keep(context.site_dir, context.name, final, output, context.target.rollback_keep)
+    except OSError as err:
+        print(f"{context.name}: salinan terbitan ini untuk --rollback tidak dapat disimpan ({err.strerror or err}); "
+              "terbitannya sendiri berhasil.", file=sys.stderr)
 
 
 def _read_previous(transport) -> tuple[bytes | None, dict]:

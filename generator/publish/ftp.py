@@ -106,6 +106,49 @@ class FtpTransport(StepByStep):
             self.dirs.update(parents(rel))
         return files
 
+    # -- what otomatis reads: the web server's access logs, wherever the account may read them
+
+    def log_listing(self, folder: str, prefix: str) -> dict[str, tuple[int, float]]:
+        """The files in folder whose names start with prefix: name -> (size, modification time)."""
+        def step(ftp):
+            # 'modify' is YYYYMMDDHHMMSS: as a number it orders the files by time, which is all that is asked of it
+            return {name: (int(facts.get("size", 0)), float(facts.get("modify", "0")[:14] or 0))
+                    for name, facts in ftp.mlsd(folder or ".", facts=["type", "size", "modify"])
+                    if facts.get("type", "file").lower() == "file" and name.startswith(prefix)}
+        return self._reading(step, folder or ".")
+
+    def read_from(self, path: str, offset: int, size: int = -1) -> bytes:
+        """The bytes of a file from offset (REST), to its end or size of them (the transfer then cut short)."""
+        def step(ftp):
+            data = bytearray()
+            ftp.voidcmd("TYPE I")           # bytes as they are (ASCII mode would change the line ends)
+            with ftp.transfercmd(f"RETR {path}", offset or None) as link:
+                while size < 0 or len(data) < size:
+                    block = link.recv(65536 if size < 0 else min(65536, size - len(data)))
+                    if not block:
+                        break
+                    data += block
+                if isinstance(link, ssl.SSLSocket) and size < 0:
+                    link.unwrap()
+            try:
+                ftp.voidresp()
+            except ftplib.Error:
+                if size < 0:
+                    raise
+                # cut short on purpose: 426 (transfer aborted) or similar; the connection itself is still good
+            return bytes(data)
+        return self._reading(step, path)
+
+    def _reading(self, step, where: str):
+        """A read of the logs: a refusal (550, no such file) is a sentence about reading, not about writing."""
+        def guarded(ftp):
+            try:
+                return step(ftp)
+            except ftplib.error_perm as err:
+                raise PublishError(f"log {where} di server {self.target.host} tidak dapat dibaca "
+                                   f"({str(err).strip()}); periksa 'logs:' di config.yaml.") from None
+        return self._with(guarded, where)
+
     # -- what verify reads (FTP has no hash command everywhere: files are read)
 
     def everything(self) -> dict[str, int]:

@@ -817,6 +817,32 @@ class SftpTransport:
                                                                  for rel, _ in failed}))
             raise _FileFailed(*failed[0])
 
+    # -- what otomatis reads: the web server's access logs, wherever the account may read them (not the target's
+    #    folder: a path relative to the login folder, or absolute)
+
+    def log_listing(self, folder: str, prefix: str) -> dict[str, tuple[int, float]]:
+        """The regular files in folder whose names start with prefix: name -> (size, mtime)."""
+        async def step():
+            try:
+                found = await self.sftp.readdir(folder or ".")
+            except asyncssh.SFTPError as err:
+                raise PublishError(f"folder log {folder or '.'} di server {self.target.host} tidak dapat dibaca "
+                                   f"({err.reason}); periksa 'logs:' di config.yaml.") from None
+            return {entry.filename: (entry.attrs.size or 0, float(entry.attrs.mtime or 0)) for entry in found
+                    if entry.filename.startswith(prefix) and entry.attrs.type == asyncssh.FILEXFER_TYPE_REGULAR}
+        return self._run(step())
+
+    def read_from(self, path: str, offset: int, size: int = -1) -> bytes:
+        """The bytes of a file from offset (to its end, or size of them)."""
+        async def step():
+            try:
+                async with self.sftp.open(path, "rb", encoding=None) as f:
+                    return await f.read(size, offset)
+            except asyncssh.SFTPError as err:
+                raise PublishError(f"log {path} di server {self.target.host} tidak dapat dibaca ({err.reason}).") \
+                    from None
+        return self._run(step())
+
     # -- the lock (targetlock.Place), each a blocking call, also from the refresher's thread
 
     def make_lock(self) -> bool:

@@ -1,0 +1,56 @@
+"""What one round leaves for the next: a small JSON file under .cache/, written whole (a round cut off mid-write
+leaves the previous state, never half of one)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class State:
+    scheduled_through: float | None = None  # UTC seconds: posts dated up to here are live (the last publish that
+                                            # made them so, or the first round when nothing was due)
+    last_publish: float | None = None       # the last scheduled publish that succeeded
+    last_verify: float | None = None        # the last check of the live site that gave an answer
+    failing_since: float | None = None      # the first failed scheduled publish not yet followed by a good one
+    reported: str = ""                      # a digest of the last tampering report sent (not sent again each hour)
+    last_logs: float | None = None          # the last time the access logs were fetched and counted
+    views_changed: bool = False             # counts were written to posts and not yet published
+    last_views_publish: float | None = None # the last publish made for the counts
+    last_round: str = ""                    # the last round's log line (the desk can show it)
+
+
+def path(site_dir: Path) -> Path:
+    return site_dir / ".cache" / "otomatis.json"
+
+
+def load(file: Path) -> State:
+    """The state the last round saved; a fresh one when there is none or it cannot be read (the first round)."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return State()
+    if not isinstance(data, dict):
+        return State()
+    fields = {f.name: f for f in dataclasses.fields(State)}
+    kept = {k: v for k, v in data.items() if k in fields and _fits(v, fields[k].default)}
+    return State(**kept)
+
+
+def _fits(value, default) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, str):
+        return isinstance(value, str)
+    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+
+
+def save(file: Path, state: State) -> None:
+    file.parent.mkdir(parents=True, exist_ok=True)
+    temp = file.with_name(file.name + "~")
+    temp.write_text(json.dumps(dataclasses.asdict(state), ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(temp, file)

@@ -1,0 +1,89 @@
+"""What earlier publishes put live, kept on this computer so that `publish --rollback` can put one back: each
+publish's manifest under .cache/publish/history/TARGET/, and every file it names in a content-addressed store
+(.cache/publish/store/, one copy per content however many publishes hold it), pruned to the last `rollback_keep`
+publishes of each target."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from . import manifest
+from .plan import Entry, safe_rel
+
+CACHE = Path(".cache") / "publish"
+
+
+def _folder(site_dir: Path, name: str) -> Path:
+    return site_dir / CACHE / "history" / name
+
+
+def _object(site_dir: Path, sha: str) -> Path:
+    return site_dir / CACHE / "store" / sha[:2] / sha
+
+
+def keep(site_dir: Path, name: str, files: dict[str, Entry], output: Path, last: int) -> None:
+    """Remember one successful publish: its files copied into the store (those not there yet), then its manifest,
+    then older publishes beyond the last `last` pruned with the contents no kept publish names."""
+    if last <= 0:
+        return
+    for rel, entry in files.items():
+        if entry.sha is None or not safe_rel(rel):
+            continue
+        target = _object(site_dir, entry.sha)
+        if target.exists() or not (output / rel).is_file():     # not sent by this publish: someone else's kept
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(target.name + "~")
+        shutil.copyfile(output / rel, temp)
+        if manifest.file_hash(temp) != entry.sha:      # output/ changed under the publish: not kept as this content
+            temp.unlink()
+            continue
+        os.replace(temp, target)
+    folder = _folder(site_dir, name)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = f"{time.time_ns():020d}.json"
+    (folder / stamp).write_bytes(manifest.encode(files))
+    _prune(site_dir, last)
+
+
+def publishes(site_dir: Path, name: str) -> list[Path]:
+    """The kept publishes of a target, the last first."""
+    folder = _folder(site_dir, name)
+    return sorted(folder.glob("*.json"), reverse=True) if folder.is_dir() else []
+
+
+def _prune(site_dir: Path, last: int) -> None:
+    history = site_dir / CACHE / "history"
+    wanted: set[str] = set()
+    for folder in (p for p in history.iterdir() if p.is_dir()):
+        for old in sorted(folder.glob("*.json"), reverse=True)[last:]:
+            old.unlink()
+        for kept in folder.glob("*.json"):
+            wanted |= {e.sha for e in manifest.decode(kept.read_bytes()).values() if e.sha}
+    store = site_dir / CACHE / "store"
+    for path in store.glob("*/*"):
+        if path.name not in wanted:
+            path.unlink()
+
+
+def restore(site_dir: Path, name: str, back: int, scratch: Path) -> tuple[dict[str, Entry], Path] | str:
+    """The publish `back` publishes before the last, as (its files, a folder holding them, made in scratch), or the
+    sentence saying why it cannot be put back."""
+    kept = publishes(site_dir, name)
+    if back < 1 or back >= len(kept):
+        return (f"hanya {max(len(kept) - 1, 0)} terbitan sebelumnya yang tersimpan di komputer ini untuk tujuan "
+                f"'{name}'; --rollback {back} tidak dapat dilakukan.")
+    files = manifest.decode(kept[back].read_bytes())
+    for rel, entry in files.items():
+        source = _object(site_dir, entry.sha) if entry.sha else None
+        if source is None or not source.is_file() or not safe_rel(rel):
+            return f"berkas {rel} dari terbitan itu tidak tersimpan lagi; terbitan itu tidak dapat dikembalikan."
+        (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, scratch / rel)
+        except OSError:
+            shutil.copyfile(source, scratch / rel)
+    return files, scratch

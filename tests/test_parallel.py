@@ -55,7 +55,7 @@ def _kill_and_watch(process: subprocess.Popen, seconds: float = 60) -> set[int]:
     return _alive(workers)
 
 
-pytestmark = [pytest.mark.servers, pytest.mark.servers, pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")]
+pytestmark = [pytest.mark.servers, pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")]
 
 
 def test_results_come_back_in_order():

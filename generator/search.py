@@ -387,7 +387,7 @@ class Cache:
         if not pages:
             return {}, ""
         urls = sorted(pages)
-        size = -(-len(urls) // -(-len(urls) // BATCH))
+        size = -(-len(urls) // batch_count(len(urls)))
         batches = [urls[i:i + size] for i in range(0, len(urls), size)]
         self.root.mkdir(parents=True, exist_ok=True)
         job = functools.partial(self._batch, pages, keys, 1 if PARALLEL > 1 and len(batches) > 1 else None)
@@ -454,6 +454,14 @@ class Damaged(OSError):
     def __init__(self, keys: set[str]):
         super().__init__(f"{len(keys)} catatan indeks rusak")
         self.keys = keys
+
+
+def batch_count(pages: int) -> int:
+    """How many Pagefind runs index this many pages: at most BATCH pages each, and a multiple of PARALLEL when there
+    is more than one, so that the runs side by side end together (1,001 pages in 3 runs kept one core idle during the
+    last; in 4 runs of 251 both finish at once)."""
+    count = max(1, -(-pages // BATCH))
+    return count if count == 1 else -(-count // PARALLEL) * PARALLEL
 
 
 def pagefind_url(url: str) -> str:

@@ -186,6 +186,33 @@ def test_a_failing_pagefind_program_is_a_warning_with_its_message(tmp_path):
     assert not (site / "output" / "pagefind").exists()
 
 
+
+def test_the_program_is_the_one_the_pagefind_package_would_run_found_without_importing_asyncio():
+    """search.executable follows the pagefind package's own order (its variable, the shipped program, PATH) without
+    the imports of that package (asyncio, ssl): a build with search does not pay for them."""
+    code = ("import sys, json; from generator import search; found = search.executable(); "
+            "print(json.dumps([str(found), sorted(m for m in ('asyncio', 'ssl', 'pagefind') if m in sys.modules)]))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={k: v for k, v in os.environ.items() if k != "PAGEFIND_BINARY_PATH"})
+    found, imported = json.loads(done.stdout)
+    from pagefind.service import get_executable
+
+    assert found == str(get_executable())
+    assert imported == []
+
+
+def test_the_program_named_by_pagefind_binary_path_is_used_when_it_is_a_file(tmp_path, monkeypatch):
+    from generator import search
+
+    program = tmp_path / "pagefind"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    assert search.executable() is None          # named, but not there: no index, a warning (the test above)
+    program.write_bytes(b"")
+    assert search.executable() == program
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path))
+    assert search.executable() is None          # a folder is not a program
+
+
 # In the browser: the search page on a static host, in Indonesian.
 
 @pytest.fixture(scope="module")

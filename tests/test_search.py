@@ -201,6 +201,29 @@ def test_the_program_is_the_one_the_pagefind_package_would_run_found_without_imp
     assert imported == []
 
 
+
+def test_pages_given_as_files_index_as_their_bytes_do_and_are_left_as_they_were(tmp_path):
+    """Pagefind reads a page given as a file through a link in its scratch folder: the same records as from the
+    page's bytes, and the file keeps its bytes and has no second name once the run is over."""
+    from generator import search, searchparts
+
+    page = ('<!doctype html><html lang="id"><head><title>{0}</title></head><body><nav>Menu</nav>'
+            '<main data-pagefind-body><h1>{0}</h1><p>Rapat pleno {1} di kantor KPU.</p></main></body></html>')
+    files = {}
+    for n, (title, words) in enumerate([("Rapat Pleno", "rekapitulasi suara"), ("Sosialisasi", "pemilih pemula")]):
+        files[f"{n}.html"] = tmp_path / "situs" / f"{n}.html"
+        files[f"{n}.html"].parent.mkdir(exist_ok=True)
+        files[f"{n}.html"].write_text(page.format(title, words), encoding="utf-8")
+    before = {name: path.read_bytes() for name, path in files.items()}
+    binary = search.executable()
+    assert search.make(binary, files, tmp_path / "berkas") == ""
+    assert search.make(binary, before, tmp_path / "isi") == ""
+    assert searchparts.split(tmp_path / "berkas") == searchparts.split(tmp_path / "isi")
+    assert {name: path.read_bytes() for name, path in files.items()} == before
+    assert all(path.stat().st_nlink == 1 for path in files.values())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["berkas", "isi", "situs"]
+
+
 def test_the_program_named_by_pagefind_binary_path_is_used_when_it_is_a_file(tmp_path, monkeypatch):
     from generator import search
 

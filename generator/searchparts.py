@@ -9,6 +9,8 @@ import json
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
+from itertools import accumulate
+from operator import add
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,17 +235,22 @@ _ITEM = array("I").itemsize
 def _body(items: list[tuple[int, bytes]]) -> tuple[array, array, bytes]:
     """A word's postings ((page, rest) by page) as CBOR without the list's head, with each posting's page and
     offset."""
-    pages, starts, parts = array("I"), array("I"), []
-    last = offset = 0
-    for page, rest in items:
-        head = _posting_head(page - last)
-        pages.append(page)
-        starts.append(offset)
-        parts.append(head)
-        parts.append(rest)
-        offset += len(head) + len(rest)
-        last = page
-    return pages, starts, b"".join(parts)
+    return _columns([page for page, _rest in items], [rest for _page, rest in items])
+
+
+def _columns(pages: list[int], rests: list[bytes]) -> tuple[array, array, bytes]:
+    """_body of a word's postings given as two columns: page numbers (ascending) and their rests."""
+    deltas = [page - last for page, last in zip(pages, [0, *pages])]
+    table = _POSTING
+    try:
+        heads = [table[delta] for delta in deltas]
+    except IndexError:      # a gap of 4,096 pages or more
+        heads = [_posting_head(delta) for delta in deltas]
+    parts: list[bytes] = [b""] * (2 * len(heads))
+    parts[0::2] = heads
+    parts[1::2] = rests
+    starts = array("I", accumulate(map(add, map(len, heads[:-1]), map(len, rests[:-1])), initial=0) if heads else ())
+    return array("I", pages), starts, b"".join(parts)
 
 
 def _postings(items: list[tuple[int, bytes]]) -> bytes:
@@ -317,9 +324,9 @@ def _variants(forms: dict[str, list[tuple[int, bytes]]]) -> bytes:
     return _head(4, len(forms)) + b"".join(b"\x82" + _text(form) + _postings(forms[form]) for form in sorted(forms))
 
 
-def _word(units: int, items: list[tuple[int, bytes]], forms: dict[str, list[tuple[int, bytes]]]) -> Word:
-    pages, starts, body = _body(items)
-    return Word(units, pages.tobytes(), starts.tobytes(), body, _variants(forms))
+def _word(units: int, pages: list[int], rests: list[bytes], forms: dict[str, list[tuple[int, bytes]]]) -> Word:
+    page_numbers, starts, body = _columns(pages, rests)
+    return Word(units, page_numbers.tobytes(), starts.tobytes(), body, _variants(forms) if forms else b"\x80")
 
 
 def merge(records: dict[str, PageRecord]) -> Index:
@@ -330,20 +337,24 @@ def merge(records: dict[str, PageRecord]) -> Index:
         for name in record.fields:
             field_pages[name] += 1
     fields = sorted(field_pages)
-    postings: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
-    sizes: dict[str, int] = defaultdict(int)
+    columns: dict[str, list] = {}     # word -> [units, pages, rests]: one lookup per posting, no tuple made
     extra: dict[str, dict[str, list[tuple[int, bytes]]]] = {}
     for page, (_key, record) in enumerate(ordered):
         same = list(record.fields) == fields
         rests = record.rests if same else [_global(rest, record.fields, fields) for rest in record.rests]
         for word, unit, rest in zip(record.words, record.units, rests):
-            postings[word].append((page, rest))
-            sizes[word] += unit + 1
+            column = columns.get(word)
+            if column is None:
+                columns[word] = [unit + 1, [page], [rest]]
+            else:
+                column[0] += unit + 1
+                column[1].append(page)
+                column[2].append(rest)
         for word, form, rest in record.variants:
             extra.setdefault(word, {}).setdefault(form, []).append(
                 (page, rest if same else _global(rest, record.fields, fields)))
-    words = {word: _word(sizes.get(word, 0), postings.get(word, []), extra.get(word, {}))
-             for word in postings.keys() | extra.keys()}
+    empty = (0, [], [])
+    words = {word: _word(*columns.get(word, empty), extra.get(word, {})) for word in columns.keys() | extra.keys()}
     return Index([_page(key, record) for key, record in ordered], fields, dict(field_pages), words)
 
 

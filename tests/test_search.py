@@ -188,6 +188,56 @@ def test_a_failing_pagefind_program_is_a_warning_with_its_message(tmp_path):
     assert not (site / "output" / "pagefind").exists()
 
 
+
+def test_the_program_is_the_one_the_pagefind_package_would_run_found_without_importing_asyncio():
+    """search.executable follows the pagefind package's own order (its variable, the shipped program, PATH) without
+    the imports of that package (asyncio, ssl): a build with search does not pay for them."""
+    code = ("import sys, json; from generator import search; found = search.executable(); "
+            "print(json.dumps([str(found), sorted(m for m in ('asyncio', 'ssl', 'pagefind') if m in sys.modules)]))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={k: v for k, v in os.environ.items() if k != "PAGEFIND_BINARY_PATH"})
+    found, imported = json.loads(done.stdout)
+    from pagefind.service import get_executable
+
+    assert found == str(get_executable())
+    assert imported == []
+
+
+
+def test_pages_given_as_files_index_as_their_bytes_do_and_are_left_as_they_were(tmp_path):
+    """Pagefind reads a page given as a file through a link in its scratch folder: the same records as from the
+    page's bytes, and the file keeps its bytes and has no second name once the run is over."""
+    from generator import search, searchparts
+
+    page = ('<!doctype html><html lang="id"><head><title>{0}</title></head><body><nav>Menu</nav>'
+            '<main data-pagefind-body><h1>{0}</h1><p>Rapat pleno {1} di kantor KPU.</p></main></body></html>')
+    files = {}
+    for n, (title, words) in enumerate([("Rapat Pleno", "rekapitulasi suara"), ("Sosialisasi", "pemilih pemula")]):
+        files[f"{n}.html"] = tmp_path / "situs" / f"{n}.html"
+        files[f"{n}.html"].parent.mkdir(exist_ok=True)
+        files[f"{n}.html"].write_text(page.format(title, words), encoding="utf-8")
+    before = {name: path.read_bytes() for name, path in files.items()}
+    binary = search.executable()
+    assert search.make(binary, files, tmp_path / "berkas") == ""
+    assert search.make(binary, before, tmp_path / "isi") == ""
+    assert searchparts.split(tmp_path / "berkas") == searchparts.split(tmp_path / "isi")
+    assert {name: path.read_bytes() for name, path in files.items()} == before
+    assert all(path.stat().st_nlink == 1 for path in files.values())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["berkas", "isi", "situs"]
+
+
+def test_the_program_named_by_pagefind_binary_path_is_used_when_it_is_a_file(tmp_path, monkeypatch):
+    from generator import search
+
+    program = tmp_path / "pagefind"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
+    assert search.executable() is None          # named, but not there: no index, a warning (the test above)
+    program.write_bytes(b"")
+    assert search.executable() == program
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path))
+    assert search.executable() is None          # a folder is not a program
+
+
 # In the browser: the search page on a static host, in Indonesian.
 
 @pytest.fixture(scope="module")

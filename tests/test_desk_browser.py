@@ -689,3 +689,26 @@ def test_a_post_that_does_not_build_is_opened_and_fixed_in_the_form(page, desk):
                                                   "# catatan redaksi\n---\n\nIsi.\n")
     page.goto(desk.url + "/")
     assert page.locator("tr.has-problem").count() == 0
+
+
+def test_publishing_without_a_target_shows_the_config_example_with_its_indentation(tmp_path):
+    """The error's config.yaml example must keep its two-space indentation on screen, or copying it breaks the file."""
+    require_browser()
+    from tests.conftest import news_site
+
+    site = news_site(tmp_path / "site", "")
+    build_site(site)
+    server = start_desk(site)
+    context = chromium().new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/terbit")
+        page.get_by_role("button", name="Terbitkan ke situs").click()
+        page.get_by_text("belum ada tujuan terbit").wait_for(timeout=60000)
+        shown = page.locator("[data-lines]").inner_text()
+        lines = [line for line in shown.splitlines() if line.strip()]
+        example = lines[lines.index("publish:"):][:3]
+        assert example == ["publish:", "  utama:", "    type: sftp"], shown
+    finally:
+        context.close()
+        server.stop()

@@ -299,6 +299,15 @@ def test_the_preview_shows_the_unsaved_post_in_the_sites_theme(page, desk):
     assert frame.locator("link[rel=stylesheet]").count() >= 1, "the site's own theme"
 
 
+def test_the_preview_of_a_post_just_opened_does_not_call_it_unsaved(page, desk):
+    """Right after opening (or saving) a post nothing is unsaved: the preview's line must not say otherwise."""
+    open_form(page, desk, HAND_WRITTEN)
+    page.frame_locator("[data-preview-frame]").locator("h1").first.wait_for()
+    status = page.locator("#pratinjau-keadaan")
+    page.get_by_text("Pratinjau isian formulir").wait_for()
+    assert "belum disimpan" not in status.inner_text()
+
+
 def test_on_a_phone_the_preview_is_a_tab(desk):
     require_browser()
     context = chromium().new_context(viewport=PHONE)

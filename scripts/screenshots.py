@@ -138,6 +138,7 @@ def wait_for_preview(page) -> None:
 def publish(page) -> None:
     """Press the publish page's button and wait until the desk says it is done."""
     page.get_by_role("button", name="Terbitkan ke situs").click()
+    page.wait_for_selector("[data-lines] .done", state="detached", timeout=30_000)   # an earlier run's "Selesai" goes
     page.wait_for_selector("[data-lines] .done", timeout=120_000)
 
 

@@ -3,7 +3,8 @@
 Copies the sample site (config.yaml and content/) to a scratch folder, starts the real preview server on it
 (`python -m generator serve --port 0`), and photographs it in Debian's Chromium with Playwright at a desktop and a
 phone width: the home page, a post, its gallery with the lightbox open, search results, the error box for a broken
-front matter line, and the warnings bar. Each picture is reduced to a 256-colour PNG so that it stays small enough
+front matter line, and the warnings bar; and the staff desk (Meja Redaksi, /_redaksi/): its list, the form with a
+post's photos and captions, the live preview, and the publish page after publishing to a scratch folder. Each picture is reduced to a 256-colour PNG so that it stays small enough
 to keep in git (at most MAX_BYTES). Run it again after a theme change to refresh them.
 
     python scripts/screenshots.py [--out docs/gambar] [--only NAME ...]
@@ -30,7 +31,12 @@ MAX_BYTES = 150_000
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "ponsel": {"width": 390, "height": 780}}
 POST = "2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020/"
 POST_SOURCE = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020/index.md"
-SHOTS = ("beranda", "berita", "galeri", "cari", "galat", "peringatan")     # the pictures, each at both widths
+DESK_EDIT = "_redaksi/ubah/" + POST_SOURCE
+PUBLISH_TARGET = "\n# Tujuan terbit untuk gambar halaman Terbitkan: folder di samping situs contoh.\npublish:\n  kantor:\n" \
+                 "    type: folder\n    path: {path}\n"
+SITE_SHOTS = ("beranda", "berita", "galeri", "cari", "galat", "peringatan")
+DESK_SHOTS = ("redaksi-daftar", "redaksi-formulir", "redaksi-pratinjau", "redaksi-terbit")
+SHOTS = SITE_SHOTS + DESK_SHOTS     # the pictures, each at both widths
 
 
 def names() -> list[str]:
@@ -45,6 +51,8 @@ class Preview:
         self.site = scratch / "situs"
         shutil.copytree(ROOT / "content", self.site / "content")
         shutil.copy2(ROOT / "config.yaml", self.site / "config.yaml")
+        with open(self.site / "config.yaml", "a", encoding="utf-8") as config:
+            config.write(PUBLISH_TARGET.format(path=(scratch / "terbit").as_posix()))
         self.process: subprocess.Popen | None = None
         self.url = ""
 
@@ -116,6 +124,48 @@ def settle(preview: Preview, page, text: str, shown: str) -> None:
     page.wait_for_selector(shown, state="detached", timeout=30_000)
 
 
+def wait_for_preview(page) -> None:
+    """Wait until the desk's live preview has been drawn (its status line no longer says it is coming)."""
+    status = page.locator("#pratinjau-keadaan")
+    for _ in range(100):     # the desk's content policy forbids wait_for_function's eval: ask from here
+        if not re.search(r"muncul|Memperbarui", status.inner_text()):
+            page.wait_for_timeout(300)
+            return
+        page.wait_for_timeout(300)
+    raise SystemExit("Pratinjau di Meja Redaksi tidak muncul dalam 30 detik.")
+
+
+def publish(page) -> None:
+    """Press the publish page's button and wait until the desk says it is done."""
+    page.get_by_role("button", name="Terbitkan ke situs").click()
+    page.wait_for_selector("[data-lines] .done", state="detached", timeout=30_000)   # an earlier run's "Selesai" goes
+    page.wait_for_selector("[data-lines] .done", timeout=120_000)
+
+
+def take_desk(preview: Preview, page, shot: str) -> None:
+    """Bring a fresh tab to what desk picture `shot` shows (a fresh tab each time: a typed form asks before leaving)."""
+    base = preview.url
+    if shot == "redaksi-daftar":
+        goto(page, base + "_redaksi/")
+    elif shot in ("redaksi-formulir", "redaksi-pratinjau"):
+        goto(page, base + DESK_EDIT)
+        wait_for_preview(page)
+        if shot == "redaksi-formulir":
+            page.locator("#daftar-foto").scroll_into_view_if_needed()
+            page.locator("#foto-baru").evaluate("field => field.closest('fieldset').scrollIntoView()")
+        elif page.locator("[data-tabs]").is_visible():      # a phone: the preview is a tab
+            page.get_by_role("button", name="Pratinjau", exact=True).click()
+    elif shot == "redaksi-terbit":
+        goto(page, base + "_redaksi/terbit")
+        if page.get_by_text("belum pernah diterbitkan").count():    # a first publish, so the picture shows a later one
+            publish(page)
+        preview.edit(POST_SOURCE, lambda text: re.sub(r"\nviews: (\d+)", lambda m: f"\nviews: {int(m[1]) + 1}", text))
+        page.wait_for_timeout(3000)     # the preview's own rebuild of that change ends first (publish would wait)
+        goto(page, base + "_redaksi/terbit")     # "Berubah sejak itu" now names the post
+        publish(page)
+    page.wait_for_timeout(600)   # the preview frame's photos and fonts settle
+
+
 def take(preview: Preview, page, shot: str):
     """Bring the page to what picture `shot` shows; return what undoes it after the picture, if anything."""
     base = preview.url
@@ -167,10 +217,16 @@ def main(argv: list[str] | None = None) -> int:
                                               is_mobile=width == "ponsel", has_touch=width == "ponsel")
                 page = context.new_page()
                 for shot in args.only or SHOTS:
-                    undo = take(preview, page, shot)
-                    size = save(page.screenshot(), args.out / f"{shot}-{width}.png")
-                    if undo:
-                        undo()
+                    if shot in DESK_SHOTS:
+                        tab = context.new_page()
+                        take_desk(preview, tab, shot)
+                        size = save(tab.screenshot(), args.out / f"{shot}-{width}.png")
+                        tab.close()
+                    else:
+                        undo = take(preview, page, shot)
+                        size = save(page.screenshot(), args.out / f"{shot}-{width}.png")
+                        if undo:
+                            undo()
                     print(f"{shot}-{width}.png  {size // 1024} KB")
                 context.close()
         finally:

@@ -299,6 +299,15 @@ def test_the_preview_shows_the_unsaved_post_in_the_sites_theme(page, desk):
     assert frame.locator("link[rel=stylesheet]").count() >= 1, "the site's own theme"
 
 
+def test_the_preview_of_a_post_just_opened_does_not_call_it_unsaved(page, desk):
+    """Right after opening (or saving) a post nothing is unsaved: the preview's line must not say otherwise."""
+    open_form(page, desk, HAND_WRITTEN)
+    page.frame_locator("[data-preview-frame]").locator("h1").first.wait_for()
+    status = page.locator("#pratinjau-keadaan")
+    page.get_by_text("Pratinjau isian formulir").wait_for()
+    assert "belum disimpan" not in status.inner_text()
+
+
 def test_on_a_phone_the_preview_is_a_tab(desk):
     require_browser()
     context = chromium().new_context(viewport=PHONE)
@@ -689,3 +698,26 @@ def test_a_post_that_does_not_build_is_opened_and_fixed_in_the_form(page, desk):
                                                   "# catatan redaksi\n---\n\nIsi.\n")
     page.goto(desk.url + "/")
     assert page.locator("tr.has-problem").count() == 0
+
+
+def test_publishing_without_a_target_shows_the_config_example_with_its_indentation(tmp_path):
+    """The error's config.yaml example must keep its two-space indentation on screen, or copying it breaks the file."""
+    require_browser()
+    from tests.conftest import news_site
+
+    site = news_site(tmp_path / "site", "")
+    build_site(site)
+    server = start_desk(site)
+    context = chromium().new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/terbit")
+        page.get_by_role("button", name="Terbitkan ke situs").click()
+        page.get_by_text("belum ada tujuan terbit").wait_for(timeout=60000)
+        shown = page.locator("[data-lines]").inner_text()
+        lines = [line for line in shown.splitlines() if line.strip()]
+        example = lines[lines.index("publish:"):][:3]
+        assert example == ["publish:", "  utama:", "    type: sftp"], shown
+    finally:
+        context.close()
+        server.stop()

@@ -195,7 +195,7 @@
           problems.appendChild(line);
         });
         if (answer.html) { section.querySelector("[data-preview-frame]").srcdoc = answer.html; }
-        state.textContent = answer.html ? "Pratinjau (belum disimpan)." : "Pratinjau belum bisa dibuat:";
+        state.textContent = answer.html ? "Pratinjau isian formulir (tidak menyimpan apa pun)." : "Pratinjau belum bisa dibuat:";
       })
       .catch(function () { state.textContent = "Pratinjau tidak dapat dimuat; periksa server pratinjau."; });
   }

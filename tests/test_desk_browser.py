@@ -721,3 +721,22 @@ def test_publishing_without_a_target_shows_the_config_example_with_its_indentati
     finally:
         context.close()
         server.stop()
+
+
+def test_saving_says_so_and_a_second_click_does_not_send_the_form_twice(page, desk):
+    """The trial's worst snag: ten phone photos took half a minute to save with nothing on screen, and the button
+    could be pressed again."""
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Berita disimpan sekali")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST"
+            and "/simpan" in request.url else None)
+    with page.expect_navigation():
+        shown = page.evaluate("""() => {
+            const button = document.querySelector('[data-save]');
+            button.click(); button.click();
+            return [button.textContent, button.getAttribute('aria-disabled'),
+                    document.querySelector('[data-save-state]').textContent];
+        }""")
+    assert shown[0] == "Menyimpan…" and shown[1] == "true" and "Menyimpan berita" in shown[2]
+    assert len(posts) == 1

@@ -279,6 +279,22 @@
     poll(state);
   }
 
+  // Saving ten phone photos takes a while: the button says so, and a second click does not send the form twice.
+  function setUpSaving(form) {
+    var button = form.querySelector("[data-save]");
+    var said = form.querySelector("[data-save-state]");
+    var sending = false;
+    form.addEventListener("submit", function (event) {
+      if (sending) { event.preventDefault(); return; }
+      sending = true;
+      if (button) {
+        button.setAttribute("aria-disabled", "true");
+        button.textContent = "Menyimpan\u2026";
+      }
+      if (said) { said.textContent = "Menyimpan berita dan fotonya; foto besar dari ponsel bisa perlu setengah menit. Jangan tutup halaman ini."; }
+    });
+  }
+
   function setUp() {
     var form = document.getElementById("formulir");
     if (form) {
@@ -290,6 +306,7 @@
       var dirty = false;
       form.addEventListener("input", function () { dirty = true; });
       form.addEventListener("submit", function () { dirty = false; });
+      setUpSaving(form);
       window.addEventListener("beforeunload", function (event) {   // typed but not saved: the browser asks first
         if (dirty) { event.preventDefault(); event.returnValue = ""; }
       });

@@ -73,7 +73,7 @@ def test_each_quoted_message_is_what_the_build_prints(tmp_path, name):
 
 def commands() -> list[str]:
     """Every `make ...` and `python -m generator ...` command the guide shows, in code spans or blocks."""
-    spans = re.findall(r"`([^`\n]+)`", TEXT) + re.findall(r"```\n(.*?)\n```", TEXT, re.S)
+    spans = re.findall(r"`([^`\n]+)`", TEXT) + re.findall(r"^```[\w-]*\n(.*?)\n```$", TEXT, re.S | re.M)
     lines = [line.strip() for span in spans for line in span.splitlines()]
     return sorted({line for line in lines if line.startswith(("make ", "python -m generator"))})
 

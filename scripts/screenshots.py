@@ -34,7 +34,7 @@ POST_SOURCE = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020/in
 DESK_EDIT = "_redaksi/ubah/" + POST_SOURCE
 PUBLISH_TARGET = "\n# Tujuan terbit untuk gambar halaman Terbitkan: folder di samping situs contoh.\npublish:\n  kantor:\n" \
                  "    type: folder\n    path: {path}\n"
-SITE_SHOTS = ("beranda", "berita", "galeri", "cari", "galat", "peringatan")
+SITE_SHOTS = ("beranda", "berita", "galeri", "cari", "galat", "peringatan", "informasi-publik")
 DESK_SHOTS = ("redaksi-daftar", "redaksi-formulir", "redaksi-pratinjau", "redaksi-terbit")
 SHOTS = SITE_SHOTS + DESK_SHOTS     # the pictures, each at both widths
 
@@ -182,6 +182,8 @@ def take(preview: Preview, page, shot: str):
     elif shot == "cari":
         goto(page, base + "cari/?q=pemilih")
         page.wait_for_selector("[data-results] li", timeout=20_000)
+    elif shot == "informasi-publik":
+        goto(page, base + "informasi-publik/")
     elif shot == "galat":
         goto(page, base + POST)
         old = preview.edit(POST_SOURCE, lambda text: text.replace("\ncategory:", "\n\tcategory:", 1))

@@ -28,14 +28,25 @@ def parser() -> argparse.ArgumentParser:
                                   description="Pembuat situs berita statis untuk KPU.")
     commands = top.add_subparsers(dest="command", required=True, metavar="PERINTAH")
 
-    def site_option(p):
-        p.add_argument("--site", type=Path, default=Path("."), help="folder berisi config.yaml dan content/ (bawaan: folder ini)")
+    _site_commands(commands)
+    _publish_commands(commands)
+    _other_commands(commands)
+    return top
 
-    def force_option(p):
-        p.add_argument("--force", action="store_true",
-                       help="bangun juga ke folder yang berisi berkas lain: berkas bernama sama ditimpa, "
-                            "berkas lain dibiarkan (tidak pernah dihapus)")
 
+def site_option(p) -> None:
+    p.add_argument("--site", type=Path, default=Path("."),
+                   help="folder berisi config.yaml dan content/ (bawaan: folder ini)")
+
+
+def force_option(p) -> None:
+    p.add_argument("--force", action="store_true",
+                   help="bangun juga ke folder yang berisi berkas lain: berkas bernama sama ditimpa, "
+                        "berkas lain dibiarkan (tidak pernah dihapus)")
+
+
+def _site_commands(commands) -> None:
+    """build, serve, new and check: the site on this computer."""
     p = commands.add_parser("build", help="bangun situs ke folder output/")
     site_option(p)
     p.add_argument("--output", type=Path, help="folder hasil (bawaan: SITE/output)")
@@ -67,6 +78,12 @@ def parser() -> argparse.ArgumentParser:
     site_option(p)
     p.add_argument("title", help='judul berita, misalnya "Rapat Pleno Terbuka"')
 
+    p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
+    site_option(p)
+
+
+def _publish_commands(commands) -> None:
+    """publish, verify and otomatis: the live site."""
     p = commands.add_parser("publish", help="bangun situs lalu terbitkan ke tujuan di config.yaml (bagian publish:)")
     site_option(p)
     p.add_argument("target", nargs="?", metavar="TUJUAN", help="nama tujuan di config.yaml (bawaan: yang pertama)")
@@ -104,14 +121,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, metavar="MENIT",
                    help="menit antarputaran bila berjalan terus (bawaan: otomatis.interval di config.yaml, atau 5)")
 
-    p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
-    site_option(p)
 
+def _other_commands(commands) -> None:
+    """views, init and import-wordpress."""
     p = commands.add_parser("views", help="tambahkan kunjungan dari log akses server ke kolom 'views' berita")
     site_option(p)
     p.add_argument("logs", nargs="+", type=Path, metavar="LOG",
                    help="log akses (Apache, nginx, unduhan cPanel; boleh .gz); log yang sama tidak dihitung dua kali")
     p.add_argument("--dry-run", action="store_true", help="tampilkan laporannya saja, tanpa mengubah berkas apa pun")
+
     p = commands.add_parser("init", help="buat situs baru di FOLDER: config.yaml, berita contoh, logo dan peluncur")
     p.add_argument("folder", type=Path, metavar="FOLDER", help="folder situs baru (dibuat bila belum ada)")
     p.add_argument("--region", help='nama daerah, misalnya "Kalimantan Utara" atau Bantul')
@@ -126,7 +144,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="hanya laporkan apa yang akan dilakukan; tidak menulis apa pun")
     p.add_argument("--force", action="store_true", help="timpa juga berita yang diubah sejak impor terakhir")
     p.add_argument("--views-key", default="", help="nama meta jumlah dilihat selain 'views' dan 'post_views_count'")
-    return top
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,45 +162,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     try:
-        if args.command == "build":
-            return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force,
-                                  progress=sys.stderr.isatty(), search=args.search, verify=args.verify), args.verbose)
-        if args.command == "serve":
-            from .serve import serve
-
-            return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force),
-                         args.host, args.port,
-                         polling=args.poll, open_browser=args.open_browser)
-        if args.command == "publish":
-            from .publish.command import Request, publish
-
-            return publish(Request(site_dir, args.target, args.all, args.dry_run, args.yes, args.trust_host_key,
-                                   args.verbose, args.verify, rollback=args.rollback))
-        if args.command == "verify":
-            from .publish.verify import Request as VerifyRequest, verify
-
-            return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key,
-                                        args.quarantine, args.yes))
-        if args.command == "otomatis":
-            from .otomatis.runner import Runner, one_round, run
-
-            if args.interval is not None and not args.interval > 0:
-                print("Galat: --interval harus lebih dari 0 menit, misalnya --interval 5.", file=sys.stderr)
-                return 2
-            runner = Runner(site_dir, target=args.target)
-            return one_round(runner) if args.once else run(runner, args.interval)
-        if args.command == "new":
-            return _new(site_dir, args.title)
-        if args.command == "views":
-            from .views.run import main as views
-
-            return views(site_dir, [path.resolve() for path in args.logs], args.dry_run)
-        if args.command == "import-wordpress":
-            from . import wordpress
-
-            return wordpress.run(wordpress.Options(args.export.resolve(), site_dir, _resolve(args.uploads), args.dry_run,
-                                                   args.force, args.views_key))
-        return _check(site_dir)
+        return _run(args, site_dir)
     except UnsafeOutput as err:
         print(f"Galat: {err}", file=sys.stderr)
         return 2
@@ -194,6 +173,49 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as err:   # noqa: BLE001 - a bug: one plain message naming the file, never a traceback
         return _bug(err, site_dir)
+
+
+def _run(args, site_dir: Path) -> int:
+    """The chosen command on a site folder that has its config.yaml (init and the checks are main's)."""
+    if args.command == "build":
+        return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force,
+                              progress=sys.stderr.isatty(), search=args.search, verify=args.verify), args.verbose)
+    if args.command == "serve":
+        from .serve import serve
+
+        return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force),
+                     args.host, args.port,
+                     polling=args.poll, open_browser=args.open_browser)
+    if args.command == "publish":
+        from .publish.command import Request, publish
+
+        return publish(Request(site_dir, args.target, args.all, args.dry_run, args.yes, args.trust_host_key,
+                               args.verbose, args.verify, rollback=args.rollback))
+    if args.command == "verify":
+        from .publish.verify import Request as VerifyRequest, verify
+
+        return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key,
+                                    args.quarantine, args.yes))
+    if args.command == "otomatis":
+        from .otomatis.runner import Runner, one_round, run
+
+        if args.interval is not None and not args.interval > 0:
+            print("Galat: --interval harus lebih dari 0 menit, misalnya --interval 5.", file=sys.stderr)
+            return 2
+        runner = Runner(site_dir, target=args.target)
+        return one_round(runner) if args.once else run(runner, args.interval)
+    if args.command == "new":
+        return _new(site_dir, args.title)
+    if args.command == "views":
+        from .views.run import main as views
+
+        return views(site_dir, [path.resolve() for path in args.logs], args.dry_run)
+    if args.command == "import-wordpress":
+        from . import wordpress
+
+        return wordpress.run(wordpress.Options(args.export.resolve(), site_dir, _resolve(args.uploads), args.dry_run,
+                                               args.force, args.views_key))
+    return _check(site_dir)
 
 
 def _init(args) -> int:

@@ -52,20 +52,7 @@ def environment(templates, config: Config, cache_dir: Path | None = None) -> jin
     def url(path: str) -> str:
         return path if "://" in path or path.startswith(("#", "mailto:", "tel:")) else base + path.lstrip("/")
 
-    def memo(function):
-        """Babel formatting costs ~50 us a call and the sidebar repeats the same dates on every page."""
-        seen: dict = {}
-
-        def cached(value):
-            try:
-                return seen[value]
-            except KeyError:
-                result = seen[value] = function(value)
-                return result
-            except TypeError:       # unhashable: format it every time
-                return function(value)
-        return cached
-
+    memo = _memo
     env.filters.update(
         tanggal=memo(lambda d: format_datetime(local(d), "EEEE, d MMMM y", locale=locale)),
         tanggal_pendek=memo(lambda d: format_datetime(local(d), "d MMM y", locale=locale)),
@@ -82,6 +69,21 @@ def environment(templates, config: Config, cache_dir: Path | None = None) -> jin
     )
     env.globals.update(url=url, abs_url=lambda path: origin + url(path), assets=ASSETS)
     return env
+
+
+def _memo(function):
+    """Babel formatting costs ~50 us a call and the sidebar repeats the same dates on every page."""
+    seen: dict = {}
+
+    def cached(value):
+        try:
+            return seen[value]
+        except KeyError:
+            result = seen[value] = function(value)
+            return result
+        except TypeError:       # unhashable: format it every time
+            return function(value)
+    return cached
 
 
 def loader(templates) -> jinja2.BaseLoader:

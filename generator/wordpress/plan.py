@@ -313,9 +313,7 @@ def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, con
     gallery = [dict(g) for g in {g["file"]: g for g in reversed(context.gallery)}.values()][::-1]
     if gallery:
         front["gallery"] = gallery
-    listed = [{"file": a["file"], "title": a["title"]} if a["title"] else {"file": a["file"]}
-              for a in context.attachments]     # the documents of the body, in its order ("Lampiran" under the post)
-    listed += _unlinked_documents(item, run, folder, files, context)
+    listed = _listed_documents(context) + _unlinked_documents(item, run, folder, files, context)
     if listed:
         front["attachments"] = listed
     if item.status in DRAFT_STATUSES or item.password:
@@ -336,6 +334,11 @@ def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, con
         front["comments"] = comments
         run.findings.comments += len(comments)
     return front
+
+
+def _listed_documents(context: body_module.Context) -> list[dict]:
+    """The documents the body links, in its order ("Lampiran" under the post)."""
+    return [{"file": a["file"], "title": a["title"]} if a["title"] else {"file": a["file"]} for a in context.attachments]
 
 
 def _unlinked_documents(item: Item, run: _Run, folder: str, files: BundleFiles,

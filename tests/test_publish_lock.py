@@ -146,7 +146,11 @@ def test_two_laptops_publishing_at_once_to_one_sftp_target_never_break_the_live_
     first = news_site(tmp_path / "kemarin", target.section, posts=24)   # the site as it was live yesterday
     assert publish(first, target).code == 0
     watch = LinkWatch(sshd.root)
-    runs = [start_publish(copy, target.env) for copy in (a, b)]
+    # whichever takes the target first holds it a second longer (a slow office link): on a quiet machine two
+    # publishes of a small site over loopback may otherwise not overlap at all
+    hold = ("import time\n_take = targetlock.take\n"
+            "targetlock.take = lambda *a, **k: (_take(*a, **k), time.sleep(1.0))[0]")
+    runs = [start_publish(copy, target.env, hold) for copy in (a, b)]
     outcomes = [(run.wait(120), *run.communicate()) for run in runs]
     broken = watch.end()
     for code, out, err in outcomes:
@@ -285,7 +289,11 @@ def test_the_lock_is_refreshed_while_a_publish_runs(tmp_path, target):
     while files travel, from a thread of its own, whatever the main thread is doing."""
     site = news_site(tmp_path / "site", target.section, posts=30)
     assert run_cli("build", "--site", str(site)).code == 0
-    process = start_publish(site, target.env, "targetlock.REFRESH = 0.05")
+    # each file's copy slowed to a few milliseconds (a publish to a local folder is otherwise over before a refresh
+    # is due on a busy machine)
+    slow = ("import shutil, time\n_copy = shutil.copyfile\n"
+            "shutil.copyfile = lambda *a, **k: (time.sleep(0.004), _copy(*a, **k))[1]")
+    process = start_publish(site, target.env, "targetlock.REFRESH = 0.05\n" + slow)
     seen = set()
     while process.poll() is None:
         found = targetlock.decode((target.root / LOCK_FILE).read_bytes() if (target.root / LOCK_FILE).exists()

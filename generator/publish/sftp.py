@@ -238,11 +238,11 @@ class SftpTransport:
         for task in self.unwaited:       # sessions still opening, handles still closing: not needed any more
             task.cancel()
         if self.unwaited:
-            self.loop.run_until_complete(asyncio.gather(*self.unwaited, return_exceptions=True))
+            _beside_callers_loop(self.loop.run_until_complete, asyncio.gather(*self.unwaited, return_exceptions=True))
         if self.conn is not None:
             self.conn.close()
             try:
-                self.loop.run_until_complete(asyncio.wait_for(self.conn.wait_closed(), 5))
+                _beside_callers_loop(self.loop.run_until_complete, asyncio.wait_for(self.conn.wait_closed(), 5))
             except (asyncio.TimeoutError, OSError, asyncssh.Error):
                 pass
         self.loop.close()
@@ -919,7 +919,7 @@ class SftpTransport:
 
     def _run_loop(self, step):
         try:
-            return self.loop.run_until_complete(step)
+            return _beside_callers_loop(self.loop.run_until_complete, step)
         except PublishError:
             raise
         except asyncssh.HostKeyNotVerifiable:
@@ -1040,3 +1040,27 @@ async def _all(steps) -> None:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
+
+
+def _beside_callers_loop(run, step):
+    """run(step) in this thread, or, when the caller already runs an event loop of its own in this thread (a program
+    embedding the publish, such as Playwright's synchronous API in the test suite), in a thread of its own: asyncio
+    runs one loop a thread. The command line never has one."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return run(step)
+    outcome: dict = {}
+
+    def apart() -> None:
+        try:
+            outcome["value"] = run(step)
+        except BaseException as err:    # noqa: BLE001 - handed back to the caller's thread as it is
+            outcome["error"] = err
+
+    worker = threading.Thread(target=apart, name="sftp-loop")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]

@@ -50,12 +50,7 @@ def held(cache_dir: Path, wait: float | None = None, on_wait=None):
         except BlockingIOError:
             pid = holder(fd)
             os.close(fd)
-            if time.monotonic() >= deadline:
-                raise Busy(_message(pid)) from None
-            if not told and on_wait is not None:
-                on_wait(pid)
-                told = True
-            time.sleep(0.05)
+            told = _wait_once_more(pid, deadline, told, on_wait)
             continue
         if _same_file(path, fd):
             break
@@ -81,6 +76,17 @@ def port(cache_dir: Path) -> int:
     return PORTS.start + int.from_bytes(key, "big") % len(PORTS)
 
 
+def _wait_once_more(pid, deadline: float, told: bool, on_wait) -> bool:
+    """Another build holds the lock: Busy past the deadline, else on_wait told once, then a short pause; whether it
+    has been told."""
+    if time.monotonic() >= deadline:
+        raise Busy(_message(pid)) from None
+    if not told and on_wait is not None:
+        on_wait(pid)
+    time.sleep(0.05)
+    return told or on_wait is not None
+
+
 @contextlib.contextmanager
 def _port_held(cache_dir: Path, wait: float, on_wait):
     """The lock where there is no flock(): a socket bound to the site's loopback port, which one process at a time
@@ -97,13 +103,7 @@ def _port_held(cache_dir: Path, wait: float, on_wait):
             break
         except OSError:
             held_socket.close()
-            pid = _recorded_pid(path)
-            if time.monotonic() >= deadline:
-                raise Busy(_message(pid)) from None
-            if not told and on_wait is not None:
-                on_wait(pid)
-                told = True
-            time.sleep(0.05)
+            told = _wait_once_more(_recorded_pid(path), deadline, told, on_wait)
     try:
         try:
             path.write_text(str(os.getpid()), encoding="ascii")

@@ -695,12 +695,7 @@ class SftpTransport:
         """A large file sent CHUNK by CHUNK, many in flight as the budget allows, each chunk's memory given back as
         soon as the server answers its writes; the close after the last answer."""
         step = sftp.limits.max_write_len or 32768
-        try:
-            f = await sftp.open(path, mode, block_size=0, encoding=None)
-        except (asyncssh.SFTPFailure, asyncssh.SFTPFileAlreadyExists) as err:
-            if mode == "xb":
-                raise _Taken(err) from err
-            raise
+        f = await _open(sftp, path, mode)
         sent: list[asyncio.Future] = []
         try:
             with open(source, "rb") as local:
@@ -749,12 +744,7 @@ class SftpTransport:
         """Open, then every write request and the close sent together: the server carries out the requests on one
         handle in the order they came, so a file costs two round trips, not three or more."""
         step = sftp.limits.max_write_len or 32768
-        try:
-            f = await sftp.open(path, mode, block_size=0, encoding=None)
-        except (asyncssh.SFTPFailure, asyncssh.SFTPFileAlreadyExists) as err:
-            if mode == "xb":
-                raise _Taken(err) from err
-            raise
+        f = await _open(sftp, path, mode)
         writes = [f.write(data[at:at + step], at) for at in range(0, len(data), step)]
         outcomes = await asyncio.gather(*writes, f.close(), return_exceptions=True)
         for outcome in outcomes:
@@ -1064,3 +1054,13 @@ def _beside_callers_loop(run, step):
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+async def _open(sftp, path: str, mode: str | int):
+    """A file opened for writing; a temporary name made new ('xb') that is already there is _Taken."""
+    try:
+        return await sftp.open(path, mode, block_size=0, encoding=None)
+    except (asyncssh.SFTPFailure, asyncssh.SFTPFileAlreadyExists) as err:
+        if mode == "xb":
+            raise _Taken(err) from err
+        raise

@@ -36,10 +36,11 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 def post_addresses(site: Path) -> list[str]:
     """The site's post addresses, as the command itself finds them."""
     sys.path.insert(0, str(ROOT))
-    from generator import config as config_module
-    from generator.report import Problems
-    from generator.views.run import Context, published_posts
     from zoneinfo import ZoneInfo
+
+    from generator.core.report import Problems
+    from generator.model import config as config_module
+    from generator.views.run import Context, published_posts
 
     config = config_module.load(site / "config.yaml", Problems())
     posts = published_posts(Context(site, config, ZoneInfo(config.site.timezone)))

@@ -5,13 +5,13 @@ import sys
 
 
 def launch() -> None:
-    from .dependencies import check
+    from generator.dependencies import check
 
     missing = check()      # first: without its packages the generator says how to set them up, in one sentence
     if missing:
         print(missing, file=sys.stderr)
         sys.exit(2)
-    from .cli import main
+    from generator.cli import main
 
     code = main()
     try:

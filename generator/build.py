@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import time
-
 from typing import TYPE_CHECKING
 
-from . import cache, incremental, lock, writer
-from .incremental import Memory, State
-from .options import Clock, Context, Options, Result
-from .report import BuildFailed, Problems
-from .theme import folders
+from generator.core import lock
+from generator.core.report import BuildFailed, Problems
+from generator.engine import cache, incremental
+from generator.engine.incremental import Memory, State
+from generator.model.theme import folders
+from generator.options import Clock, Context, Options, Result
+from generator.render import writer
 
 if TYPE_CHECKING:
-    from . import site as site_model
+    from generator.model import site as site_model
 
 __all__ = ["Options", "Result", "build", "load_site"]
 
@@ -58,8 +59,10 @@ def _build(options: Options, memory: Memory | None) -> Result:
         state = incremental.survey(options, templates, memory)
     if state.up_to_date(options.moment()) and (memory is None or memory.site is not None):
         return _nothing_changed(options, state, started, clock)
-    from . import content, load, output, portable
-    from . import site as site_model
+    from generator.engine import load
+    from generator.model import content, portable
+    from generator.model import site as site_model
+    from generator.render import stage
 
     ctx = _context(options, state, templates, clock)
     with clock.stage("muat cache"):
@@ -73,7 +76,7 @@ def _build(options: Options, memory: Memory | None) -> Result:
         site_model.check_urls(routes, ctx.problems, site_model.files(loaded.site, state.assets))
     if ctx.problems.errors:
         raise BuildFailed(ctx.problems)
-    outcome = output.write(ctx, loaded.site, routes, state, loaded.records)
+    outcome = stage.write(ctx, loaded.site, routes, state, loaded.records)
     index = incremental.conclude(ctx, state, previous, loaded, outcome)
     with clock.stage("simpan cache"):
         incremental.save(options, index, loaded.records, incremental.dirty_shards(previous, loaded.records))
@@ -97,7 +100,7 @@ def _nothing_changed(options: Options, state: State, started: float, clock: Cloc
 
 def _context(options: Options, state: State, templates, clock: Clock) -> Context:
     """The build's shared context, with config.yaml read and validated (BuildFailed when it is not valid)."""
-    from . import config as config_module
+    from generator.model import config as config_module
 
     problems = Problems()
     with clock.stage("baca config"):
@@ -109,8 +112,8 @@ def _context(options: Options, state: State, templates, clock: Clock) -> Context
 
 def load_site(options: Options, problems: Problems) -> site_model.Site:
     """Everything up to the site model with its Markdown rendered and its photos planned; no writing."""
-    from . import cache, load
-    from . import config as config_module
+    from generator.engine import cache, load
+    from generator.model import config as config_module
 
     config = config_module.load(options.site_dir / "config.yaml", problems)
     if config is None:

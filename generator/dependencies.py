@@ -9,7 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from .resources import PACKAGE_DIR
+from generator.core.resources import PACKAGE_DIR
 
 # Distribution (as pinned in pyproject.toml and requirements.txt) -> the module it installs. tests/test_install.py
 # checks that every runtime dependency of pyproject.toml is here.

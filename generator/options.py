@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .parallel import default_workers
-from .report import Problem, Problems
-from .writer import WriteReport
+from generator.core.parallel import default_workers
+from generator.core.report import Problem, Problems
+from generator.render.writer import WriteReport
 
 if TYPE_CHECKING:     # the config module (and PyYAML) is imported only by builds that read the config
-    from .config import Config
+    from generator.model.config import Config
 
 
 @dataclass(frozen=True)

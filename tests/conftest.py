@@ -24,9 +24,9 @@ from hypothesis import strategies as st  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from generator.build import Options, build  # noqa: E402
-from generator import racy  # noqa: E402
-from generator.theme import THEME_DIR  # noqa: E402
-from generator.report import BuildFailed  # noqa: E402
+from generator.core import racy  # noqa: E402
+from generator.core.report import BuildFailed  # noqa: E402
+from generator.model.theme import THEME_DIR  # noqa: E402
 
 SITES = ROOT / "tests" / "sites"
 GOLDEN = ROOT / "tests" / "golden"
@@ -135,7 +135,7 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> Run:
 
 def lock_holder(site: Path, seconds: float) -> subprocess.Popen:
     """Another process holding the site's build lock for a while, as a running build does."""
-    code = ("import sys, time; from pathlib import Path; from generator import lock\n"
+    code = ("import sys, time; from pathlib import Path; from generator.core import lock\n"
             f"with lock.held(Path({str(site / '.cache')!r}), 5):\n"
             "    print('held', flush=True); time.sleep(float(sys.argv[1]))\n")
     holder = subprocess.Popen([sys.executable, "-c", code, str(seconds)], cwd=ROOT, stdout=subprocess.PIPE, text=True,
@@ -147,11 +147,11 @@ def lock_holder(site: Path, seconds: float) -> subprocess.Popen:
 def run_cli_while_locked(site: Path, *args: str) -> Run:
     """`python -m generator ARGS` while another process holds the site's build lock, giving up after 0.5 s of
     waiting instead of 30."""
-    from generator import lock
+    from generator.core import lock
 
     holder = lock_holder(site, 60)
     try:
-        done = subprocess.run([sys.executable, "-c", "import sys; from generator import lock; lock.WAIT = 0.5\n"
+        done = subprocess.run([sys.executable, "-c", "import sys; from generator.core import lock; lock.WAIT = 0.5\n"
                                "from generator.cli import main; sys.exit(main(sys.argv[1:]))", *args], cwd=ROOT,
                               capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     finally:
@@ -487,7 +487,7 @@ def start_desk(site: Path, upload_limit: int | None = None) -> DeskServer:
 
     from generator.desk.app import create_app
     from generator.desk.context import DeskContext
-    from generator.serve import Preview, Serving
+    from generator.preview.serve import Preview, Serving
 
     def desk(**fields):
         return create_app(DeskContext(**fields, upload_limit=upload_limit))

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator import links
-from generator.report import BuildFailed
+from generator.core.report import BuildFailed
+from generator.render import links
 from tests.conftest import GOLDEN, NOW, build_site, copy_site, md, snapshot
 from tests.golden import PAGES
 
@@ -77,7 +77,7 @@ def _break_content(site):
 def _break_template(site):
     import shutil
 
-    from generator.theme import THEME_DIR
+    from generator.model.theme import THEME_DIR
 
     shutil.copytree(THEME_DIR, site / "templates")
     page = site / "templates/page.html"

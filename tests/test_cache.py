@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import cache, cli
+from generator import cli
 from generator.build import Options, build
-from generator.report import BuildFailed
+from generator.core.report import BuildFailed
+from generator.engine import cache
 from tests.conftest import NOW, config_text, snapshot, tree, wait_out_racy, write_site
 
 pytestmark = pytest.mark.quick
@@ -100,11 +101,12 @@ def test_files_written_moments_before_a_build_settle_when_they_still_hold_what_i
     under the same size and time may not, nor may an attachment, which nothing here has hashed."""
     from PIL import Image
 
-    from generator import config as config_module, incremental, load
-    from generator.racy import RACY_NS
+    from generator.core.racy import RACY_NS
+    from generator.core.report import Problems
+    from generator.engine import incremental, load
+    from generator.model import config as config_module
+    from generator.model.theme import THEME_DIR
     from generator.options import Context
-    from generator.report import Problems
-    from generator.theme import THEME_DIR
 
     site = posts_site(tmp_path / "site", posts=1)
     bundle = site / "content/posts/acara"
@@ -163,7 +165,7 @@ def test_photos_planned_moments_after_they_were_written_are_planned_again_unless
                                                                                              settled):
     from PIL import Image
 
-    from generator import incremental
+    from generator.engine import incremental
 
     site = posts_site(tmp_path / "site", posts=1)
     bundle = site / "content/posts/acara"

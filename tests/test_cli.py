@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 import datetime as dt
 import re
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from tests.conftest import config_text, copy_site, md, run_cli, snapshot, write_site
 
@@ -140,8 +140,8 @@ def test_check_on_a_site_with_content_errors_exits_1(tmp_path):
 
 import pytest  # noqa: E402
 
-from generator import content  # noqa: E402
-from generator.report import Problems  # noqa: E402
+from generator.core.report import Problems  # noqa: E402
+from generator.model import content  # noqa: E402
 
 
 @pytest.mark.parametrize("category, author, title", [
@@ -185,27 +185,29 @@ def _fail_on(name):
         if any(name in str(a) for a in args):
             raise RuntimeError("kondisi yang tidak terduga")
         return original(*args, **kwargs)
-    from generator import content as module
+    from generator.model import content as module
     original = module.load
     return fail
 
 
 @pytest.mark.parametrize("stage", ["content", "render", "model"])
 def test_an_unexpected_error_exits_70_says_it_is_a_bug_and_names_the_file(tmp_path, monkeypatch, capsys, stage):
-    from generator import cli, render, site as site_model
+    from generator import cli
+    from generator.model import site as site_model
+    from generator.render import pages
 
     site = _bug_site(tmp_path)
     if stage == "content":
         monkeypatch.setattr(content, "load", _fail_on("b.md"))
         where = "content/posts/b.md"
     elif stage == "render":
-        original = render.PageRenderer.render
+        original = pages.PageRenderer.render
 
         def render_fails(self, route):
             if route.source.endswith("b.md"):
                 raise OSError(5, "Input/output error")
             return original(self, route)
-        monkeypatch.setattr(render.PageRenderer, "render", render_fails)
+        monkeypatch.setattr(pages.PageRenderer, "render", render_fails)
         where = "content/posts/b.md"
     else:
         monkeypatch.setattr(site_model, "routes", lambda site: 1 / 0)
@@ -228,7 +230,7 @@ def test_expected_usage_errors_keep_their_codes(tmp_path):
 def test_a_bug_in_a_worker_process_names_its_file_too(tmp_path, monkeypatch):
     """Enough posts for the forked workers: the error comes back from another process, still naming the file."""
     from generator.build import Options, build
-    from generator.report import InternalError
+    from generator.core.report import InternalError
 
     posts = {f"content/posts/p{n:03d}.md": md(f"title: P{n}\ndate: 2019-11-08") for n in range(80)}
     site = write_site(tmp_path / "site", posts, config_text())

@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from generator import config as config_module
-from generator.report import Problems
+from generator.core.report import Problems
+from generator.model import config as config_module
 from tests.conftest import MINIMAL_CONFIG
 
 pytestmark = pytest.mark.quick

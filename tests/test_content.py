@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator import content
-from generator.config import SiteSettings
-from generator.theme import THEME_DIR
-from generator.report import Problems
+from generator.core.report import Problems
+from generator.model import content
+from generator.model.config import SiteSettings
+from generator.model.theme import THEME_DIR
 from tests.conftest import build_errors, build_site, md, write_site
 
 pytestmark = pytest.mark.quick

@@ -16,14 +16,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from generator import watch
-from generator.desk import store, yamltext
-from generator.desk import frontmatter_edit
+from generator.core import yamltext
+from generator.desk import frontmatter_edit, store
 from generator.desk.frontmatter_edit import parse
+from generator.preview import watch
 from generator.wordpress import write as wordpress_write
 
-from .conftest import (MINIMAL_CONFIG, NOW, ROOT, build_errors, build_site, config_text, make_photo, md, run_cli,
-                       write_site)
+from .conftest import (
+    MINIMAL_CONFIG,
+    NOW,
+    ROOT,
+    build_errors,
+    build_site,
+    config_text,
+    make_photo,
+    md,
+    run_cli,
+    write_site,
+)
 
 pytestmark = pytest.mark.quick
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator import documents
+from generator.model import documents
 from tests.conftest import build_errors, build_site, clean_build_tree, md, snapshot, tree
 
 pytestmark = pytest.mark.quick
@@ -226,7 +226,7 @@ def test_an_attachment_replaced_at_the_same_size_is_published_even_with_its_old_
     """A PDF replaced by another of the same size whose modification time was put back (a copy keeping times, a
     restore): on POSIX the inode change time shows it; where there is none to read (Windows), a file changed too
     recently for its time to tell is compared by its bytes at the next build."""
-    from generator import racy
+    from generator.core import racy
 
     if windows:
         monkeypatch.setattr(racy, "CHANGE_TIME", False)

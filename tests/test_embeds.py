@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator import embeds, markup
+from generator.model import embeds, markup
 from tests.conftest import build_errors, build_site, clean_build_tree, jpeg, md, tree
 
 pytestmark = pytest.mark.quick

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from generator.build import Options, load_site
-from generator.report import Problems
+from generator.core.report import Problems
 from tests.conftest import NOW, ROOT, build_site, config_text, md, write_site
 
 pytestmark = pytest.mark.quick

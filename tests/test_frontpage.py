@@ -166,7 +166,7 @@ def test_the_office_logo_and_name_are_in_the_header_and_the_json_ld(site_factory
 def test_the_theme_ships_a_neutral_mark_and_no_red_placeholder():
     from PIL import Image
 
-    from generator.theme import THEME_DIR
+    from generator.model.theme import THEME_DIR
 
     assert "#a3000b" not in (THEME_DIR / "assets/favicon.svg").read_text(encoding="utf-8").lower()
     with Image.open(THEME_DIR / "assets/logo.png") as logo:

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from generator import gallery, imaging, photocache, racy
 from generator.build import Options, build
-from generator.report import BuildFailed
+from generator.core import racy
+from generator.core.report import BuildFailed
+from generator.photos import gallery, imaging, photocache
 from tests.conftest import MINIMAL_CONFIG, snapshot, wait_out_racy, write_site
 
 pytestmark = pytest.mark.quick

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from generator.model.hazards import executable_reason, spam_findings
 from tests.conftest import build_errors, build_site, md, write_site
-from generator.hazards import executable_reason, spam_findings
 
 pytestmark = pytest.mark.quick
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generator import imaging
+from generator.photos import imaging
 from tests.conftest import make_photo
 
 pytestmark = pytest.mark.quick

@@ -18,11 +18,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import fingerprint, racy
 from generator.build import Options, build
-from generator.theme import THEME_DIR
-from tests.conftest import (NOW, STEPS, apply, build_site, config_text, edited_site, make_photo, md, run_cli, tree,
-                            wait_out_racy, write_site)
+from generator.core import racy
+from generator.engine import fingerprint
+from generator.model.theme import THEME_DIR
+from tests.conftest import (
+    NOW,
+    STEPS,
+    apply,
+    build_site,
+    config_text,
+    edited_site,
+    make_photo,
+    md,
+    run_cli,
+    tree,
+    wait_out_racy,
+    write_site,
+)
 
 pytestmark = pytest.mark.property
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from generator import lock
+from generator.core import lock
 from tests.conftest import build_site, lock_holder, md, run_cli, run_cli_while_locked, snapshot, write_site
 
 pytestmark = pytest.mark.servers

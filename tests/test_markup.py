@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import markup
+from generator.model import markup
 from tests.conftest import build_site, md
 
 pytestmark = pytest.mark.quick

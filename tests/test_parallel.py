@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import lock, parallel
+from generator.core import lock, parallel
 from tests.conftest import ROOT, make_photo, md, write_site
 
 
@@ -64,7 +64,7 @@ def test_results_come_back_in_order():
 
 
 def test_workers_of_a_killed_process_end_with_it():
-    code = ("import time; from generator import parallel\n"
+    code = ("import time; from generator.core import parallel\n"
             "list(parallel.run(time.sleep, [120] * 100, 2))\n")     # picklable: spawned workers too (Windows)
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)

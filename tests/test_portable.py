@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.portable import reason
+from generator.model.portable import reason
 from tests.conftest import build_errors, md, write_site
 
 pytestmark = pytest.mark.quick

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.links import broken_links
 from generator.publish import targetlock
 from generator.publish.plan import MANIFEST
+from generator.render.links import broken_links
 from tests.conftest import ROOT, Run, news_site, run_cli, sftp_publish, tree
 from tests.servers import start_ftp, start_sshd
 

@@ -5,9 +5,24 @@ from __future__ import annotations
 import pytest
 
 from generator.publish import manifest
-from generator.publish.plan import (MANIFEST, Entry, emptied_folders, final_manifest, folders_to_make, is_temp, keep,
-                                    parents, pending_manifest, plan, seen, survey, temp_name, too_many_deletes,
-                                    touched_folders, Wave)
+from generator.publish.plan import (
+    MANIFEST,
+    Entry,
+    Wave,
+    emptied_folders,
+    final_manifest,
+    folders_to_make,
+    is_temp,
+    keep,
+    parents,
+    pending_manifest,
+    plan,
+    seen,
+    survey,
+    temp_name,
+    too_many_deletes,
+    touched_folders,
+)
 
 pytestmark = pytest.mark.quick
 

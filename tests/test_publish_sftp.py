@@ -15,11 +15,11 @@ import time
 
 import pytest
 
-from generator import lock
-from generator.links import broken_links
+from generator.core import lock
 from generator.publish import manifest, targetlock
 from generator.publish.plan import MANIFEST
 from generator.publish.sftp import without_host
+from generator.render.links import broken_links
 from tests.conftest import ROOT, news_site, run_cli, sftp_publish, tree
 from tests.servers import keygen, start_other_sshd, start_sshd
 

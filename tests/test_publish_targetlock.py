@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from generator.config import PublishTarget
+from generator.model.config import PublishTarget
 from generator.publish import targetlock
 from generator.publish.folder import FolderTransport
 from generator.publish.plan import MANIFEST, Entry, plan

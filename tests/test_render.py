@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator import render
-from generator.config import Config, SiteSettings
-from generator.theme import THEME_DIR
+from generator.model.config import Config, SiteSettings
+from generator.model.theme import THEME_DIR
+from generator.render import pages
 from tests.conftest import build_errors, build_site, config_text, md, write_site
 
 pytestmark = pytest.mark.quick
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.quick
 
 def env(timezone: str = "Asia/Makassar", base_url: str = "https://kaltara.kpu.go.id/", language: str = "id"):
     config = Config(SiteSettings(title="KPU", base_url=base_url, timezone=timezone, language=language))
-    return render.environment(THEME_DIR, config)
+    return pages.environment(THEME_DIR, config)
 
 
 def show(source: str, environment=None, **values) -> str:

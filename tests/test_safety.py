@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-
 import posixpath
 import re
 
-from hypothesis import given, settings, strategies as st
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator import content, writer
+from generator.model import content
+from generator.render import writer
 
 pytestmark = pytest.mark.property
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import sanitize
+from generator.model import sanitize
 
 pytestmark = pytest.mark.quick
 

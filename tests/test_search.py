@@ -14,7 +14,7 @@ import cbor2
 import pytest
 
 from generator.build import Options, build
-from generator.report import BuildFailed
+from generator.core.report import BuildFailed
 from tests import readers_site
 from tests.conftest import NOW, ROOT, config_text, snapshot
 
@@ -141,9 +141,9 @@ def test_a_site_without_posts_or_pages_still_gets_an_index(tmp_path):
 
 def test_pages_given_as_files_give_the_same_index_as_pages_in_memory(tmp_path):
     """An incremental build keeps unchanged pages on disk: the index can be made from their files."""
-    from generator import search
-    from generator.hashing import digest
-    from generator.report import Problems
+    from generator.core.hashing import digest
+    from generator.core.report import Problems
+    from generator.render import search
 
     site = small_site(tmp_path / "site")
     build(Options(site, now=NOW, workers=1))
@@ -192,7 +192,7 @@ def test_a_failing_pagefind_program_is_a_warning_with_its_message(tmp_path):
 def test_the_program_is_the_one_the_pagefind_package_would_run_found_without_importing_asyncio():
     """search.executable follows the pagefind package's own order (its variable, the shipped program, PATH) without
     the imports of that package (asyncio, ssl): a build with search does not pay for them."""
-    code = ("import sys, json; from generator import search; found = search.executable(); "
+    code = ("import sys, json; from generator.render import search; found = search.executable(); "
             "print(json.dumps([str(found), sorted(m for m in ('asyncio', 'ssl', 'pagefind') if m in sys.modules)]))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                           env={k: v for k, v in os.environ.items() if k != "PAGEFIND_BINARY_PATH"})
@@ -207,7 +207,7 @@ def test_the_program_is_the_one_the_pagefind_package_would_run_found_without_imp
 def test_pages_given_as_files_index_as_their_bytes_do_and_are_left_as_they_were(tmp_path):
     """Pagefind reads a page given as a file through a link in its scratch folder: the same records as from the
     page's bytes, and the file keeps its bytes and has no second name once the run is over."""
-    from generator import search, searchparts
+    from generator.render import pagefind, search
 
     page = ('<!doctype html><html lang="id"><head><title>{0}</title></head><body><nav>Menu</nav>'
             '<main data-pagefind-body><h1>{0}</h1><p>Rapat pleno {1} di kantor KPU.</p></main></body></html>')
@@ -220,14 +220,14 @@ def test_pages_given_as_files_index_as_their_bytes_do_and_are_left_as_they_were(
     binary = search.executable()
     assert search.make(binary, files, tmp_path / "berkas") == ""
     assert search.make(binary, before, tmp_path / "isi") == ""
-    assert searchparts.split(tmp_path / "berkas") == searchparts.split(tmp_path / "isi")
+    assert pagefind.split(tmp_path / "berkas") == pagefind.split(tmp_path / "isi")
     assert {name: path.read_bytes() for name, path in files.items()} == before
     assert all(path.stat().st_nlink == 1 for path in files.values())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["berkas", "isi", "situs"]
 
 
 def test_the_program_named_by_pagefind_binary_path_is_used_when_it_is_a_file(tmp_path, monkeypatch):
-    from generator import search
+    from generator.render import search
 
     program = tmp_path / "pagefind"
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
@@ -400,8 +400,8 @@ def test_damaged_records_in_the_cache_are_made_again(tmp_path):
 def test_pagefind_finds_the_same_in_a_trimmed_page_as_in_the_whole_page(tmp_path, name):
     """Pagefind is given marked pages without the header, sidebar and footer around the marked element: every
     page's record (words and their places, fragment, meta) is the same as from the whole page."""
-    from generator import search, searchparts
-    from generator.site import output_file
+    from generator.model.site import output_file
+    from generator.render import pagefind, search
 
     output = readers_site.built(name).output
     pages = {"/" + p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*.html")
@@ -411,12 +411,12 @@ def test_pagefind_finds_the_same_in_a_trimmed_page_as_in_the_whole_page(tmp_path
     assert search.make(binary, {output_file(u): html for u, html in pages.items()}, tmp_path / "whole") == ""
     assert search.make(binary, {output_file(u): search.trimmed(html) for u, html in pages.items()},
                        tmp_path / "trimmed") == ""
-    whole, trimmed = (sorted(searchparts.split(tmp_path / k), key=lambda r: r.url) for k in ("whole", "trimmed"))
+    whole, trimmed = (sorted(pagefind.split(tmp_path / k), key=lambda r: r.url) for k in ("whole", "trimmed"))
     assert whole == trimmed
 
 
 def test_a_page_is_left_whole_where_trimming_could_change_what_pagefind_reads():
-    from generator import search
+    from generator.render import search
 
     page = (b'<html lang="id"><head><title>T</title></head><body><header>%s</header>'
             b'<article data-pagefind-body><h2>Isi</h2><article><p>dalam</p></article></article><footer>f</footer>'

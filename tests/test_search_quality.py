@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import executable
+from generator.render.search import executable
 from tests.browser import chromium, require, require_browser
 from tests.conftest import MINIMAL_CONFIG, ROOT
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import cbor2
 import pytest
 
-from generator import search, searchparts
-from generator.site import output_file
+from generator.model.site import output_file
+from generator.render import pagefind, search
 
 BINARY = search.executable()
 pytestmark = [pytest.mark.quick, pytest.mark.skipif(BINARY is None, reason="pagefind[extended] is installed by make")]
@@ -44,8 +44,8 @@ def bundle(pages_: dict[str, bytes], folder: Path) -> Path:
 
 def read(path: Path) -> bytes:
     data = gzip.decompress(path.read_bytes())
-    assert data.startswith(searchparts.SIGNATURE)
-    return data[len(searchparts.SIGNATURE):]
+    assert data.startswith(pagefind.SIGNATURE)
+    return data[len(pagefind.SIGNATURE):]
 
 
 def canonical(folder: Path) -> dict:
@@ -72,17 +72,17 @@ def canonical(folder: Path) -> dict:
             "pages": {f["url"]: (count, f) for f, (_h, count) in zip(fragments, meta_pages)}}
 
 
-def records_of(folder: Path) -> dict[str, searchparts.PageRecord]:
-    return {record.url: record for record in searchparts.split(folder)}
+def records_of(folder: Path) -> dict[str, pagefind.PageRecord]:
+    return {record.url: record for record in pagefind.split(folder)}
 
 
-def made(index: searchparts.Index, program: Path, records: dict[str, searchparts.PageRecord]) -> dict[str, bytes]:
+def made(index: pagefind.Index, program: Path, records: dict[str, pagefind.PageRecord]) -> dict[str, bytes]:
     """The bundle's files by path, as the build publishes them."""
     entry = json.loads((program / "pagefind-entry.json").read_text(encoding="utf-8"))
-    out = searchparts.files(index, entry, {})
+    out = pagefind.files(index, entry, {})
     fragments = {rel: records[key].fragment for rel, key in out.fragments.items()}     # keyed as merged
     return {**{rel: out.new[digest] for rel, digest in out.listing.items() if rel not in fragments}, **fragments,
-            **searchparts.program_files(program)}
+            **pagefind.program_files(program)}
 
 
 def write(files: dict[str, bytes], folder: Path) -> Path:
@@ -96,7 +96,7 @@ def test_merging_the_records_of_one_run_gives_pagefinds_own_index_back(tmp_path)
     own = bundle(pages(900), tmp_path / "own")
     records = records_of(own)
     assert len(records) == 900
-    merged = write(made(searchparts.merge(records), own, records), tmp_path / "merged")
+    merged = write(made(pagefind.merge(records), own, records), tmp_path / "merged")
     expected, got = canonical(own), canonical(merged)
     assert any(variants for _p, variants in expected["words"].values()), "the page with diacritics gives variants"
     assert "image" in expected["fields"], "the page with a photo adds meta fields the others lack"
@@ -105,9 +105,9 @@ def test_merging_the_records_of_one_run_gives_pagefinds_own_index_back(tmp_path)
 
 
 def test_records_survive_being_stored(tmp_path):
-    records = searchparts.split(bundle(pages(12), tmp_path / "own"))
-    assert [searchparts.PageRecord.loads(r.dumps()) for r in records] == records
-    assert [searchparts.PageRecord.fragment_of(r.dumps()) for r in records] == [r.fragment for r in records]
+    records = pagefind.split(bundle(pages(12), tmp_path / "own"))
+    assert [pagefind.PageRecord.loads(r.dumps()) for r in records] == records
+    assert [pagefind.PageRecord.fragment_of(r.dumps()) for r in records] == [r.fragment for r in records]
 
 
 def test_records_from_separate_runs_merge_to_the_same_bytes_as_one_run(tmp_path):
@@ -118,14 +118,14 @@ def test_records_from_separate_runs_merge_to_the_same_bytes_as_one_run(tmp_path)
     parts = {}
     for i, group in enumerate((urls[:7], urls[7:30], urls[30:])):
         parts.update(records_of(bundle({u: all_pages[u] for u in group}, tmp_path / f"part{i}")))
-    one = made(searchparts.merge(whole), tmp_path / "whole", whole)
-    three = made(searchparts.merge(dict(reversed(parts.items()))), tmp_path / "part0", parts)
+    one = made(pagefind.merge(whole), tmp_path / "whole", whole)
+    three = made(pagefind.merge(dict(reversed(parts.items()))), tmp_path / "part0", parts)
     assert one == three
 
 
 def test_the_index_survives_being_stored(tmp_path):
-    index = searchparts.merge(records_of(bundle(pages(20), tmp_path / "own")))
-    assert searchparts.load_index(cbor2.loads(cbor2.dumps(searchparts.dump_index(index)))) == index
+    index = pagefind.merge(records_of(bundle(pages(20), tmp_path / "own")))
+    assert pagefind.load_index(cbor2.loads(cbor2.dumps(pagefind.dump_index(index)))) == index
 
 
 def test_a_patched_index_is_the_merged_index_of_the_same_pages(tmp_path):
@@ -142,24 +142,24 @@ def test_a_patched_index_is_the_merged_index_of_the_same_pages(tmp_path):
         ("whole", {"/2023/12/lama/": page(1).replace(b"2024-01-02", b"2023-12-02")}),     # a page before the others
     ]
     keys = {url: f"{url}#0" for url in records}
-    index = searchparts.merge({keys[url]: r for url, r in records.items()})
+    index = pagefind.merge({keys[url]: r for url, r in records.items()})
     for i, (kind, changed) in enumerate(changes, 1):
         fresh = records_of(bundle(changed, tmp_path / f"change{i}"))
         old = {keys[url]: records[url] for url in fresh if url in records}
         keys.update({url: f"{url}#{i}" for url in fresh})
-        patched = searchparts.patch(index, old, {keys[url]: r for url, r in fresh.items()})
+        patched = pagefind.patch(index, old, {keys[url]: r for url, r in fresh.items()})
         records.update(fresh)
-        whole = searchparts.merge({keys[url]: r for url, r in records.items()})
+        whole = pagefind.merge({keys[url]: r for url, r in records.items()})
         if kind == "whole":
             assert patched is None, changed
             index = whole
             continue
         assert patched is not None, changed
-        assert searchparts.dump_index(patched) == searchparts.dump_index(whole), kind
+        assert pagefind.dump_index(patched) == pagefind.dump_index(whole), kind
         index = patched
 
 
 def test_filters_are_not_taken_apart(tmp_path):
     marked = {"/a/": page(1).replace(b"<h1>", b'<span data-pagefind-filter="kategori">Berita</span><h1>')}
-    with pytest.raises(searchparts.Unsupported):
-        searchparts.split(bundle(marked, tmp_path / "own"))
+    with pytest.raises(pagefind.Unsupported):
+        pagefind.split(bundle(marked, tmp_path / "own"))

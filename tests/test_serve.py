@@ -26,9 +26,9 @@ from PIL import Image  # noqa: E402
 
 from generator import cli  # noqa: E402
 from generator.build import Options  # noqa: E402
-from generator.theme import THEME_DIR  # noqa: E402
-from generator.preview_http import EVENTS_PATH, content_type, find_file, inject, locate  # noqa: E402
-from generator.serve import Preview  # noqa: E402
+from generator.model.theme import THEME_DIR  # noqa: E402
+from generator.preview.http import EVENTS_PATH, content_type, find_file, inject, locate  # noqa: E402
+from generator.preview.serve import Preview  # noqa: E402
 from tests.conftest import config_text, write_site  # noqa: E402
 
 pytestmark = pytest.mark.servers
@@ -436,7 +436,7 @@ def test_ctrl_c_stops_the_command_cleanly(tmp_path, inherited):
 
 
 def test_a_save_during_the_first_build_gives_a_rebuild_after_it(tmp_path, monkeypatch):
-    import generator.serve as serve_module
+    import generator.preview.serve as serve_module
 
     site = preview_site(tmp_path / "situs")
     real_build, calls = serve_module.build, []
@@ -484,7 +484,7 @@ def test_a_page_closed_mid_answer_prints_no_traceback(tmp_path, live, capsys):
 
 
 def test_a_bug_in_the_build_is_shown_not_fatal(tmp_path, live, monkeypatch):
-    import generator.serve as serve_module
+    import generator.preview.serve as serve_module
 
     site = preview_site(tmp_path / "situs")
     server = live(site)
@@ -506,7 +506,7 @@ def test_a_bug_in_the_build_is_shown_not_fatal(tmp_path, live, monkeypatch):
 
 def test_fifty_connections_at_once_are_all_taken_even_before_the_server_answers(tmp_path):
     """A page load opens many connections together; with a listen backlog of 5 the rest waited for a retry."""
-    from generator.serve import Preview
+    from generator.preview.serve import Preview
 
     site = preview_site(tmp_path / "situs")
     preview = Preview(Options(site, workers=1), out=io.StringIO(), err=io.StringIO())

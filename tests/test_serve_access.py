@@ -27,9 +27,9 @@ if str(ROOT) not in sys.path:
 
 from generator import cli  # noqa: E402
 from generator.build import Options  # noqa: E402
-from generator.preview_guard import allowed_hosts, is_loopback, password_matches, same_origin  # noqa: E402
-from generator.preview_http import EVENTS_PATH  # noqa: E402
-from generator.serve import Preview, Serving, installed_desk  # noqa: E402
+from generator.preview.guard import allowed_hosts, is_loopback, password_matches, same_origin  # noqa: E402
+from generator.preview.http import EVENTS_PATH  # noqa: E402
+from generator.preview.serve import Preview, Serving, installed_desk  # noqa: E402
 from tests.conftest import config_text, write_site  # noqa: E402
 
 pytestmark = pytest.mark.quick
@@ -370,7 +370,7 @@ class Terminal:
     """`serve --host 0.0.0.0` on a real pseudo-terminal (POSIX), so that getpass asks for the password there."""
 
     def __init__(self, site: Path):
-        import pty    # POSIX only
+        import pty  # POSIX only
 
         env = {k: v for k, v in os.environ.items() if k != "REDAKSI_PASSWORD"}
         argv = [sys.executable, "-m", "generator", "serve", "--site", str(site), "--host", "0.0.0.0", "--port", "0"]

@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from generator.build import Options  # noqa: E402
-from generator.serve import Preview  # noqa: E402
+from generator.preview.serve import Preview  # noqa: E402
 from tests.browser import chromium, require_browser  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -111,8 +111,8 @@ def test_warnings_show_in_a_bar_that_leaves_the_page_usable(site, preview, page)
 def test_the_error_box_covers_the_masthead_on_a_phone(site, preview):
     """Issue 24, 21a: at 390 px the box's title was drawn over the site's red masthead, which showed through."""
     require_browser()
-    from playwright.sync_api import expect
     from PIL import Image
+    from playwright.sync_api import expect
 
     context = chromium().new_context(viewport={"width": 390, "height": 780}, device_scale_factor=1)
     try:

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cache
 from generator.build import Options, build
-from generator.report import BuildFailed
-from generator.session import Memory, quick_rebuild
-from generator.theme import THEME_DIR
-from generator.watch import sort_changes
+from generator.core.report import BuildFailed
+from generator.engine import cache
+from generator.model.theme import THEME_DIR
+from generator.preview.session import Memory, quick_rebuild
+from generator.preview.watch import sort_changes
 from tests.conftest import NOW, STEPS, apply, edited_site, snapshot, source, tree
 
 pytestmark = pytest.mark.property
@@ -201,7 +201,7 @@ def test_a_command_line_build_while_the_preview_runs_keeps_the_search_index(site
 
 def test_the_preview_shows_drafts_marked_and_counted_and_a_build_never_does(site, tmp_path):
     """Issue 24.19: `new` makes a draft and the preview hid it (404, nothing on screen saying why)."""
-    from generator.session import drafts_line, preview_options
+    from generator.preview.session import drafts_line, preview_options
 
     (site / "content/posts/baru.md").write_text(source("Berita Baru Kami", 7, ["rapat"], "Isi baru.\n", [])
                                                 .replace("---\n\n", "draft: true\n---\n\n", 1), encoding="utf-8")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator import site as site_model
 from generator.build import Options, load_site
-from generator.report import Problems
+from generator.core.report import Problems
+from generator.model import site as site_model
 from tests.conftest import NOW, build_errors, build_site, config_text, make_photo, md, write_site
 
 pytestmark = pytest.mark.quick

@@ -7,11 +7,11 @@ import shutil
 
 import pytest
 
-from generator import theme
-from generator.config import contrast_with_white
+from generator.core.report import Problems
+from generator.model import theme
+from generator.model.config import contrast_with_white
+from generator.model.theme import THEME_DIR, assets
 from tests import readers_site
-from generator.report import Problems
-from generator.theme import THEME_DIR, assets
 from tests.conftest import MINIMAL_CONFIG, build_errors, build_site, leaked, md, snapshot, write_site
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.publish.plan import MANIFEST, Entry
-from generator.publish.verify import compare, is_known, new_links, page_finding
+from generator.publish.findings import compare, is_known, new_links, page_finding
 
 pytestmark = pytest.mark.quick
 

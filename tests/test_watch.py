@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from generator import watch  # noqa: E402
-from generator.watch import Debouncer, Watcher, is_ignored, kind_of, sort_changes  # noqa: E402
+from generator.preview import watch  # noqa: E402
+from generator.preview.watch import Debouncer, Watcher, is_ignored, kind_of, sort_changes  # noqa: E402
 
 pytestmark = pytest.mark.servers
 

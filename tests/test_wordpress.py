@@ -191,7 +191,7 @@ def test_paragraphs_are_kept(imported):
 def test_documents_are_listed_under_their_posts(imported):
     """Every document the import copied is in its post's 'attachments:', listed on the page under "Lampiran" with its
     title, type and size, and on /dokumen/ (posts only)."""
-    from generator.documents import kind_of
+    from generator.model.documents import kind_of
 
     output = imported.site / "output"
     titles = pages_by_title(output)
@@ -317,7 +317,7 @@ def attachment_lines(page: str) -> list[tuple[str, str, str]]:
 
 
 def test_kpu_attachments_are_listed_under_their_posts_and_on_the_documents_page(kpu):
-    from generator.documents import size_label
+    from generator.model.documents import size_label
 
     output = kpu.site / "output"
     size = size_label(len(PDF))
@@ -635,7 +635,7 @@ def test_a_captioned_video_becomes_a_titled_link_alone_on_its_line(convert):
 def test_a_video_embedded_from_a_given_second_starts_there_on_the_site(convert):
     """An iframe with ?start=75 (WordPress's classic editor) keeps its start, and the site's click-to-load player
     reads it back."""
-    from generator import embeds
+    from generator.model import embeds
 
     markdown, _ = convert('<iframe width="560" height="315" src="https://www.youtube.com/embed/aqz-KE-bpKQ?start=75" '
                           'frameborder="0" allowfullscreen></iframe>')
@@ -839,7 +839,7 @@ UP = "https://kpu.go.id/wp-content/uploads/2024/03/"
     (f'<img class="alignnone size-full" src="{UP}foto.jpg" width="1200">', "![](foto.jpg)"),
 ])
 def test_aligned_and_small_photos_keep_their_place_and_size(convert, content, markdown):
-    from generator import markup
+    from generator.model import markup
 
     converted, _ = convert(content)
     assert converted.strip() == markdown

@@ -7,8 +7,10 @@ import shutil
 
 import pytest
 
-from generator import cache, writer
-from generator.hashing import digest
+from generator.core import resources
+from generator.core.hashing import digest
+from generator.engine import cache
+from generator.render import writer
 from tests.conftest import snapshot
 
 pytestmark = pytest.mark.quick
@@ -19,7 +21,7 @@ def names(folder):
 
 
 def write(out, manifest, pages, files=None):
-    """One build's write, the way generator/output.py drives writer.Update: every path is checked first, what the
+    """One build's write, the way generator/render/stage.py drives writer.Update: every path is checked first, what the
     output still holds is kept, the rest is staged, then commit (abort on any error). Returns (report, manifest)."""
     pages = {writer.relative_path(p): data for p, data in pages.items()}
     files = {writer.relative_path(p): source for p, source in (files or {}).items()}
@@ -176,9 +178,10 @@ def test_output_folder_that_holds_config_yaml_is_refused(tmp_path):
 
 @pytest.mark.parametrize("output", [".", "content", "content/posts", "templates", "templates/assets"])
 def test_output_over_the_sources_is_refused_and_nothing_is_written(tmp_path, output):
-    from generator.theme import THEME_DIR
-    from tests.conftest import build_site, md, write_site
     import shutil
+
+    from generator.model.theme import THEME_DIR
+    from tests.conftest import build_site, md, write_site
 
     site = write_site(tmp_path / "site", {"content/posts/a.md": md("title: A\ndate: 2019-11-08")})
     shutil.copytree(THEME_DIR, site / "templates")
@@ -190,7 +193,7 @@ def test_output_over_the_sources_is_refused_and_nothing_is_written(tmp_path, out
 
 # --- what the build may delete or replace: only files an earlier build of this site wrote (issue 13) ---------------
 
-from generator import photocache  # noqa: E402
+from generator.photos import photocache  # noqa: E402
 from tests.conftest import build_site, md, run_cli, write_site  # noqa: E402
 
 POST_A = md("title: Rapat A\ndate: 2019-11-08 10:00")
@@ -320,10 +323,11 @@ def test_two_outputs_of_one_site_keep_their_own_records(tmp_path):
     assert not (tmp_path / "b/2019/11/09/rapat-b/index.html").exists()
 
 
-@pytest.mark.parametrize("where", ["generator", "templates", "templates/assets", ".", ".cache", ".cache/photos"])
+@pytest.mark.parametrize("where", ["generator", "generator/render", "templates", "templates/assets", ".", ".cache",
+                                   ".cache/photos"])
 def test_output_over_the_generator_or_the_cache_is_refused(tmp_path, where):
     site = _site(tmp_path)
-    target = (site / where) if where.startswith(".c") or where == "." else writer.GENERATOR_DIR.parent / where
+    target = (site / where) if where.startswith(".c") or where == "." else resources.PACKAGE_DIR.parent / where
     with pytest.raises(writer.UnsafeOutput):
         build_site(site, output_dir=target)
 

@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from generator import config as config_module, yamlio
-from generator.report import Problems
+from generator.core import yamlio
+from generator.core.report import Problems
+from generator.model import config as config_module
 from tests.conftest import MINIMAL_CONFIG, build_errors, md, write_site
 
 pytestmark = pytest.mark.quick

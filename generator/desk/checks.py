@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .. import content, yamlio
-from ..report import Problem, Problems
-from .frontmatter_edit import parse
+from generator.core import yamlio
+from generator.core.report import Problem, Problems
+from generator.desk.frontmatter_edit import parse
+from generator.model import content
 
 
 @dataclass(frozen=True)

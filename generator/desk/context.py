@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..options import Options
+from generator.options import Options
 
 
 @dataclass

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from .. import content, documents, embeds
-from .frontmatter_edit import REMOVE, same
+from generator.desk.frontmatter_edit import REMOVE, same
+from generator.model import content, documents, embeds
 
 
 @dataclass

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from . import yamltext
+from generator.core import yamltext
 
 REMOVE = object()           # a field to delete
 

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from .. import cache, content, documents, render, theme
-from .. import site as site_model
-from ..options import Options
-from ..report import BuildFailed, Problem, Problems
+from generator.core.report import BuildFailed, Problem, Problems
+from generator.engine import cache
+from generator.model import content, documents, theme
+from generator.model import site as site_model
+from generator.options import Options
+from generator.render import pages
 
 
 @dataclass
@@ -70,7 +72,7 @@ def _look(site_dir: Path) -> tuple:
 
 def current_site(site_dir: Path, memo: SiteMemo):
     """The whole site with drafts and future posts (the desk previews them), remade when its files changed."""
-    from ..build import load_site
+    from generator.build import load_site
 
     with memo.lock:
         look, posts = _look(site_dir), tuple(sorted(cache.scan(site_dir / "content").items()))
@@ -79,7 +81,7 @@ def current_site(site_dir: Path, memo: SiteMemo):
             options = Options(site_dir, drafts=True, future=True, workers=1)
             memo.site = load_site(options, Problems())
             memo.look, memo.posts, memo.made = look, posts, time.monotonic()
-            memo.renderer = render.PageRenderer(render.environment(theme.folders(site_dir), memo.site.config),
+            memo.renderer = pages.PageRenderer(pages.environment(theme.folders(site_dir), memo.site.config),
                                                 memo.site)
         return memo.site, memo.renderer
 
@@ -87,7 +89,7 @@ def current_site(site_dir: Path, memo: SiteMemo):
 def preview(site_dir: Path, key: str | None, kind: str, text: str, memo: SiteMemo, photos: PhotoLinks) -> Preview:
     """The page of the post whose source would be text (key: its file, None for a post not saved yet)."""
     try:
-        site, pages = current_site(site_dir, memo)
+        site, renderer = current_site(site_dir, memo)
     except BuildFailed as failed:
         return Preview(problems=[str(p) for p in failed.problems])
     problems = Problems()
@@ -102,16 +104,16 @@ def preview(site_dir: Path, key: str | None, kind: str, text: str, memo: SiteMem
     route = site_model.Route(post.url, "post.html" if kind == "post" else "page.html", {"post": post})
     with memo.lock:
         try:
-            html = pages.render(route).decode("utf-8")
-        except render.RENDER_ERRORS as err:
-            return Preview(problems=[str(render.problem_of(err, route))])
+            html = renderer.render(route).decode("utf-8")
+        except pages.RENDER_ERRORS as err:
+            return Preview(problems=[str(pages.problem_of(err, route))])
     return Preview(html=_unbuilt_photos(html, post, site.config.base_path, photos))
 
 
 def files_folder(site_dir: Path, key: str | None) -> Path | None:
     """The folder whose files the post may name: its own, or for a post not saved yet the uploads waiting for it
     (a single-file post gets a folder when it is saved with files)."""
-    from . import uploads
+    from generator.desk import uploads
 
     if key is None or not key.endswith("/index.md"):
         staged = uploads.staging(site_dir)
@@ -135,9 +137,9 @@ def _entry(site_dir: Path, config, unsaved: Unsaved, problems: Problems):
 
 def _post(site, entry, problems: Problems):
     """A site_model.Post for the entry, placed in the site as a build would (its neighbours, terms, photos)."""
-    from .. import gallery
-    from ..load import links_of
-    from ..markup import Renderer
+    from generator.engine.load import links_of
+    from generator.model.markup import Renderer
+    from generator.photos import gallery
 
     config = site.config
     known = next((p for p in site.posts + site.pages if p.entry.path == entry.path), None)
@@ -179,7 +181,7 @@ def _unbuilt_photos(html: str, post, base_path: str, photos: PhotoLinks) -> str:
 
 def address_of(site_dir: Path, key: str) -> str | None:
     """The site-relative URL (with the base path) the saved post or page has, None when it does not read."""
-    from .. import config as config_module
+    from generator.model import config as config_module
 
     problems = Problems()
     config = config_module.load(site_dir / "config.yaml", problems)

@@ -86,7 +86,7 @@ class Publisher:
         return True
 
     def _run(self, job: Job, trust: str | None) -> None:
-        from ..publish.command import Request, publish
+        from generator.publish.command import Request, publish
 
         out, err, given = sys.stdout, sys.stderr, sys.stdin
         sys.stdout = _ThreadOutput(out, threading.current_thread(), job.lines)

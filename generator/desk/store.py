@@ -16,13 +16,14 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal
 from zoneinfo import ZoneInfo
 
-from .. import config as config_module
-from .. import content, documents
-from ..report import Problems
-from . import checks, forms, uploads, yamltext
-from . import history as history_module
-from .forms import REMOVE, Attachment, Form, Photo  # noqa: F401  (part of the store's API)
-from .frontmatter_edit import Source, edit, parse, read
+from generator.core import yamltext
+from generator.core.report import Problems
+from generator.desk import checks, forms, uploads
+from generator.desk import history as history_module
+from generator.desk.forms import REMOVE, Attachment, Form, Photo  # noqa: F401  (part of the store's API)
+from generator.desk.frontmatter_edit import Source, edit, parse, read
+from generator.model import config as config_module
+from generator.model import content, documents
 
 Status = Literal["draf", "terjadwal", "terbit"]
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .. import documents
-from .checks import FieldProblem
-from .history import DESK_DIR, STAGING, write_new
+from generator.desk.checks import FieldProblem
+from generator.desk.history import DESK_DIR, STAGING, write_new
+from generator.model import documents
 
 PHOTOS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 HEIC = {".heic", ".heif"}

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlparse
 
-from ..config import Email, Otomatis
+from generator.model.config import Email, Otomatis
 
 PASSWORD_ENV = "OTOMATIS_SMTP_PASSWORD"     # the SMTP password: only ever from here
 WEBHOOK_ENV = "OTOMATIS_WEBHOOK"            # a webhook address holding a secret token, kept out of config.yaml

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .. import content
-from ..report import Problems
+from generator.core.report import Problems
+from generator.model import content
 
 
 @dataclass(frozen=True)

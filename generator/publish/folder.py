@@ -7,10 +7,10 @@ import shutil
 import stat
 from pathlib import Path
 
-from . import targetlock
-from .manifest import file_hash
-from .plan import MANIFEST, QUARANTINE, Entry, Plan, emptied_folders, temp_name, touched_folders
-from .transport import Checked, Context, PublishError, StepByStep, explain_os_error, take_lock
+from generator.publish import targetlock
+from generator.publish.manifest import file_hash
+from generator.publish.plan import MANIFEST, QUARANTINE, Entry, Plan, emptied_folders, temp_name, touched_folders
+from generator.publish.transport import Checked, Context, PublishError, StepByStep, explain_os_error, take_lock
 
 REPARSE_POINT = 0x400           # FILE_ATTRIBUTE_REPARSE_POINT: a junction or a symbolic link on Windows
 

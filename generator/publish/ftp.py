@@ -15,11 +15,20 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import manifest as manifest_format
-from . import targetlock
-from .plan import (MANIFEST, QUARANTINE, Entry, Plan, Survey, emptied_folders, folders_to_make, parents,
-                   temp_name)
-from .transport import Checked, Context, PublishError, StepByStep, network_problem, take_lock
+from generator.publish import manifest as manifest_format
+from generator.publish import targetlock
+from generator.publish.plan import (
+    MANIFEST,
+    QUARANTINE,
+    Entry,
+    Plan,
+    Survey,
+    emptied_folders,
+    folders_to_make,
+    parents,
+    temp_name,
+)
+from generator.publish.transport import Checked, Context, PublishError, StepByStep, network_problem, take_lock
 
 CONNECTIONS = 2
 TIMEOUT = 60

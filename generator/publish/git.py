@@ -8,10 +8,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..config import redact_userinfo
-from . import manifest as manifest_format
-from .plan import MANIFEST, Entry, Plan
-from .transport import Checked, Context, Outdated, PublishError, StepByStep
+from generator.model.config import redact_userinfo
+from generator.publish import manifest as manifest_format
+from generator.publish.plan import MANIFEST, Entry, Plan
+from generator.publish.transport import Checked, Context, Outdated, PublishError, StepByStep
 
 _URL = re.compile(r"^[\w+.-]+://|^[\w.-]+@[\w.-]+:")
 

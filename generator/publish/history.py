@@ -10,8 +10,8 @@ import shutil
 import time
 from pathlib import Path
 
-from . import manifest
-from .plan import Entry, safe_rel
+from generator.publish import manifest
+from generator.publish.plan import Entry, safe_rel
 
 CACHE = Path(".cache") / "publish"
 

@@ -11,9 +11,19 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import manifest
-from .plan import MANIFEST, Entry
-from .verify import CHANGED, DIFFERENT, MISSING, OK, UNCHECKED, Finding, local_record, page_finding, published_bytes
+from generator.publish import manifest
+from generator.publish.findings import (
+    CHANGED,
+    DIFFERENT,
+    MISSING,
+    OK,
+    UNCHECKED,
+    Finding,
+    local_record,
+    page_finding,
+    published_bytes,
+)
+from generator.publish.plan import MANIFEST, Entry
 
 WORKERS = 8
 TIMEOUT = 30

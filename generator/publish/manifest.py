@@ -8,7 +8,7 @@ import os
 import stat
 from pathlib import Path
 
-from .plan import Entry, safe_rel
+from generator.publish.plan import Entry, safe_rel
 
 VERSION = 1
 

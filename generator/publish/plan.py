@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, replace
 
-from .targetlock import is_lock_path
+from generator.publish.targetlock import is_lock_path
 
 MANIFEST = ".kpu-terbit.json"           # the target's record of what publish put there
 QUARANTINE = "-karantina"               # verify --quarantine moves foreign files to a folder beside the target's

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Protocol
 
-from ..config import DEFAULT_PORTS, PublishTarget
-from .plan import Entry, Plan, Survey
+from generator.model.config import DEFAULT_PORTS, PublishTarget
+from generator.publish.plan import Entry, Plan, Survey
 
 
 class PublishError(Exception):
@@ -148,7 +148,7 @@ def network_problem(err: BaseException, host: str, port: int) -> str | None:
 def take_lock(place, context: Context):
     """The target's lock (targetlock), taken before its manifest is read: waited for while another publish holds
     it, taken over (said on the terminal) when left behind; a PublishError when it stays held."""
-    from . import targetlock
+    from generator.publish import targetlock
 
     try:
         return targetlock.take(place, targetlock.me(context.site_id, context.name),
@@ -157,32 +157,10 @@ def take_lock(place, context: Context):
         raise PublishError(str(busy)) from None
 
 
-def open_transport(context: Context) -> Transport:
-    return opener(context.target.type)(context)
-
-
 def dial(context: Context, timeout: float = 30) -> socket.socket:
     """A TCP connection to the target's server: the name looked up and the connection made (a round trip, more for
     the lookup) while the SSH library is still being imported. Failures are raised when the transport takes it."""
     return socket.create_connection((context.target.host, context.port), timeout=timeout)
-
-
-def opener(kind: str) -> Callable[[Context], Transport]:
-    """The transport class for a kind of target, its library imported now (asyncssh takes a fifth of a second: the
-    publish command has it imported before the connection starts, and the site built while it is made)."""
-    if kind == "folder":
-        from .folder import FolderTransport
-        return FolderTransport
-    if kind == "sftp":
-        from .sftp import SftpTransport
-        return SftpTransport
-    if kind in ("ftp", "ftps"):
-        from .ftp import FtpTransport
-        return FtpTransport
-    if kind == "git":
-        from .git import GitTransport
-        return GitTransport
-    raise PublishError(f"Jenis tujuan '{kind}' tidak dikenal.")
 
 
 def stderr_is_terminal() -> bool:

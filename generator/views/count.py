@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote_to_bytes
 
-from .logs import LINE, MAX_LINE, TOO_LONG, head_digest, line_digest, timestamp
+from generator.views.logs import LINE, MAX_LINE, TOO_LONG, head_digest, line_digest, timestamp
 
 REPEAT_SECONDS = 30 * 60        # the same visitor (address + user agent) on the same post again within this: one view
 BOT_WORDS = ("bot", "crawl", "spider", "preview")     # in any user agent, beside the library's list

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .. import content, yamlio
-from ..report import Problems
+from generator.core import yamlio
+from generator.core.report import Problems
+from generator.model import content
 
 _VALUE = re.compile(rb"""^(["']?views["']?[ \t]*:)([ \t]*)([^ \t\r#]*)([ \t]*(?:#.*)?\r?)$""")
 _HOW = "Ubah angkanya sendiri menjadi {total} (views: {total}), atau tulis baris itu sebagai 'views: 117'."

@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import count, logs
+from generator.views import count, logs
 
 NAME = "views-state.json"
 VERSION = 1

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
 
-from .count import REASONS, Tally
+from generator.views.count import REASONS, Tally
 
 TOP = 10
 

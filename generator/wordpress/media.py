@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from ..content import PHOTO_SUFFIXES
+from generator.model.content import PHOTO_SUFFIXES
 
 DOCUMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp", ".rtf",
                      ".zip", ".rar", ".7z", ".csv", ".txt", ".mp3", ".mp4", ".m4a", ".ogg", ".webm", ".mov"}
@@ -100,7 +100,7 @@ class Library:
 
     def digest(self) -> str:
         """What conversions depend on: the attachments of the export and the names of the uploaded files."""
-        from ..cache import digest
+        from generator.engine.cache import digest
 
         return digest(repr((sorted(self.attachments.items()), sorted(self.files))))
 

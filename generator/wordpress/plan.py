@@ -9,15 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from ..cache import generator_hash
-from ..config import Config
-from ..content import safe_url_path, slugify
-from ..documents import DOCUMENT_SUFFIXES
-from ..hashing import digest
-from ..site import config_zone, fill
-from . import body as body_module
-from .media import Attachment, BundleFiles, Library
-from .wxr import Export, Item
+from generator.core.hashing import digest
+from generator.engine.cache import generator_hash
+from generator.model.config import Config
+from generator.model.content import safe_url_path, slugify
+from generator.model.documents import DOCUMENT_SUFFIXES
+from generator.model.site import config_zone, fill
+from generator.wordpress import body as body_module
+from generator.wordpress.media import Attachment, BundleFiles, Library
+from generator.wordpress.wxr import Export, Item
 
 IMPORTED_TYPES = ("post", "page")
 DRAFT_STATUSES = {"draft", "pending", "private"}
@@ -139,7 +139,7 @@ class _Run:
 
 def _menu(export: Export, config: Config, items: list[Item], bundles: list[Bundle]):
     """WordPress's main menu: its pages get `menu:` positions in their front matter; the rest is for the report."""
-    from . import menu as menu_module
+    from generator.wordpress import menu as menu_module
 
     urls = {item.post_id: bundle.url for item, bundle in zip(items, bundles) if bundle.public}
     found = menu_module.plan(export, config, urls)
@@ -256,7 +256,7 @@ def _free(wanted: str, taken: set[str], site_dir: Path) -> str:
 
 
 def _is_photo(attachment: Attachment) -> bool:
-    from ..content import PHOTO_SUFFIXES
+    from generator.model.content import PHOTO_SUFFIXES
 
     return Path(attachment.file or urlsplit(attachment.url).path).suffix.lower() in PHOTO_SUFFIXES
 

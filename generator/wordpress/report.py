@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .plan import Findings
-from .write import Outcome
+from generator.wordpress.plan import Findings
+from generator.wordpress.write import Outcome
 
 STATUS_WORDS = {"publish": "terbit", "draft": "draf", "pending": "menunggu tinjauan", "private": "pribadi",
                 "future": "terjadwal", "inherit": "lampiran", "trash": "tempat sampah", "auto-draft": "draf otomatis"}
@@ -85,7 +85,7 @@ def _menu_lines(menu) -> list[str]:
     """What became of WordPress's menu, with the config.yaml block for its links (never written by the import)."""
     if menu is None:
         return []
-    from .menu import yaml_block
+    from generator.wordpress.menu import yaml_block
 
     out = ["", f"Menu WordPress '{menu.name}': {len(menu.pages)} halaman diberi 'menu:' (urutan menu di situs)."]
     if menu.others:

@@ -11,9 +11,9 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..desk import yamltext
-from ..hashing import digest
-from .plan import Bundle
+from generator.core import yamltext
+from generator.core.hashing import digest
+from generator.wordpress.plan import Bundle
 
 STATE = Path(".cache") / "wordpress-import.json"
 MEMO = Path(".cache") / "wordpress-import-bodies.json"      # bodies already converted, for the next run

@@ -1,0 +1,250 @@
+"""YAML reading that keeps each value's line number and turns syntax errors into plain problems."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from generator.core.report import Problems
+
+# libyaml's parser when PyYAML has it (about 5x faster at composing); the same safe constructor either way.
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
+    """Safe YAML without implicit timestamps: dates stay text and are checked by us, with line numbers."""
+
+
+class _PureLoader(yaml.SafeLoader):
+    """The pure-Python parser, used again on a syntax error: its messages are the ones _PLAIN translates."""
+
+
+_Loader.yaml_implicit_resolvers = _PureLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+Lines = dict[tuple, int]
+MAX_DEPTH = 32          # lists in lists (or maps) deeper than this are refused: no real front matter nests so deep
+# Characters XML 1.0 forbids (C0 controls but tab and line breaks, U+FFFE/U+FFFF, lone surrogates) and the C1
+# controls HTML calls errors: invisible, never meant, they make feeds unreadable (YAML lets them in as escapes: "\x01").
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+NESTING_FIX = "Tulis daftar sebagai satu tingkat saja, misalnya tags: [sosialisasi, pemilu-2024]."
+
+
+def _int(loader, node):
+    """An integer as YAML reads it, or the text as typed when it has more digits than Python converts (4,300):
+    a 5,000-digit 'views' is then refused by the field's own check instead of crashing the build."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+for _cls in (_Loader, _PureLoader):
+    _cls.add_constructor("tag:yaml.org,2002:int", _int)
+
+INDENT_WORDS = ("baris ini menjorok tidak sejajar dengan baris di atasnya; samakan jumlah spasi di awal barisnya "
+                "(biasanya 2 spasi untuk setiap tingkat).")
+LIST_FIX = ("Dalam daftar, tulis '-' menjorok 2 spasi dan baris berikutnya dari butir yang sama sejajar dengan kata "
+            "sesudah '- ', misalnya:\ngallery:\n  - file: pembukaan.jpg\n    caption: Pembukaan rapat")
+_KEY = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):")
+_NO_SPACE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):(?=[^\s/:])(.*)$")
+_PLAIN = {
+    "found character '\\t' that cannot start any token": "ada karakter Tab; YAML hanya boleh memakai spasi untuk indentasi.",
+    "mapping values are not allowed here": "ada titik dua ':' di tempat yang salah; beri tanda kutip pada teks yang memuat ':'.",
+    "could not find expected ':'": "baris ini seharusnya berbentuk 'nama: nilai'.",
+    "found undefined alias": "ada '*' di awal nilai; beri tanda kutip pada teks tersebut.",
+    "expected <block end>, but found '-'": "indentasi daftar ('- ...') tidak sejajar.",
+    "expected <block end>, but found '<block mapping start>'": INDENT_WORDS,
+    "expected <block end>, but found '<block sequence start>'":
+        "daftar ('- ...') di baris ini tidak sejajar, atau baris di atasnya sudah berisi nilai: bila di atasnya "
+        "tertulis misalnya 'gallery: []', hapus '[]' agar daftarnya boleh ditulis di baris-baris berikutnya.",
+    "expected <block end>, but found '?'": INDENT_WORDS,
+    "found invalid Unicode character escape code": "kode karakter (\\u...) di antara tanda kutip tidak sah.",
+    "exceeded maximum nesting depth": f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
+}
+
+
+def _plain(problem: str | None) -> str:
+    problem = problem or ""
+    for key, words in _PLAIN.items():
+        if key in problem:
+            return words
+    return f"penulisan YAML tidak sah ({problem})."
+
+
+def load(text: str, path: str, problems: Problems, first_line: int = 1,
+         texts: dict | None = None) -> tuple[object, Lines] | None:
+    """Parse YAML text; return (data, lines) where lines maps a key path to its 1-based line, or None on error.
+
+    texts, when given, receives the text as typed of every scalar YAML reads as something other than text
+    (`title: yes` is True to YAML, 'yes' to the person who typed it), by key path."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return {}, {}
+            if _aliases_explode(node, path, problems, first_line):
+                return None
+            lines: Lines = {}
+            if not _walk(node, (), first_line, lines, path, problems, texts if texts is not None else {}):
+                return None
+            return loader.construct_document(node), lines
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as err:
+        _report(text, path, problems, first_line, err)
+        return None
+
+
+# Anchors and aliases (&a, *a) let a few lines stand for billions of values (the "billion laughs"): a 265-byte
+# front matter took 20 s and 2 GB. Front matter and config.yaml hold hundreds of values at most.
+MAX_VALUES = 50_000
+
+
+def _children(node: yaml.Node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _aliases_explode(root: yaml.Node, path: str, problems: Problems, first_line: int) -> bool:
+    """Refuse a document whose aliases expand it past MAX_VALUES values, or make it contain itself.
+
+    The composed graph shares one node per anchor, so its expanded size is counted once per distinct node
+    (post-order, without recursion), in time linear in the text, before anything is built from it."""
+    sizes: dict[int, int] = {}
+    started: set[int] = set()
+    reused = None                   # the first anchored node met a second time: where the aliases begin
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            sizes[key] = 1 + sum(sizes[id(child)] for child in _children(node))
+            if sizes[key] > MAX_VALUES:
+                problems.error(path, first_line + (reused or node).start_mark.line,
+                               f"alias YAML ('&' dan '*') di sini membuat lebih dari {MAX_VALUES:,} nilai.".replace(",", "."),
+                               "Tulis nilainya langsung, tanpa '&nama' dan '*nama'.")
+                return True
+        elif key in sizes:
+            reused = reused or node
+        elif key in started:
+            problems.error(path, first_line + node.start_mark.line,
+                           "alias YAML ('*') di sini menunjuk ke nilai yang memuat dirinya sendiri.",
+                           "Tulis nilainya langsung, tanpa '&nama' dan '*nama'.")
+            return True
+        else:
+            started.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
+    return False
+
+
+def _report(text: str, path: str, problems: Problems, first_line: int, err: yaml.YAMLError) -> None:
+    """Parse again with the pure-Python parser, whose messages _PLAIN knows, and report the error in plain words."""
+    try:
+        loader = _PureLoader(text)
+    except yaml.YAMLError as pure:       # the reader refuses control characters before any parsing
+        loader, err = None, pure
+    try:
+        if loader is not None:
+            loader.construct_document(loader.get_single_node())
+    except yaml.YAMLError as pure:
+        err = pure
+    except RecursionError:
+        pass                # nested deeper than the pure parser recurses: libyaml's message says so
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if isinstance(err, yaml.reader.ReaderError):
+        problems.error(path, first_line + text[:err.position].count("\n"),
+                       f"ada karakter kendali U+{err.character:04X} yang tidak terlihat dan tidak boleh ada di teks.",
+                       "Hapus karakter itu (biasanya terbawa saat menyalin dari dokumen lain): ketik ulang baris ini.")
+    elif isinstance(err, yaml.MarkedYAMLError) and "quoted scalar" in (err.context or "") and err.context_mark:
+        # an opening quote never closed: the parser only notices at the end, so name the line the quote opened on
+        problems.error(path, first_line + err.context_mark.line, "tanda kutip dibuka tetapi tidak ditutup.",
+                       "Tambahkan tanda kutip penutup yang sama (\" atau ') di akhir teks pada baris ini.")
+    elif isinstance(err, yaml.MarkedYAMLError) and _layout(text, path, problems, first_line, err):
+        pass
+    elif isinstance(err, yaml.MarkedYAMLError):
+        mark = err.problem_mark or err.context_mark
+        line = first_line + mark.line if mark else first_line
+        message = _plain(err.problem)
+        problems.error(path, line, message, NESTING_FIX if "bertingkat" in message else
+                       "Periksa baris ini (dan baris di atasnya): indentasi, tanda kutip, dan titik dua.")
+    else:
+        problems.error(path, first_line, f"penulisan YAML tidak sah ({err}).")
+
+
+def _layout(text: str, path: str, problems: Problems, first_line: int, err: yaml.MarkedYAMLError) -> bool:
+    """Two slips the parser notices on another line or blames on a colon, reported on the line that has them:
+    'title:Rapat' (no space after the colon: YAML reads on into the next line and fails there), and a 'nama: nilai'
+    line not aligned under the list item ('- file: ...') above it. False when the error is neither."""
+    mark = err.problem_mark
+    if mark is None or not any(words in (err.problem or "") for words in ("mapping values", "expected ':'")):
+        return False
+    lines = text.split("\n")
+    last = min(mark.line, len(lines) - 1)
+    above = [n for n in range(last - 1, -1, -1) if lines[n].strip()][:1]
+    for number in [last] + above:                 # the line blamed, or the one YAML read on from
+        slip = _NO_SPACE.match(lines[number])
+        if slip:
+            indent, key, rest = slip.groups()
+            problems.error(path, first_line + number, f"tidak ada spasi setelah titik dua di '{key}:{rest[:30]}'.",
+                           f"Beri satu spasi setelah titik dua: {indent.strip()}{' ' if indent.strip() else ''}"
+                           f"{key}: {rest.strip()[:40]}")
+            return True
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    key = _KEY.match(line)
+    if "mapping values" not in (err.problem or "") or not key or mark.column != key.end() - 1:
+        return False
+    above = next((lines[n] for n in range(mark.line - 1, -1, -1) if lines[n].strip()), "")
+    in_list = above.lstrip().startswith("- ")
+    problems.error(path, first_line + mark.line, "baris ini menjorok tidak sejajar dengan butir daftar ('- ...') di "
+                   "atasnya." if in_list else INDENT_WORDS, LIST_FIX if in_list else
+                   "Periksa jumlah spasi di awal baris ini dan baris di atasnya.")
+    return True
+
+
+def _walk(node: yaml.Node, key: tuple, first_line: int, lines: Lines, path: str, problems: Problems,
+          texts: dict) -> bool:
+    """Record the line of every key and list item and the typed text of non-text scalars; refuse duplicate keys,
+    which YAML would silently drop, and nesting deeper than MAX_DEPTH."""
+    lines[key] = first_line + node.start_mark.line
+    ok = True
+    if len(key) > MAX_DEPTH:
+        problems.error(path, lines[key], f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).", NESTING_FIX)
+        return False
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag != "tag:yaml.org,2002:str":
+            texts[key] = node.value
+        found = FORBIDDEN.search(node.value)
+        if found:
+            where = ".".join(map(str, key))
+            problems.error(path, lines[key], f"{f'{where!r} ' if where else ''}memuat karakter kendali "
+                           f"U+{ord(found.group()):04X} yang tidak terlihat dan membuat umpan RSS/Atom rusak.",
+                           "Hapus karakter itu (kode seperti \\x01 atau \\u0000 di antara tanda kutip).")
+            return False
+    elif isinstance(node, yaml.MappingNode):
+        seen: set = set()
+        for key_node, value_node in node.value:
+            name = key_node.value
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.error(path, first_line + key_node.start_mark.line, "nama kolom harus berupa teks.",
+                               "Tulis baris sebagai 'nama: nilai'.")
+                return False
+            if name in seen:
+                problems.error(path, first_line + key_node.start_mark.line,
+                               f"'{name}' ditulis dua kali.", "Hapus salah satunya.")
+                ok = False
+            seen.add(name)
+            ok &= _walk(value_node, key + (name,), first_line, lines, path, problems, texts)
+            lines[key + (name,)] = first_line + key_node.start_mark.line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            ok &= _walk(item, key + (index,), first_line, lines, path, problems, texts)
+    return ok

@@ -1,0 +1,197 @@
+"""`init FOLDER`: a new site in one step — config.yaml, a sample post, a neutral logo to replace, and the launchers
+that start the preview and the desk with a double-click. Asks in Indonesian on a terminal; takes flags otherwise.
+Never overwrites a file: a folder that already holds config.yaml is refused, other files already there are kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from generator.newsite import launchers
+
+LEVELS = ("provinsi", "kabupaten", "kota")
+ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+LOGO = "templates/assets/logo.png"
+
+
+@dataclass(frozen=True)
+class Answers:
+    region: str          # "Kalimantan Utara", "Bantul", "Yogyakarta"
+    level: str           # one of LEVELS
+    url: str             # "https://kab-bantul.kpu.go.id/"
+    zone: str            # one of ZONES' keys
+
+    @property
+    def office(self) -> str:
+        return f"KPU {self.level.capitalize()} {self.region}"
+
+
+@dataclass(frozen=True)
+class Given:
+    """What the command line gave (None: not given)."""
+    region: str | None = None
+    level: str | None = None
+    url: str | None = None
+    zone: str | None = None
+
+
+def problems_of(given: Given) -> list[str]:
+    """What is wrong or missing in the answers, one Indonesian sentence each."""
+    found = []
+    if not (given.region or "").strip():
+        found.append("nama daerah belum diisi (--region, misalnya --region \"Kalimantan Utara\").")
+    if (given.level or "").lower() not in LEVELS:
+        found.append(f"tingkat kantor '{given.level or ''}' tidak dikenal; pilih provinsi, kabupaten atau kota "
+                     "(--level).")
+    url = (given.url or "").strip()
+    if not (url.startswith(("https://", "http://")) and "." in url.split("//", 1)[1].split("/")[0]):
+        found.append(f"alamat situs '{url}' tidak sah; tulis lengkap, misalnya --url https://kab-bantul.kpu.go.id/")
+    if (given.zone or "").upper() not in ZONES:
+        found.append(f"zona waktu '{given.zone or ''}' tidak dikenal; pilih WIB, WITA atau WIT (--zone).")
+    return found
+
+
+def answers(given: Given) -> Answers:
+    url = given.url.strip()
+    url = url if url.endswith("/") else url + "/"
+    return Answers(given.region.strip(), given.level.lower(), url, given.zone.upper())
+
+
+def ask(given: Given, read=input, say=print) -> Given:
+    """Fill in what the command line left out by asking, each question again until its answer is usable."""
+    questions = [
+        ("region", "Nama daerah (misalnya Kalimantan Utara, Bantul): ", lambda v: bool(v.strip())),
+        ("level", "Tingkat kantor [provinsi/kabupaten/kota]: ", lambda v: v.strip().lower() in LEVELS),
+        ("url", "Alamat situs web (misalnya https://kab-bantul.kpu.go.id/): ",
+         lambda v: not problems_of(Given("x", "kota", v.strip(), "WIB"))),
+        ("zone", "Zona waktu [WIB/WITA/WIT]: ", lambda v: v.strip().upper() in ZONES),
+    ]
+    values = dict(region=given.region, level=given.level, url=given.url, zone=given.zone)
+    for name, question, usable in questions:
+        while values[name] is None or not usable(values[name]):
+            if values[name] is not None:
+                say("  Jawaban itu belum bisa dipakai; coba lagi.")
+            values[name] = read(question).strip()
+    return Given(**values)
+
+
+def config_text(answers: Answers) -> str:
+    office = answers.office
+    return (f"# Pengaturan situs {office}. Daftar lengkap pengaturan ada di README.md (bagian \"Pengaturan\").\n"
+            "site:\n"
+            f"  title: {_quoted(office)}\n"
+            f"  tagline: {_quoted('Komisi Pemilihan Umum ' + answers.level.capitalize() + ' ' + answers.region)}\n"
+            f"  description: {_quoted('Berita, pengumuman dan galeri kegiatan ' + office + '.')}\n"
+            f"  base_url: {_quoted(answers.url)}\n"
+            "  language: id\n"
+            f"  timezone: {ZONES[answers.zone]}\n"
+            f"  author: {_quoted('Humas ' + office)}\n"
+            "  category: Berita\n"
+            "  # Logo di kepala setiap halaman: ganti templates/assets/logo.png dengan logo kantor (PNG persegi).\n"
+            "  logo: /assets/logo.png\n")
+
+
+def sample_post(answers: Answers, now: dt.datetime) -> str:
+    return ("---\n"
+            f"title: {_quoted('Selamat datang di situs ' + answers.office)}\n"
+            f"date: {now:%Y-%m-%d %H:%M}\n"
+            "category: Berita\n"
+            "tags: [situs]\n"
+            "---\n\n"
+            "Ini berita contoh. Ubah atau hapus dari Meja Redaksi, atau buka berkas ini "
+            "(content/posts/…/index.md) dengan penyunting teks.\n")
+
+
+def logo_png() -> bytes:
+    """A neutral placeholder: a grey disc on transparency, 512 px, to be replaced by the office's own logo."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (512, 512), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((16, 16, 496, 496), fill=(120, 124, 130, 255))
+    draw.ellipse((112, 112, 400, 400), outline=(255, 255, 255, 255), width=28)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def files(answers: Answers, now: dt.datetime, source: str) -> dict[str, bytes]:
+    """Site-relative path -> bytes of everything init writes."""
+    made = {
+        "config.yaml": config_text(answers).encode("utf-8"),
+        f"content/posts/{now.year:04d}/selamat-datang/index.md": sample_post(answers, now).encode("utf-8"),
+        LOGO: logo_png(),
+        ".gitignore": b"/output/\n/.cache/\n/.venv/\n",
+    }
+    made.update({name: text.encode("utf-8") for name, text in launchers.texts(source).items()})
+    return made
+
+
+def write(site: Path, made: dict[str, bytes]) -> tuple[list[str], list[str]]:
+    """Write every file that is not there yet (never replacing one); (written, kept) site-relative paths."""
+    written, kept = [], []
+    for rel, data in made.items():
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(target, "xb") as handle:
+                handle.write(data)
+        except FileExistsError:
+            kept.append(rel)
+            continue
+        if rel in launchers.EXECUTABLE:
+            target.chmod(0o755)
+        written.append(rel)
+    return written, kept
+
+
+def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None, err=None) -> int:
+    """init: 0 when the site is ready, 2 when the answers are unusable or config.yaml is already there."""
+    out, err = out or sys.stdout, err or sys.stderr
+    if (site / "config.yaml").exists():
+        print(f"Galat: {site / 'config.yaml'} sudah ada: folder ini sudah berisi situs; tidak ada yang ditimpa.",
+              file=err)
+        return 2
+    if interactive:
+        print(f"Membuat situs baru di {site}. Jawab empat pertanyaan berikut.", file=out)
+        given = ask(given, say=lambda text: print(text, file=out))
+    found = problems_of(given)
+    if found:
+        for problem in found:
+            print(f"Galat: {problem}", file=err)
+        return 2
+    chosen = answers(given)
+    now = dt.datetime.now(ZoneInfo(ZONES[chosen.zone])).replace(second=0, microsecond=0)
+    written, kept = write(site, files(chosen, now, launchers.install_source()))
+    print(f"Situs {chosen.office} dibuat di {site} ({len(written)} berkas).", file=out)
+    if kept:
+        print(f"Sudah ada, tidak ditimpa: {', '.join(kept)}.", file=out)
+    print(f"Mulai dengan klik dua kali \"{launchers.WINDOWS}\" (Windows), \"{launchers.MACOS}\" (macOS) atau "
+          f"{launchers.LINUX} (Linux) di folder situs, atau ketik: {shown_start}", file=out)
+    return 0
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def offer(site: Path, interactive: bool, read=input, out=None, err=None) -> int:
+    """import-wordpress into a folder without config.yaml: on a terminal, offer to make the site there first (then
+    0: go on with the import); otherwise one sentence with the init command to run. Non-zero: stop."""
+    from generator.core.invocation import command, current
+
+    out, err = out or sys.stdout, err or sys.stderr
+    if interactive:
+        reply = read(f"Folder {site} belum berisi situs (tidak ada config.yaml). Buat situs baru di sini dulu? [Y/t] ")
+        if reply.strip().lower() in ("", "y", "ya"):
+            given = ask(Given(), read, lambda text: print(text, file=out))
+            return run(site, given, False, command(current(), "serve", ["--open"], site), out, err)
+    print(f"Galat: folder {site} belum berisi situs (tidak ada config.yaml); buat dulu dengan "
+          f"`{command(current(), 'init', [str(site)])}`, lalu ulangi impornya.", file=err)
+    return 2

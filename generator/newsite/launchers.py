@@ -1,0 +1,144 @@
+"""The double-click launchers `init` puts in a site folder: Windows (.cmd), macOS (.command) and Linux (.sh).
+
+The first run makes a virtual environment in the site folder (.venv) with the system's Python (`py -3`, then
+`python`, on Windows), installs the generator into it, and starts the preview with the desk in the browser
+(`situs-kpu serve --site . --open`); later runs start it straight away. Where the generator is installed from:
+a wheel (situs_kpu-*.whl) lying in the site folder if there is one (a site copied to another laptop brings it
+along), else the source recorded when init ran (the generator's folder or the wheel it was installed from). The
+first run needs the internet for the generator's own packages (Pillow, lxml, …) from PyPI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.core.resources import PACKAGE_DIR
+
+WINDOWS = "Mulai Redaksi.cmd"
+MACOS = "Mulai Redaksi.command"
+LINUX = "mulai-redaksi.sh"
+EXECUTABLE = frozenset({MACOS, LINUX})
+MINIMUM = (3, 11)
+
+NO_PYTHON = ("Python {version} atau yang lebih baru belum terpasang di komputer ini.",
+             "Unduh Python dari https://www.python.org/downloads/ lalu pasang.",
+             "{hint}",
+             "Sesudah itu klik dua kali berkas ini lagi.")
+
+
+def install_source(package_dir: Path = PACKAGE_DIR) -> str:
+    """What `pip install` takes to install this generator on the first run: the clone's folder when this runs from
+    one, else the wheel or folder pip installed it from (PEP 610's direct_url.json), else the package's name."""
+    if (package_dir.parent / "pyproject.toml").is_file():
+        return str(package_dir.parent)
+    from importlib import metadata
+    from urllib.parse import unquote, urlparse
+    from urllib.request import url2pathname
+
+    try:
+        recorded = metadata.distribution("situs-kpu").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        recorded = None
+    url = json.loads(recorded).get("url", "") if recorded else ""
+    if url.startswith("file:"):
+        path = Path(url2pathname(unquote(urlparse(url).path)))
+        if path.exists():
+            return str(path)
+    return "situs-kpu"
+
+
+def texts(source: str) -> dict[str, str]:
+    """File name -> text of each launcher; the Windows one with CRLF line ends, as cmd.exe needs for its labels."""
+    posix = _posix(source)
+    return {WINDOWS: _windows(source).replace("\n", "\r\n"), MACOS: posix, LINUX: posix}
+
+
+def _version() -> str:
+    return ".".join(map(str, MINIMUM))
+
+
+def _posix(source: str) -> str:
+    quoted = "'" + source.replace("'", "'\\''") + "'"
+    hint = "Di Linux: pasang paket python3 dan python3-venv (misalnya: sudo apt install python3-venv)."
+    lines = "\n".join(f"  echo \"{line.format(version=_version(), hint=hint)}\"" for line in NO_PYTHON)
+    return f"""#!/bin/sh
+# Mulai Redaksi: klik dua kali untuk membuka pratinjau situs dan Meja Redaksi di peramban.
+# Pertama kali: membuat lingkungan Python (.venv) di folder ini dan memasang generator (perlu internet).
+cd "$(dirname "$0")" || exit 1
+SOURCE={quoted}
+
+pause_on_error() {{
+  [ -t 0 ] && {{ echo; echo "Tekan Enter untuk menutup jendela ini."; read -r _; }}
+  exit 1
+}}
+
+if [ ! -x .venv/bin/situs-kpu ]; then
+  PY=""
+  for candidate in python3 python; do
+    if command -v "$candidate" >/dev/null 2>&1 && \\
+       "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] < {MINIMUM})' >/dev/null 2>&1; then
+      PY=$candidate
+      break
+    fi
+  done
+  if [ -z "$PY" ]; then
+{lines}
+    pause_on_error
+  fi
+  echo "Persiapan pertama: membuat lingkungan Python di folder ini dan memasang generator (beberapa menit)..."
+  "$PY" -m venv .venv || {{ echo "Lingkungan Python tidak bisa dibuat. {hint}"; pause_on_error; }}
+  for wheel in situs_kpu-*.whl; do [ -f "$wheel" ] && SOURCE="./$wheel"; done
+  .venv/bin/python -m pip install --disable-pip-version-check "$SOURCE" || {{
+    echo "Pemasangan generator dari $SOURCE gagal. Periksa sambungan internet, lalu klik dua kali berkas ini lagi."
+    pause_on_error
+  }}
+fi
+echo "Membuka pratinjau dan Meja Redaksi di peramban. Tutup jendela ini (atau tekan Ctrl+C) untuk berhenti."
+.venv/bin/situs-kpu serve --site . --open || pause_on_error
+"""
+
+
+def _windows(source: str) -> str:
+    escaped = source.replace("%", "%%")
+    hint = 'Pada layar pertama pemasang, centang "Add python.exe to PATH".'
+    lines = "\n".join(f"echo {line.format(version=_version(), hint=hint)}" for line in NO_PYTHON)
+    check = f'-c "import sys; sys.exit(sys.version_info[:2] < {MINIMUM})"'
+    return f"""@echo off
+rem Mulai Redaksi: klik dua kali untuk membuka pratinjau situs dan Meja Redaksi di peramban.
+rem Pertama kali: membuat lingkungan Python (.venv) di folder ini dan memasang generator (perlu internet).
+setlocal
+cd /d "%~dp0"
+set "SOURCE={escaped}"
+if exist ".venv\\Scripts\\situs-kpu.exe" goto start
+
+set "PY="
+py -3 {check} >nul 2>&1
+if not errorlevel 1 (set "PY=py -3" & goto havepython)
+python {check} >nul 2>&1
+if not errorlevel 1 (set "PY=python" & goto havepython)
+goto nopython
+
+:havepython
+echo Persiapan pertama: membuat lingkungan Python di folder ini dan memasang generator (beberapa menit)...
+%PY% -m venv .venv
+if errorlevel 1 goto failed
+for %%W in (situs_kpu-*.whl) do set "SOURCE=%%~fW"
+".venv\\Scripts\\python.exe" -m pip install --disable-pip-version-check "%SOURCE%"
+if errorlevel 1 goto failed
+
+:start
+echo Membuka pratinjau dan Meja Redaksi di peramban. Tutup jendela ini untuk berhenti.
+".venv\\Scripts\\situs-kpu.exe" serve --site . --open
+if errorlevel 1 pause
+exit /b
+
+:nopython
+{lines}
+pause
+exit /b 1
+
+:failed
+echo Pemasangan generator dari %SOURCE% gagal. Periksa sambungan internet, lalu klik dua kali berkas ini lagi.
+pause
+exit /b 1
+"""

@@ -1,0 +1,119 @@
+"""Share cards: a 1200×630 picture per post for WhatsApp, Facebook and X (og:image, twitter:image), made with Pillow
+at build time from the post's cover (or the office's logo when it has no photo), its title and the office's name.
+
+Cards are made in the cache (.cache/kartu/), named by a hash of everything drawn on them, so an unchanged post is
+never drawn again and a changed title, cover, logo, office name or colour makes a new file. The font is Pillow's
+own (Aileron, built into Pillow): the same card on Windows, macOS and Linux, nothing to install.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from PIL import Image
+
+from generator.core import parallel
+from generator.core.hashing import digest
+from generator.core.report import Problems
+from generator.model.site import SHARE_CARD
+from generator.photos.cardpaint import Card, make
+
+CARD_NAME = SHARE_CARD          # beside the post's page: /2024/03/01/rapat/bagikan.jpg
+VERSION = "k2"                  # bump when the drawing changes: every card is made again
+DEFAULT_COLOR = "#a3000b"       # the theme's masthead red, when config sets no theme.color
+DEFAULT_LOGO = "/assets/logo.png"
+
+
+def url_of(post_url: str) -> str:
+    return post_url + CARD_NAME
+
+
+def plan(site, theme_files: dict, cache_dir: Path, problems: Problems) -> dict[str, Card]:
+    """A card for every published post: its URL -> the card to make (target named by its content)."""
+    config = site.config
+    logo_url = config.site.logo if config.site.logo.lower().endswith((".png", ".jpg", ".jpeg")) else DEFAULT_LOGO
+    logo_path = _readable(theme_files.get(logo_url), logo_url, problems) or _readable(
+        theme_files.get(DEFAULT_LOGO), DEFAULT_LOGO, problems)
+    logo_key = _file_digest(logo_path)
+    color = config.theme.color or DEFAULT_COLOR
+    cards = {}
+    for post in site.posts:
+        cover = post.cover if post.cover is not None and post.cover.source is not None else None
+        photo = str(cover.source.path) if cover else ""
+        key = digest(repr((VERSION, post.entry.title, config.site.title, cover.source.digest if cover else "",
+                           logo_key, color)))
+        cards[url_of(post.url)] = Card(str(cache_dir / f"{key}.jpg"), post.entry.title, config.site.title, photo,
+                                       logo_path, color)
+    return cards
+
+
+def _readable(path, url: str, problems: Problems) -> str:
+    """The logo's file when Pillow can read it; else "" and a warning (the cards are made without it)."""
+    if not isinstance(path, Path):
+        return ""
+    try:
+        with Image.open(path) as image:
+            image.verify()
+        return str(path)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        problems.warn("config.yaml", None, f"logo {url} bukan gambar PNG atau JPG yang bisa dibaca; gambar berbagi "
+                      "dibuat tanpa logo.", "Simpan ulang logonya sebagai PNG dari program gambar.")
+        return ""
+
+
+def _file_digest(path: str) -> str:
+    try:
+        return digest(Path(path).read_bytes()) if path else ""
+    except OSError:
+        return ""
+
+
+def process(site, theme_files: dict, cache_dir: Path, workers: int, problems: Problems) -> dict[str, Path]:
+    """Make the cards the cache lacks (in parallel when there are many); URL -> cached file. Cards no post uses any
+    more are removed from the cache."""
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        present = set(os.listdir(cache_dir))
+    except OSError as err:
+        problems.error(str(cache_dir), None, f"folder cache gambar berbagi tidak bisa dibuat ({err.strerror}).",
+                       "Pastikan folder situs boleh ditulis, atau hapus folder .cache lalu bangun ulang.")
+        return {}
+    cards = plan(site, theme_files, cache_dir, problems)
+    todo = {card.target: card for card in cards.values() if os.path.basename(card.target) not in present}
+    failed = set()
+    for card, error in _run(list(todo.values()), workers):
+        if error:
+            failed.add(card.target)
+            problems.error(card.photo or card.logo or "config.yaml", None,
+                           f"gambar berbagi untuk '{card.title}' tidak bisa dibuat: {error}.",
+                           "Buka foto sampul (atau logo) itu di komputer lalu simpan ulang sebagai JPG atau PNG.")
+    used = {os.path.basename(card.target) for card in cards.values()}
+    for name in present - used:
+        if name.endswith(".jpg") and not name.startswith("."):
+            try:
+                os.remove(cache_dir / name)
+            except OSError:
+                pass
+    return {url: Path(card.target) for url, card in cards.items() if card.target not in failed}
+
+
+def _run(cards: list[Card], workers: int):
+    """Yield (card, error) for each card; in a process pool when there are enough of them to pay for one."""
+    if workers <= 1 or len(cards) < 8:
+        for card in cards:
+            yield card, make(card)
+        return
+    results: dict[int, str] = {}
+    try:
+        with parallel.executor(min(workers, len(cards))) as pool:
+            futures = {pool.submit(make, card): n for n, card in enumerate(cards)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+    except BrokenProcessPool:
+        for n in range(len(cards)):
+            results.setdefault(n, "pengolah gambar berhenti mendadak (mungkin kehabisan memori)")
+    for n, card in enumerate(cards):
+        yield card, results[n]

@@ -1,0 +1,205 @@
+"""The whole output of one build: pages (unchanged ones skipped, the rest rendered over all cores), photos,
+attachments, theme assets and the search index, staged and then put in place together by the writer."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from generator.core import parallel
+from generator.core.hashing import digest
+from generator.core.report import BuildFailed, Problems, processing
+from generator.engine import fingerprint
+from generator.engine.incremental import State
+from generator.model import site as site_model
+from generator.model import theme
+from generator.render import writer
+
+if TYPE_CHECKING:     # types only: the pipeline's options are a layer above
+    from generator.options import Context
+
+
+@dataclass
+class Outcome:
+    report: writer.WriteReport
+    manifest: dict              # output path -> (size, mtime_ns, content key): the next build's cache.Index.manifest
+    routes: dict                # output path -> fingerprint of what its template saw
+    pages: int                  # routes of the site
+    rendered: int
+    photos_made: int
+    photos_reused: int
+    foreign: list            # files in the output this site did not write, left alone
+
+
+def write(ctx: Context, site: site_model.Site, routes: list, state: State, records: dict | None = None) -> Outcome:
+    """Render what changed into a staging folder, process photos, and only then put it all in place.
+
+    state: what the build found (the last build's index and the output as it is); records: the sources' cache
+    records, which keep each post's card fingerprint between builds."""
+    options, problems, clock, index, present = ctx.options, ctx.problems, ctx.clock, state.index, state.present
+    update = writer.open_update(options, index.manifest, present)
+    try:
+        with clock.stage("sidik halaman"):
+            wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins
+            templates = fingerprint.Templates(ctx.templates)
+            signatures = fingerprint.Signatures(site, ctx.config_key, records)
+            prints, todo = {}, []
+            for rel, route in wanted.items():
+                prints[rel] = signatures.route(route, templates)
+                if index.routes.get(rel) == prints[rel] and update.intact(rel):
+                    update.keep(rel)
+                else:
+                    todo.append((rel, route))
+        with clock.stage("render halaman"):
+            _render(ctx, todo, site, update)
+            theme_files = theme.assets(ctx.templates, options.site_dir, problems)
+        if problems.errors:
+            raise BuildFailed(problems)
+
+        with clock.stage("foto"):
+            views = [(post.entry.path, photo) for post in site.posts + site.pages for photo in post.photos]
+            photo_files, made, reused = {}, 0, 0
+            if views:
+                from generator.photos import photocache
+
+                photos = photocache.process(views, options.cache_dir / "photos", site.config.photos, options.workers,
+                                            problems)
+                photo_files, made, reused = photos.files, photos.made, photos.reused
+        with clock.stage("gambar berbagi"):
+            if site.posts and not problems.errors:
+                from generator.render import sharecard
+
+                photo_files.update(sharecard.process(site, theme_files, options.cache_dir / "kartu", options.workers,
+                                                     problems))
+        if problems.errors:
+            raise BuildFailed(problems)
+        with clock.stage("pencarian"):
+            search_files = _search(wanted, update, options, problems)
+        with clock.stage("berkas"):
+            generated = {**photo_files, **search_files}     # files the build made, in its cache, named by content
+            for url, source in {**_attachments(site), **theme_files, **generated}.items():
+                if isinstance(source, Path):
+                    update.put_file(writer.relative_path(url), source, named_by_content=url in generated)
+                else:       # a search fragment, kept in its page's record
+                    update.put_data(writer.relative_path(url), f"sha1:{source.digest}", source.read_bytes)
+        with clock.stage("tulis"):
+            report, new_manifest = update.commit()
+    except BaseException:
+        update.abort()
+        raise
+    return Outcome(report, new_manifest, prints, len(routes), len(todo), made, reused, update.foreign)
+
+
+@dataclass
+class PageJob:
+    """Render one page (rel, route) and stage it unless the output already holds those bytes: (rel, key, staged
+    size and time, or None when kept) or (rel, None, problem). Picklable: a spawned worker gets it without its
+    renderer and makes its own from the same templates and site (see parallel.run)."""
+
+    templates: object
+    cache_dir: Path | None
+    site: site_model.Site
+    update: writer.Update
+    _renderer: object = None
+
+    def renderer(self):
+        if self._renderer is None:
+            from generator.render import pages
+
+            self._renderer = pages.PageRenderer(pages.environment(self.templates, self.site.config, self.cache_dir),
+                                                 self.site)
+        return self._renderer
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_renderer": None}
+
+    def __call__(self, item):
+        from generator.render import pages
+
+        rel, route = item
+        with processing(route.source or f"{rel} (template {route.template})"):
+            try:
+                data = self.renderer().render(route)
+            except pages.RENDER_ERRORS as err:
+                return rel, None, pages.problem_of(err, route)
+            key = digest(data)
+            if self.update.intact(rel, key):
+                return rel, key, None
+            return rel, key, writer.stage_bytes(self.update.staging, rel, data)
+
+
+def _render(ctx: Context, todo: list, site: site_model.Site, update: writer.Update) -> None:
+    if not todo:
+        return
+
+    options, problems = ctx.options, ctx.problems
+    one = PageJob(ctx.templates, options.cache_dir, site, update)
+    problem = one.renderer().prepare(route.template for _rel, route in todo)
+    if problem:
+        problems.append(problem)
+        return
+    progress = _Progress(len(todo)) if options.progress and len(todo) >= 500 else None
+    failed: dict[tuple, object] = {}
+    done = 0
+    for group in parallel.run(one, todo, options.workers):
+        for rel, key, outcome in group:
+            if key is None:
+                failed.setdefault((outcome.path, outcome.line), outcome)
+            elif outcome is None:
+                update.keep(rel)
+            else:
+                update.add_staged(rel, *outcome, key)
+        done += len(group)
+        if progress:
+            progress.show(done)
+    if progress:
+        progress.close()
+    problems.extend(failed.values())
+
+
+def _search(wanted: dict, update: writer.Update, options, problems: Problems) -> dict:
+    """The search index's files, made for the pages as they are now (search.index reuses an index of the same pages).
+
+    The preview server's rebuilds skip it (Pagefind indexes the whole site again for any change, seconds on a large
+    site): they keep the published index, and the next build with search on brings it up to date.
+    """
+    from generator.render import search
+
+    pages = [rel for rel in wanted if rel.endswith(".html")]
+    if not options.search:
+        for rel in update.manifest:
+            if rel.startswith(search.BUNDLE + "/") and update.intact(rel):
+                update.keep(rel)
+        return {}
+    rendered = {}
+    for rel in pages:       # every page is staged or kept by now, under the digest of its bytes
+        if rel in update.staged:
+            rendered["/" + rel] = search.Rendered(update.staged[rel][2], update.staging / rel)
+        else:
+            rendered["/" + rel] = search.Rendered(update.kept[rel][2], update.output / rel)
+    return search.index(rendered, options.cache_dir, problems)
+
+
+class _Progress:
+    """One line on the terminal, rewritten in place: 'Membuat halaman: 1200/8400'."""
+
+    def __init__(self, total: int):
+        self.total = total
+
+    def show(self, done: int) -> None:
+        width = 30
+        filled = width * done // self.total
+        sys.stderr.write(f"\rMembuat halaman [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\r" + " " * 70 + "\r")
+        sys.stderr.flush()
+
+
+def _attachments(site: site_model.Site) -> dict[str, Path]:
+    """Non-photo files of a bundle (PDF, documents) are published beside the post page."""
+    return {url: entry.bundle / name for url, (entry, name) in site_model.attachments(site).items()}
+

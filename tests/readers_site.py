@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import http.server
 import shutil
@@ -16,7 +17,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require, require_browser  # noqa: F401
-from tests.conftest import NOW, ROOT, config_text  # noqa: F401  (NOW: the fixture site is built as of this moment)
+from tests.conftest import DESKTOP, NOW, PHONE, ROOT, config_text  # noqa: F401  (NOW: the fixture site is built as of this moment)
 from tests.browser import chromium as browser  # noqa: F401
 
 NODE_MODULES = ROOT / "node_modules"
@@ -24,6 +25,7 @@ AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 SITE_NAMES = ["fixture", "sample"]
+WIDTHS = {"phone": PHONE, "desktop": DESKTOP}     # the readers' checks run at both
 
 CONFIG = config_text("https://contoh.kpu.go.id/", title="KPU Kabupaten Contoh", extra="""\
       tagline: Komisi Pemilihan Umum Kabupaten Contoh
@@ -333,3 +335,15 @@ def axe(page) -> list[str]:
         targets = ", ".join(str(node["target"]) for node in v["nodes"][:3])
         lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} elemen, mis. {targets}")
     return lines
+
+
+@contextlib.contextmanager
+def opened(viewport: dict):
+    """A fresh browser page at this viewport (a phone's is a touch screen), closed after the `with`. The site's
+    Content-Security-Policy is bypassed because axe-core is injected as an inline script, which it refuses."""
+    phone = viewport["width"] < 600
+    context = browser().new_context(viewport=viewport, is_mobile=phone, has_touch=phone, bypass_csp=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

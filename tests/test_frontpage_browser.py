@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import readers_site
-from tests.readers_site import AXE, SITE_NAMES, axe
+from tests.readers_site import AXE, PHONE, SITE_NAMES, axe
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +21,8 @@ def served(request):
 
 @pytest.fixture
 def phone(served):
-    context = readers_site.browser().new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                                 has_touch=True, bypass_csp=True)
-    yield context.new_page()
-    context.close()
+    with readers_site.opened(PHONE) as page:
+        yield page
 
 
 def test_the_phone_menu_opens_and_closes_from_the_keyboard_and_passes_axe(phone, served):
@@ -52,7 +50,7 @@ def test_the_phone_menu_opens_and_closes_from_the_keyboard_and_passes_axe(phone,
 
 def test_the_copy_link_button_copies_the_post_address(served):
     site, origin, urls = served
-    context = readers_site.browser().new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    context = readers_site.browser().new_context(viewport=PHONE, bypass_csp=True)
     try:
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin.split("/", 3)[0] + "//" +
                                   origin.split("/", 3)[2])

@@ -90,7 +90,8 @@ def test_every_post_page_stays_under_the_limit(site):
     assert heavy == []
 
 
-@pytest.mark.parametrize("kind", ["home", "post", "gallery", "category", "search", "page", "documents", "video_post"])
+@pytest.mark.parametrize("kind", ["home", "post", "gallery", "category", "search", "page", "documents", "video_post",
+                                  "register", "document"])
 def test_no_request_leaves_the_site(served, kind):
     site, origin, urls = served
     if kind not in urls:

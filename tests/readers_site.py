@@ -298,7 +298,8 @@ def model(site: Built):
 
 
 def page_urls(site: Built) -> dict[str, str]:
-    """The pages every check visits, by kind: home, a post with photos, its gallery, a category, search."""
+    """The pages the checks visit, by kind: one of every page type the site has (home, a post with photos, its
+    gallery, a category, search, the documents, the DIP, a document, the archive, page 2 of the news, 404...)."""
     found = model(site)
     with_photos = next((p for p in found.posts if p.photos), None)
     plain = next((p for p in found.posts if not p.photos), None)
@@ -311,7 +312,10 @@ def page_urls(site: Built) -> dict[str, str]:
             "register": found.config.documents.register.url if found.has_register else None,
             "document": next((a.record.page for p in found.posts for a in p.attachments if a.record), None),
             "video_post": next((p.url for p in found.posts if "data-video=" in p.html), None),
-            "wide_table": next((p.url for p in found.posts if "<caption>Jadwal bimbingan" in p.html), None)}
+            "wide_table": next((p.url for p in found.posts if "<caption>Jadwal bimbingan" in p.html), None),
+            "tag": found.tags[0].url if found.tags else None, "archive": "/arsip/", "gallery_index": found.gallery_index,
+            "older_news": "/halaman/2/" if len(found.posts) > found.config.listing.per_page else None,
+            "not_found": "/404.html"}
     return {kind: url for kind, url in urls.items() if url}
 
 

@@ -14,7 +14,7 @@ from tests.readers_site import AXE, DESKTOP, SITE_NAMES, WIDTHS, axe
 pytestmark = pytest.mark.browser
 
 KINDS = ["home", "post", "gallery", "category", "search", "page", "plain_post", "documents", "video_post", "register",
-         "document", "wide_table"]
+         "document", "wide_table", "tag", "archive", "gallery_index", "older_news", "not_found"]
 
 
 @pytest.fixture(scope="module", params=SITE_NAMES)
@@ -40,7 +40,8 @@ def visit(page, served, kind: str) -> str:
     site, origin, urls = served
     if kind not in urls:
         pytest.skip(f"situs {site.name} tidak punya halaman jenis {kind}")
-    page.goto(origin + urls[kind])
+    response = page.goto(origin + urls[kind])
+    assert response.ok, f"{urls[kind]}: HTTP {response.status}"
     return urls[kind]
 
 

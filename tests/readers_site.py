@@ -342,11 +342,12 @@ def axe(page) -> list[str]:
 
 
 @contextlib.contextmanager
-def opened(viewport: dict):
+def opened(viewport: dict, policy: bool = False):
     """A fresh browser page at this viewport (a phone's is a touch screen), closed after the `with`. The site's
-    Content-Security-Policy is bypassed because axe-core is injected as an inline script, which it refuses."""
+    Content-Security-Policy is bypassed unless `policy`, because axe-core is injected as an inline script, which the
+    policy refuses."""
     phone = viewport["width"] < 600
-    context = browser().new_context(viewport=viewport, is_mobile=phone, has_touch=phone, bypass_csp=True)
+    context = browser().new_context(viewport=viewport, is_mobile=phone, has_touch=phone, bypass_csp=not policy)
     try:
         yield context.new_page()
     finally:

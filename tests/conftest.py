@@ -24,9 +24,9 @@ from hypothesis import strategies as st  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from generator.build import Options, build  # noqa: E402
-from generator import racy  # noqa: E402
-from generator.theme import THEME_DIR  # noqa: E402
-from generator.report import BuildFailed  # noqa: E402
+from generator.core import racy  # noqa: E402
+from generator.core.report import BuildFailed  # noqa: E402
+from generator.model.theme import THEME_DIR  # noqa: E402
 
 SITES = ROOT / "tests" / "sites"
 GOLDEN = ROOT / "tests" / "golden"
@@ -151,7 +151,7 @@ def lock_holder(site: Path, seconds: float) -> subprocess.Popen:
 def run_cli_while_locked(site: Path, *args: str) -> Run:
     """`python -m generator ARGS` while another process holds the site's build lock, giving up after 0.5 s of
     waiting instead of 30."""
-    from generator import lock
+    from generator.core import lock
 
     holder = lock_holder(site, 60)
     try:
@@ -491,7 +491,7 @@ def start_desk(site: Path, upload_limit: int | None = None) -> DeskServer:
 
     from generator.desk.app import create_app
     from generator.desk.context import DeskContext
-    from generator.serve import Preview, Serving
+    from generator.preview.serve import Preview, Serving
 
     def desk(**fields):
         return create_app(DeskContext(**fields, upload_limit=upload_limit))

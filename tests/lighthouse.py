@@ -70,8 +70,9 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
 
 def build(site_arg: Path, scratch: Path):
     """Build the chosen site; returns (output folder, base path, the pages to score by name)."""
-    from generator.build import Options, build as run_build, load_site
-    from generator.report import Problems
+    from generator.build import Options, load_site
+    from generator.build import build as run_build
+    from generator.core.report import Problems
 
     site = site_arg.resolve()
     now = None

@@ -8,8 +8,8 @@ import functools
 import http.server
 import shutil
 import tempfile
-import threading
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +17,14 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require, require_browser  # noqa: F401
-from tests.conftest import DESKTOP, NOW, PHONE, ROOT, config_text  # noqa: F401  (NOW: the fixture site is built as of this moment)
 from tests.browser import chromium as browser  # noqa: F401
+from tests.conftest import (  # noqa: F401  (NOW: the fixture site is built as of this moment)
+    DESKTOP,
+    NOW,
+    PHONE,
+    ROOT,
+    config_text,
+)
 
 NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -221,8 +227,8 @@ atexit.register(shutil.rmtree, _scratch, True)
 def built(name: str) -> Built:
     """Build one of the sites once per test session; skips the sample site while the repository has none."""
     from generator.build import Options, build
-    from generator.config import load
-    from generator.report import BuildFailed, Problems
+    from generator.core.report import BuildFailed, Problems
+    from generator.model.config import load
 
     if name == "fixture":
         site = write_fixture_site(_scratch / "fixture")
@@ -290,7 +296,7 @@ _models: dict = {}
 def model(site: Built):
     """The site model (posts, pages, terms) the build made, for knowing which page is which."""
     from generator.build import Options, load_site
-    from generator.report import Problems
+    from generator.core.report import Problems
 
     if site.name not in _models:
         _models[site.name] = load_site(Options(site.site, now=NOW if site.name == "fixture" else None), Problems())
@@ -321,7 +327,7 @@ def page_urls(site: Built) -> dict[str, str]:
 
 def output_path(site: Built, url: str) -> Path:
     """The output file that serves a site URL ('/a/b/' -> OUTPUT/a/b/index.html)."""
-    from generator.site import output_file
+    from generator.model.site import output_file
 
     return site.output / output_file(url)
 

@@ -166,7 +166,7 @@ def test_the_office_logo_and_name_are_in_the_header_and_the_json_ld(site_factory
 def test_the_theme_ships_a_neutral_mark_and_no_red_placeholder():
     from PIL import Image
 
-    from generator.theme import THEME_DIR
+    from generator.model.theme import THEME_DIR
 
     assert "#a3000b" not in (THEME_DIR / "assets/favicon.svg").read_text(encoding="utf-8").lower()
     with Image.open(THEME_DIR / "assets/logo.png") as logo:
@@ -309,8 +309,8 @@ def test_the_front_page_shows_terpopuler_the_most_read_posts_first(site_factory)
 def test_a_share_card_carries_the_office_name_in_its_top_band_and_the_title_over_the_photo(tmp_path):
     from PIL import Image, ImageChops
 
-    from generator import cardpaint
-    from generator.theme import THEME_DIR
+    from generator.model.theme import THEME_DIR
+    from generator.photos import cardpaint
 
     photo = tmp_path / "foto.jpg"
     Image.new("RGB", (900, 600), (40, 90, 160)).save(photo, "JPEG")

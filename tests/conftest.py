@@ -31,6 +31,10 @@ from generator.model.theme import THEME_DIR  # noqa: E402
 SITES = ROOT / "tests" / "sites"
 GOLDEN = ROOT / "tests" / "golden"
 
+# The two widths every reader check (axe, the phone menu, Lighthouse's pages) runs at: a phone and a desktop.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
 # The "now" of every build in the tests: 1 June 2024, 20.00 WITA.
 NOW = dt.datetime(2024, 6, 1, 12, 0, tzinfo=dt.timezone.utc)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import http.server
 import shutil
@@ -17,13 +18,20 @@ from PIL import Image, ImageDraw
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, require, require_browser  # noqa: F401
 from tests.browser import chromium as browser  # noqa: F401
-from tests.conftest import NOW, ROOT, config_text  # noqa: F401  (NOW: the fixture site is built as of this moment)
+from tests.conftest import (  # noqa: F401  (NOW: the fixture site is built as of this moment)
+    DESKTOP,
+    NOW,
+    PHONE,
+    ROOT,
+    config_text,
+)
 
 NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 SITE_NAMES = ["fixture", "sample"]
+WIDTHS = {"phone": PHONE, "desktop": DESKTOP}     # the readers' checks run at both
 
 CONFIG = config_text("https://contoh.kpu.go.id/", title="KPU Kabupaten Contoh", extra="""\
       tagline: Komisi Pemilihan Umum Kabupaten Contoh
@@ -296,7 +304,8 @@ def model(site: Built):
 
 
 def page_urls(site: Built) -> dict[str, str]:
-    """The pages every check visits, by kind: home, a post with photos, its gallery, a category, search."""
+    """The pages the checks visit, by kind: one of every page type the site has (home, a post with photos, its
+    gallery, a category, search, the documents, the DIP, a document, the archive, page 2 of the news, 404...)."""
     found = model(site)
     with_photos = next((p for p in found.posts if p.photos), None)
     plain = next((p for p in found.posts if not p.photos), None)
@@ -309,7 +318,10 @@ def page_urls(site: Built) -> dict[str, str]:
             "register": found.config.documents.register.url if found.has_register else None,
             "document": next((a.record.page for p in found.posts for a in p.attachments if a.record), None),
             "video_post": next((p.url for p in found.posts if "data-video=" in p.html), None),
-            "wide_table": next((p.url for p in found.posts if "<caption>Jadwal bimbingan" in p.html), None)}
+            "wide_table": next((p.url for p in found.posts if "<caption>Jadwal bimbingan" in p.html), None),
+            "tag": found.tags[0].url if found.tags else None, "archive": "/arsip/", "gallery_index": found.gallery_index,
+            "older_news": "/halaman/2/" if len(found.posts) > found.config.listing.per_page else None,
+            "not_found": "/404.html"}
     return {kind: url for kind, url in urls.items() if url}
 
 
@@ -333,3 +345,16 @@ def axe(page) -> list[str]:
         targets = ", ".join(str(node["target"]) for node in v["nodes"][:3])
         lines.append(f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])} elemen, mis. {targets}")
     return lines
+
+
+@contextlib.contextmanager
+def opened(viewport: dict, policy: bool = False):
+    """A fresh browser page at this viewport (a phone's is a touch screen), closed after the `with`. The site's
+    Content-Security-Policy is bypassed unless `policy`, because axe-core is injected as an inline script, which the
+    policy refuses."""
+    phone = viewport["width"] < 600
+    context = browser().new_context(viewport=viewport, is_mobile=phone, has_touch=phone, bypass_csp=not policy)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

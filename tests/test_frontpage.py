@@ -295,3 +295,36 @@ def test_an_old_address_where_a_share_card_goes_is_a_collision_named_before_anyt
              "content/posts/2024/rapat.md": md("title: Rapat Pleno\ndate: 2024-03-01 10:00")}
     errors = build_errors(site_factory(files))
     assert any("/2024/03/01/rapat/bagikan.jpg" in e and "gambar berbagi" in e and "lain.md" in e for e in errors), errors
+
+
+def test_the_front_page_shows_terpopuler_the_most_read_posts_first(site_factory):
+    site = site_factory(news(4, extra={1: "\nviews: 40", 3: "\nviews: 900", 4: "\nviews: 0"}), config=HOME)
+    build_site(site)
+    home = read(site, "output/index.html")
+    box = home.split("<h2>Terpopuler</h2>", 1)[1].split("</section>", 1)[0]
+    assert re.findall(r"<li><a [^>]*>([^<]+)</a>", box) == ["Berita 3", "Berita 1"], "by views; none without views"
+    assert "900 kali dilihat" in box
+
+
+def test_a_share_card_carries_the_office_name_in_its_top_band_and_the_title_over_the_photo(tmp_path):
+    from PIL import Image, ImageChops
+
+    from generator.model.theme import THEME_DIR
+    from generator.photos import cardpaint
+
+    photo = tmp_path / "foto.jpg"
+    Image.new("RGB", (900, 600), (40, 90, 160)).save(photo, "JPEG")
+    cards = {}
+    for title, office in (("Rapat Pleno", "KPU Kaltara"), ("Bimbingan Teknis", "KPU Kaltara"), ("Rapat Pleno", "KPU Bulungan")):
+        target = tmp_path / f"{title}-{office}.jpg"
+        card = cardpaint.Card(str(target), title, office, str(photo), str(THEME_DIR / "assets/logo.png"), "#8b0000")
+        assert cardpaint.make(card) == ""
+        cards[title, office] = Image.open(target).convert("L")
+
+    def differs(a, b, box) -> bool:
+        return ImageChops.difference(cards[a].crop(box), cards[b].crop(box)).getbbox() is not None
+    band, bottom = (0, 0, 1200, cardpaint.BAND - 8), (0, 630 - 160, 1200, 630)
+    assert differs(("Rapat Pleno", "KPU Kaltara"), ("Rapat Pleno", "KPU Bulungan"), band), "the office's name is on top"
+    assert not differs(("Rapat Pleno", "KPU Kaltara"), ("Rapat Pleno", "KPU Bulungan"), bottom)
+    assert differs(("Rapat Pleno", "KPU Kaltara"), ("Bimbingan Teknis", "KPU Kaltara"), bottom), "the title at the bottom"
+    assert not differs(("Rapat Pleno", "KPU Kaltara"), ("Bimbingan Teknis", "KPU Kaltara"), band)

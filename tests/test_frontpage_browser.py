@@ -1,11 +1,12 @@
-"""The front page's phone menu and the post's copy-link button in real Chromium, at a phone's width (390 px)."""
+"""The front page's phone menu and the post's copy-link button in real Chromium, at a phone's width (390 px), and
+every page type under the site's own Content-Security-Policy."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests import readers_site
-from tests.readers_site import AXE, SITE_NAMES, axe
+from tests.readers_site import AXE, PHONE, SITE_NAMES, axe
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +22,8 @@ def served(request):
 
 @pytest.fixture
 def phone(served):
-    context = readers_site.browser().new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                                 has_touch=True, bypass_csp=True)
-    yield context.new_page()
-    context.close()
+    with readers_site.opened(PHONE) as page:
+        yield page
 
 
 def test_the_phone_menu_opens_and_closes_from_the_keyboard_and_passes_axe(phone, served):
@@ -52,7 +51,7 @@ def test_the_phone_menu_opens_and_closes_from_the_keyboard_and_passes_axe(phone,
 
 def test_the_copy_link_button_copies_the_post_address(served):
     site, origin, urls = served
-    context = readers_site.browser().new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    context = readers_site.browser().new_context(viewport=PHONE, bypass_csp=True)
     try:
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin.split("/", 3)[0] + "//" +
                                   origin.split("/", 3)[2])
@@ -81,3 +80,24 @@ def test_a_wide_table_scrolls_inside_its_box_on_a_phone(phone, served):
     phone.keyboard.press("ArrowRight")
     # the arrow keys scroll it (smoothly, so the position is waited for rather than read at once)
     phone.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle(), timeout=5000)
+
+
+POLICY_KINDS = ["home", "post", "gallery", "documents", "register", "document", "wide_table", "page", "category"]
+
+
+@pytest.mark.parametrize("kind", POLICY_KINDS)
+def test_every_page_type_works_at_a_phone_width_under_the_sites_policy(served, kind):
+    site, origin, urls = served
+    if kind not in urls:
+        pytest.skip(f"situs {site.name} tidak punya halaman jenis {kind}")
+    with readers_site.opened(PHONE, policy=True) as page:
+        refused = []
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        response = page.goto(origin + urls[kind], wait_until="networkidle")
+        assert response.ok and "default-src 'self'" in response.headers["content-security-policy"]
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing sticks out sideways"
+        page.locator(".menu-phone summary").click()
+        assert page.locator(".menu-phone .menu a").first.is_visible()
+        if kind in ("post", "wide_table"):
+            assert page.get_by_role("button", name="Salin tautan").is_visible(), "bagikan.js ran and showed the button"
+        assert refused == []

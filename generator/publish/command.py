@@ -16,6 +16,7 @@ from .. import config as config_module
 from .. import lock
 from ..options import Options
 from ..report import BuildFailed, Problems
+from ..system import shown
 from . import manifest
 from .plan import (Plan, claimed, final_manifest, keep, pending_manifest, plan, seen, survey,
                    too_many_deletes)
@@ -221,7 +222,8 @@ def _keep_record(context: Context, final: dict, output: Path) -> None:
         temp.write_bytes(manifest.encode(final))
         os.replace(temp, path)
     except OSError as err:
-        print(f"{context.name}: salinan catatan terbitan tidak dapat disimpan di {path} ({err.strerror or err}); "
+        print(f"{context.name}: salinan catatan terbitan tidak dapat disimpan di {shown(path)} "
+              f"({err.strerror or err}); "
               "verify akan memakai catatan di server.", file=sys.stderr)
     _keep_history(context, final, output)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config as config_module
+from .. import system
 from ..hazards import executable_reason, spam_findings
 from ..options import Options
 from . import manifest
@@ -224,7 +225,8 @@ def verify(request: Request) -> int:
         print(f"{name}: tidak dapat diperiksa: {err}", file=sys.stderr)
         return UNCHECKED
     except OSError as err:          # a file of a folder target that cannot be read
-        print(f"{name}: tidak dapat diperiksa: {err.filename or ''} tidak dapat dibaca ({err.strerror or err}); "
+        print(f"{name}: tidak dapat diperiksa: {system.shown(err.filename or '')} tidak dapat dibaca "
+              f"({err.strerror or err}); "
               "periksa izinnya, lalu jalankan lagi.", file=sys.stderr)
         return UNCHECKED
 

@@ -17,6 +17,7 @@ from .. import config as config_module
 from .. import content
 from .. import site as site_model
 from ..report import Problems
+from ..system import shown
 from . import count, logs, state, summary
 from .frontmatter import with_views
 
@@ -45,7 +46,7 @@ def main(site_dir: Path, log_paths: list[Path], dry_run: bool = False, out=None)
         try:
             opened.append(logs.open_log(path))
         except logs.Unreadable as err:
-            print(f"Galat: log {path} tidak dapat dibuka: {err}.", file=sys.stderr)
+            print(f"Galat: log {shown(path)} tidak dapat dibuka: {err}.", file=sys.stderr)
             return 2
     try:
         known = state.load(site_dir)

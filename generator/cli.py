@@ -73,6 +73,9 @@ def _site_commands(commands) -> None:
                    help="periksa perubahan berkas secara berkala (untuk drive jaringan atau mesin virtual)")
     p.add_argument("--open", dest="open_browser", action="store_true",
                    help="buka peramban di Meja Redaksi (atau di situs) begitu pratinjau siap")
+    p.add_argument("--free-port", action="store_true",
+                   help="bila porta sudah dipakai (misalnya oleh pratinjau situs lain), pakai porta bebas berikutnya "
+                        "(peluncur klik-dua-kali memakainya)")
     force_option(p)
 
     p = commands.add_parser("new", help="buat kerangka berita baru bertanggal sekarang")
@@ -187,7 +190,7 @@ def _run(args, site_dir: Path) -> int:
 
         return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force),
                      args.host, args.port,
-                     polling=args.poll, open_browser=args.open_browser)
+                     polling=args.poll, open_browser=args.open_browser, free_port=args.free_port)
     if args.command == "publish":
         from .publish.command import Request, publish
 

@@ -135,8 +135,9 @@ def test_init_makes_a_site_that_builds_and_never_overwrites(tmp_path):
     assert 'base_url: "https://kaltara.kpu.go.id/"' in config
     assert list(site.glob("content/posts/*/selamat-datang/index.md"))
     assert (site / "templates/assets/logo.png").read_bytes().startswith(b"\x89PNG")
-    for name in ("mulai-redaksi.sh", "Mulai Redaksi.command"):
+    for name in ("mulai-redaksi.sh", "Mulai Redaksi.command", "otomatis.sh", "Otomatis.command"):
         assert (site / name).stat().st_mode & 0o111, name
+    assert (site / "Otomatis.cmd").is_file() and "Otomatis.cmd" in run.out
     built = run_cli("build", "--site", str(site))
     assert built.code == 0, built.err
     assert "KPU Provinsi Kalimantan Utara" in (site / "output/index.html").read_text(encoding="utf-8")

@@ -158,7 +158,8 @@ if errorlevel 1 goto failed
 :start
 echo {launch.says}
 ".venv\\Scripts\\situs-kpu.exe" {launch.args} %*
-if errorlevel 1 pause
+rem A failure waits for a key only after a double-click: started with arguments (Task Scheduler) it never waits.
+if errorlevel 1 if "%~1"=="" pause
 exit /b
 
 :nopython

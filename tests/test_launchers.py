@@ -120,3 +120,4 @@ def test_the_otomatis_launcher_runs_the_unattended_runner_with_its_arguments(tmp
         (site / launchers.OTOMATIS_MACOS).read_text(encoding="utf-8")
     windows = (site / launchers.OTOMATIS_WINDOWS).read_bytes().decode("utf-8")
     assert '".venv\\Scripts\\situs-kpu.exe" otomatis --site . %*\r\n' in windows
+    assert 'if errorlevel 1 if "%~1"=="" pause\r\n' in windows     # a scheduled --once never waits for a key

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import launchers
-from .system import shown
+from generator.core.system import shown
+from generator.newsite import launchers
 
 LEVELS = ("provinsi", "kabupaten", "kota")
 ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
@@ -188,7 +188,7 @@ def _quoted(text: str) -> str:
 def offer(site: Path, interactive: bool, read=input, out=None, err=None) -> int:
     """import-wordpress into a folder without config.yaml: on a terminal, offer to make the site there first (then
     0: go on with the import); otherwise one sentence with the init command to run. Non-zero: stop."""
-    from .invocation import command, current
+    from generator.core.invocation import command, current
 
     out, err = out or sys.stdout, err or sys.stderr
     if interactive:

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .resources import PACKAGE_DIR
+from generator.core.resources import PACKAGE_DIR
 
 WINDOWS = "Mulai Redaksi.cmd"
 MACOS = "Mulai Redaksi.command"

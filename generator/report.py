@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .system import shown
+from generator.core.system import shown
 
 
 @dataclass(frozen=True)

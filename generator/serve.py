@@ -16,15 +16,19 @@ import webbrowser
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-from . import cache, config as config_module, guide, lock, writer
-from .build import Options, build
-from .preview_guard import WILDCARDS, Guard, Rules, allowed_hosts, host_name, is_loopback, own_names
-from .preview_http import DESK_PATH, Hub, Shown, create_app
-from .preview_server import Listener, bind
-from .report import BuildFailed, Problem, Problems
-from .session import Memory, drafts_line, preview_options, quick_rebuild
-from .system import shown
-from .watch import Watcher
+from generator.build import Options, build
+from generator.core import lock
+from generator.core.report import BuildFailed, Problem, Problems
+from generator.core.system import shown
+from generator.engine import cache
+from generator.model import config as config_module
+from generator.preview import guide
+from generator.preview.guard import WILDCARDS, Guard, Rules, allowed_hosts, host_name, is_loopback, own_names
+from generator.preview.http import DESK_PATH, Hub, Shown, create_app
+from generator.preview.server import Listener, bind
+from generator.preview.session import Memory, drafts_line, preview_options, quick_rebuild
+from generator.preview.watch import Watcher
+from generator.render import writer
 
 KIND_WORDS = {"content": "isi", "photo": "foto", "template": "template", "config": "config.yaml"}
 PASSWORD_ENV = "REDAKSI_PASSWORD"
@@ -44,8 +48,8 @@ def installed_desk() -> Callable[..., Any] | None:
     # generator.desk.app arrives with the desk branch; until it is merged the preview has no /_redaksi/ route.
     if importlib.util.find_spec("generator.desk") is None or importlib.util.find_spec("generator.desk.app") is None:
         return None
-    from .desk.app import create_app as create_desk
-    from .desk.context import DeskContext
+    from generator.desk.app import create_app as create_desk
+    from generator.desk.context import DeskContext
 
     return lambda **fields: create_desk(DeskContext(**fields))
 

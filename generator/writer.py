@@ -9,11 +9,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import racy
-from .hashing import digest
-from .report import Problem
-from .system import shown
-from .resources import THEME_DIR     # the built-in theme, wherever it is installed
+from generator.core import racy
+from generator.core.hashing import digest
+from generator.core.report import Problem
+from generator.core.resources import THEME_DIR  # the built-in theme, wherever it is installed
+from generator.core.system import shown
 
 GENERATOR_DIR = Path(__file__).resolve().parent              # the generator's own code and theme: never an output
 LEDGER_DIR = "keluaran"                                      # below the cache folder: one record per output folder
@@ -141,7 +141,7 @@ def built_here_before(output: Path, site_dir: Path, cache_dir: Path) -> bool:
     """No ledger, but the site's own output folder and a build cache: a version of the generator that kept no ledger
     built there. The build then goes on as with --force (same-named files replaced, none deleted), so that an
     upgrade does not stop every site's next build."""
-    from .cache import INDEX
+    from generator.engine.cache import INDEX
 
     return output.resolve() == (site_dir / "output").resolve() and (cache_dir / INDEX).is_file()
 

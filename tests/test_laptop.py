@@ -7,14 +7,15 @@ import io
 import re
 import subprocess
 import sys
-import tomllib
 import venv
 from pathlib import Path
 
 import pytest
+import tomllib
 
-from generator import dependencies, invocation, resources, system
-from generator.invocation import Invocation
+from generator import dependencies
+from generator.core import invocation, resources, system
+from generator.core.invocation import Invocation
 from tests.conftest import ROOT, md, run_cli, write_site
 
 pytestmark = pytest.mark.quick
@@ -159,7 +160,7 @@ def test_init_without_a_terminal_names_every_missing_answer(tmp_path):
 
 
 def test_init_asks_again_until_each_answer_is_usable():
-    from generator.init import Given, ask
+    from generator.newsite.create import Given, ask
 
     replies = iter(["", "Bantul", "desa", "Kabupaten", "kab-bantul", "https://kab-bantul.kpu.go.id/", "WITA"])
     said = []
@@ -177,7 +178,7 @@ def test_import_wordpress_into_a_folder_without_a_site_says_how_to_make_one(tmp_
 
 
 def test_import_wordpress_on_a_terminal_offers_to_make_the_site_first(tmp_path):
-    from generator.init import offer
+    from generator.newsite.create import offer
 
     replies = iter(["", "Bantul", "kabupaten", "https://kab-bantul.kpu.go.id/", "WIB"])
     out, err = io.StringIO(), io.StringIO()
@@ -188,7 +189,7 @@ def test_import_wordpress_on_a_terminal_offers_to_make_the_site_first(tmp_path):
 
 
 def test_the_windows_launcher_takes_its_steps_in_order():
-    from generator import launchers
+    from generator.newsite import launchers
 
     text = launchers.texts(r"C:\Users\humas\situs-kpu 100%")[launchers.WINDOWS]
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
@@ -227,7 +228,7 @@ class _Pid:
 def test_without_fork_picklable_jobs_go_to_spawned_workers_and_closures_stay_here(monkeypatch):
     import os
 
-    from generator import parallel
+    from generator.core import parallel
 
     monkeypatch.setenv(system.ENV, "windows")
     results = [pair for group in parallel.run(_Pid(), list(range(100)), 2) for pair in group]
@@ -240,7 +241,7 @@ def test_without_fork_picklable_jobs_go_to_spawned_workers_and_closures_stay_her
 def test_the_windows_like_mode_hides_fork_and_flock_and_locks_with_a_loopback_port(tmp_path, monkeypatch):
     import socket
 
-    from generator import lock
+    from generator.core import lock
 
     monkeypatch.setenv(system.ENV, "windows")
     assert "fork" not in system.start_methods() and system.flock() is None
@@ -260,7 +261,7 @@ def test_the_windows_like_mode_hides_fork_and_flock_and_locks_with_a_loopback_po
 
 
 def test_the_launcher_without_python_says_what_to_install(tmp_path):
-    from generator import launchers
+    from generator.newsite import launchers
 
     script = tmp_path / launchers.LINUX
     script.write_text(launchers.texts(str(ROOT))[launchers.LINUX], encoding="utf-8")
@@ -288,7 +289,7 @@ def test_a_path_in_a_message_uses_the_systems_separator(tmp_path, mode, separato
 
 
 def test_only_paths_a_person_reads_change_separator_never_addresses(monkeypatch):
-    from generator.report import Problem
+    from generator.core.report import Problem
 
     monkeypatch.setenv(system.ENV, "windows")
     assert system.shown("content/berita/x.md") == "content\\berita\\x.md"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import launchers
+from generator.newsite import launchers
 from tests.conftest import ROOT, folder_publish, run_cli
 
 pytestmark = pytest.mark.servers

@@ -12,15 +12,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .. import config as config_module
-from .. import lock
-from ..options import Options
-from ..report import BuildFailed, Problems
-from ..system import shown
-from . import manifest
-from .plan import (Plan, claimed, final_manifest, keep, pending_manifest, plan, seen, survey,
-                   too_many_deletes)
-from .transport import Context, Delivery, Outdated, PublishError, dial, open_transport, opener
+from generator.core import lock
+from generator.core.report import BuildFailed, Problems
+from generator.core.system import shown
+from generator.model import config as config_module
+from generator.options import Options
+from generator.publish import manifest
+from generator.publish.plan import (
+    Plan,
+    claimed,
+    final_manifest,
+    keep,
+    pending_manifest,
+    plan,
+    seen,
+    survey,
+    too_many_deletes,
+)
+from generator.publish.transport import Context, Delivery, Outdated, PublishError, dial, open_transport, opener
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ def _build_and_publish(request: Request, contexts: list[Context], options: Optio
             contexts[0] = dataclasses.replace(contexts[0], link=background.submit(dial, contexts[0]))
             early = background.submit(opener("sftp"), contexts[0])
         try:
-            from ..build import build
+            from generator.build import build
 
             result = build(options)
             _print_all(result.warnings)
@@ -109,7 +118,7 @@ def _rollback(request: Request, contexts: list[Context]) -> int:
     what is live now, in publish's own order, under the target's lock."""
     import tempfile
 
-    from . import history
+    from generator.publish import history
 
     if len(contexts) != 1:
         print("Galat: --rollback untuk satu tujuan saja, tanpa --all.", file=sys.stderr)
@@ -213,7 +222,7 @@ def _publish_once(context: Context, local: dict, output: Path, request: Request,
 def _keep_record(context: Context, final: dict, output: Path) -> None:
     """This computer's copy of what is now live on the target (verify compares the target with it; the target's own
     manifest could be changed by whoever changes the site). A failure to save it is said, and the publish stands."""
-    from .verify import local_record
+    from generator.publish.verify import local_record
 
     path = local_record(context.site_dir, context.name)
     try:
@@ -229,7 +238,7 @@ def _keep_record(context: Context, final: dict, output: Path) -> None:
 
 
 def _keep_history(context: Context, final: dict, output: Path) -> None:
-    from . import history
+    from generator.publish import history
 
     try:
         history.keep(context.site_dir, context.name, final, output, context.target.rollback_keep)

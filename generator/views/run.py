@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .. import config as config_module
-from .. import content
-from .. import site as site_model
-from ..report import Problems
-from ..system import shown
-from . import count, logs, state, summary
-from .frontmatter import with_views
+from generator.core.report import Problems
+from generator.core.system import shown
+from generator.model import config as config_module
+from generator.model import content
+from generator.model import site as site_model
+from generator.views import count, logs, state, summary
+from generator.views.frontmatter import with_views
 
 
 @dataclass

@@ -10,14 +10,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import config as config_module
-from .. import content
-from ..report import Problems
-from ..site import config_zone
-from ..system import shown
-from . import media, plan, wxr
-from .report import Report
-from .write import Unsafe, folders, load_memo, load_state, save_memo, write_bundles
+from generator.core.report import Problems
+from generator.core.system import shown
+from generator.model import config as config_module
+from generator.model import content
+from generator.model.site import config_zone
+from generator.wordpress import media, plan, wxr
+from generator.wordpress.report import Report
+from generator.wordpress.write import Unsafe, folders, load_memo, load_state, save_memo, write_bundles
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def run(options: Options, out=None, err=None) -> int:
         print(f"\n{len(outcome.failed)} berita atau halaman gagal ditulis (lihat laporan di atas); yang lain sudah "
               "diimpor.", file=err)
         return 1
-    from ..invocation import command, current
+    from generator.core.invocation import command, current
 
     print(f"\nSemua berkas hasil impor sah. Lihat situsnya dengan `{command(current(), 'serve', [], options.site_dir)}`"
           f" atau bangun dengan `{command(current(), 'build', [], options.site_dir)}`.", file=out)
@@ -111,7 +111,7 @@ def _read(path: Path, config, err) -> wxr.Export | None:
 
 def addresses(site_dir: Path, imported: set[str], config) -> set[str]:
     """The addresses (and aliases) of the posts and pages the staff wrote themselves, which no import may take."""
-    from ..site import fill, post_url
+    from generator.model.site import fill, post_url
 
     found: set[str] = set()
     zone = config_zone(config)

@@ -8,7 +8,7 @@ ARGS   ?=
 # The generator as the make targets run it; SITUS_KPU_MAKE tells it so, and the commands it prints are make's.
 GEN    := SITUS_KPU_MAKE="$(CURDIR)" $(PY) -m generator
 
-.PHONY: serve build test test-quick check new views clean golden bench browser tools lighthouse screenshots publish import-wordpress
+.PHONY: serve build test test-quick test-windows-like check new views clean golden bench browser tools lighthouse screenshots publish import-wordpress
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,8 +55,16 @@ $(NODE_STAMP): package.json package-lock.json
 
 tools: $(NODE_STAMP)
 
+# After the whole suite, the build and incremental tests once more in the Windows-like mode (issue 23): fork and
+# fcntl hidden (spawned workers, the loopback build lock, paths shown with \), output as in the normal mode.
+WINDOWS_LIKE_TESTS := tests/test_build.py tests/test_incremental.py
+
 test: $(STAMP) browser tools
 	$(PY) -m pytest -q $(ARGS)
+	@$(MAKE) --no-print-directory test-windows-like
+
+test-windows-like: $(STAMP)
+	SITUS_KPU_PLATFORM=windows $(PY) -m pytest -q -p no:cacheprovider $(WINDOWS_LIKE_TESTS)
 
 # The edit loop: no browser, no servers, nothing slow (each test module names its tier; see pytest.ini).
 test-quick: $(STAMP)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from generator.core.lock import Busy, waiting_message
 from generator.core.report import BuildFailed, InternalError, Problems
+from generator.core.system import shown
 from generator.options import Options
 from generator.render.writer import UnsafeOutput
 
@@ -72,6 +73,9 @@ def _site_commands(commands) -> None:
                    help="periksa perubahan berkas secara berkala (untuk drive jaringan atau mesin virtual)")
     p.add_argument("--open", dest="open_browser", action="store_true",
                    help="buka peramban di Meja Redaksi (atau di situs) begitu pratinjau siap")
+    p.add_argument("--free-port", action="store_true",
+                   help="bila porta sudah dipakai (misalnya oleh pratinjau situs lain), pakai porta bebas berikutnya "
+                        "(peluncur klik-dua-kali memakainya)")
     force_option(p)
 
     p = commands.add_parser("new", help="buat kerangka berita baru bertanggal sekarang")
@@ -158,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         if code:
             return code
     if not (site_dir / "config.yaml").is_file():
-        print(f"Galat: tidak ada config.yaml di {site_dir}. Jalankan dari folder situs atau pakai --site FOLDER.",
+        print(f"Galat: tidak ada config.yaml di {shown(site_dir)}. Jalankan dari folder situs atau pakai "
+              "--site FOLDER.",
               file=sys.stderr)
         return 2
     try:
@@ -185,7 +190,7 @@ def _run(args, site_dir: Path) -> int:
 
         return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force),
                      args.host, args.port,
-                     polling=args.poll, open_browser=args.open_browser)
+                     polling=args.poll, open_browser=args.open_browser, free_port=args.free_port)
     if args.command == "publish":
         from generator.publish.command import Request, publish
 
@@ -231,7 +236,7 @@ def _init(args) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as err:
-        print(f"Galat: folder {folder} tidak bisa ditulis: {err.strerror or err}.", file=sys.stderr)
+        print(f"Galat: folder {shown(folder)} tidak bisa ditulis: {err.strerror or err}.", file=sys.stderr)
         return 1
 
 
@@ -241,7 +246,7 @@ def _bug(err: Exception, site_dir: Path) -> int:
     where, detail = (err.path, err.detail) if isinstance(err, InternalError) else \
         (str(site_dir), f"{type(err).__name__}: {err}")
     print(f"Galat internal: ini kesalahan (bug) di dalam generator, bukan di isi situs Anda.\n"
-          f"Sedang memproses: {where}\nRincian: {detail}\n"
+          f"Sedang memproses: {shown(where)}\nRincian: {detail}\n"
           "Folder keluaran tidak diubah. Laporkan ke pengembang beserta pesan ini (jalankan lagi dengan "
           "GENERATOR_DEBUG=1 untuk rincian teknisnya).", file=sys.stderr)
     return EXIT_BUG
@@ -264,7 +269,7 @@ def _build(options: Options, verbose: bool) -> int:
     except BuildFailed as failed:
         print_problems(failed.problems)
         count = len([p for p in failed.problems if not p.warning])
-        print(f"\nPembangunan gagal: {count} kesalahan. Folder {options.output} tidak diubah.", file=sys.stderr)
+        print(f"\nPembangunan gagal: {count} kesalahan. Folder {shown(options.output)} tidak diubah.", file=sys.stderr)
         return 1
     print_problems(result.warnings)
     if verbose:
@@ -294,7 +299,8 @@ def _new(site_dir: Path, title: str) -> int:
     now = dt.datetime.now(ZoneInfo(config.site.timezone)).replace(second=0, microsecond=0)
     folder = site_dir / "content" / "posts" / f"{now.year:04d}" / slug
     if folder.exists():
-        print(f"Galat: berita {folder.relative_to(site_dir)} sudah ada; tidak ditimpa. Pakai judul lain.", file=sys.stderr)
+        print(f"Galat: berita {shown(folder.relative_to(site_dir))} sudah ada; tidak ditimpa. Pakai judul lain.",
+              file=sys.stderr)
         return 1
     folder.mkdir(parents=True)
     (folder / "index.md").write_text(
@@ -303,7 +309,8 @@ def _new(site_dir: Path, title: str) -> int:
         "# Foto: letakkan di folder ini, lalu daftarkan dengan keterangannya (hapus tanda # di awal tiga baris ini):\n"
         "# gallery:\n#   - file: foto-1.jpg\n#     caption: Keterangan foto\n"
         "---\n\nTulis isi berita di sini.\n", encoding="utf-8")
-    print(f"Dibuat: {(folder / 'index.md').relative_to(site_dir)} (masih draft; hapus baris 'draft: true' untuk terbit).")
+    print(f"Dibuat: {shown((folder / 'index.md').relative_to(site_dir))} "
+          "(masih draft; hapus baris 'draft: true' untuk terbit).")
     return 0
 
 

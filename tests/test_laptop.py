@@ -136,8 +136,9 @@ def test_init_makes_a_site_that_builds_and_never_overwrites(tmp_path):
     assert 'base_url: "https://kaltara.kpu.go.id/"' in config
     assert list(site.glob("content/posts/*/selamat-datang/index.md"))
     assert (site / "templates/assets/logo.png").read_bytes().startswith(b"\x89PNG")
-    for name in ("mulai-redaksi.sh", "Mulai Redaksi.command"):
+    for name in ("mulai-redaksi.sh", "Mulai Redaksi.command", "otomatis.sh", "Otomatis.command"):
         assert (site / name).stat().st_mode & 0o111, name
+    assert (site / "Otomatis.cmd").is_file() and "Otomatis.cmd" in run.out
     built = run_cli("build", "--site", str(site))
     assert built.code == 0, built.err
     assert "KPU Provinsi Kalimantan Utara" in (site / "output/index.html").read_text(encoding="utf-8")
@@ -273,3 +274,29 @@ def test_the_launcher_without_python_says_what_to_install(tmp_path):
     assert done.returncode == 1
     assert "Python 3.11 atau yang lebih baru belum terpasang" in done.stdout
     assert "https://www.python.org/downloads/" in done.stdout and not (tmp_path / ".venv").exists()
+
+
+@pytest.mark.parametrize("mode, separator", [("", "/"), ("windows", "\\")])
+def test_a_path_in_a_message_uses_the_systems_separator(tmp_path, mode, separator):
+    site = write_site(tmp_path / "site", {"content/posts/berita/x.md": md("date: 2019-11-08")})
+    run = run_cli("build", "--site", str(site), env={system.ENV: mode})
+    assert run.code == 1 and "Traceback" not in run.err
+    assert separator.join(["content", "posts", "berita", "x.md"]) + ":2: kolom 'title' wajib diisi." in run.err, run.err
+    other = "\\" if separator == "/" else "/"
+    assert f"content{other}posts" not in run.err
+    assert f"Folder {str(site / 'output').replace('/', separator)} tidak diubah" in run.err
+    assert not (site / "output").exists()
+
+
+def test_only_paths_a_person_reads_change_separator_never_addresses(monkeypatch):
+    from generator.core.report import Problem
+
+    monkeypatch.setenv(system.ENV, "windows")
+    assert system.shown("content/berita/x.md") == "content\\berita\\x.md"
+    assert system.shown(Path("templates") / "assets" / "logo.png") == "templates\\assets\\logo.png"
+    assert system.shown("https://kaltara.kpu.go.id/berita/") == "https://kaltara.kpu.go.id/berita/"
+    problem = Problem("content/posts/a/index.md", 3, "foto 'x.jpg' tidak ditemukan.")
+    assert str(problem) == "content\\posts\\a\\index.md:3: foto 'x.jpg' tidak ditemukan."
+    assert problem.path == "content/posts/a/index.md"          # the value (desk links, JSON) keeps "/"
+    monkeypatch.setenv(system.ENV, "")
+    assert str(problem).startswith("content/posts/a/index.md:3: ") and system.separator() == __import__("os").sep

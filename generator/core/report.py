@@ -6,19 +6,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core.system import shown
+
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the site's files, said in words a non-programmer can act on."""
 
-    path: str
+    path: str               # with "/" as the site names it; shown with the system's separator (system.shown)
     line: int | None
     message: str
     fix: str = ""
     warning: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        where = f"{shown(self.path)}:{self.line}" if self.line else shown(self.path)
         kind = "peringatan: " if self.warning else ""
         text = f"{where}: {kind}{self.message}"
         return f"{text} {self.fix}" if self.fix else text
@@ -58,7 +60,7 @@ class InternalError(Exception):
         self.path, self.detail = path, detail
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.detail}"
+        return f"{shown(self.path)}: {self.detail}"
 
 
 @contextmanager

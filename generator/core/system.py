@@ -1,7 +1,9 @@
-"""What this system offers the build: fork() for the workers and fcntl's flock() for the build lock.
+"""What this system offers the build: fork() for the workers, fcntl's flock() for the build lock, and the separator
+that paths in messages are shown with.
 
-The one place that reads SITUS_KPU_PLATFORM: set to "windows" it hides fork and fcntl, so that the code paths a
-Windows laptop takes (spawned workers, the build lock without flock) run and are tested here on Linux."""
+The one place that reads SITUS_KPU_PLATFORM: set to "windows" it hides fork and fcntl and shows paths with `\\`, so
+that the code paths a Windows laptop takes (spawned workers, the build lock without flock, messages naming
+`content\\berita\\x.md`) run and are tested here on Linux."""
 
 from __future__ import annotations
 
@@ -39,3 +41,19 @@ def flock():
     except ImportError:
         return None
     return fcntl
+
+
+def separator() -> str:
+    """The separator a person on this system reads paths with: `\\` on Windows and in the Windows-like mode."""
+    return "\\" if windows_like() else os.sep
+
+
+def shown(path) -> str:
+    """A path as a message shows it, with the system's separator (content/berita/x.md is content\\berita\\x.md on
+    Windows). Only for what a person reads: paths inside the built site, URLs, manifests and front matter keep `/`.
+    An address (anything with "://") is left as it is."""
+    text = str(path)
+    sep = separator()
+    if sep == "/" or "://" in text:
+        return text
+    return text.replace("/", sep)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from generator.core.system import shown
 from generator.newsite import launchers
 
 LEVELS = ("provinsi", "kabupaten", "kota")
@@ -155,11 +156,11 @@ def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None,
     """init: 0 when the site is ready, 2 when the answers are unusable or config.yaml is already there."""
     out, err = out or sys.stdout, err or sys.stderr
     if (site / "config.yaml").exists():
-        print(f"Galat: {site / 'config.yaml'} sudah ada: folder ini sudah berisi situs; tidak ada yang ditimpa.",
+        print(f"Galat: {shown(site / 'config.yaml')} sudah ada: folder ini sudah berisi situs; tidak ada yang ditimpa.",
               file=err)
         return 2
     if interactive:
-        print(f"Membuat situs baru di {site}. Jawab empat pertanyaan berikut.", file=out)
+        print(f"Membuat situs baru di {shown(site)}. Jawab empat pertanyaan berikut.", file=out)
         given = ask(given, say=lambda text: print(text, file=out))
     found = problems_of(given)
     if found:
@@ -169,11 +170,14 @@ def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None,
     chosen = answers(given)
     now = dt.datetime.now(ZoneInfo(ZONES[chosen.zone])).replace(second=0, microsecond=0)
     written, kept = write(site, files(chosen, now, launchers.install_source()))
-    print(f"Situs {chosen.office} dibuat di {site} ({len(written)} berkas).", file=out)
+    print(f"Situs {chosen.office} dibuat di {shown(site)} ({len(written)} berkas).", file=out)
     if kept:
-        print(f"Sudah ada, tidak ditimpa: {', '.join(kept)}.", file=out)
+        print(f"Sudah ada, tidak ditimpa: {', '.join(shown(rel) for rel in kept)}.", file=out)
     print(f"Mulai dengan klik dua kali \"{launchers.WINDOWS}\" (Windows), \"{launchers.MACOS}\" (macOS) atau "
           f"{launchers.LINUX} (Linux) di folder situs, atau ketik: {shown_start}", file=out)
+    print(f"Setelah tujuan terbit diisi di config.yaml (bagian publish:), \"{launchers.OTOMATIS_WINDOWS}\", "
+          f"\"{launchers.OTOMATIS_MACOS}\" atau {launchers.OTOMATIS_LINUX} menjalankan otomatis: berita terjadwal "
+          "terbit tepat waktu dan situs yang tayang diperiksa.", file=out)
     return 0
 
 
@@ -188,10 +192,11 @@ def offer(site: Path, interactive: bool, read=input, out=None, err=None) -> int:
 
     out, err = out or sys.stdout, err or sys.stderr
     if interactive:
-        reply = read(f"Folder {site} belum berisi situs (tidak ada config.yaml). Buat situs baru di sini dulu? [Y/t] ")
+        reply = read(f"Folder {shown(site)} belum berisi situs (tidak ada config.yaml). "
+                     "Buat situs baru di sini dulu? [Y/t] ")
         if reply.strip().lower() in ("", "y", "ya"):
             given = ask(Given(), read, lambda text: print(text, file=out))
             return run(site, given, False, command(current(), "serve", ["--open"], site), out, err)
-    print(f"Galat: folder {site} belum berisi situs (tidak ada config.yaml); buat dulu dengan "
+    print(f"Galat: folder {shown(site)} belum berisi situs (tidak ada config.yaml); buat dulu dengan "
           f"`{command(current(), 'init', [str(site)])}`, lalu ulangi impornya.", file=err)
     return 2

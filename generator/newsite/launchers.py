@@ -1,15 +1,18 @@
-"""The double-click launchers `init` puts in a site folder: Windows (.cmd), macOS (.command) and Linux (.sh).
+"""The double-click launchers `init` puts in a site folder: Windows (.cmd), macOS (.command) and Linux (.sh), two of
+each: "Mulai Redaksi" starts the preview with the desk in the browser (`situs-kpu serve --site . --open --free-port`:
+on the next free port when another site's preview has 8000), "Otomatis" starts the unattended runner
+(`situs-kpu otomatis --site .`; arguments pass through, so `otomatis.sh --once` is the line for cron).
 
-The first run makes a virtual environment in the site folder (.venv) with the system's Python (`py -3`, then
-`python`, on Windows), installs the generator into it, and starts the preview with the desk in the browser
-(`situs-kpu serve --site . --open`); later runs start it straight away. Where the generator is installed from:
-a wheel (situs_kpu-*.whl) lying in the site folder if there is one (a site copied to another laptop brings it
-along), else the source recorded when init ran (the generator's folder or the wheel it was installed from). The
-first run needs the internet for the generator's own packages (Pillow, lxml, …) from PyPI."""
+The first run of either makes a virtual environment in the site folder (.venv) with the system's Python (`py -3`,
+then `python`, on Windows) and installs the generator into it; later runs start straight away. Where the generator
+is installed from: a wheel (situs_kpu-*.whl) lying in the site folder if there is one (a site copied to another
+laptop brings it along), else the source recorded when init ran (the generator's folder or the wheel it was installed
+from). The first run needs the internet for the generator's own packages (Pillow, lxml, …) from PyPI."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.resources import PACKAGE_DIR
@@ -17,7 +20,10 @@ from generator.core.resources import PACKAGE_DIR
 WINDOWS = "Mulai Redaksi.cmd"
 MACOS = "Mulai Redaksi.command"
 LINUX = "mulai-redaksi.sh"
-EXECUTABLE = frozenset({MACOS, LINUX})
+OTOMATIS_WINDOWS = "Otomatis.cmd"
+OTOMATIS_MACOS = "Otomatis.command"
+OTOMATIS_LINUX = "otomatis.sh"
+EXECUTABLE = frozenset({MACOS, LINUX, OTOMATIS_MACOS, OTOMATIS_LINUX})
 MINIMUM = (3, 11)
 
 NO_PYTHON = ("Python {version} atau yang lebih baru belum terpasang di komputer ini.",
@@ -47,22 +53,45 @@ def install_source(package_dir: Path = PACKAGE_DIR) -> str:
     return "situs-kpu"
 
 
+@dataclass(frozen=True)
+class Launch:
+    """What a launcher starts once the generator is installed."""
+
+    purpose: str       # its first comment line
+    says: str          # the line it prints before starting
+    args: str          # situs-kpu's arguments (the launcher's own arguments follow them)
+
+
+PREVIEW = Launch("Mulai Redaksi: klik dua kali untuk membuka pratinjau situs dan Meja Redaksi di peramban.",
+                 "Membuka pratinjau dan Meja Redaksi di peramban. Tutup jendela ini (atau tekan Ctrl+C) untuk "
+                 "berhenti.",
+                 "serve --site . --open --free-port")
+OTOMATIS = Launch("Otomatis: klik dua kali agar berita terjadwal terbit tepat waktu, angka kunjungan diperbarui dan "
+                  "situs yang tayang diperiksa.",
+                  "Otomatis berjalan: satu putaran setiap beberapa menit, dicatat di layar ini dan di berkas "
+                  "otomatis.log dalam folder .cache. Biarkan jendela ini terbuka; tutup (atau tekan Ctrl+C) untuk "
+                  "berhenti.",
+                  "otomatis --site .")
+
+
 def texts(source: str) -> dict[str, str]:
-    """File name -> text of each launcher; the Windows one with CRLF line ends, as cmd.exe needs for its labels."""
-    posix = _posix(source)
-    return {WINDOWS: _windows(source).replace("\n", "\r\n"), MACOS: posix, LINUX: posix}
+    """File name -> text of each launcher; the Windows ones with CRLF line ends, as cmd.exe needs for its labels."""
+    preview, otomatis = _posix(source, PREVIEW), _posix(source, OTOMATIS)
+    return {WINDOWS: _windows(source, PREVIEW).replace("\n", "\r\n"), MACOS: preview, LINUX: preview,
+            OTOMATIS_WINDOWS: _windows(source, OTOMATIS).replace("\n", "\r\n"), OTOMATIS_MACOS: otomatis,
+            OTOMATIS_LINUX: otomatis}
 
 
 def _version() -> str:
     return ".".join(map(str, MINIMUM))
 
 
-def _posix(source: str) -> str:
+def _posix(source: str, launch: Launch) -> str:
     quoted = "'" + source.replace("'", "'\\''") + "'"
     hint = "Di Linux: pasang paket python3 dan python3-venv (misalnya: sudo apt install python3-venv)."
     lines = "\n".join(f"  echo \"{line.format(version=_version(), hint=hint)}\"" for line in NO_PYTHON)
     return f"""#!/bin/sh
-# Mulai Redaksi: klik dua kali untuk membuka pratinjau situs dan Meja Redaksi di peramban.
+# {launch.purpose}
 # Pertama kali: membuat lingkungan Python (.venv) di folder ini dan memasang generator (perlu internet).
 cd "$(dirname "$0")" || exit 1
 SOURCE={quoted}
@@ -93,18 +122,18 @@ if [ ! -x .venv/bin/situs-kpu ]; then
     pause_on_error
   }}
 fi
-echo "Membuka pratinjau dan Meja Redaksi di peramban. Tutup jendela ini (atau tekan Ctrl+C) untuk berhenti."
-.venv/bin/situs-kpu serve --site . --open || pause_on_error
+echo "{launch.says}"
+.venv/bin/situs-kpu {launch.args} "$@" || pause_on_error
 """
 
 
-def _windows(source: str) -> str:
+def _windows(source: str, launch: Launch) -> str:
     escaped = source.replace("%", "%%")
     hint = 'Pada layar pertama pemasang, centang "Add python.exe to PATH".'
     lines = "\n".join(f"echo {line.format(version=_version(), hint=hint)}" for line in NO_PYTHON)
     check = f'-c "import sys; sys.exit(sys.version_info[:2] < {MINIMUM})"'
     return f"""@echo off
-rem Mulai Redaksi: klik dua kali untuk membuka pratinjau situs dan Meja Redaksi di peramban.
+rem {launch.purpose}
 rem Pertama kali: membuat lingkungan Python (.venv) di folder ini dan memasang generator (perlu internet).
 setlocal
 cd /d "%~dp0"
@@ -127,9 +156,10 @@ for %%W in (situs_kpu-*.whl) do set "SOURCE=%%~fW"
 if errorlevel 1 goto failed
 
 :start
-echo Membuka pratinjau dan Meja Redaksi di peramban. Tutup jendela ini untuk berhenti.
-".venv\\Scripts\\situs-kpu.exe" serve --site . --open
-if errorlevel 1 pause
+echo {launch.says}
+".venv\\Scripts\\situs-kpu.exe" {launch.args} %*
+rem A failure waits for a key only after a double-click: started with arguments (Task Scheduler) it never waits.
+if errorlevel 1 if "%~1"=="" pause
 exit /b
 
 :nopython

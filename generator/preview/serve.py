@@ -19,6 +19,7 @@ from typing import Any, Callable
 from generator.build import Options, build
 from generator.core import lock
 from generator.core.report import BuildFailed, Problem, Problems
+from generator.core.system import shown
 from generator.engine import cache
 from generator.model import config as config_module
 from generator.preview import guide
@@ -31,6 +32,7 @@ from generator.render import writer
 
 KIND_WORDS = {"content": "isi", "photo": "foto", "template": "template", "config": "config.yaml"}
 PASSWORD_ENV = "REDAKSI_PASSWORD"
+FALLBACK_PORTS = 10      # serve --free-port: the ports after a taken one tried first, before any free port
 
 
 @dataclasses.dataclass(frozen=True)
@@ -216,11 +218,34 @@ class Preview:
 def _describe(changes: dict[str, list[str]]) -> str:
     paths = [p for group in changes.values() for p in group]
     kinds = ", ".join(KIND_WORDS.get(k, k) for k in changes)
-    return f"{kinds}: {paths[0]}" if len(paths) == 1 else f"{kinds}: {len(paths)} berkas"
+    return f"{kinds}: {shown(paths[0])}" if len(paths) == 1 else f"{kinds}: {len(paths)} berkas"
+
+
+def in_use(err: BaseException) -> bool:
+    """Whether binding failed because another program listens on that port."""
+    return isinstance(err, OSError) and err.errno in (98, 48, 10048)   # EADDRINUSE on Linux, macOS, Windows
+
+
+def listen(host: str, port: int, free_port: bool = False) -> Listener:
+    """A listener on host:port (OSError or OverflowError when that address cannot be used). With free_port, a port
+    taken by another program (another site's preview, started by its launcher) is no error: the next free one of the
+    FALLBACK_PORTS after it is used, else any free port, so that a double-click always gets a preview."""
+    try:
+        return Listener(bind(host, port))
+    except OSError as err:
+        if not (free_port and port and in_use(err)):
+            raise
+    for other in range(port + 1, min(port + FALLBACK_PORTS, 65535) + 1):
+        try:
+            return Listener(bind(host, other))
+        except OSError as err:
+            if not in_use(err):
+                raise
+    return Listener(bind(host, 0))
 
 
 def bind_error(host: str, port: int, err: BaseException) -> str:
-    if isinstance(err, OSError) and err.errno in (98, 48, 10048):   # EADDRINUSE on Linux, macOS, Windows
+    if in_use(err):
         other = port + 1 if 0 < port < 65535 else 8001
         return (f"Galat: porta {port} di {host} sudah dipakai program lain (mungkin pratinjau yang masih berjalan). "
                 f"Pilih porta lain dengan --port, misalnya --port {other} "
@@ -254,16 +279,20 @@ def password_for(host: str) -> tuple[str | None, str]:
 
 
 def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: bool = False,
-          open_browser: bool = False) -> int:
+          open_browser: bool = False, free_port: bool = False) -> int:
     """`python -m generator serve`: runs until Ctrl-C; 2 when the address cannot be used or a needed password is
-    missing. With open_browser, the browser opens at the desk (or the site) once the server listens."""
+    missing. With open_browser, the browser opens at the desk (or the site) once the server listens; with free_port,
+    a taken port gives way to a free one (see listen)."""
     writer.check_output_dir(options.output, options.site_dir, options.cache_dir)   # UnsafeOutput: bad usage, exit 2 in cli
     writer.claim(options.output, options.site_dir, options.cache_dir, cache.scan(options.output), options.force)
     try:
-        listener = Listener(bind(host, port))   # first, so that a wrong --host or a busy port is told before a password
+        listener = listen(host, port, free_port)   # first: a wrong --host or a busy port is told before a password
     except (OSError, OverflowError) as err:
         print(bind_error(host, port, err), file=sys.stderr)
         return 2
+    if port and listener.address[1] != port:
+        print(f"Porta {port} sudah dipakai program lain (mungkin pratinjau situs lain); pratinjau ini memakai porta "
+              f"{listener.address[1]}.", flush=True)
     password, refusal = password_for(host)
     if refusal:
         listener.close()

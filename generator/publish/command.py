@@ -14,6 +14,7 @@ from typing import Callable
 
 from generator.core import lock
 from generator.core.report import BuildFailed, Problems
+from generator.core.system import shown
 from generator.model import config as config_module
 from generator.options import Options
 from generator.publish import manifest
@@ -231,7 +232,8 @@ def _keep_record(context: Context, final: dict, output: Path) -> None:
         temp.write_bytes(manifest.encode(final))
         os.replace(temp, path)
     except OSError as err:
-        print(f"{context.name}: salinan catatan terbitan tidak dapat disimpan di {path} ({err.strerror or err}); "
+        print(f"{context.name}: salinan catatan terbitan tidak dapat disimpan di {shown(path)} "
+              f"({err.strerror or err}); "
               "verify akan memakai catatan di server.", file=sys.stderr)
     _keep_history(context, final, output)
 

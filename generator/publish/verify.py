@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core import system
 from generator.model import config as config_module
 from generator.options import Options
 from generator.publish import manifest
@@ -69,7 +70,8 @@ def verify(request: Request) -> int:
         print(f"{name}: tidak dapat diperiksa: {err}", file=sys.stderr)
         return UNCHECKED
     except OSError as err:          # a file of a folder target that cannot be read
-        print(f"{name}: tidak dapat diperiksa: {err.filename or ''} tidak dapat dibaca ({err.strerror or err}); "
+        print(f"{name}: tidak dapat diperiksa: {system.shown(err.filename or '')} tidak dapat dibaca "
+              f"({err.strerror or err}); "
               "periksa izinnya, lalu jalankan lagi.", file=sys.stderr)
         return UNCHECKED
 

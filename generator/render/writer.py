@@ -16,6 +16,7 @@ from generator.core.resources import (  # the generator and its built-in theme, 
     PACKAGE_DIR,
     THEME_DIR,
 )
+from generator.core.system import shown
 
 LEDGER_DIR = "keluaran"                                      # below the cache folder: one record per output folder
 
@@ -41,18 +42,21 @@ def check_output_dir(output: Path, site_dir: Path, cache_dir: Path | None = None
     output, site_dir = output.resolve(), site_dir.resolve()
     example = site_dir / "output"
     if output.exists() and not output.is_dir():
-        raise UnsafeOutput(f"--output {output} adalah sebuah berkas, bukan folder; pilih folder, misalnya {example}.")
+        raise UnsafeOutput(f"--output {shown(output)} adalah sebuah berkas, bukan folder; pilih folder, misalnya "
+                           f"{shown(example)}.")
     if output == site_dir or output in site_dir.parents:
-        raise UnsafeOutput(f"folder keluaran {output} berisi folder situs; pilih folder lain, misalnya {example}.")
+        raise UnsafeOutput(f"folder keluaran {shown(output)} berisi folder situs; pilih folder lain, misalnya "
+                           f"{shown(example)}.")
     guarded = [(site_dir / "content", "content/"), (site_dir / "templates", "templates/"),
                ((cache_dir or site_dir / ".cache").resolve(), "cache (.cache/)"),
                (PACKAGE_DIR, "kode generator (generator/)"), (THEME_DIR, "tema bawaan generator (templates/)")]
     for sources, name in guarded:
         if output == sources or sources in output.parents or output in sources.parents:
-            raise UnsafeOutput(f"folder keluaran {output} bertumpang tindih dengan {name} dan bisa menimpa isinya; "
-                               f"pilih folder lain, misalnya {example}.")
+            raise UnsafeOutput(f"folder keluaran {shown(output)} bertumpang tindih dengan {name} dan bisa menimpa "
+                               "isinya; "
+                               f"pilih folder lain, misalnya {shown(example)}.")
     if (output / "config.yaml").exists() or (output / "content").is_dir():
-        raise UnsafeOutput(f"folder keluaran {output} berisi config.yaml atau content/; pilih folder kosong.")
+        raise UnsafeOutput(f"folder keluaran {shown(output)} berisi config.yaml atau content/; pilih folder kosong.")
 
 
 @dataclass
@@ -128,7 +132,8 @@ def refuse_foreign_folder(output: Path, present: dict, ledger: Ledger, force: bo
     foreign = sorted(present)
     if foreign:
         raise UnsafeOutput(
-            f"folder keluaran {output} sudah berisi {len(foreign)} berkas yang tidak dibuat oleh pembangunan situs "
+            f"folder keluaran {shown(output)} sudah berisi {len(foreign)} berkas yang tidak dibuat oleh pembangunan "
+            "situs "
             f"ini ({_some(foreign)}); berkas itu tidak dihapus dan tidak ditimpa. Pilih folder yang kosong atau belum "
             "ada. Bila folder ini memang hasil pembangunan situs ini sebelumnya (misalnya setelah folder .cache "
             "dihapus), ulangi dengan --force: berkas yang namanya sama ditimpa, berkas lain dibiarkan.")
@@ -382,7 +387,7 @@ def _refuse_overwrites(output: Path, present: dict, owned: set[str], staged: dic
                      or any(parent in foreign_set for parent in _parents(rel)))
     if clashes:
         raise UnsafeOutput(
-            f"pembangunan akan menimpa berkas di {output} yang tidak dibuat oleh pembangunan situs ini "
+            f"pembangunan akan menimpa berkas di {shown(output)} yang tidak dibuat oleh pembangunan situs ini "
             f"({_some(clashes)}); tidak ada yang diubah. Pindahkan berkas itu dari folder keluaran, atau ulangi "
             "dengan --force bila berkas itu boleh ditimpa.")
 

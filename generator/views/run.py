@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator.core.report import Problems
+from generator.core.system import shown
 from generator.model import config as config_module
 from generator.model import content
 from generator.model import site as site_model
@@ -45,7 +46,7 @@ def main(site_dir: Path, log_paths: list[Path], dry_run: bool = False, out=None)
         try:
             opened.append(logs.open_log(path))
         except logs.Unreadable as err:
-            print(f"Galat: log {path} tidak dapat dibuka: {err}.", file=sys.stderr)
+            print(f"Galat: log {shown(path)} tidak dapat dibuka: {err}.", file=sys.stderr)
             return 2
     try:
         known = state.load(site_dir)

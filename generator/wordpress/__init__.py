@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.report import Problems
+from generator.core.system import shown
 from generator.model import config as config_module
 from generator.model import content
 from generator.model.site import config_zone
@@ -40,11 +41,12 @@ def run(options: Options, out=None, err=None) -> int:
             print(problem, file=err)
         return 1
     if not options.export.is_file():
-        print(f"Galat: berkas ekspor {options.export} tidak ada. Ekspor dari WordPress lewat Alat > Ekspor, lalu "
+        print(f"Galat: berkas ekspor {shown(options.export)} tidak ada. Ekspor dari WordPress lewat Alat > Ekspor, "
+              "lalu "
               "sebutkan berkas .xml-nya.", file=err)
         return 2
     if options.uploads is not None and not options.uploads.is_dir():
-        print(f"Galat: folder unggahan {options.uploads} tidak ada. Sebutkan salinan folder wp-content/uploads/ "
+        print(f"Galat: folder unggahan {shown(options.uploads)} tidak ada. Sebutkan salinan folder wp-content/uploads/ "
               "dari cadangan hosting.", file=err)
         return 2
     export = _read(options.export, config, err)
@@ -61,11 +63,12 @@ def run(options: Options, out=None, err=None) -> int:
     try:
         outcome = write_bundles(options.site_dir, bundles, state, options.force, options.dry_run)
     except Unsafe as path:
-        print(f"Galat: jalur {path} keluar dari folder situs; tidak ada yang ditulis di luar folder situs.", file=err)
+        print(f"Galat: jalur {shown(path)} keluar dari folder situs; tidak ada yang ditulis di luar folder situs.",
+              file=err)
         return 1
     missing = sum(len(v) for v in findings.missing.values())
     cut = (export.cut_short, len(export.items), export.dropped) if export.cut_short else None
-    report = Report(str(options.export), findings, outcome, export.warnings, missing, options.dry_run, cut)
+    report = Report(shown(options.export), findings, outcome, export.warnings, missing, options.dry_run, cut)
     print(report, file=out)
     if options.dry_run:
         return 1 if export.cut_short else 0
@@ -97,10 +100,11 @@ def _read(path: Path, config, err) -> wxr.Export | None:
     try:
         return wxr.read(path, config_zone(config))
     except wxr.Unreadable as problem:
-        print(f"{path}: tidak bisa dibaca sebagai ekspor WordPress: {problem}. Pastikan berkasnya hasil "
+        print(f"{shown(path)}: tidak bisa dibaca sebagai ekspor WordPress: {problem}. Pastikan berkasnya hasil "
               "Alat > Ekspor di WordPress (berakhiran .xml).", file=err)
     except wxr.Refused as problem:
-        print(f"{path}: ekspor ditolak, tidak ada yang diimpor: {problem}. Berkas ini bukan ekspor WordPress yang "
+        print(f"{shown(path)}: ekspor ditolak, tidak ada yang diimpor: {problem}. Berkas ini bukan ekspor WordPress "
+              "yang "
               "asli atau sudah diubah; ekspor ulang dari WordPress (Alat > Ekspor).", file=err)
     return None
 

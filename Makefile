@@ -78,7 +78,8 @@ clean:
 	rm -rf output .cache .pytest_cache .hypothesis
 
 # Our build against Hugo and Pelican (issue 4): make bench, or make bench ARGS="--quick" while developing.
-# The publish section needs sshd and rsync (Debian's packages), installed here when possible.
+# The publish section needs sshd and rsync (Debian's packages), installed here when possible; so does the verify
+# section (issue 25), which runs alone with: python benchmarks/verify.py (or run.py --only verify --no-publish).
 bench: $(STAMP)
 	@{ [ -x /usr/sbin/sshd ] && command -v rsync >/dev/null 2>&1; } || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client rsync >/dev/null) || \

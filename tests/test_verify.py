@@ -189,6 +189,17 @@ def test_sftp_scenarios_detected_and_repaired(tmp_path, sshd):
     assert not (sshd.root / ".kpu-terbit.lock").exists()
 
 
+def test_sftp_only_account_still_finds_a_same_size_change(tmp_path, sshd):
+    """A host that runs no commands for the account (SFTP only): the files are read and hashed here instead."""
+    sshd.stop()
+    sshd.start("-o", "ForceCommand=internal-sftp")
+    site = published(tmp_path, sftp_publish(sshd), sshd.env())
+    assert verify(site, env=sshd.env()).code == 0
+    expected = tamper(sshd.root, "same-size-time-back")
+    run = verify(site, env=sshd.env())
+    assert run.code == 1 and set(reported(run)) == expected, run.out + run.err
+
+
 @pytest.fixture
 def ftps(tmp_path):
     server = start_ftp(tmp_path / "ftp")

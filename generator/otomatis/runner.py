@@ -146,7 +146,7 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
             done.texts.append(f"galat internal pada {part.__name__.strip('_')}: {type(err).__name__}: {err}")
             done.failed = True
     line = _line(done.now, zone, done.texts)
-    state.last_round = line
+    state.last_round, state.last_round_failed = line, done.failed
     state_module.save(file, state)
     _say(runner, log, line)
     for report in done.reports:

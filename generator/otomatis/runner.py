@@ -139,7 +139,7 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
         return 1
     file = state_module.path(runner.site_dir)
     state = state_module.load(file)
-    for part in (_scheduled, _views, _check):
+    for part in (_scheduled, _views, _check, _tidy):
         try:
             part(runner, config, target, state, done)
         except Exception as err:     # noqa: BLE001 - one part's bug never stops the others or the next round
@@ -281,7 +281,7 @@ def _count(runner: Runner, config, target: str, state: State, done: Round) -> No
     before = _views_stamps(runner.site_dir)
     try:
         with log_source(runner.site_dir, config, target) as source:
-            copies, read = fetch(source, runner.site_dir / ".cache" / "otomatis-logs" / target)
+            copies, read = fetch(source, runner.site_dir / ".cache" / "otomatis-logs" / target, _cutoff(config, done))
     except (OSError, PublishError) as err:
         done.failed = True
         why = err.strerror if isinstance(err, OSError) and err.strerror else err
@@ -295,6 +295,30 @@ def _count(runner: Runner, config, target: str, state: State, done: Round) -> No
     done.texts.append(f"log akses: {read} bita baru dibaca, " + (
         "jumlah dilihat berubah" if changed else "jumlah dilihat tetap") +
         (f" ({_last_line(said)})" if code != 0 else ""))
+
+
+def _cutoff(config, done: Round) -> float | None:
+    """UTC seconds: what otomatis keeps from before this is removed (keep_days; 0 keeps everything)."""
+    days = config.otomatis.keep_days
+    return done.now.timestamp() - days * 86400 if days > 0 else None
+
+
+def _tidy(runner: Runner, config, target: str, state: State, done: Round) -> None:
+    """otomatis's own log kept to its last keep_days, looked at once a day (the access-log copies: see _count)."""
+    from . import tidy
+
+    days = config.otomatis.keep_days
+    if days <= 0 or not verify_due(state.last_tidy, done.now, 24 * 60):
+        return
+    log = log_file(runner.site_dir, config.otomatis.log)
+    try:
+        removed = tidy.trim(log, tidy.cutoff_text(done.now, days, ZoneInfo(config.site.timezone)))
+    except OSError as err:
+        done.texts.append(f"log {config.otomatis.log} tidak dapat dirapikan ({err.strerror or err})")
+        return
+    state.last_tidy = done.now.timestamp()
+    if removed:
+        done.texts.append(f"log: {removed} baris yang lebih tua dari {days} hari dihapus")
 
 
 def _views_stamps(site_dir: Path) -> dict[str, int]:

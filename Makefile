@@ -8,7 +8,7 @@ ARGS   ?=
 # The generator as the make targets run it; SITUS_KPU_MAKE tells it so, and the commands it prints are make's.
 GEN    := SITUS_KPU_MAKE="$(CURDIR)" $(PY) -m generator
 
-.PHONY: serve build test test-quick check new views clean golden bench browser tools lighthouse screenshots publish import-wordpress
+.PHONY: serve build test test-quick check new views clean golden bench browser tools lighthouse screenshots publish verify import-wordpress
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -90,3 +90,7 @@ bench: $(STAMP)
 # Build, then publish to the first target in config.yaml (or: make publish ARGS="cadangan", ARGS="--all --dry-run").
 publish: $(STAMP)
 	$(GEN) publish --site $(SITE) $(ARGS)
+
+# Is the live site exactly what was last published? (or: make verify ARGS="--repair", ARGS="--http", ARGS="cadangan")
+verify: $(STAMP)
+	$(GEN) verify --site $(SITE) $(ARGS)

@@ -78,3 +78,16 @@ def test_remote_listing_is_taken_whole_or_not_at_all():
     assert remote_listing(b"Selamat datang\n" + listed) is None       # a login script's greeting
     assert remote_listing(LISTED_MARK + b"f 120 index.html") is None  # cut short
     assert remote_listing(LISTED_MARK + b"%y %s %P\0") is None         # a find without -printf
+
+
+def test_remote_survey_is_the_listing_then_the_hashes():
+    from generator.publish.sftp import HASHED_MARK, LISTED_MARK, remote_survey
+
+    sha = "46fb7408d4f285228f4af516ea25851b"
+    listed = LISTED_MARK + b"f 5 index.html\0f 8 kpu-hash\0"          # a file may bear the mark's name
+    output = listed + HASHED_MARK + sha.encode() + b"  index.html\0" + sha.encode() + b"  kpu-hash\0"
+    assert remote_survey(output, ["index.html", "kpu-hash"]) == ({"index.html": 5, "kpu-hash": 8},
+                                                                 {"index.html": sha, "kpu-hash": sha})
+    assert remote_survey(LISTED_MARK + HASHED_MARK, []) == ({}, {})     # an empty folder
+    assert remote_survey(listed, ["index.html"]) is None                # find did not finish
+    assert remote_survey(b"", []) is None

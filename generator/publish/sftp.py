@@ -135,7 +135,16 @@ def remote_listing(output: bytes) -> dict[str, int] | None:
     return files
 
 
+def remote_survey(output: bytes, names: list[str]) -> tuple[dict[str, int], dict[str, str]] | None:
+    """(listing, hashes) from the listing (see remote_listing), HASHED_MARK, then b2sum's answers (see remote_sums);
+    None when the listing is not whole."""
+    at = output.find(b"\0" + HASHED_MARK)         # a listed record starts "f " or "l ": never the mark itself
+    listed = remote_listing(output[:at + 1]) if at >= 0 else None
+    return None if listed is None else (listed, remote_sums(output[at + 1 + len(HASHED_MARK):], names))
+
+
 LISTED_MARK = b"kpu-daftar\0"
+HASHED_MARK = b"kpu-hash\0"
 _LISTED = re.compile(rb"([fl]) ([0-9]+) (.+)", re.DOTALL)
 _SUM = re.compile(rb"([0-9a-f]{32}) [ *](.+)", re.DOTALL)
 
@@ -192,10 +201,15 @@ class SftpTransport:
     # -- what verify reads (OpenSSH has no hash request: files are read, many at once)
 
     def everything(self) -> dict[str, int]:
-        """Every file of the target, path -> size; a link as -1, never followed. Listed by one command on the server
-        where the account may run one (see _list_there), else folder by folder over SFTP."""
-        listed = self._run(self._list_there())
-        return listed if listed is not None else self._run(self._everything())
+        """Every file of the target, path -> size; a link as -1, never followed."""
+        return self.everything_hashed([])[0]
+
+    def everything_hashed(self, names: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+        """everything(), and the hashes of those of names that are files there: both from one command on the server
+        where the account may run one (see _survey_there), one round trip; else the listing folder by folder over
+        SFTP and no hashes (digest reads the files then)."""
+        found = self._run(self._survey_there(names))
+        return found if found is not None else (self._run(self._everything()), {})
 
     def digest(self, rels: list[str]) -> dict[str, str]:
         """The manifest's hash of each file: hashed on the server by one command where the account may run one
@@ -575,12 +589,15 @@ class SftpTransport:
             return None, b""
         return done.exit_status, done.stdout if isinstance(done.stdout, bytes) else b""
 
-    async def _list_there(self) -> dict[str, int] | None:
-        """Every file and link of the target listed by GNU find on the server: one round trip where the SFTP walk
-        takes three for each folder. None (the SFTP walk then) unless it ran and read every folder."""
-        status, output = await self._command(r"printf 'kpu-daftar\0' && "
-                                             r"find . -mindepth 1 \( -type f -o -type l \) -printf '%y %s %P\0'")
-        return remote_listing(output) if status == 0 else None
+    async def _survey_there(self, names: list[str]) -> tuple[dict[str, int], dict[str, str]] | None:
+        """Every file and link of the target listed by GNU find on the server (one round trip where the SFTP walk
+        takes three for each folder), then the given names hashed by b2sum (see _hash_there); None (the SFTP walk
+        then) unless find ran and read every folder."""
+        status, output = await self._command(
+            r"printf 'kpu-daftar\0' && find . -mindepth 1 \( -type f -o -type l \) -printf '%y %s %P\0' && "
+            r"printf 'kpu-hash\0' && { xargs -0 -r b2sum -z -l 128 -- 2>/dev/null; true; }",
+            b"\0".join(name.encode() for name in names))
+        return remote_survey(output, names) if status == 0 else None
 
     async def _hash_there(self, rels: list[str]) -> dict[str, str]:
         """The files hashed by the server itself, as rsync --checksum does: one `b2sum` (GNU coreutils; the manifest's

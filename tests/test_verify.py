@@ -16,7 +16,7 @@ import pytest
 from generator.publish.plan import MANIFEST
 from tests.conftest import (INJECTED_BY, TAMPERINGS, folder_publish, news_site, run_cli, sftp_publish, tamper,
                             tree)
-from tests.servers import self_signed_certificate, start_ftp, start_sshd
+from tests.servers import self_signed_certificate, start_ftp, start_other_sshd, start_sshd
 
 pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
 logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
@@ -198,6 +198,20 @@ def test_sftp_only_account_still_finds_a_same_size_change(tmp_path, sshd):
     expected = tamper(sshd.root, "same-size-time-back")
     run = verify(site, env=sshd.env())
     assert run.code == 1 and set(reported(run)) == expected, run.out + run.err
+
+
+def test_a_server_that_runs_no_commands_is_listed_and_read_over_sftp(tmp_path):
+    """asyncssh's own server (SFTP only, not OpenSSH): the listing and the hashes come from SFTP reads instead."""
+    server = start_other_sshd(tmp_path / "other")
+    try:
+        server.trust()
+        site = published(tmp_path, sftp_publish(server), server.env())
+        assert verify(site, env=server.env()).code == 0
+        expected = tamper(server.root, "same-size-time-back") | tamper(server.root, "php-shell")
+        run = verify(site, env=server.env())
+        assert run.code == 1 and set(reported(run)) == expected, run.out + run.err
+    finally:
+        server.stop()
 
 
 @pytest.fixture

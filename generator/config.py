@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from . import theme, yamlio
-from .report import Problems
+from generator.core import yamlio
+from generator.core.report import Problems
+from generator.model import theme
 
 
 @dataclass(frozen=True)
@@ -375,7 +376,7 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         problems.error(path, lines.get(("site", "timezone")), f"zona waktu '{site.timezone}' tidak dikenal.",
                        "Pakai Asia/Jakarta (WIB), Asia/Makassar (WITA) atau Asia/Jayapura (WIT).")
-    from babel import Locale, UnknownLocaleError    # outside the try: its except clause names what it imports
+    from babel import Locale, UnknownLocaleError  # outside the try: its except clause names what it imports
 
     try:
         typed = site.language.replace("-", "_").split("_")[0].lower()
@@ -581,7 +582,7 @@ def _pattern_problem(pattern: str, allowed: set, required: set) -> tuple[str, st
 
 def _without_script_links(config: Config, lines, path: str, problems: Problems) -> Config:
     """Menu and social links whose URL runs script (javascript:, ...) are left out, each with a warning."""
-    from .sanitize import runs_script
+    from generator.model.sanitize import runs_script
 
     kept = {}
     for section in ("menu", "menu_links", "services", "social"):

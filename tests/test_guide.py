@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, guide
+from generator import cli
+from generator.preview import guide
 
 from .browser import require_browser
 from .conftest import ROOT, md, write_site
@@ -142,7 +143,7 @@ def test_the_screenshot_script_makes_every_picture(tmp_path):
 
 def test_the_preview_serves_the_guide_but_never_writes_it(tmp_path):
     from generator.build import Options
-    from generator.serve import Preview
+    from generator.preview.serve import Preview
 
     site = write_site(tmp_path / "situs", {f"{POST}/index.md": md(GOOD)})
     preview = Preview(Options(site, workers=1), out=open("/dev/null", "w"), err=open("/dev/null", "w"))

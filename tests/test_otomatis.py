@@ -13,11 +13,11 @@ import shutil
 
 import pytest
 
-from generator.otomatis.runner import Runner, one_round, run_publish
+from generator.core.report import Problems
+from generator.model import config as config_module
 from generator.otomatis.notify import PASSWORD_ENV, Report, send
-from generator import config as config_module
+from generator.otomatis.runner import Runner, one_round, run_publish
 from generator.publish.verify import local_record
-from generator.report import Problems
 from tests.conftest import NOW, folder_publish, lock_holder, md, news_site, run_cli
 from tests.servers import self_signed_certificate, start_smtp, start_webhook
 

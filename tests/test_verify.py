@@ -14,8 +14,7 @@ from functools import partial
 import pytest
 
 from generator.publish.plan import MANIFEST
-from tests.conftest import (INJECTED_BY, TAMPERINGS, folder_publish, news_site, run_cli, sftp_publish, tamper,
-                            tree)
+from tests.conftest import INJECTED_BY, TAMPERINGS, folder_publish, news_site, run_cli, sftp_publish, tamper, tree
 from tests.servers import self_signed_certificate, start_ftp, start_other_sshd, start_sshd
 
 pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
@@ -315,7 +314,8 @@ def test_a_repair_never_writes_while_a_publish_holds_the_target(folder_site, mon
     import time
 
     from generator.publish import targetlock
-    from generator.publish.verify import Request, verify as verify_in_process
+    from generator.publish.verify import Request
+    from generator.publish.verify import verify as verify_in_process
 
     site, root = folder_site
     tamper(root, "changed-index")

@@ -21,8 +21,8 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import formdata, livepreview, publishing, rounds, store
-from .context import DeskContext
+from generator.desk import formdata, livepreview, publishing, rounds, store
+from generator.desk.context import DeskContext
 
 HERE = Path(__file__).parent
 STATUS_LABELS = {"draf": "Draf", "terjadwal": "Terjadwal", "terbit": "Terbit"}
@@ -336,8 +336,8 @@ async def publish_page(desk: Desk, request: Request):
 def _zone(desk: Desk):
     from zoneinfo import ZoneInfo
 
-    from .. import config as config_module
-    from ..report import Problems
+    from generator.core.report import Problems
+    from generator.model import config as config_module
 
     config = config_module.load(desk.site / "config.yaml", Problems())
     return ZoneInfo(config.site.timezone) if config else dt.timezone.utc

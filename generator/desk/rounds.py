@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..otomatis import state as state_module
+from generator.otomatis import state as state_module
 
 
 @dataclass(frozen=True)

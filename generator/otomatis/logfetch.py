@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..views.logs import HEAD
+from generator.views.logs import HEAD
 
 
 class Source(Protocol):

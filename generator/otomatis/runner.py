@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Callable, TextIO
 from zoneinfo import ZoneInfo
 
-from .. import config as config_module
-from .. import lock
-from ..report import Problems
-from . import schedule, state as state_module
-from .notify import Report, send
-from .state import State
+from generator.core import lock
+from generator.core.report import Problems
+from generator.model import config as config_module
+from generator.otomatis import schedule
+from generator.otomatis import state as state_module
+from generator.otomatis.notify import Report, send
+from generator.otomatis.state import State
 
 EXIT_BUSY = 75          # as the other commands: another build or publish of the site is running, try again later
 SLACK = 90.0            # seconds: a check due at minute 60 is not put off to 65 by a round that starts a bit early
@@ -32,21 +33,21 @@ SLACK = 90.0            # seconds: a check due at minute 60 is not put off to 65
 
 def run_publish(site_dir: Path, target: str, now: dt.datetime) -> tuple[int, str]:
     """The publish command for one target, building as of `now`: (exit code, what it said)."""
-    from ..publish.command import Request, publish
+    from generator.publish.command import Request, publish
 
     return captured(lambda: publish(Request(site_dir, target, now=now)))
 
 
 def run_verify(site_dir: Path, target: str) -> tuple[int, str]:
     """The verify command for one target: (exit code 0/1/2, its report)."""
-    from ..publish.verify import Request, verify
+    from generator.publish.verify import Request, verify
 
     return captured(lambda: verify(Request(site_dir, target)))
 
 
 def run_views(site_dir: Path, logs: list[Path]) -> tuple[int, str]:
     """The views command over the local copies of the logs (it counts each line once, by its own record)."""
-    from ..views.run import main
+    from generator.views.run import main
 
     return captured(lambda: main(site_dir, logs))
 
@@ -174,7 +175,7 @@ def _folder_lock(site_dir: Path, settings, now: dt.datetime) -> str:
     import os
     import socket
 
-    from ..publish import targetlock
+    from generator.publish import targetlock
 
     folder = (site_dir / os.path.expanduser(settings.path)) / targetlock.LOCK
     try:
@@ -259,13 +260,13 @@ def log_source(site_dir: Path, config, target: str):
     holds the target's lock while the logs are read, as a publish would)."""
     import os
 
-    from .logfetch import FolderSource, RemoteSource
+    from generator.otomatis.logfetch import FolderSource, RemoteSource
 
     settings = config.publish[target]
     if settings.type == "folder":
         yield FolderSource(site_dir / os.path.expanduser(settings.logs))
         return
-    from ..publish.transport import Context, open_transport
+    from generator.publish.transport import Context, open_transport
 
     transport = open_transport(Context(target, settings, site_dir, site_id=config.site.base_url))
     try:
@@ -275,8 +276,8 @@ def log_source(site_dir: Path, config, target: str):
 
 
 def _count(runner: Runner, config, target: str, state: State, done: Round) -> None:
-    from ..publish.transport import PublishError
-    from .logfetch import fetch
+    from generator.otomatis.logfetch import fetch
+    from generator.publish.transport import PublishError
 
     before = _views_stamps(runner.site_dir)
     try:
@@ -305,7 +306,7 @@ def _cutoff(config, done: Round) -> float | None:
 
 def _tidy(runner: Runner, config, target: str, state: State, done: Round) -> None:
     """otomatis's own log kept to its last keep_days, looked at once a day (the access-log copies: see _count)."""
-    from . import tidy
+    from generator.otomatis import tidy
 
     days = config.otomatis.keep_days
     if days <= 0 or not verify_due(state.last_tidy, done.now, 24 * 60):
@@ -329,7 +330,7 @@ def _views_stamps(site_dir: Path) -> dict[str, int]:
 
 def _last_publish(site_dir: Path, target: str) -> float | None:
     """When this computer last published to the target (its copy of the manifest), for the first round."""
-    from ..publish.verify import local_record
+    from generator.publish.verify import local_record
 
     try:
         return local_record(site_dir, target).stat().st_mtime

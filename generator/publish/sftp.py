@@ -19,12 +19,24 @@ from pathlib import Path
 
 import asyncssh
 
-from ..invocation import command as shown_command, current as current_invocation
-from . import manifest as manifest_format
-from . import targetlock
-from .plan import (MANIFEST, QUARANTINE, Entry, Plan, Survey, Wave, emptied_folders, folders_to_make, parents,
-                   temp_name, touched_folders)
-from .transport import Checked, Context, Delivery, PublishError, network_problem, take_lock
+from generator.core.invocation import command as shown_command
+from generator.core.invocation import current as current_invocation
+from generator.publish import manifest as manifest_format
+from generator.publish import targetlock
+from generator.publish.plan import (
+    MANIFEST,
+    QUARANTINE,
+    Entry,
+    Plan,
+    Survey,
+    Wave,
+    emptied_folders,
+    folders_to_make,
+    parents,
+    temp_name,
+    touched_folders,
+)
+from generator.publish.transport import Checked, Context, Delivery, PublishError, network_problem, take_lock
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
                                 # session, each answering its requests one at a time

@@ -11,13 +11,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import config as config_module
-from ..hazards import executable_reason, spam_findings
-from ..options import Options
-from . import manifest
-from .plan import MANIFEST, Entry, Plan, rank, safe_rel, temp_of
-from .targetlock import is_lock_path
-from .transport import Context, Delivery, PublishError, open_transport
+from generator.model import config as config_module
+from generator.model.hazards import executable_reason, spam_findings
+from generator.options import Options
+from generator.publish import manifest
+from generator.publish.plan import MANIFEST, Entry, Plan, rank, safe_rel, temp_of
+from generator.publish.targetlock import is_lock_path
+from generator.publish.transport import Context, Delivery, PublishError, open_transport
 
 OK, DIFFERENT, UNCHECKED = 0, 1, 2
 PAGE = (".html", ".htm")
@@ -201,7 +201,7 @@ def published_bytes_ok(output: Path, rel: str, entry: Entry) -> bool:
 
 def verify(request: Request) -> int:
     """Exit 0: the live site is what was published; 1: it is not (each file named); 2: it could not be checked."""
-    from ..report import Problems
+    from generator.core.report import Problems
 
     problems = Problems()
     config = config_module.load(request.site_dir / "config.yaml", problems)
@@ -217,7 +217,7 @@ def verify(request: Request) -> int:
         return UNCHECKED
     output = Options(request.site_dir).output
     if request.http is not None:
-        from .http import verify_http
+        from generator.publish.http import verify_http
 
         return verify_http(request.http or config.site.base_url, request.site_dir, name, output)
     context = Context(name, config.publish[name], request.site_dir, request.trust_host_key,

@@ -8,7 +8,7 @@ ARGS   ?=
 # The generator as the make targets run it; SITUS_KPU_MAKE tells it so, and the commands it prints are make's.
 GEN    := SITUS_KPU_MAKE="$(CURDIR)" $(PY) -m generator
 
-.PHONY: serve build test test-quick test-windows-like check new views clean golden bench browser tools lighthouse screenshots publish import-wordpress
+.PHONY: serve build test test-quick test-windows-like check new views clean golden bench browser tools lighthouse screenshots publish verify import-wordpress
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -87,7 +87,8 @@ clean:
 	rm -rf output .cache .pytest_cache .hypothesis
 
 # Our build against Hugo and Pelican (issue 4): make bench, or make bench ARGS="--quick" while developing.
-# The publish section needs sshd and rsync (Debian's packages), installed here when possible.
+# The publish section needs sshd and rsync (Debian's packages), installed here when possible; so does the verify
+# section (issue 25), which runs alone with: python benchmarks/verify.py (or run.py --only verify --no-publish).
 bench: $(STAMP)
 	@{ [ -x /usr/sbin/sshd ] && command -v rsync >/dev/null 2>&1; } || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server openssh-client rsync >/dev/null) || \
@@ -98,3 +99,7 @@ bench: $(STAMP)
 # Build, then publish to the first target in config.yaml (or: make publish ARGS="cadangan", ARGS="--all --dry-run").
 publish: $(STAMP)
 	$(GEN) publish --site $(SITE) $(ARGS)
+
+# Is the live site exactly what was last published? (or: make verify ARGS="--repair", ARGS="--http", ARGS="cadangan")
+verify: $(STAMP)
+	$(GEN) verify --site $(SITE) $(ARGS)

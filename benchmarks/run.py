@@ -321,21 +321,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photo-runs", type=int, help="runs of the photo case (default: as --runs)")
     parser.add_argument("--pelican-up-to", type=int, default=10**9, metavar="POSTS",
                         help="leave Pelican out of corpora with more posts (it is the slow peer; targets are against Hugo)")
-    parser.add_argument("--only", choices=[*TOOLS, "views"], action="append",
-                        help="measure only these (views: counting page views in a generated access log)")
+    parser.add_argument("--only", choices=[*TOOLS, "views", "verify"], action="append",
+                        help="measure only these (views: counting page views in a generated access log; verify: "
+                             "benchmarks/verify.py, verify over SFTP behind 40 ms against rsync --checksum, and "
+                             "verify --http; with --no-publish to run that section alone)")
     parser.add_argument("--corpus", action="append", metavar="NAME",
                         help="measure only these corpora (p1000, p5000, ph200x6; p300, ph20x6 with --quick)")
     parser.add_argument("--no-publish", dest="publish", action="store_false",
                         help="leave out the publish section (benchmarks/publish.py: SFTP behind 40 ms against rsync)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
-    tools = args.only or [*TOOLS, "views"]
+    tools = args.only or [*TOOLS, "views", "verify"]
     SCRATCH.mkdir(exist_ok=True)
-    if set(tools) - {"ours", "ours-nosearch", "views"}:
+    if set(tools) - {"ours", "ours-nosearch", "views", "verify"}:
         peer_env()
     plan = ([("p300", 300, 0, True), ("ph20x6", 20, 6, False)] if args.quick else
             [("p1000", 1000, 0, True), ("p5000", 5000, 0, True), (f"ph{args.photo_posts}x6", args.photo_posts, 6, False)])
-    if set(tools) == {"views"}:
+    if not set(tools) - {"views", "verify"}:
         plan = []
     results: dict = {}
     reload: dict = {}
@@ -344,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, posts, images, with_pelican in plan:
         site = corpus(name, posts, images)
         by_tool = {}
-        for tool_name in (t for t in tools if t != "views"):
+        for tool_name in (t for t in tools if t not in ("views", "verify")):
             if tool_name == "pelican" and (not with_pelican or posts > args.pelican_up_to):
                 continue        # Pelican makes no resized photos: the photo case is ours against Hugo
             if tool_name in ("hugo-norel", "hugo+pagefind", "ours") and images:
@@ -388,6 +390,11 @@ def main(argv: list[str] | None = None) -> int:
 
         # the first of several runs is the slowest (a cold server and page cache): the median of 3
         publish.main(["--posts", "300"] if args.quick else ["--runs", "3"])
+    if "verify" in tools:       # issue 25: verify over SFTP behind 40 ms against rsync --checksum; verify --http
+        sys.path.insert(0, str(HERE))
+        import verify  # noqa: PLC0415
+
+        verify.main(["--posts", "300", "--runs", "1"] if args.quick else ["--runs", "3"])
     return 0
 
 

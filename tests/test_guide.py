@@ -100,7 +100,7 @@ def test_each_command_in_the_guide_is_real(command):
         variables = dict(word.split("=", 1) for word in words[2:])
         args = shlex.split(variables.pop("ARGS", ""))
         assert set(variables) <= {"TITLE", "SITE", "LOGS", "EXPORT", "UPLOADS"}, f"unknown make variable in {command}"
-        if target in ("serve", "build", "check", "publish") and args:
+        if target in ("serve", "build", "check", "publish", "verify") and args:
             cli.parser().parse_args([target, *args])       # exits (test error) on an option the command lacks
         if target == "views":
             cli.parser().parse_args([target, *args, *shlex.split(variables["LOGS"])])

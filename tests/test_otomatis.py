@@ -367,3 +367,72 @@ def test_access_logs_over_ftps_only_the_new_bytes_are_read_and_the_start_by_a_cu
         assert codes == [1] and "tidak dapat dibaca" in said and "menulis" not in said
     finally:
         ftps.stop()
+
+
+def test_access_log_copies_older_than_keep_days_are_pruned_and_nothing_else(tmp_path):
+    import gzip
+
+    logs, live = tmp_path / "serverlog", tmp_path / "live"
+    logs.mkdir()
+    site = news_site(tmp_path / "site", folder_publish(live, f"    logs: {logs / 'access.log'}\n")
+                     + "otomatis:\n  verify: 0\n  logs_every: 60\n  views_publish: 0\n  keep_days: 30\n")
+    copies = site / ".cache/otomatis-logs/utama"
+    published_at(site, NOW)
+    (logs / "access.log").write_bytes(visits(0, range(1, 4), 1))
+    clock = Clock(NOW)
+    rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+    (logs / "access.log").rename(logs / "access.log.1")                 # rotated, then compressed
+    (logs / "access.log").write_bytes(visits(1, range(1, 3), 2))
+    rounds(site, clock, [NOW + dt.timedelta(minutes=61)])
+    (logs / "access.log.2.gz").write_bytes(gzip.compress((logs / "access.log.1").read_bytes()))
+    (logs / "access.log.1").unlink()
+    rounds(site, clock, [NOW + dt.timedelta(minutes=121)])
+    assert sorted(p.name for p in copies.glob("*.log")) == ["000001.log", "000002.log"]
+    mine = {"catatan.txt": b"milik staf", "000009.log": b"bukan salinan otomatis"}      # files otomatis never made
+    for name, data in mine.items():
+        (copies / name).write_bytes(data)
+    old = (NOW - dt.timedelta(days=1)).timestamp()
+    for path in copies.iterdir():
+        os.utime(path, (old, old))
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(days=20)])    # within 30 days: everything kept
+    assert (copies / "000001.log").is_file()
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(days=31)])
+    assert codes == [0] and "log akses: 0 bita baru dibaca, jumlah dilihat tetap" in said
+    # the copy of the compressed log is gone; the current log's copy (still on the server) and others' files stay
+    assert not (copies / "000001.log").exists() and (copies / "000002.log").is_file()
+    assert all((copies / name).read_bytes() == data for name, data in mine.items())
+    assert (views_of(site, 0), views_of(site, 1)) == (3, 2)
+    (logs / "access.log").rename(logs / "access.log.1")                 # a new log after the pruning: a new name
+    (logs / "access.log").write_bytes(visits(0, range(7, 9), 5))
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(days=31, minutes=61)])
+    assert codes == [0] and (views_of(site, 0), views_of(site, 1)) == (5, 2)
+    assert (copies / "000003.log").read_bytes() == visits(0, range(7, 9), 5)
+    assert all((copies / name).read_bytes() == data for name, data in mine.items())
+
+
+def test_own_log_lines_older_than_keep_days_are_removed_once_a_day_and_other_lines_kept(tmp_path):
+    live = tmp_path / "live"
+    site = site_with_schedule(tmp_path, live, "otomatis:\n  verify: 0\n  keep_days: 30\n")
+    log = site / ".cache/otomatis.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("2024-04-01 08:00 WITA | tidak ada berita terjadwal\n"
+                   "catatan pribadi staf: jangan dihapus\n"
+                   "2024-05-01 19:59 WITA | tidak ada berita terjadwal\n"
+                   "2024-05-02 20:01 WITA | tidak ada berita terjadwal\n", "utf-8")
+    clock = Clock(NOW)                  # 2024-06-01 20:00 WITA: lines before 2024-05-02 20:00 are older than 30 days
+    codes, said = rounds(site, clock, [NOW])
+    assert codes == [0] and "log: 2 baris yang lebih tua dari 30 hari dihapus" in said
+    lines = log.read_text("utf-8").splitlines()
+    assert lines[:2] == ["catatan pribadi staf: jangan dihapus", "2024-05-02 20:01 WITA | tidak ada berita terjadwal"]
+    assert len(lines) == 3 and lines[2].startswith("2024-06-01 20:00 WITA | ")
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(hours=12)])     # looked at once a day
+    assert "dihapus" not in said and log.read_text("utf-8").count("2024-05-02 20:01") == 1
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(days=1, minutes=5)])
+    assert "log: 1 baris yang lebih tua dari 30 hari dihapus" in said
+    config = site / "config.yaml"
+    config.write_text(config.read_text("utf-8").replace("keep_days: 30", "keep_days: 0"), "utf-8")
+    codes, said = rounds(site, clock, [NOW + dt.timedelta(days=90)])      # 0: everything kept
+    assert "dihapus" not in said and "catatan pribadi staf" in log.read_text("utf-8")
+    config.write_text(config.read_text("utf-8").replace("keep_days: 0", "keep_days: -1"), "utf-8")
+    run = run_cli("otomatis", "--once", "--site", str(site))
+    assert run.code == 1 and "config.yaml:" in run.out and "'otomatis.keep_days' tidak boleh negatif" in run.out

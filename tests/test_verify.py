@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import logging
-import os
 import ssl
 import subprocess
 import threading
@@ -14,9 +13,8 @@ from functools import partial
 import pytest
 
 from generator.publish.plan import MANIFEST
-from tests.conftest import (INJECTED_BY, TAMPERINGS, folder_publish, news_site, run_cli, sftp_publish, tamper,
-                            tree)
-from tests.servers import self_signed_certificate, start_ftp, start_sshd
+from tests.conftest import INJECTED_BY, TAMPERINGS, folder_publish, news_site, run_cli, sftp_publish, tamper, tree
+from tests.servers import self_signed_certificate, start_ftp, start_other_sshd, start_sshd
 
 pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
 logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
@@ -189,6 +187,31 @@ def test_sftp_scenarios_detected_and_repaired(tmp_path, sshd):
     assert not (sshd.root / ".kpu-terbit.lock").exists()
 
 
+def test_sftp_only_account_still_finds_a_same_size_change(tmp_path, sshd):
+    """A host that runs no commands for the account (SFTP only): the files are read and hashed here instead."""
+    sshd.stop()
+    sshd.start("-o", "ForceCommand=internal-sftp")
+    site = published(tmp_path, sftp_publish(sshd), sshd.env())
+    assert verify(site, env=sshd.env()).code == 0
+    expected = tamper(sshd.root, "same-size-time-back")
+    run = verify(site, env=sshd.env())
+    assert run.code == 1 and set(reported(run)) == expected, run.out + run.err
+
+
+def test_a_server_that_runs_no_commands_is_listed_and_read_over_sftp(tmp_path):
+    """asyncssh's own server (SFTP only, not OpenSSH): the listing and the hashes come from SFTP reads instead."""
+    server = start_other_sshd(tmp_path / "other")
+    try:
+        server.trust()
+        site = published(tmp_path, sftp_publish(server), server.env())
+        assert verify(site, env=server.env()).code == 0
+        expected = tamper(server.root, "same-size-time-back") | tamper(server.root, "php-shell")
+        run = verify(site, env=server.env())
+        assert run.code == 1 and set(reported(run)) == expected, run.out + run.err
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def ftps(tmp_path):
     server = start_ftp(tmp_path / "ftp")
@@ -290,7 +313,8 @@ def test_a_repair_never_writes_while_a_publish_holds_the_target(folder_site, mon
     import time
 
     from generator.publish import targetlock
-    from generator.publish.verify import Request, verify as verify_in_process
+    from generator.publish.verify import Request
+    from generator.publish.verify import verify as verify_in_process
 
     site, root = folder_site
     tamper(root, "changed-index")

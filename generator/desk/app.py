@@ -21,7 +21,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from generator.desk import formdata, livepreview, publishing, store
+from generator.desk import formdata, livepreview, publishing, rounds, store
 from generator.desk.context import DeskContext
 
 HERE = Path(__file__).parent
@@ -125,8 +125,10 @@ async def entries(desk: Desk, request: Request):
     shown = [e for e in found if (not words or words.casefold() in e.title.casefold())
              and (not status or e.status == status) and (not category or e.category == category)]
     categories = sorted({e.category for e in found if e.category}, key=str.casefold)
+    latest = await run_in_threadpool(rounds.last_round, desk.site)
     return desk.page(request, "list.html", entries=shown, total=len(found), words=words, status=status,
-                     category=category, categories=categories, broken=[e for e in found if e.problems])
+                     category=category, categories=categories, broken=[e for e in found if e.problems],
+                     last_round=latest)
 
 
 # ---------------------------------------------------------------- the form

@@ -185,6 +185,7 @@ class Otomatis:
     webhook: str = ""               # an address to POST each report to as JSON (a chat channel's incoming webhook)
     logs_every: int = 60            # minutes between fetches of the target's access logs (its `logs:`); 0: never
     views_publish: int = 6          # hours: new view counts are published at most this often; 0: never
+    keep_days: int = 90             # days of its own log lines and access-log copies kept; 0: everything
 
 
 PUBLISH_TYPES = ("sftp", "ftps", "ftp", "folder", "git")
@@ -391,6 +392,9 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
     for name in ("section_posts", "documents"):
         if getattr(config.home, name) < 0:
             problems.error(path, lines.get(("home", name)), f"'home.{name}' tidak boleh negatif.")
+    if config.otomatis.keep_days < 0:
+        problems.error(path, lines.get(("otomatis", "keep_days")), "'otomatis.keep_days' tidak boleh negatif.",
+                       "Tulis jumlah hari yang disimpan, atau 0 untuk menyimpan semuanya.")
     for name in ("thumb", "web", "large"):
         if getattr(config.photos, name) < 16:
             problems.error(path, lines.get(("photos", name)), f"'photos.{name}' terlalu kecil (paling sedikit 16 piksel).")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,12 +84,14 @@ class Index:
     done: dict[str, list] = field(default_factory=dict)      # a .gz read whole -> [size, mtime]
 
 
-def fetch(source: Source, folder: Path) -> tuple[list[Path], int]:
-    """Bring the new bytes of every log into folder: (the local copies, bytes read from the target)."""
+def fetch(source: Source, folder: Path, cutoff: float | None = None) -> tuple[list[Path], int]:
+    """Bring the new bytes of every log into folder: (the local copies, bytes read from the target). With a cutoff
+    (UTC seconds), copies last added to before it whose log is gone from the target are removed (see prune)."""
     folder.mkdir(parents=True, exist_ok=True)
     index = _load(folder / "index.json")
     read = 0
     listing = source.listing()
+    live: set[str] = set()          # the copies of the plain logs still on the target: never pruned
     # oldest first, so that the rotated file is caught up before the new current log is looked at
     for name in sorted(listing, key=lambda n: listing[n][1]):
         size, mtime = listing[name]
@@ -108,10 +111,14 @@ def fetch(source: Source, folder: Path) -> tuple[list[Path], int]:
             copy = _matching(folder, index, head)
             held = index.copies.get(copy, 0) if copy else 0
             if copy and size <= held:
+                live.add(copy)
                 continue
             data = source.read(name, held)
             read += len(data)
-            _take(folder, index, data, held, copy, head)
+            live.add(_take(folder, index, data, held, copy, head))
+    if cutoff is not None:
+        prune(folder, index, live, cutoff)
+        index.done = {name: seen for name, seen in index.done.items() if name in listing}
     _save(folder / "index.json", index)
     return [folder / name for name in sorted(index.copies)], read
 
@@ -130,23 +137,57 @@ def _matching(folder: Path, index: Index, head: bytes) -> str | None:
     return None
 
 
+def prune(folder: Path, index: Index, live: set[str], cutoff: float) -> list[str]:
+    """Remove the copies last added to before cutoff, except those of a log still on the target as a plain file
+    (live); only the copies this module made (named in its index, NNNNNN.log), never another file in the folder.
+    `views` keeps its own record of what it counted, so a log read again later is still counted once."""
+    gone = []
+    for name in sorted(index.copies):
+        path = folder / name
+        if name in live or not COPY.fullmatch(name):
+            continue
+        try:
+            if path.is_symlink() or path.stat().st_mtime >= cutoff:
+                continue
+            path.unlink()
+        except FileNotFoundError:
+            pass                    # removed by hand: forgotten as well
+        except OSError:
+            continue                # kept; tried again next time
+        del index.copies[name]
+        gone.append(name)
+    return gone
+
+
+COPY = re.compile(r"[0-9]{6,}\.log")
+
+
+def _new_copy(folder: Path, index: Index) -> str:
+    """A name after every copy's, for no file in the folder (a copy pruned, a file put there by hand)."""
+    number = max((int(name[:-4]) for name in index.copies if COPY.fullmatch(name)), default=0) + 1
+    while (folder / f"{number:06d}.log").exists() or (folder / f"{number:06d}.log").is_symlink():
+        number += 1
+    return f"{number:06d}.log"
+
+
 def _take(folder: Path, index: Index, data: bytes, held: int, copy: str | None = None,
-          head: bytes | None = None) -> None:
+          head: bytes | None = None) -> str:
     """Append the new bytes to the matching copy (a whole file whose start matches one: only its rest), or start a
-    new copy."""
+    new copy; the copy's name."""
     if copy is None:
         copy = _matching(folder, index, (head if head is not None else data)[:HEAD])
         if copy is not None:
             held = index.copies[copy]
             data = data[held:] if len(data) > held else b""
     if copy is None:
-        copy = f"{len(index.copies) + 1:06d}.log"
+        copy = _new_copy(folder, index)
         held = 0
     if data:
         with open(folder / copy, "ab") as handle:
             handle.truncate(held)
             handle.write(data)
     index.copies[copy] = held + len(data)
+    return copy
 
 
 def _load(path: Path) -> Index:

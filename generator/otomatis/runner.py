@@ -140,14 +140,14 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
         return 1
     file = state_module.path(runner.site_dir)
     state = state_module.load(file)
-    for part in (_scheduled, _views, _check):
+    for part in (_scheduled, _views, _check, _tidy):
         try:
             part(runner, config, target, state, done)
         except Exception as err:     # noqa: BLE001 - one part's bug never stops the others or the next round
             done.texts.append(f"galat internal pada {part.__name__.strip('_')}: {type(err).__name__}: {err}")
             done.failed = True
     line = _line(done.now, zone, done.texts)
-    state.last_round = line
+    state.last_round, state.last_round_failed = line, done.failed
     state_module.save(file, state)
     _say(runner, log, line)
     for report in done.reports:
@@ -283,7 +283,7 @@ def _count(runner: Runner, config, target: str, state: State, done: Round) -> No
     before = _views_stamps(runner.site_dir)
     try:
         with log_source(runner.site_dir, config, target) as source:
-            copies, read = fetch(source, runner.site_dir / ".cache" / "otomatis-logs" / target)
+            copies, read = fetch(source, runner.site_dir / ".cache" / "otomatis-logs" / target, _cutoff(config, done))
     except (OSError, PublishError) as err:
         done.failed = True
         why = err.strerror if isinstance(err, OSError) and err.strerror else err
@@ -297,6 +297,30 @@ def _count(runner: Runner, config, target: str, state: State, done: Round) -> No
     done.texts.append(f"log akses: {read} bita baru dibaca, " + (
         "jumlah dilihat berubah" if changed else "jumlah dilihat tetap") +
         (f" ({_last_line(said)})" if code != 0 else ""))
+
+
+def _cutoff(config, done: Round) -> float | None:
+    """UTC seconds: what otomatis keeps from before this is removed (keep_days; 0 keeps everything)."""
+    days = config.otomatis.keep_days
+    return done.now.timestamp() - days * 86400 if days > 0 else None
+
+
+def _tidy(runner: Runner, config, target: str, state: State, done: Round) -> None:
+    """otomatis's own log kept to its last keep_days, looked at once a day (the access-log copies: see _count)."""
+    from generator.otomatis import tidy
+
+    days = config.otomatis.keep_days
+    if days <= 0 or not verify_due(state.last_tidy, done.now, 24 * 60):
+        return
+    log = log_file(runner.site_dir, config.otomatis.log)
+    try:
+        removed = tidy.trim(log, tidy.cutoff_text(done.now, days, ZoneInfo(config.site.timezone)))
+    except OSError as err:
+        done.texts.append(f"log {config.otomatis.log} tidak dapat dirapikan ({err.strerror or err})")
+        return
+    state.last_tidy = done.now.timestamp()
+    if removed:
+        done.texts.append(f"log: {removed} baris yang lebih tua dari {days} hari dihapus")
 
 
 def _views_stamps(site_dir: Path) -> dict[str, int]:

@@ -22,6 +22,8 @@ class State:
     views_changed: bool = False             # counts were written to posts and not yet published
     last_views_publish: float | None = None # the last publish made for the counts
     last_round: str = ""                    # the last round's log line (the desk can show it)
+    last_round_failed: bool = False         # something in that round failed or the live site differed
+    last_tidy: float | None = None          # the last time its own log was trimmed to otomatis.keep_days
 
 
 def path(site_dir: Path) -> Path:

@@ -155,8 +155,12 @@ def _executable_last(finding: Finding) -> int:
 
 
 def examine(transport, recorded: dict[str, Entry], known: list[str], output: Path) -> tuple[Comparison, list[Finding]]:
-    found = compare(recorded, transport.everything(), known)
-    hashes = transport.digest(found.to_hash)
+    survey = getattr(transport, "everything_hashed", None)      # SFTP: listed and hashed by the server at once
+    wanted = sorted(rel for rel, entry in recorded.items() if entry.sha is not None and safe_rel(rel))
+    live, hashes = survey(wanted) if survey is not None else (transport.everything(), {})
+    found = compare(recorded, live, known)
+    rest = [rel for rel in found.to_hash if rel not in hashes]
+    hashes = {**hashes, **transport.digest(rest)} if rest else hashes
     for rel in found.to_hash:
         if hashes.get(rel) != recorded[rel].sha:
             found.changed[rel] = "isinya berbeda dari yang diterbitkan (ukurannya sama)"

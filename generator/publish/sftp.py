@@ -11,6 +11,8 @@ import hmac
 import logging
 import os
 import posixpath
+import re
+import shlex
 import socket
 import threading
 from pathlib import Path
@@ -45,6 +47,7 @@ WHOLE = 1 << 20                 # files up to this size are read whole and sent 
 CHUNK = 1 << 20                 # a larger file (an attachment, a video) is read and sent this much at a time
 IN_FLIGHT_BYTES = 16 << 20      # file bytes read and not yet answered by the server, over all files at once: memory
                                 # stays bounded whatever the files' size (six 150 MB attachments once took 3.6 GB)
+REMOTE_TIMEOUT = 600            # seconds for a command on the server (verify's listing and hashing); then SFTP instead
 ONE_SESSION = 64                # at most this many files (one edit, usually): all on one session, which lets the
                                 # claims travel with the first files (see SftpTransport.ordered)
 DEFAULT_KEYS = ("id_ed25519", "id_ecdsa", "id_rsa")
@@ -114,6 +117,50 @@ DROPPED = (asyncssh.ConnectionLost, asyncssh.DisconnectError, asyncssh.ChannelOp
            ConnectionResetError, asyncssh.SFTPConnectionLost, asyncssh.SFTPNoConnection)
 
 
+def remote_sums(output: bytes, rels: list[str]) -> dict[str, str]:
+    """Path -> hash from `b2sum -z -l 128` output (records "<32 hex> <space or *><name>", each ending in NUL), for
+    the asked paths only; a record of another shape (a login script's greeting, an error) is passed over."""
+    wanted, out = set(rels), {}
+    for record in output.split(b"\0"):
+        found = _SUM.fullmatch(record)
+        if found is None:
+            continue
+        rel = found.group(2).decode("utf-8", "replace").removeprefix("./")
+        if rel in wanted:
+            out[rel] = found.group(1).decode()
+    return out
+
+
+def remote_listing(output: bytes) -> dict[str, int] | None:
+    """Path -> size (a link -1) from LISTED_MARK and then find's "-printf '%y %s %P\\0'" records; None unless the
+    answer is exactly that (a login script's greeting, a find without -printf, a server that ran something else), so
+    that nothing is taken from an answer half understood, and an empty answer is never an empty site."""
+    if not output.startswith(LISTED_MARK) or not output.endswith(b"\0"):
+        return None
+    files: dict[str, int] = {}
+    for record in output[len(LISTED_MARK):].split(b"\0")[:-1]:
+        found = _LISTED.fullmatch(record)
+        if found is None:
+            return None
+        rel = found.group(3).decode("utf-8", "replace")
+        files[rel] = -1 if found.group(1) == b"l" else int(found.group(2))
+    return files
+
+
+def remote_survey(output: bytes, names: list[str]) -> tuple[dict[str, int], dict[str, str]] | None:
+    """(listing, hashes) from the listing (see remote_listing), HASHED_MARK, then b2sum's answers (see remote_sums);
+    None when the listing is not whole."""
+    at = output.find(b"\0" + HASHED_MARK)         # a listed record starts "f " or "l ": never the mark itself
+    listed = remote_listing(output[:at + 1]) if at >= 0 else None
+    return None if listed is None else (listed, remote_sums(output[at + 1 + len(HASHED_MARK):], names))
+
+
+LISTED_MARK = b"kpu-daftar\0"
+HASHED_MARK = b"kpu-hash\0"
+_LISTED = re.compile(rb"([fl]) ([0-9]+) (.+)", re.DOTALL)
+_SUM = re.compile(rb"([0-9a-f]{32}) [ *](.+)", re.DOTALL)
+
+
 class _Taken(Exception):
     """An exclusive create failed: something may be at that path already (see SftpTransport._write)."""
 
@@ -167,9 +214,22 @@ class SftpTransport:
 
     def everything(self) -> dict[str, int]:
         """Every file of the target, path -> size; a link as -1, never followed."""
-        return self._run(self._everything())
+        return self.everything_hashed([])[0]
+
+    def everything_hashed(self, names: list[str]) -> tuple[dict[str, int], dict[str, str]]:
+        """everything(), and the hashes of those of names that are files there: both from one command on the server
+        where the account may run one (see _survey_there), one round trip; else the listing folder by folder over
+        SFTP and no hashes (digest reads the files then)."""
+        found = self._run(self._survey_there(names))
+        return found if found is not None else (self._run(self._everything()), {})
 
     def digest(self, rels: list[str]) -> dict[str, str]:
+        """The manifest's hash of each file: hashed on the server by one command where the account may run one
+        (see _hash_there), the rest read over SFTP and hashed here."""
+        hashed = self._run(self._hash_there(rels)) if rels else {}
+        rest = [rel for rel in rels if rel not in hashed]
+        if not rest:
+            return hashed
         self._more_sessions()
         limit = asyncio.Semaphore(IN_FLIGHT)
 
@@ -178,8 +238,8 @@ class SftpTransport:
                 return await self._hash(rel)
 
         async def every():
-            return await asyncio.gather(*(one(rel) for rel in rels))
-        return dict(zip(rels, self._run(every())))
+            return await asyncio.gather(*(one(rel) for rel in rest))
+        return {**hashed, **dict(zip(rest, self._run(every())))}
 
     def move_out(self, rel: str, dest: str) -> str:
         """A foreign file moved (rename moves a link itself) into a folder beside the target's, where the server
@@ -530,6 +590,34 @@ class SftpTransport:
         replaced = tuple(rel for rel, attrs in found.items()
                          if attrs is not None and (rel not in sized or rel in differ))
         return Checked(replaced, links)
+
+    async def _command(self, command: str, data: bytes = b"") -> tuple[int | None, bytes]:
+        """(exit status, output) of a command run by the account's shell in the target's folder; (None, b"") when
+        the server runs none (an SFTP-only account, a chroot) or it does not finish in time."""
+        try:
+            done = await asyncio.wait_for(self.conn.run(f"cd -- {shlex.quote(self.root)} && {command}", input=data,
+                                                        encoding=None, check=False), REMOTE_TIMEOUT)
+        except (asyncio.TimeoutError, asyncssh.Error, OSError):
+            return None, b""
+        return done.exit_status, done.stdout if isinstance(done.stdout, bytes) else b""
+
+    async def _survey_there(self, names: list[str]) -> tuple[dict[str, int], dict[str, str]] | None:
+        """Every file and link of the target listed by GNU find on the server (one round trip where the SFTP walk
+        takes three for each folder), then the given names hashed by b2sum (see _hash_there); None (the SFTP walk
+        then) unless find ran and read every folder."""
+        status, output = await self._command(
+            r"printf 'kpu-daftar\0' && find . -mindepth 1 \( -type f -o -type l \) -printf '%y %s %P\0' && "
+            r"printf 'kpu-hash\0' && { xargs -0 -r b2sum -z -l 128 -- 2>/dev/null; true; }",
+            b"\0".join(name.encode() for name in names))
+        return remote_survey(output, names) if status == 0 else None
+
+    async def _hash_there(self, rels: list[str]) -> dict[str, str]:
+        """The files hashed by the server itself, as rsync --checksum does: one `b2sum` (GNU coreutils; the manifest's
+        BLAKE2b-128) in the target's folder, the names sent on its input, so that only the hashes cross the link
+        instead of every byte. Only what it answered for is returned; a host that runs no commands (SFTP only, a
+        chroot, no coreutils, another shell) answers nothing, and those files are read over SFTP."""
+        _, output = await self._command("xargs -0 b2sum -z -l 128 --", b"\0".join(r.encode() for r in rels))
+        return remote_sums(output, rels)
 
     async def _hash(self, rel: str) -> str:
         """The manifest's hash of a file on the server, read block by block (never whole in memory)."""

@@ -8,7 +8,7 @@ ARGS   ?=
 # The generator as the make targets run it; SITUS_KPU_MAKE tells it so, and the commands it prints are make's.
 GEN    := SITUS_KPU_MAKE="$(CURDIR)" $(PY) -m generator
 
-.PHONY: serve build test test-quick test-windows-like check new views clean golden bench browser tools lighthouse screenshots publish verify import-wordpress
+.PHONY: serve build test test-quick test-windows-like check new views clean golden bench browser tools lighthouse screenshots screenshots-launcher publish verify import-wordpress
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,16 @@ lighthouse: $(STAMP) browser tools
 # The staff guide's pictures (docs/gambar/), taken from the sample site in Chromium; run again after a theme change.
 screenshots: $(STAMP) browser
 	$(PY) scripts/screenshots.py $(ARGS)
+
+# The guide's pictures of the Linux launcher (docs/gambar/peluncur-*.png): a fresh site from `init`, its
+# mulai-redaksi.sh run in xterm on a virtual display (Xvfb) without Python on the PATH, a first time (installs from
+# PyPI: needs the internet) and a second time. Needs Debian's xvfb, xterm, x11-utils and imagemagick, installed here
+# when possible; not part of `make test` or CI.
+screenshots-launcher: $(STAMP)
+	@{ command -v Xvfb && command -v xterm && command -v xwininfo && command -v import; } >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xvfb xterm x11-utils imagemagick fonts-dejavu-core >/dev/null); } || true
+	$(PY) scripts/launcher_screenshots.py $(ARGS)
 
 # Regenerate the expected output of the fixture site after an intended change.
 golden: $(STAMP)

@@ -260,20 +260,25 @@ def test_the_windows_like_mode_hides_fork_and_flock_and_locks_with_a_loopback_po
     assert system.flock() is not None and "fork" in system.start_methods()
 
 
-def test_the_launcher_without_python_says_what_to_install(tmp_path):
+@pytest.mark.parametrize("kernel, hint", [("Linux", "sudo apt install python3-venv"), ("Darwin", "berkas .pkg")])
+def test_the_launcher_without_python_says_what_to_install_on_this_system(tmp_path, kernel, hint):
     from generator.newsite import launchers
 
     script = tmp_path / launchers.LINUX
-    script.write_text(launchers.texts(str(ROOT))[launchers.LINUX], encoding="utf-8")
+    script.write_text(launchers.texts(str(ROOT))[launchers.MACOS if kernel == "Darwin" else launchers.LINUX],
+                      encoding="utf-8")
     empty = tmp_path / "kosong"
     empty.mkdir()
     for tool in ("dirname", "sh"):
         (empty / tool).symlink_to(next(Path(p) / tool for p in ("/usr/bin", "/bin") if (Path(p) / tool).exists()))
+    (empty / "uname").write_text(f"#!/bin/sh\necho {kernel}\n", encoding="utf-8")     # the system it runs on
+    (empty / "uname").chmod(0o755)
     done = subprocess.run(["/bin/sh", str(script)], cwd=tmp_path, env={"PATH": str(empty)}, capture_output=True,
                           text=True, stdin=subprocess.DEVNULL, timeout=60)
     assert done.returncode == 1
     assert "Python 3.11 atau yang lebih baru belum terpasang" in done.stdout
     assert "https://www.python.org/downloads/" in done.stdout and not (tmp_path / ".venv").exists()
+    assert hint in done.stdout and ("apt" in done.stdout) == (kernel == "Linux")
 
 
 @pytest.mark.parametrize("mode, separator", [("", "/"), ("windows", "\\")])

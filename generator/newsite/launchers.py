@@ -26,6 +26,9 @@ OTOMATIS_LINUX = "otomatis.sh"
 EXECUTABLE = frozenset({MACOS, LINUX, OTOMATIS_MACOS, OTOMATIS_LINUX})
 MINIMUM = (3, 11)
 
+# What to install where, by system (the POSIX launcher serves macOS and Linux and asks `uname`).
+MACOS_HINT = "Di macOS: buka berkas .pkg yang diunduh dan ikuti langkahnya sampai selesai."
+LINUX_HINT = "Di Linux: pasang paket python3 dan python3-venv (misalnya: sudo apt install python3-venv)."
 NO_PYTHON = ("Python {version} atau yang lebih baru belum terpasang di komputer ini.",
              "Unduh Python dari https://www.python.org/downloads/ lalu pasang.",
              "{hint}",
@@ -88,13 +91,17 @@ def _version() -> str:
 
 def _posix(source: str, launch: Launch) -> str:
     quoted = "'" + source.replace("'", "'\\''") + "'"
-    hint = "Di Linux: pasang paket python3 dan python3-venv (misalnya: sudo apt install python3-venv)."
-    lines = "\n".join(f"  echo \"{line.format(version=_version(), hint=hint)}\"" for line in NO_PYTHON)
+    lines = "\n".join(f"  echo \"{line.format(version=_version(), hint='$HINT')}\"" for line in NO_PYTHON)
     return f"""#!/bin/sh
 # {launch.purpose}
 # Pertama kali: membuat lingkungan Python (.venv) di folder ini dan memasang generator (perlu internet).
 cd "$(dirname "$0")" || exit 1
 SOURCE={quoted}
+if [ "$(uname 2>/dev/null)" = Darwin ]; then
+  HINT="{MACOS_HINT}"
+else
+  HINT="{LINUX_HINT}"
+fi
 
 pause_on_error() {{
   [ -t 0 ] && {{ echo; echo "Tekan Enter untuk menutup jendela ini."; read -r _; }}
@@ -115,7 +122,7 @@ if [ ! -x .venv/bin/situs-kpu ]; then
     pause_on_error
   fi
   echo "Persiapan pertama: membuat lingkungan Python di folder ini dan memasang generator (beberapa menit)..."
-  "$PY" -m venv .venv || {{ echo "Lingkungan Python tidak bisa dibuat. {hint}"; pause_on_error; }}
+  "$PY" -m venv .venv || {{ echo "Lingkungan Python tidak bisa dibuat. $HINT"; pause_on_error; }}
   for wheel in situs_kpu-*.whl; do [ -f "$wheel" ] && SOURCE="./$wheel"; done
   .venv/bin/python -m pip install --disable-pip-version-check "$SOURCE" || {{
     echo "Pemasangan generator dari $SOURCE gagal. Periksa sambungan internet, lalu klik dua kali berkas ini lagi."

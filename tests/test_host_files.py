@@ -23,6 +23,7 @@ def test_both_files_carry_one_policy_and_the_cache_lifetimes(tmp_path):
     assert "default-src 'self'" in csp and "'wasm-unsafe-eval'" in csp and "'unsafe-inline'" not in csp
     assert "frame-src https://www.youtube-nocookie.com" in csp and "http:" not in csp.replace("https:", "")
     assert "ErrorDocument 404 /kpu-uji/404.html" in htaccess
+    assert 'RedirectMatch 404 "/\\.kpu-terbit\\.lock"' in htaccess      # the publish lock names a laptop and user
     assert re.search(r'\\\.pf_\(fragment\|index\|meta\)\$">\n\s+Header set Cache-Control "public, max-age=31536000, '
                      r'immutable"', htaccess)
     assert "/kpu-uji/pagefind/fragment/*\n  Cache-Control: public, max-age=31536000, immutable" in headers

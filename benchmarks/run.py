@@ -199,7 +199,7 @@ class HugoPagefind(Hugo):
     def run(self) -> dict:
         sys.path.insert(0, str(ROOT))
         try:
-            from generator.search import executable      # noqa: PLC0415 (the Pagefind program our build uses)
+            from generator.render.search import executable  # noqa: PLC0415 (the Pagefind program our build uses)
         finally:
             sys.path.remove(str(ROOT))
         binary = executable()
@@ -258,7 +258,7 @@ def preview_reload(site: Path, runs: int, hugo_home: Path | None) -> dict[str, l
     to our live-reload event, and from saving to the served page showing the sentence, ours and Hugo's server."""
     sys.path.insert(0, str(HERE))
     try:
-        import reload_latency      # noqa: PLC0415
+        import reload_latency  # noqa: PLC0415
     finally:
         sys.path.remove(str(HERE))
     python = ROOT / ".venv" / "bin" / "python"
@@ -379,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     views = None
     if "views" in tools:
         sys.path.insert(0, str(HERE))
-        import views_log      # noqa: PLC0415
+        import views_log  # noqa: PLC0415
 
         views = views_log.measure(corpus("p1000", 1000, 0), 1_000_000, SCRATCH)
         print(views_log.line(views))

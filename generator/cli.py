@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .lock import Busy, waiting_message
-from .options import Options
-from .report import BuildFailed, InternalError, Problems
-from .writer import UnsafeOutput
+from generator.core.lock import Busy, waiting_message
+from generator.core.report import BuildFailed, InternalError, Problems
+from generator.options import Options
+from generator.render.writer import UnsafeOutput
 
 EXIT_BUSY = 75      # sysexits' EX_TEMPFAIL: try again later
 EXIT_BUG = 70       # sysexits' EX_SOFTWARE: not the site's fault
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         return _init(args)
     site_dir = args.site.resolve()
     if args.command == "import-wordpress" and not (site_dir / "config.yaml").exists():
-        from .init import offer
+        from generator.newsite.create import offer
 
         code = offer(site_dir, sys.stdin.isatty())
         if code:
@@ -180,23 +180,24 @@ def _run(args, site_dir: Path) -> int:
         return _build(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force,
                               progress=sys.stderr.isatty(), search=args.search, verify=args.verify), args.verbose)
     if args.command == "serve":
-        from .serve import serve
+        from generator.preview.serve import serve
 
         return serve(Options(site_dir, _resolve(args.output), args.drafts, args.future, force=args.force),
                      args.host, args.port,
                      polling=args.poll, open_browser=args.open_browser)
     if args.command == "publish":
-        from .publish.command import Request, publish
+        from generator.publish.command import Request, publish
 
         return publish(Request(site_dir, args.target, args.all, args.dry_run, args.yes, args.trust_host_key,
                                args.verbose, args.verify, rollback=args.rollback))
     if args.command == "verify":
-        from .publish.verify import Request as VerifyRequest, verify
+        from generator.publish.verify import Request as VerifyRequest
+        from generator.publish.verify import verify
 
         return verify(VerifyRequest(site_dir, args.target, args.repair, args.http, args.trust_host_key,
                                     args.quarantine, args.yes))
     if args.command == "otomatis":
-        from .otomatis.runner import Runner, one_round, run
+        from generator.otomatis.runner import Runner, one_round, run
 
         if args.interval is not None and not args.interval > 0:
             print("Galat: --interval harus lebih dari 0 menit, misalnya --interval 5.", file=sys.stderr)
@@ -206,11 +207,11 @@ def _run(args, site_dir: Path) -> int:
     if args.command == "new":
         return _new(site_dir, args.title)
     if args.command == "views":
-        from .views.run import main as views
+        from generator.views.run import main as views
 
         return views(site_dir, [path.resolve() for path in args.logs], args.dry_run)
     if args.command == "import-wordpress":
-        from . import wordpress
+        from generator import wordpress
 
         return wordpress.run(wordpress.Options(args.export.resolve(), site_dir, _resolve(args.uploads), args.dry_run,
                                                args.force, args.views_key))
@@ -218,8 +219,8 @@ def _run(args, site_dir: Path) -> int:
 
 
 def _init(args) -> int:
-    from .init import Given, run
-    from .invocation import command, current
+    from generator.core.invocation import command, current
+    from generator.newsite.create import Given, run
 
     folder = args.folder.resolve()
     given = Given(args.region, args.level, args.url, args.zone)
@@ -257,7 +258,7 @@ def print_problems(problems, out=None) -> None:
 
 
 def _build(options: Options, verbose: bool) -> int:
-    from .build import build      # here, not at the top: publish starts its connection before the pipeline loads
+    from generator.build import build  # here, not at the top: publish starts its connection before the pipeline loads
 
     try:
         result = build(dataclasses.replace(options, on_wait=_waiting))
@@ -279,8 +280,8 @@ def _waiting(pid: str) -> None:
 
 
 def _new(site_dir: Path, title: str) -> int:
-    from . import config as config_module
-    from .content import name_slug
+    from generator.model import config as config_module
+    from generator.model.content import name_slug
 
     problems = Problems()
     config = config_module.load(site_dir / "config.yaml", problems)
@@ -316,9 +317,9 @@ def _quoted(text: str) -> str:
 def _check(site_dir: Path) -> int:
     import tempfile
 
-    from . import config as config_module
-    from .build import build
-    from .links import broken_links
+    from generator.build import build
+    from generator.model import config as config_module
+    from generator.render.links import broken_links
 
     with tempfile.TemporaryDirectory(prefix="kpu-check-") as scratch:
         # Its own build cache, so the site's record of what output/ holds stays true; the derived photos, which are

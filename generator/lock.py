@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import system
+from generator.core import system
 
 WAIT = 30.0          # seconds a build waits for another build of the same site before it gives up
 
@@ -90,7 +90,7 @@ def _wait_once_more(pid, deadline: float, told: bool, on_wait) -> bool:
 def _port_held(cache_dir: Path, wait: float, on_wait):
     """The lock where there is no flock(): a socket bound to the site's loopback port, which one process at a time
     can hold (exclusively, on Windows) and which ends with it. Its process id is kept beside it for the messages."""
-    import socket     # here: the builds that hold flock() (and the no-op build) do without it
+    import socket  # here: the builds that hold flock() (and the no-op build) do without it
 
     path, number = lock_file(cache_dir), port(cache_dir)
     deadline, told = time.monotonic() + wait, False

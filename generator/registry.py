@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .report import Problem
+from generator.core.report import Problem
 
 KIP = {"berkala": "Informasi Berkala", "serta-merta": "Informasi Serta Merta", "setiap-saat": "Informasi Setiap Saat"}
 STATUS = {"berlaku": "Berlaku", "tidak-berlaku": "Tidak Berlaku"}
@@ -216,7 +216,7 @@ def check(entries: list[Listed], settings: Settings) -> list[Problem]:
     for entry in entries:
         typed = entry.typed
         if typed.jenis and typed.jenis.lower() not in known:
-            import difflib     # only for an unknown type: a build without one does without it
+            import difflib  # only for an unknown type: a build without one does without it
 
             near = difflib.get_close_matches(typed.jenis.lower(), known, n=1)
             fix = f"Mungkin maksudnya '{known[near[0]]}'?" if near else (

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from . import parallel
-from .cardpaint import Card, make_all
-from .hashing import digest
-from .report import Problems
-from .site import SHARE_CARD
+from generator.core import parallel
+from generator.core.hashing import digest
+from generator.core.report import Problems
+from generator.model.site import SHARE_CARD
+from generator.photos.cardpaint import Card, make_all
 
 CARD_NAME = SHARE_CARD          # beside the post's page: /2024/03/01/rapat/bagikan.jpg
 VERSION = "k2"                  # bump when the drawing changes: every card is made again

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import system
-from generator.cardpaint import Card, make, make_all
+from generator.core import system
+from generator.photos.cardpaint import Card, make, make_all
 from tests.conftest import THEME_DIR, make_photo, md, run_cli, tree, write_site
 
 pytestmark = pytest.mark.quick

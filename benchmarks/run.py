@@ -9,7 +9,9 @@ CLI over its output ("hugo+pagefind"), Hugo alone (with and without related post
 With ours measured it also times import-wordpress on a 5,000-post export (benchmarks/wordpress_import.py).
 
 Peak memory is the highest sum of PSS over the build's whole process tree (our worker processes
-included), sampled every 50 ms from /proc; "max RSS" is the largest single process (wait4's ru_maxrss).
+included), sampled every 50 ms from /proc; "max RSS" is the largest single process (wait4's ru_maxrss). "cold CPU"
+is the cold build's user + system seconds, its waited-for children (worker processes, Pagefind) included: on a
+machine shared with other work, wall times swing with its load and CPU seconds much less.
 """
 
 from __future__ import annotations
@@ -115,7 +117,8 @@ def _pss(pids: list[int]) -> int:
 
 
 def measure(command: list[str], cwd: Path, env: dict) -> dict:
-    """Run command once: wall seconds, peak PSS of its process tree and max RSS, in bytes."""
+    """Run command once: wall seconds, CPU seconds (user + system, with its children), peak PSS of its process tree
+    and max RSS, in bytes."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -130,7 +133,7 @@ def measure(command: list[str], cwd: Path, env: dict) -> dict:
     error = process.stderr.read().decode(errors="replace")
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} gagal ({process.returncode}):\n{error[-2000:]}")
-    return {"seconds": seconds, "pss": peak, "maxrss": usage.ru_maxrss * 1024}
+    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "pss": peak, "maxrss": usage.ru_maxrss * 1024}
 
 
 def _clean_env() -> dict:
@@ -204,7 +207,8 @@ class HugoPagefind(Hugo):
             raise SystemExit("Pagefind tidak ditemukan: jalankan `make bench` (memasang requirements.txt).")
         hugo = super().run()
         pagefind = measure([str(binary), "--site", str(self.home / "public"), "--silent"], self.home, _clean_env())
-        return {"seconds": hugo["seconds"] + pagefind["seconds"], "pss": max(hugo["pss"], pagefind["pss"]),
+        return {"seconds": hugo["seconds"] + pagefind["seconds"], "cpu": hugo["cpu"] + pagefind["cpu"],
+                "pss": max(hugo["pss"], pagefind["pss"]),
                 "maxrss": max(hugo["maxrss"], pagefind["maxrss"]), "hugo": hugo["seconds"],
                 "pagefind": pagefind["seconds"]}
 
@@ -276,7 +280,7 @@ TOOLS = ["ours", "ours-nosearch", "hugo+pagefind", "hugo", "hugo-norel", "pelica
 RATIOS = [("ours", "hugo+pagefind"), ("ours-nosearch", "hugo"), ("ours-nosearch", "hugo-norel"),
           ("ours-nosearch", "pelican")]
 ROWS = [("cold", "seconds", "cold"), ("no-op", "seconds", "no-op"), ("one edit", "seconds", "one edit"),
-        ("cold", "pss", "memory")]
+        ("cold", "cpu", "cold CPU"), ("cold", "pss", "memory")]
 
 
 def medians(by_tool: dict) -> dict[str, dict[str, float]]:
@@ -296,7 +300,7 @@ def table(results: dict) -> str:
         values = medians(by_tool)
         for _scenario, key, label in ROWS:
             row = values[label]
-            shown = {t: (f"{v:.2f} s" if key == "seconds" else f"{v / 2**20:.0f} MiB") for t, v in row.items()}
+            shown = {t: (f"{v / 2**20:.0f} MiB" if key == "pss" else f"{v:.2f} s") for t, v in row.items()}
             ratio = {(a, b): f"{row[a] / row[b]:.2f}x" for a, b in RATIOS if row.get(a) and row.get(b)}
             lines.append(f"{corpus_name:<10}{label:<10}" + "".join(f"{shown.get(t, '-'):>11}" for t in TOOLS)
                          + "".join(f"{ratio.get(pair, '-'):>20}" for pair in RATIOS))

@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import os
 import sys
-import traceback
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -242,6 +241,8 @@ def _init(args) -> int:
 
 def _bug(err: Exception, site_dir: Path) -> int:
     if os.environ.get("GENERATOR_DEBUG"):
+        import traceback
+
         traceback.print_exception(err, file=sys.stderr)
     where, detail = (err.path, err.detail) if isinstance(err, InternalError) else \
         (str(site_dir), f"{type(err).__name__}: {err}")

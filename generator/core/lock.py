@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import socket
 import tempfile
 import time
 from pathlib import Path
@@ -91,6 +90,8 @@ def _wait_once_more(pid, deadline: float, told: bool, on_wait) -> bool:
 def _port_held(cache_dir: Path, wait: float, on_wait):
     """The lock where there is no flock(): a socket bound to the site's loopback port, which one process at a time
     can hold (exclusively, on Windows) and which ends with it. Its process id is kept beside it for the messages."""
+    import socket  # here: the builds that hold flock() (and the no-op build) do without it
+
     path, number = lock_file(cache_dir), port(cache_dir)
     deadline, told = time.monotonic() + wait, False
     while True:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -217,6 +216,8 @@ def check(entries: list[Listed], settings: Settings) -> list[Problem]:
     for entry in entries:
         typed = entry.typed
         if typed.jenis and typed.jenis.lower() not in known:
+            import difflib  # only for an unknown type: a build without one does without it
+
             near = difflib.get_close_matches(typed.jenis.lower(), known, n=1)
             fix = f"Mungkin maksudnya '{known[near[0]]}'?" if near else (
                 f"Yang dikenal: {', '.join(known.values())}; tambahkan jenis lain di config.yaml (documents.types).")

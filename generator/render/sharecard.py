@@ -19,7 +19,7 @@ from generator.core import parallel
 from generator.core.hashing import digest
 from generator.core.report import Problems
 from generator.model.site import SHARE_CARD
-from generator.photos.cardpaint import Card, make
+from generator.photos.cardpaint import Card, make_all
 
 CARD_NAME = SHARE_CARD          # beside the post's page: /2024/03/01/rapat/bagikan.jpg
 VERSION = "k2"                  # bump when the drawing changes: every card is made again
@@ -101,19 +101,20 @@ def process(site, theme_files: dict, cache_dir: Path, workers: int, problems: Pr
 
 
 def _run(cards: list[Card], workers: int):
-    """Yield (card, error) for each card; in a process pool when there are enough of them to pay for one."""
+    """Yield (card, error) for each card; in a process pool when there are enough of them to pay for one, in chunks
+    (each worker draws what a chunk's cards share once: see cardpaint.Painter)."""
     if workers <= 1 or len(cards) < 8:
-        for card in cards:
-            yield card, make(card)
+        yield from zip(cards, make_all(cards))
         return
-    results: dict[int, str] = {}
+    groups = parallel.chunks(cards, workers)
+    results: dict[int, list[str]] = {}
     try:
-        with parallel.executor(min(workers, len(cards))) as pool:
-            futures = {pool.submit(make, card): n for n, card in enumerate(cards)}
+        with parallel.executor(min(workers, len(groups))) as pool:
+            futures = {pool.submit(make_all, group): n for n, group in enumerate(groups)}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
     except BrokenProcessPool:
-        for n in range(len(cards)):
-            results.setdefault(n, "pengolah gambar berhenti mendadak (mungkin kehabisan memori)")
-    for n, card in enumerate(cards):
-        yield card, results[n]
+        for n, group in enumerate(groups):
+            results.setdefault(n, ["pengolah gambar berhenti mendadak (mungkin kehabisan memori)"] * len(group))
+    for n, group in enumerate(groups):
+        yield from zip(group, results[n])

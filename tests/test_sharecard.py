@@ -1,0 +1,57 @@
+"""Share cards drawn together (one Painter keeps what the cards of an office share) are the very bytes of cards drawn
+one at a time, for covers and logos of every kind, and in the worker pool with fork or spawned workers."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.core import system
+from generator.photos.cardpaint import Card, make, make_all
+from tests.conftest import THEME_DIR, make_photo, md, run_cli, tree, write_site
+
+pytestmark = pytest.mark.quick
+
+TITLES = ("Rapat", "Rapat Pleno Terbuka Rekapitulasi Hasil Penghitungan Suara Tingkat Provinsi Kalimantan Utara "
+          "Tahun 2024 yang judulnya terlalu panjang untuk tiga baris kartu", "Sosialisasi Pemilih Pemula")
+
+
+def test_cards_drawn_together_are_the_bytes_of_cards_drawn_one_at_a_time(tmp_path):
+    covers = [make_photo(tmp_path / "biru.jpg", (900, 700), (20, 40, 200)),
+              make_photo(tmp_path / "tegak.png", (300, 800), (200, 180, 20)),
+              make_photo(tmp_path / "kecil.jpg", (40, 30), (10, 120, 40), orientation=6)]
+    logos = [str(THEME_DIR / "assets" / "logo.png"), "", str(make_photo(tmp_path / "logo.png", (500, 90)))]
+    cases = [(title, office, cover, logo, color)
+             for title in TITLES for cover in ["", *map(str, covers)] for logo in logos
+             for office, color in (("KPU Kabupaten Nunukan", "#a3000b"), ("KPU Kota Tarakan", "#036"))]
+    alone = [Card(str(tmp_path / f"satu-{n}.jpg"), *case) for n, case in enumerate(cases)]
+    together = [Card(str(tmp_path / f"bersama-{n}.jpg"), *case) for n, case in enumerate(cases)]
+    assert [make(card) for card in alone] == [""] * len(cases)
+    assert make_all(together) == [""] * len(cases)
+    differ = [cases[n][:4] for n, (a, b) in enumerate(zip(alone, together))
+              if open(a.target, "rb").read() != open(b.target, "rb").read()]
+    assert not differ
+
+
+def test_a_card_that_cannot_be_drawn_is_named_and_the_others_of_its_chunk_are_made(tmp_path):
+    broken = tmp_path / "rusak.jpg"
+    broken.write_bytes(b"\xff\xd8 bukan jpeg")
+    cards = [Card(str(tmp_path / f"k{n}.jpg"), f"Berita {n}", "KPU", str(broken) if n == 1 else "", "", "#a3000b")
+             for n in range(3)]
+    errors = make_all(cards)
+    assert errors[0] == errors[2] == "" and "rusak atau tidak bisa dibaca" in errors[1]
+    assert (tmp_path / "k0.jpg").is_file() and (tmp_path / "k2.jpg").is_file() and not (tmp_path / "k1.jpg").exists()
+
+
+def test_the_cards_of_many_posts_are_the_same_from_forked_and_from_spawned_workers(tmp_path):
+    posts = {f"content/posts/2019/berita-{n:03d}.md": md(f"title: Berita nomor {n} tentang tahapan pemilu\n"
+                                                         f"date: 2019-11-{1 + n % 28:02d} 10:00")
+             for n in range(40)}        # past sharecard's minimum: the cards go to the pool, in chunks
+    for mode in ("normal", "windows"):
+        write_site(tmp_path / mode, posts)
+        run = run_cli("build", "--no-search", "--site", str(tmp_path / mode),
+                      env={system.ENV: "windows" if mode == "windows" else ""})
+        assert run.code == 0, run.err
+    cards = {rel: data for rel, data in tree(tmp_path / "normal" / "output").items() if rel.endswith("bagikan.jpg")}
+    assert len(cards) == 40
+    assert cards == {rel: data for rel, data in tree(tmp_path / "windows" / "output").items()
+                     if rel.endswith("bagikan.jpg")}

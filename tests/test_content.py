@@ -1,4 +1,4 @@
-"""Content sources: discovery, front matter splitting, and the validation of every field."""
+"""Content sources: front matter splitting and the validation of every field (discovery: test_discovery.py)."""
 
 from __future__ import annotations
 
@@ -30,36 +30,6 @@ def load(tmp_path: Path, text: str, rel: str = "content/posts/2019/rapat/index.m
     problems = Problems()
     entry = content.load(site, kind, source, bundle, DEFAULTS, ZONE, problems)
     return entry, [str(p) for p in problems]
-
-
-# --- discovery ---------------------------------------------------------------------------------------------
-
-def test_discovery_finds_bundles_single_files_and_pages_and_ignores_hidden_and_underscore(tmp_path):
-    site = write_site(tmp_path / "site", {
-        "content/posts/2019/rapat/index.md": "x",
-        "content/posts/2019/rapat/catatan.md": "part of the bundle, not a post",
-        "content/posts/2019/rapat/foto.jpg": b"photo",
-        "content/posts/2020/pengumuman.md": "x",
-        "content/posts/_draf/coba.md": "x",
-        "content/posts/2020/_coret.md": "x",
-        "content/posts/.git/HEAD.md": "x",
-        "content/posts/2020/.tersembunyi/index.md": "x",
-        "content/pages/profil.md": "x",
-        "content/pages/kontak/index.md": "x",
-        "content/lain/ini-diabaikan.md": "x",
-    })
-    found = [(kind, md.relative_to(site / "content").as_posix(), bundle is not None)
-             for kind, md, bundle in content.discover(site / "content")]
-    assert found == [
-        ("post", "posts/2019/rapat/index.md", True),
-        ("post", "posts/2020/pengumuman.md", False),
-        ("page", "pages/kontak/index.md", True),
-        ("page", "pages/profil.md", False),
-    ]
-
-
-def test_discovery_of_an_empty_site(tmp_path):
-    assert content.discover(tmp_path / "content") == []
 
 
 # --- front matter ------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from generator.desk import history as history_module
 from generator.desk.forms import REMOVE, Attachment, Form, Photo  # noqa: F401  (part of the store's API)
 from generator.desk.frontmatter_edit import Source, edit, parse, read
 from generator.model import config as config_module
-from generator.model import content, documents
+from generator.model import content, discovery, documents
 
 Status = Literal["draf", "terjadwal", "terbit"]
 
@@ -133,7 +133,7 @@ def timezone_label(site: Path) -> str:
 
 
 def _sources(site: Path) -> list[tuple[str, Path, Path | None]]:
-    return content.discover(site / "content")
+    return discovery.discover(site / "content")
 
 
 def _key_of(site: Path, source: Path) -> str:

@@ -16,7 +16,7 @@ from generator.core.racy import recent, trusted_mtime
 from generator.core.report import Problems, processing
 from generator.engine.cache import SourceRecord
 from generator.engine.incremental import Previous
-from generator.model import content, documents
+from generator.model import content, discovery, documents
 from generator.model import site as site_model
 
 if TYPE_CHECKING:     # types only: the pipeline's options are a layer above
@@ -52,7 +52,7 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
     prefix = content_dir.relative_to(site_dir).as_posix() + "/"
     with clock.stage("baca isi"):
         plan, todo = [], []
-        for kind, crel, bundle in _discover(scan):
+        for kind, crel, bundle in discovery.sources(scan):
             files = sorted(n for n in folders.get(crel.rpartition("/")[0], []) if n != "index.md") if bundle else []
             key = digest(f"{ctx.config_key}\0{kind}\0{files}")
             record = _reuse(old.get(prefix + crel), key, scan.get(crel), content_dir / crel, crel in previous.suspect)
@@ -141,24 +141,6 @@ class SourceJob:
             record.html_key = markdown_key(sha, entry.body_line, no_links)
             record.html, record.summary = rendered.html, rendered.summary
         return record, found
-
-
-def _discover(scan: dict) -> list[tuple[str, str, str | None]]:
-    """content.discover() from the scan already made: (kind, path below content/, bundle folder or None), same order."""
-    found = []
-    for kind, top in (("post", "posts"), ("page", "pages")):
-        names = [rel[len(top) + 1:] for rel in scan if rel.startswith(top + "/") and rel.endswith(".md")]
-        bundles = {name.rpartition("/")[0] for name in names if name == "index.md" or name.endswith("/index.md")}
-        for name in sorted(names, key=lambda n: n.split("/")):
-            parts = name.split("/")
-            if any(part.startswith((".", "_")) for part in parts):
-                continue
-            folder = name.rpartition("/")[0]
-            if parts[-1] == "index.md":
-                found.append((kind, f"{top}/{name}", f"{top}/{folder}" if folder else top))
-            elif not any("/".join(parts[:i]) in bundles for i in range(len(parts))):
-                found.append((kind, f"{top}/{name}", None))
-    return found
 
 
 def _reuse(record: SourceRecord | None, key: str, stat: tuple | None, path: Path,

@@ -1,4 +1,4 @@
-"""Content sources: find posts and pages, split front matter from body, and validate every field."""
+"""Content sources: split front matter from body, and validate every field (which files are sources: discovery)."""
 
 from __future__ import annotations
 
@@ -128,23 +128,6 @@ def name_slug(text: str) -> str:
         return found
     key = unicodedata.normalize("NFKC", text).strip().casefold()
     return "n-" + hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
-
-
-def discover(content_dir: Path) -> list[tuple[str, Path, Path | None]]:
-    """Every source as (kind, markdown file, bundle folder or None), in a stable order."""
-    found = []
-    for kind, folder in (("post", content_dir / "posts"), ("page", content_dir / "pages")):
-        if not folder.is_dir():
-            continue
-        bundles = {p.parent for p in folder.rglob("index.md")}
-        for md in sorted(folder.rglob("*.md")):
-            if any(part.startswith((".", "_")) for part in md.relative_to(folder).parts):
-                continue
-            if md.name == "index.md":
-                found.append((kind, md, md.parent))
-            elif not any(parent in bundles for parent in md.parents):
-                found.append((kind, md, None))
-    return found
 
 
 def check_links(site_dir: Path, links: list[str], entries, problems: Problems) -> None:

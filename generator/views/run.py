@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from generator.core.report import Problems
 from generator.model import config as config_module
-from generator.model import content
+from generator.model import content, discovery
 from generator.model import site as site_model
 from generator.views import count, logs, state, summary
 from generator.views.frontmatter import with_views
@@ -90,7 +90,7 @@ def published_posts(context: Context) -> list[site_model.Post]:
     """The posts the site publishes now, with their addresses, read by the build's own code; a post that cannot be
     read is reported (file and line) and left out."""
     entries = []
-    for kind, source, bundle in content.discover(context.site_dir / "content"):
+    for kind, source, bundle in discovery.discover(context.site_dir / "content"):
         if kind != "post":
             continue
         found = Problems()

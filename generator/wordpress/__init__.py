@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator.core.report import Problems
 from generator.model import config as config_module
-from generator.model import content
+from generator.model import content, discovery
 from generator.model.site import config_zone
 from generator.wordpress import media, plan, wxr
 from generator.wordpress.report import Report
@@ -111,7 +111,7 @@ def addresses(site_dir: Path, imported: set[str], config) -> set[str]:
 
     found: set[str] = set()
     zone = config_zone(config)
-    for kind, source, bundle in content.discover(site_dir / "content"):
+    for kind, source, bundle in discovery.discover(site_dir / "content"):
         folder = (bundle or source).relative_to(site_dir).as_posix()
         if folder in imported:
             continue

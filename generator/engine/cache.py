@@ -13,6 +13,7 @@ from functools import cache as _once
 from pathlib import Path, PosixPath, PurePath, WindowsPath
 from zoneinfo import ZoneInfo
 
+from generator.core import atomic
 from generator.core.hashing import digest
 from generator.core.racy import stamp
 from generator.core.report import Problem
@@ -168,10 +169,7 @@ def write(path: Path, value, site_dir: Path) -> str:
     payload = _dumps(value)
     sha = digest(payload)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "wb") as out:
-        out.write(_header(site_dir) + sha.encode() + b"\n" + payload)
-    os.replace(temporary, path)
+    atomic.write_bytes(path, _header(site_dir) + sha.encode() + b"\n" + payload, sync=False)
     return sha
 
 

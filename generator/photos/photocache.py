@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from generator.core import parallel
+from generator.core import atomic, parallel
 from generator.core.hashing import digest as content_digest
 from generator.core.racy import recent, settled, stamp
 from generator.core.report import Problems
@@ -82,9 +82,7 @@ class ProbeIndex:
             return
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.file.with_name(f"{INDEX_NAME}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"pipeline": PIPELINE, "files": self.new}), encoding="utf-8")
-            os.replace(temporary, self.file)
+            atomic.write_text(self.file, json.dumps({"pipeline": PIPELINE, "files": self.new}), sync=False)
         except OSError:
             pass
 
@@ -135,9 +133,7 @@ class MadeIndex:
         if not self.changed and rows == self.rows:
             return
         try:
-            temporary = self.file.with_name(f"{MADE_NAME}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"pipeline": PIPELINE, "files": rows}), encoding="utf-8")
-            os.replace(temporary, self.file)
+            atomic.write_text(self.file, json.dumps({"pipeline": PIPELINE, "files": rows}), sync=False)
         except OSError:
             pass
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from generator.core import lock
+from generator.core import atomic, lock
 from generator.core.report import BuildFailed, Problems
 from generator.model import config as config_module
 from generator.options import Options
@@ -227,9 +226,7 @@ def _keep_record(context: Context, final: dict, output: Path) -> None:
     path = local_record(context.site_dir, context.name)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(path.name + "~")
-        temp.write_bytes(manifest.encode(final))
-        os.replace(temp, path)
+        atomic.write_bytes(path, manifest.encode(final))
     except OSError as err:
         print(f"{context.name}: salinan catatan terbitan tidak dapat disimpan di {path} ({err.strerror or err}); "
               "verify akan memakai catatan di server.", file=sys.stderr)

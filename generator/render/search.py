@@ -17,6 +17,7 @@ from typing import Callable
 
 import cbor2
 
+from generator.core import atomic
 from generator.core import parallel
 from generator.core.report import Problems
 from generator.model.site import SEARCH_FOLDER, output_file
@@ -486,9 +487,7 @@ def pagefind_url(url: str) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    atomic.write_bytes(path, data, sync=False)
 
 
 def _input(page: Rendered) -> bytes | Path:

@@ -9,6 +9,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core import atomic
 from generator.core import racy
 from generator.core.hashing import digest
 from generator.core.report import Problem
@@ -83,9 +84,7 @@ class Ledger:
         """Record files as written by this site (atomically: a half-written record is never read)."""
         self.files = set(files)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"output": str(self.output), "files": sorted(self.files)}), encoding="utf-8")
-        os.replace(temporary, self.path)
+        atomic.write_text(self.path, json.dumps({"output": str(self.output), "files": sorted(self.files)}))
 
 
 def open_update(options, manifest: dict[str, tuple], present: dict[str, tuple[int, int]]) -> Update:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 import warnings
 from concurrent.futures import as_completed
@@ -15,6 +14,7 @@ from pathlib import Path
 from PIL import Image
 
 from generator.core import atomic, parallel
+from generator.core import progress as terminal
 from generator.core.hashing import digest as content_digest
 from generator.core.racy import recent, settled, stamp
 from generator.core.report import Problems
@@ -254,7 +254,7 @@ def prune(cache_dir: Path, unused: set[str], days: int = PRUNE_DAYS) -> int:
 def _run(jobs: list[imaging.Job], tags: list, workers: int, progress):
     """Yield (tag, error) for each job, in a process pool when there is enough work; report progress."""
     if progress is None:
-        progress = Progress(len(jobs)) if jobs and sys.stderr.isatty() else None
+        progress = Progress(len(jobs)) if jobs and terminal.on_terminal() else None
     if workers <= 1 or len(jobs) < 2:
         for job, tag in zip(jobs, tags):
             error = imaging.make(job)
@@ -283,20 +283,14 @@ class Progress:
     """'Foto 120/1200 · sisa ±0:45' on one terminal line, redrawn at most ten times a second."""
 
     def __init__(self, total: int, stream=None):
-        self.total, self.count, self.stream = total, 0, stream or sys.stderr
-        self.started = self.shown = time.monotonic()
+        self.total, self.count, self.line = total, 0, terminal.Line(stream)
+        self.started = time.monotonic()
 
     def step(self) -> None:
         self.count += 1
-        now = time.monotonic()
-        if now - self.shown >= 0.1 or self.count == self.total:
-            self.shown = now
-            left = (now - self.started) / self.count * (self.total - self.count)
-            bar = "#" * (20 * self.count // self.total)
-            self.stream.write(f"\rFoto [{bar:<20}] {self.count}/{self.total} · sisa ±{int(left) // 60}:"
-                              f"{int(left) % 60:02d} ")
-            self.stream.flush()
+        left = terminal.remaining(self.started, time.monotonic(), self.count, self.total)
+        self.line.show(f"Foto [{terminal.bar(self.count, self.total, 20)}] {self.count}/{self.total} · sisa ±{left} ",
+                       last=self.count == self.total)
 
     def done(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
+        self.line.end()

@@ -3,12 +3,12 @@ attachments, theme assets and the search index, staged and then put in place tog
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.core import parallel
+from generator.core import progress as terminal
 from generator.core.hashing import digest
 from generator.core.report import BuildFailed, Problems, processing
 from generator.engine import fingerprint
@@ -140,7 +140,7 @@ def _render(ctx: Context, todo: list, site: site_model.Site, update: writer.Upda
     if problem:
         problems.append(problem)
         return
-    progress = _Progress(len(todo)) if options.progress and len(todo) >= 500 else None
+    line = terminal.Line() if options.progress and len(todo) >= 500 else None
     failed: dict[tuple, object] = {}
     done = 0
     for group in parallel.run(one, todo, options.workers):
@@ -152,10 +152,11 @@ def _render(ctx: Context, todo: list, site: site_model.Site, update: writer.Upda
             else:
                 update.add_staged(rel, *outcome, key)
         done += len(group)
-        if progress:
-            progress.show(done)
-    if progress:
-        progress.close()
+        if line:
+            line.show(f"Membuat halaman [{terminal.bar(done, len(todo), 30, '.')}] {done}/{len(todo)}",
+                      last=done == len(todo))
+    if line:
+        line.clear()
     problems.extend(failed.values())
 
 
@@ -180,23 +181,6 @@ def _search(wanted: dict, update: writer.Update, options, problems: Problems) ->
         else:
             rendered["/" + rel] = search.Rendered(update.kept[rel][2], update.output / rel)
     return search.index(rendered, options.cache_dir, problems)
-
-
-class _Progress:
-    """One line on the terminal, rewritten in place: 'Membuat halaman: 1200/8400'."""
-
-    def __init__(self, total: int):
-        self.total = total
-
-    def show(self, done: int) -> None:
-        width = 30
-        filled = width * done // self.total
-        sys.stderr.write(f"\rMembuat halaman [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        sys.stderr.write("\r" + " " * 70 + "\r")
-        sys.stderr.flush()
 
 
 def _attachments(site: site_model.Site) -> dict[str, Path]:

@@ -13,6 +13,7 @@ import dataclasses
 import re
 
 from generator.core.hashing import digest
+from generator.engine import keys
 from generator.model import theme
 from generator.model.content import Entry
 from generator.model.site import Pager, Post, Route, Term
@@ -216,8 +217,7 @@ class Signatures:
             record = self.records.get(post.entry.path)
             stamp = ()
             if record is not None:
-                stamp = (record.photos_key, record.html_key, post.category.name if post.category else None,
-                         tuple(t.name for t in post.tags))
+                stamp = keys.card_stamp(record, post)
                 if record.card_key == stamp and record.card and not record.photos_racy:
                     found = self._cards[key] = record.card
                     return found

@@ -14,6 +14,7 @@ from generator.core import parallel
 from generator.core.hashing import digest
 from generator.core.racy import recent, trusted_mtime
 from generator.core.report import Problems, processing
+from generator.engine import keys
 from generator.engine.cache import SourceRecord
 from generator.engine.incremental import Previous
 from generator.model import content, discovery, documents
@@ -54,7 +55,7 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
         plan, todo = [], []
         for kind, crel, bundle in discovery.sources(scan):
             files = sorted(n for n in folders.get(crel.rpartition("/")[0], []) if n != "index.md") if bundle else []
-            key = digest(f"{ctx.config_key}\0{kind}\0{files}")
+            key = keys.source_key(ctx.config_key, kind, files)
             record = _reuse(old.get(prefix + crel), key, scan.get(crel), content_dir / crel, crel in previous.suspect)
             plan.append((prefix + crel, record))
             if record is None:
@@ -138,7 +139,7 @@ class SourceJob:
                 self._renderer = Renderer()
             no_links = Links({}, {}, self.base_path)
             rendered = self._renderer.render(entry.body, no_links)
-            record.html_key = markdown_key(sha, entry.body_line, no_links)
+            record.html_key = keys.markdown_key(sha, entry.body_line, no_links)
             record.html, record.summary = rendered.html, rendered.summary
         return record, found
 
@@ -179,8 +180,7 @@ def _plan_photos(ctx: Context, post, record: SourceRecord, found: tuple[dict, fr
         record.photos_key, record.photos, record.photos_racy = "", [], False
         return
     folder = entry.path.rpartition("/")[0].partition("/")[2]         # the bundle, below content/
-    key = digest(repr((config.photos, post.url, entry.title, entry.gallery, entry.cover,
-                       [(name, scan.get(f"{folder}/{name}")) for name in entry.files])))
+    key = keys.photos_key(config.photos, post, [(name, scan.get(f"{folder}/{name}")) for name in entry.files])
     if record.photos_key == key and not record.photos_racy and not any(f"{folder}/{n}" in suspect for n in entry.files):
         post.photos = record.photos
     else:
@@ -206,7 +206,7 @@ def _markdown(site: site_model.Site, records: dict, base_path: str, workers: int
     for post in site.posts + site.pages:
         record = records[post.entry.path]
         links = links_of(post, base_path)
-        key = markdown_key(record.sha, post.entry.body_line, links)
+        key = keys.markdown_key(record.sha, post.entry.body_line, links)
         if record.html_key == key:
             post.html, post.summary = record.html, post.entry.summary or record.summary
         else:
@@ -238,11 +238,6 @@ class MarkdownJob:
                 self._renderer = Renderer()
             rendered = self._renderer.render(body, links)
             return rendered.html, rendered.summary
-
-
-def markdown_key(sha: str, body_line: int, links) -> str:
-    """What a post's rendered Markdown depends on: the file's hash stands for its body."""
-    return digest(repr((sha, body_line, links)))
 
 
 def links_of(post: site_model.Post, base_path: str = "/"):

@@ -13,7 +13,8 @@ from generator.core import racy
 from generator.core.hashing import digest
 from generator.core.report import BuildFailed, Problems
 from generator.engine import cache, fingerprint, incremental
-from generator.engine.load import links_of, markdown_key
+from generator.engine import keys
+from generator.engine.load import links_of
 from generator.model import content
 from generator.model import site as site_model
 from generator.options import Options, Result
@@ -176,7 +177,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     return entry, cache.SourceRecord(
         size=len(data), mtime_ns=racy.trusted_mtime(racy.stamp(stat)[1]), sha=sha, key=record.key, entry=entry,
         warnings=found.warnings, photos_key=record.photos_key, photos=record.photos, photos_racy=record.photos_racy,
-        html_key=markdown_key(sha, entry.body_line, links), html=rendered.html, summary=rendered.summary)
+        html_key=keys.markdown_key(sha, entry.body_line, links), html=rendered.html, summary=rendered.summary)
 
 
 def _write(options: Options, memory: Memory, routes: list, edited: list[str], started: float) -> Result:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from generator.core import parallel
 from generator.core import progress as terminal
-from generator.core.hashing import digest
 from generator.core.report import BuildFailed, Problems, processing
 from generator.engine import fingerprint
+from generator.engine import keys
 from generator.engine.incremental import State
 from generator.model import site as site_model
 from generator.model import theme
@@ -124,7 +124,7 @@ class PageJob:
                 data = self.renderer().render(route)
             except pages.RENDER_ERRORS as err:
                 return rel, None, pages.problem_of(err, route)
-            key = digest(data)
+            key = keys.page_key(data)
             if self.update.intact(rel, key):
                 return rel, key, None
             return rel, key, writer.stage_bytes(self.update.staging, rel, data)

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from generator.core.hashing import digest
-from generator.engine.cache import generator_hash
+from generator.engine.keys import generator_hash
 from generator.model.config import Config
 from generator.model.content import safe_url_path, slugify
 from generator.model.documents import DOCUMENT_SUFFIXES

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from generator.model.discovery import Source
 from tests.conftest import config_text, copy_site, md, run_cli, snapshot, write_site
 
 pytestmark = pytest.mark.servers
@@ -159,7 +160,7 @@ def test_new_writes_config_values_and_the_title_quoted_so_the_post_is_valid(tmp_
     assert run.code == 0, run.err
     source = next((site / "content/posts").rglob("index.md"))
     problems = Problems()
-    entry = content.load(site, "post", source, source.parent,
+    entry = content.load(site, Source("post", source, source.parent),
                          type("D", (), {"category": "x", "author": "x"})(), ZoneInfo("Asia/Makassar"), problems)
     assert problems.errors == [] and entry is not None
     assert (entry.category, entry.author, entry.title) == (category, author, title)

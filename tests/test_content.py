@@ -12,6 +12,7 @@ import pytest
 from generator.core.report import Problems
 from generator.model import content
 from generator.model.config import SiteSettings
+from generator.model.discovery import Source
 from generator.model.theme import THEME_DIR
 from tests.conftest import build_errors, build_site, md, write_site
 
@@ -28,7 +29,7 @@ def load(tmp_path: Path, text: str, rel: str = "content/posts/2019/rapat/index.m
     source = site / rel
     bundle = source.parent if source.name == "index.md" else None
     problems = Problems()
-    entry = content.load(site, kind, source, bundle, DEFAULTS, ZONE, problems)
+    entry = content.load(site, Source(kind, source, bundle), DEFAULTS, ZONE, problems)
     return entry, [str(p) for p in problems]
 
 
@@ -77,7 +78,7 @@ def test_file_that_is_not_utf8(tmp_path):
     source = write_site(tmp_path / "site", {"content/posts/2019/rapat/index.md": b"---\ntitle: Rapat \xff\n---\n"}) \
         / "content/posts/2019/rapat/index.md"
     problems = Problems()
-    assert content.load(tmp_path / "site", "post", source, source.parent, DEFAULTS, ZONE, problems) is None
+    assert content.load(tmp_path / "site", Source("post", source, source.parent), DEFAULTS, ZONE, problems) is None
     assert str(problems[0]).startswith("content/posts/2019/rapat/index.md: ") and "UTF-8" in str(problems[0])
 
 

@@ -153,7 +153,7 @@ def test_related_posts_found_again_from_the_memo_only_while_order_and_tags_stand
     memo: dict = {}
 
     def related(entries):
-        built = site_model.assemble(entries, site.config, site.built, False, False, Problems(), memo)
+        built = site_model.assemble(entries, site.config, site_model.Moment(site.built), Problems(), memo)
         return {p.title: titles(p.related) for p in built.posts}
 
     fresh = related(entries)

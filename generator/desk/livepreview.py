@@ -20,6 +20,7 @@ from generator.core.report import BuildFailed, Problem, Problems
 from generator.engine import cache
 from generator.model import content, documents, theme
 from generator.model import site as site_model
+from generator.model.discovery import Source
 from generator.options import Options
 from generator.render import pages
 
@@ -128,7 +129,7 @@ def _entry(site_dir: Path, config, unsaved: Unsaved, problems: Problems):
         source = Path(scratch) / unsaved.key
         source.parent.mkdir(parents=True)
         source.write_text(unsaved.text, encoding="utf-8")
-        entry = content.load(Path(scratch), unsaved.kind, source, unsaved.bundle, config.site,
+        entry = content.load(Path(scratch), Source(unsaved.kind, source, unsaved.bundle), config.site,
                              ZoneInfo(config.site.timezone), problems)
     if entry is not None:
         entry = dataclasses.replace(entry, source=site_dir / unsaved.key)
@@ -189,8 +190,8 @@ def address_of(site_dir: Path, key: str) -> str | None:
     if config is None or not source.is_file():
         return None
     kind = "page" if key.startswith("content/pages/") else "post"
-    entry = content.load(site_dir, kind, source, files_folder(site_dir, key) if key.endswith("/index.md") else None,
-                         config.site, ZoneInfo(config.site.timezone), problems)
+    bundle = files_folder(site_dir, key) if key.endswith("/index.md") else None
+    entry = content.load(site_dir, Source(kind, source, bundle), config.site, ZoneInfo(config.site.timezone), problems)
     if entry is None:
         return None
     url = site_model.post_url(config, entry) if kind == "post" else site_model.fill(config.permalinks.page,

@@ -24,6 +24,7 @@ from generator.desk.forms import REMOVE, Attachment, Form, Photo  # noqa: F401  
 from generator.desk.frontmatter_edit import Source, edit, parse, read
 from generator.model import config as config_module
 from generator.model import content, discovery, documents
+from generator.model.discovery import Source
 
 Status = Literal["draf", "terjadwal", "terbit"]
 
@@ -162,13 +163,6 @@ def _source_path(site: Path, key: str) -> tuple[str, Path, Path | None]:
     return kind, path, path.parent if path.name == "index.md" else None
 
 
-def _bundle_files(bundle: Path | None) -> list[str]:
-    if bundle is None:
-        return []
-    return sorted(p.name for p in bundle.iterdir() if p.is_file() and p.name != "index.md"
-                  and not p.name.startswith("."))
-
-
 @_plain_errors
 def list_entries(site: Path, now: dt.datetime) -> list[EntrySummary]:
     """Every post (newest first) then every page (by title), each with its status and the build's problems."""
@@ -196,7 +190,7 @@ class _Reading:
 def _summary(reading: _Reading, kind: str, source: Path, bundle: Path | None) -> EntrySummary:
     site, config, zone, now = reading.site, reading.config, reading.zone, reading.now
     problems = Problems()
-    entry = content.load(site, kind, source, bundle, config.site, zone, problems)
+    entry = content.load(site, Source(kind, source, bundle), config.site, zone, problems)
     messages = [str(p) for p in problems.errors]
     key = _key_of(site, source)
     if entry is not None:
@@ -285,7 +279,7 @@ def open_entry(site: Path, key: str) -> Opened:
     meta = found.meta or {}
     now = dt.datetime.now(zone)
     form = forms.form_of(meta, _body_of(found.source, found.data), found.kind, zone,
-                         _bundle_files(found.bundle), now)
+                         discovery.bundle_files(found.bundle), now)
     problems = checks.file_problems(site, found.path, found.kind, found.bundle, config, zone)
     return Opened(key, form, version_of(found.data), problems)
 
@@ -307,7 +301,7 @@ def _text_for(found: _File | None, form: Form, zone: ZoneInfo, now: dt.datetime)
         return _new_text(form, zone, now)
     source = found.source
     old_body = _body_of(source, found.data)
-    shown = forms.form_of(found.meta or {}, old_body, found.kind, zone, _bundle_files(found.bundle), now)
+    shown = forms.form_of(found.meta or {}, old_body, found.kind, zone, discovery.bundle_files(found.bundle), now)
     if replace(form, body=form.body.replace("\r\n", "\n")) == shown:      # nothing changed: nothing to write
         return found.data.decode("utf-8")
     if source is None or found.meta is None:            # no readable front matter: written anew from the form,
@@ -348,7 +342,7 @@ def _check(site: Path, form: Form, key: str | None, config, now: dt.datetime) ->
     zone = ZoneInfo(config.site.timezone)
     found = _read_file(site, key) if key else None
     text = _text_for(found, form, zone, now)
-    files = _bundle_files(found.bundle) if found else []
+    files = discovery.bundle_files(found.bundle) if found else []
     files += [n for n in uploads.staged_names(site) if n not in files]
     kind = found.kind if found else form.kind
     problems = checks.text_problems(text, kind, files, config, zone)
@@ -419,7 +413,7 @@ def _set_aside(site: Path, found: _File, form: Form, now: dt.datetime) -> None:
     if found.bundle is None:
         return
     kept = set(_files_named(form)) | {forms.text_of((found.meta or {}).get("poster"))}
-    for name in _bundle_files(found.bundle):
+    for name in discovery.bundle_files(found.bundle):
         if name not in kept and uploads.kind_of(name) is not None and (
                 uploads.kind_of(name) == "photo" or Path(name).suffix.lower() in documents.DOCUMENT_SUFFIXES):
             history_module.set_aside(site, found.key, found.bundle / name, now)

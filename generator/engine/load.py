@@ -19,6 +19,7 @@ from generator.engine.cache import SourceRecord
 from generator.engine.incremental import Previous
 from generator.model import content, discovery, documents
 from generator.model import site as site_model
+from generator.model.discovery import Source
 
 if TYPE_CHECKING:     # types only: the pipeline's options are a layer above
     from generator.options import Context
@@ -73,7 +74,8 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
             records[rel] = record
             entries.append(record.entry)
     with clock.stage("model situs"):
-        site = site_model.assemble(entries, config, now, options.drafts, options.future, problems, related)
+        site = site_model.assemble(entries, config, site_model.Moment(now, options.drafts, options.future), problems,
+                                    related)
         site.preview = options.preview
         documents.attach(site.posts + site.pages, scan)
         site.document_texts = documents.register(ctx, site.posts + site.pages, now)
@@ -125,8 +127,8 @@ class SourceJob:
         kind, crel, bundle, key = item
         md, found = self.content_dir / crel, Problems()
         data = md.read_bytes()
-        entry = content.load(self.site_dir, kind, md, self.content_dir / bundle if bundle is not None else None,
-                             self.settings, self.zone, found)
+        found_source = Source(kind, md, self.content_dir / bundle if bundle is not None else None)
+        entry = content.load(self.site_dir, found_source, self.settings, self.zone, found)
         if entry is None:
             return None, found
         sha = digest(data) if md.read_bytes() == data else ""    # "": changed while read, read again

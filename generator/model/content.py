@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from generator.core.report import Problems
 from generator.model import registry
+from generator.model.discovery import Source, bundle_files
 
 # yamlio (PyYAML) and sanitize are imported where a source is read: a build that finds nothing changed imports
 # this module for its constants and classes only.
@@ -252,9 +253,9 @@ def split(text: str, path: str, problems: Problems) -> tuple[str, str, int] | No
     return None
 
 
-def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults, zone: ZoneInfo,
-         problems: Problems) -> Entry | None:
+def load(site_dir: Path, found: Source, defaults, zone: ZoneInfo, problems: Problems) -> Entry | None:
     """Read and validate one source file; errors are added to problems and None returned."""
+    kind, source, bundle = found
     path = source.relative_to(site_dir).as_posix()
     try:
         text = source.read_text(encoding="utf-8")
@@ -266,7 +267,6 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
         return None
     front, body, body_line = parts
     from generator.core import yamlio
-    from generator.model import sanitize
 
     texts: dict[tuple, str] = {}
     parsed = yamlio.load(front, path, problems, first_line=2, texts=texts)
@@ -279,12 +279,8 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
     check = _Checker(path, lines, problems, texts)
     before = len(problems.errors)
     body = _clean_body(body, body_line, path, problems)
-    for removed in sanitize.found_in_markdown(body):
-        problems.warn(path, body_line + removed.line - 1, f"{removed} dihapus dari isi: atribut seperti ini "
-                      "menjalankan skrip di peramban pembaca.", "Hapus bagian itu dari berkas; tautan biasa (https://...)"
-                      " dan HTML lain tetap boleh.")
-    files = sorted(p.name for p in bundle.iterdir()   # not '.DS_Store' or the '._foto.jpg' copies a Mac leaves
-                   if p.is_file() and p.name != "index.md" and not p.name.startswith(".")) if bundle else []
+    _warn_scripts(body, body_line, path, problems)
+    files = bundle_files(bundle)
     _refuse_executables(files, bundle, site_dir, problems)
     _warn_spam(body, body_line, path, problems)
     default_slug = bundle.name if bundle else source.stem
@@ -313,6 +309,16 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
     for name in [n for n in entry.extra if n not in PASSED_FIELDS]:
         check_field_name(path, lines.get((name,)), name, problems)
     return entry if len(problems.errors) == before else None
+
+
+def _warn_scripts(body: str, body_line: int, path: str, problems: Problems) -> None:
+    """Attributes that run scripts in a reader's browser are removed from the body: a warning with each one's line."""
+    from generator.model import sanitize
+
+    for removed in sanitize.found_in_markdown(body):
+        problems.warn(path, body_line + removed.line - 1, f"{removed} dihapus dari isi: atribut seperti ini "
+                      "menjalankan skrip di peramban pembaca.",
+                      "Hapus bagian itu dari berkas; tautan biasa (https://...) dan HTML lain tetap boleh.")
 
 
 def _refuse_executables(files: list[str], bundle: Path | None, site_dir: Path, problems: Problems) -> None:

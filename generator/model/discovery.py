@@ -12,9 +12,27 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 KINDS = (("post", "posts"), ("page", "pages"))
 SKIPPED = (".", "_")
+
+
+class Source(NamedTuple):
+    """One source: 'post' or 'page', its Markdown file, and its bundle folder (None for a single-file source)."""
+
+    kind: str
+    path: Path
+    bundle: Path | None
+
+
+def bundle_files(bundle: Path | None) -> list[str]:
+    """The files of a bundle besides index.md, by name, as the build reads them: not the '.DS_Store' or the
+    '._foto.jpg' copies a Mac leaves."""
+    if bundle is None:
+        return []
+    return sorted(p.name for p in bundle.iterdir()
+                  if p.is_file() and p.name != "index.md" and not p.name.startswith("."))
 
 
 def sources(names: Iterable[str]) -> list[tuple[str, str, str | None]]:
@@ -61,7 +79,7 @@ def files(content_dir: Path) -> list[str]:
     return found
 
 
-def discover(content_dir: Path) -> list[tuple[str, Path, Path | None]]:
-    """Every source of a content/ folder as (kind, Markdown file, bundle folder or None), in a stable order."""
-    return [(kind, content_dir / rel, content_dir / bundle if bundle is not None else None)
+def discover(content_dir: Path) -> list[Source]:
+    """Every source of a content/ folder, in a stable order."""
+    return [Source(kind, content_dir / rel, content_dir / bundle if bundle is not None else None)
             for kind, rel, bundle in sources(files(content_dir))]

@@ -204,19 +204,29 @@ def output_file(url: str) -> str:
     return path + "index.html" if not path or path.endswith("/") else path
 
 
-def is_published(entry: Entry, now: dt.datetime, drafts: bool, future: bool) -> bool:
-    if entry.draft and not drafts:
+@dataclass(frozen=True)
+class Moment:
+    """When the site is assembled, and whether drafts and posts dated later are published (the preview's choice)."""
+
+    now: dt.datetime
+    drafts: bool = False
+    future: bool = False
+
+
+def is_published(entry: Entry, moment: Moment) -> bool:
+    if entry.draft and not moment.drafts:
         return False
-    return future or entry.date is None or entry.date <= now
+    return moment.future or entry.date is None or entry.date <= moment.now
 
 
-def assemble(entries: list[Entry], config: Config, now: dt.datetime, drafts: bool, future: bool,
-             problems: Problems, related: dict | None = None) -> Site:
+def assemble(entries: list[Entry], config: Config, moment: Moment, problems: Problems,
+             related: dict | None = None) -> Site:
     """Choose what is published and link it all together: neighbours, terms, months, related posts.
 
     related, when given, keeps the related posts found for one order of posts and their tags (the cache keeps
     it between builds: an edit that moves no post and changes no tag finds them again without the search)."""
-    published = [e for e in entries if is_published(e, now, drafts, future)]
+    now = moment.now
+    published = [e for e in entries if is_published(e, moment)]
     posts = [Post(e, post_url(config, e)) for e in published if e.kind == "post"]
     posts.sort(key=lambda p: (p.entry.date, p.entry.path), reverse=True)
     pages = [Post(e, fill(config.permalinks.page, slug=e.slug)) for e in published if e.kind == "page"]

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from generator.core.report import Problems
 from generator.model import content, discovery
+from generator.model.discovery import Source
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ def posts(site_dir: Path, zone: ZoneInfo, defaults) -> list[Scheduled]:
     out = []
     for kind, source, bundle in discovery.discover(site_dir / "content"):
         try:
-            entry = content.load(site_dir, kind, source, bundle, defaults, zone, Problems())
+            entry = content.load(site_dir, Source(kind, source, bundle), defaults, zone, Problems())
         except (OSError, ValueError):
             continue
         if entry is not None and entry.date is not None and not entry.draft:

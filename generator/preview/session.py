@@ -17,6 +17,7 @@ from generator.engine import keys
 from generator.engine.load import links_of
 from generator.model import content
 from generator.model import site as site_model
+from generator.model.discovery import Source
 from generator.options import Options, Result
 from generator.render import writer
 
@@ -160,7 +161,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     if sha == record.sha:
         return ()
     found = Problems()
-    entry = content.load(options.site_dir, post.entry.kind, source, post.entry.bundle, site.config.site,
+    entry = content.load(options.site_dir, Source(post.entry.kind, source, post.entry.bundle), site.config.site,
                          ZoneInfo(site.config.site.timezone), found)
     if entry is None or found.errors or source.read_bytes() != data:
         return None                  # the full build reports errors together with the rest of the site

@@ -81,15 +81,14 @@ def _build(options: Options, memory: Memory | None) -> Result:
 
 def _checked_routes(ctx: Context, state: State, loaded) -> list:
     """Every page's route, once the whole site is checked: links, names, addresses (BuildFailed with every error)."""
-    from generator.model import content, portable
-    from generator.model import site as site_model
+    from generator.model import addresses, content, portable, routing
 
     content.check_links(ctx.options.site_dir, state.links, [record.entry for record in loaded.records.values()],
                         ctx.problems)
     portable.check(state.scan, ctx.problems)      # names a Windows laptop could not hold (issue 23)
     with ctx.clock.stage("daftar halaman"):
-        routes = site_model.routes(loaded.site)
-        site_model.check_urls(routes, ctx.problems, site_model.files(loaded.site, state.assets))
+        routes = routing.routes(loaded.site)
+        addresses.check_urls(routes, ctx.problems, addresses.files(loaded.site, state.assets))
     if ctx.problems.errors:
         raise BuildFailed(ctx.problems)
     return routes

@@ -17,7 +17,7 @@ from generator.core.report import Problems, processing
 from generator.engine import keys
 from generator.engine.cache import SourceRecord
 from generator.engine.incremental import Previous
-from generator.model import content, discovery, documents
+from generator.model import assembly, content, discovery, documents, urls
 from generator.model import site as site_model
 from generator.model.discovery import Source
 
@@ -74,7 +74,7 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
             records[rel] = record
             entries.append(record.entry)
     with clock.stage("model situs"):
-        site = site_model.assemble(entries, config, site_model.Moment(now, options.drafts, options.future), problems,
+        site = assembly.assemble(entries, config, assembly.Moment(now, options.drafts, options.future), problems,
                                     related)
         site.preview = options.preview
         documents.attach(site.posts + site.pages, scan)
@@ -198,7 +198,7 @@ def _plan_photos(ctx: Context, post, record: SourceRecord, found: tuple[dict, fr
             record.photos_racy = any(recent((scan.get(f"{folder}/{name}") or (0, 0))[1], now) for name in entry.files)
             record.photos_key, record.photos, record.html_key = key, post.photos, ""
     if post.photos and entry.kind == "post":
-        post.gallery_url = site_model.gallery_url(config, entry)
+        post.gallery_url = urls.gallery_url(config, entry)
         post.cover = next((p for p in post.photos if p.name == entry.cover), post.photos[0])
 
 

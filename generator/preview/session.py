@@ -15,7 +15,7 @@ from generator.core.report import BuildFailed, Problems
 from generator.engine import cache, fingerprint, incremental
 from generator.engine import keys
 from generator.engine.load import links_of
-from generator.model import content
+from generator.model import content, urls
 from generator.model import site as site_model
 from generator.model.discovery import Source
 from generator.options import Options, Result
@@ -187,7 +187,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
 
     site, index, renderer = memory.site, memory.index, memory.page_renderer()
     signatures = fingerprint.Signatures(site, memory.config_key, memory.records)
-    rels = {writer.relative_path(site_model.output_file(route.url)): route for route in routes}
+    rels = {writer.relative_path(urls.output_file(route.url)): route for route in routes}
     present = {}
     for rel in rels:
         try:

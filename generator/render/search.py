@@ -20,7 +20,7 @@ import cbor2
 from generator.core import atomic
 from generator.core import parallel
 from generator.core.report import Problems
-from generator.model.site import SEARCH_FOLDER, output_file
+from generator.model.urls import SEARCH_FOLDER, output_file
 from generator.render import pagefind
 
 BUNDLE = SEARCH_FOLDER.strip("/")   # the index is published at /pagefind/

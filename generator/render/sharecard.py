@@ -19,7 +19,7 @@ from generator.core import parallel
 from generator.core.hashing import digest
 from generator.core.report import Problems
 from generator.engine import keys
-from generator.model.site import SHARE_CARD
+from generator.model.urls import SHARE_CARD
 from generator.photos.cardpaint import Card, make
 
 CARD_NAME = SHARE_CARD          # beside the post's page: /2024/03/01/rapat/bagikan.jpg

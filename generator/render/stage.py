@@ -13,8 +13,8 @@ from generator.core.report import BuildFailed, Problems, processing
 from generator.engine import fingerprint
 from generator.engine import keys
 from generator.engine.incremental import State
+from generator.model import addresses, theme, urls
 from generator.model import site as site_model
-from generator.model import theme
 from generator.render import writer
 
 if TYPE_CHECKING:     # types only: the pipeline's options are a layer above
@@ -42,7 +42,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
     update = writer.open_update(options, index.manifest, present)
     try:
         with clock.stage("sidik halaman"):
-            wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins
+            wanted = {writer.relative_path(urls.output_file(r.url)): r for r in routes}   # last one wins
             templates = fingerprint.Templates(ctx.templates)
             signatures = fingerprint.Signatures(site, ctx.config_key, records)
             prints, todo = {}, []
@@ -185,5 +185,5 @@ def _search(wanted: dict, update: writer.Update, options, problems: Problems) ->
 
 def _attachments(site: site_model.Site) -> dict[str, Path]:
     """Non-photo files of a bundle (PDF, documents) are published beside the post page."""
-    return {url: entry.bundle / name for url, (entry, name) in site_model.attachments(site).items()}
+    return {url: entry.bundle / name for url, (entry, name) in addresses.attachments(site).items()}
 

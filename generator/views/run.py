@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from generator.core.report import Problems
 from generator.model import config as config_module
-from generator.model import content, discovery
+from generator.model import assembly, content, discovery
 from generator.model import site as site_model
 from generator.model.discovery import Source
 from generator.views import count, logs, state, summary
@@ -104,7 +104,7 @@ def published_posts(context: Context) -> list[site_model.Post]:
         else:
             entries.append(entry)
     now = dt.datetime.now(context.zone)
-    return site_model.assemble(entries, context.config, site_model.Moment(now), Problems()).posts
+    return assembly.assemble(entries, context.config, assembly.Moment(now), Problems()).posts
 
 
 def plan(context: Context, posts: list[site_model.Post], views: list[int]) -> dict[str, tuple]:

@@ -14,7 +14,7 @@ from generator.core.report import Problems
 from generator.model import config as config_module
 from generator.model import content, discovery
 from generator.model.discovery import Source
-from generator.model.site import config_zone
+from generator.model.urls import config_zone
 from generator.wordpress import media, plan, wxr
 from generator.wordpress.report import Report
 from generator.wordpress.write import Unsafe, folders, load_memo, load_state, save_memo, write_bundles
@@ -115,7 +115,7 @@ def _read(path: Path, config, err) -> wxr.Export | None:
 
 def addresses(site_dir: Path, imported: set[str], config) -> set[str]:
     """The addresses (and aliases) of the posts and pages the staff wrote themselves, which no import may take."""
-    from generator.model.site import fill, post_url
+    from generator.model.urls import fill, post_url
 
     found: set[str] = set()
     zone = config_zone(config)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from generator.model.content import name_slug
 from generator.model.sanitize import runs_script
-from generator.model.site import fill
+from generator.model.urls import fill
 
 _MAIN = re.compile(r"utama|primary|main|header|atas|top|navigasi|navigation", re.IGNORECASE)
 

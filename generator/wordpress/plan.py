@@ -14,7 +14,7 @@ from generator.engine.keys import generator_hash
 from generator.model.config import Config
 from generator.model.content import safe_url_path, slugify
 from generator.model.documents import DOCUMENT_SUFFIXES
-from generator.model.site import config_zone, fill
+from generator.model.urls import config_zone, fill
 from generator.wordpress import body as body_module
 from generator.wordpress.media import Attachment, BundleFiles, Library
 from generator.wordpress.wxr import Export, Item

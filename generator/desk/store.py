@@ -24,7 +24,6 @@ from generator.desk.forms import REMOVE, Attachment, Form, Photo  # noqa: F401  
 from generator.desk.frontmatter_edit import Source, edit, parse, read
 from generator.model import config as config_module
 from generator.model import content, discovery, documents
-from generator.model.discovery import Source
 
 Status = Literal["draf", "terjadwal", "terbit"]
 
@@ -190,7 +189,7 @@ class _Reading:
 def _summary(reading: _Reading, kind: str, source: Path, bundle: Path | None) -> EntrySummary:
     site, config, zone, now = reading.site, reading.config, reading.zone, reading.now
     problems = Problems()
-    entry = content.load(site, Source(kind, source, bundle), config.site, zone, problems)
+    entry = content.load(site, discovery.Source(kind, source, bundle), config.site, zone, problems)
     messages = [str(p) for p in problems.errors]
     key = _key_of(site, source)
     if entry is not None:

@@ -21,6 +21,7 @@ from generator.engine import cache
 from generator.model import content, documents, theme, urls
 from generator.model import site as site_model
 from generator.model.discovery import Source
+from generator.model.entries import name_slug
 from generator.options import Options
 from generator.render import pages
 
@@ -165,7 +166,7 @@ def _post(site, entry, problems: Problems):
 
 
 def _term(terms: list, name: str, pattern: str):
-    slug = content.name_slug(name)
+    slug = name_slug(name)
     found = next((t for t in terms if t.slug == slug), None)
     return found or site_model.Term(name, slug, urls.fill(pattern, slug=slug))
 

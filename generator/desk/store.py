@@ -24,6 +24,7 @@ from generator.desk.forms import REMOVE, Attachment, Form, Photo  # noqa: F401  
 from generator.desk.frontmatter_edit import Source, edit, parse, read
 from generator.model import config as config_module
 from generator.model import content, discovery, documents
+from generator.model.entries import name_slug
 
 Status = Literal["draf", "terjadwal", "terbit"]
 
@@ -222,9 +223,9 @@ def categories(site: Path) -> list[str]:
         if kind != "post":
             continue
         name = forms.text_of(_raw_meta(source).get("category")) or config.site.category
-        spellings = counts.setdefault(content.name_slug(name), {})
+        spellings = counts.setdefault(name_slug(name), {})
         spellings[name] = spellings.get(name, 0) + 1
-    spellings = counts.setdefault(content.name_slug(config.site.category), {})
+    spellings = counts.setdefault(name_slug(config.site.category), {})
     spellings.setdefault(config.site.category, 0)
     names = [max(s.items(), key=lambda item: (item[1], item[0]))[0] for s in counts.values()]
     return sorted(names, key=str.casefold)
@@ -363,7 +364,7 @@ def store_upload(site: Path, key: str | None, filename: str, data: BinaryIO, lim
 
 
 def _slug(form: Form, zone: ZoneInfo, now: dt.datetime) -> str:
-    slug = content.name_slug(form.title.strip()) if form.title.strip() else ""
+    slug = name_slug(form.title.strip()) if form.title.strip() else ""
     slug = slug[:80].rsplit("-", 1)[0] if len(slug) > 80 and "-" in slug[:80] else slug[:80]
     return slug or ("halaman" if form.kind == "page" else "berita-" + now.astimezone(zone).strftime("%Y%m%d-%H%M"))
 

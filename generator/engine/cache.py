@@ -17,7 +17,7 @@ from generator.core.hashing import digest
 from generator.core.racy import stamp
 from generator.core.report import Problem
 from generator.engine import keys
-from generator.model.content import Attachment, Comment, Entry, Event, Photo
+from generator.model.entries import Attachment, Comment, Entry, Event, Photo
 from generator.model.registry import Typed
 
 FORMAT = 6

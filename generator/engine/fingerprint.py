@@ -15,7 +15,7 @@ import re
 from generator.core.hashing import digest
 from generator.engine import keys
 from generator.model import theme
-from generator.model.content import Entry
+from generator.model.entries import Entry
 from generator.model.site import Pager, Post, Route, Term
 
 _REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+(.)")

@@ -18,7 +18,7 @@ from generator.core.hashing import digest
 from generator.core.racy import recent, settled
 from generator.engine import cache
 from generator.engine import keys
-from generator.model.content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
+from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
 from generator.model.theme import ASSETS
 
 if TYPE_CHECKING:     # types only: the pipeline's options are a layer above

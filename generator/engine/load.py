@@ -20,6 +20,7 @@ from generator.engine.incremental import Previous
 from generator.model import assembly, content, discovery, documents, urls
 from generator.model import site as site_model
 from generator.model.discovery import Source
+from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
 
 if TYPE_CHECKING:     # types only: the pipeline's options are a layer above
     from generator.options import Context
@@ -176,7 +177,7 @@ def _plan_photos(ctx: Context, post, record: SourceRecord, found: tuple[dict, fr
     """Plan the bundle's photos again unless its record's plan was made from photos of the same size and time
     (and not racy, nor suspect: incremental.survey)."""
     (scan, suspect), config, problems, entry = found, ctx.config, ctx.problems, post.entry
-    photo_like = content.PHOTO_SUFFIXES | content.UNSUPPORTED_PHOTOS
+    photo_like = PHOTO_SUFFIXES | UNSUPPORTED_PHOTOS
     if not entry.gallery and not any(os.path.splitext(n)[1].lower() in photo_like for n in entry.files):
         post.photos = []          # no photo: nothing to plan, no need to import Pillow
         record.photos_key, record.photos, record.photos_racy = "", [], False

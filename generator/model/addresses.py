@@ -7,7 +7,7 @@ import posixpath
 from dataclasses import dataclass
 
 from generator.core.report import Problems
-from generator.model.content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Entry
+from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Entry
 from generator.model.site import Route, Site
 from generator.model.urls import SEARCH_FOLDER, SHARE_CARD, output_file
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from generator.core.hashing import digest
 from generator.core.report import Problems
 from generator.model.config import Config
-from generator.model.content import Entry, name_slug
+from generator.model.entries import Entry, name_slug
 from generator.model.site import Post, Site, Term
 from generator.model.urls import config_zone, fill, post_url
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from generator.model import documents
 from generator.model.config import Config
-from generator.model.content import Entry, name_slug
+from generator.model.entries import Entry, name_slug
 from generator.model.urls import gallery_index_url, page_url
 
 
@@ -135,7 +135,7 @@ class Site:
         if home.sections is None:
             terms = sorted(self.categories, key=lambda t: (-len(t.posts), t.name.lower()))[:3]
         else:
-            from generator.model.content import name_slug
+            from generator.model.entries import name_slug
 
             terms = [by_slug[name_slug(n)] for n in home.sections if name_slug(n) in by_slug]
         out = []

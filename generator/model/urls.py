@@ -4,7 +4,7 @@ addresses the build reserves (the search index, share cards, the brand styleshee
 from __future__ import annotations
 
 from generator.model.config import Config
-from generator.model.content import Entry, name_slug
+from generator.model.entries import Entry, name_slug
 
 
 def fill(pattern: str, **values) -> str:

@@ -9,8 +9,9 @@ from PIL import Image
 
 from generator.core.report import Problems
 from generator.model.config import Photos
-from generator.model.content import HEIF_SUFFIXES, PHOTO_SUFFIXES, RAW_FIX, Entry, Photo, slugify
-from generator.model.content import UNSUPPORTED_PHOTOS as UNSUPPORTED
+from generator.model.content import RAW_FIX
+from generator.model.entries import HEIF_SUFFIXES, PHOTO_SUFFIXES, Entry, Photo, slugify
+from generator.model.entries import UNSUPPORTED_PHOTOS as UNSUPPORTED
 from generator.photos.photocache import PIPELINE, ProbeIndex, TooLarge, probe
 from generator.photos.types import PhotoView, Source, Variant
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from generator.model.content import name_slug
+from generator.model.entries import name_slug
 from generator.model.sanitize import runs_script
 from generator.model.urls import fill
 

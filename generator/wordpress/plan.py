@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from generator.core.hashing import digest
 from generator.engine.keys import generator_hash
 from generator.model.config import Config
-from generator.model.content import safe_url_path, slugify
+from generator.model.content import safe_url_path
+from generator.model.entries import slugify
 from generator.model.documents import DOCUMENT_SUFFIXES
 from generator.model.urls import config_zone, fill
 from generator.wordpress import body as body_module
@@ -256,7 +257,7 @@ def _free(wanted: str, taken: set[str], site_dir: Path) -> str:
 
 
 def _is_photo(attachment: Attachment) -> bool:
-    from generator.model.content import PHOTO_SUFFIXES
+    from generator.model.entries import PHOTO_SUFFIXES
 
     return Path(attachment.file or urlsplit(attachment.url).path).suffix.lower() in PHOTO_SUFFIXES
 

@@ -166,7 +166,7 @@ def _reuse(record: SourceRecord | None, key: str, stat: tuple | None, path: Path
 
 
 def _open_probes(probes: list, options, suspect: frozenset[str]):
-    from generator.photos.photocache import ProbeIndex
+    from generator.photos.probe import ProbeIndex
 
     content_dir = options.content_dir
     probes.append(ProbeIndex(options.cache_dir / "photos", {os.path.abspath(content_dir / rel) for rel in suspect}))

@@ -12,8 +12,8 @@ from generator.model.config import Photos
 from generator.model.content import RAW_FIX
 from generator.model.entries import HEIF_SUFFIXES, PHOTO_SUFFIXES, Entry, Photo, slugify
 from generator.model.entries import UNSUPPORTED_PHOTOS as UNSUPPORTED
-from generator.photos.photocache import PIPELINE, ProbeIndex, TooLarge, probe
-from generator.photos.types import PhotoView, Source, Variant
+from generator.photos.probe import ProbeIndex, TooLarge, probe
+from generator.photos.types import PIPELINE, PhotoView, Source, Variant
 
 
 def widths(source_width: int, settings: Photos) -> list[int]:

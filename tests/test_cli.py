@@ -194,7 +194,7 @@ def _fail_on(name):
 @pytest.mark.parametrize("stage", ["content", "render", "model"])
 def test_an_unexpected_error_exits_70_says_it_is_a_bug_and_names_the_file(tmp_path, monkeypatch, capsys, stage):
     from generator import cli
-    from generator.model import site as site_model
+    from generator.model import routing
     from generator.render import pages
 
     site = _bug_site(tmp_path)
@@ -211,7 +211,7 @@ def test_an_unexpected_error_exits_70_says_it_is_a_bug_and_names_the_file(tmp_pa
         monkeypatch.setattr(pages.PageRenderer, "render", render_fails)
         where = "content/posts/b.md"
     else:
-        monkeypatch.setattr(site_model, "routes", lambda site: 1 / 0)
+        monkeypatch.setattr(routing, "routes", lambda site: 1 / 0)
         where = str(site)
     code = cli.main(["build", "--site", str(site)])
     err = capsys.readouterr().err

@@ -51,7 +51,8 @@ def build(options: Options, memory: Memory | None = None) -> Result:
 
 
 def _build(options: Options, memory: Memory | None) -> Result:
-
+    """The stages: survey what changed, read the config and the last build's cache, load the site model, check it,
+    write the output, save the cache."""
     started, clock = time.perf_counter(), Clock()
     writer.check_output_dir(options.output, options.site_dir, options.cache_dir)
     templates = folders(options.site_dir)
@@ -60,22 +61,13 @@ def _build(options: Options, memory: Memory | None) -> Result:
     if state.up_to_date(options.moment()) and (memory is None or memory.site is not None):
         return _nothing_changed(options, state, started, clock)
     from generator.engine import load
-    from generator.model import content, portable
-    from generator.model import site as site_model
     from generator.render import stage
 
     ctx = _context(options, state, templates, clock)
     with clock.stage("muat cache"):
         previous = incremental.previous(options, state, memory)
     loaded = load.load(ctx, state.scan, previous)
-    content.check_links(options.site_dir, state.links, [record.entry for record in loaded.records.values()],
-                        ctx.problems)
-    portable.check(state.scan, ctx.problems)      # names a Windows laptop could not hold (issue 23)
-    with clock.stage("daftar halaman"):
-        routes = site_model.routes(loaded.site)
-        site_model.check_urls(routes, ctx.problems, site_model.files(loaded.site, state.assets))
-    if ctx.problems.errors:
-        raise BuildFailed(ctx.problems)
+    routes = _checked_routes(ctx, state, loaded)
     outcome = stage.write(ctx, loaded.site, routes, state, loaded.records)
     index = incremental.conclude(ctx, state, previous, loaded, outcome)
     with clock.stage("simpan cache"):
@@ -85,6 +77,21 @@ def _build(options: Options, memory: Memory | None) -> Result:
     warnings = ctx.problems.warnings + writer.foreign_warning(options.output, outcome.foreign)
     return Result(warnings, outcome.pages, outcome.report, outcome.photos_made, outcome.photos_reused,
                   time.perf_counter() - started, outcome.rendered, tuple(clock.stages))
+
+
+def _checked_routes(ctx: Context, state: State, loaded) -> list:
+    """Every page's route, once the whole site is checked: links, names, addresses (BuildFailed with every error)."""
+    from generator.model import addresses, content, portable, routing
+
+    content.check_links(ctx.options.site_dir, state.links, [record.entry for record in loaded.records.values()],
+                        ctx.problems)
+    portable.check(state.scan, ctx.problems)      # names a Windows laptop could not hold (issue 23)
+    with ctx.clock.stage("daftar halaman"):
+        routes = routing.routes(loaded.site)
+        addresses.check_urls(routes, ctx.problems, addresses.files(loaded.site, state.assets))
+    if ctx.problems.errors:
+        raise BuildFailed(ctx.problems)
+    return routes
 
 
 def _nothing_changed(options: Options, state: State, started: float, clock: Clock) -> Result:

@@ -286,7 +286,7 @@ def _waiting(pid: str) -> None:
 
 def _new(site_dir: Path, title: str) -> int:
     from generator.model import config as config_module
-    from generator.model.content import name_slug
+    from generator.model.entries import name_slug
 
     problems = Problems()
     config = config_module.load(site_dir / "config.yaml", problems)

@@ -327,7 +327,7 @@ def page_urls(site: Built) -> dict[str, str]:
 
 def output_path(site: Built, url: str) -> Path:
     """The output file that serves a site URL ('/a/b/' -> OUTPUT/a/b/index.html)."""
-    from generator.model.site import output_file
+    from generator.model.urls import output_file
 
     return site.output / output_file(url)
 

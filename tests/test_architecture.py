@@ -13,7 +13,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-from generator.engine.cache import generator_hash
+from generator.engine.keys import generator_hash
 
 pytestmark = pytest.mark.quick
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from generator.model.discovery import Source
 from tests.conftest import config_text, copy_site, md, run_cli, snapshot, write_site
 
 pytestmark = pytest.mark.servers
@@ -159,7 +160,7 @@ def test_new_writes_config_values_and_the_title_quoted_so_the_post_is_valid(tmp_
     assert run.code == 0, run.err
     source = next((site / "content/posts").rglob("index.md"))
     problems = Problems()
-    entry = content.load(site, "post", source, source.parent,
+    entry = content.load(site, Source("post", source, source.parent),
                          type("D", (), {"category": "x", "author": "x"})(), ZoneInfo("Asia/Makassar"), problems)
     assert problems.errors == [] and entry is not None
     assert (entry.category, entry.author, entry.title) == (category, author, title)
@@ -193,7 +194,7 @@ def _fail_on(name):
 @pytest.mark.parametrize("stage", ["content", "render", "model"])
 def test_an_unexpected_error_exits_70_says_it_is_a_bug_and_names_the_file(tmp_path, monkeypatch, capsys, stage):
     from generator import cli
-    from generator.model import site as site_model
+    from generator.model import routing
     from generator.render import pages
 
     site = _bug_site(tmp_path)
@@ -210,7 +211,7 @@ def test_an_unexpected_error_exits_70_says_it_is_a_bug_and_names_the_file(tmp_pa
         monkeypatch.setattr(pages.PageRenderer, "render", render_fails)
         where = "content/posts/b.md"
     else:
-        monkeypatch.setattr(site_model, "routes", lambda site: 1 / 0)
+        monkeypatch.setattr(routing, "routes", lambda site: 1 / 0)
         where = str(site)
     code = cli.main(["build", "--site", str(site)])
     err = capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Content sources: discovery, front matter splitting, and the validation of every field."""
+"""Content sources: front matter splitting and the validation of every field (discovery: test_discovery.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import pytest
 from generator.core.report import Problems
 from generator.model import content
 from generator.model.config import SiteSettings
+from generator.model.discovery import Source
+from generator.model.entries import Comment, name_slug, slugify
 from generator.model.theme import THEME_DIR
 from tests.conftest import build_errors, build_site, md, write_site
 
@@ -28,38 +30,8 @@ def load(tmp_path: Path, text: str, rel: str = "content/posts/2019/rapat/index.m
     source = site / rel
     bundle = source.parent if source.name == "index.md" else None
     problems = Problems()
-    entry = content.load(site, kind, source, bundle, DEFAULTS, ZONE, problems)
+    entry = content.load(site, Source(kind, source, bundle), DEFAULTS, ZONE, problems)
     return entry, [str(p) for p in problems]
-
-
-# --- discovery ---------------------------------------------------------------------------------------------
-
-def test_discovery_finds_bundles_single_files_and_pages_and_ignores_hidden_and_underscore(tmp_path):
-    site = write_site(tmp_path / "site", {
-        "content/posts/2019/rapat/index.md": "x",
-        "content/posts/2019/rapat/catatan.md": "part of the bundle, not a post",
-        "content/posts/2019/rapat/foto.jpg": b"photo",
-        "content/posts/2020/pengumuman.md": "x",
-        "content/posts/_draf/coba.md": "x",
-        "content/posts/2020/_coret.md": "x",
-        "content/posts/.git/HEAD.md": "x",
-        "content/posts/2020/.tersembunyi/index.md": "x",
-        "content/pages/profil.md": "x",
-        "content/pages/kontak/index.md": "x",
-        "content/lain/ini-diabaikan.md": "x",
-    })
-    found = [(kind, md.relative_to(site / "content").as_posix(), bundle is not None)
-             for kind, md, bundle in content.discover(site / "content")]
-    assert found == [
-        ("post", "posts/2019/rapat/index.md", True),
-        ("post", "posts/2020/pengumuman.md", False),
-        ("page", "pages/kontak/index.md", True),
-        ("page", "pages/profil.md", False),
-    ]
-
-
-def test_discovery_of_an_empty_site(tmp_path):
-    assert content.discover(tmp_path / "content") == []
 
 
 # --- front matter ------------------------------------------------------------------------------------------
@@ -107,7 +79,7 @@ def test_file_that_is_not_utf8(tmp_path):
     source = write_site(tmp_path / "site", {"content/posts/2019/rapat/index.md": b"---\ntitle: Rapat \xff\n---\n"}) \
         / "content/posts/2019/rapat/index.md"
     problems = Problems()
-    assert content.load(tmp_path / "site", "post", source, source.parent, DEFAULTS, ZONE, problems) is None
+    assert content.load(tmp_path / "site", Source("post", source, source.parent), DEFAULTS, ZONE, problems) is None
     assert str(problems[0]).startswith("content/posts/2019/rapat/index.md: ") and "UTF-8" in str(problems[0])
 
 
@@ -353,10 +325,10 @@ def test_unknown_fields_reach_the_templates(tmp_path):
 
 
 def test_slugify():
-    assert content.slugify("Rapat Koordinasi 2020") == "rapat-koordinasi-2020"
-    assert content.slugify("  Sosialisasi: Pemilih Pemula!  ") == "sosialisasi-pemilih-pemula"
-    assert content.slugify("Pemilu Çağ — é") == "pemilu-cag-e"
-    assert content.slugify("***") == ""
+    assert slugify("Rapat Koordinasi 2020") == "rapat-koordinasi-2020"
+    assert slugify("  Sosialisasi: Pemilih Pemula!  ") == "sosialisasi-pemilih-pemula"
+    assert slugify("Pemilu Çağ — é") == "pemilu-cag-e"
+    assert slugify("***") == ""
 
 
 def test_the_command_line_prints_warnings_and_still_succeeds(tmp_path, capsys):
@@ -493,7 +465,7 @@ def test_a_text_field_keeps_what_was_typed(tmp_path, typed):
     assert problems == []
     assert (entry.title, entry.category, entry.author, entry.summary, entry.event.place) == (typed,) * 5
     assert entry.tags == [typed, "biasa"]
-    assert entry.slug == content.slugify("x" + typed)
+    assert entry.slug == slugify("x" + typed)
 
 
 def test_gallery_captions_and_file_names_that_look_like_numbers_stay_text(tmp_path):
@@ -614,19 +586,19 @@ def test_old_and_far_future_dates_inside_the_calendar_are_fine(tmp_path):
 @pytest.mark.parametrize("name, slug", [("Rapat Koordinasi 2020", "rapat-koordinasi-2020"), ("Pemilu ’24", "pemilu-24"),
                                         ("選挙", "xuanju"), ("Москва", "moskva"), ("한국어", "hangugeo")])
 def test_name_slug_is_slugify_or_a_transliteration(name, slug):
-    assert content.name_slug(name) == slug
+    assert name_slug(name) == slug
 
 
 @pytest.mark.parametrize("name", ["!!!", "???", "★☆", "—", "。、"])
 def test_name_slug_of_punctuation_is_a_short_stable_hash(name):
-    slug = content.name_slug(name)
-    assert slug.startswith("n-") and len(slug) == 10 and slug == content.name_slug(f" {name} ")
-    assert slug == content.slugify(slug)
+    slug = name_slug(name)
+    assert slug.startswith("n-") and len(slug) == 10 and slug == name_slug(f" {name} ")
+    assert slug == slugify(slug)
 
 
 def test_name_slugs_of_different_punctuation_differ():
     names = ["!!!", "???", "***", "…", "★", "☆", "#"]
-    assert len({content.name_slug(n) for n in names}) == len(names)
+    assert len({name_slug(n) for n in names}) == len(names)
 
 
 def test_a_folder_named_in_another_script_gets_a_transliterated_slug(tmp_path):
@@ -672,8 +644,8 @@ def test_comments_are_accepted_without_a_warning(tmp_path):
     """))
     assert problems == []
     first, second = entry.extra["comments"]
-    assert first == content.Comment("Budi", dt.datetime(2019, 11, 9, 8, 15, tzinfo=ZONE), "Terima kasih.")
-    assert second == content.Comment("", None, "Tanpa nama dan tanggal.")
+    assert first == Comment("Budi", dt.datetime(2019, 11, 9, 8, 15, tzinfo=ZONE), "Terima kasih.")
+    assert second == Comment("", None, "Tanpa nama dan tanggal.")
 
 
 @pytest.mark.parametrize("value, message", [

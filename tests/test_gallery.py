@@ -17,7 +17,8 @@ from PIL import Image, ImageCms
 from generator.build import Options, build
 from generator.core import racy
 from generator.core.report import BuildFailed
-from generator.photos import gallery, imaging, photocache
+from generator.photos import gallery, imaging, pool
+from generator.photos import probe as probing
 from tests.conftest import MINIMAL_CONFIG, snapshot, wait_out_racy, write_site
 
 pytestmark = pytest.mark.quick
@@ -418,7 +419,7 @@ def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, m
     def no_reading(path):
         raise AssertionError(f"warm build read {path}")
 
-    monkeypatch.setattr(photocache, "probe", no_reading)                         # the index answers instead
+    monkeypatch.setattr(probing, "probe", no_reading)                         # the index answers instead
     second = run(root, workers=2)
     assert (second.photos_made, second.photos_reused) == (0, 3)
     assert not second.report.changed
@@ -482,14 +483,14 @@ def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(tmp_path):
 
 def test_photos_too_recent_when_probed_are_remembered_once_old_enough(tmp_path, monkeypatch):
     root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
-    index = photocache.ProbeIndex(root / ".cache/photos")
+    index = probing.ProbeIndex(root / ".cache/photos")
     source = index.probe(root / "content/posts/2024/a/a.jpg")
     assert index.recent and not index.new
     monkeypatch.setattr(racy, "RACY_NS", 0)
     index.save()
     assert json.loads((root / ".cache/photos/index.json").read_text())["files"]
-    again = photocache.ProbeIndex(root / ".cache/photos")
-    monkeypatch.setattr(photocache, "probe", lambda path: pytest.fail("read again"))
+    again = probing.ProbeIndex(root / ".cache/photos")
+    monkeypatch.setattr(probing, "probe", lambda path: pytest.fail("read again"))
     assert again.probe(root / "content/posts/2024/a/a.jpg") == source
 
 
@@ -693,7 +694,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path, capsys):
     run(root)
     assert "Foto" not in capsys.readouterr().err                               # pytest's stderr is no terminal
     stream = io.StringIO()
-    bar = photocache.Progress(3, stream)
+    bar = pool.Progress(3, stream)
     for _ in range(3):
         bar.step()
     bar.done()

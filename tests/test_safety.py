@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.model import content
+from generator.model.entries import slugify
 from generator.render import writer
 
 pytestmark = pytest.mark.property
@@ -45,5 +46,5 @@ def test_written_paths_never_leave_the_output(text):
 @settings(max_examples=150, deadline=None)
 @given(ANY)
 def test_slugs_are_plain(text):
-    slug = content.slugify(text)
+    slug = slugify(text)
     assert re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", slug)

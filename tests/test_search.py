@@ -400,7 +400,7 @@ def test_damaged_records_in_the_cache_are_made_again(tmp_path):
 def test_pagefind_finds_the_same_in_a_trimmed_page_as_in_the_whole_page(tmp_path, name):
     """Pagefind is given marked pages without the header, sidebar and footer around the marked element: every
     page's record (words and their places, fragment, meta) is the same as from the whole page."""
-    from generator.model.site import output_file
+    from generator.model.urls import output_file
     from generator.render import pagefind, search
 
     output = readers_site.built(name).output

@@ -10,7 +10,7 @@ from pathlib import Path
 import cbor2
 import pytest
 
-from generator.model.site import output_file
+from generator.model.urls import output_file
 from generator.render import pagefind, search
 
 BINARY = search.executable()

@@ -6,7 +6,7 @@ import pytest
 
 from generator.build import Options, load_site
 from generator.core.report import Problems
-from generator.model import site as site_model
+from generator.model import assembly, routing, urls
 from tests.conftest import NOW, build_errors, build_site, config_text, make_photo, md, write_site
 
 pytestmark = pytest.mark.quick
@@ -153,7 +153,7 @@ def test_related_posts_found_again_from_the_memo_only_while_order_and_tags_stand
     memo: dict = {}
 
     def related(entries):
-        built = site_model.assemble(entries, site.config, site.built, False, False, Problems(), memo)
+        built = assembly.assemble(entries, site.config, assembly.Moment(site.built), Problems(), memo)
         return {p.title: titles(p.related) for p in built.posts}
 
     fresh = related(entries)
@@ -168,11 +168,11 @@ def test_related_posts_found_again_from_the_memo_only_while_order_and_tags_stand
 def test_pagination_urls(tmp_path):
     files = {f"content/posts/p{i}.md": post(f"P{i}", f"2020-01-{i:02d}", "category: Berita") for i in range(1, 6)}
     site = model(tmp_path, files, config_text(extra="listing:\n  per_page: 2\n"))
-    urls = [r.url for r in site_model.routes(site)]
+    urls = [r.url for r in routing.routes(site)]
     assert [u for u in urls if "halaman" in u] == ["/halaman/2/", "/halaman/3/", "/kategori/berita/halaman/2/",
                                                    "/kategori/berita/halaman/3/", "/2020/01/halaman/2/",
                                                    "/2020/01/halaman/3/"]
-    pagers = site_model.paginate(site.posts, 2, "/")
+    pagers = routing.paginate(site.posts, 2, "/")
     assert [(p.number, p.url, p.newer_url, p.older_url, titles(p.items)) for p in pagers] == [
         (1, "/", "", "/halaman/2/", ["P5", "P4"]),
         (2, "/halaman/2/", "/", "/halaman/3/", ["P3", "P2"]),
@@ -181,7 +181,7 @@ def test_pagination_urls(tmp_path):
 
 
 def test_an_empty_site_still_has_a_home_page():
-    pagers = site_model.paginate([], 10, "/")
+    pagers = routing.paginate([], 10, "/")
     assert len(pagers) == 1 and pagers[0].items == [] and pagers[0].total == 1
 
 
@@ -206,7 +206,7 @@ def test_permalinks_from_config(tmp_path):
     assert site.categories[0].url == "/rubrik/berita/"
     assert site.tags[0].url == "/topik/pemilihan/"
     assert site.months[0].url == "/arsip/2020/02/"
-    urls = [r.url for r in site_model.routes(site)]
+    urls = [r.url for r in routing.routes(site)]
     assert "/sosialisasi/2019/b/" in urls and "/rubrik/sosialisasi/" in urls and "/arsip/2020/02/" in urls
 
 
@@ -215,14 +215,14 @@ def test_aliases_become_redirect_routes(tmp_path):
         "content/posts/a.md": post("A", "2019-11-08", "aliases: [/berita/lama-a/, /index.php/2019/a.html]"),
         "content/pages/profil.md": md("title: Profil\naliases: [/tentang-kami/]"),
     })
-    redirects = {r.url: r.context["target"] for r in site_model.routes(site) if r.template == "redirect.html"}
+    redirects = {r.url: r.context["target"] for r in routing.routes(site) if r.template == "redirect.html"}
     assert redirects == {"/berita/lama-a/": "/2019/11/08/a/", "/index.php/2019/a.html": "/2019/11/08/a/",
                          "/tentang-kami/": "/profil/"}
 
 
 def test_every_route_and_the_sitemap(tmp_path):
     site = model(tmp_path, POSTS)
-    routes = site_model.routes(site)
+    routes = routing.routes(site)
     by_url = {r.url: r for r in routes}
     for url in ("/", "/arsip/", "/404.html", "/feed.xml", "/atom.xml", "/robots.txt", "/sitemap.xml", "/galeri/"):
         assert url in by_url
@@ -233,9 +233,9 @@ def test_every_route_and_the_sitemap(tmp_path):
 
 
 def test_output_file_names():
-    assert site_model.output_file("/") == "index.html"
-    assert site_model.output_file("/2019/11/08/a/") == "2019/11/08/a/index.html"
-    assert site_model.output_file("/feed.xml") == "feed.xml"
+    assert urls.output_file("/") == "index.html"
+    assert urls.output_file("/2019/11/08/a/") == "2019/11/08/a/index.html"
+    assert urls.output_file("/feed.xml") == "feed.xml"
 
 
 def test_duplicate_url_names_both_files(tmp_path):

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from generator import wordpress
+from generator.core import atomic
 from generator.wordpress import body as body_module
 from generator.wordpress.media import upload_path
 from generator.wordpress.wxr import read
@@ -511,7 +512,7 @@ def test_cli(tmp_path):
                            env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert typed.returncode == 0 and "Selesai" in typed.stdout, typed.stderr
     shutil.rmtree(site / "output")
-    assert not [p for p in site.rglob("*") if "wpimport-tmp" in p.name]
+    assert not [p for p in site.rglob("*") if atomic.is_temporary(p.name)]
     assert sorted(p.name for p in site.iterdir()) == [".cache", "config.yaml", "content"]
 
 

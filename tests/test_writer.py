@@ -193,7 +193,7 @@ def test_output_over_the_sources_is_refused_and_nothing_is_written(tmp_path, out
 
 # --- what the build may delete or replace: only files an earlier build of this site wrote (issue 13) ---------------
 
-from generator.photos import photocache  # noqa: E402
+from generator.photos import probe, store  # noqa: E402
 from tests.conftest import build_site, md, run_cli, write_site  # noqa: E402
 
 POST_A = md("title: Rapat A\ndate: 2019-11-08 10:00")
@@ -368,7 +368,7 @@ def test_a_derived_photo_whose_bytes_changed_in_the_cache_is_made_again(tmp_path
     published = {p: p.read_bytes() for p in out.glob("2019/11/08/rapat-a/*") if p.suffix in (".jpg", ".webp")}
     assert published
     for cached in (site / ".cache/photos").iterdir():
-        if cached.name not in (photocache.INDEX_NAME, photocache.MADE_NAME):
+        if cached.name not in (probe.INDEX_NAME, store.MADE_NAME):
             size = cached.stat().st_size
             stat = cached.stat()
             cached.write_bytes(b"x" * size if same_size else b"rusak")

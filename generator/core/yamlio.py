@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import yaml
 
@@ -90,7 +91,7 @@ def load(text: str, path: str, problems: Problems, first_line: int = 1,
             if _aliases_explode(node, path, problems, first_line):
                 return None
             lines: Lines = {}
-            if not _walk(node, (), first_line, lines, path, problems, texts if texts is not None else {}):
+            if not _walk(node, (), _Walk(first_line, lines, path, problems, texts if texts is not None else {})):
                 return None
             return loader.construct_document(node), lines
         finally:
@@ -210,10 +211,21 @@ def _layout(text: str, path: str, problems: Problems, first_line: int, err: yaml
     return True
 
 
-def _walk(node: yaml.Node, key: tuple, first_line: int, lines: Lines, path: str, problems: Problems,
-          texts: dict) -> bool:
+@dataclass
+class _Walk:
+    """What _walk fills and reports to, for one YAML document: where it starts in its file, and the file's name."""
+
+    first_line: int
+    lines: Lines
+    path: str
+    problems: Problems
+    texts: dict
+
+
+def _walk(node: yaml.Node, key: tuple, w: _Walk) -> bool:
     """Record the line of every key and list item and the typed text of non-text scalars; refuse duplicate keys,
     which YAML would silently drop, and nesting deeper than MAX_DEPTH."""
+    first_line, lines, path, problems, texts = w.first_line, w.lines, w.path, w.problems, w.texts
     lines[key] = first_line + node.start_mark.line
     ok = True
     if len(key) > MAX_DEPTH:
@@ -242,9 +254,9 @@ def _walk(node: yaml.Node, key: tuple, first_line: int, lines: Lines, path: str,
                                f"'{name}' ditulis dua kali.", "Hapus salah satunya.")
                 ok = False
             seen.add(name)
-            ok &= _walk(value_node, key + (name,), first_line, lines, path, problems, texts)
+            ok &= _walk(value_node, key + (name,), w)
             lines[key + (name,)] = first_line + key_node.start_mark.line
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            ok &= _walk(item, key + (index,), first_line, lines, path, problems, texts)
+            ok &= _walk(item, key + (index,), w)
     return ok

@@ -14,6 +14,7 @@ from generator.core import yamlio
 from generator.core.report import Problem, Problems
 from generator.desk.frontmatter_edit import parse
 from generator.model import content
+from generator.model.discovery import Source
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def placed(problems: list[Problem], text: str) -> list[FieldProblem]:
 def file_problems(site: Path, path: Path, kind: str, bundle: Path | None, config, zone: ZoneInfo) -> list[FieldProblem]:
     """The build's problems with a file as it is on disk."""
     problems = Problems()
-    content.load(site, kind, path, bundle, config.site, zone, problems)
+    content.load(site, Source(kind, path, bundle), config.site, zone, problems)
     try:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
@@ -97,7 +98,7 @@ def text_problems(text: str, kind: str, files: list[str], config, zone: ZoneInfo
                 except OSError:
                     pass
         problems = Problems()
-        content.load(site, kind, source, bundle, config.site, zone, problems)
+        content.load(site, Source(kind, source, bundle), config.site, zone, problems)
     return placed(list(problems), text)
 
 

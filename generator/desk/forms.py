@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from generator.desk.frontmatter_edit import REMOVE, same
 from generator.model import content, documents, embeds
+from generator.model.entries import PHOTO_SUFFIXES
 
 
 @dataclass
@@ -88,7 +89,7 @@ def form_of(meta: dict, body: str, kind: str, zone: ZoneInfo, files: list[str], 
     photos = [Photo(*item) for item in _items(meta.get("gallery"), ("file", "caption", "alt"))]
     listed = {p.file for p in photos}
     photos += [Photo(name) for name in files if name not in listed
-               and _suffix(name) in content.PHOTO_SUFFIXES]
+               and _suffix(name) in PHOTO_SUFFIXES]
     attachments = [Attachment(*item) for item in _items(meta.get("attachments"), ("file", "title"))]
     named = {a.file for a in attachments}
     attachments += [Attachment(name) for name in files if name not in named

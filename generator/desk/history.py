@@ -14,6 +14,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core import atomic
+
 DESK_DIR = ".redaksi"
 HISTORY = "riwayat"
 TRASH = "sampah"
@@ -31,40 +33,9 @@ class Kept:
 
 
 def write_atomic(target: Path, data: bytes) -> None:
-    """Write beside the target and move it in: a crash leaves the old file or the new one, never half of one."""
+    """Write beside the target and move it in (its folder made first): the old file or the new one, never half."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".redaksi-tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        try:                # mkstemp makes the file private (0600); the file keeps its mode, a new one is 0644
-            mode = target.stat().st_mode & 0o7777
-        except OSError:
-            mode = 0o644
-        os.chmod(temporary, mode)
-        os.replace(temporary, target)
-        _sync_folder(target.parent)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself survive a power cut (POSIX; Windows commits renames with the file system)."""
-    if not hasattr(os, "O_DIRECTORY"):
-        return
-    try:
-        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
+    atomic.write_bytes(target, data)
 
 
 def write_new(folder: Path, name: str, data: bytes, other_name) -> str:

@@ -18,8 +18,10 @@ from zoneinfo import ZoneInfo
 
 from generator.core.report import BuildFailed, Problem, Problems
 from generator.engine import cache
-from generator.model import content, documents, theme
+from generator.model import content, documents, theme, urls
 from generator.model import site as site_model
+from generator.model.discovery import Source
+from generator.model.entries import name_slug
 from generator.options import Options
 from generator.render import pages
 
@@ -128,7 +130,7 @@ def _entry(site_dir: Path, config, unsaved: Unsaved, problems: Problems):
         source = Path(scratch) / unsaved.key
         source.parent.mkdir(parents=True)
         source.write_text(unsaved.text, encoding="utf-8")
-        entry = content.load(Path(scratch), unsaved.kind, source, unsaved.bundle, config.site,
+        entry = content.load(Path(scratch), Source(unsaved.kind, source, unsaved.bundle), config.site,
                              ZoneInfo(config.site.timezone), problems)
     if entry is not None:
         entry = dataclasses.replace(entry, source=site_dir / unsaved.key)
@@ -143,8 +145,8 @@ def _post(site, entry, problems: Problems):
 
     config = site.config
     known = next((p for p in site.posts + site.pages if p.entry.path == entry.path), None)
-    url = site_model.post_url(config, entry) if entry.kind == "post" else \
-        site_model.fill(config.permalinks.page, slug=entry.slug)
+    url = urls.post_url(config, entry) if entry.kind == "post" else \
+        urls.fill(config.permalinks.page, slug=entry.slug)
     post = site_model.Post(entry, url)
     if known is not None:
         post.newer, post.older, post.related = known.newer, known.older, known.related
@@ -153,7 +155,7 @@ def _post(site, entry, problems: Problems):
         sizes = {name: (entry.bundle / name).stat().st_size for name in entry.files}
         post.attachments = documents.attachments_of(entry, url, sizes)
     if post.photos and entry.kind == "post":
-        post.gallery_url = site_model.gallery_url(config, entry)
+        post.gallery_url = urls.gallery_url(config, entry)
         post.cover = next((p for p in post.photos if p.name == entry.cover), post.photos[0])
     rendered = Renderer().render(entry.body, links_of(post, config.base_path))
     post.html, post.summary = rendered.html, entry.summary or rendered.summary
@@ -164,9 +166,9 @@ def _post(site, entry, problems: Problems):
 
 
 def _term(terms: list, name: str, pattern: str):
-    slug = content.name_slug(name)
+    slug = name_slug(name)
     found = next((t for t in terms if t.slug == slug), None)
-    return found or site_model.Term(name, slug, site_model.fill(pattern, slug=slug))
+    return found or site_model.Term(name, slug, urls.fill(pattern, slug=slug))
 
 
 def _unbuilt_photos(html: str, post, base_path: str, photos: PhotoLinks) -> str:
@@ -189,11 +191,11 @@ def address_of(site_dir: Path, key: str) -> str | None:
     if config is None or not source.is_file():
         return None
     kind = "page" if key.startswith("content/pages/") else "post"
-    entry = content.load(site_dir, kind, source, files_folder(site_dir, key) if key.endswith("/index.md") else None,
-                         config.site, ZoneInfo(config.site.timezone), problems)
+    bundle = files_folder(site_dir, key) if key.endswith("/index.md") else None
+    entry = content.load(site_dir, Source(kind, source, bundle), config.site, ZoneInfo(config.site.timezone), problems)
     if entry is None:
         return None
-    url = site_model.post_url(config, entry) if kind == "post" else site_model.fill(config.permalinks.page,
+    url = urls.post_url(config, entry) if kind == "post" else urls.fill(config.permalinks.page,
                                                                                     slug=entry.slug)
     return config.base_path + url.lstrip("/")
 

@@ -12,6 +12,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.core import atomic
+
 RECORD = Path(".redaksi") / "terbit.json"       # when the desk last published the site, inside the site folder
 UNKNOWN_KEY = re.compile(r"belum dikenal \(sidik jari (SHA256:[A-Za-z0-9+/=]+)\)")
 HOST = re.compile(r"Kunci server (\S+) belum dikenal")
@@ -127,9 +129,7 @@ def _ask_about_key(job: Job) -> None:
 def remember(site: Path, when: dt.datetime) -> None:
     record = site / RECORD
     record.parent.mkdir(parents=True, exist_ok=True)
-    temporary = record.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"waktu": when.isoformat()}), encoding="utf-8")
-    temporary.replace(record)
+    atomic.write_text(record, json.dumps({"waktu": when.isoformat()}))
 
 
 def last_published(site: Path) -> dt.datetime | None:

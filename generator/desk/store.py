@@ -23,7 +23,8 @@ from generator.desk import history as history_module
 from generator.desk.forms import REMOVE, Attachment, Form, Photo  # noqa: F401  (part of the store's API)
 from generator.desk.frontmatter_edit import Source, edit, parse, read
 from generator.model import config as config_module
-from generator.model import content, documents
+from generator.model import content, discovery, documents
+from generator.model.entries import name_slug
 
 Status = Literal["draf", "terjadwal", "terbit"]
 
@@ -133,7 +134,7 @@ def timezone_label(site: Path) -> str:
 
 
 def _sources(site: Path) -> list[tuple[str, Path, Path | None]]:
-    return content.discover(site / "content")
+    return discovery.discover(site / "content")
 
 
 def _key_of(site: Path, source: Path) -> str:
@@ -160,13 +161,6 @@ def _source_path(site: Path, key: str) -> tuple[str, Path, Path | None]:
         raise DeskError(f"Berkas '{key}' tidak ada (mungkin sudah dipindah atau dihapus).")
     kind = "post" if parts[1] == "posts" else "page"
     return kind, path, path.parent if path.name == "index.md" else None
-
-
-def _bundle_files(bundle: Path | None) -> list[str]:
-    if bundle is None:
-        return []
-    return sorted(p.name for p in bundle.iterdir() if p.is_file() and p.name != "index.md"
-                  and not p.name.startswith("."))
 
 
 @_plain_errors
@@ -196,7 +190,7 @@ class _Reading:
 def _summary(reading: _Reading, kind: str, source: Path, bundle: Path | None) -> EntrySummary:
     site, config, zone, now = reading.site, reading.config, reading.zone, reading.now
     problems = Problems()
-    entry = content.load(site, kind, source, bundle, config.site, zone, problems)
+    entry = content.load(site, discovery.Source(kind, source, bundle), config.site, zone, problems)
     messages = [str(p) for p in problems.errors]
     key = _key_of(site, source)
     if entry is not None:
@@ -229,9 +223,9 @@ def categories(site: Path) -> list[str]:
         if kind != "post":
             continue
         name = forms.text_of(_raw_meta(source).get("category")) or config.site.category
-        spellings = counts.setdefault(content.name_slug(name), {})
+        spellings = counts.setdefault(name_slug(name), {})
         spellings[name] = spellings.get(name, 0) + 1
-    spellings = counts.setdefault(content.name_slug(config.site.category), {})
+    spellings = counts.setdefault(name_slug(config.site.category), {})
     spellings.setdefault(config.site.category, 0)
     names = [max(s.items(), key=lambda item: (item[1], item[0]))[0] for s in counts.values()]
     return sorted(names, key=str.casefold)
@@ -285,7 +279,7 @@ def open_entry(site: Path, key: str) -> Opened:
     meta = found.meta or {}
     now = dt.datetime.now(zone)
     form = forms.form_of(meta, _body_of(found.source, found.data), found.kind, zone,
-                         _bundle_files(found.bundle), now)
+                         discovery.bundle_files(found.bundle), now)
     problems = checks.file_problems(site, found.path, found.kind, found.bundle, config, zone)
     return Opened(key, form, version_of(found.data), problems)
 
@@ -307,7 +301,7 @@ def _text_for(found: _File | None, form: Form, zone: ZoneInfo, now: dt.datetime)
         return _new_text(form, zone, now)
     source = found.source
     old_body = _body_of(source, found.data)
-    shown = forms.form_of(found.meta or {}, old_body, found.kind, zone, _bundle_files(found.bundle), now)
+    shown = forms.form_of(found.meta or {}, old_body, found.kind, zone, discovery.bundle_files(found.bundle), now)
     if replace(form, body=form.body.replace("\r\n", "\n")) == shown:      # nothing changed: nothing to write
         return found.data.decode("utf-8")
     if source is None or found.meta is None:            # no readable front matter: written anew from the form,
@@ -348,7 +342,7 @@ def _check(site: Path, form: Form, key: str | None, config, now: dt.datetime) ->
     zone = ZoneInfo(config.site.timezone)
     found = _read_file(site, key) if key else None
     text = _text_for(found, form, zone, now)
-    files = _bundle_files(found.bundle) if found else []
+    files = discovery.bundle_files(found.bundle) if found else []
     files += [n for n in uploads.staged_names(site) if n not in files]
     kind = found.kind if found else form.kind
     problems = checks.text_problems(text, kind, files, config, zone)
@@ -370,7 +364,7 @@ def store_upload(site: Path, key: str | None, filename: str, data: BinaryIO, lim
 
 
 def _slug(form: Form, zone: ZoneInfo, now: dt.datetime) -> str:
-    slug = content.name_slug(form.title.strip()) if form.title.strip() else ""
+    slug = name_slug(form.title.strip()) if form.title.strip() else ""
     slug = slug[:80].rsplit("-", 1)[0] if len(slug) > 80 and "-" in slug[:80] else slug[:80]
     return slug or ("halaman" if form.kind == "page" else "berita-" + now.astimezone(zone).strftime("%Y%m%d-%H%M"))
 
@@ -419,7 +413,7 @@ def _set_aside(site: Path, found: _File, form: Form, now: dt.datetime) -> None:
     if found.bundle is None:
         return
     kept = set(_files_named(form)) | {forms.text_of((found.meta or {}).get("poster"))}
-    for name in _bundle_files(found.bundle):
+    for name in discovery.bundle_files(found.bundle):
         if name not in kept and uploads.kind_of(name) is not None and (
                 uploads.kind_of(name) == "photo" or Path(name).suffix.lower() in documents.DOCUMENT_SUFFIXES):
             history_module.set_aside(site, found.key, found.bundle / name, now)

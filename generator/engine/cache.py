@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
 import pickle
@@ -13,27 +12,18 @@ from functools import cache as _once
 from pathlib import Path, PosixPath, PurePath, WindowsPath
 from zoneinfo import ZoneInfo
 
+from generator.core import atomic
 from generator.core.hashing import digest
 from generator.core.racy import stamp
 from generator.core.report import Problem
-from generator.core.resources import PACKAGE_DIR
-from generator.model.content import Attachment, Comment, Entry, Event, Photo
+from generator.engine import keys
+from generator.model.entries import Attachment, Comment, Entry, Event, Photo
 from generator.model.registry import Typed
 
 FORMAT = 6
 INDEX, DATA = "build-index.bin", "build-data-{:02d}.bin"
 SHARDS = 16          # the sources' records are split so that one edit rewrites 1/16 of them
 _MAGIC = b"KPU-CACHE"
-
-
-def generator_hash(package_dir: Path = PACKAGE_DIR) -> str:
-    """A hash of the generator's own source, every module of every subpackage: a cache written by any other
-    version of it is not used."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(package_dir.rglob("*.py")):
-        h.update(path.relative_to(package_dir).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 @dataclass
@@ -83,7 +73,7 @@ class Index:
 
 def _header(site_dir: Path) -> bytes:
     version = f"{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}-{sys.implementation.name}"
-    return b" ".join([_MAGIC, str(FORMAT).encode(), generator_hash().encode(), version.encode(),
+    return b" ".join([_MAGIC, str(FORMAT).encode(), keys.generator_hash().encode(), version.encode(),
                       digest(str(site_dir.resolve())).encode()]) + b"\n"
 
 
@@ -168,10 +158,7 @@ def write(path: Path, value, site_dir: Path) -> str:
     payload = _dumps(value)
     sha = digest(payload)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "wb") as out:
-        out.write(_header(site_dir) + sha.encode() + b"\n" + payload)
-    os.replace(temporary, path)
+    atomic.write_bytes(path, _header(site_dir) + sha.encode() + b"\n" + payload, sync=False)
     return sha
 
 

@@ -13,8 +13,9 @@ import dataclasses
 import re
 
 from generator.core.hashing import digest
+from generator.engine import keys
 from generator.model import theme
-from generator.model.content import Entry
+from generator.model.entries import Entry
 from generator.model.site import Pager, Post, Route, Term
 
 _REFERENCE = re.compile(r"{%-?\s*(?:extends|include|import|from)\s+(.)")
@@ -126,26 +127,40 @@ def reach(text: str) -> frozenset[str]:
         tree = jinja2.Environment().parse(text)
     except jinja2.TemplateError:
         return frozenset({EVERYTHING})        # rendering it reports the error
-    attrs: set[str] = set()
     own_post = not any(n.name == "post" and n.ctx in ("store", "param") for n in tree.find_all(nodes.Name))
+    walker = _Reach(nodes, own_post)
+    if not walker.walk(tree, []):
+        walker.attrs.add(EVERYTHING)
+    return frozenset(walker.attrs)
 
-    def name_of(node) -> str | None:          # x.name or x["name"]
+
+class _Reach:
+    """One walk of a template's syntax tree for reach: the site attributes it finds, and False from walk where the
+    template reads site data in a way the signatures do not follow."""
+
+    def __init__(self, nodes, own_post: bool):
+        self.nodes, self.own_post = nodes, own_post     # jinja2.nodes, imported by reach when a template is read
+        self.attrs: set[str] = set()
+
+    def name_of(self, node) -> str | None:          # x.name or x["name"]
+        nodes = self.nodes
         if isinstance(node, nodes.Getattr):
             return node.attr
         if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
             return node.arg.value
         return None
 
-    def counted(node, parent) -> bool:       # x|length, x|count
-        return isinstance(parent, nodes.Filter) and parent.node is node and parent.name in _COUNTS
+    def counted(self, node, parent) -> bool:       # x|length, x|count
+        return isinstance(parent, self.nodes.Filter) and parent.node is node and parent.name in _COUNTS
 
-    def followed(node, parents) -> bool:
+    def followed(self, node, parents) -> bool:
+        nodes, name_of, counted = self.nodes, self.name_of, self.counted
         parent = parents[-1] if parents else None
         if isinstance(node, nodes.Name) and node.name == "site" and node.ctx == "load":
             attr = name_of(parent) if parent is not None and parent.node is node else None
             if attr is None:
                 return False
-            attrs.add(attr)
+            self.attrs.add(attr)
             return True
         attr = name_of(node)
         if attr == "posts" and not (isinstance(node.node, nodes.Name) and node.node.name == "site"):
@@ -157,7 +172,7 @@ def reach(text: str) -> frozenset[str]:
         if attr in _OWN_POST_ONLY:
             if attr == "photos" and counted(node, parent):
                 return True
-            return own_post and isinstance(node.node, nodes.Name) and node.node.name == "post"
+            return self.own_post and isinstance(node.node, nodes.Name) and node.node.name == "post"
         if isinstance(node, nodes.Filter) and node.name in _BY_NAME:
             named = list(node.args) + [k.value for k in node.kwargs if k.key == "attribute"]
             for value in named:                     # an attribute named at render time, or one not followed
@@ -167,18 +182,14 @@ def reach(text: str) -> frozenset[str]:
                     return False
         return True
 
-    def walk(node, parents: list) -> bool:
-        if not followed(node, parents):
+    def walk(self, node, parents: list) -> bool:
+        if not self.followed(node, parents):
             return False
         parents.append(node)
         try:
-            return all(walk(child, parents) for child in node.iter_child_nodes())
+            return all(self.walk(child, parents) for child in node.iter_child_nodes())
         finally:
             parents.pop()
-
-    if not walk(tree, []):
-        attrs.add(EVERYTHING)
-    return frozenset(attrs)
 
 
 def _card(post) -> str:
@@ -216,8 +227,7 @@ class Signatures:
             record = self.records.get(post.entry.path)
             stamp = ()
             if record is not None:
-                stamp = (record.photos_key, record.html_key, post.category.name if post.category else None,
-                         tuple(t.name for t in post.tags))
+                stamp = keys.card_stamp(record, post)
                 if record.card_key == stamp and record.card and not record.photos_racy:
                     found = self._cards[key] = record.card
                     return found

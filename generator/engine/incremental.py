@@ -14,17 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from generator.core.hashing import digest, digest_parts
+from generator.core.hashing import digest
 from generator.core.racy import recent, settled
 from generator.engine import cache
-from generator.model.content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
+from generator.engine import keys
+from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
 from generator.model.theme import ASSETS
 
 if TYPE_CHECKING:     # types only: the pipeline's options are a layer above
     from generator.model.site import Site
     from generator.options import Context, Options
 
-UNSETTLED = "-"         # the state key saved when the inputs' times cannot be trusted: the next build checks all
+UNSETTLED = keys.UNSETTLED
 
 
 class Memory(Protocol):
@@ -125,12 +126,11 @@ def survey(options: Options, templates: tuple[Path, ...], memory: Memory | None 
     index = memory.index if memory is not None and memory.index else cache.load_index(options.cache_dir,
                                                                                          options.site_dir)
     config_path = options.site_dir / "config.yaml"
-    config_key = digest(config_path.read_bytes() if config_path.is_file() else b"")
+    config_key = keys.config_key(config_path.read_bytes() if config_path.is_file() else b"")
     links: list[str] = []
     scan, present = cache.scan(options.content_dir, read_source, links), cache.scan(options.output)
     theme = theme_scan(templates)
-    key = digest_parts(config_key, scan, theme, str(templates), options.drafts, options.future,
-                       str(options.output.resolve()), options.search, options.preview)
+    key = keys.site_key(config_key, scan, theme, templates, options)
     started = time.time_ns()
     racy = [rel for rel, (_size, mtime) in scan.items() if recent(mtime, started)]
     return State(index, scan, present, theme, config_key, key, racy, frozenset(scan) if options.verify else frozenset(),

@@ -14,10 +14,13 @@ from generator.core import parallel
 from generator.core.hashing import digest
 from generator.core.racy import recent, trusted_mtime
 from generator.core.report import Problems, processing
+from generator.engine import keys
 from generator.engine.cache import SourceRecord
 from generator.engine.incremental import Previous
-from generator.model import content, documents
+from generator.model import assembly, content, discovery, documents, urls
 from generator.model import site as site_model
+from generator.model.discovery import Source
+from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
 
 if TYPE_CHECKING:     # types only: the pipeline's options are a layer above
     from generator.options import Context
@@ -52,9 +55,9 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
     prefix = content_dir.relative_to(site_dir).as_posix() + "/"
     with clock.stage("baca isi"):
         plan, todo = [], []
-        for kind, crel, bundle in _discover(scan):
+        for kind, crel, bundle in discovery.sources(scan):
             files = sorted(n for n in folders.get(crel.rpartition("/")[0], []) if n != "index.md") if bundle else []
-            key = digest(f"{ctx.config_key}\0{kind}\0{files}")
+            key = keys.source_key(ctx.config_key, kind, files)
             record = _reuse(old.get(prefix + crel), key, scan.get(crel), content_dir / crel, crel in previous.suspect)
             plan.append((prefix + crel, record))
             if record is None:
@@ -72,7 +75,8 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
             records[rel] = record
             entries.append(record.entry)
     with clock.stage("model situs"):
-        site = site_model.assemble(entries, config, now, options.drafts, options.future, problems, related)
+        site = assembly.assemble(entries, config, assembly.Moment(now, options.drafts, options.future), problems,
+                                    related)
         site.preview = options.preview
         documents.attach(site.posts + site.pages, scan)
         site.document_texts = documents.register(ctx, site.posts + site.pages, now)
@@ -124,8 +128,8 @@ class SourceJob:
         kind, crel, bundle, key = item
         md, found = self.content_dir / crel, Problems()
         data = md.read_bytes()
-        entry = content.load(self.site_dir, kind, md, self.content_dir / bundle if bundle is not None else None,
-                             self.settings, self.zone, found)
+        found_source = Source(kind, md, self.content_dir / bundle if bundle is not None else None)
+        entry = content.load(self.site_dir, found_source, self.settings, self.zone, found)
         if entry is None:
             return None, found
         sha = digest(data) if md.read_bytes() == data else ""    # "": changed while read, read again
@@ -138,27 +142,9 @@ class SourceJob:
                 self._renderer = Renderer()
             no_links = Links({}, {}, self.base_path)
             rendered = self._renderer.render(entry.body, no_links)
-            record.html_key = markdown_key(sha, entry.body_line, no_links)
+            record.html_key = keys.markdown_key(sha, entry.body_line, no_links)
             record.html, record.summary = rendered.html, rendered.summary
         return record, found
-
-
-def _discover(scan: dict) -> list[tuple[str, str, str | None]]:
-    """content.discover() from the scan already made: (kind, path below content/, bundle folder or None), same order."""
-    found = []
-    for kind, top in (("post", "posts"), ("page", "pages")):
-        names = [rel[len(top) + 1:] for rel in scan if rel.startswith(top + "/") and rel.endswith(".md")]
-        bundles = {name.rpartition("/")[0] for name in names if name == "index.md" or name.endswith("/index.md")}
-        for name in sorted(names, key=lambda n: n.split("/")):
-            parts = name.split("/")
-            if any(part.startswith((".", "_")) for part in parts):
-                continue
-            folder = name.rpartition("/")[0]
-            if parts[-1] == "index.md":
-                found.append((kind, f"{top}/{name}", f"{top}/{folder}" if folder else top))
-            elif not any("/".join(parts[:i]) in bundles for i in range(len(parts))):
-                found.append((kind, f"{top}/{name}", None))
-    return found
 
 
 def _reuse(record: SourceRecord | None, key: str, stat: tuple | None, path: Path,
@@ -180,7 +166,7 @@ def _reuse(record: SourceRecord | None, key: str, stat: tuple | None, path: Path
 
 
 def _open_probes(probes: list, options, suspect: frozenset[str]):
-    from generator.photos.photocache import ProbeIndex
+    from generator.photos.probe import ProbeIndex
 
     content_dir = options.content_dir
     probes.append(ProbeIndex(options.cache_dir / "photos", {os.path.abspath(content_dir / rel) for rel in suspect}))
@@ -191,14 +177,13 @@ def _plan_photos(ctx: Context, post, record: SourceRecord, found: tuple[dict, fr
     """Plan the bundle's photos again unless its record's plan was made from photos of the same size and time
     (and not racy, nor suspect: incremental.survey)."""
     (scan, suspect), config, problems, entry = found, ctx.config, ctx.problems, post.entry
-    photo_like = content.PHOTO_SUFFIXES | content.UNSUPPORTED_PHOTOS
+    photo_like = PHOTO_SUFFIXES | UNSUPPORTED_PHOTOS
     if not entry.gallery and not any(os.path.splitext(n)[1].lower() in photo_like for n in entry.files):
         post.photos = []          # no photo: nothing to plan, no need to import Pillow
         record.photos_key, record.photos, record.photos_racy = "", [], False
         return
     folder = entry.path.rpartition("/")[0].partition("/")[2]         # the bundle, below content/
-    key = digest(repr((config.photos, post.url, entry.title, entry.gallery, entry.cover,
-                       [(name, scan.get(f"{folder}/{name}")) for name in entry.files])))
+    key = keys.photos_key(config.photos, post, [(name, scan.get(f"{folder}/{name}")) for name in entry.files])
     if record.photos_key == key and not record.photos_racy and not any(f"{folder}/{n}" in suspect for n in entry.files):
         post.photos = record.photos
     else:
@@ -214,7 +199,7 @@ def _plan_photos(ctx: Context, post, record: SourceRecord, found: tuple[dict, fr
             record.photos_racy = any(recent((scan.get(f"{folder}/{name}") or (0, 0))[1], now) for name in entry.files)
             record.photos_key, record.photos, record.html_key = key, post.photos, ""
     if post.photos and entry.kind == "post":
-        post.gallery_url = site_model.gallery_url(config, entry)
+        post.gallery_url = urls.gallery_url(config, entry)
         post.cover = next((p for p in post.photos if p.name == entry.cover), post.photos[0])
 
 
@@ -224,7 +209,7 @@ def _markdown(site: site_model.Site, records: dict, base_path: str, workers: int
     for post in site.posts + site.pages:
         record = records[post.entry.path]
         links = links_of(post, base_path)
-        key = markdown_key(record.sha, post.entry.body_line, links)
+        key = keys.markdown_key(record.sha, post.entry.body_line, links)
         if record.html_key == key:
             post.html, post.summary = record.html, post.entry.summary or record.summary
         else:
@@ -256,11 +241,6 @@ class MarkdownJob:
                 self._renderer = Renderer()
             rendered = self._renderer.render(body, links)
             return rendered.html, rendered.summary
-
-
-def markdown_key(sha: str, body_line: int, links) -> str:
-    """What a post's rendered Markdown depends on: the file's hash stands for its body."""
-    return digest(repr((sha, body_line, links)))
 
 
 def links_of(post: site_model.Post, base_path: str = "/"):

@@ -1,33 +1,23 @@
-"""Content sources: find posts and pages, split front matter from body, and validate every field."""
+"""Content sources: split front matter from body, and validate every field (which files are sources: discovery)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import posixpath
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from generator.core.report import Problems
 from generator.model import registry
+from generator.model.discovery import Source, bundle_files
+from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Attachment, Comment, Entry, Event, name_slug, Photo, slugify
 
 # yamlio (PyYAML) and sanitize are imported where a source is read: a build that finds nothing changed imports
 # this module for its constants and classes only.
 
-# Every picture a camera, phone or scanner saves that Pillow opens (HEIC/HEIF through pillow-heif): each goes
-# through the photo pipeline (resized, metadata and GPS stripped), never out as it is. Compared in lower case.
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic",
-                  ".heif", ".avif", ".mpo"}
-HEIF_SUFFIXES = {".heic", ".heif"}
-# Camera raw files and JPEG XL: pictures the pipeline cannot open. Never published (they carry the camera's GPS);
-# a warning names each one.
-UNSUPPORTED_PHOTOS = {".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".orf", ".rw2",
-                      ".raf", ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".mrw", ".rwl", ".iiq", ".jxl"}
 KNOWN_FIELDS = {"title", "date", "slug", "category", "tags", "author", "views", "summary", "cover",
                 "gallery", "event", "draft", "aliases", "menu", "updated", "attachments", "poster",
                 "cover_hidden", "pinned_until"}
@@ -36,115 +26,6 @@ _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # The dates the build can place in any time zone and compare with any other (one day inside Python's calendar).
 _EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.timezone.utc)
 _LATEST = dt.datetime(9999, 12, 30, tzinfo=dt.timezone.utc)
-
-
-@dataclass(frozen=True)
-class Photo:
-    file: str
-    caption: str = ""
-    alt: str = ""
-    line: int | None = None
-    credit: str = ""            # who took it: 'Foto: Humas KPU Kaltara'
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file of the bundle listed under 'attachments:' (its title and place in the list)."""
-
-    file: str
-    title: str = ""
-    line: int | None = None
-    typed: registry.Typed | None = None      # a typed document of the public-information registry
-
-
-@dataclass(frozen=True)
-class Event:
-    start: dt.datetime
-    end: dt.datetime | None = None
-    place: str = ""
-    has_time: bool = False
-
-
-@dataclass(frozen=True)
-class Comment:
-    """An archived reader's comment (from a WordPress import): shown read-only under the post."""
-
-    author: str
-    date: dt.datetime | None
-    text: str
-
-
-@dataclass
-class Entry:
-    """One validated source: a post (bundle or single file) or a static page."""
-
-    kind: str                    # "post" or "page"
-    path: str                    # relative to the site folder, for messages
-    source: Path                 # the Markdown file
-    bundle: Path | None          # the folder holding the post's files, for page bundles
-    title: str
-    body: str
-    body_line: int
-    slug: str
-    date: dt.datetime | None = None
-    has_time: bool = True
-    updated: dt.datetime | None = None
-    category: str = ""
-    tags: list[str] = field(default_factory=list)
-    author: str = ""
-    views: int | None = None
-    summary: str = ""
-    cover: str = ""
-    gallery: list[Photo] = field(default_factory=list)
-    event: Event | None = None
-    draft: bool = False
-    aliases: list[str] = field(default_factory=list)
-    menu: int | None = None
-    cover_hidden: bool = False   # the post's page does not show its cover at the top (it still shows in lists)
-    pinned_until: dt.datetime | None = None   # the front page's lead story until then
-    extra: dict = field(default_factory=dict)
-    attachments: list[Attachment] = field(default_factory=list)   # listed in front matter, in order
-    poster: str = ""             # the bundle photo shown on its videos before they play
-    files: list[str] = field(default_factory=list)   # other files in the bundle, sorted
-    lines: dict = field(default_factory=dict)        # front matter key path -> line
-
-
-@functools.lru_cache(maxsize=1 << 16)      # the same category and tag names are slugged for every post
-def slugify(text: str) -> str:
-    """URL name from any text: 'Rapat Koordinasi 2020' -> 'rapat-koordinasi-2020'."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def name_slug(text: str) -> str:
-    """A URL name of its own for any name, the same in every build: slugify's when it finds letters or digits,
-    else a transliteration ('選挙' -> 'xuanju', 'Москва' -> 'moskva'), else a short hash of the name ('!!!' ->
-    'n-' and eight hex digits), so a name of punctuation or symbols never merges into another."""
-    from anyascii import anyascii
-
-    found = slugify(text) or slugify(anyascii(text))
-    if found:
-        return found
-    key = unicodedata.normalize("NFKC", text).strip().casefold()
-    return "n-" + hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
-
-
-def discover(content_dir: Path) -> list[tuple[str, Path, Path | None]]:
-    """Every source as (kind, markdown file, bundle folder or None), in a stable order."""
-    found = []
-    for kind, folder in (("post", content_dir / "posts"), ("page", content_dir / "pages")):
-        if not folder.is_dir():
-            continue
-        bundles = {p.parent for p in folder.rglob("index.md")}
-        for md in sorted(folder.rglob("*.md")):
-            if any(part.startswith((".", "_")) for part in md.relative_to(folder).parts):
-                continue
-            if md.name == "index.md":
-                found.append((kind, md, md.parent))
-            elif not any(parent in bundles for parent in md.parents):
-                found.append((kind, md, None))
-    return found
 
 
 def check_links(site_dir: Path, links: list[str], entries, problems: Problems) -> None:
@@ -269,9 +150,9 @@ def split(text: str, path: str, problems: Problems) -> tuple[str, str, int] | No
     return None
 
 
-def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults, zone: ZoneInfo,
-         problems: Problems) -> Entry | None:
+def load(site_dir: Path, found: Source, defaults, zone: ZoneInfo, problems: Problems) -> Entry | None:
     """Read and validate one source file; errors are added to problems and None returned."""
+    kind, source, bundle = found
     path = source.relative_to(site_dir).as_posix()
     try:
         text = source.read_text(encoding="utf-8")
@@ -283,7 +164,6 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
         return None
     front, body, body_line = parts
     from generator.core import yamlio
-    from generator.model import sanitize
 
     texts: dict[tuple, str] = {}
     parsed = yamlio.load(front, path, problems, first_line=2, texts=texts)
@@ -296,12 +176,8 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
     check = _Checker(path, lines, problems, texts)
     before = len(problems.errors)
     body = _clean_body(body, body_line, path, problems)
-    for removed in sanitize.found_in_markdown(body):
-        problems.warn(path, body_line + removed.line - 1, f"{removed} dihapus dari isi: atribut seperti ini "
-                      "menjalankan skrip di peramban pembaca.", "Hapus bagian itu dari berkas; tautan biasa (https://...)"
-                      " dan HTML lain tetap boleh.")
-    files = sorted(p.name for p in bundle.iterdir()   # not '.DS_Store' or the '._foto.jpg' copies a Mac leaves
-                   if p.is_file() and p.name != "index.md" and not p.name.startswith(".")) if bundle else []
+    _warn_scripts(body, body_line, path, problems)
+    files = bundle_files(bundle)
     _refuse_executables(files, bundle, site_dir, problems)
     _warn_spam(body, body_line, path, problems)
     default_slug = bundle.name if bundle else source.stem
@@ -330,6 +206,16 @@ def load(site_dir: Path, kind: str, source: Path, bundle: Path | None, defaults,
     for name in [n for n in entry.extra if n not in PASSED_FIELDS]:
         check_field_name(path, lines.get((name,)), name, problems)
     return entry if len(problems.errors) == before else None
+
+
+def _warn_scripts(body: str, body_line: int, path: str, problems: Problems) -> None:
+    """Attributes that run scripts in a reader's browser are removed from the body: a warning with each one's line."""
+    from generator.model import sanitize
+
+    for removed in sanitize.found_in_markdown(body):
+        problems.warn(path, body_line + removed.line - 1, f"{removed} dihapus dari isi: atribut seperti ini "
+                      "menjalankan skrip di peramban pembaca.",
+                      "Hapus bagian itu dari berkas; tautan biasa (https://...) dan HTML lain tetap boleh.")
 
 
 def _refuse_executables(files: list[str], bundle: Path | None, site_dir: Path, problems: Problems) -> None:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from generator.core.report import Problems
 from generator.model import registry
-from generator.model.content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Entry, slugify
+from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Entry, slugify
 
 # Files of a bundle listed under a post without being named in 'attachments:'. Any other non-photo file is still
 # published beside the post (a link in the text may point at it); it is listed only when named.

@@ -138,7 +138,7 @@ def _local(url: str) -> str:
 
 
 def _slug(value: str, separator: str) -> str:
-    from generator.model.content import slugify
+    from generator.model.entries import slugify
 
     return slugify(value) or "bagian"
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.core import atomic
 from generator.core.racy import recent, stamp
 
 LIMIT = 60_000          # characters of text kept a document: a page, not a book
@@ -87,6 +88,4 @@ class Store:
         if not self.changed and set(self.used) == set(self.kept):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(self.path.name + ".baru")
-        temporary.write_text(json.dumps(self.used, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.path)
+        atomic.write_text(self.path, json.dumps(self.used, ensure_ascii=False), sync=False)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from generator.core import atomic
 from generator.views.logs import HEAD
 
 
@@ -200,6 +201,4 @@ def _load(path: Path) -> Index:
 
 
 def _save(path: Path, index: Index) -> None:
-    temp = path.with_name(path.name + "~")
-    temp.write_text(json.dumps({"copies": index.copies, "done": index.done}), "utf-8")
-    os.replace(temp, path)
+    atomic.write_text(path, json.dumps({"copies": index.copies, "done": index.done}))

@@ -8,7 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from generator.core.report import Problems
-from generator.model import content
+from generator.model import content, discovery
+from generator.model.discovery import Source
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,9 @@ def posts(site_dir: Path, zone: ZoneInfo, defaults) -> list[Scheduled]:
     """Every post and page that is not a draft and has a date, as the build reads them. A source with errors is
     left out here: the publish's build names it (and does not publish) when the time comes."""
     out = []
-    for kind, source, bundle in content.discover(site_dir / "content"):
+    for kind, source, bundle in discovery.discover(site_dir / "content"):
         try:
-            entry = content.load(site_dir, kind, source, bundle, defaults, zone, Problems())
+            entry = content.load(site_dir, Source(kind, source, bundle), defaults, zone, Problems())
         except (OSError, ValueError):
             continue
         if entry is not None and entry.date is not None and not entry.draft:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from generator.core import atomic
 
 
 @dataclass
@@ -53,6 +54,4 @@ def _fits(value, default) -> bool:
 
 def save(file: Path, state: State) -> None:
     file.parent.mkdir(parents=True, exist_ok=True)
-    temp = file.with_name(file.name + "~")
-    temp.write_text(json.dumps(dataclasses.asdict(state), ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(temp, file)
+    atomic.write_text(file, json.dumps(dataclasses.asdict(state), ensure_ascii=False, indent=1))

@@ -3,11 +3,12 @@ office's logo and name at the top, the title large at the bottom; without a cove
 
 from __future__ import annotations
 
-import os
 import struct
 from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from generator.core import atomic
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 56
@@ -33,9 +34,7 @@ def make(card: Card, painter: Painter | None = None) -> str:
     the same office (make_all), else a new one."""
     try:
         image = (painter or Painter()).draw(card)
-        temporary = card.target + f".{os.getpid()}.tmp"
-        image.save(temporary, "JPEG", quality=85, optimize=True)
-        os.replace(temporary, card.target)
+        atomic.replace(card.target, lambda path: image.save(path, "JPEG", quality=85, optimize=True), sync=False)
         return ""
     except Image.DecompressionBombError:
         return "foto terlalu besar (jumlah pikselnya melebihi batas aman)"

@@ -9,10 +9,11 @@ from PIL import Image
 
 from generator.core.report import Problems
 from generator.model.config import Photos
-from generator.model.content import HEIF_SUFFIXES, PHOTO_SUFFIXES, RAW_FIX, Entry, Photo, slugify
-from generator.model.content import UNSUPPORTED_PHOTOS as UNSUPPORTED
-from generator.photos.photocache import PIPELINE, ProbeIndex, TooLarge, probe
-from generator.photos.types import PhotoView, Source, Variant
+from generator.model.content import RAW_FIX
+from generator.model.entries import HEIF_SUFFIXES, PHOTO_SUFFIXES, Entry, Photo, slugify
+from generator.model.entries import UNSUPPORTED_PHOTOS as UNSUPPORTED
+from generator.photos.probe import ProbeIndex, TooLarge, probe
+from generator.photos.types import PIPELINE, PhotoView, Source, Variant
 
 
 def widths(source_width: int, settings: Photos) -> list[int]:
@@ -34,19 +35,19 @@ def formats(source: Source, settings: Photos) -> list[str]:
     return [main] + (["avif"] if settings.avif else []) + (["webp"] if settings.webp else [])
 
 
-def plan(number: int, photo: Photo, alt: str, source: Source, base_url: str, stem: str,
-         settings: Photos) -> PhotoView:
-    """Every derived file of one photo, named '{stem}-{width}w.{format}' under the post's URL."""
+def plan(number: int, photo: Photo, alt: str, source: Source, prefix: str, settings: Photos) -> PhotoView:
+    """Every derived file of one photo, named prefix + '-{width}w.{format}' (prefix: the post's URL and the photo's
+    stem)."""
     variants = []
     key = f"{source.digest}-q{settings.quality}-{PIPELINE}"
     for fmt in formats(source, settings):
         for width in ([source.width] if source.animated else widths(source.width, settings)):
             height = scaled_height(source.width, source.height, width)
-            variants.append(Variant(f"{base_url}{stem}-{width}w.{fmt}", width, height, fmt, f"{key}-{width}w.{fmt}"))
+            variants.append(Variant(f"{prefix}-{width}w.{fmt}", width, height, fmt, f"{key}-{width}w.{fmt}"))
     original = None
     if settings.publish_originals and not source.animated:
         fmt = variants[0].format
-        original = Variant(f"{base_url}{stem}-asli.{fmt}", source.width, source.height, fmt,
+        original = Variant(f"{prefix}-asli.{fmt}", source.width, source.height, fmt,
                            f"{source.digest}-{PIPELINE}-asli.{fmt}")
     return PhotoView(number, photo.file, photo.caption, alt, source.width, source.height, tuple(variants),
                      original, source, photo.line, photo.credit)
@@ -89,7 +90,7 @@ def photos_of(entry: Entry, post_url: str, settings: Photos, problems: Problems,
             stem = f"{base}-{count}"
         stems.add(stem)
         alt = photo.alt or photo.caption or f"{entry.title} — foto {number}"
-        views.append(plan(number, photo, alt, source, post_url, stem, settings))
+        views.append(plan(number, photo, alt, source, post_url + stem, settings))
     return views
 
 

@@ -4,13 +4,14 @@ from the original alone."""
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import struct
 from dataclasses import dataclass
 from functools import lru_cache
 
 from PIL import Image, ImageCms, ImageOps
+
+from generator.core import atomic
 
 FORMAT_OF = {"jpg": "JPEG", "png": "PNG", "webp": "WEBP", "avif": "AVIF"}
 ORIENTATION = 0x0112
@@ -285,13 +286,8 @@ def _read(path: str) -> bytes:
 
 
 def _write(target: str, data: bytes) -> None:
-    temporary = f"{target}.{os.getpid()}.tmp"
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-    os.replace(temporary, target)
+    atomic.write_bytes(target, data, sync=False)
 
 
 def _copy(source: str, target: str) -> None:
-    temporary = f"{target}.{os.getpid()}.tmp"
-    shutil.copyfile(source, temporary)
-    os.replace(temporary, target)
+    atomic.replace(target, lambda path: shutil.copyfile(source, path), sync=False)

@@ -1,11 +1,13 @@
 """The photo layer's data, without Pillow: what a photo file is (Source), one derived file (Variant) and a photo as
-templates see it (PhotoView). The plan (gallery), the store (photocache) and the cache's records share them."""
+templates see it (PhotoView). The plan (gallery), the photo cache (probe, store, photocache) and the cache's records share
+them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+PIPELINE = "p5"                 # bump when processing changes: cached files and the index are made again
 MIME = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "avif": "image/avif", "gif": "image/gif"}
 
 

@@ -13,9 +13,11 @@ from generator.core import racy
 from generator.core.hashing import digest
 from generator.core.report import BuildFailed, Problems
 from generator.engine import cache, fingerprint, incremental
-from generator.engine.load import links_of, markdown_key
-from generator.model import content
+from generator.engine import keys
+from generator.engine.load import links_of
+from generator.model import content, urls
 from generator.model import site as site_model
+from generator.model.discovery import Source
 from generator.options import Options, Result
 from generator.render import writer
 
@@ -159,7 +161,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     if sha == record.sha:
         return ()
     found = Problems()
-    entry = content.load(options.site_dir, post.entry.kind, source, post.entry.bundle, site.config.site,
+    entry = content.load(options.site_dir, Source(post.entry.kind, source, post.entry.bundle), site.config.site,
                          ZoneInfo(site.config.site.timezone), found)
     if entry is None or found.errors or source.read_bytes() != data:
         return None                  # the full build reports errors together with the rest of the site
@@ -176,7 +178,7 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     return entry, cache.SourceRecord(
         size=len(data), mtime_ns=racy.trusted_mtime(racy.stamp(stat)[1]), sha=sha, key=record.key, entry=entry,
         warnings=found.warnings, photos_key=record.photos_key, photos=record.photos, photos_racy=record.photos_racy,
-        html_key=markdown_key(sha, entry.body_line, links), html=rendered.html, summary=rendered.summary)
+        html_key=keys.markdown_key(sha, entry.body_line, links), html=rendered.html, summary=rendered.summary)
 
 
 def _write(options: Options, memory: Memory, routes: list, edited: list[str], started: float) -> Result:
@@ -185,7 +187,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
 
     site, index, renderer = memory.site, memory.index, memory.page_renderer()
     signatures = fingerprint.Signatures(site, memory.config_key, memory.records)
-    rels = {writer.relative_path(site_model.output_file(route.url)): route for route in routes}
+    rels = {writer.relative_path(urls.output_file(route.url)): route for route in routes}
     present = {}
     for rel in rels:
         try:

@@ -30,7 +30,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from generator.model.content import PHOTO_SUFFIXES
+from generator.model.entries import PHOTO_SUFFIXES
 
 KINDS = ("config", "template", "content", "photo")
 POLLING_ENV = "GENERATOR_POLLING"

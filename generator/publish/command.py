@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -12,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from generator.core import lock
+from generator.core import atomic, lock
+from generator.core import progress as terminal
 from generator.core.report import BuildFailed, Problems
 from generator.core.system import shown
 from generator.model import config as config_module
@@ -108,7 +108,7 @@ def _build_and_publish(request: Request, contexts: list[Context], options: Optio
                 code = max(code, publish_target(context, local, options.output, request,
                                                 early if context is contexts[0] else None))
             except PublishError as err:
-                _clear_progress()
+                _clear_progress(context)
                 print(f"{context.name}: {err}", file=sys.stderr)
                 code = 1
     return code
@@ -211,7 +211,7 @@ def _publish_once(context: Context, local: dict, output: Path, request: Request,
     finally:
         transport.close()
     _keep_record(context, final, output)
-    _clear_progress()
+    _clear_progress(context)
     steps.report()
     print(f"{context.name}: {len(decided.uploads)} dikirim, {decided.unchanged} tidak berubah, "
           f"{len(decided.deletes)} dihapus, {len(decided.foreign) + len(decided.replaced)} milik pihak lain "
@@ -228,9 +228,7 @@ def _keep_record(context: Context, final: dict, output: Path) -> None:
     path = local_record(context.site_dir, context.name)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(path.name + "~")
-        temp.write_bytes(manifest.encode(final))
-        os.replace(temp, path)
+        atomic.write_bytes(path, manifest.encode(final))
     except OSError as err:
         print(f"{context.name}: salinan catatan terbitan tidak dapat disimpan di {shown(path)} "
               f"({err.strerror or err}); "
@@ -339,23 +337,23 @@ class _Steps:
 def _progress_of(name: str, request: Request) -> Callable[[int], None]:
     if request.progress is not None:
         return lambda count: request.progress(count, None)
-    return _Progress(name).add if sys.stderr.isatty() else (lambda count: None)
+    return _Sent(name) if terminal.on_terminal() else (lambda count: None)
 
 
-class _Progress:
-    """A progress line on the terminal: how many files have been sent."""
+class _Sent:
+    """The terminal's progress line while a target is sent: 'kpu: 120 berkas terkirim'."""
 
     def __init__(self, name: str):
-        self.name, self.count = name, 0
+        self.name, self.count, self.line = name, 0, terminal.Line()
 
-    def add(self, count: int) -> None:
+    def __call__(self, count: int) -> None:
         self.count += count
-        print(f"\r{self.name}: {self.count} berkas terkirim", end="", file=sys.stderr, flush=True)
+        self.line.show(f"{self.name}: {self.count} berkas terkirim")
 
 
-def _clear_progress() -> None:
-    if sys.stderr.isatty():
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
+def _clear_progress(context: Context) -> None:
+    if isinstance(context.progress, _Sent):
+        context.progress.line.clear()
 
 
 def _print_all(problems) -> None:

@@ -10,6 +10,7 @@ import shutil
 import time
 from pathlib import Path
 
+from generator.core import atomic
 from generator.publish import manifest
 from generator.publish.plan import Entry, safe_rel
 
@@ -36,17 +37,27 @@ def keep(site_dir: Path, name: str, files: dict[str, Entry], output: Path, last:
         if target.exists() or not (output / rel).is_file():     # not sent by this publish: someone else's kept
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(target.name + "~")
-        shutil.copyfile(output / rel, temp)
-        if manifest.file_hash(temp) != entry.sha:      # output/ changed under the publish: not kept as this content
-            temp.unlink()
+        try:
+            atomic.replace(target, _checked_copy(output / rel, entry.sha), sync=False)
+        except _Changed:                               # output/ changed under the publish: not kept as this content
             continue
-        os.replace(temp, target)
     folder = _folder(site_dir, name)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = f"{time.time_ns():020d}.json"
     (folder / stamp).write_bytes(manifest.encode(files))
     _prune(site_dir, last)
+
+
+class _Changed(Exception):
+    """The copy does not hold the content the publish sent."""
+
+
+def _checked_copy(source: Path, sha: str):
+    def fill(path: Path) -> None:
+        shutil.copyfile(source, path)
+        if manifest.file_hash(path) != sha:
+            raise _Changed
+    return fill
 
 
 def publishes(site_dir: Path, name: str) -> list[Path]:

@@ -8,6 +8,7 @@ import os
 import stat
 from pathlib import Path
 
+from generator.core import atomic
 from generator.publish.plan import Entry, safe_rel
 
 VERSION = 1
@@ -107,9 +108,7 @@ def scan(output: Path, remembered: Path | None = None) -> dict[str, Entry]:
     if remembered is not None and stamps != known:
         try:
             remembered.parent.mkdir(parents=True, exist_ok=True)
-            temp = remembered.with_name(remembered.name + "~")
-            temp.write_text(json.dumps(stamps, separators=(",", ":")), encoding="utf-8")
-            os.replace(temp, remembered)
+            atomic.write_text(remembered, json.dumps(stamps, separators=(",", ":")), sync=False)
         except OSError:
             pass            # only a speed-up: the next publish hashes again
     return files

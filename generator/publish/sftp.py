@@ -19,6 +19,7 @@ from pathlib import Path
 
 import asyncssh
 
+from generator.core import atomic
 from generator.core.invocation import command as shown_command
 from generator.core.invocation import current as current_invocation
 from generator.publish import manifest as manifest_format
@@ -425,15 +426,10 @@ class SftpTransport:
         except FileNotFoundError:
             old = []
         kept = [line for line in (without_host(line, host) for line in old) if line is not None]
-        temp = known.with_name(known.name + ".kpu-terbit~")
         try:
-            temp.write_text("".join(line + "\n" for line in [*kept, f"{host} {kind} {data}"]), encoding="utf-8",
-                            errors="surrogateescape")
-            if known.exists():
-                os.chmod(temp, known.stat().st_mode & 0o777)
-            os.replace(temp, known)
+            atomic.write_text(known, "".join(line + "\n" for line in [*kept, f"{host} {kind} {data}"]),
+                              errors="surrogateescape")
         except OSError as err:
-            temp.unlink(missing_ok=True)
             raise PublishError(f"Kunci server tidak dapat disimpan di {known} ({err.strerror or err}); periksa izin "
                                "folder ~/.ssh lalu jalankan lagi.") from err
 

@@ -419,6 +419,25 @@ def patch(index: Index, old: dict[str, PageRecord], new: dict[str, PageRecord]) 
     when each entering page takes the place of a leaving one with the same URL, or comes after every other page (a
     new post, newest of all), and the set of meta fields stays the same; then only the words of those pages change.
     """
+    placed = _placed(index, old, new)
+    if placed is None:
+        return None
+    pages, numbers, leaving = placed
+    field_pages = dict(index.field_pages)
+    for records, step in ((old, -1), (new, 1)):
+        for record in records.values():
+            for name in record.fields:
+                field_pages[name] = field_pages.get(name, 0) + step
+    field_pages = {name: count for name, count in field_pages.items() if count}
+    fields = sorted(field_pages)
+    if fields != index.fields:
+        return None
+    return Index(pages, fields, field_pages, _patched_words(index, old, new, numbers, leaving, fields))
+
+
+def _placed(index: Index, old: dict[str, PageRecord], new: dict[str, PageRecord]):
+    """(pages, entering page key -> its number, numbers of the leaving pages) when each entering page takes a leaving
+    one's place or comes last; else None."""
     position = {page.key: i for i, page in enumerate(index.pages)}
     if any(key not in position for key in old):
         return None
@@ -437,16 +456,12 @@ def patch(index: Index, old: dict[str, PageRecord], new: dict[str, PageRecord]) 
         numbers[key] = at
     if place or any((a.order, a.url) >= (b.order, b.url) for a, b in zip(pages, pages[1:])):
         return None     # a page left without one taking its place (every later page would move), or one moved
-    field_pages = dict(index.field_pages)
-    for records, step in ((old, -1), (new, 1)):
-        for record in records.values():
-            for name in record.fields:
-                field_pages[name] = field_pages.get(name, 0) + step
-    field_pages = {name: count for name, count in field_pages.items() if count}
-    fields = sorted(field_pages)
-    if fields != index.fields:
-        return None
-    leaving = {position[key] for key in old}
+    return pages, numbers, {position[key] for key in old}
+
+
+def _patched_words(index: Index, old: dict[str, PageRecord], new: dict[str, PageRecord], numbers: dict[str, int],
+                   leaving: set[int], fields: list[str]) -> dict:
+    """The index's words with the leaving pages' postings taken out and the entering pages' put in."""
     units: dict[str, int] = defaultdict(int)
     adding: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
     adding_forms: dict[str, dict[str, list[tuple[int, bytes]]]] = defaultdict(lambda: defaultdict(list))
@@ -481,7 +496,7 @@ def patch(index: Index, old: dict[str, PageRecord], new: dict[str, PageRecord]) 
             words.pop(word, None)
             continue
         words[word] = Word(found.units + units.get(word, 0), page_bytes, starts, body, _variants(forms))
-    return Index(pages, fields, field_pages, words)
+    return words
 
 
 def _absolute(postings: list) -> list:
@@ -511,9 +526,33 @@ def files(index: Index, entry: dict, known: dict[str, str]) -> Files:
     """
     (language, info), = entry["languages"].items()
     version = entry.get("version", "")
-    listing: dict[str, str] = {}
-    new: dict[str, bytes] = {}
-    chunks: dict[str, str] = {}
+    out = Files({}, {}, {}, {})
+    listing, new = out.listing, out.new
+    bounds, names = _chunk_files(index, language, known, out)
+    fragment_names: dict[str, str] = {}
+    pages = []
+    for page in index.pages:
+        name = _name(language, page.digest, 7, fragment_names)
+        listing[f"fragment/{name}.pf_fragment"] = page.fragment
+        out.fragments[f"fragment/{name}.pf_fragment"] = page.key
+        pages.append([name, page.word_count])
+    ranges = _chunk_ranges(bounds)
+    meta = cbor2.dumps([version, pages, [[a, b, n] for (a, b), n in zip(ranges, names)], [], [], index.fields])
+    meta_name = f"{language}_{hashlib.sha1(meta).hexdigest()[:8 + len(language)]}"
+    for rel, data in ((f"pagefind.{meta_name}.pf_meta", gzip.compress(SIGNATURE + meta, GZIP_LEVEL, mtime=0)),
+                      ("pagefind-entry.json", json.dumps(
+                          {**entry, "languages": {language: {**info, "hash": meta_name, "page_count": len(pages)}}},
+                          ensure_ascii=False, separators=(",", ":")).encode("utf-8"))):
+        digest = hashlib.sha1(data).hexdigest()
+        listing[rel] = digest
+        new[digest] = data
+    return out
+
+
+def _chunk_files(index: Index, language: str, known: dict[str, str], out: Files) -> tuple[list, list[str]]:
+    """The index's words in chunks of about CHUNK_UNITS, each a file in out (compressed again only when its bytes
+    are not in known); -> (each chunk's first and last word, each chunk's name)."""
+    listing, new, chunks = out.listing, out.new, out.chunks
     taken: dict[str, str] = {}
     bounds: list[tuple[str, str]] = []
     names: list[str] = []
@@ -546,25 +585,7 @@ def files(index: Index, entry: dict, known: dict[str, str]) -> Files:
             current, size = [], 0
     if current:
         close()
-    fragment_names: dict[str, str] = {}
-    fragments: dict[str, str] = {}
-    pages = []
-    for page in index.pages:
-        name = _name(language, page.digest, 7, fragment_names)
-        listing[f"fragment/{name}.pf_fragment"] = page.fragment
-        fragments[f"fragment/{name}.pf_fragment"] = page.key
-        pages.append([name, page.word_count])
-    ranges = _chunk_ranges(bounds)
-    meta = cbor2.dumps([version, pages, [[a, b, n] for (a, b), n in zip(ranges, names)], [], [], index.fields])
-    meta_name = f"{language}_{hashlib.sha1(meta).hexdigest()[:8 + len(language)]}"
-    for rel, data in ((f"pagefind.{meta_name}.pf_meta", gzip.compress(SIGNATURE + meta, GZIP_LEVEL, mtime=0)),
-                      ("pagefind-entry.json", json.dumps(
-                          {**entry, "languages": {language: {**info, "hash": meta_name, "page_count": len(pages)}}},
-                          ensure_ascii=False, separators=(",", ":")).encode("utf-8"))):
-        digest = hashlib.sha1(data).hexdigest()
-        listing[rel] = digest
-        new[digest] = data
-    return Files(listing, new, chunks, fragments)
+    return bounds, names
 
 
 def program_files(bundle: Path) -> dict[str, bytes]:

@@ -17,9 +17,10 @@ from typing import Callable
 
 import cbor2
 
+from generator.core import atomic
 from generator.core import parallel
 from generator.core.report import Problems
-from generator.model.site import SEARCH_FOLDER, output_file
+from generator.model.urls import SEARCH_FOLDER, output_file
 from generator.render import pagefind
 
 BUNDLE = SEARCH_FOLDER.strip("/")   # the index is published at /pagefind/
@@ -486,9 +487,7 @@ def pagefind_url(url: str) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    atomic.write_bytes(path, data, sync=False)
 
 
 def _input(page: Rendered) -> bytes | Path:

@@ -18,11 +18,11 @@ from PIL import Image
 from generator.core import parallel
 from generator.core.hashing import digest
 from generator.core.report import Problems
-from generator.model.site import SHARE_CARD
+from generator.engine import keys
+from generator.model.urls import SHARE_CARD
 from generator.photos.cardpaint import Card, make_all
 
 CARD_NAME = SHARE_CARD          # beside the post's page: /2024/03/01/rapat/bagikan.jpg
-VERSION = "k2"                  # bump when the drawing changes: every card is made again
 DEFAULT_COLOR = "#a3000b"       # the theme's masthead red, when config sets no theme.color
 DEFAULT_LOGO = "/assets/logo.png"
 
@@ -43,8 +43,8 @@ def plan(site, theme_files: dict, cache_dir: Path, problems: Problems) -> dict[s
     for post in site.posts:
         cover = post.cover if post.cover is not None and post.cover.source is not None else None
         photo = str(cover.source.path) if cover else ""
-        key = digest(repr((VERSION, post.entry.title, config.site.title, cover.source.digest if cover else "",
-                           logo_key, color)))
+        key = keys.share_card_key(post.entry.title, config.site.title, cover.source.digest if cover else "",
+                                  logo_key, color)
         cards[url_of(post.url)] = Card(str(cache_dir / f"{key}.jpg"), post.entry.title, config.site.title, photo,
                                        logo_path, color)
     return cards

@@ -3,18 +3,18 @@ attachments, theme assets and the search index, staged and then put in place tog
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.core import parallel
-from generator.core.hashing import digest
+from generator.core import progress as terminal
 from generator.core.report import BuildFailed, Problems, processing
 from generator.engine import fingerprint
+from generator.engine import keys
 from generator.engine.incremental import State
+from generator.model import addresses, theme, urls
 from generator.model import site as site_model
-from generator.model import theme
 from generator.render import writer
 
 if TYPE_CHECKING:     # types only: the pipeline's options are a layer above
@@ -42,7 +42,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
     update = writer.open_update(options, index.manifest, present)
     try:
         with clock.stage("sidik halaman"):
-            wanted = {writer.relative_path(site_model.output_file(r.url)): r for r in routes}   # last one wins
+            wanted = {writer.relative_path(urls.output_file(r.url)): r for r in routes}   # last one wins
             templates = fingerprint.Templates(ctx.templates)
             signatures = fingerprint.Signatures(site, ctx.config_key, records)
             prints, todo = {}, []
@@ -124,7 +124,7 @@ class PageJob:
                 data = self.renderer().render(route)
             except pages.RENDER_ERRORS as err:
                 return rel, None, pages.problem_of(err, route)
-            key = digest(data)
+            key = keys.page_key(data)
             if self.update.intact(rel, key):
                 return rel, key, None
             return rel, key, writer.stage_bytes(self.update.staging, rel, data)
@@ -140,7 +140,7 @@ def _render(ctx: Context, todo: list, site: site_model.Site, update: writer.Upda
     if problem:
         problems.append(problem)
         return
-    progress = _Progress(len(todo)) if options.progress and len(todo) >= 500 else None
+    line = terminal.Line() if options.progress and len(todo) >= 500 else None
     failed: dict[tuple, object] = {}
     done = 0
     for group in parallel.run(one, todo, options.workers):
@@ -152,10 +152,11 @@ def _render(ctx: Context, todo: list, site: site_model.Site, update: writer.Upda
             else:
                 update.add_staged(rel, *outcome, key)
         done += len(group)
-        if progress:
-            progress.show(done)
-    if progress:
-        progress.close()
+        if line:
+            line.show(f"Membuat halaman [{terminal.bar(done, len(todo), 30, '.')}] {done}/{len(todo)}",
+                      last=done == len(todo))
+    if line:
+        line.clear()
     problems.extend(failed.values())
 
 
@@ -182,24 +183,7 @@ def _search(wanted: dict, update: writer.Update, options, problems: Problems) ->
     return search.index(rendered, options.cache_dir, problems)
 
 
-class _Progress:
-    """One line on the terminal, rewritten in place: 'Membuat halaman: 1200/8400'."""
-
-    def __init__(self, total: int):
-        self.total = total
-
-    def show(self, done: int) -> None:
-        width = 30
-        filled = width * done // self.total
-        sys.stderr.write(f"\rMembuat halaman [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        sys.stderr.write("\r" + " " * 70 + "\r")
-        sys.stderr.flush()
-
-
 def _attachments(site: site_model.Site) -> dict[str, Path]:
     """Non-photo files of a bundle (PDF, documents) are published beside the post page."""
-    return {url: entry.bundle / name for url, (entry, name) in site_model.attachments(site).items()}
+    return {url: entry.bundle / name for url, (entry, name) in addresses.attachments(site).items()}
 

@@ -9,7 +9,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.core import racy
+from generator.core import atomic, racy
 from generator.core.hashing import digest
 from generator.core.report import Problem
 from generator.core.resources import (  # the generator and its built-in theme, wherever installed
@@ -17,6 +17,7 @@ from generator.core.resources import (  # the generator and its built-in theme, 
     THEME_DIR,
 )
 from generator.core.system import shown
+from generator.engine import keys
 
 LEDGER_DIR = "keluaran"                                      # below the cache folder: one record per output folder
 
@@ -87,9 +88,7 @@ class Ledger:
         """Record files as written by this site (atomically: a half-written record is never read)."""
         self.files = set(files)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps({"output": str(self.output), "files": sorted(self.files)}), encoding="utf-8")
-        os.replace(temporary, self.path)
+        atomic.write_text(self.path, json.dumps({"output": str(self.output), "files": sorted(self.files)}))
 
 
 def open_update(options, manifest: dict[str, tuple], present: dict[str, tuple[int, int]]) -> Update:
@@ -299,11 +298,11 @@ class Update:
         st = os.stat(source)
         unsure = False
         if named_by_content:        # the photo cache's and the search cache's files: a new content is a new name
-            key = f"{source}\0{st.st_size}\0{st.st_mtime_ns}"
+            key = keys.copy_key(source, st.st_size, st.st_mtime_ns)
         else:
             size, time_ns = racy.stamp(st)
             unsure = racy.recent(time_ns)
-            key = f"{source}\0{size}\0{time_ns}" + ("\0racy" if unsure else "")
+            key = keys.copy_key(source, size, time_ns, unsure)
         if self.intact(rel, key) and not unsure:
             self.keep(rel)
         elif not self._kept_as(rel, key, st.st_size, lambda: _same_bytes(source, self.output / rel)):

@@ -7,12 +7,13 @@ import re
 from generator.core import yamlio
 from generator.core.report import Problems
 from generator.model import content
+from generator.model.entries import Entry
 
 _VALUE = re.compile(rb"""^(["']?views["']?[ \t]*:)([ \t]*)([^ \t\r#]*)([ \t]*(?:#.*)?\r?)$""")
 _HOW = "Ubah angkanya sendiri menjadi {total} (views: {total}), atau tulis baris itu sebagai 'views: 117'."
 
 
-def with_views(data: bytes, entry: content.Entry, total: int, problems: Problems) -> bytes | None:
+def with_views(data: bytes, entry: Entry, total: int, problems: Problems) -> bytes | None:
     """The file's bytes with `views: total`: the number on its views line replaced, or a line added after `date:`.
     None, with a problem naming the file and line, when the line is not a plain number this can change safely."""
     lines = data.split(b"\n")

@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 from generator.core.report import Problems
 from generator.core.system import shown
 from generator.model import config as config_module
-from generator.model import content
+from generator.model import assembly, content, discovery
 from generator.model import site as site_model
+from generator.model.discovery import Source
 from generator.views import count, logs, state, summary
 from generator.views.frontmatter import with_views
 
@@ -91,11 +92,11 @@ def published_posts(context: Context) -> list[site_model.Post]:
     """The posts the site publishes now, with their addresses, read by the build's own code; a post that cannot be
     read is reported (file and line) and left out."""
     entries = []
-    for kind, source, bundle in content.discover(context.site_dir / "content"):
+    for kind, source, bundle in discovery.discover(context.site_dir / "content"):
         if kind != "post":
             continue
         found = Problems()
-        entry = content.load(context.site_dir, kind, source, bundle, context.config.site, context.zone, found)
+        entry = content.load(context.site_dir, Source(kind, source, bundle), context.config.site, context.zone, found)
         if entry is None:
             context.problems.extend(found.errors)
             context.problems.error(source.relative_to(context.site_dir), None,
@@ -104,7 +105,7 @@ def published_posts(context: Context) -> list[site_model.Post]:
         else:
             entries.append(entry)
     now = dt.datetime.now(context.zone)
-    return site_model.assemble(entries, context.config, now, False, False, Problems()).posts
+    return assembly.assemble(entries, context.config, assembly.Moment(now), Problems()).posts
 
 
 def plan(context: Context, posts: list[site_model.Post], views: list[int]) -> dict[str, tuple]:
@@ -125,8 +126,9 @@ def finish(context: Context, known: state.State) -> None:
     for path, (before, after) in known.pending.items():
         source = context.site_dir / path
         found = Problems()
-        entry = content.load(context.site_dir, "post", source, source.parent if source.name == "index.md" else None,
-                             context.config.site, context.zone, found) if _inside(context, source) else None
+        bundle = source.parent if source.name == "index.md" else None
+        entry = content.load(context.site_dir, Source("post", source, bundle), context.config.site, context.zone,
+                             found) if _inside(context, source) else None
         if entry is None or entry.views not in (before, after):
             context.problems.error(path, entry.lines.get(("views",)) if entry else None,
                                    "berita ini berubah sebelum kunjungannya ditulis; 'views' tidak diubah.",

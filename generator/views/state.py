@@ -6,11 +6,10 @@ either the old state or the new one, never half of each."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.core import atomic
 from generator.views import count, logs
 
 NAME = "views-state.json"
@@ -97,18 +96,5 @@ def save(site_dir: Path, state: State) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace path with data in one rename: a crash leaves the old file or the new one, with the old file's mode."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Replace path with data in one rename (the seam the crash tests cut): the old file or the new one."""
+    atomic.write_bytes(path, data)

@@ -13,8 +13,9 @@ from pathlib import Path
 from generator.core.report import Problems
 from generator.core.system import shown
 from generator.model import config as config_module
-from generator.model import content
-from generator.model.site import config_zone
+from generator.model import content, discovery
+from generator.model.discovery import Source
+from generator.model.urls import config_zone
 from generator.wordpress import media, plan, wxr
 from generator.wordpress.report import Report
 from generator.wordpress.write import Unsafe, folders, load_memo, load_state, save_memo, write_bundles
@@ -40,14 +41,9 @@ def run(options: Options, out=None, err=None) -> int:
         for problem in problems:
             print(problem, file=err)
         return 1
-    if not options.export.is_file():
-        print(f"Galat: berkas ekspor {shown(options.export)} tidak ada. Ekspor dari WordPress lewat Alat > Ekspor, "
-              "lalu "
-              "sebutkan berkas .xml-nya.", file=err)
-        return 2
-    if options.uploads is not None and not options.uploads.is_dir():
-        print(f"Galat: folder unggahan {shown(options.uploads)} tidak ada. Sebutkan salinan folder wp-content/uploads/ "
-              "dari cadangan hosting.", file=err)
+    usage = _bad_usage(options)
+    if usage:
+        print(f"Galat: {usage}", file=err)
         return 2
     export = _read(options.export, config, err)
     if export is None:
@@ -95,6 +91,17 @@ def run(options: Options, out=None, err=None) -> int:
     return 0
 
 
+def _bad_usage(options: Options) -> str:
+    """What is wrong with the paths given (the export, the uploads folder), or ""."""
+    if not options.export.is_file():
+        return (f"berkas ekspor {shown(options.export)} tidak ada. Ekspor dari WordPress lewat Alat > Ekspor, "
+                "lalu sebutkan berkas .xml-nya.")
+    if options.uploads is not None and not options.uploads.is_dir():
+        return (f"folder unggahan {shown(options.uploads)} tidak ada. Sebutkan salinan folder wp-content/uploads/ "
+                "dari cadangan hosting.")
+    return ""
+
+
 def _read(path: Path, config, err) -> wxr.Export | None:
     """The export, or None when it cannot be read or is refused (said on err)."""
     try:
@@ -111,15 +118,15 @@ def _read(path: Path, config, err) -> wxr.Export | None:
 
 def addresses(site_dir: Path, imported: set[str], config) -> set[str]:
     """The addresses (and aliases) of the posts and pages the staff wrote themselves, which no import may take."""
-    from generator.model.site import fill, post_url
+    from generator.model.urls import fill, post_url
 
     found: set[str] = set()
     zone = config_zone(config)
-    for kind, source, bundle in content.discover(site_dir / "content"):
+    for kind, source, bundle in discovery.discover(site_dir / "content"):
         folder = (bundle or source).relative_to(site_dir).as_posix()
         if folder in imported:
             continue
-        entry = content.load(site_dir, kind, source, bundle, config.site, zone, Problems())
+        entry = content.load(site_dir, Source(kind, source, bundle), config.site, zone, Problems())
         if entry is None or (kind == "post" and entry.date is None):
             continue
         found.add(post_url(config, entry) if kind == "post" else fill(config.permalinks.page, slug=entry.slug))
@@ -135,5 +142,5 @@ def validate(site_dir: Path, written: list[str], config) -> Problems:
         source = site_dir / folder / "index.md"
         if source.is_file():
             kind = "page" if folder.startswith("content/pages/") else "post"
-            content.load(site_dir, kind, source, source.parent, config.site, zone, problems)
+            content.load(site_dir, Source(kind, source, source.parent), config.site, zone, problems)
     return problems

@@ -12,7 +12,7 @@ from typing import Callable
 from markdownify import MarkdownConverter
 
 from generator.model import embeds
-from generator.model.content import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
+from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
 from generator.wordpress.media import Attachment, Media
 
 # --- WordPress's wpautop(), ported from wp-includes/formatting.php (the parts that shape paragraphs) ---

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from generator.model.content import PHOTO_SUFFIXES
+from generator.model.entries import PHOTO_SUFFIXES
 
 DOCUMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp", ".rtf",
                      ".zip", ".rar", ".7z", ".csv", ".txt", ".mp3", ".mp4", ".m4a", ".ogg", ".webm", ".mov"}

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from generator.model.content import name_slug
+from generator.model.entries import name_slug
 from generator.model.sanitize import runs_script
-from generator.model.site import fill
+from generator.model.urls import fill
 
 _MAIN = re.compile(r"utama|primary|main|header|atas|top|navigasi|navigation", re.IGNORECASE)
 

@@ -10,11 +10,12 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from generator.core.hashing import digest
-from generator.engine.cache import generator_hash
+from generator.engine.keys import generator_hash
 from generator.model.config import Config
-from generator.model.content import safe_url_path, slugify
+from generator.model.content import safe_url_path
+from generator.model.entries import slugify
 from generator.model.documents import DOCUMENT_SUFFIXES
-from generator.model.site import config_zone, fill
+from generator.model.urls import config_zone, fill
 from generator.wordpress import body as body_module
 from generator.wordpress.media import Attachment, BundleFiles, Library
 from generator.wordpress.wxr import Export, Item
@@ -183,7 +184,7 @@ def _bundle(item: Item, run: _Run) -> Bundle:
         url_slug = folder.rsplit("/", 1)[-1]           # two posts of one day with one slug: the folder's name
     files = BundleFiles()
     context, text = _convert(item, run, files)
-    front = _front(item, run, date, url_slug, folder, context, files)
+    front = _front(item, run, _Placed(date, url_slug, folder), context, files)
     url = _url(run.config, kind, date, url_slug)
     run.urls.add(url)
     for note in dict.fromkeys(context.notes):
@@ -256,7 +257,7 @@ def _free(wanted: str, taken: set[str], site_dir: Path) -> str:
 
 
 def _is_photo(attachment: Attachment) -> bool:
-    from generator.model.content import PHOTO_SUFFIXES
+    from generator.model.entries import PHOTO_SUFFIXES
 
     return Path(attachment.file or urlsplit(attachment.url).path).suffix.lower() in PHOTO_SUFFIXES
 
@@ -274,8 +275,17 @@ def _text(markup: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup or "")).split())
 
 
-def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, context: body_module.Context,
-           files: BundleFiles) -> dict:
+@dataclass
+class _Placed:
+    """Where an item goes: its date, the slug of its address and its folder below the site."""
+
+    date: dt.datetime
+    slug: str
+    folder: str
+
+
+def _front(item: Item, run: _Run, placed: _Placed, context: body_module.Context, files: BundleFiles) -> dict:
+    date, slug, folder = placed.date, placed.slug, placed.folder
     front: dict = {"title": item.title or "(tanpa judul)"}
     if date is not None:
         front["date"] = date
@@ -297,19 +307,9 @@ def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, con
     summary = _text(item.excerpt)
     if summary:
         front["summary"] = summary
-    thumbnail = (item.first_meta("_thumbnail_id") or "").strip()
-    if thumbnail:
-        media = run.library.by_id(thumbnail)
-        if media is None:
-            run.findings.notes.append(f"{folder}: foto utama (lampiran {thumbnail}) tidak ada di ekspor")
-        elif media.source is None:
-            context.missing.append(media.rel or media.url)
-        elif media.is_photo:
-            front["cover"] = files.add(media)
-            attachment = media.attachment
-            if attachment and (attachment.caption or attachment.alt):
-                context.gallery.insert(0, {k: v for k, v in (("file", front["cover"]), ("caption", attachment.caption),
-                                                               ("alt", attachment.alt)) if v})
+    cover = _cover(item, run, folder, context, files)
+    if cover:
+        front["cover"] = cover
     gallery = [dict(g) for g in {g["file"]: g for g in reversed(context.gallery)}.values()][::-1]
     if gallery:
         front["gallery"] = gallery
@@ -320,6 +320,35 @@ def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, con
         front["draft"] = True
     if item.password:                  # a static site cannot ask for a password: kept as a draft
         run.findings.notes.append(f"{folder}: dilindungi sandi di WordPress; dijadikan draf (tidak diterbitkan)")
+    comments = _comments(item, run)
+    if comments:
+        front["comments"] = comments
+        run.findings.comments += len(comments)
+    return front
+
+
+def _cover(item: Item, run: _Run, folder: str, context: body_module.Context, files: BundleFiles) -> str:
+    """The file of the item's featured image (its caption and alt go first in the gallery), or ""."""
+    thumbnail = (item.first_meta("_thumbnail_id") or "").strip()
+    if not thumbnail:
+        return ""
+    media = run.library.by_id(thumbnail)
+    if media is None:
+        run.findings.notes.append(f"{folder}: foto utama (lampiran {thumbnail}) tidak ada di ekspor")
+    elif media.source is None:
+        context.missing.append(media.rel or media.url)
+    elif media.is_photo:
+        cover = files.add(media)
+        attachment = media.attachment
+        if attachment and (attachment.caption or attachment.alt):
+            context.gallery.insert(0, {k: v for k, v in (("file", cover), ("caption", attachment.caption),
+                                                           ("alt", attachment.alt)) if v})
+        return cover
+    return ""
+
+
+def _comments(item: Item, run: _Run) -> list[dict]:
+    """The approved comments as the front matter keeps them; the others are counted as skipped."""
     comments = []
     for comment in item.comments:
         if comment.approved == "1" and comment.kind in ("", "comment"):
@@ -330,10 +359,7 @@ def _front(item: Item, run: _Run, date: dt.datetime, slug: str, folder: str, con
             comments.append(entry)
         else:
             run.findings.comments_skipped += 1
-    if comments:
-        front["comments"] = comments
-        run.findings.comments += len(comments)
-    return front
+    return comments
 
 
 def _listed_documents(context: body_module.Context) -> list[dict]:

@@ -11,6 +11,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.core import atomic
 from generator.core import yamltext
 from generator.core.hashing import digest
 from generator.wordpress.plan import Bundle
@@ -100,12 +101,7 @@ def _file_hash(path: Path) -> str:
 def _replace(target: Path, write) -> None:
     """Write beside the target, then move it in: an interrupted run never leaves half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.wpimport-tmp")
-    try:
-        write(temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    atomic.replace(target, write)
 
 
 def write_bundles(site_dir: Path, bundles: list[Bundle], state: dict, force: bool, dry_run: bool) -> Outcome:

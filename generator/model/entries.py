@@ -1,0 +1,116 @@
+"""A validated source and its parts (Entry, Photo, Attachment, Event, Comment), the photo suffixes, and the slug
+rules: the model's vocabulary, which content validates into and every later layer reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.model import registry
+
+# Every picture a camera, phone or scanner saves that Pillow opens (HEIC/HEIF through pillow-heif): each goes
+# through the photo pipeline (resized, metadata and GPS stripped), never out as it is. Compared in lower case.
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic",
+                  ".heif", ".avif", ".mpo"}
+HEIF_SUFFIXES = {".heic", ".heif"}
+# Camera raw files and JPEG XL: pictures the pipeline cannot open. Never published (they carry the camera's GPS);
+# a warning names each one.
+UNSUPPORTED_PHOTOS = {".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".orf", ".rw2",
+                      ".raf", ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".mrw", ".rwl", ".iiq", ".jxl"}
+
+
+@dataclass(frozen=True)
+class Photo:
+    file: str
+    caption: str = ""
+    alt: str = ""
+    line: int | None = None
+    credit: str = ""            # who took it: 'Foto: Humas KPU Kaltara'
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file of the bundle listed under 'attachments:' (its title and place in the list)."""
+
+    file: str
+    title: str = ""
+    line: int | None = None
+    typed: registry.Typed | None = None      # a typed document of the public-information registry
+
+
+@dataclass(frozen=True)
+class Event:
+    start: dt.datetime
+    end: dt.datetime | None = None
+    place: str = ""
+    has_time: bool = False
+
+
+@dataclass(frozen=True)
+class Comment:
+    """An archived reader's comment (from a WordPress import): shown read-only under the post."""
+
+    author: str
+    date: dt.datetime | None
+    text: str
+
+
+@dataclass
+class Entry:
+    """One validated source: a post (bundle or single file) or a static page."""
+
+    kind: str                    # "post" or "page"
+    path: str                    # relative to the site folder, for messages
+    source: Path                 # the Markdown file
+    bundle: Path | None          # the folder holding the post's files, for page bundles
+    title: str
+    body: str
+    body_line: int
+    slug: str
+    date: dt.datetime | None = None
+    has_time: bool = True
+    updated: dt.datetime | None = None
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    author: str = ""
+    views: int | None = None
+    summary: str = ""
+    cover: str = ""
+    gallery: list[Photo] = field(default_factory=list)
+    event: Event | None = None
+    draft: bool = False
+    aliases: list[str] = field(default_factory=list)
+    menu: int | None = None
+    cover_hidden: bool = False   # the post's page does not show its cover at the top (it still shows in lists)
+    pinned_until: dt.datetime | None = None   # the front page's lead story until then
+    extra: dict = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)   # listed in front matter, in order
+    poster: str = ""             # the bundle photo shown on its videos before they play
+    files: list[str] = field(default_factory=list)   # other files in the bundle, sorted
+    lines: dict = field(default_factory=dict)        # front matter key path -> line
+
+
+@functools.lru_cache(maxsize=1 << 16)      # the same category and tag names are slugged for every post
+def slugify(text: str) -> str:
+    """URL name from any text: 'Rapat Koordinasi 2020' -> 'rapat-koordinasi-2020'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def name_slug(text: str) -> str:
+    """A URL name of its own for any name, the same in every build: slugify's when it finds letters or digits,
+    else a transliteration ('選挙' -> 'xuanju', 'Москва' -> 'moskva'), else a short hash of the name ('!!!' ->
+    'n-' and eight hex digits), so a name of punctuation or symbols never merges into another."""
+    from anyascii import anyascii
+
+    found = slugify(text) or slugify(anyascii(text))
+    if found:
+        return found
+    key = unicodedata.normalize("NFKC", text).strip().casefold()
+    return "n-" + hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()

@@ -98,10 +98,13 @@ def write_site(root: Path, files: dict[str, str | bytes], config: str | None = M
     return root
 
 
-def wait_out_racy() -> None:
-    """Wait until the files written so far are no longer 'moments ago' (racy.recent, judged on racy.stamp: a file
-    just written, or whose times were just set, is compared by content until then)."""
-    time.sleep(racy.RACY_NS / 1e9 + 0.05)
+@pytest.fixture
+def clock() -> racy.Clock:
+    """The clock a test's builds judge "modified moments ago" by (Options.racy_clock: build_site(site,
+    racy_clock=clock)). It stands still where the test began; clock.advance() is a user waiting a while, after which
+    every file written so far is no longer "moments ago" (racy.recent, judged on racy.stamp: a file just written, or
+    whose times were just set, is compared by content until then), instead of the test sleeping out RACY_NS."""
+    return racy.Clock(time.time_ns())
 
 
 def build_site(site: Path, **options):

@@ -18,7 +18,7 @@ from generator.build import Options, build
 from generator.core import racy
 from generator.core.report import BuildFailed
 from generator.photos import gallery, imaging, photocache
-from tests.conftest import MINIMAL_CONFIG, snapshot, wait_out_racy, write_site
+from tests.conftest import MINIMAL_CONFIG, snapshot, write_site
 
 pytestmark = pytest.mark.quick
 
@@ -66,12 +66,12 @@ def write_post(root: Path, slug: str, front: str, files: dict, day: int = 20, ti
     return folder
 
 
-def age_photos(root: Path, seconds: int = 3600) -> None:
+def age_photos(root: Path, clock: racy.Clock, seconds: int = 3600) -> None:
     """Make the photos look written a while ago, as they are in real use (see racy.RACY_NS)."""
     for path in (root / "content").rglob("*"):
         if path.is_file() and path.suffix != ".md":
             os.utime(path, (path.stat().st_atime - seconds, path.stat().st_mtime - seconds))
-    wait_out_racy()     # setting the times is a change too (racy.stamp)
+    clock.advance()     # setting the times is a change too (racy.stamp): the builds' clock moves past it
 
 
 def run(root: Path, workers: int = 1, **options):
@@ -406,12 +406,12 @@ def test_sub_path_base_url_reaches_every_srcset(tmp_path):
 
 # --- cache -------------------------------------------------------------------------------------------------------
 
-def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, monkeypatch):
+def test_second_build_processes_nothing_and_removed_photos_disappear(clock, tmp_path, monkeypatch):
     jpg = encoded(picture((700, 500)), quality=90)
     other = encoded(picture((700, 500), colour=(10, 200, 10)), quality=90)
     root = photo_site(tmp_path, {"a": ("", {"satu.jpg": jpg, "dua.jpg": other}), "b": ("", {"tiga.jpg": jpg})})
-    age_photos(root)
-    first = run(root, workers=2)
+    age_photos(root, clock)
+    first = run(root, workers=2, racy_clock=clock)
     assert (first.photos_made, first.photos_reused) == (3, 0)
     assert (root / ".cache/.gitignore").read_text().endswith("*\n")                 # git-ignored wherever it is
 
@@ -419,36 +419,35 @@ def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, m
         raise AssertionError(f"warm build read {path}")
 
     monkeypatch.setattr(photocache, "probe", no_reading)                         # the index answers instead
-    second = run(root, workers=2)
+    second = run(root, workers=2, racy_clock=clock)
     assert (second.photos_made, second.photos_reused) == (0, 3)
     assert not second.report.changed
     monkeypatch.undo()
 
     (root / "content/posts/2024/a/dua.jpg").unlink()
-    third = run(root)
+    third = run(root, racy_clock=clock)
     assert (third.photos_made, third.photos_reused) == (0, 2)
     assert not list(post_dir(root, "a").glob("dua-*"))
     assert list(post_dir(root, "a").glob("satu-*"))
 
     (root / "content/posts/2024/a/satu.jpg").write_bytes(other)              # changed content: made again
-    fourth = run(root)
+    fourth = run(root, racy_clock=clock)
     assert (fourth.photos_made, fourth.photos_reused) == (0, 2)              # same bytes as a cached photo
     (root / "content/posts/2024/a/satu.jpg").write_bytes(encoded(picture((700, 500), colour=(9, 9, 9))))
-    assert run(root).photos_made == 1
+    assert run(root, racy_clock=clock).photos_made == 1
 
 
-def test_a_photo_changed_just_now_is_read_again_even_with_the_same_size_and_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(racy, "RACY_NS", 600 * 10**9)   # "just now" = within 10 minutes: no timing in tests
-    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
+def test_a_photo_changed_just_now_is_read_again_even_with_the_same_size_and_time(clock, tmp_path):
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})    # "just now": the clock stands still
     photo = root / "content/posts/2024/a/a.jpg"
-    run(root)
+    run(root, racy_clock=clock)
     stat = photo.stat()
     data = bytearray(photo.read_bytes())
     at = next(i for i in range(len(data) // 2, len(data)) if data[i] < 0xFE and data[i - 1] != 0xFF)
     data[at] ^= 0x01                                      # same size, different content, still a JPEG
     photo.write_bytes(bytes(data))
     os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
-    assert run(root).photos_made == 1
+    assert run(root, racy_clock=clock).photos_made == 1
 
 
 def test_cache_key_includes_processing_parameters(tmp_path):
@@ -461,49 +460,50 @@ def test_cache_key_includes_processing_parameters(tmp_path):
     assert result.photos_made == 1 and (post_dir(root, "a") / "a-320w.jpg").is_file()
 
 
-def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(tmp_path):
+def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(clock, tmp_path):
     root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture()), "b.jpg": encoded(picture(colour=(1, 1, 1)))})})
-    age_photos(root)
-    run(root)
+    age_photos(root, clock)
+    run(root, racy_clock=clock)
     cache = root / ".cache/photos"
     count = len(list(cache.iterdir()))
     (root / "content/posts/2024/a/b.jpg").unlink()
-    run(root)
+    run(root, racy_clock=clock)
     assert len(list(cache.iterdir())) == count                       # recent: kept for an undo or a draft build
     for path in cache.iterdir():
         os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 31 * 86400))
     post = next((root / "content/posts/2024/a").glob("*.md"))
     post.write_text(post.read_text(encoding="utf-8") + "\nSatu kalimat lagi.\n", encoding="utf-8")
-    run(root)       # the next build that does work (published photos are copies: aging the cache alone is no change)
+    run(root, racy_clock=clock)      # the next build that does work (published photos are copies: aging the cache
+                                     # alone is no change)
     left = sorted(p.name for p in cache.iterdir())
     assert len(left) == count // 2 + 1 and "index.json" in left      # a.jpg's files and the index stay
-    assert run(root).photos_made == 0
+    assert run(root, racy_clock=clock).photos_made == 0
 
 
-def test_photos_too_recent_when_probed_are_remembered_once_old_enough(tmp_path, monkeypatch):
+def test_photos_too_recent_when_probed_are_remembered_once_old_enough(clock, tmp_path, monkeypatch):
     root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
-    index = photocache.ProbeIndex(root / ".cache/photos")
+    index = photocache.ProbeIndex(root / ".cache/photos", clock=clock)
     source = index.probe(root / "content/posts/2024/a/a.jpg")
     assert index.recent and not index.new
-    monkeypatch.setattr(racy, "RACY_NS", 0)
+    clock.advance()
     index.save()
     assert json.loads((root / ".cache/photos/index.json").read_text())["files"]
-    again = photocache.ProbeIndex(root / ".cache/photos")
+    again = photocache.ProbeIndex(root / ".cache/photos", clock=clock)
     monkeypatch.setattr(photocache, "probe", lambda path: pytest.fail("read again"))
     assert again.probe(root / "content/posts/2024/a/a.jpg") == source
 
 
-def test_corrupt_probe_index_is_ignored_and_rebuilt(tmp_path):
+def test_corrupt_probe_index_is_ignored_and_rebuilt(clock, tmp_path):
     root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((700, 500)))})})
-    age_photos(root)
-    run(root)
+    age_photos(root, clock)
+    run(root, racy_clock=clock)
     index = root / ".cache/photos/index.json"
     assert json.loads(index.read_text())["files"]
     for junk in ("{not json", '{"pipeline": "p4", "files": {"x": [1]}}', "[]", "\xff\xfe"):
         index.write_text(junk, encoding="latin-1")
         for record in (root / ".cache").glob("build-*"):     # without the build cache the photos are planned again
             record.unlink()
-        result = run(root)
+        result = run(root, racy_clock=clock)
         assert (result.photos_made, result.photos_reused) == (0, 1)
     assert json.loads(index.read_text())["files"]
 

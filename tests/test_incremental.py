@@ -33,7 +33,6 @@ from tests.conftest import (
     md,
     run_cli,
     tree,
-    wait_out_racy,
     write_site,
 )
 
@@ -120,12 +119,12 @@ def _restored_site(root: Path) -> Path:
 @pytest.mark.parametrize("how", ["cp -p", "touch -d"])
 @pytest.mark.parametrize("which", ["content/posts/kedua.md", "content/posts/rapat/index.md",
                                    "content/posts/rapat/foto.jpg"])
-def test_a_same_size_edit_with_its_old_time_put_back_is_seen(tmp_path, which, how):
+def test_a_same_size_edit_with_its_old_time_put_back_is_seen(clock, tmp_path, which, how):
     site = _restored_site(tmp_path / "situs")
-    wait_out_racy()                          # the files are not "moments ago": only their stamps can tell
-    build_site(site)
+    clock.advance()                          # the files are not "moments ago": only their stamps can tell
+    build_site(site, racy_clock=clock)
     _restore_edit(site / which, _same_size_edit(site / which), how, tmp_path)
-    build_site(site)
+    build_site(site, racy_clock=clock)
     clean = tmp_path / "bersih"
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
     build_site(clean)
@@ -133,14 +132,14 @@ def test_a_same_size_edit_with_its_old_time_put_back_is_seen(tmp_path, which, ho
 
 
 @pytest.mark.parametrize("which", ["content/posts/kedua.md", "content/posts/rapat/foto.jpg"])
-def test_verify_sees_an_edit_where_the_system_keeps_no_change_time(tmp_path, monkeypatch, which):
+def test_verify_sees_an_edit_where_the_system_keeps_no_change_time(clock, tmp_path, monkeypatch, which):
     """Where st_ctime tells nothing of edits (Windows, some network or USB drives), --verify compares contents."""
     monkeypatch.setattr(racy, "CHANGE_TIME", False)
     site = _restored_site(tmp_path / "situs")
-    wait_out_racy()
-    build_site(site)
+    clock.advance()
+    build_site(site, racy_clock=clock)
     _restore_edit(site / which, _same_size_edit(site / which), "touch -d", tmp_path)
-    build_site(site, verify=True)
+    build_site(site, verify=True, racy_clock=clock)
     clean = tmp_path / "bersih"
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
     build_site(clean)

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from tests.conftest import ROOT, build_errors, build_site, clean_build_tree, md, tree, wait_out_racy, write_site
+from tests.conftest import ROOT, build_errors, build_site, clean_build_tree, md, tree, write_site
 
 pytestmark = pytest.mark.quick
 
@@ -135,18 +135,18 @@ def test_periodic_information_older_than_six_months_is_warned_and_a_fresh_series
     assert "enam bulan" in warnings[0] and "2023-06-10" in warnings[0]
 
 
-def test_a_status_changed_only_through_another_documents_relation_rebuilds_as_a_clean_build(tmp_path):
+def test_a_status_changed_only_through_another_documents_relation_rebuilds_as_a_clean_build(clock, tmp_path):
     site = write_site(tmp_path / "situs", office(
         tmp_path, lama=post("Penetapan", "2024-03-05", decree("1 Tahun 2024", "Penetapan")),
         baru=post("Baru", "2024-05-01", decree("9 Tahun 2024", "Lain", tanggal="2024-05-01"))))
-    build_site(site)
+    build_site(site, racy_clock=clock)
     assert "Tidak Berlaku" not in page(site, "/2024/03/05/lama/")
-    wait_out_racy()
+    clock.advance()
     index = site / "content/posts/2024/baru/index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("    tentang: Lain\n",
                                                              "    tentang: Lain\n    mencabut: 1 Tahun 2024\n"),
                      encoding="utf-8")
-    build_site(site)
+    build_site(site, racy_clock=clock)
     assert "Tidak Berlaku" in page(site, "/2024/03/05/lama/")
     assert tree(site / "output") == clean_build_tree(site, tmp_path)
 
@@ -207,11 +207,11 @@ def test_new_documents_have_a_feed(tmp_path):
     assert feed.entries[0].link == "https://kaltara.kpu.go.id/dokumen/keputusan/9-tahun-2024/"
 
 
-def test_a_pdf_replaced_by_another_updates_its_page_as_a_clean_build_would(tmp_path):
+def test_a_pdf_replaced_by_another_updates_its_page_as_a_clean_build_would(clock, tmp_path):
     site = the_office(tmp_path)
-    build_site(site)
-    wait_out_racy()
+    build_site(site, racy_clock=clock)
+    clock.advance()
     (site / "content/posts/2024/lama/sk.pdf").write_bytes(SAMPLE_PDF.read_bytes())
-    build_site(site)
+    build_site(site, racy_clock=clock)
     assert "PENETAPAN DAFTAR PEMILIH TETAP" in page(site, "/dokumen/keputusan/1-tahun-2024/")
     assert tree(site / "output") == clean_build_tree(site, tmp_path)

@@ -18,7 +18,7 @@ from generator.build import Options, build
 from generator.core import racy
 from generator.core.report import BuildFailed
 from generator.engine import cache
-from tests.conftest import NOW, config_text, snapshot, tree, write_site
+from tests.conftest import NOW, clean_build_tree, config_text, snapshot, tree, write_site
 
 pytestmark = pytest.mark.quick
 
@@ -253,10 +253,7 @@ def test_a_category_named_by_another_post_reaches_the_cards_of_unchanged_posts(c
     newer = site / "content/posts/berita-35.md"
     newer.write_text(newer.read_text(encoding="utf-8").replace("RAPAT PLENO", "Logistik"), encoding="utf-8")
     run(site, clock)
-    clean = tmp_path / "bersih"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-    run(clean, clock)
-    assert tree(site / "output") == tree(clean / "output")
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
     assert "Rapat Pleno" in march.read_text(encoding="utf-8")
 
 
@@ -329,10 +326,7 @@ def test_a_corrupt_or_foreign_cache_is_ignored_and_rebuilt(clock, tmp_path, dama
         path.write_bytes(data)
     run(site, clock)
     assert "Berita Empat Diperbarui" in (site / "output/index.html").read_text(encoding="utf-8")
-    expected = tmp_path / "bersih"
-    shutil.copytree(site, expected, ignore=shutil.ignore_patterns("output", ".cache"))
-    run(expected, clock)
-    assert tree(site / "output") == tree(expected / "output")
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
     assert clean != tree(site / "output")
     assert cache.read(site / ".cache" / cache.INDEX, site) is not None     # rewritten whole
 

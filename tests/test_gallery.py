@@ -18,7 +18,7 @@ from generator.build import Options, build
 from generator.core import racy
 from generator.core.report import BuildFailed
 from generator.photos import gallery, imaging, photocache
-from tests.conftest import MINIMAL_CONFIG, snapshot, write_site
+from tests.conftest import MINIMAL_CONFIG, snapshot, write_post, write_site
 
 pytestmark = pytest.mark.quick
 
@@ -51,19 +51,15 @@ def photo_site(root: Path, posts: dict, extra_config: str = "") -> Path:
     write_site(root, {}, CONFIG + extra_config)
     (root / "content" / "posts").mkdir(parents=True, exist_ok=True)
     for n, (slug, (front, files)) in enumerate(posts.items()):
-        write_post(root, slug, front, files, day=28 - n)
+        gallery_post(root, slug, front, files, day=28 - n)
     return root
 
 
-def write_post(root: Path, slug: str, front: str, files: dict, day: int = 20, title: str | None = None) -> Path:
-    folder = root / "content" / "posts" / "2024" / slug
-    folder.mkdir(parents=True, exist_ok=True)
+def gallery_post(root: Path, slug: str, front: str, files: dict, day: int = 20, title: str | None = None) -> Path:
+    """A post of 2024-10-DAY in content/posts/2024/SLUG/ with its photos (conftest.write_post)."""
     title = title or f"Kegiatan {slug}"
-    (folder / "index.md").write_text(f"---\ntitle: \"{title}\"\ndate: 2024-10-{day:02d} 09:00\n{front}---\n\n"
-                                     "Isi berita kegiatan.\n", encoding="utf-8")
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-    return folder
+    return write_post(root, f"2024/{slug}", f"title: \"{title}\"\ndate: 2024-10-{day:02d} 09:00\n{front}",
+                      "Isi berita kegiatan.\n", files)
 
 
 def age_photos(root: Path, clock: racy.Clock, seconds: int = 3600) -> None:
@@ -520,7 +516,7 @@ def test_truncated_photo_names_file_and_line_and_keeps_output(tmp_path):
     root = good_site(tmp_path)
     before = snapshot(root / "output")
     data = encoded(picture((900, 700)), quality=95)
-    write_post(root, "rusak", "gallery:\n  - file: baik.jpg\n  - file: potong.jpg\n    caption: Terpotong\n",
+    gallery_post(root, "rusak", "gallery:\n  - file: baik.jpg\n  - file: potong.jpg\n    caption: Terpotong\n",
                {"baik.jpg": encoded(picture(colour=(1, 2, 3))), "potong.jpg": data[:len(data) // 2]})
     errors = failure(root)
     assert any("content/posts/2024/rusak/index.md:6:" in e and "potong.jpg" in e and "terpotong" in e for e in errors)
@@ -533,7 +529,7 @@ def test_truncated_photo_names_file_and_line_and_keeps_output(tmp_path):
 def test_non_image_named_jpg(tmp_path, data, words):
     root = good_site(tmp_path)
     before = snapshot(root / "output")
-    write_post(root, "palsu", "gallery:\n  - file: palsu.jpg\n", {"palsu.jpg": data})
+    gallery_post(root, "palsu", "gallery:\n  - file: palsu.jpg\n", {"palsu.jpg": data})
     errors = failure(root)
     assert any(e.startswith("content/posts/2024/palsu/index.md:5:") and "palsu.jpg" in e and words in e
                for e in errors), errors
@@ -542,7 +538,7 @@ def test_non_image_named_jpg(tmp_path, data, words):
 
 def test_unlisted_bad_photo_is_named_by_its_own_path(tmp_path):
     root = good_site(tmp_path)
-    write_post(root, "palsu", "", {"lain.JPG": b"teks"})
+    gallery_post(root, "palsu", "", {"lain.JPG": b"teks"})
     assert any(e.startswith("content/posts/2024/palsu/lain.JPG:") for e in failure(root))
 
 
@@ -550,7 +546,7 @@ def test_decompression_bomb_is_refused(tmp_path, monkeypatch):
     root = good_site(tmp_path)
     before = snapshot(root / "output")
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100_000)
-    write_post(root, "bom", "gallery:\n  - file: bom.png\n", {"bom.png": encoded(Image.new("L", (400, 400)), "PNG")})
+    gallery_post(root, "bom", "gallery:\n  - file: bom.png\n", {"bom.png": encoded(Image.new("L", (400, 400)), "PNG")})
     errors = failure(root)
     assert any("index.md:5:" in e and "bom.png" in e and "terlalu besar" in e for e in errors), errors
     assert snapshot(root / "output") == before
@@ -558,7 +554,7 @@ def test_decompression_bomb_is_refused(tmp_path, monkeypatch):
 
 def test_gallery_entry_whose_file_is_missing(tmp_path):
     root = good_site(tmp_path)
-    write_post(root, "hilang", "gallery:\n  - file: Hilang.jpg\n", {"hilang.jpg": encoded(picture())})
+    gallery_post(root, "hilang", "gallery:\n  - file: Hilang.jpg\n", {"hilang.jpg": encoded(picture())})
     errors = failure(root)
     assert any("index.md:5:" in e and "Hilang.jpg" in e and "hilang.jpg" in e for e in errors), errors
 
@@ -566,11 +562,11 @@ def test_gallery_entry_whose_file_is_missing(tmp_path):
 def test_an_unreadable_heic_photo_is_skipped_with_a_warning_and_the_site_builds(tmp_path):
     """Issue 24.16: one iPhone photo libheif cannot read stopped the whole site, listed in a gallery or not."""
     root = good_site(tmp_path)
-    write_post(root, "iphone", "", {"IMG_0001.HEIC": b"\x00\x00\x00\x18ftypheic", "ok.jpg": encoded(picture())})
-    write_post(root, "galeri", "gallery:\n  - file: IMG_0002.heif\n  - file: ok.jpg\n",
+    gallery_post(root, "iphone", "", {"IMG_0001.HEIC": b"\x00\x00\x00\x18ftypheic", "ok.jpg": encoded(picture())})
+    gallery_post(root, "galeri", "gallery:\n  - file: IMG_0002.heif\n  - file: ok.jpg\n",
                {"IMG_0002.heif": b"\x00\x00\x00\x18ftypheic" + b"\0" * 40, "ok.jpg": encoded(picture())})
     whole = photo_with_gps("x.heic")
-    write_post(root, "terpotong", "", {"IMG_0003.heic": whole[:len(whole) // 2], "ok.jpg": encoded(picture())},
+    gallery_post(root, "terpotong", "", {"IMG_0003.heic": whole[:len(whole) // 2], "ok.jpg": encoded(picture())},
                day=21)                                  # a real HEIC cut short: libheif notices only when decoding
     warnings = [str(w) for w in run(root).warnings]
     for name in ("IMG_0001.HEIC", "IMG_0002.heif", "IMG_0003.heic"):
@@ -645,14 +641,14 @@ def test_camera_raw_files_are_never_published_and_are_named(tmp_path):
     for name in ("IMG_1.DNG", "IMG_2.cr2", "IMG_3.jxl"):
         assert any(name in w and "tidak diterbitkan" in w for w in warnings), (name, warnings)
     assert not [p for p in (root / "output").rglob("*") if p.suffix.lower() in (".dng", ".cr2", ".jxl")]
-    write_post(root, "raw", "gallery:\n  - file: IMG_1.DNG\n", {})
+    gallery_post(root, "raw", "gallery:\n  - file: IMG_1.DNG\n", {})
     assert any("index.md:5:" in e and "IMG_1.DNG" in e and "JPG" in e for e in failure(root))
 
 
 def test_bad_photo_on_the_command_line_exits_1_without_traceback(tmp_path):
     root = good_site(tmp_path)
     data = encoded(picture((900, 700)), quality=95)
-    write_post(root, "rusak", "gallery:\n  - file: potong.jpg\n", {"potong.jpg": data[:600]})
+    gallery_post(root, "rusak", "gallery:\n  - file: potong.jpg\n", {"potong.jpg": data[:600]})
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(root)], capture_output=True,
                           text=True, cwd=Path(__file__).resolve().parent.parent, timeout=120)
     assert done.returncode == 1

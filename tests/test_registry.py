@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -46,13 +47,20 @@ def the_office(tmp_path):
                                                          tanggal="2024-05-01"))))
 
 
+@pytest.fixture(scope="module")
+def built_office(tmp_path_factory) -> Path:
+    """the_office built once, for the tests that only read its output."""
+    site = the_office(tmp_path_factory.mktemp("kantor"))
+    build_site(site)
+    return site
+
+
 def page(site, url):
     return (site / "output" / url.strip("/") / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_revoked_decree_says_so_and_links_to_what_revoked_it_without_anyone_editing_it(tmp_path):
-    site = the_office(tmp_path)
-    build_site(site)
+def test_a_revoked_decree_says_so_and_links_to_what_revoked_it_without_anyone_editing_it(built_office):
+    site = built_office
     old = page(site, "/2024/03/05/lama/")
     assert "Tidak Berlaku" in old and ('dicabut oleh <a href="/dokumen/keputusan/9-tahun-2024/">SK 9 Tahun 2024</a>' in old)
     assert 'diubah oleh <a href="/dokumen/keputusan/7-tahun-2024/">' in old
@@ -62,9 +70,8 @@ def test_a_revoked_decree_says_so_and_links_to_what_revoked_it_without_anyone_ed
     assert "Keputusan Nomor 9 Tahun 2024, 1 Mei 2024, tentang Pencabutan" in revoking
 
 
-def test_the_register_is_a_page_a_csv_and_a_json_grouped_by_kip_category(tmp_path):
-    site = the_office(tmp_path)
-    build_site(site)
+def test_the_register_is_a_page_a_csv_and_a_json_grouped_by_kip_category(built_office):
+    site = built_office
     html = page(site, "/informasi-publik/")
     assert html.index("Informasi Serta Merta") < html.index("Informasi Setiap Saat")
     rows = list(csv.DictReader(io.StringIO((site / "output/informasi-publik/dip.csv").read_text(encoding="utf-8"))))
@@ -196,11 +203,10 @@ def test_documents_can_be_filtered_by_type_year_and_status_without_javascript(tm
     assert 'href="/dokumen/status/tidak-berlaku/" aria-current="page"' in page(site, "/dokumen/status/tidak-berlaku/")
 
 
-def test_new_documents_have_a_feed(tmp_path):
+def test_new_documents_have_a_feed(built_office):
     import feedparser
 
-    site = the_office(tmp_path)
-    build_site(site)
+    site = built_office
     feed = feedparser.parse((site / "output/dokumen/feed.xml").read_bytes())
     assert not feed.bozo
     assert [e.title for e in feed.entries] == ["SK 9 Tahun 2024", "SK 7 Tahun 2024", "SK 1 Tahun 2024"]

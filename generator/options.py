@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.core import racy
 from generator.core.parallel import default_workers
 from generator.core.report import Problem, Problems
 from generator.render.writer import WriteReport
@@ -35,6 +36,8 @@ class Options:
     verify: bool = False            # compare every source, photo and template by content, not by size and time
     preview: bool = False           # the preview server's builds: drafts shown, each marked DRAF on its page and
                                     # counted on the home page (session.preview_options; never the build command)
+    racy_clock: racy.Clock = field(default_factory=racy.Clock)  # what "modified moments ago" is judged against
+                                    # (racy.Clock: the system's clock; tests pass one they move forward)
 
     @property
     def output(self) -> Path:

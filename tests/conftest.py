@@ -102,10 +102,22 @@ def write_site(root: Path, files: dict[str, str | bytes], config: str | None = M
     return root
 
 
-def wait_out_racy() -> None:
-    """Wait until the files written so far are no longer 'moments ago' (racy.recent, judged on racy.stamp: a file
-    just written, or whose times were just set, is compared by content until then)."""
-    time.sleep(racy.RACY_NS / 1e9 + 0.05)
+def write_post(site: Path, folder: str, front: str, body: str = "Isi berita.\n",
+               files: dict[str, str | bytes] | None = None) -> Path:
+    """A post bundle content/posts/FOLDER/index.md of site: front matter and body as md() makes them, and the
+    bundle's files (as write_site writes them: b"photo" is a real photo). Returns the bundle's folder."""
+    write_site(site, {f"content/posts/{folder}/index.md": md(front, body),
+                      **{f"content/posts/{folder}/{name}": data for name, data in (files or {}).items()}}, None)
+    return site / "content" / "posts" / folder
+
+
+@pytest.fixture
+def clock() -> racy.Clock:
+    """The clock a test's builds judge "modified moments ago" by (Options.racy_clock: build_site(site,
+    racy_clock=clock)). It stands still where the test began; clock.advance() is a user waiting a while, after which
+    every file written so far is no longer "moments ago" (racy.recent, judged on racy.stamp: a file just written, or
+    whose times were just set, is compared by content until then), instead of the test sleeping out RACY_NS."""
+    return racy.Clock(time.time_ns())
 
 
 def build_site(site: Path, **options):
@@ -187,11 +199,14 @@ def leaked(out: Path, outside: Path) -> bool:
     secrets = [p.read_bytes() for p in outside.rglob("*") if p.is_file()]
     return any(p.read_bytes() in secrets for p in out.rglob("*") if p.is_file())
 
-def clean_build_tree(site: Path, scratch: Path) -> dict[str, bytes]:
-    """The output a clean build of site makes (a copy without output/ and .cache/ under scratch), as tree()."""
+def clean_build_tree(site: Path, scratch: Path, **options) -> dict[str, bytes]:
+    """The output a clean build of site makes, as tree(): a copy of site without output/ and .cache/ made anew at
+    scratch/bersih and built there with build_site(options). The one way the tests check "an incremental build
+    equals a clean build": assert tree(site / "output") == clean_build_tree(site, tmp_path)."""
     clean = scratch / "bersih"
+    shutil.rmtree(clean, ignore_errors=True)
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-    build_site(clean)
+    build_site(clean, **options)
     return tree(clean / "output")
 
 

@@ -19,7 +19,7 @@ from generator.core import racy
 from generator.core.report import BuildFailed
 from generator.photos import gallery, imaging, pool
 from generator.photos import probe as probing
-from tests.conftest import MINIMAL_CONFIG, snapshot, wait_out_racy, write_site
+from tests.conftest import MINIMAL_CONFIG, snapshot, write_post, write_site
 
 pytestmark = pytest.mark.quick
 
@@ -52,27 +52,23 @@ def photo_site(root: Path, posts: dict, extra_config: str = "") -> Path:
     write_site(root, {}, CONFIG + extra_config)
     (root / "content" / "posts").mkdir(parents=True, exist_ok=True)
     for n, (slug, (front, files)) in enumerate(posts.items()):
-        write_post(root, slug, front, files, day=28 - n)
+        gallery_post(root, slug, front, files, day=28 - n)
     return root
 
 
-def write_post(root: Path, slug: str, front: str, files: dict, day: int = 20, title: str | None = None) -> Path:
-    folder = root / "content" / "posts" / "2024" / slug
-    folder.mkdir(parents=True, exist_ok=True)
+def gallery_post(root: Path, slug: str, front: str, files: dict, day: int = 20, title: str | None = None) -> Path:
+    """A post of 2024-10-DAY in content/posts/2024/SLUG/ with its photos (conftest.write_post)."""
     title = title or f"Kegiatan {slug}"
-    (folder / "index.md").write_text(f"---\ntitle: \"{title}\"\ndate: 2024-10-{day:02d} 09:00\n{front}---\n\n"
-                                     "Isi berita kegiatan.\n", encoding="utf-8")
-    for name, data in files.items():
-        (folder / name).write_bytes(data)
-    return folder
+    return write_post(root, f"2024/{slug}", f"title: \"{title}\"\ndate: 2024-10-{day:02d} 09:00\n{front}",
+                      "Isi berita kegiatan.\n", files)
 
 
-def age_photos(root: Path, seconds: int = 3600) -> None:
+def age_photos(root: Path, clock: racy.Clock, seconds: int = 3600) -> None:
     """Make the photos look written a while ago, as they are in real use (see racy.RACY_NS)."""
     for path in (root / "content").rglob("*"):
         if path.is_file() and path.suffix != ".md":
             os.utime(path, (path.stat().st_atime - seconds, path.stat().st_mtime - seconds))
-    wait_out_racy()     # setting the times is a change too (racy.stamp)
+    clock.advance()     # setting the times is a change too (racy.stamp): the builds' clock moves past it
 
 
 def run(root: Path, workers: int = 1, **options):
@@ -407,12 +403,12 @@ def test_sub_path_base_url_reaches_every_srcset(tmp_path):
 
 # --- cache -------------------------------------------------------------------------------------------------------
 
-def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, monkeypatch):
+def test_second_build_processes_nothing_and_removed_photos_disappear(clock, tmp_path, monkeypatch):
     jpg = encoded(picture((700, 500)), quality=90)
     other = encoded(picture((700, 500), colour=(10, 200, 10)), quality=90)
     root = photo_site(tmp_path, {"a": ("", {"satu.jpg": jpg, "dua.jpg": other}), "b": ("", {"tiga.jpg": jpg})})
-    age_photos(root)
-    first = run(root, workers=2)
+    age_photos(root, clock)
+    first = run(root, workers=2, racy_clock=clock)
     assert (first.photos_made, first.photos_reused) == (3, 0)
     assert (root / ".cache/.gitignore").read_text().endswith("*\n")                 # git-ignored wherever it is
 
@@ -420,36 +416,35 @@ def test_second_build_processes_nothing_and_removed_photos_disappear(tmp_path, m
         raise AssertionError(f"warm build read {path}")
 
     monkeypatch.setattr(probing, "probe", no_reading)                         # the index answers instead
-    second = run(root, workers=2)
+    second = run(root, workers=2, racy_clock=clock)
     assert (second.photos_made, second.photos_reused) == (0, 3)
     assert not second.report.changed
     monkeypatch.undo()
 
     (root / "content/posts/2024/a/dua.jpg").unlink()
-    third = run(root)
+    third = run(root, racy_clock=clock)
     assert (third.photos_made, third.photos_reused) == (0, 2)
     assert not list(post_dir(root, "a").glob("dua-*"))
     assert list(post_dir(root, "a").glob("satu-*"))
 
     (root / "content/posts/2024/a/satu.jpg").write_bytes(other)              # changed content: made again
-    fourth = run(root)
+    fourth = run(root, racy_clock=clock)
     assert (fourth.photos_made, fourth.photos_reused) == (0, 2)              # same bytes as a cached photo
     (root / "content/posts/2024/a/satu.jpg").write_bytes(encoded(picture((700, 500), colour=(9, 9, 9))))
-    assert run(root).photos_made == 1
+    assert run(root, racy_clock=clock).photos_made == 1
 
 
-def test_a_photo_changed_just_now_is_read_again_even_with_the_same_size_and_time(tmp_path, monkeypatch):
-    monkeypatch.setattr(racy, "RACY_NS", 600 * 10**9)   # "just now" = within 10 minutes: no timing in tests
-    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
+def test_a_photo_changed_just_now_is_read_again_even_with_the_same_size_and_time(clock, tmp_path):
+    root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})    # "just now": the clock stands still
     photo = root / "content/posts/2024/a/a.jpg"
-    run(root)
+    run(root, racy_clock=clock)
     stat = photo.stat()
     data = bytearray(photo.read_bytes())
     at = next(i for i in range(len(data) // 2, len(data)) if data[i] < 0xFE and data[i - 1] != 0xFF)
     data[at] ^= 0x01                                      # same size, different content, still a JPEG
     photo.write_bytes(bytes(data))
     os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
-    assert run(root).photos_made == 1
+    assert run(root, racy_clock=clock).photos_made == 1
 
 
 def test_cache_key_includes_processing_parameters(tmp_path):
@@ -462,49 +457,50 @@ def test_cache_key_includes_processing_parameters(tmp_path):
     assert result.photos_made == 1 and (post_dir(root, "a") / "a-320w.jpg").is_file()
 
 
-def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(tmp_path):
+def test_cache_forgets_files_unused_for_a_month_but_keeps_recent_ones(clock, tmp_path):
     root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture()), "b.jpg": encoded(picture(colour=(1, 1, 1)))})})
-    age_photos(root)
-    run(root)
+    age_photos(root, clock)
+    run(root, racy_clock=clock)
     cache = root / ".cache/photos"
     count = len(list(cache.iterdir()))
     (root / "content/posts/2024/a/b.jpg").unlink()
-    run(root)
+    run(root, racy_clock=clock)
     assert len(list(cache.iterdir())) == count                       # recent: kept for an undo or a draft build
     for path in cache.iterdir():
         os.utime(path, (path.stat().st_atime, path.stat().st_mtime - 31 * 86400))
     post = next((root / "content/posts/2024/a").glob("*.md"))
     post.write_text(post.read_text(encoding="utf-8") + "\nSatu kalimat lagi.\n", encoding="utf-8")
-    run(root)       # the next build that does work (published photos are copies: aging the cache alone is no change)
+    run(root, racy_clock=clock)      # the next build that does work (published photos are copies: aging the cache
+                                     # alone is no change)
     left = sorted(p.name for p in cache.iterdir())
     assert len(left) == count // 2 + 1 and "index.json" in left      # a.jpg's files and the index stay
-    assert run(root).photos_made == 0
+    assert run(root, racy_clock=clock).photos_made == 0
 
 
-def test_photos_too_recent_when_probed_are_remembered_once_old_enough(tmp_path, monkeypatch):
+def test_photos_too_recent_when_probed_are_remembered_once_old_enough(clock, tmp_path, monkeypatch):
     root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture())})})
-    index = probing.ProbeIndex(root / ".cache/photos")
+    index = probing.ProbeIndex(root / ".cache/photos", clock=clock)
     source = index.probe(root / "content/posts/2024/a/a.jpg")
     assert index.recent and not index.new
-    monkeypatch.setattr(racy, "RACY_NS", 0)
+    clock.advance()
     index.save()
     assert json.loads((root / ".cache/photos/index.json").read_text())["files"]
-    again = probing.ProbeIndex(root / ".cache/photos")
+    again = probing.ProbeIndex(root / ".cache/photos", clock=clock)
     monkeypatch.setattr(probing, "probe", lambda path: pytest.fail("read again"))
     assert again.probe(root / "content/posts/2024/a/a.jpg") == source
 
 
-def test_corrupt_probe_index_is_ignored_and_rebuilt(tmp_path):
+def test_corrupt_probe_index_is_ignored_and_rebuilt(clock, tmp_path):
     root = photo_site(tmp_path, {"a": ("", {"a.jpg": encoded(picture((700, 500)))})})
-    age_photos(root)
-    run(root)
+    age_photos(root, clock)
+    run(root, racy_clock=clock)
     index = root / ".cache/photos/index.json"
     assert json.loads(index.read_text())["files"]
     for junk in ("{not json", '{"pipeline": "p4", "files": {"x": [1]}}', "[]", "\xff\xfe"):
         index.write_text(junk, encoding="latin-1")
         for record in (root / ".cache").glob("build-*"):     # without the build cache the photos are planned again
             record.unlink()
-        result = run(root)
+        result = run(root, racy_clock=clock)
         assert (result.photos_made, result.photos_reused) == (0, 1)
     assert json.loads(index.read_text())["files"]
 
@@ -521,7 +517,7 @@ def test_truncated_photo_names_file_and_line_and_keeps_output(tmp_path):
     root = good_site(tmp_path)
     before = snapshot(root / "output")
     data = encoded(picture((900, 700)), quality=95)
-    write_post(root, "rusak", "gallery:\n  - file: baik.jpg\n  - file: potong.jpg\n    caption: Terpotong\n",
+    gallery_post(root, "rusak", "gallery:\n  - file: baik.jpg\n  - file: potong.jpg\n    caption: Terpotong\n",
                {"baik.jpg": encoded(picture(colour=(1, 2, 3))), "potong.jpg": data[:len(data) // 2]})
     errors = failure(root)
     assert any("content/posts/2024/rusak/index.md:6:" in e and "potong.jpg" in e and "terpotong" in e for e in errors)
@@ -534,7 +530,7 @@ def test_truncated_photo_names_file_and_line_and_keeps_output(tmp_path):
 def test_non_image_named_jpg(tmp_path, data, words):
     root = good_site(tmp_path)
     before = snapshot(root / "output")
-    write_post(root, "palsu", "gallery:\n  - file: palsu.jpg\n", {"palsu.jpg": data})
+    gallery_post(root, "palsu", "gallery:\n  - file: palsu.jpg\n", {"palsu.jpg": data})
     errors = failure(root)
     assert any(e.startswith("content/posts/2024/palsu/index.md:5:") and "palsu.jpg" in e and words in e
                for e in errors), errors
@@ -543,7 +539,7 @@ def test_non_image_named_jpg(tmp_path, data, words):
 
 def test_unlisted_bad_photo_is_named_by_its_own_path(tmp_path):
     root = good_site(tmp_path)
-    write_post(root, "palsu", "", {"lain.JPG": b"teks"})
+    gallery_post(root, "palsu", "", {"lain.JPG": b"teks"})
     assert any(e.startswith("content/posts/2024/palsu/lain.JPG:") for e in failure(root))
 
 
@@ -551,7 +547,7 @@ def test_decompression_bomb_is_refused(tmp_path, monkeypatch):
     root = good_site(tmp_path)
     before = snapshot(root / "output")
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100_000)
-    write_post(root, "bom", "gallery:\n  - file: bom.png\n", {"bom.png": encoded(Image.new("L", (400, 400)), "PNG")})
+    gallery_post(root, "bom", "gallery:\n  - file: bom.png\n", {"bom.png": encoded(Image.new("L", (400, 400)), "PNG")})
     errors = failure(root)
     assert any("index.md:5:" in e and "bom.png" in e and "terlalu besar" in e for e in errors), errors
     assert snapshot(root / "output") == before
@@ -559,7 +555,7 @@ def test_decompression_bomb_is_refused(tmp_path, monkeypatch):
 
 def test_gallery_entry_whose_file_is_missing(tmp_path):
     root = good_site(tmp_path)
-    write_post(root, "hilang", "gallery:\n  - file: Hilang.jpg\n", {"hilang.jpg": encoded(picture())})
+    gallery_post(root, "hilang", "gallery:\n  - file: Hilang.jpg\n", {"hilang.jpg": encoded(picture())})
     errors = failure(root)
     assert any("index.md:5:" in e and "Hilang.jpg" in e and "hilang.jpg" in e for e in errors), errors
 
@@ -567,11 +563,11 @@ def test_gallery_entry_whose_file_is_missing(tmp_path):
 def test_an_unreadable_heic_photo_is_skipped_with_a_warning_and_the_site_builds(tmp_path):
     """Issue 24.16: one iPhone photo libheif cannot read stopped the whole site, listed in a gallery or not."""
     root = good_site(tmp_path)
-    write_post(root, "iphone", "", {"IMG_0001.HEIC": b"\x00\x00\x00\x18ftypheic", "ok.jpg": encoded(picture())})
-    write_post(root, "galeri", "gallery:\n  - file: IMG_0002.heif\n  - file: ok.jpg\n",
+    gallery_post(root, "iphone", "", {"IMG_0001.HEIC": b"\x00\x00\x00\x18ftypheic", "ok.jpg": encoded(picture())})
+    gallery_post(root, "galeri", "gallery:\n  - file: IMG_0002.heif\n  - file: ok.jpg\n",
                {"IMG_0002.heif": b"\x00\x00\x00\x18ftypheic" + b"\0" * 40, "ok.jpg": encoded(picture())})
     whole = photo_with_gps("x.heic")
-    write_post(root, "terpotong", "", {"IMG_0003.heic": whole[:len(whole) // 2], "ok.jpg": encoded(picture())},
+    gallery_post(root, "terpotong", "", {"IMG_0003.heic": whole[:len(whole) // 2], "ok.jpg": encoded(picture())},
                day=21)                                  # a real HEIC cut short: libheif notices only when decoding
     warnings = [str(w) for w in run(root).warnings]
     for name in ("IMG_0001.HEIC", "IMG_0002.heif", "IMG_0003.heic"):
@@ -646,14 +642,14 @@ def test_camera_raw_files_are_never_published_and_are_named(tmp_path):
     for name in ("IMG_1.DNG", "IMG_2.cr2", "IMG_3.jxl"):
         assert any(name in w and "tidak diterbitkan" in w for w in warnings), (name, warnings)
     assert not [p for p in (root / "output").rglob("*") if p.suffix.lower() in (".dng", ".cr2", ".jxl")]
-    write_post(root, "raw", "gallery:\n  - file: IMG_1.DNG\n", {})
+    gallery_post(root, "raw", "gallery:\n  - file: IMG_1.DNG\n", {})
     assert any("index.md:5:" in e and "IMG_1.DNG" in e and "JPG" in e for e in failure(root))
 
 
 def test_bad_photo_on_the_command_line_exits_1_without_traceback(tmp_path):
     root = good_site(tmp_path)
     data = encoded(picture((900, 700)), quality=95)
-    write_post(root, "rusak", "gallery:\n  - file: potong.jpg\n", {"potong.jpg": data[:600]})
+    gallery_post(root, "rusak", "gallery:\n  - file: potong.jpg\n", {"potong.jpg": data[:600]})
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(root)], capture_output=True,
                           text=True, cwd=Path(__file__).resolve().parent.parent, timeout=120)
     assert done.returncode == 1

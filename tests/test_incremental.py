@@ -27,13 +27,13 @@ from tests.conftest import (
     STEPS,
     apply,
     build_site,
+    clean_build_tree,
     config_text,
     edited_site,
     make_photo,
     md,
     run_cli,
     tree,
-    wait_out_racy,
     write_site,
 )
 
@@ -50,13 +50,9 @@ def test_incremental_output_equals_a_clean_build(steps, workers):
         for number, step in enumerate(steps, start=1):
             apply(root, step, number)
             build(Options(root, now=NOW, workers=workers))
-            clean = Path(scratch) / f"bersih-{number}"
-            shutil.copytree(root, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-            build(Options(clean, now=NOW, workers=1))
             incremental = tree(root / "output")
-            assert incremental == tree(clean / "output"), f"berbeda setelah {steps[:number]}"
+            assert incremental == clean_build_tree(root, Path(scratch)), f"berbeda setelah {steps[:number]}"
             assert "pagefind/pagefind-entry.json" in incremental, "the search index is part of the comparison"
-            shutil.rmtree(clean)
 
 
 @pytest.mark.parametrize("before, after", [
@@ -75,10 +71,7 @@ def test_a_changed_photo_size_gives_the_bytes_of_a_clean_build(tmp_path, before,
     build_site(site)
     (site / "config.yaml").write_text(config_text(extra="photos:\n    " + after), encoding="utf-8")
     build_site(site)
-    clean = tmp_path / "bersih"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-    build_site(clean)
-    assert tree(site / "output") == tree(clean / "output")
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
 
 
 def _same_size_edit(path: Path) -> bytes:
@@ -120,31 +113,25 @@ def _restored_site(root: Path) -> Path:
 @pytest.mark.parametrize("how", ["cp -p", "touch -d"])
 @pytest.mark.parametrize("which", ["content/posts/kedua.md", "content/posts/rapat/index.md",
                                    "content/posts/rapat/foto.jpg"])
-def test_a_same_size_edit_with_its_old_time_put_back_is_seen(tmp_path, which, how):
+def test_a_same_size_edit_with_its_old_time_put_back_is_seen(clock, tmp_path, which, how):
     site = _restored_site(tmp_path / "situs")
-    wait_out_racy()                          # the files are not "moments ago": only their stamps can tell
-    build_site(site)
+    clock.advance()                          # the files are not "moments ago": only their stamps can tell
+    build_site(site, racy_clock=clock)
     _restore_edit(site / which, _same_size_edit(site / which), how, tmp_path)
-    build_site(site)
-    clean = tmp_path / "bersih"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-    build_site(clean)
-    assert tree(site / "output") == tree(clean / "output")
+    build_site(site, racy_clock=clock)
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
 
 
 @pytest.mark.parametrize("which", ["content/posts/kedua.md", "content/posts/rapat/foto.jpg"])
-def test_verify_sees_an_edit_where_the_system_keeps_no_change_time(tmp_path, monkeypatch, which):
+def test_verify_sees_an_edit_where_the_system_keeps_no_change_time(clock, tmp_path, monkeypatch, which):
     """Where st_ctime tells nothing of edits (Windows, some network or USB drives), --verify compares contents."""
     monkeypatch.setattr(racy, "CHANGE_TIME", False)
     site = _restored_site(tmp_path / "situs")
-    wait_out_racy()
-    build_site(site)
+    clock.advance()
+    build_site(site, racy_clock=clock)
     _restore_edit(site / which, _same_size_edit(site / which), "touch -d", tmp_path)
-    build_site(site, verify=True)
-    clean = tmp_path / "bersih"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-    build_site(clean)
-    assert tree(site / "output") == tree(clean / "output")
+    build_site(site, verify=True, racy_clock=clock)
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
 
 
 def test_verify_compares_every_file_by_content_and_changes_nothing_when_nothing_changed(tmp_path):
@@ -199,10 +186,7 @@ def test_a_theme_reaching_site_data_another_way_is_not_left_stale(tmp_path, form
     body_only = form in ("older", "html in a loop", "map")         # what the theme shows of it is its body
     other.write_text(text if body_only else text.replace("title: D", "title: Diubah"), encoding="utf-8")
     build_site(site)
-    clean = tmp_path / "bersih"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-    build_site(clean)
-    assert tree(site / "output") == tree(clean / "output")
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
     shown = (site / "output/2024/03/04/a/index.html").read_text(encoding="utf-8")
     assert "Diubah" in shown or "Lanjutan baru" in shown
 

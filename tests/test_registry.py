@@ -6,10 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, build_errors, build_site, clean_build_tree, md, tree, wait_out_racy, write_site
+from tests.conftest import ROOT, build_errors, build_site, clean_build_tree, md, tree, write_site
 
 pytestmark = pytest.mark.quick
 
@@ -46,13 +47,20 @@ def the_office(tmp_path):
                                                          tanggal="2024-05-01"))))
 
 
+@pytest.fixture(scope="module")
+def built_office(tmp_path_factory) -> Path:
+    """the_office built once, for the tests that only read its output."""
+    site = the_office(tmp_path_factory.mktemp("kantor"))
+    build_site(site)
+    return site
+
+
 def page(site, url):
     return (site / "output" / url.strip("/") / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_revoked_decree_says_so_and_links_to_what_revoked_it_without_anyone_editing_it(tmp_path):
-    site = the_office(tmp_path)
-    build_site(site)
+def test_a_revoked_decree_says_so_and_links_to_what_revoked_it_without_anyone_editing_it(built_office):
+    site = built_office
     old = page(site, "/2024/03/05/lama/")
     assert "Tidak Berlaku" in old and ('dicabut oleh <a href="/dokumen/keputusan/9-tahun-2024/">SK 9 Tahun 2024</a>' in old)
     assert 'diubah oleh <a href="/dokumen/keputusan/7-tahun-2024/">' in old
@@ -62,9 +70,8 @@ def test_a_revoked_decree_says_so_and_links_to_what_revoked_it_without_anyone_ed
     assert "Keputusan Nomor 9 Tahun 2024, 1 Mei 2024, tentang Pencabutan" in revoking
 
 
-def test_the_register_is_a_page_a_csv_and_a_json_grouped_by_kip_category(tmp_path):
-    site = the_office(tmp_path)
-    build_site(site)
+def test_the_register_is_a_page_a_csv_and_a_json_grouped_by_kip_category(built_office):
+    site = built_office
     html = page(site, "/informasi-publik/")
     assert html.index("Informasi Serta Merta") < html.index("Informasi Setiap Saat")
     rows = list(csv.DictReader(io.StringIO((site / "output/informasi-publik/dip.csv").read_text(encoding="utf-8"))))
@@ -135,18 +142,18 @@ def test_periodic_information_older_than_six_months_is_warned_and_a_fresh_series
     assert "enam bulan" in warnings[0] and "2023-06-10" in warnings[0]
 
 
-def test_a_status_changed_only_through_another_documents_relation_rebuilds_as_a_clean_build(tmp_path):
+def test_a_status_changed_only_through_another_documents_relation_rebuilds_as_a_clean_build(clock, tmp_path):
     site = write_site(tmp_path / "situs", office(
         tmp_path, lama=post("Penetapan", "2024-03-05", decree("1 Tahun 2024", "Penetapan")),
         baru=post("Baru", "2024-05-01", decree("9 Tahun 2024", "Lain", tanggal="2024-05-01"))))
-    build_site(site)
+    build_site(site, racy_clock=clock)
     assert "Tidak Berlaku" not in page(site, "/2024/03/05/lama/")
-    wait_out_racy()
+    clock.advance()
     index = site / "content/posts/2024/baru/index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("    tentang: Lain\n",
                                                              "    tentang: Lain\n    mencabut: 1 Tahun 2024\n"),
                      encoding="utf-8")
-    build_site(site)
+    build_site(site, racy_clock=clock)
     assert "Tidak Berlaku" in page(site, "/2024/03/05/lama/")
     assert tree(site / "output") == clean_build_tree(site, tmp_path)
 
@@ -196,22 +203,21 @@ def test_documents_can_be_filtered_by_type_year_and_status_without_javascript(tm
     assert 'href="/dokumen/status/tidak-berlaku/" aria-current="page"' in page(site, "/dokumen/status/tidak-berlaku/")
 
 
-def test_new_documents_have_a_feed(tmp_path):
+def test_new_documents_have_a_feed(built_office):
     import feedparser
 
-    site = the_office(tmp_path)
-    build_site(site)
+    site = built_office
     feed = feedparser.parse((site / "output/dokumen/feed.xml").read_bytes())
     assert not feed.bozo
     assert [e.title for e in feed.entries] == ["SK 9 Tahun 2024", "SK 7 Tahun 2024", "SK 1 Tahun 2024"]
     assert feed.entries[0].link == "https://kaltara.kpu.go.id/dokumen/keputusan/9-tahun-2024/"
 
 
-def test_a_pdf_replaced_by_another_updates_its_page_as_a_clean_build_would(tmp_path):
+def test_a_pdf_replaced_by_another_updates_its_page_as_a_clean_build_would(clock, tmp_path):
     site = the_office(tmp_path)
-    build_site(site)
-    wait_out_racy()
+    build_site(site, racy_clock=clock)
+    clock.advance()
     (site / "content/posts/2024/lama/sk.pdf").write_bytes(SAMPLE_PDF.read_bytes())
-    build_site(site)
+    build_site(site, racy_clock=clock)
     assert "PENETAPAN DAFTAR PEMILIH TETAP" in page(site, "/dokumen/keputusan/1-tahun-2024/")
     assert tree(site / "output") == clean_build_tree(site, tmp_path)

@@ -17,7 +17,7 @@ from generator.engine import cache
 from generator.model.theme import THEME_DIR
 from generator.preview.session import Memory, quick_rebuild
 from generator.preview.watch import sort_changes
-from tests.conftest import NOW, STEPS, apply, edited_site, snapshot, source, tree
+from tests.conftest import NOW, STEPS, apply, clean_build_tree, edited_site, snapshot, source, tree
 
 pytestmark = pytest.mark.property
 
@@ -57,15 +57,7 @@ def site(tmp_path) -> Path:
     return root
 
 
-def clean_build(root: Path, scratch: Path) -> dict:
-    clean = scratch / "bersih"
-    shutil.rmtree(clean, ignore_errors=True)
-    shutil.copytree(root, clean, ignore=shutil.ignore_patterns("output", ".cache"))
-    build(options(clean))
-    return tree(clean / "output")
-
-
-def test_a_body_edit_rerenders_only_its_post_and_matches_a_clean_build(site, tmp_path):
+def test_a_body_edit_rerenders_only_its_post_and_matches_a_clean_build_tree(site, tmp_path, search=False):
     memory = Memory()
     build(options(site), memory)
     before = snapshot(site / "output")
@@ -76,7 +68,7 @@ def test_a_body_edit_rerenders_only_its_post_and_matches_a_clean_build(site, tmp
     after = snapshot(site / "output")
     assert [rel for rel in after if after[rel] != before.get(rel)] == ["2024/03/05/rapat/index.html"]
     assert b"Kalimat tambahan di akhir berita." in after["2024/03/05/rapat/index.html"].data
-    assert tree(site / "output") == clean_build(site, tmp_path)
+    assert tree(site / "output") == clean_build_tree(site, tmp_path, search=False)
     memory.flush()
     again = build(options(site))                 # a plain build from the cache files: it agrees, writes nothing
     assert again.report.written == 0 and again.report.removed == 0
@@ -121,7 +113,7 @@ def test_an_output_deleted_or_changed_while_the_preview_runs_takes_the_full_buil
     assert quick_rebuild(options(site), memory, {"content": [EDITED]}) is None
     rebuild(site, memory, {"content": [EDITED]})
     assert (out / "index.html").is_file() and (out / "feed.xml").is_file()
-    assert tree(out) == clean_build(site, tmp_path)
+    assert tree(out) == clean_build_tree(site, tmp_path, search=False)
     with open(site / EDITED, "a", encoding="utf-8") as handle:    # and the next edit is quick again
         handle.write("\nSatu lagi.\n")
     assert quick_rebuild(options(site), memory, {"content": [EDITED]}) is not None
@@ -154,7 +146,8 @@ def test_preview_rebuilds_equal_a_clean_build(steps):
             before = sources(root)
             apply(root, step, number)
             rebuild(root, memory, changes_between(before, sources(root)))
-            assert tree(root / "output") == clean_build(root, Path(scratch)), f"berbeda setelah {steps[:number]}"
+            assert tree(root / "output") == clean_build_tree(root, Path(scratch), search=False), \
+                f"berbeda setelah {steps[:number]}"
         assert build(options(root)).report.written == 0      # the cache files agree with what the preview wrote
 
 
@@ -171,7 +164,7 @@ def test_a_theme_showing_more_of_posts_than_their_page_is_left_to_the_full_build
     assert quick_rebuild(options(site), memory, {"content": [EDITED]}) is None
     rebuild(site, memory, {"content": [EDITED]})
     assert b"Kalimat tambahan" in (site / "output/index.html").read_bytes()
-    assert tree(site / "output") == clean_build(site, tmp_path)
+    assert tree(site / "output") == clean_build_tree(site, tmp_path, search=False)
 
 
 def test_a_command_line_build_while_the_preview_runs_keeps_the_search_index(site, tmp_path):
@@ -218,4 +211,4 @@ def test_the_preview_shows_drafts_marked_and_counted_and_a_build_never_does(site
     out = tree(site / "output")
     assert not any(rel.startswith("2024/03/07/") for rel in out)
     assert not any(b"draft-banner" in data or b"Berita Baru Kami" in data for data in out.values())
-    assert out == clean_build(site, tmp_path)
+    assert out == clean_build_tree(site, tmp_path, search=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core.hashing import digest
@@ -15,9 +16,28 @@ RACY_NS = 2_000_000_000
 CHANGE_TIME = os.name == "posix"
 
 
-def recent(mtime_ns: int, now_ns: int | None = None) -> bool:
-    """Modified too recently for its size and time to tell a second edit from the first."""
-    return mtime_ns >= (time.time_ns() if now_ns is None else now_ns) - RACY_NS
+@dataclass(eq=False)
+class Clock:
+    """The time the racy rule holds file times against (ns since the epoch, as time.time_ns): the system's clock, or
+    one that stands still where it was set and moves only when told (advance). A build reads it through
+    Options.racy_clock; tests give theirs a clock that stands still, and advance it where a real user would have
+    waited, so that the files written so far count as written a while ago without sleeping out RACY_NS. Files
+    written after the clock was set (or advanced) count as "moments ago" until it is advanced again."""
+
+    at_ns: int | None = None        # None: the system's clock; else the time this clock stands at
+
+    def now_ns(self) -> int:
+        return time.time_ns() if self.at_ns is None else self.at_ns
+
+    def advance(self, ns: int = RACY_NS + 1) -> None:
+        """Move forward by ns (by default just past the racy window of every file written until now), and stand
+        there. A clock that followed the system's stands still from then on."""
+        self.at_ns = max(self.now_ns(), time.time_ns()) + ns
+
+
+def recent(mtime_ns: int, now_ns: int) -> bool:
+    """Modified too recently (now_ns: Clock.now_ns) for its size and time to tell a second edit from the first."""
+    return mtime_ns >= now_ns - RACY_NS
 
 
 def stamp(st: os.stat_result) -> tuple[int, int]:
@@ -30,12 +50,12 @@ def stamp(st: os.stat_result) -> tuple[int, int]:
     return st.st_size, time_ns
 
 
-def trusted_mtime(mtime_ns: int) -> int:
+def trusted_mtime(mtime_ns: int, now_ns: int) -> int:
     """The time to remember for a file just read: -1 when it is too recent, so that its hash is compared next time."""
-    return -1 if recent(mtime_ns) else mtime_ns
+    return -1 if recent(mtime_ns, now_ns) else mtime_ns
 
 
-def settled(path: Path, stat: tuple[int, int], expected: str | None, now_ns: int | None = None) -> bool:
+def settled(path: Path, stat: tuple[int, int], expected: str | None, now_ns: int) -> bool:
     """A file that was racy when read has settled when it is old enough now, still has the stamp (size, time) it had
     then, and holds the very bytes that were read (expected: their hash): any later edit will show in its time."""
     if expected is None:

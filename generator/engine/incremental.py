@@ -9,13 +9,12 @@ the index saved for the next build.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from generator.core.hashing import digest
-from generator.core.racy import recent, settled
+from generator.core.racy import Clock, recent, settled
 from generator.engine import cache
 from generator.engine import keys
 from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
@@ -81,6 +80,7 @@ class State:
     verify: bool = False                    # --verify: no input is trusted by its stamp
     links: list[str] = field(default_factory=list)  # symbolic links below content/ (content.check_links decides)
     content_dir: Path | None = None
+    clock: Clock = field(default_factory=Clock)     # Options.racy_clock
 
     @property
     def assets(self) -> list[str]:
@@ -90,7 +90,7 @@ class State:
     @property
     def trusted(self) -> bool:
         """No input was modified moments ago, and their stamps are to be trusted: their times tell every edit."""
-        return not self.racy and not self.verify and not _any_recent(self.theme)
+        return not self.racy and not self.verify and not _any_recent(self.theme, self.clock)
 
     def up_to_date(self, now: dt.datetime) -> bool:
         """Nothing the output depends on changed since the last build, no scheduled post has come due, and the
@@ -107,8 +107,9 @@ class State:
         read, and nothing else is racy. Each is hashed again, a few files instead of the whole build."""
         index = self.index
         unsettled = getattr(index, "unsettled", None) or {}
-        if (not unsettled or self.verify or _any_recent(self.theme) or index.site_key != UNSETTLED + self.key
-                or not set(self.racy) <= set(unsettled) or self.content_dir is None):
+        if (not unsettled or self.verify or _any_recent(self.theme, self.clock)
+                or index.site_key != UNSETTLED + self.key or not set(self.racy) <= set(unsettled)
+                or self.content_dir is None):
             return False
         for rel, (stamp, expected) in unsettled.items():
             if tuple(self.scan.get(rel, ())) != tuple(stamp):
@@ -131,10 +132,10 @@ def survey(options: Options, templates: tuple[Path, ...], memory: Memory | None 
     scan, present = cache.scan(options.content_dir, read_source, links), cache.scan(options.output)
     theme = theme_scan(templates)
     key = keys.site_key(config_key, scan, theme, templates, options)
-    started = time.time_ns()
+    started = options.racy_clock.now_ns()
     racy = [rel for rel, (_size, mtime) in scan.items() if recent(mtime, started)]
     return State(index, scan, present, theme, config_key, key, racy, frozenset(scan) if options.verify else frozenset(),
-                 options.verify, links, options.content_dir)
+                 options.verify, links, options.content_dir, options.racy_clock)
 
 
 def read_source(rel: str) -> bool:
@@ -198,12 +199,12 @@ def _settled_key(options: Options, state: State, loaded: Read) -> tuple[str, dic
     Photo plans made from racy photos are trusted once the photos settled. When every racy input was hashed but
     has not settled yet, the key follows UNSETTLED, with each input's stamp and hash: the next build may find them
     unchanged by their bytes (State.up_to_date)."""
-    if _any_recent(state.theme):
+    if _any_recent(state.theme, options.racy_clock):
         return UNSETTLED, {}                # a template modified moments ago
     if not state.racy:
         return state.key, {}
     read = read_digests(loaded.site, loaded.records)
-    if not settled_files(options.content_dir, state.racy, state.scan, read):
+    if not settled_files(options.content_dir, state.racy, state.scan, read, options.racy_clock.now_ns()):
         if all(rel in read for rel in state.racy):
             return UNSETTLED + state.key, {rel: (tuple(state.scan[rel]), read[rel]) for rel in state.racy}
         return UNSETTLED, {}
@@ -212,13 +213,13 @@ def _settled_key(options: Options, state: State, loaded: Read) -> tuple[str, dic
     return state.key, {}
 
 
-def settled_files(folder: Path, racy: list[str], scan: dict, expected: dict[str, str], now_ns: int | None = None) -> bool:
+def settled_files(folder: Path, racy: list[str], scan: dict, expected: dict[str, str], now_ns: int) -> bool:
     """Every racy file below folder has settled (see settled); expected: path below folder -> hash of what was read."""
     return all(settled(folder / rel, scan[rel], expected.get(rel), now_ns) for rel in racy)
 
 
-def _any_recent(scan: dict[str, tuple[int, int]]) -> bool:
-    now = time.time_ns()
+def _any_recent(scan: dict[str, tuple[int, int]], clock: Clock) -> bool:
+    now = clock.now_ns()
     return any(recent(mtime, now) for _size, mtime in scan.values())
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,7 +70,7 @@ def load(ctx: Context, scan: dict, previous: Previous | None = None) -> Loaded:
                     continue
             else:
                 problems.extend(record.warnings)
-            record.mtime_ns = trusted_mtime(record.mtime_ns)
+            record.mtime_ns = trusted_mtime(record.mtime_ns, options.racy_clock.now_ns())
             records[rel] = record
             entries.append(record.entry)
     with clock.stage("model situs"):
@@ -169,7 +168,8 @@ def _open_probes(probes: list, options, suspect: frozenset[str]):
     from generator.photos.probe import ProbeIndex
 
     content_dir = options.content_dir
-    probes.append(ProbeIndex(options.cache_dir / "photos", {os.path.abspath(content_dir / rel) for rel in suspect}))
+    probes.append(ProbeIndex(options.cache_dir / "photos", {os.path.abspath(content_dir / rel) for rel in suspect},
+                             options.racy_clock))
     return probes[0]
 
 
@@ -195,7 +195,7 @@ def _plan_photos(ctx: Context, post, record: SourceRecord, found: tuple[dict, fr
             # A photo written moments ago could change again under the same size and time: the plan is marked
             # racy, so the next build plans the bundle again and the probe index compares the photo's bytes,
             # unless this build finds the photo settled (incremental.conclude) and lifts the mark.
-            now = time.time_ns()
+            now = ctx.options.racy_clock.now_ns()
             record.photos_racy = any(recent((scan.get(f"{folder}/{name}") or (0, 0))[1], now) for name in entry.files)
             record.photos_key, record.photos, record.html_key = key, post.photos, ""
     if post.photos and entry.kind == "post":

@@ -139,7 +139,7 @@ def _texts(ctx, documents: list) -> dict[str, str]:
     """The text layer of each typed PDF (kept between builds by pdftext.Store); a PDF without one is named."""
     from generator.model.pdftext import Store
 
-    store, texts = Store(ctx.options.cache_dir), {}
+    store, texts = Store(ctx.options.cache_dir, ctx.options.racy_clock), {}
     for post, view in documents:
         if not view.name.lower().endswith(".pdf"):
             continue

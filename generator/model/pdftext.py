@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core import atomic
-from generator.core.racy import recent, stamp
+from generator.core.racy import Clock, recent, stamp
 
 LIMIT = 60_000          # characters of text kept a document: a page, not a book
 CACHE_NAME = "dokumen-teks.json"
@@ -56,8 +56,9 @@ def extract(path: Path) -> Text:
 class Store:
     """The kept texts of one site: read once a build, written back only when something was read anew."""
 
-    def __init__(self, cache_dir: Path):
+    def __init__(self, cache_dir: Path, clock: Clock | None = None):
         self.path = cache_dir / CACHE_NAME
+        self.clock = clock or Clock()       # Options.racy_clock: what "moments ago" is judged against
         try:
             self.kept = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(self.kept, dict):
@@ -74,7 +75,7 @@ class Store:
         except OSError:
             return Text("", False)
         kept = self.kept.get(rel)
-        if (isinstance(kept, dict) and kept.get("stamp") == [size, time_ns] and not recent(time_ns)
+        if (isinstance(kept, dict) and kept.get("stamp") == [size, time_ns] and not recent(time_ns, self.clock.now_ns())
                 and isinstance(kept.get("text"), str)):
             self.used[rel] = kept
             return Text(kept["text"], bool(kept.get("readable")))

@@ -12,7 +12,7 @@ from PIL import Image
 
 from generator.core import atomic
 from generator.core.hashing import digest as content_digest
-from generator.core.racy import recent, settled, stamp
+from generator.core.racy import Clock, recent, settled, stamp
 from generator.photos import imaging
 from generator.photos.types import PIPELINE, Source
 
@@ -23,9 +23,11 @@ INDEX_NAME = "index.json"
 class ProbeIndex:
     """(path, racy.stamp) -> what probe() found, kept as JSON in the cache folder; a bad file is ignored.
 
-    distrust: absolute paths of photos whose size and time may hide an edit (incremental.survey): read again."""
+    distrust: absolute paths of photos whose size and time may hide an edit (incremental.survey): read again.
+    clock: what "moments ago" is judged against (Options.racy_clock; the system's clock when not given)."""
 
-    def __init__(self, folder: Path, distrust: set[str] | frozenset[str] = frozenset()):
+    def __init__(self, folder: Path, distrust: set[str] | frozenset[str] = frozenset(), clock: Clock | None = None):
+        self.clock = clock or Clock()
         self.file = folder / INDEX_NAME
         self.distrust = distrust
         self.old: dict[str, list] = {}
@@ -53,7 +55,7 @@ class ProbeIndex:
         source = probe(path)
         row = [size, time_ns, source.digest, source.width, source.height, source.alpha,
                source.animated, source.suffix]
-        if not recent(time_ns):
+        if not recent(time_ns, self.clock.now_ns()):
             self.new[key] = row
         else:
             self.recent[key] = row
@@ -62,7 +64,7 @@ class ProbeIndex:
     def _settle(self) -> None:
         """Photos too recent when probed are remembered if they are old enough now and read the same again."""
         for key, row in self.recent.items():
-            if settled(Path(key), (row[0], row[1]), row[2]):
+            if settled(Path(key), (row[0], row[1]), row[2], self.clock.now_ns()):
                 self.new[key] = row
 
     def save(self) -> None:

@@ -176,9 +176,10 @@ def _reread(options: Options, memory: Memory, post: site_model.Post, record: cac
     if (entry.summary or rendered.summary) != post.summary:
         return None
     return entry, cache.SourceRecord(
-        size=len(data), mtime_ns=racy.trusted_mtime(racy.stamp(stat)[1]), sha=sha, key=record.key, entry=entry,
-        warnings=found.warnings, photos_key=record.photos_key, photos=record.photos, photos_racy=record.photos_racy,
-        html_key=keys.markdown_key(sha, entry.body_line, links), html=rendered.html, summary=rendered.summary)
+        size=len(data), mtime_ns=racy.trusted_mtime(racy.stamp(stat)[1], options.racy_clock.now_ns()), sha=sha,
+        key=record.key, entry=entry, warnings=found.warnings, photos_key=record.photos_key, photos=record.photos,
+        photos_racy=record.photos_racy, html_key=keys.markdown_key(sha, entry.body_line, links), html=rendered.html,
+        summary=rendered.summary)
 
 
 def _write(options: Options, memory: Memory, routes: list, edited: list[str], started: float) -> Result:
@@ -195,7 +196,7 @@ def _write(options: Options, memory: Memory, routes: list, edited: list[str], st
             present[rel] = (st.st_size, st.st_mtime_ns)
         except OSError:
             pass
-    update = writer.Update(options.output, index.manifest, present)
+    update = writer.Update(options.output, index.manifest, present, clock=options.racy_clock)
     try:
         for rel, route in rels.items():
             try:

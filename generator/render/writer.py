@@ -101,7 +101,7 @@ def open_update(options, manifest: dict[str, tuple], present: dict[str, tuple[in
     manifest = {rel: kept for rel, kept in manifest.items() if rel in owned}
     if not manifest and present:
         manifest = survey(options.output, {rel: stat for rel, stat in present.items() if rel in owned})
-    return Update(options.output, manifest, present, ledger, force)
+    return Update(options.output, manifest, present, ledger, force, options.racy_clock)
 
 
 def survey(output: Path, present: dict[str, tuple[int, int]]) -> dict[str, tuple]:
@@ -241,8 +241,9 @@ class Update:
     """
 
     def __init__(self, output: Path, manifest: dict[str, tuple], present: dict[str, tuple[int, int]],
-                 ledger: Ledger | None = None, force: bool = False):
+                 ledger: Ledger | None = None, force: bool = False, clock: racy.Clock | None = None):
         self.output = output.resolve()
+        self.clock = clock or racy.Clock()   # Options.racy_clock: what "moments ago" is judged against
         self.staging = staging_dir(self.output)
         self.manifest = manifest             # from the cache: path -> (size, mtime_ns, key)
         self.present = present               # what the output holds now: path -> (size, mtime_ns)
@@ -301,7 +302,7 @@ class Update:
             key = keys.copy_key(source, st.st_size, st.st_mtime_ns)
         else:
             size, time_ns = racy.stamp(st)
-            unsure = racy.recent(time_ns)
+            unsure = racy.recent(time_ns, self.clock.now_ns())
             key = keys.copy_key(source, size, time_ns, unsure)
         if self.intact(rel, key) and not unsure:
             self.keep(rel)

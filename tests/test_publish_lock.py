@@ -289,10 +289,11 @@ def test_the_lock_is_refreshed_while_a_publish_runs(tmp_path, target):
     while files travel, from a thread of its own, whatever the main thread is doing."""
     site = news_site(tmp_path / "site", target.section, posts=30)
     assert run_cli("build", "--site", str(site)).code == 0
-    # each file's copy slowed to a few milliseconds (a publish to a local folder is otherwise over before a refresh
-    # is due on a busy machine)
-    slow = ("import shutil, time\n_copy = shutil.copyfile\n"
-            "shutil.copyfile = lambda *a, **k: (time.sleep(0.004), _copy(*a, **k))[1]")
+    # each file's copy (a folder target) or read (SFTP sends what it reads) slowed to a few milliseconds: a publish
+    # is otherwise over before a refresh is due on a quiet machine
+    slow = ("import pathlib, shutil, time\n_copy, _read = shutil.copyfile, pathlib.Path.read_bytes\n"
+            "shutil.copyfile = lambda *a, **k: (time.sleep(0.004), _copy(*a, **k))[1]\n"
+            "pathlib.Path.read_bytes = lambda self: (time.sleep(0.004), _read(self))[1]")
     process = start_publish(site, target.env, "targetlock.REFRESH = 0.05\n" + slow)
     seen = set()
     while process.poll() is None:

@@ -52,6 +52,7 @@ class FtpTransport(StepByStep):
         self.lock = threading.Lock()
         self.pool: queue.Queue = queue.Queue()
         self.opened: list[ftplib.FTP] = []
+        self.reached = False        # a connection was made: a refusal after it means the server went away
         first = self._guard(self._open, "")
         self.pool.put(first)
         try:
@@ -351,6 +352,7 @@ class FtpTransport(StepByStep):
             ftp = ftplib.FTP(timeout=TIMEOUT)
         self.opened.append(ftp)
         ftp.connect(self.target.host, self.context.port)
+        self.reached = True
         if isinstance(ftp, ftplib.FTP_TLS):
             ftp.auth()
         ftp.login(self.user, self.password)
@@ -452,7 +454,13 @@ class FtpTransport(StepByStep):
             raise PublishError(f"Server FTP {host} sedang menolak ({text}); tunggu sebentar lalu jalankan "
                                "perintah yang sama lagi untuk melanjutkan.") from None
         except (ConnectionRefusedError, socket.gaierror, TimeoutError, socket.timeout) as err:
-            raise PublishError(network_problem(err, host, self.context.port)) from None
+            if not (isinstance(err, ConnectionRefusedError) and self.reached):
+                raise PublishError(network_problem(err, host, self.context.port)) from None
+            raise PublishError(_dropped(host, err)) from None        # it took connections before: it went away
         except (EOFError, ConnectionError, ssl.SSLError, OSError, ftplib.Error) as err:
-            raise PublishError(f"Sambungan ke {host} terputus atau gagal ({err or type(err).__name__}); situs yang "
-                               "tayang tetap utuh. Jalankan perintah yang sama lagi untuk melanjutkan.") from None
+            raise PublishError(_dropped(host, err)) from None
+
+
+def _dropped(host: str, err: BaseException) -> str:
+    return (f"Sambungan ke {host} terputus atau gagal ({err or type(err).__name__}); situs yang tayang tetap utuh. "
+            "Jalankan perintah yang sama lagi untuk melanjutkan.")

@@ -73,7 +73,7 @@ class Index:
 
 def _header(site_dir: Path) -> bytes:
     version = f"{sys.version_info[0]}.{sys.version_info[1]}.{sys.version_info[2]}-{sys.implementation.name}"
-    return b" ".join([_MAGIC, str(FORMAT).encode(), keys.generator_hash().encode(), version.encode(),
+    return b" ".join([_MAGIC, str(FORMAT).encode(), keys.own_code().encode(), version.encode(),
                       digest(str(site_dir.resolve())).encode()]) + b"\n"
 
 

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from generator.core.hashing import digest
 from generator.core.racy import Clock, recent, settled
-from generator.engine import cache
-from generator.engine import keys
+from generator.engine import cache, keys
 from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
 from generator.model.theme import ASSETS
 

@@ -15,6 +15,7 @@ The keys, from the outermost:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -33,6 +34,13 @@ def generator_hash(package_dir: Path = PACKAGE_DIR) -> str:
         h.update(path.relative_to(package_dir).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
+
+
+@functools.cache
+def own_code() -> str:
+    """generator_hash of the running generator, read once a process: the code it runs is the code it imported, and
+    the cache reads it for every shard."""
+    return generator_hash()
 
 
 def config_key(config_bytes: bytes) -> str:

@@ -3,21 +3,17 @@ that spares reading it again while the file is unchanged."""
 
 from __future__ import annotations
 
-import json
 import os
 import warnings
 from pathlib import Path
 
 from PIL import Image
 
-from generator.core import atomic
 from generator.core.hashing import digest as content_digest
 from generator.core.racy import Clock, recent, settled, stamp
 from generator.photos import imaging
-from generator.photos.types import PIPELINE, Source
-
-
-INDEX_NAME = "index.json"
+from generator.photos.store import INDEX_NAME, read_index, write_index
+from generator.photos.types import Source
 
 
 class ProbeIndex:
@@ -30,15 +26,9 @@ class ProbeIndex:
         self.clock = clock or Clock()
         self.file = folder / INDEX_NAME
         self.distrust = distrust
-        self.old: dict[str, list] = {}
         self.new: dict[str, list] = {}
         self.recent: dict[str, list] = {}
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("pipeline") == PIPELINE and isinstance(data.get("files"), dict):
-                self.old = data["files"]
-        except (OSError, ValueError, UnicodeDecodeError):
-            pass
+        self.old = read_index(self.file)
 
     def probe(self, path: Path) -> Source:
         size, time_ns = stamp(path.stat())
@@ -72,11 +62,7 @@ class ProbeIndex:
         self._settle()
         if self.new == self.old:
             return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            atomic.write_text(self.file, json.dumps({"pipeline": PIPELINE, "files": self.new}), sync=False)
-        except OSError:
-            pass
+        write_index(self.file, self.new)
 
 
 class TooLarge(Exception):

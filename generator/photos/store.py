@@ -10,12 +10,31 @@ from pathlib import Path
 
 from generator.core import atomic
 from generator.core.hashing import digest as content_digest
-from generator.photos.probe import INDEX_NAME
 from generator.photos.types import PIPELINE
 
-
+INDEX_NAME = "index.json"       # the probe index (probe.ProbeIndex)
 MADE_NAME = "dibuat.json"       # derived files as made: name -> [size, mtime_ns, ctime_ns, content hash]
 PRUNE_DAYS = 30                  # derived files unused this long are deleted from the cache
+
+
+def read_index(file: Path) -> dict[str, list]:
+    """The rows of a photo index file (the probe index, the made files) written under this PIPELINE; {} when it is
+    missing, unreadable or of another pipeline."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+    ok = isinstance(data, dict) and data.get("pipeline") == PIPELINE and isinstance(data.get("files"), dict)
+    return data["files"] if ok else {}
+
+
+def write_index(file: Path, rows: dict[str, list]) -> None:
+    """The rows written whole under this PIPELINE; a cache that cannot be written is simply not kept."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_text(file, json.dumps({"pipeline": PIPELINE, "files": rows}), sync=False)
+    except OSError:
+        pass
 
 
 class MadeIndex:
@@ -26,12 +45,7 @@ class MadeIndex:
         self.folder, self.file = folder, folder / MADE_NAME
         self.rows: dict[str, list] = {}
         self.changed = False
-        try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("pipeline") == PIPELINE and isinstance(data.get("files"), dict):
-                self.rows = data["files"]
-        except (OSError, ValueError, UnicodeDecodeError):
-            pass
+        self.rows = read_index(self.file)
 
     def trusted(self, name: str) -> bool:
         """The file holds what was made: the same size, modification and change time as recorded (a change time
@@ -63,10 +77,7 @@ class MadeIndex:
         rows = {name: row for name, row in self.rows.items() if name in keep}
         if not self.changed and rows == self.rows:
             return
-        try:
-            atomic.write_text(self.file, json.dumps({"pipeline": PIPELINE, "files": rows}), sync=False)
-        except OSError:
-            pass
+        write_index(self.file, rows)
 
 
 def prune(cache_dir: Path, unused: set[str], days: int = PRUNE_DAYS) -> int:

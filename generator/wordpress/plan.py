@@ -10,11 +10,11 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from generator.core.hashing import digest
-from generator.engine.keys import generator_hash
+from generator.engine.keys import own_code
 from generator.model.config import Config
 from generator.model.content import safe_url_path
-from generator.model.entries import slugify
 from generator.model.documents import DOCUMENT_SUFFIXES
+from generator.model.entries import slugify
 from generator.model.urls import config_zone, fill
 from generator.wordpress import body as body_module
 from generator.wordpress.media import Attachment, BundleFiles, Library
@@ -110,7 +110,7 @@ def plan(export: Export, library: Library, config: Config, settings: Settings, s
     slugs_taken: set[str] = set()
     bundles: list[Bundle] = []
     run = _Run(export, library, config, settings, findings, pages, folders, taken, slugs_taken, fallback, site_dir,
-               earlier.memo, digest(repr((generator_hash(), library.digest()))), set(earlier.urls))
+               earlier.memo, digest(repr((own_code(), library.digest()))), set(earlier.urls))
     for item in items:
         bundles.append(_bundle(item, run))
     findings.menu = _menu(export, config, items, bundles)

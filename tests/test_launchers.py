@@ -45,16 +45,22 @@ def _environment(tmp_path: Path, opened: Path) -> dict:
     return env
 
 
-def _taken(port: int) -> socket.socket | None:
-    """Hold port on 127.0.0.1 as another program would (None when another program holds it already)."""
-    holder = socket.socket()
-    try:
-        holder.bind(("127.0.0.1", port))
-    except OSError:
-        holder.close()
-        return None
-    holder.listen(1)
-    return holder
+def _taken(port: int, wait: float = 30) -> socket.socket | None:
+    """Hold port on 127.0.0.1 as another program would. A port held by another program (a preview an earlier test
+    started, still shutting down) is waited for, lest it come free while the launcher starts; None when it stays
+    held."""
+    deadline = time.monotonic() + wait
+    while True:
+        holder = socket.socket()
+        try:
+            holder.bind(("127.0.0.1", port))
+            holder.listen(1)
+            return holder
+        except OSError:
+            holder.close()
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(0.2)
 
 
 def _stop(process: subprocess.Popen) -> str:

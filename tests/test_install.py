@@ -4,6 +4,7 @@ launcher that init wrote, run for real with a fake browser. Needs PyPI (pip inst
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -62,13 +63,26 @@ def _answers(url: str, seconds: float = 120) -> int:
             time.sleep(0.3)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, port: int | None = None) -> None:
+    """The launcher stopped, and with port, its preview too: the preview outlives the launcher's shell while it shuts
+    down, and a later test must find the port free."""
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(20)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+    deadline = time.monotonic() + 20
+    while port is not None and _listening(port):
+        if time.monotonic() > deadline:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        time.sleep(0.2)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def test_the_installed_command_makes_builds_and_serves_a_new_site_outside_the_clone(installed, tmp_path):
@@ -120,6 +134,6 @@ def test_the_linux_launcher_installs_on_first_run_and_opens_the_browser(installe
         url = opened.read_text(encoding="utf-8").strip()
         assert url.startswith("http://127.0.0.1:") and _answers(url) == 200
     finally:
-        _stop(launcher)
+        _stop(launcher, int(url.split(":")[2].split("/")[0]) if opened.exists() else None)
     assert (site / ".venv/bin/situs-kpu").is_file()
 

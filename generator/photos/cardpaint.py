@@ -15,6 +15,7 @@ MARGIN = 56
 BAND = 128                      # the white band on top: logo and office name
 TITLE_SIZE, OFFICE_SIZE = 56, 36
 TITLE_LINES = 3
+WORDS_KEPT = 1024               # title words a painter keeps drawn (~20 KB each): a worker's memory stays bounded
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ def make(card: Card, painter: Painter | None = None) -> str:
     the same office (make_all), else a new one."""
     try:
         image = (painter or Painter()).draw(card)
-        atomic.replace(card.target, lambda path: image.save(path, "JPEG", quality=85, optimize=True), sync=False)
+        atomic.replace(card.target, lambda path: image.save(path, "JPEG", quality=85), sync=False)
         return ""
     except Image.DecompressionBombError:
         return "foto terlalu besar (jumlah pikselnya melebihi batas aman)"
@@ -76,12 +77,13 @@ def _logo(path: str, size: int) -> Image.Image | None:
         return logo
 
 
-def _lines(draw: ImageDraw.ImageDraw, text: str, font, width: int, most: int) -> list[str]:
-    """The title wrapped to width, at most `most` lines, the last cut with an ellipsis when it does not fit."""
+def _lines(width_of, text: str, width: int, most: int) -> list[str]:
+    """The title wrapped to width (width_of: a line's width in pixels), at most `most` lines, the last cut with an
+    ellipsis when it does not fit."""
     lines, current = [], ""
     for word in text.split():
         trial = f"{current} {word}".strip()
-        if draw.textlength(trial, font=font) <= width or not current:
+        if width_of(trial) <= width or not current:
             current = trial
         else:
             lines.append(current)
@@ -91,7 +93,7 @@ def _lines(draw: ImageDraw.ImageDraw, text: str, font, width: int, most: int) ->
     if len(lines) > most:
         lines = lines[:most]
         lines[-1] += " …"
-    while lines and draw.textlength(lines[-1], font=font) > width:
+    while lines and width_of(lines[-1]) > width:
         lines[-1] = lines[-1][:-3].rstrip() + " …" if len(lines[-1]) > 4 else lines[-1]
         if len(lines[-1]) <= 4:
             break
@@ -109,14 +111,18 @@ def _shade_mask(size: tuple[int, int]) -> Image.Image:
 
 class Painter:
     """Draws cards, keeping what the cards of one office share: the white band on top (logo, office name, the line of
-    the brand colour), the whole card of a post without a cover but its title, the cover's shade and the fonts. Each
-    card then draws only its cover and title (a third of the time); the pixels are those of drawing it whole."""
+    the brand colour), the whole card of a post without a cover but its title, the cover's shade, the fonts, and each
+    word of a title as drawn (outlined text is most of a card's drawing; titles share their words). Each card then
+    draws only its cover and title on one canvas the painter reuses; the pixels are the same whichever cards came
+    before."""
 
     def __init__(self):
         self._bands: dict[tuple[str, str, str], Image.Image] = {}
         self._plain: dict[tuple[str, str, str], Image.Image] = {}
         self._shade: tuple[Image.Image, Image.Image] | None = None
         self._fonts: dict[int, object] = {}
+        self._words: dict[str, tuple[Image.Image, int, int, float]] = {}
+        self._canvas: Image.Image | None = None
 
     def font(self, size: int):
         if size not in self._fonts:
@@ -125,24 +131,53 @@ class Painter:
 
     def draw(self, card: Card) -> Image.Image:
         """A white band with the logo and the office's name on top, a line of the brand colour, then the cover (or
-        the brand colour) with the title in white at the bottom."""
+        the brand colour) with the title in white at the bottom. The image is the painter's canvas: it holds this
+        card until the next draw."""
+        if self._canvas is None:
+            self._canvas = Image.new("RGB", (WIDTH, HEIGHT), "white")
+        image = self._canvas
         if card.photo:
-            image = Image.new("RGB", (WIDTH, HEIGHT), "white")
             image.paste(self.shaded(_cover(card.photo, (WIDTH, HEIGHT - BAND))), (0, BAND))
             image.paste(self.band(card), (0, 0))
         else:
-            image = self.plain(card).copy()
-        draw = ImageDraw.Draw(image)
-        title_font = self.font(TITLE_SIZE)
-        lines = _lines(draw, card.title, title_font, WIDTH - 2 * MARGIN - 28, TITLE_LINES)
+            image.paste(self.plain(card), (0, 0))
+        lines = _lines(self.title_width, card.title, WIDTH - 2 * MARGIN - 28, TITLE_LINES)
         line_height = int(TITLE_SIZE * 1.22)
         top = HEIGHT - 48 - line_height * len(lines)
-        draw.rectangle([MARGIN, top + 8, MARGIN + 8, HEIGHT - 48 - 8], fill="white" if not card.photo else
-                       _rgb(card.color))
-        for n, line in enumerate(lines):
-            draw.text((MARGIN + 28, top + n * line_height), line, font=title_font, fill="white", stroke_width=1,
-                      stroke_fill="white")
+        ImageDraw.Draw(image).rectangle([MARGIN, top + 8, MARGIN + 8, HEIGHT - 48 - 8],
+                                        fill="white" if not card.photo else _rgb(card.color))
+        self.title(image, lines, (MARGIN + 28, top), line_height)
         return image
+
+    def word(self, text: str) -> tuple[Image.Image, int, int, float]:
+        """One word of a title in white, outlined 1 px as a title is, as a coverage mask; where the mask's corner
+        sits from the word's origin; and the word's width."""
+        if text not in self._words:
+            if len(self._words) >= WORDS_KEPT:
+                del self._words[next(iter(self._words))]        # the longest kept: the same pixels when drawn again
+            font = self.font(TITLE_SIZE)
+            left, top, right, bottom = font.getbbox(text, stroke_width=1)
+            mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))
+            ImageDraw.Draw(mask).text((-left, -top), text, font=font, fill=255, stroke_width=1, stroke_fill=255)
+            self._words[text] = mask, left, top, font.getlength(text)
+        return self._words[text]
+
+    def title_width(self, line: str) -> float:
+        """A title line's width: its words' widths and the spaces between them."""
+        words = line.split(" ")
+        return sum(self.word(word)[3] for word in words) + (len(words) - 1) * self.font(TITLE_SIZE).getlength(" ")
+
+    def title(self, image: Image.Image, lines: list[str], origin: tuple[int, int], line_height: int) -> None:
+        """The title's lines in white from origin: the words' masks laid on one mask, put on the card at once."""
+        pad, space = 8, self.font(TITLE_SIZE).getlength(" ")
+        mask = Image.new("L", (WIDTH - origin[0] + pad, line_height * len(lines) + 2 * pad))
+        for n, line in enumerate(lines):
+            x = 0.0
+            for text in line.split(" "):
+                word, left, top, width = self.word(text)
+                mask.paste(word, (pad + round(x) + left, pad + n * line_height + top))
+                x += width + space
+        image.paste((255, 255, 255), (origin[0] - pad, origin[1] - pad), mask)
 
     def shaded(self, cover: Image.Image) -> Image.Image:
         if self._shade is None or self._shade[1].size != cover.size:
@@ -183,6 +218,7 @@ class Painter:
         if logo is not None:
             image.paste(logo, (MARGIN, (BAND - 8 - logo.height) // 2), logo)
             x = MARGIN + logo.width + 24
-        office = _lines(draw, card.office, office_font, WIDTH - x - MARGIN, 1)[0]
+        office = _lines(lambda text: draw.textlength(text, font=office_font), card.office, WIDTH - x - MARGIN,
+                        1)[0]
         draw.text((x, (BAND - 8) // 2), office, font=office_font, fill=(28, 28, 28), anchor="lm", stroke_width=1,
                   stroke_fill=(28, 28, 28))

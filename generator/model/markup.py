@@ -146,25 +146,63 @@ def _slug(value: str, separator: str) -> str:
 EXTENSION_CONFIGS["toc"]["slugify"] = _slug
 
 
+# What a document must contain for an optional part of Python-Markdown to do anything in it: its text after the
+# preprocessors holds one of these strings (no preprocessor adds them, but a lone link becomes <address>, so "://"
+# stands for "<"; tabs become spaces, so a tab stands for two). A converter without the parts a document cannot use
+# gives the same HTML in about two thirds of the time (most of Markdown's time is trying every inline pattern on
+# every piece of text). tests/test_markdown_parts.py checks the equality on real and generated documents.
+EXTENSION_NEEDS = {"tables": ("|",), "footnotes": ("[^",), "fenced_code": ("```", "~~~"), "attr_list": ("{",)}
+INLINE_NEEDS = {
+    "backtick": ("`",), "escape": ("\\",),
+    "reference": ("[",), "link": ("[",), "short_reference": ("[",),
+    "image_link": ("![",), "image_reference": ("![",), "short_image_ref": ("![",),
+    "autolink": ("<", "://"), "automail": ("<", "://"), "html": ("<", "://"),
+    "linebreak": ("  ", "\t"), "entity": ("&",), "em_strong": ("*", "_"),
+}
+CONVERTERS_KEPT = 16        # converters for different sets of parts (about 2 ms to make each)
+
+
+def parts_used(text: str) -> frozenset[str]:
+    """The optional extensions and inline patterns that could act on this document."""
+    return frozenset(name for table in (EXTENSION_NEEDS, INLINE_NEEDS) for name, marks in table.items()
+                     if any(mark in text for mark in marks))
+
+
 class Renderer:
-    """One Markdown converter reused for many documents (building one costs about 2 ms, as much as a document)."""
+    """Markdown converters reused for many documents (building one costs about 2 ms, as much as a document), one for
+    each set of optional parts documents use (parts_used); every_part: always the converter with all of them."""
 
-    def __init__(self):
-        import markdown
-
-        from generator.model.embeds import EmbedExtension
-
+    def __init__(self, every_part: bool = False):
         self.bundle = _BundleExtension()
-        embeds = EmbedExtension(lambda: self.bundle.links)
-        self.md = markdown.Markdown(extensions=EXTENSIONS + [self.bundle, embeds],
-                                    extension_configs=EXTENSION_CONFIGS, output_format="html")
+        self.every_part = every_part
+        self._converters: dict[frozenset[str], object] = {}
+
+    def converter(self, parts: frozenset[str]):
+        """The Markdown converter with these optional parts (and every other extension)."""
+        if parts not in self._converters:
+            import markdown
+
+            from generator.model.embeds import EmbedExtension
+
+            if len(self._converters) >= CONVERTERS_KEPT:
+                del self._converters[next(iter(self._converters))]
+            extensions = [name for name in EXTENSIONS if name not in EXTENSION_NEEDS or name in parts]
+            md = markdown.Markdown(extensions=[*extensions, self.bundle, EmbedExtension(lambda: self.bundle.links)],
+                                   extension_configs={name: EXTENSION_CONFIGS[name] for name in extensions
+                                                      if name in EXTENSION_CONFIGS}, output_format="html")
+            for name in INLINE_NEEDS:
+                if name not in parts and name in md.inlinePatterns:
+                    md.inlinePatterns.deregister(name)
+            self._converters[parts] = md
+        return self._converters[parts]
 
     def render(self, text: str, links: Links | None = None) -> Rendered:
         """Render one document, raw HTML kept but script in attributes removed (sanitize); the summary is the first
         paragraph as plain text."""
         self.bundle.links = links or Links()
+        parts = frozenset([*EXTENSION_NEEDS, *INLINE_NEEDS]) if self.every_part else parts_used(text)
         try:
-            body = sanitize.clean(_typography(self.md.reset().convert(text)))
+            body = sanitize.clean(_typography(self.converter(parts).reset().convert(text)))
         finally:
             self.bundle.links = Links()
         return Rendered(body, first_paragraph(body))

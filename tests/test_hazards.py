@@ -67,3 +67,9 @@ def test_a_link_hidden_from_readers_is_warned(tmp_path):
                                   '<p style="font-size:0.9em"><a href="/x">x</a></p>'])
 def test_ordinary_news_text_is_not_flagged(text):
     assert spam_findings(text) == []
+
+
+def test_spam_is_found_in_any_case_and_on_its_own_line():
+    text = "Berita.\n\nİstanbul — Şimdi ẞtraße.\nDaftar SLOT Gacor di sini\nlalu Judi ONLINE\n"
+    assert [(f.line, f.what) for f in spam_findings(text)] == [
+        (4, 'teks mirip spam judi online ("slot gacor")'), (5, 'teks mirip spam judi online ("judi online")')]

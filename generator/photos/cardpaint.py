@@ -152,9 +152,11 @@ class Painter:
     def word(self, text: str) -> tuple[Image.Image, int, int, float]:
         """One word of a title in white, outlined 1 px as a title is, as a coverage mask; where the mask's corner
         sits from the word's origin; and the word's width."""
-        if text not in self._words:
+        if text in self._words:
+            self._words[text] = self._words.pop(text)           # kept longest are the least used lately
+        else:
             if len(self._words) >= WORDS_KEPT:
-                del self._words[next(iter(self._words))]        # the longest kept: the same pixels when drawn again
+                del self._words[next(iter(self._words))]        # drawn again when needed: the same pixels
             font = self.font(TITLE_SIZE)
             left, top, right, bottom = font.getbbox(text, stroke_width=1)
             mask = Image.new("L", (max(1, right - left), max(1, bottom - top)))

@@ -106,7 +106,7 @@ def _run(cards: list[Card], workers: int):
     if workers <= 1 or len(cards) < 8:
         yield from zip(cards, make_all(cards))
         return
-    groups = parallel.chunks(cards, workers)
+    groups = parallel.chunks(cards, workers, largest=1000)     # each chunk's painter draws its office's parts once
     results: dict[int, list[str]] = {}
     try:
         with parallel.executor(min(workers, len(groups))) as pool:

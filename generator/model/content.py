@@ -86,6 +86,8 @@ def body_files(body: str) -> list[tuple[int, str]]:
             if opening and (not fence or opening.group(1).startswith(fence)):
                 fence = "" if fence else opening.group(1)[:3]
             continue
+        if "](" not in line and "]:" not in line and "=" not in line:
+            continue        # none of _LINK_TARGETS can match: most lines of a post
         text = _CODE_SPAN.sub(" ", line)
         for pattern in _LINK_TARGETS:
             for match in pattern.finditer(text):

@@ -69,6 +69,7 @@ class Index:
     data_sha: dict = field(default_factory=dict)  # shard number -> checksum of the data file this index names
     related: dict = field(default_factory=dict)   # site.assemble's memo of related posts
     unsettled: dict = field(default_factory=dict)  # content path -> (stamp, hash read) of inputs racy at the end
+    reach: dict = field(default_factory=dict)      # template text's digest -> what of the site it reads (fingerprint)
 
 
 def _header(site_dir: Path) -> bytes:

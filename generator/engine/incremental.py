@@ -57,6 +57,7 @@ class Built(Protocol):
     pages: int
     photos_made: int
     photos_reused: int
+    reach: dict
 
     def forget(self) -> None: ...
 
@@ -188,7 +189,8 @@ def conclude(ctx: Context, state: State, previous: Previous, loaded: Read, outco
         site_key=site_key, unsettled=unsettled,
         next_publish=next_publish(loaded.records, loaded.site.built, ctx.options),
         manifest=outcome.manifest, routes=outcome.routes, warnings=ctx.problems.warnings, pages=outcome.pages,
-        photos=outcome.photos_made + outcome.photos_reused, data_sha=dict(previous.shards), related=loaded.related)
+        photos=outcome.photos_made + outcome.photos_reused, data_sha=dict(previous.shards), related=loaded.related,
+        reach=outcome.reach)
 
 
 def _settled_key(options: Options, state: State, loaded: Read) -> tuple[str, dict]:

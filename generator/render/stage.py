@@ -31,6 +31,7 @@ class Outcome:
     photos_made: int
     photos_reused: int
     foreign: list            # files in the output this site did not write, left alone
+    reach: dict              # what each template reads of the site (fingerprint.Templates.memo)
 
 
 def write(ctx: Context, site: site_model.Site, routes: list, state: State, records: dict | None = None) -> Outcome:
@@ -43,7 +44,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
     try:
         with clock.stage("sidik halaman"):
             wanted = {writer.relative_path(urls.output_file(r.url)): r for r in routes}   # last one wins
-            templates = fingerprint.Templates(ctx.templates)
+            templates = fingerprint.Templates(ctx.templates, index.reach)
             signatures = fingerprint.Signatures(site, ctx.config_key, records)
             prints, todo = {}, []
             for rel, route in wanted.items():
@@ -89,7 +90,8 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
     except BaseException:
         update.abort()
         raise
-    return Outcome(report, new_manifest, prints, len(routes), len(todo), made, reused, update.foreign)
+    return Outcome(report, new_manifest, prints, len(routes), len(todo), made, reused, update.foreign,
+                   templates.memo())
 
 
 @dataclass

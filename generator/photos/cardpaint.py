@@ -100,6 +100,11 @@ def _lines(width_of, text: str, width: int, most: int) -> list[str]:
     return lines
 
 
+def _key(card: Card) -> tuple[str, str, str]:
+    """What the cards of one office share: its name, logo and colour."""
+    return card.office, card.logo, card.color
+
+
 def _shade_mask(size: tuple[int, int]) -> Image.Image:
     """The mask that darkens the lower part of a cover, so white text reads on any photo."""
     width, height = size
@@ -123,6 +128,8 @@ class Painter:
         self._fonts: dict[int, object] = {}
         self._words: dict[str, tuple[Image.Image, int, int, float]] = {}
         self._canvas: Image.Image | None = None
+        self._held: tuple[tuple[str, str, str], int] | None = None     # the plain card on the canvas, from which row
+        self._bottoms: dict[tuple[tuple[str, str, str], int], Image.Image] = {}   # plain cards' rows from a row
 
     def font(self, size: int):
         if size not in self._fonts:
@@ -135,18 +142,20 @@ class Painter:
         card until the next draw."""
         if self._canvas is None:
             self._canvas = Image.new("RGB", (WIDTH, HEIGHT), "white")
-        image = self._canvas
+        image, held = self._canvas, self._held
+        self._held = None           # until this card is drawn whole
         if card.photo:
             image.paste(self.shaded(_cover(card.photo, (WIDTH, HEIGHT - BAND))), (0, BAND))
             image.paste(self.band(card), (0, 0))
         else:
-            image.paste(self.plain(card), (0, 0))
+            self.restore(image, card, held)
         lines = _lines(self.title_width, card.title, WIDTH - 2 * MARGIN - 28, TITLE_LINES)
         line_height = int(TITLE_SIZE * 1.22)
         top = HEIGHT - 48 - line_height * len(lines)
         ImageDraw.Draw(image).rectangle([MARGIN, top + 8, MARGIN + 8, HEIGHT - 48 - 8],
                                         fill="white" if not card.photo else _rgb(card.color))
         self.title(image, lines, (MARGIN + 28, top), line_height)
+        self._held = (_key(card), top - 8) if not card.photo else None
         return image
 
     def word(self, text: str) -> tuple[Image.Image, int, int, float]:
@@ -189,16 +198,28 @@ class Painter:
 
     def band(self, card: Card) -> Image.Image:
         """The top of the card (nothing of the cover reaches it): the logo and office name on white, the line."""
-        key = (card.office, card.logo, card.color)
+        key = _key(card)
         if key not in self._bands:
             image = Image.new("RGB", (WIDTH, BAND), "white")
             self._top(image, card)
             self._bands[key] = image
         return self._bands[key]
 
+    def restore(self, image: Image.Image, card: Card, held: tuple | None) -> None:
+        """The canvas made the card of a post without a cover, all but its title: when it holds such a card of the
+        same office whole (held: its office and the first row its title covered), only those rows are put back."""
+        key = _key(card)
+        if held is None or held[0] != key:
+            image.paste(self.plain(card), (0, 0))
+            return
+        rows = held[1]
+        if (key, rows) not in self._bottoms:
+            self._bottoms[key, rows] = self.plain(card).crop((0, rows, WIDTH, HEIGHT))
+        image.paste(self._bottoms[key, rows], (0, rows))
+
     def plain(self, card: Card) -> Image.Image:
         """The card of a post without a cover, all but its title: the band over the brand colour."""
-        key = (card.office, card.logo, card.color)
+        key = _key(card)
         if key not in self._plain:
             brand = _rgb(card.color)
             image = Image.new("RGB", (WIDTH, HEIGHT), "white")

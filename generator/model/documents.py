@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from generator.core.report import Problems
 from generator.model import registry
 from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Entry, slugify
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from generator.model import documents
 from generator.model.config import Config
-from generator.model.entries import Entry, name_slug
+from generator.model.entries import Entry
 from generator.model.urls import gallery_index_url, page_url
 
 

@@ -324,9 +324,19 @@ def _tidy(runner: Runner, config, target: str, state: State, done: Round) -> Non
 
 
 def _views_stamps(site_dir: Path) -> dict[str, int]:
-    """The posts' files and their times: a count written by views changes one."""
-    posts = site_dir / "content" / "posts"
-    return {str(p): p.stat().st_mtime_ns for p in posts.rglob("*.md")} if posts.is_dir() else {}
+    """The posts' sources (as the build finds them) and their times: a count written by views changes one."""
+    from generator.model import discovery
+
+    content = site_dir / "content"
+    stamps = {}
+    for source in discovery.discover(content):
+        if source.kind != "post":
+            continue
+        try:
+            stamps[str(source.path)] = source.path.stat().st_mtime_ns
+        except OSError:
+            continue
+    return stamps
 
 
 def _last_publish(site_dir: Path, target: str) -> float | None:

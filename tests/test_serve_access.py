@@ -30,7 +30,7 @@ from generator.build import Options  # noqa: E402
 from generator.preview.guard import allowed_hosts, is_loopback, password_matches, same_origin  # noqa: E402
 from generator.preview.http import EVENTS_PATH  # noqa: E402
 from generator.preview.serve import Preview, Serving, installed_desk  # noqa: E402
-from tests.conftest import config_text, write_site  # noqa: E402
+from tests.conftest import config_text, run_cli, write_site  # noqa: E402
 
 pytestmark = pytest.mark.quick
 
@@ -429,3 +429,46 @@ def test_two_different_passwords_typed_refuse_to_start(tmp_path):
     terminal.expect(b"tidak sama")
     assert terminal.end() == 2
     assert not (site / "output").exists()
+
+
+def _browser_recorder(tmp_path: Path) -> tuple[Path, Path]:
+    record = tmp_path / "dibuka.txt"
+    browser = tmp_path / "peramban.py"
+    browser.write_text(f"#!{sys.executable}\nimport sys, pathlib\n"
+                       f"pathlib.Path({str(record)!r}).write_text(sys.argv[1])\n", encoding="utf-8")
+    browser.chmod(0o755)
+    return browser, record
+
+
+def test_a_second_start_of_a_running_preview_opens_the_browser_there_instead_of_a_second_preview(tmp_path):
+    site = site_at(tmp_path / "situs")
+    browser, record = _browser_recorder(tmp_path)
+    first = Command(site)
+    try:
+        second = run_cli("serve", "--site", str(site), "--open", "--free-port", env={"BROWSER": str(browser)})
+        assert second.code == 0, second.err
+        assert f"sudah berjalan di http://127.0.0.1:{first.port}/" in second.out and "Traceback" not in second.err
+        where = "/_redaksi/" if installed_desk() is not None else "/"
+        deadline = time.monotonic() + WAIT
+        while not record.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert record.read_text(encoding="utf-8") == f"http://127.0.0.1:{first.port}{where}"
+        assert ask(first.port, "/")[0] == 200
+    finally:
+        code, _, err = first.stop()
+    assert code == 0 and "Traceback" not in err
+    assert not (site / ".cache" / "pratinjau-berjalan.json").exists(), "the note goes with the preview"
+
+
+@pytest.mark.parametrize("note", ['{"mark": "x", "url": "http://127.0.0.1:9/", "desk": null}',
+                                  '{"mark": "x", "url": "https://kpu.go.id/", "desk": null}', "bukan json", "[]"])
+def test_a_note_of_a_preview_that_no_longer_answers_or_names_another_host_starts_a_new_preview(tmp_path, note):
+    site = site_at(tmp_path / "situs")
+    (site / ".cache").mkdir(exist_ok=True)
+    (site / ".cache" / "pratinjau-berjalan.json").write_text(note, encoding="utf-8")
+    command = Command(site)
+    try:
+        assert ask(command.port, "/")[0] == 200
+    finally:
+        code, out, err = command.stop()
+    assert code == 0 and "sudah berjalan" not in out and "Traceback" not in err

@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route
 
 from generator.core.resources import LIVERELOAD_JS
 from generator.preview import guide
+from generator.preview.running import MARK_PATH
 
 EVENTS_PATH = "/__livereload"
 DESK_PATH = "/_redaksi/"      # the staff desk (generator/desk/app.py), served by the preview only, like the guide
@@ -184,6 +185,7 @@ class Site(Protocol):
     base_path: str
     shown: Shown
     hub: Hub
+    mark: str               # answered at MARK_PATH: a second start of the site's preview knows it runs (running.py)
 
 
 @dataclass(frozen=True)
@@ -328,7 +330,10 @@ def create_app(site: Site, executor: Executor, desk=None) -> Starlette:
     async def to_desk(request: Request) -> Response:
         return RedirectResponse(DESK_PATH, 301)
 
-    routes = [Route(EVENTS_PATH, events, methods=["GET"])]
+    async def mark(request: Request) -> Response:
+        return Response(site.mark, headers={"Cache-Control": "no-store"}, media_type="text/plain")
+
+    routes = [Route(EVENTS_PATH, events, methods=["GET"]), Route(MARK_PATH, mark, methods=["GET"])]
     if desk is not None:
         routes += [Route(DESK_PATH.rstrip("/"), to_desk, methods=["GET", "HEAD"]), Mount(DESK_PATH.rstrip("/"), app=desk)]
     routes.append(Route("/{path:path}", files, methods=["GET", "HEAD"]))

@@ -22,7 +22,7 @@ from generator.core.report import BuildFailed, Problem, Problems
 from generator.core.system import shown
 from generator.engine import cache
 from generator.model import config as config_module
-from generator.preview import guide
+from generator.preview import guide, running
 from generator.preview.guard import WILDCARDS, Guard, Rules, allowed_hosts, host_name, is_loopback, own_names
 from generator.preview.http import DESK_PATH, Hub, Shown, create_app
 from generator.preview.server import Listener, bind
@@ -65,6 +65,7 @@ class Preview:
         self.hub = Hub()
         self.serving = serving
         self._instance = secrets.token_hex(3)
+        self.mark = secrets.token_hex(16)          # answered at running.MARK_PATH
         self._builds = 0
         self._build_lock = threading.Lock()
         self.memory = Memory()       # the last build's state, so that a rebuild re-reads and re-renders only what changed
@@ -285,6 +286,8 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: 
     a taken port gives way to a free one (see listen)."""
     writer.check_output_dir(options.output, options.site_dir, options.cache_dir)   # UnsafeOutput: bad usage, exit 2 in cli
     writer.claim(options.output, options.site_dir, options.cache_dir, cache.scan(options.output), options.force)
+    if _already_running(options, open_browser):
+        return 0
     try:
         listener = listen(host, port, free_port)   # first: a wrong --host or a busy port is told before a password
     except (OSError, OverflowError) as err:
@@ -306,6 +309,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: 
         print("Membangun situs…", flush=True)
         preview.start()
         preview.serve_in_thread()
+        running.note(options.cache_dir, preview.mark, preview.url, preview.desk_url)
         _announce(preview, host)
         if open_browser:
             _open_browser(preview.desk_url or preview.url)
@@ -317,6 +321,7 @@ def serve(options: Options, host: str = "127.0.0.1", port: int = 8000, polling: 
     except KeyboardInterrupt:
         pass
     finally:
+        running.forget(options.cache_dir, preview.mark)
         preview.close()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -340,8 +345,21 @@ def _announce(preview: Preview, host: str) -> None:
               file=sys.stderr, flush=True)
 
 
-def _open_browser(url: str) -> None:
-    """Open the browser at url without holding up the server (a browser command may run until it is closed)."""
+def _already_running(options: Options, open_browser: bool) -> bool:
+    """True when this site's preview runs already (a second double-click on the launcher): said, and with
+    open_browser the browser opened there, instead of a second preview on the next port."""
+    already = running.find(options.cache_dir)
+    if already is None:
+        return False
+    print(f"Pratinjau situs ini sudah berjalan di {already.url}; tidak dijalankan dua kali.", flush=True)
+    if open_browser:
+        _open_browser(already.desk or already.url, wait=True)
+    return True
+
+
+def _open_browser(url: str, wait: bool = False) -> None:
+    """Open the browser at url without holding up the server (a browser command may run until it is closed); with
+    wait, before returning (the process ends next)."""
     def run() -> None:
         try:
             opened = webbrowser.open(url)
@@ -350,6 +368,9 @@ def _open_browser(url: str) -> None:
         if not opened:
             print(f"Peramban tidak bisa dibuka otomatis; buka sendiri alamat {url}", file=sys.stderr, flush=True)
 
+    if wait:
+        run()
+        return
     threading.Thread(target=run, name="open-browser", daemon=True).start()
 
 

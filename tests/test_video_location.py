@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import struct
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import (VIDEO_FRAMES, VIDEO_PLACE, VIDEO_PLACE_NAME, build_site, clean_build_tree, make_video,
                       snapshot, tree, video_boxes, write_post, write_site)
+from generator.core import racy
 from generator.desk import uploads
 from generator.photos import videometa
 
@@ -103,8 +105,9 @@ def test_a_video_without_location_is_published_as_it_is_with_no_copy(tmp_path):
 def _damaged() -> dict[str, bytes]:
     good = make_video()
     moov = good.index(b"moov") - 4
-    return {"terpotong di moov": good[:moov + 40], "sampah": os.urandom(3000), "kosong": b"",
-            "mdat melewati akhir": good[:moov] + struct.pack(">I4s", 1 << 30, b"moov") + good[moov + 8:],
+    return {"terpotong di moov": good[:moov + 40], "sampah": random.Random(7).randbytes(3000), "kosong": b"",
+            "moov melewati akhir": good[:moov] + struct.pack(">I4s", 1 << 30, b"moov") + good[moov + 8:],
+            "mdat melewati akhir": good[:24] + struct.pack(">I4s", 1 << 20, b"mdat") + VIDEO_FRAMES,
             "tanpa moov": good[:moov], "teks": b"bukan video sama sekali\n" * 20}
 
 
@@ -165,6 +168,22 @@ def test_a_new_video_under_the_same_name_is_cleaned_anew_and_the_old_copy_goes(t
     build_site(site, racy_clock=clock)
     assert published(site) == make_video(place=False)
     assert not list((site / ".cache" / "video").glob("*.mov"))
+
+
+def test_verify_sees_a_video_edited_with_its_old_time_put_back(clock, tmp_path, monkeypatch):
+    """Where st_ctime tells nothing of edits (Windows), --verify reads every video again, whatever the index says."""
+    monkeypatch.setattr(racy, "CHANGE_TIME", False)
+    site = video_site(tmp_path / "situs", make_video())
+    clock.advance()
+    build_site(site, racy_clock=clock)
+    path = site / "content/posts/rapat/rekaman.mov"
+    before = path.stat()
+    edited = make_video().replace(VIDEO_FRAMES[:16], b"lain" * 4, 1)       # a frame changed, same size
+    path.write_bytes(edited)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    build_site(site, verify=True, racy_clock=clock)
+    assert b"lain" * 4 in published(site) and VIDEO_PLACE not in published(site)
+    assert tree(site / "output") == clean_build_tree(site, tmp_path)
 
 
 def test_a_cached_copy_changed_by_hand_is_made_again(tmp_path, clock):

@@ -78,6 +78,21 @@ def test_each_place_a_phone_writes_is_found_and_a_cleaned_copy_holds_none():
         assert [kind for kind, _o, _s in video_boxes(cleaned, *_udta(cleaned))] == [b"free", b"free"]
 
 
+def test_the_at_sign_spelling_of_xyz_is_a_location_too():
+    data = make_video(place=False)
+    place = VIDEO_PLACE.replace(b"+", b"-")
+    udta_end = _udta(data)[1]
+    box = struct.pack(">I4sHH", 12 + len(place), b"@xyz", len(place), 0x15C7) + place
+    grown = len(box)
+    data = data[:udta_end - 4] + box + data[udta_end - 4:]
+    moov = data.index(b"moov") - 4
+    udta = data.index(b"udta") - 4
+    for at in (moov, udta):
+        data = data[:at] + struct.pack(">I", struct.unpack(">I", data[at:at + 4])[0] + grown) + data[at + 4:]
+    cleaned, found = videometa.clean_bytes(data)
+    assert [spot.what for spot in found.spots] == ["moov/udta/@xyz"] and place not in cleaned
+
+
 def _udta(data: bytes) -> tuple[int, int]:
     [(_k, moov, size)] = [b for b in video_boxes(data) if b[0] == b"moov"]
     [(_k, at, length)] = [b for b in video_boxes(data, moov + 8, moov + size) if b[0] == b"udta"]

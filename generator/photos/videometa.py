@@ -4,7 +4,8 @@ The file is an ISO base media file (QuickTime's atoms are the same boxes): a tre
 64-bit size follows the type; 0: to the end of the enclosing box or file) and a four-letter type. Only the headers of
 the boxes on the way to the metadata are read, never the media data. The places a location is written:
 
-- `udta/©xyz` (iPhone, Android, GoPro): an ISO 6709 string such as `+37.3349-122.0090+030.000/`;
+- `udta/©xyz` (iPhone, Android, GoPro; `@xyz` on Ricoh Theta): an ISO 6709 string such as
+  `+37.3349-122.0090+030.000/`;
 - `udta/loci` (3GPP location box: name, longitude, latitude, altitude, body, notes; some Samsung phones);
 - `meta` with `keys` and `ilst` (iPhone): the values of the keys `com.apple.quicktime.location.ISO6709`,
   `...location.name`, `...location.body`, `...location.note`, `...location.accuracy.horizontal` and every other key
@@ -31,7 +32,7 @@ from typing import BinaryIO
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".3gp", ".3g2"})
 
 _CONTAINERS = {b"moov", b"trak", b"udta", b"meta"}       # where location metadata may sit (not the media boxes)
-_LOCATION_BOXES = {b"\xa9xyz": "©xyz", b"loci": "loci"}
+_LOCATION_BOXES = {b"\xa9xyz", b"@xyz", b"loci"}     # @xyz: ©xyz as Ricoh's Theta cameras spell it
 _XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
 _XMP_GPS = (b"GPSLatitude", b"GPSLongitude", b"GPSCoordinates", b"GPSPosition")
 _MAX_DEPTH = 16

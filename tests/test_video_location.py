@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import (VIDEO_FRAMES, VIDEO_PLACE, VIDEO_PLACE_NAME, build_site, clean_build_tree, make_video,
-                      snapshot, tree, video_boxes, write_post, write_site)
+from tests.conftest import (ROOT, VIDEO_FRAMES, VIDEO_PLACE, VIDEO_PLACE_NAME, build_site, clean_build_tree,
+                            make_video, snapshot, tree, video_boxes, write_post, write_site)
 from generator.core import racy
 from generator.desk import uploads
 from generator.photos import videometa
@@ -97,6 +97,23 @@ def _udta(data: bytes) -> tuple[int, int]:
     [(_k, moov, size)] = [b for b in video_boxes(data) if b[0] == b"moov"]
     [(_k, at, length)] = [b for b in video_boxes(data, moov + 8, moov + size) if b[0] == b"udta"]
     return at + 8, at + length
+
+
+@pytest.mark.parametrize("name, where", [
+    ("ffmpeg-keys.mp4", ["moov/udta/meta/ilst location", "moov/udta/meta/ilst com.apple.quicktime.location.ISO6709",
+                         "moov/udta/loci"]),
+    ("ffmpeg-udta.mov", ["moov/udta/©xyz"])])
+def test_videos_a_real_muxer_wrote_lose_their_location_and_keep_every_box(tmp_path, name, where):
+    original = (ROOT / "tests" / "videos" / name).read_bytes()
+    site = video_site(tmp_path / "situs", original, name)
+    build_site(site)
+    out = published(site, name)
+    assert [spot.what for spot in videometa.scan(io.BytesIO(original), len(original)).spots] == where
+    assert PLACE_TEXT not in out and len(out) == len(original)
+    assert [(o, s) for _k, o, s in video_boxes(out)] == [(o, s) for _k, o, s in video_boxes(original)]
+    [(_m, at, size)] = [b for b in video_boxes(original) if b[0] == b"mdat"]
+    assert out[at:at + size] == original[at:at + size]
+    assert not videometa.scan(io.BytesIO(out), len(out)).has_location
 
 
 def test_xmp_with_gps_in_a_uuid_box_is_blanked():

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import textwrap
@@ -526,3 +527,60 @@ def desk(tmp_path):
     server = start_desk(copy_site("basic", tmp_path / "site"))
     yield server
     server.stop()
+
+
+# ------------------------------------------------------------------------------------------------ phone videos
+
+VIDEO_PLACE = b"+37.3349-122.0090+030.000/"        # the ISO 6709 point a phone writes (udta/©xyz, ilst)
+VIDEO_PLACE_NAME = b"Rumah Jalan Mawar 7"            # 3GPP loci's place name
+VIDEO_FRAMES = bytes(range(256)) * 16               # mdat's payload: the "media" that must stay byte for byte
+
+
+def video_box(kind: bytes, *payload: bytes, large: bool = False) -> bytes:
+    """One ISO-BMFF box: 32-bit size and type (large: size 1 and a 64-bit size after the type), then payload."""
+    body = b"".join(payload)
+    if large:
+        return struct.pack(">I4sQ", 1, kind, len(body) + 16) + body
+    return struct.pack(">I4s", len(body) + 8, kind) + body
+
+
+def make_video(place: bool = True, quicktime: bool = False, large_mdat: bool = False) -> bytes:
+    """A small real MP4 (quicktime: a MOV) as a phone writes it: ftyp, mdat, then moov with mvhd, a track whose
+    stco points into mdat, udta with ©xyz and 3GPP loci, and meta with keys/ilst holding the
+    com.apple.quicktime.location.ISO6709 value (MP4's meta has version and flags first, QuickTime's does not).
+    place=False: the same boxes without any location."""
+    ftyp = video_box(b"ftyp", b"qt  " if quicktime else b"isom", b"\0\0\0\0", b"qt  " if quicktime else b"mp41")
+    mdat = video_box(b"mdat", VIDEO_FRAMES, large=large_mdat)
+    first_chunk = len(ftyp) + (16 if large_mdat else 8)
+    mvhd = video_box(b"mvhd", bytes(12), struct.pack(">II", 600, 600), struct.pack(">IH", 0x10000, 0x100),
+                     bytes(10), struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000), bytes(24),
+                     struct.pack(">I", 2))
+    stco = video_box(b"stco", bytes(4), struct.pack(">II", 1, first_chunk))
+    trak = video_box(b"trak", video_box(b"mdia", video_box(b"minf", video_box(b"stbl", stco))))
+    xyz = video_box(b"\xa9xyz", struct.pack(">HH", len(VIDEO_PLACE), 0x15C7), VIDEO_PLACE if place else b"")
+    loci = video_box(b"loci", bytes(4), b"\x15\xc7", VIDEO_PLACE_NAME + b"\0", b"\0",
+                     struct.pack(">iii", int(-122.009 * 65536), int(37.3349 * 65536), 30 * 65536), b"earth\0\0")
+    make = b"com.apple.quicktime.make"
+    keys = [b"com.apple.quicktime.location.ISO6709", make] if place else [make]
+    keys_box = video_box(b"keys", bytes(4), struct.pack(">I", len(keys)),
+                         *(struct.pack(">I4s", len(k) + 8, b"mdta") + k for k in keys))
+    values = [VIDEO_PLACE, b"Apple"] if place else [b"Apple"]
+    ilst = video_box(b"ilst", *(video_box(struct.pack(">I", n), video_box(b"data", struct.pack(">II", 1, 0), v))
+                                 for n, v in enumerate(values, 1)))
+    hdlr = video_box(b"hdlr", bytes(8), b"mdta", bytes(12), b"\0")
+    meta = video_box(b"meta", b"" if quicktime else bytes(4), hdlr, keys_box, ilst)
+    udta = video_box(b"udta", *((xyz, loci) if place else ()), b"\0\0\0\0")
+    return ftyp + mdat + video_box(b"moov", mvhd, trak, udta, meta)
+
+
+def video_boxes(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[bytes, int, int]]:
+    """The top-level boxes of data (or those between start and end): (type, offset, size)."""
+    end = len(data) if end is None else end
+    found, at = [], start
+    while end - at >= 8:
+        size, kind = struct.unpack(">I4s", data[at:at + 8])
+        if size == 1:
+            size = struct.unpack(">Q", data[at + 8:at + 16])[0]
+        found.append((kind, at, size or end - at))
+        at += size or end - at
+    return found

@@ -1,5 +1,6 @@
-"""Uploaded photos and documents: a safe file name inside the post's folder (never outside it), a size limit, and
-iPhone HEIC/HEIF photos turned into JPEG (upright, without their location)."""
+"""Uploaded photos, documents and videos: a safe file name inside the post's folder (never outside it), a size limit,
+iPhone HEIC/HEIF photos turned into JPEG (upright, without their location), and phone videos (MP4, MOV, M4V, 3GP)
+kept without the place they were filmed (photos.videometa)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from typing import BinaryIO
 from generator.desk.checks import FieldProblem
 from generator.desk.history import DESK_DIR, STAGING, write_new
 from generator.model import documents
+from generator.photos import videometa
 
 PHOTOS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 HEIC = {".heic", ".heif"}
-ATTACHMENTS = set(documents.DOCUMENT_SUFFIXES)
+VIDEOS = set(videometa.VIDEO_SUFFIXES)
+ATTACHMENTS = set(documents.DOCUMENT_SUFFIXES) | VIDEOS
 MAX_NAME = 100
 DEFAULT_LIMIT = 25 * 1024 * 1024
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -138,6 +141,8 @@ def store(folder: Path, filename: str, data: BinaryIO, limit: int) -> Stored | F
             return FieldProblem("photos", f"Foto '{filename[:80]}' (HEIC) tidak bisa dibuka; mungkin berkasnya rusak. "
                                           "Coba kirim ulang, atau ubah dulu ke JPEG di ponsel.")
         body, name = converted, name.rsplit(".", 1)[0] + ".jpg"
+    elif Path(name).suffix in VIDEOS:
+        body, _found = videometa.clean_bytes(body)      # one that cannot be read is kept; the build warns of it
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / name).resolve().parent != folder.resolve():
         return FieldProblem(field, f"Nama berkas '{filename[:80]}' tidak bisa dipakai.")

@@ -3,6 +3,7 @@ attachments, theme assets and the search index, staged and then put in place tog
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,8 +80,9 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
         with clock.stage("pencarian"):
             search_files = _search(wanted, update, options, problems)
         with clock.stage("berkas"):
-            generated = {**photo_files, **search_files}     # files the build made, in its cache, named by content
-            for url, source in {**_attachments(site), **theme_files, **generated}.items():
+            attachments, videos = _bundle_files(site, ctx)
+            generated = {**photo_files, **search_files, **videos}   # files the build made, in its cache, by content
+            for url, source in {**attachments, **theme_files, **generated}.items():
                 if isinstance(source, Path):
                     update.put_file(writer.relative_path(url), source, named_by_content=url in generated)
                 else:       # a search fragment, kept in its page's record
@@ -189,3 +191,20 @@ def _attachments(site: site_model.Site) -> dict[str, Path]:
     """Non-photo files of a bundle (PDF, documents) are published beside the post page."""
     return {url: entry.bundle / name for url, (entry, name) in addresses.attachments(site).items()}
 
+
+def _bundle_files(site: site_model.Site, ctx: Context) -> tuple[dict[str, Path], dict[str, Path]]:
+    """The bundles' files as they are, and the copies to publish instead of the videos among them that carry the
+    place they were filmed: cleaned of it in the cache (photos.videocache). A video that could not be cleaned is
+    not published; one that cannot be read is, as it is (videocache warns)."""
+    from generator.photos import videocache, videometa
+
+    attachments = _attachments(site)
+    videos = [videocache.Video(url, entry.bundle / name, posixpath.join(posixpath.dirname(entry.path), name))
+              for url, (entry, name) in addresses.attachments(site).items() if videometa.is_video(name)]
+    if not videos:
+        return attachments, {}
+    options = ctx.options
+    copies = videocache.clean(videos, options.cache_dir / "video", ctx.problems, options.racy_clock, options.verify)
+    for url in [url for url, copy in copies.items() if copy is None]:
+        del attachments[url], copies[url]
+    return attachments, copies

@@ -249,6 +249,17 @@ def test_failures_are_one_sentence_and_exit_1(tmp_path, sshd, case):
     assert len(lines) == 1 and words in lines[0], run.err
 
 
+def test_a_key_the_server_refuses_is_passed_over_for_the_next(tmp_path, sshd):
+    """A key file signs its first request at once (no question whether the server would take it first): a server
+    that refuses it is asked with the next key, here ~/.ssh/id_ed25519 after the one named in 'key:'."""
+    other = keygen(tmp_path / "kunci-lama")
+    site = sftp_site(tmp_path, sshd, f"    key: {other}\n")
+    sshd.trust()
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
 def _session_processes(sshd) -> list[int]:
     """The sshd processes serving connections: children of the server this test started."""
     children = []

@@ -83,6 +83,27 @@ class _Client(asyncssh.SSHClient):
         return self.trusted is not None and key.get_fingerprint("sha256") == self.trusted
 
 
+class _SignedFirst(asyncssh.auth._ClientPublicKeyAuth):
+    """Public key authentication that sends a key file's signature at once. asyncssh first asks whether the server
+    would take the key (a round trip) and signs only then, which spares a hardware or agent key a signature the server
+    may not want; a key read from a file signs in microseconds and asks no one, and a server that refuses it answers
+    the signed request just as it would the question (the next key is then tried). (_ClientPublicKeyAuth and its
+    registry are asyncssh's own, pinned version.)"""
+
+    async def _start(self) -> None:
+        self._keypair = await self._conn.public_key_auth_requested()
+        if self._keypair is None:
+            self._conn.try_next_auth(next_method=True)
+        elif type(self._keypair) is asyncssh.public_key.SSHLocalKeyPair:
+            await self._send_signed_request()
+        else:
+            await self.send_request(asyncssh.packet.Boolean(False), asyncssh.packet.String(self._keypair.algorithm),
+                                    asyncssh.packet.String(self._keypair.public_data))
+
+
+asyncssh.auth._client_auth_handlers[b"publickey"] = _SignedFirst
+
+
 class _Batched:
     """asyncssh hands each SSH packet to the socket on its own (and an empty 'ignore' packet before each): a first
     publish made some 20,000 send() calls, the largest cost on this side. What is written in one turn of the event

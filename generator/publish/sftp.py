@@ -433,11 +433,11 @@ class SftpTransport:
         except manifest_format.BadManifest:
             names = None
         opening = asyncio.ensure_future(self._start_sftp())
+        self.unwaited.add(opening)      # should the answer count, not needed: cancelled, or closed with the connection
         status, output = await self._command(GUARDED_SURVEY, b"\0".join(name.encode() for name in names)) \
             if names is not None else (None, b"")
         found = guarded_survey(output, names, expected) if status == 0 else None
         if found is not None:
-            self.unwaited.add(opening)      # not needed: cancelled, or closed with the connection
             self.manifest, self.snapshot, self.unlocked = expected, (names, *found), True
             return True
         self.sftp = await opening

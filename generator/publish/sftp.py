@@ -6,7 +6,9 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import ctypes.util
 import hashlib
+import importlib
 import hmac
 import logging
 import os
@@ -16,8 +18,6 @@ import shlex
 import socket
 import threading
 from pathlib import Path
-
-import asyncssh
 
 from generator.core import atomic
 from generator.core.invocation import command as shown_command
@@ -38,6 +38,23 @@ from generator.publish.plan import (
     touched_folders,
 )
 from generator.publish.transport import Checked, Context, Delivery, PublishError, network_problem, take_lock
+
+
+def _import_asyncssh():
+    """asyncssh, imported without the compiler runs of its search for liboqs (a post-quantum key exchange): on Linux,
+    ctypes' find_library tries the ldconfig cache, then gcc and ld, for each of two names, ten processes on every
+    publish and verify (0.03-0.06 s, more on a busy machine). A liboqs installed the usual way is in that cache,
+    which alone is asked; elsewhere find_library is left as it is."""
+    find, in_cache = ctypes.util.find_library, getattr(ctypes.util, "_findSoname_ldconfig", None)
+    if in_cache is not None:
+        ctypes.util.find_library = lambda name: in_cache(name) if name in ("oqs", "liboqs") else find(name)
+    try:
+        return importlib.import_module("asyncssh")
+    finally:
+        ctypes.util.find_library = find
+
+
+asyncssh = _import_asyncssh()
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
                                 # session, each answering its requests one at a time

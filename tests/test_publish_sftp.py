@@ -249,6 +249,17 @@ def test_failures_are_one_sentence_and_exit_1(tmp_path, sshd, case):
     assert len(lines) == 1 and words in lines[0], run.err
 
 
+def test_a_key_the_server_refuses_is_passed_over_for_the_next(tmp_path, sshd):
+    """A key file signs its first request at once (no question whether the server would take it first): a server
+    that refuses it is asked with the next key, here ~/.ssh/id_ed25519 after the one named in 'key:'."""
+    other = keygen(tmp_path / "kunci-lama")
+    site = sftp_site(tmp_path, sshd, f"    key: {other}\n")
+    sshd.trust()
+    run = publish(site, sshd)
+    assert run.code == 0, run.err
+    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+
+
 def _session_processes(sshd) -> list[int]:
     """The sshd processes serving connections: children of the server this test started."""
     children = []
@@ -536,3 +547,19 @@ def test_a_host_is_taken_out_of_known_hosts_lines_plain_hashed_or_listed_with_ot
     for kept in ("kpu.go.id ssh-ed25519 CCCC", f"@revoked {host} ssh-ed25519 DDDD", "# catatan", "",
                  "|1|rusak ssh-ed25519 EEEE", "[127.0.0.1]:22 ssh-ed25519 FFFF"):
         assert without_host(kept, host) == kept
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ctypes runs a compiler to find libraries on Linux")
+def test_loading_the_sftp_transport_runs_no_compiler(tmp_path):
+    """asyncssh looks for liboqs when imported; ctypes would run gcc and ld for it (ten processes on every publish and
+    verify): only the ldconfig cache is asked."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    for name in ("gcc", "cc", "ld"):
+        (tools / name).write_text(f"#!/bin/sh\necho {name} >> {tmp_path / 'ran'}\nexit 1\n")
+        (tools / name).chmod(0o755)
+    done = subprocess.run([sys.executable, "-c", "import generator.publish.sftp"], cwd=ROOT, capture_output=True,
+                          text=True, env={**os.environ, "PATH": f"{tools}:/usr/sbin:/sbin:/usr/bin:/bin",
+                                          "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "ran").exists(), (tmp_path / "ran").read_text()

@@ -4,10 +4,13 @@ tampering scenario detected and repaired, foreign files named and never deleted,
 from __future__ import annotations
 
 import http.server
+import json
 import logging
+import os
 import ssl
 import subprocess
 import threading
+import time
 from functools import partial
 
 import pytest
@@ -185,6 +188,45 @@ def test_sftp_scenarios_detected_and_repaired(tmp_path, sshd):
     assert (sshd.root / "wp-content/uploads/shell.php").is_file()        # named, never deleted
     assert (sshd.root / "google1234abcd.html").is_file()
     assert not (sshd.root / ".kpu-terbit.lock").exists()
+
+
+def test_an_untouched_sftp_site_is_checked_without_writing_to_the_target(tmp_path, sshd):
+    """Reading only, verify takes no lock on the target (the command that lists and hashes makes sure no publish ran
+    meanwhile): the target's folder is as it was, not even a lock folder made and removed in it."""
+    site = published(tmp_path, sftp_publish(sshd), sshd.env())
+    before = os.stat(sshd.root)
+    run = verify(site, env=sshd.env())
+    assert run.code == 0 and "sama persis" in run.out, run.out + run.err
+    after = os.stat(sshd.root)
+    assert (after.st_mtime_ns, after.st_ctime_ns) == (before.st_mtime_ns, before.st_ctime_ns)
+
+
+def test_a_verify_over_sftp_never_looks_while_a_publish_holds_the_target(tmp_path, sshd, monkeypatch, capsys):
+    """A publish under way (its lock on the target): verify waits for it as publish does, then stops without a report
+    of its half-sent files, naming who publishes; once it is done the site is found as published."""
+    from generator.publish import targetlock
+    from generator.publish.verify import Request
+    from generator.publish.verify import verify as verify_in_process
+
+    site = published(tmp_path, sftp_publish(sshd), sshd.env())
+    (sshd.root / "index.html").write_text("<p>setengah terkirim</p>")     # as if the publish were sending it
+    lock = sshd.root / targetlock.LOCK
+    lock.mkdir()
+    (lock / targetlock.HOLDER).write_text(json.dumps(
+        {"host": "laptop-humas-2", "user": "siti", "pid": 4242, "since": time.time() - 30, "refreshed": time.time(),
+         "site": "https://kaltara.kpu.go.id/", "target": "utama", "token": "0123456789abcdef"}))
+    for key, value in sshd.env().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(targetlock, "WAIT", 1.0)
+    monkeypatch.setattr(targetlock, "POLL", 0.2)
+    assert verify_in_process(Request(site)) == 2
+    said = capsys.readouterr()
+    assert "laptop-humas-2" in said.err and "index.html" not in said.out
+    assert (lock / targetlock.HOLDER).is_file()             # someone else's lock: left as it was
+    (sshd.root / "index.html").write_bytes((site / "output/index.html").read_bytes())
+    (lock / targetlock.HOLDER).unlink()
+    lock.rmdir()
+    assert verify_in_process(Request(site)) == 0
 
 
 def test_sftp_only_account_still_finds_a_same_size_change(tmp_path, sshd):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import time
+
 import pytest
 
 from generator.publish.findings import compare, is_known, new_links, page_finding
@@ -91,3 +95,46 @@ def test_remote_survey_is_the_listing_then_the_hashes():
     assert remote_survey(LISTED_MARK + HASHED_MARK, []) == ({}, {})     # an empty folder
     assert remote_survey(listed, ["index.html"]) is None                # find did not finish
     assert remote_survey(b"", []) is None
+
+
+@pytest.mark.skipif(shutil.which("b2sum") is None or shutil.which("find") is None,
+                    reason="GNU coreutils and findutils (the server's side of verify over SFTP) are not here")
+def test_a_survey_without_the_lock_is_taken_only_when_no_publish_touched_the_target_meanwhile(tmp_path):
+    """The command verify runs on an SFTP server, run here by the same shell and tools: its answer counts only when
+    the looks before and after it agree (a publish makes and removes its lock in the target's folder, and changes
+    the manifest) and the target's manifest is this computer's copy; with a lock there it lists nothing."""
+    from generator.publish import manifest
+    from generator.publish.sftp import GUARD, GUARDED_SURVEY, SURVEY, guarded_survey
+    from generator.publish.targetlock import LOCK
+
+    root = tmp_path / "www"
+    (root / "berita").mkdir(parents=True)
+    (root / "index.html").write_bytes(b"<h1>Beranda</h1>")
+    (root / "berita/pleno.html").write_bytes(b"<p>Rapat pleno</p>")
+    (root / "shell.php").write_bytes(b"<?php system($_GET['c']);")
+    files = {rel: Entry((root / rel).stat().st_size, manifest.file_hash(root / rel))
+             for rel in ("index.html", "berita/pleno.html")}
+    record = manifest.encode(files)
+    (root / MANIFEST).write_bytes(record)
+    names = manifest.hashed_paths(files)
+
+    def run(command: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["sh", "-c", command], cwd=root, input=b"\0".join(n.encode() for n in names),
+                              capture_output=True)
+
+    whole = run(GUARDED_SURVEY)
+    assert whole.returncode == 0, whole.stderr
+    listing, hashes = guarded_survey(whole.stdout, names, record)
+    assert listing == {"index.html": 16, "berita/pleno.html": 18, "shell.php": 25, MANIFEST: len(record)}
+    assert hashes == {rel: entry.sha for rel, entry in files.items()}
+    assert guarded_survey(whole.stdout, names, record + b"\n") is None     # another computer published since
+    assert guarded_survey(whole.stdout[:-40], names, record) is None         # cut short
+    before, middle = run(GUARD).stdout, run(SURVEY).stdout
+    assert guarded_survey(before + middle + before, names, record) == (listing, hashes)
+    time.sleep(0.05)                    # past the file system's clock tick of the last write above
+    (root / LOCK).mkdir()               # a publish from start to end while the files were listed and hashed
+    (root / LOCK).rmdir()
+    assert guarded_survey(before + middle + run(GUARD).stdout, names, record) is None
+    (root / LOCK).mkdir()               # a publish under way: nothing is listed
+    stopped = run(GUARDED_SURVEY)
+    assert stopped.returncode != 0 and b"kpu-daftar" not in stopped.stdout

@@ -43,6 +43,11 @@ class Comparison:
     to_hash: list[str] = field(default_factory=list)        # same size: to be read and hashed on the target
     unsafe: list[str] = field(default_factory=list)         # names no publish writes: named, never read
 
+    @property
+    def exact(self) -> bool:
+        """Nothing but the published files (and known ones) on the target, each as published."""
+        return not (self.missing or self.changed or self.foreign or self.unsafe)
+
 
 def local_record(site_dir: Path, name: str) -> Path:
     """Where publish keeps, per target, the manifest of its last successful publish."""
@@ -154,9 +159,10 @@ def _executable_last(finding: Finding) -> int:
     return 0 if executable_reason(posixpath.basename(finding.rel)) else 1
 
 
-def examine(transport, recorded: dict[str, Entry], known: list[str], output: Path) -> tuple[Comparison, list[Finding]]:
+def compare_live(transport, recorded: dict[str, Entry], known: list[str]) -> Comparison:
+    """The target's files against the manifest, by size and then by hash (read nothing else)."""
     survey = getattr(transport, "everything_hashed", None)      # SFTP: listed and hashed by the server at once
-    wanted = sorted(rel for rel, entry in recorded.items() if entry.sha is not None and safe_rel(rel))
+    wanted = manifest.hashed_paths(recorded)
     live, hashes = survey(wanted) if survey is not None else (transport.everything(), {})
     found = compare(recorded, live, known)
     rest = [rel for rel in found.to_hash if rel not in hashes]
@@ -164,7 +170,7 @@ def examine(transport, recorded: dict[str, Entry], known: list[str], output: Pat
     for rel in found.to_hash:
         if hashes.get(rel) != recorded[rel].sha:
             found.changed[rel] = "isinya berbeda dari yang diterbitkan (ukurannya sama)"
-    return found, findings(found, recorded, transport, output)
+    return found
 
 
 def repairs(found: Comparison, recorded: dict[str, Entry], output: Path) -> tuple[Plan, list[str]]:

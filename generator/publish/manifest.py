@@ -67,6 +67,12 @@ def decode(data: bytes | None) -> dict[str, Entry]:
     return files
 
 
+def hashed_paths(files: dict[str, Entry]) -> list[str]:
+    """The paths whose content hash a manifest records, sorted: what verify has hashed on the target (decode
+    took only safe paths)."""
+    return sorted(rel for rel, entry in files.items() if entry.sha is not None)
+
+
 def _text(data: bytes) -> str:
     try:
         return data.decode("utf-8")

@@ -6,7 +6,9 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import ctypes.util
 import hashlib
+import importlib
 import hmac
 import logging
 import os
@@ -16,8 +18,6 @@ import shlex
 import socket
 import threading
 from pathlib import Path
-
-import asyncssh
 
 from generator.core import atomic
 from generator.core.invocation import command as shown_command
@@ -38,6 +38,23 @@ from generator.publish.plan import (
     touched_folders,
 )
 from generator.publish.transport import Checked, Context, Delivery, PublishError, network_problem, take_lock
+
+
+def _import_asyncssh():
+    """asyncssh, imported without the compiler runs of its search for liboqs (a post-quantum key exchange): on Linux,
+    ctypes' find_library tries the ldconfig cache, then gcc and ld, for each of two names, ten processes on every
+    publish and verify (0.03-0.06 s, more on a busy machine). A liboqs installed the usual way is in that cache,
+    which alone is asked; elsewhere find_library is left as it is."""
+    find, in_cache = ctypes.util.find_library, getattr(ctypes.util, "_findSoname_ldconfig", None)
+    if in_cache is not None:
+        ctypes.util.find_library = lambda name: in_cache(name) if name in ("oqs", "liboqs") else find(name)
+    try:
+        return importlib.import_module("asyncssh")
+    finally:
+        ctypes.util.find_library = find
+
+
+asyncssh = _import_asyncssh()
 
 SESSIONS = 4                    # SFTP sessions on that connection: the server runs one sftp-server process per
                                 # session, each answering its requests one at a time
@@ -81,6 +98,27 @@ class _Client(asyncssh.SSHClient):
     def validate_host_public_key(self, host, addr, port, key) -> bool:
         self.seen = key
         return self.trusted is not None and key.get_fingerprint("sha256") == self.trusted
+
+
+class _SignedFirst(asyncssh.auth._ClientPublicKeyAuth):
+    """Public key authentication that sends a key file's signature at once. asyncssh first asks whether the server
+    would take the key (a round trip) and signs only then, which spares a hardware or agent key a signature the server
+    may not want; a key read from a file signs in microseconds and asks no one, and a server that refuses it answers
+    the signed request just as it would the question (the next key is then tried). (_ClientPublicKeyAuth and its
+    registry are asyncssh's own, pinned version.)"""
+
+    async def _start(self) -> None:
+        self._keypair = await self._conn.public_key_auth_requested()
+        if self._keypair is None:
+            self._conn.try_next_auth(next_method=True)
+        elif type(self._keypair) is asyncssh.public_key.SSHLocalKeyPair:
+            await self._send_signed_request()
+        else:
+            await self.send_request(asyncssh.packet.Boolean(False), asyncssh.packet.String(self._keypair.algorithm),
+                                    asyncssh.packet.String(self._keypair.public_data))
+
+
+asyncssh.auth._client_auth_handlers[b"publickey"] = _SignedFirst
 
 
 class _Batched:
@@ -156,8 +194,40 @@ def remote_survey(output: bytes, names: list[str]) -> tuple[dict[str, int], dict
     return None if listed is None else (listed, remote_sums(output[at + 1 + len(HASHED_MARK):], names))
 
 
+def guarded_survey(output: bytes, names: list[str], manifest: bytes) -> tuple[dict[str, int], dict[str, str]] | None:
+    """remote_survey's answer from GUARDED_SURVEY, taken only when it is certain that no publish changed the target
+    while it was made: the GUARD said the same before and after it (no lock folder then; the times of the target's
+    folder, which making and removing a lock in it changes, and the target's manifest both unchanged), the manifest
+    hashed there is the given one, and every file of names the listing shows was hashed. None otherwise."""
+    if not output.startswith(GUARD_MARK) or not output.endswith(b"\0"):
+        return None
+    opened = output.find(b"\0", len(GUARD_MARK))
+    closing = output.rfind(b"\0" + GUARD_MARK)
+    if opened < 0 or closing <= opened:
+        return None
+    before, after = output[len(GUARD_MARK):opened], output[closing + 1 + len(GUARD_MARK):-1]
+    lines = before.split(b"\n")
+    digest = manifest_format.hasher()
+    digest.update(manifest)
+    if before != after or len(lines) < 2 or lines[-2].split(b" ", 1)[0] != digest.hexdigest().encode():
+        return None
+    found = remote_survey(output[opened + 1:closing + 1], names)
+    if found is None or any(rel not in found[1] for rel in names if found[0].get(rel, -1) >= 0):
+        return None
+    return found
+
+
 LISTED_MARK = b"kpu-daftar\0"
 HASHED_MARK = b"kpu-hash\0"
+GUARD_MARK = b"kpu-jaga\0"
+# every file and link of the target listed by GNU find, then the names given on its input hashed by b2sum
+SURVEY = (r"printf 'kpu-daftar\0' && find . -mindepth 1 \( -type f -o -type l \) -printf '%y %s %P\0' && "
+          r"printf 'kpu-hash\0' && { xargs -0 -r b2sum -z -l 128 -- 2>/dev/null; true; }")
+# what a publish changes, as it is now: no lock folder (else the command stops), then the times and inode of the
+# target's folder (a lock made and removed in it changes them) and the manifest's hash (- when there is none)
+GUARD = (f"printf 'kpu-jaga\\0' && [ ! -e {targetlock.LOCK} ] && [ ! -L {targetlock.LOCK} ] && "
+         f"stat -c '%y %z %i' -- . && {{ b2sum -l 128 -- {MANIFEST} 2>/dev/null || echo -; }} && printf '\\0'")
+GUARDED_SURVEY = f"{GUARD} && {SURVEY} && {GUARD}"
 _LISTED = re.compile(rb"([fl]) ([0-9]+) (.+)", re.DOTALL)
 _SUM = re.compile(rb"([0-9a-f]{32}) [ *](.+)", re.DOTALL)
 
@@ -195,8 +265,13 @@ class SftpTransport:
         self.deleting: dict[str, int] = {}      # the files to delete as check found them: path -> size
         self.running = threading.Lock()     # the event loop runs in one thread at a time (see _blocking)
         self.held = None
+        self.sessions: list = []
+        self.unlocked = False       # verify looked without the lock, certain that no publish ran meanwhile
+        self.snapshot: tuple[list[str], dict[str, int], dict[str, str]] | None = None    # (names, listing, hashes)
         try:
-            self._run(self._connect())
+            self._run(self._connect(sftp=context.expected is None))
+            if context.expected is not None and self._run(self._look_unlocked(context.expected)):
+                return
             self.held = take_lock(self, context)        # before the manifest is read
             self._run(self._first_reads())
         except BaseException:
@@ -221,6 +296,12 @@ class SftpTransport:
         """everything(), and the hashes of those of names that are files there: both from one command on the server
         where the account may run one (see _survey_there), one round trip; else the listing folder by folder over
         SFTP and no hashes (digest reads the files then)."""
+        if self.snapshot is not None:
+            surveyed, listing, hashes = self.snapshot
+            if not set(names) <= set(surveyed):
+                raise PublishError("Pemeriksaan tanpa kunci tujuan tidak mencakup semua berkas yang diminta; jalankan "
+                                   "perintah yang sama lagi.")
+            return listing, {rel: hashes[rel] for rel in names if rel in hashes}
         found = self._run(self._survey_there(names))
         return found if found is not None else (self._run(self._everything()), {})
 
@@ -325,7 +406,7 @@ class SftpTransport:
     def _remote(self, rel: str) -> str:
         return posixpath.join(self.root, rel) if rel else self.root
 
-    async def _connect(self) -> None:
+    async def _connect(self, sftp: bool = True) -> None:
         home_ssh = Path(os.path.expanduser("~/.ssh"))
         keys = [Path(os.path.expanduser(self.target.key))] if self.target.key else []
         if keys and not keys[0].is_file():
@@ -354,8 +435,31 @@ class SftpTransport:
         self.ordered = str(self.conn.get_extra_info("server_version") or "").startswith("SSH-2.0-OpenSSH_")
         if getattr(self.conn, "_transport", None) is not None:     # asyncssh's own attribute (pinned version)
             self.conn._transport = _Batched(self.conn._transport, self.loop)
-        self.sftp = await self._start_sftp()
+        if sftp:
+            self.sftp = await self._start_sftp()
+            self.sessions = [self.sftp]
+
+    async def _look_unlocked(self, expected: bytes) -> bool:
+        """verify, reading only, against this computer's copy of the target's manifest: the target listed and hashed
+        by one command between two looks at what a publish changes (see guarded_survey), without the lock's four
+        round trips. True when both looks agree and the target's manifest is that copy: no publish ran meanwhile,
+        and the answer is this connection's (read_manifest, everything_hashed). Otherwise the SFTP session, opened
+        meanwhile, is ready for the ordinary way: the lock taken, then everything read holding it."""
+        try:
+            names = manifest_format.hashed_paths(manifest_format.decode(expected))
+        except manifest_format.BadManifest:
+            names = None
+        opening = asyncio.ensure_future(self._start_sftp())
+        self.unwaited.add(opening)      # should the answer count, not needed: cancelled, or closed with the connection
+        status, output = await self._command(GUARDED_SURVEY, b"\0".join(name.encode() for name in names)) \
+            if names is not None else (None, b"")
+        found = guarded_survey(output, names, expected) if status == 0 else None
+        if found is not None:
+            self.manifest, self.snapshot, self.unlocked = expected, (names, *found), True
+            return True
+        self.sftp = await opening
         self.sessions = [self.sftp]
+        return False
 
     async def _first_reads(self) -> None:
         # the manifest and the top folder, asked for at once while the site is being built, and the manifest opened
@@ -601,10 +705,7 @@ class SftpTransport:
         """Every file and link of the target listed by GNU find on the server (one round trip where the SFTP walk
         takes three for each folder), then the given names hashed by b2sum (see _hash_there); None (the SFTP walk
         then) unless find ran and read every folder."""
-        status, output = await self._command(
-            r"printf 'kpu-daftar\0' && find . -mindepth 1 \( -type f -o -type l \) -printf '%y %s %P\0' && "
-            r"printf 'kpu-hash\0' && { xargs -0 -r b2sum -z -l 128 -- 2>/dev/null; true; }",
-            b"\0".join(name.encode() for name in names))
+        status, output = await self._command(SURVEY, b"\0".join(name.encode() for name in names))
         return remote_survey(output, names) if status == 0 else None
 
     async def _hash_there(self, rels: list[str]) -> dict[str, str]:

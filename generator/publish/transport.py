@@ -36,6 +36,8 @@ class Context:
                                             # an SFTP target asks about them while connecting (a round trip less)
     link: Future | None = None              # sftp: the TCP connection (dial), made while asyncssh is imported
     site_id: str = ""                       # the site's identity (its base_url), written in the target's lock
+    expected: bytes | None = None           # verify, reading only: this computer's copy of the target's manifest;
+                                            # an SFTP target then looks without taking the lock (see SftpTransport)
 
     @property
     def port(self) -> int:

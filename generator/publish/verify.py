@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.core import system
@@ -21,7 +21,8 @@ from generator.publish.findings import (
     UNCHECKED,
     Comparison,
     Finding,
-    examine,
+    compare_live,
+    findings,
     local_record,
     repairs,
 )
@@ -62,8 +63,10 @@ def verify(request: Request) -> int:
         from generator.publish.http import verify_http
 
         return verify_http(request.http or config.site.base_url, request.site_dir, name, output)
+    reading_only = not (request.repair or request.quarantine)
     context = Context(name, config.publish[name], request.site_dir, request.trust_host_key,
-                      interactive=sys.stdin.isatty(), site_id=config.site.base_url)
+                      interactive=sys.stdin.isatty(), site_id=config.site.base_url,
+                      expected=_last_record(request.site_dir, name) if reading_only else None)
     try:
         return _verify_target(context, request, output)
     except PublishError as err:
@@ -79,24 +82,32 @@ def verify(request: Request) -> int:
 def reference(site_dir: Path, name: str, on_target: bytes | None) -> tuple[dict[str, Entry] | None, list[Finding]]:
     """The manifest to compare with: this computer's copy of the last publish's, else the target's own; a target's
     manifest that differs from the copy is itself a finding."""
-    try:
-        remote = manifest.decode(on_target) if on_target is not None else None
-    except manifest.BadManifest:
-        remote = None
-    notes = []
+    remote = _decoded(on_target)
     copy = local_record(site_dir, name)
-    if copy.is_file():
-        try:
-            recorded = manifest.decode(copy.read_bytes())
-        except manifest.BadManifest:
-            recorded = None
-        if recorded is not None:
-            if remote != recorded:
-                notes.append(Finding(RECORD, MANIFEST, "catatan terbitan di server berbeda dari catatan terbitan "
-                                     "terakhir komputer ini (diubah orang lain, atau komputer lain menerbitkan "
-                                     "sesudahnya)"))
-            return recorded, notes
-    return remote, notes
+    kept = copy.read_bytes() if copy.is_file() else None
+    recorded = remote if kept is not None and kept == on_target else _decoded(kept)   # the same read once
+    if recorded is None:
+        return remote, []
+    if remote == recorded:
+        return recorded, []
+    return recorded, [Finding(RECORD, MANIFEST, "catatan terbitan di server berbeda dari catatan terbitan terakhir "
+                              "komputer ini (diubah orang lain, atau komputer lain menerbitkan sesudahnya)")]
+
+
+def _decoded(data: bytes | None) -> dict[str, Entry] | None:
+    try:
+        return manifest.decode(data) if data is not None else None
+    except manifest.BadManifest:
+        return None
+
+
+def _last_record(site_dir: Path, name: str) -> bytes | None:
+    """This computer's copy of the last publish's manifest (the transport reads it as one, or looks the ordinary
+    way)."""
+    try:
+        return local_record(site_dir, name).read_bytes()
+    except OSError:
+        return None
 
 
 def _verify_target(context: Context, request: Request, output: Path) -> int:
@@ -113,7 +124,8 @@ def _verify_target(context: Context, request: Request, output: Path) -> int:
 
 def _check_once(context: Context, request: Request, output: Path, repair: bool):
     """(comparison, findings, whether files were put back), the report printed unless a repair follows; None
-    when there is no manifest to compare with. The target's lock is held throughout: no publish changes it."""
+    when there is no manifest to compare with. The target's lock is held throughout (no publish changes it), or
+    the transport made sure without it that no publish ran while it looked (context.expected, SFTP)."""
     transport = open_transport(context)
     try:
         recorded, notes = reference(request.site_dir, context.name, transport.read_manifest())
@@ -122,7 +134,14 @@ def _check_once(context: Context, request: Request, output: Path, repair: bool):
                   "ini, atau catatannya rusak), jadi tidak ada yang dapat dibandingkan. Jalankan publish dulu.",
                   file=sys.stderr)
             return None
-        found, listed = examine(transport, recorded, list(context.target.known), output)
+        found = compare_live(transport, recorded, list(context.target.known))
+        if getattr(transport, "unlocked", False) and (notes or not found.exact):
+            # looked at without the target's lock, which is certain only of a site exactly as published: any
+            # difference is looked at again holding the lock, as it always was, and only then reported
+            transport.close()
+            transport = None
+            return _check_once(replace(context, expected=None), request, output, repair)
+        listed = findings(found, recorded, transport, output)
         changed = False
         if repair and request.quarantine and found.foreign:
             changed = _quarantine(context.name, transport, found.foreign, request.yes)
@@ -131,7 +150,8 @@ def _check_once(context: Context, request: Request, output: Path, repair: bool):
         if changed:
             return found, notes + listed, True
     finally:
-        transport.close()
+        if transport is not None:
+            transport.close()
     _print(context.name, notes + listed, found, len(recorded))
     return found, notes + listed, False
 

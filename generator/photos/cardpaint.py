@@ -128,6 +128,7 @@ class Painter:
         self._fonts: dict[int, object] = {}
         self._words: dict[str, tuple[Image.Image, int, int, float]] = {}
         self._canvas: Image.Image | None = None
+        self._white: Image.Image | None = None
         self._held: tuple[tuple[str, str, str], int] | None = None     # the plain card on the canvas, from which row
         self._bottoms: dict[tuple[tuple[str, str, str], int], Image.Image] = {}   # plain cards' rows from a row
 
@@ -188,7 +189,13 @@ class Painter:
                 word, left, top, width = self.word(text)
                 mask.paste(word, (pad + round(x) + left, pad + n * line_height + top))
                 x += width + space
-        image.paste((255, 255, 255), (origin[0] - pad, origin[1] - pad), mask)
+        box = mask.getbbox()
+        if box is None:
+            return
+        if self._white is None:
+            self._white = Image.new("RGB", (WIDTH, HEIGHT), "white")
+        mask = mask.crop(box)       # white pasted through the mask: half the time of a colour through it
+        image.paste(self._white.crop((0, 0, *mask.size)), (origin[0] - pad + box[0], origin[1] - pad + box[1]), mask)
 
     def shaded(self, cover: Image.Image) -> Image.Image:
         if self._shade is None or self._shade[1].size != cover.size:

@@ -74,7 +74,7 @@ def write(ctx: Context, site: site_model.Site, routes: list, state: State, recor
                 from generator.render import sharecard
 
                 photo_files.update(sharecard.process(site, theme_files, options.cache_dir / "kartu", options.workers,
-                                                     problems))
+                                                     problems, photo_files))
         if problems.errors:
             raise BuildFailed(problems)
         with clock.stage("pencarian"):

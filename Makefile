@@ -97,7 +97,7 @@ clean:
 	rm -rf output .cache .pytest_cache .hypothesis
 
 # Our build against Hugo and Pelican (issue 4): make bench, or make bench ARGS="--quick" while developing; then the
-# search-quality check on the 5,000-post corpus (the test suite runs it on 1,200 posts; 1,200 here with --quick).
+# search-quality check on the 5,000-post corpus (the test suite runs it on 300 posts; 1,200 here with --quick).
 # The publish section needs sshd and rsync (Debian's packages), installed here when possible; so does the verify
 # section (issue 25), which runs alone with: python benchmarks/verify.py (or run.py --only verify --no-publish).
 bench: $(STAMP) browser

@@ -59,16 +59,20 @@ tools: $(NODE_STAMP)
 # fcntl hidden (spawned workers, the loopback build lock, paths shown with \), output as in the normal mode.
 WINDOWS_LIKE_TESTS := tests/test_build.py tests/test_incremental.py
 
+# Two pytest-xdist workers, each taking whole modules (--dist loadfile), so a module's shared fixtures are built
+# once; XDIST="-n 0" runs in one process (ARGS are pytest's own: ARGS="-x tests/test_build.py").
+XDIST ?= -n 2 --dist loadfile
+
 test: $(STAMP) browser tools
-	$(PY) -m pytest -q $(ARGS)
+	$(PY) -m pytest -q $(XDIST) $(ARGS)
 	@$(MAKE) --no-print-directory test-windows-like
 
 test-windows-like: $(STAMP)
-	SITUS_KPU_PLATFORM=windows $(PY) -m pytest -q -p no:cacheprovider $(WINDOWS_LIKE_TESTS)
+	SITUS_KPU_PLATFORM=windows $(PY) -m pytest -q -p no:cacheprovider $(XDIST) $(WINDOWS_LIKE_TESTS)
 
 # The edit loop: no browser, no servers, nothing slow (each test module names its tier; see pytest.ini).
 test-quick: $(STAMP)
-	$(PY) -m pytest -q -m quick $(ARGS)
+	$(PY) -m pytest -q $(XDIST) -m quick $(ARGS)
 
 # Lighthouse (mobile profile) on the home page, a post, its gallery and /dokumen/ of the sample site; prints the four
 # scores, fails under 98 (issue 26).
@@ -97,7 +101,7 @@ clean:
 	rm -rf output .cache .pytest_cache .hypothesis
 
 # Our build against Hugo and Pelican (issue 4): make bench, or make bench ARGS="--quick" while developing; then the
-# search-quality check on the 5,000-post corpus (the test suite runs it on 1,200 posts; 1,200 here with --quick).
+# search-quality check on the 5,000-post corpus (the test suite runs it on 300 posts; 1,200 here with --quick).
 # The publish section needs sshd and rsync (Debian's packages), installed here when possible; so does the verify
 # section (issue 25), which runs alone with: python benchmarks/verify.py (or run.py --only verify --no-publish).
 bench: $(STAMP) browser

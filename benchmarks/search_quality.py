@@ -1,7 +1,8 @@
 """`make bench`: the search-quality check (tests/test_search_quality.py) on the 5,000-post corpus.
 
-The test suite runs that module on 1,200 posts, which proves the same agreement with a whole-site Pagefind index in
-about a quarter of the time; here it runs at the size issue 11 measured, and prints its table of figures (pages found
+The test suite runs that module on 300 posts (with Pagefind runs of a third of the pages each, so that they are still
+more than run side by side), which proves the same agreement with a whole-site Pagefind index in a small part of the
+time; here it runs at the size issue 11 measured, with the generator's own batches, and prints its table of figures (pages found
 by each index, top-five agreement, the bytes of a reader's first query). --posts N runs it on another size.
 Exit status: pytest's (non-zero when a check fails or Chromium/Pagefind are missing and REQUIRE_BROWSER is set)."""
 

@@ -113,6 +113,21 @@ def write_post(site: Path, folder: str, front: str, body: str = "Isi berita.\n",
 
 
 @pytest.fixture
+def port_8000(tmp_path_factory):
+    """Held by a test whose launcher starts a preview on port 8000 (the port it takes when free) or that holds the
+    port itself: under pytest-xdist (`make test` runs two workers) no other such test runs meanwhile. The lock file
+    is in the run's temporary folder, which the workers share."""
+    import fcntl     # the launcher tests run on Linux and macOS only
+
+    root = tmp_path_factory.getbasetemp()
+    shared = root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root
+    with open(shared / "port-8000.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
+        fcntl.flock(held, fcntl.LOCK_UN)
+
+
+@pytest.fixture
 def clock() -> racy.Clock:
     """The clock a test's builds judge "modified moments ago" by (Options.racy_clock: build_site(site,
     racy_clock=clock)). It stands still where the test began; clock.advance() is a user waiting a while, after which

@@ -109,7 +109,7 @@ def test_the_installed_command_makes_builds_and_serves_a_new_site_outside_the_cl
         assert name in help_text
 
 
-def test_the_linux_launcher_installs_on_first_run_and_opens_the_browser(installed, tmp_path):
+def test_the_linux_launcher_installs_on_first_run_and_opens_the_browser(installed, tmp_path, port_8000):
     wheel, bin_dir = installed
     if "--open" not in _run(bin_dir / "situs-kpu", "serve", "--help").stdout:
         pytest.skip("serve --open comes with the preview's move to Starlette (branch asgi-preview)")

@@ -73,7 +73,7 @@ def _stop(process: subprocess.Popen) -> str:
     return out
 
 
-def test_the_preview_launcher_opens_the_browser_on_a_free_port_when_8000_is_taken(tmp_path):
+def test_the_preview_launcher_opens_the_browser_on_a_free_port_when_8000_is_taken(tmp_path, port_8000):
     site = _site_with_generator(tmp_path)
     opened = tmp_path / "dibuka.txt"
     holder = _taken(8000)             # another site's preview; held already when another program has it

@@ -23,3 +23,9 @@ def digest_parts(*parts) -> str:
             h.update(repr(part).encode("utf-8", "surrogatepass"))
         h.update(b"\1")
     return h.hexdigest()
+
+
+def file_digest(path) -> str:
+    """digest of a file's bytes, read in blocks (a video or an export may be large)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=16)).hexdigest()

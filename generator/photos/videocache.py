@@ -8,12 +8,12 @@ as it is, with a warning naming it."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.core import atomic
+from generator.core.hashing import file_digest
 from generator.core.racy import Clock, recent, stamp
 from generator.core.report import Problems
 from generator.photos import videometa
@@ -82,7 +82,7 @@ def _clean_one(video: Video, folder: Path, old: dict, rows: dict, clock: Clock) 
         if settled:
             rows[key] = [size, time_ns, NO_LOCATION, CLEANER]
         return None
-    name = _file_digest(video.path)
+    name = file_digest(video.path)
     target = folder / f"{name}{suffix}"
     if not _sound(target, size):
         folder.mkdir(parents=True, exist_ok=True)
@@ -101,14 +101,6 @@ def _sound(copy: Path, size: int) -> bool:
         return False
     found = videometa.scan_file(copy)
     return not found.problem and not found.has_location
-
-
-def _file_digest(path: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _prune(folder: Path, used: set[str]) -> None:

@@ -187,20 +187,17 @@ def _search(wanted: dict, update: writer.Update, options, problems: Problems) ->
     return search.index(rendered, options.cache_dir, problems)
 
 
-def _attachments(site: site_model.Site) -> dict[str, Path]:
-    """Non-photo files of a bundle (PDF, documents) are published beside the post page."""
-    return {url: entry.bundle / name for url, (entry, name) in addresses.attachments(site).items()}
-
-
 def _bundle_files(site: site_model.Site, ctx: Context) -> tuple[dict[str, Path], dict[str, Path]]:
-    """The bundles' files as they are, and the copies to publish instead of the videos among them that carry the
-    place they were filmed: cleaned of it in the cache (photos.videocache). A video that could not be cleaned is
-    not published; one that cannot be read is, as it is (videocache warns)."""
+    """The bundles' non-photo files (PDF, documents, videos), published beside the post page as they are, and the
+    copies to publish instead of the videos among them that carry the place they were filmed: cleaned of it in the
+    cache (photos.videocache). A video that could not be cleaned is not published; one that cannot be read is, as
+    it is (videocache warns)."""
     from generator.photos import videocache, videometa
 
-    attachments = _attachments(site)
+    found = addresses.attachments(site)
+    attachments = {url: entry.bundle / name for url, (entry, name) in found.items()}
     videos = [videocache.Video(url, entry.bundle / name, posixpath.join(posixpath.dirname(entry.path), name))
-              for url, (entry, name) in addresses.attachments(site).items() if videometa.is_video(name)]
+              for url, (entry, name) in found.items() if videometa.is_video(name)]
     if not videos:
         return attachments, {}
     options = ctx.options

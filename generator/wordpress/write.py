@@ -3,7 +3,6 @@ import (unless forced), and keeping a record of what was written in .cache/wordp
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from generator.core import atomic
 from generator.core import yamltext
-from generator.core.hashing import digest
+from generator.core.hashing import digest, file_digest
 from generator.wordpress.plan import Bundle
 
 STATE = Path(".cache") / "wordpress-import.json"
@@ -90,14 +89,6 @@ def _stat(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns]
 
 
-def _file_hash(path: Path) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _replace(target: Path, write) -> None:
     """Write beside the target, then move it in: an interrupted run never leaves half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -155,7 +146,7 @@ def _write_bundle(bundle: Bundle, w: _Writing) -> None:
         status = "new"
     if status == "new" and on_disk is not None:
         # the hash of the file as written last time, read again only when its size or time changed
-        current = known.get("hash") if on_disk == known.get("stat") else _file_hash(index)
+        current = known.get("hash") if on_disk == known.get("stat") else file_digest(index)
         if current == wanted:
             status = "unchanged"
         elif current == known.get("hash") or w.force:
@@ -194,7 +185,7 @@ def _copy_files(bundle: Bundle, site_dir: Path, records: dict, force: bool, dry_
             outcome.files_kept += 1
             continue
         if target_stat is not None:
-            same = _file_hash(target) == _file_hash(source)
+            same = file_digest(target) == file_digest(source)
             if same:
                 records[name] = {"source": source_stat, "target": target_stat}
                 outcome.files_kept += 1

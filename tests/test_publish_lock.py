@@ -125,12 +125,29 @@ class LinkWatch:
     def _watch(self) -> None:
         while not self.stop.is_set():
             try:
+                before = self._pages()
                 found = broken_links(self.root)
+                after = self._pages()
             except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
                 continue            # a folder or page removed or half read while it was being looked at
+            # a page counts only if it was the same file from before its reading to after its links were looked up:
+            # then a reader fetching it meanwhile met the missing file. A page replaced during the look may have
+            # been read in its old version and checked against files the new version no longer links to (on a
+            # loaded machine the look can lag a whole publish behind).
             self.broken.update((page, url) for page, url in found if not url.endswith("/")
-                               and not (self.root / page).name.endswith("kpu-terbit~"))
+                               and not (self.root / page).name.endswith("kpu-terbit~")
+                               and before.get(page) is not None and before.get(page) == after.get(page))
             self.looks += 1
+
+    def _pages(self) -> dict[str, tuple[int, int, int]]:
+        found = {}
+        for page in self.root.rglob("*.html"):
+            try:
+                facts = page.stat()
+            except FileNotFoundError:
+                continue
+            found[page.relative_to(self.root).as_posix()] = (facts.st_ino, facts.st_mtime_ns, facts.st_size)
+        return found
 
     def end(self) -> set:
         self.stop.set()

@@ -17,24 +17,28 @@ PAGES = ["beranda", "berita", "galeri", "dokumen"]
 
 
 @pytest.fixture(scope="module", params=SITE_NAMES)
-def served(request, tmp_path_factory):
+def scored(request, tmp_path_factory):
+    """Every scored page of one test site, scored with one Chromium (the best of up to three runs for a page under
+    the limit: performance depends on the machine's load, see lighthouse.best_scores)."""
     readers_site.require_browser()
     readers_site.require(lighthouse.LIGHTHOUSE.is_file() and shutil.which("node") is not None,
                          "Lighthouse atau Node.js tidak ada (jalankan `npm ci`): uji Lighthouse dilewati")
     site = readers_site.built(request.param)
     httpd, origin = lighthouse.serve(site.output, site.base_path)
-    yield origin, lighthouse.scored_pages(readers_site.model(site)), tmp_path_factory.mktemp(f"lighthouse-{site.name}")
-    httpd.shutdown()
+    pages = lighthouse.scored_pages(readers_site.model(site))
+    try:
+        yield pages, lighthouse.best_scores({name: origin + url for name, url in pages.items()},
+                                            tmp_path_factory.mktemp(f"lighthouse-{site.name}"))
+    finally:
+        httpd.shutdown()
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_lighthouse_scores_98_or_more_in_every_category(served, name):
-    origin, pages, reports = served
+def test_lighthouse_scores_98_or_more_in_every_category(scored, name):
+    pages, results = scored
     assert set(pages) <= set(PAGES)
     if name not in pages:
         pytest.skip(f"situs ini tidak punya halaman {name}")
-    # performance depends on the machine's load: best_scores scores the page again (three runs at most) while a
-    # category is under the limit, and the best run of each counts
-    best, report = lighthouse.best_scores(origin + pages[name], reports, name)
+    best, report = results[name]
     assert min(best.values()) >= lighthouse.MINIMUM, \
         f"{pages[name]}: {best}; audit belum sempurna pada run terakhir: {lighthouse.imperfect(report)}"

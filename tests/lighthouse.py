@@ -98,7 +98,7 @@ def serve(output: Path, base: str, compress: bool = True) -> tuple[http.server.T
     """Serve the output folder on 127.0.0.1 like a static host (gzip unless told not to); returns the server (the
     caller shuts it down) and the site's origin with its base path."""
     handler = functools.partial(type("Handler", (GzipHandler,), {"base": base, "compress": compress}), directory=str(output))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = readers_site.QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}{base.rstrip('/')}"
 

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import http.server
 import shutil
+import sys
 import tempfile
 import textwrap
 import threading
@@ -278,11 +279,20 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    """A static server for the browser tests: a connection the browser drops while a file is sent (a video's range
+    request, a page left before its photos came) is the browser's choice, not a failure printed in the test log."""
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 @functools.cache
 def server(output: Path, base_path: str = "/") -> str:
     """Serve a built output folder on 127.0.0.1 at a free port for the rest of the session; returns its origin."""
     handler = functools.partial(type("Handler", (_Handler,), {"base": base_path}), directory=str(output))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     atexit.register(httpd.shutdown)

@@ -6,6 +6,7 @@ import os
 import sys
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Callable
@@ -202,6 +203,11 @@ class Watcher:
         self._thread.start()
 
     def _start_observer(self, observer) -> None:
+        # watchdog's inotify observer warns when a folder made again (a post restored from the desk's trash, a new
+        # bundle's photo folder) is watched twice over; it keeps one watch and nothing is missed, so the staff's
+        # terminal is spared a RuntimeWarning about watchdog's own bookkeeping
+        warnings.filterwarnings("ignore", r"Callback with id .* already exists for watch", RuntimeWarning,
+                                r"watchdog\.observers\.inotify")
         self._observer, self._watched = observer, set()
         try:
             self._schedule_missing()

@@ -403,6 +403,30 @@ def test_a_file_over_the_size_limit_is_refused_with_a_message(tmp_path):
         server.stop()
 
 
+def test_a_phone_video_over_the_document_limit_is_uploaded_under_the_video_limit_without_its_location(tmp_path):
+    require_browser()
+    from tests.conftest import VIDEO_PLACE, copy_site, make_video, video_box
+
+    site = copy_site("basic", tmp_path / "site")
+    with open(site / "config.yaml", "a", encoding="utf-8") as config:
+        config.write("desk:\n  upload_limit_mb: 1\n  video_limit_mb: 4\n")
+    clip = tmp_path / "VID_20240502.MOV"
+    clip.write_bytes(make_video(quicktime=True) + video_box(b"free", bytes(2 << 20)))     # 2 MB, as a phone's
+    server = start_desk(site)
+    context = chromium().new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        open_form(page, server)
+        assert "video MP4/MOV dari ponsel, paling besar 4 MB" in page.locator("#lampiran-petunjuk").inner_text()
+        page.get_by_label("Lampiran", exact=True).set_input_files([str(clip)])
+        uploaded(page, "#daftar-lampiran", 1)
+        [kept] = [p for p in (site / ".redaksi" / "unggahan").iterdir() if p.suffix == ".mov"]
+        assert kept.stat().st_size == clip.stat().st_size and VIDEO_PLACE not in kept.read_bytes()
+    finally:
+        context.close()
+        server.stop()
+
+
 # ---------------------------------------------------------------------------------------------------- keyboard and axe
 
 

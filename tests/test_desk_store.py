@@ -445,6 +445,13 @@ def test_size_limit_has_a_clear_message(site_factory):
     assert store.upload_limit(write_site(site.parent / "b", {})) == 25 * 1024 * 1024
 
 
+def test_the_video_limit_is_500_mb_unless_set_and_its_setting_is_checked(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")},
+                        config=(ROOT / "config.yaml").read_text(encoding="utf-8") + "desk:\n  video_limit_mb: 0\n")
+    assert any("'desk.video_limit_mb' harus antara 1 dan 4096" in e for e in build_errors(site))
+    assert store.video_limit(write_site(site.parent / "b", {})) == 500 * 1024 * 1024
+
+
 def test_upload_limit_setting_is_checked(site_factory):
     site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")},
                         config=(ROOT / "config.yaml").read_text(encoding="utf-8") + "desk:\n  upload_limt_mb: 1\n")

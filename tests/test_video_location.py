@@ -15,9 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import (ROOT, VIDEO_FRAMES, VIDEO_PLACE, VIDEO_PLACE_NAME, build_site, clean_build_tree,
-                            make_video, snapshot, tree, video_boxes, write_post, write_site)
+                            make_video, snapshot, tree, video_box, video_boxes, write_post, write_site)
 from generator.core import racy
 from generator.desk import uploads
+from generator.desk.checks import FieldProblem
 from generator.photos import videometa
 
 pytestmark = pytest.mark.quick
@@ -232,7 +233,7 @@ def test_a_cached_copy_changed_by_hand_is_made_again(tmp_path, clock):
 @pytest.mark.parametrize("name", ["VID_20240502.MOV", "rekaman.mp4", "klip.3gp"])
 def test_the_desk_keeps_an_uploaded_video_without_its_location(tmp_path, name):
     original = make_video(quicktime=name.endswith(".MOV"))
-    stored = uploads.store(tmp_path / "berita", name, io.BytesIO(original), 1 << 20)
+    stored = uploads.store(tmp_path / "berita", name, io.BytesIO(original), uploads.Limits(1 << 20, 1 << 20))
     assert isinstance(stored, uploads.Stored) and stored.kind == "attachment"
     kept = (tmp_path / "berita" / stored.name).read_bytes()
     assert VIDEO_PLACE not in kept and VIDEO_PLACE_NAME not in kept
@@ -241,6 +242,27 @@ def test_the_desk_keeps_an_uploaded_video_without_its_location(tmp_path, name):
 
 
 def test_the_desk_keeps_a_video_it_cannot_read_as_it_was_sent(tmp_path):
-    stored = uploads.store(tmp_path / "berita", "rusak.mp4", io.BytesIO(b"\0\0\0\x20ftypisom" + b"x" * 10), 1 << 20)
+    stored = uploads.store(tmp_path / "berita", "rusak.mp4", io.BytesIO(b"\0\0\0\x20ftypisom" + b"x" * 10),
+                           uploads.Limits())
     assert isinstance(stored, uploads.Stored)
     assert (tmp_path / "berita" / stored.name).read_bytes() == b"\0\0\0\x20ftypisom" + b"x" * 10
+
+
+def test_a_phone_video_larger_than_the_document_limit_is_kept_under_the_video_limit(tmp_path):
+    original = make_video(quicktime=True) + video_box(b"free", bytes(3 << 20))     # 3 MB: over 1 MB, under 4 MB
+    stored = uploads.store(tmp_path / "berita", "VID_20240502.MOV", io.BytesIO(original),
+                           uploads.Limits(files=1 << 20, videos=4 << 20))
+    assert isinstance(stored, uploads.Stored) and stored.size == len(original)
+    kept = (tmp_path / "berita" / stored.name).read_bytes()
+    assert VIDEO_PLACE not in kept and VIDEO_PLACE_NAME not in kept and len(kept) == len(original)
+    assert sorted(p.name for p in (tmp_path / "berita").iterdir()) == [stored.name]     # no temporary file left
+
+
+def test_a_video_over_the_video_limit_is_refused_naming_the_setting_and_leaves_nothing(tmp_path):
+    (tmp_path / "berita").mkdir()
+    original = make_video() + video_box(b"free", bytes(2 << 20))
+    refused = uploads.store(tmp_path / "berita", "rekaman.mp4", io.BytesIO(original),
+                            uploads.Limits(files=100 << 20, videos=1 << 20))
+    assert isinstance(refused, FieldProblem) and refused.field == "attachments"
+    assert "1 MB" in refused.message and "video_limit_mb" in refused.message and "rekaman.mp4" in refused.message
+    assert list((tmp_path / "berita").iterdir()) == []

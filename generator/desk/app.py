@@ -46,8 +46,12 @@ class Desk:
         self.env.filters["q"] = lambda value: quote(value, safe="/")
 
     def limit(self) -> int:
-        """The largest upload in bytes: the server's, else config.yaml's."""
+        """The largest photo or document upload in bytes: the server's, else config.yaml's."""
         return self.ctx.upload_limit or store.upload_limit(self.site)
+
+    def video_limit(self) -> int:
+        """The largest video upload in bytes: the server's, else config.yaml's."""
+        return self.ctx.upload_limit or store.video_limit(self.site)
 
     def now(self) -> dt.datetime:
         return self.ctx.options.moment()
@@ -158,7 +162,7 @@ def _form_page(desk: Desk, request: Request, shown: store.Opened, notice: str = 
     return desk.page(request, "form.html", code, form=shown.form, key=shown.key, version=shown.version,
                      address=address or "",
                      notice=notice, problems=formdata.by_field(shown.problems), categories=store.categories(desk.site),
-                     limit_mb=desk.limit() / (1024 * 1024))
+                     limit_mb=desk.limit() / (1024 * 1024), video_mb=desk.video_limit() / (1024 * 1024))
 
 
 async def save(desk: Desk, request: Request):
@@ -194,7 +198,8 @@ def _store_files(desk: Desk, key: str | None, values) -> list:
     for name in ("foto_baru", "lampiran_baru"):
         for upload in values.getlist(name):
             if isinstance(upload, UploadFile) and upload.filename:
-                stored.append(store.store_upload(desk.site, key, upload.filename, upload.file, desk.limit()))
+                stored.append(store.store_upload(desk.site, key, upload.filename, upload.file, desk.limit(),
+                                                 desk.video_limit()))
     return stored
 
 
@@ -241,7 +246,7 @@ async def upload(desk: Desk, request: Request):
     if not isinstance(sent, UploadFile) or not sent.filename:
         return JSONResponse({"galat": "Tidak ada berkas yang dikirim."}, status_code=400)
     result = await run_in_threadpool(store.store_upload, desk.site, key, sent.filename, sent.file,
-                                     desk.limit())
+                                     desk.limit(), desk.video_limit())
     if isinstance(result, store.FieldProblem):
         return JSONResponse({"galat": result.message, "kolom": result.field}, status_code=422)
     thumb = ""

@@ -16,4 +16,5 @@ class DeskContext:
     rebuild: Callable[[], None] | None      # ask the preview to rebuild now (after a save); None when standalone
     preview_origin: str                     # e.g. "http://127.0.0.1:8000" (for links to the built page)
     token: str                              # the per-process CSRF secret (secrets.token_urlsafe(32))
-    upload_limit: int | None = None         # bytes per uploaded file; None: config.yaml's desk.upload_limit_mb
+    upload_limit: int | None = None         # bytes per uploaded file, videos too; None: config.yaml's desk.upload_limit_mb
+                                            # and desk.video_limit_mb

@@ -38,37 +38,47 @@ def write_atomic(target: Path, data: bytes) -> None:
     atomic.write_bytes(target, data)
 
 
+TEMP_PREFIX, TEMP_SUFFIX = ".upload.", ".redaksi-tmp"     # a file being written into a folder of content/
+
+
 def write_new(folder: Path, name: str, data: bytes, other_name) -> str:
     """Write data as a new file in folder under name, or under other_name(name) when that is taken, never over a
-    file that is there (two uploads of 'foto.jpg' at once both stay): the complete file is linked in under its
-    name, which fails when the name is taken; where the disk has no hard links (FAT, exFAT) the name is claimed
-    first. Returns the name used."""
+    file that is there (two uploads of 'foto.jpg' at once both stay); see place_new. Returns the name used."""
     folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".upload.", suffix=".redaksi-tmp", dir=folder)
+    handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        wanted = name
-        while True:
-            name = other_name(folder, wanted)
-            try:
-                os.link(temporary, folder / name)
-                return name
-            except FileExistsError:
-                continue
-            except OSError:                      # no hard links here: claim the name, then move the file onto it
-                try:
-                    (folder / name).open("xb").close()
-                except FileExistsError:
-                    continue
-                os.replace(temporary, folder / name)
-                return name
+        return place_new(folder, Path(temporary), name, other_name)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
+
+
+def place_new(folder: Path, temporary: Path, name: str, other_name) -> str:
+    """Give a complete file made in folder (temporary, named TEMP_PREFIX...TEMP_SUFFIX) its name there, or
+    other_name(folder, name) when that is taken, never over a file that is there: it is linked in under its name,
+    which fails when the name is taken; where the disk has no hard links (FAT, exFAT) the name is claimed first,
+    then the file moved onto it. The temporary name is gone afterwards. Returns the name used."""
+    os.chmod(temporary, 0o644)
+    wanted = name
+    while True:
+        name = other_name(folder, wanted)
+        try:
+            os.link(temporary, folder / name)
+            os.unlink(temporary)
+            return name
+        except FileExistsError:
+            continue
+        except OSError:                      # no hard links here: claim the name, then move the file onto it
+            try:
+                (folder / name).open("xb").close()
+            except FileExistsError:
+                continue
+            os.replace(temporary, folder / name)
+            return name
 
 
 def _stamp(now: dt.datetime) -> str:

@@ -352,15 +352,18 @@ def _check(site: Path, form: Form, key: str | None, config, now: dt.datetime) ->
 
 
 @_plain_errors
-def store_upload(site: Path, key: str | None, filename: str, data: BinaryIO, limit: int) -> Stored | FieldProblem:
-    """Keep an uploaded photo or document: in the post's folder, or staged until the post is saved (a new post,
-    or a single-file post, which becomes a folder when saved with it)."""
+def store_upload(site: Path, key: str | None, filename: str, data: BinaryIO, limit: int,
+                 videos: int | None = None) -> Stored | FieldProblem:
+    """Keep an uploaded photo, document or video: in the post's folder, or staged until the post is saved (a new
+    post, or a single-file post, which becomes a folder when saved with it). limit: the bytes a photo or document
+    may have; videos: a video's (config.yaml's desk.video_limit_mb when None)."""
+    limits = uploads.Limits(limit, videos if videos is not None else video_limit(site))
     if key is not None:
         found = _read_file(site, key)
         if found.bundle is not None:
-            return uploads.store(found.bundle, filename, data, limit)
+            return uploads.store(found.bundle, filename, data, limits)
     uploads.tidy_staging(site, time.time())
-    return uploads.store(uploads.staging(site), filename, data, limit)
+    return uploads.store(uploads.staging(site), filename, data, limits)
 
 
 def _slug(form: Form, zone: ZoneInfo, now: dt.datetime) -> str:
@@ -570,6 +573,12 @@ def untrash(site: Path, trash_id: str) -> str:
 def upload_limit(site: Path) -> int:
     """The largest upload in bytes (config.yaml `desk: upload_limit_mb:`, 25 MB unless set)."""
     return _config(site).desk.upload_limit_mb * 1024 * 1024
+
+
+@_plain_errors
+def video_limit(site: Path) -> int:
+    """The largest video upload in bytes (config.yaml `desk: video_limit_mb:`, 500 MB unless set)."""
+    return _config(site).desk.video_limit_mb * 1024 * 1024
 
 
 @_plain_errors

@@ -8,13 +8,14 @@ import io
 import os
 import re
 import shutil
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from generator.desk.checks import FieldProblem
-from generator.desk.history import DESK_DIR, STAGING, write_new
+from generator.desk.history import DESK_DIR, STAGING, TEMP_PREFIX, TEMP_SUFFIX, place_new, write_new
 from generator.model import documents
 from generator.photos import videometa
 
@@ -24,8 +25,18 @@ VIDEOS = set(videometa.VIDEO_SUFFIXES)
 ATTACHMENTS = set(documents.DOCUMENT_SUFFIXES) | VIDEOS
 MAX_NAME = 100
 DEFAULT_LIMIT = 25 * 1024 * 1024
+DEFAULT_VIDEO_LIMIT = 500 * 1024 * 1024
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 _CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bytes one upload may have: a photo or a document, and a video (config.yaml desk.upload_limit_mb and
+    desk.video_limit_mb)."""
+
+    files: int = DEFAULT_LIMIT
+    videos: int = DEFAULT_VIDEO_LIMIT
 
 
 @dataclass(frozen=True)
@@ -120,34 +131,60 @@ def _read(data: BinaryIO, limit: int) -> bytes | None:
             return None
 
 
-def store(folder: Path, filename: str, data: BinaryIO, limit: int) -> Stored | FieldProblem:
-    """Keep one uploaded file in folder under a safe, unique name; a FieldProblem says why not."""
+def store(folder: Path, filename: str, data: BinaryIO, limits: Limits) -> Stored | FieldProblem:
+    """Keep one uploaded file in folder under a safe, unique name; a FieldProblem says why not. A video is written
+    to the folder as it arrives (never whole in memory: a phone's can be hundreds of megabytes)."""
     kind = kind_of(filename)
     field = "photos" if kind == "photo" else "attachments"
     if kind is None:
         allowed = ", ".join(s.lstrip(".").upper() for s in sorted(PHOTOS | HEIC | ATTACHMENTS))
         return FieldProblem("attachments", f"Berkas '{filename[:80]}' tidak bisa dipakai: jenisnya tidak dikenal. "
                                            f"Yang bisa diunggah: {allowed}.")
-    body = _read(data, limit)
+    name = safe_name(filename)
+    folder.mkdir(parents=True, exist_ok=True)
+    if (folder / name).resolve().parent != folder.resolve():
+        return FieldProblem(field, f"Nama berkas '{filename[:80]}' tidak bisa dipakai.")
+    if Path(name).suffix in VIDEOS:
+        return _store_video(folder, filename, name, data, limits.videos)
+    body = _read(data, limits.files)
     if body is None:
-        return FieldProblem(field, f"Berkas '{filename[:80]}' lebih besar dari batas {_limit_text(limit)}. "
+        return FieldProblem(field, f"Berkas '{filename[:80]}' lebih besar dari batas {_limit_text(limits.files)}. "
                                    "Perkecil dulu (foto: kirim ulang dengan ukuran lebih kecil; dokumen: simpan "
                                    "sebagai PDF yang lebih ringkas), atau minta pengelola situs menaikkan batas "
                                    "desk: upload_limit_mb di config.yaml.")
-    name = safe_name(filename)
     if Path(name).suffix in HEIC:
         converted = heic_to_jpeg(body)
         if converted is None:
             return FieldProblem("photos", f"Foto '{filename[:80]}' (HEIC) tidak bisa dibuka; mungkin berkasnya rusak. "
                                           "Coba kirim ulang, atau ubah dulu ke JPEG di ponsel.")
         body, name = converted, name.rsplit(".", 1)[0] + ".jpg"
-    elif Path(name).suffix in VIDEOS:
-        body, _found = videometa.clean_bytes(body)      # one that cannot be read is kept; the build warns of it
-    folder.mkdir(parents=True, exist_ok=True)
-    if (folder / name).resolve().parent != folder.resolve():
-        return FieldProblem(field, f"Nama berkas '{filename[:80]}' tidak bisa dipakai.")
     name = write_new(folder, name, body, unique)
     return Stored(name, kind, len(body))
+
+
+def _store_video(folder: Path, filename: str, name: str, data: BinaryIO, limit: int) -> Stored | FieldProblem:
+    """The video copied into folder under a temporary name chunk by chunk, its location values zeroed there
+    (videometa; one that cannot be read is kept as it is, and the build warns of it), then given its name."""
+    handle, made = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+    temporary = Path(made)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            size = 0
+            while chunk := data.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    return FieldProblem("attachments", f"Video '{filename[:80]}' lebih besar dari batas "
+                                        f"{_limit_text(limit)}. Potong dulu bagian yang perlu, atau rekam ulang "
+                                        "dengan resolusi lebih kecil (misalnya 720p), atau minta pengelola situs "
+                                        "menaikkan batas desk: video_limit_mb di config.yaml.")
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        videometa.clean_file(temporary)
+        return Stored(place_new(folder, temporary, name, unique), "attachment", size)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
 
 
 def heic_to_jpeg(data: bytes) -> bytes | None:

@@ -158,6 +158,7 @@ class Desk:
     """The staff desk (Meja Redaksi) of the preview."""
 
     upload_limit_mb: int = 25       # the largest photo or document one upload may be
+    video_limit_mb: int = 500       # the largest video (a phone films about 130 MB a minute at 1080p)
 
 
 @dataclass(frozen=True)
@@ -409,6 +410,9 @@ def _check(config: Config, lines, path: str, problems: Problems) -> None:
     if not 1 <= config.desk.upload_limit_mb <= 2048:
         problems.error(path, lines.get(("desk", "upload_limit_mb")), "'desk.upload_limit_mb' harus antara 1 dan 2048 "
                        "(megabita).", "Misalnya upload_limit_mb: 25")
+    if not 1 <= config.desk.video_limit_mb <= 4096:
+        problems.error(path, lines.get(("desk", "video_limit_mb")), "'desk.video_limit_mb' harus antara 1 dan 4096 "
+                       "(megabita).", "Misalnya video_limit_mb: 500")
 
 
 def _check_target(name: str, target: PublishTarget, lines, path: str, problems: Problems) -> None:

@@ -116,6 +116,16 @@ def clean_bytes(data: bytes) -> tuple[bytes, Scan]:
     return buffer.getvalue(), found
 
 
+def clean_file(path: Path) -> Scan:
+    """Zero the location values of a video in place: only for a file the caller made itself (an upload being
+    received); a file of content/ is never changed, see write_clean. Returns what was found."""
+    found = scan_file(path)
+    if found.spots:
+        with open(path, "r+b") as stream:
+            _overwrite(stream, found.spots)
+    return found
+
+
 def write_clean(source: Path, target: Path, found: Scan) -> None:
     """Write to target a copy of source with the spots found zeroed; source is never opened for writing."""
     with open(source, "rb") as original, open(target, "wb") as copy:

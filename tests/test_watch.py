@@ -202,7 +202,7 @@ def test_watcher_reports_one_batch_per_save(tmp_path, polling):
         assert calls.calls[1] == {"config": ["config.yaml"]}
     finally:
         watcher.stop()
-    assert not watcher._thread.is_alive()
+    assert not watcher.running
 
 
 def test_watcher_sees_templates_folder_created_later(tmp_path):

@@ -250,6 +250,11 @@ class Watcher:
                 except Exception as err:   # keep watching whatever happened in one rebuild
                     print(f"Galat saat membangun ulang: {err!r}", file=sys.stderr)
 
+    @property
+    def running(self) -> bool:
+        """Whether its rebuild thread still runs (started and not stopped)."""
+        return self._thread.is_alive()
+
     def stop(self) -> None:
         """Stop and join the observer and the rebuild thread (waits for a rebuild in progress)."""
         with self._cond:

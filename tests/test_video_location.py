@@ -266,3 +266,16 @@ def test_a_video_over_the_video_limit_is_refused_naming_the_setting_and_leaves_n
     assert isinstance(refused, FieldProblem) and refused.field == "attachments"
     assert "1 MB" in refused.message and "video_limit_mb" in refused.message and "rekaman.mp4" in refused.message
     assert list((tmp_path / "berita").iterdir()) == []
+
+
+def test_what_a_cut_off_video_upload_left_is_removed_by_the_next_and_nothing_else(tmp_path):
+    folder = tmp_path / "berita"
+    folder.mkdir()
+    old, fresh = folder / ".upload.abc.redaksi-tmp", folder / ".upload.def.redaksi-tmp"
+    for path in (old, fresh, folder / ".catatan", folder / "foto.jpg"):
+        path.write_bytes(b"x")
+    os.utime(old, (1, 1))                    # left by a desk stopped long ago
+    stored = uploads.store(folder, "rekaman.mp4", io.BytesIO(make_video()), uploads.Limits())
+    assert isinstance(stored, uploads.Stored)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([".upload.def.redaksi-tmp", ".catatan", "foto.jpg",
+                                                               stored.name])

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,23 @@ def tidy_staging(site: Path, now: float) -> list[str]:
     return gone
 
 
+CUT_OFF_AGE = 3600      # seconds after which a temporary upload file is one an upload cut off left behind
+
+
+def tidy_cut_off(folder: Path, now: float) -> list[str]:
+    """Delete what uploads cut off left in folder (the desk stopped while a video was being copied in): only the
+    desk's own temporary files (TEMP_PREFIX...TEMP_SUFFIX), older than CUT_OFF_AGE. Returns the names deleted."""
+    gone = []
+    for path in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}") if folder.is_dir() else ():
+        try:
+            if path.is_file() and not path.is_symlink() and now - path.stat().st_mtime > CUT_OFF_AGE:
+                path.unlink()
+                gone.append(path.name)
+        except OSError:
+            continue
+    return gone
+
+
 def staged_names(site: Path) -> list[str]:
     folder = staging(site)
     return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")) \
@@ -144,6 +162,7 @@ def store(folder: Path, filename: str, data: BinaryIO, limits: Limits) -> Stored
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / name).resolve().parent != folder.resolve():
         return FieldProblem(field, f"Nama berkas '{filename[:80]}' tidak bisa dipakai.")
+    tidy_cut_off(folder, time.time())
     if Path(name).suffix in VIDEOS:
         return _store_video(folder, filename, name, data, limits.videos)
     body = _read(data, limits.files)

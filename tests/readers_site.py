@@ -25,6 +25,7 @@ from tests.conftest import (  # noqa: F401  (NOW: the fixture site is built as o
     PHONE,
     ROOT,
     config_text,
+    make_video,
 )
 
 NODE_MODULES = ROOT / "node_modules"
@@ -75,6 +76,8 @@ gallery:
 attachments:
   - file: undangan.pdf
     title: Undangan Rapat Koordinasi
+  - file: rekaman-pembukaan.mp4
+    title: Rekaman pembukaan rapat
 ---
 
 KPU Kabupaten Contoh menggelar rapat koordinasi bersama seluruh Panitia Pemilihan Kecamatan (PPK)
@@ -205,6 +208,7 @@ def write_fixture_site(root: Path) -> Path:
         make_photo(bundle / name, color)
     (bundle / "undangan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     (bundle / "daftar-hadir.xlsx").write_bytes(b"PK\x05\x06" + bytes(18))      # an empty ZIP, as an empty workbook
+    (bundle / "rekaman-pembukaan.mp4").write_bytes(make_video(place=False))     # played on the page (preload none)
     for rel, text in POSTS.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(textwrap.dedent(text), encoding="utf-8")

@@ -76,6 +76,26 @@ def test_listed_attachments_come_first_with_their_titles_then_the_other_document
     assert "catatan.txt" not in page
 
 
+def test_videos_and_sound_recordings_play_on_the_page_and_stay_in_the_list_to_download(site_factory):
+    from tests.conftest import make_video
+
+    site = site_factory(site_files("attachments:\n  - file: rekaman-pleno.mp4\n    title: Rekaman rapat pleno\n"
+                                   "  - file: wawancara.MP3\n    title: Wawancara ketua\n  - file: klip.3gp\n"
+                                   "  - file: sk-penetapan-dct.pdf\n",
+                                   **{f"{BUNDLE}/rekaman-pleno.mp4": make_video(place=False),
+                                      f"{BUNDLE}/wawancara.MP3": b"ID3" + bytes(200), f"{BUNDLE}/klip.3gp": b"3gp"}))
+    build_site(site)
+    page = text(site, "2024/03/01/rapat-pleno/index.html")
+    players = re.findall(r'<figure class="media-file">\s*<(video|audio) controls preload="none"(?: playsinline)? '
+                         r'src="([^"]+)"></\1>\s*<figcaption>([^<]+)</figcaption>', page)
+    assert players == [("video", "/2024/03/01/rapat-pleno/rekaman-pleno.mp4", "Rekaman rapat pleno"),
+                       ("audio", "/2024/03/01/rapat-pleno/wawancara.MP3", "Wawancara ketua")]    # a 3GP: no browser
+    assert page.index('class="media-file"') < page.index('<section class="attachments"')
+    assert [title for _href, title, _kind in listed(page)] == ["Rekaman rapat pleno", "Wawancara ketua", "klip.3gp",
+                                                               "sk-penetapan-dct.pdf", "berita-acara.docx"]
+    assert "<video" not in text(site, "index.html") and "<video" not in text(site, "dokumen/index.html")
+
+
 def test_the_documents_page_lists_every_attachment_newest_first_grouped_by_year(site_factory):
     site = site_factory(site_files("attachments: [berita-acara.docx]\n"))
     build_site(site)

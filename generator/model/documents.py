@@ -16,6 +16,9 @@ from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Entry, s
 DOCUMENT_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".odp", ".ppt", ".pptx", ".zip",
                      ".csv", ".rtf"}
 DOCUMENTS_URL = "/dokumen/"
+# Attachments a browser plays itself (what phones record and WordPress sites hold), shown with its own player.
+PLAYERS = {".mp4": "video", ".m4v": "video", ".mov": "video", ".webm": "video",
+           ".mp3": "audio", ".m4a": "audio", ".ogg": "audio", ".oga": "audio", ".opus": "audio", ".wav": "audio"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,11 @@ class AttachmentView:
     kind: str
     size: int
     record: registry.Record | None = None     # a typed document: its fields, status and relations
+
+    @property
+    def player(self) -> str:
+        """'video' or 'audio' for a file the browser plays on the page (PLAYERS), else ''."""
+        return PLAYERS.get(os.path.splitext(self.name)[1].lower(), "")
 
 
 @dataclass(frozen=True)

@@ -87,13 +87,32 @@ def test_videos_and_sound_recordings_play_on_the_page_and_stay_in_the_list_to_do
     build_site(site)
     page = text(site, "2024/03/01/rapat-pleno/index.html")
     players = re.findall(r'<figure class="media-file">\s*<(video|audio) controls preload="none"(?: playsinline)? '
-                         r'src="([^"]+)"></\1>\s*<figcaption>([^<]+)</figcaption>', page)
+                         r'(?:poster="[^"]+" )?src="([^"]+)"></\1>\s*<figcaption>([^<]+)</figcaption>', page)
     assert players == [("video", "/2024/03/01/rapat-pleno/rekaman-pleno.mp4", "Rekaman rapat pleno"),
                        ("audio", "/2024/03/01/rapat-pleno/wawancara.MP3", "Wawancara ketua")]    # a 3GP: no browser
     assert page.index('class="media-file"') < page.index('<section class="attachments"')
     assert [title for _href, title, _kind in listed(page)] == ["Rekaman rapat pleno", "Wawancara ketua", "klip.3gp",
                                                                "sk-penetapan-dct.pdf", "berita-acara.docx"]
     assert "<video" not in text(site, "index.html") and "<video" not in text(site, "dokumen/index.html")
+    assert "poster=" not in page            # no photo named like the video, no poster: in front matter
+
+
+@pytest.mark.parametrize("front, photo", [("", "rekaman-pleno.jpg"), ("poster: sampul.jpg\n", "sampul.jpg")])
+def test_a_video_shows_the_photo_named_like_it_or_the_posts_poster_before_it_plays(site_factory, tmp_path, front,
+                                                                                     photo):
+    from tests.conftest import make_photo, make_video
+
+    make_photo(tmp_path / "foto.jpg", size=(1600, 900))
+    site = site_factory({f"{BUNDLE}/index.md": md("title: Rapat Pleno\ndate: 2024-03-01 10:00\n" + front
+                                                  + "attachments: [rekaman-pleno.mp4]"),
+                         f"{BUNDLE}/rekaman-pleno.mp4": make_video(place=False),
+                         f"{BUNDLE}/{photo}": (tmp_path / "foto.jpg").read_bytes()})
+    build_site(site)
+    page = text(site, "2024/03/01/rapat-pleno/index.html")
+    [poster] = re.findall(r'<video controls preload="none" playsinline poster="([^"]+)" src="[^"]+"></video>', page)
+    stem = photo.rsplit(".", 1)[0]
+    assert re.fullmatch(rf"/2024/03/01/rapat-pleno/{stem}-\d+w\.jpg", poster), poster
+    assert (site / "output" / poster.lstrip("/")).is_file()
 
 
 def test_the_documents_page_lists_every_attachment_newest_first_grouped_by_year(site_factory):

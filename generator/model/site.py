@@ -31,6 +31,17 @@ class Post:
     older: Post | None = None
     related: list[Post] = field(default_factory=list)
 
+    def video_poster(self, video: str):
+        """The photo shown on one of the post's video files before it plays (the rule of its YouTube players): the
+        bundle's photo named like the video (rekaman.jpg for rekaman.mp4), else front matter's poster; None."""
+        stem = video.rsplit(".", 1)[0]
+        named = sorted((photo for photo in self.photos if photo.name.rsplit(".", 1)[0] == stem),
+                       key=lambda photo: photo.name)
+        if named:
+            return named[0]
+        poster = self.entry.poster
+        return next((photo for photo in self.photos if photo.name == poster), None) if poster else None
+
     def __getattr__(self, name):
         try:
             entry = self.__dict__["entry"]

@@ -87,7 +87,7 @@ def test_videos_and_sound_recordings_play_on_the_page_and_stay_in_the_list_to_do
     build_site(site)
     page = text(site, "2024/03/01/rapat-pleno/index.html")
     players = re.findall(r'<figure class="media-file">\s*<(video|audio) controls preload="none"(?: playsinline)? '
-                         r'(?:poster="[^"]+" )?src="([^"]+)"></\1>\s*<figcaption>([^<]+)</figcaption>', page)
+                         r'(?:poster="[^"]+" width="\d+" height="\d+" )?src="([^"]+)"></\1>\s*<figcaption>([^<]+)</figcaption>', page)
     assert players == [("video", "/2024/03/01/rapat-pleno/rekaman-pleno.mp4", "Rekaman rapat pleno"),
                        ("audio", "/2024/03/01/rapat-pleno/wawancara.MP3", "Wawancara ketua")]    # a 3GP: no browser
     assert page.index('class="media-file"') < page.index('<section class="attachments"')
@@ -109,7 +109,10 @@ def test_a_video_shows_the_photo_named_like_it_or_the_posts_poster_before_it_pla
                          f"{BUNDLE}/{photo}": (tmp_path / "foto.jpg").read_bytes()})
     build_site(site)
     page = text(site, "2024/03/01/rapat-pleno/index.html")
-    [poster] = re.findall(r'<video controls preload="none" playsinline poster="([^"]+)" src="[^"]+"></video>', page)
+    # its size given, so the box has the photo's shape before the photo comes (no layout shift)
+    [(poster, width, height)] = re.findall(r'<video controls preload="none" playsinline poster="([^"]+)" '
+                                           r'width="(\d+)" height="(\d+)" src="[^"]+"></video>', page)
+    assert abs(int(width) / int(height) - 16 / 9) < 0.01
     stem = photo.rsplit(".", 1)[0]
     assert re.fullmatch(rf"/2024/03/01/rapat-pleno/{stem}-\d+w\.jpg", poster), poster
     assert (site / "output" / poster.lstrip("/")).is_file()

@@ -15,7 +15,9 @@ import functools
 import gzip
 import http.server
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -116,7 +118,15 @@ def lighthouse(pages: dict[str, str], reports: Path, run: int) -> dict[str, tupl
     requests.write_text(json.dumps({"chrome": str(readers_site.CHROMIUM), "flags": FLAGS, "categories": CATEGORIES,
                                     "pages": [[url, str(out[name])] for name, url in pages.items()]}),
                         encoding="utf-8")
-    subprocess.run(["node", str(RUNNER), str(requests)], check=True, timeout=600)
+    # its own process group, so that a run past its time is stopped with the Chromium it started
+    with subprocess.Popen(["node", str(RUNNER), str(requests)], start_new_session=True) as runner:
+        try:
+            code = runner.wait(timeout=300 * len(pages))
+        except subprocess.TimeoutExpired:
+            os.killpg(runner.pid, signal.SIGKILL)
+            raise
+    if code != 0:
+        raise subprocess.CalledProcessError(code, runner.args)
     scored = {}
     for name, report in out.items():
         data = json.loads(report.read_text(encoding="utf-8"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import io
+import os
 import shutil
 from pathlib import Path
 
@@ -858,3 +859,22 @@ def test_a_post_made_with_make_new_is_finished_in_the_desk(site_factory):
         "+gallery:\n", "+  - file: pembukaan.jpg\n", "+    caption: Pembukaan rapat\n", "-draft: true\n",
         "-Tulis isi berita di sini.\n", "+Isi berita yang sebenarnya.\n"]
     build_site(site, search=False, now=dt.datetime.now(dt.timezone.utc))
+
+
+def test_a_temporary_upload_held_a_moment_by_the_system_is_still_one_file(tmp_path, monkeypatch):
+    """On Windows a virus scanner may hold a new file for a moment: the first attempt to remove the temporary name
+    fails. The upload is still one file under its name, and the temporary name goes afterwards."""
+    from generator.desk import history, uploads
+
+    real_unlink, failed = os.unlink, []
+
+    def held_once(path, *args, **kwargs):
+        if str(path).endswith(history.TEMP_SUFFIX) and not failed:
+            failed.append(path)
+            raise PermissionError(13, "dipakai proses lain", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", held_once)
+    name = history.write_new(tmp_path, "foto.jpg", jpeg_bytes(), uploads.unique)
+    assert failed and name == "foto.jpg"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["foto.jpg"]

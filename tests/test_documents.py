@@ -118,6 +118,27 @@ def test_a_video_shows_the_photo_named_like_it_or_the_posts_poster_before_it_pla
     assert (site / "output" / poster.lstrip("/")).is_file()
 
 
+def test_a_changed_poster_or_a_portrait_one_is_on_the_video_like_a_clean_build(site_factory, tmp_path):
+    from tests.conftest import make_photo, make_video
+
+    make_photo(tmp_path / "datar.jpg", size=(1600, 900))
+    make_photo(tmp_path / "tegak.jpg", size=(900, 1600))
+    site = site_factory({f"{BUNDLE}/index.md": md("title: Rapat Pleno\ndate: 2024-03-01 10:00\nposter: datar.jpg\n"
+                                                  "attachments: [rekaman.mp4]"),
+                         f"{BUNDLE}/rekaman.mp4": make_video(place=False),
+                         f"{BUNDLE}/datar.jpg": (tmp_path / "datar.jpg").read_bytes(),
+                         f"{BUNDLE}/tegak.jpg": (tmp_path / "tegak.jpg").read_bytes()})
+    build_site(site)
+    source = site / BUNDLE / "index.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("poster: datar.jpg", "poster: tegak.jpg"),
+                      encoding="utf-8")
+    build_site(site)
+    page = text(site, "2024/03/01/rapat-pleno/index.html")
+    [(poster, width, height)] = re.findall(r'poster="([^"]+)" width="(\d+)" height="(\d+)"', page)
+    assert "/tegak-" in poster and int(height) > int(width)       # the box has the portrait photo's shape
+    assert tree(site / "output") == clean_build_tree(site, tmp_path / "bersih")
+
+
 def test_the_documents_page_lists_every_attachment_newest_first_grouped_by_year(site_factory):
     site = site_factory(site_files("attachments: [berita-acara.docx]\n"))
     build_site(site)

@@ -6,6 +6,7 @@ a small JSON note of where they came from)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -61,15 +62,14 @@ def place_new(folder: Path, temporary: Path, name: str, other_name) -> str:
     """Give a complete file made in folder (temporary, named TEMP_PREFIX...TEMP_SUFFIX) its name there, or
     other_name(folder, name) when that is taken, never over a file that is there: it is linked in under its name,
     which fails when the name is taken; where the disk has no hard links (FAT, exFAT) the name is claimed first,
-    then the file moved onto it. The temporary name is gone afterwards. Returns the name used."""
+    then the file moved onto it. The temporary name is gone afterwards unless the system held it a moment (the
+    caller removes it then). Returns the name used."""
     os.chmod(temporary, 0o644)
     wanted = name
     while True:
         name = other_name(folder, wanted)
         try:
             os.link(temporary, folder / name)
-            os.unlink(temporary)
-            return name
         except FileExistsError:
             continue
         except OSError:                      # no hard links here: claim the name, then move the file onto it
@@ -79,6 +79,9 @@ def place_new(folder: Path, temporary: Path, name: str, other_name) -> str:
                 continue
             os.replace(temporary, folder / name)
             return name
+        with contextlib.suppress(OSError):  # in use a moment (a virus scanner): the caller's cleanup removes it
+            os.unlink(temporary)
+        return name
 
 
 def _stamp(now: dt.datetime) -> str:

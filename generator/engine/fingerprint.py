@@ -28,7 +28,7 @@ _ONCE_LITERAL = re.compile(r"\bonce\(\s*([\"'])([^\"']+)\1\s*\)")
 # (only the post's own page shows those, through Signatures.full), the parts shown through the site model instead
 # (post.summary, post.category, post.tags, post.cover) and the parts only the post's own page shows (gallery,
 # aliases, files; attachments through post.attachments, which the documents pages' context holds too; poster
-# inside the post's HTML, through its Markdown key). A field added to Entry is on the cards until it is named
+# inside the post's HTML, through its Markdown key, and on its video files' players, through Signatures.full). A field added to Entry is on the cards until it is named
 # here, so it cannot go stale unseen.
 _NOT_ON_CARDS = frozenset({"source", "bundle", "body", "body_line", "lines",
                            "summary", "category", "tags", "cover", "gallery", "aliases", "files", "attachments",
@@ -262,7 +262,7 @@ class Signatures:
             found = self._full[key] = _h(
                 self.card(post), self._html(post), post.photos and repr(post.photos), post.entry.gallery and repr(post.entry.gallery),
                 post.entry.files, post.attachments and repr(post.attachments),
-                post.entry.aliases,
+                post.entry.aliases, post.entry.poster,
                 self.card(post.older) if post.older else None, self.card(post.newer) if post.newer else None,
                 [self.card(p) for p in post.related])
         return found

@@ -123,7 +123,7 @@ def lighthouse(pages: dict[str, str], reports: Path, run: int) -> dict[str, tupl
         try:
             code = runner.wait(timeout=300 * len(pages))
         except subprocess.TimeoutExpired:
-            os.killpg(runner.pid, signal.SIGKILL)
+            os.killpg(runner.pid, signal.SIGKILL) if hasattr(os, "killpg") else runner.kill()
             raise
     if code != 0:
         raise subprocess.CalledProcessError(code, runner.args)

@@ -21,7 +21,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from generator.desk import formdata, livepreview, publishing, rounds, store
+from generator.desk import formdata, livepreview, publishing, rounds, store, uploads
 from generator.desk.context import DeskContext
 
 HERE = Path(__file__).parent
@@ -45,13 +45,10 @@ class Desk:
         self.env.filters["waktu"] = _shown_time
         self.env.filters["q"] = lambda value: quote(value, safe="/")
 
-    def limit(self) -> int:
-        """The largest photo or document upload in bytes: the server's, else config.yaml's."""
-        return self.ctx.upload_limit or store.upload_limit(self.site)
-
-    def video_limit(self) -> int:
-        """The largest video upload in bytes: the server's, else config.yaml's."""
-        return self.ctx.upload_limit or store.video_limit(self.site)
+    def limits(self) -> uploads.Limits:
+        """The largest uploads in bytes: the server's (photos, documents and videos alike), else config.yaml's."""
+        own = self.ctx.upload_limit
+        return uploads.Limits(own, own) if own else store.upload_limits(self.site)
 
     def now(self) -> dt.datetime:
         return self.ctx.options.moment()
@@ -159,10 +156,11 @@ def _form_page(desk: Desk, request: Request, shown: store.Opened, notice: str = 
                code: int = 200):
     """The form as shown: the store's Opened (key and version None for a post not saved yet), with the address of
     its page on the preview once saved."""
+    limits = desk.limits()
     return desk.page(request, "form.html", code, form=shown.form, key=shown.key, version=shown.version,
                      address=address or "",
                      notice=notice, problems=formdata.by_field(shown.problems), categories=store.categories(desk.site),
-                     limit_mb=desk.limit() / (1024 * 1024), video_mb=desk.video_limit() / (1024 * 1024))
+                     limit_mb=limits.files / (1024 * 1024), video_mb=limits.videos / (1024 * 1024))
 
 
 async def save(desk: Desk, request: Request):
@@ -194,12 +192,12 @@ async def save(desk: Desk, request: Request):
 
 def _store_files(desk: Desk, key: str | None, values) -> list:
     """Files chosen in the form's own file fields (without JavaScript they come with the save)."""
-    stored = []
+    stored, limits = [], desk.limits()
     for name in ("foto_baru", "lampiran_baru"):
         for upload in values.getlist(name):
             if isinstance(upload, UploadFile) and upload.filename:
-                stored.append(store.store_upload(desk.site, key, upload.filename, upload.file, desk.limit(),
-                                                 desk.video_limit()))
+                stored.append(store.store_upload(desk.site, key, upload.filename, upload.file, limits.files,
+                                                 limits.videos))
     return stored
 
 
@@ -245,8 +243,9 @@ async def upload(desk: Desk, request: Request):
     key = values.get("key") or None
     if not isinstance(sent, UploadFile) or not sent.filename:
         return JSONResponse({"galat": "Tidak ada berkas yang dikirim."}, status_code=400)
-    result = await run_in_threadpool(store.store_upload, desk.site, key, sent.filename, sent.file,
-                                     desk.limit(), desk.video_limit())
+    limits = desk.limits()
+    result = await run_in_threadpool(store.store_upload, desk.site, key, sent.filename, sent.file, limits.files,
+                                     limits.videos)
     if isinstance(result, store.FieldProblem):
         return JSONResponse({"galat": result.message, "kolom": result.field}, status_code=422)
     thumb = ""

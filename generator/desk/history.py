@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterable
 
 from generator.core import atomic
 
@@ -42,28 +43,33 @@ def write_atomic(target: Path, data: bytes) -> None:
 TEMP_PREFIX, TEMP_SUFFIX = ".upload.", ".redaksi-tmp"     # a file being written into a folder of content/
 
 
-def write_new(folder: Path, name: str, data: bytes, other_name) -> str:
-    """Write data as a new file in folder under name, or under other_name(name) when that is taken, never over a
-    file that is there (two uploads of 'foto.jpg' at once both stay); see place_new. Returns the name used."""
+def write_new(folder: Path, name: str, data: bytes | Iterable[bytes], other_name,
+              ready: Callable[[Path], object] | None = None) -> str:
+    """Write data (bytes, or chunks as they arrive: an exception from them leaves nothing behind) as a new file in
+    folder under name, or under other_name(folder, name) when that is taken, never over a file that is there (two
+    uploads of 'foto.jpg' at once both stay). ready(path) may still change the complete file under its temporary
+    name (TEMP_PREFIX...TEMP_SUFFIX) before it gets its name. Returns the name used."""
     folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+    handle, made = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
+    temporary = Path(made)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                out.write(chunk)
             out.flush()
             os.fsync(out.fileno())
-        return place_new(folder, Path(temporary), name, other_name)
+        if ready is not None:
+            ready(temporary)
+        return _place(folder, temporary, name, other_name)
     finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        if temporary.exists():
+            temporary.unlink()
 
 
-def place_new(folder: Path, temporary: Path, name: str, other_name) -> str:
-    """Give a complete file made in folder (temporary, named TEMP_PREFIX...TEMP_SUFFIX) its name there, or
-    other_name(folder, name) when that is taken, never over a file that is there: it is linked in under its name,
-    which fails when the name is taken; where the disk has no hard links (FAT, exFAT) the name is claimed first,
-    then the file moved onto it. The temporary name is gone afterwards unless the system held it a moment (the
-    caller removes it then). Returns the name used."""
+def _place(folder: Path, temporary: Path, name: str, other_name) -> str:
+    """The complete file linked in under its name, which fails when the name is taken; where the disk has no hard
+    links (FAT, exFAT) the name is claimed first, then the file moved onto it. The temporary name is gone afterwards
+    unless the system held it a moment (a virus scanner; write_new removes it then)."""
     os.chmod(temporary, 0o644)
     wanted = name
     while True:
@@ -79,7 +85,7 @@ def place_new(folder: Path, temporary: Path, name: str, other_name) -> str:
                 continue
             os.replace(temporary, folder / name)
             return name
-        with contextlib.suppress(OSError):  # in use a moment (a virus scanner): the caller's cleanup removes it
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
         return name
 

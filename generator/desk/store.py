@@ -572,13 +572,21 @@ def untrash(site: Path, trash_id: str) -> str:
 @_plain_errors
 def upload_limit(site: Path) -> int:
     """The largest upload in bytes (config.yaml `desk: upload_limit_mb:`, 25 MB unless set)."""
-    return _config(site).desk.upload_limit_mb * 1024 * 1024
+    return upload_limits(site).files
 
 
 @_plain_errors
 def video_limit(site: Path) -> int:
     """The largest video upload in bytes (config.yaml `desk: video_limit_mb:`, 500 MB unless set)."""
-    return _config(site).desk.video_limit_mb * 1024 * 1024
+    return upload_limits(site).videos
+
+
+@_plain_errors
+def upload_limits(site: Path) -> uploads.Limits:
+    """Both limits in bytes, config.yaml read once: a photo's or document's (`desk: upload_limit_mb:`, 25 MB) and a
+    video's (`desk: video_limit_mb:`, 500 MB)."""
+    desk = _config(site).desk
+    return uploads.Limits(desk.upload_limit_mb * 1024 * 1024, desk.video_limit_mb * 1024 * 1024)
 
 
 @_plain_errors

@@ -8,15 +8,14 @@ import io
 import os
 import re
 import shutil
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 from generator.desk.checks import FieldProblem
-from generator.desk.history import DESK_DIR, STAGING, TEMP_PREFIX, TEMP_SUFFIX, place_new, write_new
+from generator.desk.history import DESK_DIR, STAGING, TEMP_PREFIX, TEMP_SUFFIX, write_new
 from generator.model import documents
 from generator.photos import videometa
 
@@ -181,29 +180,31 @@ def store(folder: Path, filename: str, data: BinaryIO, limits: Limits) -> Stored
     return Stored(name, kind, len(body))
 
 
+class _TooLarge(Exception):
+    pass
+
+
+def _limited(data: BinaryIO, limit: int) -> Iterator[bytes]:
+    """The upload's chunks as they are read; _TooLarge as soon as they add up to more than limit."""
+    size = 0
+    while chunk := data.read(_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        yield chunk
+
+
 def _store_video(folder: Path, filename: str, name: str, data: BinaryIO, limit: int) -> Stored | FieldProblem:
-    """The video copied into folder under a temporary name chunk by chunk, its location values zeroed there
+    """The video written into folder chunk by chunk, its location values zeroed under its temporary name
     (videometa; one that cannot be read is kept as it is, and the build warns of it), then given its name."""
-    handle, made = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
-    temporary = Path(made)
     try:
-        with os.fdopen(handle, "wb") as out:
-            size = 0
-            while chunk := data.read(_CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    return FieldProblem("attachments", f"Video '{filename[:80]}' lebih besar dari batas "
-                                        f"{_limit_text(limit)}. Potong dulu bagian yang perlu, atau rekam ulang "
-                                        "dengan resolusi lebih kecil (misalnya 720p), atau minta pengelola situs "
-                                        "menaikkan batas desk: video_limit_mb di config.yaml.")
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        videometa.clean_file(temporary)
-        return Stored(place_new(folder, temporary, name, unique), "attachment", size)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+        name = write_new(folder, name, _limited(data, limit), unique, ready=videometa.clean_file)
+    except _TooLarge:
+        return FieldProblem("attachments", f"Video '{filename[:80]}' lebih besar dari batas {_limit_text(limit)}. "
+                                           "Potong dulu bagian yang perlu, atau rekam ulang dengan resolusi lebih "
+                                           "kecil (misalnya 720p), atau minta pengelola situs menaikkan batas "
+                                           "desk: video_limit_mb di config.yaml.")
+    return Stored(name, "attachment", (folder / name).stat().st_size)
 
 
 def heic_to_jpeg(data: bytes) -> bytes | None:

@@ -28,8 +28,8 @@ _ONCE_LITERAL = re.compile(r"\bonce\(\s*([\"'])([^\"']+)\1\s*\)")
 # (only the post's own page shows those, through Signatures.full), the parts shown through the site model instead
 # (post.summary, post.category, post.tags, post.cover) and the parts only the post's own page shows (gallery,
 # aliases, files; attachments through post.attachments, which the documents pages' context holds too; poster
-# inside the post's HTML, through its Markdown key, and on its video files' players, through Signatures.full). A field added to Entry is on the cards until it is named
-# here, so it cannot go stale unseen.
+# inside the post's HTML, through its Markdown key, and on its video files' players, through Signatures.full). A
+# field added to Entry is on the cards until it is named here, so it cannot go stale unseen.
 _NOT_ON_CARDS = frozenset({"source", "bundle", "body", "body_line", "lines",
                            "summary", "category", "tags", "cover", "gallery", "aliases", "files", "attachments",
                            "poster"})

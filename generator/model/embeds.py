@@ -12,6 +12,8 @@ from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from generator.model.entries import poster_name
+
 PLAY = "Putar video"
 _ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _TIME = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?$")
@@ -154,8 +156,8 @@ class _Embed(Treeprocessor):
             link.set("data-start", str(video.start))
         if title:
             link.set("data-title", title)
-        poster = next((image for name, image in sorted(links.images.items()) if name.rsplit(".", 1)[0] == video.id),
-                      links.images.get(links.poster) if links.poster else None)
+        name = poster_name(video.id, links.images, links.poster)
+        poster = links.images[name] if name else None
         if poster is not None:
             poster.apply(etree.SubElement(link, "img", {"alt": ""}))
         else:

@@ -114,3 +114,11 @@ def name_slug(text: str) -> str:
         return found
     key = unicodedata.normalize("NFKC", text).strip().casefold()
     return "n-" + hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
+
+
+def poster_name(stem: str, names, poster: str) -> str | None:
+    """Of a bundle's photo names, the one shown on a video before it plays: the first (by name) named like the
+    video (its YouTube id, or its file's name without the suffix), else front matter's poster when it is one of
+    them; None."""
+    names = sorted(names)
+    return next((name for name in names if name.rsplit(".", 1)[0] == stem), poster if poster in names else None)

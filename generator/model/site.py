@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from generator.model import documents
 from generator.model.config import Config
-from generator.model.entries import Entry
+from generator.model.entries import Entry, poster_name
 from generator.model.urls import gallery_index_url, page_url
 
 
@@ -34,13 +34,8 @@ class Post:
     def video_poster(self, video: str):
         """The photo shown on one of the post's video files before it plays (the rule of its YouTube players): the
         bundle's photo named like the video (rekaman.jpg for rekaman.mp4), else front matter's poster; None."""
-        stem = video.rsplit(".", 1)[0]
-        named = sorted((photo for photo in self.photos if photo.name.rsplit(".", 1)[0] == stem),
-                       key=lambda photo: photo.name)
-        if named:
-            return named[0]
-        poster = self.entry.poster
-        return next((photo for photo in self.photos if photo.name == poster), None) if poster else None
+        name = poster_name(video.rsplit(".", 1)[0], [photo.name for photo in self.photos], self.entry.poster)
+        return next((photo for photo in self.photos if photo.name == name), None) if name else None
 
     def __getattr__(self, name):
         try:

@@ -39,6 +39,11 @@ DESK_SHOTS = ("redaksi-daftar", "redaksi-formulir", "redaksi-pratinjau", "redaks
 SHOTS = SITE_SHOTS + DESK_SHOTS     # the pictures, each at both widths
 
 
+# A site page is ready for its picture once its fonts are loaded and every photo it has begun to load is drawn.
+SETTLED = ("document.fonts.status === 'loaded' && "
+           "Array.from(document.images).every(image => image.loading === 'lazy' && !image.currentSrc || image.complete)")
+
+
 def names() -> list[str]:
     """Every file the script makes: NAME-WIDTH.png."""
     return [f"{shot}-{width}.png" for shot in SHOTS for width in WIDTHS]
@@ -135,6 +140,15 @@ def wait_for_preview(page) -> None:
     raise SystemExit("Pratinjau di Meja Redaksi tidak muncul dalam 30 detik.")
 
 
+def rebuilt(page, url: str, before: str) -> None:
+    """Wait until the preview serves url changed from `before` (its rebuild of an edit is done)."""
+    for _ in range(300):
+        if page.request.get(url).text() != before:
+            return
+        page.wait_for_timeout(100)
+    raise SystemExit("Pratinjau tidak membangun ulang perubahan dalam 30 detik.")
+
+
 def publish(page) -> None:
     """Press the publish page's button and wait until the desk says it is done."""
     page.get_by_role("button", name="Terbitkan ke situs").click()
@@ -159,8 +173,9 @@ def take_desk(preview: Preview, page, shot: str) -> None:
         goto(page, base + "_redaksi/terbit")
         if page.get_by_text("belum pernah diterbitkan").count():    # a first publish, so the picture shows a later one
             publish(page)
+        before = page.request.get(base + POST).text()
         preview.edit(POST_SOURCE, lambda text: re.sub(r"\nviews: (\d+)", lambda m: f"\nviews: {int(m[1]) + 1}", text))
-        page.wait_for_timeout(3000)     # the preview's own rebuild of that change ends first (publish would wait)
+        rebuilt(page, base + POST, before)     # the preview's own rebuild of that change ends first
         goto(page, base + "_redaksi/terbit")     # "Berubah sejak itu" now names the post
         publish(page)
     page.wait_for_timeout(600)   # the preview frame's photos and fonts settle
@@ -195,7 +210,7 @@ def take(preview: Preview, page, shot: str):
         page.wait_for_selector("#kpu-build-warnings", timeout=30_000)
         page.wait_for_timeout(300)
         return lambda: settle(preview, page, old, "#kpu-build-warnings")
-    page.wait_for_timeout(300)   # fonts and lazy photos settle
+    page.wait_for_function(SETTLED)     # fonts and the photos in view are drawn
     return None
 
 

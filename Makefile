@@ -63,6 +63,11 @@ WINDOWS_LIKE_TESTS := tests/test_build.py tests/test_incremental.py
 # once; XDIST="-n 0" runs in one process (ARGS are pytest's own: ARGS="-x tests/test_build.py").
 XDIST ?= -n 2 --dist loadfile
 
+# Python keeps compiled modules (__pycache__) during the tests even where the machine sets PYTHONDONTWRITEBYTECODE
+# (this one and CI's do): without them each of the suite's hundreds of `python -m generator` runs compiled every
+# module it imports from source again (0.28 s for all), and pytest rewrote every test module's asserts in each worker.
+test test-quick test-windows-like: export PYTHONDONTWRITEBYTECODE =
+
 test: $(STAMP) browser tools
 	$(PY) -m pytest -q $(XDIST) $(ARGS)
 	@$(MAKE) --no-print-directory test-windows-like

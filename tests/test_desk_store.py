@@ -504,6 +504,37 @@ def test_new_post_with_staged_photos_and_a_document(sample):
     assert saved.problems == []
 
 
+def test_a_video_uploaded_without_a_title_is_named_in_attachments_and_played(sample):
+    """The build plays (and lists) a video only when attachments: names it, unlike a PDF, which it lists anyway."""
+    from .conftest import make_video
+
+    site = sample
+    form = store.new_form(site, ZONE_NOW)
+    names = [store.store_upload(site, None, name, io.BytesIO(data), 10**7).name
+             for name, data in (("Surat Undangan.pdf", b"%PDF-1.4\n"), ("Video Rapat.mp4", make_video(place=False)))]
+    form.title, form.status = "Rapat dengan video", "terbit"
+    form.attachments = [store.Attachment(name) for name in names]
+    saved = store.save_entry(site, None, form, None, ZONE_NOW)
+    text = (site / saved.key).read_text(encoding="utf-8")
+    assert "attachments:\n  - file: surat-undangan.pdf\n  - file: video-rapat.mp4\n" in text
+    assert [a.file for a in store.open_entry(site, saved.key).form.attachments] == ["surat-undangan.pdf",
+                                                                                  "video-rapat.mp4"]
+    build_site(site, search=False)
+    [page] = (site / "output").rglob("rapat-dengan-video/index.html")
+    assert '<video' in page.read_text(encoding="utf-8") and "video-rapat.mp4" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, data", [("bukan-foto.jpg", b"ini cuma teks, bukan foto\n"), ("kosong.jpg", b""),
+                                        ("potongan.png", b"\x89PNG\r\n\x1a\n"), ("kosong.pdf", b"")])
+def test_a_photo_that_is_not_one_or_an_empty_file_is_refused_as_it_is_uploaded(site_factory, name, data):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    refused = store.store_upload(site, "content/posts/2024/a/index.md", name, io.BytesIO(data), 10**6)
+    assert isinstance(refused, store.FieldProblem), refused
+    assert name in refused.message and "Error" not in refused.message
+    assert refused.field == ("photos" if name.endswith(("jpg", "png")) else "attachments")
+    assert sorted(p.name for p in (site / "content/posts/2024/a").iterdir()) == ["index.md"]
+
+
 def test_a_single_file_post_becomes_a_folder_when_it_gets_a_photo(sample):
     site = sample
     key = "content/posts/2020/penundaan-tahapan-pemilihan-2020.md"

@@ -337,7 +337,9 @@ def test_a_request_without_the_token_is_refused(desk):
     for path in ("/hapus", "/terbit", "/unggah", "/pratinjau", "/pulihkan", "/sampah/pulihkan"):
         assert post(desk, path, {"key": HAND_WRITTEN, "id": "x"})[0] == 403, path
         assert post(desk, path, {"key": HAND_WRITTEN}, {"X-Desk-Token": "salah"})[0] == 403, path
-    status, _ = upload(desk, "foto.jpg", b"x")
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(photo, "JPEG")
+    status, _ = upload(desk, "foto.jpg", photo.getvalue())
     assert status == 200
     assert source.read_bytes() == before
 
@@ -764,3 +766,19 @@ def test_saving_says_so_and_a_second_click_does_not_send_the_form_twice(page, de
         }""")
     assert shown[0] == "Menyimpan…" and shown[1] == "true" and "Menyimpan berita" in shown[2]
     assert len(posts) == 1
+
+
+def test_a_text_file_named_jpg_and_an_empty_photo_are_refused_beside_the_photos_at_once(page, desk, tmp_path):
+    """The trial: both were listed as photos with a broken thumbnail, and only the save said, in the preview
+    column, 'UnidentifiedImageError'."""
+    fake = tmp_path / "bukan-foto.jpg"
+    fake.write_text("ini cuma teks, bukan foto\n", encoding="utf-8")
+    empty = tmp_path / "kosong.jpg"
+    empty.write_bytes(b"")
+    open_form(page, desk)
+    page.get_by_label("Foto", exact=True).set_input_files([str(fake), str(empty)])
+    page.wait_for_function("() => document.querySelectorAll('[data-uploads=foto] .problem').length === 2")
+    said = page.locator("[data-uploads=foto]").inner_text()
+    assert "bukan-foto.jpg' bukan foto yang bisa dibuka" in said and "kosong.jpg' kosong (0 byte)" in said
+    assert "Error" not in said and page.locator("#daftar-foto > li.item").count() == 0
+

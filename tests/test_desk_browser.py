@@ -782,3 +782,19 @@ def test_a_text_file_named_jpg_and_an_empty_photo_are_refused_beside_the_photos_
     assert "bukan-foto.jpg' bukan foto yang bisa dibuka" in said and "kosong.jpg' kosong (0 byte)" in said
     assert "Error" not in said and page.locator("#daftar-foto > li.item").count() == 0
 
+
+def test_going_back_after_saving_a_new_post_and_saving_again_makes_no_second_post(page, desk):
+    """The trial: Back brought the new-post form back filled in, and its Save wrote the same post again as '-2'."""
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Berita yang disimpan sekali saja")
+    page.get_by_label("Isi berita", exact=True).fill("Isi berita.\n")
+    save(page)
+    first = saved_key(page)
+    page.go_back()
+    page.get_by_label("Judul", exact=True).wait_for()
+    assert page.get_by_label("Judul", exact=True).input_value() == ""
+    assert page.get_by_label("Isi berita", exact=True).input_value() == ""
+    folder = (desk.site / first).parent.parent
+    assert [p.name for p in folder.iterdir() if p.name.startswith("berita-yang-disimpan")] == [
+        "berita-yang-disimpan-sekali-saja"]
+

@@ -448,7 +448,9 @@ def test_a_post_is_written_and_saved_with_the_keyboard_only(page, desk, tmp_path
     page.keyboard.type("Berita Ditulis dengan Papan Ketik")
     tab_to(page, "#isi")
     page.keyboard.type("Paragraf pertama ")
-    page.keyboard.press("Control+b")
+    page.keyboard.press("Control+b")                  # the example word is selected: typing replaces it
+    page.keyboard.type("tebal")
+    page.keyboard.press("End")
     page.keyboard.type(".")
     page.get_by_label("Foto", exact=True).set_input_files([str(make_photo(tmp_path / "a.jpg")),
                                                            str(make_photo(tmp_path / "b.jpg", color=(0, 90, 0)))])
@@ -465,7 +467,7 @@ def test_a_post_is_written_and_saved_with_the_keyboard_only(page, desk, tmp_path
     page.keyboard.press("Enter")
     page.wait_for_url("**/ubah/**")
     text = (desk.site / saved_key(page)).read_text(encoding="utf-8")
-    assert "title: Berita Ditulis dengan Papan Ketik" in text and "Paragraf pertama **teks tebal**." in text
+    assert "title: Berita Ditulis dengan Papan Ketik" in text and "Paragraf pertama **tebal**." in text
     assert text.index("b.jpg") < text.index("a.jpg")
 
 
@@ -798,3 +800,17 @@ def test_going_back_after_saving_a_new_post_and_saving_again_makes_no_second_pos
     assert [p.name for p in folder.iterdir() if p.name.startswith("berita-yang-disimpan")] == [
         "berita-yang-disimpan-sekali-saja"]
 
+
+@pytest.mark.parametrize("button, written, expected", [
+    ("Tebal", "situs KPU", "**situs KPU**"), ("Miring", "penting", "*penting*"),
+    ("Subjudul", "Hasil rapat", "\n## Hasil rapat\n"), ("Daftar", "satu", "\n- satu\n")])
+def test_a_toolbar_button_without_a_selection_leaves_its_example_selected_for_typing_over(page, desk, button,
+                                                                                           written, expected):
+    """The trial: Tebal, then typing, gave '**teks tebal**situs KPU' (the example stayed, the words came after)."""
+    open_form(page, desk)
+    body = page.get_by_label("Isi berita", exact=True)
+    body.fill("Awal ")
+    body.press("End")
+    page.get_by_role("button", name=button, exact=True).click()
+    page.keyboard.type(written)
+    assert body.input_value() == "Awal " + expected

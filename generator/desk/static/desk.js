@@ -125,12 +125,13 @@
     });
   }
 
+  var examples = {bold: "teks tebal", italic: "teks miring", heading: "Subjudul", list: "butir"};
   var formats = {
-    bold: function (text) { return "**" + (text || "teks tebal") + "**"; },
-    italic: function (text) { return "*" + (text || "teks miring") + "*"; },
-    heading: function (text) { return "\n## " + (text || "Subjudul") + "\n"; },
+    bold: function (text) { return "**" + (text || examples.bold) + "**"; },
+    italic: function (text) { return "*" + (text || examples.italic) + "*"; },
+    heading: function (text) { return "\n## " + (text || examples.heading) + "\n"; },
     list: function (text) {
-      return "\n" + (text || "butir").split("\n").map(function (line) { return "- " + line; }).join("\n") + "\n";
+      return "\n" + (text || examples.list).split("\n").map(function (line) { return "- " + line; }).join("\n") + "\n";
     },
     link: function (text) {
       var address = window.prompt("Alamat tautan (https://…)", "https://");
@@ -162,6 +163,10 @@
         var made = formats[button.dataset.format](chosen, form);
         area.setRangeText(made, start, end, "end");
         area.focus();
+        var example = chosen ? -1 : made.indexOf(examples[button.dataset.format]);
+        if (example >= 0) {        // nothing was selected: the example word stays selected, so typing replaces it
+          area.setSelectionRange(start + example, start + example + examples[button.dataset.format].length);
+        }
         schedulePreview();
       });
     });

@@ -814,3 +814,16 @@ def test_a_toolbar_button_without_a_selection_leaves_its_example_selected_for_ty
     page.get_by_role("button", name=button, exact=True).click()
     page.keyboard.type(written)
     assert body.input_value() == "Awal " + expected
+
+
+def test_a_scheduled_post_says_the_day_and_hour_it_will_appear(page, desk):
+    """The trial: 'tampil di situs mulai tanggalnya' made the writer look for the date elsewhere, and did not say
+    that it appears with the first publishing after then."""
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Pengumuman Jadwal Kampanye")
+    page.get_by_label("Tanggal", exact=True).fill("2030-01-15 08:00")
+    page.get_by_label("Jadwalkan", exact=True).check()
+    save(page)
+    said = page.locator("p.address").inner_text()
+    assert "mulai 2030-01-15 08.00 WITA" in said and "penerbitan pertama sesudah" in said
+    assert "/2030/01/15/pengumuman-jadwal-kampanye/" in said

@@ -301,9 +301,33 @@ def test_changing_the_date_and_tags_touches_their_lines_only(tmp_path):
     assert changed_lines(before, (site / key).read_text(encoding="utf-8")) == [
         "-date: 2020-11-27T16:20:00+08:00\n", "+date: 2020-11-28 07:05\n",
         "-tags: [bimtek, kpps, tps, protokol kesehatan, pemilihan 2020]\n",
-        "+tags: [bimtek, kpps, tps, protokol kesehatan, pemilihan 2020, kpps 2020]\n"]
+        "+tags: [bimtek, kpps, tps, protokol kesehatan, pemilihan 2020, kpps 2020]\n",
+        "+aliases: [/2020/11/27/bimtek-kpps-pemilihan-2020/]\n"]
     [kept] = store.history(site, key)
     assert store.version_text(site, key, kept.id) == before
+
+
+def test_moving_a_published_posts_date_keeps_its_old_address_working(sample):
+    """The trial: a published post's new date moved it to a new address and every link already shared (WhatsApp,
+    Facebook) broke; WordPress redirects the old date's address."""
+    site, key = sample, "content/posts/2020/bimtek-kpps-pemilihan-2020/index.md"
+    for date in ("2020-11-28 07:05", "2020-11-29 08:00", "2020-11-28 09:00"):
+        opened = store.open_entry(site, key)
+        opened.form.date = date
+        assert store.save_entry(site, key, opened.form, opened.version, ZONE_NOW).problems == []
+    text = (site / key).read_text(encoding="utf-8")
+    assert "aliases: [/2020/11/27/bimtek-kpps-pemilihan-2020/, /2020/11/29/bimtek-kpps-pemilihan-2020/]\n" in text
+    build_site(site, search=False)
+    for old in ("2020/11/27", "2020/11/29"):
+        moved = (site / "output" / old / "bimtek-kpps-pemilihan-2020" / "index.html").read_text(encoding="utf-8")
+        assert "/2020/11/28/bimtek-kpps-pemilihan-2020/" in moved
+    draft = store.new_form(site, ZONE_NOW)
+    draft.title, draft.date = "Draf yang pindah tanggal", "2024-05-01 10:00"
+    saved = store.save_entry(site, None, draft, None, ZONE_NOW)
+    opened = store.open_entry(site, saved.key)
+    opened.form.date = "2024-05-02 10:00"
+    store.save_entry(site, saved.key, opened.form, opened.version, ZONE_NOW)
+    assert "aliases" not in (site / saved.key).read_text(encoding="utf-8"), "a draft was never at its old address"
 
 
 def test_a_new_post_is_written_in_the_guides_style(sample):

@@ -23,7 +23,7 @@ from generator.desk import history as history_module
 from generator.desk.forms import REMOVE, Attachment, Form, Photo  # noqa: F401  (part of the store's API)
 from generator.desk.frontmatter_edit import Source, edit, parse, read
 from generator.model import config as config_module
-from generator.model import content, discovery, documents
+from generator.model import content, discovery, documents, urls
 from generator.model.entries import name_slug
 
 Status = Literal["draf", "terjadwal", "terbit"]
@@ -450,10 +450,43 @@ def save_entry(site: Path, key: str | None, form: Form, base_version: str | None
     if found.bundle is None and staged:
         return _into_folder(site, found, data, staged, now, (problems, kept_as_draft))
     if data != found.data:
+        was_at = _published_address(site, found, config, now)
         history_module.keep(site, found.key, found.data, now)
         history_module.write_atomic(found.path, data)
+        data = _keep_old_address(site, found, was_at, config, now) or data
     _set_aside(site, found, form, now)
     return Saved(found.key, version_of(data), problems, kept_as_draft)
+
+
+def _published_address(site: Path, found: _File, config, now: dt.datetime) -> str | None:
+    """The address the post file on disk has on the published site; None when it has none there (a page, a
+    draft, a date still to come, or a file that does not read)."""
+    if found.kind != "post":
+        return None
+    entry = content.load(site, discovery.Source("post", found.path, found.bundle), config.site,
+                         ZoneInfo(config.site.timezone), Problems())
+    if entry is None or entry.draft or entry.date is None or entry.date > now:
+        return None
+    return urls.post_url(config, entry)
+
+
+def _keep_old_address(site: Path, found: _File, was_at: str | None, config, now: dt.datetime) -> bytes | None:
+    """A published post whose new date (or category, when the address holds it) moved its address keeps the old
+    one in 'aliases:', so links already shared still lead to it, as WordPress does; returns the bytes written."""
+    now_at = _published_address(site, found, config, now) if was_at else None
+    text = found.path.read_bytes().decode("utf-8")
+    source = parse(text)
+    meta = read(source.front) if source else None
+    if not now_at or now_at == was_at or meta is None:
+        return None
+    if not isinstance(meta.get("aliases", []), list):
+        return None
+    aliases = [a for a in meta.get("aliases", []) if a != now_at]        # moved back: not an alias of itself
+    front = edit(source.front, {"aliases": [*aliases, was_at] if was_at not in aliases else aliases},
+                 source.newline)
+    data = (source.bom + source.head + front + source.close + source.body).encode("utf-8")
+    history_module.write_atomic(found.path, data)
+    return data
 
 
 def _into_folder(site: Path, found: _File, data: bytes, staged: list[str], now: dt.datetime,

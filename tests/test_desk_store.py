@@ -437,6 +437,8 @@ def jpeg_bytes(size=(64, 48)) -> bytes:
     ("nul\0x.jpg", "nulx.jpg"), ('a:b*c?"d<e>f|g.jpg', "a-b-c-d-e-f-g.jpg"), ("foto. .jpg", "foto.jpg"),
     ("Pembukaan Rapat (1).JPEG", "pembukaan-rapat-1.jpeg"), ("Rapat Pléno 選挙.png", "rapat-pleno-xuanju.png"),
     ("x" * 300 + ".jpg", "x" * 96 + ".jpg"), ("..jpg", "berkas.jpg"),
+    ("Foto Kegiatan PSU – Tanjung Selor (1).jpg", "foto-kegiatan-psu-tanjung-selor-1.jpg"),   # the trial: '---'
+    ("rapat - - pleno__2.jpg", "rapat-pleno__2.jpg"),
 ])
 def test_hostile_upload_names_are_made_safe(site_factory, hostile, expected):
     site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})

@@ -63,7 +63,7 @@ def safe_name(filename: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    stem = re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-_.")
+    stem = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9_-]+", "-", stem)).strip("-_.")      # 'a – b': 'a-b', not 'a---b'
     suffix = re.sub(r"[^a-z0-9]+", "", suffix)[:10]
     if not stem or stem.split(".")[0] in _RESERVED:
         stem = f"berkas-{stem}" if stem else "berkas"

@@ -543,6 +543,32 @@ def test_publishing_from_the_desk_shows_progress_and_when_it_was_published(tmp_p
         server.stop()
 
 
+def test_a_publish_that_fails_says_so_beside_the_reason(tmp_path):
+    """The trial: a target whose folder could not be made showed its reason, but nothing said the site was not
+    published (a success ends with 'Selesai'), so a first-time user could not tell whether it had gone."""
+    require_browser()
+    from tests.conftest import news_site
+
+    blocker = tmp_path / "bukan-folder"
+    blocker.write_text("", encoding="utf-8")
+    site = news_site(tmp_path / "site", f"publish:\n  cadangan:\n    type: folder\n    path: {blocker / 'situs'}\n")
+    build_site(site)
+    server = start_desk(site)
+    context = chromium().new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/terbit")
+        page.get_by_role("button", name="Terbitkan ke situs").click()
+        failed = page.locator("[data-lines] .failed")
+        failed.wait_for(timeout=60000)
+        assert "Belum terbit" in failed.inner_text() and "Terbitkan ke situs" in failed.inner_text()
+        assert page.get_by_text("Selesai: situs sudah diterbitkan.").count() == 0
+        assert "cadangan:" in page.locator("[data-lines]").inner_text()
+    finally:
+        context.close()
+        server.stop()
+
+
 def test_a_first_time_host_key_is_a_question_with_its_fingerprint(tmp_path, monkeypatch):
     require_browser()
     from tests.conftest import news_site, tree

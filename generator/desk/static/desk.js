@@ -249,6 +249,12 @@
       done.className = "done";
       done.textContent = "Selesai: situs sudah diterbitkan.";
       lines.appendChild(done);
+    } else if (!job.running && job.code !== null && !job.fingerprint) {
+      var failed = document.createElement("p");
+      failed.className = "failed";
+      failed.textContent = "Belum terbit: pengiriman berhenti karena hal di atas. Perbaiki dulu (atau minta " +
+        "bantuan pengelola situs), lalu tekan Terbitkan ke situs lagi; yang sudah terkirim tidak dikirim ulang.";
+      lines.appendChild(failed);
     }
     var question = state.querySelector("[data-question]");
     question.hidden = !job.fingerprint || job.running;

@@ -307,6 +307,20 @@ def test_changing_the_date_and_tags_touches_their_lines_only(tmp_path):
     assert store.version_text(site, key, kept.id) == before
 
 
+@pytest.mark.parametrize("title, folder", [
+    ("🎉🗳️✅", "berita-20240601-2000"), ("Selamat Hari Pemilu 🎉🗳️", "selamat-hari-pemilu"),
+    ("Rapat ❤️ Pleno", "rapat-pleno"), ("!!!", "berita-20240601-2000"), ("___", "berita-20240601-2000"),
+    ("選挙", "xuanju")])
+def test_a_new_posts_folder_takes_no_words_from_emoji(site_factory, title, folder):
+    """The trial: the title '🎉🗳️✅' gave the address /2026/…/tada-ballot-box-white-check-mark/, English words
+    on an Indonesian site."""
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    form = store.new_form(site, ZONE_NOW)
+    form.title = title
+    saved = store.save_entry(site, None, form, None, ZONE_NOW)
+    assert saved.key == f"content/posts/2024/{folder}/index.md"
+
+
 def test_moving_a_published_posts_date_keeps_its_old_address_working(sample):
     """The trial: a published post's new date moved it to a new address and every link already shared (WhatsApp,
     Facebook) broke; WordPress redirects the old date's address."""

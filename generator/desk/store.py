@@ -11,6 +11,7 @@ import functools
 import hashlib
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal
@@ -367,7 +368,8 @@ def store_upload(site: Path, key: str | None, filename: str, data: BinaryIO, lim
 
 
 def _slug(form: Form, zone: ZoneInfo, now: dt.datetime) -> str:
-    slug = name_slug(form.title.strip()) if form.title.strip() else ""
+    words = "".join(c for c in form.title if unicodedata.category(c)[0] not in "SC")   # no emoji names in English
+    slug = name_slug(words.strip()) if re.search(r"[^\W_]", words) else ""
     slug = slug[:80].rsplit("-", 1)[0] if len(slug) > 80 and "-" in slug[:80] else slug[:80]
     return slug or ("halaman" if form.kind == "page" else "berita-" + now.astimezone(zone).strftime("%Y%m%d-%H%M"))
 

@@ -430,6 +430,18 @@ def test_errors_keep_the_post_as_a_draft_with_the_builds_sentences(tmp_path):
     assert [p.field for p in store.check_form(site, missing, None)] == ["title"]
 
 
+def test_a_missing_file_is_told_as_the_desk_does_it_not_as_folders_and_index_md(site_factory):
+    """The trial: 'Letakkan berkasnya di folder yang sama dengan index.md' asks a desk user for a folder and a file
+    they never see; in the desk the file comes through the Foto or Lampiran field."""
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    form = store.open_entry(site, "content/posts/2024/a/index.md").form
+    form.body = "Lihat ![foto](tidak-ada.jpg) dan [surat](surat.pdf).\n"
+    problems = store.check_form(site, form, "content/posts/2024/a/index.md")
+    assert len(problems) == 2 and all(p.field == "body" for p in problems)
+    for problem in problems:
+        assert "index.md" not in problem.message and "bagian Foto atau Lampiran" in problem.message
+
+
 def test_an_error_in_a_field_the_form_does_not_show_is_for_the_whole_post(site_factory):
     site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\nviews: banyak")})
     opened = store.open_entry(site, "content/posts/2024/a/index.md")

@@ -783,6 +783,29 @@ def test_a_photo_removed_in_the_form_leaves_the_post_but_is_kept_in_its_history(
     build_site(site, search=False)
 
 
+def test_keeping_my_version_after_a_colleague_removed_a_photo_brings_the_photo_back(site_factory):
+    """The trial: tab A removed a photo; tab B, opened before, chose 'Pakai versi saya'. Its gallery named the photo
+    A had set aside, so the published post was saved as a draft and would have left the site."""
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\ngallery:\n  - file: satu.jpg\n"
+                                                              "  - file: dua.jpg"),
+                         "content/posts/2024/a/satu.jpg": jpeg_bytes(), "content/posts/2024/a/dua.jpg": jpeg_bytes()})
+    key = "content/posts/2024/a/index.md"
+    mine, theirs = store.open_entry(site, key), store.open_entry(site, key)
+    theirs.form.photos = [p for p in theirs.form.photos if p.file != "dua.jpg"]
+    store.save_entry(site, key, theirs.form, theirs.version, ZONE_NOW)
+    assert not (site / "content/posts/2024/a/dua.jpg").exists()
+    mine.form.summary = "Ringkasan saya."
+    assert isinstance(store.save_entry(site, key, mine.form, mine.version, ZONE_NOW), store.Conflict)
+    assert not (site / "content/posts/2024/a/dua.jpg").exists(), "nothing comes back before the person chooses"
+    saved = store.save_entry(site, key, mine.form, mine.version, ZONE_NOW, force=True)
+    assert not saved.kept_as_draft and saved.problems == []
+    assert (site / "content/posts/2024/a/dua.jpg").read_bytes() == jpeg_bytes()
+    text = (site / key).read_text(encoding="utf-8")
+    assert "draft" not in text and "summary: Ringkasan saya." in text
+    assert [p.file for p in store.open_entry(site, key).form.photos] == ["satu.jpg", "dua.jpg"]
+    build_site(site, search=False)
+
+
 @pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="file modes are POSIX")
 def test_written_files_are_readable_like_the_ones_they_replace(sample):
     site = sample

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+import shutil
 import time
 import unicodedata
 from dataclasses import dataclass, replace
@@ -433,6 +434,8 @@ def save_entry(site: Path, key: str | None, form: Form, base_version: str | None
     config = _config(site)
     zone = ZoneInfo(config.site.timezone)
     found = _read_file(site, key) if key else None
+    if found is not None and (force or base_version == version_of(found.data)):
+        _bring_back(site, found, form)
     problems = _check(site, form, key, config, now)
     if found is not None and _text_for(found, form, zone, now).encode("utf-8") == found.data:
         return Saved(found.key, version_of(found.data), problems, False)      # nothing changed: nothing written
@@ -458,6 +461,18 @@ def save_entry(site: Path, key: str | None, form: Form, base_version: str | None
         data = _keep_old_address(site, found, was_at, config, now) or data
     _set_aside(site, found, form, now)
     return Saved(found.key, version_of(data), problems, kept_as_draft)
+
+
+def _bring_back(site: Path, found: _File, form: Form) -> None:
+    """Files the form names that the post's folder no longer has but its history holds, set aside by an earlier
+    save (a colleague's, in another tab), are put back: the person keeps their version, photos and all."""
+    if found.bundle is None:
+        return
+    present = set(discovery.bundle_files(found.bundle))
+    for name in _files_named(form):
+        kept = None if name in present else history_module.set_aside_file(site, found.key, name)
+        if kept is not None and uploads.kind_of(name) is not None:
+            shutil.copy2(kept, found.bundle / name)
 
 
 def _published_address(site: Path, found: _File, config, now: dt.datetime) -> str | None:

@@ -806,6 +806,19 @@ def test_keeping_my_version_after_a_colleague_removed_a_photo_brings_the_photo_b
     build_site(site, search=False)
 
 
+def test_restoring_a_version_that_had_a_removed_photo_brings_the_photo_back(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\ngallery:\n  - file: satu.jpg\n"
+                                                              "    caption: Satu\n  - file: dua.jpg\n    caption: Dua"),
+                         "content/posts/2024/a/satu.jpg": jpeg_bytes(), "content/posts/2024/a/dua.jpg": jpeg_bytes()})
+    key = "content/posts/2024/a/index.md"
+    opened = store.open_entry(site, key)
+    opened.form.photos = [p for p in opened.form.photos if p.file != "dua.jpg"]
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    [before] = store.history(site, key)
+    restored = store.restore(site, key, before.id, ZONE_NOW)
+    assert restored.problems == [] and (site / "content/posts/2024/a/dua.jpg").read_bytes() == jpeg_bytes()
+
+
 @pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="file modes are POSIX")
 def test_written_files_are_readable_like_the_ones_they_replace(sample):
     site = sample

@@ -571,6 +571,10 @@ def restore(site: Path, key: str, version_id: str, now: dt.datetime) -> Saved:
     history_module.write_atomic(target, data)
     config = _config(site)
     zone = ZoneInfo(config.site.timezone)
+    found = _read_file(site, key)
+    if found.meta is not None:          # the photos that version shows, set aside since, come back with it
+        _bring_back(site, found, forms.form_of(found.meta, _body_of(found.source, found.data), found.kind, zone,
+                                               [], now))
     kind = "post" if PurePosixPath(key).parts[1] == "posts" else "page"
     bundle = target.parent if target.name == "index.md" else None
     problems = checks.file_problems(site, target, kind, bundle, config, zone)

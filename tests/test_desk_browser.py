@@ -853,3 +853,34 @@ def test_a_scheduled_post_says_the_day_and_hour_it_will_appear(page, desk):
     said = page.locator("p.address").inner_text()
     assert "mulai 2030-01-15 08.00 WITA" in said and "penerbitan pertama sesudah" in said
     assert "/2030/01/15/pengumuman-jadwal-kampanye/" in said
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_removing_a_photo_the_text_shows_asks_and_takes_it_out_of_the_text_too(page, desk, answer):
+    """The trial: Hapus on a photo the text showed said 'Tersimpan.', and the photo came back at the end of the
+    list, on the site still, without its caption."""
+    open_form(page, desk, BUNDLE)
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept() if answer else dialog.dismiss()))
+    page.locator("#daftar-foto > li.item[data-name='pembukaan.jpg'] [data-remove]").click()
+    assert asked and "pembukaan.jpg juga dipakai di isi berita" in asked[0]
+    body = page.get_by_label("Isi berita", exact=True).input_value()
+    if not answer:
+        assert "![Pembukaan](pembukaan.jpg)" in body
+        assert page.locator("#daftar-foto > li.item[data-name='pembukaan.jpg']").count() == 1
+        return
+    assert "pembukaan.jpg" not in body and "Lihat  dan [foto peserta](peserta.jpg)." in body
+    save(page)
+    text = (desk.site / BUNDLE).read_text(encoding="utf-8")
+    assert "pembukaan.jpg" not in text and "caption: Peserta rapat dari KPU kabupaten/kota" in text
+    assert not ((desk.site / BUNDLE).parent / "pembukaan.jpg").exists()
+    assert [li.get_attribute("data-name") for li in page.locator("#daftar-foto > li.item").all()] == ["peserta.jpg"]
+
+
+def test_removing_a_document_the_text_links_to_keeps_the_links_words(page, desk):
+    open_form(page, desk, BUNDLE)
+    body = page.get_by_label("Isi berita", exact=True)
+    body.fill(body.input_value() + "\nUnduh [undangan rapat](undangan-rapat.pdf \"PDF\").\n")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("#daftar-lampiran > li.item[data-name='undangan-rapat.pdf'] [data-remove]").click()
+    assert "Unduh undangan rapat." in body.input_value() and "undangan-rapat.pdf" not in body.input_value()

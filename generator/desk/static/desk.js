@@ -104,12 +104,29 @@
     });
   }
 
+  // A photo or document the text shows or links to would stay on the site (the save keeps a file the text names,
+  // without its caption): removing it asks, then takes it out of the text too (a link keeps its words).
+  function outOfBody(form, name) {
+    var area = form.querySelector("#isi");
+    if (!name || !area) { return true; }
+    var file = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    var target = "\\(\\s*<?" + file + ">?(?:\\s+\"[^\"]*\")?\\s*\\)";
+    var image = new RegExp("!\\[[^\\]]*\\]" + target + "(?:\\{[^}\\n]*\\})?", "g");
+    var link = new RegExp("\\[([^\\]]*)\\]" + target, "g");
+    if (!image.test(area.value) && !link.test(area.value)) { return true; }
+    if (!window.confirm("Berkas " + name + " juga dipakai di isi berita. Hapus juga dari isi berita? " +
+                        "(Batal: berkas tidak dihapus.)")) { return false; }
+    area.value = area.value.replace(image, "").replace(link, "$1").replace(/\n{3,}/g, "\n\n");
+    return true;
+  }
+
   function setUpItems(form) {
     form.addEventListener("click", function (event) {
       var button = event.target.closest("[data-move], [data-remove]");
       if (!button) { return; }
       var item = button.closest(".item");
       if (button.hasAttribute("data-remove")) {
+        if (!outOfBody(form, item.dataset.name || "")) { return; }
         var next = item.nextElementSibling || item.previousElementSibling;
         item.remove();
         var focus = next ? next.querySelector("[data-remove]") : form.querySelector('input[type="file"]');

@@ -191,6 +191,17 @@ def test_a_save_with_errors_is_kept_as_a_draft_and_says_why_beside_the_field(pag
     assert message.strip(), "the build's own sentence is shown beside the date"
 
 
+def test_a_published_post_saved_with_an_error_warns_that_it_leaves_the_site(page, desk):
+    """The trial: a typo in a published post's date kept it as a draft, and the page did not say that the next
+    publishing takes it off the site."""
+    open_form(page, desk, BUNDLE)
+    page.get_by_label("Tanggal", exact=True).fill("2019-11-31 20:00")
+    save(page)
+    said = page.get_by_role("status").filter(has_text="draf").inner_text()
+    assert "hilang dari situs pada penerbitan berikutnya" in said
+    assert "draft: true" in (desk.site / BUNDLE).read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------------------------- conflict, history, trash
 
 

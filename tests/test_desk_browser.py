@@ -895,3 +895,20 @@ def test_removing_a_document_the_text_links_to_keeps_the_links_words(page, desk)
     page.on("dialog", lambda dialog: dialog.accept())
     page.locator("#daftar-lampiran > li.item[data-name='undangan-rapat.pdf'] [data-remove]").click()
     assert "Unduh undangan rapat." in body.input_value() and "undangan-rapat.pdf" not in body.input_value()
+
+
+def test_on_a_phone_the_posts_address_wraps_instead_of_widening_the_page(desk):
+    """The trial: 'Di situs pratinjau: http://127.0.0.1:8610/2026/12/07/pengumuman/' has no place to break, and
+    the whole form scrolled sideways on a 390-pixel phone."""
+    require_browser()
+    context = chromium().new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        open_form(page, desk)
+        page.get_by_label("Judul", exact=True).fill("Pengumuman")
+        page.get_by_label("Terbit", exact=True).check()
+        save(page)
+        assert page.locator("p.address a").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()

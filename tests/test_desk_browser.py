@@ -912,3 +912,25 @@ def test_on_a_phone_the_posts_address_wraps_instead_of_widening_the_page(desk):
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()
+
+
+def test_on_a_phone_the_two_versions_show_a_pasted_link_without_scrolling_sideways(desk):
+    """The trial: a long unbroken word (a pasted Facebook link) widened the conflict page and hid the column
+    'Versi di disk' off the side of a phone."""
+    require_browser()
+    link = "https://www.facebook.com/kpukaltara/posts/pfbid02xQ7mZKc9vLr4TnW8sYdH3jP6uB1aE5gN0oF2iC7kRtVyXzMqLw"
+    context = chromium().new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        open_form(page, desk, HAND_WRITTEN)
+        page.get_by_label("Judul", exact=True).fill("Tautan " + link)
+        page.get_by_label("Ringkasan", exact=True).fill("Lihat " + link)
+        source = desk.site / HAND_WRITTEN
+        source.write_text(source.read_text(encoding="utf-8") + "\nDisunting rekan.\n", encoding="utf-8")
+        save(page)
+        page.get_by_role("button", name="Pakai versi saya").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.evaluate("(() => { const t = document.querySelector('.table'); "
+                             "return t.scrollWidth <= t.clientWidth; })()")
+    finally:
+        context.close()

@@ -41,6 +41,12 @@ def test_unknown_choices_fall_back_to_a_draft_post(status, kind):
     assert submit.key is None and submit.version is None and submit.force
 
 
+def test_a_summary_typed_on_two_lines_keeps_no_carriage_return():
+    """The trial: Enter in Ringkasan wrote 'summary: "Ringkasan dengan\\r\\nbaris baru"' (browsers send CRLF)."""
+    form, _ = formdata.form_of(FormData([("ringkasan", "Ringkasan dengan\r\nbaris baru.")]))
+    assert form.summary == "Ringkasan dengan\nbaris baru."
+
+
 def test_publishing_from_the_desk_counts_the_files_and_remembers_when(tmp_path):
     target = tmp_path / "terbit"
     site = news_site(tmp_path / "site", f"publish:\n  cadangan:\n    type: folder\n    path: {target}\n")

@@ -191,6 +191,17 @@ def test_a_save_with_errors_is_kept_as_a_draft_and_says_why_beside_the_field(pag
     assert message.strip(), "the build's own sentence is shown beside the date"
 
 
+def test_a_published_post_saved_with_an_error_warns_that_it_leaves_the_site(page, desk):
+    """The trial: a typo in a published post's date kept it as a draft, and the page did not say that the next
+    publishing takes it off the site."""
+    open_form(page, desk, BUNDLE)
+    page.get_by_label("Tanggal", exact=True).fill("2019-11-31 20:00")
+    save(page)
+    said = page.get_by_role("status").filter(has_text="draf").inner_text()
+    assert "hilang dari situs pada penerbitan berikutnya" in said
+    assert "draft: true" in (desk.site / BUNDLE).read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------------------------- conflict, history, trash
 
 
@@ -337,7 +348,9 @@ def test_a_request_without_the_token_is_refused(desk):
     for path in ("/hapus", "/terbit", "/unggah", "/pratinjau", "/pulihkan", "/sampah/pulihkan"):
         assert post(desk, path, {"key": HAND_WRITTEN, "id": "x"})[0] == 403, path
         assert post(desk, path, {"key": HAND_WRITTEN}, {"X-Desk-Token": "salah"})[0] == 403, path
-    status, _ = upload(desk, "foto.jpg", b"x")
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(photo, "JPEG")
+    status, _ = upload(desk, "foto.jpg", photo.getvalue())
     assert status == 200
     assert source.read_bytes() == before
 
@@ -446,7 +459,9 @@ def test_a_post_is_written_and_saved_with_the_keyboard_only(page, desk, tmp_path
     page.keyboard.type("Berita Ditulis dengan Papan Ketik")
     tab_to(page, "#isi")
     page.keyboard.type("Paragraf pertama ")
-    page.keyboard.press("Control+b")
+    page.keyboard.press("Control+b")                  # the example word is selected: typing replaces it
+    page.keyboard.type("tebal")
+    page.keyboard.press("End")
     page.keyboard.type(".")
     page.get_by_label("Foto", exact=True).set_input_files([str(make_photo(tmp_path / "a.jpg")),
                                                            str(make_photo(tmp_path / "b.jpg", color=(0, 90, 0)))])
@@ -463,7 +478,7 @@ def test_a_post_is_written_and_saved_with_the_keyboard_only(page, desk, tmp_path
     page.keyboard.press("Enter")
     page.wait_for_url("**/ubah/**")
     text = (desk.site / saved_key(page)).read_text(encoding="utf-8")
-    assert "title: Berita Ditulis dengan Papan Ketik" in text and "Paragraf pertama **teks tebal**." in text
+    assert "title: Berita Ditulis dengan Papan Ketik" in text and "Paragraf pertama **tebal**." in text
     assert text.index("b.jpg") < text.index("a.jpg")
 
 
@@ -534,6 +549,32 @@ def test_publishing_from_the_desk_shows_progress_and_when_it_was_published(tmp_p
         page.reload()
         assert page.get_by_text("Terakhir diterbitkan dari Meja Redaksi").count() == 1
         assert page.get_by_text("Tidak ada yang berubah.").count() == 1
+    finally:
+        context.close()
+        server.stop()
+
+
+def test_a_publish_that_fails_says_so_beside_the_reason(tmp_path):
+    """The trial: a target whose folder could not be made showed its reason, but nothing said the site was not
+    published (a success ends with 'Selesai'), so a first-time user could not tell whether it had gone."""
+    require_browser()
+    from tests.conftest import news_site
+
+    blocker = tmp_path / "bukan-folder"
+    blocker.write_text("", encoding="utf-8")
+    site = news_site(tmp_path / "site", f"publish:\n  cadangan:\n    type: folder\n    path: {blocker / 'situs'}\n")
+    build_site(site)
+    server = start_desk(site)
+    context = chromium().new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/terbit")
+        page.get_by_role("button", name="Terbitkan ke situs").click()
+        failed = page.locator("[data-lines] .failed")
+        failed.wait_for(timeout=60000)
+        assert "Belum terbit" in failed.inner_text() and "Terbitkan ke situs" in failed.inner_text()
+        assert page.get_by_text("Selesai: situs sudah diterbitkan.").count() == 0
+        assert "cadangan:" in page.locator("[data-lines]").inner_text()
     finally:
         context.close()
         server.stop()
@@ -764,3 +805,132 @@ def test_saving_says_so_and_a_second_click_does_not_send_the_form_twice(page, de
         }""")
     assert shown[0] == "Menyimpan…" and shown[1] == "true" and "Menyimpan berita" in shown[2]
     assert len(posts) == 1
+
+
+def test_a_text_file_named_jpg_and_an_empty_photo_are_refused_beside_the_photos_at_once(page, desk, tmp_path):
+    """The trial: both were listed as photos with a broken thumbnail, and only the save said, in the preview
+    column, 'UnidentifiedImageError'."""
+    fake = tmp_path / "bukan-foto.jpg"
+    fake.write_text("ini cuma teks, bukan foto\n", encoding="utf-8")
+    empty = tmp_path / "kosong.jpg"
+    empty.write_bytes(b"")
+    open_form(page, desk)
+    page.get_by_label("Foto", exact=True).set_input_files([str(fake), str(empty)])
+    page.wait_for_function("() => document.querySelectorAll('[data-uploads=foto] .problem').length === 2")
+    said = page.locator("[data-uploads=foto]").inner_text()
+    assert "bukan-foto.jpg' bukan foto yang bisa dibuka" in said and "kosong.jpg' kosong (0 byte)" in said
+    assert "Error" not in said and page.locator("#daftar-foto > li.item").count() == 0
+
+
+def test_going_back_after_saving_a_new_post_and_saving_again_makes_no_second_post(page, desk):
+    """The trial: Back brought the new-post form back filled in, and its Save wrote the same post again as '-2'."""
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Berita yang disimpan sekali saja")
+    page.get_by_label("Isi berita", exact=True).fill("Isi berita.\n")
+    save(page)
+    first = saved_key(page)
+    page.go_back()
+    page.get_by_label("Judul", exact=True).wait_for()
+    assert page.get_by_label("Judul", exact=True).input_value() == ""
+    assert page.get_by_label("Isi berita", exact=True).input_value() == ""
+    folder = (desk.site / first).parent.parent
+    assert [p.name for p in folder.iterdir() if p.name.startswith("berita-yang-disimpan")] == [
+        "berita-yang-disimpan-sekali-saja"]
+
+
+@pytest.mark.parametrize("button, written, expected", [
+    ("Tebal", "situs KPU", "**situs KPU**"), ("Miring", "penting", "*penting*"),
+    ("Subjudul", "Hasil rapat", "\n## Hasil rapat\n"), ("Daftar", "satu", "\n- satu\n")])
+def test_a_toolbar_button_without_a_selection_leaves_its_example_selected_for_typing_over(page, desk, button,
+                                                                                           written, expected):
+    """The trial: Tebal, then typing, gave '**teks tebal**situs KPU' (the example stayed, the words came after)."""
+    open_form(page, desk)
+    body = page.get_by_label("Isi berita", exact=True)
+    body.fill("Awal ")
+    body.press("End")
+    page.get_by_role("button", name=button, exact=True).click()
+    page.keyboard.type(written)
+    assert body.input_value() == "Awal " + expected
+
+
+def test_a_scheduled_post_says_the_day_and_hour_it_will_appear(page, desk):
+    """The trial: 'tampil di situs mulai tanggalnya' made the writer look for the date elsewhere, and did not say
+    that it appears with the first publishing after then."""
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Pengumuman Jadwal Kampanye")
+    page.get_by_label("Tanggal", exact=True).fill("2030-01-15 08:00")
+    page.get_by_label("Jadwalkan", exact=True).check()
+    save(page)
+    said = page.locator("p.address").inner_text()
+    assert "mulai 2030-01-15 08.00 WITA" in said and "penerbitan pertama sesudah" in said
+    assert "/2030/01/15/pengumuman-jadwal-kampanye/" in said
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_removing_a_photo_the_text_shows_asks_and_takes_it_out_of_the_text_too(page, desk, answer):
+    """The trial: Hapus on a photo the text showed said 'Tersimpan.', and the photo came back at the end of the
+    list, on the site still, without its caption."""
+    open_form(page, desk, BUNDLE)
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept() if answer else dialog.dismiss()))
+    page.locator("#daftar-foto > li.item[data-name='pembukaan.jpg'] [data-remove]").click()
+    assert asked and "pembukaan.jpg juga dipakai di isi berita" in asked[0]
+    body = page.get_by_label("Isi berita", exact=True).input_value()
+    if not answer:
+        assert "![Pembukaan](pembukaan.jpg)" in body
+        assert page.locator("#daftar-foto > li.item[data-name='pembukaan.jpg']").count() == 1
+        return
+    assert "pembukaan.jpg" not in body and "Lihat  dan [foto peserta](peserta.jpg)." in body
+    save(page)
+    text = (desk.site / BUNDLE).read_text(encoding="utf-8")
+    assert "pembukaan.jpg" not in text and "caption: Peserta rapat dari KPU kabupaten/kota" in text
+    assert not ((desk.site / BUNDLE).parent / "pembukaan.jpg").exists()
+    assert [li.get_attribute("data-name") for li in page.locator("#daftar-foto > li.item").all()] == ["peserta.jpg"]
+
+
+def test_removing_a_document_the_text_links_to_keeps_the_links_words(page, desk):
+    open_form(page, desk, BUNDLE)
+    body = page.get_by_label("Isi berita", exact=True)
+    body.fill(body.input_value() + "\nUnduh [undangan rapat](undangan-rapat.pdf \"PDF\").\n")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator("#daftar-lampiran > li.item[data-name='undangan-rapat.pdf'] [data-remove]").click()
+    assert "Unduh undangan rapat." in body.input_value() and "undangan-rapat.pdf" not in body.input_value()
+
+
+def test_on_a_phone_the_posts_address_wraps_instead_of_widening_the_page(desk):
+    """The trial: 'Di situs pratinjau: http://127.0.0.1:8610/2026/12/07/pengumuman/' has no place to break, and
+    the whole form scrolled sideways on a 390-pixel phone."""
+    require_browser()
+    context = chromium().new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        open_form(page, desk)
+        page.get_by_label("Judul", exact=True).fill("Pengumuman")
+        page.get_by_label("Terbit", exact=True).check()
+        save(page)
+        assert page.locator("p.address a").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_two_versions_show_a_pasted_link_without_scrolling_sideways(desk):
+    """The trial: a long unbroken word (a pasted Facebook link) widened the conflict page and hid the column
+    'Versi di disk' off the side of a phone."""
+    require_browser()
+    link = "https://www.facebook.com/kpukaltara/posts/pfbid02xQ7mZKc9vLr4TnW8sYdH3jP6uB1aE5gN0oF2iC7kRtVyXzMqLw"
+    context = chromium().new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        open_form(page, desk, HAND_WRITTEN)
+        page.get_by_label("Judul", exact=True).fill("Tautan " + link)
+        page.get_by_label("Ringkasan", exact=True).fill("Lihat " + link)
+        source = desk.site / HAND_WRITTEN
+        source.write_text(source.read_text(encoding="utf-8") + "\nDisunting rekan.\n", encoding="utf-8")
+        save(page)
+        page.get_by_role("button", name="Pakai versi saya").wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.evaluate("(() => { const t = document.querySelector('.table'); "
+                             "return t.scrollWidth <= t.clientWidth; })()")
+    finally:
+        context.close()

@@ -301,9 +301,47 @@ def test_changing_the_date_and_tags_touches_their_lines_only(tmp_path):
     assert changed_lines(before, (site / key).read_text(encoding="utf-8")) == [
         "-date: 2020-11-27T16:20:00+08:00\n", "+date: 2020-11-28 07:05\n",
         "-tags: [bimtek, kpps, tps, protokol kesehatan, pemilihan 2020]\n",
-        "+tags: [bimtek, kpps, tps, protokol kesehatan, pemilihan 2020, kpps 2020]\n"]
+        "+tags: [bimtek, kpps, tps, protokol kesehatan, pemilihan 2020, kpps 2020]\n",
+        "+aliases: [/2020/11/27/bimtek-kpps-pemilihan-2020/]\n"]
     [kept] = store.history(site, key)
     assert store.version_text(site, key, kept.id) == before
+
+
+@pytest.mark.parametrize("title, folder", [
+    ("🎉🗳️✅", "berita-20240601-2000"), ("Selamat Hari Pemilu 🎉🗳️", "selamat-hari-pemilu"),
+    ("Rapat ❤️ Pleno", "rapat-pleno"), ("!!!", "berita-20240601-2000"), ("___", "berita-20240601-2000"),
+    ("選挙", "xuanju")])
+def test_a_new_posts_folder_takes_no_words_from_emoji(site_factory, title, folder):
+    """The trial: the title '🎉🗳️✅' gave the address /2026/…/tada-ballot-box-white-check-mark/, English words
+    on an Indonesian site."""
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    form = store.new_form(site, ZONE_NOW)
+    form.title = title
+    saved = store.save_entry(site, None, form, None, ZONE_NOW)
+    assert saved.key == f"content/posts/2024/{folder}/index.md"
+
+
+def test_moving_a_published_posts_date_keeps_its_old_address_working(sample):
+    """The trial: a published post's new date moved it to a new address and every link already shared (WhatsApp,
+    Facebook) broke; WordPress redirects the old date's address."""
+    site, key = sample, "content/posts/2020/bimtek-kpps-pemilihan-2020/index.md"
+    for date in ("2020-11-28 07:05", "2020-11-29 08:00", "2020-11-28 09:00"):
+        opened = store.open_entry(site, key)
+        opened.form.date = date
+        assert store.save_entry(site, key, opened.form, opened.version, ZONE_NOW).problems == []
+    text = (site / key).read_text(encoding="utf-8")
+    assert "aliases: [/2020/11/27/bimtek-kpps-pemilihan-2020/, /2020/11/29/bimtek-kpps-pemilihan-2020/]\n" in text
+    build_site(site, search=False)
+    for old in ("2020/11/27", "2020/11/29"):
+        moved = (site / "output" / old / "bimtek-kpps-pemilihan-2020" / "index.html").read_text(encoding="utf-8")
+        assert "/2020/11/28/bimtek-kpps-pemilihan-2020/" in moved
+    draft = store.new_form(site, ZONE_NOW)
+    draft.title, draft.date = "Draf yang pindah tanggal", "2024-05-01 10:00"
+    saved = store.save_entry(site, None, draft, None, ZONE_NOW)
+    opened = store.open_entry(site, saved.key)
+    opened.form.date = "2024-05-02 10:00"
+    store.save_entry(site, saved.key, opened.form, opened.version, ZONE_NOW)
+    assert "aliases" not in (site / saved.key).read_text(encoding="utf-8"), "a draft was never at its old address"
 
 
 def test_a_new_post_is_written_in_the_guides_style(sample):
@@ -392,6 +430,18 @@ def test_errors_keep_the_post_as_a_draft_with_the_builds_sentences(tmp_path):
     assert [p.field for p in store.check_form(site, missing, None)] == ["title"]
 
 
+def test_a_missing_file_is_told_as_the_desk_does_it_not_as_folders_and_index_md(site_factory):
+    """The trial: 'Letakkan berkasnya di folder yang sama dengan index.md' asks a desk user for a folder and a file
+    they never see; in the desk the file comes through the Foto or Lampiran field."""
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    form = store.open_entry(site, "content/posts/2024/a/index.md").form
+    form.body = "Lihat ![foto](tidak-ada.jpg) dan [surat](surat.pdf).\n"
+    problems = store.check_form(site, form, "content/posts/2024/a/index.md")
+    assert len(problems) == 2 and all(p.field == "body" for p in problems)
+    for problem in problems:
+        assert "index.md" not in problem.message and "bagian Foto atau Lampiran" in problem.message
+
+
 def test_an_error_in_a_field_the_form_does_not_show_is_for_the_whole_post(site_factory):
     site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\nviews: banyak")})
     opened = store.open_entry(site, "content/posts/2024/a/index.md")
@@ -413,6 +463,8 @@ def jpeg_bytes(size=(64, 48)) -> bytes:
     ("nul\0x.jpg", "nulx.jpg"), ('a:b*c?"d<e>f|g.jpg', "a-b-c-d-e-f-g.jpg"), ("foto. .jpg", "foto.jpg"),
     ("Pembukaan Rapat (1).JPEG", "pembukaan-rapat-1.jpeg"), ("Rapat Pléno 選挙.png", "rapat-pleno-xuanju.png"),
     ("x" * 300 + ".jpg", "x" * 96 + ".jpg"), ("..jpg", "berkas.jpg"),
+    ("Foto Kegiatan PSU – Tanjung Selor (1).jpg", "foto-kegiatan-psu-tanjung-selor-1.jpg"),   # the trial: '---'
+    ("rapat - - pleno__2.jpg", "rapat-pleno__2.jpg"),
 ])
 def test_hostile_upload_names_are_made_safe(site_factory, hostile, expected):
     site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
@@ -502,6 +554,37 @@ def test_new_post_with_staged_photos_and_a_document(sample):
            "attachments:\n  - file: sk.pdf\n    title: Surat Keputusan\n" in text
     build_site(site, search=False)
     assert saved.problems == []
+
+
+def test_a_video_uploaded_without_a_title_is_named_in_attachments_and_played(sample):
+    """The build plays (and lists) a video only when attachments: names it, unlike a PDF, which it lists anyway."""
+    from .conftest import make_video
+
+    site = sample
+    form = store.new_form(site, ZONE_NOW)
+    names = [store.store_upload(site, None, name, io.BytesIO(data), 10**7).name
+             for name, data in (("Surat Undangan.pdf", b"%PDF-1.4\n"), ("Video Rapat.mp4", make_video(place=False)))]
+    form.title, form.status = "Rapat dengan video", "terbit"
+    form.attachments = [store.Attachment(name) for name in names]
+    saved = store.save_entry(site, None, form, None, ZONE_NOW)
+    text = (site / saved.key).read_text(encoding="utf-8")
+    assert "attachments:\n  - file: surat-undangan.pdf\n  - file: video-rapat.mp4\n" in text
+    assert [a.file for a in store.open_entry(site, saved.key).form.attachments] == ["surat-undangan.pdf",
+                                                                                  "video-rapat.mp4"]
+    build_site(site, search=False)
+    [page] = (site / "output").rglob("rapat-dengan-video/index.html")
+    assert '<video' in page.read_text(encoding="utf-8") and "video-rapat.mp4" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, data", [("bukan-foto.jpg", b"ini cuma teks, bukan foto\n"), ("kosong.jpg", b""),
+                                        ("potongan.png", b"\x89PNG\r\n\x1a\n"), ("kosong.pdf", b"")])
+def test_a_photo_that_is_not_one_or_an_empty_file_is_refused_as_it_is_uploaded(site_factory, name, data):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    refused = store.store_upload(site, "content/posts/2024/a/index.md", name, io.BytesIO(data), 10**6)
+    assert isinstance(refused, store.FieldProblem), refused
+    assert name in refused.message and "Error" not in refused.message
+    assert refused.field == ("photos" if name.endswith(("jpg", "png")) else "attachments")
+    assert sorted(p.name for p in (site / "content/posts/2024/a").iterdir()) == ["index.md"]
 
 
 def test_a_single_file_post_becomes_a_folder_when_it_gets_a_photo(sample):
@@ -698,6 +781,42 @@ def test_a_photo_removed_in_the_form_leaves_the_post_but_is_kept_in_its_history(
     assert sorted(p.name for p in (site / ".redaksi").rglob("*") if p.is_file() and p.suffix != ".md") == \
         ["dua.jpg", "sk.pdf"]
     build_site(site, search=False)
+
+
+def test_keeping_my_version_after_a_colleague_removed_a_photo_brings_the_photo_back(site_factory):
+    """The trial: tab A removed a photo; tab B, opened before, chose 'Pakai versi saya'. Its gallery named the photo
+    A had set aside, so the published post was saved as a draft and would have left the site."""
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\ngallery:\n  - file: satu.jpg\n"
+                                                              "  - file: dua.jpg"),
+                         "content/posts/2024/a/satu.jpg": jpeg_bytes(), "content/posts/2024/a/dua.jpg": jpeg_bytes()})
+    key = "content/posts/2024/a/index.md"
+    mine, theirs = store.open_entry(site, key), store.open_entry(site, key)
+    theirs.form.photos = [p for p in theirs.form.photos if p.file != "dua.jpg"]
+    store.save_entry(site, key, theirs.form, theirs.version, ZONE_NOW)
+    assert not (site / "content/posts/2024/a/dua.jpg").exists()
+    mine.form.summary = "Ringkasan saya."
+    assert isinstance(store.save_entry(site, key, mine.form, mine.version, ZONE_NOW), store.Conflict)
+    assert not (site / "content/posts/2024/a/dua.jpg").exists(), "nothing comes back before the person chooses"
+    saved = store.save_entry(site, key, mine.form, mine.version, ZONE_NOW, force=True)
+    assert not saved.kept_as_draft and saved.problems == []
+    assert (site / "content/posts/2024/a/dua.jpg").read_bytes() == jpeg_bytes()
+    text = (site / key).read_text(encoding="utf-8")
+    assert "draft" not in text and "summary: Ringkasan saya." in text
+    assert [p.file for p in store.open_entry(site, key).form.photos] == ["satu.jpg", "dua.jpg"]
+    build_site(site, search=False)
+
+
+def test_restoring_a_version_that_had_a_removed_photo_brings_the_photo_back(site_factory):
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\ngallery:\n  - file: satu.jpg\n"
+                                                              "    caption: Satu\n  - file: dua.jpg\n    caption: Dua"),
+                         "content/posts/2024/a/satu.jpg": jpeg_bytes(), "content/posts/2024/a/dua.jpg": jpeg_bytes()})
+    key = "content/posts/2024/a/index.md"
+    opened = store.open_entry(site, key)
+    opened.form.photos = [p for p in opened.form.photos if p.file != "dua.jpg"]
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    [before] = store.history(site, key)
+    restored = store.restore(site, key, before.id, ZONE_NOW)
+    assert restored.problems == [] and (site / "content/posts/2024/a/dua.jpg").read_bytes() == jpeg_bytes()
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "getuid"), reason="file modes are POSIX")

@@ -39,10 +39,13 @@ def field_of(path: tuple) -> str:
 
 
 def sentence(problem: Problem) -> str:
-    """The build's message with its advice, unless the advice is about typing YAML lines (the desk shows none)."""
+    """The build's message with its advice, unless the advice is about typing YAML lines (the desk shows none) or
+    about a post's folder (the desk's own advice instead)."""
     fix = problem.fix
     if fix and ("baris" in fix or "---" in fix or "Contoh:" in fix or "\n" in fix) and "Mungkin maksud" not in fix:
         fix = ""
+    if fix and "index.md" in fix:       # folders and index.md are the text-file way; the desk has fields for files
+        fix = "Unggah berkasnya di bagian Foto atau Lampiran, atau perbaiki namanya."
     return f"{problem.message[:1].upper()}{problem.message[1:]} {fix}".strip()
 
 

@@ -43,7 +43,7 @@ def form_of(values) -> tuple[store.Form, Posted]:
     form = store.Form(
         kind=kind, title=_one(values, "judul"), date=_one(values, "tanggal").strip().replace("T", " "),
         category=_one(values, "kategori").strip(), tags=split_list(_one(values, "tag")),
-        summary=_one(values, "ringkasan"), event_start=_one(values, "acara_mulai").strip(),
+        summary=_one(values, "ringkasan").replace("\r\n", "\n"), event_start=_one(values, "acara_mulai").strip(),
         event_end=_one(values, "acara_selesai").strip(), event_place=_one(values, "acara_tempat").strip(),
         body=_one(values, "isi").replace("\r\n", "\n"), photos=photos, cover=_one(values, "sampul"),
         attachments=attachments, youtube=split_list(_one(values, "youtube"), "\n"), status=status)

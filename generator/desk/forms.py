@@ -241,13 +241,15 @@ def _listed(old, entries: list[tuple], keys: tuple):
     return old if same(result, old) else result
 
 
-def _unnamed_tail(old, entries: list[tuple]) -> list[tuple]:
+def _unnamed_tail(old, entries: list[tuple], shown: set[str]) -> list[tuple]:
     """entries without the files the list never named that end it with no caption, alt or title, in file-name
-    order: the build shows such files there, in that order, anyway, so the file need not name them."""
+    order, when the build shows such files (their suffix in shown) there, in that order, anyway, so the file need
+    not name them. A video is shown (and played) only when named, so a tail holding one stays as it is."""
     listed = {item if isinstance(item, str) else item.get("file") for item in (old if isinstance(old, list) else [])
               if isinstance(item, (str, dict))}
     tail = len(entries)
-    while tail and entries[tail - 1][0] not in listed and not any(entries[tail - 1][1:]):
+    while tail and entries[tail - 1][0] not in listed and not any(entries[tail - 1][1:]) \
+            and _suffix(entries[tail - 1][0]) in shown:
         tail -= 1
     names = [e[0] for e in entries[tail:]]
     return entries[:tail] if names == sorted(names) else entries
@@ -255,12 +257,12 @@ def _unnamed_tail(old, entries: list[tuple]) -> list[tuple]:
 
 def _gallery(old, photos: list[Photo]):
     entries = [(p.file.strip(), p.caption.strip(), p.alt.strip()) for p in photos if p.file.strip()]
-    return _listed(old, _unnamed_tail(old, entries), ("file", "caption", "alt"))
+    return _listed(old, _unnamed_tail(old, entries, PHOTO_SUFFIXES), ("file", "caption", "alt"))
 
 
 def _attachments(old, attachments: list[Attachment]):
     entries = [(a.file.strip(), a.title.strip()) for a in attachments if a.file.strip()]
-    return _listed(old, _unnamed_tail(old, entries), ("file", "title"))
+    return _listed(old, _unnamed_tail(old, entries, documents.DOCUMENT_SUFFIXES), ("file", "title"))
 
 
 def _draft(old, status: str):

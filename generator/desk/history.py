@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import glob
 import json
 import os
 import shutil
@@ -125,6 +126,16 @@ def set_aside(site: Path, key: str, path: Path, now: dt.datetime) -> Path:
     target = folder / path.name
     shutil.move(str(path), str(target))
     return target
+
+
+def set_aside_file(site: Path, key: str, name: str) -> Path | None:
+    """The newest copy of a file set aside from key's post under this name, None when there is none."""
+    folder = folder_of(site, key) / "berkas"
+    if not name or "/" in name or "\\" in name or name in (".", "..") or not folder.is_dir():
+        return None
+    found = sorted((p for p in folder.glob(f"*/{glob.escape(name)}") if _time(p.parent.name) and p.is_file()),
+                   key=lambda p: p.parent.name)
+    return found[-1] if found else None
 
 
 def versions(site: Path, key: str) -> list[Kept]:

@@ -10,7 +10,9 @@ import datetime as dt
 import functools
 import hashlib
 import re
+import shutil
 import time
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Literal
@@ -23,7 +25,7 @@ from generator.desk import history as history_module
 from generator.desk.forms import REMOVE, Attachment, Form, Photo  # noqa: F401  (part of the store's API)
 from generator.desk.frontmatter_edit import Source, edit, parse, read
 from generator.model import config as config_module
-from generator.model import content, discovery, documents
+from generator.model import content, discovery, documents, urls
 from generator.model.entries import name_slug
 
 Status = Literal["draf", "terjadwal", "terbit"]
@@ -367,7 +369,8 @@ def store_upload(site: Path, key: str | None, filename: str, data: BinaryIO, lim
 
 
 def _slug(form: Form, zone: ZoneInfo, now: dt.datetime) -> str:
-    slug = name_slug(form.title.strip()) if form.title.strip() else ""
+    words = "".join(c for c in form.title if unicodedata.category(c)[0] not in "SC")   # no emoji names in English
+    slug = name_slug(words.strip()) if re.search(r"[^\W_]", words) else ""
     slug = slug[:80].rsplit("-", 1)[0] if len(slug) > 80 and "-" in slug[:80] else slug[:80]
     return slug or ("halaman" if form.kind == "page" else "berita-" + now.astimezone(zone).strftime("%Y%m%d-%H%M"))
 
@@ -431,6 +434,8 @@ def save_entry(site: Path, key: str | None, form: Form, base_version: str | None
     config = _config(site)
     zone = ZoneInfo(config.site.timezone)
     found = _read_file(site, key) if key else None
+    if found is not None and (force or base_version == version_of(found.data)):
+        _bring_back(site, found, form)
     problems = _check(site, form, key, config, now)
     if found is not None and _text_for(found, form, zone, now).encode("utf-8") == found.data:
         return Saved(found.key, version_of(found.data), problems, False)      # nothing changed: nothing written
@@ -450,10 +455,55 @@ def save_entry(site: Path, key: str | None, form: Form, base_version: str | None
     if found.bundle is None and staged:
         return _into_folder(site, found, data, staged, now, (problems, kept_as_draft))
     if data != found.data:
+        was_at = _published_address(site, found, config, now)
         history_module.keep(site, found.key, found.data, now)
         history_module.write_atomic(found.path, data)
+        data = _keep_old_address(site, found, was_at, config, now) or data
     _set_aside(site, found, form, now)
     return Saved(found.key, version_of(data), problems, kept_as_draft)
+
+
+def _bring_back(site: Path, found: _File, form: Form) -> None:
+    """Files the form names that the post's folder no longer has but its history holds, set aside by an earlier
+    save (a colleague's, in another tab), are put back: the person keeps their version, photos and all."""
+    if found.bundle is None:
+        return
+    present = set(discovery.bundle_files(found.bundle))
+    for name in _files_named(form):
+        kept = None if name in present else history_module.set_aside_file(site, found.key, name)
+        if kept is not None and uploads.kind_of(name) is not None:
+            shutil.copy2(kept, found.bundle / name)
+
+
+def _published_address(site: Path, found: _File, config, now: dt.datetime) -> str | None:
+    """The address the post file on disk has on the published site; None when it has none there (a page, a
+    draft, a date still to come, or a file that does not read)."""
+    if found.kind != "post":
+        return None
+    entry = content.load(site, discovery.Source("post", found.path, found.bundle), config.site,
+                         ZoneInfo(config.site.timezone), Problems())
+    if entry is None or entry.draft or entry.date is None or entry.date > now:
+        return None
+    return urls.post_url(config, entry)
+
+
+def _keep_old_address(site: Path, found: _File, was_at: str | None, config, now: dt.datetime) -> bytes | None:
+    """A published post whose new date (or category, when the address holds it) moved its address keeps the old
+    one in 'aliases:', so links already shared still lead to it, as WordPress does; returns the bytes written."""
+    now_at = _published_address(site, found, config, now) if was_at else None
+    text = found.path.read_bytes().decode("utf-8")
+    source = parse(text)
+    meta = read(source.front) if source else None
+    if not now_at or now_at == was_at or meta is None:
+        return None
+    if not isinstance(meta.get("aliases", []), list):
+        return None
+    aliases = [a for a in meta.get("aliases", []) if a != now_at]        # moved back: not an alias of itself
+    front = edit(source.front, {"aliases": [*aliases, was_at] if was_at not in aliases else aliases},
+                 source.newline)
+    data = (source.bom + source.head + front + source.close + source.body).encode("utf-8")
+    history_module.write_atomic(found.path, data)
+    return data
 
 
 def _into_folder(site: Path, found: _File, data: bytes, staged: list[str], now: dt.datetime,
@@ -521,6 +571,10 @@ def restore(site: Path, key: str, version_id: str, now: dt.datetime) -> Saved:
     history_module.write_atomic(target, data)
     config = _config(site)
     zone = ZoneInfo(config.site.timezone)
+    found = _read_file(site, key)
+    if found.meta is not None:          # the photos that version shows, set aside since, come back with it
+        _bring_back(site, found, forms.form_of(found.meta, _body_of(found.source, found.data), found.kind, zone,
+                                               [], now))
     kind = "post" if PurePosixPath(key).parts[1] == "posts" else "page"
     bundle = target.parent if target.name == "index.md" else None
     problems = checks.file_problems(site, target, kind, bundle, config, zone)

@@ -63,7 +63,7 @@ def safe_name(filename: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    stem = re.sub(r"[^a-z0-9_-]+", "-", stem).strip("-_.")
+    stem = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9_-]+", "-", stem)).strip("-_.")      # 'a – b': 'a-b', not 'a---b'
     suffix = re.sub(r"[^a-z0-9]+", "", suffix)[:10]
     if not stem or stem.split(".")[0] in _RESERVED:
         stem = f"berkas-{stem}" if stem else "berkas"
@@ -170,6 +170,14 @@ def store(folder: Path, filename: str, data: BinaryIO, limits: Limits) -> Stored
                                    "Perkecil dulu (foto: kirim ulang dengan ukuran lebih kecil; dokumen: simpan "
                                    "sebagai PDF yang lebih ringkas), atau minta pengelola situs menaikkan batas "
                                    "desk: upload_limit_mb di config.yaml.")
+    if not body:
+        return FieldProblem(field, f"Berkas '{filename[:80]}' kosong (0 byte), mungkin belum selesai tersalin ke "
+                                   "komputer ini. Ambil lagi berkas aslinya, lalu unggah ulang.")
+    if Path(name).suffix in PHOTOS and not is_image(body):
+        return FieldProblem("photos", f"Berkas '{filename[:80]}' bukan foto yang bisa dibuka, walau namanya "
+                                      f"berakhiran {Path(name).suffix}: mungkin rusak, terpotong, atau berkas lain "
+                                      "yang diganti namanya. Ambil lagi fotonya dari kamera atau ponsel, lalu "
+                                      "unggah ulang.")
     if Path(name).suffix in HEIC:
         converted = heic_to_jpeg(body)
         if converted is None:
@@ -205,6 +213,17 @@ def _store_video(folder: Path, filename: str, name: str, data: BinaryIO, limit: 
                                            "kecil (misalnya 720p), atau minta pengelola situs menaikkan batas "
                                            "desk: video_limit_mb di config.yaml.")
     return Stored(name, "attachment", (folder / name).stat().st_size)
+
+
+def is_image(data: bytes) -> bool:
+    """Whether Pillow knows data as a picture (its header only: the build decodes it and names what else is wrong)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)):
+            return True
+    except Exception:       # noqa: BLE001 - whatever Pillow raises, the answer is the same: not a photo it can open
+        return False
 
 
 def heic_to_jpeg(data: bytes) -> bytes | None:

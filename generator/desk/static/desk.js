@@ -104,12 +104,29 @@
     });
   }
 
+  // A photo or document the text shows or links to would stay on the site (the save keeps a file the text names,
+  // without its caption): removing it asks, then takes it out of the text too (a link keeps its words).
+  function outOfBody(form, name) {
+    var area = form.querySelector("#isi");
+    if (!name || !area) { return true; }
+    var file = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    var target = "\\(\\s*<?" + file + ">?(?:\\s+\"[^\"]*\")?\\s*\\)";
+    var image = new RegExp("!\\[[^\\]]*\\]" + target + "(?:\\{[^}\\n]*\\})?", "g");
+    var link = new RegExp("\\[([^\\]]*)\\]" + target, "g");
+    if (!image.test(area.value) && !link.test(area.value)) { return true; }
+    if (!window.confirm("Berkas " + name + " juga dipakai di isi berita. Hapus juga dari isi berita? " +
+                        "(Batal: berkas tidak dihapus.)")) { return false; }
+    area.value = area.value.replace(image, "").replace(link, "$1").replace(/\n{3,}/g, "\n\n");
+    return true;
+  }
+
   function setUpItems(form) {
     form.addEventListener("click", function (event) {
       var button = event.target.closest("[data-move], [data-remove]");
       if (!button) { return; }
       var item = button.closest(".item");
       if (button.hasAttribute("data-remove")) {
+        if (!outOfBody(form, item.dataset.name || "")) { return; }
         var next = item.nextElementSibling || item.previousElementSibling;
         item.remove();
         var focus = next ? next.querySelector("[data-remove]") : form.querySelector('input[type="file"]');
@@ -125,12 +142,13 @@
     });
   }
 
+  var examples = {bold: "teks tebal", italic: "teks miring", heading: "Subjudul", list: "butir"};
   var formats = {
-    bold: function (text) { return "**" + (text || "teks tebal") + "**"; },
-    italic: function (text) { return "*" + (text || "teks miring") + "*"; },
-    heading: function (text) { return "\n## " + (text || "Subjudul") + "\n"; },
+    bold: function (text) { return "**" + (text || examples.bold) + "**"; },
+    italic: function (text) { return "*" + (text || examples.italic) + "*"; },
+    heading: function (text) { return "\n## " + (text || examples.heading) + "\n"; },
     list: function (text) {
-      return "\n" + (text || "butir").split("\n").map(function (line) { return "- " + line; }).join("\n") + "\n";
+      return "\n" + (text || examples.list).split("\n").map(function (line) { return "- " + line; }).join("\n") + "\n";
     },
     link: function (text) {
       var address = window.prompt("Alamat tautan (https://…)", "https://");
@@ -162,6 +180,10 @@
         var made = formats[button.dataset.format](chosen, form);
         area.setRangeText(made, start, end, "end");
         area.focus();
+        var example = chosen ? -1 : made.indexOf(examples[button.dataset.format]);
+        if (example >= 0) {        // nothing was selected: the example word stays selected, so typing replaces it
+          area.setSelectionRange(start + example, start + example + examples[button.dataset.format].length);
+        }
         schedulePreview();
       });
     });
@@ -244,6 +266,12 @@
       done.className = "done";
       done.textContent = "Selesai: situs sudah diterbitkan.";
       lines.appendChild(done);
+    } else if (!job.running && job.code !== null && !job.fingerprint) {
+      var failed = document.createElement("p");
+      failed.className = "failed";
+      failed.textContent = "Belum terbit: pengiriman berhenti karena hal di atas. Perbaiki dulu (atau minta " +
+        "bantuan pengelola situs), lalu tekan Terbitkan ke situs lagi; yang sudah terkirim tidak dikirim ulang.";
+      lines.appendChild(failed);
     }
     var question = state.querySelector("[data-question]");
     question.hidden = !job.fingerprint || job.running;

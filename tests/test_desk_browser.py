@@ -3,6 +3,7 @@ would write, conflicts, history, trash, the token, hostile upload names, keyboar
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
 import json
@@ -527,11 +528,12 @@ def test_axe_finds_no_violations_on_any_desk_screen(desk, viewport):
 # ---------------------------------------------------------------------------------------------------- publishing
 
 
-def test_publishing_from_the_desk_shows_progress_and_when_it_was_published(tmp_path):
+@contextlib.contextmanager
+def publish_page(tmp_path: Path, target: Path):
+    """The desk's publish page in Chromium, for a built news site whose one target is the folder `target`."""
     require_browser()
     from tests.conftest import news_site
 
-    target = tmp_path / "terbit"
     site = news_site(tmp_path / "site", f"publish:\n  cadangan:\n    type: folder\n    path: {target}\n")
     build_site(site)
     server = start_desk(site)
@@ -539,6 +541,15 @@ def test_publishing_from_the_desk_shows_progress_and_when_it_was_published(tmp_p
     try:
         page = context.new_page()
         page.goto(server.url + "/terbit")
+        yield page
+    finally:
+        context.close()
+        server.stop()
+
+
+def test_publishing_from_the_desk_shows_progress_and_when_it_was_published(tmp_path):
+    target = tmp_path / "terbit"
+    with publish_page(tmp_path, target) as page:
         assert page.get_by_text("belum pernah diterbitkan").count() == 1
         page.get_by_role("button", name="Terbitkan ke situs").click()
         page.get_by_text("Selesai: situs sudah diterbitkan.").wait_for(timeout=60000)
@@ -549,35 +560,20 @@ def test_publishing_from_the_desk_shows_progress_and_when_it_was_published(tmp_p
         page.reload()
         assert page.get_by_text("Terakhir diterbitkan dari Meja Redaksi").count() == 1
         assert page.get_by_text("Tidak ada yang berubah.").count() == 1
-    finally:
-        context.close()
-        server.stop()
 
 
 def test_a_publish_that_fails_says_so_beside_the_reason(tmp_path):
     """The trial: a target whose folder could not be made showed its reason, but nothing said the site was not
     published (a success ends with 'Selesai'), so a first-time user could not tell whether it had gone."""
-    require_browser()
-    from tests.conftest import news_site
-
     blocker = tmp_path / "bukan-folder"
     blocker.write_text("", encoding="utf-8")
-    site = news_site(tmp_path / "site", f"publish:\n  cadangan:\n    type: folder\n    path: {blocker / 'situs'}\n")
-    build_site(site)
-    server = start_desk(site)
-    context = chromium().new_context(viewport=DESKTOP)
-    try:
-        page = context.new_page()
-        page.goto(server.url + "/terbit")
+    with publish_page(tmp_path, blocker / "situs") as page:
         page.get_by_role("button", name="Terbitkan ke situs").click()
         failed = page.locator("[data-lines] .failed")
         failed.wait_for(timeout=60000)
         assert "Belum terbit" in failed.inner_text() and "Terbitkan ke situs" in failed.inner_text()
         assert page.get_by_text("Selesai: situs sudah diterbitkan.").count() == 0
         assert "cadangan:" in page.locator("[data-lines]").inner_text()
-    finally:
-        context.close()
-        server.stop()
 
 
 def test_a_first_time_host_key_is_a_question_with_its_fingerprint(tmp_path, monkeypatch):

@@ -235,3 +235,18 @@ def test_a_link_planted_at_a_temporary_name_is_not_written_through(tmp_path):
     assert run.code == 0, run.err
     assert outside.read_text() == "jangan ditimpa"
     assert tree(target, skip=(MANIFEST,)) == tree(site / "output")
+
+
+@pytest.mark.parametrize("where", ["target", "parent"])
+def test_a_target_path_that_is_a_file_says_so_and_leaves_the_file(tmp_path, where):
+    """The desk trial: a 'path' naming a file (or a folder below a file) was told as a folder that does not exist,
+    which sent people looking for a missing folder instead of at the file in the way."""
+    blocker = tmp_path / "bukan-folder"
+    blocker.write_bytes(b"milik orang lain")
+    path = blocker if where == "target" else blocker / "situs"
+    site = news_site(tmp_path / "site", f"publish:\n  cadangan:\n    type: folder\n    path: {path}\n")
+    run = run_cli("publish", "--site", str(site))
+    assert run.code == 1 and "Traceback" not in run.err
+    assert f"{blocker} adalah sebuah berkas, bukan folder" in run.err and "tidak ada" not in run.err, run.err
+    assert "'path' tujuan 'cadangan'" in run.err
+    assert blocker.read_bytes() == b"milik orang lain"

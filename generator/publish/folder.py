@@ -25,6 +25,11 @@ class FolderTransport(StepByStep):
         if self.root == site or self.root in site.parents or site in self.root.parents:
             raise PublishError(f"Folder tujuan {self.root} berada di dalam folder situs atau memuatnya; "
                                "pilih folder lain di luar folder situs.")
+        for folder in (self.root, self.root.parent):
+            if folder.exists() and not folder.is_dir():
+                raise PublishError(f"{folder} adalah sebuah berkas, bukan folder; periksa 'path' tujuan "
+                                   f"'{context.name}' di config.yaml: tujuan terbit harus sebuah folder (berkas itu "
+                                   "dibiarkan apa adanya).")
         if not self.root.parent.is_dir():
             raise PublishError(f"Folder {self.root.parent} tidak ada; periksa 'path' tujuan '{context.name}' "
                                "di config.yaml (apakah diska atau folder jaringannya terpasang?).")

@@ -879,3 +879,29 @@ def test_documents_attached_in_wordpress_but_never_linked_are_kept_and_named(tmp
     assert (result.site / RAKOR / "sk-pembentukan-ppk.pdf").read_bytes() == PDF + b"% sk\n"
     assert "sk-pembentukan-ppk.pdf' dilampirkan di WordPress tanpa ditautkan di isi" in result.report
     assert [a["file"] for a in listed].count("surat-edaran-sosialisasi.pdf") == 1     # linked in the body: once
+
+
+def test_a_bare_ampersand_in_an_export_keeps_the_text_around_it(tmp_path):
+    """A raw '&' (an export that is not well-formed, like ghost-sample.xml's attachment URLs) is read as the '&'
+    it stands for: lxml's recovering parser alone drops it with the words after it ('R&D' became 'R'). An '&'
+    inside CDATA is left as written, and the report says in Indonesian what was repaired and where."""
+    export = with_items(FIXTURE, tmp_path / "ekspor.xml",
+                        draft_item(9301, "Rapat KPU & Bawaslu: R&D, 5 &lt; 6", "Isi &amp; R&D."))
+    items = {item.post_id: item for item in read(export, ZONE).items}
+    assert items["9301"].title == "Rapat KPU & Bawaslu: R&D, 5 < 6"
+    assert items["9301"].content == "Isi &amp; R&D."
+    result = run_import(new_site(tmp_path / "site"), export)
+    assert result.code == 0, result.errors
+    titles = [fm.get("title") for fm in front_matters(result.site).values()]
+    assert "Rapat KPU & Bawaslu: R&D, 5 < 6" in titles
+    warning = [line for line in result.report.splitlines() if line.startswith("  baris ")]
+    assert len(warning) == 1 and "&" in warning[0] and "&amp;" in warning[0], result.report
+    assert "EntityRef" not in result.report
+
+
+def test_the_parser_s_repairs_are_named_once_per_line_in_indonesian(tmp_path):
+    result = run_import(new_site(tmp_path / "site"), SHARED / "nikola-unicode-export.xml")
+    lines = [line for line in result.report.splitlines() if line.startswith("  baris ")]
+    assert lines and len(lines) == len(set(lines)), result.report
+    assert not any("is not defined" in line or "Namespace prefix" in line for line in lines), lines
+    assert all("atom" in line for line in lines), lines

@@ -905,3 +905,16 @@ def test_the_parser_s_repairs_are_named_once_per_line_in_indonesian(tmp_path):
     assert lines and len(lines) == len(set(lines)), result.report
     assert not any("is not defined" in line or "Namespace prefix" in line for line in lines), lines
     assert all("atom" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("content, markdown", [
+    # theme-unit-test.xml's "Post Format: Image": an empty caption list left before the photo
+    ('<dl id="attachment_612" class="wp-caption aligncenter" style="width:650px;"><dt class="wp-caption-dt"></dt>'
+     f'</dl>&nbsp;\n\n<img class="alignnone size-full" src="{UP}foto.jpg"/>', "![](foto.jpg)"),
+    # the caption markup of older WordPress themes: the photo in <dt>, its caption in <dd>
+    (f'<dl class="wp-caption alignright" style="width: 310px"><dt class="wp-caption-dt"><img src="{UP}foto-300x200.jpg"'
+     ' width="300"/></dt><dd class="wp-caption-dd">Rapat pleno</dd></dl>', '![](foto.jpg "Rapat pleno"){: .kanan .sedang }'),
+])
+def test_an_old_caption_list_becomes_a_captioned_photo_or_nothing(convert, content, markdown):
+    converted, _ = convert(content)
+    assert converted.strip() == markdown

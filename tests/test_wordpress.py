@@ -918,3 +918,19 @@ def test_the_parser_s_repairs_are_named_once_per_line_in_indonesian(tmp_path):
 def test_an_old_caption_list_becomes_a_captioned_photo_or_nothing(convert, content, markdown):
     converted, _ = convert(content)
     assert converted.strip() == markdown
+
+
+def test_a_post_the_staff_deleted_or_moved_is_not_brought_back(tmp_path):
+    """An imported post the staff removed (a wrong announcement) or moved to another folder is not written again by
+    the next import, which would publish it again or twice; the report says so, and --force brings it back."""
+    uploads = kpu_uploads(tmp_path / "uploads")
+    site = new_site(tmp_path / "site")
+    assert run_import(site, FIXTURE, uploads).code == 0
+    shutil.rmtree(site / RAKOR)
+    again = run_import(site, FIXTURE, uploads)
+    assert again.code == 0 and not (site / RAKOR).exists()
+    assert f"{RAKOR}/index.md: dihapus atau dipindahkan sejak impor terakhir; tidak dibuat lagi" in again.report
+    assert "0 baru" in again.report and "pembukaan.jpg" not in again.report
+    forced = run_import(site, FIXTURE, uploads, force=True)
+    assert (site / RAKOR / "index.md").is_file() and (site / RAKOR / "pembukaan.jpg").is_file()
+    assert "tidak dibuat lagi" not in forced.report

@@ -934,3 +934,25 @@ def test_a_post_the_staff_deleted_or_moved_is_not_brought_back(tmp_path):
     forced = run_import(site, FIXTURE, uploads, force=True)
     assert (site / RAKOR / "index.md").is_file() and (site / RAKOR / "pembukaan.jpg").is_file()
     assert "tidak dibuat lagi" not in forced.report
+
+
+@pytest.mark.parametrize("given, inside", [("cadangan/wp-content", "uploads"),
+                                           ("cadangan", "wp-content/uploads"),
+                                           ("cadangan/public_html", "wp-content/uploads")])
+def test_a_backup_folder_above_uploads_is_followed_into_it(tmp_path, given, inside):
+    """Staff copying the host's backup give the folder above wp-content/uploads/ (wp-content, public_html, the
+    backup itself): its uploads/ inside is used and named, instead of every photo being reported missing."""
+    folder = tmp_path / given
+    kpu_uploads(folder / inside)
+    site = new_site(tmp_path / "site")
+    result = run_import(site, FIXTURE, folder)
+    assert result.code == 0, result.errors
+    assert (site / RAKOR / "pembukaan.jpg").is_file()
+    assert f"Folder unggahan: {folder / inside}" in result.report, result.report
+
+
+def test_an_uploads_folder_without_wordpress_years_is_said_plainly(tmp_path):
+    folder = tmp_path / "foto-acak"
+    make_photo(folder / "pembukaan.jpg")
+    result = run_import(new_site(tmp_path / "site"), FIXTURE, folder)
+    assert "tidak berisi folder tahun (seperti 2019/)" in result.report, result.report

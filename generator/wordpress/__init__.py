@@ -49,7 +49,8 @@ def run(options: Options, out=None, err=None) -> int:
     if export is None:
         return 1
     links: list[str] = []
-    library = media.Library(plan.attachments(export), media.index_uploads(options.uploads, links))
+    uploads, found = media.uploads_folder(options.uploads) if options.uploads else (None, "")
+    library = media.Library(plan.attachments(export), media.index_uploads(uploads, links))
     state = load_state(options.site_dir)
     known = folders(state)
     earlier = plan.Earlier(known, addresses(options.site_dir, set(known.values()), config), load_memo(options.site_dir))
@@ -64,7 +65,8 @@ def run(options: Options, out=None, err=None) -> int:
         return 1
     missing = sum(len(v) for v in findings.missing.values())
     cut = (export.cut_short, len(export.items), export.dropped) if export.cut_short else None
-    report = Report(shown(options.export), findings, outcome, export.warnings, missing, options.dry_run, cut)
+    report = Report(shown(options.export), findings, outcome, export.warnings, missing, options.dry_run, cut,
+                    _uploads_note(uploads, found, missing))
     print(report, file=out)
     if options.dry_run:
         return 1 if export.cut_short else 0
@@ -99,6 +101,18 @@ def _bad_usage(options: Options) -> str:
     if options.uploads is not None and not options.uploads.is_dir():
         return (f"folder unggahan {shown(options.uploads)} tidak ada. Sebutkan salinan folder wp-content/uploads/ "
                 "dari cadangan hosting.")
+    return ""
+
+
+def _uploads_note(uploads: Path | None, found: str, missing: int) -> str:
+    """What the report says of the uploads folder: the uploads/ found inside the folder given, or, when files were
+    not found, that the folder given has no year folders as wp-content/uploads/ has."""
+    if found == "inside":
+        return f"Folder unggahan: {shown(uploads)} (folder uploads/ di dalam folder yang disebut)."
+    if found == "flat" and missing:
+        return (f"Folder unggahan {shown(uploads)} tidak berisi folder tahun (seperti 2019/) seperti "
+                "wp-content/uploads/ di WordPress, dan di dalamnya tidak ada uploads/ atau wp-content/uploads/. "
+                "Bila foto tidak ditemukan, sebutkan folder wp-content/uploads/ dari cadangan hosting.")
     return ""
 
 

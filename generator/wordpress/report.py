@@ -20,12 +20,15 @@ class Report:
     photos_missing: int
     dry_run: bool
     cut_short: tuple[int, int, int] | None = None      # (last line, items read whole, item read in part left out)
+    uploads_note: str = ""                              # the uploads/ found inside the folder given, or why none
 
     def lines(self) -> list[str]:
         f, o = self.findings, self.outcome
         head = ("Uji coba (--dry-run): tidak ada berkas yang ditulis." if self.dry_run
                 else "Impor selesai sebagian." if self.cut_short else "Impor selesai.")
         out = [f"{head} Ekspor: {self.export}"]
+        if self.uploads_note:
+            out.append(self.uploads_note)
         if self.cut_short:
             line, whole, partial = self.cut_short
             out.append(f"PERHATIAN: impor TIDAK LENGKAP. Berkas ekspor terpotong: berakhir di baris {line} tanpa "

@@ -956,3 +956,11 @@ def test_an_uploads_folder_without_wordpress_years_is_said_plainly(tmp_path):
     make_photo(folder / "pembukaan.jpg")
     result = run_import(new_site(tmp_path / "site"), FIXTURE, folder)
     assert "tidak berisi folder tahun (seperti 2019/)" in result.report, result.report
+
+
+def test_an_old_query_address_used_by_two_posts_gets_one_redirect_rule(tmp_path):
+    """pelican-wordpressexport.xml reuses ?p=175 for two published posts: a second rewrite rule for the same address
+    would never be reached, so the report gives one and says which post the address now leads to."""
+    result = run_import(new_site(tmp_path / "site"), SHARED / "pelican-wordpressexport.xml")
+    assert result.report.count("^p=175$") == 1, result.report
+    assert re.search(r"\?p=175 juga alamat lama .+; pengalihannya ke ", result.report), result.report

@@ -411,6 +411,17 @@ def _views(item: Item, run: _Run, folder: str) -> int | None:
     return None
 
 
+def _query_address(old: str, bundle: Bundle, findings: Findings) -> None:
+    """A ?p=123 address for the report's redirect rules; one an earlier post has (an export reusing a post id)
+    gets no second rule, which the server would never reach, but a note saying where it leads."""
+    first = next(((url, title) for address, url, title in findings.unkept if address == old), None)
+    if first is None:
+        findings.unkept.append((old, bundle.url, bundle.title))
+    elif first[0] != bundle.url:
+        findings.notes.append(f"{bundle.folder}: {old} juga alamat lama \"{first[1]}\"; pengalihannya ke "
+                              f"{first[0]}, bukan ke berita ini")
+
+
 def _addresses(bundles: list[Bundle], export: Export, new_urls: set[str], findings: Findings) -> None:
     """Old permalinks become aliases unless they are the new address or another post's; query addresses
     (?p=123) cannot be files on a static host and go to the report with the new address."""
@@ -425,7 +436,7 @@ def _addresses(bundles: list[Bundle], export: Export, new_urls: set[str], findin
                 path = path[len(base):]
             if parts.query and path.strip("/") in ("", "index.php"):
                 if bundle.public:              # a draft's ?p= address was never seen by readers
-                        findings.unkept.append((f"{path or '/'}?{parts.query}", bundle.url, bundle.title))
+                    _query_address(f"{path or '/'}?{parts.query}", bundle, findings)
                 continue
             clean = safe_url_path(path)
             if clean is None or clean in used:

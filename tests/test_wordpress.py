@@ -964,3 +964,19 @@ def test_an_old_query_address_used_by_two_posts_gets_one_redirect_rule(tmp_path)
     result = run_import(new_site(tmp_path / "site"), SHARED / "pelican-wordpressexport.xml")
     assert result.report.count("^p=175$") == 1, result.report
     assert re.search(r"\?p=175 juga alamat lama .+; pengalihannya ke ", result.report), result.report
+
+
+def test_a_zipped_export_is_named_with_what_to_do(tmp_path):
+    """WordPress.com sends its export as a .zip holding the .xml files: the staff are told to unpack it and which
+    files are inside, not that the file is empty or no XML."""
+    import zipfile
+
+    archive = tmp_path / "kpukaltara.wordpress.2024-06-01.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.write(FIXTURE, "kpukaltara.wordpress.2024-06-01.000.xml")
+    site = new_site(tmp_path / "site")
+    result = run_import(site, archive)
+    assert result.code == 1 and "Traceback" not in result.errors
+    assert "arsip ZIP" in result.errors and "kpukaltara.wordpress.2024-06-01.000.xml" in result.errors
+    assert "ekstrak" in result.errors.lower() and "bukan XML" not in result.errors, result.errors
+    assert not (site / "content").exists()

@@ -118,6 +118,10 @@ def _uploads_note(uploads: Path | None, found: str, missing: int) -> str:
 
 def _read(path: Path, config, err) -> wxr.Export | None:
     """The export, or None when it cannot be read or is refused (said on err)."""
+    packed = _packed(path)
+    if packed:
+        print(f"{shown(path)}: {packed}", file=err)
+        return None
     try:
         return wxr.read(path, config_zone(config))
     except wxr.Unreadable as problem:
@@ -128,6 +132,27 @@ def _read(path: Path, config, err) -> wxr.Export | None:
               "yang "
               "asli atau sudah diubah; ekspor ulang dari WordPress (Alat > Ekspor).", file=err)
     return None
+
+
+def _packed(path: Path) -> str:
+    """Why a compressed export cannot be read as it is, with what to do ('' for a file that is not one)."""
+    import zipfile
+
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    if start[:2] == b"\x1f\x8b":
+        return "berkas ini terkompresi (gzip). Ekstrak dulu, lalu impor berkas .xml hasilnya."
+    if start != b"PK\x03\x04" or not zipfile.is_zipfile(path):
+        return ""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".xml")]
+    except (OSError, zipfile.BadZipFile):
+        names = []
+    inside = (f"berisi {len(names)} berkas ekspor: " + ", ".join(names[:10]) + (" ..." if len(names) > 10 else "")
+              if names else "tanpa berkas .xml di dalamnya")
+    return (f"berkas ini arsip ZIP ({inside}), seperti yang dikirim WordPress.com. Ekstrak dulu arsipnya, lalu "
+            "impor setiap berkas .xml di dalamnya satu per satu.")
 
 
 def addresses(site_dir: Path, imported: set[str], config) -> set[str]:

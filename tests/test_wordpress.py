@@ -980,3 +980,18 @@ def test_a_zipped_export_is_named_with_what_to_do(tmp_path):
     assert "arsip ZIP" in result.errors and "kpukaltara.wordpress.2024-06-01.000.xml" in result.errors
     assert "ekstrak" in result.errors.lower() and "bukan XML" not in result.errors, result.errors
     assert not (site / "content").exists()
+
+
+def test_wordpress_category_addresses_get_redirect_rules(tmp_path):
+    """WordPress shows a category at /category/<name>/, the site at /kategori/<name>/: without a rule every old
+    category address shared or bookmarked is a 404. The report gives one rule per category a published post has,
+    Uncategorized leading to the site's own default category, and none when the addresses are the same."""
+    site = new_site(tmp_path / "site")
+    result = run_import(site, FIXTURE)
+    for old, new in (("kegiatan", "kegiatan"), ("uncategorized", "berita")):
+        assert f"RedirectMatch 301 ^/category/{old}/?$ /kategori/{new}/" in result.report, result.report
+    config = site / "config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "permalinks:\n  category: /category/{slug}/\n",
+                      encoding="utf-8")
+    again = run_import(site, FIXTURE)
+    assert "^/category/kegiatan/" not in again.report and "^/category/uncategorized/?$ /category/berita/" in again.report

@@ -14,7 +14,7 @@ from generator.engine.keys import own_code
 from generator.model.config import Config
 from generator.model.content import safe_url_path
 from generator.model.documents import DOCUMENT_SUFFIXES
-from generator.model.entries import slugify
+from generator.model.entries import name_slug, slugify
 from generator.model.urls import config_zone, fill
 from generator.wordpress import body as body_module
 from generator.wordpress.media import Attachment, BundleFiles, Library
@@ -52,6 +52,7 @@ class Findings:
     missing: dict[str, list[str]] = field(default_factory=dict)      # folder -> missing upload paths or URLs
     notes: list[str] = field(default_factory=list)                    # 'folder: what could not be converted'
     unkept: list[tuple[str, str, str]] = field(default_factory=list)  # (old address, new url, title)
+    categories: list[tuple[str, str]] = field(default_factory=list)   # (WordPress category address, site's)
     aliases: int = 0
     comments: int = 0
     comments_skipped: int = 0
@@ -115,6 +116,7 @@ def plan(export: Export, library: Library, config: Config, settings: Settings, s
         bundles.append(_bundle(item, run))
     findings.menu = _menu(export, config, items, bundles)
     _addresses(bundles, export, {b.url for b in bundles} | earlier.urls, findings)
+    findings.categories = _category_addresses(items, bundles, config)
     _internal_links(bundles, export)
     return bundles, findings, run.memo_used
 
@@ -420,6 +422,26 @@ def _query_address(old: str, bundle: Bundle, findings: Findings) -> None:
     elif first[0] != bundle.url:
         findings.notes.append(f"{bundle.folder}: {old} juga alamat lama \"{first[1]}\"; pengalihannya ke "
                               f"{first[0]}, bukan ke berita ini")
+
+
+def _category_addresses(items: list[Item], bundles: list[Bundle], config: Config) -> list[tuple[str, str]]:
+    """WordPress's address of each category a published post has (/category/<nicename>/) and where the site shows
+    those posts: the category's page (a post's first category), the tag page (a second category became a tag) or
+    the site's default category (Uncategorized); only the addresses that differ."""
+    found: dict[str, str] = {}
+    default = fill(config.permalinks.category, slug=name_slug(config.site.category))
+    for item, bundle in zip(items, bundles):
+        if item.post_type != "post" or not bundle.public:
+            continue
+        kept = [(name, nicename) for name, nicename in item.categories if (nicename or slugify(name)) != "uncategorized"]
+        for position, (name, nicename) in enumerate(kept):
+            old = f"/category/{unquote(nicename) or name_slug(name)}/"
+            pattern = config.permalinks.category if position == 0 else config.permalinks.tag
+            if position == 0 or old not in found:       # a category's own page before the tag it also became
+                found[old] = fill(pattern, slug=name_slug(name))
+        if len(kept) < len(item.categories):
+            found.setdefault("/category/uncategorized/", default)
+    return [(old, new) for old, new in sorted(found.items()) if old != new]
 
 
 def _addresses(bundles: list[Bundle], export: Export, new_urls: set[str], findings: Findings) -> None:

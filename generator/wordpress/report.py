@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator.wordpress.plan import Findings
@@ -68,20 +69,32 @@ class Report:
             out += ["", "Berkas yang tidak ditemukan di folder unggahan (--uploads); teksnya tetap diimpor:"]
             for folder, names in sorted(f.missing.items()):
                 out += [f"  {folder}: {name}" for name in names]
-        if f.unkept:
-            out += ["", "Alamat lama yang tidak bisa dipertahankan di hosting statis (memakai ?p= atau ?page_id=).",
-                    "Saran: tambahkan pengalihan di server web, misalnya untuk Apache (.htaccess):"]
-            for old, new, title in f.unkept:
-                query = old.split("?", 1)[1]
-                out.append(f"  # {title}")
-                out.append(f"  RewriteCond %{{QUERY_STRING}} ^{query}$")
-                out.append(f"  RewriteRule ^(index\\.php)?$ {new}? [R=301,L]")
+        out += _redirect_lines(f)
         if f.notes:
             out += ["", "Yang tidak bisa dikonversi apa adanya:"] + [f"  {n}" for n in f.notes]
         return out
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def _redirect_lines(f: Findings) -> list[str]:
+    """The rules a web server needs for the old addresses a static site cannot keep: ?p= and /category/."""
+    out: list[str] = []
+    if f.unkept:
+        out += ["", "Alamat lama yang tidak bisa dipertahankan di hosting statis (memakai ?p= atau ?page_id=).",
+                "Saran: tambahkan pengalihan di server web, misalnya untuk Apache (.htaccess):"]
+        for old, new, title in f.unkept:
+            query = old.split("?", 1)[1]
+            out.append(f"  # {title}")
+            out.append(f"  RewriteCond %{{QUERY_STRING}} ^{query}$")
+            out.append(f"  RewriteRule ^(index\\.php)?$ {new}? [R=301,L]")
+    if f.categories:
+        out += ["", "Alamat kategori WordPress (/category/...) berpindah ke alamat baru di situs ini; tanpa "
+                "pengalihan, tautan lama ke kategori tidak ditemukan.",
+                "Saran: tambahkan pengalihan di server web, misalnya untuk Apache (.htaccess):"]
+        out += [f"  RedirectMatch 301 ^{_regex(old)}?$ {new}" for old, new in f.categories]
+    return out
 
 
 def _menu_lines(menu) -> list[str]:
@@ -101,3 +114,8 @@ def _menu_lines(menu) -> list[str]:
                 "oleh impor; salin baris berikut ke config.yaml agar menu tetap lengkap:", ""]
         out += ["  " + line for line in yaml_block(menu.links).splitlines()]
     return out
+
+
+def _regex(path: str) -> str:
+    """A path as an Apache regular expression matching it literally ('.' and the like escaped, '-' and '/' not)."""
+    return re.sub(r"([.+*?()\[\]{}|^$\\])", r"\\\1", path)

@@ -456,6 +456,9 @@ def test_dry_run_writes_nothing(tmp_path):
     result = run_import(site, FIXTURE, kpu_uploads(tmp_path / "uploads"), dry_run=True)
     assert result.code == 0 and "Uji coba (--dry-run)" in result.report and "6 baru" in result.report
     assert snapshot(site) == before and not (site / ".cache").exists() and not (site / "content").exists()
+    # the report is long: its last line, where the reader's eye ends, says again that nothing was written and how
+    last = result.report.strip().splitlines()[-1]
+    assert "tidak ada berkas yang ditulis" in last and "tanpa --dry-run" in last, last
 
 
 def test_without_uploads_the_text_still_comes_in(tmp_path):

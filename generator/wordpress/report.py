@@ -72,6 +72,9 @@ class Report:
         out += _redirect_lines(f)
         if f.notes:
             out += ["", "Yang tidak bisa dikonversi apa adanya:"] + [f"  {n}" for n in f.notes]
+        if self.dry_run:
+            out += ["", "Uji coba selesai: tidak ada berkas yang ditulis. Untuk mengimpor, jalankan perintah yang sama "
+                    "tanpa --dry-run."]
         return out
 
     def __str__(self) -> str:

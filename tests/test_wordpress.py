@@ -998,3 +998,22 @@ def test_wordpress_category_addresses_get_redirect_rules(tmp_path):
                       encoding="utf-8")
     again = run_import(site, FIXTURE)
     assert "^/category/kegiatan/" not in again.report and "^/category/uncategorized/?$ /category/berita/" in again.report
+
+
+def test_an_author_or_commenter_named_by_an_email_address_is_published_without_it(tmp_path):
+    """ghost-feature-image-captions.xml names its author only by a login that is an email address, and readers
+    sometimes type theirs as their name: the pages show the part before '@', never the address."""
+    result = run_import(new_site(tmp_path / "site"), SHARED / "ghost-feature-image-captions.xml")
+    assert result.code == 0, result.errors
+    authors = {fm.get("author") for fm in front_matters(result.site).values()}
+    assert "hermione" in authors and not any("@" in (a or "") for a in authors), authors
+    export = tmp_path / "ekspor.xml"
+    export.write_text(FIXTURE.read_text(encoding="utf-8").replace(
+        "<wp:comment_author><![CDATA[Budi Santoso]]>", "<wp:comment_author><![CDATA[budi.santoso@example.com]]>"),
+        encoding="utf-8")
+    site = run_import(new_site(tmp_path / "kpu"), export).site
+    build_site(site)
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".md", ".html", ".xml", ".json"):
+            assert "@example.com" not in path.read_text(encoding="utf-8", errors="replace"), path
+    assert "budi.santoso" in (site / RAKOR / "index.md").read_text(encoding="utf-8")

@@ -300,7 +300,7 @@ def _front(item: Item, run: _Run, placed: _Placed, context: body_module.Context,
         tags = list(dict.fromkeys(item.tags + names[1:]))    # a second category would be lost otherwise
         if tags:
             front["tags"] = tags
-    author = run.export.authors.get(item.author, item.author)
+    author = _public_name(run.export.authors.get(item.author, item.author))
     if author:
         front["author"] = author
     views = _views(item, run, folder)
@@ -349,12 +349,22 @@ def _cover(item: Item, run: _Run, folder: str, context: body_module.Context, fil
     return ""
 
 
+_EMAIL = re.compile(r"\s*([^@\s]+)@[^@\s]+\.[^@\s]+\s*")
+
+
+def _public_name(name: str) -> str:
+    """A name fit to publish: an email address (a login that is one, a reader who typed theirs as a name) becomes
+    the part before '@', so no address reaches the site."""
+    found = _EMAIL.fullmatch(name or "")
+    return found[1] if found else name
+
+
 def _comments(item: Item, run: _Run) -> list[dict]:
     """The approved comments as the front matter keeps them; the others are counted as skipped."""
     comments = []
     for comment in item.comments:
         if comment.approved == "1" and comment.kind in ("", "comment"):
-            entry = {"author": comment.author or "Anonim"}
+            entry = {"author": _public_name(comment.author) or "Anonim"}
             if comment.date:
                 entry["date"] = comment.date.strftime("%Y-%m-%d %H:%M")
             entry["text"] = _comment_text(comment.text)

@@ -1017,3 +1017,19 @@ def test_an_author_or_commenter_named_by_an_email_address_is_published_without_i
         if path.is_file() and path.suffix in (".md", ".html", ".xml", ".json"):
             assert "@example.com" not in path.read_text(encoding="utf-8", errors="replace"), path
     assert "budi.santoso" in (site / RAKOR / "index.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_an_export_saved_again_as_utf16_is_read_whole(tmp_path, encoding):
+    """An export opened and saved again by Notepad as 'Unicode' is UTF-16: it is read in full, not taken for one
+    cut short with every item left out."""
+    text = FIXTURE.read_text(encoding="utf-8")
+    export = tmp_path / "ekspor.xml"
+    data = text.encode(encoding)
+    export.write_bytes(data if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\xff\xfe\x00\x00"
+                       else b"\xfe\xff" + data)
+    whole = run_import(new_site(tmp_path / "utf8"), FIXTURE)
+    result = run_import(new_site(tmp_path / "site"), export)
+    assert result.code == 0, result.report + result.errors
+    assert "TIDAK LENGKAP" not in result.report
+    assert sorted(front_matters(result.site)) == sorted(front_matters(whole.site))

@@ -167,7 +167,7 @@ def _parsed(path: Path) -> tuple:
     parser = _parser()
     tree = etree.parse(str(path), parser)
     errors = list(parser.error_log)
-    if not any("EntityRef" in e.message for e in errors):
+    if not any("EntityRef" in e.message for e in errors) or _wide(path):
         return tree, errors, []
     lines: list[int] = []
     data = path.read_bytes()
@@ -230,12 +230,37 @@ def _refusal(tree, errors) -> str:
             + "; ekspor WordPress tidak pernah memakainya")
 
 
+def _wide(path: Path) -> str:
+    """The codec of an export saved again as UTF-16 or UTF-32 (Notepad's 'Unicode'), by its byte order mark; ''
+    for the UTF-8 (or single-byte) file WordPress writes, whose bytes are read as they are."""
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    if start in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "utf-32"
+    return "utf-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+
+
+def _lines(path: Path):
+    """The file's lines as bytes (UTF-8 for a wide file), without reading a UTF-8 file whole."""
+    wide = _wide(path)
+    if wide:
+        with open(path, encoding=wide, errors="replace", newline="") as handle:
+            yield from (line.encode("utf-8") for line in handle)
+        return
+    with open(path, "rb") as handle:
+        yield from handle
+
+
 def _closed(path: Path) -> bool:
     """The file ends with the export's closing </rss> (an export downloaded or copied in full)."""
-    with open(path, "rb") as handle:
-        handle.seek(0, 2)
-        handle.seek(max(0, handle.tell() - 4096))
-        tail = handle.read()
+    wide = _wide(path)
+    if wide:
+        tail = path.read_text(encoding=wide, errors="replace")[-4096:].encode("utf-8")
+    else:
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            handle.seek(max(0, handle.tell() - 4096))
+            tail = handle.read()
     tail = tail.rstrip(b" \t\r\n\x00")
     while tail.endswith(b"-->") and b"<!--" in tail:
         tail = tail[:tail.rfind(b"<!--")].rstrip()
@@ -246,9 +271,8 @@ def _cut_short(export: Export, path: Path) -> None:
     """Mark the export as cut short at its last line and keep only the items whose end tag is in the file (the
     item the cut fell into was read in part)."""
     ends, lines = 0, 0
-    with open(path, "rb") as handle:
-        for lines, line in enumerate(handle, start=1):
-            ends += line.count(b"</item>")
+    for lines, line in enumerate(_lines(path), start=1):
+        ends += line.count(b"</item>")
     export.cut_short = lines
     export.dropped = max(0, len(export.items) - ends)
     export.items = export.items[:ends]

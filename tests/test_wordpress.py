@@ -484,6 +484,7 @@ def test_exports_that_are_not_well_formed_are_read_with_a_warning(name, tmp_path
     ("ini bukan XML sama sekali", "tidak bisa dibaca sebagai ekspor WordPress"),
     ("<html><body>halaman</body></html>", "bukan berkas ekspor WordPress"),
     ("", "tidak bisa dibaca sebagai ekspor WordPress"),
+    ("\x00\x00\x00", "berkas kosong atau sama sekali bukan XML"),        # lxml said "Document is empty, line 1"
 ])
 def test_files_that_are_no_export_are_refused_plainly(content, message, tmp_path):
     export = tmp_path / "ekspor.xml"
@@ -491,6 +492,7 @@ def test_files_that_are_no_export_are_refused_plainly(content, message, tmp_path
     site = new_site(tmp_path / "site")
     result = run_import(site, export)
     assert result.code == 1 and message in result.errors and "Traceback" not in result.errors
+    assert "Document" not in result.errors and "line 1" not in result.errors
     assert not (site / "content").exists()
 
 

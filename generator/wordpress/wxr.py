@@ -109,8 +109,12 @@ def read(path: Path, zone: ZoneInfo) -> Export:
     as a warning."""
     try:
         tree, errors, repaired = _parsed(path)
-    except (OSError, etree.XMLSyntaxError) as err:
-        raise Unreadable(str(err)) from None
+    except PermissionError:
+        raise Unreadable("tidak ada izin membaca berkas ini") from None
+    except OSError as err:
+        raise Unreadable(f"berkas tidak bisa dibuka ({err.strerror or err})") from None
+    except etree.XMLSyntaxError:
+        raise Unreadable("berkas kosong atau sama sekali bukan XML") from None
     root = tree.getroot() if tree is not None else None
     if root is None:
         raise Unreadable("berkas kosong atau sama sekali bukan XML")

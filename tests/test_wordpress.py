@@ -1035,3 +1035,14 @@ def test_an_export_saved_again_as_utf16_is_read_whole(tmp_path, encoding):
     assert result.code == 0, result.report + result.errors
     assert "TIDAK LENGKAP" not in result.report
     assert sorted(front_matters(result.site)) == sorted(front_matters(whole.site))
+
+
+def test_comments_archived_on_a_page_are_shown_under_it(imported):
+    """WordPress takes comments on pages too (theme-unit-test.xml's "Page with comments"): the archived ones are
+    shown under the page as under a post, not kept in its front matter unseen."""
+    for folder, front in front_matters(imported.site).items():
+        if folder.startswith("content/pages/") and front.get("comments") and not front.get("draft"):
+            [page] = pages_by_title(imported.site / "output")[front["title"]]
+            shown_page = squeeze(page.read_text(encoding="utf-8"))
+            assert "Tanggapan (" in page.read_text(encoding="utf-8"), page
+            assert squeeze(front["comments"][0]["author"]) in shown_page, page

@@ -86,11 +86,27 @@ def run(options: Options, out=None, err=None) -> int:
         print(f"\n{len(outcome.failed)} berita atau halaman gagal ditulis (lihat laporan di atas); yang lain sudah "
               "diimpor.", file=err)
         return 1
+    print(_closing(options.site_dir), file=out)
+    return 0
+
+
+# The first words of the sample post `init` writes (generator.newsite.create.sample_post), while unchanged.
+SAMPLE_TEXT = "Ini berita contoh. Ubah atau hapus dari Meja Redaksi"
+
+
+def _closing(site_dir: Path) -> str:
+    """The report's last words: what to run next, and the new site's sample post when it is still there as `init`
+    wrote it (dated the day the site was made, it would stand above the whole imported archive)."""
     from generator.core.invocation import command, current
 
-    print(f"\nSemua berkas hasil impor sah. Lihat situsnya dengan `{command(current(), 'serve', [], options.site_dir)}`"
-          f" atau bangun dengan `{command(current(), 'build', [], options.site_dir)}`.", file=out)
-    return 0
+    samples = [index.parent.relative_to(site_dir).as_posix()
+               for index in sorted((site_dir / "content" / "posts").glob("*/selamat-datang/index.md"))
+               if SAMPLE_TEXT in index.read_text(encoding="utf-8", errors="replace")]
+    note = "".join(f"\nBerita contoh dari pembuatan situs masih ada di {shown(folder)}/ dan akan tampil paling atas "
+                   "di beranda; hapus foldernya (atau hapus dari Meja Redaksi) bila tidak diperlukan."
+                   for folder in samples)
+    return (f"{note}\nSemua berkas hasil impor sah. Lihat situsnya dengan "
+            f"`{command(current(), 'serve', [], site_dir)}` atau bangun dengan `{command(current(), 'build', [], site_dir)}`.")
 
 
 def _bad_usage(options: Options) -> str:

@@ -164,11 +164,10 @@ def export_date(export: Export, zone) -> dt.datetime:
 
 def _bundle(item: Item, run: _Run) -> Bundle:
     date = item.date or run.fallback
-    slug = short_slug(slugify(unquote(item.slug)) or slugify(item.title)
-                      or f"{item.post_type}-{item.post_id or 'tanpa-id'}")
+    slug = _slug(item, run.folders, f"{item.post_type}-{item.post_id or 'tanpa-id'}")
     kind = item.post_type
     if kind == "page":
-        parents = _ancestors(item, run.pages)
+        parents = _ancestors(item, run.pages, run.folders)
         wanted = "content/pages/" + "/".join(parents + [slug])
         unique = slug
         number = 1
@@ -240,12 +239,35 @@ def _convert(item: Item, run: _Run, files: BundleFiles) -> tuple[body_module.Con
     return context, text
 
 
-def _ancestors(item: Item, pages: dict[str, Item]) -> list[str]:
+def url_name(text: str, spelled: bool = True) -> str:
+    """A slug from a WordPress slug or title: slugify's, or, when that keeps no letter (a Greek or Arabic slug gave
+    '2' or nothing), its spelling in Latin letters as the site spells a tag's name ('επίπεδο-2' -> 'epipedo-2').
+    spelled False keeps slugify's: an item imported before keeps its folder and address."""
+    found = slugify(text)
+    if spelled and not re.search("[a-z]", found):
+        from anyascii import anyascii
+
+        latin = slugify(anyascii(text))
+        if re.search("[a-z]", latin):
+            return latin
+    return found
+
+
+def _slug(item: Item, folders: dict[str, str], fallback: str) -> str:
+    """The item's slug: from its WordPress slug, else its title, else the fallback. An item imported before into a
+    folder named by the older rule (a Greek slug that gave '2') keeps that slug, and so its address."""
+    spelled = short_slug(url_name(unquote(item.slug)) or url_name(item.title) or fallback)
+    before = short_slug(url_name(unquote(item.slug), False) or url_name(item.title, False) or fallback)
+    folder = folders.get(item.key, "").rsplit("/", 1)[-1]
+    return before if folder and folder.startswith(before) and not folder.startswith(spelled) else spelled
+
+
+def _ancestors(item: Item, pages: dict[str, Item], folders: dict[str, str]) -> list[str]:
     chain, seen, parent = [], {item.post_id}, item.parent
     while parent in pages and parent not in seen:
         seen.add(parent)
         page = pages[parent]
-        chain.insert(0, short_slug(slugify(unquote(page.slug)) or slugify(page.title) or f"page-{page.post_id}"))
+        chain.insert(0, _slug(page, folders, f"page-{page.post_id}"))
         parent = page.parent
     return chain
 

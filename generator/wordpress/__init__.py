@@ -49,7 +49,8 @@ def run(options: Options, out=None, err=None) -> int:
     if export is None:
         return 1
     links: list[str] = []
-    library = media.Library(plan.attachments(export), media.index_uploads(options.uploads, links))
+    uploads, found = media.uploads_folder(options.uploads) if options.uploads else (None, "")
+    library = media.Library(plan.attachments(export), media.index_uploads(uploads, links))
     state = load_state(options.site_dir)
     known = folders(state)
     earlier = plan.Earlier(known, addresses(options.site_dir, set(known.values()), config), load_memo(options.site_dir))
@@ -64,7 +65,8 @@ def run(options: Options, out=None, err=None) -> int:
         return 1
     missing = sum(len(v) for v in findings.missing.values())
     cut = (export.cut_short, len(export.items), export.dropped) if export.cut_short else None
-    report = Report(shown(options.export), findings, outcome, export.warnings, missing, options.dry_run, cut)
+    report = Report(shown(options.export), findings, outcome, export.warnings, missing, options.dry_run, cut,
+                    _uploads_note(uploads, found, missing))
     print(report, file=out)
     if options.dry_run:
         return 1 if export.cut_short else 0
@@ -84,11 +86,27 @@ def run(options: Options, out=None, err=None) -> int:
         print(f"\n{len(outcome.failed)} berita atau halaman gagal ditulis (lihat laporan di atas); yang lain sudah "
               "diimpor.", file=err)
         return 1
+    print(_closing(options.site_dir), file=out)
+    return 0
+
+
+# The first words of the sample post `init` writes (generator.newsite.create.sample_post), while unchanged.
+SAMPLE_TEXT = "Ini berita contoh. Ubah atau hapus dari Meja Redaksi"
+
+
+def _closing(site_dir: Path) -> str:
+    """The report's last words: what to run next, and the new site's sample post when it is still there as `init`
+    wrote it (dated the day the site was made, it would stand above the whole imported archive)."""
     from generator.core.invocation import command, current
 
-    print(f"\nSemua berkas hasil impor sah. Lihat situsnya dengan `{command(current(), 'serve', [], options.site_dir)}`"
-          f" atau bangun dengan `{command(current(), 'build', [], options.site_dir)}`.", file=out)
-    return 0
+    samples = [index.parent.relative_to(site_dir).as_posix()
+               for index in sorted((site_dir / "content" / "posts").glob("*/selamat-datang/index.md"))
+               if SAMPLE_TEXT in index.read_text(encoding="utf-8", errors="replace")]
+    note = "".join(f"\nBerita contoh dari pembuatan situs masih ada di {shown(folder)}/ dan akan tampil paling atas "
+                   "di beranda; hapus foldernya (atau hapus dari Meja Redaksi) bila tidak diperlukan."
+                   for folder in samples)
+    return (f"{note}\nSemua berkas hasil impor sah. Lihat situsnya dengan "
+            f"`{command(current(), 'serve', [], site_dir)}` atau bangun dengan `{command(current(), 'build', [], site_dir)}`.")
 
 
 def _bad_usage(options: Options) -> str:
@@ -102,8 +120,24 @@ def _bad_usage(options: Options) -> str:
     return ""
 
 
+def _uploads_note(uploads: Path | None, found: str, missing: int) -> str:
+    """What the report says of the uploads folder: the uploads/ found inside the folder given, or, when files were
+    not found, that the folder given has no year folders as wp-content/uploads/ has."""
+    if found == "inside":
+        return f"Folder unggahan: {shown(uploads)} (folder uploads/ di dalam folder yang disebut)."
+    if found == "flat" and missing:
+        return (f"Folder unggahan {shown(uploads)} tidak berisi folder tahun (seperti 2019/) seperti "
+                "wp-content/uploads/ di WordPress, dan di dalamnya tidak ada uploads/ atau wp-content/uploads/. "
+                "Bila foto tidak ditemukan, sebutkan folder wp-content/uploads/ dari cadangan hosting.")
+    return ""
+
+
 def _read(path: Path, config, err) -> wxr.Export | None:
     """The export, or None when it cannot be read or is refused (said on err)."""
+    packed = _packed(path)
+    if packed:
+        print(f"{shown(path)}: {packed}", file=err)
+        return None
     try:
         return wxr.read(path, config_zone(config))
     except wxr.Unreadable as problem:
@@ -114,6 +148,27 @@ def _read(path: Path, config, err) -> wxr.Export | None:
               "yang "
               "asli atau sudah diubah; ekspor ulang dari WordPress (Alat > Ekspor).", file=err)
     return None
+
+
+def _packed(path: Path) -> str:
+    """Why a compressed export cannot be read as it is, with what to do ('' for a file that is not one)."""
+    import zipfile
+
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    if start[:2] == b"\x1f\x8b":
+        return "berkas ini terkompresi (gzip). Ekstrak dulu, lalu impor berkas .xml hasilnya."
+    if start != b"PK\x03\x04" or not zipfile.is_zipfile(path):
+        return ""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".xml")]
+    except (OSError, zipfile.BadZipFile):
+        names = []
+    inside = (f"berisi {len(names)} berkas ekspor: " + ", ".join(names[:10]) + (" ..." if len(names) > 10 else "")
+              if names else "tanpa berkas .xml di dalamnya")
+    return (f"berkas ini arsip ZIP ({inside}), seperti yang dikirim WordPress.com. Ekstrak dulu arsipnya, lalu "
+            "impor setiap berkas .xml di dalamnya satu per satu.")
 
 
 def addresses(site_dir: Path, imported: set[str], config) -> set[str]:

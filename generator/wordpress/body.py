@@ -325,9 +325,16 @@ class Converter(MarkdownConverter):
         return super().convert_table(el, text, parent_tags)
 
     def convert_dl(self, el, text, parent_tags):
+        if "wp-caption" in (el.get("class") or []):
+            image = el.find("img")         # older themes' caption: the photo in <dt>, its caption in <dd>
+            if image is not None:
+                return self._captioned(image, self._caption(el.find("dd")), [el])
+            if not el.get_text(strip=True):
+                return ""                  # an empty caption shell, shown as nothing by WordPress too
         return f"\n\n{_raw(el)}\n\n"
 
-    convert_details = convert_dl
+    def convert_details(self, el, text, parent_tags):
+        return f"\n\n{_raw(el)}\n\n"
 
     def convert_inline_raw(self, el, text, parent_tags):
         if "_noformat" in parent_tags or "_inline" in parent_tags and el.name in ("del", "s"):
@@ -460,7 +467,7 @@ def layout(image, holders: list) -> str:
     from size-thumbnail / size-medium or the width it was shown at. A floated photo of unknown width is medium."""
     classes = set(image.get("class") or [])
     for holder in holders:
-        if holder is not None and getattr(holder, "name", None) in ("figure", "div"):
+        if holder is not None and getattr(holder, "name", None) in ("figure", "div", "dl"):
             classes.update(holder.get("class") or [])
             classes.add(holder.get("data-align") or "")
     place = next((PLACES[name] for name in PLACES if name in classes), "")

@@ -131,6 +131,34 @@ def _number(text: str) -> int:
     return int(text) if text.isdigit() else 0
 
 
+# Where wp-content/uploads/ lies in what staff copy from a host's backup, tried when the folder given has no year
+# folders: they often give wp-content/, public_html/ or the backup itself.
+_ABOVE_UPLOADS = ("uploads", "wp-content/uploads", "public_html/wp-content/uploads", "htdocs/wp-content/uploads",
+                  "www/wp-content/uploads", "html/wp-content/uploads")
+
+
+def uploads_folder(folder: Path) -> tuple[Path, str]:
+    """The folder the export's file paths (2019/11/foto.jpg) start from, and how it was found: the folder given
+    (''), the uploads/ inside it when the folder above was given ('inside'; never one reached through a link out of
+    the folder given), or the folder given though it has no year folders ('flat')."""
+    if _has_years(folder):
+        return folder, ""
+    root = folder.resolve()
+    for rel in _ABOVE_UPLOADS:
+        candidate = folder / rel
+        if candidate.is_dir() and candidate.resolve().is_relative_to(root) and _has_years(candidate):
+            return candidate, "inside"
+    return folder, "flat"
+
+
+def _has_years(folder: Path) -> bool:
+    """The folder holds WordPress's year folders (2019/, as 'organise uploads by month and year' makes them)."""
+    try:
+        return any(re.fullmatch(r"(?:19|20)\d\d", entry.name) and entry.is_dir() for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
 def index_uploads(folder: Path | None, links: list[str]) -> dict[str, Path]:
     """Every file under the uploads folder by its path inside it (with Unicode names normalised to NFC), as its
     real path. A link is never read through to outside the folder: a linked file is kept only when its target is a

@@ -14,7 +14,7 @@ from generator.engine.keys import own_code
 from generator.model.config import Config
 from generator.model.content import safe_url_path
 from generator.model.documents import DOCUMENT_SUFFIXES
-from generator.model.entries import slugify
+from generator.model.entries import name_slug, slugify
 from generator.model.urls import config_zone, fill
 from generator.wordpress import body as body_module
 from generator.wordpress.media import Attachment, BundleFiles, Library
@@ -52,6 +52,7 @@ class Findings:
     missing: dict[str, list[str]] = field(default_factory=dict)      # folder -> missing upload paths or URLs
     notes: list[str] = field(default_factory=list)                    # 'folder: what could not be converted'
     unkept: list[tuple[str, str, str]] = field(default_factory=list)  # (old address, new url, title)
+    categories: list[tuple[str, str]] = field(default_factory=list)   # (WordPress category address, site's)
     aliases: int = 0
     comments: int = 0
     comments_skipped: int = 0
@@ -115,6 +116,7 @@ def plan(export: Export, library: Library, config: Config, settings: Settings, s
         bundles.append(_bundle(item, run))
     findings.menu = _menu(export, config, items, bundles)
     _addresses(bundles, export, {b.url for b in bundles} | earlier.urls, findings)
+    findings.categories = _category_addresses(items, bundles, config)
     _internal_links(bundles, export)
     return bundles, findings, run.memo_used
 
@@ -162,11 +164,10 @@ def export_date(export: Export, zone) -> dt.datetime:
 
 def _bundle(item: Item, run: _Run) -> Bundle:
     date = item.date or run.fallback
-    slug = short_slug(slugify(unquote(item.slug)) or slugify(item.title)
-                      or f"{item.post_type}-{item.post_id or 'tanpa-id'}")
+    slug = _slug(item, run.folders, f"{item.post_type}-{item.post_id or 'tanpa-id'}")
     kind = item.post_type
     if kind == "page":
-        parents = _ancestors(item, run.pages)
+        parents = _ancestors(item, run.pages, run.folders)
         wanted = "content/pages/" + "/".join(parents + [slug])
         unique = slug
         number = 1
@@ -238,12 +239,35 @@ def _convert(item: Item, run: _Run, files: BundleFiles) -> tuple[body_module.Con
     return context, text
 
 
-def _ancestors(item: Item, pages: dict[str, Item]) -> list[str]:
+def url_name(text: str, spelled: bool = True) -> str:
+    """A slug from a WordPress slug or title: slugify's, or, when that keeps no letter (a Greek or Arabic slug gave
+    '2' or nothing), its spelling in Latin letters as the site spells a tag's name ('επίπεδο-2' -> 'epipedo-2').
+    spelled False keeps slugify's: an item imported before keeps its folder and address."""
+    found = slugify(text)
+    if spelled and not re.search("[a-z]", found):
+        from anyascii import anyascii
+
+        latin = slugify(anyascii(text))
+        if re.search("[a-z]", latin):
+            return latin
+    return found
+
+
+def _slug(item: Item, folders: dict[str, str], fallback: str) -> str:
+    """The item's slug: from its WordPress slug, else its title, else the fallback. An item imported before into a
+    folder named by the older rule (a Greek slug that gave '2') keeps that slug, and so its address."""
+    spelled = short_slug(url_name(unquote(item.slug)) or url_name(item.title) or fallback)
+    before = short_slug(url_name(unquote(item.slug), False) or url_name(item.title, False) or fallback)
+    folder = folders.get(item.key, "").rsplit("/", 1)[-1]
+    return before if folder and folder.startswith(before) and not folder.startswith(spelled) else spelled
+
+
+def _ancestors(item: Item, pages: dict[str, Item], folders: dict[str, str]) -> list[str]:
     chain, seen, parent = [], {item.post_id}, item.parent
     while parent in pages and parent not in seen:
         seen.add(parent)
         page = pages[parent]
-        chain.insert(0, short_slug(slugify(unquote(page.slug)) or slugify(page.title) or f"page-{page.post_id}"))
+        chain.insert(0, _slug(page, folders, f"page-{page.post_id}"))
         parent = page.parent
     return chain
 
@@ -298,7 +322,7 @@ def _front(item: Item, run: _Run, placed: _Placed, context: body_module.Context,
         tags = list(dict.fromkeys(item.tags + names[1:]))    # a second category would be lost otherwise
         if tags:
             front["tags"] = tags
-    author = run.export.authors.get(item.author, item.author)
+    author = _public_name(run.export.authors.get(item.author, item.author))
     if author:
         front["author"] = author
     views = _views(item, run, folder)
@@ -347,12 +371,22 @@ def _cover(item: Item, run: _Run, folder: str, context: body_module.Context, fil
     return ""
 
 
+_EMAIL = re.compile(r"\s*([^@\s]+)@[^@\s]+\.[^@\s]+\s*")
+
+
+def _public_name(name: str) -> str:
+    """A name fit to publish: an email address (a login that is one, a reader who typed theirs as a name) becomes
+    the part before '@', so no address reaches the site."""
+    found = _EMAIL.fullmatch(name or "")
+    return found[1] if found else name
+
+
 def _comments(item: Item, run: _Run) -> list[dict]:
     """The approved comments as the front matter keeps them; the others are counted as skipped."""
     comments = []
     for comment in item.comments:
         if comment.approved == "1" and comment.kind in ("", "comment"):
-            entry = {"author": comment.author or "Anonim"}
+            entry = {"author": _public_name(comment.author) or "Anonim"}
             if comment.date:
                 entry["date"] = comment.date.strftime("%Y-%m-%d %H:%M")
             entry["text"] = _comment_text(comment.text)
@@ -411,6 +445,37 @@ def _views(item: Item, run: _Run, folder: str) -> int | None:
     return None
 
 
+def _query_address(old: str, bundle: Bundle, findings: Findings) -> None:
+    """A ?p=123 address for the report's redirect rules; one an earlier post has (an export reusing a post id)
+    gets no second rule, which the server would never reach, but a note saying where it leads."""
+    first = next(((url, title) for address, url, title in findings.unkept if address == old), None)
+    if first is None:
+        findings.unkept.append((old, bundle.url, bundle.title))
+    elif first[0] != bundle.url:
+        findings.notes.append(f"{bundle.folder}: {old} juga alamat lama \"{first[1]}\"; pengalihannya ke "
+                              f"{first[0]}, bukan ke berita ini")
+
+
+def _category_addresses(items: list[Item], bundles: list[Bundle], config: Config) -> list[tuple[str, str]]:
+    """WordPress's address of each category a published post has (/category/<nicename>/) and where the site shows
+    those posts: the category's page (a post's first category), the tag page (a second category became a tag) or
+    the site's default category (Uncategorized); only the addresses that differ."""
+    found: dict[str, str] = {}
+    default = fill(config.permalinks.category, slug=name_slug(config.site.category))
+    for item, bundle in zip(items, bundles):
+        if item.post_type != "post" or not bundle.public:
+            continue
+        kept = [(name, nicename) for name, nicename in item.categories if (nicename or slugify(name)) != "uncategorized"]
+        for position, (name, nicename) in enumerate(kept):
+            old = f"/category/{unquote(nicename) or name_slug(name)}/"
+            pattern = config.permalinks.category if position == 0 else config.permalinks.tag
+            if position == 0 or old not in found:       # a category's own page before the tag it also became
+                found[old] = fill(pattern, slug=name_slug(name))
+        if len(kept) < len(item.categories):
+            found.setdefault("/category/uncategorized/", default)
+    return [(old, new) for old, new in sorted(found.items()) if old != new]
+
+
 def _addresses(bundles: list[Bundle], export: Export, new_urls: set[str], findings: Findings) -> None:
     """Old permalinks become aliases unless they are the new address or another post's; query addresses
     (?p=123) cannot be files on a static host and go to the report with the new address."""
@@ -425,7 +490,7 @@ def _addresses(bundles: list[Bundle], export: Export, new_urls: set[str], findin
                 path = path[len(base):]
             if parts.query and path.strip("/") in ("", "index.php"):
                 if bundle.public:              # a draft's ?p= address was never seen by readers
-                        findings.unkept.append((f"{path or '/'}?{parts.query}", bundle.url, bundle.title))
+                    _query_address(f"{path or '/'}?{parts.query}", bundle, findings)
                 continue
             clean = safe_url_path(path)
             if clean is None or clean in used:

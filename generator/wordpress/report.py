@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator.wordpress.plan import Findings
@@ -20,12 +21,15 @@ class Report:
     photos_missing: int
     dry_run: bool
     cut_short: tuple[int, int, int] | None = None      # (last line, items read whole, item read in part left out)
+    uploads_note: str = ""                              # the uploads/ found inside the folder given, or why none
 
     def lines(self) -> list[str]:
         f, o = self.findings, self.outcome
         head = ("Uji coba (--dry-run): tidak ada berkas yang ditulis." if self.dry_run
                 else "Impor selesai sebagian." if self.cut_short else "Impor selesai.")
         out = [f"{head} Ekspor: {self.export}"]
+        if self.uploads_note:
+            out.append(self.uploads_note)
         if self.cut_short:
             line, whole, partial = self.cut_short
             out.append(f"PERHATIAN: impor TIDAK LENGKAP. Berkas ekspor terpotong: berakhir di baris {line} tanpa "
@@ -65,20 +69,35 @@ class Report:
             out += ["", "Berkas yang tidak ditemukan di folder unggahan (--uploads); teksnya tetap diimpor:"]
             for folder, names in sorted(f.missing.items()):
                 out += [f"  {folder}: {name}" for name in names]
-        if f.unkept:
-            out += ["", "Alamat lama yang tidak bisa dipertahankan di hosting statis (memakai ?p= atau ?page_id=).",
-                    "Saran: tambahkan pengalihan di server web, misalnya untuk Apache (.htaccess):"]
-            for old, new, title in f.unkept:
-                query = old.split("?", 1)[1]
-                out.append(f"  # {title}")
-                out.append(f"  RewriteCond %{{QUERY_STRING}} ^{query}$")
-                out.append(f"  RewriteRule ^(index\\.php)?$ {new}? [R=301,L]")
+        out += _redirect_lines(f)
         if f.notes:
             out += ["", "Yang tidak bisa dikonversi apa adanya:"] + [f"  {n}" for n in f.notes]
+        if self.dry_run:
+            out += ["", "Uji coba selesai: tidak ada berkas yang ditulis. Untuk mengimpor, jalankan perintah yang sama "
+                    "tanpa --dry-run."]
         return out
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def _redirect_lines(f: Findings) -> list[str]:
+    """The rules a web server needs for the old addresses a static site cannot keep: ?p= and /category/."""
+    out: list[str] = []
+    if f.unkept:
+        out += ["", "Alamat lama yang tidak bisa dipertahankan di hosting statis (memakai ?p= atau ?page_id=).",
+                "Saran: tambahkan pengalihan di server web, misalnya untuk Apache (.htaccess):"]
+        for old, new, title in f.unkept:
+            query = old.split("?", 1)[1]
+            out.append(f"  # {title}")
+            out.append(f"  RewriteCond %{{QUERY_STRING}} ^{query}$")
+            out.append(f"  RewriteRule ^(index\\.php)?$ {new}? [R=301,L]")
+    if f.categories:
+        out += ["", "Alamat kategori WordPress (/category/...) berpindah ke alamat baru di situs ini; tanpa "
+                "pengalihan, tautan lama ke kategori tidak ditemukan.",
+                "Saran: tambahkan pengalihan di server web, misalnya untuk Apache (.htaccess):"]
+        out += [f"  RedirectMatch 301 ^{_regex(old)}?$ {new}" for old, new in f.categories]
+    return out
 
 
 def _menu_lines(menu) -> list[str]:
@@ -98,3 +117,8 @@ def _menu_lines(menu) -> list[str]:
                 "oleh impor; salin baris berikut ke config.yaml agar menu tetap lengkap:", ""]
         out += ["  " + line for line in yaml_block(menu.links).splitlines()]
     return out
+
+
+def _regex(path: str) -> str:
+    """A path as an Apache regular expression matching it literally ('.' and the like escaped, '-' and '/' not)."""
+    return re.sub(r"([.+*?()\[\]{}|^$\\])", r"\\\1", path)

@@ -138,6 +138,12 @@ def _write_bundle(bundle: Bundle, w: _Writing) -> None:
     known = files.get("index.md") or {}
     source = digest(repr((bundle.front, bundle.body)))
     on_disk = _stat(index)
+    if on_disk is None and known.get("hash") and not w.force:
+        # written by an earlier import and removed (or moved) by the staff since: writing it again would publish a
+        # post they took down, without the photos they removed with it
+        outcome.protected.append(f"{index_rel}: dihapus atau dipindahkan sejak impor terakhir; tidak dibuat lagi "
+                                 "(pakai --force untuk mengimpornya lagi)")
+        return
     if on_disk is not None and on_disk == known.get("stat") and source == known.get("source"):
         status, text, wanted = "unchanged", "", known.get("hash")      # as written last time, from the same plan
     else:

@@ -6,6 +6,7 @@ import datetime as dt
 import email.utils
 import functools
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -106,19 +107,21 @@ def _text(element) -> str:
 def read(path: Path, zone: ZoneInfo) -> Export:
     """Parse the export; XML that is not well-formed is repaired by lxml's recovering parser and each repair kept
     as a warning."""
-    parser = etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False, no_network=True,
-                             remove_blank_text=False)
     try:
-        tree = etree.parse(str(path), parser)
-    except (OSError, etree.XMLSyntaxError) as err:
-        raise Unreadable(str(err)) from None
+        tree, errors, repaired = _parsed(path)
+    except PermissionError:
+        raise Unreadable("tidak ada izin membaca berkas ini") from None
+    except OSError as err:
+        raise Unreadable(f"berkas tidak bisa dibuka ({err.strerror or err})") from None
+    except etree.XMLSyntaxError:
+        raise Unreadable("berkas kosong atau sama sekali bukan XML") from None
     root = tree.getroot() if tree is not None else None
     if root is None:
         raise Unreadable("berkas kosong atau sama sekali bukan XML")
-    refusal = _refusal(tree, parser.error_log)
+    refusal = _refusal(tree, errors)
     if refusal:
         raise Refused(refusal)
-    warnings = [f"baris {e.line}: {e.message.strip()}" for e in parser.error_log]
+    warnings = _warnings(errors, repaired)
     channel = next((c for c in [root, *root] if _local(c.tag) == "channel"), None)
     if channel is None:
         raise Unreadable("tidak ada <channel>: ini bukan berkas ekspor WordPress (WXR)")
@@ -151,6 +154,71 @@ def read(path: Path, zone: ZoneInfo) -> Export:
     return export
 
 
+# An '&' that starts no entity reference, outside CDATA and comments; CDATA and comments are matched first so
+# that the '&' inside them is left as written.
+_AMPERSAND = re.compile(rb"(<!\[CDATA\[.*?\]\]>|<!--.*?-->)|&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)", re.S)
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(recover=True, huge_tree=True, resolve_entities=False, no_network=True,
+                           remove_blank_text=False)
+
+
+def _parsed(path: Path) -> tuple:
+    """The parsed file, the parser's errors and the lines where a bare '&' was read as '&amp;'. lxml's recovery
+    drops a bare '&' together with the word after it ('R&D' became 'R', a URL lost its '&w=1268'), so a file
+    with one is parsed again with each such '&' escaped first; lines stay where they were."""
+    parser = _parser()
+    tree = etree.parse(str(path), parser)
+    errors = list(parser.error_log)
+    if not any("EntityRef" in e.message for e in errors) or _wide(path):
+        return tree, errors, []
+    lines: list[int] = []
+    data = path.read_bytes()
+
+    def escape(match: re.Match) -> bytes:
+        if match.group(1):
+            return match.group(1)
+        lines.append(match.start())
+        return b"&amp;"
+
+    fixed = _AMPERSAND.sub(escape, data)
+    if not lines:
+        return tree, errors, []
+    parser = _parser()
+    root = etree.fromstring(fixed, parser)
+    tree = root.getroottree() if root is not None else None
+    return tree, list(parser.error_log), _line_numbers(data, lines)
+
+
+def _line_numbers(data: bytes, offsets: list[int]) -> list[int]:
+    """The 1-based line of each offset (sorted) in data, counted in one pass."""
+    numbers, line, at = [], 1, 0
+    for offset in offsets:
+        line += data.count(b"\n", at, offset)
+        at = offset
+        numbers.append(line)
+    return numbers
+
+
+def _warnings(errors, repaired: list[int]) -> list[str]:
+    """What the parser repaired, once per line and message, in plain Indonesian where the message is a known one."""
+    notes = [(line, "tanda '&' yang tidak ditulis '&amp;' dibaca sebagai '&' biasa; teksnya utuh")
+             for line in repaired]
+    notes += [(e.line, _plain(e.message.strip())) for e in errors]
+    return [f"baris {line}: {text}" for line, text in dict.fromkeys(sorted(notes, key=lambda note: note[0]))]
+
+
+def _plain(message: str) -> str:
+    prefix = re.match(r"Namespace prefix (\S+) on (\S+) is not defined", message)
+    if prefix:
+        return (f"awalan '{prefix[1]}' pada <{prefix[1]}:{prefix[2]}> tidak dinyatakan di awal berkas; "
+                "unsur itu tetap dibaca")
+    if "EntityRef" in message:
+        return "tanda '&' yang tidak ditulis '&amp;'; teks sesudahnya mungkin hilang"
+    return f"pesan pengurai XML: {message}"
+
+
 def _refusal(tree, errors) -> str:
     """Why the file is refused outright ('' when it is not): entities declared in it, or expanded beyond the
     parser's limits."""
@@ -166,12 +234,37 @@ def _refusal(tree, errors) -> str:
             + "; ekspor WordPress tidak pernah memakainya")
 
 
+def _wide(path: Path) -> str:
+    """The codec of an export saved again as UTF-16 or UTF-32 (Notepad's 'Unicode'), by its byte order mark; ''
+    for the UTF-8 (or single-byte) file WordPress writes, whose bytes are read as they are."""
+    with open(path, "rb") as handle:
+        start = handle.read(4)
+    if start in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        return "utf-32"
+    return "utf-16" if start[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+
+
+def _lines(path: Path):
+    """The file's lines as bytes (UTF-8 for a wide file), without reading a UTF-8 file whole."""
+    wide = _wide(path)
+    if wide:
+        with open(path, encoding=wide, errors="replace", newline="") as handle:
+            yield from (line.encode("utf-8") for line in handle)
+        return
+    with open(path, "rb") as handle:
+        yield from handle
+
+
 def _closed(path: Path) -> bool:
     """The file ends with the export's closing </rss> (an export downloaded or copied in full)."""
-    with open(path, "rb") as handle:
-        handle.seek(0, 2)
-        handle.seek(max(0, handle.tell() - 4096))
-        tail = handle.read()
+    wide = _wide(path)
+    if wide:
+        tail = path.read_text(encoding=wide, errors="replace")[-4096:].encode("utf-8")
+    else:
+        with open(path, "rb") as handle:
+            handle.seek(0, 2)
+            handle.seek(max(0, handle.tell() - 4096))
+            tail = handle.read()
     tail = tail.rstrip(b" \t\r\n\x00")
     while tail.endswith(b"-->") and b"<!--" in tail:
         tail = tail[:tail.rfind(b"<!--")].rstrip()
@@ -182,9 +275,8 @@ def _cut_short(export: Export, path: Path) -> None:
     """Mark the export as cut short at its last line and keep only the items whose end tag is in the file (the
     item the cut fell into was read in part)."""
     ends, lines = 0, 0
-    with open(path, "rb") as handle:
-        for lines, line in enumerate(handle, start=1):
-            ends += line.count(b"</item>")
+    for lines, line in enumerate(_lines(path), start=1):
+        ends += line.count(b"</item>")
     export.cut_short = lines
     export.dropped = max(0, len(export.items) - ends)
     export.items = export.items[:ends]

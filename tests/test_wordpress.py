@@ -572,9 +572,8 @@ def test_youtube_addresses(url, watch):
     assert body_module.youtube_url(url) == watch
 
 
+@pytest.mark.parametrize("imported", ["theme-unit-test.xml"], indirect=True)     # the export with a file block
 def test_the_theme_unit_test_file_block_is_an_attachment(imported):
-    if imported.export.name != "theme-unit-test.xml":
-        pytest.skip("only theme-unit-test.xml has this file block")
     fronts = front_matters(imported.site)
     found = [(folder, f) for folder, f in fronts.items() if "file_block.pdf" in [a["file"] for a in f.get("attachments") or []]]
     assert len(found) == 1
@@ -1063,12 +1062,11 @@ def test_the_sample_post_of_a_new_site_is_pointed_out_after_the_import(tmp_path)
     assert "berita contoh" not in run_import(site, FIXTURE).report.lower()     # once the staff made it theirs: no word
 
 
+@pytest.mark.parametrize("imported", ["theme-unit-test.xml"], indirect=True)     # the Greek pages
 def test_a_slug_in_another_script_is_spelled_out_in_latin_letters(imported):
     """theme-unit-test.xml's Greek pages 'Επίπεδο 2 -Second Greek level' and 'Επίπεδο 3' (slugs επίπεδο-2, επίπεδο-3) were put at /2/ and
     /3/: the letters were dropped and only the digit left. They are spelled out as the site spells a category or tag
     name in another script, and the old Greek address still leads there."""
-    if imported.export.name != "theme-unit-test.xml":
-        pytest.skip("the Greek pages are in theme-unit-test.xml")
     fronts = {front["title"]: folder for folder, front in front_matters(imported.site).items()}
     assert fronts["Επίπεδο 2 -Second Greek level"].endswith("/epipedo-2") and fronts["Επίπεδο 3"].endswith("/epipedo-3")
     output = imported.site / "output"

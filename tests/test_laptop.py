@@ -169,6 +169,22 @@ def test_init_asks_again_until_each_answer_is_usable():
     assert len(said) == 3
 
 
+@pytest.mark.parametrize("region, level, office", [
+    ("Kota Contoh", "kota", "KPU Kota Contoh"),
+    ("kabupaten  Bantul", "Kabupaten", "KPU Kabupaten Bantul"),
+    ("Kab. Bantul", "kabupaten", "KPU Kabupaten Bantul"),
+    ("Provinsi Kalimantan Utara", "provinsi", "KPU Provinsi Kalimantan Utara"),
+    ("Kotabaru", "kabupaten", "KPU Kabupaten Kotabaru"),
+    ("Kota Baru", "kabupaten", "KPU Kabupaten Kota Baru"),      # a region's own name, not the level said twice
+])
+def test_the_office_name_does_not_say_its_level_twice(region, level, office):
+    """The WordPress trial: --region "Kota Contoh" --level kota made "KPU Kota Kota Contoh" in the title, tagline and
+    sample post."""
+    from generator.newsite.create import Given, answers
+
+    assert answers(Given(region, level, "https://contoh.kpu.go.id", "WIB")).office == office
+
+
 def test_import_wordpress_into_a_folder_without_a_site_says_how_to_make_one(tmp_path):
     export = tmp_path / "ekspor.xml"
     export.write_text("<rss/>", encoding="utf-8")

@@ -56,10 +56,25 @@ def problems_of(given: Given) -> list[str]:
     return found
 
 
+# What staff may write before a region's name that is its level already ("Kota Contoh" with --level kota).
+LEVEL_WORDS = {"provinsi": ("provinsi", "prov", "prov."), "kabupaten": ("kabupaten", "kab", "kab."),
+               "kota": ("kota",)}
+
+
+def region_name(region: str, level: str) -> str:
+    """The region without the level said before it ('Kota Contoh', kota: 'Contoh'), so the office is not named
+    'KPU Kota Kota Contoh'; a name that only starts like another level stays whole ('Kota Baru', kabupaten)."""
+    words = region.split()
+    if len(words) > 1 and words[0].lower() in LEVEL_WORDS.get(level, ()):
+        words = words[1:]
+    return " ".join(words)
+
+
 def answers(given: Given) -> Answers:
     url = given.url.strip()
     url = url if url.endswith("/") else url + "/"
-    return Answers(given.region.strip(), given.level.lower(), url, given.zone.upper())
+    level = given.level.lower()
+    return Answers(region_name(given.region.strip(), level), level, url, given.zone.upper())
 
 
 def ask(given: Given, read=input, say=print) -> Given:

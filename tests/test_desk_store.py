@@ -806,6 +806,26 @@ def test_keeping_my_version_after_a_colleague_removed_a_photo_brings_the_photo_b
     build_site(site, search=False)
 
 
+def test_only_a_plain_name_the_form_gives_brings_a_set_aside_photo_back(site_factory):
+    """A form's file names come from the browser: a path, a pattern or a name of another folder never reaches past
+    the post's own set-aside copies, and nothing is written outside the post's folder."""
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\ngallery:\n  - file: satu.jpg\n"
+                                                              "  - file: dua.jpg"),
+                         "content/posts/2024/a/satu.jpg": jpeg_bytes(), "content/posts/2024/a/dua.jpg": jpeg_bytes()})
+    key = "content/posts/2024/a/index.md"
+    opened = store.open_entry(site, key)
+    opened.form.photos = [p for p in opened.form.photos if p.file != "dua.jpg"]
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    before = sorted(str(path.relative_to(site)) for path in site.rglob("*") if ".cache" not in path.parts)
+    hostile = ["../dua.jpg", "..\\dua.jpg", "*.jpg", "[d]ua.jpg", "du?.jpg", "../../../../dua.jpg", "."]
+    opened = store.open_entry(site, key)
+    opened.form.photos += [store.Photo(name) for name in hostile]
+    store.save_entry(site, key, opened.form, saved.version, ZONE_NOW)
+    assert sorted(p.name for p in (site / "content/posts/2024/a").iterdir()) == ["index.md", "satu.jpg"]
+    after = sorted(str(path.relative_to(site)) for path in site.rglob("*") if ".cache" not in path.parts)
+    assert set(after) - set(before) <= {path for path in after if path.startswith(".redaksi")}, set(after) - set(before)
+
+
 def test_restoring_a_version_that_had_a_removed_photo_brings_the_photo_back(site_factory):
     site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01\ngallery:\n  - file: satu.jpg\n"
                                                               "    caption: Satu\n  - file: dua.jpg\n    caption: Dua"),

@@ -955,6 +955,20 @@ def test_a_backup_folder_above_uploads_is_followed_into_it(tmp_path, given, insi
     assert f"Folder unggahan: {folder / inside}" in result.report, result.report
 
 
+def test_an_uploads_folder_inside_reached_through_a_link_out_of_the_folder_given_is_not_used(tmp_path):
+    """The folder given is searched for uploads/ inside it, never outside: a wp-content/uploads/ that is a link to
+    a folder elsewhere is not read, and its photos are reported missing instead."""
+    outside = tmp_path / "di-luar"
+    kpu_uploads(outside)
+    folder = tmp_path / "cadangan"
+    (folder / "wp-content").mkdir(parents=True)
+    (folder / "wp-content" / "uploads").symlink_to(outside, target_is_directory=True)
+    site = new_site(tmp_path / "site")
+    result = run_import(site, FIXTURE, folder)
+    assert not (site / RAKOR / "pembukaan.jpg").exists()
+    assert "Folder unggahan: " not in result.report and "pembukaan.jpg" in result.report, result.report
+
+
 def test_an_uploads_folder_without_wordpress_years_is_said_plainly(tmp_path):
     folder = tmp_path / "foto-acak"
     make_photo(folder / "pembukaan.jpg")

@@ -15,6 +15,7 @@ import pytest
 from generator import wordpress
 from tests.browser import chromium, require_browser
 from tests.conftest import MINIMAL_CONFIG, ROOT, build_site, make_photo
+from tests.readers_site import WIDTHS, axe, opened
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +44,8 @@ def export_with_layout(target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def imported(tmp_path_factory):
+    """The fixture export with the photo-layout post, imported and built, served on 127.0.0.1: (origin, output)."""
     root = tmp_path_factory.mktemp("tata-letak")
     uploads = root / "uploads"
     make_photo(uploads / "2024/03/ketua.jpg", size=(900, 900), color=(180, 40, 40))
@@ -59,11 +61,21 @@ def served(tmp_path_factory):
     handler.log_message = lambda *args: None
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    output = site / "output"
-    page = next(p for p in output.rglob("index.html") if "<h1>Foto di samping teks</h1>" in p.read_text("utf-8"))
-    yield f"http://127.0.0.1:{server.server_address[1]}/{page.parent.relative_to(output).as_posix()}/"
+    yield f"http://127.0.0.1:{server.server_address[1]}", site / "output"
     server.shutdown()
     server.server_close()
+
+
+def page_url(imported, marker: str) -> str:
+    """The served address of the first page whose HTML holds marker."""
+    origin, output = imported
+    page = next(p for p in sorted(output.rglob("index.html")) if marker in p.read_text("utf-8"))
+    return f"{origin}/{page.parent.relative_to(output).as_posix()}/"
+
+
+@pytest.fixture(scope="module")
+def served(imported):
+    return page_url(imported, "<h1>Foto di samping teks</h1>")
 
 
 def boxes(url: str, width: int, shot: str) -> dict:
@@ -104,3 +116,14 @@ def test_on_a_phone_they_are_full_width(served):
     prose, left, right = found["prose"], found["left"], found["right"]
     assert left["float"] == right["float"] == "none"
     assert abs(left["w"] - prose["w"]) < 2 and abs(right["w"] - prose["w"]) < 2
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_archived_comments_pass_axe(imported, width):
+    """The readers' comments archived from WordPress (the section posts and pages share) have no axe-core violation
+    at a phone's and a desktop's width."""
+    require_browser()
+    with opened(WIDTHS[width]) as page:
+        page.goto(page_url(imported, 'id="arsip-tanggapan"'))
+        assert page.locator("#arsip-tanggapan").is_visible()
+        assert axe(page) == []

@@ -115,7 +115,7 @@ def write_post(site: Path, folder: str, front: str, body: str = "Isi berita.\n",
 @pytest.fixture
 def port_8000(tmp_path_factory):
     """Held by a test whose launcher starts a preview on port 8000 (the port it takes when free) or that holds the
-    port itself: under pytest-xdist (`make test` runs two workers) no other such test runs meanwhile. The lock file
+    port itself: under pytest-xdist (`make test` runs several workers) no other such test runs meanwhile. The lock file
     is in the run's temporary folder, which the workers share."""
     import fcntl     # the launcher tests run on Linux and macOS only
 
@@ -536,10 +536,20 @@ def start_desk(site: Path, upload_limit: int | None = None) -> DeskServer:
     return DeskServer(site, preview.origin, token, preview.close)
 
 
+@pytest.fixture(scope="session")
+def desk_site(tmp_path_factory) -> Path:
+    """tests/sites/basic built once as the desk's preview builds it (the real clock, its cache and output kept), for
+    each desk test to copy: the copy's first build then renders nothing, as a desk opened on a built site does."""
+    site = copy_site("basic", tmp_path_factory.mktemp("desk-basic") / "site")
+    build(Options(site, workers=1))
+    return site
+
+
 @pytest.fixture
-def desk(tmp_path):
-    """The fixture site tests/sites/basic, copied, with its preview and desk running."""
-    server = start_desk(copy_site("basic", tmp_path / "site"))
+def desk(tmp_path, desk_site):
+    """The fixture site tests/sites/basic, copied (with the output and cache of a build), with its preview and desk
+    running."""
+    server = start_desk(Path(shutil.copytree(desk_site, tmp_path / "site", symlinks=True)))
     yield server
     server.stop()
 

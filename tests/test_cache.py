@@ -4,6 +4,7 @@ a corrupt or foreign cache is never trusted, a failed build leaves the output al
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import pickle
 import shutil
@@ -413,3 +414,50 @@ def test_cache_files_round_trip_entries_with_dates_zones_and_paths(clock, tmp_pa
     record = data["content/posts/berita-1.md"]
     assert record.entry.title == "Berita 1" and record.entry.date.tzinfo is not None and record.html
     assert pickle.loads(pickle.dumps(record.entry.date)) == record.entry.date
+
+
+# ------------------------------------------------------------------------- the built-in theme's reach, shipped
+
+def test_the_shipped_reach_of_the_built_in_theme_is_current():
+    from generator.engine import fingerprint
+
+    shipped = json.loads(fingerprint.THEME_REACH.read_text(encoding="utf-8"))
+    assert shipped == fingerprint.theme_reach(), \
+        "templat bawaan berubah: jalankan `python scripts/theme_reach.py` lalu commit generator/engine/theme_reach.json"
+
+
+def test_a_cold_build_gives_the_same_bytes_with_or_without_the_shipped_reach(tmp_path, monkeypatch):
+    from generator.engine import fingerprint
+
+    site = shutil.copytree(Path(__file__).parent / "sites" / "basic", tmp_path / "site",
+                           ignore=shutil.ignore_patterns("output", ".cache"))
+    build(Options(site, tmp_path / "with", now=NOW, workers=1, cache=tmp_path / "cache-with"))
+    monkeypatch.setattr(fingerprint, "THEME_REACH", tmp_path / "absent.json")
+    assert fingerprint.shipped() == {}
+    build(Options(site, tmp_path / "without", now=NOW, workers=1, cache=tmp_path / "cache-without"))
+    assert tree(tmp_path / "with") == tree(tmp_path / "without")
+
+
+@pytest.mark.parametrize("content", ["not json", '["a list"]', '{"abc": "not a list"}', '{"abc": [1, 2]}'])
+def test_a_damaged_shipped_reach_is_not_used(tmp_path, monkeypatch, content):
+    from generator.engine import fingerprint
+
+    damaged = tmp_path / "theme_reach.json"
+    damaged.write_text(content, encoding="utf-8")
+    monkeypatch.setattr(fingerprint, "THEME_REACH", damaged)
+    assert fingerprint.shipped() == {}
+
+
+def test_a_site_template_that_differs_from_the_built_in_one_is_read_for_itself(tmp_path):
+    from generator.engine import fingerprint
+    from generator.model import theme
+
+    own = tmp_path / "templates"
+    own.mkdir()
+    text = (theme.THEME_DIR / "post.html").read_text(encoding="utf-8")
+    (own / "post.html").write_text(text.replace("{% block main %}", "{% block main %}{{ site.popular }}", 1),
+                                   encoding="utf-8")
+    assert "{{ site.popular }}" in (own / "post.html").read_text(encoding="utf-8")
+    templates = fingerprint.Templates((own, theme.THEME_DIR))
+    assert "popular" in templates.reach("post.html")
+    assert "popular" not in templates.reach("tema/post.html")

@@ -10,7 +10,9 @@ Not covered, on purpose: `site.built` (the build time), so a build that changes 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+from pathlib import Path
 
 from generator.core.hashing import digest
 from generator.engine import keys
@@ -62,8 +64,8 @@ class Templates:
 
     def __init__(self, templates, known: dict[str, frozenset[str]] | None = None):
         """known: reach's results of the last build, by the digest of a template's text (parsing every template
-        was a fifth of a one-edit build of 1,000 posts)."""
-        self.known = known or {}
+        was a fifth of a one-edit build of 1,000 posts); the built-in theme's come with the generator (shipped)."""
+        self.known = {**shipped(), **(known or {})}
         self.sources: dict[str, str] = {}
         for name, path in theme.sources(templates).items():
             try:
@@ -122,6 +124,30 @@ class Templates:
     def memo(self) -> dict[str, frozenset[str]]:
         """reach's results for these templates, by the digest of their text: the next build's known."""
         return {digest(self.sources.get(name, "")): found for name, found in self._reach.items()}
+
+
+THEME_REACH = Path(__file__).with_name("theme_reach.json")
+
+
+def shipped() -> dict[str, frozenset[str]]:
+    """reach's results for the built-in theme's templates, by the digest of their text, as THEME_REACH holds them:
+    a cold build (a new site, the first build after an upgrade) then parses none of them (a third of a small site's
+    cold build). A template whose text differs from the one recorded is simply parsed; tests/test_incremental.py
+    checks that the file is current (scripts/theme_reach.py writes it)."""
+    try:
+        data = json.loads(THEME_REACH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {key: frozenset(found) for key, found in data.items()
+            if isinstance(found, list) and all(isinstance(a, str) for a in found)}
+
+
+def theme_reach() -> dict[str, list[str]]:
+    """What THEME_REACH should hold: reach of every template of the built-in theme, by the digest of its text."""
+    texts = {path.read_text(encoding="utf-8") for path in theme.sources(theme.THEME_DIR).values()}
+    return {digest(text): sorted(reach(text)) for text in sorted(texts)}
 
 
 def reach(text: str) -> frozenset[str]:

@@ -158,6 +158,32 @@ def test_email_through_starttls_with_the_password_from_the_environment_only(tmp_
         smtp.stop()
 
 
+def test_a_report_that_reached_no_one_is_sent_again_once_the_password_is_right(tmp_path, monkeypatch):
+    """A wrong OTOMATIS_SMTP_PASSWORD on the first tampering report (or failed publish): once staff correct it,
+    the next check that finds the same sends it, instead of taking the undelivered report for told."""
+    certificate = self_signed_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    smtp = start_smtp(certificate, password="s3kret-Humas")
+    try:
+        extra = (f"otomatis:\n  email:\n    host: 127.0.0.1\n    port: {smtp.port}\n    from: situs@kpu.go.id\n"
+                 "    to: [humas@kpu.go.id]\n    user: humas\n")
+        live = tmp_path / "live"
+        site = site_with_schedule(tmp_path, live, extra)
+        assert run_publish(site, "utama", NOW)[0] == 0
+        (live / "wp-shell.php").write_text("<?php system($_GET['c']); ?>")
+        clock = Clock(NOW)
+        monkeypatch.setenv(PASSWORD_ENV, "salah")
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+        assert codes == [1] and "menolak pengguna 'humas'" in said and "dikirim lagi" in said
+        assert not smtp.received and "salah" not in said
+        monkeypatch.setenv(PASSWORD_ENV, "s3kret-Humas")
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61), NOW + dt.timedelta(minutes=121)])
+        assert codes == [1, 1] and "surel tidak dikirim" not in said
+        assert len(smtp.received) == 1 and "wp-shell.php" in smtp.received[0].content.decode("utf-8")
+    finally:
+        smtp.stop()
+
+
 def test_an_unreachable_mail_server_or_webhook_is_one_sentence_and_the_round_still_ends(tmp_path):
     from tests.servers import free_port
 

@@ -42,6 +42,12 @@ def send(settings: Otomatis, report: Report, env: dict[str, str] | None = None) 
     return failed
 
 
+def channels(settings: Otomatis, env: dict[str, str] | None = None) -> int:
+    """How many ways a report is sent (e-mail, webhook): a report that failed on as many reached no one."""
+    env = os.environ if env is None else env
+    return (settings.email is not None) + bool(env.get(WEBHOOK_ENV, "") or settings.webhook)
+
+
 def message(email: Email, report: Report) -> EmailMessage:
     out = EmailMessage()
     out["Subject"] = report.subject

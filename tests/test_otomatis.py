@@ -14,6 +14,7 @@ import shutil
 import pytest
 
 from generator.core.report import Problems
+from generator.desk.rounds import last_round
 from generator.model import config as config_module
 from generator.otomatis.notify import PASSWORD_ENV, Report, send
 from generator.otomatis.runner import Runner, one_round, run_publish
@@ -176,10 +177,13 @@ def test_a_report_that_reached_no_one_is_sent_again_once_the_password_is_right(t
         codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
         assert codes == [1] and "menolak pengguna 'humas'" in said and "dikirim lagi" in said
         assert not smtp.received and "salah" not in said
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=6)])       # no check due: the desk still warns
+        assert last_round(site).tampered and not smtp.received
         monkeypatch.setenv(PASSWORD_ENV, "s3kret-Humas")
         codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61), NOW + dt.timedelta(minutes=121)])
         assert codes == [1, 1] and "surel tidak dikirim" not in said
         assert len(smtp.received) == 1 and "wp-shell.php" in smtp.received[0].content.decode("utf-8")
+        assert last_round(site).tampered
     finally:
         smtp.stop()
 

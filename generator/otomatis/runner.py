@@ -151,8 +151,9 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
     _say(runner, log, line)
     for report, mark in done.reports:
         failures = runner.parts.send(config.otomatis, report)
-        if failures and len(failures) >= channels(config.otomatis):     # told no one: told again next time
-            setattr(state, mark, getattr(State(), mark))
+        told_no_one = bool(failures) and len(failures) >= channels(config.otomatis)
+        state_module.mark_unsent(state, mark, told_no_one)          # then sent again when the same is found
+        if told_no_one:
             failures[-1] += " Laporan ini dikirim lagi pada putaran berikutnya yang menemukan hal yang sama."
         for failure in failures:
             _say(runner, log, _line(done.now, zone, [failure]))
@@ -222,12 +223,13 @@ def _scheduled(runner: Runner, config, target: str, state: State, done: Round) -
     if code == 0:
         state.scheduled_through = state.last_publish = now.timestamp()
         state.failing_since = None
+        state_module.mark_unsent(state, "failing_since", False)
         done.texts.append(f"terbit ke {target}: {len(due)} berita terjadwal ({titles})")
         return
     done.failed = True
     done.texts.append(f"GAGAL terbit ke {target} ({len(due)} berita terjadwal: {titles}): {_last_line(said)}")
-    if state.failing_since is None:
-        state.failing_since = now.timestamp()
+    if state.failing_since is None or state_module.unsent(state, "failing_since"):
+        state.failing_since = state.failing_since or now.timestamp()
         done.reports.append((Report(
             f"[{config.site.title}] Berita terjadwal GAGAL terbit",
             f"Berita terjadwal belum tayang karena penerbitan ke '{target}' gagal:\n"
@@ -366,13 +368,14 @@ def _check(runner: Runner, config, target: str, state: State, done: Round) -> No
     state.last_verify = done.now.timestamp()
     if code == 0:
         state.reported = ""
+        state_module.mark_unsent(state, "reported", False)
         done.texts.append(f"periksa {target}: utuh, sama dengan terbitan terakhir")
         return
     done.failed = True
     findings = [line.strip() for line in said.splitlines() if line.startswith("  ")]
     done.texts.append(f"periksa {target}: BERBEDA dari terbitan terakhir ({len(findings)} berkas)")
     digest = hashlib.sha256("\n".join(findings).encode("utf-8")).hexdigest()
-    if digest != state.reported:
+    if digest != state.reported or state_module.unsent(state, "reported"):
         state.reported = digest
         done.reports.append((Report(
             f"[{config.site.title}] Situs yang tayang DIUBAH pihak lain",

@@ -176,6 +176,8 @@ def test_init_asks_again_until_each_answer_is_usable():
     ("Provinsi Kalimantan Utara", "provinsi", "KPU Provinsi Kalimantan Utara"),
     ("Kotabaru", "kabupaten", "KPU Kabupaten Kotabaru"),
     ("Kota Baru", "kabupaten", "KPU Kabupaten Kota Baru"),      # a region's own name, not the level said twice
+    ("kota  BANDAR lampung", "kota", "KPU Kota Bandar Lampung"),   # typed in small or capital letters
+    ("DKI Jakarta", "provinsi", "KPU Provinsi DKI Jakarta"),
 ])
 def test_the_office_name_does_not_say_its_level_twice(region, level, office):
     """The WordPress trial: --region "Kota Contoh" --level kota made "KPU Kota Kota Contoh" in the title, tagline and
@@ -183,6 +185,23 @@ def test_the_office_name_does_not_say_its_level_twice(region, level, office):
     from generator.newsite.create import Given, answers
 
     assert answers(Given(region, level, "https://contoh.kpu.go.id", "WIB")).office == office
+
+
+def test_init_takes_answers_as_staff_type_them_and_says_in_indonesian_what_is_wrong(tmp_path):
+    """A level with a capital, a zone with a space, an address without https://: taken as meant. A level or zone
+    that is no choice is told in Indonesian with the choices (argparse said "invalid choice" in English)."""
+    site = tmp_path / "Situs KPU"
+    run = run_cli("init", str(site), "--region", "Bandar Lampung", "--level", "Kota", "--url",
+                  "kpu-bandarlampung.go.id", "--zone", " wib")
+    assert run.code == 0, run.err
+    config = (site / "config.yaml").read_text(encoding="utf-8")
+    assert 'base_url: "https://kpu-bandarlampung.go.id/"' in config and "timezone: Asia/Jakarta" in config
+    wrong = run_cli("init", str(tmp_path / "lain"), "--region", "Bantul", "--level", "desa", "--url",
+                    "https://kab-bantul.kpu.go.id/", "--zone", "WIB+7")
+    assert wrong.code == 2 and not (tmp_path / "lain").exists()
+    assert "tingkat kantor 'desa' tidak dikenal; pilih provinsi, kabupaten atau kota" in wrong.err
+    assert "zona waktu 'WIB+7' tidak dikenal; pilih WIB, WITA atau WIT" in wrong.err
+    assert "invalid choice" not in wrong.err and "usage:" not in wrong.err
 
 
 def test_import_wordpress_into_a_folder_without_a_site_says_how_to_make_one(tmp_path):

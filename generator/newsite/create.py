@@ -45,15 +45,24 @@ def problems_of(given: Given) -> list[str]:
     found = []
     if not (given.region or "").strip():
         found.append("nama daerah belum diisi (--region, misalnya --region \"Kalimantan Utara\").")
-    if (given.level or "").lower() not in LEVELS:
+    if (given.level or "").strip().lower() not in LEVELS:
         found.append(f"tingkat kantor '{given.level or ''}' tidak dikenal; pilih provinsi, kabupaten atau kota "
                      "(--level).")
-    url = (given.url or "").strip()
-    if not (url.startswith(("https://", "http://")) and "." in url.split("//", 1)[1].split("/")[0]):
-        found.append(f"alamat situs '{url}' tidak sah; tulis lengkap, misalnya --url https://kab-bantul.kpu.go.id/")
-    if (given.zone or "").upper() not in ZONES:
+    url = site_address(given.url or "")
+    if not (url.startswith(("https://", "http://")) and "." in url.split("//", 1)[1].split("/")[0]) or " " in url:
+        found.append(f"alamat situs '{(given.url or '').strip()}' tidak sah; tulis lengkap, misalnya "
+                     "--url https://kab-bantul.kpu.go.id/")
+    if (given.zone or "").strip().upper() not in ZONES:
         found.append(f"zona waktu '{given.zone or ''}' tidak dikenal; pilih WIB, WITA atau WIT (--zone).")
     return found
+
+
+def site_address(url: str) -> str:
+    """The address as written, with https:// in front when staff wrote only the host ('kab-bantul.kpu.go.id')."""
+    url = url.strip()
+    if url and "://" not in url and not url.startswith("/"):
+        return "https://" + url
+    return url
 
 
 # What staff may write before a region's name that is its level already ("Kota Contoh" with --level kota).
@@ -63,18 +72,26 @@ LEVEL_WORDS = {"provinsi": ("provinsi", "prov", "prov."), "kabupaten": ("kabupat
 
 def region_name(region: str, level: str) -> str:
     """The region without the level said before it ('Kota Contoh', kota: 'Contoh'), so the office is not named
-    'KPU Kota Kota Contoh'; a name that only starts like another level stays whole ('Kota Baru', kabupaten)."""
+    'KPU Kota Kota Contoh'; a name that only starts like another level stays whole ('Kota Baru', kabupaten). Words
+    typed all in small or capital letters are capitalized as a name is ('bandar LAMPUNG': 'Bandar Lampung')."""
     words = region.split()
     if len(words) > 1 and words[0].lower() in LEVEL_WORDS.get(level, ()):
         words = words[1:]
-    return " ".join(words)
+    return " ".join(_capitalized(word) for word in words)
+
+
+def _capitalized(word: str) -> str:
+    """'lampung' and 'BANDAR' as 'Lampung' and 'Bandar'; 'DKI', 'NTB' and 'McKinley' as written."""
+    if word.islower() or (word.isupper() and len(word) > 3):
+        return word[:1].upper() + word[1:].lower()
+    return word
 
 
 def answers(given: Given) -> Answers:
-    url = given.url.strip()
+    url = site_address(given.url)
     url = url if url.endswith("/") else url + "/"
-    level = given.level.lower()
-    return Answers(region_name(given.region.strip(), level), level, url, given.zone.upper())
+    level = given.level.strip().lower()
+    return Answers(region_name(given.region.strip(), level), level, url, given.zone.strip().upper())
 
 
 def ask(given: Given, read=input, say=print) -> Given:

@@ -188,6 +188,19 @@ def test_a_report_that_reached_no_one_is_sent_again_once_the_password_is_right(t
         smtp.stop()
 
 
+def test_the_desk_says_when_otomatis_stopped_running(tmp_path):
+    """The laptop that runs otomatis asleep or off: its last round stays on the desk, said to be long ago once three
+    intervals (at least an hour) passed without one, and no longer once rounds run again."""
+    site = site_with_schedule(tmp_path, tmp_path / "live", "otomatis:\n  verify: 0\n  interval: 10\n")
+    clock = Clock(NOW)
+    assert rounds(site, clock, [NOW])[0] == [0]
+    assert not last_round(site, NOW + dt.timedelta(minutes=59)).stopped
+    asleep = last_round(site, NOW + dt.timedelta(minutes=61))
+    assert asleep.stopped and not asleep.failed and not asleep.tampered
+    rounds(site, clock, [NOW + dt.timedelta(hours=5)])
+    assert not last_round(site, NOW + dt.timedelta(hours=5, minutes=20)).stopped
+
+
 def test_an_unreachable_mail_server_or_webhook_is_one_sentence_and_the_round_still_ends(tmp_path):
     from tests.servers import free_port
 

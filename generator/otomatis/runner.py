@@ -148,6 +148,7 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
             done.failed = True
     line = _line(done.now, zone, done.texts)
     state.last_round, state.last_round_failed = line, done.failed
+    state.last_round_at, state.round_every = done.now.timestamp(), config.otomatis.interval or 5
     _say(runner, log, line)
     for report, mark in done.reports:
         failures = runner.parts.send(config.otomatis, report)

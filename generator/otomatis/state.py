@@ -25,6 +25,8 @@ class State:
     last_round: str = ""                    # the last round's log line (the desk can show it)
     last_round_failed: bool = False         # something in that round failed or the live site differed
     last_tidy: float | None = None          # the last time its own log was trimmed to otomatis.keep_days
+    last_round_at: float | None = None      # UTC seconds of the last round (the desk tells when it is long ago)
+    round_every: float = 5                  # minutes between rounds as otomatis.interval said then
     unsent: str = ""                        # the reports that reached no one ('reported', 'failing_since'),
                                             # sent again when the same is found again
 

@@ -230,7 +230,8 @@ def test_the_windows_launcher_takes_its_steps_in_order():
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
     steps = ['cd /d "%~dp0"', r'set "SOURCE=C:\Users\humas\situs-kpu 100%%"',
              r'if exist ".venv\Scripts\situs-kpu.exe" goto start', "py -3 -c", "python -c", "goto nopython",
-             "-m venv .venv", "situs_kpu-*.whl", r'".venv\Scripts\python.exe" -m pip install', ":start",
+             "situs_kpu-*.whl", 'if not exist "%SOURCE%" goto nosource', "-m venv .venv",
+             r'".venv\Scripts\python.exe" -m pip install', ":start",
              r'".venv\Scripts\situs-kpu.exe" serve --site . --open', ":nopython",
              "https://www.python.org/downloads/", '"Add python.exe to PATH"']
     positions = [text.find(step) for step in steps]
@@ -293,6 +294,40 @@ def test_the_windows_like_mode_hides_fork_and_flock_and_locks_with_a_loopback_po
         pass
     monkeypatch.delenv(system.ENV)
     assert system.flock() is not None and "fork" in system.start_methods()
+
+
+def test_the_windows_launcher_reads_a_path_outside_ascii_as_utf8_and_quotes_it_in_messages():
+    """cmd.exe reads a .cmd in the console's code page (437, 850): 'C:\\Users\\Siti Nur’aini' written as UTF-8 was
+    read as other letters, and the install failed as if the internet were down. A '&' in an unquoted echo ran the
+    rest of the path as a command."""
+    from generator.newsite import launchers
+
+    plain = launchers.texts(r"C:\Users\humas\situs-kpu")[launchers.WINDOWS]
+    assert "chcp" not in plain
+    for name in (launchers.WINDOWS, launchers.OTOMATIS_WINDOWS):
+        text = launchers.texts("C:\\Users\\Siti Nur’aini\\Humas & Protokol\\situs-kpu")[name]
+        assert text.startswith("@echo off\r\nchcp 65001 >nul\r\n")
+        assert 'set "SOURCE=C:\\Users\\Siti Nur’aini\\Humas & Protokol\\situs-kpu"' in text
+        echoes = [line for line in text.split("\r\n") if line.startswith("echo") and "%SOURCE%" in line]
+        assert len(echoes) == 2 and all('"%SOURCE%"' in line for line in echoes)
+
+
+@pytest.mark.parametrize("name", ["mulai-redaksi.sh", "otomatis.sh"])
+def test_a_site_folder_taken_to_another_laptop_without_the_generator_says_to_bring_the_wheel(tmp_path, name):
+    """The source init wrote is a path on the first laptop: elsewhere the launcher said 'Periksa sambungan internet'
+    after making .venv. Now it says to copy the wheel into the folder, and makes nothing."""
+    site = tmp_path / "Situs KPU"
+    made = run_cli("init", str(site), "--region", "Bantul", "--level", "kabupaten", "--url", "kab-bantul.kpu.go.id",
+                   "--zone", "WIB")
+    assert made.code == 0, made.err
+    script = site / name
+    script.write_text(script.read_text(encoding="utf-8").replace(str(ROOT), str(tmp_path / "laptop-lain")),
+                      encoding="utf-8")
+    done = subprocess.run(["/bin/sh", str(script)], cwd=tmp_path, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=60, env={"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"})
+    assert done.returncode == 1 and not (site / ".venv").exists()
+    assert f"Generator tidak ditemukan di {tmp_path / 'laptop-lain'}" in done.stdout
+    assert "situs_kpu-...whl" in done.stdout and "internet" not in done.stdout
 
 
 @pytest.mark.parametrize("kernel, hint", [("Linux", "sudo apt install python3-venv"), ("Darwin", "berkas .pkg")])

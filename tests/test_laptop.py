@@ -204,6 +204,22 @@ def test_init_takes_answers_as_staff_type_them_and_says_in_indonesian_what_is_wr
     assert "invalid choice" not in wrong.err and "usage:" not in wrong.err
 
 
+def test_init_refuses_a_file_and_a_folder_inside_another_site_and_writes_nothing(tmp_path):
+    """A folder inside a site (its content/, picked in a folder dialog) got a second config.yaml, launchers and a
+    content/content/ that the site's own build never shows; a file's name gave 'File exists' in English."""
+    site = write_site(tmp_path / "Situs KPU", {"content/posts/2024/a.md": md("title: A\ndate: 2024-01-01")})
+    before = sorted(site.rglob("*"))
+    (tmp_path / "catatan.txt").write_text("x", encoding="utf-8")
+    args = ("--region", "Bantul", "--level", "kabupaten", "--url", "https://kab-bantul.kpu.go.id/", "--zone", "WIB")
+    for folder, said in [(site / "content", "ada di dalam situs lain"), (site / "content/baru", "ada di dalam situs lain"),
+                         (tmp_path / "catatan.txt", "adalah berkas, bukan folder"),
+                         (tmp_path / "catatan.txt" / "situs", "adalah berkas, bukan folder")]:
+        run = run_cli("init", str(folder), *args)
+        assert run.code == 2 and said in run.err and "Traceback" not in run.err, run.err
+        assert "File exists" not in run.err and "Not a directory" not in run.err
+    assert sorted(site.rglob("*")) == before
+
+
 def test_import_wordpress_into_a_folder_without_a_site_says_how_to_make_one(tmp_path):
     export = tmp_path / "ekspor.xml"
     export.write_text("<rss/>", encoding="utf-8")

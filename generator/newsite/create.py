@@ -187,9 +187,9 @@ def write(site: Path, made: dict[str, bytes]) -> tuple[list[str], list[str]]:
 def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None, err=None) -> int:
     """init: 0 when the site is ready, 2 when the answers are unusable or config.yaml is already there."""
     out, err = out or sys.stdout, err or sys.stderr
-    if (site / "config.yaml").exists():
-        print(f"Galat: {shown(site / 'config.yaml')} sudah ada: folder ini sudah berisi situs; tidak ada yang ditimpa.",
-              file=err)
+    refused = unusable_folder(site)
+    if refused:
+        print(f"Galat: {refused}", file=err)
         return 2
     if interactive:
         print(f"Membuat situs baru di {shown(site)}. Jawab empat pertanyaan berikut.", file=out)
@@ -211,6 +211,22 @@ def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None,
           f"\"{launchers.OTOMATIS_MACOS}\" atau {launchers.OTOMATIS_LINUX} menjalankan otomatis: berita terjadwal "
           "terbit tepat waktu dan situs yang tayang diperiksa.", file=out)
     return 0
+
+
+def unusable_folder(site: Path) -> str:
+    """Why a new site cannot be made in this folder ('' when it can): it is a site already, a file, under a file,
+    or inside another site (whose build would then hold a second config.yaml, launchers and a content/ folder)."""
+    if (site / "config.yaml").exists():
+        return f"{shown(site / 'config.yaml')} sudah ada: folder ini sudah berisi situs; tidak ada yang ditimpa."
+    for folder in (site, *site.parents):
+        if folder.exists() and not folder.is_dir():
+            return (f"{shown(folder)} adalah berkas, bukan folder. Sebutkan folder baru untuk situsnya, misalnya "
+                    f"{shown(folder.parent / 'Situs KPU')}.")
+    for folder in site.parents:
+        if (folder / "config.yaml").is_file() and (folder / "content").is_dir():
+            return (f"{shown(site)} ada di dalam situs lain ({shown(folder)}). Buat situs baru di luar folder itu, "
+                    f"misalnya {shown(folder.parent / (folder.name + ' baru'))}.")
+    return ""
 
 
 def _quoted(text: str) -> str:

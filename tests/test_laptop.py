@@ -220,6 +220,21 @@ def test_init_refuses_a_file_and_a_folder_inside_another_site_and_writes_nothing
     assert sorted(site.rglob("*")) == before
 
 
+@pytest.mark.parametrize("env, relative, told", [
+    ({"OneDriveCommercial": "{root}/OneDrive - KPU Kota"}, "OneDrive - KPU Kota/Documents/Situs KPU", "OneDrive"),
+    ({}, "Dropbox/Situs KPU", "Dropbox"),
+    ({"OneDrive": "{root}/OneDrive"}, "Dokumen/Situs KPU", ""),
+])
+def test_init_warns_of_a_folder_synced_by_onedrive_or_dropbox(tmp_path, env, relative, told):
+    """Windows 11 redirects Documents into OneDrive: the launcher's .venv (thousands of files) then syncs, and two
+    laptops editing make conflicting copies. init still makes the site, and says so with a place outside."""
+    env = {name: value.format(root=tmp_path) for name, value in env.items()}
+    run = run_cli("init", str(tmp_path / relative), "--region", "Bantul", "--level", "kabupaten", "--url",
+                  "kab-bantul.kpu.go.id", "--zone", "WIB", env={**env, system.ENV: "windows"})
+    assert run.code == 0 and (tmp_path / relative / "config.yaml").is_file(), run.err
+    assert (f"disinkronkan {told}." in run.out and "C:\\Situs KPU" in run.out) if told else "disinkronkan" not in run.out
+
+
 def test_import_wordpress_into_a_folder_without_a_site_says_how_to_make_one(tmp_path):
     export = tmp_path / "ekspor.xml"
     export.write_text("<rss/>", encoding="utf-8")

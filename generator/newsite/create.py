@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator.core.system import shown
+from generator.core.system import shown, windows_like
 from generator.newsite import launchers
 
 LEVELS = ("provinsi", "kabupaten", "kota")
@@ -203,6 +204,12 @@ def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None,
     now = dt.datetime.now(ZoneInfo(ZONES[chosen.zone])).replace(second=0, microsecond=0)
     written, kept = write(site, files(chosen, now, launchers.install_source()))
     print(f"Situs {chosen.office} dibuat di {shown(site)} ({len(written)} berkas).", file=out)
+    synced = synced_by(site, os.environ)
+    if synced:
+        print(f"Catatan: folder ini disinkronkan {synced}. Peluncur memasang ribuan berkas di .venv, dan dua laptop "
+              "yang menyunting bersamaan membuat salinan berkas yang bertabrakan; lebih aman memindahkan folder situs "
+              f"ke luar folder itu (misalnya {'C:' + chr(92) if windows_like() else '~/'}Situs KPU) sebelum klik dua "
+              "kali peluncurnya.", file=out)
     if kept:
         print(f"Sudah ada, tidak ditimpa: {', '.join(shown(rel) for rel in kept)}.", file=out)
     print(f"Mulai dengan klik dua kali \"{launchers.WINDOWS}\" (Windows), \"{launchers.MACOS}\" (macOS) atau "
@@ -211,6 +218,23 @@ def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None,
           f"\"{launchers.OTOMATIS_MACOS}\" atau {launchers.OTOMATIS_LINUX} menjalankan otomatis: berita terjadwal "
           "terbit tepat waktu dan situs yang tayang diperiksa.", file=out)
     return 0
+
+
+SYNCED = ("OneDrive", "Dropbox", "Google Drive", "iCloud Drive", "Mobile Documents")   # folder names of sync clients
+
+
+def synced_by(site: Path, env) -> str:
+    """The file-sync service whose folder holds the site ('' for none): OneDrive's own variables (Documents
+    redirected there on Windows), else a folder named like a sync client's."""
+    for name in ("OneDriveCommercial", "OneDriveConsumer", "OneDrive"):
+        root = env.get(name, "")
+        if root and Path(root) in (site, *site.parents):
+            return "OneDrive"
+    for folder in (site, *site.parents):
+        for service in SYNCED:
+            if folder.name.casefold().startswith(service.casefold()):
+                return "iCloud Drive" if service == "Mobile Documents" else service
+    return ""
 
 
 def unusable_folder(site: Path) -> str:

@@ -256,6 +256,7 @@ def test_settings_are_checked_with_file_and_line(tmp_path):
     run = run_cli("otomatis", "--once", "--site", str(site))
     assert run.code == 1 and "config.yaml:" in run.out and "kata sandi dan token tidak boleh" in run.out
     assert "rahasia" not in run.out.replace("kata sandi", "")
+    assert "OTOMATIS_SMTP_PASSWORD" in run.out and "PUBLISH_PASSWORD" not in run.out    # the e-mail's, not FTP's
     assert run_cli("otomatis", "--interval", "0", "--site", str(site)).code == 2
     text = (site / "config.yaml").read_text("utf-8")
     (site / "config.yaml").write_text(text.split("otomatis:")[0], "utf-8")

@@ -159,6 +159,25 @@ def test_email_through_starttls_with_the_password_from_the_environment_only(tmp_
         smtp.stop()
 
 
+def test_email_over_tls_from_the_first_byte_as_providers_give_port_465(tmp_path, monkeypatch):
+    """'SSL/TLS' on port 465 is what many mail providers give: a plain connection there waited 30 s and said only
+    'tidak dapat dihubungi'. With 'ssl: true' (and always on port 465) the connection is TLS from the start."""
+    certificate = self_signed_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    smtp = start_smtp(certificate, password="s3kret-Humas", implicit=True)
+    try:
+        text = (f"site:\n  title: KPU\n  base_url: https://kaltara.kpu.go.id/\notomatis:\n  email:\n"
+                f"    host: 127.0.0.1\n    port: {smtp.port}\n    from: situs@kpu.go.id\n    to: [humas@kpu.go.id]\n"
+                "    user: humas\n    ssl: true\n")
+        (tmp_path / "config.yaml").write_text(text, "utf-8")
+        settings = config_module.load(tmp_path / "config.yaml", Problems()).otomatis
+        report = Report("Uji", "Isi laporan.", "https://kaltara.kpu.go.id/")
+        assert send(settings, report, env={PASSWORD_ENV: "s3kret-Humas"}) == []
+        assert len(smtp.received) == 1 and smtp.logins[-1] == (b"humas", b"s3kret-Humas")
+    finally:
+        smtp.stop()
+
+
 def test_a_report_that_reached_no_one_is_sent_again_once_the_password_is_right(tmp_path, monkeypatch):
     """A wrong OTOMATIS_SMTP_PASSWORD on the first tampering report (or failed publish): once staff correct it,
     the next check that finds the same sends it, instead of taking the undelivered report for told."""

@@ -171,6 +171,7 @@ class Email:
     to: list[str]
     port: int = 587
     starttls: bool = True           # upgrade the connection with STARTTLS before logging in (port 587)
+    ssl: bool = False               # TLS from the first byte ("SSL/TLS", port 465; always so on port 465)
     user: str = ""                  # log in as this user (password from OTOMATIS_SMTP_PASSWORD); "" no login
 
 

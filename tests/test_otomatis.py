@@ -137,17 +137,21 @@ def test_tampering_is_told_by_email_and_webhook_once_and_logged_every_check(tmp_
         hook.stop()
 
 
-def test_email_through_starttls_with_the_password_from_the_environment_only(tmp_path, monkeypatch):
-    certificate = self_signed_certificate(tmp_path)
+def mail_settings(tmp_path, monkeypatch, port: int, extra: str = ""):
+    """otomatis' settings for the loopback SMTP server (its certificate trusted), and a report to send."""
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
-    smtp = start_smtp(certificate, password="s3kret-Humas")
+    text = (f"site:\n  title: KPU\n  base_url: https://kaltara.kpu.go.id/\notomatis:\n  email:\n"
+            f"    host: 127.0.0.1\n    port: {port}\n    from: situs@kpu.go.id\n    to: [humas@kpu.go.id]\n"
+            f"    user: humas\n{extra}")
+    (tmp_path / "config.yaml").write_text(text, "utf-8")
+    settings = config_module.load(tmp_path / "config.yaml", Problems()).otomatis
+    return settings, Report("Uji", "Isi laporan.", "https://kaltara.kpu.go.id/")
+
+
+def test_email_through_starttls_with_the_password_from_the_environment_only(tmp_path, monkeypatch):
+    smtp = start_smtp(self_signed_certificate(tmp_path), password="s3kret-Humas")
     try:
-        text = (f"site:\n  title: KPU\n  base_url: https://kaltara.kpu.go.id/\notomatis:\n  email:\n"
-                f"    host: 127.0.0.1\n    port: {smtp.port}\n    from: situs@kpu.go.id\n    to: [humas@kpu.go.id]\n"
-                "    user: humas\n")
-        (tmp_path / "config.yaml").write_text(text, "utf-8")
-        settings = config_module.load(tmp_path / "config.yaml", Problems()).otomatis
-        report = Report("Uji", "Isi laporan.", "https://kaltara.kpu.go.id/")
+        settings, report = mail_settings(tmp_path, monkeypatch, smtp.port)
         missing = send(settings, report, env={})
         assert len(missing) == 1 and PASSWORD_ENV in missing[0] and not smtp.received
         wrong = send(settings, report, env={PASSWORD_ENV: "salah"})
@@ -162,16 +166,9 @@ def test_email_through_starttls_with_the_password_from_the_environment_only(tmp_
 def test_email_over_tls_from_the_first_byte_as_providers_give_port_465(tmp_path, monkeypatch):
     """'SSL/TLS' on port 465 is what many mail providers give: a plain connection there waited 30 s and said only
     'tidak dapat dihubungi'. With 'ssl: true' (and always on port 465) the connection is TLS from the start."""
-    certificate = self_signed_certificate(tmp_path)
-    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
-    smtp = start_smtp(certificate, password="s3kret-Humas", implicit=True)
+    smtp = start_smtp(self_signed_certificate(tmp_path), password="s3kret-Humas", implicit=True)
     try:
-        text = (f"site:\n  title: KPU\n  base_url: https://kaltara.kpu.go.id/\notomatis:\n  email:\n"
-                f"    host: 127.0.0.1\n    port: {smtp.port}\n    from: situs@kpu.go.id\n    to: [humas@kpu.go.id]\n"
-                "    user: humas\n    ssl: true\n")
-        (tmp_path / "config.yaml").write_text(text, "utf-8")
-        settings = config_module.load(tmp_path / "config.yaml", Problems()).otomatis
-        report = Report("Uji", "Isi laporan.", "https://kaltara.kpu.go.id/")
+        settings, report = mail_settings(tmp_path, monkeypatch, smtp.port, "    ssl: true\n")
         assert send(settings, report, env={PASSWORD_ENV: "s3kret-Humas"}) == []
         assert len(smtp.received) == 1 and smtp.logins[-1] == (b"humas", b"s3kret-Humas")
     finally:

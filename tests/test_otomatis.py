@@ -278,6 +278,10 @@ def test_settings_are_checked_with_file_and_line(tmp_path):
     (site / "config.yaml").write_text(text.split("otomatis:")[0], "utf-8")
     named = run_cli("otomatis", "cadangan", "--once", "--site", str(site))
     assert named.code == 1 and "tidak ada tujuan terbit 'cadangan'" in named.out
+    (site / "config.yaml").write_text(text.split("publish:")[0], "utf-8")     # a new site: IT has not set it yet
+    unset = run_cli("otomatis", "--once", "--site", str(site))
+    assert unset.code == 1 and "config.yaml belum punya tujuan terbit (bagian publish:" in unset.out
+    assert "''" not in unset.out
 
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"

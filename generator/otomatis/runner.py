@@ -136,7 +136,9 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
         return EXIT_BUSY
     if target not in config.publish:
         _say(runner, log, _line(done.now, zone, [
-            f"tidak ada tujuan terbit '{target}' di config.yaml (bagian publish:); tidak ada yang dikerjakan"]))
+            f"tidak ada tujuan terbit '{target}' di config.yaml (bagian publish:); tidak ada yang dikerjakan"
+            if target else "config.yaml belum punya tujuan terbit (bagian publish:, diisi petugas IT; lihat README, "
+            "bagian \"Menerbitkan\"); tidak ada yang dikerjakan sampai tujuan itu ada"]))
         return 1
     file = state_module.path(runner.site_dir)
     state = state_module.load(file)

@@ -196,6 +196,12 @@ def test_init_takes_answers_as_staff_type_them_and_says_in_indonesian_what_is_wr
     assert run.code == 0, run.err
     config = (site / "config.yaml").read_text(encoding="utf-8")
     assert 'base_url: "https://kpu-bandarlampung.go.id/"' in config and "timezone: Asia/Jakarta" in config
+    assert "memuat folder" not in run.out
+    sub = run_cli("init", str(tmp_path / "sub"), "--region", "Bantul", "--level", "kabupaten", "--url",
+                  "https://kab-bantul.kpu.go.id/berita", "--zone", "WIB")
+    assert sub.code == 0 and 'base_url: "https://kab-bantul.kpu.go.id/berita/"' in (
+        tmp_path / "sub/config.yaml").read_text(encoding="utf-8")
+    assert "alamat situs memuat folder (/berita/): setiap tautan situs diawali /berita/" in sub.out
     wrong = run_cli("init", str(tmp_path / "lain"), "--region", "Bantul", "--level", "desa", "--url",
                     "https://kab-bantul.kpu.go.id/", "--zone", "WIB+7")
     assert wrong.code == 2 and not (tmp_path / "lain").exists()

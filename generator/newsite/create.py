@@ -204,6 +204,10 @@ def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None,
     now = dt.datetime.now(ZoneInfo(ZONES[chosen.zone])).replace(second=0, microsecond=0)
     written, kept = write(site, files(chosen, now, launchers.install_source()))
     print(f"Situs {chosen.office} dibuat di {shown(site)} ({len(written)} berkas).", file=out)
+    folder = "/" + chosen.url.split("//", 1)[1].partition("/")[2]
+    if folder != "/":
+        print(f"Catatan: alamat situs memuat folder ({folder}): setiap tautan situs diawali {folder}. Bila situs "
+              f"dipasang di alamat utama server, hapus {folder.strip('/')}/ dari base_url di config.yaml.", file=out)
     synced = synced_by(site, os.environ)
     if synced:
         print(f"Catatan: folder ini disinkronkan {synced}. Peluncur memasang ribuan berkas di .venv, dan dua laptop "

@@ -265,7 +265,8 @@ def test_the_windows_launcher_takes_its_steps_in_order():
 
     text = launchers.texts(r"C:\Users\humas\situs-kpu 100%")[launchers.WINDOWS]
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
-    steps = ['cd /d "%~dp0"', r'set "SOURCE=C:\Users\humas\situs-kpu 100%%"',
+    assert "cd /d" not in text          # cmd.exe cannot cd to a network share's folder: it would stay in C:\Windows
+    steps = ['pushd "%~dp0" || exit /b 1', r'set "SOURCE=C:\Users\humas\situs-kpu 100%%"',
              r'if exist ".venv\Scripts\situs-kpu.exe" goto start', "py -3 -c", "python -c", "goto nopython",
              "situs_kpu-*.whl", 'if not exist "%SOURCE%" goto nosource', "-m venv .venv",
              r'".venv\Scripts\python.exe" -m pip install', ":start",

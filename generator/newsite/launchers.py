@@ -153,7 +153,8 @@ def _windows(source: str, launch: Launch) -> str:
 {utf8}rem {launch.purpose}
 rem Pertama kali: membuat lingkungan Python (.venv) di folder ini dan memasang generator (perlu internet).
 setlocal
-cd /d "%~dp0"
+rem pushd, not cd: a site on a network share (\\\\server\\share) gets a drive letter; cd would stay in C:\\Windows
+pushd "%~dp0" || exit /b 1
 set "SOURCE={escaped}"
 if exist ".venv\\Scripts\\situs-kpu.exe" goto start
 

@@ -136,9 +136,10 @@ def _other_commands(commands) -> None:
     p = commands.add_parser("init", help="buat situs baru di FOLDER: config.yaml, berita contoh, logo dan peluncur")
     p.add_argument("folder", type=Path, metavar="FOLDER", help="folder situs baru (dibuat bila belum ada)")
     p.add_argument("--region", help='nama daerah, misalnya "Kalimantan Utara" atau Bantul')
-    p.add_argument("--level", choices=("provinsi", "kabupaten", "kota"), help="tingkat kantor")
+    # level and zone are checked by init itself, to say in Indonesian what to write (argparse says it in English)
+    p.add_argument("--level", help="tingkat kantor: provinsi, kabupaten atau kota")
     p.add_argument("--url", help="alamat situs web, misalnya https://kab-bantul.kpu.go.id/")
-    p.add_argument("--zone", choices=("WIB", "WITA", "WIT"), type=str.upper, help="zona waktu kantor")
+    p.add_argument("--zone", help="zona waktu kantor: WIB, WITA atau WIT")
 
     p = commands.add_parser("import-wordpress", help="pindahkan berita, halaman, foto dan tanggapan dari ekspor WordPress")
     site_option(p)

@@ -276,9 +276,9 @@ class SmtpServer:
         self.controller.stop()
 
 
-def start_smtp(certificate: Path | None = None, password: str | None = None) -> SmtpServer:
-    """An SMTP server that keeps what it receives; with a certificate it requires STARTTLS, with a password it
-    requires a login (user 'humas') after it."""
+def start_smtp(certificate: Path | None = None, password: str | None = None, implicit: bool = False) -> SmtpServer:
+    """An SMTP server that keeps what it receives; with a certificate it requires STARTTLS (implicit: TLS from the
+    first byte, as on port 465), with a password it requires a login (user 'humas') after it."""
     import ssl
 
     from aiosmtpd.controller import Controller
@@ -303,6 +303,9 @@ def start_smtp(certificate: Path | None = None, password: str | None = None) -> 
     port = free_port()
     extra = {"authenticator": authenticator, "auth_require_tls": True} if password is not None else \
         {"auth_require_tls": False}
+    if implicit:      # aiosmtpd takes only STARTTLS for TLS: its login is allowed on the TLS socket all the same
+        extra.update(ssl_context=tls, auth_require_tls=False)
+        tls = None
     controller = Controller(Keep(), hostname="127.0.0.1", port=port, tls_context=tls,
                             require_starttls=tls is not None, **extra)
     controller.start()

@@ -176,6 +176,8 @@ def test_init_asks_again_until_each_answer_is_usable():
     ("Provinsi Kalimantan Utara", "provinsi", "KPU Provinsi Kalimantan Utara"),
     ("Kotabaru", "kabupaten", "KPU Kabupaten Kotabaru"),
     ("Kota Baru", "kabupaten", "KPU Kabupaten Kota Baru"),      # a region's own name, not the level said twice
+    ("kota  BANDAR lampung", "kota", "KPU Kota Bandar Lampung"),   # typed in small or capital letters
+    ("DKI Jakarta", "provinsi", "KPU Provinsi DKI Jakarta"),
 ])
 def test_the_office_name_does_not_say_its_level_twice(region, level, office):
     """The WordPress trial: --region "Kota Contoh" --level kota made "KPU Kota Kota Contoh" in the title, tagline and
@@ -183,6 +185,60 @@ def test_the_office_name_does_not_say_its_level_twice(region, level, office):
     from generator.newsite.create import Given, answers
 
     assert answers(Given(region, level, "https://contoh.kpu.go.id", "WIB")).office == office
+
+
+def test_init_takes_answers_as_staff_type_them_and_says_in_indonesian_what_is_wrong(tmp_path):
+    """A level with a capital, a zone with a space, an address without https://: taken as meant. A level or zone
+    that is no choice is told in Indonesian with the choices (argparse said "invalid choice" in English)."""
+    site = tmp_path / "Situs KPU"
+    run = run_cli("init", str(site), "--region", "Bandar Lampung", "--level", "Kota", "--url",
+                  "kpu-bandarlampung.go.id", "--zone", " wib")
+    assert run.code == 0, run.err
+    config = (site / "config.yaml").read_text(encoding="utf-8")
+    assert 'base_url: "https://kpu-bandarlampung.go.id/"' in config and "timezone: Asia/Jakarta" in config
+    assert "memuat folder" not in run.out
+    sub = run_cli("init", str(tmp_path / "sub"), "--region", "Bantul", "--level", "kabupaten", "--url",
+                  "https://kab-bantul.kpu.go.id/berita", "--zone", "WIB")
+    assert sub.code == 0 and 'base_url: "https://kab-bantul.kpu.go.id/berita/"' in (
+        tmp_path / "sub/config.yaml").read_text(encoding="utf-8")
+    assert "alamat situs memuat folder (/berita/): setiap tautan situs diawali /berita/" in sub.out
+    wrong = run_cli("init", str(tmp_path / "lain"), "--region", "Bantul", "--level", "desa", "--url",
+                    "https://kab-bantul.kpu.go.id/", "--zone", "WIB+7")
+    assert wrong.code == 2 and not (tmp_path / "lain").exists()
+    assert "tingkat kantor 'desa' tidak dikenal; pilih provinsi, kabupaten atau kota" in wrong.err
+    assert "zona waktu 'WIB+7' tidak dikenal; pilih WIB, WITA atau WIT" in wrong.err
+    assert "invalid choice" not in wrong.err and "usage:" not in wrong.err
+
+
+def test_init_refuses_a_file_and_a_folder_inside_another_site_and_writes_nothing(tmp_path):
+    """A folder inside a site (its content/, picked in a folder dialog) got a second config.yaml, launchers and a
+    content/content/ that the site's own build never shows; a file's name gave 'File exists' in English."""
+    site = write_site(tmp_path / "Situs KPU", {"content/posts/2024/a.md": md("title: A\ndate: 2024-01-01")})
+    before = sorted(site.rglob("*"))
+    (tmp_path / "catatan.txt").write_text("x", encoding="utf-8")
+    args = ("--region", "Bantul", "--level", "kabupaten", "--url", "https://kab-bantul.kpu.go.id/", "--zone", "WIB")
+    for folder, said in [(site / "content", "ada di dalam situs lain"), (site / "content/baru", "ada di dalam situs lain"),
+                         (tmp_path / "catatan.txt", "adalah berkas, bukan folder"),
+                         (tmp_path / "catatan.txt" / "situs", "adalah berkas, bukan folder")]:
+        run = run_cli("init", str(folder), *args)
+        assert run.code == 2 and said in run.err and "Traceback" not in run.err, run.err
+        assert "File exists" not in run.err and "Not a directory" not in run.err
+    assert sorted(site.rglob("*")) == before
+
+
+@pytest.mark.parametrize("env, relative, told", [
+    ({"OneDriveCommercial": "{root}/OneDrive - KPU Kota"}, "OneDrive - KPU Kota/Documents/Situs KPU", "OneDrive"),
+    ({}, "Dropbox/Situs KPU", "Dropbox"),
+    ({"OneDrive": "{root}/OneDrive"}, "Dokumen/Situs KPU", ""),
+])
+def test_init_warns_of_a_folder_synced_by_onedrive_or_dropbox(tmp_path, env, relative, told):
+    """Windows 11 redirects Documents into OneDrive: the launcher's .venv (thousands of files) then syncs, and two
+    laptops editing make conflicting copies. init still makes the site, and says so with a place outside."""
+    env = {name: value.format(root=tmp_path) for name, value in env.items()}
+    run = run_cli("init", str(tmp_path / relative), "--region", "Bantul", "--level", "kabupaten", "--url",
+                  "kab-bantul.kpu.go.id", "--zone", "WIB", env={**env, system.ENV: "windows"})
+    assert run.code == 0 and (tmp_path / relative / "config.yaml").is_file(), run.err
+    assert (f"disinkronkan {told}." in run.out and "C:\\Situs KPU" in run.out) if told else "disinkronkan" not in run.out
 
 
 def test_import_wordpress_into_a_folder_without_a_site_says_how_to_make_one(tmp_path):
@@ -209,9 +265,11 @@ def test_the_windows_launcher_takes_its_steps_in_order():
 
     text = launchers.texts(r"C:\Users\humas\situs-kpu 100%")[launchers.WINDOWS]
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
-    steps = ['cd /d "%~dp0"', r'set "SOURCE=C:\Users\humas\situs-kpu 100%%"',
+    assert "cd /d" not in text          # cmd.exe cannot cd to a network share's folder: it would stay in C:\Windows
+    steps = ['pushd "%~dp0" || exit /b 1', r'set "SOURCE=C:\Users\humas\situs-kpu 100%%"',
              r'if exist ".venv\Scripts\situs-kpu.exe" goto start', "py -3 -c", "python -c", "goto nopython",
-             "-m venv .venv", "situs_kpu-*.whl", r'".venv\Scripts\python.exe" -m pip install', ":start",
+             "situs_kpu-*.whl", 'if not exist "%SOURCE%" goto nosource', "-m venv .venv",
+             r'".venv\Scripts\python.exe" -m pip install', ":start",
              r'".venv\Scripts\situs-kpu.exe" serve --site . --open', ":nopython",
              "https://www.python.org/downloads/", '"Add python.exe to PATH"']
     positions = [text.find(step) for step in steps]
@@ -274,6 +332,40 @@ def test_the_windows_like_mode_hides_fork_and_flock_and_locks_with_a_loopback_po
         pass
     monkeypatch.delenv(system.ENV)
     assert system.flock() is not None and "fork" in system.start_methods()
+
+
+def test_the_windows_launcher_reads_a_path_outside_ascii_as_utf8_and_quotes_it_in_messages():
+    """cmd.exe reads a .cmd in the console's code page (437, 850): 'C:\\Users\\Siti Nur’aini' written as UTF-8 was
+    read as other letters, and the install failed as if the internet were down. A '&' in an unquoted echo ran the
+    rest of the path as a command."""
+    from generator.newsite import launchers
+
+    plain = launchers.texts(r"C:\Users\humas\situs-kpu")[launchers.WINDOWS]
+    assert "chcp" not in plain
+    for name in (launchers.WINDOWS, launchers.OTOMATIS_WINDOWS):
+        text = launchers.texts("C:\\Users\\Siti Nur’aini\\Humas & Protokol\\situs-kpu")[name]
+        assert text.startswith("@echo off\r\nchcp 65001 >nul\r\n")
+        assert 'set "SOURCE=C:\\Users\\Siti Nur’aini\\Humas & Protokol\\situs-kpu"' in text
+        echoes = [line for line in text.split("\r\n") if line.startswith("echo") and "%SOURCE%" in line]
+        assert len(echoes) == 2 and all('"%SOURCE%"' in line for line in echoes)
+
+
+@pytest.mark.parametrize("name", ["mulai-redaksi.sh", "otomatis.sh"])
+def test_a_site_folder_taken_to_another_laptop_without_the_generator_says_to_bring_the_wheel(tmp_path, name):
+    """The source init wrote is a path on the first laptop: elsewhere the launcher said 'Periksa sambungan internet'
+    after making .venv. Now it says to copy the wheel into the folder, and makes nothing."""
+    site = tmp_path / "Situs KPU"
+    made = run_cli("init", str(site), "--region", "Bantul", "--level", "kabupaten", "--url", "kab-bantul.kpu.go.id",
+                   "--zone", "WIB")
+    assert made.code == 0, made.err
+    script = site / name
+    script.write_text(script.read_text(encoding="utf-8").replace(str(ROOT), str(tmp_path / "laptop-lain")),
+                      encoding="utf-8")
+    done = subprocess.run(["/bin/sh", str(script)], cwd=tmp_path, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=60, env={"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"})
+    assert done.returncode == 1 and not (site / ".venv").exists()
+    assert f"Generator tidak ditemukan di {tmp_path / 'laptop-lain'}" in done.stdout
+    assert "situs_kpu-...whl" in done.stdout and "internet" not in done.stdout
 
 
 @pytest.mark.parametrize("kernel, hint", [("Linux", "sudo apt install python3-venv"), ("Darwin", "berkas .pkg")])

@@ -14,6 +14,7 @@ import shutil
 import pytest
 
 from generator.core.report import Problems
+from generator.desk.rounds import last_round
 from generator.model import config as config_module
 from generator.otomatis.notify import PASSWORD_ENV, Report, send
 from generator.otomatis.runner import Runner, one_round, run_publish
@@ -136,17 +137,21 @@ def test_tampering_is_told_by_email_and_webhook_once_and_logged_every_check(tmp_
         hook.stop()
 
 
-def test_email_through_starttls_with_the_password_from_the_environment_only(tmp_path, monkeypatch):
-    certificate = self_signed_certificate(tmp_path)
+def mail_settings(tmp_path, monkeypatch, port: int, extra: str = ""):
+    """otomatis' settings for the loopback SMTP server (its certificate trusted), and a report to send."""
     monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
-    smtp = start_smtp(certificate, password="s3kret-Humas")
+    text = (f"site:\n  title: KPU\n  base_url: https://kaltara.kpu.go.id/\notomatis:\n  email:\n"
+            f"    host: 127.0.0.1\n    port: {port}\n    from: situs@kpu.go.id\n    to: [humas@kpu.go.id]\n"
+            f"    user: humas\n{extra}")
+    (tmp_path / "config.yaml").write_text(text, "utf-8")
+    settings = config_module.load(tmp_path / "config.yaml", Problems()).otomatis
+    return settings, Report("Uji", "Isi laporan.", "https://kaltara.kpu.go.id/")
+
+
+def test_email_through_starttls_with_the_password_from_the_environment_only(tmp_path, monkeypatch):
+    smtp = start_smtp(self_signed_certificate(tmp_path), password="s3kret-Humas")
     try:
-        text = (f"site:\n  title: KPU\n  base_url: https://kaltara.kpu.go.id/\notomatis:\n  email:\n"
-                f"    host: 127.0.0.1\n    port: {smtp.port}\n    from: situs@kpu.go.id\n    to: [humas@kpu.go.id]\n"
-                "    user: humas\n")
-        (tmp_path / "config.yaml").write_text(text, "utf-8")
-        settings = config_module.load(tmp_path / "config.yaml", Problems()).otomatis
-        report = Report("Uji", "Isi laporan.", "https://kaltara.kpu.go.id/")
+        settings, report = mail_settings(tmp_path, monkeypatch, smtp.port)
         missing = send(settings, report, env={})
         assert len(missing) == 1 and PASSWORD_ENV in missing[0] and not smtp.received
         wrong = send(settings, report, env={PASSWORD_ENV: "salah"})
@@ -156,6 +161,60 @@ def test_email_through_starttls_with_the_password_from_the_environment_only(tmp_
         assert "Isi laporan." in smtp.received[0].content.decode("utf-8")
     finally:
         smtp.stop()
+
+
+def test_email_over_tls_from_the_first_byte_as_providers_give_port_465(tmp_path, monkeypatch):
+    """'SSL/TLS' on port 465 is what many mail providers give: a plain connection there waited 30 s and said only
+    'tidak dapat dihubungi'. With 'ssl: true' (and always on port 465) the connection is TLS from the start."""
+    smtp = start_smtp(self_signed_certificate(tmp_path), password="s3kret-Humas", implicit=True)
+    try:
+        settings, report = mail_settings(tmp_path, monkeypatch, smtp.port, "    ssl: true\n")
+        assert send(settings, report, env={PASSWORD_ENV: "s3kret-Humas"}) == []
+        assert len(smtp.received) == 1 and smtp.logins[-1] == (b"humas", b"s3kret-Humas")
+    finally:
+        smtp.stop()
+
+
+def test_a_report_that_reached_no_one_is_sent_again_once_the_password_is_right(tmp_path, monkeypatch):
+    """A wrong OTOMATIS_SMTP_PASSWORD on the first tampering report (or failed publish): once staff correct it,
+    the next check that finds the same sends it, instead of taking the undelivered report for told."""
+    certificate = self_signed_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    smtp = start_smtp(certificate, password="s3kret-Humas")
+    try:
+        extra = (f"otomatis:\n  email:\n    host: 127.0.0.1\n    port: {smtp.port}\n    from: situs@kpu.go.id\n"
+                 "    to: [humas@kpu.go.id]\n    user: humas\n")
+        live = tmp_path / "live"
+        site = site_with_schedule(tmp_path, live, extra)
+        assert run_publish(site, "utama", NOW)[0] == 0
+        (live / "wp-shell.php").write_text("<?php system($_GET['c']); ?>")
+        clock = Clock(NOW)
+        monkeypatch.setenv(PASSWORD_ENV, "salah")
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=1)])
+        assert codes == [1] and "menolak pengguna 'humas'" in said and "dikirim lagi" in said
+        assert not smtp.received and "salah" not in said
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=6)])       # no check due: the desk still warns
+        assert last_round(site).tampered and not smtp.received
+        monkeypatch.setenv(PASSWORD_ENV, "s3kret-Humas")
+        codes, said = rounds(site, clock, [NOW + dt.timedelta(minutes=61), NOW + dt.timedelta(minutes=121)])
+        assert codes == [1, 1] and "surel tidak dikirim" not in said
+        assert len(smtp.received) == 1 and "wp-shell.php" in smtp.received[0].content.decode("utf-8")
+        assert last_round(site).tampered
+    finally:
+        smtp.stop()
+
+
+def test_the_desk_says_when_otomatis_stopped_running(tmp_path):
+    """The laptop that runs otomatis asleep or off: its last round stays on the desk, said to be long ago once three
+    intervals (at least an hour) passed without one, and no longer once rounds run again."""
+    site = site_with_schedule(tmp_path, tmp_path / "live", "otomatis:\n  verify: 0\n  interval: 10\n")
+    clock = Clock(NOW)
+    assert rounds(site, clock, [NOW])[0] == [0]
+    assert not last_round(site, NOW + dt.timedelta(minutes=59)).stopped
+    asleep = last_round(site, NOW + dt.timedelta(minutes=61))
+    assert asleep.stopped and not asleep.failed and not asleep.tampered
+    rounds(site, clock, [NOW + dt.timedelta(hours=5)])
+    assert not last_round(site, NOW + dt.timedelta(hours=5, minutes=20)).stopped
 
 
 def test_an_unreachable_mail_server_or_webhook_is_one_sentence_and_the_round_still_ends(tmp_path):
@@ -213,11 +272,16 @@ def test_settings_are_checked_with_file_and_line(tmp_path):
     run = run_cli("otomatis", "--once", "--site", str(site))
     assert run.code == 1 and "config.yaml:" in run.out and "kata sandi dan token tidak boleh" in run.out
     assert "rahasia" not in run.out.replace("kata sandi", "")
+    assert "OTOMATIS_SMTP_PASSWORD" in run.out and "PUBLISH_PASSWORD" not in run.out    # the e-mail's, not FTP's
     assert run_cli("otomatis", "--interval", "0", "--site", str(site)).code == 2
     text = (site / "config.yaml").read_text("utf-8")
     (site / "config.yaml").write_text(text.split("otomatis:")[0], "utf-8")
     named = run_cli("otomatis", "cadangan", "--once", "--site", str(site))
     assert named.code == 1 and "tidak ada tujuan terbit 'cadangan'" in named.out
+    (site / "config.yaml").write_text(text.split("publish:")[0], "utf-8")     # a new site: IT has not set it yet
+    unset = run_cli("otomatis", "--once", "--site", str(site))
+    assert unset.code == 1 and "config.yaml belum punya tujuan terbit (bagian publish:" in unset.out
+    assert "''" not in unset.out
 
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"

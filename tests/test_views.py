@@ -453,3 +453,28 @@ def test_a_log_of_one_unfinished_line_is_not_called_empty(site, tmp_path):
     assert "belum diakhiri ganti baris" in report and "tidak berisi baris yang lengkap" in report
     log.write_bytes(log.read_bytes() + b"\n")             # the server finished writing it: counted now
     assert count(site, log)[2]["2019/rapat-koordinasi/index.md"] == "118"
+
+
+def test_a_log_that_cannot_be_opened_is_told_in_indonesian_with_the_fix(site, tmp_path):
+    """What staff name by mistake: a file that is not there, a folder, a ZIP from the host's backup page."""
+    archive = tmp_path / "logs.zip"
+    import zipfile
+
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("access.log", combined("203.0.113.5", "08/Jun/2024:08:00:00", RAKOR))
+    expected = {tmp_path / "tidak-ada.log": "berkas itu tidak ada; periksa nama",
+                tmp_path: "itu folder, bukan berkas log", archive: "itu arsip ZIP, bukan log; ekstrak dulu"}
+    for path, said in expected.items():
+        run = run_cli("views", str(path), "--site", str(site))
+        assert run.code == 2 and said in run.err and str(path) in run.err, run.err
+        assert "No such file" not in run.err and "Traceback" not in run.err
+    assert not (site / views_state.NAME).exists()
+
+
+def test_a_file_with_no_log_line_is_named_as_not_an_access_log(site, tmp_path, capsys):
+    error_log = write(tmp_path / "error.log", "[Sat Jun 08 08:00:00.123 2024] [php:error] [pid 12] PHP Fatal\n" * 3)
+    good = write(tmp_path / "access.log", combined("203.0.113.5", "08/Jun/2024:08:00:00", RAKOR), "rusak\n")
+    code, report, views = count(site, error_log, good)
+    told = capsys.readouterr().err
+    assert str(error_log) in told and "bukan log akses" in told and "Raw Access" in told
+    assert str(good) not in told and views["2019/rapat-koordinasi/index.md"] == "118"

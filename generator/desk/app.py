@@ -126,7 +126,7 @@ async def entries(desk: Desk, request: Request):
     shown = [e for e in found if (not words or words.casefold() in e.title.casefold())
              and (not status or e.status == status) and (not category or e.category == category)]
     categories = sorted({e.category for e in found if e.category}, key=str.casefold)
-    latest = await run_in_threadpool(rounds.last_round, desk.site)
+    latest = await run_in_threadpool(rounds.last_round, desk.site, desk.now())
     return desk.page(request, "list.html", entries=shown, total=len(found), words=words, status=status,
                      category=category, categories=categories, broken=[e for e in found if e.problems],
                      last_round=latest)

@@ -4,6 +4,7 @@ when otomatis never ran for this site."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,17 +17,24 @@ class LastRound:
     texts: tuple[str, ...]      # what each part of the round did or found, in its words
     failed: bool                # a part failed, or the live site differs from the last publish
     tampered: bool              # the last check that gave an answer found the live site changed
+    stopped: bool = False       # no round since several intervals: otomatis is not running (laptop off or asleep)
 
 
-def last_round(site_dir: Path) -> LastRound | None:
+STOPPED_AFTER = 3               # intervals without a round after which otomatis is said not to run
+STOPPED_AT_LEAST = 60           # minutes: never said sooner
+
+
+def last_round(site_dir: Path, now: dt.datetime | None = None) -> LastRound | None:
     found = state_module.load(state_module.path(site_dir))
-    return summary(found)
+    return summary(found, now or dt.datetime.now(dt.timezone.utc))
 
 
-def summary(found: state_module.State) -> LastRound | None:
+def summary(found: state_module.State, now: dt.datetime) -> LastRound | None:
     """The round recorded in the state (its log line is "time | part | part"); None when there was none."""
     if not found.last_round.strip():
         return None
     when, *texts = found.last_round.split(" | ")
+    wait = max(STOPPED_AFTER * found.round_every, STOPPED_AT_LEAST) * 60
+    stopped = found.last_round_at is not None and now.timestamp() - found.last_round_at > wait
     return LastRound(when.strip(), tuple(t.strip() for t in texts if t.strip()),
-                     found.last_round_failed or bool(found.reported), bool(found.reported))
+                     found.last_round_failed or bool(found.reported), bool(found.reported), stopped)

@@ -171,6 +171,7 @@ class Email:
     to: list[str]
     port: int = 587
     starttls: bool = True           # upgrade the connection with STARTTLS before logging in (port 587)
+    ssl: bool = False               # TLS from the first byte ("SSL/TLS", port 465; always so on port 465)
     user: str = ""                  # log in as this user (password from OTOMATIS_SMTP_PASSWORD); "" no login
 
 
@@ -279,8 +280,7 @@ def _build(cls, data, key: tuple, lines, path: str, problems: Problems):
         if str(name).lower() in SECRET_KEYS:
             problems.error(path, lines.get(key + (name,), line), f"'{where}.{name}': kata sandi dan token tidak boleh "
                            "ditulis di config.yaml (berkas ini ikut disalin dan dibagikan).",
-                           "Hapus baris ini. SFTP memakai kunci SSH (ssh-agent, 'key:' atau ~/.ssh); FTP mengambil "
-                           "sandi dari variabel lingkungan PUBLISH_PASSWORD, dari ~/.netrc, atau menanyakannya saat terbit.")
+                           _secret_fix(key))
         elif name not in fields:
             close = difflib.get_close_matches(str(name), fields, n=1)
             fix = f"Mungkin maksudnya '{close[0]}'?" if close else f"Yang dikenal: {', '.join(fields)}."
@@ -301,6 +301,15 @@ def _build(cls, data, key: tuple, lines, path: str, problems: Problems):
 
 
 _BAD = object()
+
+
+def _secret_fix(key: tuple) -> str:
+    """Where the secret written under `key` is taken from instead."""
+    if key[:1] == ("otomatis",):
+        return ("Hapus baris ini. Sandi surel diambil dari variabel lingkungan OTOMATIS_SMTP_PASSWORD di komputer yang "
+                "menjalankan otomatis, dan alamat webhook yang memuat token dari OTOMATIS_WEBHOOK.")
+    return ("Hapus baris ini. SFTP memakai kunci SSH (ssh-agent, 'key:' atau ~/.ssh); FTP mengambil sandi dari variabel "
+            "lingkungan PUBLISH_PASSWORD, dari ~/.netrc, atau menanyakannya saat terbit.")
 
 
 def _value(kind, data, key, lines, path, problems):

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from generator.core.system import shown
+from generator.core.system import shown, windows_like
 from generator.newsite import launchers
 
 LEVELS = ("provinsi", "kabupaten", "kota")
@@ -45,15 +46,24 @@ def problems_of(given: Given) -> list[str]:
     found = []
     if not (given.region or "").strip():
         found.append("nama daerah belum diisi (--region, misalnya --region \"Kalimantan Utara\").")
-    if (given.level or "").lower() not in LEVELS:
+    if (given.level or "").strip().lower() not in LEVELS:
         found.append(f"tingkat kantor '{given.level or ''}' tidak dikenal; pilih provinsi, kabupaten atau kota "
                      "(--level).")
-    url = (given.url or "").strip()
-    if not (url.startswith(("https://", "http://")) and "." in url.split("//", 1)[1].split("/")[0]):
-        found.append(f"alamat situs '{url}' tidak sah; tulis lengkap, misalnya --url https://kab-bantul.kpu.go.id/")
-    if (given.zone or "").upper() not in ZONES:
+    url = site_address(given.url or "")
+    if not (url.startswith(("https://", "http://")) and "." in url.split("//", 1)[1].split("/")[0]) or " " in url:
+        found.append(f"alamat situs '{(given.url or '').strip()}' tidak sah; tulis lengkap, misalnya "
+                     "--url https://kab-bantul.kpu.go.id/")
+    if (given.zone or "").strip().upper() not in ZONES:
         found.append(f"zona waktu '{given.zone or ''}' tidak dikenal; pilih WIB, WITA atau WIT (--zone).")
     return found
+
+
+def site_address(url: str) -> str:
+    """The address as written, with https:// in front when staff wrote only the host ('kab-bantul.kpu.go.id')."""
+    url = url.strip()
+    if url and "://" not in url and not url.startswith("/"):
+        return "https://" + url
+    return url
 
 
 # What staff may write before a region's name that is its level already ("Kota Contoh" with --level kota).
@@ -63,18 +73,26 @@ LEVEL_WORDS = {"provinsi": ("provinsi", "prov", "prov."), "kabupaten": ("kabupat
 
 def region_name(region: str, level: str) -> str:
     """The region without the level said before it ('Kota Contoh', kota: 'Contoh'), so the office is not named
-    'KPU Kota Kota Contoh'; a name that only starts like another level stays whole ('Kota Baru', kabupaten)."""
+    'KPU Kota Kota Contoh'; a name that only starts like another level stays whole ('Kota Baru', kabupaten). Words
+    typed all in small or capital letters are capitalized as a name is ('bandar LAMPUNG': 'Bandar Lampung')."""
     words = region.split()
     if len(words) > 1 and words[0].lower() in LEVEL_WORDS.get(level, ()):
         words = words[1:]
-    return " ".join(words)
+    return " ".join(_capitalized(word) for word in words)
+
+
+def _capitalized(word: str) -> str:
+    """'lampung' and 'BANDAR' as 'Lampung' and 'Bandar'; 'DKI', 'NTB' and 'McKinley' as written."""
+    if word.islower() or (word.isupper() and len(word) > 3):
+        return word[:1].upper() + word[1:].lower()
+    return word
 
 
 def answers(given: Given) -> Answers:
-    url = given.url.strip()
+    url = site_address(given.url)
     url = url if url.endswith("/") else url + "/"
-    level = given.level.lower()
-    return Answers(region_name(given.region.strip(), level), level, url, given.zone.upper())
+    level = given.level.strip().lower()
+    return Answers(region_name(given.region.strip(), level), level, url, given.zone.strip().upper())
 
 
 def ask(given: Given, read=input, say=print) -> Given:
@@ -170,9 +188,9 @@ def write(site: Path, made: dict[str, bytes]) -> tuple[list[str], list[str]]:
 def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None, err=None) -> int:
     """init: 0 when the site is ready, 2 when the answers are unusable or config.yaml is already there."""
     out, err = out or sys.stdout, err or sys.stderr
-    if (site / "config.yaml").exists():
-        print(f"Galat: {shown(site / 'config.yaml')} sudah ada: folder ini sudah berisi situs; tidak ada yang ditimpa.",
-              file=err)
+    refused = unusable_folder(site)
+    if refused:
+        print(f"Galat: {refused}", file=err)
         return 2
     if interactive:
         print(f"Membuat situs baru di {shown(site)}. Jawab empat pertanyaan berikut.", file=out)
@@ -186,6 +204,16 @@ def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None,
     now = dt.datetime.now(ZoneInfo(ZONES[chosen.zone])).replace(second=0, microsecond=0)
     written, kept = write(site, files(chosen, now, launchers.install_source()))
     print(f"Situs {chosen.office} dibuat di {shown(site)} ({len(written)} berkas).", file=out)
+    folder = "/" + chosen.url.split("//", 1)[1].partition("/")[2]
+    if folder != "/":
+        print(f"Catatan: alamat situs memuat folder ({folder}): setiap tautan situs diawali {folder}. Bila situs "
+              f"dipasang di alamat utama server, hapus {folder.strip('/')}/ dari base_url di config.yaml.", file=out)
+    synced = synced_by(site, os.environ)
+    if synced:
+        print(f"Catatan: folder ini disinkronkan {synced}. Peluncur memasang ribuan berkas di .venv, dan dua laptop "
+              "yang menyunting bersamaan membuat salinan berkas yang bertabrakan; lebih aman memindahkan folder situs "
+              f"ke luar folder itu (misalnya {'C:' + chr(92) if windows_like() else '~/'}Situs KPU) sebelum klik dua "
+              "kali peluncurnya.", file=out)
     if kept:
         print(f"Sudah ada, tidak ditimpa: {', '.join(shown(rel) for rel in kept)}.", file=out)
     print(f"Mulai dengan klik dua kali \"{launchers.WINDOWS}\" (Windows), \"{launchers.MACOS}\" (macOS) atau "
@@ -194,6 +222,39 @@ def run(site: Path, given: Given, interactive: bool, shown_start: str, out=None,
           f"\"{launchers.OTOMATIS_MACOS}\" atau {launchers.OTOMATIS_LINUX} menjalankan otomatis: berita terjadwal "
           "terbit tepat waktu dan situs yang tayang diperiksa.", file=out)
     return 0
+
+
+SYNCED = ("OneDrive", "Dropbox", "Google Drive", "iCloud Drive", "Mobile Documents")   # folder names of sync clients
+
+
+def synced_by(site: Path, env) -> str:
+    """The file-sync service whose folder holds the site ('' for none): OneDrive's own variables (Documents
+    redirected there on Windows), else a folder named like a sync client's."""
+    for name in ("OneDriveCommercial", "OneDriveConsumer", "OneDrive"):
+        root = env.get(name, "")
+        if root and Path(root) in (site, *site.parents):
+            return "OneDrive"
+    for folder in (site, *site.parents):
+        for service in SYNCED:
+            if folder.name.casefold().startswith(service.casefold()):
+                return "iCloud Drive" if service == "Mobile Documents" else service
+    return ""
+
+
+def unusable_folder(site: Path) -> str:
+    """Why a new site cannot be made in this folder ('' when it can): it is a site already, a file, under a file,
+    or inside another site (whose build would then hold a second config.yaml, launchers and a content/ folder)."""
+    if (site / "config.yaml").exists():
+        return f"{shown(site / 'config.yaml')} sudah ada: folder ini sudah berisi situs; tidak ada yang ditimpa."
+    for folder in (site, *site.parents):
+        if folder.exists() and not folder.is_dir():
+            return (f"{shown(folder)} adalah berkas, bukan folder. Sebutkan folder baru untuk situsnya, misalnya "
+                    f"{shown(folder.parent / 'Situs KPU')}.")
+    for folder in site.parents:
+        if (folder / "config.yaml").is_file() and (folder / "content").is_dir():
+            return (f"{shown(site)} ada di dalam situs lain ({shown(folder)}). Buat situs baru di luar folder itu, "
+                    f"misalnya {shown(folder.parent / (folder.name + ' baru'))}.")
+    return ""
 
 
 def _quoted(text: str) -> str:

@@ -29,6 +29,9 @@ MINIMUM = (3, 11)
 # What to install where, by system (the POSIX launcher serves macOS and Linux and asks `uname`).
 MACOS_HINT = "Di macOS: buka berkas .pkg yang diunduh dan ikuti langkahnya sampai selesai."
 LINUX_HINT = "Di Linux: pasang paket python3 dan python3-venv (misalnya: sudo apt install python3-venv)."
+NO_SOURCE = ("Generator tidak ditemukan di {source}: folder situs ini dibuat di komputer lain, atau generatornya "
+             "dipindah. Salin berkas situs_kpu-...whl (minta ke rekan atau petugas IT) ke folder situs ini, lalu "
+             "klik dua kali berkas ini lagi.")
 NO_PYTHON = ("Python {version} atau yang lebih baru belum terpasang di komputer ini.",
              "Unduh Python dari https://www.python.org/downloads/ lalu pasang.",
              "{hint}",
@@ -121,9 +124,13 @@ if [ ! -x .venv/bin/situs-kpu ]; then
 {lines}
     pause_on_error
   fi
+  for wheel in situs_kpu-*.whl; do [ -f "$wheel" ] && SOURCE="./$wheel"; done
+  if [ "$SOURCE" != situs-kpu ] && [ ! -e "$SOURCE" ]; then
+    echo "{NO_SOURCE.format(source='$SOURCE')}"
+    pause_on_error
+  fi
   echo "Persiapan pertama: membuat lingkungan Python di folder ini dan memasang generator (beberapa menit)..."
   "$PY" -m venv .venv || {{ echo "Lingkungan Python tidak bisa dibuat. $HINT"; pause_on_error; }}
-  for wheel in situs_kpu-*.whl; do [ -f "$wheel" ] && SOURCE="./$wheel"; done
   .venv/bin/python -m pip install --disable-pip-version-check "$SOURCE" || {{
     echo "Pemasangan generator dari $SOURCE gagal. Periksa sambungan internet, lalu klik dua kali berkas ini lagi."
     pause_on_error
@@ -139,11 +146,15 @@ def _windows(source: str, launch: Launch) -> str:
     hint = 'Pada layar pertama pemasang, centang "Add python.exe to PATH".'
     lines = "\n".join(f"echo {line.format(version=_version(), hint=hint)}" for line in NO_PYTHON)
     check = f'-c "import sys; sys.exit(sys.version_info[:2] < {MINIMUM})"'
+    # cmd.exe reads a .cmd in the console's code page (437, 850, ...): a path with letters outside ASCII (a user
+    # folder 'C:\\Users\\Siti Nur’aini') is read as UTF-8, as written, only after chcp 65001
+    utf8 = "" if source.isascii() else "chcp 65001 >nul\n"
     return f"""@echo off
-rem {launch.purpose}
+{utf8}rem {launch.purpose}
 rem Pertama kali: membuat lingkungan Python (.venv) di folder ini dan memasang generator (perlu internet).
 setlocal
-cd /d "%~dp0"
+rem pushd, not cd: a site on a network share (\\\\server\\share) gets a drive letter; cd would stay in C:\\Windows
+pushd "%~dp0" || exit /b 1
 set "SOURCE={escaped}"
 if exist ".venv\\Scripts\\situs-kpu.exe" goto start
 
@@ -155,10 +166,11 @@ if not errorlevel 1 (set "PY=python" & goto havepython)
 goto nopython
 
 :havepython
+for %%W in (situs_kpu-*.whl) do set "SOURCE=%%~fW"
+if not "%SOURCE%"=="situs-kpu" if not exist "%SOURCE%" goto nosource
 echo Persiapan pertama: membuat lingkungan Python di folder ini dan memasang generator (beberapa menit)...
 %PY% -m venv .venv
 if errorlevel 1 goto failed
-for %%W in (situs_kpu-*.whl) do set "SOURCE=%%~fW"
 ".venv\\Scripts\\python.exe" -m pip install --disable-pip-version-check "%SOURCE%"
 if errorlevel 1 goto failed
 
@@ -174,8 +186,13 @@ exit /b
 pause
 exit /b 1
 
+:nosource
+echo {NO_SOURCE.format(source='"%SOURCE%"')}
+pause
+exit /b 1
+
 :failed
-echo Pemasangan generator dari %SOURCE% gagal. Periksa sambungan internet, lalu klik dua kali berkas ini lagi.
+echo Pemasangan generator dari "%SOURCE%" gagal. Periksa sambungan internet, lalu klik dua kali berkas ini lagi.
 pause
 exit /b 1
 """

@@ -42,6 +42,12 @@ def send(settings: Otomatis, report: Report, env: dict[str, str] | None = None) 
     return failed
 
 
+def channels(settings: Otomatis, env: dict[str, str] | None = None) -> int:
+    """How many ways a report is sent (e-mail, webhook): a report that failed on as many reached no one."""
+    env = os.environ if env is None else env
+    return (settings.email is not None) + bool(env.get(WEBHOOK_ENV, "") or settings.webhook)
+
+
 def message(email: Email, report: Report) -> EmailMessage:
     out = EmailMessage()
     out["Subject"] = report.subject
@@ -59,9 +65,11 @@ def _mail(email: Email, report: Report, env) -> list[str]:
     if email.user and not password:
         return [f"surel tidak dikirim: {where} memerlukan sandi, tetapi variabel lingkungan {PASSWORD_ENV} kosong. "
                 f"Atur {PASSWORD_ENV} di komputer yang menjalankan otomatis (bukan di config.yaml)."]
+    implicit = email.ssl or email.port == 465       # what providers call "SSL/TLS": no STARTTLS there
     try:
-        with smtplib.SMTP(email.host, email.port, timeout=TIMEOUT) as server:
-            if email.starttls:
+        with (smtplib.SMTP_SSL(email.host, email.port, timeout=TIMEOUT, context=ssl.create_default_context())
+              if implicit else smtplib.SMTP(email.host, email.port, timeout=TIMEOUT)) as server:
+            if email.starttls and not implicit:
                 server.starttls(context=ssl.create_default_context())
             if email.user:
                 server.login(email.user, password)
@@ -80,7 +88,7 @@ def _mail(email: Email, report: Report, env) -> list[str]:
         return [f"surel tidak dikirim: sambungan aman ke {where} gagal ({err.reason or err}); periksa host dan porta."]
     except (OSError, socket.timeout) as err:
         return [f"surel tidak dikirim: {where} tidak dapat dihubungi ({err.strerror or err}); periksa host, porta "
-                "dan sambungan jaringan."]
+                "dan sambungan jaringan. Bila penyedia surel menyebut porta itu \"SSL/TLS\", tulis 'ssl: true'."]
     return []
 
 

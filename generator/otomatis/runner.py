@@ -24,7 +24,7 @@ from generator.core.report import Problems
 from generator.model import config as config_module
 from generator.otomatis import schedule
 from generator.otomatis import state as state_module
-from generator.otomatis.notify import Report, send
+from generator.otomatis.notify import Report, channels, send
 from generator.otomatis.state import State
 
 EXIT_BUSY = 75          # as the other commands: another build or publish of the site is running, try again later
@@ -86,7 +86,7 @@ class Round:
 
     now: dt.datetime
     texts: list[str] = field(default_factory=list)
-    reports: list[Report] = field(default_factory=list)
+    reports: list[tuple[Report, str]] = field(default_factory=list)   # with the State field that marks it sent
     failed: bool = False
 
 
@@ -136,7 +136,9 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
         return EXIT_BUSY
     if target not in config.publish:
         _say(runner, log, _line(done.now, zone, [
-            f"tidak ada tujuan terbit '{target}' di config.yaml (bagian publish:); tidak ada yang dikerjakan"]))
+            f"tidak ada tujuan terbit '{target}' di config.yaml (bagian publish:); tidak ada yang dikerjakan"
+            if target else "config.yaml belum punya tujuan terbit (bagian publish:, diisi petugas IT; lihat README, "
+            "bagian \"Menerbitkan\"); tidak ada yang dikerjakan sampai tujuan itu ada"]))
         return 1
     file = state_module.path(runner.site_dir)
     state = state_module.load(file)
@@ -148,11 +150,17 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
             done.failed = True
     line = _line(done.now, zone, done.texts)
     state.last_round, state.last_round_failed = line, done.failed
-    state_module.save(file, state)
+    state.last_round_at, state.round_every = done.now.timestamp(), config.otomatis.interval or 5
     _say(runner, log, line)
-    for report in done.reports:
-        for failure in runner.parts.send(config.otomatis, report):
+    for report, mark in done.reports:
+        failures = runner.parts.send(config.otomatis, report)
+        told_no_one = bool(failures) and len(failures) >= channels(config.otomatis)
+        state_module.mark_unsent(state, mark, told_no_one)          # then sent again when the same is found
+        if told_no_one:
+            failures[-1] += " Laporan ini dikirim lagi pada putaran berikutnya yang menemukan hal yang sama."
+        for failure in failures:
             _say(runner, log, _line(done.now, zone, [failure]))
+    state_module.save(file, state)
     return 1 if done.failed else 0
 
 
@@ -218,18 +226,19 @@ def _scheduled(runner: Runner, config, target: str, state: State, done: Round) -
     if code == 0:
         state.scheduled_through = state.last_publish = now.timestamp()
         state.failing_since = None
+        state_module.mark_unsent(state, "failing_since", False)
         done.texts.append(f"terbit ke {target}: {len(due)} berita terjadwal ({titles})")
         return
     done.failed = True
     done.texts.append(f"GAGAL terbit ke {target} ({len(due)} berita terjadwal: {titles}): {_last_line(said)}")
-    if state.failing_since is None:
-        state.failing_since = now.timestamp()
-        done.reports.append(Report(
+    if state.failing_since is None or state_module.unsent(state, "failing_since"):
+        state.failing_since = state.failing_since or now.timestamp()
+        done.reports.append((Report(
             f"[{config.site.title}] Berita terjadwal GAGAL terbit",
             f"Berita terjadwal belum tayang karena penerbitan ke '{target}' gagal:\n"
             + "\n".join(f"- {s.title} (dijadwalkan {s.date.isoformat(' ', 'minutes')}, {s.path})" for s in due)
             + f"\n\nPesan perintah publish:\n{said.strip()}\n\notomatis mencoba lagi setiap putaran; surel ini tidak "
-            "dikirim lagi sampai penerbitan berhasil.", config.site.base_url))
+            "dikirim lagi sampai penerbitan berhasil.", config.site.base_url), "failing_since"))
 
 
 def _views(runner: Runner, config, target: str, state: State, done: Round) -> None:
@@ -362,19 +371,20 @@ def _check(runner: Runner, config, target: str, state: State, done: Round) -> No
     state.last_verify = done.now.timestamp()
     if code == 0:
         state.reported = ""
+        state_module.mark_unsent(state, "reported", False)
         done.texts.append(f"periksa {target}: utuh, sama dengan terbitan terakhir")
         return
     done.failed = True
     findings = [line.strip() for line in said.splitlines() if line.startswith("  ")]
     done.texts.append(f"periksa {target}: BERBEDA dari terbitan terakhir ({len(findings)} berkas)")
     digest = hashlib.sha256("\n".join(findings).encode("utf-8")).hexdigest()
-    if digest != state.reported:
+    if digest != state.reported or state_module.unsent(state, "reported"):
         state.reported = digest
-        done.reports.append(Report(
+        done.reports.append((Report(
             f"[{config.site.title}] Situs yang tayang DIUBAH pihak lain",
             f"Pemeriksaan otomatis menemukan situs di '{target}' berbeda dari terbitan terakhir:\n\n{said.strip()}\n\n"
             "Jalankan 'verify --repair' untuk mengembalikan berkas situs; berkas asing tidak dihapus otomatis. Segera "
-            "ganti sandi FTP/SFTP bila ada berkas yang tidak dikenal.", config.site.base_url))
+            "ganti sandi FTP/SFTP bila ada berkas yang tidak dikenal.", config.site.base_url), "reported"))
 
 
 def _last_line(text: str) -> str:

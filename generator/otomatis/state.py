@@ -25,6 +25,19 @@ class State:
     last_round: str = ""                    # the last round's log line (the desk can show it)
     last_round_failed: bool = False         # something in that round failed or the live site differed
     last_tidy: float | None = None          # the last time its own log was trimmed to otomatis.keep_days
+    last_round_at: float | None = None      # UTC seconds of the last round (the desk tells when it is long ago)
+    round_every: float = 5                  # minutes between rounds as otomatis.interval said then
+    unsent: str = ""                        # the reports that reached no one ('reported', 'failing_since'),
+                                            # sent again when the same is found again
+
+
+def unsent(state: State, mark: str) -> bool:
+    return mark in state.unsent.split()
+
+
+def mark_unsent(state: State, mark: str, undelivered: bool) -> None:
+    marks = [m for m in state.unsent.split() if m != mark] + ([mark] if undelivered else [])
+    state.unsent = " ".join(marks)
 
 
 def path(site_dir: Path) -> Path:

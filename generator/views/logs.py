@@ -38,9 +38,13 @@ class Unreadable(Exception):
 
 def open_log(path: Path) -> LogFile:
     """Look at a log: gzip or plain (by its content, not its name), and its first bytes."""
+    if path.is_dir():       # Windows says only "Permission denied" for a folder
+        raise Unreadable("itu folder, bukan berkas log; sebutkan berkas log di dalamnya, misalnya access.log")
     try:
         with open(path, "rb") as handle:
             start = handle.read(1 << 20)
+        if start[:4] == b"PK\x03\x04":
+            raise Unreadable("itu arsip ZIP, bukan log; ekstrak dulu isinya, lalu sebutkan berkas lognya")
         compressed = start[:2] == b"\x1f\x8b"
         # a download cut short still has a start: decompressed here as far as it goes
         head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(start, HEAD) if compressed else start[:HEAD]
@@ -56,6 +60,10 @@ def _open(path: Path, compressed: bool):
 def _why(err: Exception) -> str:
     if isinstance(err, (EOFError, zlib.error, gzip.BadGzipFile)):
         return "berkas gzip rusak atau terpotong (unduhan belum selesai?)"
+    if isinstance(err, FileNotFoundError):
+        return "berkas itu tidak ada; periksa nama dan foldernya (misalnya access.log atau access.log.1.gz)"
+    if isinstance(err, PermissionError):
+        return "tidak ada izin membacanya; salin berkasnya ke folder Anda sendiri, lalu sebutkan salinan itu"
     return err.strerror or str(err)
 
 

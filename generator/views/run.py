@@ -80,7 +80,14 @@ def count_logs(opened: list[logs.LogFile], known: state.State, rules: count.Rule
     and note in the state how far each was counted."""
     for log in sorted(opened, key=lambda log: (logs.first_time(log) is None, logs.first_time(log) or 0)):
         reading = logs.Reading()
+        lines, unusable = tally.lines, tally.skipped[count.MALFORMED] + tally.skipped[count.LONG]
         reached = count.count(logs.lines(log, reading), known.counted(log), rules, tally)
+        if tally.lines > lines and tally.skipped[count.MALFORMED] + tally.skipped[count.LONG] - unusable == \
+                tally.lines - lines:
+            problems.warn(log.path, None, "tidak satu baris pun berformat log akses (Apache, nginx atau cPanel): "
+                          "berkas ini tampaknya bukan log akses.",
+                          "Periksa berkasnya: di cPanel unduh dari Metrics > Raw Access, bukan Error Log atau "
+                          "Awstats.")
         tally.unfinished += bool(reading.unfinished)
         for why in reading.broken:
             problems.error(log.path, None, f"log berhenti terbaca: {why}.",

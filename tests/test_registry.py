@@ -70,6 +70,14 @@ def test_a_revoked_decree_says_so_and_links_to_what_revoked_it_without_anyone_ed
     assert "Keputusan Nomor 9 Tahun 2024, 1 Mei 2024, tentang Pencabutan" in revoking
 
 
+def test_the_front_pages_latest_documents_mark_a_revoked_decree_as_no_longer_in_force(built_office):
+    box = page(built_office, "/").split(">Dokumen terbaru</h2>", 1)[1].split("</section>", 1)[0]
+    items = {title: item for item in box.split("<li>")[1:] for title in ("SK 1 Tahun 2024", "SK 9 Tahun 2024")
+             if f">{title}</a>" in item}
+    assert 'class="doc-status tidak-berlaku">Tidak Berlaku</span>' in items["SK 1 Tahun 2024"]
+    assert "Tidak Berlaku" not in items["SK 9 Tahun 2024"]
+
+
 def test_the_register_is_a_page_a_csv_and_a_json_grouped_by_kip_category(built_office):
     site = built_office
     html = page(site, "/informasi-publik/")

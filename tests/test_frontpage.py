@@ -259,6 +259,26 @@ def test_wrong_home_and_services_settings_are_errors_with_their_lines(site_facto
     assert any(e.startswith("config.yaml:10:") and "services.0.url" in e for e in errors), errors
 
 
+@pytest.mark.parametrize("section, url, fix", [
+    ("services", "ppid.kpu.go.id", "https://ppid.kpu.go.id"),
+    ("services", "www.jdih.kpu.go.id/", "https://www.jdih.kpu.go.id/"),
+    ("menu_links", "//jdih.kpu.go.id/", "https://jdih.kpu.go.id/"),
+    ("social", "instagram.com/kpu_sleman", "https://instagram.com/kpu_sleman"),
+])
+def test_a_link_written_without_https_is_an_error_with_its_line_not_a_broken_address(site_factory, section, url, fix):
+    key = "name" if section == "social" else "title"
+    site = site_factory(news(1), config=MINIMAL_CONFIG + f"{section}:\n  - {key}: Tautan\n    url: {url}\n")
+    errors = build_errors(site)
+    assert any(e.startswith("config.yaml:8:") and f"'{url}'" in e and f"url: {fix}" in e for e in errors), errors
+
+
+def test_links_inside_the_site_and_full_addresses_are_left_as_written(site_factory):
+    services = "services:\n  - {title: Pengaduan, url: /kontak/}\n  - {title: PPID, url: 'https://ppid.kpu.go.id/'}\n"
+    site = site_factory(news(1), config=MINIMAL_CONFIG + services + "menu_links:\n  - {title: Profil, url: profil.html}\n")
+    build_site(site)
+    assert 'href="https://ppid.kpu.go.id/"' in read(site, "output/index.html")
+
+
 def test_every_post_gets_a_share_card_from_its_cover_or_the_logo_made_again_only_when_it_changes(site_factory):
     from PIL import Image
 

@@ -261,6 +261,7 @@ def load(path: Path, problems: Problems) -> Config | None:
     if config is not None:
         _check(config, lines, name, problems)
         _check_look(config, lines, path, problems)
+        _check_link_addresses(config, lines, name, problems)
         config = _without_script_links(config, lines, name, problems)
     return config if len(problems.errors) == before else None
 
@@ -582,6 +583,23 @@ def _pattern_problem(pattern: str, allowed: set, required: set) -> tuple[str, st
         need = " dan ".join("{" + m + "}" for m in missing)
         return f"harus memuat {need} agar setiap alamat berbeda.", example
     return None
+
+
+_HOST_FIRST = re.compile(r"^(?:www\.|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:id|com|org|net|info|io|co|gov|go\.id)"
+                         r"(?::\d+)?(?:[/?#]|$))", re.I)
+
+
+def _check_link_addresses(config: Config, lines, path: str, problems: Problems) -> None:
+    """A menu, services or social link written without its https:// ('ppid.kpu.go.id', '//jdih.kpu.go.id') would
+    become an address of this site that does not exist: an error with its line and the address to write."""
+    for section in ("menu", "menu_links", "services", "social"):
+        for index, item in enumerate(getattr(config, section)):
+            url = item.url.strip()
+            host = url.lstrip("/") if url.startswith("//") else url if _HOST_FIRST.match(url) else ""
+            if host and "://" not in url:
+                problems.error(path, lines.get((section, index, "url"), lines.get((section, index))),
+                               f"alamat '{url}' di '{section}' tidak diawali https://, sehingga menjadi alamat di "
+                               "dalam situs ini yang tidak ada.", f"Tulis alamat lengkapnya: url: https://{host}")
 
 
 def _without_script_links(config: Config, lines, path: str, problems: Problems) -> Config:

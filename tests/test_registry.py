@@ -211,6 +211,31 @@ def test_documents_can_be_filtered_by_type_year_and_status_without_javascript(tm
     assert 'href="/dokumen/status/tidak-berlaku/" aria-current="page"' in page(site, "/dokumen/status/tidak-berlaku/")
 
 
+def test_a_pages_regulations_are_in_the_type_year_and_status_filters_too(tmp_path):
+    files = office(tmp_path, a=post("A", "2024-03-05", decree("1 Tahun 2024", "X")),
+                   b=post("B", "2024-04-05", "  - file: sk.pdf\n    jenis: Pengumuman\n"))
+    files["content/pages/jdih/index.md"] = md(
+        "title: JDIH\nattachments:\n"
+        "  - {file: pkpu-1.pdf, title: PKPU 1 Tahun 2023, jenis: Peraturan, nomor: PKPU 1 Tahun 2023,"
+        " tanggal: 2023-01-05, tentang: Tahapan}\n"
+        "  - {file: pkpu-2.pdf, title: PKPU 2 Tahun 2024, jenis: Peraturan, nomor: PKPU 2 Tahun 2024,"
+        " tanggal: 2024-01-05, tentang: Tahapan Baru, mencabut: PKPU 1 Tahun 2023}\n"
+        "  - {file: denah.pdf, title: Denah Kantor}\n")
+    files.update({"content/pages/jdih/pkpu-1.pdf": PDF, "content/pages/jdih/pkpu-2.pdf": PDF,
+                  "content/pages/jdih/denah.pdf": PDF})
+    site = write_site(tmp_path / "situs", files)
+    build_site(site)
+    rules = page(site, "/dokumen/jenis/peraturan/")
+    assert "PKPU 1 Tahun 2023</a> <small>(PDF" in rules and "PKPU 2 Tahun 2024</a> <small>(PDF" in rules
+    assert "Denah" not in rules
+    assert "2 dokumen" in rules and 'href="/dokumen/jenis/peraturan/" aria-current="page">Peraturan <small>(2)' in rules
+    revoked = page(site, "/dokumen/status/tidak-berlaku/")
+    assert "PKPU 1 Tahun 2023</a> <small>(PDF" in revoked and "PKPU 2 Tahun 2024</a> <small>(PDF" not in revoked
+    year = page(site, "/dokumen/tahun/2023/")
+    assert "PKPU 1 Tahun 2023</a> <small>(PDF" in year and "SK 1 Tahun 2024" not in year
+    assert "Denah Kantor" in page(site, "/dokumen/") and "5 dokumen" in page(site, "/dokumen/")
+
+
 def test_new_documents_have_a_feed(built_office):
     import feedparser
 

@@ -163,6 +163,30 @@ def test_the_office_logo_and_name_are_in_the_header_and_the_json_ld(site_factory
     assert not ld_json(read(site, "output/arsip/index.html")), "the organisation is described on the front page"
 
 
+@pytest.mark.parametrize("written, suggested", [
+    ("/assets/Logo-Kantor.PNG", "/assets/logo-kantor.png"),
+    ("logo-kantor.png", "/assets/logo-kantor.png"),
+    ("C:\\Users\\humas\\Pictures\\logo-kantor.png", "/assets/logo-kantor.png"),
+])
+def test_a_logo_name_close_to_a_file_of_the_assets_suggests_that_file(site_factory, written, suggested):
+    config = MINIMAL_CONFIG.replace("  language: id\n", f"  language: id\n  logo: '{written}'\n")
+    site = site_factory({**PAGES, "templates/assets/logo-kantor.png": b"png"}, config=config)
+    errors = build_errors(site)
+    assert any(e.startswith("config.yaml:5:") and f"logo: {suggested}" in e for e in errors), errors
+
+
+def test_a_heavy_or_svg_logo_is_published_with_a_warning_that_says_what_to_do(site_factory):
+    config = MINIMAL_CONFIG.replace("  language: id\n", "  language: id\n  logo: /assets/logo-kantor.png\n")
+    site = site_factory({**PAGES, "templates/assets/logo-kantor.png": b"p" * 3_400_000}, config=config)
+    warnings = [str(w) for w in build_site(site).warnings]
+    assert any(w.startswith("config.yaml:5:") and "3,4 MB" in w and "512 × 512" in w for w in warnings), warnings
+    svg = MINIMAL_CONFIG.replace("  language: id\n", "  language: id\n  logo: /assets/logo-kantor.svg\n")
+    site = site_factory({**PAGES, "templates/assets/logo-kantor.svg": b"<svg/>"}, config=svg, name="svg")
+    warnings = [str(w) for w in build_site(site).warnings]
+    assert any(w.startswith("config.yaml:5:") and "PNG" in w and "kotak suara" in w for w in warnings), warnings
+    assert '<img src="/assets/logo-kantor.svg"' in read(site, "output/index.html")
+
+
 def test_the_theme_ships_a_neutral_mark_and_no_red_placeholder():
     from PIL import Image
 

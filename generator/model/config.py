@@ -506,13 +506,40 @@ def _check_look(config: Config, lines, path: Path, problems: Problems) -> None:
         problems.error(name, lines.get(("theme", "color")),
                        f"warna '{color}' terlalu terang: teks putih di atasnya sulit dibaca (kontras {ratio}:1, "
                        "perlu 4,5:1 atau lebih).", "Pilih warna yang lebih gelap, misalnya #1d4e89 (biru) atau #a3000b (merah).")
-    logo = config.site.logo
-    if logo:
-        assets = theme.assets(theme.folders(path.parent))
-        if not logo.startswith(f"/{theme.ASSETS}/") or logo not in assets:
-            problems.error(name, lines.get(("site", "logo")), f"logo '{logo}' tidak ada di templates/{theme.ASSETS}/.",
-                           f"Letakkan berkas logo di folder templates/{theme.ASSETS}/ situs, lalu tulis "
-                           f"logo: /{theme.ASSETS}/nama-berkas.png")
+    if config.site.logo:
+        _check_logo(config.site.logo, lines.get(("site", "logo")), path, problems)
+
+
+LOGO_WEIGHT = 200_000          # bytes: a logo every page loads; a 512×512 PNG logo is well below this
+
+
+def _check_logo(logo: str, line: int | None, path: Path, problems: Problems) -> None:
+    """The logo is a file of templates/assets/ (a name close to one there is suggested: another case, no /assets/,
+    a path on the laptop), and light enough for every reader to load on every page (a warning otherwise)."""
+    assets = theme.assets(theme.folders(path.parent))
+    if not logo.startswith(f"/{theme.ASSETS}/") or logo not in assets:
+        written = re.split(r"[\\/]", logo)[-1].lower()
+        close = [url for url in assets if url.rsplit("/", 1)[-1].lower() == written]
+        fix = (f"Mungkin maksudnya logo: {close[0]} (nama berkas harus sama persis, termasuk huruf besar-kecil)."
+               if close else f"Letakkan berkas logo di folder templates/{theme.ASSETS}/ situs, lalu tulis "
+               f"logo: /{theme.ASSETS}/nama-berkas.png")
+        problems.error(path.name, line, f"logo '{logo}' tidak ada di templates/{theme.ASSETS}/.", fix)
+        return
+    if not logo.lower().endswith((".png", ".jpg", ".jpeg")):
+        problems.warn(path.name, line, f"logo '{logo}' tampil di kepala halaman, tetapi gambar saat berita dibagikan "
+                      "(WhatsApp, Facebook) dan data untuk mesin pencari hanya bisa memakai PNG atau JPG, jadi di sana "
+                      "tampil tanda bawaan (kotak suara).", "Simpan logonya juga sebagai PNG persegi di "
+                      f"templates/{theme.ASSETS}/ dan tulis nama berkas PNG itu di logo:.")
+    try:
+        size = assets[logo].stat().st_size
+    except OSError:
+        return
+    if size > LOGO_WEIGHT:
+        shown = f"{size / 1_000_000:.1f} MB".replace(".", ",") if size >= 1_000_000 else f"{size // 1000} KB"
+        problems.warn(path.name, line, f"logo '{logo}' berukuran {shown}: setiap pembaca mengunduhnya di setiap "
+                      "halaman, sehingga situs lambat dibuka di ponsel.",
+                      "Perkecil logonya menjadi 512 × 512 piksel (PNG) di program gambar, lalu simpan dengan nama "
+                      "yang sama; ukurannya biasanya di bawah 100 KB.")
 
 
 REQUIRED = {"post": {"slug"}, "page": {"slug"}, "category": {"slug"}, "tag": {"slug"}, "archive": {"year", "month"},

@@ -114,6 +114,14 @@ def test_wrong_registry_values_are_errors_with_their_line(tmp_path, extra, line,
     assert any(e.startswith(f"content/posts/2024/a/index.md:{line}:") and words in e for e in errors), errors
 
 
+@pytest.mark.parametrize("written, iso", [("20 September 2024", "2024-09-20"), ("Jumat, 20 Sept 2024", "2024-09-20"),
+                                           ("20/09/2024", "2024-09-20"), ("5 Maret 2024", "2024-03-05")])
+def test_a_document_date_written_as_staff_write_it_says_how_to_write_that_date(tmp_path, written, iso):
+    files = office(tmp_path, a=post("A", "2024-03-05", decree("1 Tahun 2024", "X", tanggal=f"'{written}'")))
+    errors = build_errors(write_site(tmp_path / "situs", files))
+    assert any(e.startswith("content/posts/2024/a/index.md:9:") and f"Tulis sebagai {iso} " in e for e in errors), errors
+
+
 def test_a_legal_product_needs_its_number_date_and_subject(tmp_path):
     files = office(tmp_path, a=post("A", "2024-03-05", "  - file: sk.pdf\n    jenis: Peraturan\n"))
     errors = build_errors(write_site(tmp_path / "situs", files))

@@ -113,6 +113,7 @@ class Reader:
     lines: dict
     error: object                 # error(key, message, fix="")
     parse_date: object            # parse_date(text) -> date | None
+    written: object = None        # written(text) -> '2024-09-20' for a date written in words ('20 September 2024')
 
 
 def read(item: dict, reader: Reader) -> Typed | None:
@@ -149,7 +150,9 @@ def _date(item: dict, reader: Reader) -> dt.date | None:
         return value
     parsed = reader.parse_date(str(value)) if isinstance(value, str) else None
     if parsed is None:
+        written = reader.written(str(value)).split(" ")[0] if reader.written and isinstance(value, str) else ""
         reader.error(reader.key + ("tanggal",), f"'tanggal' dokumen '{value}' tidak bisa dibaca.",
+                     f"Tulis sebagai {written} (tahun-bulan-tanggal, angka saja)." if written else
                      "Tulis tanggal penetapan seperti 2024-03-05.")
     return parsed
 

@@ -153,7 +153,7 @@ def _post(site, entry, problems: Problems):
     if entry.bundle is not None:
         post.photos = gallery.photos_of(entry, url, config.photos, problems)
         sizes = {name: (entry.bundle / name).stat().st_size for name in entry.files}
-        post.attachments = documents.attachments_of(entry, url, sizes)
+        post.attachments = _with_records(documents.attachments_of(entry, url, sizes), entry, known)
     if post.photos and entry.kind == "post":
         post.gallery_url = urls.gallery_url(config, entry)
         post.cover = next((p for p in post.photos if p.name == entry.cover), post.photos[0])
@@ -163,6 +163,15 @@ def _post(site, entry, problems: Problems):
         post.category = _term(site.categories, entry.category, config.permalinks.category)
         post.tags = [_term(site.tags, tag, config.permalinks.tag) for tag in entry.tags]
     return post
+
+
+def _with_records(views: list, entry, known) -> list:
+    """The attachments with the registry facts the site gives them (number, status, relations: they come from every
+    document of the site), for those the unsaved text still types, as the built page shows them."""
+    typed = {a.file for a in entry.attachments if a.typed is not None}
+    records = {a.name: a.record for a in (known.attachments if known is not None else ()) if a.record is not None}
+    return [dataclasses.replace(v, record=records[v.name]) if v.name in typed and v.name in records else v
+            for v in views]
 
 
 def _term(terms: list, name: str, pattern: str):

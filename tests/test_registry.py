@@ -140,6 +140,24 @@ def test_an_unknown_type_suggests_the_one_meant_and_the_office_can_add_its_own(t
     build_site(site)
 
 
+@pytest.mark.parametrize("short, meant", [("SK", "Keputusan"), ("PKPU", "Peraturan"), ("SE", "Surat Edaran")])
+def test_a_type_written_as_offices_abbreviate_it_suggests_its_name(tmp_path, short, meant):
+    files = office(tmp_path, a=post("A", "2024-03-05", f"  - file: sk.pdf\n    jenis: {short}\n"))
+    errors = build_errors(write_site(tmp_path / "situs", files))
+    assert any("a/index.md:6:" in e and f"'{short}' tidak dikenal" in e and f"maksudnya '{meant}'" in e
+               for e in errors), errors
+
+
+def test_a_number_written_with_the_word_nomor_reads_once_and_matches_the_bare_number(tmp_path):
+    files = office(tmp_path, lama=post("Lama", "2024-03-05", decree("Nomor 98 Tahun 2024", "DPS")),
+                   baru=post("Baru", "2024-04-05", decree("No. 112 Tahun 2024", "DPT", "    mencabut: 98 Tahun 2024\n")))
+    site = write_site(tmp_path / "situs", files)
+    build_site(site)
+    old = page(site, "/2024/03/05/lama/")
+    assert "Keputusan Nomor 98 Tahun 2024," in old and "Nomor Nomor" not in old
+    assert "Tidak Berlaku" in old and 'dicabut oleh <a href="/dokumen/keputusan/112-tahun-2024/">' in old
+
+
 def test_the_same_number_twice_is_an_error_naming_both(tmp_path):
     files = office(tmp_path, a=post("A", "2024-03-05", decree("1 Tahun 2024", "X")),
                    b=post("B", "2024-03-06", decree("1  tahun 2024", "Y")))

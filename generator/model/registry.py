@@ -27,6 +27,10 @@ STATUS = {"berlaku": "Berlaku", "tidak-berlaku": "Tidak Berlaku"}
 TYPES = ("Keputusan", "Peraturan", "Surat Edaran", "Pengumuman", "Laporan", "Formulir", "Berita Acara",
          "Rekapitulasi", "Jadwal", "Instruksi", "Petunjuk Teknis", "Lainnya")
 LEGAL_TYPES = ("Keputusan", "Peraturan", "Surat Edaran")
+# What offices call these types for short, for the suggestion when one is written as `jenis`.
+ABBREVIATIONS = {"sk": "Keputusan", "surat keputusan": "Keputusan", "kepkpu": "Keputusan", "se": "Surat Edaran",
+                 "pkpu": "Peraturan", "perkpu": "Peraturan", "perbup": "Peraturan", "perda": "Peraturan",
+                 "ba": "Berita Acara", "juknis": "Petunjuk Teknis", "laporan keuangan": "Laporan"}
 TEXT_FIELDS = ("jenis", "nomor", "tentang", "seri", "ringkasan", "unit", "penanggung_jawab", "tempat", "bentuk",
                "retensi")
 FIELDS = frozenset(TEXT_FIELDS + ("tanggal", "kip", "status", "mencabut", "mengubah"))
@@ -103,6 +107,15 @@ def number_key(nomor: str) -> str:
     return re.sub(r"\s+", " ", nomor).strip().lower()
 
 
+_NUMBER_WORD = re.compile(r"^(?:nomor\b|no\b\.?)\s*:?\s*(?=\S)", re.I)
+
+
+def bare_number(nomor: str) -> str:
+    """A number as pages show it after the word 'Nomor': staff often write the word too ('Nomor 98 Tahun 2024',
+    'No. 98 Tahun 2024'), which would read 'Keputusan Nomor Nomor 98 ...' and not match '98 Tahun 2024'."""
+    return _NUMBER_WORD.sub("", nomor.strip())
+
+
 # Reading one attachment's fields -----------------------------------------------------------------------------------
 
 @dataclass
@@ -126,7 +139,7 @@ def read(item: dict, reader: Reader) -> Typed | None:
         if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
             reader.error(reader.key + (name,), f"'{name}' harus berupa teks biasa.")
         elif value is not None:
-            values[name] = str(value).strip()
+            values[name] = bare_number(str(value)) if name == "nomor" else str(value).strip()
     values["tanggal"] = _date(item, reader)
     values["kip"] = _choice(item, "kip", KIP, reader)
     values["status"] = _choice(item, "status", STATUS, reader) or "berlaku"
@@ -182,7 +195,7 @@ def _numbers(item: dict, name: str, reader: Reader) -> tuple[str, ...]:
         reader.error(reader.key + (name,), f"'{name}' harus berupa nomor dokumen, atau daftar nomor.",
                      f"Contoh: {name}: Nomor 12 Tahun 2023")
         return ()
-    return tuple(str(v).strip() for v in values)
+    return tuple(bare_number(str(v)) for v in values)
 
 
 # The site as a whole -----------------------------------------------------------------------------------------------
@@ -221,8 +234,9 @@ def check(entries: list[Listed], settings: Settings) -> list[Problem]:
         if typed.jenis and typed.jenis.lower() not in known:
             import difflib  # only for an unknown type: a build without one does without it
 
-            near = difflib.get_close_matches(typed.jenis.lower(), known, n=1)
-            fix = f"Mungkin maksudnya '{known[near[0]]}'?" if near else (
+            near = [ABBREVIATIONS[typed.jenis.lower()]] if typed.jenis.lower() in ABBREVIATIONS else [
+                known[n] for n in difflib.get_close_matches(typed.jenis.lower(), known, n=1)]
+            fix = f"Mungkin maksudnya '{near[0]}'?" if near else (
                 f"Yang dikenal: {', '.join(known.values())}; tambahkan jenis lain di config.yaml (documents.types).")
             found.append(Problem(entry.path, typed.line("jenis"), f"jenis dokumen '{typed.jenis}' tidak dikenal.", fix))
         if typed.jenis.lower() in legal:

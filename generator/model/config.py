@@ -232,6 +232,15 @@ PLACEHOLDERS = {
     "archive": {"year", "month"},
     "gallery": {"slug", "year", "month", "day"},
 }
+# Settings staff write in Indonesian, with the names they mean (the first of them the section has is suggested).
+INDONESIAN = {"layanan": ("services",), "kontak": ("contact",), "alamat": ("address", "url"), "telepon": ("phone",),
+              "telp": ("phone",), "surel": ("email",), "jam": ("hours",), "jam_layanan": ("hours",),
+              "judul": ("title",), "nama": ("name", "title"), "tautan": ("url",), "keterangan": ("description",),
+              "deskripsi": ("description",), "warna": ("color",), "tema": ("theme",), "beranda": ("home",),
+              "dokumen": ("documents",), "sosial": ("social",), "media_sosial": ("social",), "foto": ("photos",),
+              "terbit": ("publish",), "zona_waktu": ("timezone",), "bahasa": ("language",), "penulis": ("author",),
+              "kategori": ("category",), "slogan": ("tagline",), "alamat_situs": ("base_url",),
+              "tautan_menu": ("menu_links",), "kaki": ("footer",), "rubrik": ("sections",)}
 _TYPE_NAMES = {str: "teks", int: "bilangan bulat", bool: "true/false", list: "daftar", dict: "kumpulan 'nama: nilai'"}
 
 
@@ -283,7 +292,8 @@ def _build(cls, data, key: tuple, lines, path: str, problems: Problems):
                            "Hapus baris ini. SFTP memakai kunci SSH (ssh-agent, 'key:' atau ~/.ssh); FTP mengambil "
                            "sandi dari variabel lingkungan PUBLISH_PASSWORD, dari ~/.netrc, atau menanyakannya saat terbit.")
         elif name not in fields:
-            close = difflib.get_close_matches(str(name), fields, n=1)
+            close = [f for f in INDONESIAN.get(str(name).lower(), ()) if f in fields][:1] or \
+                difflib.get_close_matches(str(name), fields, n=1)
             fix = f"Mungkin maksudnya '{close[0]}'?" if close else f"Yang dikenal: {', '.join(fields)}."
             problems.error(path, lines.get(key + (name,), line), f"pengaturan '{name}' tidak dikenal di '{where}'.", fix)
     values = {}
@@ -302,6 +312,8 @@ def _build(cls, data, key: tuple, lines, path: str, problems: Problems):
 
 
 _BAD = object()
+# `color: #1d4e89` without quotes reads as an empty value: YAML takes '#' as the start of a comment.
+COLOR_FIX = "Tulis kode warna dalam tanda kutip, karena tanpa tanda kutip '#' dibaca sebagai awal catatan: color: \"#1d4e89\""
 
 
 def _value(kind, data, key, lines, path, problems):
@@ -333,7 +345,8 @@ def _value(kind, data, key, lines, path, problems):
     if kind is str and isinstance(data, (int, float)) and not isinstance(data, bool):
         data = str(data)
     if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
-        problems.error(path, line, f"'{name}' harus berupa {_TYPE_NAMES.get(kind, kind.__name__)}, bukan {_shown(data)}.")
+        problems.error(path, line, f"'{name}' harus berupa {_TYPE_NAMES.get(kind, kind.__name__)}, bukan {_shown(data)}.",
+                       COLOR_FIX if key == ("theme", "color") and data is None else "")
         return _BAD
     return data
 

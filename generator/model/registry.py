@@ -223,29 +223,36 @@ class Listed:
     date: dt.date | None        # its post's date, used when the document itself has no tanggal
 
 
-def check(entries: list[Listed], settings: Settings) -> list[Problem]:
-    """Legal products complete, known types, each number once, each relation naming a number that exists."""
+def check_one(entry: Listed, settings: Settings) -> list[Problem]:
+    """What one document says, on its own: a known type, and a legal product's number, date and subject."""
     found: list[Problem] = []
+    typed = entry.typed
     known = {t.lower(): t for t in (*settings.types, *settings.legal_types)}
-    legal = {t.lower() for t in settings.legal_types}
+    if typed.jenis and typed.jenis.lower() not in known:
+        import difflib  # only for an unknown type: a build without one does without it
+
+        near = [ABBREVIATIONS[typed.jenis.lower()]] if typed.jenis.lower() in ABBREVIATIONS else [
+            known[n] for n in difflib.get_close_matches(typed.jenis.lower(), known, n=1)]
+        fix = f"Mungkin maksudnya '{near[0]}'?" if near else (
+            f"Yang dikenal: {', '.join(known.values())}; tambahkan jenis lain di config.yaml (documents.types).")
+        found.append(Problem(entry.path, typed.line("jenis"), f"jenis dokumen '{typed.jenis}' tidak dikenal.", fix))
+    if typed.jenis.lower() in {t.lower() for t in settings.legal_types}:
+        missing = [n for n in ("nomor", "tanggal", "tentang") if not getattr(typed, n)]
+        if missing:
+            found.append(Problem(entry.path, typed.line("jenis"), f"{typed.jenis} '{entry.title}' belum punya "
+                                 f"{', '.join(missing)}: produk hukum wajib mencantumkan nomor, tanggal dan tentang.",
+                                 "Contoh:\n    nomor: 12 Tahun 2024\n    tanggal: 2024-03-05\n"
+                                 "    tentang: Penetapan Daftar Calon Tetap"))
+    return found
+
+
+def check(entries: list[Listed], settings: Settings) -> list[Problem]:
+    """Each document on its own (check_one), each number once, each relation naming a number that exists."""
+    found: list[Problem] = []
     numbers: dict[str, Listed] = {}
     for entry in entries:
         typed = entry.typed
-        if typed.jenis and typed.jenis.lower() not in known:
-            import difflib  # only for an unknown type: a build without one does without it
-
-            near = [ABBREVIATIONS[typed.jenis.lower()]] if typed.jenis.lower() in ABBREVIATIONS else [
-                known[n] for n in difflib.get_close_matches(typed.jenis.lower(), known, n=1)]
-            fix = f"Mungkin maksudnya '{near[0]}'?" if near else (
-                f"Yang dikenal: {', '.join(known.values())}; tambahkan jenis lain di config.yaml (documents.types).")
-            found.append(Problem(entry.path, typed.line("jenis"), f"jenis dokumen '{typed.jenis}' tidak dikenal.", fix))
-        if typed.jenis.lower() in legal:
-            missing = [n for n in ("nomor", "tanggal", "tentang") if not getattr(typed, n)]
-            if missing:
-                found.append(Problem(entry.path, typed.line("jenis"), f"{typed.jenis} '{entry.title}' belum punya "
-                                     f"{', '.join(missing)}: produk hukum wajib mencantumkan nomor, tanggal dan tentang.",
-                                     "Contoh:\n    nomor: 12 Tahun 2024\n    tanggal: 2024-03-05\n"
-                                     "    tentang: Penetapan Daftar Calon Tetap"))
+        found += check_one(entry, settings)
         if typed.nomor:
             other = numbers.setdefault(number_key(typed.nomor), entry)
             if other is not entry:

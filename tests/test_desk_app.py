@@ -123,6 +123,9 @@ def test_the_live_preview_shows_a_typed_documents_number_and_status_as_the_site_
     made = preview_of(site, key, text, livepreview.SiteMemo())
     assert made.problems == [] and "Isi diubah." in made.html
     assert "Keputusan Nomor 1 Tahun 2024" in made.html and "Tidak Berlaku" in made.html and "dicabut oleh" in made.html
+    text = text.replace("nomor: 1 Tahun 2024", "nomor: 3 Tahun 2024")       # a type the form has just set
+    made = preview_of(site, key, text, livepreview.SiteMemo())
+    assert "Keputusan Nomor 3 Tahun 2024" in made.html and "Tidak Berlaku" not in made.html, made.problems
 
 
 class _Terminal:

@@ -82,6 +82,18 @@ def test_a_wide_table_scrolls_inside_its_box_on_a_phone(phone, served):
     phone.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle(), timeout=5000)
 
 
+def test_the_registers_wide_table_shows_at_its_edge_that_it_scrolls(phone, served):
+    """The registry trial: the Daftar Informasi Publik's seven columns were cut at the edge of the page, at a phone's
+    width and a desktop's, without the shadow a post's wide table shows there."""
+    site, origin, urls = served
+    if "register" not in urls:
+        pytest.skip(f"situs {site.name} tidak punya Daftar Informasi Publik")
+    phone.goto(origin + urls["register"])
+    box = phone.locator(".table-scroll").first
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the register is wider than a phone"
+    assert "radial-gradient" in box.evaluate("b => getComputedStyle(b).backgroundImage")
+
+
 POLICY_KINDS = ["home", "post", "gallery", "documents", "register", "document", "wide_table", "page", "category"]
 
 

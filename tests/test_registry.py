@@ -78,6 +78,12 @@ def test_the_front_pages_latest_documents_mark_a_revoked_decree_as_no_longer_in_
     assert "Tidak Berlaku" not in items["SK 9 Tahun 2024"]
 
 
+def test_every_page_links_the_register_from_its_foot(built_office):
+    for url in ("/", "/2024/03/05/lama/", "/dokumen/"):
+        foot = page(built_office, url).split('<footer class="footer">', 1)[1]
+        assert '<a href="/informasi-publik/">Daftar Informasi Publik</a>' in foot, url
+
+
 def test_the_register_is_a_page_a_csv_and_a_json_grouped_by_kip_category(built_office):
     site = built_office
     html = page(site, "/informasi-publik/")
@@ -100,6 +106,7 @@ def test_a_site_without_typed_documents_has_no_register(tmp_path):
                                           "content/posts/2024/a/sk.pdf": PDF})
     build_site(site)
     assert not (site / "output/informasi-publik").exists()
+    assert "Daftar Informasi Publik" not in page(site, "/")
 
 
 @pytest.mark.parametrize("extra, line, words", [

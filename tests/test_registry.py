@@ -101,6 +101,18 @@ def test_the_register_is_a_page_a_csv_and_a_json_grouped_by_kip_category(built_o
     assert 'href="/informasi-publik/"' in page(site, "/dokumen/")
 
 
+def test_a_register_without_its_unit_and_responsible_officer_is_warned_and_with_them_is_not(tmp_path):
+    from tests.conftest import config_text
+
+    files = office(tmp_path, a=post("A", "2024-03-05", decree("1 Tahun 2024", "X")))
+    warned = [str(w) for w in build_site(write_site(tmp_path / "situs", files)).warnings]
+    assert any(w.startswith("config.yaml:") and "kosong untuk 1 dokumen" in w and "responsible:" in w
+               for w in warned), warned
+    named = config_text(extra="documents:\n  register:\n    unit: Sekretariat\n    responsible: PPID\n")
+    warned = [str(w) for w in build_site(write_site(tmp_path / "lain", files, named)).warnings]
+    assert not any("kosong untuk" in w for w in warned), warned
+
+
 def test_a_site_without_typed_documents_has_no_register(tmp_path):
     site = write_site(tmp_path / "situs", {"content/posts/2024/a/index.md": post("A", "2024-03-05", "  - file: sk.pdf\n"),
                                           "content/posts/2024/a/sk.pdf": PDF})

@@ -137,9 +137,22 @@ def register(ctx, posts: list, now: dt.datetime) -> dict[str, str]:
         return {}
     settings = settings_of(ctx.config)
     ctx.problems.extend(registry.check(listed, settings) + registry.overdue(listed, now))
-    for (post, index), record in zip(where, registry.records(listed, settings)):
+    made = registry.records(listed, settings)
+    for (post, index), record in zip(where, made):
         post.attachments[index] = registry.with_record(post.attachments[index], record)
+    _unnamed_holders(made, ctx.problems)
     return _texts(ctx, [(post, post.attachments[index]) for post, index in where])
+
+
+def _unnamed_holders(records: list, problems) -> None:
+    """A warning when the register would leave its unit or responsible-officer column empty (documents.register in
+    config.yaml gives both for every document that does not name its own)."""
+    empty = sum(1 for r in records if not r.unit or not r.penanggung_jawab)
+    if empty:
+        problems.warn("config.yaml", None, f"Daftar Informasi Publik: kolom pejabat/unit yang menguasai informasi atau "
+                      f"penanggung jawabnya kosong untuk {empty} dokumen.",
+                      "Tambahkan di config.yaml:\ndocuments:\n  register:\n    unit: Sekretariat KPU ...\n"
+                      "    responsible: PPID KPU ...")
 
 
 def _texts(ctx, documents: list) -> dict[str, str]:

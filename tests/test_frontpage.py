@@ -303,6 +303,14 @@ def test_links_inside_the_site_and_full_addresses_are_left_as_written(site_facto
     assert 'href="https://ppid.kpu.go.id/"' in read(site, "output/index.html")
 
 
+def test_a_front_page_section_naming_a_misspelt_category_is_warned_and_a_planned_one_is_not(site_factory):
+    site = site_factory(news(3), config=MINIMAL_CONFIG + "home:\n  sections: [Pengumumam, Rilis Pers, Siaran Langsung]\n")
+    warned = [str(w) for w in build_site(site).warnings]
+    assert any(w.startswith("config.yaml:") and "'Pengumumam'" in w and "maksudnya 'Pengumuman'" in w
+               for w in warned), warned
+    assert not any("Rilis Pers" in w or "Siaran Langsung" in w for w in warned), warned
+
+
 def test_every_post_gets_a_share_card_from_its_cover_or_the_logo_made_again_only_when_it_changes(site_factory):
     from PIL import Image
 

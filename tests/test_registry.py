@@ -174,7 +174,8 @@ def test_a_number_written_with_the_word_nomor_reads_once_and_matches_the_bare_nu
     build_site(site)
     old = page(site, "/2024/03/05/lama/")
     assert "Keputusan Nomor 98 Tahun 2024," in old and "Nomor Nomor" not in old
-    assert "Tidak Berlaku" in old and 'dicabut oleh <a href="/dokumen/keputusan/112-tahun-2024/">' in old
+    assert "Tidak Berlaku" in old and 'dicabut oleh <a href="/dokumen/keputusan/no-112-tahun-2024/">' in old
+    assert (site / "output/dokumen/keputusan/nomor-98-tahun-2024/index.html").is_file(), "its address as it was"
 
 
 def test_the_same_number_twice_is_an_error_naming_both(tmp_path):

@@ -180,7 +180,7 @@ def _with_records(views: list, entry, known, config) -> list:
         if now is not None and view.name in records and _same(now, saved.get(view.name)):
             view = dataclasses.replace(view, record=records[view.name])
         elif now is not None:
-            page = documents.page_url(now.jenis, now.nomor, view.url.rpartition("/")[0] + "/", view.name)
+            page = documents.page_url(now.jenis, now.address_number, view.url.rpartition("/")[0] + "/", view.name)
             alone = registry.Listed(entry.path, now, view.title, page, None)
             view = dataclasses.replace(view, record=registry.records([alone], documents.settings_of(config))[0])
         out.append(view)

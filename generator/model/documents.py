@@ -130,7 +130,7 @@ def register(ctx, posts: list, now: dt.datetime) -> dict[str, str]:
             if view.name in typed:
                 date = post.entry.date.astimezone(now.tzinfo).date() if post.entry.date else None
                 found = typed[view.name]
-                page = page_url(found.jenis, found.nomor, post.url, view.name)
+                page = page_url(found.jenis, found.address_number, post.url, view.name)
                 listed.append(registry.Listed(post.entry.path, found, view.title, page, date))
                 where.append((post, index))
     if not listed:

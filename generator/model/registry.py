@@ -57,6 +57,11 @@ class Typed:
     bentuk: str = ""
     retensi: str = ""
     lines: tuple[tuple[str, int | None], ...] = ()       # (field or 'mencabut.0', line)
+    written_nomor: str = ""      # the number as written, 'Nomor 98 Tahun 2024': its page's address, kept as it was
+
+    @property
+    def address_number(self) -> str:
+        return self.written_nomor or self.nomor
 
     def line(self, name: str) -> int | None:
         return dict(self.lines).get(name) or dict(self.lines).get("")
@@ -140,6 +145,8 @@ def read(item: dict, reader: Reader) -> Typed | None:
             reader.error(reader.key + (name,), f"'{name}' harus berupa teks biasa.")
         elif value is not None:
             values[name] = bare_number(str(value)) if name == "nomor" else str(value).strip()
+    if isinstance(item.get("nomor"), (str, int)) and not isinstance(item.get("nomor"), bool):
+        values["written_nomor"] = str(item["nomor"]).strip()
     values["tanggal"] = _date(item, reader)
     values["kip"] = _choice(item, "kip", KIP, reader)
     values["status"] = _choice(item, "status", STATUS, reader) or "berlaku"

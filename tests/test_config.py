@@ -84,6 +84,24 @@ def test_unknown_top_level_section(tmp_path):
     assert "'permalink'" in problems[0] and "'permalinks'" in problems[0]
 
 
+@pytest.mark.parametrize("text, line, meant", [
+    ("layanan:\n  - {title: PPID, url: https://ppid.kpu.go.id/}\n", 6, "services"),
+    ("contact:\n  alamat: Jl. Candi Gebang 1\n  telepon: (0274) 868\n", 7, "address"),
+    ("services:\n  - judul: PPID\n    alamat: https://ppid.kpu.go.id/\n    keterangan: Permohonan\n", 7, "title"),
+    ("services:\n  - title: PPID\n    alamat: https://ppid.kpu.go.id/\n", 8, "url"),
+    ("theme:\n  warna: '#1d4e89'\n", 7, "color"),
+])
+def test_a_setting_written_in_indonesian_names_the_setting_meant(tmp_path, text, line, meant):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + text)
+    assert config is None
+    assert any(p.startswith(f"config.yaml:{line}: ") and f"Mungkin maksudnya '{meant}'?" in p for p in problems), problems
+
+
+def test_a_colour_without_quotes_says_that_the_hash_starts_a_comment(tmp_path):
+    config, problems = load(tmp_path, MINIMAL_CONFIG + "theme:\n  color: #1d4e89\n")
+    assert config is None and problems[0].startswith("config.yaml:7: ") and 'color: "#1d4e89"' in problems[0], problems
+
+
 def test_unknown_key_without_close_match_lists_valid_keys(tmp_path):
     config, problems = load(tmp_path, MINIMAL_CONFIG + "listing:\n  zzz: 3\n")
     assert config is None

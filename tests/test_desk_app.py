@@ -107,6 +107,27 @@ def test_the_live_preview_renders_unsaved_text_and_writes_nothing(tmp_path):
     assert snapshot(site) == before
 
 
+def test_the_live_preview_shows_a_typed_documents_number_and_status_as_the_site_does(tmp_path):
+    from generator.desk import livepreview
+    from tests.conftest import write_site
+
+    sk = "  - {file: sk-%s.pdf, title: SK %s, jenis: Keputusan, nomor: %s Tahun 2024, tanggal: 2024-03-05, tentang: X%s}\n"
+    files = {"content/posts/2024/lama/index.md": "---\ntitle: Lama\ndate: 2024-03-05\nattachments:\n"
+                                                 + sk % (1, 1, 1, "") + "---\n\nIsi.\n",
+             "content/posts/2024/baru/index.md": "---\ntitle: Baru\ndate: 2024-04-05\nattachments:\n"
+                                                 + sk % (2, 2, 2, ", mencabut: 1 Tahun 2024") + "---\n\nIsi.\n",
+             "content/posts/2024/lama/sk-1.pdf": b"%PDF-1.4\n", "content/posts/2024/baru/sk-2.pdf": b"%PDF-1.4\n"}
+    site = write_site(tmp_path / "site", files)
+    key = "content/posts/2024/lama/index.md"
+    text = (site / key).read_text(encoding="utf-8").replace("Isi.", "Isi diubah.")
+    made = preview_of(site, key, text, livepreview.SiteMemo())
+    assert made.problems == [] and "Isi diubah." in made.html
+    assert "Keputusan Nomor 1 Tahun 2024" in made.html and "Tidak Berlaku" in made.html and "dicabut oleh" in made.html
+    text = text.replace("nomor: 1 Tahun 2024", "nomor: 3 Tahun 2024")       # a type the form has just set
+    made = preview_of(site, key, text, livepreview.SiteMemo())
+    assert "Keputusan Nomor 3 Tahun 2024" in made.html and "Tidak Berlaku" not in made.html, made.problems
+
+
 class _Terminal:
     """A stdin that claims to be a terminal (the preview started from one) but must never be read by a publish."""
 

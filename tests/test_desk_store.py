@@ -233,6 +233,66 @@ ODD_FILES = [
 ]
 
 
+TYPED = """---
+title: Penetapan DPT
+date: 2024-03-21 09:00
+attachments:
+  - file: sk-112.pdf
+    title: SK Penetapan DPT
+    jenis: Keputusan
+    nomor: 112 Tahun 2024
+    tanggal: 2024-03-20
+    tentang: Penetapan DPT
+    kip: serta-merta
+    mencabut: 98 Tahun 2024
+    unit: Subbagian Teknis
+  - file: pengumuman.pdf
+    title: Pengumuman DPT
+---
+
+Isi.
+"""
+
+
+def test_the_desk_shows_and_sets_a_documents_type_number_date_and_category(site_factory):
+    """The registry trial: staff could attach a document in the desk but not say it is a decree; its type, number,
+    date, subject and KIP category are fields of each attachment, the other registry fields kept as written."""
+    site = site_factory({"content/posts/2024/dpt/index.md": TYPED, "content/posts/2024/dpt/sk-112.pdf": b"%PDF-1.4\n",
+                         "content/posts/2024/dpt/pengumuman.pdf": b"%PDF-1.4\n",
+                         "content/posts/2024/dps/index.md": md("title: DPS\ndate: 2024-02-10\nattachments:\n"
+                                                               "  - {file: sk-98.pdf, jenis: Keputusan, nomor: 98 Tahun "
+                                                               "2024, tanggal: 2024-02-09, tentang: DPS}"),
+                         "content/posts/2024/dps/sk-98.pdf": b"%PDF-1.4\n"})
+    key = "content/posts/2024/dpt/index.md"
+    assert save_unchanged(site, key) == TYPED.encode("utf-8")
+    opened = store.open_entry(site, key)
+    first, second = opened.form.attachments
+    assert (first.jenis, first.nomor, first.tanggal, first.tentang, first.kip) == (
+        "Keputusan", "112 Tahun 2024", "2024-03-20", "Penetapan DPT", "serta-merta")
+    second.jenis, second.tanggal, second.kip = "Pengumuman", "2024-03-21", "serta-merta"
+    first.kip = ""
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert saved.problems == [] and not saved.kept_as_draft
+    after = (site / key).read_text(encoding="utf-8")
+    assert "    kip: serta-merta\n    mencabut" not in after and "    mencabut: 98 Tahun 2024\n    unit: Subbagian" in after
+    assert "title: Pengumuman DPT\n    jenis: Pengumuman\n    tanggal: 2024-03-21\n    kip: serta-merta\n" in after
+    build_site(site)
+    page = (site / "output/2024/03/21/dpt/index.html").read_text(encoding="utf-8")
+    assert "Pengumuman, 21 Maret 2024" in page and "mencabut <a" in page
+
+
+def test_a_decree_set_in_the_desk_without_its_number_is_kept_as_a_draft_with_the_reason_beside_it(site_factory):
+    site = site_factory({"content/posts/2024/dpt/index.md": TYPED, "content/posts/2024/dpt/sk-112.pdf": b"%PDF-1.4\n",
+                         "content/posts/2024/dpt/pengumuman.pdf": b"%PDF-1.4\n"})
+    key = "content/posts/2024/dpt/index.md"
+    opened = store.open_entry(site, key)
+    opened.form.attachments[1].jenis = "Keputusan"
+    opened.form.attachments[1].tentang = "Rekapitulasi DPT"
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert saved.kept_as_draft, saved
+    assert any(p.field == "attachments" and "belum punya nomor, tanggal" in p.message for p in saved.problems), saved
+
+
 @pytest.mark.parametrize("text", ODD_FILES)
 def test_odd_hand_written_files_saved_unchanged_are_byte_identical(site_factory, text):
     site = site_factory({"content/posts/2024/p/a.jpg": b"photo", "content/posts/2024/p/b.jpg": b"photo",

@@ -163,6 +163,30 @@ def test_the_office_logo_and_name_are_in_the_header_and_the_json_ld(site_factory
     assert not ld_json(read(site, "output/arsip/index.html")), "the organisation is described on the front page"
 
 
+@pytest.mark.parametrize("written, suggested", [
+    ("/assets/Logo-Kantor.PNG", "/assets/logo-kantor.png"),
+    ("logo-kantor.png", "/assets/logo-kantor.png"),
+    ("C:\\Users\\humas\\Pictures\\logo-kantor.png", "/assets/logo-kantor.png"),
+])
+def test_a_logo_name_close_to_a_file_of_the_assets_suggests_that_file(site_factory, written, suggested):
+    config = MINIMAL_CONFIG.replace("  language: id\n", f"  language: id\n  logo: '{written}'\n")
+    site = site_factory({**PAGES, "templates/assets/logo-kantor.png": b"png"}, config=config)
+    errors = build_errors(site)
+    assert any(e.startswith("config.yaml:5:") and f"logo: {suggested}" in e for e in errors), errors
+
+
+def test_a_heavy_or_svg_logo_is_published_with_a_warning_that_says_what_to_do(site_factory):
+    config = MINIMAL_CONFIG.replace("  language: id\n", "  language: id\n  logo: /assets/logo-kantor.png\n")
+    site = site_factory({**PAGES, "templates/assets/logo-kantor.png": b"p" * 3_400_000}, config=config)
+    warnings = [str(w) for w in build_site(site).warnings]
+    assert any(w.startswith("config.yaml:5:") and "3,4 MB" in w and "512 × 512" in w for w in warnings), warnings
+    svg = MINIMAL_CONFIG.replace("  language: id\n", "  language: id\n  logo: /assets/logo-kantor.svg\n")
+    site = site_factory({**PAGES, "templates/assets/logo-kantor.svg": b"<svg/>"}, config=svg, name="svg")
+    warnings = [str(w) for w in build_site(site).warnings]
+    assert any(w.startswith("config.yaml:5:") and "PNG" in w and "kotak suara" in w for w in warnings), warnings
+    assert '<img src="/assets/logo-kantor.svg"' in read(site, "output/index.html")
+
+
 def test_the_theme_ships_a_neutral_mark_and_no_red_placeholder():
     from PIL import Image
 
@@ -257,6 +281,34 @@ def test_wrong_home_and_services_settings_are_errors_with_their_lines(site_facto
     assert any(e.startswith("config.yaml:7:") and "home.section_posts" in e for e in errors), errors
     assert any(e.startswith("config.yaml:8:") and "'sekcions'" in e and "sections" in e for e in errors), errors
     assert any(e.startswith("config.yaml:10:") and "services.0.url" in e for e in errors), errors
+
+
+@pytest.mark.parametrize("section, url, fix", [
+    ("services", "ppid.kpu.go.id", "https://ppid.kpu.go.id"),
+    ("services", "www.jdih.kpu.go.id/", "https://www.jdih.kpu.go.id/"),
+    ("menu_links", "//jdih.kpu.go.id/", "https://jdih.kpu.go.id/"),
+    ("social", "instagram.com/kpu_sleman", "https://instagram.com/kpu_sleman"),
+])
+def test_a_link_written_without_https_is_an_error_with_its_line_not_a_broken_address(site_factory, section, url, fix):
+    key = "name" if section == "social" else "title"
+    site = site_factory(news(1), config=MINIMAL_CONFIG + f"{section}:\n  - {key}: Tautan\n    url: {url}\n")
+    errors = build_errors(site)
+    assert any(e.startswith("config.yaml:8:") and f"'{url}'" in e and f"url: {fix}" in e for e in errors), errors
+
+
+def test_links_inside_the_site_and_full_addresses_are_left_as_written(site_factory):
+    services = "services:\n  - {title: Pengaduan, url: /kontak/}\n  - {title: PPID, url: 'https://ppid.kpu.go.id/'}\n"
+    site = site_factory(news(1), config=MINIMAL_CONFIG + services + "menu_links:\n  - {title: Profil, url: profil.html}\n")
+    build_site(site)
+    assert 'href="https://ppid.kpu.go.id/"' in read(site, "output/index.html")
+
+
+def test_a_front_page_section_naming_a_misspelt_category_is_warned_and_a_planned_one_is_not(site_factory):
+    site = site_factory(news(3), config=MINIMAL_CONFIG + "home:\n  sections: [Pengumumam, Rilis Pers, Siaran Langsung]\n")
+    warned = [str(w) for w in build_site(site).warnings]
+    assert any(w.startswith("config.yaml:") and "'Pengumumam'" in w and "maksudnya 'Pengumuman'" in w
+               for w in warned), warned
+    assert not any("Rilis Pers" in w or "Siaran Langsung" in w for w in warned), warned
 
 
 def test_every_post_gets_a_share_card_from_its_cover_or_the_logo_made_again_only_when_it_changes(site_factory):

@@ -82,6 +82,39 @@ def test_a_wide_table_scrolls_inside_its_box_on_a_phone(phone, served):
     phone.wait_for_function("b => b.scrollLeft > 0", arg=box.element_handle(), timeout=5000)
 
 
+def test_the_registers_wide_table_shows_at_its_edge_that_it_scrolls(phone, served):
+    """The registry trial: the Daftar Informasi Publik's seven columns were cut at the edge of the page, at a phone's
+    width and a desktop's, without the shadow a post's wide table shows there."""
+    site, origin, urls = served
+    if "register" not in urls:
+        pytest.skip(f"situs {site.name} tidak punya Daftar Informasi Publik")
+    phone.goto(origin + urls["register"])
+    box = phone.locator(".table-scroll").first
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth"), "the register is wider than a phone"
+    assert "radial-gradient" in box.evaluate("b => getComputedStyle(b).backgroundImage")
+
+
+def test_a_wide_logo_leaves_the_office_name_room_on_a_phone(tmp_path):
+    """The identity trial: a 4:1 logo took half of a phone's header, the office's name squeezed beside it."""
+    from PIL import Image
+
+    from tests.conftest import MINIMAL_CONFIG, build_site, md, write_site
+
+    readers_site.require_browser()
+    config = MINIMAL_CONFIG.replace("  language: id\n", "  language: id\n  logo: /assets/logo-lebar.png\n")
+    site = write_site(tmp_path / "situs", {"content/posts/2024/a.md": md("title: A\ndate: 2024-03-01")}, config)
+    (site / "templates/assets").mkdir(parents=True)
+    Image.new("RGB", (1200, 300), "navy").save(site / "templates/assets/logo-lebar.png")
+    build_site(site)
+    origin = readers_site.server(site / "output")
+    with readers_site.opened(PHONE) as phone:
+        phone.goto(origin + "/")
+        logo = phone.locator(".brand img")
+        assert logo.evaluate("i => i.getBoundingClientRect().width") <= PHONE["width"] * 0.25 + 1
+        assert logo.evaluate("i => getComputedStyle(i).objectFit") == "contain", "scaled, not squeezed"
+        assert phone.locator(".brand strong").evaluate("s => s.getBoundingClientRect().width") >= PHONE["width"] * 0.5
+
+
 POLICY_KINDS = ["home", "post", "gallery", "documents", "register", "document", "wide_table", "page", "category"]
 
 

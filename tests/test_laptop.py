@@ -151,6 +151,26 @@ def test_init_makes_a_site_that_builds_and_never_overwrites(tmp_path):
     assert refused.code == 2 and "config.yaml sudah ada" in refused.err
 
 
+def test_a_new_sites_public_information_register_names_the_unit_and_who_is_responsible(tmp_path):
+    """The registry trial: a site made by init published its Daftar Informasi Publik with the two columns the law
+    asks for (the unit holding the information, who is responsible for it) empty."""
+    import csv
+    import io
+
+    site = tmp_path / "situs"
+    assert run_cli("init", str(site), *INIT).code == 0
+    bundle = site / "content/posts/2024/dpt"
+    bundle.mkdir(parents=True)
+    (bundle / "sk.pdf").write_bytes(b"%PDF-1.4\n")
+    (bundle / "index.md").write_text("---\ntitle: DPT\ndate: 2024-09-21\nattachments:\n  - file: sk.pdf\n"
+                                     "    jenis: Pengumuman\n---\n\nIsi.\n", encoding="utf-8")
+    built = run_cli("build", "--site", str(site))
+    assert built.code == 0, built.err
+    rows = list(csv.DictReader(io.StringIO((site / "output/informasi-publik/dip.csv").read_text(encoding="utf-8"))))
+    assert rows[0]["Pejabat/unit yang menguasai informasi"] == "Sekretariat KPU Provinsi Kalimantan Utara"
+    assert rows[0]["Penanggung jawab pembuatan informasi"] == "PPID KPU Provinsi Kalimantan Utara"
+
+
 def test_init_without_a_terminal_names_every_missing_answer(tmp_path):
     run = run_cli("init", str(tmp_path / "s"), "--zone", "WIB")
     assert run.code == 2 and not (tmp_path / "s" / "config.yaml").exists()

@@ -70,6 +70,20 @@ def test_a_revoked_decree_says_so_and_links_to_what_revoked_it_without_anyone_ed
     assert "Keputusan Nomor 9 Tahun 2024, 1 Mei 2024, tentang Pencabutan" in revoking
 
 
+def test_the_front_pages_latest_documents_mark_a_revoked_decree_as_no_longer_in_force(built_office):
+    box = page(built_office, "/").split(">Dokumen terbaru</h2>", 1)[1].split("</section>", 1)[0]
+    items = {title: item for item in box.split("<li>")[1:] for title in ("SK 1 Tahun 2024", "SK 9 Tahun 2024")
+             if f">{title}</a>" in item}
+    assert 'class="doc-status tidak-berlaku">Tidak Berlaku</span>' in items["SK 1 Tahun 2024"]
+    assert "Tidak Berlaku" not in items["SK 9 Tahun 2024"]
+
+
+def test_every_page_links_the_register_from_its_foot(built_office):
+    for url in ("/", "/2024/03/05/lama/", "/dokumen/"):
+        foot = page(built_office, url).split('<footer class="footer">', 1)[1]
+        assert '<a href="/informasi-publik/">Daftar Informasi Publik</a>' in foot, url
+
+
 def test_the_register_is_a_page_a_csv_and_a_json_grouped_by_kip_category(built_office):
     site = built_office
     html = page(site, "/informasi-publik/")
@@ -87,11 +101,24 @@ def test_the_register_is_a_page_a_csv_and_a_json_grouped_by_kip_category(built_o
     assert 'href="/informasi-publik/"' in page(site, "/dokumen/")
 
 
+def test_a_register_without_its_unit_and_responsible_officer_is_warned_and_with_them_is_not(tmp_path):
+    from tests.conftest import config_text
+
+    files = office(tmp_path, a=post("A", "2024-03-05", decree("1 Tahun 2024", "X")))
+    warned = [str(w) for w in build_site(write_site(tmp_path / "situs", files)).warnings]
+    assert any(w.startswith("config.yaml:") and "kosong untuk 1 dokumen" in w and "responsible:" in w
+               for w in warned), warned
+    named = config_text(extra="documents:\n  register:\n    unit: Sekretariat\n    responsible: PPID\n")
+    warned = [str(w) for w in build_site(write_site(tmp_path / "lain", files, named)).warnings]
+    assert not any("kosong untuk" in w for w in warned), warned
+
+
 def test_a_site_without_typed_documents_has_no_register(tmp_path):
     site = write_site(tmp_path / "situs", {"content/posts/2024/a/index.md": post("A", "2024-03-05", "  - file: sk.pdf\n"),
                                           "content/posts/2024/a/sk.pdf": PDF})
     build_site(site)
     assert not (site / "output/informasi-publik").exists()
+    assert "Daftar Informasi Publik" not in page(site, "/")
 
 
 @pytest.mark.parametrize("extra, line, words", [
@@ -104,6 +131,14 @@ def test_wrong_registry_values_are_errors_with_their_line(tmp_path, extra, line,
     files = office(tmp_path, a=post("A", "2024-03-05", decree("1 Tahun 2024", "X", extra)))
     errors = build_errors(write_site(tmp_path / "situs", files))
     assert any(e.startswith(f"content/posts/2024/a/index.md:{line}:") and words in e for e in errors), errors
+
+
+@pytest.mark.parametrize("written, iso", [("20 September 2024", "2024-09-20"), ("Jumat, 20 Sept 2024", "2024-09-20"),
+                                           ("20/09/2024", "2024-09-20"), ("5 Maret 2024", "2024-03-05")])
+def test_a_document_date_written_as_staff_write_it_says_how_to_write_that_date(tmp_path, written, iso):
+    files = office(tmp_path, a=post("A", "2024-03-05", decree("1 Tahun 2024", "X", tanggal=f"'{written}'")))
+    errors = build_errors(write_site(tmp_path / "situs", files))
+    assert any(e.startswith("content/posts/2024/a/index.md:9:") and f"Tulis sebagai {iso} " in e for e in errors), errors
 
 
 def test_a_legal_product_needs_its_number_date_and_subject(tmp_path):
@@ -122,6 +157,25 @@ def test_an_unknown_type_suggests_the_one_meant_and_the_office_can_add_its_own(t
     files["content/posts/2024/b/index.md"] = files["content/posts/2024/b/index.md"].replace("Keputusn", "Keputusan")
     site = write_site(tmp_path / "lain", files, config_text(extra="documents:\n  types: [Pengumuman KPU]\n"))
     build_site(site)
+
+
+@pytest.mark.parametrize("short, meant", [("SK", "Keputusan"), ("PKPU", "Peraturan"), ("SE", "Surat Edaran")])
+def test_a_type_written_as_offices_abbreviate_it_suggests_its_name(tmp_path, short, meant):
+    files = office(tmp_path, a=post("A", "2024-03-05", f"  - file: sk.pdf\n    jenis: {short}\n"))
+    errors = build_errors(write_site(tmp_path / "situs", files))
+    assert any("a/index.md:6:" in e and f"'{short}' tidak dikenal" in e and f"maksudnya '{meant}'" in e
+               for e in errors), errors
+
+
+def test_a_number_written_with_the_word_nomor_reads_once_and_matches_the_bare_number(tmp_path):
+    files = office(tmp_path, lama=post("Lama", "2024-03-05", decree("Nomor 98 Tahun 2024", "DPS")),
+                   baru=post("Baru", "2024-04-05", decree("No. 112 Tahun 2024", "DPT", "    mencabut: 98 Tahun 2024\n")))
+    site = write_site(tmp_path / "situs", files)
+    build_site(site)
+    old = page(site, "/2024/03/05/lama/")
+    assert "Keputusan Nomor 98 Tahun 2024," in old and "Nomor Nomor" not in old
+    assert "Tidak Berlaku" in old and 'dicabut oleh <a href="/dokumen/keputusan/no-112-tahun-2024/">' in old
+    assert (site / "output/dokumen/keputusan/nomor-98-tahun-2024/index.html").is_file(), "its address as it was"
 
 
 def test_the_same_number_twice_is_an_error_naming_both(tmp_path):
@@ -201,6 +255,31 @@ def test_documents_can_be_filtered_by_type_year_and_status_without_javascript(tm
     assert listed("/dokumen/jenis/keputusan/") == 2 and listed("/dokumen/jenis/pengumuman/") == 1
     assert listed("/dokumen/tahun/2023/") == 1 and listed("/dokumen/status/tidak-berlaku/") == 1
     assert 'href="/dokumen/status/tidak-berlaku/" aria-current="page"' in page(site, "/dokumen/status/tidak-berlaku/")
+
+
+def test_a_pages_regulations_are_in_the_type_year_and_status_filters_too(tmp_path):
+    files = office(tmp_path, a=post("A", "2024-03-05", decree("1 Tahun 2024", "X")),
+                   b=post("B", "2024-04-05", "  - file: sk.pdf\n    jenis: Pengumuman\n"))
+    files["content/pages/jdih/index.md"] = md(
+        "title: JDIH\nattachments:\n"
+        "  - {file: pkpu-1.pdf, title: PKPU 1 Tahun 2023, jenis: Peraturan, nomor: PKPU 1 Tahun 2023,"
+        " tanggal: 2023-01-05, tentang: Tahapan}\n"
+        "  - {file: pkpu-2.pdf, title: PKPU 2 Tahun 2024, jenis: Peraturan, nomor: PKPU 2 Tahun 2024,"
+        " tanggal: 2024-01-05, tentang: Tahapan Baru, mencabut: PKPU 1 Tahun 2023}\n"
+        "  - {file: denah.pdf, title: Denah Kantor}\n")
+    files.update({"content/pages/jdih/pkpu-1.pdf": PDF, "content/pages/jdih/pkpu-2.pdf": PDF,
+                  "content/pages/jdih/denah.pdf": PDF})
+    site = write_site(tmp_path / "situs", files)
+    build_site(site)
+    rules = page(site, "/dokumen/jenis/peraturan/")
+    assert "PKPU 1 Tahun 2023</a> <small>(PDF" in rules and "PKPU 2 Tahun 2024</a> <small>(PDF" in rules
+    assert "Denah" not in rules
+    assert "2 dokumen" in rules and 'href="/dokumen/jenis/peraturan/" aria-current="page">Peraturan <small>(2)' in rules
+    revoked = page(site, "/dokumen/status/tidak-berlaku/")
+    assert "PKPU 1 Tahun 2023</a> <small>(PDF" in revoked and "PKPU 2 Tahun 2024</a> <small>(PDF" not in revoked
+    year = page(site, "/dokumen/tahun/2023/")
+    assert "PKPU 1 Tahun 2023</a> <small>(PDF" in year and "SK 1 Tahun 2024" not in year
+    assert "Denah Kantor" in page(site, "/dokumen/") and "5 dokumen" in page(site, "/dokumen/")
 
 
 def test_new_documents_have_a_feed(built_office):

@@ -67,3 +67,14 @@ def test_a_bomb_in_config_yaml_is_refused_with_its_line(tmp_path):
     assert config_module.load(path, problems) is None
     assert time.perf_counter() - started < 2
     assert str(problems[0]).startswith("config.yaml:7: alias YAML")
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("services:\n  - {title: PPID, url: https://ppid.kpu.go.id/, description: Permohonan informasi: daring}\n", 2,
+     "di dalam kurung kurawal"),
+    ('site:\n  title: "KPU Kabupaten Sleman\n  tagline: "Komisi Pemilihan Umum"\n', 3, "tanda kutip di baris ini atau di atasnya"),
+])
+def test_syntax_slips_staff_make_are_told_in_plain_words_without_the_parsers_english(text, line, words):
+    data, problems = _load(text)
+    assert data is None and len(problems) == 1 and problems[0].startswith(f"x.yaml:{line}:"), problems
+    assert words in problems[0] and "expected" not in problems[0] and "<" not in problems[0], problems

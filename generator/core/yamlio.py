@@ -63,6 +63,11 @@ _PLAIN = {
         "daftar ('- ...') di baris ini tidak sejajar, atau baris di atasnya sudah berisi nilai: bila di atasnya "
         "tertulis misalnya 'gallery: []', hapus '[]' agar daftarnya boleh ditulis di baris-baris berikutnya.",
     "expected <block end>, but found '?'": INDENT_WORDS,
+    "expected ',' or '}', but got ':'": "ada titik dua ':' di dalam kurung kurawal {...}; beri tanda kutip pada teks "
+                                        "yang memuat ':', misalnya description: \"Permohonan informasi: daring\".",
+    "expected <block end>, but found '<scalar>'": "ada teks yang tidak terduga di baris ini: biasanya tanda kutip di "
+                                                  "baris ini atau di atasnya tidak ditutup, atau ada teks sesudah "
+                                                  "tanda kutip penutup.",
     "found invalid Unicode character escape code": "kode karakter (\\u...) di antara tanda kutip tidak sah.",
     "exceeded maximum nesting depth": f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
 }

@@ -23,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 
 from generator.desk import formdata, livepreview, publishing, rounds, store, uploads
 from generator.desk.context import DeskContext
+from generator.model import registry
 
 HERE = Path(__file__).parent
 STATUS_LABELS = {"draf": "Draf", "terjadwal": "Terjadwal", "terbit": "Terbit"}
@@ -160,6 +161,7 @@ def _form_page(desk: Desk, request: Request, shown: store.Opened, notice: str = 
     return desk.page(request, "form.html", code, form=shown.form, key=shown.key, version=shown.version,
                      address=address or "",
                      notice=notice, problems=formdata.by_field(shown.problems), categories=store.categories(desk.site),
+                     document_types=registry.TYPES,
                      limit_mb=limits.files / (1024 * 1024), video_mb=limits.videos / (1024 * 1024))
 
 
@@ -213,7 +215,8 @@ def _shown(value) -> str:
     if isinstance(value, store.Photo):
         return " — ".join(part for part in (value.file, value.caption, value.alt) if part)
     if isinstance(value, store.Attachment):
-        return " — ".join(part for part in (value.file, value.title) if part)
+        return " — ".join(part for part in (value.file, value.title, value.jenis, value.nomor, value.tanggal,
+                                            value.tentang, value.kip) if part)
     return str(value)
 
 

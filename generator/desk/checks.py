@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from generator.core import yamlio
 from generator.core.report import Problem, Problems
 from generator.desk.frontmatter_edit import parse
-from generator.model import content
+from generator.model import content, documents, registry
 from generator.model.discovery import Source
 
 
@@ -77,7 +77,7 @@ def placed(problems: list[Problem], text: str) -> list[FieldProblem]:
 def file_problems(site: Path, path: Path, kind: str, bundle: Path | None, config, zone: ZoneInfo) -> list[FieldProblem]:
     """The build's problems with a file as it is on disk."""
     problems = Problems()
-    content.load(site, Source(kind, path, bundle), config.site, zone, problems)
+    _documents(content.load(site, Source(kind, path, bundle), config.site, zone, problems), config, problems)
     try:
         text = path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
@@ -101,8 +101,20 @@ def text_problems(text: str, kind: str, files: list[str], config, zone: ZoneInfo
                 except OSError:
                     pass
         problems = Problems()
-        content.load(site, Source(kind, source, bundle), config.site, zone, problems)
+        _documents(content.load(site, Source(kind, source, bundle), config.site, zone, problems), config, problems)
     return placed(list(problems), text)
+
+
+def _documents(entry, config, problems: Problems) -> None:
+    """The build's checks of each typed attachment on its own (a known type; a decree's number, date and subject),
+    which the build makes with the whole site's documents (registry.check)."""
+    if entry is None:
+        return
+    settings = documents.settings_of(config)
+    for attachment in entry.attachments:
+        if attachment.typed is not None:
+            listed = registry.Listed(entry.path, attachment.typed, attachment.title or attachment.file, "", None)
+            problems.extend(registry.check_one(listed, settings))
 
 
 def schedule_problems(form, zone: ZoneInfo, now: dt.datetime) -> list[FieldProblem]:

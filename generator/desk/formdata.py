@@ -32,12 +32,18 @@ def split_list(text: str, separators: str = ",\n") -> list[str]:
     return [part.strip() for part in text.split(separators[0]) if part.strip()]
 
 
+# The form's names of an attachment's fields, in the order of forms.ATTACHMENT_KEYS.
+ATTACHMENT_FIELDS = ("lampiran", "lampiran_judul", "lampiran_jenis", "lampiran_nomor", "lampiran_tanggal",
+                     "lampiran_tentang", "lampiran_kip")
+
+
 def form_of(values) -> tuple[store.Form, Posted]:
     """The store's Form and the submit's own fields from the posted values (a Starlette FormData or MultiDict)."""
     photos = [store.Photo(name, caption, alt) for name, caption, alt in
               zip(_texts(values, "foto"), _texts(values, "keterangan"), _texts(values, "alt")) if name]
-    attachments = [store.Attachment(name, title) for name, title in
-                   zip(_texts(values, "lampiran"), _texts(values, "lampiran_judul")) if name]
+    columns = [_texts(values, name) for name in ATTACHMENT_FIELDS]     # a form without the document fields: ""
+    attachments = [store.Attachment(*(column[i] if i < len(column) else "" for column in columns))
+                   for i, name in enumerate(columns[0]) if name]
     kind = _one(values, "jenis") if _one(values, "jenis") in ("post", "page") else "post"
     status = _one(values, "status") if _one(values, "status") in ("draf", "terbit", "jadwal") else "draf"
     form = store.Form(

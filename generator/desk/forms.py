@@ -22,8 +22,19 @@ class Photo:
 
 @dataclass
 class Attachment:
+    """An attachment as the form shows it: its title, and what kind of public document it is (registry.py), the
+    fields staff set for a decree or an announcement; the other registry fields stay as the file has them."""
+
     file: str
     title: str = ""
+    jenis: str = ""
+    nomor: str = ""
+    tanggal: str = ""
+    tentang: str = ""
+    kip: str = ""
+
+
+ATTACHMENT_KEYS = ("file", "title", "jenis", "nomor", "tanggal", "tentang", "kip")
 
 
 @dataclass
@@ -90,7 +101,7 @@ def form_of(meta: dict, body: str, kind: str, zone: ZoneInfo, files: list[str], 
     listed = {p.file for p in photos}
     photos += [Photo(name) for name in files if name not in listed
                and _suffix(name) in PHOTO_SUFFIXES]
-    attachments = [Attachment(*item) for item in _items(meta.get("attachments"), ("file", "title"))]
+    attachments = [Attachment(*item) for item in _items(meta.get("attachments"), ATTACHMENT_KEYS)]
     named = {a.file for a in attachments}
     attachments += [Attachment(name) for name in files if name not in named
                     and _suffix(name) in documents.DOCUMENT_SUFFIXES]
@@ -261,8 +272,8 @@ def _gallery(old, photos: list[Photo]):
 
 
 def _attachments(old, attachments: list[Attachment]):
-    entries = [(a.file.strip(), a.title.strip()) for a in attachments if a.file.strip()]
-    return _listed(old, _unnamed_tail(old, entries, documents.DOCUMENT_SUFFIXES), ("file", "title"))
+    entries = [tuple(getattr(a, key).strip() for key in ATTACHMENT_KEYS) for a in attachments if a.file.strip()]
+    return _listed(old, _unnamed_tail(old, entries, documents.DOCUMENT_SUFFIXES), ATTACHMENT_KEYS)
 
 
 def _draft(old, status: str):

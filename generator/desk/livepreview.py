@@ -153,7 +153,7 @@ def _post(site, entry, problems: Problems):
     if entry.bundle is not None:
         post.photos = gallery.photos_of(entry, url, config.photos, problems)
         sizes = {name: (entry.bundle / name).stat().st_size for name in entry.files}
-        post.attachments = documents.attachments_of(entry, url, sizes)
+        post.attachments = _with_records(documents.attachments_of(entry, url, sizes), entry, known, config)
     if post.photos and entry.kind == "post":
         post.gallery_url = urls.gallery_url(config, entry)
         post.cover = next((p for p in post.photos if p.name == entry.cover), post.photos[0])
@@ -163,6 +163,33 @@ def _post(site, entry, problems: Problems):
         post.category = _term(site.categories, entry.category, config.permalinks.category)
         post.tags = [_term(site.tags, tag, config.permalinks.tag) for tag in entry.tags]
     return post
+
+
+def _with_records(views: list, entry, known, config) -> list:
+    """The attachments with their registry facts as the built page shows them: those the site gives a document the
+    unsaved text types as the saved file does (its status and relations come from every document of the site), else
+    the facts the unsaved text gives it alone (a type just set in the form)."""
+    from generator.model import registry
+
+    typed = {a.file: a.typed for a in entry.attachments if a.typed is not None}
+    saved = {a.file: a.typed for a in (known.entry.attachments if known is not None else ()) if a.typed is not None}
+    records = {a.name: a.record for a in (known.attachments if known is not None else ()) if a.record is not None}
+    out = []
+    for view in views:
+        now = typed.get(view.name)
+        if now is not None and view.name in records and _same(now, saved.get(view.name)):
+            view = dataclasses.replace(view, record=records[view.name])
+        elif now is not None:
+            page = documents.page_url(now.jenis, now.address_number, view.url.rpartition("/")[0] + "/", view.name)
+            alone = registry.Listed(entry.path, now, view.title, page, None)
+            view = dataclasses.replace(view, record=registry.records([alone], documents.settings_of(config))[0])
+        out.append(view)
+    return out
+
+
+def _same(typed, other) -> bool:
+    """Two documents' fields alike but for the lines they were read from."""
+    return other is not None and dataclasses.replace(typed, lines=()) == dataclasses.replace(other, lines=())
 
 
 def _term(terms: list, name: str, pattern: str):

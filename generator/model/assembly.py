@@ -46,6 +46,7 @@ def assemble(entries: list[Entry], config: Config, moment: Moment, problems: Pro
     for older, newer in zip(posts[1:], posts[:-1]):
         older.newer, newer.older = newer, older
     categories = _terms(posts, lambda p: [p.entry.category], config.permalinks.category)
+    _check_sections(config.home.sections or [], categories, problems)
     tags = _terms(posts, lambda p: p.entry.tags, config.permalinks.tag)
     for post in posts:
         post.category = categories[name_slug(post.entry.category)]
@@ -63,6 +64,20 @@ def assemble(entries: list[Entry], config: Config, moment: Moment, problems: Pro
     return Site(config, posts, pages, sorted(categories.values(), key=lambda t: t.name.lower()),
                 sorted(tags.values(), key=lambda t: t.name.lower()), list(months.values()),
                 popular[:config.listing.popular], posts[:config.listing.recent], now)
+
+
+def _check_sections(sections: list[str], categories: dict[str, Term], problems: Problems) -> None:
+    """A front-page section naming a category close to one the posts have, but not it (a typo), is warned about: its
+    section would be left off the front page without a word. A category no post has yet (one planned) is not."""
+    import difflib
+
+    names = [term.name for term in categories.values()]
+    for name in sections:
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.75) if name_slug(name) not in categories else []
+        if close:
+            problems.warn("config.yaml", None, f"home.sections: kategori '{name}' tidak ada, jadi bagiannya tidak "
+                          "tampil di beranda.", f"Mungkin maksudnya '{close[0]}'? Tulis nama kategori persis seperti "
+                          "di berita.")
 
 
 def _terms(posts: list[Post], names, pattern: str) -> dict[str, Term]:

@@ -233,6 +233,15 @@ PLACEHOLDERS = {
     "archive": {"year", "month"},
     "gallery": {"slug", "year", "month", "day"},
 }
+# Settings staff write in Indonesian, with the names they mean (the first of them the section has is suggested).
+INDONESIAN = {"layanan": ("services",), "kontak": ("contact",), "alamat": ("address", "url"), "telepon": ("phone",),
+              "telp": ("phone",), "surel": ("email",), "jam": ("hours",), "jam_layanan": ("hours",),
+              "judul": ("title",), "nama": ("name", "title"), "tautan": ("url",), "keterangan": ("description",),
+              "deskripsi": ("description",), "warna": ("color",), "tema": ("theme",), "beranda": ("home",),
+              "dokumen": ("documents",), "sosial": ("social",), "media_sosial": ("social",), "foto": ("photos",),
+              "terbit": ("publish",), "zona_waktu": ("timezone",), "bahasa": ("language",), "penulis": ("author",),
+              "kategori": ("category",), "slogan": ("tagline",), "alamat_situs": ("base_url",),
+              "tautan_menu": ("menu_links",), "kaki": ("footer",), "rubrik": ("sections",)}
 _TYPE_NAMES = {str: "teks", int: "bilangan bulat", bool: "true/false", list: "daftar", dict: "kumpulan 'nama: nilai'"}
 
 
@@ -262,6 +271,7 @@ def load(path: Path, problems: Problems) -> Config | None:
     if config is not None:
         _check(config, lines, name, problems)
         _check_look(config, lines, path, problems)
+        _check_link_addresses(config, lines, name, problems)
         config = _without_script_links(config, lines, name, problems)
     return config if len(problems.errors) == before else None
 
@@ -282,7 +292,8 @@ def _build(cls, data, key: tuple, lines, path: str, problems: Problems):
                            "ditulis di config.yaml (berkas ini ikut disalin dan dibagikan).",
                            _secret_fix(key))
         elif name not in fields:
-            close = difflib.get_close_matches(str(name), fields, n=1)
+            close = [f for f in INDONESIAN.get(str(name).lower(), ()) if f in fields][:1] or \
+                difflib.get_close_matches(str(name), fields, n=1)
             fix = f"Mungkin maksudnya '{close[0]}'?" if close else f"Yang dikenal: {', '.join(fields)}."
             problems.error(path, lines.get(key + (name,), line), f"pengaturan '{name}' tidak dikenal di '{where}'.", fix)
     values = {}
@@ -301,6 +312,8 @@ def _build(cls, data, key: tuple, lines, path: str, problems: Problems):
 
 
 _BAD = object()
+# `color: #1d4e89` without quotes reads as an empty value: YAML takes '#' as the start of a comment.
+COLOR_FIX = "Tulis kode warna dalam tanda kutip, karena tanpa tanda kutip '#' dibaca sebagai awal catatan: color: \"#1d4e89\""
 
 
 def _secret_fix(key: tuple) -> str:
@@ -341,7 +354,8 @@ def _value(kind, data, key, lines, path, problems):
     if kind is str and isinstance(data, (int, float)) and not isinstance(data, bool):
         data = str(data)
     if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
-        problems.error(path, line, f"'{name}' harus berupa {_TYPE_NAMES.get(kind, kind.__name__)}, bukan {_shown(data)}.")
+        problems.error(path, line, f"'{name}' harus berupa {_TYPE_NAMES.get(kind, kind.__name__)}, bukan {_shown(data)}.",
+                       COLOR_FIX if key == ("theme", "color") and data is None else "")
         return _BAD
     return data
 
@@ -514,13 +528,40 @@ def _check_look(config: Config, lines, path: Path, problems: Problems) -> None:
         problems.error(name, lines.get(("theme", "color")),
                        f"warna '{color}' terlalu terang: teks putih di atasnya sulit dibaca (kontras {ratio}:1, "
                        "perlu 4,5:1 atau lebih).", "Pilih warna yang lebih gelap, misalnya #1d4e89 (biru) atau #a3000b (merah).")
-    logo = config.site.logo
-    if logo:
-        assets = theme.assets(theme.folders(path.parent))
-        if not logo.startswith(f"/{theme.ASSETS}/") or logo not in assets:
-            problems.error(name, lines.get(("site", "logo")), f"logo '{logo}' tidak ada di templates/{theme.ASSETS}/.",
-                           f"Letakkan berkas logo di folder templates/{theme.ASSETS}/ situs, lalu tulis "
-                           f"logo: /{theme.ASSETS}/nama-berkas.png")
+    if config.site.logo:
+        _check_logo(config.site.logo, lines.get(("site", "logo")), path, problems)
+
+
+LOGO_WEIGHT = 200_000          # bytes: a logo every page loads; a 512×512 PNG logo is well below this
+
+
+def _check_logo(logo: str, line: int | None, path: Path, problems: Problems) -> None:
+    """The logo is a file of templates/assets/ (a name close to one there is suggested: another case, no /assets/,
+    a path on the laptop), and light enough for every reader to load on every page (a warning otherwise)."""
+    assets = theme.assets(theme.folders(path.parent))
+    if not logo.startswith(f"/{theme.ASSETS}/") or logo not in assets:
+        written = re.split(r"[\\/]", logo)[-1].lower()
+        close = [url for url in assets if url.rsplit("/", 1)[-1].lower() == written]
+        fix = (f"Mungkin maksudnya logo: {close[0]} (nama berkas harus sama persis, termasuk huruf besar-kecil)."
+               if close else f"Letakkan berkas logo di folder templates/{theme.ASSETS}/ situs, lalu tulis "
+               f"logo: /{theme.ASSETS}/nama-berkas.png")
+        problems.error(path.name, line, f"logo '{logo}' tidak ada di templates/{theme.ASSETS}/.", fix)
+        return
+    if not logo.lower().endswith((".png", ".jpg", ".jpeg")):
+        problems.warn(path.name, line, f"logo '{logo}' tampil di kepala halaman, tetapi gambar saat berita dibagikan "
+                      "(WhatsApp, Facebook) dan data untuk mesin pencari hanya bisa memakai PNG atau JPG, jadi di sana "
+                      "tampil tanda bawaan (kotak suara).", "Simpan logonya juga sebagai PNG persegi di "
+                      f"templates/{theme.ASSETS}/ dan tulis nama berkas PNG itu di logo:.")
+    try:
+        size = assets[logo].stat().st_size
+    except OSError:
+        return
+    if size > LOGO_WEIGHT:
+        shown = f"{size / 1_000_000:.1f} MB".replace(".", ",") if size >= 1_000_000 else f"{size // 1000} KB"
+        problems.warn(path.name, line, f"logo '{logo}' berukuran {shown}: setiap pembaca mengunduhnya di setiap "
+                      "halaman, sehingga situs lambat dibuka di ponsel.",
+                      "Perkecil logonya menjadi 512 × 512 piksel (PNG) di program gambar, lalu simpan dengan nama "
+                      "yang sama; ukurannya biasanya di bawah 100 KB.")
 
 
 REQUIRED = {"post": {"slug"}, "page": {"slug"}, "category": {"slug"}, "tag": {"slug"}, "archive": {"year", "month"},
@@ -591,6 +632,23 @@ def _pattern_problem(pattern: str, allowed: set, required: set) -> tuple[str, st
         need = " dan ".join("{" + m + "}" for m in missing)
         return f"harus memuat {need} agar setiap alamat berbeda.", example
     return None
+
+
+_HOST_FIRST = re.compile(r"^(?:www\.|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:id|com|org|net|info|io|co|gov|go\.id)"
+                         r"(?::\d+)?(?:[/?#]|$))", re.I)
+
+
+def _check_link_addresses(config: Config, lines, path: str, problems: Problems) -> None:
+    """A menu, services or social link written without its https:// ('ppid.kpu.go.id', '//jdih.kpu.go.id') would
+    become an address of this site that does not exist: an error with its line and the address to write."""
+    for section in ("menu", "menu_links", "services", "social"):
+        for index, item in enumerate(getattr(config, section)):
+            url = item.url.strip()
+            host = url.lstrip("/") if url.startswith("//") else url if _HOST_FIRST.match(url) else ""
+            if host and "://" not in url:
+                problems.error(path, lines.get((section, index, "url"), lines.get((section, index))),
+                               f"alamat '{url}' di '{section}' tidak diawali https://, sehingga menjadi alamat di "
+                               "dalam situs ini yang tidak ada.", f"Tulis alamat lengkapnya: url: https://{host}")
 
 
 def _without_script_links(config: Config, lines, path: str, problems: Problems) -> Config:

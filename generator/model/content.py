@@ -470,7 +470,7 @@ class _Checker:
                                    "Hapus salah satunya.")
                 continue
             seen.add(name)
-            typed = registry.read(item, registry.Reader(key, self.lines, self.error, self.document_date))
+            typed = registry.read(item, registry.Reader(key, self.lines, self.error, self.document_date, iso_of))
             found.append(Attachment(name, str(title or "").strip(), self.lines.get(key + ("file",)), typed))
         return found
 

@@ -130,16 +130,29 @@ def register(ctx, posts: list, now: dt.datetime) -> dict[str, str]:
             if view.name in typed:
                 date = post.entry.date.astimezone(now.tzinfo).date() if post.entry.date else None
                 found = typed[view.name]
-                page = page_url(found.jenis, found.nomor, post.url, view.name)
+                page = page_url(found.jenis, found.address_number, post.url, view.name)
                 listed.append(registry.Listed(post.entry.path, found, view.title, page, date))
                 where.append((post, index))
     if not listed:
         return {}
     settings = settings_of(ctx.config)
     ctx.problems.extend(registry.check(listed, settings) + registry.overdue(listed, now))
-    for (post, index), record in zip(where, registry.records(listed, settings)):
+    made = registry.records(listed, settings)
+    for (post, index), record in zip(where, made):
         post.attachments[index] = registry.with_record(post.attachments[index], record)
+    _unnamed_holders(made, ctx.problems)
     return _texts(ctx, [(post, post.attachments[index]) for post, index in where])
+
+
+def _unnamed_holders(records: list, problems) -> None:
+    """A warning when the register would leave its unit or responsible-officer column empty (documents.register in
+    config.yaml gives both for every document that does not name its own)."""
+    empty = sum(1 for r in records if not r.unit or not r.penanggung_jawab)
+    if empty:
+        problems.warn("config.yaml", None, f"Daftar Informasi Publik: kolom pejabat/unit yang menguasai informasi atau "
+                      f"penanggung jawabnya kosong untuk {empty} dokumen.",
+                      "Tambahkan di config.yaml:\ndocuments:\n  register:\n    unit: Sekretariat KPU ...\n"
+                      "    responsible: PPID KPU ...")
 
 
 def _texts(ctx, documents: list) -> dict[str, str]:
@@ -178,15 +191,13 @@ class FilterGroup:
     filters: tuple[Filter, ...]
 
 
-def _dimensions(zone: ZoneInfo) -> list[tuple[str, str, object]]:
-    """(label, folder, key of a document: (slug, name) or None) for each filter beside the category's."""
-    def record(doc):
-        return doc.attachment.record
-
-    return [("Jenis", "jenis", lambda d: (slugify(record(d).jenis), record(d).jenis)
-             if record(d) and slugify(record(d).jenis) else None),
-            ("Tahun", "tahun", lambda d: (str(d.date.astimezone(zone).year),) * 2),
-            ("Status", "status", lambda d: (record(d).status, record(d).status_label) if record(d) else None)]
+def _dimensions() -> list[tuple[str, str, object]]:
+    """(label, folder, key of an attachment and its year: (slug, name) or None) for each filter beside the
+    category's. A post's document counts in its post's year; a page's typed document in the year it was set."""
+    return [("Jenis", "jenis", lambda a, _year: (slugify(a.record.jenis), a.record.jenis)
+             if a.record and slugify(a.record.jenis) else None),
+            ("Tahun", "tahun", lambda _a, year: (str(year),) * 2 if year else None),
+            ("Status", "status", lambda a, _year: (a.record.status, a.record.status_label) if a.record else None)]
 
 
 def pages(posts: list, zone: ZoneInfo, static: list = ()) -> list[tuple[str, dict]]:
@@ -194,7 +205,8 @@ def pages(posts: list, zone: ZoneInfo, static: list = ()) -> list[tuple[str, dic
     at /dokumen/, and the same for each category at /dokumen/kategori/{slug}/ (a filter without JavaScript), and
     for each type, year and status at /dokumen/jenis/{slug}/, /dokumen/tahun/{year}/, /dokumen/status/{status}/
     (shown when there are two or more to choose from); the static pages' attachments on /dokumen/ too, page by page
-    (they have no category). None when the site has no attachment."""
+    (they have no category), and on the type, year and status pages they match. None when the site has no
+    attachment."""
     documents = [Document(a, post.entry.title, post.url, post.entry.date, post.category.name, post.category.slug)
                  for post in posts for a in post.attachments]        # posts come newest first
     standing = [PageDocuments(page.entry.title, page.url, tuple(page.attachments)) for page in static
@@ -202,30 +214,50 @@ def pages(posts: list, zone: ZoneInfo, static: list = ()) -> list[tuple[str, dic
     if not documents and not standing:
         return []
     everything = len(documents) + sum(len(page.attachments) for page in standing)
-    chosen = [("Kategori", "kategori", lambda d: (d.category_slug, d.category), True)]
-    chosen += [(label, folder, key, False) for label, folder, key in _dimensions(zone)]
-    selections = []          # (label, [(slug, name, url, docs)])
+    chosen = [("Kategori", "kategori", lambda a, _year, doc: (doc.category_slug, doc.category) if doc else None, True)]
+    chosen += [(label, folder, lambda a, year, _doc, key=key: key(a, year), False)
+               for label, folder, key in _dimensions()]
+    selections = []          # (label, [(slug, name, url, docs, pages)])
     for label, folder, key, always in chosen:
-        found: dict[str, tuple[str, list[Document]]] = {}
-        for doc in documents:
-            value = key(doc)
-            if value is not None:
-                found.setdefault(value[0], (value[1], []))[1].append(doc)
+        found = _sorted_out(documents, standing, zone, key)
         if always or len(found) >= 2:
             order = sorted(found.items(), key=lambda kv: kv[1][0].lower(), reverse=folder == "tahun")
             selections.append((label, [(slug, name, category_url(slug) if folder == "kategori" else
-                                        f"{DOCUMENTS_URL}{folder}/{slug}/", docs) for slug, (name, docs) in order]))
+                                        f"{DOCUMENTS_URL}{folder}/{slug}/", docs, held)
+                                       for slug, (name, docs, held) in order]))
     choices = _Choices(selections, everything)
     out = [(DOCUMENTS_URL, _context(documents, zone, choices, None, standing))]
     for label, values in selections:
-        for slug, name, url, docs in values:
-            out.append((url, _context(docs, zone, choices, (label, slug, name), [])))
+        for slug, name, url, docs, held in values:
+            out.append((url, _context(docs, zone, choices, (label, slug, name), held)))
     return out
+
+
+def _sorted_out(documents: list, standing: list, zone: ZoneInfo, key) -> dict:
+    """slug -> (name, the posts' documents, the pages' PageDocuments holding only those) of one filter; key is
+    key(attachment, year, document or None)."""
+    found: dict[str, tuple[str, list, list]] = {}
+    for doc in documents:
+        value = key(doc.attachment, doc.date.astimezone(zone).year, doc)
+        if value is not None:
+            found.setdefault(value[0], (value[1], [], []))[1].append(doc)
+    for page in standing:
+        held: dict[str, list] = {}
+        for attachment in page.attachments:
+            set_on = attachment.record.tanggal if attachment.record else None
+            value = key(attachment, set_on.year if set_on else None, None)
+            if value is not None:
+                found.setdefault(value[0], (value[1], [], []))
+                held.setdefault(value[0], []).append(attachment)
+        for slug, attachments in held.items():
+            found[slug][2].append(PageDocuments(page.title, page.url, tuple(attachments)))
+    return found
 
 
 @dataclass(frozen=True)
 class _Choices:
-    """Every filter of the documents pages: (label, [(slug, name, url, documents)]), categories first."""
+    """Every filter of the documents pages: (label, [(slug, name, url, documents, pages' documents)]), categories
+    first."""
 
     selections: list
     everything: int          # all documents of the site, the static pages' too ("Semua")
@@ -236,13 +268,18 @@ def _context(docs: list, zone: ZoneInfo, choices: _Choices, current, standing: l
     (current: (label, slug, name), None on /dokumen/ itself)."""
     groups = []
     for label, values in choices.selections:
-        links = [Filter(name, url, len(found), current is not None and current[:2] == (label, slug))
-                 for slug, name, url, found in values]
+        links = [Filter(name, url, _count(found, held), current is not None and current[:2] == (label, slug))
+                 for slug, name, url, found, held in values]
         if label == "Kategori":
             links.insert(0, Filter("Semua", DOCUMENTS_URL, choices.everything, current is None))
         groups.append(FilterGroup(label, tuple(links)))
     return {"years": by_year(docs, zone), "filters": list(groups[0].filters), "groups": groups[1:], "pages": standing,
-            "category": current[2] if current else "", "count": len(docs) if current else choices.everything}
+            "category": current[2] if current else "", "count": _count(docs, standing) if current else choices.everything}
+
+
+def _count(docs: list, standing: list) -> int:
+    """The documents of a list of posts' documents and of pages' PageDocuments."""
+    return len(docs) + sum(len(page.attachments) for page in standing)
 
 
 def category_url(slug: str) -> str:

@@ -27,6 +27,10 @@ STATUS = {"berlaku": "Berlaku", "tidak-berlaku": "Tidak Berlaku"}
 TYPES = ("Keputusan", "Peraturan", "Surat Edaran", "Pengumuman", "Laporan", "Formulir", "Berita Acara",
          "Rekapitulasi", "Jadwal", "Instruksi", "Petunjuk Teknis", "Lainnya")
 LEGAL_TYPES = ("Keputusan", "Peraturan", "Surat Edaran")
+# What offices call these types for short, for the suggestion when one is written as `jenis`.
+ABBREVIATIONS = {"sk": "Keputusan", "surat keputusan": "Keputusan", "kepkpu": "Keputusan", "se": "Surat Edaran",
+                 "pkpu": "Peraturan", "perkpu": "Peraturan", "perbup": "Peraturan", "perda": "Peraturan",
+                 "ba": "Berita Acara", "juknis": "Petunjuk Teknis", "laporan keuangan": "Laporan"}
 TEXT_FIELDS = ("jenis", "nomor", "tentang", "seri", "ringkasan", "unit", "penanggung_jawab", "tempat", "bentuk",
                "retensi")
 FIELDS = frozenset(TEXT_FIELDS + ("tanggal", "kip", "status", "mencabut", "mengubah"))
@@ -53,6 +57,11 @@ class Typed:
     bentuk: str = ""
     retensi: str = ""
     lines: tuple[tuple[str, int | None], ...] = ()       # (field or 'mencabut.0', line)
+    written_nomor: str = ""      # the number as written, 'Nomor 98 Tahun 2024': its page's address, kept as it was
+
+    @property
+    def address_number(self) -> str:
+        return self.written_nomor or self.nomor
 
     def line(self, name: str) -> int | None:
         return dict(self.lines).get(name) or dict(self.lines).get("")
@@ -103,6 +112,15 @@ def number_key(nomor: str) -> str:
     return re.sub(r"\s+", " ", nomor).strip().lower()
 
 
+_NUMBER_WORD = re.compile(r"^(?:nomor\b|no\b\.?)\s*:?\s*(?=\S)", re.I)
+
+
+def bare_number(nomor: str) -> str:
+    """A number as pages show it after the word 'Nomor': staff often write the word too ('Nomor 98 Tahun 2024',
+    'No. 98 Tahun 2024'), which would read 'Keputusan Nomor Nomor 98 ...' and not match '98 Tahun 2024'."""
+    return _NUMBER_WORD.sub("", nomor.strip())
+
+
 # Reading one attachment's fields -----------------------------------------------------------------------------------
 
 @dataclass
@@ -113,6 +131,7 @@ class Reader:
     lines: dict
     error: object                 # error(key, message, fix="")
     parse_date: object            # parse_date(text) -> date | None
+    written: object = None        # written(text) -> '2024-09-20' for a date written in words ('20 September 2024')
 
 
 def read(item: dict, reader: Reader) -> Typed | None:
@@ -125,7 +144,9 @@ def read(item: dict, reader: Reader) -> Typed | None:
         if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
             reader.error(reader.key + (name,), f"'{name}' harus berupa teks biasa.")
         elif value is not None:
-            values[name] = str(value).strip()
+            values[name] = bare_number(str(value)) if name == "nomor" else str(value).strip()
+    if isinstance(item.get("nomor"), (str, int)) and not isinstance(item.get("nomor"), bool):
+        values["written_nomor"] = str(item["nomor"]).strip()
     values["tanggal"] = _date(item, reader)
     values["kip"] = _choice(item, "kip", KIP, reader)
     values["status"] = _choice(item, "status", STATUS, reader) or "berlaku"
@@ -149,7 +170,9 @@ def _date(item: dict, reader: Reader) -> dt.date | None:
         return value
     parsed = reader.parse_date(str(value)) if isinstance(value, str) else None
     if parsed is None:
+        written = reader.written(str(value)).split(" ")[0] if reader.written and isinstance(value, str) else ""
         reader.error(reader.key + ("tanggal",), f"'tanggal' dokumen '{value}' tidak bisa dibaca.",
+                     f"Tulis sebagai {written} (tahun-bulan-tanggal, angka saja)." if written else
                      "Tulis tanggal penetapan seperti 2024-03-05.")
     return parsed
 
@@ -179,7 +202,7 @@ def _numbers(item: dict, name: str, reader: Reader) -> tuple[str, ...]:
         reader.error(reader.key + (name,), f"'{name}' harus berupa nomor dokumen, atau daftar nomor.",
                      f"Contoh: {name}: Nomor 12 Tahun 2023")
         return ()
-    return tuple(str(v).strip() for v in values)
+    return tuple(bare_number(str(v)) for v in values)
 
 
 # The site as a whole -----------------------------------------------------------------------------------------------
@@ -207,28 +230,36 @@ class Listed:
     date: dt.date | None        # its post's date, used when the document itself has no tanggal
 
 
-def check(entries: list[Listed], settings: Settings) -> list[Problem]:
-    """Legal products complete, known types, each number once, each relation naming a number that exists."""
+def check_one(entry: Listed, settings: Settings) -> list[Problem]:
+    """What one document says, on its own: a known type, and a legal product's number, date and subject."""
     found: list[Problem] = []
+    typed = entry.typed
     known = {t.lower(): t for t in (*settings.types, *settings.legal_types)}
-    legal = {t.lower() for t in settings.legal_types}
+    if typed.jenis and typed.jenis.lower() not in known:
+        import difflib  # only for an unknown type: a build without one does without it
+
+        near = [ABBREVIATIONS[typed.jenis.lower()]] if typed.jenis.lower() in ABBREVIATIONS else [
+            known[n] for n in difflib.get_close_matches(typed.jenis.lower(), known, n=1)]
+        fix = f"Mungkin maksudnya '{near[0]}'?" if near else (
+            f"Yang dikenal: {', '.join(known.values())}; tambahkan jenis lain di config.yaml (documents.types).")
+        found.append(Problem(entry.path, typed.line("jenis"), f"jenis dokumen '{typed.jenis}' tidak dikenal.", fix))
+    if typed.jenis.lower() in {t.lower() for t in settings.legal_types}:
+        missing = [n for n in ("nomor", "tanggal", "tentang") if not getattr(typed, n)]
+        if missing:
+            found.append(Problem(entry.path, typed.line("jenis"), f"{typed.jenis} '{entry.title}' belum punya "
+                                 f"{', '.join(missing)}: produk hukum wajib mencantumkan nomor, tanggal dan tentang.",
+                                 "Contoh:\n    nomor: 12 Tahun 2024\n    tanggal: 2024-03-05\n"
+                                 "    tentang: Penetapan Daftar Calon Tetap"))
+    return found
+
+
+def check(entries: list[Listed], settings: Settings) -> list[Problem]:
+    """Each document on its own (check_one), each number once, each relation naming a number that exists."""
+    found: list[Problem] = []
     numbers: dict[str, Listed] = {}
     for entry in entries:
         typed = entry.typed
-        if typed.jenis and typed.jenis.lower() not in known:
-            import difflib  # only for an unknown type: a build without one does without it
-
-            near = difflib.get_close_matches(typed.jenis.lower(), known, n=1)
-            fix = f"Mungkin maksudnya '{known[near[0]]}'?" if near else (
-                f"Yang dikenal: {', '.join(known.values())}; tambahkan jenis lain di config.yaml (documents.types).")
-            found.append(Problem(entry.path, typed.line("jenis"), f"jenis dokumen '{typed.jenis}' tidak dikenal.", fix))
-        if typed.jenis.lower() in legal:
-            missing = [n for n in ("nomor", "tanggal", "tentang") if not getattr(typed, n)]
-            if missing:
-                found.append(Problem(entry.path, typed.line("jenis"), f"{typed.jenis} '{entry.title}' belum punya "
-                                     f"{', '.join(missing)}: produk hukum wajib mencantumkan nomor, tanggal dan tentang.",
-                                     "Contoh:\n    nomor: 12 Tahun 2024\n    tanggal: 2024-03-05\n"
-                                     "    tentang: Penetapan Daftar Calon Tetap"))
+        found += check_one(entry, settings)
         if typed.nomor:
             other = numbers.setdefault(number_key(typed.nomor), entry)
             if other is not entry:

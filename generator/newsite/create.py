@@ -115,7 +115,7 @@ def ask(given: Given, read=input, say=print) -> Given:
 
 def config_text(answers: Answers) -> str:
     office = answers.office
-    return (f"# Pengaturan situs {office}. Daftar lengkap pengaturan ada di README.md (bagian \"Pengaturan\").\n"
+    return (f"# Pengaturan situs {office}. Daftar lengkap pengaturan ada di README.md (bagian \"Settings (`config.yaml`)\").\n"
             "site:\n"
             f"  title: {_quoted(office)}\n"
             f"  tagline: {_quoted('Komisi Pemilihan Umum ' + answers.level.capitalize() + ' ' + answers.region)}\n"
@@ -126,7 +126,13 @@ def config_text(answers: Answers) -> str:
             f"  author: {_quoted('Humas ' + office)}\n"
             "  category: Berita\n"
             "  # Logo di kepala setiap halaman: ganti templates/assets/logo.png dengan logo kantor (PNG persegi).\n"
-            "  logo: /assets/logo.png\n")
+            "  logo: /assets/logo.png\n"
+            "# Daftar Informasi Publik (/informasi-publik/): isi kolom unit dan penanggung jawab bagi dokumen yang\n"
+            "# tidak menyebutnya sendiri. Periksa dan sesuaikan dengan struktur kantor.\n"
+            "documents:\n"
+            "  register:\n"
+            f"    unit: {_quoted('Sekretariat ' + office)}\n"
+            f"    responsible: {_quoted('PPID ' + office)}\n")
 
 
 def sample_post(answers: Answers, now: dt.datetime) -> str:

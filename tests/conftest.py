@@ -650,28 +650,3 @@ def video_boxes(data: bytes, start: int = 0, end: int | None = None) -> list[tup
         found.append((kind, at, size or end - at))
         at += size or end - at
     return found
-
-
-# ------------------------------------------------------------------------------------------- the order of modules
-
-# The modules whose tests take longest (summed test time of a whole `make test`, 2026-12-07: 138, 115, 99, 72, 71,
-# 67, 56, 37 and 33 s; the guide's screenshot script and Lighthouse are single tests of 57 and 36 s), in the order
-# they are handed out. `make test` gives each pytest-xdist worker whole modules, one after another (--dist loadfile,
-# --no-loadscope-reorder); started first, longest first, they are done before the many short modules, which then
-# even out the workers' ends, instead of one worker running a long module alone at the end (longest-first
-# scheduling). A module missing here keeps its place after them, the modules with more tests first.
-LONGEST_FIRST = ["test_guide", "test_desk_browser", "test_verify", "test_a11y_browser", "test_lighthouse_browser",
-                 "test_publish_sftp", "test_publish_lock", "test_install", "test_search_quality", "test_desk_store",
-                 "test_weight", "test_wordpress"]
-
-
-def pytest_collection_modifyitems(session, config, items) -> None:
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.path.stem] = counts.get(item.path.stem, 0) + 1
-
-    def rank(item) -> tuple[int, int]:
-        name = item.path.stem
-        return (LONGEST_FIRST.index(name), 0) if name in LONGEST_FIRST else (len(LONGEST_FIRST), -counts[name])
-
-    items.sort(key=rank)      # stable: a module's tests keep their order

@@ -281,6 +281,28 @@ def test_the_desk_shows_and_sets_a_documents_type_number_date_and_category(site_
     assert "Pengumuman, 21 Maret 2024" in page and "mencabut <a" in page
 
 
+def test_a_form_without_the_document_fields_keeps_the_files_own(site_factory):
+    """A desk tab opened before the document fields came (or any client that sends only the file and its title):
+    saving it keeps the decree's type, number, date, subject and category as the file has them, instead of taking
+    the missing fields for emptied ones and dropping the decree from the register."""
+    from starlette.datastructures import MultiDict
+
+    from generator.desk import formdata
+
+    site = site_factory({"content/posts/2024/dpt/index.md": TYPED, "content/posts/2024/dpt/sk-112.pdf": b"%PDF-1.4\n",
+                         "content/posts/2024/dpt/pengumuman.pdf": b"%PDF-1.4\n"})
+    key = "content/posts/2024/dpt/index.md"
+    posted, _ = formdata.form_of(MultiDict([("lampiran", "sk-112.pdf"), ("lampiran_judul", "SK Penetapan DPT"),
+                                            ("lampiran", "pengumuman.pdf"), ("lampiran_judul", "Pengumuman DPT")]))
+    assert [(a.file, a.title, a.jenis, a.kip) for a in posted.attachments] == [
+        ("sk-112.pdf", "SK Penetapan DPT", None, None), ("pengumuman.pdf", "Pengumuman DPT", None, None)]
+    opened = store.open_entry(site, key)
+    opened.form.attachments = posted.attachments
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert saved.problems == [] and not saved.kept_as_draft
+    assert (site / key).read_text(encoding="utf-8") == TYPED
+
+
 def test_a_decree_set_in_the_desk_without_its_number_is_kept_as_a_draft_with_the_reason_beside_it(site_factory):
     site = site_factory({"content/posts/2024/dpt/index.md": TYPED, "content/posts/2024/dpt/sk-112.pdf": b"%PDF-1.4\n",
                          "content/posts/2024/dpt/pengumuman.pdf": b"%PDF-1.4\n"})

@@ -175,6 +175,39 @@ def test_email_over_tls_from_the_first_byte_as_providers_give_port_465(tmp_path,
         smtp.stop()
 
 
+def test_a_password_or_webhook_address_the_libraries_cannot_use_is_one_sentence(tmp_path, monkeypatch):
+    """A password with a letter outside ASCII (smtplib sends it as ASCII) and a webhook whose port is no number
+    (http.client refuses the address) raised out of the round: a traceback, and the round's state never saved."""
+    smtp = start_smtp(self_signed_certificate(tmp_path), password="s3kret-Humas")
+    try:
+        settings, report = mail_settings(tmp_path, monkeypatch, smtp.port)
+        said = send(settings, report, env={PASSWORD_ENV: "sandi-rahasia-é"})
+        assert len(said) == 1 and "huruf Latin biasa" in said[0] and "rahasia" not in said[0] and not smtp.received
+        said = send(settings, report, env={PASSWORD_ENV: "s3kret-Humas", "OTOMATIS_WEBHOOK": "https://h:abc/t0ken"})
+        assert len(said) == 1 and "tidak sah" in said[0] and "t0ken" not in said[0]
+    finally:
+        smtp.stop()
+
+
+def test_a_round_whose_report_cannot_be_sent_is_still_recorded(tmp_path, monkeypatch):
+    site = site_with_schedule(tmp_path, tmp_path / "live", "otomatis:\n  webhook: https://127.0.0.1:abc/x\n")
+    assert run_publish(site, "utama", NOW)[0] == 0
+    (tmp_path / "live" / "wp-shell.php").write_text("<?php system($_GET['c']); ?>")
+    codes, said = rounds(site, Clock(NOW), [NOW + dt.timedelta(minutes=1)])
+    assert codes == [1] and "Traceback" not in said and "tidak sah" in said
+    assert last_round(site, NOW + dt.timedelta(minutes=2)).tampered
+
+
+def test_a_hand_edited_state_with_a_null_interval_still_shows_the_last_round(tmp_path):
+    site = site_with_schedule(tmp_path, tmp_path / "live", "otomatis:\n  verify: 0\n")
+    assert rounds(site, Clock(NOW), [NOW])[0] == [0]
+    file = site / ".cache" / "otomatis.json"
+    file.write_text(file.read_text(encoding="utf-8").replace('"round_every": 5', '"round_every": null'), "utf-8")
+    assert '"round_every": null' in file.read_text(encoding="utf-8")
+    assert not last_round(site, NOW + dt.timedelta(minutes=30)).stopped
+    assert last_round(site, NOW + dt.timedelta(hours=2)).stopped
+
+
 def test_a_report_that_reached_no_one_is_sent_again_once_the_password_is_right(tmp_path, monkeypatch):
     """A wrong OTOMATIS_SMTP_PASSWORD on the first tampering report (or failed publish): once staff correct it,
     the next check that finds the same sends it, instead of taking the undelivered report for told."""

@@ -41,8 +41,10 @@ class Desk:
         self.site = ctx.site
         self.memo = livepreview.SiteMemo()
         self.publisher = publishing.Publisher(ctx.site)
+        # finalize: a value the form never had (None, such as a document field an older tab did not send) shows empty
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
-                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                      finalize=lambda value: "" if value is None else value)
         self.env.filters["waktu"] = _shown_time
         self.env.filters["q"] = lambda value: quote(value, safe="/")
 

@@ -41,8 +41,9 @@ def form_of(values) -> tuple[store.Form, Posted]:
     """The store's Form and the submit's own fields from the posted values (a Starlette FormData or MultiDict)."""
     photos = [store.Photo(name, caption, alt) for name, caption, alt in
               zip(_texts(values, "foto"), _texts(values, "keterangan"), _texts(values, "alt")) if name]
-    columns = [_texts(values, name) for name in ATTACHMENT_FIELDS]     # a form without the document fields: ""
-    attachments = [store.Attachment(*(column[i] if i < len(column) else "" for column in columns))
+    # a field the form did not send (a tab opened before the document fields came): None, the file's value is kept
+    columns = [_texts(values, name) for name in ATTACHMENT_FIELDS]
+    attachments = [store.Attachment(*(column[i] if i < len(column) else None for column in columns))
                    for i, name in enumerate(columns[0]) if name]
     kind = _one(values, "jenis") if _one(values, "jenis") in ("post", "page") else "post"
     status = _one(values, "status") if _one(values, "status") in ("draf", "terbit", "jadwal") else "draf"

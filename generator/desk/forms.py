@@ -26,12 +26,12 @@ class Attachment:
     fields staff set for a decree or an announcement; the other registry fields stay as the file has them."""
 
     file: str
-    title: str = ""
-    jenis: str = ""
-    nomor: str = ""
-    tanggal: str = ""
-    tentang: str = ""
-    kip: str = ""
+    title: str | None = ""      # None: the form did not send the field, the file's own value stays
+    jenis: str | None = ""
+    nomor: str | None = ""
+    tanggal: str | None = ""
+    tentang: str | None = ""
+    kip: str | None = ""
 
 
 ATTACHMENT_KEYS = ("file", "title", "jenis", "nomor", "tanggal", "tentang", "kip")
@@ -237,7 +237,7 @@ def _listed(old, entries: list[tuple], keys: tuple):
             item = {"file": item}
         new = dict(item) if isinstance(item, dict) else {"file": values[0]}
         for key, value in shown.items():
-            if key == "file":
+            if key == "file" or value is None:        # None: a field the form did not send keeps the file's value
                 continue
             if value:
                 if text_of(new.get(key)) != value:
@@ -272,7 +272,8 @@ def _gallery(old, photos: list[Photo]):
 
 
 def _attachments(old, attachments: list[Attachment]):
-    entries = [tuple(getattr(a, key).strip() for key in ATTACHMENT_KEYS) for a in attachments if a.file.strip()]
+    entries = [tuple(None if getattr(a, key) is None else getattr(a, key).strip() for key in ATTACHMENT_KEYS)
+               for a in attachments if a.file.strip()]
     return _listed(old, _unnamed_tail(old, entries, documents.DOCUMENT_SUFFIXES), ATTACHMENT_KEYS)
 
 

@@ -4,6 +4,7 @@ or webhook address is ever part of one."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import smtplib
@@ -87,8 +88,12 @@ def _mail(email: Email, report: Report, env) -> list[str]:
     except ssl.SSLError as err:
         return [f"surel tidak dikirim: sambungan aman ke {where} gagal ({err.reason or err}); periksa host dan porta."]
     except (OSError, socket.timeout) as err:
+        hint = "" if implicit else " Bila penyedia surel menyebut porta itu \"SSL/TLS\", tulis 'ssl: true'."
         return [f"surel tidak dikirim: {where} tidak dapat dihubungi ({err.strerror or err}); periksa host, porta "
-                "dan sambungan jaringan. Bila penyedia surel menyebut porta itu \"SSL/TLS\", tulis 'ssl: true'."]
+                f"dan sambungan jaringan.{hint}"]
+    except UnicodeError:          # smtplib sends the user and the password as ASCII
+        return [f"surel tidak dikirim: nama pengguna '{email.user}' atau sandi dari {PASSWORD_ENV} memuat huruf di "
+                f"luar huruf Latin biasa, yang tidak dapat dikirim ke {where}; periksa keduanya."]
     return []
 
 
@@ -109,6 +114,8 @@ def _post(url: str, report: Report) -> list[str]:
     except (urllib.error.URLError, OSError) as err:
         reason = getattr(err, "reason", err)
         return [f"laporan tidak dikirim: {where} tidak dapat dihubungi ({getattr(reason, 'strerror', None) or reason})."]
+    except (ValueError, http.client.HTTPException):   # InvalidURL: a port that is no number, a space in the address
+        return [f"laporan tidak dikirim: alamat {where} tidak sah; periksa porta dan penulisan alamatnya."]
     return []
 
 

@@ -152,8 +152,9 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
     state.last_round, state.last_round_failed = line, done.failed
     state.last_round_at, state.round_every = done.now.timestamp(), config.otomatis.interval or 5
     _say(runner, log, line)
+    state_module.save(file, state)        # the round is recorded even if sending is cut short (killed, a bug)
     for report, mark in done.reports:
-        failures = runner.parts.send(config.otomatis, report)
+        failures = _send(runner, config, report)
         told_no_one = bool(failures) and len(failures) >= channels(config.otomatis)
         state_module.mark_unsent(state, mark, told_no_one)          # then sent again when the same is found
         if told_no_one:
@@ -162,6 +163,15 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
             _say(runner, log, _line(done.now, zone, [failure]))
     state_module.save(file, state)
     return 1 if done.failed else 0
+
+
+def _send(runner: Runner, config, report: Report) -> list[str]:
+    """runner.parts.send, with a failure nothing in it foresaw told as one more sentence (the report then counts as
+    sent to no one, and is sent again) instead of ending the round with a traceback."""
+    try:
+        return runner.parts.send(config.otomatis, report)
+    except Exception as err:     # noqa: BLE001 - a report that cannot go never stops the round
+        return [f"laporan tidak dikirim: galat internal ({type(err).__name__})."] * max(channels(config.otomatis), 1)
 
 
 def _busy(site_dir: Path, config, target: str, now: dt.datetime) -> str:

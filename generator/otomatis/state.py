@@ -62,7 +62,9 @@ def _fits(value, default) -> bool:
         return isinstance(value, bool)
     if isinstance(default, str):
         return isinstance(value, str)
-    return value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
+    if value is None:
+        return default is None          # "round_every": null in a hand-edited file keeps the number it needs
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def save(file: Path, state: State) -> None:

@@ -59,12 +59,13 @@ tools: $(NODE_STAMP)
 # fcntl hidden (spawned workers, the loopback build lock, paths shown with \), output as in the normal mode.
 WINDOWS_LIKE_TESTS := tests/test_build.py tests/test_incremental.py
 
-# pytest-xdist workers, one more than the machine has cores: much of a worker's time is spent waiting on Chromium,
+# pytest-xdist workers, one more than the cores this process may use (at most 9): much of a worker's time is spent waiting on Chromium,
 # a loopback server or a `python -m generator` it started, and a third worker on a 2-core machine fills that wait
 # (the whole suite: 488 s against 495-565 s with two). Each takes whole modules (--dist loadfile), so a module's
 # shared fixtures are built once; XDIST="-n 0" runs in one process (ARGS are pytest's own:
 # ARGS="-x tests/test_build.py").
-WORKERS ?= $(shell python3 -c "import os; print((os.cpu_count() or 1) + 1)" 2>/dev/null || echo 2)
+WORKERS ?= $(shell python3 -c "import os; n = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') \
+                 else os.cpu_count() or 1; print(min(n, 8) + 1)" 2>/dev/null || echo 2)
 XDIST ?= -n $(WORKERS) --dist loadfile
 
 # Python keeps compiled modules (__pycache__) during the tests even where the machine sets PYTHONDONTWRITEBYTECODE

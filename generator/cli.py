@@ -208,7 +208,7 @@ def _run(args, site_dir: Path) -> int:
         if args.interval is not None and not args.interval > 0:
             print("Galat: --interval harus lebih dari 0 menit, misalnya --interval 5.", file=sys.stderr)
             return 2
-        runner = Runner(site_dir, target=args.target)
+        runner = Runner(site_dir, target=args.target, interval=args.interval)
         return one_round(runner) if args.once else run(runner, args.interval)
     if args.command == "new":
         return _new(site_dir, args.title)

@@ -203,6 +203,7 @@ def test_a_hand_edited_state_with_a_null_interval_still_shows_the_last_round(tmp
     assert rounds(site, Clock(NOW), [NOW])[0] == [0]
     file = site / ".cache" / "otomatis.json"
     file.write_text(file.read_text(encoding="utf-8").replace('"round_every": 5', '"round_every": null'), "utf-8")
+    os.utime(file, (NOW.timestamp(), NOW.timestamp()))       # as the round marked it, on the test's clock
     assert '"round_every": null' in file.read_text(encoding="utf-8")
     assert not last_round(site, NOW + dt.timedelta(minutes=30)).stopped
     assert last_round(site, NOW + dt.timedelta(hours=2)).stopped
@@ -248,6 +249,36 @@ def test_the_desk_says_when_otomatis_stopped_running(tmp_path):
     assert asleep.stopped and not asleep.failed and not asleep.tampered
     rounds(site, clock, [NOW + dt.timedelta(hours=5)])
     assert not last_round(site, NOW + dt.timedelta(hours=5, minutes=20)).stopped
+
+
+def test_the_stopped_notice_counts_by_the_interval_given_on_the_command_line(tmp_path):
+    site = site_with_schedule(tmp_path, tmp_path / "live", "otomatis:\n  verify: 0\n  interval: 5\n")
+    assert one_round(Runner(site, Clock(NOW), out=io.StringIO(), interval=90)) == 0
+    assert not last_round(site, NOW + dt.timedelta(hours=4)).stopped          # three rounds of 90 minutes: 4.5 h
+    assert last_round(site, NOW + dt.timedelta(hours=5)).stopped
+
+
+def test_a_skipped_round_and_a_state_from_before_round_times_count_as_otomatis_running(tmp_path):
+    """A round skipped because a build or a long publish holds the site is a sign otomatis runs; a state saved
+    before rounds had their time (an upgrade) is judged by when it was written, not taken for ever current."""
+    site = site_with_schedule(tmp_path, tmp_path / "live", "otomatis:\n  verify: 0\n  interval: 10\n")
+    clock = Clock(NOW)
+    assert rounds(site, clock, [NOW])[0] == [0]
+    holder = lock_holder(site, 60)
+    try:
+        assert rounds(site, clock, [NOW + dt.timedelta(hours=2)])[0] == [75]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not last_round(site, NOW + dt.timedelta(hours=2, minutes=30)).stopped
+    assert last_round(site, NOW + dt.timedelta(hours=3, minutes=1)).stopped
+    file = site / ".cache" / "otomatis.json"
+    state = json.loads(file.read_text(encoding="utf-8"))
+    del state["last_round_at"]
+    file.write_text(json.dumps(state), encoding="utf-8")
+    os.utime(file, (NOW.timestamp(), NOW.timestamp()))
+    assert not last_round(site, NOW + dt.timedelta(minutes=30)).stopped
+    assert last_round(site, NOW + dt.timedelta(hours=2)).stopped
 
 
 def test_an_unreachable_mail_server_or_webhook_is_one_sentence_and_the_round_still_ends(tmp_path):

@@ -25,16 +25,19 @@ STOPPED_AT_LEAST = 60           # minutes: never said sooner
 
 
 def last_round(site_dir: Path, now: dt.datetime | None = None) -> LastRound | None:
-    found = state_module.load(state_module.path(site_dir))
-    return summary(found, now or dt.datetime.now(dt.timezone.utc))
+    file = state_module.path(site_dir)
+    return summary(state_module.load(file), now or dt.datetime.now(dt.timezone.utc), state_module.seen(file))
 
 
-def summary(found: state_module.State, now: dt.datetime) -> LastRound | None:
-    """The round recorded in the state (its log line is "time | part | part"); None when there was none."""
+def summary(found: state_module.State, now: dt.datetime, seen: float | None = None) -> LastRound | None:
+    """The round recorded in the state (its log line is "time | part | part"); None when there was none. seen: when
+    otomatis last marked its state file, a skipped round too (a state saved before rounds had their time: only
+    that)."""
     if not found.last_round.strip():
         return None
     when, *texts = found.last_round.split(" | ")
     wait = max(STOPPED_AFTER * found.round_every, STOPPED_AT_LEAST) * 60
-    stopped = found.last_round_at is not None and now.timestamp() - found.last_round_at > wait
+    alive = max((t for t in (found.last_round_at, seen) if t is not None), default=None)
+    stopped = alive is not None and now.timestamp() - alive > wait
     return LastRound(when.strip(), tuple(t.strip() for t in texts if t.strip()),
                      found.last_round_failed or bool(found.reported), bool(found.reported), stopped)

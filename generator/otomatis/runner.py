@@ -78,6 +78,7 @@ class Runner:
     parts: Parts = field(default_factory=Parts)
     out: TextIO | None = None       # the terminal (default: sys.stdout, looked up when written)
     target: str | None = None       # the publish target (default: otomatis.target in config.yaml, else the first)
+    interval: float | None = None   # minutes between rounds when given on the command line (else the config's)
 
 
 @dataclass
@@ -124,6 +125,7 @@ def one_round(runner: Runner) -> int:
             return _locked_round(runner, config, log, Round(now))
     except lock.Busy:
         _say(runner, log, _line(now, zone, ["dilewati: putaran otomatis lain untuk situs ini masih berjalan"]))
+        state_module.touch(state_module.path(runner.site_dir), now.timestamp())
         return EXIT_BUSY
 
 
@@ -133,6 +135,7 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
     busy = _busy(runner.site_dir, config, target, done.now)
     if busy:
         _say(runner, log, _line(done.now, zone, [f"dilewati: {busy}; dicoba lagi pada putaran berikutnya"]))
+        state_module.touch(state_module.path(runner.site_dir), done.now.timestamp())
         return EXIT_BUSY
     if target not in config.publish:
         _say(runner, log, _line(done.now, zone, [
@@ -150,9 +153,9 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
             done.failed = True
     line = _line(done.now, zone, done.texts)
     state.last_round, state.last_round_failed = line, done.failed
-    state.last_round_at, state.round_every = done.now.timestamp(), config.otomatis.interval or 5
+    state.last_round_at, state.round_every = done.now.timestamp(), runner.interval or config.otomatis.interval or 5
     _say(runner, log, line)
-    state_module.save(file, state)        # the round is recorded even if sending is cut short (killed, a bug)
+    state_module.save(file, state, done.now.timestamp())   # recorded even if sending is cut short (killed, a bug)
     for report, mark in done.reports:
         failures = _send(runner, config, report)
         told_no_one = bool(failures) and len(failures) >= channels(config.otomatis)
@@ -161,7 +164,7 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
             failures[-1] += " Laporan ini dikirim lagi pada putaran berikutnya yang menemukan hal yang sama."
         for failure in failures:
             _say(runner, log, _line(done.now, zone, [failure]))
-    state_module.save(file, state)
+    state_module.save(file, state, done.now.timestamp())
     return 1 if done.failed else 0
 
 

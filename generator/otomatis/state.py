@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,26 @@ def _fits(value, default) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def save(file: Path, state: State) -> None:
+def save(file: Path, state: State, at: float | None = None) -> None:
+    """Write the state; at: the round's time (the runner's clock), which the file's modification time then says."""
     file.parent.mkdir(parents=True, exist_ok=True)
     atomic.write_text(file, json.dumps(dataclasses.asdict(state), ensure_ascii=False, indent=1))
+    if at is not None:
+        touch(file, at)
+
+
+def touch(file: Path, at: float) -> None:
+    """Mark the state file with the time of a round, also one that was skipped (another round or a build still
+    running): the desk takes the latest of these for the last sign that otomatis runs."""
+    try:
+        os.utime(file, (at, at))
+    except OSError:
+        pass              # no state yet (the first round is still running), or a read-only folder: nothing to mark
+
+
+def seen(file: Path) -> float | None:
+    """When otomatis last marked the state file (touch), None when there is none."""
+    try:
+        return file.stat().st_mtime
+    except OSError:
+        return None

@@ -157,8 +157,7 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
     _say(runner, log, line)
     state_module.save(file, state, done.now.timestamp())   # recorded even if sending is cut short (killed, a bug)
     for report, mark in done.reports:
-        failures = _send(runner, config, report)
-        told_no_one = bool(failures) and len(failures) >= channels(config.otomatis)
+        failures, told_no_one = _send(runner, config, report)
         state_module.mark_unsent(state, mark, told_no_one)          # then sent again when the same is found
         if told_no_one:
             failures[-1] += " Laporan ini dikirim lagi pada putaran berikutnya yang menemukan hal yang sama."
@@ -168,13 +167,14 @@ def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:
     return 1 if done.failed else 0
 
 
-def _send(runner: Runner, config, report: Report) -> list[str]:
-    """runner.parts.send, with a failure nothing in it foresaw told as one more sentence (the report then counts as
-    sent to no one, and is sent again) instead of ending the round with a traceback."""
+def _send(runner: Runner, config, report: Report) -> tuple[list[str], bool]:
+    """runner.parts.send: the sentences of what failed, and whether the report reached no one (every way it is sent
+    failed); a failure nothing in it foresaw is one sentence and reached no one, instead of a traceback."""
     try:
-        return runner.parts.send(config.otomatis, report)
+        failures = runner.parts.send(config.otomatis, report)
     except Exception as err:     # noqa: BLE001 - a report that cannot go never stops the round
-        return [f"laporan tidak dikirim: galat internal ({type(err).__name__})."] * max(channels(config.otomatis), 1)
+        return [f"laporan tidak dikirim: galat internal ({type(err).__name__})."], True
+    return failures, bool(failures) and len(failures) >= channels(config.otomatis)
 
 
 def _busy(site_dir: Path, config, target: str, now: dt.datetime) -> str:

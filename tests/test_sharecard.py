@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from generator.core import system
-from generator.photos.cardpaint import Card, make, make_all
+from generator.photos import jpegrows
+from generator.photos.cardpaint import Card, Painter, make, make_all
 from tests.conftest import THEME_DIR, make_photo, md, run_cli, tree, write_site
 
 pytestmark = pytest.mark.quick
@@ -30,6 +31,43 @@ def test_cards_drawn_together_are_the_bytes_of_cards_drawn_one_at_a_time(tmp_pat
     differ = [cases[n][:4] for n, (a, b) in enumerate(zip(alone, together))
               if open(a.target, "rb").read() != open(b.target, "rb").read()]
     assert not differ
+
+
+def cases_of(tmp_path) -> list[tuple]:
+    covers = [make_photo(tmp_path / "biru.jpg", (900, 700), (20, 40, 200)),
+              make_photo(tmp_path / "kecil.jpg", (40, 30), (10, 120, 40), orientation=6)]
+    logos = [str(THEME_DIR / "assets" / "logo.png"), ""]
+    return [(title, office, cover, logo, color)
+            for title in (*TITLES, "Rapat Pleno Terbuka Rekapitulasi Hasil Penghitungan Suara")
+            for cover in ["", *map(str, covers)] for logo in logos
+            for office, color in (("KPU Kabupaten Nunukan", "#a3000b"), ("KPU Kota Tarakan", "#036"))]
+
+
+def test_a_card_joined_from_its_offices_encoded_rows_is_the_file_of_the_whole_card_encoded(tmp_path):
+    """A painter encodes only the rows a card changes and takes the rest from its office's plain card: the file is
+    byte for byte the whole card encoded at once, for one to three title lines, with and without cover or logo."""
+    shared = Painter()
+    cards = [Card(str(tmp_path / f"k{n}.jpg"), *case) for n, case in enumerate(cases_of(tmp_path))]
+    for card in cards + cards[::-1]:        # after a card of the other office, of another length, with a cover
+        whole = jpegrows.encode(Painter().draw(card))
+        assert shared.jpeg(card) == jpegrows.join(whole.head, whole.rows), card
+
+
+@pytest.mark.parametrize("height", [1, 15, 16, 17, 127, 128, 129, 630])
+def test_rows_encoded_from_any_row_on_are_the_rows_of_the_whole_image(height):
+    from PIL import Image
+
+    image = Image.effect_noise((48, height), 90).convert("RGB")
+    whole = jpegrows.encode(image)
+    assert len(whole.rows) == jpegrows.rows_of(height)
+    for first in range(len(whole.rows)):
+        assert jpegrows.over(whole, image, first) == jpegrows.join(whole.head, whole.rows)
+
+
+def test_a_file_that_is_not_a_jpeg_in_rows_is_refused():
+    for data in (b"", b"\xff\xd8", b"GIF89a", b"\xff\xd8\x00\x00\xff\xd9"):
+        with pytest.raises(ValueError):
+            jpegrows.split(data)
 
 
 def test_a_card_that_cannot_be_drawn_is_named_and_the_others_of_its_chunk_are_made(tmp_path):

@@ -23,7 +23,7 @@ from generator.core.hashing import digest, digest_parts
 from generator.core.resources import PACKAGE_DIR
 
 UNSETTLED = "-"         # the state key saved when the inputs' times cannot be trusted: the next build checks all
-SHARE_CARD_VERSION = "k3"    # bump when the card's drawing changes: every card is made again
+SHARE_CARD_VERSION = "k4"    # bump when the card's drawing or encoding changes: every card is made again
 
 
 def generator_hash(package_dir: Path = PACKAGE_DIR) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from generator.core import atomic
+from generator.photos import jpegrows
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 56
@@ -34,8 +35,8 @@ def make(card: Card, painter: Painter | None = None) -> str:
     """Draw and save the card; '' or a plain-Indonesian reason. Never raises. painter: one shared with other cards of
     the same office (make_all), else a new one."""
     try:
-        image = (painter or Painter()).draw(card)
-        atomic.replace(card.target, lambda path: image.save(path, "JPEG", quality=85), sync=False)
+        data = (painter or Painter()).jpeg(card)
+        atomic.replace(card.target, lambda path: path.write_bytes(data), sync=False)
         return ""
     except Image.DecompressionBombError:
         return "foto terlalu besar (jumlah pikselnya melebihi batas aman)"
@@ -131,6 +132,7 @@ class Painter:
         self._white: Image.Image | None = None
         self._held: tuple[tuple[str, str, str], int] | None = None     # the plain card on the canvas, from which row
         self._bottoms: dict[tuple[tuple[str, str, str], int], Image.Image] = {}   # plain cards' rows from a row
+        self._encoded: dict[tuple[str, str, str], jpegrows.Rows] = {}            # plain cards as JPEG rows
 
     def font(self, size: int):
         if size not in self._fonts:
@@ -158,6 +160,16 @@ class Painter:
         self.title(image, lines, (MARGIN + 28, top), line_height)
         self._held = (_key(card), top - 8) if not card.photo else None
         return image
+
+    def jpeg(self, card: Card) -> bytes:
+        """The card as a JPEG file (quality 85): the rows it shares with the office's plain card (the band; without
+        a cover, all above the title) are that card's, encoded once; only the rest is encoded (see jpegrows)."""
+        image = self.draw(card)
+        key = _key(card)
+        if key not in self._encoded:
+            self._encoded[key] = jpegrows.encode(self.plain(card))
+        changed = BAND if card.photo else self._held[1]     # the first pixel row that may differ from the plain card
+        return jpegrows.over(self._encoded[key], image, max(0, changed) // jpegrows.ROW)
 
     def word(self, text: str) -> tuple[Image.Image, int, int, float]:
         """One word of a title in white, outlined 1 px as a title is, as a coverage mask; where the mask's corner
@@ -206,10 +218,8 @@ class Painter:
     def band(self, card: Card) -> Image.Image:
         """The top of the card (nothing of the cover reaches it): the logo and office name on white, the line."""
         key = _key(card)
-        if key not in self._bands:
-            image = Image.new("RGB", (WIDTH, BAND), "white")
-            self._top(image, card)
-            self._bands[key] = image
+        if key not in self._bands:      # the plain card's own rows: a card's JPEG takes them from its encoding
+            self._bands[key] = self.plain(card).crop((0, 0, WIDTH, BAND))
         return self._bands[key]
 
     def restore(self, image: Image.Image, card: Card, held: tuple | None) -> None:

@@ -3,12 +3,15 @@ one at a time, for covers and logos of every kind, and in the worker pool with f
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from generator.core import system
 from generator.photos import jpegrows
 from generator.photos.cardpaint import Card, Painter, make, make_all
-from tests.conftest import THEME_DIR, make_photo, md, run_cli, tree, write_site
+from tests.conftest import MINIMAL_CONFIG, ROOT, THEME_DIR, build_site, make_photo, md, run_cli, tree, write_site
 
 pytestmark = pytest.mark.quick
 
@@ -93,3 +96,32 @@ def test_the_cards_of_many_posts_are_the_same_from_forked_and_from_spawned_worke
     assert len(cards) == 40
     assert cards == {rel: data for rel, data in tree(tmp_path / "windows" / "output").items()
                      if rel.endswith("bagikan.jpg")}
+
+
+def test_a_logo_pillow_cannot_read_is_warned_about_on_every_build_and_the_cards_carry_the_themes_logo(tmp_path):
+    posts = {"content/posts/2019/rapat.md": md("title: Rapat pleno\ndate: 2019-11-08 10:00")}
+    broken = MINIMAL_CONFIG.replace("  language: id\n", "  language: id\n  logo: /assets/logo-kantor.png\n")
+    site = write_site(tmp_path / "rusak", {**posts, "templates/assets/logo-kantor.png": b"bukan png"}, config=broken)
+    plain = write_site(tmp_path / "biasa", posts)
+    for _ in range(2):      # the second build has no card to draw, and still says the logo cannot be read
+        warnings = [str(problem) for problem in build_site(site, search=False).warnings]
+        assert any("logo /assets/logo-kantor.png bukan gambar PNG atau JPG" in w for w in warnings), warnings
+    build_site(plain, search=False)
+    card = "output/2019/11/08/rapat/bagikan.jpg"
+    assert (site / card).read_bytes() == (plain / card).read_bytes()
+
+
+def test_a_build_with_no_card_to_draw_does_not_load_pillow(tmp_path):
+    """One edit of a post's text on a site without photos: the cards are all in the cache, and Pillow (about 30 ms of
+    a build's start) is not imported."""
+    site = write_site(tmp_path / "situs", {f"content/posts/2019/berita-{n}.md": md(f"title: Berita {n}\n"
+                                                                                   "date: 2019-11-08 10:00")
+                                           for n in range(3)})
+    code = ("import sys; from pathlib import Path; from generator.options import Options; "
+            "from generator.build import build; build(Options(Path(sys.argv[1]), workers=1)); "
+            "print(sorted(name for name in sys.modules if name.split('.')[0] == 'PIL')[:1])")
+    first = subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True, text=True)
+    assert first.returncode == 0 and first.stdout.strip() != "[]", first.stdout + first.stderr
+    (site / "content/posts/2019/berita-1.md").write_text(md("title: Berita 1\ndate: 2019-11-08 10:00", "Diubah.\n"))
+    again = subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True, text=True)
+    assert again.returncode == 0 and again.stdout.strip() == "[]", again.stdout + again.stderr

@@ -4,31 +4,17 @@ office's logo and name at the top, the title large at the bottom; without a cove
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from generator.core import atomic
 from generator.photos import jpegrows
+from generator.photos.card import BAND, HEIGHT, WIDTH, Card
 
-WIDTH, HEIGHT = 1200, 630
 MARGIN = 56
-BAND = 128                      # the white band on top: logo and office name
 TITLE_SIZE, OFFICE_SIZE = 56, 36
 TITLE_LINES = 3
 WORDS_KEPT = 1024               # title words a painter keeps drawn (~20 KB each): a worker's memory stays bounded
-
-
-@dataclass(frozen=True)
-class Card:
-    """One card to make: where it goes, and everything drawn on it."""
-
-    target: str                 # the file in the cache
-    title: str
-    office: str
-    photo: str                  # the cover's source file, or "" for a card with the logo alone
-    logo: str                   # the logo's file, or "" when there is none
-    color: str
 
 
 def make(card: Card, painter: Painter | None = None) -> str:

@@ -13,14 +13,12 @@ from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from PIL import Image
-
 from generator.core import parallel
 from generator.core.hashing import digest
 from generator.core.report import Problems
 from generator.engine import keys
 from generator.model.urls import SHARE_CARD
-from generator.photos.cardpaint import BAND, HEIGHT, WIDTH, Card, make_all
+from generator.photos.card import BAND, HEIGHT, WIDTH, Card
 
 CARD_NAME = SHARE_CARD          # beside the post's page: /2024/03/01/rapat/bagikan.jpg
 DEFAULT_COLOR = "#a3000b"       # the theme's masthead red, when config sets no theme.color
@@ -31,13 +29,10 @@ def url_of(post_url: str) -> str:
     return post_url + CARD_NAME
 
 
-def plan(site, theme_files: dict, cache_dir: Path, problems: Problems, photo_files: dict) -> dict[str, Card]:
-    """A card for every published post: its URL -> the card to make (target named by its content). photo_files: the
-    photos' made files by URL, the covers' among them."""
+def plan(site, logo_path: str, cache_dir: Path, photo_files: dict) -> dict[str, Card]:
+    """A card for every published post: its URL -> the card to make (target named by its content), drawn with the
+    logo in logo_path (or none: ""). photo_files: the photos' made files by URL, the covers' among them."""
     config = site.config
-    logo_url = config.site.logo if config.site.logo.lower().endswith((".png", ".jpg", ".jpeg")) else DEFAULT_LOGO
-    logo_path = _readable(theme_files.get(logo_url), logo_url, problems) or _readable(
-        theme_files.get(DEFAULT_LOGO), DEFAULT_LOGO, problems)
     logo_key = _file_digest(logo_path)
     color = config.theme.color or DEFAULT_COLOR
     cards = {}
@@ -50,6 +45,28 @@ def plan(site, theme_files: dict, cache_dir: Path, problems: Problems, photo_fil
     return cards
 
 
+def _logos(config, theme_files: dict) -> list[tuple[str, str]]:
+    """The logos a card may carry, in order of choice, as (URL, file): the office's (PNG or JPG), then the theme's."""
+    chosen = config.site.logo if config.site.logo.lower().endswith((".png", ".jpg", ".jpeg")) else DEFAULT_LOGO
+    return [(url, str(theme_files[url])) for url in dict.fromkeys((chosen, DEFAULT_LOGO))
+            if isinstance(theme_files.get(url), Path)]
+
+
+def _usable_logo(logos: list[tuple[str, str]], problems: Problems) -> str:
+    """The first of the logos Pillow can read ("" when none): each one that cannot be read is warned about."""
+    from PIL import Image
+
+    for url, path in logos:
+        try:
+            with Image.open(path) as image:
+                image.verify()
+            return path
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            problems.warn("config.yaml", None, f"logo {url} bukan gambar PNG atau JPG yang bisa dibaca; gambar "
+                          "berbagi dibuat tanpa logo.", "Simpan ulang logonya sebagai PNG dari program gambar.")
+    return ""
+
+
 def _cover_file(cover, photo_files: dict) -> tuple[str, str]:
     """The file a card's cover is drawn from, and what names it in the card's key: the smallest size the build made
     of the cover that fills the card (a phone's 12-megapixel original took ~25 ms a card to decode and shrink), else
@@ -60,20 +77,6 @@ def _cover_file(cover, photo_files: dict) -> tuple[str, str]:
         return str(cover.source.path), cover.source.digest
     smallest = min(filling, key=lambda variant: variant.width)
     return str(photo_files[smallest.url]), f"{cover.source.digest}:{smallest.cache_name}"
-
-
-def _readable(path, url: str, problems: Problems) -> str:
-    """The logo's file when Pillow can read it; else "" and a warning (the cards are made without it)."""
-    if not isinstance(path, Path):
-        return ""
-    try:
-        with Image.open(path) as image:
-            image.verify()
-        return str(path)
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        problems.warn("config.yaml", None, f"logo {url} bukan gambar PNG atau JPG yang bisa dibaca; gambar berbagi "
-                      "dibuat tanpa logo.", "Simpan ulang logonya sebagai PNG dari program gambar.")
-        return ""
 
 
 def _file_digest(path: str) -> str:
@@ -94,7 +97,12 @@ def process(site, theme_files: dict, cache_dir: Path, workers: int, problems: Pr
         problems.error(str(cache_dir), None, f"folder cache gambar berbagi tidak bisa dibuat ({err.strerror}).",
                        "Pastikan folder situs boleh ditulis, atau hapus folder .cache lalu bangun ulang.")
         return {}
-    cards = plan(site, theme_files, cache_dir, problems, photo_files)
+    logos = _logos(site.config, theme_files)
+    cards = plan(site, logos[0][1] if logos else "", cache_dir, photo_files)
+    if any(os.path.basename(card.target) not in present for card in cards.values()):
+        logo = _usable_logo(logos, problems)        # reads the logo with Pillow
+        if logos and logo != logos[0][1]:
+            cards = plan(site, logo, cache_dir, photo_files)
     todo = {card.target: card for card in cards.values() if os.path.basename(card.target) not in present}
     failed = set()
     for card, error in _run(list(todo.values()), workers):
@@ -116,6 +124,10 @@ def process(site, theme_files: dict, cache_dir: Path, workers: int, problems: Pr
 def _run(cards: list[Card], workers: int):
     """Yield (card, error) for each card; in a process pool when there are enough of them to pay for one, in chunks
     (each worker draws what a chunk's cards share once: see cardpaint.Painter)."""
+    if not cards:
+        return
+    from generator.photos.cardpaint import make_all     # Pillow: loaded only when there are cards to draw
+
     if workers <= 1 or len(cards) < 8:
         yield from zip(cards, make_all(cards))
         return

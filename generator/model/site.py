@@ -113,7 +113,7 @@ class Site:
         """Some post has an attachment: the documents page exists (and the default menu links to it)."""
         return any(p.attachments for p in self.posts + self.pages)
 
-    @property
+    @functools.cached_property       # every page's footer asks; the records come with the attachments, before rendering
     def has_register(self) -> bool:
         """Some attachment is a typed document: the Daftar Informasi Publik exists (and /dokumen/ links to it)."""
         return any(a.record is not None for p in self.posts + self.pages for a in p.attachments)

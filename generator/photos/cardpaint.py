@@ -178,7 +178,7 @@ class Painter:
         return sum(self.word(word)[3] for word in words) + (len(words) - 1) * self.font(TITLE_SIZE).getlength(" ")
 
     def title(self, image: Image.Image, lines: list[str], origin: tuple[int, int], line_height: int) -> None:
-        """The title's lines in white from origin: the words' masks laid on one mask, put on the card at once."""
+        """The title's lines in white from origin: the words' masks laid on one mask, put on the card."""
         pad, space = 8, self.font(TITLE_SIZE).getlength(" ")
         mask = Image.new("L", (WIDTH - origin[0] + pad, line_height * len(lines) + 2 * pad))
         for n, line in enumerate(lines):
@@ -187,13 +187,19 @@ class Painter:
                 word, left, top, width = self.word(text)
                 mask.paste(word, (pad + round(x) + left, pad + n * line_height + top))
                 x += width + space
-        box = mask.getbbox()
-        if box is None:
-            return
         if self._white is None:
             self._white = Image.new("RGB", (WIDTH, HEIGHT), "white")
-        mask = mask.crop(box)       # white pasted through the mask: half the time of a colour through it
-        image.paste(self._white.crop((0, 0, *mask.size)), (origin[0] - pad + box[0], origin[1] - pad + box[1]), mask)
+        # white pasted through the mask (half the time of a colour through it), a band of rows for each line cut to
+        # what its words cover: a short last line is not blended across the card's width. The bands part the mask's
+        # rows, so the pixels are those of one paste of the whole mask.
+        edges = [0, *(pad + n * line_height for n in range(1, len(lines))), mask.height]
+        for top, bottom in zip(edges, edges[1:]):
+            band = mask.crop((0, top, mask.width, bottom))
+            box = band.getbbox()
+            if box is not None:
+                band = band.crop(box)
+                image.paste(self._white.crop((0, 0, *band.size)),
+                            (origin[0] - pad + box[0], origin[1] - pad + top + box[1]), band)
 
     def shaded(self, cover: Image.Image) -> Image.Image:
         if self._shade is None or self._shade[1].size != cover.size:

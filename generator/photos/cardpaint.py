@@ -119,6 +119,7 @@ class Painter:
         self._held: tuple[tuple[str, str, str], int] | None = None     # the plain card on the canvas, from which row
         self._bottoms: dict[tuple[tuple[str, str, str], int], Image.Image] = {}   # plain cards' rows from a row
         self._encoded: dict[tuple[str, str, str], jpegrows.Rows] = {}            # plain cards as JPEG rows
+        self._changed = (0, HEIGHT)     # the rows of the card drawn last that may differ from its plain card
 
     def font(self, size: int):
         if size not in self._fonts:
@@ -143,8 +144,9 @@ class Painter:
         top = HEIGHT - 48 - line_height * len(lines)
         ImageDraw.Draw(image).rectangle([MARGIN, top + 8, MARGIN + 8, HEIGHT - 48 - 8],
                                         fill="white" if not card.photo else _rgb(card.color))
-        self.title(image, lines, (MARGIN + 28, top), line_height)
+        below = self.title(image, lines, (MARGIN + 28, top), line_height)
         self._held = (_key(card), top - 8) if not card.photo else None
+        self._changed = (BAND, HEIGHT) if card.photo else (top - 8, max(HEIGHT - 48 - 8 + 1, below))
         return image
 
     def jpeg(self, card: Card) -> bytes:
@@ -154,8 +156,8 @@ class Painter:
         key = _key(card)
         if key not in self._encoded:
             self._encoded[key] = jpegrows.encode(self.plain(card))
-        changed = BAND if card.photo else self._held[1]     # the first pixel row that may differ from the plain card
-        return jpegrows.over(self._encoded[key], image, max(0, changed) // jpegrows.ROW)
+        first, stop = self._changed     # the pixel rows that may differ from the plain card
+        return jpegrows.over(self._encoded[key], image, max(0, first) // jpegrows.ROW, -(-stop // jpegrows.ROW))
 
     def word(self, text: str) -> tuple[Image.Image, int, int, float]:
         """One word of a title in white, outlined 1 px as a title is, as a coverage mask; where the mask's corner
@@ -177,8 +179,9 @@ class Painter:
         words = line.split(" ")
         return sum(self.word(word)[3] for word in words) + (len(words) - 1) * self.font(TITLE_SIZE).getlength(" ")
 
-    def title(self, image: Image.Image, lines: list[str], origin: tuple[int, int], line_height: int) -> None:
-        """The title's lines in white from origin: the words' masks laid on one mask, put on the card."""
+    def title(self, image: Image.Image, lines: list[str], origin: tuple[int, int], line_height: int) -> int:
+        """The title's lines in white from origin: the words' masks laid on one mask, put on the card. Returns the
+        row below the last one it painted."""
         pad, space = 8, self.font(TITLE_SIZE).getlength(" ")
         mask = Image.new("L", (WIDTH - origin[0] + pad, line_height * len(lines) + 2 * pad))
         for n, line in enumerate(lines):
@@ -193,6 +196,7 @@ class Painter:
         # what its words cover: a short last line is not blended across the card's width. The bands part the mask's
         # rows, so the pixels are those of one paste of the whole mask.
         edges = [0, *(pad + n * line_height for n in range(1, len(lines))), mask.height]
+        below = origin[1]
         for top, bottom in zip(edges, edges[1:]):
             band = mask.crop((0, top, mask.width, bottom))
             box = band.getbbox()
@@ -200,6 +204,8 @@ class Painter:
                 band = band.crop(box)
                 image.paste(self._white.crop((0, 0, *band.size)),
                             (origin[0] - pad + box[0], origin[1] - pad + top + box[1]), band)
+                below = max(below, origin[1] - pad + top + box[3])
+        return below
 
     def shaded(self, cover: Image.Image) -> Image.Image:
         if self._shade is None or self._shade[1].size != cover.size:

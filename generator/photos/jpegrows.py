@@ -70,13 +70,16 @@ def rows_of(height: int) -> int:
     return -(-height // ROW)
 
 
-def over(whole: Rows, image: Image.Image, first: int) -> bytes:
-    """The JPEG file of image, whose rows of blocks before `first` are those of `whole` (an encoding of an image of
-    the same size): only the rows from `first` are encoded."""
-    if first <= 0:
-        strip = encode(image)
-        return join(strip.head, strip.rows)
-    strip = encode(image.crop((0, first * ROW, image.width, image.height)))
-    if len(whole.rows) != first + len(strip.rows) or len(whole.rows) != rows_of(image.height):
+def over(whole: Rows, image: Image.Image, first: int, stop: int | None = None) -> bytes:
+    """The JPEG file of image, whose rows of blocks before `first` and from `stop` on are those of `whole` (an
+    encoding of an image of the same size): only the rows in between are encoded."""
+    count = rows_of(image.height)
+    stop = count if stop is None else min(stop, count)
+    if len(whole.rows) != count or not 0 <= first < stop:
         raise ValueError("baris JPEG tidak cocok")
-    return join(whole.head, whole.rows[:first] + strip.rows)
+    if first == 0 and stop == count:
+        return join(whole.head, encode(image).rows)
+    strip = encode(image.crop((0, first * ROW, image.width, min(stop * ROW, image.height))))
+    if len(strip.rows) != stop - first:
+        raise ValueError("baris JPEG tidak cocok")
+    return join(whole.head, whole.rows[:first] + strip.rows + whole.rows[stop:])

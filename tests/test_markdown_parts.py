@@ -22,7 +22,7 @@ PIECES = ["|", "| a | b |\n|---|---|\n| 1 | 2 |\n", "[^1]", "[^1]: catatan\n", "
           "{: .kiri }", "{#id}", "`kode`", "\\*", "\\", "[teks](https://kpu.go.id)", "[ref]", "[ref]: /a\n",
           "![foto](a.jpg \"Judul\")", "![x][r]", "<https://kpu.go.id/a>", "https://youtu.be/abc", "<b>tebal</b>",
           "<user@kpu.go.id>", "a@b.id", "  \n", "\t", "\t\n", "&amp;", "&", "*miring*", "**tebal**", "_x_", "__y__",
-          "# Judul\n", "## Sub {#s}\n", "- butir\n", "1. satu\n", "> kutipan\n", "    kode\n", "\n", "\n\n", " ",
+          "# Judul\n", "## Sub {#s}\n", "Judul\n=====\n", "Sub\n---\n", "[TOC]\n", "#", "- butir\n", "1. satu\n", "> kutipan\n", "    kode\n", "\n", "\n\n", " ",
           "kata", "KPU", "'", "\"", "--", "...", "<!-- c -->", "<div>\nblok\n</div>\n", ":", "!", "]", "(", ")"]
 DOCUMENTS = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 

@@ -152,7 +152,8 @@ EXTENSION_CONFIGS["toc"]["slugify"] = _slug
 # stands for "<"; tabs become spaces, so a tab stands for two). A converter without the parts a document cannot use
 # gives the same HTML in about two thirds of the time (most of Markdown's time is trying every inline pattern on
 # every piece of text). tests/test_markdown_parts.py checks the equality on real and generated documents.
-EXTENSION_NEEDS = {"tables": ("|",), "footnotes": ("[^",), "fenced_code": ("```", "~~~"), "attr_list": ("{",)}
+EXTENSION_NEEDS = {"tables": ("|",), "footnotes": ("[^",), "fenced_code": ("```", "~~~"), "attr_list": ("{",),
+                   "toc": ("#", "\n=", "\n-", "[TOC]")}     # headings (# or underlined), or the marker
 INLINE_NEEDS = {
     "backtick": ("`",), "escape": ("\\",),
     "reference": ("[",), "link": ("[",), "short_reference": ("[",),

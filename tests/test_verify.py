@@ -7,6 +7,7 @@ import http.server
 import json
 import logging
 import os
+import shutil
 import ssl
 import subprocess
 import threading
@@ -49,14 +50,33 @@ def assert_as_published(root, site, foreign=()) -> None:
     assert tree(root, skip=(MANIFEST, *foreign)) == tree(site / "output")
 
 
-@pytest.fixture
-def folder_site(tmp_path):
-    root = tmp_path / "www"
-    site = published(tmp_path, folder_publish(root, KNOWN))
+@pytest.fixture(scope="module")
+def folder_published(tmp_path_factory):
+    """The site published once to a folder target, beside the two known files, and a copy of both folders as they
+    were then (with the site's output, cache and publish record): each test of the module starts from it."""
+    base = tmp_path_factory.mktemp("verify-folder")
+    root = base / "www"
+    published(base, folder_publish(root, KNOWN))
     (root / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
     (root / ".well-known").mkdir()
     (root / ".well-known/security.txt").write_text("Contact: mailto:humas@kpu.go.id")
-    return site, root
+    pristine = tmp_path_factory.mktemp("verify-folder-pristine")
+    for name in ("site", "www"):
+        shutil.copytree(base / name, pristine / name, symlinks=True)
+    return base, pristine
+
+
+@pytest.fixture
+def folder_site(folder_published):
+    """The site and its folder target as right after a publish: the module's one publish put back at the paths it
+    was made at (the config's target path and the cache stay valid), times kept, anything a test before left
+    removed."""
+    base, pristine = folder_published
+    for entry in base.iterdir():
+        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    for name in ("site", "www"):
+        shutil.copytree(pristine / name, base / name, symlinks=True)
+    return base / "site", base / "www"
 
 
 def test_an_untouched_site_is_exact_and_known_files_are_left_alone(folder_site):
@@ -376,7 +396,7 @@ def test_a_repair_never_writes_while_a_publish_holds_the_target(folder_site, mon
     assert (root / "index.html").read_bytes() == (site / "output/index.html").read_bytes()
 
 
-def test_quarantine_moves_foreign_files_out_of_the_web_root_only_when_confirmed(folder_site, tmp_path):
+def test_quarantine_moves_foreign_files_out_of_the_web_root_only_when_confirmed(folder_site):
     site, root = folder_site
     foreign = tamper(root, "php-shell") | tamper(root, "spam-folder")
     tamper(root, "changed-index")
@@ -389,7 +409,7 @@ def test_quarantine_moves_foreign_files_out_of_the_web_root_only_when_confirmed(
     assert len(moved) == len(foreign)
     for rel in foreign:
         assert not (root / rel).exists()
-        kept = list((tmp_path / "www-karantina").glob(f"*/{rel}"))
+        kept = list((root.parent / "www-karantina").glob(f"*/{rel}"))
         assert len(kept) == 1 and str(kept[0]) in run.out
     assert_as_published(root, site)                          # known files stay, the site's own put back
     assert verify(site).code == 0

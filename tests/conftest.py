@@ -428,6 +428,29 @@ def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
             if p.is_file() and p.relative_to(folder).as_posix() not in skip}
 
 
+def branch_tree(repo: Path, branch: str = "gh-pages", skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file on a branch of a git repository as path -> bytes, as tree() gives a folder's: the branch listed by
+    one git process and its files read by one more (`cat-file --batch`), not one process a file."""
+    git = ["git", "--git-dir", str(repo)]
+    listing = subprocess.run([*git, "ls-tree", "-r", "-z", branch], capture_output=True, check=True).stdout
+    blobs = []
+    for entry in filter(None, listing.split(b"\0")):
+        facts, name = entry.split(b"\t", 1)
+        _, kind, sha = facts.split()
+        if kind == b"blob" and name.decode() not in skip:
+            blobs.append((sha, name.decode()))
+    read = subprocess.run([*git, "cat-file", "--batch"], input=b"".join(sha + b"\n" for sha, _ in blobs),
+                          capture_output=True, check=True).stdout
+    files, at = {}, 0
+    for sha, name in blobs:
+        header_end = read.index(b"\n", at)
+        found, kind, size = read[at:header_end].split()
+        assert (found, kind) == (sha, b"blob"), read[at:header_end]
+        files[name] = read[header_end + 1:header_end + 1 + int(size)]
+        at = header_end + 2 + int(size)
+    return files
+
+
 # --- random edits of a site, for the two property tests (incremental and preview builds equal clean builds) -------
 
 EDITED_CONFIG = config_text(extra="""\

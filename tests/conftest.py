@@ -266,6 +266,37 @@ def clean_build_tree(site: Path, scratch: Path, **options) -> dict[str, bytes]:
     return tree(clean / "output")
 
 
+@dataclass
+class Kept:
+    """What a folder (base) held at one moment, copied with its times to another (copy), to be put back at the same
+    paths for each test that starts from that state: the paths a site's config, cache and publish record name stay
+    valid, which a copy elsewhere would not keep."""
+
+    base: Path
+    copy: Path
+
+    def restore(self) -> Path:
+        """base as it was kept: what a test left there removed, every kept entry copied back; returns base."""
+        _copy_entries(self.copy, self.base)
+        return self.base
+
+
+def keep(base: Path, copy: Path) -> Kept:
+    """Keep base's entries as they are now in the (empty) folder copy; restore() puts them back."""
+    _copy_entries(base, copy)
+    return Kept(base, copy)
+
+
+def _copy_entries(source: Path, target: Path) -> None:
+    for entry in target.iterdir():
+        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    for entry in source.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, target / entry.name, symlinks=True)
+        else:
+            shutil.copy2(entry, target / entry.name, follow_symlinks=False)
+
+
 def copy_site(name: str, target: Path) -> Path:
     """A fixture site from tests/sites/ copied to a temporary folder (builds write .cache/ and output/ there)."""
     shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("output", ".cache"))

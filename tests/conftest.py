@@ -71,9 +71,8 @@ def make_photo(path: Path, size: tuple[int, int] = (64, 48), color: tuple[int, i
     path.parent.mkdir(parents=True, exist_ok=True)
     image = Image.new("RGB", size, color)
     band = tuple(min(255, c + 60) for c in color)
-    for x in range(size[0]):
-        for y in range(size[1] // 3, size[1] // 2):
-            image.putpixel((x, y), band)
+    if size[1] // 2 > size[1] // 3:          # the band filled at once: pixel by pixel, a 3000x2000 photo took 0.8 s
+        image.paste(band, (0, size[1] // 3, size[0], size[1] // 2))
     fmt = fmt or {".png": "PNG", ".webp": "WEBP"}.get(path.suffix.lower(), "JPEG")
     options = {}
     if orientation:
@@ -267,6 +266,37 @@ def clean_build_tree(site: Path, scratch: Path, **options) -> dict[str, bytes]:
     return tree(clean / "output")
 
 
+@dataclass
+class Kept:
+    """What a folder (base) held at one moment, copied with its times to another (copy), to be put back at the same
+    paths for each test that starts from that state: the paths a site's config, cache and publish record name stay
+    valid, which a copy elsewhere would not keep."""
+
+    base: Path
+    copy: Path
+
+    def restore(self) -> Path:
+        """base as it was kept: what a test left there removed, every kept entry copied back; returns base."""
+        _copy_entries(self.copy, self.base)
+        return self.base
+
+
+def keep(base: Path, copy: Path) -> Kept:
+    """Keep base's entries as they are now in the (empty) folder copy; restore() puts them back."""
+    _copy_entries(base, copy)
+    return Kept(base, copy)
+
+
+def _copy_entries(source: Path, target: Path) -> None:
+    for entry in target.iterdir():
+        shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    for entry in source.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, target / entry.name, symlinks=True)
+        else:
+            shutil.copy2(entry, target / entry.name, follow_symlinks=False)
+
+
 def copy_site(name: str, target: Path) -> Path:
     """A fixture site from tests/sites/ copied to a temporary folder (builds write .cache/ and output/ there)."""
     shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("output", ".cache"))
@@ -426,6 +456,29 @@ def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
     """Every file under a folder as relative path -> bytes (to compare two outputs, or a target with output/)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and p.relative_to(folder).as_posix() not in skip}
+
+
+def branch_tree(repo: Path, branch: str = "gh-pages", skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file on a branch of a git repository as path -> bytes, as tree() gives a folder's: the branch listed by
+    one git process and its files read by one more (`cat-file --batch`), not one process a file."""
+    git = ["git", "--git-dir", str(repo)]
+    listing = subprocess.run([*git, "ls-tree", "-r", "-z", branch], capture_output=True, check=True).stdout
+    blobs = []
+    for entry in filter(None, listing.split(b"\0")):
+        facts, name = entry.split(b"\t", 1)
+        _, kind, sha = facts.split()
+        if kind == b"blob" and name.decode() not in skip:
+            blobs.append((sha, name.decode()))
+    read = subprocess.run([*git, "cat-file", "--batch"], input=b"".join(sha + b"\n" for sha, _ in blobs),
+                          capture_output=True, check=True).stdout
+    files, at = {}, 0
+    for sha, name in blobs:
+        header_end = read.index(b"\n", at)
+        found, kind, size = read[at:header_end].split()
+        assert (found, kind) == (sha, b"blob"), read[at:header_end]
+        files[name] = read[header_end + 1:header_end + 1 + int(size)]
+        at = header_end + 2 + int(size)
+    return files
 
 
 # --- random edits of a site, for the two property tests (incremental and preview builds equal clean builds) -------

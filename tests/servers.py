@@ -123,6 +123,23 @@ Subsystem sftp internal-sftp {sftp_flags}
     return server
 
 
+class KeptSshd:
+    """An sshd kept running for a module's tests, and what its folder and a site beside it held at one moment (a
+    tests.conftest.Kept of their common folder): ready() puts both back for the next test and, if a test stopped or
+    started the server again (changing its keys or its config), starts it anew with the kept ones, on its port."""
+
+    def __init__(self, server: Sshd, kept) -> None:
+        self.server, self.kept, self.started = server, kept, server.process
+
+    def ready(self) -> Sshd:
+        self.kept.restore()
+        if self.server.process is not self.started or self.server.process.poll() is not None:
+            self.server.stop()
+            self.server.start()
+            self.started = self.server.process
+        return self.server
+
+
 @dataclass
 class OtherSshd(Sshd):
     """asyncssh's SSH and SFTP server in a thread of the test process: a server that does not say it is OpenSSH."""

@@ -36,9 +36,12 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
                  scratch / "wheel", ROOT, cwd=scratch)
     assert built.returncode == 0, built.stderr
     wheel = next((scratch / "wheel").glob("situs_kpu-*.whl"))
-    venv.EnvBuilder(with_pip=True).create(scratch / "venv")
+    # the venv gets no pip of its own (ensurepip was a quarter of this fixture's CPU): this process's pip installs
+    # into it (--python), the same files as the venv's own pip would; the launcher test runs a laptop's whole install
+    venv.EnvBuilder(with_pip=False).create(scratch / "venv")
     bin_dir = scratch / "venv" / "bin"
-    done = _run(bin_dir / "python", "-m", "pip", "install", "--disable-pip-version-check", wheel, cwd=scratch)
+    done = _run(sys.executable, "-m", "pip", "--python", bin_dir / "python", "install", "--disable-pip-version-check",
+                wheel, cwd=scratch)
     if done.returncode != 0 and "Could not find a version" in done.stderr + done.stdout:
         pytest.skip("PyPI is not reachable: the installed command cannot get its dependencies")
     assert done.returncode == 0, done.stderr

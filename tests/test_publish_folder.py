@@ -8,7 +8,7 @@ import re
 
 from generator.publish import manifest
 from generator.publish.plan import MANIFEST, Entry
-from tests.conftest import md, news_site, run_cli, run_cli_while_locked, tree
+from tests.conftest import Kept, keep, md, news_site, run_cli, run_cli_while_locked, tree
 
 pytestmark = pytest.mark.servers
 
@@ -17,6 +17,23 @@ def folder_site(tmp_path, extra: str = ""):
     target = tmp_path / "target"
     site = news_site(tmp_path / "site", f"publish:\n  cadangan:\n    type: folder\n    path: {target}\n{extra}")
     return site, target
+
+
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory) -> Kept:
+    """The site published once to its folder target, both kept as right after it."""
+    base = tmp_path_factory.mktemp("folder-published")
+    site, _ = folder_site(base)
+    assert run_cli("publish", "--site", str(site)).code == 0
+    return keep(base, tmp_path_factory.mktemp("folder-published-kept"))
+
+
+@pytest.fixture
+def published(published_once):
+    """(site, target) as right after the site's first publish: the module's one publish put back at the paths it was
+    made at (the site's config names the target's), times kept."""
+    base = published_once.restore()
+    return base / "site", base / "target"
 
 
 def sent(run) -> int:
@@ -34,9 +51,8 @@ def test_first_publish_makes_the_target_equal_to_output_then_nothing_travels(tmp
     assert again.code == 0 and sent(again) == 0
 
 
-def test_one_edit_sends_only_the_changed_files(tmp_path):
-    site, target = folder_site(tmp_path)
-    assert run_cli("publish", "--site", str(site)).code == 0
+def test_one_edit_sends_only_the_changed_files(published):
+    site, target = published
     untouched = target / "assets" / "style.css"
     before = untouched.stat().st_mtime_ns
     post = site / "content/posts/2024/berita-0/index.md"
@@ -146,10 +162,9 @@ def test_a_publish_while_a_build_runs_says_so_and_sends_nothing(tmp_path):
     assert "Traceback" not in ran.err and not target.exists()
 
 
-def test_a_manifest_naming_paths_outside_the_target_is_reported_and_not_acted_on(tmp_path):
-    site, target = folder_site(tmp_path)
-    assert run_cli("publish", "--site", str(site)).code == 0
-    outside = tmp_path / "penting.txt"
+def test_a_manifest_naming_paths_outside_the_target_is_reported_and_not_acted_on(published):
+    site, target = published
+    outside = target.parent / "penting.txt"
     outside.write_text("jangan dihapus")
     recorded = manifest.decode((target / MANIFEST).read_bytes())
     for bad in ("../penting.txt", str(outside)):
@@ -177,12 +192,11 @@ def test_a_linked_folder_in_the_target_is_not_written_through(tmp_path):
     assert tree(elsewhere) == {} and tree(target) == {}
 
 
-def test_a_published_file_now_a_link_or_replaced_is_kept_not_deleted(tmp_path):
+def test_a_published_file_now_a_link_or_replaced_is_kept_not_deleted(tmp_path, published):
     """The site drops a post whose files someone has since replaced on the target (other bytes of the same size,
     other bytes of another size, a link to a file elsewhere): those are someone else's now, kept and named; the
     post's other files go."""
-    site, target = folder_site(tmp_path)
-    assert run_cli("publish", "--site", str(site)).code == 0
+    site, target = published
     post = target / "2024/05/02/berita-1"
     same_size = post / "index.html"
     same_size.write_bytes(b"x" * same_size.stat().st_size)
@@ -206,9 +220,8 @@ def test_a_published_file_now_a_link_or_replaced_is_kept_not_deleted(tmp_path):
     assert run.code == 0 and all(rel in run.out for rel in kept) and "milik pihak lain dibiarkan" in run.out
 
 
-def test_a_file_that_only_looks_like_a_temporary_file_of_publish_is_kept(tmp_path):
-    site, target = folder_site(tmp_path)
-    assert run_cli("publish", "--site", str(site)).code == 0
+def test_a_file_that_only_looks_like_a_temporary_file_of_publish_is_kept(published):
+    site, target = published
     theirs = target / "dokumen" / ".sk.pdf.kpu-terbit~"
     theirs.parent.mkdir()
     theirs.write_bytes(b"%PDF milik admin")
@@ -223,9 +236,8 @@ def test_a_new_target_folder_is_made_and_said(tmp_path):
     assert run.code == 0 and f"cadangan: folder {target} belum ada, jadi dibuat." in run.out
 
 
-def test_a_link_planted_at_a_temporary_name_is_not_written_through(tmp_path):
-    site, target = folder_site(tmp_path)
-    assert run_cli("publish", "--site", str(site)).code == 0
+def test_a_link_planted_at_a_temporary_name_is_not_written_through(tmp_path, published):
+    site, target = published
     outside = tmp_path / "penting.txt"
     outside.write_text("jangan ditimpa")
     (target / ".index.html.kpu-terbit~").symlink_to(outside)

@@ -10,7 +10,7 @@ import socket
 import subprocess
 
 from generator.publish.plan import MANIFEST
-from tests.conftest import news_site, run_cli, tree
+from tests.conftest import branch_tree, news_site, run_cli, tree
 
 pytestmark = pytest.mark.servers
 
@@ -19,12 +19,6 @@ def git(*args: str, cwd=None) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "Uji", "GIT_AUTHOR_EMAIL": "uji@localhost",
            "GIT_COMMITTER_NAME": "Uji", "GIT_COMMITTER_EMAIL": "uji@localhost"}
     return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True).stdout
-
-
-def branch_files(repo, branch: str = "gh-pages") -> dict[str, bytes]:
-    names = git("--git-dir", str(repo), "ls-tree", "-r", "--name-only", "-z", branch).split("\0")
-    return {name: subprocess.run(["git", "--git-dir", str(repo), "cat-file", "blob", f"{branch}:{name}"],
-                                 capture_output=True, check=True).stdout for name in names if name}
 
 
 def test_git_branch_publish_keeps_cname_and_commits_only_changes(tmp_path):
@@ -40,7 +34,7 @@ def test_git_branch_publish_keeps_cname_and_commits_only_changes(tmp_path):
     run = run_cli("publish", "--site", str(site))
     assert run.code == 0, run.err
     assert "CNAME" in run.out
-    files = branch_files(repo)
+    files = branch_tree(repo)
     assert files.pop("CNAME") == b"kaltara.kpu.go.id\n"
     del files[MANIFEST]
     assert files == tree(site / "output")
@@ -52,7 +46,7 @@ def test_git_branch_publish_keeps_cname_and_commits_only_changes(tmp_path):
     run = run_cli("publish", "--site", str(site))
     assert run.code == 0, run.err
     assert 1 <= int(re.search(r"(\d+) dikirim", run.out).group(1)) <= 20
-    files = branch_files(repo)
+    files = branch_tree(repo)
     assert "CNAME" in files and not any(name.startswith("2024/05/02/berita-1/") for name in files)
     assert git("--git-dir", str(repo), "rev-list", "--count", "gh-pages").strip() == "3"
     assert run_cli("publish", "--site", str(site)).code == 0
@@ -65,7 +59,7 @@ def test_new_branch_and_missing_repository(tmp_path):
     site = news_site(tmp_path / "site", f"publish:\n  pages:\n    type: git\n    path: {repo}\n    branch: situs\n"
                                         f"  hilang:\n    type: git\n    path: {tmp_path / 'tidak-ada.git'}\n")
     assert run_cli("publish", "--site", str(site)).code == 0
-    assert "index.html" in branch_files(repo, "situs")
+    assert "index.html" in branch_tree(repo, "situs")
     run = run_cli("publish", "hilang", "--site", str(site))
     assert run.code == 1 and "tidak dapat dibuka" in run.err and "Traceback" not in run.err
 
@@ -117,6 +111,6 @@ def test_a_file_someone_committed_over_is_kept_in_the_branch(tmp_path):
     run = run_cli("publish", "--site", str(site))
     assert run.code == 0, run.err
     assert "dibiarkan (tidak dihapus): 2024/05/02/berita-1/index.html." in run.out
-    files = branch_files(repo)
+    files = branch_tree(repo)
     assert files["2024/05/02/berita-1/index.html"] == b"halaman pengganti"
     assert [name for name in files if name.startswith("2024/05/02/")] == ["2024/05/02/berita-1/index.html"]

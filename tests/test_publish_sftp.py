@@ -20,8 +20,8 @@ from generator.publish import manifest, targetlock
 from generator.publish.plan import MANIFEST
 from generator.publish.sftp import without_host
 from generator.render.links import broken_links
-from tests.conftest import ROOT, news_site, run_cli, sftp_publish, tree
-from tests.servers import keygen, start_other_sshd, start_sshd
+from tests.conftest import ROOT, keep, news_site, run_cli, sftp_publish, tree
+from tests.servers import KeptSshd, keygen, start_other_sshd, start_sshd
 
 pytestmark = pytest.mark.servers
 
@@ -39,6 +39,25 @@ def sftp_site(tmp_path, server, extra: str = "", posts: int = 2):
 
 def publish(site, server, *args):
     return run_cli("publish", "--site", str(site), *args, env=server.env())
+
+
+@pytest.fixture(scope="module")
+def published_once(tmp_path_factory):
+    """The site published once to an sshd that trusts its key, kept as right after it, with the server running."""
+    base = tmp_path_factory.mktemp("sftp-published")
+    server = start_sshd(base / "sshd")
+    server.trust()
+    assert publish(sftp_site(base, server), server).code == 0
+    yield KeptSshd(server, keep(base, tmp_path_factory.mktemp("sftp-published-kept")))
+    server.stop()
+
+
+@pytest.fixture
+def published(published_once):
+    """(site, sshd) as right after a publish of the site over SFTP: the module's one publish put back at the paths it
+    was made at (the site's config names the server's folder and port), with the server's own keys and config."""
+    server = published_once.ready()
+    return published_once.kept.base / "site", server
 
 
 def test_unknown_host_key_is_refused_with_fingerprint_then_trusted_by_the_exact_command(tmp_path, sshd):
@@ -59,10 +78,8 @@ def test_unknown_host_key_is_refused_with_fingerprint_then_trusted_by_the_exact_
     assert publish(site, sshd).code == 0          # remembered
 
 
-def test_changed_host_key_is_refused(tmp_path, sshd):
-    site = sftp_site(tmp_path, sshd)
-    sshd.trust()
-    assert publish(site, sshd).code == 0
+def test_changed_host_key_is_refused(published):
+    site, sshd = published
     sshd.stop()
     sshd.host_key.unlink()
     (sshd.host_key.parent / (sshd.host_key.name + ".pub")).unlink()
@@ -101,11 +118,9 @@ def test_publish_edit_foreign_files_and_deletes(tmp_path, sshd):
     assert not [p for p in sshd.root.rglob("*kpu-terbit~")]
 
 
-def test_only_unrecorded_paths_are_checked_unless_verify(tmp_path, sshd):
+def test_only_unrecorded_paths_are_checked_unless_verify(published):
     """The manifest vouches for what publish put there; --verify asks the server about every file again."""
-    site = sftp_site(tmp_path, sshd)
-    sshd.trust()
-    assert publish(site, sshd).code == 0
+    site, sshd = published
     photo = sshd.root / "2024/05/01/berita-0/foto-64w.webp"
     photo.unlink()                                            # removed behind publish's back
     shutil.rmtree(sshd.root / "2024/05/02")                   # a whole folder of a post
@@ -133,11 +148,9 @@ def test_only_unrecorded_paths_are_checked_unless_verify(tmp_path, sshd):
 
 
 @pytest.mark.parametrize("padding", [0, "to a multiple of the read block"])
-def test_a_large_manifest_is_read_whole(tmp_path, sshd, padding):
+def test_a_large_manifest_is_read_whole(published, padding):
     """The manifest is read in parallel blocks; a long one (thousands of files) arrives whole, whatever its size."""
-    site = sftp_site(tmp_path, sshd)
-    sshd.trust()
-    assert publish(site, sshd).code == 0
+    site, sshd = published
     recorded = manifest.decode((sshd.root / MANIFEST).read_bytes())
     old = {f"2019/lama-{i}/index.html": manifest.Entry(100, f"{i:032x}") for i in range(3000)}
     data = manifest.encode({**recorded, **old})
@@ -342,12 +355,10 @@ def test_a_server_that_does_not_promise_order_gets_each_step_after_the_one_befor
     assert tree(other_sshd.root, skip=(MANIFEST,)) == tree(site / "output")
 
 
-def test_a_file_the_server_refuses_to_delete_is_deleted_by_the_next_publish(tmp_path, sshd):
+def test_a_file_the_server_refuses_to_delete_is_deleted_by_the_next_publish(published):
     """With OpenSSH the deletions and the manifest's rename travel together; a deletion the server refuses is
     claimed in the manifest again, so the file is not taken for someone else's: the next publish deletes it."""
-    site = sftp_site(tmp_path, sshd)
-    sshd.trust()
-    assert publish(site, sshd).code == 0
+    site, sshd = published
     for path in sorted((site / "content/posts/2024/berita-1").iterdir()):
         path.unlink()
     sshd.stop()
@@ -437,12 +448,10 @@ def test_a_missing_target_folder_is_made_with_its_parents_and_said(tmp_path, ssh
     assert run.code == 0 and "dibuat" not in run.out
 
 
-def test_trusting_a_changed_host_key_replaces_the_old_one(tmp_path, sshd):
+def test_trusting_a_changed_host_key_replaces_the_old_one(published):
     """After the server's key changed and the user trusted the new one, the old key is no longer accepted: a server
     showing it again is refused as a changed key."""
-    site = sftp_site(tmp_path, sshd)
-    sshd.trust()
-    assert publish(site, sshd).code == 0
+    site, sshd = published
     keys = sshd.host_key.parent
     old = {name: (keys / name).read_bytes() for name in (sshd.host_key.name, sshd.host_key.name + ".pub")}
     sshd.stop()
@@ -463,12 +472,10 @@ def test_trusting_a_changed_host_key_replaces_the_old_one(tmp_path, sshd):
     assert run.code == 1 and "BERUBAH" in run.err, run.err
 
 
-def test_a_manifest_naming_paths_outside_the_web_folder_deletes_nothing(tmp_path, sshd):
+def test_a_manifest_naming_paths_outside_the_web_folder_deletes_nothing(published):
     """The trial: a '../' entry in the target's manifest made the next publish delete the SSH user's files; an
     absolute one made it loop forever, even with --dry-run. Now the manifest is reported and nothing is done."""
-    site = sftp_site(tmp_path, sshd)
-    sshd.trust()
-    assert publish(site, sshd).code == 0
+    site, sshd = published
     outside = sshd.root.parent / "penting.txt"
     outside.write_text("jangan dihapus")
     recorded = manifest.decode((sshd.root / MANIFEST).read_bytes())
@@ -483,12 +490,10 @@ def test_a_manifest_naming_paths_outside_the_web_folder_deletes_nothing(tmp_path
             assert outside.read_text() == "jangan dihapus" and tree(sshd.root) == before
 
 
-def test_deletions_through_a_linked_folder_on_the_server_are_refused(tmp_path, sshd):
+def test_deletions_through_a_linked_folder_on_the_server_are_refused(tmp_path, published):
     """A folder of a post replaced on the server by a link to a folder outside the web folder: dropping the post
     deletes nothing through the link."""
-    site = sftp_site(tmp_path, sshd)
-    sshd.trust()
-    assert publish(site, sshd).code == 0
+    site, sshd = published
     outside = tmp_path / "di-luar"
     shutil.move(sshd.root / "2024/05/02", outside)
     (sshd.root / "2024/05/02").symlink_to(outside, target_is_directory=True)
@@ -501,12 +506,10 @@ def test_deletions_through_a_linked_folder_on_the_server_are_refused(tmp_path, s
     assert tree(outside) == before
 
 
-def test_a_file_someone_replaced_is_kept_when_the_site_drops_it(tmp_path, sshd):
+def test_a_file_someone_replaced_is_kept_when_the_site_drops_it(published):
     """Without --verify the manifest is trusted for what it vouches for, but a file about to be deleted is asked
     about (size) and read (hash): replaced with other bytes of the same size, it is kept and named."""
-    site = sftp_site(tmp_path, sshd)
-    sshd.trust()
-    assert publish(site, sshd).code == 0
+    site, sshd = published
     page = sshd.root / "2024/05/02/berita-1/index.html"
     replacement = b"y" * page.stat().st_size
     page.write_bytes(replacement)
@@ -519,12 +522,10 @@ def test_a_file_someone_replaced_is_kept_when_the_site_drops_it(tmp_path, sshd):
     assert [p.name for p in page.parent.iterdir()] == ["index.html"]
 
 
-def test_a_link_planted_at_a_temporary_name_is_not_written_through(tmp_path, sshd):
+def test_a_link_planted_at_a_temporary_name_is_not_written_through(published):
     """A replacing file is written under its temporary name, made new (exclusive create): a link someone put at
     that name, leading outside the web folder, is removed, never followed."""
-    site = sftp_site(tmp_path, sshd)
-    sshd.trust()
-    assert publish(site, sshd).code == 0
+    site, sshd = published
     outside = sshd.root.parent / "authorized_keys"
     outside.write_text("ssh-ed25519 AAAA kunci-penting\n")
     (sshd.root / ".index.html.kpu-terbit~").symlink_to(outside)

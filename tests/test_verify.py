@@ -16,8 +16,9 @@ from functools import partial
 import pytest
 
 from generator.publish.plan import MANIFEST
-from tests.conftest import INJECTED_BY, TAMPERINGS, folder_publish, news_site, run_cli, sftp_publish, tamper, tree
-from tests.servers import self_signed_certificate, start_ftp, start_other_sshd, start_sshd
+from tests.conftest import (INJECTED_BY, TAMPERINGS, Kept, folder_publish, keep, news_site, run_cli, sftp_publish,
+                            tamper, tree)
+from tests.servers import KeptSshd, self_signed_certificate, start_ftp, start_other_sshd, start_sshd
 
 pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
 logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
@@ -49,14 +50,25 @@ def assert_as_published(root, site, foreign=()) -> None:
     assert tree(root, skip=(MANIFEST, *foreign)) == tree(site / "output")
 
 
-@pytest.fixture
-def folder_site(tmp_path):
-    root = tmp_path / "www"
-    site = published(tmp_path, folder_publish(root, KNOWN))
+@pytest.fixture(scope="module")
+def folder_published(tmp_path_factory) -> Kept:
+    """The site published once to a folder target, beside the two known files, both folders kept as they were then
+    (with the site's output, cache and publish record): each test of the module starts from them."""
+    base = tmp_path_factory.mktemp("verify-folder")
+    root = base / "www"
+    published(base, folder_publish(root, KNOWN))
     (root / "google1234abcd.html").write_text("google-site-verification: google1234abcd.html")
     (root / ".well-known").mkdir()
     (root / ".well-known/security.txt").write_text("Contact: mailto:humas@kpu.go.id")
-    return site, root
+    return keep(base, tmp_path_factory.mktemp("verify-folder-kept"))
+
+
+@pytest.fixture
+def folder_site(folder_published):
+    """The site and its folder target as right after a publish: the module's one publish put back at the paths it
+    was made at, times kept, anything a test before left removed."""
+    base = folder_published.restore()
+    return base / "site", base / "www"
 
 
 def test_an_untouched_site_is_exact_and_known_files_are_left_alone(folder_site):
@@ -170,6 +182,25 @@ def sshd(tmp_path):
     server.stop()
 
 
+@pytest.fixture(scope="module")
+def sftp_published_once(tmp_path_factory):
+    """The site published once to an sshd that trusts its key, kept as right after it, with the server running."""
+    base = tmp_path_factory.mktemp("verify-sftp")
+    server = start_sshd(base / "sshd")
+    server.trust()
+    published(base, sftp_publish(server), server.env())
+    yield KeptSshd(server, keep(base, tmp_path_factory.mktemp("verify-sftp-kept")))
+    server.stop()
+
+
+@pytest.fixture
+def sftp_site(sftp_published_once):
+    """(site, sshd) as right after a publish over SFTP: the module's one publish put back at the paths it was made
+    at."""
+    server = sftp_published_once.ready()
+    return sftp_published_once.kept.base / "site", server
+
+
 def test_sftp_scenarios_detected_and_repaired(tmp_path, sshd):
     site = published(tmp_path, sftp_publish(sshd, KNOWN), sshd.env())
     (sshd.root / "google1234abcd.html").write_text("google-site-verification")
@@ -190,10 +221,10 @@ def test_sftp_scenarios_detected_and_repaired(tmp_path, sshd):
     assert not (sshd.root / ".kpu-terbit.lock").exists()
 
 
-def test_an_untouched_sftp_site_is_checked_without_writing_to_the_target(tmp_path, sshd):
+def test_an_untouched_sftp_site_is_checked_without_writing_to_the_target(sftp_site):
     """Reading only, verify takes no lock on the target (the command that lists and hashes makes sure no publish ran
     meanwhile): the target's folder is as it was, not even a lock folder made and removed in it."""
-    site = published(tmp_path, sftp_publish(sshd), sshd.env())
+    site, sshd = sftp_site
     before = os.stat(sshd.root)
     run = verify(site, env=sshd.env())
     assert run.code == 0 and "sama persis" in run.out, run.out + run.err
@@ -201,14 +232,14 @@ def test_an_untouched_sftp_site_is_checked_without_writing_to_the_target(tmp_pat
     assert (after.st_mtime_ns, after.st_ctime_ns) == (before.st_mtime_ns, before.st_ctime_ns)
 
 
-def test_a_verify_over_sftp_never_looks_while_a_publish_holds_the_target(tmp_path, sshd, monkeypatch, capsys):
+def test_a_verify_over_sftp_never_looks_while_a_publish_holds_the_target(sftp_site, monkeypatch, capsys):
     """A publish under way (its lock on the target): verify waits for it as publish does, then stops without a report
     of its half-sent files, naming who publishes; once it is done the site is found as published."""
     from generator.publish import targetlock
     from generator.publish.verify import Request
     from generator.publish.verify import verify as verify_in_process
 
-    site = published(tmp_path, sftp_publish(sshd), sshd.env())
+    site, sshd = sftp_site
     (sshd.root / "index.html").write_text("<p>setengah terkirim</p>")     # as if the publish were sending it
     lock = sshd.root / targetlock.LOCK
     lock.mkdir()
@@ -376,7 +407,7 @@ def test_a_repair_never_writes_while_a_publish_holds_the_target(folder_site, mon
     assert (root / "index.html").read_bytes() == (site / "output/index.html").read_bytes()
 
 
-def test_quarantine_moves_foreign_files_out_of_the_web_root_only_when_confirmed(folder_site, tmp_path):
+def test_quarantine_moves_foreign_files_out_of_the_web_root_only_when_confirmed(folder_site):
     site, root = folder_site
     foreign = tamper(root, "php-shell") | tamper(root, "spam-folder")
     tamper(root, "changed-index")
@@ -389,14 +420,14 @@ def test_quarantine_moves_foreign_files_out_of_the_web_root_only_when_confirmed(
     assert len(moved) == len(foreign)
     for rel in foreign:
         assert not (root / rel).exists()
-        kept = list((tmp_path / "www-karantina").glob(f"*/{rel}"))
+        kept = list((root.parent / "www-karantina").glob(f"*/{rel}"))
         assert len(kept) == 1 and str(kept[0]) in run.out
     assert_as_published(root, site)                          # known files stay, the site's own put back
     assert verify(site).code == 0
 
 
-def test_quarantine_over_sftp(tmp_path, sshd):
-    site = published(tmp_path, sftp_publish(sshd), sshd.env())
+def test_quarantine_over_sftp(sftp_site):
+    site, sshd = sftp_site
     foreign = tamper(sshd.root, "php-shell")
     run = verify(site, "--quarantine", "--yes", env=sshd.env())
     assert run.code == 0, run.out + run.err

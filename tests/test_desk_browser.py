@@ -267,7 +267,8 @@ def test_a_post_moved_to_the_trash_is_restored(page, desk):
 # ---------------------------------------------------------------------------------------------------- the list
 
 
-def test_the_list_shows_status_filters_without_javascript_and_names_broken_posts(page, desk):
+def test_the_list_shows_status_filters_without_javascript_and_names_broken_posts(desk):
+    require_browser()
     (desk.site / "content/posts/2020/rusak.md").write_text("---\ntitle: Berita Rusak\ndate: kemarin\n---\n\nIsi.\n",
                                                            encoding="utf-8")
     context = chromium().new_context(viewport=DESKTOP, java_script_enabled=False)

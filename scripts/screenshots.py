@@ -7,7 +7,11 @@ front matter line, and the warnings bar; and the staff desk (Meja Redaksi, /_red
 post's photos and captions, the live preview, and the publish page after publishing to a scratch folder. Each picture is reduced to a 256-colour PNG so that it stays small enough
 to keep in git (at most MAX_BYTES). Run it again after a theme change to refresh them.
 
-    python scripts/screenshots.py [--out docs/gambar] [--only NAME ...]
+    python scripts/screenshots.py [--out docs/gambar] [--only NAME ...] [--cache .cache]
+
+--cache copies a build cache of the sample site (its .cache folder, taken under the site's build lock) into the
+scratch copy, so that the preview's first build reuses its photos instead of making them again; the pictures are the
+same (the test suite passes the one its builds of the sample site keep).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:       # run as `python scripts/screenshots.py`: the generator's build lock (--cache)
+    sys.path.insert(0, str(ROOT))
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
@@ -52,9 +58,14 @@ def names() -> list[str]:
 class Preview:
     """The real preview server on a scratch copy of the sample site, for as long as the `with` lasts."""
 
-    def __init__(self, scratch: Path):
+    def __init__(self, scratch: Path, cache: Path | None = None):
         self.site = scratch / "situs"
         shutil.copytree(ROOT / "content", self.site / "content")
+        if cache is not None:
+            from generator.core import lock
+
+            with lock.held(cache):       # not while a build of its site writes it
+                shutil.copytree(cache, self.site / ".cache", symlinks=True)
         shutil.copy2(ROOT / "config.yaml", self.site / "config.yaml")
         with open(self.site / "config.yaml", "a", encoding="utf-8") as config:
             config.write(PUBLISH_TARGET.format(path=(scratch / "terbit").as_posix()))
@@ -218,14 +229,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Ambil gambar layar untuk panduan (docs/gambar/).")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "gambar", help="folder gambar (bawaan: docs/gambar)")
     parser.add_argument("--only", action="append", choices=SHOTS, help="hanya gambar ini (boleh diulang)")
+    parser.add_argument("--cache", type=Path, help="salin cache build situs contoh ini (foldernya .cache) agar foto "
+                                                   "tidak diolah ulang")
     args = parser.parse_args(argv)
+    if args.cache is not None and not args.cache.is_dir():
+        parser.error(f"--cache {args.cache}: folder ini tidak ada; beri folder .cache situs contoh yang sudah dibangun")
     if not CHROMIUM.exists():
         print(f"Chromium tidak ada di {CHROMIUM}; jalankan `make browser` dulu.", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kpu-gambar-") as scratch, Preview(Path(scratch)) as preview, \
+    with tempfile.TemporaryDirectory(prefix="kpu-gambar-") as scratch, Preview(Path(scratch), args.cache) as preview, \
             sync_playwright() as runner:
         browser = runner.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

@@ -350,9 +350,35 @@ def html_files(output: Path) -> list[Path]:
     return sorted(p for p in output.rglob("*.html") if "pagefind" not in p.relative_to(output).parts)
 
 
+class _AxeHandler(http.server.SimpleHTTPRequestHandler):
+    """node_modules/axe-core, cacheable for an hour: the browser fetches axe.min.js once per context instead of
+    receiving its 500 KB as an inline script through Playwright for every check, and V8 compiles it once per page."""
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=3600")
+        super().end_headers()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@functools.cache
+def axe_url() -> str:
+    """The address of axe-core's script on a loopback server of its own, started on first use for the session."""
+    httpd = QuietServer(("127.0.0.1", 0), functools.partial(_AxeHandler, directory=str(AXE.parent)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    atexit.register(httpd.shutdown)
+    return f"http://127.0.0.1:{httpd.server_address[1]}/{AXE.name}"
+
+
+def add_axe(page) -> None:
+    """Load axe-core into the page as a script from axe_url() (the page's policy is bypassed, see opened)."""
+    page.add_script_tag(url=axe_url())
+
+
 def axe(page) -> list[str]:
     """Run axe-core (every rule it has: WCAG 2.1 A/AA and best practices) on the page; one line per violation."""
-    page.add_script_tag(path=str(AXE))
+    add_axe(page)
     violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
     lines = []
     for v in violations:
@@ -361,14 +387,43 @@ def axe(page) -> list[str]:
     return lines
 
 
+def new_context(viewport: dict, policy: bool = False):
+    """A browser context at this viewport (a phone's is a touch screen). The site's Content-Security-Policy is
+    bypassed unless `policy`, because axe-core is loaded from another origin (axe_url), which the policy refuses."""
+    phone = viewport["width"] < 600
+    return browser().new_context(viewport=viewport, is_mobile=phone, has_touch=phone, bypass_csp=not policy)
+
+
 @contextlib.contextmanager
 def opened(viewport: dict, policy: bool = False):
-    """A fresh browser page at this viewport (a phone's is a touch screen), closed after the `with`. The site's
-    Content-Security-Policy is bypassed unless `policy`, because axe-core is injected as an inline script, which the
-    policy refuses."""
-    phone = viewport["width"] < 600
-    context = browser().new_context(viewport=viewport, is_mobile=phone, has_touch=phone, bypass_csp=not policy)
+    """A fresh browser page at this viewport in a context of its own (new_context), closed after the `with`."""
+    context = new_context(viewport, policy)
     try:
         yield context.new_page()
     finally:
         context.close()
+
+
+class Tabs:
+    """One page per viewport, kept open for the checks of a module and closed by close(). Each check opens its page
+    with goto, a fresh document: the readers' pages keep nothing in cookies or storage, so what the checks share is
+    only the browser's renderer (starting one is most of a short check's work). A page a check closed is replaced
+    by a new one."""
+
+    def __init__(self, policy: bool = False):
+        self.policy = policy
+        self.contexts: dict[tuple[int, int], tuple[object, object]] = {}
+
+    def page(self, viewport: dict):
+        key = (viewport["width"], viewport["height"])
+        if key in self.contexts and self.contexts[key][1].is_closed():
+            self.contexts.pop(key)[0].close()
+        if key not in self.contexts:
+            context = new_context(viewport, self.policy)
+            self.contexts[key] = (context, context.new_page())
+        return self.contexts[key][1]
+
+    def close(self) -> None:
+        for context, _ in self.contexts.values():
+            context.close()
+        self.contexts.clear()

@@ -30,10 +30,17 @@ def served(site):
     return site, origin, readers_site.page_urls(site)
 
 
+@pytest.fixture(scope="module")
+def tabs(served):
+    """A page at each width, reused by the module's checks of one site (each check loads its page afresh)."""
+    tabs = readers_site.Tabs()
+    yield tabs
+    tabs.close()
+
+
 @pytest.fixture
-def page(served):
-    with readers_site.opened(DESKTOP) as opened:
-        yield opened
+def page(tabs):
+    return tabs.page(DESKTOP)
 
 
 def visit(page, served, kind: str) -> str:
@@ -47,21 +54,21 @@ def visit(page, served, kind: str) -> str:
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", KINDS)
-def test_axe_finds_no_violations(served, kind, width):
-    with readers_site.opened(WIDTHS[width]) as page:
-        url = visit(page, served, kind)
-        assert axe(page) == [], f"axe-core pada {url} ({width})"
+def test_axe_finds_no_violations(served, tabs, kind, width):
+    page = tabs.page(WIDTHS[width])
+    url = visit(page, served, kind)
+    assert axe(page) == [], f"axe-core pada {url} ({width})"
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_no_violations_in_search_results(served, width):
-    with readers_site.opened(WIDTHS[width]) as page:
-        visit(page, served, "search")
-        site, origin, urls = served
-        page.goto(origin + "/cari/?q=pemilihan")
-        page.wait_for_selector("[data-results]:not([aria-busy])", state="attached", timeout=15000)
-        assert page.locator(".results li").count() > 0
-        assert axe(page) == [], f"axe-core pada hasil pencarian ({width})"
+def test_axe_finds_no_violations_in_search_results(served, tabs, width):
+    page = tabs.page(WIDTHS[width])
+    visit(page, served, "search")
+    site, origin, urls = served
+    page.goto(origin + "/cari/?q=pemilihan")
+    page.wait_for_selector("[data-results]:not([aria-busy])", state="attached", timeout=15000)
+    assert page.locator(".results li").count() > 0
+    assert axe(page) == [], f"axe-core pada hasil pencarian ({width})"
 
 
 def test_the_lightbox_works_from_the_keyboard_and_passes_axe(page, served):

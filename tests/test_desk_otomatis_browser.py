@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser import chromium, require_browser
 from tests.conftest import copy_site, folder_publish, run_cli, start_desk
-from tests.readers_site import AXE
+from tests.readers_site import AXE, add_axe
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def main_page_section(site):
     """The desk's main page in Chromium: the otomatis section's text, or None when it has none."""
     require_browser()
     server = start_desk(site)
-    context = chromium().new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)     # axe is inline
+    context = chromium().new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)     # axe: other origin
     try:
         page = context.new_page()
         page.goto(server.url + "/")
@@ -40,7 +40,7 @@ def main_page_section(site):
         assert section.is_visible()
         color = section.evaluate("e => getComputedStyle(e).borderLeftColor")
         if AXE.is_file():       # the section keeps the page accessible (contrast, headings, landmarks)
-            page.add_script_tag(path=str(AXE))
+            add_axe(page)
             violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
             assert [v["id"] for v in violations] == []
         return section.inner_text(), color

@@ -20,10 +20,19 @@ def served(request):
     return site, origin, readers_site.page_urls(site)
 
 
+@pytest.fixture(scope="module")
+def tabs(served):
+    """A phone's page with the policy bypassed (for axe) and one under it, reused by the module's checks of one site
+    (each check loads its page afresh)."""
+    tabs, policed = readers_site.Tabs(), readers_site.Tabs(policy=True)
+    yield tabs, policed
+    tabs.close()
+    policed.close()
+
+
 @pytest.fixture
-def phone(served):
-    with readers_site.opened(PHONE) as page:
-        yield page
+def phone(tabs):
+    return tabs[0].page(PHONE)
 
 
 def test_the_phone_menu_opens_and_closes_from_the_keyboard_and_passes_axe(phone, served):
@@ -119,13 +128,18 @@ POLICY_KINDS = ["home", "post", "gallery", "documents", "register", "document", 
 
 
 @pytest.mark.parametrize("kind", POLICY_KINDS)
-def test_every_page_type_works_at_a_phone_width_under_the_sites_policy(served, kind):
+def test_every_page_type_works_at_a_phone_width_under_the_sites_policy(served, tabs, kind):
     site, origin, urls = served
     if kind not in urls:
         pytest.skip(f"situs {site.name} tidak punya halaman jenis {kind}")
-    with readers_site.opened(PHONE, policy=True) as page:
-        refused = []
-        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    page, refused = tabs[1].page(PHONE), []
+
+    def refusal(message) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(message.text)
+
+    page.on("console", refusal)
+    try:
         response = page.goto(origin + urls[kind], wait_until="networkidle")
         assert response.ok and "default-src 'self'" in response.headers["content-security-policy"]
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "nothing sticks out sideways"
@@ -134,3 +148,5 @@ def test_every_page_type_works_at_a_phone_width_under_the_sites_policy(served, k
         if kind in ("post", "wide_table"):
             assert page.get_by_role("button", name="Salin tautan").is_visible(), "bagikan.js ran and showed the button"
         assert refused == []
+    finally:
+        page.remove_listener("console", refusal)

@@ -150,15 +150,27 @@ def test_the_launcher_screenshot_script_names_the_packages_it_misses(tmp_path):
 
 
 def test_the_screenshot_script_makes_every_picture(tmp_path):
+    """Given the cache of the suite's build of the sample site (readers_site.built; --cache), so that the preview's
+    first build does not make its photos again."""
     require_browser()
     from scripts.screenshots import MAX_BYTES, names
+    from tests import readers_site
 
-    done = subprocess.run([sys.executable, "scripts/screenshots.py", "--out", str(tmp_path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    built = readers_site.built("sample")
+    assert built.site == ROOT
+    done = subprocess.run([sys.executable, "scripts/screenshots.py", "--out", str(tmp_path), "--cache",
+                           str(ROOT / ".cache")], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     made = sorted(p.name for p in tmp_path.iterdir())
     assert made == sorted(names())
     assert all((tmp_path / name).stat().st_size <= MAX_BYTES for name in made)
+
+
+def test_the_screenshot_script_refuses_a_cache_that_is_not_a_folder(tmp_path):
+    done = subprocess.run([sys.executable, "scripts/screenshots.py", "--out", str(tmp_path), "--cache",
+                           str(tmp_path / "tidak-ada")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "folder ini tidak ada" in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_preview_serves_the_guide_but_never_writes_it(tmp_path):

@@ -49,10 +49,10 @@ def cases_of(tmp_path) -> list[tuple]:
 def test_a_card_joined_from_its_offices_encoded_rows_is_the_file_of_the_whole_card_encoded(tmp_path):
     """A painter encodes only the rows a card changes and takes the rest from its office's plain card: the file is
     byte for byte the whole card encoded at once, for one to three title lines, with and without cover or logo."""
-    shared = Painter()
+    shared, reference = Painter(), Painter()     # any painter draws the same pixels (the test above)
     cards = [Card(str(tmp_path / f"k{n}.jpg"), *case) for n, case in enumerate(cases_of(tmp_path))]
     for card in cards + cards[::-1]:        # after a card of the other office, of another length, with a cover
-        whole = jpegrows.encode(Painter().draw(card))
+        whole = jpegrows.encode(reference.draw(card))
         assert shared.jpeg(card) == jpegrows.join(whole.head, whole.rows), card
 
 

@@ -407,8 +407,8 @@ def opened(viewport: dict, policy: bool = False):
 class Tabs:
     """One page per viewport, kept open for the checks of a module and closed by close(). Each check opens its page
     with goto, a fresh document: the readers' pages keep nothing in cookies or storage, so what the checks share is
-    only the browser's renderer (starting one is most of a short check's work). A page a check closed is replaced
-    by a new one."""
+    only the browser's renderer (starting one is most of a short check's work). A page a check closed or crashed is
+    replaced by a new one, so that one failure does not fail the checks after it."""
 
     def __init__(self, policy: bool = False):
         self.policy = policy
@@ -416,12 +416,22 @@ class Tabs:
 
     def page(self, viewport: dict):
         key = (viewport["width"], viewport["height"])
-        if key in self.contexts and self.contexts[key][1].is_closed():
+        if key in self.contexts and not self.usable(self.contexts[key][1]):
             self.contexts.pop(key)[0].close()
         if key not in self.contexts:
             context = new_context(viewport, self.policy)
             self.contexts[key] = (context, context.new_page())
         return self.contexts[key][1]
+
+    @staticmethod
+    def usable(page) -> bool:
+        """The page is open and its renderer answers."""
+        from playwright.sync_api import Error
+
+        try:
+            return not page.is_closed() and page.evaluate("1") == 1
+        except Error:
+            return False
 
     def close(self) -> None:
         for context, _ in self.contexts.values():

@@ -16,8 +16,8 @@ from functools import partial
 import pytest
 
 from generator.publish.plan import MANIFEST
-from tests.conftest import (INJECTED_BY, TAMPERINGS, Kept, folder_publish, keep, news_site, run_cli, sftp_publish,
-                            tamper, tree)
+from tests.conftest import (INJECTED_BY, TAMPERINGS, Kept, Run, folder_publish, keep, news_site, run_cli,
+                            sftp_publish, tamper, tree)
 from tests.servers import KeptSshd, self_signed_certificate, start_ftp, start_other_sshd, start_sshd
 
 pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
@@ -35,6 +35,20 @@ def published(tmp_path, section: str, env: dict | None = None):
 
 def verify(site, *args, env=None):
     return run_cli("verify", "--site", str(site), *args, env=env)
+
+
+@pytest.fixture
+def verify_here(capsys):
+    """verify(site, *args) run by the command line's main() in this process, what it printed captured: for the
+    tampering cases, twenty runs of the same command (its own process is run by the other tests here)."""
+    from generator.cli import main
+
+    def run(site, *args) -> Run:
+        code = main(["verify", "--site", str(site), *args])
+        said = capsys.readouterr()
+        return Run(code, said.out, said.err)
+
+    return run
 
 
 def reported(run) -> list[str]:
@@ -80,17 +94,17 @@ def test_an_untouched_site_is_exact_and_known_files_are_left_alone(folder_site):
 
 
 @pytest.mark.parametrize("scenario", TAMPERINGS)
-def test_each_tampering_on_a_folder_is_detected_and_repaired(folder_site, scenario):
+def test_each_tampering_on_a_folder_is_detected_and_repaired(folder_site, scenario, verify_here):
     site, root = folder_site
     expected = tamper(root, scenario)
-    run = verify(site)
+    run = verify_here(site)
     assert run.code == 1, run.out + run.err
     names = reported(run)
     assert expected <= set(names), run.out
     assert "google1234abcd.html" not in names and ".well-known/security.txt" not in names
     if scenario in INJECTED_BY:
         assert run.out.splitlines()[0].lstrip().startswith("DISUSUPI"), run.out
-    repaired = verify(site, "--repair")
+    repaired = verify_here(site, "--repair")
     foreign_only = all(rel not in tree(site / "output") for rel in expected)
     assert repaired.code == 0, repaired.out + repaired.err
     for rel in expected:
@@ -101,7 +115,7 @@ def test_each_tampering_on_a_folder_is_detected_and_repaired(folder_site, scenar
             assert (root / rel).read_bytes() == (site / "output" / rel).read_bytes()
     if not foreign_only:
         assert_as_published(root, site)
-        assert verify(site).code == 0
+        assert verify_here(site).code == 0
 
 
 def test_injected_pages_come_first_then_executables(folder_site):

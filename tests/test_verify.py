@@ -40,7 +40,8 @@ def verify(site, *args, env=None):
 @pytest.fixture
 def verify_here(capsys):
     """verify(site, *args) run by the command line's main() in this process, what it printed captured: for the
-    tampering cases, twenty runs of the same command (its own process is run by the other tests here)."""
+    tests of a folder target and of --http, which run the command again and again (the command's own process, `python
+    -m generator verify`, is what the other tests here run)."""
     from generator.cli import main
 
     def run(site, *args) -> Run:
@@ -118,30 +119,30 @@ def test_each_tampering_on_a_folder_is_detected_and_repaired(folder_site, scenar
         assert verify_here(site).code == 0
 
 
-def test_injected_pages_come_first_then_executables(folder_site):
+def test_injected_pages_come_first_then_executables(folder_site, verify_here):
     site, root = folder_site
     for scenario in ("deleted-page", "php-shell", "changed-robots", "injected-page"):
         tamper(root, scenario)
-    run = verify(site)
+    run = verify_here(site)
     assert run.code == 1
     assert reported(run)[:2] == ["slot-gacor-maxwin.html", "wp-content/uploads/shell.php"]
     assert "akhiran '.php' bisa dijalankan" in run.out
     assert reported(run)[-1] == "profil/index.html"
 
 
-def test_a_link_planted_for_a_page_is_reported_and_replaced_not_followed(folder_site, tmp_path):
+def test_a_link_planted_for_a_page_is_reported_and_replaced_not_followed(folder_site, tmp_path, verify_here):
     site, root = folder_site
     secret = tmp_path / "rahasia.txt"
     secret.write_text("jangan")
     (root / "profil/index.html").unlink()
     (root / "profil/index.html").symlink_to(secret)
-    run = verify(site)
+    run = verify_here(site)
     assert run.code == 1 and "tautan" in run.out
-    assert verify(site, "--repair").code == 0
+    assert verify_here(site, "--repair").code == 0
     assert secret.read_text() == "jangan" and not (root / "profil/index.html").is_symlink()
 
 
-def test_a_target_manifest_changed_to_cover_a_shell_is_caught_by_the_local_copy(folder_site):
+def test_a_target_manifest_changed_to_cover_a_shell_is_caught_by_the_local_copy(folder_site, verify_here):
     site, root = folder_site
     from generator.publish import manifest
 
@@ -151,17 +152,17 @@ def test_a_target_manifest_changed_to_cover_a_shell_is_caught_by_the_local_copy(
     from generator.publish.plan import Entry
     recorded["wp-content/uploads/shell.php"] = Entry(shell.stat().st_size, manifest.file_hash(shell))
     (root / MANIFEST).write_bytes(manifest.encode(recorded))
-    run = verify(site)
+    run = verify_here(site)
     assert run.code == 1 and "wp-content/uploads/shell.php" in reported(run) and "CATATAN" in run.out
 
 
-def test_rebuilt_since_publish_is_not_repaired_from_the_new_build(folder_site):
+def test_rebuilt_since_publish_is_not_repaired_from_the_new_build(folder_site, verify_here):
     site, root = folder_site
     post = site / "content/posts/2024/berita-0/index.md"
     post.write_text(post.read_text().replace("Isi berita 0.", "Isi berita yang diperbarui."))
     assert run_cli("build", "--site", str(site)).code == 0
     tamper(root, "same-size-time-back")
-    run = verify(site, "--repair")
+    run = verify_here(site, "--repair")
     assert run.code == 1 and "dibangun ulang" in run.err
 
 
@@ -370,17 +371,18 @@ def serve(root, tls_folder=None):
 
 
 @pytest.mark.parametrize("tls", [False, True])
-def test_http_finds_changed_and_missing_files(folder_site, tmp_path, tls):
+def test_http_finds_changed_and_missing_files(folder_site, tmp_path, tls, verify_here, monkeypatch):
     site, root = folder_site
     server = serve(root, tmp_path if tls else None)
     scheme = "https" if tls else "http"
     url = f"{scheme}://127.0.0.1:{server.server_address[1]}/"
-    env = {"SSL_CERT_FILE": str(tmp_path / "ca.pem")} if tls else None
+    if tls:
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
     try:
-        assert verify(site, "--http", url, env=env).code == 0
+        assert verify_here(site, "--http", url).code == 0
         for scenario in ("changed-index", "deleted-page", "replaced-photo", "same-size-time-back"):
             tamper(root, scenario)
-        run = verify(site, "--http", url, env=env)
+        run = verify_here(site, "--http", url)
         assert run.code == 1, run.out + run.err
         assert reported(run) == ["index.html", "2024/05/01/berita-0/foto-64w.jpg", "2024/05/01/berita-0/index.html",
                                  "profil/index.html"], run.out
@@ -389,9 +391,9 @@ def test_http_finds_changed_and_missing_files(folder_site, tmp_path, tls):
         server.shutdown()
 
 
-def test_http_unreachable_cannot_check(folder_site):
+def test_http_unreachable_cannot_check(folder_site, verify_here):
     site, _ = folder_site
-    run = verify(site, "--http", "http://127.0.0.1:9/")
+    run = verify_here(site, "--http", "http://127.0.0.1:9/")
     assert run.code == 2 and "tidak dapat dihubungi" in run.err
 
 
@@ -449,7 +451,7 @@ def test_quarantine_over_sftp(sftp_site):
     assert len(list(sshd.root.parent.glob(f"{sshd.root.name}-karantina/*/{next(iter(foreign))}"))) == 1
 
 
-def test_http_defaults_to_base_url_and_reads_the_served_manifest_without_a_local_copy(folder_site):
+def test_http_defaults_to_base_url_and_reads_the_served_manifest_without_a_local_copy(folder_site, verify_here):
     site, root = folder_site
     server = serve(root)
     config = site / "config.yaml"
@@ -457,9 +459,9 @@ def test_http_defaults_to_base_url_and_reads_the_served_manifest_without_a_local
                                                  f"http://127.0.0.1:{server.server_address[1]}/"))
     (site / ".cache/publish/utama.terbit.json").unlink()
     try:
-        assert verify(site, "--http").code == 0
+        assert verify_here(site, "--http").code == 0
         tamper(root, "changed-robots")
-        run = verify(site, "--http")
+        run = verify_here(site, "--http")
         assert run.code == 1 and reported(run) == ["robots.txt"]
     finally:
         server.shutdown()

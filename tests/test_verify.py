@@ -16,8 +16,8 @@ from functools import partial
 import pytest
 
 from generator.publish.plan import MANIFEST
-from tests.conftest import (INJECTED_BY, TAMPERINGS, Kept, folder_publish, keep, news_site, run_cli, sftp_publish,
-                            tamper, tree)
+from tests.conftest import (INJECTED_BY, TAMPERINGS, Kept, Run, folder_publish, keep, news_site, run_cli,
+                            sftp_publish, tamper, tree)
 from tests.servers import KeptSshd, self_signed_certificate, start_ftp, start_other_sshd, start_sshd
 
 pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
@@ -35,6 +35,21 @@ def published(tmp_path, section: str, env: dict | None = None):
 
 def verify(site, *args, env=None):
     return run_cli("verify", "--site", str(site), *args, env=env)
+
+
+@pytest.fixture
+def verify_here(capsys):
+    """verify(site, *args) run by the command line's main() in this process, what it printed captured: for the
+    tests of a folder target and of --http, which run the command again and again (the command's own process, `python
+    -m generator verify`, is what the other tests here run)."""
+    from generator.cli import main
+
+    def run(site, *args) -> Run:
+        code = main(["verify", "--site", str(site), *args])
+        said = capsys.readouterr()
+        return Run(code, said.out, said.err)
+
+    return run
 
 
 def reported(run) -> list[str]:
@@ -80,17 +95,17 @@ def test_an_untouched_site_is_exact_and_known_files_are_left_alone(folder_site):
 
 
 @pytest.mark.parametrize("scenario", TAMPERINGS)
-def test_each_tampering_on_a_folder_is_detected_and_repaired(folder_site, scenario):
+def test_each_tampering_on_a_folder_is_detected_and_repaired(folder_site, scenario, verify_here):
     site, root = folder_site
     expected = tamper(root, scenario)
-    run = verify(site)
+    run = verify_here(site)
     assert run.code == 1, run.out + run.err
     names = reported(run)
     assert expected <= set(names), run.out
     assert "google1234abcd.html" not in names and ".well-known/security.txt" not in names
     if scenario in INJECTED_BY:
         assert run.out.splitlines()[0].lstrip().startswith("DISUSUPI"), run.out
-    repaired = verify(site, "--repair")
+    repaired = verify_here(site, "--repair")
     foreign_only = all(rel not in tree(site / "output") for rel in expected)
     assert repaired.code == 0, repaired.out + repaired.err
     for rel in expected:
@@ -101,33 +116,33 @@ def test_each_tampering_on_a_folder_is_detected_and_repaired(folder_site, scenar
             assert (root / rel).read_bytes() == (site / "output" / rel).read_bytes()
     if not foreign_only:
         assert_as_published(root, site)
-        assert verify(site).code == 0
+        assert verify_here(site).code == 0
 
 
-def test_injected_pages_come_first_then_executables(folder_site):
+def test_injected_pages_come_first_then_executables(folder_site, verify_here):
     site, root = folder_site
     for scenario in ("deleted-page", "php-shell", "changed-robots", "injected-page"):
         tamper(root, scenario)
-    run = verify(site)
+    run = verify_here(site)
     assert run.code == 1
     assert reported(run)[:2] == ["slot-gacor-maxwin.html", "wp-content/uploads/shell.php"]
     assert "akhiran '.php' bisa dijalankan" in run.out
     assert reported(run)[-1] == "profil/index.html"
 
 
-def test_a_link_planted_for_a_page_is_reported_and_replaced_not_followed(folder_site, tmp_path):
+def test_a_link_planted_for_a_page_is_reported_and_replaced_not_followed(folder_site, tmp_path, verify_here):
     site, root = folder_site
     secret = tmp_path / "rahasia.txt"
     secret.write_text("jangan")
     (root / "profil/index.html").unlink()
     (root / "profil/index.html").symlink_to(secret)
-    run = verify(site)
+    run = verify_here(site)
     assert run.code == 1 and "tautan" in run.out
-    assert verify(site, "--repair").code == 0
+    assert verify_here(site, "--repair").code == 0
     assert secret.read_text() == "jangan" and not (root / "profil/index.html").is_symlink()
 
 
-def test_a_target_manifest_changed_to_cover_a_shell_is_caught_by_the_local_copy(folder_site):
+def test_a_target_manifest_changed_to_cover_a_shell_is_caught_by_the_local_copy(folder_site, verify_here):
     site, root = folder_site
     from generator.publish import manifest
 
@@ -137,17 +152,17 @@ def test_a_target_manifest_changed_to_cover_a_shell_is_caught_by_the_local_copy(
     from generator.publish.plan import Entry
     recorded["wp-content/uploads/shell.php"] = Entry(shell.stat().st_size, manifest.file_hash(shell))
     (root / MANIFEST).write_bytes(manifest.encode(recorded))
-    run = verify(site)
+    run = verify_here(site)
     assert run.code == 1 and "wp-content/uploads/shell.php" in reported(run) and "CATATAN" in run.out
 
 
-def test_rebuilt_since_publish_is_not_repaired_from_the_new_build(folder_site):
+def test_rebuilt_since_publish_is_not_repaired_from_the_new_build(folder_site, verify_here):
     site, root = folder_site
     post = site / "content/posts/2024/berita-0/index.md"
     post.write_text(post.read_text().replace("Isi berita 0.", "Isi berita yang diperbarui."))
     assert run_cli("build", "--site", str(site)).code == 0
     tamper(root, "same-size-time-back")
-    run = verify(site, "--repair")
+    run = verify_here(site, "--repair")
     assert run.code == 1 and "dibangun ulang" in run.err
 
 
@@ -356,17 +371,18 @@ def serve(root, tls_folder=None):
 
 
 @pytest.mark.parametrize("tls", [False, True])
-def test_http_finds_changed_and_missing_files(folder_site, tmp_path, tls):
+def test_http_finds_changed_and_missing_files(folder_site, tmp_path, tls, verify_here, monkeypatch):
     site, root = folder_site
     server = serve(root, tmp_path if tls else None)
     scheme = "https" if tls else "http"
     url = f"{scheme}://127.0.0.1:{server.server_address[1]}/"
-    env = {"SSL_CERT_FILE": str(tmp_path / "ca.pem")} if tls else None
+    if tls:
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
     try:
-        assert verify(site, "--http", url, env=env).code == 0
+        assert verify_here(site, "--http", url).code == 0
         for scenario in ("changed-index", "deleted-page", "replaced-photo", "same-size-time-back"):
             tamper(root, scenario)
-        run = verify(site, "--http", url, env=env)
+        run = verify_here(site, "--http", url)
         assert run.code == 1, run.out + run.err
         assert reported(run) == ["index.html", "2024/05/01/berita-0/foto-64w.jpg", "2024/05/01/berita-0/index.html",
                                  "profil/index.html"], run.out
@@ -375,9 +391,9 @@ def test_http_finds_changed_and_missing_files(folder_site, tmp_path, tls):
         server.shutdown()
 
 
-def test_http_unreachable_cannot_check(folder_site):
+def test_http_unreachable_cannot_check(folder_site, verify_here):
     site, _ = folder_site
-    run = verify(site, "--http", "http://127.0.0.1:9/")
+    run = verify_here(site, "--http", "http://127.0.0.1:9/")
     assert run.code == 2 and "tidak dapat dihubungi" in run.err
 
 
@@ -435,7 +451,7 @@ def test_quarantine_over_sftp(sftp_site):
     assert len(list(sshd.root.parent.glob(f"{sshd.root.name}-karantina/*/{next(iter(foreign))}"))) == 1
 
 
-def test_http_defaults_to_base_url_and_reads_the_served_manifest_without_a_local_copy(folder_site):
+def test_http_defaults_to_base_url_and_reads_the_served_manifest_without_a_local_copy(folder_site, verify_here):
     site, root = folder_site
     server = serve(root)
     config = site / "config.yaml"
@@ -443,9 +459,9 @@ def test_http_defaults_to_base_url_and_reads_the_served_manifest_without_a_local
                                                  f"http://127.0.0.1:{server.server_address[1]}/"))
     (site / ".cache/publish/utama.terbit.json").unlink()
     try:
-        assert verify(site, "--http").code == 0
+        assert verify_here(site, "--http").code == 0
         tamper(root, "changed-robots")
-        run = verify(site, "--http")
+        run = verify_here(site, "--http")
         assert run.code == 1 and reported(run) == ["robots.txt"]
     finally:
         server.shutdown()

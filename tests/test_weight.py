@@ -56,9 +56,9 @@ def load(served, tab, url: str) -> list[tuple[str, str, bytes]]:
     page.on("requestfinished", record)
     page.on("requestfailed", record)
     try:
-        page.goto(origin + site.base_path.rstrip("/") + url, wait_until="networkidle")
+        page.goto(origin + site.base_path.rstrip("/") + url, wait_until="load")
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle")     # once the photos the scroll brings into view have come too
         out = []
         for request in seen:
             response = request.response() if request.url.startswith(origin) else None

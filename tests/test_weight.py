@@ -34,11 +34,21 @@ def served(site):
 @pytest.fixture(scope="module")
 def tab(served):
     """One reader's page for the module's loads (a context per load would start a renderer for each), emptied of what
-    the last load left before each: see load()."""
-    context = readers_site.browser().new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    yield page, context.new_cdp_session(page)
-    context.close()
+    the last load left before each: see load(). A page a load crashed is replaced, so the loads after it still run."""
+    opened: list = []
+
+    def reader():
+        if opened and not readers_site.Tabs.usable(opened[0][1]):
+            opened.pop()[0].close()
+        if not opened:
+            context = readers_site.browser().new_context(viewport=VIEWPORT)
+            page = context.new_page()
+            opened.append((context, page, context.new_cdp_session(page)))
+        return opened[0][1:]
+
+    yield reader
+    for context, *_ in opened:
+        context.close()
 
 
 def load(served, tab, url: str) -> list[tuple[str, str, bytes]]:
@@ -46,7 +56,7 @@ def load(served, tab, url: str) -> list[tuple[str, str, bytes]]:
     (type, url, body). The browser's caches are emptied first (HTTP and the renderer's memory cache, where a photo the
     last page showed would otherwise be taken instead of the photo this page picks), so nothing comes from before."""
     site, origin, _ = served
-    page, devtools = tab
+    page, devtools = tab()
     devtools.send("Network.clearBrowserCache")
     seen: list = []
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -507,14 +508,23 @@ def test_corrupt_probe_index_is_ignored_and_rebuilt(clock, tmp_path):
 
 # --- bad photos ----------------------------------------------------------------------------------------------------
 
-def good_site(tmp_path) -> Path:
-    root = photo_site(tmp_path, {"baik": ("gallery:\n  - file: baik.jpg\n", {"baik.jpg": encoded(picture())})})
+@pytest.fixture(scope="module")
+def built_good_site(tmp_path_factory) -> Path:
+    """A site with one good photo, built once for the module (output and cache): good_site copies it."""
+    root = photo_site(tmp_path_factory.mktemp("baik"), {"baik": ("gallery:\n  - file: baik.jpg\n",
+                                                                 {"baik.jpg": encoded(picture())})})
     run(root)
     return root
 
 
-def test_truncated_photo_names_file_and_line_and_keeps_output(tmp_path):
-    root = good_site(tmp_path)
+@pytest.fixture
+def good_site(built_good_site, tmp_path) -> Path:
+    """A copy of the built good site, its output and cache, for a test to add its bad photo to."""
+    return Path(shutil.copytree(built_good_site, tmp_path / "situs", symlinks=True))
+
+
+def test_truncated_photo_names_file_and_line_and_keeps_output(good_site):
+    root = good_site
     before = snapshot(root / "output")
     data = encoded(picture((900, 700)), quality=95)
     gallery_post(root, "rusak", "gallery:\n  - file: baik.jpg\n  - file: potong.jpg\n    caption: Terpotong\n",
@@ -527,8 +537,8 @@ def test_truncated_photo_names_file_and_line_and_keeps_output(tmp_path):
 @pytest.mark.parametrize("data, words", [(b"ini bukan foto, hanya teks\n" * 20, "bukan gambar"),
                                          (b"", "kosong"),
                                          (b"\xff\xd8\xff\xe0" + b"\x00" * 300, "bukan gambar")])
-def test_non_image_named_jpg(tmp_path, data, words):
-    root = good_site(tmp_path)
+def test_non_image_named_jpg(good_site, data, words):
+    root = good_site
     before = snapshot(root / "output")
     gallery_post(root, "palsu", "gallery:\n  - file: palsu.jpg\n", {"palsu.jpg": data})
     errors = failure(root)
@@ -537,14 +547,14 @@ def test_non_image_named_jpg(tmp_path, data, words):
     assert snapshot(root / "output") == before
 
 
-def test_unlisted_bad_photo_is_named_by_its_own_path(tmp_path):
-    root = good_site(tmp_path)
+def test_unlisted_bad_photo_is_named_by_its_own_path(good_site):
+    root = good_site
     gallery_post(root, "palsu", "", {"lain.JPG": b"teks"})
     assert any(e.startswith("content/posts/2024/palsu/lain.JPG:") for e in failure(root))
 
 
-def test_decompression_bomb_is_refused(tmp_path, monkeypatch):
-    root = good_site(tmp_path)
+def test_decompression_bomb_is_refused(good_site, monkeypatch):
+    root = good_site
     before = snapshot(root / "output")
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100_000)
     gallery_post(root, "bom", "gallery:\n  - file: bom.png\n", {"bom.png": encoded(Image.new("L", (400, 400)), "PNG")})
@@ -553,16 +563,16 @@ def test_decompression_bomb_is_refused(tmp_path, monkeypatch):
     assert snapshot(root / "output") == before
 
 
-def test_gallery_entry_whose_file_is_missing(tmp_path):
-    root = good_site(tmp_path)
+def test_gallery_entry_whose_file_is_missing(good_site):
+    root = good_site
     gallery_post(root, "hilang", "gallery:\n  - file: Hilang.jpg\n", {"hilang.jpg": encoded(picture())})
     errors = failure(root)
     assert any("index.md:5:" in e and "Hilang.jpg" in e and "hilang.jpg" in e for e in errors), errors
 
 
-def test_an_unreadable_heic_photo_is_skipped_with_a_warning_and_the_site_builds(tmp_path):
+def test_an_unreadable_heic_photo_is_skipped_with_a_warning_and_the_site_builds(good_site):
     """Issue 24.16: one iPhone photo libheif cannot read stopped the whole site, listed in a gallery or not."""
-    root = good_site(tmp_path)
+    root = good_site
     gallery_post(root, "iphone", "", {"IMG_0001.HEIC": b"\x00\x00\x00\x18ftypheic", "ok.jpg": encoded(picture())})
     gallery_post(root, "galeri", "gallery:\n  - file: IMG_0002.heif\n  - file: ok.jpg\n",
                {"IMG_0002.heif": b"\x00\x00\x00\x18ftypheic" + b"\0" * 40, "ok.jpg": encoded(picture())})
@@ -646,8 +656,8 @@ def test_camera_raw_files_are_never_published_and_are_named(tmp_path):
     assert any("index.md:5:" in e and "IMG_1.DNG" in e and "JPG" in e for e in failure(root))
 
 
-def test_bad_photo_on_the_command_line_exits_1_without_traceback(tmp_path):
-    root = good_site(tmp_path)
+def test_bad_photo_on_the_command_line_exits_1_without_traceback(good_site):
+    root = good_site
     data = encoded(picture((900, 700)), quality=95)
     gallery_post(root, "rusak", "gallery:\n  - file: potong.jpg\n", {"potong.jpg": data[:600]})
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(root)], capture_output=True,

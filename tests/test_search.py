@@ -20,6 +20,8 @@ from tests.conftest import NOW, ROOT, config_text, snapshot
 
 pytestmark = pytest.mark.browser
 
+VIEWPORT = {"width": 1280, "height": 720}      # a new page's own
+
 CONFIG = config_text("https://uji.kpu.go.id/", "Asia/Jakarta", title="KPU Kota Uji")
 
 
@@ -247,6 +249,15 @@ def served():
     return site, readers_site.server(site.output, site.base_path) + site.base_path.rstrip("/")
 
 
+@pytest.fixture(scope="module")
+def tab():
+    """One page for the module's searches, under the site's Content-Security-Policy (Pagefind's WebAssembly runs under
+    it, as on a host): each search opens the search page anew; starting a context for each is most of a check's work."""
+    tabs = readers_site.Tabs(policy=True)
+    yield lambda: tabs.page(VIEWPORT)
+    tabs.close()
+
+
 def search(page, origin: str, words: str) -> list[dict]:
     page.goto(f"{origin}/cari/?q={words}")
     page.wait_for_selector("[data-status]:not(:empty)", state="attached")
@@ -258,62 +269,50 @@ def search(page, origin: str, words: str) -> list[dict]:
         snippet: li.querySelector('p:last-child').innerHTML}))""")
 
 
-def test_search_shows_title_date_and_snippet(served):
+def test_search_shows_title_date_and_snippet(served, tab):
     site, origin = served
-    page = readers_site.browser().new_page()
-    try:
-        results = search(page, origin, "seleksi")
-        assert page.inner_text("[data-status]") == "1 hasil untuk “seleksi”."
-        assert results == [{
-            "title": "Pengumuman Hasil Seleksi Administrasi Calon Anggota PPK",
-            "href": "/2019/12/02/pengumuman-seleksi-ppk/",
-            "date": "Senin, 2 Desember 2019, 14.00 WITA",
-            "iso": "2019-12-02T14:00:00+08:00",
-            "snippet": results[0]["snippet"]}]
-        assert "<mark>Seleksi</mark>" in results[0]["snippet"]
-        assert "kali dilihat" not in results[0]["snippet"], "the post's header line is not part of the snippet"
-    finally:
-        page.close()
+    page = tab()
+    results = search(page, origin, "seleksi")
+    assert page.inner_text("[data-status]") == "1 hasil untuk “seleksi”."
+    assert results == [{
+        "title": "Pengumuman Hasil Seleksi Administrasi Calon Anggota PPK",
+        "href": "/2019/12/02/pengumuman-seleksi-ppk/",
+        "date": "Senin, 2 Desember 2019, 14.00 WITA",
+        "iso": "2019-12-02T14:00:00+08:00",
+        "snippet": results[0]["snippet"]}]
+    assert "<mark>Seleksi</mark>" in results[0]["snippet"]
+    assert "kali dilihat" not in results[0]["snippet"], "the post's header line is not part of the snippet"
 
 
-def test_search_stems_indonesian_words(served):
+def test_search_stems_indonesian_words(served, tab):
     site, origin = served
-    page = readers_site.browser().new_page()
-    try:
-        # "berkoordinasi" (to coordinate) finds the post about a "rapat koordinasi"; "pemilihan" finds "pemilih".
-        titles = [r["title"] for r in search(page, origin, "berkoordinasi")]
-        assert "Rapat Koordinasi Persiapan Pemilihan Serentak 2020" in titles
-        titles = [r["title"] for r in search(page, origin, "pemilihan")]
-        assert "Rapat Pleno Terbuka Penetapan Daftar Pemilih Tetap" in titles
-        assert search(page, origin, "zzzqqq") == []
-        assert page.inner_text("[data-status]").startswith("Tidak ada hasil untuk “zzzqqq”.")
-    finally:
-        page.close()
+    page = tab()
+    # "berkoordinasi" (to coordinate) finds the post about a "rapat koordinasi"; "pemilihan" finds "pemilih".
+    titles = [r["title"] for r in search(page, origin, "berkoordinasi")]
+    assert "Rapat Koordinasi Persiapan Pemilihan Serentak 2020" in titles
+    titles = [r["title"] for r in search(page, origin, "pemilihan")]
+    assert "Rapat Pleno Terbuka Penetapan Daftar Pemilih Tetap" in titles
+    assert search(page, origin, "zzzqqq") == []
+    assert page.inner_text("[data-status]").startswith("Tidak ada hasil untuk “zzzqqq”.")
 
 
-def test_attachment_titles_are_found_by_the_search(served):
+def test_attachment_titles_are_found_by_the_search(served, tab):
     site, origin = served
-    page = readers_site.browser().new_page()
-    try:
-        # "Undangan" is only in the title of the post's attachment ("Lampiran": Undangan Rapat Koordinasi).
-        titles = [r["title"] for r in search(page, origin, "undangan")]
-        assert titles == ["Rapat Koordinasi Persiapan Pemilihan Serentak 2020"]
-    finally:
-        page.close()
+    page = tab()
+    # "Undangan" is only in the title of the post's attachment ("Lampiran": Undangan Rapat Koordinasi).
+    titles = [r["title"] for r in search(page, origin, "undangan")]
+    assert titles == ["Rapat Koordinasi Persiapan Pemilihan Serentak 2020"]
 
 
-def test_the_search_form_works_from_the_keyboard(served):
+def test_the_search_form_works_from_the_keyboard(served, tab):
     site, origin = served
-    page = readers_site.browser().new_page()
-    try:
-        page.goto(f"{origin}/cari/")
-        page.get_by_label("Kata kunci").fill("sosialisasi")
-        page.keyboard.press("Enter")
-        page.wait_for_selector(".results li")
-        assert page.url.endswith("/cari/?q=sosialisasi")
-        assert "Sosialisasi Pendidikan Pemilih untuk Pemilih Pemula" in page.inner_text(".results")
-    finally:
-        page.close()
+    page = tab()
+    page.goto(f"{origin}/cari/")
+    page.get_by_label("Kata kunci").fill("sosialisasi")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".results li")
+    assert page.url.endswith("/cari/?q=sosialisasi")
+    assert "Sosialisasi Pendidikan Pemilih untuk Pemilih Pemula" in page.inner_text(".results")
 
 
 def test_without_javascript_the_search_page_points_to_the_archive(served):
@@ -329,7 +328,7 @@ def test_without_javascript_the_search_page_points_to_the_archive(served):
         context.close()
 
 
-def test_search_results_link_to_pages_under_a_sub_path(tmp_path):
+def test_search_results_link_to_pages_under_a_sub_path(tmp_path, tab):
     """On https://host/kpu-uji/ the result links carry the sub-path (Pagefind's baseUrl comes from the template)."""
     readers_site.require_browser()
     site = small_site(tmp_path / "site")
@@ -337,12 +336,9 @@ def test_search_results_link_to_pages_under_a_sub_path(tmp_path):
     config.write_text(config.read_text().replace("https://uji.kpu.go.id/", "https://uji.kpu.go.id/kpu-uji/"))
     build(Options(site, now=NOW, workers=1))
     origin = readers_site.server(site / "output", "/kpu-uji/") + "/kpu-uji"
-    page = readers_site.browser().new_page()
-    try:
-        results = search(page, origin, "rekapitulasi")
-        assert [r["href"] for r in results] == ["/kpu-uji/2020/12/15/rapat-pleno/"]
-    finally:
-        page.close()
+    page = tab()
+    results = search(page, origin, "rekapitulasi")
+    assert [r["href"] for r in results] == ["/kpu-uji/2020/12/15/rapat-pleno/"]
 
 
 def test_search_page_text_is_indonesian():
@@ -456,15 +452,12 @@ def test_files_of_the_cache_cut_short_by_a_killed_build_are_not_published(tmp_pa
             assert (store / hashlib.sha1(path.read_bytes()).hexdigest()).is_file()
 
 
-def test_a_typed_documents_pdf_text_is_found_by_the_search():
+def test_a_typed_documents_pdf_text_is_found_by_the_search(tab):
     """Issue 27: the sample site's decree is found by words of its PDF's text ("tercantum dalam lampiran") and by its
     number, and the result leads to the document's own page."""
     readers_site.require_browser()
     site = readers_site.built("sample")
     origin = readers_site.server(site.output, site.base_path) + site.base_path.rstrip("/")
-    page = readers_site.browser().new_page()
-    try:
-        assert search(page, origin, "tercantum")[0]["href"] == "/dokumen/keputusan/112-tahun-2024/"
-        assert "/dokumen/keputusan/112-tahun-2024/" in [r["href"] for r in search(page, origin, "112")]
-    finally:
-        page.close()
+    page = tab()
+    assert search(page, origin, "tercantum")[0]["href"] == "/dokumen/keputusan/112-tahun-2024/"
+    assert "/dokumen/keputusan/112-tahun-2024/" in [r["href"] for r in search(page, origin, "112")]

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 LIMIT = 50_000          # bytes over the wire: HTML + CSS + JS, each gzip-compressed as a web server would
 HOME_LIMIT = 60_000     # the front page (lead story, grid, sections, services), the same way (issue 26)
 TEXT_TYPES = {"document", "stylesheet", "script"}
+VIEWPORT = {"width": 412, "height": 823}
 
 
 @pytest.fixture(scope="module", params=SITE_NAMES)
@@ -30,18 +31,44 @@ def served(site):
     return site, origin, readers_site.page_urls(site)
 
 
-def load(served, url: str) -> list[tuple[str, str, bytes]]:
-    """Open the page like a reader (scrolled to the end, so lazy photos load too); every request as (type, url, body)."""
+@pytest.fixture(scope="module")
+def tab(served):
+    """One reader's page for the module's loads (a context per load would start a renderer for each), emptied of what
+    the last load left before each: see load(). A page a load crashed is replaced, so the loads after it still run."""
+    opened: list = []
+
+    def reader():
+        if opened and not readers_site.Tabs.usable(opened[0][1]):
+            opened.pop()[0].close()
+        if not opened:
+            context = readers_site.browser().new_context(viewport=VIEWPORT)
+            page = context.new_page()
+            opened.append((context, page, context.new_cdp_session(page)))
+        return opened[0][1:]
+
+    yield reader
+    for context, *_ in opened:
+        context.close()
+
+
+def load(served, tab, url: str) -> list[tuple[str, str, bytes]]:
+    """Open the page like a reader on a first visit (scrolled to the end, so lazy photos load too); every request as
+    (type, url, body). The browser's caches are emptied first (HTTP and the renderer's memory cache, where a photo the
+    last page showed would otherwise be taken instead of the photo this page picks), so nothing comes from before."""
     site, origin, _ = served
-    context = readers_site.browser().new_context(viewport={"width": 412, "height": 823})
+    page, devtools = tab()
+    devtools.send("Network.clearBrowserCache")
     seen: list = []
-    page = context.new_page()
-    page.on("requestfinished", lambda request: seen.append(request))
-    page.on("requestfailed", lambda request: seen.append(request))
+
+    def record(request) -> None:
+        seen.append(request)
+
+    page.on("requestfinished", record)
+    page.on("requestfailed", record)
     try:
-        page.goto(origin + site.base_path.rstrip("/") + url, wait_until="networkidle")
+        page.goto(origin + site.base_path.rstrip("/") + url, wait_until="load")
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle")     # once the photos the scroll brings into view have come too
         out = []
         for request in seen:
             response = request.response() if request.url.startswith(origin) else None
@@ -49,7 +76,8 @@ def load(served, url: str) -> list[tuple[str, str, bytes]]:
             out.append((request.resource_type, request.url, body))
         return out
     finally:
-        context.close()
+        page.remove_listener("requestfinished", record)
+        page.remove_listener("requestfailed", record)
 
 
 def weight(requests) -> int:
@@ -57,20 +85,20 @@ def weight(requests) -> int:
 
 
 @pytest.mark.parametrize("kind", ["post", "plain_post", "video_post"])
-def test_a_post_weighs_at_most_50_kb_compressed_without_its_photos(served, kind):
+def test_a_post_weighs_at_most_50_kb_compressed_without_its_photos(served, tab, kind):
     site, origin, urls = served
     if kind not in urls:
         pytest.skip(f"situs {site.name} tidak punya halaman jenis {kind}")
-    requests = load(served, urls[kind])
+    requests = load(served, tab, urls[kind])
     total = weight(requests)
     print(f"\n{site.name} {urls[kind]}: {total / 1000:.1f} KB (gzip) HTML+CSS+JS")
     assert any(kind == "document" for kind, _, _ in requests)
     assert total <= LIMIT, [(kind, url, len(gzip.compress(body, 6))) for kind, url, body in requests if body]
 
 
-def test_the_front_page_weighs_at_most_60_kb_compressed_before_its_photos(served):
+def test_the_front_page_weighs_at_most_60_kb_compressed_before_its_photos(served, tab):
     site, origin, urls = served
-    requests = load(served, urls["home"])
+    requests = load(served, tab, urls["home"])
     total = weight(requests)
     print(f"\n{site.name} /: {total / 1000:.1f} KB (gzip) HTML+CSS+JS")
     assert any(kind == "document" for kind, _, _ in requests)
@@ -92,12 +120,12 @@ def test_every_post_page_stays_under_the_limit(site):
 
 @pytest.mark.parametrize("kind", ["home", "post", "gallery", "category", "search", "page", "documents", "video_post",
                                   "register", "document"])
-def test_no_request_leaves_the_site(served, kind):
+def test_no_request_leaves_the_site(served, tab, kind):
     site, origin, urls = served
     if kind not in urls:
         pytest.skip(f"situs {site.name} tidak punya halaman jenis {kind}")
     url = urls[kind] + ("?q=pemilihan" if kind == "search" else "")
-    requests = load(served, url)
+    requests = load(served, tab, url)
     host = urlsplit(origin).netloc
     outside = [u for _, u, _ in requests if urlsplit(u).netloc != host and not u.startswith("data:")]
     assert outside == []

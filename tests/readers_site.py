@@ -410,8 +410,9 @@ class Tabs:
     only the browser's renderer (starting one is most of a short check's work). A page a check closed or crashed is
     replaced by a new one, so that one failure does not fail the checks after it."""
 
-    def __init__(self, policy: bool = False):
-        self.policy = policy
+    def __init__(self, policy: bool = False, context=None):
+        """context: how a page's context is made from its viewport (new_context with `policy` unless given)."""
+        self.make = context or (lambda viewport: new_context(viewport, policy))
         self.contexts: dict[tuple[int, int], tuple[object, object]] = {}
 
     def page(self, viewport: dict):
@@ -419,7 +420,7 @@ class Tabs:
         if key in self.contexts and not self.usable(self.contexts[key][1]):
             self.contexts.pop(key)[0].close()
         if key not in self.contexts:
-            context = new_context(viewport, self.policy)
+            context = self.make(viewport)
             self.contexts[key] = (context, context.new_page())
         return self.contexts[key][1]
 

@@ -34,21 +34,11 @@ def served(site):
 @pytest.fixture(scope="module")
 def tab(served):
     """One reader's page for the module's loads (a context per load would start a renderer for each), emptied of what
-    the last load left before each: see load(). A page a load crashed is replaced, so the loads after it still run."""
-    opened: list = []
-
-    def reader():
-        if opened and not readers_site.Tabs.usable(opened[0][1]):
-            opened.pop()[0].close()
-        if not opened:
-            context = readers_site.browser().new_context(viewport=VIEWPORT)
-            page = context.new_page()
-            opened.append((context, page, context.new_cdp_session(page)))
-        return opened[0][1:]
-
-    yield reader
-    for context, *_ in opened:
-        context.close()
+    the last load left before each: see load(). A page a load crashed is replaced, so the loads after it still run.
+    The context is a plain one, as a reader's: the site's policy applies and the browser is not told it is a phone."""
+    tabs = readers_site.Tabs(context=lambda viewport: readers_site.browser().new_context(viewport=viewport))
+    yield lambda: tabs.page(VIEWPORT)
+    tabs.close()
 
 
 def load(served, tab, url: str) -> list[tuple[str, str, bytes]]:
@@ -56,8 +46,10 @@ def load(served, tab, url: str) -> list[tuple[str, str, bytes]]:
     (type, url, body). The browser's caches are emptied first (HTTP and the renderer's memory cache, where a photo the
     last page showed would otherwise be taken instead of the photo this page picks), so nothing comes from before."""
     site, origin, _ = served
-    page, devtools = tab()
+    page = tab()
+    devtools = page.context.new_cdp_session(page)
     devtools.send("Network.clearBrowserCache")
+    devtools.detach()
     seen: list = []
 
     def record(request) -> None:

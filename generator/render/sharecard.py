@@ -122,8 +122,10 @@ def process(site, theme_files: dict, cache_dir: Path, workers: int, problems: Pr
 
 
 def _run(cards: list[Card], workers: int):
-    """Yield (card, error) for each card; in a process pool when there are enough of them to pay for one, in chunks
-    (each worker draws what a chunk's cards share once: see cardpaint.Painter)."""
+    """Yield (card, error) for each card, in order; in a process pool when there are enough of them to pay for one.
+    Each worker gets one share, every n-th card (cards cost alike but for their covers, which interleaving spreads),
+    so its painter draws what the cards share, and the words of their titles, once (see cardpaint.Painter): a
+    painter per smaller chunk drew them again for each, a fifth of a card's time."""
     if not cards:
         return
     from generator.photos.cardpaint import make_all     # Pillow: loaded only when there are cards to draw
@@ -131,15 +133,14 @@ def _run(cards: list[Card], workers: int):
     if workers <= 1 or len(cards) < 8:
         yield from zip(cards, make_all(cards))
         return
-    groups = parallel.chunks(cards, workers, largest=1000)     # each chunk's painter draws its office's parts once
-    results: dict[int, list[str]] = {}
+    shares = min(workers, len(cards))
+    errors: list[str | None] = [None] * len(cards)      # None: its share's worker did not answer
     try:
-        with parallel.executor(min(workers, len(groups))) as pool:
-            futures = {pool.submit(make_all, group): n for n, group in enumerate(groups)}
+        with parallel.executor(shares) as pool:
+            futures = {pool.submit(make_all, cards[n::shares]): n for n in range(shares)}
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
+                errors[futures[future]::shares] = future.result()
     except BrokenProcessPool:
-        for n, group in enumerate(groups):
-            results.setdefault(n, ["pengolah gambar berhenti mendadak (mungkin kehabisan memori)"] * len(group))
-    for n, group in enumerate(groups):
-        yield from zip(group, results[n])
+        pass
+    lost = "pengolah gambar berhenti mendadak (mungkin kehabisan memori)"
+    yield from zip(cards, (lost if error is None else error for error in errors))

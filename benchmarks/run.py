@@ -9,7 +9,8 @@ CLI over its output ("hugo+pagefind"), Hugo alone (with and without related post
 With ours measured it also times import-wordpress on a 5,000-post export (benchmarks/wordpress_import.py).
 
 Peak memory is the highest sum of PSS over the build's whole process tree (our worker processes
-included), sampled every 50 ms from /proc; "max RSS" is the largest single process (wait4's ru_maxrss). "cold CPU"
+included), sampled from /proc every 50 ms, or less often when a sample is slow (sampling takes at most a tenth of
+a core); "max RSS" is the largest single process (wait4's ru_maxrss). "cold CPU"
 is the cold build's user + system seconds, its waited-for children (worker processes, Pagefind) included: on a
 machine shared with other work, wall times swing with its load and CPU seconds much less.
 """
@@ -117,6 +118,13 @@ def _pss(pids: list[int]) -> int:
     return total * 1024
 
 
+# Memory samples: every 50 ms, or less often when a sample itself is slow. Reading a process's PSS makes the kernel
+# walk its page tables (10 ms for a 500 MB process, and our build's worker processes each map the parent's pages):
+# sampling every 50 ms regardless took up to half a core of this 2-core machine from the build being measured.
+SAMPLE_EVERY = 0.05
+SAMPLER_SHARE = 10      # the pause after a sample is at least this many times what the sample took
+
+
 def measure(command: list[str], cwd: Path, env: dict) -> dict:
     """Run command once: wall seconds, CPU seconds (user + system, with its children), peak PSS of its process tree
     and max RSS, in bytes. A thread waits for the exit, so the time is the exit's own, not the next memory sample's
@@ -132,9 +140,12 @@ def measure(command: list[str], cwd: Path, env: dict) -> dict:
         done.set()
 
     threading.Thread(target=wait, daemon=True).start()
-    peak = _pss(_tree(process.pid))
-    while not done.wait(0.05):
+    peak = 0
+    while True:
+        began = time.perf_counter()
         peak = max(peak, _pss(_tree(process.pid)))
+        if done.wait(max(SAMPLE_EVERY, (time.perf_counter() - began) * SAMPLER_SHARE)):
+            break
     process.returncode = os.waitstatus_to_exitcode(ended["status"])
     error = process.stderr.read().decode(errors="replace")
     if process.returncode != 0:

@@ -44,6 +44,18 @@ def test_an_alias_that_contains_itself_is_refused():
         assert parsed is None and "dirinya sendiri" in problems[0], text
 
 
+@pytest.mark.parametrize("items, refused", [(49_997, None), (49_998, 3), (60_000, 4)])
+def test_a_document_without_aliases_is_held_to_the_same_number_of_values(items, refused):
+    """No '*' in the text (the quick count): a map, its key and list, and the items are values; more than 50,000 is
+    refused on the line of the first part that holds too many (the map, or the list alone), as with aliases."""
+    parsed, problems = _load("x:\n" + "- a\n" * items, first_line=3)
+    if refused:
+        assert parsed is None and problems == [f"x.yaml:{refused}: alias YAML ('&' dan '*') di sini membuat lebih dari 50.000 "
+                                               "nilai. Tulis nilainya langsung, tanpa '&nama' dan '*nama'."], problems
+    else:
+        assert problems == [] and len(parsed[0]["x"]) == items
+
+
 def test_ordinary_use_of_anchors_is_kept():
     parsed, problems = _load("base: &b {caption: Rapat}\nfoto:\n  - *b\n  - *b\n")
     assert problems == [] and parsed[0]["foto"] == [{"caption": "Rapat"}, {"caption": "Rapat"}]

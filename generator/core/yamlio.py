@@ -93,7 +93,8 @@ def load(text: str, path: str, problems: Problems, first_line: int = 1,
             node = loader.get_single_node()
             if node is None:
                 return {}, {}
-            if _aliases_explode(node, path, problems, first_line):
+            # an alias needs a '*' in the text: without one, counting the nodes is enough (and much quicker)
+            if ("*" in text or _tree_size(node) > MAX_VALUES) and _aliases_explode(node, path, problems, first_line):
                 return None
             lines: Lines = {}
             if not _walk(node, (), _Walk(first_line, lines, path, problems, texts if texts is not None else {})):
@@ -115,6 +116,21 @@ def _children(node: yaml.Node) -> list:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def _tree_size(root: yaml.Node) -> int:
+    """How many nodes a document without aliases holds (with none, no node is shared: the graph is a tree), counted
+    up to just past MAX_VALUES: most documents are checked so, without _aliases_explode's bookkeeping."""
+    count, stack = 0, [root]
+    while stack and count <= MAX_VALUES:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, yaml.MappingNode):
+            for pair in node.value:
+                stack.extend(pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return count
 
 
 def _aliases_explode(root: yaml.Node, path: str, problems: Problems, first_line: int) -> bool:

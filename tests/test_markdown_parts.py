@@ -72,3 +72,12 @@ def test_a_document_without_the_marks_of_a_part_is_rendered_without_it():
     assert markup.parts_used("Rapat pleno **terbuka** di [kantor](/kantor/).") == {
         "reference", "link", "short_reference", "em_strong"}
     assert "tables" in markup.parts_used("| a | b |") and "autolink" in markup.parts_used("https://kpu.go.id")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(DOCUMENTS, st.text(alphabet="|[^`~{#\n=-TOC]\\!<:/ \t&*_ab", max_size=40)))
+def test_the_parts_used_are_those_with_a_mark_in_the_text(text):
+    """parts_used looks for each mark once, a rare character of it first: the same parts as the plain definition."""
+    expected = {name for table in (markup.EXTENSION_NEEDS, markup.INLINE_NEEDS) for name, marks in table.items()
+                if any(mark in text for mark in marks)}
+    assert markup.parts_used(text) == expected

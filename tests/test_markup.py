@@ -127,3 +127,16 @@ def test_an_image_alone_with_a_title_is_a_figure_with_that_caption():
     assert '<figure><img alt="Pembukaan" src="a.jpg"><figcaption>Rapat dibuka &amp; dipimpin ketua</figcaption></figure>' in out
     assert '<p><img alt="Tanpa keterangan" src="b.jpg"></p>' in out
     assert '<p>Di tengah <img alt="c" src="c.jpg" title="judul"> kalimat.</p>' in out
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('Kata "pemilu" dan [tautan](/a/ "Judul") -- lalu...', '<p>Kata \u201cpemilu\u201d dan <a href="/a/" title="Judul">'
+                                                         'tautan</a> \u2013 lalu\u2026</p>'),
+    ('[tautan](/a/ "Judul") dan ![foto](b.jpg "Foto")', '<p><a href="/a/" title="Judul">tautan</a> dan '
+                                                       '<img alt="foto" src="b.jpg" title="Foto"></p>'),
+    ("Jum'at, `'kode' -- x` dan <em>'kutip'</em>", "<p>Jum\u2019at, <code>'kode' -- x</code> dan <em>\u2018kutip"
+                                                    "\u2019</em></p>"),
+])
+def test_typographic_quotes_and_dashes_in_text_only(source, expected):
+    """Straight quotes, -- and ... become typographic in text; quotes in attributes and code stay as typed."""
+    assert markup.render(source).html == expected

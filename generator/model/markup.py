@@ -164,10 +164,24 @@ INLINE_NEEDS = {
 CONVERTERS_KEPT = 16        # converters for different sets of parts (about 2 ms to make each)
 
 
+def _by_mark() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each mark once, with the parts it stands for and a character of it rarer in prose (its gate): looking for one
+    character is several times quicker than for a string of two or more, so the mark is looked for only after it."""
+    parts: dict[str, list[str]] = {}
+    for table in (EXTENSION_NEEDS, INLINE_NEEDS):
+        for name, marks in table.items():
+            for mark in marks:
+                parts.setdefault(mark, []).append(name)
+    gates = {"[^": "^", "```": "`", "~~~": "~", "\n=": "=", "![": "!", "[TOC]": "["}
+    return [(mark, gates.get(mark, ""), tuple(names)) for mark, names in parts.items()]
+
+
+_BY_MARK = _by_mark()
+
+
 def parts_used(text: str) -> frozenset[str]:
     """The optional extensions and inline patterns that could act on this document."""
-    return frozenset(name for table in (EXTENSION_NEEDS, INLINE_NEEDS) for name, marks in table.items()
-                     if any(mark in text for mark in marks))
+    return frozenset(name for mark, gate, names in _BY_MARK if gate in text and mark in text for name in names)
 
 
 class Renderer:
@@ -224,10 +238,16 @@ _RAW = re.compile(r"<(/?)(code|pre|script|style|kbd|samp)\b", re.I)
 _OPEN_BEFORE = re.compile(r"(^|[\s(\[{\u2014\u2013-])$")
 
 
+_MARKS = ('"', "'", "--", "...")
+
+
 def _typography(body: str) -> str:
-    if not any(mark in body for mark in ('"', "'", "--", "...")):
+    if not any(mark in body for mark in _MARKS):
         return body
     parts = _SPLIT.split(body)
+    text = " ".join(parts[::2])         # the text between tags (a space between parts: no mark spans two)
+    if not any(mark in text for mark in _MARKS):
+        return body                     # quotes only in attributes: most bodies, nothing to change
     raw = 0
     previous = " "
     for index, part in enumerate(parts):
@@ -241,7 +261,8 @@ def _typography(body: str) -> str:
             continue
         if raw or not part:
             continue
-        parts[index] = _smart(part, previous)
+        if any(mark in part for mark in _MARKS):
+            parts[index] = _smart(part, previous)
         previous = parts[index][-1]
     return "".join(parts)
 

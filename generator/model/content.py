@@ -70,6 +70,7 @@ _LINK_TARGETS = [
     re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:\s*<?([^\s>]+)"),           # [sk]: sk.pdf (not a footnote [^1]:)
     re.compile(r"\b(?:src|href|poster)\s*=\s*[\"']([^\"'\n]+)[\"']", re.I),  # raw HTML
 ]
+_TARGET_NEEDS = ("](", "](", "]:", "=")       # what each of _LINK_TARGETS has in every match
 _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{1,5}$")
 _PAGE_SUFFIXES = (".html", ".htm", ".php", ".asp", ".aspx")
 _DOMAIN = re.compile(r"^www\.|\.(id|com|org|net|gov|edu|info|co|io|int|go\.id|ac\.id|or\.id)$", re.I)
@@ -79,6 +80,36 @@ def body_files(body: str) -> list[tuple[int, str]]:
     """The files of the post's own folder its body links or shows, as (line in the body from 1, file name as
     written): relative links whose name has a file suffix. Links to other sites, to site addresses (/...),
     to anchors and pages, and anything inside code, are not files of the folder."""
+    if ("`" in body and "```" in body) or ("~" in body and "~~~" in body):
+        return _files_outside_fences(body)      # a fence hides what follows it: read line by line
+    found: list[tuple[int, str]] = []
+    number, counted, done = 1, 0, 0
+    for at in _marks(body):                     # no fence: only the lines with a mark are looked at
+        if at < done:
+            continue                            # a second mark on a line already looked at
+        start = body.rfind("\n", 0, at) + 1
+        number, counted = number + body.count("\n", counted, start), start
+        end = body.find("\n", at)
+        end = len(body) if end < 0 else end
+        _files_of_line(body[start:end], number, found)
+        done = end + 1
+    return found
+
+
+def _marks(body: str) -> list[int]:
+    """Where the body has '](', ']:' or '=', in order (looking for one character with str.find is many times quicker
+    than a regular expression or a search for two)."""
+    found = []
+    for char in "]=":
+        at = body.find(char)
+        while at >= 0:
+            if char == "=" or body[at + 1: at + 2] in ("(", ":"):
+                found.append(at)
+            at = body.find(char, at + 1)
+    return sorted(found)
+
+
+def _files_outside_fences(body: str) -> list[tuple[int, str]]:
     found, fence = [], ""
     for number, line in enumerate(body.split("\n"), start=1):
         opening = _FENCE.match(line)
@@ -88,13 +119,19 @@ def body_files(body: str) -> list[tuple[int, str]]:
             continue
         if "](" not in line and "]:" not in line and "=" not in line:
             continue        # none of _LINK_TARGETS can match: most lines of a post
-        text = _CODE_SPAN.sub(" ", line)
-        for pattern in _LINK_TARGETS:
-            for match in pattern.finditer(text):
-                name = _bundle_name(match.group(1))
-                if name:
-                    found.append((number, name))
+        _files_of_line(line, number, found)
     return found
+
+
+def _files_of_line(line: str, number: int, found: list[tuple[int, str]]) -> None:
+    text = _CODE_SPAN.sub(" ", line) if "`" in line else line
+    for needs, pattern in zip(_TARGET_NEEDS, _LINK_TARGETS):
+        if needs not in text:
+            continue                        # the pattern cannot match: skipped, a line of prose takes it long
+        for match in pattern.finditer(text):
+            name = _bundle_name(match.group(1))
+            if name:
+                found.append((number, name))
 
 
 def _bundle_name(url: str) -> str:

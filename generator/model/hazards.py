@@ -49,12 +49,27 @@ class Finding:
 
 # Phrases of Indonesian online-gambling spam, as injected into government sites in 2022-2023. Whole words only, so
 # "slot waktu" (a time slot) or "togelan" in a name does not match on its own: each entry needs its gambling context.
-_SPAM = re.compile(
+SPAM = re.compile(
     r"\b(judi\s+(?:online|bola|slot)|slot\s+(?:gacor|online|demo|thailand|maxwin|88)|situs\s+(?:slot|togel)"
     r"|togel\s+(?:online|hari\s+ini|hk|sgp|sidney|singapore)|bandar\s+(?:togel|judi|bola|slot)|sbobet|pragmatic\s+play"
     r"|rtp\s+(?:live|slot)|scatter\s+hitam|gacor\s+hari\s+ini|maxwin|depo(?:sit)?\s+(?:pulsa|dana)\s+(?:tanpa|slot)"
     r"|mahjong\s+ways|link\s+alternatif\s+\w+\d*|zeus\s+slot|casino\s+online|kasino\s+online|poker\s+online"
     r"|domino\s*qq|pkv\s+games)\b")         # matched in casefolded text: twice as fast as re.IGNORECASE
+# What a match of SPAM has in the casefolded text's UTF-8 bytes with every byte but a-z made a space (a character
+# beyond ASCII, or one SPAM's \b or \s stands for, is spaces there): its phrase, between spaces. A search that begins
+# at each space, not at every letter as SPAM's \b makes it: a body without spam is passed in half the time.
+_LETTERS = bytes(byte if 97 <= byte <= 122 else 32 for byte in range(256))
+_SPAM_WORDS = re.compile(
+    rb" (?:judi +(?:online|bola|slot)|slot|situs +(?:slot|togel)|togel|bandar +(?:togel|judi|bola|slot)|sbobet"
+    rb"|pragmatic +play|rtp +(?:live|slot)|scatter +hitam|gacor|maxwin|depo(?:sit)? +(?:pulsa|dana)|mahjong +ways"
+    rb"|link +alternatif|zeus +slot|[ck]asino +online|poker +online|domino *qq|pkv +games) ")
+
+
+def _may_be_spam(folded: str) -> bool:
+    """False when SPAM cannot match the casefolded text (most bodies)."""
+    return bool(_SPAM_WORDS.search(b" " + folded.encode("utf-8", "surrogatepass").translate(_LETTERS) + b" "))
+
+
 # An element hidden by its inline style: display:none, visibility:hidden, a zero font size or height, or pushed off
 # the page; a link inside it is seen by search engines and not by readers.
 _HIDDEN_STYLE = re.compile(
@@ -74,7 +89,7 @@ def spam_findings(body: str) -> list[Finding]:
     found: list[Finding] = []
     seen_lines: set[int] = set()
     folded = body.casefold()        # as many lines as body (casefold never adds or drops a line break)
-    for match in _SPAM.finditer(folded):
+    for match in SPAM.finditer(folded) if _may_be_spam(folded) else ():
         line = _line_of(folded, match.start())
         if line not in seen_lines:
             seen_lines.add(line)

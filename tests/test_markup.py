@@ -72,6 +72,15 @@ def test_summary_of_an_empty_body():
     assert markup.render("").summary == ""
 
 
+@pytest.mark.parametrize("body, summary", [
+    ("<p></p><p> <b> </b> </p><p>Isi\n  <i>pertama</i> &amp; lain</p><p>dua</p>", "Isi pertama & lain"),
+    ("<h2>x</h2><p>terbuka", ""), ("<p></p><p>terbuka", ""), ("<P>besar</P><p>kecil</p>", "kecil"),
+    ('<p class="a">x</p>', ""), ("<p><p>dalam</p></p>", "dalam"),
+])
+def test_summary_is_the_first_paragraph_with_text(body, summary):
+    assert markup.first_paragraph(body) == summary
+
+
 def test_bundle_links_in_a_built_post(site_factory):
     site = site_factory({
         "content/posts/2019/rapat/index.md": md("title: Rapat\ndate: 2019-11-08",

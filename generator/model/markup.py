@@ -167,6 +167,10 @@ INLINE_NEEDS = {
     "autolink": ("<", "://"), "automail": ("<", "://"), "html": ("<", "://"),
     "linebreak": ("  ", "\t"), "entity": ("&",), "em_strong": ("*", "_"),
 }
+# Options of a part that cost time in every document: toc looks through the whole document for a paragraph "[TOC]"
+# to put the table of contents in, and is told its marker only when the text has one.
+OPTION_NEEDS = {"toc_marker": ("[TOC]",)}
+NEEDS = (EXTENSION_NEEDS, INLINE_NEEDS, OPTION_NEEDS)
 CONVERTERS_KEPT = 16        # converters for different sets of parts (about 2 ms to make each)
 
 
@@ -174,7 +178,7 @@ def _by_mark() -> list[tuple[str, str, tuple[str, ...]]]:
     """Each mark once, with the parts it stands for and a character of it rarer in prose (its gate): looking for one
     character is several times quicker than for a string of two or more, so the mark is looked for only after it."""
     parts: dict[str, list[str]] = {}
-    for table in (EXTENSION_NEEDS, INLINE_NEEDS):
+    for table in NEEDS:
         for name, marks in table.items():
             for mark in marks:
                 parts.setdefault(mark, []).append(name)
@@ -186,7 +190,7 @@ _BY_MARK = _by_mark()
 
 
 def parts_used(text: str) -> frozenset[str]:
-    """The optional extensions and inline patterns that could act on this document."""
+    """The optional extensions, inline patterns and options that could act on this document."""
     return frozenset(name for mark, gate, names in _BY_MARK if gate in text and mark in text for name in names)
 
 
@@ -210,8 +214,10 @@ class Renderer:
                 del self._converters[next(iter(self._converters))]
             # each extension made from its own module: named as a string, Python-Markdown would first look it up
             # among the installed packages' entry points, which reads every package's metadata (about 30 ms a process)
+            marker = "[TOC]" if "toc_marker" in parts else ""            # "": toc does not look for one
+            configs = {**EXTENSION_CONFIGS, "toc": {**EXTENSION_CONFIGS["toc"], "marker": marker}}
             extensions = [importlib.import_module(f"markdown.extensions.{name}").makeExtension(
-                **EXTENSION_CONFIGS.get(name, {})) for name in EXTENSIONS if name not in EXTENSION_NEEDS or name in parts]
+                **configs.get(name, {})) for name in EXTENSIONS if name not in EXTENSION_NEEDS or name in parts]
             md = markdown.Markdown(extensions=[*extensions, self.bundle, EmbedExtension(lambda: self.bundle.links)],
                                    output_format="html")
             for name in INLINE_NEEDS:
@@ -224,7 +230,7 @@ class Renderer:
         """Render one document, raw HTML kept but script in attributes removed (sanitize); the summary is the first
         paragraph as plain text."""
         self.bundle.links = links or Links()
-        parts = frozenset([*EXTENSION_NEEDS, *INLINE_NEEDS]) if self.every_part else parts_used(text)
+        parts = frozenset(name for table in NEEDS for name in table) if self.every_part else parts_used(text)
         try:
             body = sanitize.clean(_typography(self.converter(parts).reset().convert(text)))
         finally:

@@ -84,8 +84,8 @@ SPAM_WORDS = ["judi", "slot", "situs", "togel", "bandar", "sbobet", "pragmatic",
               "online", "bola", "demo", "thailand", "88", "hari", "ini", "hk", "sgp", "sidney", "singapore", "play",
               "live", "hitam", "pulsa", "dana", "tanpa", "ways", "alternatif", "qq", "games", "x1", "JUDI", "Slot",
               "ONLINE", "\u017flot", "\u212aasino"]
-BETWEEN = [" ", "  ", "\n", "\t", "\xa0", "\u3000", "\x1c", "", "_", "9", ",", "(", "é", "—", "ß", "\ufb01", "\u0130",
-           "\ud800"]
+BETWEEN = [" ", "  ", "\n", "\t", "\xa0", "\u3000", "\x1c", "", "_", "9", ",", "(", "é", "—", "ß", "\ufb01",
+           "\u0130", "\ud800"]
 PHRASES = ["judi online", "slot gacor", "slot 88", "situs togel", "togel hari ini", "bandar bola", "sbobet",
            "pragmatic play", "rtp live", "scatter hitam", "gacor hari ini", "maxwin", "deposit dana tanpa",
            "depo pulsa slot", "mahjong ways", "link alternatif x1", "zeus slot", "casino online", "kasino online",

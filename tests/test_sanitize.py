@@ -95,7 +95,8 @@ def test_runs_script(url, runs):
 # U+017F), spaces beyond ASCII, a lone surrogate and letters of other scripts.
 SUSPECT_PIECES = ["on", "click", "ONLOAD", "o", "n", "=", " ", "\t", "\x1c", "\x85", "\xa0", "\u2003", "\u3000", "data",
                   "DATA", ":", "script", "SCRİPT", "scr", "ipt", "src", "doc", "refresh", "&", "#", "&colon", "&tab",
-                  "&newline", "&#", "\u0130", "\u212a", "\u017f", "\ud800", "é", "—", "“", "x", "<a ", ">", "href", "\n"]
+                  "&newline", "&#", "\u0130", "\u212a", "\u017f", "\ud800", "é", "—", "“", "x", "<a ", ">", "href",
+                  "\n"]
 
 
 @settings(max_examples=500, deadline=None)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.core import yamlio
 from generator.core.report import Problems
@@ -50,8 +52,8 @@ def test_a_document_without_aliases_is_held_to_the_same_number_of_values(items, 
     refused on the line of the first part that holds too many (the map, or the list alone), as with aliases."""
     parsed, problems = _load("x:\n" + "- a\n" * items, first_line=3)
     if refused:
-        assert parsed is None and problems == [f"x.yaml:{refused}: alias YAML ('&' dan '*') di sini membuat lebih dari 50.000 "
-                                               "nilai. Tulis nilainya langsung, tanpa '&nama' dan '*nama'."], problems
+        assert parsed is None and problems == [f"x.yaml:{refused}: alias YAML ('&' dan '*') di sini membuat lebih dari "
+                                               "50.000 nilai. Tulis nilainya langsung, tanpa '&nama' dan '*nama'."]
     else:
         assert problems == [] and len(parsed[0]["x"]) == items
 
@@ -90,3 +92,36 @@ def test_syntax_slips_staff_make_are_told_in_plain_words_without_the_parsers_eng
     data, problems = _load(text)
     assert data is None and len(problems) == 1 and problems[0].startswith(f"x.yaml:{line}:"), problems
     assert words in problems[0] and "expected" not in problems[0] and "<" not in problems[0], problems
+
+
+# Values and keys of every tag PyYAML's safe loader knows, and some it refuses, in block and flow style.
+YAML_VALUES = ["a", "1", "-2", "0x1F", "1_000", "1.5", ".inf", "1e3", "yes", "No", "~", "null", "", "'q'", '"d\\u0041"',
+               "2019-11-08", "!!str 1", "!!int 7", "!!float 2", "!!bool yes", "!!null", "!!binary aGk=",
+               "!!timestamp 2019-11-08", "!x y", "=", "<<", "&a 3", "[1, 2]", "{k: v}", "!!set {a, b}",
+               "!!omap [a: 1]", "!!seq [x]", "!!map {x: 1}", "!!str [x]", "? [a]", "9" * 5000]
+YAML_KEYS = ["a", "b", "1", "yes", "null", "<<", "=", "!!str 2", "[k]", "? k", "&k x", "3.0"]
+
+
+@st.composite
+def _documents(draw) -> str:
+    lines = []
+    for number in range(draw(st.integers(0, 5))):        # keys mostly of their own: a key twice is refused
+        key = draw(st.sampled_from(YAML_KEYS + [f"k{number}"] * 20))
+        value, shape = draw(st.sampled_from(YAML_VALUES)), draw(st.integers(0, 2))
+        inner = f"{draw(st.sampled_from(YAML_KEYS + ['i'] * 20))}: {draw(st.sampled_from(YAML_VALUES))}"
+        lines.append([f"{key}: {value}", f"{key}:\n  - {value}\n  - {inner}", f"{key}:\n  {inner}"][shape])
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_documents())
+@example("a: !!set {a, b}\nb: !!omap [a: 1]\nc: !!binary aGk=\nd: !!seq [x]\ne: !!map {x: 1}\n")
+@example("a:\n  <<: {b: 1}\n  =: 2\n")
+def test_a_document_without_aliases_is_read_as_pyyaml_reads_it(text):
+    """Without a '*' the document is built by yamlio itself: the same values (and types), lines and problems as
+    PyYAML's construction, which a '*' in a comment makes it use."""
+    def read(text):
+        problems, texts = Problems(), {}
+        parsed = yamlio.load(text, "x.yaml", problems, 2, texts)
+        return repr(parsed), [str(p) for p in problems], texts
+    assert read(text) == read(text + "# *\n")

@@ -834,3 +834,17 @@ def test_files_named_by_a_body_without_fences_are_found_as_line_by_line(text):
     line-by-line reading that a fence (here one added below the text, where it changes nothing) makes."""
     if "```" not in text and "~~~" not in text:
         assert content.body_files(text) == content.body_files(text + "\n```")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["---", "--- ", " ---", "----", "\n", "\n", "a", "x: 1", "\ufeff", " ", "\t", "\r",
+                                 "\u2028"]), max_size=14).map("".join))
+def test_front_matter_is_split_at_the_first_line_of_three_dashes(text):
+    """split finds the lines with str.find: the same parts as splitting the text into lines."""
+    lines = text.lstrip("\ufeff").split("\n")
+    closing = next((n for n, line in enumerate(lines[1:], start=1) if line.rstrip() == "---"), None)
+    if lines[0].strip() != "---" or closing is None:
+        expected = None
+    else:
+        expected = "\n".join(lines[1:closing]), "\n".join(lines[closing + 1:]), closing + 2
+    assert content.split(text, "a.md", Problems()) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import posixpath
 import re
 import unicodedata
@@ -176,14 +177,18 @@ def check_body_files(entry: Entry, problems: Problems) -> None:
 def split(text: str, path: str, problems: Problems) -> tuple[str, str, int] | None:
     """Split a file into (front matter, body, first body line); None with an error when the '---' lines are wrong."""
     text = text.lstrip("\ufeff")
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if text.partition("\n")[0].strip() != "---":
         problems.error(path, 1, "berkas harus diawali baris '---' (awal keterangan berita).",
                        "Tambahkan baris '---' di paling atas, lalu title: dan date:, lalu '---' lagi.")
         return None
-    for number, line in enumerate(lines[1:], start=2):
-        if line.rstrip() == "---":
-            return "\n".join(lines[1:number - 1]), "\n".join(lines[number:]), number + 1
+    front = start = text.find("\n") + 1            # line by line with str.find: the body is not split into lines
+    for number in itertools.count(2):
+        if not start:
+            break
+        end = text.find("\n", start)
+        if text[start:end if end >= 0 else len(text)].rstrip() == "---":
+            return text[front:max(start - 1, front)], text[end + 1:] if end >= 0 else "", number + 1
+        start = end + 1
     problems.error(path, 1, "keterangan berita dibuka dengan '---' tetapi tidak pernah ditutup.",
                    "Tambahkan baris '---' setelah baris keterangan terakhir (sebelum isi berita).")
     return None

@@ -125,3 +125,14 @@ def test_a_document_without_aliases_is_read_as_pyyaml_reads_it(text):
         parsed = yamlio.load(text, "x.yaml", problems, 2, texts)
         return repr(parsed), [str(p) for p in problems], texts
     assert read(text) == read(text + "# *\n")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\t", "\n", "\r", "\x00", "\x08", "\x0b", "\x1f", "\x7f", "\x80",
+                                         "\x9f", "\xa0", "\u00c2", "\ufffe", "\uffff", "\ufeff", "\ud800", "\udfff",
+                                         "\ud7ff", "\ue000", "—", "é"]), max_size=20))
+def test_forbidden_finds_what_the_pattern_finds(text):
+    """forbidden() first deletes the bytes no forbidden character has: the same first match as FORBIDDEN's search."""
+    expected = yamlio.FORBIDDEN.search(text)
+    found = yamlio.forbidden(text)
+    assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group()))

@@ -604,7 +604,7 @@ def _clean_body(body: str, body_line: int, path: str, problems: Problems) -> str
     """The body without the control characters XML forbids, with a warning naming the first line that had one."""
     from generator.core import yamlio
 
-    found = yamlio.FORBIDDEN.search(body)
+    found = yamlio.forbidden(body)
     if found is None:
         return body
     line = body_line + body.count("\n", 0, found.start())

@@ -89,7 +89,7 @@ BETWEEN = [" ", "  ", "\n", "\t", "\xa0", "\u3000", "\x1c", "", "_", "9", ",", "
 PHRASES = ["judi online", "slot gacor", "slot 88", "situs togel", "togel hari ini", "bandar bola", "sbobet",
            "pragmatic play", "rtp live", "scatter hitam", "gacor hari ini", "maxwin", "deposit dana tanpa",
            "depo pulsa slot", "mahjong ways", "link alternatif x1", "zeus slot", "casino online", "kasino online",
-           "poker online", "dominoqq", "domino qq", "pkv games"]
+           "poker online", "dominoqq", "domino qq", "pkv games", "mahjong way\u017f", "\u212aasino online"]
 
 
 @settings(max_examples=500, deadline=None)

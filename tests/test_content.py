@@ -8,6 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.core.report import Problems
 from generator.model import content
@@ -814,3 +816,35 @@ def test_a_date_written_in_words_says_how_to_write_it(tmp_path, written, iso):
     assert entry is None and len(problems) == 1
     assert problems[0].startswith("content/posts/2019/rapat/index.md:3: ") and f"Tulis sebagai {iso} " in problems[0]
     assert "tidak sah" not in problems[0]
+
+
+# Pieces of post bodies around the links body_files looks for: marks, names, code, fences and near misses.
+BODY_PIECES = ["](", "]:", "=", "[sk](sk.pdf)", "![foto](a.jpg \"Judul\")", "[x](<nama berkas.pdf>)", "[sk]: sk.pdf",
+               "[^1]: catatan", '<img src="b.png">', "href='c.doc'", "poster=\"p.jpg\"", "`[k](k.pdf)`", "``",
+               "```", "~~~", "    ", "\n", "\n\n", " ", "kata", "[", "]", "(", ")", "https://kpu.go.id/a.pdf", "/a.pdf",
+               "www.kpu.go.id", "#a", "./d.pdf", "foto%20baru.jpg", "<", ">", "\"", "'"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(BODY_PIECES), max_size=25).map("".join))
+@example("[sk](a.pdf)\n](b.pdf)\n\n=\n]: e.pdf\n[d]: d.pdf")
+@example("kata\n\n<img src='x.png'>")
+def test_files_named_by_a_body_without_fences_are_found_as_line_by_line(text):
+    """A body without ``` or ~~~ is looked at only where it has a mark: the same files, on the same lines, as the
+    line-by-line reading that a fence (here one added below the text, where it changes nothing) makes."""
+    if "```" not in text and "~~~" not in text:
+        assert content.body_files(text) == content.body_files(text + "\n```")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["---", "--- ", " ---", "----", "\n", "\n", "a", "x: 1", "\ufeff", " ", "\t", "\r",
+                                 "\u2028"]), max_size=14).map("".join))
+def test_front_matter_is_split_at_the_first_line_of_three_dashes(text):
+    """split finds the lines with str.find: the same parts as splitting the text into lines."""
+    lines = text.lstrip("\ufeff").split("\n")
+    closing = next((n for n, line in enumerate(lines[1:], start=1) if line.rstrip() == "---"), None)
+    if lines[0].strip() != "---" or closing is None:
+        expected = None
+    else:
+        expected = "\n".join(lines[1:closing]), "\n".join(lines[closing + 1:]), closing + 2
+    assert content.split(text, "a.md", Problems()) == expected

@@ -4,8 +4,10 @@ is named with its line (issue 25, item 4)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from generator.model.hazards import executable_reason, spam_findings
+from generator.model.hazards import SPAM, executable_reason, spam_findings
 from tests.conftest import build_errors, build_site, md, write_site
 
 pytestmark = pytest.mark.quick
@@ -73,3 +75,34 @@ def test_spam_is_found_in_any_case_and_on_its_own_line():
     text = "Berita.\n\nİstanbul — Şimdi ẞtraße.\nDaftar SLOT Gacor di sini\nlalu Judi ONLINE\n"
     assert [(f.line, f.what) for f in spam_findings(text)] == [
         (4, 'teks mirip spam judi online ("slot gacor")'), (5, 'teks mirip spam judi online ("judi online")')]
+
+
+# Words of every spam phrase, in other letter cases, and what may stand between and around them: spaces and letters
+# beyond ASCII, and characters whose casefold is ASCII letters (U+017F is 's', U+FB01 'fi', U+212A 'k').
+SPAM_WORDS = ["judi", "slot", "situs", "togel", "bandar", "sbobet", "pragmatic", "rtp", "scatter", "gacor", "maxwin",
+              "depo", "deposit", "mahjong", "link", "zeus", "casino", "kasino", "poker", "domino", "dominoqq", "pkv",
+              "online", "bola", "demo", "thailand", "88", "hari", "ini", "hk", "sgp", "sidney", "singapore", "play",
+              "live", "hitam", "pulsa", "dana", "tanpa", "ways", "alternatif", "qq", "games", "x1", "JUDI", "Slot",
+              "ONLINE", "\u017flot", "\u212aasino"]
+BETWEEN = [" ", "  ", "\n", "\t", "\xa0", "\u3000", "\x1c", "", "_", "9", ",", "(", "é", "—", "ß", "\ufb01",
+           "\u0130", "\ud800"]
+PHRASES = ["judi online", "slot gacor", "slot 88", "situs togel", "togel hari ini", "bandar bola", "sbobet",
+           "pragmatic play", "rtp live", "scatter hitam", "gacor hari ini", "maxwin", "deposit dana tanpa",
+           "depo pulsa slot", "mahjong ways", "link alternatif x1", "zeus slot", "casino online", "kasino online",
+           "poker online", "dominoqq", "domino qq", "pkv games", "mahjong way\u017f", "\u212aasino online"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(BETWEEN), st.sampled_from(SPAM_WORDS + PHRASES)), max_size=10).map(
+    lambda pairs: "".join(before + words for before, words in pairs)))
+def test_spam_is_found_on_the_lines_where_its_phrases_are(text):
+    """The quick test before SPAM (its words between spaces in the text's bytes) never hides a line SPAM finds."""
+    folded = text.casefold()
+    lines = {folded.count("\n", 0, match.start()) + 1 for match in SPAM.finditer(folded)}
+    assert sorted(lines) == [finding.line for finding in spam_findings(text)]
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_every_spam_phrase_is_found_alone_and_inside_a_line(phrase):
+    for text in (phrase, f"Kata\u00a0{phrase.upper()}, lalu", f"“{phrase}”\n"):
+        assert [finding.line for finding in spam_findings(text)] == [1], text

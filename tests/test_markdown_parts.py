@@ -72,3 +72,20 @@ def test_a_document_without_the_marks_of_a_part_is_rendered_without_it():
     assert markup.parts_used("Rapat pleno **terbuka** di [kantor](/kantor/).") == {
         "reference", "link", "short_reference", "em_strong"}
     assert "tables" in markup.parts_used("| a | b |") and "autolink" in markup.parts_used("https://kpu.go.id")
+
+
+@pytest.mark.parametrize("text", ["# Judul\n\n[TOC]\n\n## Sub\n", "Judul\n=====\n\n  [TOC]  \n\nSub\n---\n"])
+def test_the_toc_marker_is_looked_for_only_in_a_document_with_one(text):
+    """toc is told its marker only when the text has '[TOC]': the table of contents is still put there."""
+    assert "toc_marker" in markup.parts_used(text) and "toc_marker" not in markup.parts_used(text.replace("[TOC]", ""))
+    html = SELECTIVE.render(text).html
+    assert html == EVERY.render(text).html and '<div class="toc">' in html and "[TOC]" not in html
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(DOCUMENTS, st.text(alphabet="|[^`~{#\n=-TOC]\\!<:/ \t&*_ab", max_size=40)))
+def test_the_parts_used_are_those_with_a_mark_in_the_text(text):
+    """parts_used looks for each mark once, a rare character of it first: the same parts as the plain definition."""
+    expected = {name for table in markup.NEEDS for name, marks in table.items()
+                if any(mark in text for mark in marks)}
+    assert markup.parts_used(text) == expected

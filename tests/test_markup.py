@@ -72,6 +72,15 @@ def test_summary_of_an_empty_body():
     assert markup.render("").summary == ""
 
 
+@pytest.mark.parametrize("body, summary", [
+    ("<p></p><p> <b> </b> </p><p>Isi\n  <i>pertama</i> &amp; lain</p><p>dua</p>", "Isi pertama & lain"),
+    ("<h2>x</h2><p>terbuka", ""), ("<p></p><p>terbuka", ""), ("<P>besar</P><p>kecil</p>", "kecil"),
+    ('<p class="a">x</p>', ""), ("<p><p>dalam</p></p>", "dalam"),
+])
+def test_summary_is_the_first_paragraph_with_text(body, summary):
+    assert markup.first_paragraph(body) == summary
+
+
 def test_bundle_links_in_a_built_post(site_factory):
     site = site_factory({
         "content/posts/2019/rapat/index.md": md("title: Rapat\ndate: 2019-11-08",
@@ -127,3 +136,16 @@ def test_an_image_alone_with_a_title_is_a_figure_with_that_caption():
     assert '<figure><img alt="Pembukaan" src="a.jpg"><figcaption>Rapat dibuka &amp; dipimpin ketua</figcaption></figure>' in out
     assert '<p><img alt="Tanpa keterangan" src="b.jpg"></p>' in out
     assert '<p>Di tengah <img alt="c" src="c.jpg" title="judul"> kalimat.</p>' in out
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('Kata "pemilu" dan [tautan](/a/ "Judul") -- lalu...', '<p>Kata \u201cpemilu\u201d dan <a href="/a/" title="Judul">'
+                                                         'tautan</a> \u2013 lalu\u2026</p>'),
+    ('[tautan](/a/ "Judul") dan ![foto](b.jpg "Foto")', '<p><a href="/a/" title="Judul">tautan</a> dan '
+                                                       '<img alt="foto" src="b.jpg" title="Foto"></p>'),
+    ("Jum'at, `'kode' -- x` dan <em>'kutip'</em>", "<p>Jum\u2019at, <code>'kode' -- x</code> dan <em>\u2018kutip"
+                                                    "\u2019</em></p>"),
+])
+def test_typographic_quotes_and_dashes_in_text_only(source, expected):
+    """Straight quotes, -- and ... become typographic in text; quotes in attributes and code stay as typed."""
+    assert markup.render(source).html == expected

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.model import sanitize
 
@@ -85,3 +89,26 @@ def test_code_is_shown_not_run_and_not_reported():
                                        ("#javascript:", False), ("data:image/png;base64,x", False)])
 def test_runs_script(url, runs):
     assert sanitize.runs_script(url) is runs
+
+
+# Pieces of text around what suspect() looks for, with the characters whose lower case is special (U+0130, U+212A,
+# U+017F), spaces beyond ASCII, a lone surrogate and letters of other scripts.
+SUSPECT_PIECES = ["on", "click", "ONLOAD", "o", "n", "=", " ", "\t", "\x1c", "\x85", "\xa0", "\u2003", "\u3000", "data",
+                  "DATA", ":", "script", "SCRİPT", "scr", "ipt", "src", "doc", "refresh", "&", "#", "&colon", "&tab",
+                  "&newline", "&#", "\u0130", "\u212a", "\u017f", "\ud800", "é", "—", "“", "x", "<a ", ">", "href",
+                  "\n"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(SUSPECT_PIECES), max_size=20).map("".join) | st.text(max_size=30))
+@example("x &#106; y")
+@example("on\u212a=")
+@example("onclick\u3000=\u00a0")
+@example("data\x85:")
+@example("data\x1c:")
+def test_the_quick_test_of_a_text_agrees_with_its_definition(text):
+    """suspect() first looks at the text's bytes: the same answer as its definition on the lowered text."""
+    low = text.lower()
+    expected = (any(word in low for word in ("script", "srcdoc", "refresh", "&#", "&colon", "&tab", "&newline"))
+                or bool(re.search(r"on[a-z]+\s*=", low) or re.search(r"data\s*:", low)))
+    assert sanitize.suspect(text) == expected

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from generator.core import yamlio
 from generator.core.report import Problems
@@ -44,6 +46,18 @@ def test_an_alias_that_contains_itself_is_refused():
         assert parsed is None and "dirinya sendiri" in problems[0], text
 
 
+@pytest.mark.parametrize("items, refused", [(49_997, None), (49_998, 3), (60_000, 4)])
+def test_a_document_without_aliases_is_held_to_the_same_number_of_values(items, refused):
+    """No '*' in the text (the quick count): a map, its key and list, and the items are values; more than 50,000 is
+    refused on the line of the first part that holds too many (the map, or the list alone), as with aliases."""
+    parsed, problems = _load("x:\n" + "- a\n" * items, first_line=3)
+    if refused:
+        assert parsed is None and problems == [f"x.yaml:{refused}: alias YAML ('&' dan '*') di sini membuat lebih dari "
+                                               "50.000 nilai. Tulis nilainya langsung, tanpa '&nama' dan '*nama'."]
+    else:
+        assert problems == [] and len(parsed[0]["x"]) == items
+
+
 def test_ordinary_use_of_anchors_is_kept():
     parsed, problems = _load("base: &b {caption: Rapat}\nfoto:\n  - *b\n  - *b\n")
     assert problems == [] and parsed[0]["foto"] == [{"caption": "Rapat"}, {"caption": "Rapat"}]
@@ -78,3 +92,47 @@ def test_syntax_slips_staff_make_are_told_in_plain_words_without_the_parsers_eng
     data, problems = _load(text)
     assert data is None and len(problems) == 1 and problems[0].startswith(f"x.yaml:{line}:"), problems
     assert words in problems[0] and "expected" not in problems[0] and "<" not in problems[0], problems
+
+
+# Values and keys of every tag PyYAML's safe loader knows, and some it refuses, in block and flow style.
+YAML_VALUES = ["a", "1", "-2", "0x1F", "1_000", "1.5", ".inf", "1e3", "yes", "No", "~", "null", "", "'q'", '"d\\u0041"',
+               "2019-11-08", "!!str 1", "!!int 7", "!!float 2", "!!bool yes", "!!null", "!!binary aGk=",
+               "!!timestamp 2019-11-08", "!x y", "=", "<<", "&a 3", "[1, 2]", "{k: v}", "!!set {a, b}",
+               "!!omap [a: 1]", "!!seq [x]", "!!map {x: 1}", "!!str [x]", "? [a]", "9" * 5000]
+YAML_KEYS = ["a", "b", "1", "yes", "null", "<<", "=", "!!str 2", "[k]", "? k", "&k x", "3.0"]
+
+
+@st.composite
+def _documents(draw) -> str:
+    lines = []
+    for number in range(draw(st.integers(0, 5))):        # keys mostly of their own: a key twice is refused
+        key = draw(st.sampled_from(YAML_KEYS + [f"k{number}"] * 20))
+        value, shape = draw(st.sampled_from(YAML_VALUES)), draw(st.integers(0, 2))
+        inner = f"{draw(st.sampled_from(YAML_KEYS + ['i'] * 20))}: {draw(st.sampled_from(YAML_VALUES))}"
+        lines.append([f"{key}: {value}", f"{key}:\n  - {value}\n  - {inner}", f"{key}:\n  {inner}"][shape])
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_documents())
+@example("a: !!set {a, b}\nb: !!omap [a: 1]\nc: !!binary aGk=\nd: !!seq [x]\ne: !!map {x: 1}\n")
+@example("a:\n  <<: {b: 1}\n  =: 2\n")
+def test_a_document_without_aliases_is_read_as_pyyaml_reads_it(text):
+    """Without a '*' the document is built by yamlio itself: the same values (and types), lines and problems as
+    PyYAML's construction, which a '*' in a comment makes it use."""
+    def read(text):
+        problems, texts = Problems(), {}
+        parsed = yamlio.load(text, "x.yaml", problems, 2, texts)
+        return repr(parsed), [str(p) for p in problems], texts
+    assert read(text) == read(text + "# *\n")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\t", "\n", "\r", "\x00", "\x08", "\x0b", "\x1f", "\x7f", "\x80",
+                                         "\x9f", "\xa0", "\u00c2", "\ufffe", "\uffff", "\ufeff", "\ud800", "\udfff",
+                                         "\ud7ff", "\ue000", "—", "é"]), max_size=20))
+def test_forbidden_finds_what_the_pattern_finds(text):
+    """forbidden() first deletes the bytes no forbidden character has: the same first match as FORBIDDEN's search."""
+    expected = yamlio.FORBIDDEN.search(text)
+    found = yamlio.forbidden(text)
+    assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group()))

@@ -49,12 +49,35 @@ class Finding:
 
 # Phrases of Indonesian online-gambling spam, as injected into government sites in 2022-2023. Whole words only, so
 # "slot waktu" (a time slot) or "togelan" in a name does not match on its own: each entry needs its gambling context.
-_SPAM = re.compile(
+SPAM = re.compile(
     r"\b(judi\s+(?:online|bola|slot)|slot\s+(?:gacor|online|demo|thailand|maxwin|88)|situs\s+(?:slot|togel)"
     r"|togel\s+(?:online|hari\s+ini|hk|sgp|sidney|singapore)|bandar\s+(?:togel|judi|bola|slot)|sbobet|pragmatic\s+play"
     r"|rtp\s+(?:live|slot)|scatter\s+hitam|gacor\s+hari\s+ini|maxwin|depo(?:sit)?\s+(?:pulsa|dana)\s+(?:tanpa|slot)"
     r"|mahjong\s+ways|link\s+alternatif\s+\w+\d*|zeus\s+slot|casino\s+online|kasino\s+online|poker\s+online"
     r"|domino\s*qq|pkv\s+games)\b")         # matched in casefolded text: twice as fast as re.IGNORECASE
+# What a match of SPAM has in the casefolded text's UTF-8 bytes with every byte but a-z made a space (a character
+# beyond ASCII, or one SPAM's \b or \s stands for, is spaces there): its phrase, between spaces. A search that begins
+# at each space, not at every letter as SPAM's \b makes it: a body without spam is passed in half the time.
+_LETTERS = bytes(byte if 97 <= byte <= 122 else byte + 32 if 65 <= byte <= 90 else 32 for byte in range(256))
+_SPAM_WORDS = re.compile(
+    rb" (?:judi +(?:online|bola|slot)|slot|situs +(?:slot|togel)|togel|bandar +(?:togel|judi|bola|slot)|sbobet"
+    rb"|pragmatic +play|rtp +(?:live|slot)|scatter +hitam|gacor|maxwin|depo(?:sit)? +(?:pulsa|dana)|mahjong +ways"
+    rb"|link +alternatif|zeus +slot|[ck]asino +online|poker +online|domino *qq|pkv +games) ")
+# Every byte but the first of the characters beyond ASCII whose casefold has an ASCII letter: U+00DF (ss), U+0130,
+# U+0149, U+017F (s), U+01F0, U+1E96-U+1E9E and U+FB00-U+FB06 (ff, fi, ...); the Kelvin sign U+212A (k) is looked for
+# whole, as its first byte begins the typographic quotes and dashes too. Without any, casefold changes only A-Z,
+# which _LETTERS lowers: casefold (the slowest step) is left for the bodies where a phrase may be.
+_NOT_FOLDING = bytes(byte for byte in range(256) if byte not in (0xc3, 0xc4, 0xc5, 0xc7, 0xe1, 0xef))
+
+
+def _may_be_spam(body: str) -> bool:
+    """False when SPAM cannot match the casefolded text (most bodies)."""
+    data = body.encode("utf-8", "surrogatepass")
+    if data.translate(None, _NOT_FOLDING) or b"\xe2\x84\xaa" in data:
+        data = body.casefold().encode("utf-8", "surrogatepass")
+    return bool(_SPAM_WORDS.search(b" " + data.translate(_LETTERS) + b" "))
+
+
 # An element hidden by its inline style: display:none, visibility:hidden, a zero font size or height, or pushed off
 # the page; a link inside it is seen by search engines and not by readers.
 _HIDDEN_STYLE = re.compile(
@@ -73,8 +96,8 @@ def spam_findings(body: str) -> list[Finding]:
     """Gambling-spam phrases (one finding a line) and links inside inline-hidden elements, in text order."""
     found: list[Finding] = []
     seen_lines: set[int] = set()
-    folded = body.casefold()        # as many lines as body (casefold never adds or drops a line break)
-    for match in _SPAM.finditer(folded):
+    folded = body.casefold() if _may_be_spam(body) else ""      # as many lines as body: casefold keeps line breaks
+    for match in SPAM.finditer(folded):
         line = _line_of(folded, match.start())
         if line not in seen_lines:
             seen_lines.add(line)

@@ -71,24 +71,30 @@ class _BundleLinks(Treeprocessor):
         return self.extension.links
 
     def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            for attribute in ("src", "href"):
-                value = element.get(attribute, "")
-                if value.startswith("/") and not value.startswith("//") and self.links.base != "/":
-                    element.set(attribute, self.links.base + value[1:])
-            if element.tag == "img":
-                name = _local(element.get("src", ""))
-                image = self.links.images.get(name)
-                if image:
-                    image.apply(element)
-                elif name in self.links.files:
-                    element.set("src", self.links.files[name])
-            elif element.tag == "a":
-                name = _local(element.get("href", ""))
-                if name in self.links.files:
-                    element.set("href", self.links.files[name])
-                elif name in self.links.images:
-                    element.set("href", self.links.images[name].src)
+        """Each element on its own: site addresses under the base path first, then the bundle's files by name (a
+        body without either, as most are in a cold build, is not walked at all)."""
+        links = self.links
+        if links.base != "/":
+            for element in root.iter():
+                for attribute in ("src", "href"):
+                    value = element.get(attribute, "")
+                    if value.startswith("/") and not value.startswith("//"):
+                        element.set(attribute, links.base + value[1:])
+        if not links.files and not links.images:
+            return
+        for element in root.iter("img"):
+            name = _local(element.get("src", ""))
+            image = links.images.get(name)
+            if image:
+                image.apply(element)
+            elif name in links.files:
+                element.set("src", links.files[name])
+        for element in root.iter("a"):
+            name = _local(element.get("href", ""))
+            if name in links.files:
+                element.set("href", links.files[name])
+            elif name in links.images:
+                element.set("href", links.images[name].src)
 
 
 LAYOUT = {"kiri", "kanan", "tengah", "kecil", "sedang"}     # {: .kiri .kecil } on a photo: placed beside the text
@@ -161,13 +167,31 @@ INLINE_NEEDS = {
     "autolink": ("<", "://"), "automail": ("<", "://"), "html": ("<", "://"),
     "linebreak": ("  ", "\t"), "entity": ("&",), "em_strong": ("*", "_"),
 }
+# Options of a part that cost time in every document: toc looks through the whole document for a paragraph "[TOC]"
+# to put the table of contents in, and is told its marker only when the text has one.
+OPTION_NEEDS = {"toc_marker": ("[TOC]",)}
+NEEDS = (EXTENSION_NEEDS, INLINE_NEEDS, OPTION_NEEDS)
 CONVERTERS_KEPT = 16        # converters for different sets of parts (about 2 ms to make each)
 
 
+def _by_mark() -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each mark once, with the parts it stands for and a character of it rarer in prose (its gate): looking for one
+    character is several times quicker than for a string of two or more, so the mark is looked for only after it."""
+    parts: dict[str, list[str]] = {}
+    for table in NEEDS:
+        for name, marks in table.items():
+            for mark in marks:
+                parts.setdefault(mark, []).append(name)
+    gates = {"[^": "^", "```": "`", "~~~": "~", "\n=": "=", "![": "!", "[TOC]": "["}
+    return [(mark, gates.get(mark, ""), tuple(names)) for mark, names in parts.items()]
+
+
+_BY_MARK = _by_mark()
+
+
 def parts_used(text: str) -> frozenset[str]:
-    """The optional extensions and inline patterns that could act on this document."""
-    return frozenset(name for table in (EXTENSION_NEEDS, INLINE_NEEDS) for name, marks in table.items()
-                     if any(mark in text for mark in marks))
+    """The optional extensions, inline patterns and options that could act on this document."""
+    return frozenset(name for mark, gate, names in _BY_MARK if gate in text and mark in text for name in names)
 
 
 class Renderer:
@@ -190,8 +214,10 @@ class Renderer:
                 del self._converters[next(iter(self._converters))]
             # each extension made from its own module: named as a string, Python-Markdown would first look it up
             # among the installed packages' entry points, which reads every package's metadata (about 30 ms a process)
+            marker = "[TOC]" if "toc_marker" in parts else ""            # "": toc does not look for one
+            configs = {**EXTENSION_CONFIGS, "toc": {**EXTENSION_CONFIGS["toc"], "marker": marker}}
             extensions = [importlib.import_module(f"markdown.extensions.{name}").makeExtension(
-                **EXTENSION_CONFIGS.get(name, {})) for name in EXTENSIONS if name not in EXTENSION_NEEDS or name in parts]
+                **configs.get(name, {})) for name in EXTENSIONS if name not in EXTENSION_NEEDS or name in parts]
             md = markdown.Markdown(extensions=[*extensions, self.bundle, EmbedExtension(lambda: self.bundle.links)],
                                    output_format="html")
             for name in INLINE_NEEDS:
@@ -204,7 +230,7 @@ class Renderer:
         """Render one document, raw HTML kept but script in attributes removed (sanitize); the summary is the first
         paragraph as plain text."""
         self.bundle.links = links or Links()
-        parts = frozenset([*EXTENSION_NEEDS, *INLINE_NEEDS]) if self.every_part else parts_used(text)
+        parts = frozenset(name for table in NEEDS for name in table) if self.every_part else parts_used(text)
         try:
             body = sanitize.clean(_typography(self.converter(parts).reset().convert(text)))
         finally:
@@ -224,10 +250,16 @@ _RAW = re.compile(r"<(/?)(code|pre|script|style|kbd|samp)\b", re.I)
 _OPEN_BEFORE = re.compile(r"(^|[\s(\[{\u2014\u2013-])$")
 
 
+_MARKS = ('"', "'", "--", "...")
+
+
 def _typography(body: str) -> str:
-    if not any(mark in body for mark in ('"', "'", "--", "...")):
+    if not any(mark in body for mark in _MARKS):
         return body
     parts = _SPLIT.split(body)
+    text = " ".join(parts[::2])         # the text between tags (a space between parts: no mark spans two)
+    if not any(mark in text for mark in _MARKS):
+        return body                     # quotes only in attributes: most bodies, nothing to change
     raw = 0
     previous = " "
     for index, part in enumerate(parts):
@@ -241,7 +273,8 @@ def _typography(body: str) -> str:
             continue
         if raw or not part:
             continue
-        parts[index] = _smart(part, previous)
+        if any(mark in part for mark in _MARKS):
+            parts[index] = _smart(part, previous)
         previous = parts[index][-1]
     return "".join(parts)
 
@@ -264,13 +297,15 @@ def _smart(text: str, before: str) -> str:
     return _QUOTE.sub(quote, text)
 
 
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
 def first_paragraph(body: str) -> str:
-    for match in _PARAGRAPH.finditer(body):
-        plain = " ".join(html.unescape(_TAG.sub("", match.group(1))).split())
+    """The text of the first <p>...</p> with any, as plain text on one line (str.find: quicker than a pattern)."""
+    end = 0
+    while (start := body.find("<p>", end)) >= 0 and (end := body.find("</p>", start + 3)) >= 0:
+        plain = " ".join(html.unescape(_TAG.sub("", body[start + 3: end])).split())
         if plain:
             return plain
+        end += 4
     return ""

@@ -25,11 +25,26 @@ _IGNORED = re.compile("[\t\n\r]")                          # browsers drop these
 # Cheap test first: most bodies have nothing that could be a handler or a script URL and are returned untouched.
 _HANDLER = re.compile(r"on[a-z]+\s*=")
 _DATA = re.compile(r"data\s*:")
-_WORDS = ("script", "srcdoc", "refresh", "&#", "&colon", "&tab", "&newline")
+_WORDS = ("script", "srcdoc", "refresh", "&#", "&colon", "&tab", "&newline")      # the words with '&' last
 
 
-def _suspect(text: str) -> bool:
-    """Whether text may hold anything to remove (several plain searches: ten times faster than one alternation)."""
+# The same looked for in the text's UTF-8 bytes, lowered (ASCII letters only: four times quicker than str.lower);
+# no character but U+0130 and U+212A lowers to one with an ASCII letter, and the bytes of a character beyond ASCII
+# are all above 0x7f, so a word is in these bytes exactly when it is in the lowered text, and a handler or data: URL
+# (their \s: ASCII spaces and characters beyond ASCII) can only be where these looser patterns find one.
+_BYTE_WORDS = tuple(word.encode() for word in _WORDS)
+_BYTE_HANDLER = re.compile(rb"on[a-z]+[\t-\r\x1c-\x20\x80-\xff]*=")
+_BYTE_DATA = re.compile(rb"data[\t-\r\x1c-\x20\x80-\xff]*:")
+
+
+def suspect(text: str) -> bool:
+    """Whether text may hold anything to remove: in its lower case, a word of _WORDS, something like an event handler
+    (on...=) or a data: URL (several plain searches: ten times faster than one alternation)."""
+    if "\u0130" not in text and "\u212a" not in text:
+        low = text.encode("utf-8", "surrogatepass").lower()
+        if not (any(word in low for word in _BYTE_WORDS[:3]) or (b"&" in low and any(
+                word in low for word in _BYTE_WORDS[3:])) or _BYTE_HANDLER.search(low) or _BYTE_DATA.search(low)):
+            return False            # most texts: the exact test below would say so too, in three times the time
     low = text.lower()
     return any(word in low for word in _WORDS) or bool(_HANDLER.search(low) or _DATA.search(low))
 
@@ -109,7 +124,7 @@ class _Scanner(HTMLParser):
 
 def scan(text: str) -> tuple[str, list[Removed]]:
     """(text with every script-running attribute removed, what was removed); text is HTML or Markdown."""
-    if not _suspect(text):
+    if not suspect(text):
         return text, []
     scanner = _Scanner(text)
     scanner.feed(text)
@@ -139,7 +154,7 @@ _CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[^\n]*$|`[^`\n]+`", re.M | re.S)
 def found_in_markdown(body: str) -> list[Removed]:
     """What the rendered body will lose, found in the Markdown source (so each has its line): raw HTML attributes,
     and Markdown links and images to script URLs; code spans and fenced code are only shown, never run, and skipped."""
-    if not _suspect(body):
+    if not suspect(body):
         return []
     text = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), body)
     found = scan(text)[1]

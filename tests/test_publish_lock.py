@@ -284,6 +284,10 @@ def test_the_lock_is_released_when_a_publish_fails(tmp_path, target):
 # quiet machine a publish of this small site is otherwise over in a fifth of a second
 SLOW_READS = ("import pathlib, time\n_read = pathlib.Path.read_bytes\n"
               "pathlib.Path.read_bytes = lambda self: (time.sleep(0.004), _read(self))[1]")
+# the same for every kind of target: each file's read (SFTP), copy (folder) or upload (FTP) a few milliseconds
+SLOW_SENDING = SLOW_READS + ("\nimport ftplib, shutil\n_copy, _store = shutil.copyfile, ftplib.FTP.storbinary\n"
+                             "shutil.copyfile = lambda *a, **k: (time.sleep(0.004), _copy(*a, **k))[1]\n"
+                             "ftplib.FTP.storbinary = lambda *a, **k: (time.sleep(0.004), _store(*a, **k))[1]")
 # the connection, made in the background while the site is built, waits after taking the lock until the test says go
 # (a slow link): the command, its site built, waits for it
 SLOW_LINK = ("import os, time\n_take = targetlock.take\n"
@@ -336,6 +340,26 @@ def test_ctrl_c_stops_a_publish_and_releases_the_lock(tmp_path, sshd, phase, inh
     assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")      # nothing half sent or left behind
     assert stopped != tree(site / "output")                                 # the first stopped before it was whole
     assert not (sshd.root / targetlock.LOCK).exists()
+
+
+def test_ctrl_c_while_files_are_sent_stops_the_publish_there_on_every_kind_of_target(tmp_path, target):
+    """Ctrl-C as the first file is on its way: the files still to send are not sent, the lock is removed, one
+    sentence is said, and the next publish completes the site."""
+    site = news_site(tmp_path / "site", target.section, posts=40)
+    target.root.mkdir(exist_ok=True)
+    process = start_publish(site, target.env, SLOW_SENDING)
+    wait_until(lambda: any(path.is_file() and path.name not in (targetlock.HOLDER, MANIFEST, temp_name(MANIFEST))
+                           for path in target.root.rglob("*")), process)
+    process.send_signal(signal.SIGINT)
+    code = process.wait(60)
+    out, err = process.communicate()
+    assert code == 130 and err.strip() == STOPPED, out + err
+    assert not (target.root / targetlock.LOCK).exists()
+    sent = tree(target.root, skip=(MANIFEST,))
+    run = publish(site, target, patch="targetlock.WAIT = 0")
+    assert run.code == 0 and "diambil alih" not in run.err, run.err
+    assert tree(target.root, skip=(MANIFEST,)) == tree(site / "output")
+    assert len(sent) < len(tree(site / "output")) / 2, len(sent)       # stopped there, not at the end of a step
 
 
 def test_the_lock_is_refreshed_while_a_publish_runs(tmp_path, target):

@@ -342,6 +342,32 @@ def test_ctrl_c_stops_a_publish_and_releases_the_lock(tmp_path, sshd, phase, inh
     assert not (sshd.root / targetlock.LOCK).exists()
 
 
+@pytest.mark.parametrize("phase", ["building", "connecting"])
+def test_ctrl_c_while_waiting_for_another_publishs_lock_stops_at_once_and_leaves_that_lock(tmp_path, sshd, phase):
+    """The wait for a fresh lock (here as long as an hour) ends with Ctrl-C, whether the command is still building
+    the site or waits for the connection that waits for the lock: exit 130, one sentence, and the other publish's
+    lock left as it was."""
+    target = sftp_target(sshd)
+    site = news_site(tmp_path / "site", target.section, posts=40)
+    held = holder_file(sshd.root, "laptop-humas-2", 4242, time.time())
+    process = start_publish(site, target.env, "targetlock.WAIT = 3600; targetlock.POLL = 0.3\n" +
+                            (SLOW_READS if phase == "building" else ""))
+    try:
+        for line in process.stderr:
+            if "menunggu penerbitan lain oleh siti di laptop-humas-2" in line:
+                break
+        if phase == "connecting":       # built and scanned: waiting for the connection
+            wait_until((site / ".cache/publish-hashes.json").exists, process)
+        process.send_signal(signal.SIGINT)
+        code = process.wait(60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    out, err = process.communicate()
+    assert code == 130 and err.strip() == STOPPED, out + err
+    assert tree(sshd.root) == {LOCK_FILE: held}
+
+
 def test_ctrl_c_while_files_are_sent_stops_the_publish_there_on_every_kind_of_target(tmp_path, target):
     """Ctrl-C as the first file is on its way: the files still to send are not sent, the lock is removed, one
     sentence is said, and the next publish completes the site."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sys
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -73,8 +74,10 @@ def _publish(request: Request) -> int:
         print(f"Galat: {names}", file=sys.stderr)
         return 2
     likely_new: Future = Future()
+    stop = threading.Event()
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
-                        _progress_of(name, request), sys.stdin.isatty(), likely_new, site_id=config.site.base_url)
+                        _progress_of(name, request), sys.stdin.isatty(), likely_new, site_id=config.site.base_url,
+                        stop=stop)
                 for name in names]
     if request.rollback:
         return _rollback(request, contexts)
@@ -105,13 +108,13 @@ def _build_and_publish(request: Request, contexts: list[Context], options: Optio
             before = manifest.remembered_paths(hashes)
             local = manifest.scan(options.output, hashes)
         except BuildFailed as failed:
-            _close(early, likely_new)
+            _close(early, likely_new, contexts[0])
             _print_all(failed.problems)
             print("\nPembangunan gagal, jadi tidak ada yang diterbitkan. Perbaiki kesalahan di atas lalu jalankan lagi.",
                   file=sys.stderr)
             return 1
         except BaseException:
-            _close(early, likely_new)
+            _close(early, likely_new, contexts[0])
             raise
         likely_new.set_result(frozenset(local.keys() - before))
         code = 0
@@ -162,16 +165,20 @@ def _waiting(pid: str) -> None:
     print(lock.waiting_message(pid), file=sys.stderr, flush=True)
 
 
-def _close(early: Future | None, likely_new: Future) -> None:
+def _close(early: Future | None, likely_new: Future, context: Context) -> None:
     if not likely_new.done():       # the connection waits for it
         likely_new.set_result(frozenset())
     if early is not None:
-        _close_when_made(early)
+        _close_when_made(early, context)
 
 
-def _close_when_made(early: Future) -> None:
+def _close_when_made(early: Future, context: Context) -> None:
     """The connection made in the background closed (its lock released) as soon as it is made, by the thread making
-    it, or here if it is made already: Ctrl-C meanwhile does not wait for it here, and never leaves it open."""
+    it, or here if it is made already; a wait for the target's lock there ends (context.stop). Ctrl-C meanwhile does
+    not wait for it here, and never leaves it open."""
+    if context.stop is not None:
+        context.stop.set()
+
     def close(made: Future) -> None:
         try:
             made.result().close()
@@ -181,12 +188,12 @@ def _close_when_made(early: Future) -> None:
     early.add_done_callback(close)
 
 
-def _made(early: Future):
+def _made(early: Future, context: Context):
     """The connection made in the background, waited for; on Ctrl-C meanwhile, closed once it is made."""
     try:
         return early.result()
     except KeyboardInterrupt:
-        _close_when_made(early)
+        _close_when_made(early, context)
         raise
 
 
@@ -211,7 +218,7 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
 def _publish_once(context: Context, local: dict, output: Path, request: Request, early: Future | None) -> int:
     started = time.perf_counter()
     steps = _Steps(request.verbose)
-    transport = _made(early) if early is not None else open_transport(context)
+    transport = _made(early, context) if early is not None else open_transport(context)
     steps.done("sambung")
     try:
         recorded, previous = _read_previous(transport)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sys
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from generator.core.system import shown
 from generator.model import config as config_module
 from generator.options import Options
 from generator.publish import manifest
+from generator.publish.interrupt import STOPPED, ctrl_c_stops
 from generator.publish.plan import (
     Plan,
     claimed,
@@ -50,7 +52,18 @@ class Request:
 
 
 def publish(request: Request) -> int:
-    """Exit code: 0 published (or nothing to do), 1 the build or a target failed, 2 bad usage."""
+    """Exit code: 0 published (or nothing to do), 1 the build or a target failed, 2 bad usage. Ctrl-C stops it
+    (KeyboardInterrupt, once said), even when the command was started with Ctrl-C ignored, the target's lock
+    released."""
+    with ctrl_c_stops():
+        try:
+            return _publish(request)
+        except KeyboardInterrupt:
+            print(STOPPED, file=sys.stderr, flush=True)
+            raise
+
+
+def _publish(request: Request) -> int:
     problems = Problems()
     config = config_module.load(request.site_dir / "config.yaml", problems)
     if config is None:
@@ -61,8 +74,10 @@ def publish(request: Request) -> int:
         print(f"Galat: {names}", file=sys.stderr)
         return 2
     likely_new: Future = Future()
+    stop = threading.Event()
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
-                        _progress_of(name, request), sys.stdin.isatty(), likely_new, site_id=config.site.base_url)
+                        _progress_of(name, request), sys.stdin.isatty(), likely_new, site_id=config.site.base_url,
+                        stop=stop)
                 for name in names]
     if request.rollback:
         return _rollback(request, contexts)
@@ -93,13 +108,13 @@ def _build_and_publish(request: Request, contexts: list[Context], options: Optio
             before = manifest.remembered_paths(hashes)
             local = manifest.scan(options.output, hashes)
         except BuildFailed as failed:
-            _close(early, likely_new)
+            _close(early, likely_new, contexts[0])
             _print_all(failed.problems)
             print("\nPembangunan gagal, jadi tidak ada yang diterbitkan. Perbaiki kesalahan di atas lalu jalankan lagi.",
                   file=sys.stderr)
             return 1
         except BaseException:
-            _close(early, likely_new)
+            _close(early, likely_new, contexts[0])
             raise
         likely_new.set_result(frozenset(local.keys() - before))
         code = 0
@@ -111,6 +126,9 @@ def _build_and_publish(request: Request, contexts: list[Context], options: Optio
                 _clear_progress(context)
                 print(f"{context.name}: {err}", file=sys.stderr)
                 code = 1
+            except KeyboardInterrupt:
+                _clear_progress(context)
+                raise
     return code
 
 
@@ -147,14 +165,36 @@ def _waiting(pid: str) -> None:
     print(lock.waiting_message(pid), file=sys.stderr, flush=True)
 
 
-def _close(early: Future | None, likely_new: Future) -> None:
+def _close(early: Future | None, likely_new: Future, context: Context) -> None:
     if not likely_new.done():       # the connection waits for it
         likely_new.set_result(frozenset())
     if early is not None:
+        _close_when_made(early, context)
+
+
+def _close_when_made(early: Future, context: Context) -> None:
+    """The connection made in the background closed (its lock released) as soon as it is made, by the thread making
+    it, or here if it is made already; a wait for the target's lock there ends (context.stop). Ctrl-C meanwhile does
+    not wait for it here, and never leaves it open."""
+    if context.stop is not None:
+        context.stop.set()
+
+    def close(made: Future) -> None:
         try:
-            early.result().close()
-        except PublishError:
+            made.result().close()
+        except Exception:   # noqa: BLE001 - not made, or not closed: the build's failure or Ctrl-C is the news
             pass
+
+    early.add_done_callback(close)
+
+
+def _made(early: Future, context: Context):
+    """The connection made in the background, waited for; on Ctrl-C meanwhile, closed once it is made."""
+    try:
+        return early.result()
+    except KeyboardInterrupt:
+        _close_when_made(early, context)
+        raise
 
 
 ATTEMPTS = 3        # a git target another publish pushed to meanwhile: planned again on top of it, this often
@@ -178,7 +218,7 @@ def publish_target(context: Context, local: dict, output: Path, request: Request
 def _publish_once(context: Context, local: dict, output: Path, request: Request, early: Future | None) -> int:
     started = time.perf_counter()
     steps = _Steps(request.verbose)
-    transport = early.result() if early is not None else open_transport(context)
+    transport = _made(early, context) if early is not None else open_transport(context)
     steps.done("sambung")
     try:
         recorded, previous = _read_previous(transport)

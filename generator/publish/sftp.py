@@ -24,6 +24,7 @@ from generator.core.invocation import command as shown_command
 from generator.core.invocation import current as current_invocation
 from generator.publish import manifest as manifest_format
 from generator.publish import targetlock
+from generator.publish.interrupt import run_cancellable
 from generator.publish.plan import (
     MANIFEST,
     QUARANTINE,
@@ -389,17 +390,19 @@ class SftpTransport:
                 held.release()
             except (PublishError, KeyboardInterrupt):
                 pass            # the link is gone: the lock is left to go stale, and is taken over then
-        for task in self.unwaited:       # sessions still opening, handles still closing: not needed any more
-            task.cancel()
-        if self.unwaited:
-            _beside_callers_loop(self.loop.run_until_complete, asyncio.gather(*self.unwaited, return_exceptions=True))
-        if self.conn is not None:
-            self.conn.close()
-            try:
-                _beside_callers_loop(self.loop.run_until_complete, asyncio.wait_for(self.conn.wait_closed(), 5))
-            except (asyncio.TimeoutError, OSError, asyncssh.Error):
-                pass
-        self.loop.close()
+        try:
+            for task in self.unwaited:       # sessions still opening, handles still closing: not needed any more
+                task.cancel()
+            if self.unwaited:
+                _beside_callers_loop(self._until_done, asyncio.gather(*self.unwaited, return_exceptions=True))
+            if self.conn is not None:
+                self.conn.close()
+                try:
+                    _beside_callers_loop(self._until_done, asyncio.wait_for(self.conn.wait_closed(), 5))
+                except (asyncio.TimeoutError, OSError, asyncssh.Error):
+                    pass
+        finally:
+            self.loop.close()
 
     # -- the steps
 
@@ -1104,9 +1107,13 @@ class SftpTransport:
         with self.running:
             return self._run_loop(step)
 
+    def _until_done(self, step):
+        """The step run in the loop to its end; Ctrl-C cancels it (see interrupt.run_cancellable)."""
+        return run_cancellable(self.loop, step)
+
     def _run_loop(self, step):
         try:
-            return _beside_callers_loop(self.loop.run_until_complete, step)
+            return _beside_callers_loop(self._until_done, step)
         except PublishError:
             raise
         except asyncssh.HostKeyNotVerifiable:

@@ -37,6 +37,10 @@ class Busy(Exception):
     """Someone else holds the target's lock; the message is one Indonesian sentence for the user."""
 
 
+class Stopped(Exception):
+    """The command was stopped (Ctrl-C) while it waited for the lock: nothing was taken."""
+
+
 class Place(Protocol):
     """Where a transport keeps the lock. Names are relative to the target's folder."""
 
@@ -172,12 +176,15 @@ class Held:
 
 
 def take(place: Place, holder: Holder, say: Callable[[str], None], name: str,
-         wait: float | None = None) -> Held:
+         wait: float | None = None, stop: threading.Event | None = None) -> Held:
     """The target's lock, made for this holder; a stale one or one whose process is gone taken over (said); a fresh
-    one waited for up to `wait` seconds (default WAIT), then Busy."""
+    one waited for up to `wait` seconds (default WAIT), then Busy. Stopped as soon as `stop` is set (the command
+    stopped by Ctrl-C while the lock is taken in a thread of its own)."""
     deadline = time.monotonic() + (WAIT if wait is None else wait)
     told, unnamed_since = False, None
     while True:
+        if stop is not None and stop.is_set():
+            raise Stopped
         if place.make_lock():
             try:
                 place.write_lock(encode(holder))
@@ -200,7 +207,10 @@ def take(place: Place, holder: Holder, say: Callable[[str], None], name: str,
         if not told:
             say(waiting_message(found, name))
             told = True
-        time.sleep(POLL)
+        if stop is None:
+            time.sleep(POLL)
+        elif stop.wait(POLL):
+            raise Stopped
 
 
 def _take_over(place: Place, judged: Holder | None, holder: Holder) -> bool:

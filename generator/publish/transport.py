@@ -6,6 +6,7 @@ import errno
 import os
 import socket
 import sys
+import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ class Context:
     site_id: str = ""                       # the site's identity (its base_url), written in the target's lock
     expected: bytes | None = None           # verify, reading only: this computer's copy of the target's manifest;
                                             # an SFTP target then looks without taking the lock (see SftpTransport)
+    stop: threading.Event | None = None     # set when the command stops (Ctrl-C, a failed build) while the target
+                                            # is reached in a thread of its own: a wait for its lock ends
 
     @property
     def port(self) -> int:
@@ -154,9 +157,11 @@ def take_lock(place, context: Context):
 
     try:
         return targetlock.take(place, targetlock.me(context.site_id, context.name),
-                               lambda text: print(text, file=sys.stderr, flush=True), context.name)
+                               lambda text: print(text, file=sys.stderr, flush=True), context.name, stop=context.stop)
     except targetlock.Busy as busy:
         raise PublishError(str(busy)) from None
+    except targetlock.Stopped:
+        raise PublishError("Penerbitan dihentikan sebelum kunci tujuan didapat; tidak ada yang dikirim.") from None
 
 
 def dial(context: Context, timeout: float = 30) -> socket.socket:

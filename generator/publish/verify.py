@@ -26,6 +26,7 @@ from generator.publish.findings import (
     local_record,
     repairs,
 )
+from generator.publish.interrupt import ctrl_c_stops
 from generator.publish.plan import MANIFEST, Entry
 from generator.publish.registry import open_transport
 from generator.publish.transport import Context, Delivery, PublishError
@@ -43,7 +44,18 @@ class Request:
 
 
 def verify(request: Request) -> int:
-    """Exit 0: the live site is what was published; 1: it is not (each file named); 2: it could not be checked."""
+    """Exit 0: the live site is what was published; 1: it is not (each file named); 2: it could not be checked.
+    Ctrl-C stops it (KeyboardInterrupt, once said), even when the command was started with Ctrl-C ignored."""
+    with ctrl_c_stops():
+        try:
+            return _verify(request)
+        except KeyboardInterrupt:
+            print("Pemeriksaan dihentikan (Ctrl-C); jalankan perintah yang sama lagi untuk memeriksa ulang.",
+                  file=sys.stderr, flush=True)
+            raise
+
+
+def _verify(request: Request) -> int:
     from generator.core.report import Problems
 
     problems = Problems()

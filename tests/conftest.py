@@ -205,6 +205,15 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> Run:
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+def run_cli_patched(patch: str, *args: str) -> Run:
+    """`python -m generator ARGS` as a subprocess, patch (Python statements) run first: a crash or a slow step put
+    where the test wants it."""
+    done = subprocess.run([sys.executable, "-c", f"import sys\n{patch}\nfrom generator.cli import main\n"
+                           "sys.exit(main(sys.argv[1:]))", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
 def lock_holder(site: Path, seconds: float) -> subprocess.Popen:
     """Another process holding the site's build lock for a while, as a running build does."""
     code = ("import sys, time; from pathlib import Path; from generator.core import lock\n"

@@ -23,7 +23,18 @@ from generator.publish import targetlock
 from generator.publish.interrupt import STOPPED, Terminated, stopped
 from generator.publish.plan import MANIFEST, temp_name
 from generator.render.links import broken_links
-from tests.conftest import ROOT, Run, branch_tree, news_site, run_cli, sftp_publish, tree
+from tests.conftest import (
+    SLOW_READS,
+    SLOW_SENDING,
+    Run,
+    branch_tree,
+    news_site,
+    run_cli,
+    sftp_publish,
+    start_cli,
+    tree,
+    wait_until,
+)
 from tests.servers import start_ftp, start_sshd
 
 pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
@@ -91,18 +102,8 @@ def publish(site: Path, target: Target, *args: str, patch: str = ""):
 def start_publish(site: Path, env: dict, patch: str = "", ignore_ctrl_c: bool = False) -> subprocess.Popen:
     """The publish command started, with the target lock's settings changed first (patch: Python statements);
     ignore_ctrl_c: started with SIGINT ignored, as a script's background job inherits it."""
-    code = (f"import sys\nfrom generator.publish import targetlock\n{patch}\n"
-            "from generator.cli import main\nsys.exit(main(sys.argv[1:]))")
-    # otherwise with SIGINT and SIGTERM handled as usual, whatever the suite itself was started with
-    handling = signal.SIG_IGN if ignore_ctrl_c else signal.SIG_DFL
-
-    def signals() -> None:
-        signal.signal(signal.SIGINT, handling)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-    return subprocess.Popen([sys.executable, "-c", code, "publish", "--site", str(site)], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, preexec_fn=signals if os.name == "posix" else None)
+    return start_cli(f"from generator.publish import targetlock\n{patch}", "publish", "--site", str(site), env=env,
+                     ignore_ctrl_c=ignore_ctrl_c)
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,8 @@ class Stop:
 
 # SIGTERM is a signal one process sends another only on POSIX (on Windows a process is ended without one)
 STOPS = [pytest.param(Stop(signal.SIGINT, 130, STOPPED), id="ctrl-c"),
-         pytest.param(Stop(getattr(signal, "SIGTERM", 15), 143, stopped(Terminated(getattr(signal, "SIGTERM", 15)))),
-                      id="sigterm", marks=pytest.mark.skipif(os.name != "posix", reason="SIGTERM is POSIX's"))]
+         pytest.param(Stop(signal.SIGTERM, 143, stopped(Terminated(signal.SIGTERM))), id="sigterm",
+                      marks=pytest.mark.skipif(os.name != "posix", reason="SIGTERM is POSIX's"))]
 
 
 def two_copies(tmp_path: Path, section: str) -> tuple[Path, Path]:
@@ -298,27 +299,12 @@ def test_the_lock_is_released_when_a_publish_fails(tmp_path, target):
     assert tree(target.root, skip=(MANIFEST,)) == tree(site / "output")
 
 
-# each file's read slowed to a few milliseconds (SFTP sends what it reads; the build reads the site's files too): on a
-# quiet machine a publish of this small site is otherwise over in a fifth of a second
-SLOW_READS = ("import pathlib, time\n_read = pathlib.Path.read_bytes\n"
-              "pathlib.Path.read_bytes = lambda self: (time.sleep(0.004), _read(self))[1]")
-# the same for every kind of target: each file's read (SFTP), copy (folder) or upload (FTP) a few milliseconds
-SLOW_SENDING = SLOW_READS + ("\nimport ftplib, shutil\n_copy, _store = shutil.copyfile, ftplib.FTP.storbinary\n"
-                             "shutil.copyfile = lambda *a, **k: (time.sleep(0.004), _copy(*a, **k))[1]\n"
-                             "ftplib.FTP.storbinary = lambda *a, **k: (time.sleep(0.004), _store(*a, **k))[1]")
 # the connection, made in the background while the site is built, waits after taking the lock until the test says go
 # (a slow link): the command, its site built, waits for it
 SLOW_LINK = ("import os, time\n_take = targetlock.take\n"
              "def take(*a, **k):\n    held = _take(*a, **k)\n"
              "    while not os.path.exists(os.environ['KPU_UJI_LANJUT']):\n        time.sleep(0.01)\n    return held\n"
              "targetlock.take = take")
-
-
-def wait_until(found, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None and not found():
-        time.sleep(0.005)
-    assert process.poll() is None, process.communicate()
 
 
 @pytest.mark.parametrize("stop", STOPS)

@@ -213,9 +213,11 @@ def run_cli_patched(patch: str, *args: str) -> Run:
     return Run(process.returncode, out, err)
 
 
-def start_cli(patch: str, *args: str, env: dict | None = None, ignore_ctrl_c: bool = False) -> subprocess.Popen:
+def start_cli(patch: str, *args: str, env: dict | None = None, ignore_ctrl_c: bool = False,
+              own_group: bool = False) -> subprocess.Popen:
     """`python -m generator ARGS` started as a subprocess, patch (Python statements) run first; ignore_ctrl_c:
-    started with SIGINT ignored, as a script's background job inherits it."""
+    started with SIGINT ignored, as a script's background job inherits it; own_group: in a process group of its own
+    (POSIX), whose id is its process id, as a shell's job or a systemd unit's processes are."""
     import signal
 
     code = f"import sys\n{patch}\nfrom generator.cli import main\nsys.exit(main(sys.argv[1:]))"
@@ -228,7 +230,8 @@ def start_cli(patch: str, *args: str, env: dict | None = None, ignore_ctrl_c: bo
 
     return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, preexec_fn=signals if os.name == "posix" else None)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=signals if os.name == "posix" else None,
+                            process_group=0 if own_group else None)
 
 
 # each file's read slowed to a few milliseconds (SFTP sends what it reads; the build reads the site's files too): on a

@@ -398,6 +398,29 @@ def test_ctrl_c_or_sigterm_while_files_are_sent_stops_the_publish_there_on_every
     assert len(sent) < len(tree(site / "output")) / 2, len(sent)       # stopped there, not at the end of a step
 
 
+@pytest.mark.skipif(os.name != "posix" or not shutil.which("pgrep"), reason="process groups and pgrep are POSIX's")
+def test_sigterm_to_the_whole_process_group_while_the_build_s_workers_run_stops_the_publish_cleanly(tmp_path):
+    """systemd stops a unit by sending SIGTERM to every process of it, and a shell's `kill -TERM -PGID` does the
+    same: the build's forked workers end as they would, and the publish says its one sentence, exit 143, its lock
+    removed."""
+    live = tmp_path / "tujuan"
+    site = news_site(tmp_path / "site", f"publish:\n  utama:\n    type: folder\n    path: {live}\n", posts=200)
+    process = start_cli(SLOW_READS, "publish", "--site", str(site), own_group=True)
+
+    def workers() -> bool:
+        return subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True).stdout.count(b"\n") >= 2
+
+    wait_until(workers, process)
+    os.killpg(process.pid, signal.SIGTERM)
+    code = process.wait(60)
+    out, err = process.communicate()
+    assert code == 143 and err.strip() == stopped(Terminated(signal.SIGTERM)), out + err
+    assert not (live / targetlock.LOCK).exists()
+    run = publish(site, Target("folder", live, {}, ""), patch="targetlock.WAIT = 0")
+    assert run.code == 0 and "diambil alih" not in run.err, run.err
+    assert tree(live, skip=(MANIFEST,)) == tree(site / "output")
+
+
 def test_the_lock_is_refreshed_while_a_publish_runs(tmp_path, target):
     """Its holder file says the publish is alive: written again every REFRESH seconds (here a twentieth of a second)
     while files travel, from a thread of its own, whatever the main thread is doing."""

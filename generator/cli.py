@@ -174,8 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     except Busy as err:
         print(f"Galat: {err}", file=sys.stderr)
         return EXIT_BUSY
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as stop:     # Ctrl-C: 130; SIGTERM stopping publish, verify or otomatis: 143
+        from generator.publish.interrupt import exit_code
+
+        return exit_code(stop)
     except Exception as err:   # noqa: BLE001 - a bug: one plain message naming the file, never a traceback
         return _bug(err, site_dir)
 

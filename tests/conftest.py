@@ -17,7 +17,7 @@ import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -203,6 +203,53 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> Run:
     done = subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True,
                           text=True, env=environment, timeout=120)
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def run_cli_patched(patch: str, *args: str) -> Run:
+    """`python -m generator ARGS` as a subprocess, patch (Python statements) run first: a crash or a slow step put
+    where the test wants it."""
+    process = start_cli(patch, *args)
+    out, err = process.communicate(timeout=120)
+    return Run(process.returncode, out, err)
+
+
+def start_cli(patch: str, *args: str, env: dict | None = None, ignore_ctrl_c: bool = False,
+              own_group: bool = False) -> subprocess.Popen:
+    """`python -m generator ARGS` started as a subprocess, patch (Python statements) run first; ignore_ctrl_c:
+    started with SIGINT ignored, as a script's background job inherits it; own_group: in a process group of its own
+    (POSIX), whose id is its process id, as a shell's job or a systemd unit's processes are."""
+    import signal
+
+    code = f"import sys\n{patch}\nfrom generator.cli import main\nsys.exit(main(sys.argv[1:]))"
+    # otherwise with SIGINT and SIGTERM handled as usual, whatever the suite itself was started with
+    handling = signal.SIG_IGN if ignore_ctrl_c else signal.SIG_DFL
+
+    def signals() -> None:
+        signal.signal(signal.SIGINT, handling)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=signals if os.name == "posix" else None,
+                            process_group=0 if own_group else None)
+
+
+# each file's read slowed to a few milliseconds (SFTP sends what it reads; the build reads the site's files too): on a
+# quiet machine a publish of a small site is otherwise over in a fifth of a second
+SLOW_READS = ("import pathlib, time\n_read = pathlib.Path.read_bytes\n"
+              "pathlib.Path.read_bytes = lambda self: (time.sleep(0.004), _read(self))[1]")
+# the same for every kind of target: each file's read (SFTP), copy (folder) or upload (FTP) a few milliseconds
+SLOW_SENDING = SLOW_READS + ("\nimport ftplib, shutil\n_copy, _store = shutil.copyfile, ftplib.FTP.storbinary\n"
+                             "shutil.copyfile = lambda *a, **k: (time.sleep(0.004), _copy(*a, **k))[1]\n"
+                             "ftplib.FTP.storbinary = lambda *a, **k: (time.sleep(0.004), _store(*a, **k))[1]")
+
+
+def wait_until(found: Callable[[], object], process: subprocess.Popen) -> None:
+    """Until found() holds (a minute at most), the process still running then."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and not found():
+        time.sleep(0.005)
+    assert process.poll() is None, process.communicate()
 
 
 def lock_holder(site: Path, seconds: float) -> subprocess.Popen:

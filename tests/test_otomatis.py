@@ -10,6 +10,7 @@ import io
 import json
 import os
 import shutil
+import signal
 
 import pytest
 
@@ -19,7 +20,20 @@ from generator.model import config as config_module
 from generator.otomatis.notify import PASSWORD_ENV, Report, send
 from generator.otomatis.runner import Runner, one_round, run_publish
 from generator.publish.findings import local_record
-from tests.conftest import NOW, folder_publish, lock_holder, md, news_site, run_cli
+from generator.publish import targetlock
+from generator.publish.plan import MANIFEST, temp_name
+from tests.conftest import (
+    NOW,
+    SLOW_SENDING,
+    folder_publish,
+    lock_holder,
+    md,
+    news_site,
+    run_cli,
+    start_cli,
+    tree,
+    wait_until,
+)
 from tests.servers import self_signed_certificate, start_smtp, start_webhook
 
 pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
@@ -564,3 +578,31 @@ def test_own_log_lines_older_than_keep_days_are_removed_once_a_day_and_other_lin
     config.write_text(config.read_text("utf-8").replace("keep_days: 0", "keep_days: -1"), "utf-8")
     run = run_cli("otomatis", "--once", "--site", str(site))
     assert run.code == 1 and "config.yaml:" in run.out and "'otomatis.keep_days' tidak boleh negatif" in run.out
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM is a signal one process sends another only on POSIX")
+def test_sigterm_while_a_round_publishes_stops_it_there_and_the_next_round_completes_the_site(tmp_path):
+    """systemd stopping the timer's job (or a shutdown) while otomatis publishes a scheduled post: exit 143, the
+    round's line says it was stopped, the target's lock and the runner's are gone, and the next round publishes the
+    post after all. Before, the process ended where it stood, the target's lock left for other computers to wait
+    10 minutes for."""
+    live = tmp_path / "live"
+    site = news_site(tmp_path / "site", folder_publish(live) + "otomatis:\n  verify: 0\n", posts=40)
+    (site / SCHEDULED).parent.mkdir(parents=True)
+    (site / SCHEDULED).write_text(md("title: Jadwal Rapat\nslug: jadwal-rapat\ndate: 2024-06-01 21:00"), "utf-8")
+    published_at(site, DUE - dt.timedelta(hours=1))
+    shutil.rmtree(live)             # the hosting's folder emptied since: the round sends the whole site
+    process = start_cli(SLOW_SENDING, "otomatis", "--once", "--site", str(site))
+    wait_until(lambda: any(path.is_file() and path.name not in (targetlock.HOLDER, MANIFEST, temp_name(MANIFEST))
+                           for path in live.rglob("*")), process)
+    process.send_signal(signal.SIGTERM)
+    code = process.wait(60)
+    out, err = process.communicate()
+    assert code == 143 and "Traceback" not in err and err == "", out + err
+    assert out.rstrip("\n").endswith("dihentikan (sinyal TERM) di tengah putaran; situs yang tayang tetap utuh, "
+                                      "putaran berikutnya mengerjakannya lagi"), out
+    assert not (live / targetlock.LOCK).exists()
+    assert len(tree(live, skip=(MANIFEST,))) < len(tree(site / "output")) / 2
+    again = run_cli("otomatis", "--once", "--site", str(site))
+    assert again.code == 0 and "terbit ke utama: 1 berita terjadwal ('Jadwal Rapat')" in again.out, again.out
+    assert tree(live, skip=(MANIFEST,)) == tree(site / "output") and (live / LIVE_PAGE).is_file()

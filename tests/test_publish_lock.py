@@ -20,10 +20,21 @@ from pathlib import Path
 import pytest
 
 from generator.publish import targetlock
-from generator.publish.interrupt import STOPPED
+from generator.publish.interrupt import STOPPED, Terminated, stopped
 from generator.publish.plan import MANIFEST, temp_name
 from generator.render.links import broken_links
-from tests.conftest import ROOT, Run, branch_tree, news_site, run_cli, sftp_publish, tree
+from tests.conftest import (
+    SLOW_READS,
+    SLOW_SENDING,
+    Run,
+    branch_tree,
+    news_site,
+    run_cli,
+    sftp_publish,
+    start_cli,
+    tree,
+    wait_until,
+)
 from tests.servers import start_ftp, start_sshd
 
 pytestmark = [pytest.mark.servers, pytest.mark.filterwarnings("ignore:The asyn:DeprecationWarning")]
@@ -91,14 +102,22 @@ def publish(site: Path, target: Target, *args: str, patch: str = ""):
 def start_publish(site: Path, env: dict, patch: str = "", ignore_ctrl_c: bool = False) -> subprocess.Popen:
     """The publish command started, with the target lock's settings changed first (patch: Python statements);
     ignore_ctrl_c: started with SIGINT ignored, as a script's background job inherits it."""
-    code = (f"import sys\nfrom generator.publish import targetlock\n{patch}\n"
-            "from generator.cli import main\nsys.exit(main(sys.argv[1:]))")
-    # otherwise with SIGINT handled as usual, whatever the suite itself was started with
-    handling = signal.SIG_IGN if ignore_ctrl_c else signal.SIG_DFL
-    return subprocess.Popen([sys.executable, "-c", code, "publish", "--site", str(site)], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True,
-                            preexec_fn=(lambda: signal.signal(signal.SIGINT, handling)) if os.name == "posix" else None)
+    return start_cli(f"from generator.publish import targetlock\n{patch}", "publish", "--site", str(site), env=env,
+                     ignore_ctrl_c=ignore_ctrl_c)
+
+
+@dataclass(frozen=True)
+class Stop:
+    """How a publish is stopped from outside: Ctrl-C, or SIGTERM (`kill PID`, a shutdown, a CI runner's cancel)."""
+    signum: int
+    code: int           # the exit code it ends with
+    said: str           # the one line on stderr
+
+
+# SIGTERM is a signal one process sends another only on POSIX (on Windows a process is ended without one)
+STOPS = [pytest.param(Stop(signal.SIGINT, 130, STOPPED), id="ctrl-c"),
+         pytest.param(Stop(signal.SIGTERM, 143, stopped(Terminated(signal.SIGTERM))), id="sigterm",
+                      marks=pytest.mark.skipif(os.name != "posix", reason="SIGTERM is POSIX's"))]
 
 
 def two_copies(tmp_path: Path, section: str) -> tuple[Path, Path]:
@@ -280,14 +299,6 @@ def test_the_lock_is_released_when_a_publish_fails(tmp_path, target):
     assert tree(target.root, skip=(MANIFEST,)) == tree(site / "output")
 
 
-# each file's read slowed to a few milliseconds (SFTP sends what it reads; the build reads the site's files too): on a
-# quiet machine a publish of this small site is otherwise over in a fifth of a second
-SLOW_READS = ("import pathlib, time\n_read = pathlib.Path.read_bytes\n"
-              "pathlib.Path.read_bytes = lambda self: (time.sleep(0.004), _read(self))[1]")
-# the same for every kind of target: each file's read (SFTP), copy (folder) or upload (FTP) a few milliseconds
-SLOW_SENDING = SLOW_READS + ("\nimport ftplib, shutil\n_copy, _store = shutil.copyfile, ftplib.FTP.storbinary\n"
-                             "shutil.copyfile = lambda *a, **k: (time.sleep(0.004), _copy(*a, **k))[1]\n"
-                             "ftplib.FTP.storbinary = lambda *a, **k: (time.sleep(0.004), _store(*a, **k))[1]")
 # the connection, made in the background while the site is built, waits after taking the lock until the test says go
 # (a slow link): the command, its site built, waits for it
 SLOW_LINK = ("import os, time\n_take = targetlock.take\n"
@@ -296,21 +307,16 @@ SLOW_LINK = ("import os, time\n_take = targetlock.take\n"
              "targetlock.take = take")
 
 
-def wait_until(found, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None and not found():
-        time.sleep(0.005)
-    assert process.poll() is None, process.communicate()
-
-
+@pytest.mark.parametrize("stop", STOPS)
 @pytest.mark.parametrize("phase, inherited", [("building", "default"), ("connecting", "default"),
                                               ("sending", "default"), ("sending", "ignored")])
-def test_ctrl_c_stops_a_publish_and_releases_the_lock(tmp_path, sshd, phase, inherited):
-    """Ctrl-C while the site is built (the lock is taken meanwhile), while the command waits for the connection, and
-    while files are being sent: the publish stops there, exit 130, one sentence and no traceback, the lock removed,
-    and the next publish completes the site. 'ignored': started with SIGINT ignored, as a script's background job,
-    nohup or a CI wrapper starts it (and as this test's child is when the suite itself runs so): Ctrl-C still stops
-    it; the publish used to send the whole site and end with 0."""
+def test_ctrl_c_or_sigterm_stops_a_publish_and_releases_the_lock(tmp_path, sshd, phase, inherited, stop):
+    """Ctrl-C (or SIGTERM) while the site is built (the lock is taken meanwhile), while the command waits for the
+    connection, and while files are being sent: the publish stops there, exit 130 (143), one sentence and no
+    traceback, the lock removed, and the next publish completes the site. 'ignored': started with SIGINT ignored, as
+    a script's background job, nohup or a CI wrapper starts it (and as this test's child is when the suite itself
+    runs so): Ctrl-C still stops it; the publish used to send the whole site and end with 0. SIGTERM used to end the
+    process where it stood, the lock left for other computers to wait 10 minutes for."""
     if inherited == "ignored" and os.name != "posix":
         pytest.skip("SIGINT is inherited as ignored only on POSIX")
     target = sftp_target(sshd)
@@ -326,13 +332,13 @@ def test_ctrl_c_stops_a_publish_and_releases_the_lock(tmp_path, sshd, phase, inh
     else:                           # the first of the site's files or folders is on the target
         wait_until(lambda: any(path.name not in (targetlock.LOCK, MANIFEST, temp_name(MANIFEST))
                                for path in sshd.root.iterdir()), process)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop.signum)
     if phase == "connecting":
         time.sleep(0.2)
         go.touch()
     code = process.wait(60)
     out, err = process.communicate()
-    assert code == 130 and err.strip() == STOPPED, out + err
+    assert code == stop.code and err.strip() == stop.said, out + err
     assert not (sshd.root / targetlock.LOCK).exists()
     stopped = tree(sshd.root, skip=(MANIFEST,))
     run = publish(site, target, patch="targetlock.WAIT = 0")
@@ -342,11 +348,13 @@ def test_ctrl_c_stops_a_publish_and_releases_the_lock(tmp_path, sshd, phase, inh
     assert not (sshd.root / targetlock.LOCK).exists()
 
 
+@pytest.mark.parametrize("stop", STOPS)
 @pytest.mark.parametrize("phase", ["building", "connecting"])
-def test_ctrl_c_while_waiting_for_another_publishs_lock_stops_at_once_and_leaves_that_lock(tmp_path, sshd, phase):
-    """The wait for a fresh lock (here as long as an hour) ends with Ctrl-C, whether the command is still building
-    the site or waits for the connection that waits for the lock: exit 130, one sentence, and the other publish's
-    lock left as it was."""
+def test_ctrl_c_or_sigterm_while_waiting_for_another_publishs_lock_stops_at_once_and_leaves_that_lock(tmp_path, sshd,
+                                                                                                      phase, stop):
+    """The wait for a fresh lock (here as long as an hour) ends with Ctrl-C (or SIGTERM), whether the command is
+    still building the site or waits for the connection that waits for the lock: exit 130 (143), one sentence, and
+    the other publish's lock left as it was."""
     target = sftp_target(sshd)
     site = news_site(tmp_path / "site", target.section, posts=40)
     held = holder_file(sshd.root, "laptop-humas-2", 4242, time.time())
@@ -358,34 +366,59 @@ def test_ctrl_c_while_waiting_for_another_publishs_lock_stops_at_once_and_leaves
                 break
         if phase == "connecting":       # built and scanned: waiting for the connection
             wait_until((site / ".cache/publish-hashes.json").exists, process)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop.signum)
         code = process.wait(60)
     finally:
         if process.poll() is None:
             process.kill()
     out, err = process.communicate()
-    assert code == 130 and err.strip() == STOPPED, out + err
+    assert code == stop.code and err.strip() == stop.said, out + err
     assert tree(sshd.root) == {LOCK_FILE: held}
 
 
-def test_ctrl_c_while_files_are_sent_stops_the_publish_there_on_every_kind_of_target(tmp_path, target):
-    """Ctrl-C as the first file is on its way: the files still to send are not sent, the lock is removed, one
-    sentence is said, and the next publish completes the site."""
+@pytest.mark.parametrize("stop", STOPS)
+def test_ctrl_c_or_sigterm_while_files_are_sent_stops_the_publish_there_on_every_kind_of_target(tmp_path, target,
+                                                                                                stop):
+    """Ctrl-C (or SIGTERM) as the first file is on its way: the files still to send are not sent, the lock is
+    removed, one sentence is said, exit 130 (143), and the next publish completes the site."""
     site = news_site(tmp_path / "site", target.section, posts=40)
     target.root.mkdir(exist_ok=True)
     process = start_publish(site, target.env, SLOW_SENDING)
     wait_until(lambda: any(path.is_file() and path.name not in (targetlock.HOLDER, MANIFEST, temp_name(MANIFEST))
                            for path in target.root.rglob("*")), process)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop.signum)
     code = process.wait(60)
     out, err = process.communicate()
-    assert code == 130 and err.strip() == STOPPED, out + err
+    assert code == stop.code and err.strip() == stop.said, out + err
     assert not (target.root / targetlock.LOCK).exists()
     sent = tree(target.root, skip=(MANIFEST,))
     run = publish(site, target, patch="targetlock.WAIT = 0")
     assert run.code == 0 and "diambil alih" not in run.err, run.err
     assert tree(target.root, skip=(MANIFEST,)) == tree(site / "output")
     assert len(sent) < len(tree(site / "output")) / 2, len(sent)       # stopped there, not at the end of a step
+
+
+@pytest.mark.skipif(os.name != "posix" or not shutil.which("pgrep"), reason="process groups and pgrep are POSIX's")
+def test_sigterm_to_the_whole_process_group_while_the_build_s_workers_run_stops_the_publish_cleanly(tmp_path):
+    """systemd stops a unit by sending SIGTERM to every process of it, and a shell's `kill -TERM -PGID` does the
+    same: the build's forked workers end as they would, and the publish says its one sentence, exit 143, its lock
+    removed."""
+    live = tmp_path / "tujuan"
+    site = news_site(tmp_path / "site", f"publish:\n  utama:\n    type: folder\n    path: {live}\n", posts=200)
+    process = start_cli(SLOW_READS, "publish", "--site", str(site), own_group=True)
+
+    def workers() -> bool:
+        return subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True).stdout.count(b"\n") >= 2
+
+    wait_until(workers, process)
+    os.killpg(process.pid, signal.SIGTERM)
+    code = process.wait(60)
+    out, err = process.communicate()
+    assert code == 143 and err.strip() == stopped(Terminated(signal.SIGTERM)), out + err
+    assert not (live / targetlock.LOCK).exists()
+    run = publish(site, Target("folder", live, {}, ""), patch="targetlock.WAIT = 0")
+    assert run.code == 0 and "diambil alih" not in run.err, run.err
+    assert tree(live, skip=(MANIFEST,)) == tree(site / "output")
 
 
 def test_the_lock_is_refreshed_while_a_publish_runs(tmp_path, target):

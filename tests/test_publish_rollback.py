@@ -3,10 +3,12 @@ byte, sending only what differs; the store pruned to the last rollback_keep publ
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from generator.publish.plan import MANIFEST
-from tests.conftest import folder_publish, md, news_site, run_cli, tree
+from tests.conftest import folder_publish, md, news_site, run_cli, run_cli_patched, tree
 
 pytestmark = pytest.mark.quick
 
@@ -53,3 +55,60 @@ def test_a_site_never_published_has_nothing_to_roll_back_to(tmp_path):
     site = news_site(tmp_path / "site", folder_publish(tmp_path / "live"))
     run = run_cli("publish", "--site", str(site), "--rollback")
     assert run.code == 1 and "hanya 0 terbitan sebelumnya" in run.err and not (tmp_path / "live").exists()
+
+
+def kept(site):
+    return sorted((site / ".cache/publish/history/utama").iterdir())
+
+
+# the history manifest's bytes written half, then the process ends as a power cut or `kill -9` would end it
+CUT_OFF = ("import os, pathlib\n_write = pathlib.Path.write_bytes\n"
+           "def write(self, data):\n"
+           "    if 'history' not in self.parts:\n        return _write(self, data)\n"
+           "    with open(self, 'wb') as file:\n        file.write(data[:len(data) // 2])\n"
+           "    os._exit(9)\n"
+           "pathlib.Path.write_bytes = write")
+
+
+def test_a_publish_killed_while_it_keeps_its_history_leaves_no_half_manifest(tmp_path):
+    """The manifest goes in with one rename: killed halfway, the publishes kept before stay as they were, its
+    temporary file is removed by the next publish, and --rollback still puts back the one before."""
+    live = tmp_path / "live"
+    site = news_site(tmp_path / "site", folder_publish(live, "    rollback_keep: 3\n"))
+    publish(site)
+    first = live_tree(live)
+    before = kept(site)
+    (site / "content/pages/profil.md").write_text(md("title: Profil Kantor", "Alamat baru.\n"), "utf-8")
+    cut = run_cli_patched(CUT_OFF, "publish", "--site", str(site))
+    assert cut.code == 9
+    assert [path for path in kept(site) if path.suffix == ".json"] == before        # no half manifest among them
+    publish(site)
+    assert len(kept(site)) == 2 and all(path.suffix == ".json" for path in kept(site))
+    publish(site, "--rollback")
+    assert live_tree(live) == first
+
+
+def test_a_broken_history_manifest_is_passed_over_and_named_when_asked_for(tmp_path):
+    """A kept manifest cut off (by a crash of an older version), emptied or changed by hand (a content name that
+    would lead out of the store): the publishes after it succeed and keep theirs, and --rollback to it says so in one
+    plain sentence, while the ones around it can still be put back."""
+    live = tmp_path / "live"
+    site = news_site(tmp_path / "site", folder_publish(live, "    rollback_keep: 4\n"))
+    publish(site)
+    first = live_tree(live)
+    good = kept(site)[0].read_bytes()
+    for broken in (good[:len(good) // 2], b"", good.replace(good.split(b'"')[-2], b"../../../config.yaml", 1)):
+        folder = site / ".cache/publish/history/utama"
+        for path in kept(site)[1:]:
+            path.unlink()
+        (folder / f"{time.time_ns():020d}.json").write_bytes(broken)
+        (site / "content/pages/profil.md").write_text(md("title: Profil Kantor", f"Alamat {len(broken)}.\n"),
+                                                      "utf-8")
+        run = publish(site)
+        assert "Galat" not in run.err and "Traceback" not in run.err, run.err
+        assert len(kept(site)) == 3
+        back = run_cli("publish", "--site", str(site), "--rollback", "1")
+        assert back.code == 1 and "Traceback" not in back.err and "Galat internal" not in back.err, back.err
+        assert back.err.count("\n") == 1 and "rusak atau terpotong" in back.err and "--rollback" in back.err
+        publish(site, "--rollback", "2")
+        assert live_tree(live) == first

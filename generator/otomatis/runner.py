@@ -120,13 +120,23 @@ def one_round(runner: Runner) -> int:
         _say(runner, None, log)
         return 1
     zone = ZoneInfo(config.site.timezone)
-    try:
-        with lock.held(runner.site_dir / ".cache" / "otomatis", 0):    # one runner of the site at a time
-            return _locked_round(runner, config, log, Round(now))
-    except lock.Busy:
-        _say(runner, log, _line(now, zone, ["dilewati: putaran otomatis lain untuk situs ini masih berjalan"]))
-        state_module.touch(state_module.path(runner.site_dir), now.timestamp())
-        return EXIT_BUSY
+    from generator.publish.interrupt import how, stoppable
+
+    # Ctrl-C, or SIGTERM (systemd stopping the timer's job, a shutdown) on POSIX, stops the round where it is, as it
+    # stops a publish: every lock it holds (the runner's, the target's while a publish or the logs' reading has it)
+    # removed on the way out, and said; the round's state is not saved, so the next round does its work again
+    with stoppable():
+        try:
+            with lock.held(runner.site_dir / ".cache" / "otomatis", 0):    # one runner of the site at a time
+                return _locked_round(runner, config, log, Round(now))
+        except lock.Busy:
+            _say(runner, log, _line(now, zone, ["dilewati: putaran otomatis lain untuk situs ini masih berjalan"]))
+            state_module.touch(state_module.path(runner.site_dir), now.timestamp())
+            return EXIT_BUSY
+        except KeyboardInterrupt as stop:
+            _say(runner, log, _line(now, zone, [f"dihentikan ({how(stop)}) di tengah putaran; situs yang tayang tetap "
+                                                "utuh, putaran berikutnya mengerjakannya lagi"]))
+            raise
 
 
 def _locked_round(runner: Runner, config, log: Path, done: Round) -> int:

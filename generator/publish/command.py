@@ -19,7 +19,7 @@ from generator.core.system import shown
 from generator.model import config as config_module
 from generator.options import Options
 from generator.publish import manifest
-from generator.publish.interrupt import STOPPED, ctrl_c_stops
+from generator.publish.interrupt import stoppable, stopped
 from generator.publish.plan import (
     Plan,
     claimed,
@@ -54,12 +54,12 @@ class Request:
 def publish(request: Request) -> int:
     """Exit code: 0 published (or nothing to do), 1 the build or a target failed, 2 bad usage. Ctrl-C stops it
     (KeyboardInterrupt, once said), even when the command was started with Ctrl-C ignored, the target's lock
-    released."""
-    with ctrl_c_stops():
+    released; so does SIGTERM on POSIX (Terminated, a KeyboardInterrupt: see interrupt)."""
+    with stoppable():
         try:
             return _publish(request)
-        except KeyboardInterrupt:
-            print(STOPPED, file=sys.stderr, flush=True)
+        except KeyboardInterrupt as stop:
+            print(stopped(stop), file=sys.stderr, flush=True)
             raise
 
 

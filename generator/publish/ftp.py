@@ -17,6 +17,7 @@ from pathlib import Path
 
 from generator.publish import manifest as manifest_format
 from generator.publish import targetlock
+from generator.publish.interrupt import Terminated
 from generator.publish.plan import (
     MANIFEST,
     QUARANTINE,
@@ -339,6 +340,8 @@ class FtpTransport(StepByStep):
         if self.context.interactive:
             try:
                 return user, getpass.getpass(f"Sandi FTP untuk {user}@{self.target.host}: ")
+            except Terminated:      # not an answer to the question: the command is asked to stop
+                raise
             except (EOFError, KeyboardInterrupt):
                 pass
         raise PublishError(f"Sandi FTP untuk {user}@{self.target.host} tidak ditemukan; isi variabel lingkungan "

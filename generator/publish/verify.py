@@ -26,7 +26,7 @@ from generator.publish.findings import (
     local_record,
     repairs,
 )
-from generator.publish.interrupt import ctrl_c_stops
+from generator.publish.interrupt import how, stoppable
 from generator.publish.plan import MANIFEST, Entry
 from generator.publish.registry import open_transport
 from generator.publish.transport import Context, Delivery, PublishError
@@ -45,12 +45,13 @@ class Request:
 
 def verify(request: Request) -> int:
     """Exit 0: the live site is what was published; 1: it is not (each file named); 2: it could not be checked.
-    Ctrl-C stops it (KeyboardInterrupt, once said), even when the command was started with Ctrl-C ignored."""
-    with ctrl_c_stops():
+    Ctrl-C stops it (KeyboardInterrupt, once said), even when the command was started with Ctrl-C ignored; so does
+    SIGTERM on POSIX (Terminated: the target's lock removed on the way out, as publish does)."""
+    with stoppable():
         try:
             return _verify(request)
-        except KeyboardInterrupt:
-            print("Pemeriksaan dihentikan (Ctrl-C); jalankan perintah yang sama lagi untuk memeriksa ulang.",
+        except KeyboardInterrupt as stop:
+            print(f"Pemeriksaan dihentikan ({how(stop)}); jalankan perintah yang sama lagi untuk memeriksa ulang.",
                   file=sys.stderr, flush=True)
             raise
 

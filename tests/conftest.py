@@ -221,12 +221,13 @@ def start_cli(patch: str, *args: str, env: dict | None = None, ignore_ctrl_c: bo
     import signal
 
     code = f"import sys\n{patch}\nfrom generator.cli import main\nsys.exit(main(sys.argv[1:]))"
-    # otherwise with SIGINT and SIGTERM handled as usual, whatever the suite itself was started with
+    # otherwise with SIGINT, SIGTERM and SIGHUP handled as usual, whatever the suite itself was started with (nohup)
     handling = signal.SIG_IGN if ignore_ctrl_c else signal.SIG_DFL
 
     def signals() -> None:
         signal.signal(signal.SIGINT, handling)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
     return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, stdout=subprocess.PIPE,

@@ -398,6 +398,29 @@ def test_ctrl_c_or_sigterm_while_files_are_sent_stops_the_publish_there_on_every
     assert len(sent) < len(tree(site / "output")) / 2, len(sent)       # stopped there, not at the end of a step
 
 
+@pytest.mark.skipif(os.name != "posix", reason="SIGHUP is POSIX's")
+def test_the_terminal_closed_while_files_are_sent_stops_the_publish_there_and_releases_the_lock(tmp_path, sshd):
+    """Closing the terminal window a publish runs in (macOS's Terminal, a Linux desktop's; an SSH session dropped)
+    sends it SIGHUP: it stops there as on Ctrl-C, exit 129, the lock removed, and the next publish completes the
+    site. It used to end where it stood, the lock left for other computers to wait 10 minutes for."""
+    target = sftp_target(sshd)
+    site = news_site(tmp_path / "site", target.section, posts=40)
+    process = start_publish(site, target.env, SLOW_SENDING)
+    wait_until(lambda: any(path.is_file() and path.name not in (targetlock.HOLDER, MANIFEST, temp_name(MANIFEST))
+                           for path in sshd.root.rglob("*")), process)
+    process.send_signal(signal.SIGHUP)
+    code = process.wait(60)
+    out, err = process.communicate()
+    assert code == 129 and err.strip() == stopped(Terminated(signal.SIGHUP)), out + err
+    assert "sinyal HUP" in err
+    assert not (sshd.root / targetlock.LOCK).exists()
+    sent = tree(sshd.root, skip=(MANIFEST,))
+    run = publish(site, target, patch="targetlock.WAIT = 0")
+    assert run.code == 0 and "diambil alih" not in run.err, run.err
+    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
+    assert len(sent) < len(tree(site / "output")) / 2, len(sent)
+
+
 @pytest.mark.skipif(os.name != "posix" or not shutil.which("pgrep"), reason="process groups and pgrep are POSIX's")
 def test_sigterm_to_the_whole_process_group_while_the_build_s_workers_run_stops_the_publish_cleanly(tmp_path):
     """systemd stops a unit by sending SIGTERM to every process of it, and a shell's `kill -TERM -PGID` does the

@@ -1,4 +1,5 @@
-"""Ctrl-C and SIGTERM during a publish: either always stops the command, and stops an SFTP step by cancelling it.
+"""Ctrl-C, SIGTERM and SIGHUP during a publish: each always stops the command, and stops an SFTP step by cancelling
+it.
 
 A command started with SIGINT ignored (a script's background job, nohup, a CI wrapper: the ignoring is inherited, not
 asked for) would otherwise never see Ctrl-C and send the whole site, as `serve` found before (stoppable).
@@ -7,7 +8,8 @@ SIGTERM (`kill PID`, a shutdown, a CI runner's cancel, systemd stopping a timer'
 where it stands, the target's lock left behind: other computers then wait for it to go stale (targetlock.STALE). While
 a publish runs it raises Terminated instead, a KeyboardInterrupt, so that it takes the very way out Ctrl-C takes (the
 lock removed, the local record untouched); the command exits with 128 + the signal's number (143), as a shell reports
-a process ended by it. Only on POSIX: on Windows a process is ended (TerminateProcess: Task Manager, taskkill /F)
+a process ended by it. SIGHUP (the terminal window closed while it runs: macOS's Terminal, a Linux desktop's, an SSH
+session dropped) is taken the same way (129), unless it is ignored (nohup). Only on POSIX: on Windows a process is ended (TerminateProcess: Task Manager, taskkill /F)
 without any signal Python could catch, and nothing changes there.
 
 Python raises KeyboardInterrupt in whatever code the main thread runs when Ctrl-C comes. In an asyncio loop that is
@@ -29,7 +31,7 @@ from typing import Iterator
 
 
 class Terminated(KeyboardInterrupt):
-    """The command was asked to stop by a signal other than Ctrl-C (SIGTERM): a KeyboardInterrupt, so that everything
+    """The command was asked to stop by a signal other than Ctrl-C (SIGTERM, SIGHUP): a KeyboardInterrupt, so that everything
     that cleans up after Ctrl-C cleans up after it too."""
 
     def __init__(self, signum: int):
@@ -38,14 +40,14 @@ class Terminated(KeyboardInterrupt):
 
 
 def how(stop: BaseException) -> str:
-    """What stopped the command, as the message says it: 'Ctrl-C', 'sinyal TERM'."""
+    """What stopped the command, as the message says it: 'Ctrl-C', 'sinyal TERM', 'sinyal HUP'."""
     if isinstance(stop, Terminated):
         return f"sinyal {signal.Signals(stop.signum).name.removeprefix('SIG')}"
     return "Ctrl-C"
 
 
 def exit_code(stop: BaseException) -> int:
-    """The exit code of a command stopped so: 130 (Ctrl-C), 143 (SIGTERM), as shells report them."""
+    """The exit code of a command stopped so: 130 (Ctrl-C), 143 (SIGTERM), 129 (SIGHUP), as shells report them."""
     return 128 + (stop.signum if isinstance(stop, Terminated) else signal.SIGINT)
 
 
@@ -57,8 +59,12 @@ def stopped(stop: BaseException) -> str:
 STOPPED = stopped(KeyboardInterrupt())
 
 
+# The signals besides Ctrl-C that stop a publish the way it does, where the system has them (POSIX)
+CAUGHT = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if os.name == "posix" and hasattr(signal, name))
+
+
 class _Terminate:
-    """The SIGTERM handler while a command may be stopped: Terminated raised in the process that installed it. A
+    """The SIGTERM (and SIGHUP) handler while a command may be stopped: Terminated raised in the process that installed it. A
     worker forked meanwhile (the build's) inherits it: there the signal does what it does by default, ending it."""
 
     def __init__(self):
@@ -75,16 +81,17 @@ class _Terminate:
 @contextlib.contextmanager
 def stoppable() -> Iterator[None]:
     """While the block runs in the main thread: Python's own Ctrl-C handling (KeyboardInterrupt), whatever was
-    inherited, and SIGTERM raising Terminated where it would end the process (its default: a SIGTERM the caller
-    ignores, or handles its own way, stays so); the previous handling put back after it. Elsewhere (the desk's
+    inherited, and SIGTERM and SIGHUP raising Terminated where they would end the process (their default: one the
+    caller ignores, nohup's SIGHUP, or handles its own way, stays so); the previous handling put back after it. Elsewhere (the desk's
     publish thread) nothing changes."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = {signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler)}
     # POSIX only: on Windows SIGTERM is never delivered from outside (see the module's text)
-    if os.name == "posix" and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-        previous[signal.SIGTERM] = signal.signal(signal.SIGTERM, _Terminate())
+    for signum in CAUGHT:
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            previous[signum] = signal.signal(signum, _Terminate())
     try:
         yield
     finally:
@@ -115,8 +122,7 @@ def _taken_over() -> list[int]:
     """The signals run_cancellable handles: those whose handling is the command's own (see stoppable); a caller that
     chose other handling keeps it."""
     taken = [signal.SIGINT] if signal.getsignal(signal.SIGINT) is signal.default_int_handler else []
-    if os.name == "posix" and isinstance(signal.getsignal(signal.SIGTERM), _Terminate):
-        taken.append(signal.SIGTERM)
+    taken.extend(signum for signum in CAUGHT if isinstance(signal.getsignal(signum), _Terminate))
     return taken
 
 

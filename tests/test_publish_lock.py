@@ -376,11 +376,13 @@ def test_ctrl_c_or_sigterm_while_waiting_for_another_publishs_lock_stops_at_once
     assert tree(sshd.root) == {LOCK_FILE: held}
 
 
+@pytest.mark.parametrize("target", ["folder", "ftps"], indirect=True)
 @pytest.mark.parametrize("stop", STOPS)
 def test_ctrl_c_or_sigterm_while_files_are_sent_stops_the_publish_there_on_every_kind_of_target(tmp_path, target,
                                                                                                 stop):
     """Ctrl-C (or SIGTERM) as the first file is on its way: the files still to send are not sent, the lock is
-    removed, one sentence is said, exit 130 (143), and the next publish completes the site."""
+    removed, one sentence is said, exit 130 (143), and the next publish completes the site. SFTP's sending is
+    stopped so in test_ctrl_c_or_sigterm_stops_a_publish_and_releases_the_lock (and on SIGHUP below)."""
     site = news_site(tmp_path / "site", target.section, posts=40)
     target.root.mkdir(exist_ok=True)
     process = start_publish(site, target.env, SLOW_SENDING)

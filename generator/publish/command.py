@@ -219,8 +219,8 @@ def _publish_once(context: Context, local: dict, output: Path, request: Request,
     started = time.perf_counter()
     steps = _Steps(request.verbose)
     transport = _made(early, context) if early is not None else open_transport(context)
-    steps.done("sambung")
-    try:
+    try:        # nothing between the connection made and this try: Ctrl-C there left it, and its lock, open
+        steps.done("sambung")
         recorded, previous = _read_previous(transport)
         steps.done("baca catatan")
         for note in transport.notes:

@@ -384,13 +384,9 @@ def test_ctrl_c_or_sigterm_while_waiting_for_another_publishs_lock_stops_at_once
     assert tree(sshd.root) == {LOCK_FILE: held}
 
 
-@pytest.mark.parametrize("target", ["folder", "ftps"], indirect=True)
-@pytest.mark.parametrize("stop", STOPS)
-def test_ctrl_c_or_sigterm_while_files_are_sent_stops_the_publish_there_on_every_kind_of_target(tmp_path, target,
-                                                                                                stop):
-    """Ctrl-C (or SIGTERM) as the first file is on its way: the files still to send are not sent, the lock is
-    removed, one sentence is said, exit 130 (143), and the next publish completes the site. SFTP's sending is
-    stopped so in test_ctrl_c_or_sigterm_stops_a_publish_and_releases_the_lock (and on SIGHUP below)."""
+def stop_while_sending(tmp_path: Path, target: Target, stop: Stop) -> str:
+    """A publish stopped as the first file is on its way: the files still to send are not sent, the lock is removed,
+    one sentence is said, and the next publish completes the site. Returns what the stopped publish said."""
     site = news_site(tmp_path / "site", target.section, posts=40)
     target.root.mkdir(exist_ok=True)
     process = start_publish(site, target.env, SLOW_SENDING)
@@ -406,6 +402,16 @@ def test_ctrl_c_or_sigterm_while_files_are_sent_stops_the_publish_there_on_every
     assert run.code == 0 and "diambil alih" not in run.err, run.err
     assert tree(target.root, skip=(MANIFEST,)) == tree(site / "output")
     assert len(sent) < len(tree(site / "output")) / 2, len(sent)       # stopped there, not at the end of a step
+    return err
+
+
+@pytest.mark.parametrize("target", ["folder", "ftps"], indirect=True)
+@pytest.mark.parametrize("stop", STOPS)
+def test_ctrl_c_or_sigterm_while_files_are_sent_stops_the_publish_there_on_every_kind_of_target(tmp_path, target,
+                                                                                                stop):
+    """Ctrl-C (or SIGTERM) as the first file is on its way: exit 130 (143), and the rest of stop_while_sending. SFTP's
+    sending is stopped so in test_ctrl_c_or_sigterm_stops_a_publish_and_releases_the_lock (and on SIGHUP below)."""
+    stop_while_sending(tmp_path, target, stop)
 
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGHUP is POSIX's")
@@ -413,22 +419,8 @@ def test_the_terminal_closed_while_files_are_sent_stops_the_publish_there_and_re
     """Closing the terminal window a publish runs in (macOS's Terminal, a Linux desktop's; an SSH session dropped)
     sends it SIGHUP: it stops there as on Ctrl-C, exit 129, the lock removed, and the next publish completes the
     site. It used to end where it stood, the lock left for other computers to wait 10 minutes for."""
-    target = sftp_target(sshd)
-    site = news_site(tmp_path / "site", target.section, posts=40)
-    process = start_publish(site, target.env, SLOW_SENDING)
-    wait_until(lambda: any(path.is_file() and path.name not in (targetlock.HOLDER, MANIFEST, temp_name(MANIFEST))
-                           for path in sshd.root.rglob("*")), process)
-    process.send_signal(signal.SIGHUP)
-    code = process.wait(60)
-    out, err = process.communicate()
-    assert code == 129 and err.strip() == stopped(Terminated(signal.SIGHUP)), out + err
+    err = stop_while_sending(tmp_path, sftp_target(sshd), Stop(signal.SIGHUP, 129, stopped(Terminated(signal.SIGHUP))))
     assert "sinyal HUP" in err
-    assert not (sshd.root / targetlock.LOCK).exists()
-    sent = tree(sshd.root, skip=(MANIFEST,))
-    run = publish(site, target, patch="targetlock.WAIT = 0")
-    assert run.code == 0 and "diambil alih" not in run.err, run.err
-    assert tree(sshd.root, skip=(MANIFEST,)) == tree(site / "output")
-    assert len(sent) < len(tree(site / "output")) / 2, len(sent)
 
 
 @pytest.mark.skipif(os.name != "posix" or not shutil.which("pgrep"), reason="process groups and pgrep are POSIX's")

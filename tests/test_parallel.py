@@ -82,3 +82,18 @@ def test_photo_workers_of_a_killed_build_end_with_it(tmp_path):
     assert _kill_and_watch(process) == set()
     assert not (site / "output").exists()
     lock.lock_file(site / ".cache").unlink(missing_ok=True)      # the killed build's empty lock file
+
+
+def test_a_pool_left_early_kills_its_workers_at_once_instead_of_waiting_for_their_work():
+    """Ctrl-C, SIGTERM or an error while workers run: the pool's workers are killed, not waited for (each here
+    would sleep a minute), and nothing is cancelled from this thread (Python 3.11's pool thread raised
+    InvalidStateError at the user when a worker ended meanwhile)."""
+    started, others = time.monotonic(), _children(os.getpid())     # servers an earlier test left to this process
+    work = parallel.run(time.sleep, [0, 60, 60, 60], 2, minimum=2, smallest=1)
+    assert next(work) == [None]
+    workers = _children(os.getpid()) - others
+    assert workers
+    work.close()        # as an exception raised in the caller leaves it
+    while _alive(workers) and time.monotonic() - started < 30:
+        time.sleep(0.05)
+    assert _alive(workers) == set()

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from generator.publish import targetlock
-from generator.publish.interrupt import STOPPED, Terminated, stopped
+from generator.publish.interrupt import STOPPED, Terminated, exit_code, stopped
 from generator.publish.plan import MANIFEST, temp_name
 from generator.render.links import broken_links
 from tests.conftest import (
@@ -424,10 +424,12 @@ def test_the_terminal_closed_while_files_are_sent_stops_the_publish_there_and_re
 
 
 @pytest.mark.skipif(os.name != "posix" or not shutil.which("pgrep"), reason="process groups and pgrep are POSIX's")
-def test_sigterm_to_the_whole_process_group_while_the_build_s_workers_run_stops_the_publish_cleanly(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c-in-a-terminal"])
+def test_a_signal_to_the_whole_process_group_while_the_build_s_workers_run_stops_the_publish_cleanly(tmp_path, signum):
     """systemd stops a unit by sending SIGTERM to every process of it, and a shell's `kill -TERM -PGID` does the
-    same: the build's forked workers end as they would, and the publish says its one sentence, exit 143, its lock
-    removed."""
+    same; Ctrl-C in a terminal sends SIGINT to every process of the foreground group. The build's forked workers
+    leave the stop to the publish, which says its one sentence (no worker's traceback, no error of the pool's
+    thread), exits 143 or 130 with its lock removed, and leaves no worker running."""
     live = tmp_path / "tujuan"
     site = news_site(tmp_path / "site", f"publish:\n  utama:\n    type: folder\n    path: {live}\n", posts=200)
     process = start_cli(SLOW_READS, "publish", "--site", str(site), own_group=True)
@@ -436,11 +438,13 @@ def test_sigterm_to_the_whole_process_group_while_the_build_s_workers_run_stops_
         return subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True).stdout.count(b"\n") >= 2
 
     wait_until(workers, process)
-    os.killpg(process.pid, signal.SIGTERM)
+    os.killpg(process.pid, signum)
     code = process.wait(60)
     out, err = process.communicate()
-    assert code == 143 and err.strip() == stopped(Terminated(signal.SIGTERM)), out + err
+    stop = Terminated(signum) if signum != signal.SIGINT else KeyboardInterrupt()
+    assert code == exit_code(stop) and err.strip() == stopped(stop), out + err
     assert not (live / targetlock.LOCK).exists()
+    assert subprocess.run(["pgrep", "-g", str(process.pid)], capture_output=True).stdout == b""
     run = publish(site, Target("folder", live, {}, ""), patch="targetlock.WAIT = 0")
     assert run.code == 0 and "diambil alih" not in run.err, run.err
     assert tree(live, skip=(MANIFEST,)) == tree(site / "output")

@@ -3,6 +3,7 @@ where there is no fork() (Windows), spawned workers that are sent it pickled onc
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -63,13 +64,13 @@ def run(function: Callable, items: list, workers: int, minimum: int = 64, smalle
         start += len(group)
     if payload is not None:         # spawned workers: each unpickles the function and the items once, at its start
         with _pool(min(workers, len(groups)), multiprocessing.get_context("spawn"), (token, payload)) as pool:
-            yield from pool.map(_run_chunk, spans)
+            yield from _in_order(pool, spans)
         return
     _TASKS[token] = (function, items)
     gc.freeze()     # the parent's objects stay out of the workers' collections: touching them would copy their pages
     try:
         with executor(min(workers, len(groups)), multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_run_chunk, spans)
+            yield from _in_order(pool, spans)
     finally:
         _TASKS.pop(token, None)
         gc.unfreeze()
@@ -116,27 +117,73 @@ def deep(call: Callable, *args):
     return result[0]
 
 
-def _pool(workers: int, context, task: tuple[int, bytes]) -> ProcessPoolExecutor:
+def _in_order(pool: ProcessPoolExecutor, spans: list[tuple[int, int, int]]) -> Iterator[list]:
+    """Each span's results, in order, as pool.map gives them, but nothing cancelled from this thread on the way out:
+    map cancels what is left when it is left early, and a future cancelled here while a worker ended made Python
+    3.11's pool thread raise InvalidStateError at the user (fixed in 3.12). _owned has the pool's own thread do it."""
+    futures = [pool.submit(_run_chunk, span) for span in spans]
+    futures.reverse()
+    while futures:
+        yield futures.pop().result()    # let go of each result once it is passed on, as map does
+
+
+@contextlib.contextmanager
+def _pool(workers: int, context, task: tuple[int, bytes]) -> Iterator[ProcessPoolExecutor]:
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_spawned, initargs=(os.getpid(), *task))
+    with _owned(ProcessPoolExecutor(workers, mp_context=context, initializer=_spawned,
+                                    initargs=(os.getpid(), *task))) as pool:
+        yield pool
 
 
 def _spawned(parent: int, token: int, payload: bytes) -> None:
     """In a new spawned worker: end with the parent, and take the function and items it was sent."""
     import pickle
 
-    die_with_parent(parent)
+    _started(parent)
     _TASKS[token] = deep(pickle.loads, payload)
 
 
-def executor(workers: int, context=None) -> ProcessPoolExecutor:
-    """A process pool whose workers end with the process that started them, however it ends (a killed build
-    must not leave workers running for minutes, holding its caller's pipes)."""
+@contextlib.contextmanager
+def executor(workers: int, context=None) -> Iterator[ProcessPoolExecutor]:
+    """A process pool for a with block, whose workers end with the process that started them, however it ends (a
+    killed build must not leave workers running for minutes, holding its caller's pipes), and at once when the
+    block is left by an error or a stop (see _owned)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(workers, mp_context=context or system.worker_context(), initializer=die_with_parent,
-                               initargs=(os.getpid(),))
+    with _owned(ProcessPoolExecutor(workers, mp_context=context or system.worker_context(), initializer=_started,
+                                    initargs=(os.getpid(),))) as pool:
+        yield pool
+
+
+@contextlib.contextmanager
+def _owned(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
+    """pool, shut down after the block, its work done. Left by an error or a stop (Ctrl-C, SIGTERM, SIGHUP: the
+    workers ignore them, see _started), what has not started is cancelled by the pool's own thread
+    (cancel_futures) and the workers are killed, so the command stops now instead of after their work."""
+    try:
+        yield pool
+    except BaseException:
+        workers = list((getattr(pool, "_processes", None) or {}).values())    # {pid: Process}; shutdown drops it
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            with contextlib.suppress(Exception):
+                process.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def _started(parent: int) -> None:
+    """In a new worker: leave stopping to the parent, and end with it. Ctrl-C in a terminal (and Windows' console)
+    and SIGTERM to a process group (systemd, `kill -TERM -PGID`) reach every worker too: each would end where it
+    stood, a traceback printed by one waiting for work, the pool broken under the parent. Ignored here, they stop
+    the parent alone, which kills its workers (_owned)."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
+    die_with_parent(parent)
 
 
 def die_with_parent(parent: int) -> None:

@@ -32,7 +32,7 @@ from generator.publish.plan import (
     too_many_deletes,
 )
 from generator.publish.registry import open_transport, opener
-from generator.publish.transport import Context, Delivery, Outdated, PublishError, dial
+from generator.publish.transport import Context, Delivery, Handoff, Outdated, PublishError, dial
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def _publish(request: Request) -> int:
     if isinstance(names, str):
         print(f"Galat: {names}", file=sys.stderr)
         return 2
-    likely_new: Future = Future()
+    likely_new = Handoff()
     stop = threading.Event()
     contexts = [Context(name, config.publish[name], request.site_dir, request.trust_host_key,
                         _progress_of(name, request), sys.stdin.isatty(), likely_new, site_id=config.site.base_url,
@@ -88,7 +88,7 @@ def _publish(request: Request) -> int:
         return _build_and_publish(request, contexts, options, likely_new)
 
 
-def _build_and_publish(request: Request, contexts: list[Context], options: Options, likely_new: Future) -> int:
+def _build_and_publish(request: Request, contexts: list[Context], options: Options, likely_new: Handoff) -> int:
     with ThreadPoolExecutor(1) as background:
         # an SSH connection takes a dozen round trips: made while the pipeline is imported and the site built and
         # hashed, its library imported first (imports in two threads only take turns). FTP may have to ask for a
@@ -116,19 +116,27 @@ def _build_and_publish(request: Request, contexts: list[Context], options: Optio
         except BaseException:
             _close(early, likely_new, contexts[0])
             raise
-        likely_new.set_result(frozenset(local.keys() - before))
-        code = 0
-        for context in contexts:
-            try:
-                code = max(code, publish_target(context, local, options.output, request,
-                                                early if context is contexts[0] else None))
-            except PublishError as err:
-                _clear_progress(context)
-                print(f"{context.name}: {err}", file=sys.stderr)
-                code = 1
-            except KeyboardInterrupt:
-                _clear_progress(context)
-                raise
+        try:
+            likely_new.put(frozenset(local.keys() - before))
+            return _publish_all(request, contexts, local, options.output, early)
+        except KeyboardInterrupt:
+            if early is not None:       # stopped before the first target took it: closed here (a second close is
+                _close_when_made(early, contexts[0])     # nothing), else its lock stays until the command ends
+            raise
+
+
+def _publish_all(request: Request, contexts: list[Context], local: dict, output: Path, early: Future | None) -> int:
+    code = 0
+    for context in contexts:
+        try:
+            code = max(code, publish_target(context, local, output, request, early if context is contexts[0] else None))
+        except PublishError as err:
+            _clear_progress(context)
+            print(f"{context.name}: {err}", file=sys.stderr)
+            code = 1
+        except KeyboardInterrupt:
+            _clear_progress(context)
+            raise
     return code
 
 
@@ -165,9 +173,9 @@ def _waiting(pid: str) -> None:
     print(lock.waiting_message(pid), file=sys.stderr, flush=True)
 
 
-def _close(early: Future | None, likely_new: Future, context: Context) -> None:
-    if not likely_new.done():       # the connection waits for it
-        likely_new.set_result(frozenset())
+def _close(early: Future | None, likely_new: Handoff, context: Context) -> None:
+    if not likely_new.given:        # the connection waits for it
+        likely_new.put(frozenset())
     if early is not None:
         _close_when_made(early, context)
 

@@ -384,6 +384,10 @@ class SftpTransport:
         done("hapus dan simpan catatan")
 
     def close(self) -> None:
+        """Release the lock and end the connection; closing again does nothing (the command's way out on Ctrl-C may
+        close a connection the publish closed already)."""
+        if self.loop.is_closed():
+            return
         held, self.held = self.held, None
         if held is not None:
             try:
@@ -778,7 +782,7 @@ class SftpTransport:
         likely_new, with no paths if the build fails, so this never waits for nothing.)"""
         if self.context.likely_new is None:
             return {}
-        paths = await asyncio.wrap_future(self.context.likely_new)
+        paths = await self.context.likely_new.get()
         if len(paths) > IN_FLIGHT:
             return {}
         return dict(await asyncio.gather(*(self._lstat(rel) for rel in paths)))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import asyncio
 import os
+import queue
 import socket
 import sys
 import threading
@@ -25,6 +27,37 @@ class Outdated(PublishError):
     nothing of this attempt is live, and a new attempt, planned on top of the other's, may go."""
 
 
+class Handoff:
+    """One value passed from the command's main thread to a connection made in another thread (the paths new since
+    the last publish, once the site is built). put() is a single C call (queue.SimpleQueue) that Ctrl-C or SIGTERM
+    cannot interrupt halfway: a concurrent.futures.Future, set under a Condition whose __exit__ is Python code, could
+    be left with its lock held by a signal landing there, and the connection waited for it, and the command for the
+    connection, for ever. The value may be put more than once (the command's way out puts one whenever it cannot
+    tell whether it did); the first is the one taken."""
+
+    POLL = 0.5      # seconds a waiting thread holds on between looks at whether its loop still wants the value
+
+    def __init__(self):
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._taken: list = []      # the value, once the connection's thread took it (it may ask again)
+        self.given = False          # set after put (an assignment: atomic) so that the way out need not put again
+
+    def put(self, value) -> None:
+        self._queue.put(value)
+        self.given = True
+
+    async def get(self):
+        """The value, waited for in a thread of the running loop's own (the loop goes on meanwhile); a loop that
+        stops waiting (the publish cancelled) leaves that thread to end within POLL seconds."""
+        loop = asyncio.get_running_loop()
+        while not self._taken:
+            try:
+                self._taken.append(await loop.run_in_executor(None, self._queue.get, True, self.POLL))
+            except queue.Empty:
+                continue
+        return self._taken[0]
+
+
 @dataclass(frozen=True)
 class Context:
     name: str                               # the target's name in config.yaml
@@ -33,7 +66,7 @@ class Context:
     trust_host_key: str | None = None       # sftp: a fingerprint the user has checked and wants trusted
     progress: Callable[[int], None] = field(default=lambda count: None)   # called with the number of files just sent
     interactive: bool = False               # a person at a terminal can be asked for a password
-    likely_new: Future | None = None        # the site's paths missing from its previous scan, once it is built:
+    likely_new: Handoff | None = None       # the site's paths missing from its previous scan, once it is built:
                                             # an SFTP target asks about them while connecting (a round trip less)
     link: Future | None = None              # sftp: the TCP connection (dial), made while asyncssh is imported
     site_id: str = ""                       # the site's identity (its base_url), written in the target's lock

@@ -239,10 +239,15 @@ def start_cli(patch: str, *args: str, env: dict | None = None, ignore_ctrl_c: bo
 # quiet machine a publish of a small site is otherwise over in a fifth of a second
 SLOW_READS = ("import pathlib, time\n_read = pathlib.Path.read_bytes\n"
               "pathlib.Path.read_bytes = lambda self: (time.sleep(0.004), _read(self))[1]")
-# the same for every kind of target: each file's read (SFTP), copy (folder) or upload (FTP) a few milliseconds
-SLOW_SENDING = SLOW_READS + ("\nimport ftplib, shutil\n_copy, _store = shutil.copyfile, ftplib.FTP.storbinary\n"
-                             "shutil.copyfile = lambda *a, **k: (time.sleep(0.004), _copy(*a, **k))[1]\n"
-                             "ftplib.FTP.storbinary = lambda *a, **k: (time.sleep(0.004), _store(*a, **k))[1]")
+# the same for every kind of target, and longer: each file's read from output/ (SFTP), copy (folder) or upload (FTP)
+# 12 ms, so that a stop sent as the first file arrives still finds most of the site unsent on a loaded machine (at
+# 4 ms an SFTP publish had sent half of a small site before the test, starved of CPU, saw its first file)
+SLOW_SENDING = ("import pathlib, time\n_read = pathlib.Path.read_bytes\n"
+                "pathlib.Path.read_bytes = lambda self: (time.sleep(0.012 if 'output' in self.parts else 0.004), "
+                "_read(self))[1]\n"
+                "import ftplib, shutil\n_copy, _store = shutil.copyfile, ftplib.FTP.storbinary\n"
+                "shutil.copyfile = lambda *a, **k: (time.sleep(0.012), _copy(*a, **k))[1]\n"
+                "ftplib.FTP.storbinary = lambda *a, **k: (time.sleep(0.012), _store(*a, **k))[1]")
 
 
 def wait_until(found: Callable[[], object], process: subprocess.Popen) -> None:

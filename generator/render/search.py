@@ -508,9 +508,13 @@ def make(binary: Path, pages: dict[str, bytes | Path], folder: Path, threads: in
     shutil.rmtree(scratch, ignore_errors=True)
     site, bundle = scratch / "site", scratch / BUNDLE
     try:
+        site.mkdir(parents=True, exist_ok=True)
+        made = {site}       # a folder made once, not once a page (a batch's pages are all in site itself)
         for name, html in pages.items():
             target = site / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             if isinstance(html, bytes):
                 target.write_bytes(html)
                 continue
@@ -518,7 +522,6 @@ def make(binary: Path, pages: dict[str, bytes | Path], folder: Path, threads: in
                 os.link(html, target)
             except OSError:
                 shutil.copyfile(html, target)
-        site.mkdir(parents=True, exist_ok=True)
         try:
             env = {**os.environ, "RAYON_NUM_THREADS": str(threads)} if threads else None
             done = subprocess.run([str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"],

@@ -319,8 +319,11 @@ class Update:
 
     def stage_file(self, rel: str, source: Path, key: str) -> None:
         target = self.staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.reflinks = copy_file(source, target, self.reflinks)
+        try:        # its folder is usually there already (the page beside it): made only when it is not
+            self.reflinks = copy_file(source, target, self.reflinks)
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.reflinks = copy_file(source, target, self.reflinks)
         st = target.stat()
         self.staged[rel] = (st.st_size, st.st_mtime_ns, key)
 

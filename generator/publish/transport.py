@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import errno
 import asyncio
+import errno
 import os
 import queue
+import select
 import socket
 import sys
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,10 +199,54 @@ def take_lock(place, context: Context):
         raise PublishError("Penerbitan dihentikan sebelum kunci tujuan didapat; tidak ada yang dikirim.") from None
 
 
+DIAL_POLL = 0.2     # seconds between looks at context.stop while a server has not yet answered
+# connect() on a non-blocking socket: under way, not failed (EWOULDBLOCK is Windows' word for it)
+_PENDING = frozenset(code for code in (errno.EINPROGRESS, errno.EALREADY, errno.EWOULDBLOCK,
+                                       getattr(errno, "WSAEWOULDBLOCK", None)) if code is not None)
+
+
 def dial(context: Context, timeout: float = 30) -> socket.socket:
     """A TCP connection to the target's server: the name looked up and the connection made (a round trip, more for
-    the lookup) while the SSH library is still being imported. Failures are raised when the transport takes it."""
-    return socket.create_connection((context.target.host, context.port), timeout=timeout)
+    the lookup) while the SSH library is still being imported. Failures are raised when the transport takes it.
+
+    A server that does not answer (a wrong address, a firewall that drops the packets) is waited for up to timeout
+    seconds in all, but no longer than DIAL_POLL seconds once context.stop is set (Ctrl-C, a failed build): the
+    command, which waits for this thread on its way out, kept the user waiting the whole timeout after Ctrl-C. The
+    name's lookup cannot be cut short so."""
+    deadline = time.monotonic() + timeout
+    failure: OSError = OSError(f"alamat {context.target.host} tidak ditemukan")
+    for family, kind, proto, _, address in socket.getaddrinfo(context.target.host, context.port,
+                                                              type=socket.SOCK_STREAM):
+        sock = socket.socket(family, kind, proto)
+        try:
+            _connect(sock, address, deadline, context.stop)
+        except ConnectionAbortedError:
+            sock.close()
+            raise
+        except OSError as err:
+            sock.close()
+            failure = err
+            continue
+        sock.settimeout(timeout)        # as socket.create_connection leaves it
+        return sock
+    raise failure
+
+
+def _connect(sock: socket.socket, address, deadline: float, stop: threading.Event | None) -> None:
+    sock.setblocking(False)
+    code = sock.connect_ex(address)
+    while code in _PENDING:
+        if stop is not None and stop.is_set():
+            raise ConnectionAbortedError(errno.ECONNABORTED, "penerbitan dihentikan")
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("timed out")
+        _, ready, failed = select.select([], [sock], [sock], min(DIAL_POLL, left))
+        if ready or failed:     # Windows reports a refused connection as an exceptional condition
+            code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            break
+    if code != 0:
+        raise OSError(code, os.strerror(code))
 
 
 def stderr_is_terminal() -> bool:

@@ -206,26 +206,47 @@ def test_the_program_is_the_one_the_pagefind_package_would_run_found_without_imp
 
 
 
-def test_pages_given_as_files_index_as_their_bytes_do_and_are_left_as_they_were(tmp_path):
-    """Pagefind reads a page given as a file through a link in its scratch folder: the same records as from the
-    page's bytes, and the file keeps its bytes and has no second name once the run is over."""
+def kept(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {rel: data for rel, data in files.items() if rel.startswith("fragment/")
+            or ("/" not in rel and not rel.endswith(".pf_meta") and rel != "pagefind-entry.json")}
+
+
+def test_pagefind_is_given_the_pages_and_gives_its_index_back_without_a_file_written(tmp_path):
+    """Pagefind runs as a service: the pages go to it over a pipe and its bundle comes back the same way. The
+    records are those of the bundle Pagefind writes when run as a command over the same pages, and nothing is
+    written beside them (the command form made a folder of the pages and one of the bundle, thousands of files)."""
+    import subprocess
+
     from generator.render import pagefind, search
 
     page = ('<!doctype html><html lang="id"><head><title>{0}</title></head><body><nav>Menu</nav>'
             '<main data-pagefind-body><h1>{0}</h1><p>Rapat pleno {1} di kantor KPU.</p></main></body></html>')
-    files = {}
-    for n, (title, words) in enumerate([("Rapat Pleno", "rekapitulasi suara"), ("Sosialisasi", "pemilih pemula")]):
-        files[f"{n}.html"] = tmp_path / "situs" / f"{n}.html"
-        files[f"{n}.html"].parent.mkdir(exist_ok=True)
-        files[f"{n}.html"].write_text(page.format(title, words), encoding="utf-8")
-    before = {name: path.read_bytes() for name, path in files.items()}
-    binary = search.executable()
-    assert search.make(binary, files, tmp_path / "berkas") == ""
-    assert search.make(binary, before, tmp_path / "isi") == ""
-    assert pagefind.split(tmp_path / "berkas") == pagefind.split(tmp_path / "isi")
-    assert {name: path.read_bytes() for name, path in files.items()} == before
-    assert all(path.stat().st_nlink == 1 for path in files.values())
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["berkas", "isi", "situs"]
+    pages = {f"{n}.html": page.format(title, words).encode()
+             for n, (title, words) in enumerate([("Rapat Pleno", "rekapitulasi suara"), ("Sosialisasi", "pemilih")])}
+    site = tmp_path / "situs"
+    site.mkdir()
+    for name, html in pages.items():
+        (site / name).write_bytes(html)
+    binary, by_url = search.executable(), lambda record: record.url
+    subprocess.run([str(binary), "--site", str(site), "--output-path", str(tmp_path / "berkas"), "--silent"],
+                   check=True, capture_output=True)
+    written = {path.relative_to(tmp_path / "berkas").as_posix(): path.read_bytes()
+               for path in (tmp_path / "berkas").rglob("*") if path.is_file()}
+    before = sorted(tmp_path.rglob("*"))
+    given, error = search.make(binary, pages)
+    assert error == ""
+    # the page fragments and Pagefind's program are the same files; the index's chunks and meta number the pages in
+    # the order Pagefind took them (a folder's listing, or the order given), so they are compared as split's records
+    assert kept(given) == kept(written)
+    assert sorted(pagefind.split(given), key=by_url) == sorted(pagefind.split(written), key=by_url)
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_a_pagefind_that_fails_is_named_in_one_line():
+    from generator.render import search
+
+    files, error = search.make(Path(sys.executable), {"a.html": b"<html></html>"})
+    assert files == {} and error and "\n" not in error
 
 
 def test_the_program_named_by_pagefind_binary_path_is_used_when_it_is_a_file(tmp_path, monkeypatch):
@@ -404,10 +425,10 @@ def test_pagefind_finds_the_same_in_a_trimmed_page_as_in_the_whole_page(tmp_path
              if "pagefind" not in p.parts}
     assert sum(search.trimmed(html) != html for html in pages.values()) >= 3, "posts and pages are trimmed"
     binary = search.executable()
-    assert search.make(binary, {output_file(u): html for u, html in pages.items()}, tmp_path / "whole") == ""
-    assert search.make(binary, {output_file(u): search.trimmed(html) for u, html in pages.items()},
-                       tmp_path / "trimmed") == ""
-    whole, trimmed = (sorted(pagefind.split(tmp_path / k), key=lambda r: r.url) for k in ("whole", "trimmed"))
+    made = {kind: search.make(binary, {output_file(u): trim(html) for u, html in pages.items()})
+            for kind, trim in (("whole", lambda html: html), ("trimmed", search.trimmed))}
+    assert made["whole"][1] == made["trimmed"][1] == ""
+    whole, trimmed = (sorted(pagefind.split(made[kind][0]), key=lambda r: r.url) for kind in ("whole", "trimmed"))
     assert whole == trimmed
 
 

@@ -38,8 +38,14 @@ def pages(count: int) -> dict[str, bytes]:
 
 
 def bundle(pages_: dict[str, bytes], folder: Path) -> Path:
-    assert search.make(BINARY, {output_file(url): html for url, html in pages_.items()}, folder) == ""
-    return folder
+    """Pagefind's bundle of the pages, written to folder as its command would write it."""
+    files, error = search.make(BINARY, {output_file(url): html for url, html in pages_.items()})
+    assert error == ""
+    return write(files, folder)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
 def read(path: Path) -> bytes:
@@ -73,7 +79,7 @@ def canonical(folder: Path) -> dict:
 
 
 def records_of(folder: Path) -> dict[str, pagefind.PageRecord]:
-    return {record.url: record for record in pagefind.split(folder)}
+    return {record.url: record for record in pagefind.split(files_of(folder))}
 
 
 def made(index: pagefind.Index, program: Path, records: dict[str, pagefind.PageRecord]) -> dict[str, bytes]:
@@ -105,7 +111,7 @@ def test_merging_the_records_of_one_run_gives_pagefinds_own_index_back(tmp_path)
 
 
 def test_records_survive_being_stored(tmp_path):
-    records = pagefind.split(bundle(pages(12), tmp_path / "own"))
+    records = pagefind.split(files_of(bundle(pages(12), tmp_path / "own")))
     assert [pagefind.PageRecord.loads(r.dumps()) for r in records] == records
     assert [pagefind.PageRecord.fragment_of(r.dumps()) for r in records] == [r.fragment for r in records]
 
@@ -162,4 +168,4 @@ def test_a_patched_index_is_the_merged_index_of_the_same_pages(tmp_path):
 def test_filters_are_not_taken_apart(tmp_path):
     marked = {"/a/": page(1).replace(b"<h1>", b'<span data-pagefind-filter="kategori">Berita</span><h1>')}
     with pytest.raises(pagefind.Unsupported):
-        pagefind.split(bundle(marked, tmp_path / "own"))
+        pagefind.split(files_of(bundle(marked, tmp_path / "own")))

@@ -65,8 +65,10 @@ class PageRecord:
                    tuple(tuple(v) for v in variants))
 
 
-def _read(path: Path) -> bytes:
-    return _open(path.read_bytes(), path.name)
+def _read(files: dict[str, bytes], rel: str) -> bytes:
+    if rel not in files:
+        raise Unsupported(f"{rel}: tidak ada di indeks Pagefind")
+    return _open(files[rel], rel)
 
 
 def _open(packed: bytes, name: str) -> bytes:
@@ -135,9 +137,11 @@ def _rest(locs: list[int], meta_locs: list[int], mapping: dict[int, int] | None)
     return _ints(locs) + _ints(meta_locs)
 
 
-def language_of(bundle: Path) -> tuple[str, dict]:
-    """The one language of a bundle and its entry in pagefind-entry.json."""
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+def language_of(files: dict[str, bytes]) -> tuple[str, dict]:
+    """The one language of a bundle ({path in it: bytes}) and its entry in pagefind-entry.json."""
+    if "pagefind-entry.json" not in files:
+        raise Unsupported("pagefind-entry.json tidak ada")
+    entry = json.loads(files["pagefind-entry.json"].decode("utf-8"))
     languages = entry.get("languages") or {}
     if len(languages) != 1:
         raise Unsupported("indeks berisi lebih dari satu bahasa")
@@ -152,17 +156,19 @@ def _readdressed(raw: bytes, old: str, new: str) -> bytes:
     return b'{"url":' + json.dumps(new, ensure_ascii=False).encode("utf-8") + b"," + raw[len(before):]
 
 
-def split(bundle: Path, addresses: dict[str, str] | None = None) -> list[PageRecord]:
-    """The records of every page indexed in a bundle Pagefind made.
+def split(bundle: dict[str, bytes], addresses: dict[str, str] | None = None) -> list[PageRecord]:
+    """The records of every page indexed in a bundle Pagefind made ({path in it: bytes}, see pagefind_service).
 
     addresses maps the addresses Pagefind gave the pages to their own (the pages were given to it under short file
     names, which spares making thousands of folders); without it the pages keep Pagefind's addresses."""
     language, info = language_of(bundle)
-    meta = cbor2.loads(_read(bundle / f"pagefind.{info['hash']}.pf_meta"))
+    meta = cbor2.loads(_read(bundle, f"pagefind.{info['hash']}.pf_meta"))
     _version, pages, chunks, filters, sorts, fields = meta
     if filters or sorts:
         raise Unsupported("indeks memakai filter atau urutan")
-    packed = [(bundle / "fragment" / f"{h}.pf_fragment").read_bytes() for h, _count in pages]
+    if any(f"fragment/{h}.pf_fragment" not in bundle for h, _count in pages):
+        raise Unsupported("fragmen halaman tidak ada di indeks Pagefind")
+    packed = [bundle[f"fragment/{h}.pf_fragment"] for h, _count in pages]
     raws = [_open(data, h) for data, (h, _count) in zip(packed, pages)]
     fragments = [json.loads(raw) for raw in raws]
     if addresses is not None:
@@ -181,7 +187,7 @@ def split(bundle: Path, addresses: dict[str, str] | None = None) -> list[PageRec
     variants: list[list] = [[] for _ in pages]
     ints, arrays = _INT.__getitem__, _ARRAY
     for _from, _to, chunk_hash in chunks:
-        (entries,) = cbor2.loads(_read(bundle / "index" / f"{chunk_hash}.pf_index"))
+        (entries,) = cbor2.loads(_read(bundle, f"index/{chunk_hash}.pf_index"))
         for entry in entries:
             if len(entry) != 3:
                 raise Unsupported("bentuk indeks kata tidak dikenal")

@@ -9,8 +9,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -21,14 +19,13 @@ from generator.core import atomic
 from generator.core import parallel
 from generator.core.report import Problems
 from generator.model.urls import SEARCH_FOLDER, output_file
-from generator.render import pagefind
+from generator.render import pagefind, pagefind_service
 
 BUNDLE = SEARCH_FOLDER.strip("/")   # the index is published at /pagefind/
 MARKER = b"data-pagefind-body"      # only pages whose template marks their content are indexed
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")  # cari.js is the UI
 BATCH = 500                         # pages per Pagefind run: about 125 MB of its memory; two runs at a time
 PARALLEL = 2
-TIMEOUT = 900                       # seconds for one Pagefind run (about 2 ms a page here)
 HELP = ("Pasang paket pagefind[extended] untuk Python yang menjalankan generator (lewat make: `make build`; "
         "perintah situs-kpu memasangnya sendiri); halaman /cari/ baru berfungsi setelah itu.")
 
@@ -383,18 +380,14 @@ class Cache:
 
     def _whole(self, pages: dict[str, bytes]) -> tuple[dict, dict, None, dict, str]:
         """One Pagefind run over the whole site (for what searchparts does not take apart)."""
-        with tempfile.TemporaryDirectory(dir=self.root, prefix="batch-") as scratch:
-            bundle = Path(scratch) / BUNDLE
-            error = make(self.binary, {output_file(url): html for url, html in pages.items()}, bundle)
-            if error:
-                return {}, {}, None, {}, error
-            listing, new = {}, {}
-            for path in sorted(bundle.rglob("*")):
-                if path.is_file():
-                    data = path.read_bytes()
-                    digest = hashlib.sha1(data).hexdigest()
-                    listing[path.relative_to(bundle).as_posix()] = digest
-                    new[digest] = data
+        files, error = make(self.binary, {output_file(url): html for url, html in pages.items()})
+        if error:
+            return {}, {}, None, {}, error
+        listing, new = {}, {}
+        for rel in sorted(files):
+            digest = hashlib.sha1(files[rel]).hexdigest()
+            listing[rel] = digest
+            new[digest] = files[rel]
         return listing, new, None, {}, ""
 
     def _index(self, pages: dict[str, Rendered], keys: dict[str, str]) -> tuple[dict[str, bytes], str]:
@@ -417,28 +410,26 @@ class Cache:
 
     def _batch(self, pages: dict[str, Rendered], keys: dict[str, str], threads: int | None,
                batch: list[str]) -> tuple[dict, str]:
-        """One Pagefind run over some pages; their records are written to the cache and returned with an error text."""
+        """One Pagefind run over some pages; their records are returned with an error text."""
         by_address = {pagefind_url(url): url for url in batch}
-        with tempfile.TemporaryDirectory(dir=self.root, prefix="batch-") as scratch:
-            bundle = Path(scratch) / BUNDLE
-            names = {url: f"{n:05d}.html" for n, url in enumerate(batch)}     # no folders to make
-            error = make(self.binary, {names[url]: _input(pages[url]) for url in batch}, bundle, threads)
-            if error:
-                return {}, error
-            records = {}
-            for record in pagefind.split(bundle, {f"/{names[url]}": pagefind_url(url) for url in batch}):
-                records[keys[by_address[record.url]]] = record.dumps()     # bytes: a tenth of the objects' memory
-            if not (self.program / "pagefind-entry.json").is_file():
-                keep = self.program.with_name(f"{self.program.name}.{os.getpid()}.tmp")
+        names = {url: f"{n:05d}.html" for n, url in enumerate(batch)}     # short names, readdressed by split
+        files, error = make(self.binary, {names[url]: _input(pages[url]) for url in batch}, threads)
+        if error:
+            return {}, error
+        records = {}
+        for record in pagefind.split(files, {f"/{names[url]}": pagefind_url(url) for url in batch}):
+            records[keys[by_address[record.url]]] = record.dumps()     # bytes: a tenth of the objects' memory
+        if not (self.program / "pagefind-entry.json").is_file():
+            keep = self.program.with_name(f"{self.program.name}.{os.getpid()}.tmp")
+            shutil.rmtree(keep, ignore_errors=True)
+            keep.mkdir(parents=True)
+            for rel, data in files.items():
+                if "/" not in rel:          # the program's own files and the entry, beside the index's folders
+                    (keep / rel).write_bytes(data)
+            try:
+                os.replace(keep, self.program)
+            except OSError:     # the other batch's process kept them first
                 shutil.rmtree(keep, ignore_errors=True)
-                keep.mkdir(parents=True)
-                for path in bundle.iterdir():
-                    if path.is_file():
-                        shutil.copy2(path, keep / path.name)
-                try:
-                    os.replace(keep, self.program)
-                except OSError:     # the other batch's process kept them first
-                    shutil.rmtree(keep, ignore_errors=True)
         return records, ""
 
     def keep_only(self, state: dict, kinds: dict[str, int]) -> None:
@@ -490,49 +481,14 @@ def write_atomic(path: Path, data: bytes) -> None:
     atomic.write_bytes(path, data, sync=False)
 
 
-def _input(page: Rendered) -> bytes | Path:
-    """What Pagefind reads for a page: its file as it is (linked, see make), or its bytes trimmed."""
-    return page.source if isinstance(page.source, Path) else trimmed(page.source)
+def _input(page: Rendered) -> bytes:
+    """What Pagefind reads for a page: its bytes, trimmed."""
+    return trimmed(page.read())
 
 
-def make(binary: Path, pages: dict[str, bytes | Path], folder: Path, threads: int | None = None) -> str:
-    """Run Pagefind over the pages ({file name under the site: bytes, or a file}) put in a scratch folder; the bundle
-    lands in folder. Returns an error text. threads limits Pagefind's own threads (two runs side by side each with
-    one thread finish sooner than each with all: 7.6 s against 9.4 s for 10 batches of 500 pages here).
-
-    A page given as a file is hard-linked there, not copied: making a file costs ~0.8 ms of system time here against
-    ~0.02 ms for a link, which outweighs what trimming spares Pagefind (0.45 s against 0.15 s for 500 pages). The
-    link is only read, and removed with the scratch folder; where the system makes none (another file system, FAT)
-    the file is copied."""
-    scratch = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
-    shutil.rmtree(scratch, ignore_errors=True)
-    site, bundle = scratch / "site", scratch / BUNDLE
-    try:
-        site.mkdir(parents=True, exist_ok=True)
-        made = {site}       # a folder made once, not once a page (a batch's pages are all in site itself)
-        for name, html in pages.items():
-            target = site / name
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if isinstance(html, bytes):
-                target.write_bytes(html)
-                continue
-            try:
-                os.link(html, target)
-            except OSError:
-                shutil.copyfile(html, target)
-        try:
-            env = {**os.environ, "RAYON_NUM_THREADS": str(threads)} if threads else None
-            done = subprocess.run([str(binary), "--site", str(site), "--output-path", str(bundle), "--silent"],
-                                  capture_output=True, text=True, timeout=TIMEOUT, env=env)
-        except (OSError, subprocess.TimeoutExpired) as err:
-            return str(err)
-        if done.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
-            said = (done.stderr or done.stdout).strip().splitlines()
-            return said[-1] if said else f"kode keluar {done.returncode}"
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(bundle, folder)
-        return ""
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+def make(binary: Path, pages: dict[str, bytes], threads: int | None = None) -> tuple[dict[str, bytes], str]:
+    """Run Pagefind over the pages ({file name under the site: HTML}); returns its bundle ({path in it: bytes}) and an
+    error text. threads limits Pagefind's own threads (two runs side by side each with one thread finish sooner
+    than each with all: 7.6 s against 9.4 s for 10 batches of 500 pages here). Nothing is written: the pages go to
+    Pagefind and its bundle comes back over a pipe (pagefind_service)."""
+    return pagefind_service.index(binary, pages, threads)

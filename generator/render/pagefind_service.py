@@ -52,6 +52,8 @@ def index(binary: Path, pages: dict[str, bytes], threads: int | None = None) -> 
     finally:
         watchdog.cancel()
         _end(process)
+        listener.join(1)
+        process.stderr.close()
 
 
 def _exchange(process: subprocess.Popen, pages: dict[str, bytes]) -> dict[str, bytes]:

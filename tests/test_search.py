@@ -211,13 +211,13 @@ def kept(files: dict[str, bytes]) -> dict[str, bytes]:
             or ("/" not in rel and not rel.endswith(".pf_meta") and rel != "pagefind-entry.json")}
 
 
-def test_pagefind_is_given_the_pages_and_gives_its_index_back_without_a_file_written(tmp_path):
-    """Pagefind runs as a service: the pages go to it over a pipe and its bundle comes back the same way. The
-    records are those of the bundle Pagefind writes when run as a command over the same pages, and nothing is
-    written beside them (the command form made a folder of the pages and one of the bundle, thousands of files)."""
+def test_pagefind_as_a_service_gives_the_index_its_command_writes_without_a_file_made(tmp_path):
+    """Where files cost much (Windows) Pagefind runs as a service: the pages go to it over a pipe and its bundle
+    comes back the same way. The records are those of the bundle Pagefind writes when run as a command over the
+    same pages, and nothing is written beside them."""
     import subprocess
 
-    from generator.render import pagefind, search
+    from generator.render import pagefind, pagefind_service, search
 
     page = ('<!doctype html><html lang="id"><head><title>{0}</title></head><body><nav>Menu</nav>'
             '<main data-pagefind-body><h1>{0}</h1><p>Rapat pleno {1} di kantor KPU.</p></main></body></html>')
@@ -233,7 +233,7 @@ def test_pagefind_is_given_the_pages_and_gives_its_index_back_without_a_file_wri
     written = {path.relative_to(tmp_path / "berkas").as_posix(): path.read_bytes()
                for path in (tmp_path / "berkas").rglob("*") if path.is_file()}
     before = sorted(tmp_path.rglob("*"))
-    given, error = search.make(binary, pages)
+    given, error = pagefind_service.index(binary, pages)
     assert error == ""
     # the page fragments and Pagefind's program are the same files; the index's chunks and meta number the pages in
     # the order Pagefind took them (a folder's listing, or the order given), so they are compared as split's records
@@ -242,11 +242,37 @@ def test_pagefind_is_given_the_pages_and_gives_its_index_back_without_a_file_wri
     assert sorted(tmp_path.rglob("*")) == before
 
 
-def test_a_pagefind_that_fails_is_named_in_one_line():
+def test_pages_given_as_files_index_as_their_bytes_do_and_are_left_as_they_were(tmp_path):
+    """Run as a command, Pagefind reads a page given as a file through a link in a scratch folder: the same records
+    as from the page's bytes, and the file keeps its bytes and has no second name once the run is over."""
+    from generator.render import pagefind, search
+
+    page = ('<!doctype html><html lang="id"><head><title>{0}</title></head><body><nav>Menu</nav>'
+            '<main data-pagefind-body><h1>{0}</h1><p>Rapat pleno {1} di kantor KPU.</p></main></body></html>')
+    files = {}
+    for n, (title, words) in enumerate([("Rapat Pleno", "rekapitulasi suara"), ("Sosialisasi", "pemilih pemula")]):
+        files[f"{n}.html"] = tmp_path / "situs" / f"{n}.html"
+        files[f"{n}.html"].parent.mkdir(exist_ok=True)
+        files[f"{n}.html"].write_text(page.format(title, words), encoding="utf-8")
+    before = {name: path.read_bytes() for name, path in files.items()}
+    binary = search.executable()
+    (linked, error), (given, error_too) = (search.make(binary, pages, tmp_path / "kerja") for pages in (files, before))
+    assert error == error_too == ""
+    assert pagefind.split(linked) == pagefind.split(given)
+    assert {name: path.read_bytes() for name, path in files.items()} == before
+    assert all(path.stat().st_nlink == 1 for path in files.values())
+    assert list((tmp_path / "kerja").iterdir()) == []
+
+
+@pytest.mark.parametrize("platform", ["", "windows"], ids=["command", "service"])
+def test_a_pagefind_that_fails_is_named_in_one_line(tmp_path, monkeypatch, platform):
+    from generator.core import system
     from generator.render import search
 
-    files, error = search.make(Path(sys.executable), {"a.html": b"<html></html>"})
+    monkeypatch.setenv(system.ENV, platform)
+    files, error = search.make(Path(sys.executable), {"a.html": b"<html></html>"}, tmp_path)
     assert files == {} and error and "\n" not in error
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_program_named_by_pagefind_binary_path_is_used_when_it_is_a_file(tmp_path, monkeypatch):
@@ -425,7 +451,7 @@ def test_pagefind_finds_the_same_in_a_trimmed_page_as_in_the_whole_page(tmp_path
              if "pagefind" not in p.parts}
     assert sum(search.trimmed(html) != html for html in pages.values()) >= 3, "posts and pages are trimmed"
     binary = search.executable()
-    made = {kind: search.make(binary, {output_file(u): trim(html) for u, html in pages.items()})
+    made = {kind: search.make(binary, {output_file(u): trim(html) for u, html in pages.items()}, tmp_path)
             for kind, trim in (("whole", lambda html: html), ("trimmed", search.trimmed))}
     assert made["whole"][1] == made["trimmed"][1] == ""
     whole, trimmed = (sorted(pagefind.split(made[kind][0]), key=lambda r: r.url) for kind in ("whole", "trimmed"))

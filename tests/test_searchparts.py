@@ -39,7 +39,8 @@ def pages(count: int) -> dict[str, bytes]:
 
 def bundle(pages_: dict[str, bytes], folder: Path) -> Path:
     """Pagefind's bundle of the pages, written to folder as its command would write it."""
-    files, error = search.make(BINARY, {output_file(url): html for url, html in pages_.items()})
+    files, error = search.make(BINARY, {output_file(url): html for url, html in pages_.items()},
+                               folder.with_name(f"{folder.name}.kerja"))
     assert error == ""
     return write(files, folder)
 

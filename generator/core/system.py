@@ -43,6 +43,12 @@ def flock():
     return fcntl
 
 
+def costly_files() -> bool:
+    """Whether making a file costs much here: on Windows (NTFS, and an antivirus that looks at every new file) and in
+    the Windows-like mode. Work that can be done with files or without them (search.make) then goes without."""
+    return windows_like() or os.name == "nt"
+
+
 def separator() -> str:
     """The separator a person on this system reads paths with: `\\` on Windows and in the Windows-like mode."""
     return "\\" if windows_like() else os.sep

@@ -120,6 +120,12 @@ def restore(site_dir: Path, name: str, back: int, scratch: Path) -> tuple[dict[s
         source = _object(site_dir, entry.sha) if entry.sha else None
         if source is None or not source.is_file() or source.stat().st_size != entry.size or not safe_rel(rel):
             return f"berkas {rel} dari terbitan itu tidak tersimpan lagi; terbitan itu tidak dapat dikembalikan."
+        # kept files are written without fsync (a whole site's worth each first publish): after a power cut one may
+        # hold zeros of the right size, which would go live under its right name
+        if manifest.file_hash(source) != entry.sha:
+            return (f"salinan berkas {rel} dari terbitan itu rusak (isinya tidak sama lagi dengan yang dulu "
+                    "diterbitkan, mungkin komputer mati saat menyimpannya); terbitan itu tidak dapat dikembalikan. "
+                    "Pilih terbitan lain dengan --rollback.")
         (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, scratch / rel)

@@ -132,15 +132,15 @@ def _pool(workers: int, context, task: tuple[int, bytes]) -> Iterator[ProcessPoo
     from concurrent.futures import ProcessPoolExecutor
 
     with _owned(ProcessPoolExecutor(workers, mp_context=context, initializer=_spawned,
-                                    initargs=(os.getpid(), *task))) as pool:
+                                    initargs=(os.getpid(), _stops_here(), *task))) as pool:
         yield pool
 
 
-def _spawned(parent: int, token: int, payload: bytes) -> None:
+def _spawned(parent: int, stops: bool, token: int, payload: bytes) -> None:
     """In a new spawned worker: end with the parent, and take the function and items it was sent."""
     import pickle
 
-    _started(parent)
+    _started(parent, stops)
     _TASKS[token] = deep(pickle.loads, payload)
 
 
@@ -152,38 +152,74 @@ def executor(workers: int, context=None) -> Iterator[ProcessPoolExecutor]:
     from concurrent.futures import ProcessPoolExecutor
 
     with _owned(ProcessPoolExecutor(workers, mp_context=context or system.worker_context(), initializer=_started,
-                                    initargs=(os.getpid(),))) as pool:
+                                    initargs=(os.getpid(), _stops_here()))) as pool:
         yield pool
+
+
+def _stops_here() -> bool:
+    """Whether a stop (Ctrl-C, SIGTERM) reaches the code that made the pool: only in the main thread does it raise
+    there and leave the pool's block (_owned). A pool of another thread (the preview's rebuild) keeps the workers'
+    own handling, by which a stop ends them and so its rebuild."""
+    return threading.current_thread() is threading.main_thread()
+
+
+JOIN = 5    # seconds the pool's own thread is given to finish after its workers were killed
 
 
 @contextlib.contextmanager
 def _owned(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
     """pool, shut down after the block, its work done. Left by an error or a stop (Ctrl-C, SIGTERM, SIGHUP: the
-    workers ignore them, see _started), what has not started is cancelled by the pool's own thread
+    workers leave those to the parent, see _started), what has not started is cancelled by the pool's own thread
     (cancel_futures) and the workers are killed, so the command stops now instead of after their work."""
     try:
         yield pool
     except BaseException:
-        workers = list((getattr(pool, "_processes", None) or {}).values())    # {pid: Process}; shutdown drops it
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in workers:
-            with contextlib.suppress(Exception):
-                process.kill()
+        _kill(pool)
         raise
     finally:
         pool.shutdown(wait=True)
 
 
-def _started(parent: int) -> None:
-    """In a new worker: leave stopping to the parent, and end with it. Ctrl-C in a terminal (and Windows' console)
-    and SIGTERM to a process group (systemd, `kill -TERM -PGID`) reach every worker too: each would end where it
-    stood, a traceback printed by one waiting for work, the pool broken under the parent. Ignored here, they stop
-    the parent alone, which kills its workers (_owned)."""
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            with contextlib.suppress(OSError, ValueError):
-                signal.signal(getattr(signal, name), signal.SIG_IGN)
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """The workers killed and the pool's thread let finish. The pool's private parts are read before shutdown drops
+    them: its processes ({pid: Process}), its thread, and the queue results come back on, whose writing end this
+    process holds too: a worker killed halfway through sending a result (a large one spans many pipe buffers)
+    left the pool's thread waiting for the rest for ever, and the interpreter's exit waiting for that thread."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)
+    thread = getattr(pool, "_executor_manager_thread", None)
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        with contextlib.suppress(Exception):
+            process.kill()
+    for process in workers:
+        with contextlib.suppress(Exception):
+            process.join(JOIN)
+    writer = getattr(results, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()          # the half-sent result ends there: the pool's thread sees the pool broken
+    if thread is not None:
+        thread.join(JOIN)
+
+
+def _started(parent: int, stops: bool) -> None:
+    """In a new worker: end with the parent, and (for a pool of the main thread, see _stops_here) leave stopping to
+    it. Ctrl-C in a terminal (and Windows' console) and SIGTERM to a process group (systemd, `kill -TERM -PGID`)
+    reach every worker too: each would end where it stood, a traceback printed by one waiting for work, the pool
+    broken under the parent. Here they do nothing, and the parent kills its workers (_owned). They are handled by a
+    function that does nothing rather than ignored: a program the worker starts (Pagefind) then gets the usual
+    handling, where an ignored signal would stay ignored in it."""
+    if stops:
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                with contextlib.suppress(OSError, ValueError):
+                    signal.signal(getattr(signal, name), _leave_to_parent)
     die_with_parent(parent)
+
+
+def _leave_to_parent(signum, frame) -> None:
+    """A stop reaching a worker: the parent decides (see _started)."""
 
 
 def die_with_parent(parent: int) -> None:

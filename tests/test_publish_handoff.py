@@ -60,3 +60,16 @@ def test_a_connection_that_stops_waiting_leaves_no_thread_behind():
     while set(threading.enumerate()) - before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert set(threading.enumerate()) - before == set()
+
+
+def test_a_stopped_command_is_not_waited_for():
+    """The command stopped (Ctrl-C) before it put anything: the connection does not wait for ever."""
+    handoff, stop = Handoff(), threading.Event()
+    threading.Timer(0.2, stop.set).start()
+
+    async def waited():
+        with pytest.raises(ConnectionAbortedError):
+            await handoff.get(stop)
+        return True
+
+    assert in_own_loop(waited)

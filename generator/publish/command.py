@@ -120,8 +120,9 @@ def _build_and_publish(request: Request, contexts: list[Context], options: Optio
             likely_new.put(frozenset(local.keys() - before))
             return _publish_all(request, contexts, local, options.output, early)
         except KeyboardInterrupt:
-            if early is not None:       # stopped before the first target took it: closed here (a second close is
-                _close_when_made(early, contexts[0])     # nothing), else its lock stays until the command ends
+            # stopped before the first target took the connection: closed here (a second close is nothing), else its
+            # lock stays until the command ends; and given the new paths if the stop came before they were
+            _close(early, likely_new, contexts[0])
             raise
 
 

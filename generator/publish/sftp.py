@@ -782,7 +782,7 @@ class SftpTransport:
         likely_new, with no paths if the build fails, so this never waits for nothing.)"""
         if self.context.likely_new is None:
             return {}
-        paths = await self.context.likely_new.get()
+        paths = await self.context.likely_new.get(self.context.stop)
         if len(paths) > IN_FLIGHT:
             return {}
         return dict(await asyncio.gather(*(self._lstat(rel) for rel in paths)))

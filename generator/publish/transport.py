@@ -6,7 +6,6 @@ import asyncio
 import errno
 import os
 import queue
-import select
 import socket
 import sys
 import threading
@@ -48,11 +47,14 @@ class Handoff:
         self._queue.put(value)
         self.given = True
 
-    async def get(self):
+    async def get(self, stop: threading.Event | None = None):
         """The value, waited for in a thread of the running loop's own (the loop goes on meanwhile); a loop that
-        stops waiting (the publish cancelled) leaves that thread to end within POLL seconds."""
+        stops waiting (the publish cancelled) leaves that thread to end within POLL seconds. Once stop is set (the
+        command stopped) it is not waited for: ConnectionAbortedError."""
         loop = asyncio.get_running_loop()
         while not self._taken:
+            if stop is not None and stop.is_set() and self._queue.empty():
+                raise ConnectionAbortedError(errno.ECONNABORTED, "penerbitan dihentikan")
             try:
                 self._taken.append(await loop.run_in_executor(None, self._queue.get, True, self.POLL))
             except queue.Empty:
@@ -209,17 +211,17 @@ def dial(context: Context, timeout: float = 30) -> socket.socket:
     """A TCP connection to the target's server: the name looked up and the connection made (a round trip, more for
     the lookup) while the SSH library is still being imported. Failures are raised when the transport takes it.
 
-    A server that does not answer (a wrong address, a firewall that drops the packets) is waited for up to timeout
-    seconds in all, but no longer than DIAL_POLL seconds once context.stop is set (Ctrl-C, a failed build): the
-    command, which waits for this thread on its way out, kept the user waiting the whole timeout after Ctrl-C. The
-    name's lookup cannot be cut short so."""
-    deadline = time.monotonic() + timeout
+    Each of the name's addresses is given timeout seconds, as socket.create_connection gives them (a dead IPv6
+    address first must leave the IPv4 one its chance), but a wait ends within DIAL_POLL seconds of context.stop
+    being set (Ctrl-C, a failed build): a server that does not answer (a wrong address, a firewall that drops the
+    packets) kept the command, which waits for this thread on its way out, waiting out the whole timeout after
+    Ctrl-C. The name's lookup cannot be cut short so."""
     failure: OSError = OSError(f"alamat {context.target.host} tidak ditemukan")
     for family, kind, proto, _, address in socket.getaddrinfo(context.target.host, context.port,
                                                               type=socket.SOCK_STREAM):
         sock = socket.socket(family, kind, proto)
         try:
-            _connect(sock, address, deadline, context.stop)
+            _connect(sock, address, time.monotonic() + timeout, context.stop)
         except ConnectionAbortedError:
             sock.close()
             raise
@@ -233,20 +235,33 @@ def dial(context: Context, timeout: float = 30) -> socket.socket:
 
 
 def _connect(sock: socket.socket, address, deadline: float, stop: threading.Event | None) -> None:
+    import selectors
+
     sock.setblocking(False)
     code = sock.connect_ex(address)
-    while code in _PENDING:
-        if stop is not None and stop.is_set():
-            raise ConnectionAbortedError(errno.ECONNABORTED, "penerbitan dihentikan")
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("timed out")
-        _, ready, failed = select.select([], [sock], [sock], min(DIAL_POLL, left))
-        if ready or failed:     # Windows reports a refused connection as an exceptional condition
-            code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-            break
+    with selectors.DefaultSelector() as waiting:    # (Windows' reports a refused connection as writable too)
+        waiting.register(sock, selectors.EVENT_WRITE)
+        while code in _PENDING:
+            if stop is not None and stop.is_set():
+                raise ConnectionAbortedError(errno.ECONNABORTED, "penerbitan dihentikan")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("timed out")
+            if waiting.select(min(DIAL_POLL, left)):
+                code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                break
     if code != 0:
-        raise OSError(code, os.strerror(code))
+        raise OSError(code, _described(code))
+
+
+def _described(code: int) -> str:
+    """The system's words for a socket error (Windows' own codes are not C library errors: os.strerror does not
+    know them)."""
+    if os.name == "nt":
+        import ctypes
+
+        return ctypes.FormatError(code)
+    return os.strerror(code)
 
 
 def stderr_is_terminal() -> bool:

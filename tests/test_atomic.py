@@ -91,3 +91,15 @@ def test_fill_may_write_by_path_as_pillow_and_copyfile_do(tmp_path):
 
     atomic.replace(tmp_path / "salinan.bin", lambda path: shutil.copyfile(source, path), sync=False)
     assert (tmp_path / "salinan.bin").read_bytes() == b"photo bytes" and _left(tmp_path) == []
+
+
+def test_temporary_files_a_killed_writer_left_are_removed_once_stale(tmp_path):
+    """A worker killed while writing (a stopped build) leaves its temporary file; an hour on it goes. A recent one
+    (a writer still at work) and everything else stay."""
+    old, fresh, other = ".a.jpg.123-ab12cd34.tmp", ".b.jpg.123-ef56ab78.tmp", "c.jpg"
+    for name in (old, fresh, other):
+        (tmp_path / name).write_bytes(b"x")
+    hour_ago = os.stat(tmp_path / old).st_mtime - atomic.STALE - 1
+    os.utime(tmp_path / old, (hour_ago, hour_ago))
+    atomic.remove_stale(tmp_path, os.listdir(tmp_path))
+    assert sorted(os.listdir(tmp_path)) == sorted([fresh, other])

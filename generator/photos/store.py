@@ -86,6 +86,7 @@ def prune(cache_dir: Path, unused: set[str], days: int = PRUNE_DAYS) -> int:
     Files this build did not use but that are recent stay: a build with --drafts, or an edit undone, reuses them.
     """
     limit, removed = time.time() - days * 86400, 0
+    atomic.remove_stale(cache_dir, unused)
     for name in unused:
         if name in (INDEX_NAME, MADE_NAME) or name.startswith("."):
             continue

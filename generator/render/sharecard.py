@@ -13,7 +13,7 @@ from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from generator.core import parallel
+from generator.core import atomic, parallel
 from generator.core.hashing import digest
 from generator.core.report import Problems
 from generator.engine import keys
@@ -112,6 +112,7 @@ def process(site, theme_files: dict, cache_dir: Path, workers: int, problems: Pr
                            f"gambar berbagi untuk '{card.title}' tidak bisa dibuat: {error}.",
                            "Buka foto sampul (atau logo) itu di komputer lalu simpan ulang sebagai JPG atau PNG.")
     used = {os.path.basename(card.target) for card in cards.values()}
+    atomic.remove_stale(cache_dir, present - used)
     for name in present - used:
         if name.endswith(".jpg") and not name.startswith("."):
             try:

@@ -508,3 +508,46 @@ def test_a_typed_documents_pdf_text_is_found_by_the_search(tab):
     page = tab()
     assert search(page, origin, "tercantum")[0]["href"] == "/dokumen/keputusan/112-tahun-2024/"
     assert "/dokumen/keputusan/112-tahun-2024/" in [r["href"] for r in search(page, origin, "112")]
+
+
+FAKE_SERVICE = '''\
+import base64, json, sys
+answers = {"NewIndex": {"type": "NewIndex", "index_id": 0}, "AddFile": {"type": "IndexedFile"},
+           "GetFiles": {"type": "GetFiles", "files": [{"path": PATH, "content": ""}]}}
+buffer = b""
+while True:
+    chunk = sys.stdin.buffer.read1(65536)
+    if not chunk:
+        break
+    buffer += chunk
+    while b"," in buffer:
+        message, buffer = buffer.split(b",", 1)
+        request = json.loads(base64.b64decode(message))
+        kind = request["payload"]["type"]
+        payload = {"type": "Error", "message": REFUSAL} if REFUSAL and kind == "AddFile" else answers[kind]
+        sys.stdout.buffer.write(base64.b64encode(json.dumps(
+            {"message_id": request["message_id"], "payload": payload}).encode()) + b",")
+        sys.stdout.buffer.flush()
+'''
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the stand-in service is a shell script")
+@pytest.mark.parametrize("path, refusal, said", [
+    ("../../config.yaml", "", "nama berkas yang tidak wajar: '../../config.yaml'"),
+    ("/etc/passwd", "", "nama berkas yang tidak wajar: '/etc/passwd'"),
+    ("fragment\\\\..\\\\..\\\\x.html", "", "nama berkas yang tidak wajar"),
+    ("pagefind.js", "Error: halaman tidak terbaca", "Error: halaman tidak terbaca"),
+])
+def test_what_the_pagefind_service_answers_is_checked_before_use(tmp_path, monkeypatch, path, refusal, said):
+    """A file name from the service becomes a file of the published site: one that would lead out of the search
+    folder is refused, and the service's own error is the message, in one line."""
+    from generator.core import system
+    from generator.render import search
+
+    (tmp_path / "layanan.py").write_text(f"PATH = {path!r}\nREFUSAL = {refusal!r}\n" + FAKE_SERVICE)
+    fake = tmp_path / "pagefind"
+    fake.write_text(f"#!/bin/sh\nexec {sys.executable} {tmp_path / 'layanan.py'}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(system.ENV, "windows")
+    files, error = search.make(fake, {"a.html": b"<html></html>"}, tmp_path / "kerja")
+    assert files == {} and said in error and "\n" not in error

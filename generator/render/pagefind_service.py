@@ -25,7 +25,11 @@ READ = 1 << 16      # bytes read from the service at a time
 
 
 class Failed(Exception):
-    """The service said no, or stopped answering: the message is for the build's warning."""
+    """The service stopped answering, or answered what cannot be used: the message is for the build's warning."""
+
+
+class Refused(Failed):
+    """The service answered with an error of its own: its words are the message."""
 
 
 def index(binary: Path, pages: dict[str, bytes], threads: int | None = None) -> tuple[dict[str, bytes], str]:
@@ -46,9 +50,10 @@ def index(binary: Path, pages: dict[str, bytes], threads: int | None = None) -> 
     try:
         return _exchange(process, pages), ""
     except Failed as err:
+        _end(process)               # first: what it printed is complete once it has ended
         listener.join(1)
         last = b"".join(said).decode("utf-8", "replace").strip().splitlines()
-        return {}, last[-1] if last else str(err)
+        return {}, str(err) if isinstance(err, Refused) or not last else last[-1]
     finally:
         watchdog.cancel()
         _end(process)
@@ -68,7 +73,18 @@ def _exchange(process: subprocess.Popen, pages: dict[str, bytes]) -> dict[str, b
         answers.next("IndexedFile")
     sender.join()
     _send(process.stdin, len(pages) + 1, {"type": "GetFiles", "index_id": index_id})
-    return {str(file["path"]): base64.b64decode(file["content"]) for file in answers.next("GetFiles")["files"]}
+    return {_checked(file.get("path")): base64.b64decode(file.get("content") or "")
+            for file in answers.next("GetFiles").get("files") or []}
+
+
+def _checked(path) -> str:
+    """A path of the bundle as the service names it: relative, inside the bundle, with `/`; else Failed (it becomes a
+    file of the published site)."""
+    rel = str(path or "").replace("\\", "/")
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or ":" in parts[0] or any(part in ("", ".", "..") for part in parts):
+        raise Failed(f"Pagefind memberi nama berkas yang tidak wajar: {rel!r}")
+    return rel
 
 
 def _send_pages(stream: IO[bytes], index_id: int, pages: dict[str, bytes]) -> None:
@@ -98,8 +114,10 @@ class _Answers:
     def next(self, kind: str) -> dict:
         """The next answer's payload, which must be of this kind (else Failed, with the service's own words)."""
         payload = self._message().get("payload") or {}
+        if payload.get("type") == "Error":
+            raise Refused(str(payload.get("message") or "Pagefind menolak tanpa keterangan"))
         if payload.get("type") != kind:
-            raise Failed(str(payload.get("message") or f"jawaban Pagefind tidak dikenal ({payload.get('type')})"))
+            raise Failed(f"jawaban Pagefind tidak dikenal ({payload.get('type')})")
         return payload
 
     def _message(self) -> dict:

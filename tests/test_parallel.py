@@ -97,3 +97,17 @@ def test_a_pool_left_early_kills_its_workers_at_once_instead_of_waiting_for_thei
     while _alive(workers) and time.monotonic() - started < 30:
         time.sleep(0.05)
     assert _alive(workers) == set()
+
+
+def test_a_pool_left_while_a_worker_sends_a_large_result_lets_the_process_end():
+    """The block left (a stop, an error) while a worker is halfway through sending a result many pipe buffers long:
+    its kill cut the message short, and the pool's thread waited for the rest for ever, and the exit for that
+    thread. On the old code this hung in most runs here; the process must now end."""
+    code = ("import sys, time\nfrom generator.core import parallel\n"
+            "def big():\n    return b'x' * 100_000_000\n"
+            "if __name__ == '__main__':\n"
+            "    try:\n        with parallel.executor(1) as pool:\n            pool.submit(big)\n"
+            "            time.sleep(0.25)\n            raise RuntimeError\n    except RuntimeError:\n        pass\n")
+    process = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             capture_output=True, timeout=30)
+    assert process.returncode == 0, process.stderr

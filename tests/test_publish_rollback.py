@@ -23,12 +23,21 @@ def live_tree(live):
     return tree(live, skip=(MANIFEST,))
 
 
-def test_rollback_to_the_previous_publish_and_to_the_one_before_byte_identical(tmp_path):
+def published_once(tmp_path, keep: int):
+    """A news site published to a folder target that keeps `keep` publishes: (site, live folder, what went live)."""
     live = tmp_path / "live"
-    site = news_site(tmp_path / "site", folder_publish(live, "    rollback_keep: 3\n"))
+    site = news_site(tmp_path / "site", folder_publish(live, f"    rollback_keep: {keep}\n"))
     publish(site)
-    first = live_tree(live)
-    (site / "content/pages/profil.md").write_text(md("title: Profil Kantor", "Alamat baru.\n"), "utf-8")
+    return site, live, live_tree(live)
+
+
+def edit_profile(site, text: str) -> None:
+    (site / "content/pages/profil.md").write_text(md("title: Profil Kantor", f"{text}\n"), "utf-8")
+
+
+def test_rollback_to_the_previous_publish_and_to_the_one_before_byte_identical(tmp_path):
+    site, live, first = published_once(tmp_path, 3)
+    edit_profile(site, "Alamat baru.")
     publish(site)
     second = live_tree(live)
     (site / "content/posts/2024/berita-0/index.md").unlink()
@@ -73,12 +82,9 @@ CUT_OFF = ("import os, pathlib\n_write = pathlib.Path.write_bytes\n"
 def test_a_publish_killed_while_it_keeps_its_history_leaves_no_half_manifest(tmp_path):
     """The manifest goes in with one rename: killed halfway, the publishes kept before stay as they were, its
     temporary file is removed by the next publish, and --rollback still puts back the one before."""
-    live = tmp_path / "live"
-    site = news_site(tmp_path / "site", folder_publish(live, "    rollback_keep: 3\n"))
-    publish(site)
-    first = live_tree(live)
+    site, live, first = published_once(tmp_path, 3)
     before = kept(site)
-    (site / "content/pages/profil.md").write_text(md("title: Profil Kantor", "Alamat baru.\n"), "utf-8")
+    edit_profile(site, "Alamat baru.")
     cut = run_cli_patched(CUT_OFF, "publish", "--site", str(site))
     assert cut.code == 9
     assert [path for path in kept(site) if path.suffix == ".json"] == before        # no half manifest among them
@@ -92,18 +98,14 @@ def test_a_broken_history_manifest_is_passed_over_and_named_when_asked_for(tmp_p
     """A kept manifest cut off (by a crash of an older version), emptied or changed by hand (a content name that
     would lead out of the store): the publishes after it succeed and keep theirs, and --rollback to it says so in one
     plain sentence, while the ones around it can still be put back."""
-    live = tmp_path / "live"
-    site = news_site(tmp_path / "site", folder_publish(live, "    rollback_keep: 4\n"))
-    publish(site)
-    first = live_tree(live)
+    site, live, first = published_once(tmp_path, 4)
     good = kept(site)[0].read_bytes()
     for broken in (good[:len(good) // 2], b"", good.replace(good.split(b'"')[-2], b"../../../config.yaml", 1)):
         folder = site / ".cache/publish/history/utama"
         for path in kept(site)[1:]:
             path.unlink()
         (folder / f"{time.time_ns():020d}.json").write_bytes(broken)
-        (site / "content/pages/profil.md").write_text(md("title: Profil Kantor", f"Alamat {len(broken)}.\n"),
-                                                      "utf-8")
+        edit_profile(site, f"Alamat {len(broken)}.")
         run = publish(site)
         assert "Galat" not in run.err and "Traceback" not in run.err, run.err
         assert len(kept(site)) == 3
@@ -118,13 +120,10 @@ def test_a_kept_file_damaged_to_the_same_size_is_refused_on_rollback(tmp_path):
     """Files kept for rollback are written without fsync: after a power cut one may hold zeros of its right size.
     Rolling back to a publish that needs it says so in one sentence and sends nothing; another publish can still be
     put back."""
-    live = tmp_path / "live"
-    site = news_site(tmp_path / "site", folder_publish(live, "    rollback_keep: 3\n"))
+    site, live, first = published_once(tmp_path, 3)
+    edit_profile(site, "Alamat baru.")
     publish(site)
-    first = live_tree(live)
-    (site / "content/pages/profil.md").write_text(md("title: Profil Kantor", "Alamat baru.\n"), "utf-8")
-    publish(site)
-    (site / "content/pages/profil.md").write_text(md("title: Profil Kantor", "Alamat ketiga.\n"), "utf-8")
+    edit_profile(site, "Alamat ketiga.")
     publish(site)
     third = live_tree(live)
     old_page = next(rel for rel, data in first.items() if rel.startswith("profil/") and data != third.get(rel))

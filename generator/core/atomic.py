@@ -20,19 +20,18 @@ SUFFIX = ".tmp"
 STALE = 3600    # seconds after which a temporary file no writer finished is taken for one a killed process left
 
 
-def remove_stale(folder: Path, names, now: float | None = None) -> None:
+def remove_stale(folder: Path, names) -> None:
     """Remove the temporary files among names (in folder) that are older than STALE: a worker killed while writing
     (the build stopped, see parallel._owned) leaves its temporary file behind, and nothing else would remove it."""
     import time
 
-    limit = (time.time() if now is None else now) - STALE
-    for name in names:
-        if is_temporary(name):
-            try:
-                if (Path(folder) / name).stat().st_mtime < limit:
-                    (Path(folder) / name).unlink()
-            except OSError:
-                pass
+    limit = time.time() - STALE
+    for path in (Path(folder) / name for name in names if is_temporary(name)):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def is_temporary(name: str) -> bool:

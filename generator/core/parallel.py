@@ -127,13 +127,9 @@ def _in_order(pool: ProcessPoolExecutor, spans: list[tuple[int, int, int]]) -> I
         yield futures.pop().result()    # let go of each result once it is passed on, as map does
 
 
-@contextlib.contextmanager
-def _pool(workers: int, context, task: tuple[int, bytes]) -> Iterator[ProcessPoolExecutor]:
-    from concurrent.futures import ProcessPoolExecutor
-
-    with _owned(ProcessPoolExecutor(workers, mp_context=context, initializer=_spawned,
-                                    initargs=(os.getpid(), _stops_here(), *task))) as pool:
-        yield pool
+def _pool(workers: int, context, task: tuple[int, bytes]):
+    """A pool of spawned workers, each sent the task (token, pickled function and items) once, at its start."""
+    return _owned(workers, context, _spawned, (os.getpid(), _stops_here(), *task))
 
 
 def _spawned(parent: int, stops: bool, token: int, payload: bytes) -> None:
@@ -144,16 +140,11 @@ def _spawned(parent: int, stops: bool, token: int, payload: bytes) -> None:
     _TASKS[token] = deep(pickle.loads, payload)
 
 
-@contextlib.contextmanager
-def executor(workers: int, context=None) -> Iterator[ProcessPoolExecutor]:
+def executor(workers: int, context=None):
     """A process pool for a with block, whose workers end with the process that started them, however it ends (a
     killed build must not leave workers running for minutes, holding its caller's pipes), and at once when the
     block is left by an error or a stop (see _owned)."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    with _owned(ProcessPoolExecutor(workers, mp_context=context or system.worker_context(), initializer=_started,
-                                    initargs=(os.getpid(), _stops_here()))) as pool:
-        yield pool
+    return _owned(workers, context or system.worker_context(), _started, (os.getpid(), _stops_here()))
 
 
 def _stops_here() -> bool:
@@ -167,10 +158,13 @@ JOIN = 5    # seconds the pool's own thread is given to finish after its workers
 
 
 @contextlib.contextmanager
-def _owned(pool: ProcessPoolExecutor) -> Iterator[ProcessPoolExecutor]:
-    """pool, shut down after the block, its work done. Left by an error or a stop (Ctrl-C, SIGTERM, SIGHUP: the
-    workers leave those to the parent, see _started), what has not started is cancelled by the pool's own thread
-    (cancel_futures) and the workers are killed, so the command stops now instead of after their work."""
+def _owned(workers: int, context, initializer: Callable, initargs: tuple) -> Iterator[ProcessPoolExecutor]:
+    """A pool for a with block, shut down after it, its work done. Left by an error or a stop (Ctrl-C, SIGTERM,
+    SIGHUP: the workers leave those to the parent, see _started), what has not started is cancelled by the pool's
+    own thread (cancel_futures) and the workers are killed, so the command stops now instead of after their work."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs)
     try:
         yield pool
     except BaseException:

@@ -65,7 +65,7 @@ CAUGHT = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if os.nam
 
 class _Terminate:
     """The SIGTERM (and SIGHUP) handler while a command may be stopped: Terminated raised in the process that installed it. A
-    worker forked meanwhile (the build's) inherits it until it ignores the signal (parallel._started): there the
+    worker forked meanwhile (the build's) inherits it until it sets its own handling (parallel._started): there the
     signal does what it does by default, ending it."""
 
     def __init__(self):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from generator.core.hashing import digest
 from generator.core.racy import Clock, recent, settled
 from generator.engine import cache, keys
-from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
+from generator.model.suffixes import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS
 from generator.model.theme import ASSETS
 
 if TYPE_CHECKING:     # types only: the pipeline's options are a layer above

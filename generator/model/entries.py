@@ -12,16 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.model import registry
-
-# Every picture a camera, phone or scanner saves that Pillow opens (HEIC/HEIF through pillow-heif): each goes
-# through the photo pipeline (resized, metadata and GPS stripped), never out as it is. Compared in lower case.
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".gif", ".tif", ".tiff", ".bmp", ".heic",
-                  ".heif", ".avif", ".mpo"}
-HEIF_SUFFIXES = {".heic", ".heif"}
-# Camera raw files and JPEG XL: pictures the pipeline cannot open. Never published (they carry the camera's GPS);
-# a warning names each one.
-UNSUPPORTED_PHOTOS = {".dng", ".cr2", ".cr3", ".crw", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".orf", ".rw2",
-                      ".raf", ".pef", ".srw", ".x3f", ".3fr", ".erf", ".kdc", ".mrw", ".rwl", ".iiq", ".jxl"}
+from generator.model.suffixes import HEIF_SUFFIXES, PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS  # noqa: F401 (the vocabulary)
 
 
 @dataclass(frozen=True)

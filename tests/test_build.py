@@ -82,6 +82,20 @@ def test_a_build_that_finds_nothing_changed_imports_no_content_model_or_renderer
     assert runs[1].stdout.strip().splitlines()[-1] == "0 []", runs[1].stdout + runs[1].stderr
 
 
+def test_a_one_post_edit_starts_no_worker_machinery_and_no_video_modules(tmp_path):
+    """Too little changed to spread over processes, and no video: multiprocessing, the process pools and the video
+    cleaner are not imported (2% of a one-post edit's build of 1,000 posts)."""
+    site = copy_site("basic", tmp_path / "site")
+    code = ("import sys; from generator import cli; code = cli.main(['build', '--site', sys.argv[1]]); "
+            "heavy = ('multiprocessing', 'concurrent.futures.process', 'generator.photos.videocache', "
+            "'generator.photos.videometa'); print(code, sorted(m for m in heavy if m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True).returncode == 0
+    post = site / "content/posts/2020/rapat-pleno-terbuka.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nSatu kalimat lagi.\n", encoding="utf-8")
+    edit = subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True, text=True)
+    assert edit.stdout.strip().splitlines()[-1] == "0 []", edit.stdout + edit.stderr
+
+
 def _break_content(site):
     post = site / "content/posts/2020/rapat-pleno-terbuka.md"
     post.write_text(post.read_text(encoding="utf-8").replace("title: Rapat Pleno", "titel: Rapat Pleno")

@@ -46,14 +46,16 @@ def run(function: Callable, items: list, workers: int, minimum: int = 64, smalle
     everything it reaches are inherited, results come back pickled. Where the system offers no fork() (Windows),
     spawned workers run them when function and items can be pickled (sent once to each worker), else this process.
     """
+    groups = chunks(items, workers, smallest)
+    if workers <= 1 or len(items) < minimum:   # before importing multiprocessing: a one-post edit never needs it
+        for group in groups:
+            yield [function(item) for item in group]
+        return
     import multiprocessing
 
-    groups = chunks(items, workers, smallest)
     methods = system.start_methods()
-    payload = None
-    if workers > 1 and len(items) >= minimum and "fork" not in methods and "spawn" in methods:
-        payload = _pickled(function, items)
-    if workers <= 1 or len(items) < minimum or ("fork" not in methods and payload is None):
+    payload = _pickled(function, items) if "fork" not in methods and "spawn" in methods else None
+    if "fork" not in methods and payload is None:
         for group in groups:
             yield [function(item) for item in group]
         return

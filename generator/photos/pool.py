@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import as_completed
-from concurrent.futures.process import BrokenProcessPool
 
 from generator.core import parallel
 from generator.core import progress as terminal
@@ -22,6 +20,9 @@ def run(jobs: list[imaging.Job], tags: list, workers: int, progress):
                 progress.step()
             yield tag, error
     else:
+        from concurrent.futures import as_completed     # here: a build with few photos to make starts no pool
+        from concurrent.futures.process import BrokenProcessPool
+
         results: dict[int, str] = {}
         try:
             with parallel.executor(min(workers, len(jobs))) as pool:

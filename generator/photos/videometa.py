@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".m4v", ".3gp", ".3g2"})
+from generator.model.suffixes import VIDEO_SUFFIXES
+
 
 _CONTAINERS = {b"moov", b"trak", b"udta", b"meta"}       # where location metadata may sit (not the media boxes)
 _LOCATION_BOXES = {b"\xa9xyz", b"@xyz", b"loci"}     # @xyz: ©xyz as Ricoh's Theta cameras spell it

@@ -9,8 +9,6 @@ own (Aileron, built into Pillow): the same card on Windows, macOS and Linux, not
 from __future__ import annotations
 
 import os
-from concurrent.futures import as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from generator.core import atomic, parallel
@@ -134,6 +132,9 @@ def _run(cards: list[Card], workers: int):
     if workers <= 1 or len(cards) < 8:
         yield from zip(cards, make_all(cards))
         return
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     shares = min(workers, len(cards))
     errors: list[str | None] = [None] * len(cards)      # None: its share's worker did not answer
     try:

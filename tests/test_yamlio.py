@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.core import yamlio
+from generator.core import yamlio, yamltext
 from generator.core.report import Problems
 from generator.model import config as config_module
 from tests.conftest import MINIMAL_CONFIG, build_errors, md, write_site
@@ -136,3 +136,20 @@ def test_forbidden_finds_what_the_pattern_finds(text):
     expected = yamlio.FORBIDDEN.search(text)
     found = yamlio.forbidden(text)
     assert (found and (found.start(), found.group())) == (expected and (expected.start(), expected.group()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60).filter(lambda text: not yamlio.forbidden(text)))   # those the build refuses
+@example("1" * 5000)            # more digits than Python turns into an integer: read back as text by the build
+@example("-" + "1" * 5000)
+@example("[" * 3000)            # nested deeper than Python recurses: it used to raise out of the desk's save
+@example("{" * 3000)
+@example("yes")
+@example("12:30")
+def test_a_value_written_plain_or_quoted_reads_back_as_the_same_text_in_the_build(text):
+    """yamltext decides plain or quoted by how the build itself reads the value back: never an exception, whatever
+    the staff type or an export holds."""
+    written = yamltext.scalar(text)
+    problems = Problems()
+    read = yamlio.load(f"k: {written}\n", "x.md", problems)
+    assert read is not None and read[0] == {"k": text}, (written, [str(p) for p in problems])

@@ -94,6 +94,17 @@ def _plain(problem: str | None) -> str:
     return f"penulisan YAML tidak sah ({problem})."
 
 
+def value_of(text: str):
+    """What the build reads a short YAML text as (its own loader: libyaml where PyYAML has it, no implicit
+    timestamps, an integer too long for Python kept as text); None when it reads as nothing it can build, a syntax
+    error or lists nested past Python's recursion limit among them. yamltext asks it whether a value may be
+    written plain."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None
+
+
 def load(text: str, path: str, problems: Problems, first_line: int = 1,
          texts: dict | None = None) -> tuple[object, Lines] | None:
     """Parse YAML text; return (data, lines) where lines maps a key path to its 1-based line, or None on error.

@@ -9,6 +9,8 @@ import functools
 
 import yaml
 
+from generator.core import yamlio
+
 
 class Reader(yaml.SafeLoader):
     """How the build reads a value back (yamlio: no implicit timestamps, dates stay text)."""
@@ -20,20 +22,13 @@ Reader.yaml_implicit_resolvers = {
 }
 
 
-def _reads_as(text: str):
-    try:
-        return yaml.load(text, Loader=Reader)
-    except yaml.YAMLError:
-        return None
-
-
 @functools.lru_cache(maxsize=4096)
 def scalar(value: str, in_list: bool = False) -> str:
     """A one-line text as YAML: plain when YAML reads it back as the same text, else in double quotes."""
     if value and value == value.strip() and "\n" not in value and "\r" not in value and "\t" not in value:
         probe = f"k: [{value}]" if in_list else f"k: {value}"
         wanted = {"k": [value]} if in_list else {"k": value}
-        if _reads_as(probe) == wanted and not value.startswith(("'", '"')):
+        if yamlio.value_of(probe) == wanted and not value.startswith(("'", '"')):
             return value
     return _quoted(value)
 

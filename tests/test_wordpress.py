@@ -1087,3 +1087,25 @@ def test_a_slug_in_another_script_is_spelled_out_in_latin_letters(imported):
     assert "Επίπεδο 3" in (output / "epipedo-3" / "index.html").read_text(encoding="utf-8")
     assert not (output / "3" / "index.html").exists()
     assert "/epipedo-3/" in (output / "greek" / "επίπεδο-2" / "επίπεδο-3" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names a synced descriptor through /proc (Linux)")
+def test_the_import_syncs_every_file_and_each_bundles_folder_once(tmp_path, monkeypatch):
+    """Each file's bytes reach the disk before it takes its name, and each bundle's folder is synced once after its
+    last file: a folder sync for every file was half the first import's time on a journaled disk."""
+    synced: list[str] = []
+    real = os.fsync
+
+    def noting(descriptor):
+        synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
+        real(descriptor)
+
+    monkeypatch.setattr(os, "fsync", noting)
+    site = new_site(tmp_path / "site")
+    result = run_import(site, FIXTURE, kpu_uploads(tmp_path / "uploads"))
+    assert result.code == 0, result.errors
+    written = [p for p in (site / "content").rglob("*") if p.is_file()]
+    files = [Path(s) for s in synced if not Path(s).is_dir() and Path(s).is_relative_to(site / "content")]
+    folders = [Path(s) for s in synced if Path(s).is_dir() and Path(s).is_relative_to(site / "content")]
+    assert sorted(p.parent / p.name[1:].rsplit(".", 2)[0] for p in files) == sorted(written)   # .NAME.PID-X.tmp
+    assert sorted(folders) == sorted({p.parent for p in written})

@@ -39,9 +39,12 @@ def is_temporary(name: str) -> bool:
     return name.startswith(".") and name.endswith(SUFFIX)
 
 
-def replace(target: Path | str, fill: Callable[[Path], object], sync: bool = True) -> None:
+def replace(target: Path | str, fill: Callable[[Path], object], sync: bool = True, folder: bool = True) -> None:
     """fill(temporary) writes the new content to a path beside target (an empty file is there already); then it
-    becomes target. The temporary file is removed whatever fill raises."""
+    becomes target. The temporary file is removed whatever fill raises.
+
+    folder=False leaves the folder's sync to the caller (sync_folder), who writes several files into one folder and
+    syncs it once after the last: the content of each is still on the disk before its rename."""
     target = Path(target)
     temporary = _reserve(target)
     try:
@@ -57,8 +60,8 @@ def replace(target: Path | str, fill: Callable[[Path], object], sync: bool = Tru
     finally:
         if os.path.lexists(temporary):
             os.unlink(temporary)
-    if sync:
-        _sync_folder(target.parent)
+    if sync and folder:
+        sync_folder(target.parent)
 
 
 def write_bytes(target: Path | str, data: bytes, sync: bool = True) -> None:
@@ -84,7 +87,7 @@ def _reserve(target: Path) -> Path:
             continue
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make the rename itself survive a power cut (POSIX; Windows commits renames with the file system)."""
     if not hasattr(os, "O_DIRECTORY"):
         return

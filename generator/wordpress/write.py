@@ -89,10 +89,11 @@ def _stat(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns]
 
 
-def _replace(target: Path, write) -> None:
-    """Write beside the target, then move it in: an interrupted run never leaves half a file."""
+def _replace(target: Path, write, folder: bool = True) -> None:
+    """Write beside the target, then move it in: an interrupted run never leaves half a file. folder=False: the
+    bundle's files are many in one folder, synced once after the last (atomic.sync_folder in _write_bundle)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    atomic.replace(target, write)
+    atomic.replace(target, write, folder=folder)
 
 
 def write_bundles(site_dir: Path, bundles: list[Bundle], state: dict, force: bool, dry_run: bool) -> Outcome:
@@ -162,10 +163,15 @@ def _write_bundle(bundle: Bundle, w: _Writing) -> None:
             outcome.protected.append(f"{index_rel}: diubah sejak impor terakhir; tidak ditimpa (pakai --force untuk "
                                      "menimpanya dengan isi dari ekspor)")
     if status in ("new", "updated") and not w.dry_run:
-        _replace(_inside(w.site_dir, index_rel), lambda p: p.write_text(text, encoding="utf-8"))
+        _replace(_inside(w.site_dir, index_rel), lambda p: p.write_text(text, encoding="utf-8"), folder=False)
     if status != "protected":
         files["index.md"] = {"hash": wanted, "stat": _stat(index), "source": source}
-    changed = _copy_files(bundle, w.site_dir, files, w.force, w.dry_run, outcome)
+    copied = outcome.files_copied
+    try:
+        changed = _copy_files(bundle, w.site_dir, files, w.force, w.dry_run, outcome)
+    finally:        # once for the bundle's renames, even when a copy failed: a sync a file was half the import's time
+        if not w.dry_run and (status in ("new", "updated") or outcome.files_copied > copied):
+            atomic.sync_folder(index.parent)
     if status == "unchanged" and changed:
         status = "updated"
     {"new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged}.get(status, []).append(index_rel)
@@ -210,7 +216,7 @@ def _copy_files(bundle: Bundle, site_dir: Path, records: dict, force: bool, dry_
         changed = True
         outcome.files_copied += 1
         if not dry_run:
-            _replace(_inside(site_dir, f"{bundle.folder}/{name}"), lambda p: _copy_regular(source, p))
+            _replace(_inside(site_dir, f"{bundle.folder}/{name}"), lambda p: _copy_regular(source, p), folder=False)
             records[name] = {"source": source_stat, "target": _stat(target)}
     return changed
 

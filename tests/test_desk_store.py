@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -839,6 +839,7 @@ def test_the_importers_emitter_writes_tags_in_brackets_and_lists_two_spaces_in()
                                  st.lists(st.dictionaries(st.sampled_from(["file", "caption", "alt"]),
                                                           st.text(max_size=20), min_size=1), max_size=3)),
                        max_size=6))
+@example({"a": ["0?"]})      # libyaml reads [0?] as a list, the pure parser the desk reads with refuses it
 def test_emitted_front_matter_reads_back_as_written(data):
     text = yamltext.front_matter(data)
     clean = {k: v for k, v in data.items()}

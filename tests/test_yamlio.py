@@ -146,6 +146,9 @@ def test_forbidden_finds_what_the_pattern_finds(text):
 @example("{" * 3000)
 @example("yes")
 @example("12:30")
+@example("!!bool x")             # a tag its value does not fit: KeyError, AttributeError, ValueError
+@example("!!timestamp x")
+@example("!!float x")
 def test_a_value_written_plain_or_quoted_reads_back_as_the_same_text_in_the_build(text):
     """yamltext decides plain or quoted by how the build itself reads the value back: never an exception, whatever
     the staff type or an export holds."""
@@ -153,3 +156,18 @@ def test_a_value_written_plain_or_quoted_reads_back_as_the_same_text_in_the_buil
     problems = Problems()
     read = yamlio.load(f"k: {written}\n", "x.md", problems)
     assert read is not None and read[0] == {"k": text}, (written, [str(p) for p in problems])
+
+
+@pytest.mark.parametrize("value", ["!!bool x", "!!timestamp x", "!!float x", "[!!bool x]", "&a !!bool x"])
+def test_a_value_that_does_not_fit_its_tag_is_reported_on_its_line(value):
+    """PyYAML's constructors raised KeyError, AttributeError or ValueError for these, out of the build."""
+    data, problems = _load(f"title: Rapat\ntags: {value}\n")
+    assert data is None and len(problems) == 1, problems
+    assert problems[0].startswith("x.yaml:2: nilai ini diberi tanda YAML ('!!...') yang tidak cocok"), problems
+
+
+def test_a_post_whose_title_does_not_fit_its_tag_fails_the_build_with_the_files_line(tmp_path):
+    site = write_site(tmp_path / "site", {"content/posts/rapat.md": md("title: !!bool Rapat\ndate: 2019-11-08")})
+    errors = build_errors(site)
+    assert errors and errors[0].startswith("content/posts/rapat.md:2: nilai ini diberi tanda YAML"), errors
+    assert not (site / "output").exists()

@@ -83,7 +83,17 @@ _PLAIN = {
                                                   "tanda kutip penutup.",
     "found invalid Unicode character escape code": "kode karakter (\\u...) di antara tanda kutip tidak sah.",
     "exceeded maximum nesting depth": f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
+    "does not fit its tag": "nilai ini diberi tanda YAML ('!!...') yang tidak cocok dengan isinya; hapus tanda itu, "
+                            "atau beri tanda kutip pada nilainya.",
 }
+# What PyYAML's constructors raise, beside its own errors, for a value that does not fit an explicit tag:
+# '!!bool x' KeyError, '!!timestamp x' AttributeError, '!!float x' ValueError.
+_MISFIT = (KeyError, AttributeError, ValueError, TypeError, OverflowError)
+
+
+def _misfit(node: yaml.Node) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(None, None, f"a value that does not fit its tag {node.tag}",
+                                             node.start_mark)
 
 
 def _plain(problem: str | None) -> str:
@@ -97,11 +107,12 @@ def _plain(problem: str | None) -> str:
 def value_of(text: str):
     """What the build reads a short YAML text as (its own loader: libyaml where PyYAML has it, no implicit
     timestamps, an integer too long for Python kept as text); None when it reads as nothing it can build, a syntax
-    error or lists nested past Python's recursion limit among them. yamltext asks it whether a value may be
+    error, lists nested past Python's recursion limit and a value that does not fit its tag among
+    them. yamltext asks it whether a value may be
     written plain."""
     try:
         return yaml.load(text, Loader=_Loader)
-    except (yaml.YAMLError, RecursionError, ValueError):
+    except Exception:  # noqa: BLE001 - whatever stops the reading (a tag that does not fit: KeyError...) means None
         return None
 
 
@@ -206,7 +217,29 @@ def _construct(loader, node: yaml.Node, aliases: bool):
             return _quick(loader, node)
         except _Unusual:
             pass
-    return loader.construct_document(node)
+    try:
+        return loader.construct_document(node)
+    except _MISFIT as err:
+        raise _misfit(_first_misfit(loader, node)) from err
+
+
+def _first_misfit(loader, root: yaml.Node) -> yaml.Node:
+    """The first value, in the document's order, whose construction fails as a misfit (the root when none fails
+    alone): the line to name when PyYAML built the whole document."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        construct = loader.yaml_constructors.get(node.tag) if isinstance(node, yaml.ScalarNode) else None
+        if construct is not None:       # the tag's own constructor: construct_object remembers the failed node
+            try:
+                construct(loader, node)
+            except _MISFIT:
+                return node
+            except yaml.YAMLError:
+                pass
+        elif not isinstance(node, yaml.ScalarNode):
+            stack.extend(reversed(_children(node)))
+    return root
 
 
 def _quick(loader, node: yaml.Node):
@@ -215,7 +248,10 @@ def _quick(loader, node: yaml.Node):
         if tag == _STR:
             return node.value
         if tag in _OTHER_SCALARS:
-            return loader.construct_object(node)        # PyYAML's own (and _int): numbers, booleans, null
+            try:
+                return loader.construct_object(node)    # PyYAML's own (and _int): numbers, booleans, null
+            except _MISFIT as err:
+                raise _misfit(node) from err
     elif isinstance(node, yaml.SequenceNode) and tag == _SEQ:
         return [_quick(loader, item) for item in node.value]
     elif isinstance(node, yaml.MappingNode) and tag == _MAP:
@@ -239,8 +275,8 @@ def _report(text: str, path: str, problems: Problems, first_line: int, err: yaml
             loader.construct_document(loader.get_single_node())
     except yaml.YAMLError as pure:
         err = pure
-    except RecursionError:
-        pass                # nested deeper than the pure parser recurses: libyaml's message says so
+    except (RecursionError, *_MISFIT):
+        pass                # nested deeper than the pure parser recurses, or a tag misfit: the first error says so
     finally:
         if loader is not None:
             loader.dispose()

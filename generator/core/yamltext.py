@@ -25,12 +25,13 @@ Reader.yaml_implicit_resolvers = {
 def _reads_back(probe: str, wanted) -> bool:
     """Whether every reader of front matter here reads probe as wanted: the build's (yamlio: libyaml where PyYAML has
     it) and the desk's (Reader, the pure-Python parser), which differ on a few texts (`[0?]`). Never raises: a text
-    nested past Python's recursion limit or with more digits than it turns into an integer is not read back."""
+    nested past Python's recursion limit, with more digits than it turns into an integer or with a tag its value does
+    not fit ('!!bool x') is not read back."""
     if yamlio.value_of(probe) != wanted:
         return False
     try:
         return yaml.load(probe, Loader=Reader) == wanted
-    except (yaml.YAMLError, RecursionError, ValueError):
+    except Exception:  # noqa: BLE001 - whatever stops the reading ('!!bool x': KeyError) means: quote it
         return False
 
 

@@ -1091,21 +1091,34 @@ def test_a_slug_in_another_script_is_spelled_out_in_latin_letters(imported):
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names a synced descriptor through /proc (Linux)")
 def test_the_import_syncs_every_file_and_each_bundles_folder_once(tmp_path, monkeypatch):
-    """Each file's bytes reach the disk before it takes its name, and each bundle's folder is synced once after its
-    last file: a folder sync for every file was half the first import's time on a journaled disk."""
-    synced: list[str] = []
-    real = os.fsync
+    """Each file's bytes reach the disk before it takes its name; each bundle's folder is synced once after the last
+    rename into it (and once more for each new bundle inside it), and the folder holding a new bundle after it: a
+    folder sync for every file was half the first import's time on a journaled disk."""
+    events: list[tuple[str, Path]] = []
+    real_sync, real_replace = os.fsync, os.replace
 
     def noting(descriptor):
-        synced.append(os.readlink(f"/proc/self/fd/{descriptor}"))
-        real(descriptor)
+        events.append(("sync", Path(os.readlink(f"/proc/self/fd/{descriptor}"))))
+        real_sync(descriptor)
+
+    def moving(source, target, **options):
+        events.append(("rename", Path(target)))
+        real_replace(source, target, **options)
 
     monkeypatch.setattr(os, "fsync", noting)
+    monkeypatch.setattr(os, "replace", moving)
     site = new_site(tmp_path / "site")
     result = run_import(site, FIXTURE, kpu_uploads(tmp_path / "uploads"))
     assert result.code == 0, result.errors
-    written = [p for p in (site / "content").rglob("*") if p.is_file()]
-    files = [Path(s) for s in synced if not Path(s).is_dir() and Path(s).is_relative_to(site / "content")]
-    folders = [Path(s) for s in synced if Path(s).is_dir() and Path(s).is_relative_to(site / "content")]
-    assert sorted(p.parent / p.name[1:].rsplit(".", 2)[0] for p in files) == sorted(written)   # .NAME.PID-X.tmp
-    assert sorted(folders) == sorted({p.parent for p in written})
+    content = site / "content"
+    written = sorted(p for p in content.rglob("*") if p.is_file())
+    files = [p for kind, p in events if kind == "sync" and not p.is_dir() and p.is_relative_to(content)]
+    assert sorted(p.parent / p.name[1:].rsplit(".", 2)[0] for p in files) == written      # .NAME.PID-X.tmp
+    bundles = {p.parent for p in written}
+    for folder in bundles:
+        syncs = [n for n, (kind, p) in enumerate(events) if kind == "sync" and p == folder]
+        renames = [n for n, (kind, p) in enumerate(events) if kind == "rename" and p.parent == folder]
+        children = sum(1 for other in bundles if other.parent == folder)    # profil/ holds a page of its own
+        assert 1 <= len(syncs) <= 1 + children and max(syncs) > max(renames), folder
+        assert ("sync", folder.parent) in events[min(syncs):], folder.parent
+    assert len(bundles) < len(files)

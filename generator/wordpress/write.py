@@ -139,6 +139,7 @@ def _write_bundle(bundle: Bundle, w: _Writing) -> None:
     known = files.get("index.md") or {}
     source = digest(repr((bundle.front, bundle.body)))
     on_disk = _stat(index)
+    created = _missing_folders(index.parent, w.site_dir / "content")     # their names reach the disk too
     if on_disk is None and known.get("hash") and not w.force:
         # written by an earlier import and removed (or moved) by the staff since: writing it again would publish a
         # post they took down, without the photos they removed with it
@@ -171,10 +172,20 @@ def _write_bundle(bundle: Bundle, w: _Writing) -> None:
         changed = _copy_files(bundle, w.site_dir, files, w.force, w.dry_run, outcome)
     finally:        # once for the bundle's renames, even when a copy failed: a sync a file was half the import's time
         if not w.dry_run and (status in ("new", "updated") or outcome.files_copied > copied):
-            atomic.sync_folder(index.parent)
+            for folder in [index.parent, *(made.parent for made in created)]:
+                atomic.sync_folder(folder)
     if status == "unchanged" and changed:
         status = "updated"
     {"new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged}.get(status, []).append(index_rel)
+
+
+def _missing_folders(folder: Path, top: Path) -> list[Path]:
+    """The folders from folder up to (not including) top that do not exist yet, deepest first."""
+    missing = []
+    while folder != top and top in folder.parents and not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 def _why(err: OSError) -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from generator.model.suffixes import VIDEO_SUFFIXES
+from generator.model.suffixes import VIDEO_SUFFIXES, is_video  # noqa: F401 (both: names other modules use here)
 
 
 _CONTAINERS = {b"moov", b"trak", b"udta", b"meta"}       # where location metadata may sit (not the media boxes)
@@ -74,10 +74,6 @@ class _Box:
     start: int          # where its header begins
     body: int           # where its payload begins
     end: int
-
-
-def is_video(name: str) -> bool:
-    return Path(name).suffix.lower() in VIDEO_SUFFIXES
 
 
 def scan_file(path: Path) -> Scan:

@@ -15,7 +15,7 @@ from generator.engine import fingerprint
 from generator.engine import keys
 from generator.engine.incremental import State
 from generator.model import addresses, theme, urls
-from generator.model.suffixes import VIDEO_SUFFIXES
+from generator.model.suffixes import is_video
 from generator.model import site as site_model
 from generator.render import writer
 
@@ -195,8 +195,7 @@ def _bundle_files(site: site_model.Site, ctx: Context) -> tuple[dict[str, Path],
     it is (videocache warns)."""
     found = addresses.attachments(site)
     attachments = {url: entry.bundle / name for url, (entry, name) in found.items()}
-    filmed = {url: (entry, name) for url, (entry, name) in found.items()
-              if posixpath.splitext(name)[1].lower() in VIDEO_SUFFIXES}
+    filmed = {url: (entry, name) for url, (entry, name) in found.items() if is_video(name)}
     if not filmed:
         return attachments, {}
     from generator.photos import videocache     # only where there are videos: its modules were 1% of an edit's build

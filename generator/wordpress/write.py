@@ -103,18 +103,21 @@ def write_bundles(site_dir: Path, bundles: list[Bundle], state: dict, force: boo
     outcome = Outcome()
     items = state["items"]
     dirty = False
+    holding: set[Path] = set()      # folders that got a new folder: synced once, before the state names what is in it
     try:
         for bundle in bundles:
             record = items.get(bundle.key) or {}
             files = dict(record.get("files") or {}) if record.get("folder") == bundle.folder else {}
             try:
-                _write_bundle(bundle, _Writing(site_dir, files, force, dry_run, outcome))
+                _write_bundle(bundle, _Writing(site_dir, files, force, dry_run, outcome, holding))
             except OSError as err:
                 outcome.failed.append(f"{bundle.folder} (\"{bundle.title}\"): {_why(err)}")
             updated = {"folder": bundle.folder, "files": files}
             if items.get(bundle.key) != updated and (files or bundle.key in items):
                 items[bundle.key], dirty = updated, True
     finally:
+        for folder in sorted(holding, key=lambda path: len(path.parts), reverse=True):
+            atomic.sync_folder(folder)
         if not dry_run and (dirty or not (site_dir / STATE).exists()):
             body = json.dumps(state, ensure_ascii=False, sort_keys=True)
             _replace(site_dir / STATE, lambda p: p.write_text(body, encoding="utf-8"))
@@ -130,6 +133,7 @@ class _Writing:
     force: bool
     dry_run: bool
     outcome: Outcome
+    holding: set            # folders holding a folder this run made (write_bundles syncs them once, at the end)
 
 
 def _write_bundle(bundle: Bundle, w: _Writing) -> None:
@@ -172,8 +176,8 @@ def _write_bundle(bundle: Bundle, w: _Writing) -> None:
         changed = _copy_files(bundle, w.site_dir, files, w.force, w.dry_run, outcome)
     finally:        # once for the bundle's renames, even when a copy failed: a sync a file was half the import's time
         if not w.dry_run and (status in ("new", "updated") or outcome.files_copied > copied):
-            for folder in [index.parent, *(made.parent for made in created)]:
-                atomic.sync_folder(folder)
+            atomic.sync_folder(index.parent)
+            w.holding.update(made.parent for made in created)
     if status == "unchanged" and changed:
         status = "updated"
     {"new": outcome.new, "updated": outcome.updated, "unchanged": outcome.unchanged}.get(status, []).append(index_rel)

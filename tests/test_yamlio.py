@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -171,3 +172,19 @@ def test_a_post_whose_title_does_not_fit_its_tag_fails_the_build_with_the_files_
     errors = build_errors(site)
     assert errors and errors[0].startswith("content/posts/rapat.md:2: nilai ini diberi tanda YAML"), errors
     assert not (site / "output").exists()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(r"[A-Za-z][A-Za-z0-9 ,.()/:#'-]{0,30}", fullmatch=True), st.booleans())
+@example("Yes we can", False)
+@example("Rapat, Sosialisasi", True)
+@example("a -", False)
+def test_a_title_as_written_reads_back_the_same_in_the_build_and_in_the_desk(text, in_list):
+    """Most titles and captions are written plain without asking a YAML reader (yamltext's quick test): both readers,
+    the build's and the desk's, still read every value back as it was, in a list or not."""
+    written = yamltext.scalar(text.strip(), in_list)
+    document = f"k: [{written}]\n" if in_list else f"k: {written}\n"
+    wanted = {"k": [text.strip()] if in_list else text.strip()}
+    read = yamlio.load(document, "x.md", Problems())
+    assert read is not None and read[0] == wanted, written
+    assert yaml.load(document, Loader=yamltext.Reader) == wanted, written

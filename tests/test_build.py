@@ -69,15 +69,20 @@ def test_second_build_writes_nothing(tmp_path):
     assert snapshot(site / "output") == before
 
 
+def _build_naming_imports(site, modules: tuple[str, ...]) -> subprocess.CompletedProcess:
+    """The build command run in a new Python, its last line of output "CODE [those of modules it imported]"."""
+    code = ("import sys; from generator import cli; code = cli.main(['build', '--site', sys.argv[1]]); "
+            f"print(code, sorted(m for m in {modules!r} if m in sys.modules))")
+    return subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True, text=True)
+
+
 def test_a_build_that_finds_nothing_changed_imports_no_content_model_or_renderer(tmp_path):
     """The no-op build reads only the cache's index: the content model, YAML, Markdown, Jinja, Babel and Pillow are
     not imported (importing them was most of its time on a 1,000-post site, against Hugo's 0.1x)."""
     site = copy_site("basic", tmp_path / "site")
-    code = ("import sys; from generator import cli; code = cli.main(['build', '--site', sys.argv[1]]); "
-            "heavy = ('generator.model.entries', 'generator.model.content', 'generator.model.config', 'yaml', "
-            "'markdown', 'jinja2', 'babel', 'PIL'); print(code, sorted(m for m in heavy if m in sys.modules))")
-    runs = [subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True, text=True)
-            for _ in range(2)]
+    heavy = ("generator.model.entries", "generator.model.content", "generator.model.config", "yaml", "markdown",
+             "jinja2", "babel", "PIL")
+    runs = [_build_naming_imports(site, heavy) for _ in range(2)]
     assert runs[0].returncode == 0 and runs[0].stdout.strip().splitlines()[-1] != "0 []", runs[0].stdout
     assert runs[1].stdout.strip().splitlines()[-1] == "0 []", runs[1].stdout + runs[1].stderr
 
@@ -86,13 +91,12 @@ def test_a_one_post_edit_starts_no_worker_machinery_and_no_video_modules(tmp_pat
     """Too little changed to spread over processes, and no video: multiprocessing, the process pools and the video
     cleaner are not imported (2% of a one-post edit's build of 1,000 posts)."""
     site = copy_site("basic", tmp_path / "site")
-    code = ("import sys; from generator import cli; code = cli.main(['build', '--site', sys.argv[1]]); "
-            "heavy = ('multiprocessing', 'concurrent.futures.process', 'generator.photos.videocache', "
-            "'generator.photos.videometa'); print(code, sorted(m for m in heavy if m in sys.modules))")
-    assert subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True).returncode == 0
+    heavy = ("multiprocessing", "concurrent.futures.process", "generator.photos.videocache",
+             "generator.photos.videometa")
+    assert _build_naming_imports(site, heavy).returncode == 0
     post = site / "content/posts/2020/rapat-pleno-terbuka.md"
     post.write_text(post.read_text(encoding="utf-8") + "\nSatu kalimat lagi.\n", encoding="utf-8")
-    edit = subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True, text=True)
+    edit = _build_naming_imports(site, heavy)
     assert edit.stdout.strip().splitlines()[-1] == "0 []", edit.stdout + edit.stderr
 
 

@@ -106,10 +106,9 @@ def _plain(problem: str | None) -> str:
 
 def value_of(text: str):
     """What the build reads a short YAML text as (its own loader: libyaml where PyYAML has it, no implicit
-    timestamps, an integer too long for Python kept as text); None when it reads as nothing it can build, a syntax
-    error, lists nested past Python's recursion limit and a value that does not fit its tag among
-    them. yamltext asks it whether a value may be
-    written plain."""
+    timestamps, an integer too long for Python kept as text); None when it reads as nothing it can build: a syntax
+    error, lists nested past Python's recursion limit, a value that does not fit its tag. yamltext asks it whether
+    a value may be written plain."""
     try:
         return yaml.load(text, Loader=_Loader)
     except Exception:  # noqa: BLE001 - whatever stops the reading (a tag that does not fit: KeyError...) means None

@@ -39,14 +39,14 @@ def _reads_back(probe: str, wanted) -> bool:
 # Words of letters and digits with spaces, commas (outside brackets), full stops, brackets, slashes and hyphens, the
 # first a letter: plain text to every YAML reader (no indicator, no comment, no ': ', and with a space never a
 # boolean or a null), so most titles and captions skip the two readers' probes (tests/test_yamlio.py holds it).
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()/-]* [A-Za-z0-9 ,.()/-]*\Z")
-_PLAIN_IN_LIST = re.compile(r"[A-Za-z][A-Za-z0-9 .()/-]* [A-Za-z0-9 .()/-]*\Z")
+_PLAIN_WORDS = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()/-]* [A-Za-z0-9 ,.()/-]*\Z")
+_PLAIN_WORDS_IN_LIST = re.compile(r"[A-Za-z][A-Za-z0-9 .()/-]* [A-Za-z0-9 .()/-]*\Z")
 
 
 @functools.lru_cache(maxsize=4096)
 def scalar(value: str, in_list: bool = False) -> str:
     """A one-line text as YAML: plain when YAML reads it back as the same text, else in double quotes."""
-    if value == value.strip() and (_PLAIN_IN_LIST if in_list else _PLAIN).match(value):
+    if value == value.strip() and (_PLAIN_WORDS_IN_LIST if in_list else _PLAIN_WORDS).match(value):
         return value
     if value and value == value.strip() and "\n" not in value and "\r" not in value and "\t" not in value:
         probe = f"k: [{value}]" if in_list else f"k: {value}"

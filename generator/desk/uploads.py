@@ -17,11 +17,12 @@ from typing import BinaryIO, Iterator
 from generator.desk.checks import FieldProblem
 from generator.desk.history import DESK_DIR, STAGING, TEMP_PREFIX, TEMP_SUFFIX, write_new
 from generator.model import documents
+from generator.model.suffixes import VIDEO_SUFFIXES
 from generator.photos import videometa
 
 PHOTOS = {".jpg", ".jpeg", ".png", ".webp", ".gif"}
 HEIC = {".heic", ".heif"}
-VIDEOS = set(videometa.VIDEO_SUFFIXES)
+VIDEOS = set(VIDEO_SUFFIXES)
 ATTACHMENTS = set(documents.DOCUMENT_SUFFIXES) | VIDEOS
 MAX_NAME = 100
 DEFAULT_LIMIT = 25 * 1024 * 1024

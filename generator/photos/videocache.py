@@ -16,6 +16,7 @@ from generator.core import atomic
 from generator.core.hashing import file_digest
 from generator.core.racy import Clock, recent, stamp
 from generator.core.report import Problems
+from generator.model.suffixes import is_video
 from generator.photos import videometa
 from generator.photos.store import INDEX_NAME, read_index, write_index
 
@@ -109,7 +110,7 @@ def _prune(folder: Path, used: set[str]) -> None:
     except OSError:
         return
     for name in names:
-        if name not in used and videometa.is_video(name) and not name.startswith("."):
+        if name not in used and is_video(name) and not name.startswith("."):
             try:
                 os.remove(folder / name)
             except OSError:

@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from generator.model.suffixes import VIDEO_SUFFIXES, is_video  # noqa: F401 (both: names other modules use here)
-
 
 _CONTAINERS = {b"moov", b"trak", b"udta", b"meta"}       # where location metadata may sit (not the media boxes)
 _LOCATION_BOXES = {b"\xa9xyz", b"@xyz", b"loci"}     # @xyz: ©xyz as Ricoh's Theta cameras spell it

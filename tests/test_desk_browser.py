@@ -650,6 +650,29 @@ def test_a_scheduled_post_and_a_new_page_are_listed_with_their_status(page, desk
     assert row.count() == 1 and "(halaman)" in row.inner_text() and "Terbit" in row.inner_text()
 
 
+def test_a_new_page_is_put_in_the_top_menu_and_taken_out_again_from_its_form(page, desk):
+    page.goto(desk.url + "/baru?jenis=page")
+    page.get_by_label("Judul", exact=True).fill("Struktur Organisasi")
+    page.get_by_label("Urutan di menu atas", exact=True).fill("3")
+    page.get_by_label("Isi berita", exact=True).fill("Ketua dan anggota KPU.\n")
+    page.get_by_label("Terbit", exact=True).check()
+    save(page)
+    key = saved_key(page)
+    assert "\nmenu: 3\n" in (desk.site / key).read_text(encoding="utf-8")
+
+    def menu() -> str:
+        page.goto(desk.origin + "/")
+        return page.locator("header nav").first.inner_text()
+
+    assert menu().index("Kontak") < menu().index("Struktur Organisasi"), "the preview's menu has the page third"
+    page.goto(desk.url + f"/ubah/{key}")
+    assert page.get_by_label("Urutan di menu atas", exact=True).input_value() == "3"
+    page.get_by_label("Urutan di menu atas", exact=True).fill("")
+    save(page)
+    assert "menu:" not in (desk.site / key).read_text(encoding="utf-8")
+    assert "Struktur Organisasi" not in menu() and "Kontak" in menu()
+
+
 def test_the_preview_shows_a_photo_uploaded_before_the_post_is_saved(page, desk, tmp_path):
     open_form(page, desk)
     page.get_by_label("Judul", exact=True).fill("Berita Dengan Foto Baru")

@@ -1101,3 +1101,48 @@ def test_a_temporary_upload_held_a_moment_by_the_system_is_still_one_file(tmp_pa
     name = history.write_new(tmp_path, "foto.jpg", jpeg_bytes(), uploads.unique)
     assert failed and name == "foto.jpg"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["foto.jpg"]
+
+
+def test_a_pages_place_in_the_top_menu_is_shown_set_changed_and_removed_in_the_desk(tmp_path):
+    """A page's `menu:` number put it in the top menu, but the desk had no field for it: staff had to open the text
+    file. The form shows it, a typed number is written as a number on its own line, an emptied field takes the page
+    out of the menu, and the site's menu follows."""
+    site = sample_site(tmp_path)
+    key = "content/pages/kontak.md"
+    before = (site / key).read_text(encoding="utf-8")
+    opened = store.open_entry(site, key)
+    assert opened.form.menu == "2"
+    opened.form.menu = " 3 "
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert saved.problems == []
+    assert changed_lines(before, (site / key).read_text(encoding="utf-8")) == ["-menu: 2\n", "+menu: 3\n"]
+    opened = store.open_entry(site, key)
+    opened.form.menu = ""
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert "menu:" not in (site / key).read_text(encoding="utf-8")
+    build_site(site, search=False)
+    home = (site / "output/index.html").read_text(encoding="utf-8")
+    nav = home[home.index("<nav"):home.index("</nav>")]
+    assert 'href="/profil/"' in nav and 'href="/kontak/"' not in nav
+    opened = store.open_entry(site, key)
+    opened.form.menu = "1"
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert "title: Kontak\nmenu: 1\n" in (site / key).read_text(encoding="utf-8")
+    build_site(site, search=False)
+    home = (site / "output/index.html").read_text(encoding="utf-8")
+    nav = home[home.index("<nav"):home.index("</nav>")]
+    assert 'href="/kontak/"' in nav
+
+
+def test_a_menu_place_that_is_not_a_number_is_named_beside_its_field_and_a_posts_form_has_none(tmp_path):
+    site = sample_site(tmp_path)
+    key = "content/pages/profil.md"
+    opened = store.open_entry(site, key)
+    opened.form.menu = "pertama"
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert [p.field for p in saved.problems] == ["menu"], saved.problems
+    assert "menu" in saved.problems[0].message
+    post = "content/posts/2020/pengumuman-pendaftaran-calon-anggota-ppk.md"
+    opened = store.open_entry(site, post)
+    assert opened.form.menu == ""
+    assert save_unchanged(site, post) == (ROOT / post).read_bytes()

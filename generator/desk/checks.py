@@ -24,7 +24,8 @@ class FieldProblem:
 
 
 _FIELDS = {"title": "title", "date": "date", "category": "category", "tags": "tags", "summary": "summary",
-           "cover": "cover", "gallery": "photos", "attachments": "attachments", "draft": "status"}
+           "cover": "cover", "gallery": "photos", "attachments": "attachments", "draft": "status",
+           "menu": "menu"}
 _EVENT = {"start": "event_start", "end": "event_end", "place": "event_place"}
 _REQUIRED = re.compile(r"kolom '(\w+)' wajib diisi")
 

@@ -53,7 +53,8 @@ def form_of(values) -> tuple[store.Form, Posted]:
         summary=_one(values, "ringkasan").replace("\r\n", "\n"), event_start=_one(values, "acara_mulai").strip(),
         event_end=_one(values, "acara_selesai").strip(), event_place=_one(values, "acara_tempat").strip(),
         body=_one(values, "isi").replace("\r\n", "\n"), photos=photos, cover=_one(values, "sampul"),
-        attachments=attachments, youtube=split_list(_one(values, "youtube"), "\n"), status=status)
+        attachments=attachments, youtube=split_list(_one(values, "youtube"), "\n"), status=status,
+        menu=_one(values, "menu").strip() if kind == "page" else "")
     posted = Posted(_one(values, "key") or None, _one(values, "version") or None, _one(values, "paksa") == "1")
     return form, posted
 

@@ -56,10 +56,11 @@ class Form:
     attachments: list[Attachment] = field(default_factory=list)
     youtube: list[str] = field(default_factory=list)
     status: str = "draf"
+    menu: str = ""              # a page's place in the top menu, as typed ("" for none)
 
 
 # The fields the form manages, in the order the staff guide writes them; any other field is left as it is.
-ORDER = ("title", "date", "category", "tags", "summary", "event", "cover", "gallery", "attachments", "draft")
+ORDER = ("title", "date", "menu", "category", "tags", "summary", "event", "cover", "gallery", "attachments", "draft")
 _LONE_URL = re.compile(r"^ {0,3}<?(https?://[^\s<>]+)>?\s*$")
 
 
@@ -120,7 +121,7 @@ def form_of(meta: dict, body: str, kind: str, zone: ZoneInfo, files: list[str], 
         event_end=date_text(event.get("end"), zone, with_time=False) if event.get("end") is not None else "",
         event_place=text_of(event.get("place")),
         body=body, photos=photos, cover=text_of(meta.get("cover")), attachments=attachments,
-        youtube=youtube_lines(body), status=status)
+        youtube=youtube_lines(body), status=status, menu=text_of(meta.get("menu")) if kind == "page" else "")
 
 
 def _suffix(name: str) -> str:
@@ -160,6 +161,7 @@ def wanted(old: dict, form: Form, zone: ZoneInfo, now: dt.datetime, old_body: st
         "gallery": _gallery(old.get("gallery"), form.photos),
         "attachments": _attachments(old.get("attachments"), form.attachments),
         "draft": _draft(old.get("draft"), form.status),
+        "menu": _menu(old.get("menu"), form),
     }
     return Wanted(values, body_with_videos(form.body, form.youtube, youtube_lines(old_body)))
 
@@ -169,6 +171,19 @@ def _text(old, typed: str):
     if not typed:
         return old if old is None or text_of(old) == "" and not isinstance(old, (dict, list)) else REMOVE
     return old if text_of(old) == typed and not isinstance(old, (dict, list)) else typed
+
+
+def _menu(old, form: Form):
+    """A page's menu place: a number as a number (the build reads only those; anything else it names on its line),
+    nothing for a page kept out of the menu. A post's field stays as the file has it (the build ignores it)."""
+    if form.kind != "page":
+        return old
+    typed = form.menu.strip()
+    if not typed:
+        return REMOVE if old is not None else None
+    if text_of(old) == typed and not isinstance(old, (dict, list)):
+        return old
+    return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 16 else typed
 
 
 def _date(old, form: Form, zone: ZoneInfo, now: dt.datetime):

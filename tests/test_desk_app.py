@@ -28,10 +28,24 @@ def test_the_posted_form_becomes_the_stores_form_in_the_order_shown():
     assert (form.title, form.date, form.category) == ("Rapat Pleno", "2024-05-17 09:30", "Berita")
     assert form.tags == ["pemilu", "rapat", "pleno", "kpu"]
     assert form.body == "Baris satu\nBaris dua\n"
-    assert form.photos == [store.Photo("b.jpg", "Foto B", ""), store.Photo("a.jpg", "", "Alt A")]
-    assert form.cover == "a.jpg"    # the document fields were not sent: None, the file's own values stay
+    # fields the form did not send (a tab opened before they came): None, the file's own values stay
+    assert form.photos == [store.Photo("b.jpg", "Foto B", "", None), store.Photo("a.jpg", "", "Alt A", None)]
+    assert (form.menu, form.pinned_until, form.cover_hidden) == (None, None, None)
+    assert form.cover == "a.jpg"
     assert form.attachments == [store.Attachment("surat.pdf", "Surat", None, None, None, None, None)]
     assert form.youtube == ["https://youtu.be/abcdefghijk"] and form.status == "jadwal"
+
+
+def test_the_credit_the_lead_story_date_and_the_hidden_cover_are_read_from_the_form():
+    posted = FormData([("foto", "b.jpg"), ("keterangan", ""), ("alt", ""), ("kredit", " Humas KPU "),
+                       ("foto", "a.jpg"), ("keterangan", ""), ("alt", ""), ("kredit", ""),
+                       ("utama_sampai", " 2024-12-31 "), ("sampul_sembunyi_ada", "1"), ("sampul_sembunyi", "1"),
+                       ("menu", "2")])
+    form, _ = formdata.form_of(posted)
+    assert [p.credit for p in form.photos] == [" Humas KPU ", ""]
+    assert (form.pinned_until, form.cover_hidden, form.menu) == ("2024-12-31", True, "2")
+    form, _ = formdata.form_of(FormData([("sampul_sembunyi_ada", "1"), ("utama_sampai", "")]))
+    assert (form.pinned_until, form.cover_hidden) == ("", False), "sent empty: the person emptied them"
 
 
 @pytest.mark.parametrize("status, kind", [("terbit", "page"), ("hapus", "lain"), ("", "")])

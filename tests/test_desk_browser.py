@@ -673,6 +673,24 @@ def test_a_new_page_is_put_in_the_top_menu_and_taken_out_again_from_its_form(pag
     assert "Struktur Organisasi" not in menu() and "Kontak" in menu()
 
 
+def test_a_post_is_made_the_lead_story_its_cover_kept_off_the_top_and_a_photo_credited_from_its_form(page, desk):
+    open_form(page, desk, BUNDLE)
+    page.get_by_label("Kredit foto").nth(1).fill("Humas KPU Kaltara")
+    page.get_by_label("Jangan tampilkan foto sampul di atas isi berita", exact=True).check()
+    page.get_by_label("Berita utama di beranda sampai", exact=True).fill("2099-12-31")
+    save(page)
+    text = (desk.site / BUNDLE).read_text(encoding="utf-8")
+    assert "cover: peserta.jpg\ncover_hidden: true\n" in text and "\npinned_until: 2099-12-31\n" in text
+    assert "  - file: peserta.jpg\n" in text and "    credit: Humas KPU Kaltara\n" in text
+    page.goto(desk.origin + "/")
+    assert "Rapat Koordinasi Sosialisasi Pemilihan 2020" in page.locator("article.lead").inner_text()
+    page.locator("article.lead a").last.click()
+    assert "Foto: Humas KPU Kaltara" in page.locator("main").inner_text()
+    open_form(page, desk, BUNDLE)
+    assert page.get_by_label("Berita utama di beranda sampai", exact=True).input_value() == "2099-12-31"
+    assert page.get_by_label("Jangan tampilkan foto sampul di atas isi berita", exact=True).is_checked()
+
+
 def test_the_preview_shows_a_photo_uploaded_before_the_post_is_saved(page, desk, tmp_path):
     open_form(page, desk)
     page.get_by_label("Judul", exact=True).fill("Berita Dengan Foto Baru")

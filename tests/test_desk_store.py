@@ -1146,3 +1146,68 @@ def test_a_menu_place_that_is_not_a_number_is_named_beside_its_field_and_a_posts
     opened = store.open_entry(site, post)
     assert opened.form.menu == ""
     assert save_unchanged(site, post) == (ROOT / post).read_bytes()
+
+
+def test_the_lead_story_date_the_hidden_cover_and_a_photo_credit_are_set_in_the_desk(tmp_path):
+    """The front page's lead story (pinned_until), a cover kept off the top of the post (cover_hidden) and a
+    photographer's credit were front matter only: staff had to open the text file. Each is a field of the form,
+    written on its own line where the guide puts it, and the built site follows."""
+    site = sample_site(tmp_path)
+    key = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020/index.md"
+    before = (site / key).read_text(encoding="utf-8")
+    opened = store.open_entry(site, key)
+    assert (opened.form.pinned_until, opened.form.cover_hidden) == ("", False)
+    opened.form.pinned_until = "2099-12-31"
+    opened.form.cover_hidden = True
+    opened.form.photos[1].credit = "Humas KPU Kaltara"
+    saved = store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert saved.problems == []
+    after = (site / key).read_text(encoding="utf-8")
+    assert changed_lines(before, after) == [
+        "+cover_hidden: true\n", "+    credit: Humas KPU Kaltara\n", "+pinned_until: 2099-12-31\n"]
+    assert "cover: pembukaan.jpg\ncover_hidden: true\ngallery:" in after
+    assert store.open_entry(site, key).form.pinned_until == "2099-12-31"
+    build_site(site, search=False)
+    home = (site / "output/index.html").read_text(encoding="utf-8")
+    lead = home[home.index('<article class="lead">'):]
+    assert "Rapat Koordinasi Sosialisasi Pemilihan 2020" in lead[:lead.index("</article>")], "the 2019 post leads"
+    built = (site / "output/2019/11/08/rapat-koordinasi-sosialisasi-pemilihan-2020/index.html").read_text("utf-8")
+    assert "Foto: Humas KPU Kaltara" in built
+    opened = store.open_entry(site, key)
+    opened.form.pinned_until, opened.form.cover_hidden = "", False
+    opened.form.photos[1].credit = ""
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert (site / key).read_text(encoding="utf-8") == before
+
+
+def test_fields_a_form_did_not_send_keep_the_files_own_values(tmp_path):
+    """A desk tab opened before these fields came (or any client that sends only some fields): saving it keeps
+    a page's menu place, a post's lead date, hidden cover and photo credits as the file has them."""
+    site = sample_site(tmp_path)
+    key = "content/posts/2019/rapat-koordinasi-sosialisasi-pemilihan-2020/index.md"
+    text = (site / key).read_text(encoding="utf-8").replace(
+        "cover: pembukaan.jpg\n", "cover: pembukaan.jpg\ncover_hidden: true\npinned_until: 2099-12-31\n").replace(
+        "    caption: Peserta Rapat\n", "    caption: Peserta Rapat\n    credit: Humas\n")
+    (site / key).write_text(text, encoding="utf-8")
+    opened = store.open_entry(site, key)
+    opened.form.pinned_until = opened.form.cover_hidden = None
+    for photo in opened.form.photos:
+        photo.credit = None
+    store.save_entry(site, key, opened.form, opened.version, ZONE_NOW)
+    assert (site / key).read_text(encoding="utf-8") == text
+    page = "content/pages/kontak.md"
+    opened = store.open_entry(site, page)
+    opened.form.menu = None
+    store.save_entry(site, page, opened.form, opened.version, ZONE_NOW)
+    assert (site / page).read_bytes() == (ROOT / page).read_bytes()
+
+
+def test_the_form_asks_for_its_fields_in_the_guides_order():
+    """A field a file lacks is written after the nearest one before it in the order asked (frontmatter_edit.edit):
+    the order the guide writes them in."""
+    from zoneinfo import ZoneInfo
+
+    from generator.desk import forms
+
+    asked = forms.wanted({}, store.Form(), ZoneInfo("Asia/Makassar"), ZONE_NOW, "")
+    assert tuple(asked.fields) == forms.ORDER

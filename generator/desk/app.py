@@ -208,14 +208,19 @@ def _store_files(desk: Desk, key: str | None, values) -> list:
 FIELD_NAMES = {"title": "Judul", "date": "Tanggal", "category": "Kategori", "tags": "Tag", "summary": "Ringkasan",
                "event_start": "Acara mulai", "event_end": "Acara selesai", "event_place": "Tempat acara",
                "body": "Isi berita", "photos": "Foto", "cover": "Foto sampul", "attachments": "Lampiran",
-               "youtube": "Video YouTube", "status": "Status"}
+               "youtube": "Video YouTube", "status": "Status", "menu": "Urutan di menu atas",
+               "pinned_until": "Berita utama sampai", "cover_hidden": "Sampul tidak di atas berita"}
 
 
 def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
     if isinstance(value, list):
         return "\n".join(_shown(v) for v in value)
     if isinstance(value, store.Photo):
-        return " — ".join(part for part in (value.file, value.caption, value.alt) if part)
+        return " — ".join(part for part in (value.file, value.caption, value.alt, value.credit) if part)
     if isinstance(value, store.Attachment):
         return " — ".join(part for part in (value.file, value.title, value.jenis, value.nomor, value.tanggal,
                                             value.tentang, value.kip) if part)
@@ -229,12 +234,13 @@ def _conflict_page(desk: Desk, request: Request, mine, conflict, values):
     except store.DeskError:
         theirs = store.Form()
     rows = [(label, _shown(getattr(mine, name)), _shown(getattr(theirs, name)))
-            for name, label in FIELD_NAMES.items() if getattr(mine, name) != getattr(theirs, name)]
+            for name, label in FIELD_NAMES.items()
+            if getattr(mine, name) is not None and getattr(mine, name) != getattr(theirs, name)]
     kept = [(name, value) for name, value in values.multi_items()
             if isinstance(value, str) and name not in ("csrf", "version", "paksa")]
     named = set(values.getlist("foto")) | set(values.getlist("lampiran"))     # and files that came with this save
     kept += [(field, value) for photo in mine.photos if photo.file not in named
-             for field, value in (("foto", photo.file), ("keterangan", ""), ("alt", ""))]
+             for field, value in (("foto", photo.file), ("keterangan", ""), ("alt", ""), ("kredit", ""))]
     kept += [(field, value) for item in mine.attachments if item.file not in named
              for field, value in (("lampiran", item.file), ("lampiran_judul", ""))]
     return desk.page(request, "conflict.html", 409, key=conflict.key, rows=rows, kept=kept,

@@ -25,7 +25,7 @@ class FieldProblem:
 
 _FIELDS = {"title": "title", "date": "date", "category": "category", "tags": "tags", "summary": "summary",
            "cover": "cover", "gallery": "photos", "attachments": "attachments", "draft": "status",
-           "menu": "menu"}
+           "menu": "menu", "pinned_until": "pinned_until", "cover_hidden": "cover_hidden"}
 _EVENT = {"start": "event_start", "end": "event_end", "place": "event_place"}
 _REQUIRED = re.compile(r"kolom '(\w+)' wajib diisi")
 

@@ -25,6 +25,11 @@ def _texts(values, name: str) -> list[str]:
     return [v if isinstance(v, str) else "" for v in values.getlist(name)]
 
 
+def _sent(values, name: str) -> str | None:
+    """A text field as typed, or None when the form did not send it (the file's own value stays)."""
+    return _one(values, name).strip() if name in values else None
+
+
 def split_list(text: str, separators: str = ",\n") -> list[str]:
     """'pemilu, rapat ,' -> ['pemilu', 'rapat']: the tags as typed in one box."""
     for sep in separators[1:]:
@@ -39,8 +44,9 @@ ATTACHMENT_FIELDS = ("lampiran", "lampiran_judul", "lampiran_jenis", "lampiran_n
 
 def form_of(values) -> tuple[store.Form, Posted]:
     """The store's Form and the submit's own fields from the posted values (a Starlette FormData or MultiDict)."""
-    photos = [store.Photo(name, caption, alt) for name, caption, alt in
-              zip(_texts(values, "foto"), _texts(values, "keterangan"), _texts(values, "alt")) if name]
+    credits = _texts(values, "kredit")
+    photos = [store.Photo(name, caption, alt, credits[i] if i < len(credits) else None) for i, (name, caption, alt)
+              in enumerate(zip(_texts(values, "foto"), _texts(values, "keterangan"), _texts(values, "alt"))) if name]
     # a field the form did not send (a tab opened before the document fields came): None, the file's value is kept
     columns = [_texts(values, name) for name in ATTACHMENT_FIELDS]
     attachments = [store.Attachment(*(column[i] if i < len(column) else None for column in columns))
@@ -54,7 +60,8 @@ def form_of(values) -> tuple[store.Form, Posted]:
         event_end=_one(values, "acara_selesai").strip(), event_place=_one(values, "acara_tempat").strip(),
         body=_one(values, "isi").replace("\r\n", "\n"), photos=photos, cover=_one(values, "sampul"),
         attachments=attachments, youtube=split_list(_one(values, "youtube"), "\n"), status=status,
-        menu=_one(values, "menu").strip() if kind == "page" else "")
+        menu=_sent(values, "menu"), pinned_until=_sent(values, "utama_sampai"),
+        cover_hidden=_one(values, "sampul_sembunyi") == "1" if "sampul_sembunyi_ada" in values else None)
     posted = Posted(_one(values, "key") or None, _one(values, "version") or None, _one(values, "paksa") == "1")
     return form, posted
 

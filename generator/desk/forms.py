@@ -18,6 +18,7 @@ class Photo:
     file: str
     caption: str = ""
     alt: str = ""
+    credit: str | None = ""     # None: the form did not send the field, the file's own value stays
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Attachment:
 
 
 ATTACHMENT_KEYS = ("file", "title", "jenis", "nomor", "tanggal", "tentang", "kip")
+PHOTO_KEYS = ("file", "caption", "alt", "credit")
 
 
 @dataclass
@@ -56,11 +58,16 @@ class Form:
     attachments: list[Attachment] = field(default_factory=list)
     youtube: list[str] = field(default_factory=list)
     status: str = "draf"
-    menu: str = ""              # a page's place in the top menu, as typed ("" for none)
+    # None below: the form did not send the field (a tab opened before it came), the file's own value stays
+    menu: str | None = ""               # a page's place in the top menu, as typed ("" for none)
+    pinned_until: str | None = ""       # a post leads the front page until then
+    cover_hidden: bool | None = False   # the post's page does not show its cover at the top
 
 
-# The fields the form manages, in the order the staff guide writes them; any other field is left as it is.
-ORDER = ("title", "date", "menu", "category", "tags", "summary", "event", "cover", "gallery", "attachments", "draft")
+# The fields the form manages, in the order the staff guide writes them (a field a file lacks is added after the
+# nearest one before it here that the file has); any other field is left as it is.
+ORDER = ("title", "date", "menu", "category", "tags", "summary", "event", "cover", "cover_hidden", "gallery",
+         "attachments", "draft", "pinned_until")
 _LONE_URL = re.compile(r"^ {0,3}<?(https?://[^\s<>]+)>?\s*$")
 
 
@@ -98,7 +105,7 @@ def youtube_lines(body: str) -> list[str]:
 def form_of(meta: dict, body: str, kind: str, zone: ZoneInfo, files: list[str], now: dt.datetime) -> Form:
     """The form for a file's front matter (as read, fields maybe invalid) and body."""
     event = meta.get("event") if isinstance(meta.get("event"), dict) else {}
-    photos = [Photo(*item) for item in _items(meta.get("gallery"), ("file", "caption", "alt"))]
+    photos = [Photo(*item) for item in _items(meta.get("gallery"), PHOTO_KEYS)]
     listed = {p.file for p in photos}
     photos += [Photo(name) for name in files if name not in listed
                and _suffix(name) in PHOTO_SUFFIXES]
@@ -121,7 +128,10 @@ def form_of(meta: dict, body: str, kind: str, zone: ZoneInfo, files: list[str], 
         event_end=date_text(event.get("end"), zone, with_time=False) if event.get("end") is not None else "",
         event_place=text_of(event.get("place")),
         body=body, photos=photos, cover=text_of(meta.get("cover")), attachments=attachments,
-        youtube=youtube_lines(body), status=status, menu=text_of(meta.get("menu")) if kind == "page" else "")
+        youtube=youtube_lines(body), status=status, menu=text_of(meta.get("menu")) if kind == "page" else "",
+        pinned_until=date_text(meta.get("pinned_until"), zone, with_time=False)
+        if kind == "post" and meta.get("pinned_until") is not None else "",
+        cover_hidden=meta.get("cover_hidden") is True)
 
 
 def _suffix(name: str) -> str:
@@ -153,15 +163,17 @@ def wanted(old: dict, form: Form, zone: ZoneInfo, now: dt.datetime, old_body: st
     values = {
         "title": _text(old.get("title"), form.title),
         "date": date,
+        "menu": _menu(old.get("menu"), form),
         "category": _text(old.get("category"), form.category),
         "tags": _tags(old.get("tags"), form.tags),
         "summary": _text(old.get("summary"), form.summary),
         "event": _event(old.get("event"), form, zone),
         "cover": _text(old.get("cover"), form.cover),
+        "cover_hidden": _cover_hidden(old.get("cover_hidden"), form),
         "gallery": _gallery(old.get("gallery"), form.photos),
         "attachments": _attachments(old.get("attachments"), form.attachments),
         "draft": _draft(old.get("draft"), form.status),
-        "menu": _menu(old.get("menu"), form),
+        "pinned_until": _pinned(old.get("pinned_until"), form, zone),
     }
     return Wanted(values, body_with_videos(form.body, form.youtube, youtube_lines(old_body)))
 
@@ -176,7 +188,7 @@ def _text(old, typed: str):
 def _menu(old, form: Form):
     """A page's menu place: a number as a number (the build reads only those; anything else it names on its line),
     nothing for a page kept out of the menu. A post's field stays as the file has it (the build ignores it)."""
-    if form.kind != "page":
+    if form.kind != "page" or form.menu is None:
         return old
     typed = form.menu.strip()
     if not typed:
@@ -184,6 +196,36 @@ def _menu(old, form: Form):
     if text_of(old) == typed and not isinstance(old, (dict, list)):
         return old
     return int(typed) if typed.isascii() and typed.isdigit() and len(typed) < 16 else typed
+
+
+def _pinned(old, form: Form, zone: ZoneInfo):
+    """Until when a post leads the front page: a day or a day and time as the build reads them; nothing once
+    emptied. A page's field stays as the file has it."""
+    if form.kind != "post" or form.pinned_until is None:
+        return old
+    typed = form.pinned_until.strip()
+    if not typed:
+        return REMOVE if old is not None else None
+    return _day(old, typed, zone)
+
+
+def _cover_hidden(old, form: Form):
+    if form.kind != "post" or form.cover_hidden is None:
+        return old
+    if form.cover_hidden:
+        return old if old is True else True
+    return REMOVE if old is True else old
+
+
+def _day(old, typed: str, zone: ZoneInfo):
+    """A typed day (maybe with its time) for a field: the file's own value when the form shows it as typed, else
+    the day as the guide writes it, or the text as typed when it is no date (the build names it on its line)."""
+    moment = content.parse_date(typed.replace("T", " "), zone)
+    if moment is None:
+        return typed.replace("T", " ")
+    if old is not None and _shown_same(old, moment, zone, False):
+        return old
+    return moment[0].astimezone(zone).strftime("%Y-%m-%d %H:%M" if moment[1] else "%Y-%m-%d")
 
 
 def _date(old, form: Form, zone: ZoneInfo, now: dt.datetime):
@@ -222,12 +264,10 @@ def _event(old, form: Form, zone: ZoneInfo):
     old_map = old if isinstance(old, dict) else {}
     result = dict(old_map)
     for name, typed in (("start", start), ("end", end)):
-        moment = content.parse_date(typed.replace("T", " "), zone) if typed else None
         if not typed:
             result.pop(name, None)
-        elif not (moment and old_map.get(name) is not None and _shown_same(old_map[name], moment, zone, False)):
-            result[name] = typed.replace("T", " ") if moment is None else \
-                moment[0].astimezone(zone).strftime("%Y-%m-%d %H:%M" if moment[1] else "%Y-%m-%d")
+        else:
+            result[name] = _day(old_map.get(name), typed, zone)
     if not place:
         result.pop("place", None)
     elif text_of(old_map.get("place")) != place:
@@ -282,8 +322,9 @@ def _unnamed_tail(old, entries: list[tuple], shown: set[str]) -> list[tuple]:
 
 
 def _gallery(old, photos: list[Photo]):
-    entries = [(p.file.strip(), p.caption.strip(), p.alt.strip()) for p in photos if p.file.strip()]
-    return _listed(old, _unnamed_tail(old, entries, PHOTO_SUFFIXES), ("file", "caption", "alt"))
+    entries = [tuple(None if getattr(p, key) is None else getattr(p, key).strip() for key in PHOTO_KEYS)
+               for p in photos if p.file.strip()]
+    return _listed(old, _unnamed_tail(old, entries, PHOTO_SUFFIXES), PHOTO_KEYS)
 
 
 def _attachments(old, attachments: list[Attachment]):

@@ -621,6 +621,18 @@ def test_document_links_become_attachments(convert, content, text, kept):
     assert "Unduh](" not in markdown and "wp:" not in markdown
 
 
+def test_a_nested_list_stays_nested_on_the_site(convert):
+    """markdownify indented a nested list by its bullet's width (two spaces); Python-Markdown nests from four, so an
+    imported post's sub-items came out as items of the outer list."""
+    from generator.model import markup
+
+    markdown, _ = convert("<ul><li>DPT<ul><li>laki-laki</li><li>perempuan</li></ul></li><li>TPS</li></ul>"
+                          "<ol><li>Satu<p>Paragraf kedua butir satu.</p></li><li>Dua</li></ol>")
+    html = markup.render(markdown).html
+    assert "<li>DPT<ul>\n<li>laki-laki</li>\n<li>perempuan</li>\n</ul>\n</li>\n<li>TPS</li>" in html, html
+    assert "<p>Paragraf kedua butir satu.</p>\n</li>\n<li>\n<p>Dua</p>" in html, html
+
+
 def test_a_document_linked_twice_is_one_attachment_in_body_order(convert):
     markdown, attachments = convert(
         '[video src="https://kpu.go.id/wp-content/uploads/2024/03/rekaman.mp4"]\n\n'

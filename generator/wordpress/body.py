@@ -163,6 +163,7 @@ class Context:
     notes: list[str] = field(default_factory=list)
 
 
+_BULLET = re.compile(r"(?:[-*+]|\d+\.) ")
 INLINE_RAW = {"sub", "sup", "u", "mark", "abbr", "kbd", "small", "del", "ins", "s", "cite", "q", "dfn", "var", "time"}
 
 
@@ -283,6 +284,21 @@ class Converter(MarkdownConverter):
         if "gallery" in classes.split():
             return self._block_gallery(el)
         return super().convert_div(el, text, parent_tags)
+
+    def convert_li(self, el, text, parent_tags):
+        """markdownify indents an item's further lines (a nested list, a second paragraph) by its bullet's width
+        ('- ': two spaces); Python-Markdown reads them as the item's only from four: a nested list came out flat.
+        And an item of two paragraphs took the next item in as its text."""
+        out = super().convert_li(el, text, parent_tags)
+        first, newline, rest = out.partition("\n")
+        bullet = _BULLET.match(first)
+        if bullet is None or not rest.strip():
+            return out
+        width = len(bullet.group(0))
+        lines = [" " * max(4, width) + line[width:] if line.startswith(" " * width) else line
+                 for line in rest.split("\n")]
+        loose = "\n\n" in out.strip("\n")       # an item of paragraphs: a blank line before the next, or it joins in
+        return first + newline + "\n".join(lines) + ("\n" if loose else "")
 
     def convert_p(self, el, text, parent_tags):
         plain = el.get_text("", strip=True)

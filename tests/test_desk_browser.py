@@ -347,7 +347,7 @@ def test_a_request_without_the_token_is_refused(desk):
     assert post(desk, "/simpan", fields)[0] == 403
     assert post(desk, "/simpan", {**fields, "csrf": "salah"})[0] == 403
     assert post(desk, "/simpan", {**fields, "csrf": desk.token}, {"Origin": "http://penyerang.example"})[0] == 403
-    for path in ("/hapus", "/terbit", "/unggah", "/pratinjau", "/pulihkan", "/sampah/pulihkan"):
+    for path in ("/hapus", "/terbit", "/unggah", "/pratinjau", "/pulihkan", "/sampah/pulihkan", "/tempel"):
         assert post(desk, path, {"key": HAND_WRITTEN, "id": "x"})[0] == 403, path
         assert post(desk, path, {"key": HAND_WRITTEN}, {"X-Desk-Token": "salah"})[0] == 403, path
     photo = io.BytesIO()
@@ -689,6 +689,42 @@ def test_a_post_is_made_the_lead_story_its_cover_kept_off_the_top_and_a_photo_cr
     open_form(page, desk, BUNDLE)
     assert page.get_by_label("Berita utama di beranda sampai", exact=True).input_value() == "2099-12-31"
     assert page.get_by_label("Jangan tampilkan foto sampul di atas isi berita", exact=True).is_checked()
+
+
+def test_a_press_release_pasted_from_word_keeps_its_bold_headings_lists_and_table(desk):
+    """Staff copy a press release from Word and paste it with Ctrl+V, as into WordPress's editor: the browser's
+    plain text was one paragraph without marks; the body now holds its Markdown, and the site shows it as in Word."""
+    require_browser()
+    word = (Path(__file__).parent / "paste" / "word.html").read_text(encoding="utf-8")
+    context = chromium().new_context(viewport=DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=desk.origin)
+    page = context.new_page()
+    try:
+        open_form(page, desk)
+        page.get_by_label("Judul", exact=True).fill("Rapat Pleno DPT")
+        body = page.get_by_label("Isi berita", exact=True)
+        body.fill("Paragraf pembuka.\n")
+        page.evaluate("""html => navigator.clipboard.write([new ClipboardItem({
+            "text/html": new Blob([html], {type: "text/html"}),
+            "text/plain": new Blob(["teks biasa"], {type: "text/plain"})})])""", word)
+        body.press("End")
+        body.press("ControlOrMeta+End")
+        body.press("ControlOrMeta+V")
+        page.wait_for_function("() => document.getElementById('isi').value.includes('Distribusi logistik')")
+        text = body.input_value()
+        assert text.startswith("Paragraf pembuka.\n\n## Rilis Pers KPU Provinsi Kalimantan Utara\n\n**Tanjung Selor**")
+        assert "- DPT berjumlah 504.252 pemilih\n    - laki-laki 258.111\n" in text
+        assert "1 foto di teks yang ditempel tidak ikut" in page.locator("[data-paste-state]").inner_text()
+        body.press("ControlOrMeta+Z")
+        assert body.input_value() == "Paragraf pembuka.\n", "the paste is one step of the browser's undo"
+        body.press("ControlOrMeta+Shift+Z")
+        page.get_by_label("Terbit", exact=True).check()
+        save(page)
+        built = next((desk.site / "output").rglob("rapat-pleno-dpt*/index.html")).read_text(encoding="utf-8")
+        assert "<strong>Tanjung Selor</strong>" in built and "<td>112.345</td>" in built
+        assert "<li>DPT berjumlah 504.252 pemilih<ul>" in built
+    finally:
+        context.close()
 
 
 def test_the_preview_shows_a_photo_uploaded_before_the_post_is_saved(page, desk, tmp_path):

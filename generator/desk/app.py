@@ -247,6 +247,19 @@ def _conflict_page(desk: Desk, request: Request, mine, conflict, values):
                      theirs_version=conflict.theirs_version, title=mine.title or theirs.title)
 
 
+async def paste(desk: Desk, request: Request):
+    """Text pasted into the body from Word, Google Docs or a web page (its HTML), as Markdown for the page's script
+    to put in; notes say what did not come along."""
+    from generator.desk import paste as pasting
+
+    values = await _form(request)
+    html = values.get("html")
+    if not isinstance(html, str):
+        return JSONResponse({"galat": "Tidak ada teks yang ditempel."}, status_code=400)
+    result = await run_in_threadpool(pasting.to_markdown, html)
+    return JSONResponse({"markdown": result.markdown, "catatan": result.notes})
+
+
 async def upload(desk: Desk, request: Request):
     """One file sent by the page's script (with its progress bar); the answer names it in the bundle."""
     values = await _form(request)
@@ -392,7 +405,7 @@ def create_app(desk_context: DeskContext) -> Starlette:
         page("/", entries), page("/baru", new_post), page("/ubah/{key:path}", edit),
         page("/riwayat/{key:path}", versions), page("/sampah", trash_list), page("/terbit", publish_page),
         page("/terbit/status", publish_state), page("/berkas/{key:path}", bundle_file),
-        post("/simpan", save), post("/unggah", upload), post("/pratinjau", live_preview),
+        post("/simpan", save), post("/unggah", upload), post("/tempel", paste), post("/pratinjau", live_preview),
         post("/pulihkan", restore), post("/hapus", remove), post("/sampah/pulihkan", untrash),
         post("/terbit", publish_start),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),

@@ -173,6 +173,7 @@
         form.querySelector('[data-format="' + name + '"]').click();
       }
     });
+    area.addEventListener("paste", function (event) { pasted(form, area, event); });
     form.querySelectorAll("[data-format]").forEach(function (button) {
       button.addEventListener("click", function () {
         var start = area.selectionStart, end = area.selectionEnd;
@@ -187,6 +188,44 @@
         schedulePreview();
       });
     });
+  }
+
+  // Text copied from Word, Google Docs or a web page comes as Markdown (the server converts its HTML): bold, italic,
+  // headings, lists, links and tables kept, as WordPress's editor keeps them. Plain text is pasted as it is.
+  function pasted(form, area, event) {
+    var data = event.clipboardData;
+    var html = data ? data.getData("text/html") : "";
+    if (!html) { return; }
+    event.preventDefault();
+    var plain = data.getData("text/plain");
+    var start = area.selectionStart, end = area.selectionEnd;
+    var state = form.querySelector("[data-paste-state]");
+    state.textContent = "Menempel…";
+    var sent = new FormData();
+    sent.append("html", html);
+    fetch(base + "/tempel", {method: "POST", body: sent, headers: {"X-Desk-Token": token}, credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .catch(function () { return {}; })
+      .then(function (answer) {
+        var converted = typeof answer.markdown === "string";
+        insertPasted(area, converted ? answer.markdown : plain, start, end);
+        state.textContent = converted ? (answer.catatan || []).join(" ") : "Ditempel sebagai teks biasa.";
+        schedulePreview();
+      });
+  }
+
+  function insertPasted(area, text, start, end) {
+    var before = area.value.slice(0, start), after = area.value.slice(end);
+    if (text.indexOf("\n") >= 0 || /^(#|- |\d+\. |\|)/.test(text)) {     // blocks: a blank line from the text around
+      if (before && !/\n\n$/.test(before)) { text = (/\n$/.test(before) ? "\n" : "\n\n") + text; }
+      if (after && !/^\n\n/.test(after)) { text += /^\n/.test(after) ? "\n" : "\n\n"; }
+    }
+    area.focus();
+    area.setSelectionRange(start, end);
+    // insertText keeps the paste in the browser's undo (Ctrl+Z); where it is not offered, setRangeText
+    if (!document.execCommand || !document.execCommand("insertText", false, text)) {
+      area.setRangeText(text, start, end, "end");
+    }
   }
 
   var previewTimer = null;

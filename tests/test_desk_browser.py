@@ -727,6 +727,39 @@ def test_a_press_release_pasted_from_word_keeps_its_bold_headings_lists_and_tabl
         context.close()
 
 
+def test_a_screenshot_pasted_into_the_body_is_uploaded_as_a_photo_and_shown_there(desk):
+    require_browser()
+    context = chromium().new_context(viewport=DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=desk.origin)
+    page = context.new_page()
+    try:
+        open_form(page, desk)
+        page.get_by_label("Judul", exact=True).fill("Tangkapan layar jadwal")
+        body = page.get_by_label("Isi berita", exact=True)
+        body.fill("Jadwal tahapan:")
+        page.evaluate("""async () => {
+            const canvas = document.createElement("canvas");
+            canvas.width = 120; canvas.height = 80;
+            canvas.getContext("2d").fillRect(0, 0, 60, 40);
+            const png = await new Promise(done => canvas.toBlob(done, "image/png"));
+            await navigator.clipboard.write([new ClipboardItem({"image/png": png})]);
+        }""")
+        body.press("ControlOrMeta+End")
+        body.press("ControlOrMeta+V")
+        uploaded(page, "#daftar-foto", 1)
+        page.wait_for_function("() => document.getElementById('isi').value.includes('![](')")
+        name = page.locator("#daftar-foto input[name=foto]").input_value()
+        assert body.input_value() == f"Jadwal tahapan:\n\n![]({name})"
+        page.get_by_label("Terbit", exact=True).check()
+        save(page)
+        bundle = (desk.site / saved_key(page)).parent
+        assert (bundle / name).is_file()
+        with Image.open(bundle / name) as photo:
+            assert photo.size == (120, 80)
+    finally:
+        context.close()
+
+
 def test_the_preview_shows_a_photo_uploaded_before_the_post_is_saved(page, desk, tmp_path):
     open_form(page, desk)
     page.get_by_label("Judul", exact=True).fill("Berita Dengan Foto Baru")

@@ -33,7 +33,7 @@
     return item;
   }
 
-  function upload(form, kind, file) {
+  function upload(form, kind, file, done) {
     var list = form.querySelector('[data-uploads="' + kind + '"]');
     var row = announce(list, file.name + ": ");
     var bar = document.createElement("progress");
@@ -72,6 +72,7 @@
         slot.remove();
         form.querySelector('[data-items="' + landed + '"]').appendChild(item);
       }
+      if (done) { done(answer.nama); }
       schedulePreview();
     };
     request.onerror = function () {
@@ -191,10 +192,22 @@
   }
 
   // Text copied from Word, Google Docs or a web page comes as Markdown (the server converts its HTML): bold, italic,
-  // headings, lists, links and tables kept, as WordPress's editor keeps them. Plain text is pasted as it is.
+  // headings, lists, links and tables kept, as WordPress's editor keeps them. Plain text is pasted as it is. A photo
+  // alone (a screenshot, a photo copied from another program) is uploaded as a photo and placed at the cursor.
   function pasted(form, area, event) {
     var data = event.clipboardData;
     var html = data ? data.getData("text/html") : "";
+    var photos = data ? Array.prototype.filter.call(data.files || [], function (f) { return /^image\//.test(f.type); }) : [];
+    if (!html && photos.length) {       // a screenshot or a copied photo: uploaded as a photo and shown at the cursor
+      event.preventDefault();
+      photos.forEach(function (file) {
+        upload(form, "foto", file, function (name) {
+          insertPasted(area, "![](" + name + ")", area.selectionStart, area.selectionEnd, true);
+          schedulePreview();
+        });
+      });
+      return;
+    }
     if (!html) { return; }
     event.preventDefault();
     var plain = data.getData("text/plain");
@@ -208,15 +221,16 @@
       .catch(function () { return {}; })
       .then(function (answer) {
         var converted = typeof answer.markdown === "string";
-        insertPasted(area, converted ? answer.markdown : plain, start, end);
+        var text = converted ? answer.markdown : plain;
+        insertPasted(area, text, start, end, text.indexOf("\n") >= 0 || /^(#|- |\d+\. |\||> )/.test(text));
         state.textContent = converted ? (answer.catatan || []).join(" ") : "Ditempel sebagai teks biasa.";
         schedulePreview();
       });
   }
 
-  function insertPasted(area, text, start, end) {
+  function insertPasted(area, text, start, end, block) {
     var before = area.value.slice(0, start), after = area.value.slice(end);
-    if (text.indexOf("\n") >= 0 || /^(#|- |\d+\. |\|)/.test(text)) {     // blocks: a blank line from the text around
+    if (block) {                // paragraphs, a heading, a list, a photo: a blank line from the text around
       if (before && !/\n\n$/.test(before)) { text = (/\n$/.test(before) ? "\n" : "\n\n") + text; }
       if (after && !/^\n\n/.test(after)) { text += /^\n/.test(after) ? "\n" : "\n\n"; }
     }

@@ -760,6 +760,68 @@ def test_a_screenshot_pasted_into_the_body_is_uploaded_as_a_photo_and_shown_ther
         context.close()
 
 
+def backed_up(page, key: str) -> None:
+    """Wait until the form's copy in the browser's storage holds what was typed last."""
+    page.wait_for_function("""key => { const kept = JSON.parse(localStorage.getItem(key) || "null");
+        return kept && kept.values.fields.isi === document.getElementById("isi").value; }""", arg=key)
+
+
+def test_what_was_typed_is_offered_back_after_the_tab_closed_without_saving(desk):
+    """A press release typed for half an hour, then the tab closed, the browser crashed or the battery ran out
+    before Simpan: WordPress's autosave keeps it; the desk keeps a copy in the browser and offers it back."""
+    require_browser()
+    context = chromium().new_context(viewport=DESKTOP)
+    context.set_default_timeout(15000)
+    try:
+        page = context.new_page()
+        open_form(page, desk, HAND_WRITTEN)
+        page.get_by_label("Judul", exact=True).fill("Rapat Pleno Terbuka (diperbarui)")
+        page.get_by_label("Isi berita", exact=True).press("ControlOrMeta+End")
+        page.get_by_label("Isi berita", exact=True).type("\n\nKalimat yang belum disimpan.")
+        backed_up(page, f"meja-redaksi:{HAND_WRITTEN}")
+        page.close()
+        page = context.new_page()
+        open_form(page, desk, HAND_WRITTEN)
+        offer = page.get_by_role("alert").filter(has_text="Ada isian yang belum disimpan")
+        assert offer.count() == 1
+        assert "Kalimat yang belum disimpan." not in page.get_by_label("Isi berita", exact=True).input_value()
+        offer.get_by_role("button", name="Pulihkan isian itu").click()
+        assert page.get_by_label("Isi berita", exact=True).input_value().endswith("\n\nKalimat yang belum disimpan.")
+        assert page.get_by_label("Judul", exact=True).input_value() == "Rapat Pleno Terbuka (diperbarui)"
+        save(page)
+        text = (desk.site / HAND_WRITTEN).read_text(encoding="utf-8")
+        assert "Kalimat yang belum disimpan." in text and "Rapat Pleno Terbuka (diperbarui)" in text
+        open_form(page, desk, HAND_WRITTEN)
+        assert page.get_by_role("alert").count() == 0, "a copy is gone once its save went through"
+        # a new post: thrown away, then nothing is offered again
+        open_form(page, desk)
+        page.get_by_label("Judul", exact=True).fill("Berita yang ditinggal")
+        page.get_by_label("Isi berita", exact=True).fill("Isi yang ditinggal.")
+        backed_up(page, "meja-redaksi:baru-post")
+        page.close()
+        page = context.new_page()
+        open_form(page, desk)
+        page.get_by_role("button", name="Buang").click()
+        assert page.get_by_role("alert").count() == 0
+        open_form(page, desk)
+        assert page.get_by_role("alert").count() == 0
+        assert page.evaluate("localStorage.getItem('meja-redaksi:baru-post')") is None
+        # a new post restored and saved: its copy goes with the save, though it was kept under "new post"
+        page.get_by_label("Judul", exact=True).fill("Berita yang dipulihkan")
+        page.get_by_label("Isi berita", exact=True).fill("Isi yang dipulihkan.")
+        backed_up(page, "meja-redaksi:baru-post")
+        page.close()
+        page = context.new_page()
+        open_form(page, desk)
+        page.get_by_role("button", name="Pulihkan isian itu").click()
+        save(page)
+        assert "Isi yang dipulihkan." in (desk.site / saved_key(page)).read_text(encoding="utf-8")
+        open_form(page, desk)
+        assert page.get_by_role("alert").count() == 0
+    finally:
+        context.close()
+
+
 def test_the_preview_shows_a_photo_uploaded_before_the_post_is_saved(page, desk, tmp_path):
     open_form(page, desk)
     page.get_by_label("Judul", exact=True).fill("Berita Dengan Foto Baru")

@@ -376,6 +376,132 @@
     });
   }
 
+  // What was typed is copied to this browser's storage as it is typed, so a tab closed, a browser that crashed or a
+  // laptop whose battery ran out before Simpan loses nothing: the form offers it back (as WordPress's autosave
+  // does). The copy goes once the save it was part of went through, or when the person throws it away.
+  var BACKUP_FIELDS = ["judul", "tanggal", "menu", "kategori", "tag", "ringkasan", "acara_mulai", "acara_selesai",
+                       "acara_tempat", "isi", "youtube", "utama_sampai"];
+  var ITEM_FIELDS = ["keterangan", "alt", "kredit", "lampiran_judul", "lampiran_jenis", "lampiran_nomor",
+                     "lampiran_tanggal", "lampiran_tentang", "lampiran_kip"];
+
+  function backupKey(form) {
+    return "meja-redaksi:" + (form.elements.key.value || "baru-" + form.elements.jenis.value);
+  }
+
+  function formValues(form) {
+    var values = {fields: {}, items: {}};
+    BACKUP_FIELDS.forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (field && field.value !== undefined) { values.fields[name] = field.value; }
+    });
+    var status = form.querySelector('input[name="status"]:checked');
+    values.fields.status = status ? status.value : "";
+    var hidden = form.elements.namedItem("sampul_sembunyi");
+    if (hidden) { values.fields.sampul_sembunyi = hidden.checked ? "1" : ""; }
+    form.querySelectorAll(".item[data-name]").forEach(function (item) {
+      var own = {};
+      ITEM_FIELDS.forEach(function (name) {
+        var field = item.querySelector('[name="' + name + '"]');
+        if (field) { own[name] = field.value; }
+      });
+      values.items[item.dataset.name] = own;
+    });
+    return values;
+  }
+
+  function putValues(form, values) {
+    Object.keys(values.fields).forEach(function (name) {
+      if (name === "status") {
+        var radio = form.querySelector('input[name="status"][value="' + values.fields.status + '"]');
+        if (radio) { radio.checked = true; }
+      } else if (name === "sampul_sembunyi") {
+        var box = form.elements.namedItem(name);
+        if (box) { box.checked = values.fields[name] === "1"; }
+      } else {
+        var field = form.elements.namedItem(name);
+        if (field) { field.value = values.fields[name]; }
+      }
+    });
+    form.querySelectorAll(".item[data-name]").forEach(function (item) {
+      var own = values.items[item.dataset.name] || {};
+      Object.keys(own).forEach(function (name) {
+        var field = item.querySelector('[name="' + name + '"]');
+        if (field) { field.value = own[name]; }
+      });
+    });
+  }
+
+  function setUpBackup(form) {
+    var storage;
+    try { storage = window.localStorage; storage.length; } catch (e) { return; }   // storage turned off
+    var key = backupKey(form);
+    var params = new URLSearchParams(window.location.search);
+    if (params.has("disimpan")) {           // the save went through: its copy (under the key it was typed under) goes
+      storage.removeItem(key);
+      var sent = window.sessionStorage.getItem("meja-redaksi:dikirim");
+      if (sent) { storage.removeItem(sent); }
+    }
+    window.sessionStorage.removeItem("meja-redaksi:dikirim");
+    var kept = null;
+    try { kept = JSON.parse(storage.getItem(key) || "null"); } catch (e) { kept = null; }
+    if (kept && kept.values && JSON.stringify(kept.values) !== JSON.stringify(formValues(form))) {
+      offerBackup(form, storage, key, kept);
+    }
+    var timer = null;
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        try {
+          storage.setItem(key, JSON.stringify({at: new Date().toISOString(), version: form.elements.version.value,
+                                               values: formValues(form)}));
+        } catch (e) { /* storage full: the beforeunload question still guards */ }
+      }, 800);
+    });
+    form.addEventListener("submit", function () {
+      window.clearTimeout(timer);
+      window.sessionStorage.setItem("meja-redaksi:dikirim", key);
+    });
+  }
+
+  function offerBackup(form, storage, key, kept) {
+    var when = new Date(kept.at);
+    var box = document.createElement("div");
+    box.className = "notice warning";
+    box.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    text.textContent = "Ada isian yang belum disimpan, diketik di peramban ini pada " +
+      when.toLocaleString("id-ID", {dateStyle: "long", timeStyle: "short"}) +
+      " (mungkin halaman tertutup atau laptop mati sebelum Simpan). Pulihkan isian itu ke formulir ini?";
+    var here = formValues(form).items;
+    var gone = Object.keys(kept.values.items || {}).filter(function (name) { return !(name in here); });
+    if (gone.length) {
+      text.textContent += " Berkas yang belum tersimpan bersama berita perlu diunggah lagi: " + gone.join(", ") + ".";
+    }
+    var restore = document.createElement("button");
+    restore.type = "button";
+    restore.textContent = "Pulihkan isian itu";
+    var drop = document.createElement("button");
+    drop.type = "button";
+    drop.textContent = "Buang";
+    var buttons = document.createElement("p");
+    buttons.append(restore, " ", drop);
+    box.append(text, buttons);
+    form.insertBefore(box, form.firstChild);
+    restore.addEventListener("click", function () {
+      putValues(form, kept.values);
+      // the version the copy was typed over: a file changed since then is shown side by side on saving
+      if (kept.version !== undefined) { form.elements.version.value = kept.version; }
+      box.remove();
+      form.dispatchEvent(new Event("input", {bubbles: true}));
+      form.elements.namedItem("judul").focus();
+    });
+    drop.addEventListener("click", function () {
+      storage.removeItem(key);
+      box.remove();
+      form.elements.namedItem("judul").focus();
+    });
+  }
+
   function setUp() {
     var form = document.getElementById("formulir");
     if (form) {
@@ -388,6 +514,7 @@
       form.addEventListener("input", function () { dirty = true; });
       form.addEventListener("submit", function () { dirty = false; });
       setUpSaving(form);
+      setUpBackup(form);
       window.addEventListener("beforeunload", function (event) {   // typed but not saved: the browser asks first
         if (dirty) { event.preventDefault(); event.returnValue = ""; }
       });

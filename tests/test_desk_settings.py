@@ -317,3 +317,20 @@ def test_without_config_yaml_the_page_says_so(site):
     status, page = desk_form(site, "/pengaturan", [("nama_kantor", "KPU"), ("version", "")])
     assert status == 400 and "config.yaml tidak ada" in page and "Traceback" not in page
     assert not (site.site / "config.yaml").exists()
+
+
+def test_a_config_broken_by_hand_is_put_back_from_the_versions_a_save_kept(site):
+    status, page = desk_form(site, "/pengaturan", changed(opened(site), "nama_kantor", "KPU Kabupaten Bulungan"))
+    assert status == 200 and "Tersimpan" in page, problems(page)
+    saved = (site.site / "config.yaml").read_bytes()
+    (site.site / "config.yaml").write_bytes(b"site:\n\ttitle: rusak\n")
+    status, page = desk_get(site, "/pengaturan")
+    assert status == 200 and 'id="pengaturan"' not in page and "Pulihkan pengaturan versi" in page
+    kept = re.search(r'name="id" value="([^"]+)"', page).group(1)
+    status, page = desk_form(site, "/pengaturan/pulihkan", [("id", kept)])
+    assert status == 200 and "dipulihkan" in page and 'id="pengaturan"' in page
+    assert (site.site / "config.yaml").read_text(encoding="utf-8") == HAND_WRITTEN
+    texts = sorted(p.read_bytes() for p in (site.site / ".redaksi" / "riwayat" / "config.yaml").iterdir())
+    assert texts == sorted([HAND_WRITTEN.encode(), b"site:\n\ttitle: rusak\n"]), \
+        "the text the save replaced, and the broken one the restore replaced"
+    assert saved not in texts, "the saved text was replaced by hand, not by the desk"

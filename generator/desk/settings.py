@@ -343,7 +343,8 @@ def save_settings(site: Path, settings: Settings, base_version: str, now: dt.dat
 
 def _write(site: Path, old: bytes, new: bytes, now: dt.datetime, warnings: list[str]) -> Saved:
     try:
-        history.keep(site, HISTORY_KEY, old, now)
+        if old:
+            history.keep(site, HISTORY_KEY, old, now)
         history.write_atomic(site / CONFIG, new)
     except OSError as err:
         raise DeskError(f"config.yaml tidak bisa ditulis: {err.strerror or err}. Periksa ruang disk dan izin folder "
@@ -383,13 +384,16 @@ def versions(site: Path) -> list[Kept]:
 
 
 def restore(site: Path, version_id: str, now: dt.datetime) -> Saved | Refused:
-    """Put a kept text of config.yaml back (the text it replaces is kept first), unless it has errors now (a logo
-    since removed, say)."""
+    """Put a kept text of config.yaml back (the text it replaces, even one that does not read, is kept first), unless
+    it has errors now (a logo since removed, say)."""
     path = history.version_path(site, HISTORY_KEY, version_id)
     if path is None:
         raise DeskError("Versi pengaturan itu tidak ada di riwayat.")
     kept = path.read_bytes()
-    data, _ = _read_text(site)
+    try:                # a config.yaml that does not read (or is gone) is replaced too, its bytes kept first
+        data = (site / CONFIG).read_bytes()
+    except FileNotFoundError:
+        data = b""
     problems = Problems()
     try:
         config_module.load_text(kept.decode("utf-8"), site / CONFIG, problems)

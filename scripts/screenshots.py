@@ -4,7 +4,8 @@ Copies the sample site (config.yaml and content/) to a scratch folder, starts th
 (`python -m generator serve --port 0`), and photographs it in Debian's Chromium with Playwright at a desktop and a
 phone width: the home page, a post, its gallery with the lightbox open, search results, the error box for a broken
 front matter line, and the warnings bar; and the staff desk (Meja Redaksi, /_redaksi/): its list, the form with a
-post's photos and captions, the live preview, and the publish page after publishing to a scratch folder. Each picture is reduced to a 256-colour PNG so that it stays small enough
+post's photos and captions, the live preview, the publish page after publishing to a scratch folder, and the
+settings page (Pengaturan situs). Each picture is reduced to a 256-colour PNG so that it stays small enough
 to keep in git (at most MAX_BYTES). Run it again after a theme change to refresh them.
 
     python scripts/screenshots.py [--out docs/gambar] [--only NAME ...] [--cache .cache]
@@ -41,7 +42,7 @@ DESK_EDIT = "_redaksi/ubah/" + POST_SOURCE
 PUBLISH_TARGET = "\n# Tujuan terbit untuk gambar halaman Terbitkan: folder di samping situs contoh.\npublish:\n  kantor:\n" \
                  "    type: folder\n    path: {path}\n"
 SITE_SHOTS = ("beranda", "berita", "galeri", "cari", "galat", "peringatan", "informasi-publik")
-DESK_SHOTS = ("redaksi-daftar", "redaksi-formulir", "redaksi-pratinjau", "redaksi-terbit")
+DESK_SHOTS = ("redaksi-daftar", "redaksi-formulir", "redaksi-pratinjau", "redaksi-terbit", "redaksi-pengaturan")
 SHOTS = SITE_SHOTS + DESK_SHOTS     # the pictures, each at both widths
 
 
@@ -172,6 +173,8 @@ def take_desk(preview: Preview, page, shot: str) -> None:
     base = preview.url
     if shot == "redaksi-daftar":
         goto(page, base + "_redaksi/")
+    elif shot == "redaksi-pengaturan":
+        goto(page, base + "_redaksi/pengaturan")
     elif shot in ("redaksi-formulir", "redaksi-pratinjau"):
         goto(page, base + DESK_EDIT)
         wait_for_preview(page)

@@ -683,6 +683,44 @@ def start_desk(site: Path, upload_limit: int | None = None) -> DeskServer:
     return DeskServer(site, preview.origin, token, preview.close)
 
 
+def desk_get(desk: DeskServer, path: str) -> tuple[int, str]:
+    """A page of the desk (path below /_redaksi): its status and text, an error status too."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(desk.url + path, timeout=60) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8")
+
+
+def desk_form(desk: DeskServer, path: str, fields: list[tuple[str, str]], files: tuple = (),
+              token: bool = True) -> tuple[int, str]:
+    """A form posted to the desk as a browser without JavaScript sends it (multipart; the session's token in its
+    'csrf' field unless token is False; files as (field, file name, bytes)): the status and text of the page it
+    ends on (a redirect followed)."""
+    import urllib.error
+    import urllib.request
+    import uuid
+
+    boundary = uuid.uuid4().hex
+    parts = [(name, None, value.encode("utf-8")) for name, value in ([("csrf", desk.token)] if token else []) + fields]
+    body = b""
+    for name, filename, data in parts + list(files):
+        named = f'; filename="{filename}"' if filename is not None else ""
+        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"{named}\r\n'
+                 + ("Content-Type: application/octet-stream\r\n" if filename is not None else "")
+                 + "\r\n").encode("utf-8") + data + b"\r\n"
+    request = urllib.request.Request(desk.url + path, data=body + f"--{boundary}--\r\n".encode(), method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8")
+
+
 @pytest.fixture(scope="session")
 def desk_site(tmp_path_factory) -> Path:
     """tests/sites/basic built once as the desk's preview builds it (the real clock, its cache and output kept), for

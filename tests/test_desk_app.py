@@ -170,3 +170,37 @@ def test_a_publish_from_the_desk_never_asks_the_servers_terminal_for_a_password(
         time.sleep(0.05)
     job = publisher.job.view()
     assert job["code"] == 1 and any(password_variables("kantor")[0] in line for line in job["lines"]), job
+
+
+def test_the_posted_settings_form_becomes_settings_rows_and_all():
+    from generator.desk import settings
+
+    posted = FormData([
+        ("version", "abc"), ("nama_kantor", " KPU Kota Tarakan "), ("slogan", ""), ("logo", "/assets/logo-kpu.png"),
+        ("hapus_logo", "1"), ("layanan_judul", "PPID"), ("layanan_alamat", "https://ppid.kpu.go.id/"),
+        ("layanan_keterangan", "Informasi\r\npublik"), ("layanan_judul", ""), ("layanan_alamat", ""),
+        ("layanan_keterangan", ""), ("sosial_nama", "YouTube"), ("sosial_alamat", "https://youtube.com/@kpu"),
+        ("rubrik", "Berita"), ("rubrik", " Pengumuman ")])
+    found, version = formdata.settings_of(posted)
+    assert version == "abc" and found.title == "KPU Kota Tarakan" and found.logo == "", "ticked: no logo"
+    assert found.services == [settings.Link("PPID", "https://ppid.kpu.go.id/", "Informasi publik"), settings.Link()]
+    assert found.social == [settings.Link("YouTube", "https://youtube.com/@kpu")] and found.menu_links == []
+    assert found.sections == ["Berita", "Pengumuman"]
+
+
+def test_a_settings_save_changes_only_the_lines_of_the_settings_changed_in_a_crlf_file_with_a_bom():
+    from generator.desk import settings
+    from generator.desk.frontmatter_edit import read
+
+    text = ("\ufeff# Diatur petugas IT.\r\nsite:\r\n  title: KPU Lama   # nama kantor\r\n"
+            "  base_url: https://kaltara.kpu.go.id/\r\nsocial:\r\n  - {name: Facebook, url: 'https://fb.com/kpu'}\r\n"
+            "publish:\r\n  kantor: {type: folder, path: ../terbit}\r\n")
+    shown = settings.settings_of(read(text.lstrip("\ufeff")))
+    assert settings.text_for(text, shown) == text, "nothing changed: the text as it was"
+    shown.title, shown.email = "KPU Baru", "humas@kpu.go.id"
+    shown.social.append(settings.Link("X", "https://x.com/kpu"))
+    assert settings.text_for(text, shown) == (
+        "\ufeff# Diatur petugas IT.\r\nsite:\r\n  title: KPU Baru   # nama kantor\r\n"
+        "  base_url: https://kaltara.kpu.go.id/\r\ncontact:\r\n  email: humas@kpu.go.id\r\nsocial:\r\n"
+        "  - {name: Facebook, url: 'https://fb.com/kpu'}\r\n  - name: X\r\n    url: https://x.com/kpu\r\n"
+        "publish:\r\n  kantor: {type: folder, path: ../terbit}\r\n")

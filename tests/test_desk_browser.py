@@ -442,6 +442,45 @@ def test_a_phone_video_over_the_document_limit_is_uploaded_under_the_video_limit
         server.stop()
 
 
+# ---------------------------------------------------------------------------------------------------- settings
+
+
+def test_a_staff_member_sets_the_offices_name_logo_and_a_service_link_and_the_home_page_shows_them(page, desk,
+                                                                                                    tmp_path):
+    config = desk.site / "config.yaml"
+    before = config.read_text(encoding="utf-8")
+    logo = make_photo(tmp_path / "Logo KPU Bulungan.png", size=(120, 120), color=(122, 16, 16))
+    page.goto(desk.url + "/")
+    page.get_by_role("link", name="Pengaturan", exact=True).click()
+    page.get_by_label("Nama kantor").fill("KPU Kabupaten Bulungan")
+    page.get_by_label("Unggah logo").set_input_files(str(logo))
+    services = page.locator("#bagian-layanan")
+    services.get_by_role("button", name="Tambah baris").click()
+    row = services.locator("[data-row]").last
+    row.get_by_label("Judul").fill("Sirekap")
+    row.get_by_label("Alamat (url)").fill("https://sirekap-web.kpu.go.id/")
+    row.get_by_label("Keterangan singkat").fill("Hasil penghitungan suara")
+    page.get_by_role("button", name="Simpan pengaturan").click()
+    page.wait_for_url("**/pengaturan?disimpan=1")
+    assert page.get_by_role("status").filter(has_text="Tersimpan").count() == 1
+    assert page.locator("img.logo-now").evaluate("image => image.naturalWidth") == 120, "the logo in use is shown"
+    after = config.read_text(encoding="utf-8")
+    changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+               if line.startswith(("+", "-")) and not line.startswith(("+++", "---"))]
+    assert changed == ["-  title: KPU Provinsi Kalimantan Utara", "+  title: KPU Kabupaten Bulungan",
+                       "+  logo: /assets/logo-kpu-bulungan.png", "+  - title: Sirekap",
+                       "+    url: https://sirekap-web.kpu.go.id/", "+    description: Hasil penghitungan suara"]
+    assert [line for line in after.splitlines() if line.startswith("#")] == \
+        [line for line in before.splitlines() if line.startswith("#")], "config.yaml's comments survive"
+    page.goto(desk.origin + "/")
+    brand = page.locator("header .brand")
+    assert "KPU Kabupaten Bulungan" in brand.inner_text()
+    assert brand.locator("img").get_attribute("src") == "/assets/logo-kpu-bulungan.png"
+    assert brand.locator("img").evaluate("image => image.naturalWidth") == 120, "the logo is published"
+    link = page.locator(".services").get_by_role("link", name=re.compile("Sirekap"))
+    assert link.get_attribute("href") == "https://sirekap-web.kpu.go.id/"
+
+
 # ---------------------------------------------------------------------------------------------------- keyboard and axe
 
 
@@ -491,7 +530,7 @@ def axe(page) -> list[str]:
 
 
 SCREENS = ["/", "/?status=draf", "/baru", "/baru?jenis=page", f"/ubah/{BUNDLE}", f"/riwayat/{HAND_WRITTEN}", "/sampah",
-           "/terbit", "/ubah/content/posts/tidak-ada.md",
+           "/terbit", "/ubah/content/posts/tidak-ada.md", "/pengaturan",
            "conflict"]
 
 

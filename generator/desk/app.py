@@ -21,7 +21,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainT
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from generator.desk import formdata, livepreview, publishing, rounds, store, uploads
+from generator.desk import formdata, livepreview, publishing, rounds, settings, store, uploads
 from generator.desk.context import DeskContext
 from generator.model import registry
 
@@ -384,6 +384,103 @@ async def publish_state(desk: Desk, request: Request):
     return JSONResponse(desk.publisher.job.view(), headers={"Cache-Control": "no-store"})
 
 
+# ---------------------------------------------------------------- the site's settings
+
+SETTINGS_NOTICES = {"disimpan": "Tersimpan. Pratinjau situs sudah dibangun ulang dengan pengaturan ini.",
+                    "sama": "Tidak ada yang berubah, jadi config.yaml tidak ditulis.",
+                    "dipulihkan": "Pengaturan versi itu dipulihkan; pratinjau situs sudah dibangun ulang."}
+
+
+async def settings_page(desk: Desk, request: Request):
+    opened = await run_in_threadpool(settings.open_settings, desk.site)
+    notice = next((text for flag, text in SETTINGS_NOTICES.items() if request.query_params.get(flag) == "1"), "")
+    return await _settings_view(desk, request, shown=opened.settings, version=opened.version,
+                                problems=opened.problems, warnings=opened.warnings, notice=notice)
+
+
+async def _settings_view(desk: Desk, request: Request, code: int = 200, **values):
+    """The settings page: the form (values["shown"], None when config.yaml does not read), its problems by field,
+    the categories to choose the front page's sections from and the earlier versions."""
+    def gather():
+        try:
+            known = store.categories(desk.site)
+        except store.DeskError:         # config.yaml does not read: the sections it names are still shown
+            known = []
+        chosen = values["shown"].sections if values["shown"] is not None else []
+        rest = sorted((n for n in known if n.casefold() not in {c.casefold() for c in chosen}), key=str.casefold)
+        logo = values["shown"].logo if values["shown"] is not None else ""
+        return chosen + rest, settings.versions(desk.site), bool(logo and settings.logo_file(desk.site, logo))
+    categories, kept, viewable = await run_in_threadpool(gather)
+    shown = {"warnings": [], "notice": "", "stale": None, **values,
+             "problems": formdata.by_field(values.get("problems", []))}
+    return desk.page(request, "settings.html", code, **shown, categories=categories, kept=kept, viewable=viewable,
+                     lists=SETTINGS_LISTS, logo_mb=_logo_limit(desk) / (1024 * 1024))
+
+
+def _logo_limit(desk: Desk) -> int:
+    """The largest logo in bytes: the desk's upload limit up to uploads.LOGO_LIMIT (that alone while config.yaml,
+    which may set the desk's limit, does not read)."""
+    try:
+        return min(desk.limits().files, uploads.LOGO_LIMIT)
+    except store.DeskError:
+        return uploads.LOGO_LIMIT
+
+
+# Each list of links on the settings page: its field, the form's prefix, its heading, its hint and its columns.
+SETTINGS_LISTS = (
+    ("services", "layanan", "Tautan layanan di beranda",
+     "Kotak Layanan di beranda: PPID, JDIH, pengaduan, cek DPT dan sejenisnya.",
+     (("judul", "Judul"), ("alamat", "Alamat (url)"), ("keterangan", "Keterangan singkat"))),
+    ("menu_links", "menu", "Tautan tambahan di menu",
+     "Tampil di menu atas sesudah Beranda, halaman-halaman, Galeri, Dokumen, Arsip dan Cari.",
+     (("judul", "Judul"), ("alamat", "Alamat (url)"))),
+    ("social", "sosial", "Media sosial",
+     "Akun kantor di Facebook, Instagram, YouTube, X dan sejenisnya.",
+     (("nama", "Nama"), ("alamat", "Alamat (url)"))),
+)
+
+
+async def settings_save(desk: Desk, request: Request):
+    values = await _form(request)
+    shown, version = formdata.settings_of(values)
+    sent = values.get("logo_baru")
+    if isinstance(sent, UploadFile) and sent.filename:
+        stored = await run_in_threadpool(settings.store_logo, desk.site, sent.filename, sent.file, _logo_limit(desk))
+        if isinstance(stored, store.FieldProblem):
+            return await _settings_view(desk, request, 400, shown=shown, version=version, problems=[stored])
+        shown.logo = f"/assets/{stored.name}"
+    result = await run_in_threadpool(settings.save_settings, desk.site, shown, version, desk.now())
+    if isinstance(result, settings.Refused):
+        return await _settings_view(desk, request, 409 if result.stale else 400, shown=shown, version=result.version,
+                                    problems=result.problems, stale=result.changed if result.stale else None)
+    if result.written and desk.ctx.rebuild is not None:
+        await run_in_threadpool(desk.ctx.rebuild)
+    flag = "disimpan" if result.written else "sama"
+    return RedirectResponse(desk.link(request, f"/pengaturan?{flag}=1"), status_code=303)
+
+
+async def settings_restore(desk: Desk, request: Request):
+    values = await _form(request)
+    result = await run_in_threadpool(settings.restore, desk.site, str(values.get("id", "")), desk.now())
+    if isinstance(result, settings.Refused):
+        opened = await run_in_threadpool(settings.open_settings, desk.site)
+        return await _settings_view(desk, request, 400, shown=opened.settings, version=opened.version,
+                                    problems=result.problems, notice="Versi itu tidak dipulihkan.")
+    if result.written and desk.ctx.rebuild is not None:
+        await run_in_threadpool(desk.ctx.rebuild)
+    return RedirectResponse(desk.link(request, "/pengaturan?dipulihkan=1"), status_code=303)
+
+
+async def settings_logo(desk: Desk, request: Request):
+    """The logo config.yaml names (or the form has just uploaded), for the settings page to show: only a picture
+    the build takes from the site's templates/assets/ or the theme's."""
+    found = await run_in_threadpool(settings.logo_file, desk.site, request.query_params.get("nama", ""))
+    if found is None:
+        return PlainTextResponse("Logo itu tidak ada.", status_code=404)
+    return FileResponse(found, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+                                        "Content-Security-Policy": "default-src 'none'"})
+
+
 def create_app(desk_context: DeskContext) -> Starlette:
     desk = Desk(desk_context)
 
@@ -408,6 +505,8 @@ def create_app(desk_context: DeskContext) -> Starlette:
         post("/simpan", save), post("/unggah", upload), post("/tempel", paste), post("/pratinjau", live_preview),
         post("/pulihkan", restore), post("/hapus", remove), post("/sampah/pulihkan", untrash),
         post("/terbit", publish_start),
+        page("/pengaturan", settings_page), page("/pengaturan/logo", settings_logo),
+        post("/pengaturan", settings_save), post("/pengaturan/pulihkan", settings_restore),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     return Starlette(routes=routes, exception_handlers={store.DeskError: refused, Exception: _unexpected})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.desk import store
+from generator.desk import settings, store
 
 
 @dataclass(frozen=True)
@@ -72,3 +72,27 @@ def by_field(problems) -> dict[str, list[str]]:
     for problem in problems:
         grouped.setdefault(problem.field, []).append(problem.message)
     return grouped
+
+
+# The settings form's names of each list's columns (settings.LISTS' keys in order), and of its text fields.
+ROW_FIELDS = {"services": ("layanan_judul", "layanan_alamat", "layanan_keterangan"),
+              "menu_links": ("menu_judul", "menu_alamat"), "social": ("sosial_nama", "sosial_alamat")}
+SETTINGS_FIELDS = {"title": "nama_kantor", "tagline": "slogan", "description": "deskripsi", "author": "penulis",
+                   "address": "alamat", "phone": "telepon", "email": "surel", "hours": "jam", "logo": "logo"}
+
+
+def _rows(values, names: tuple) -> list[settings.Link]:
+    columns = [_texts(values, name) for name in names]
+    count = max(len(column) for column in columns)
+    return [settings.Link(*(column[i].replace("\r\n", " ").strip() if i < len(column) else "" for column in columns))
+            for i in range(count)]
+
+
+def settings_of(values) -> tuple[settings.Settings, str]:
+    """The settings form's Settings (a logo ticked for removal: none) and the version it was opened at."""
+    texts = {name: _one(values, posted).replace("\r\n", "\n").strip() for name, posted in SETTINGS_FIELDS.items()}
+    if _one(values, "hapus_logo") == "1":
+        texts["logo"] = ""
+    found = settings.Settings(**texts, **{name: _rows(values, names) for name, names in ROW_FIELDS.items()},
+                              sections=[s.strip() for s in _texts(values, "rubrik") if s.strip()])
+    return found, _one(values, "version")

@@ -161,14 +161,14 @@ def wanted(old: dict, form: Form, zone: ZoneInfo, now: dt.datetime, old_body: st
     """The field values the form asks for, each the file's own value when its meaning did not change."""
     date = _date(old.get("date"), form, zone, now)
     values = {
-        "title": _text(old.get("title"), form.title),
+        "title": typed_text(old.get("title"), form.title),
         "date": date,
         "menu": _menu(old.get("menu"), form),
-        "category": _text(old.get("category"), form.category),
+        "category": typed_text(old.get("category"), form.category),
         "tags": _tags(old.get("tags"), form.tags),
-        "summary": _text(old.get("summary"), form.summary),
+        "summary": typed_text(old.get("summary"), form.summary),
         "event": _event(old.get("event"), form, zone),
-        "cover": _text(old.get("cover"), form.cover),
+        "cover": typed_text(old.get("cover"), form.cover),
         "cover_hidden": _cover_hidden(old.get("cover_hidden"), form),
         "gallery": _gallery(old.get("gallery"), form.photos),
         "attachments": _attachments(old.get("attachments"), form.attachments),
@@ -178,7 +178,9 @@ def wanted(old: dict, form: Form, zone: ZoneInfo, now: dt.datetime, old_body: st
     return Wanted(values, body_with_videos(form.body, form.youtube, youtube_lines(old_body)))
 
 
-def _text(old, typed: str):
+def typed_text(old, typed: str):
+    """The value a text field asks a file to hold: the file's own (as written) while the typed text means the same,
+    else the typed text; REMOVE when it was emptied, None when the file has none and none was typed."""
     typed = typed.strip()
     if not typed:
         return old if old is None or text_of(old) == "" and not isinstance(old, (dict, list)) else REMOVE

@@ -218,13 +218,45 @@ def _store_video(folder: Path, filename: str, name: str, data: BinaryIO, limit: 
 
 def is_image(data: bytes) -> bool:
     """Whether Pillow knows data as a picture (its header only: the build decodes it and names what else is wrong)."""
+    return image_format(data) is not None
+
+
+def image_format(data: bytes) -> str | None:
+    """Pillow's name of the picture's format ('PNG', 'JPEG', ...), from its header; None when it is no picture."""
     from PIL import Image
 
     try:
-        with Image.open(io.BytesIO(data)):
-            return True
+        with Image.open(io.BytesIO(data)) as image:
+            return image.format or None
     except Exception:       # noqa: BLE001 - whatever Pillow raises, the answer is the same: not a photo it can open
-        return False
+        return None
+
+
+LOGO_SUFFIXES = {"PNG": "png", "JPEG": "jpg"}       # Pillow's format -> the suffix the logo is kept under
+LOGO_LIMIT = 2 * 1024 * 1024
+
+
+def store_logo(folder: Path, filename: str, data: BinaryIO, limit: int = LOGO_LIMIT) -> Stored | FieldProblem:
+    """An office's logo (PNG or JPG, checked by its content) kept in folder (the site's templates/assets/) under a new
+    name of the desk's own making, 'logo-<name>.png', never over a file that is there; a FieldProblem says why not."""
+    shown = filename[:80]
+    if Path(filename).suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        return FieldProblem("logo", f"Berkas '{shown}' tidak bisa dipakai sebagai logo: pilih gambar PNG atau JPG "
+                                    "(SVG, PDF dan dokumen tidak bisa dipakai di sini).")
+    body = _read(data, limit)
+    if body is None:
+        return FieldProblem("logo", f"Logo '{shown}' lebih besar dari batas {_limit_text(limit)}. Perkecil dulu "
+                                    "menjadi sekitar 512 × 512 piksel di program gambar dan simpan sebagai PNG "
+                                    "(biasanya di bawah 100 KB), lalu unggah lagi.")
+    found = image_format(body)
+    if found not in LOGO_SUFFIXES:
+        return FieldProblem("logo", f"Berkas '{shown}' bukan gambar PNG atau JPG yang bisa dibuka, walau namanya "
+                                    f"berakhiran {Path(filename).suffix.lower()}: mungkin rusak, kosong, atau berkas "
+                                    "lain yang diganti namanya. Simpan ulang logonya sebagai PNG, lalu unggah lagi.")
+    stem = safe_name(filename).rsplit(".", 1)[0][:80]
+    stem = "logo-kantor" if stem in ("logo", "berkas") else stem if stem.startswith("logo-") else f"logo-{stem}"
+    name = write_new(folder, f"{stem}.{LOGO_SUFFIXES[found]}", body, unique)
+    return Stored(name, "photo", len(body))
 
 
 def heic_to_jpeg(data: bytes) -> bytes | None:

@@ -262,6 +262,13 @@ def load(path: Path, problems: Problems) -> Config | None:
     except OSError as err:
         problems.error(name, None, f"config.yaml tidak bisa dibaca ({err.strerror}).", "Periksa izin berkasnya.")
         return None
+    return load_text(text, path, problems)
+
+
+def load_text(text: str, path: Path, problems: Problems) -> Config | None:
+    """The settings of a config.yaml text as if it were the file at path (its folder is the site, whose theme holds
+    the logo): the staff desk checks the text it is about to write. On any error record it and return None."""
+    name = path.name
     parsed = yamlio.load(text, name, problems)
     if parsed is None:
         return None

@@ -502,7 +502,41 @@
     });
   }
 
+  // The settings page's lists of links: "Tambah baris" adds an empty row (the page's own <template>, its ids numbered
+  // anew), "Hapus baris" takes one out. Without JavaScript the page has two empty rows and a row is removed by
+  // emptying it.
+  function setUpRows(form) {
+    form.querySelectorAll("[data-add-row], [data-remove-row]").forEach(function (button) { button.hidden = false; });
+    form.addEventListener("click", function (event) {
+      var add = event.target.closest("[data-add-row]");
+      var remove = event.target.closest("[data-remove-row]");
+      if (add) {
+        var kind = add.getAttribute("data-add-row");
+        var holder = document.createElement("ol");
+        holder.innerHTML = document.getElementById("templat-" + kind).innerHTML.split("__N__").join(String(++counter));
+        var row = holder.querySelector("li");
+        row.querySelectorAll("[data-remove-row]").forEach(function (b) { b.hidden = false; });
+        form.querySelector('[data-rows="' + kind + '"]').appendChild(row);
+        row.querySelector("input").focus();
+      } else if (remove) {
+        var item = remove.closest("[data-row]");
+        var list = item.parentNode;
+        var next = item.nextElementSibling || item.previousElementSibling;
+        item.remove();
+        var focus = next ? next.querySelector("input") : list.parentNode.querySelector("[data-add-row]");
+        if (focus) { focus.focus(); }
+      }
+    });
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("[data-save]");
+      button.setAttribute("aria-disabled", "true");
+      button.textContent = "Menyimpan\u2026";
+    });
+  }
+
   function setUp() {
+    var settings = document.getElementById("pengaturan");
+    if (settings) { setUpRows(settings); }
     var form = document.getElementById("formulir");
     if (form) {
       previewForm = form;

@@ -162,6 +162,17 @@ def test_a_link_without_https_is_refused_with_the_configs_own_message_and_nothin
         "the person's input stays in the form"
 
 
+def test_a_logo_sent_with_a_save_that_is_refused_is_not_left_in_the_sites_assets(site):
+    """templates/assets/ goes to the live site whole: a logo nobody saved would be published."""
+    fields = changed(opened(site), "menu_alamat", "ppid.kpu.go.id")
+    fields = changed(fields, "menu_judul", "PPID")
+    status, page = desk_form(site, "/pengaturan", fields, files=[("logo_baru", "logo-bulungan.png", png())])
+    assert status == 400
+    assert any("Logo 'logo-bulungan.png' belum disimpan" in p for p in problems(page)), problems(page)
+    assert list((site.site / "templates" / "assets").iterdir()) == []
+    assert (site.site / "config.yaml").read_text(encoding="utf-8") == HAND_WRITTEN
+
+
 def test_an_empty_name_or_half_a_row_is_refused_beside_its_field(site):
     fields = changed(opened(site), "nama_kantor", " ")
     fields = changed(fields, "sosial_alamat", "https://www.instagram.com/kpu_kaltara")
@@ -324,6 +335,9 @@ def test_a_config_broken_by_hand_is_put_back_from_the_versions_a_save_kept(site)
     assert status == 200 and "Tersimpan" in page, problems(page)
     saved = (site.site / "config.yaml").read_bytes()
     (site.site / "config.yaml").write_bytes(b"site:\n\ttitle: rusak\n")
+    status, page = desk_get(site, "/")
+    assert status == 400 and "Pengaturan situs tidak bisa dibaca" in page and 'href="/_redaksi/pengaturan"' in page, \
+        "the list cannot be shown; the page leads to where the file is put back"
     status, page = desk_get(site, "/pengaturan")
     assert status == 200 and 'id="pengaturan"' not in page and "Pulihkan pengaturan versi" in page
     kept = re.search(r'name="id" value="([^"]+)"', page).group(1)
@@ -334,3 +348,28 @@ def test_a_config_broken_by_hand_is_put_back_from_the_versions_a_save_kept(site)
     assert texts == sorted([HAND_WRITTEN.encode(), b"site:\n\ttitle: rusak\n"]), \
         "the text the save replaced, and the broken one the restore replaced"
     assert saved not in texts, "the saved text was replaced by hand, not by the desk"
+
+
+def test_a_new_offices_desk_asks_for_its_logo_contact_and_service_links_until_they_are_set(desk):
+    """A site made by `init` has the neutral mark for a logo, no contact and no service links: the desk's first page
+    says so and links to Pengaturan, until they are set there."""
+    from generator.newsite import create
+
+    answers = create.Answers("Bulungan", "kabupaten", "https://kab-bulungan.kpu.go.id/", "WITA")
+    (desk.site / "config.yaml").write_text(create.config_text(answers), encoding="utf-8")
+    (desk.site / create.LOGO).parent.mkdir(parents=True, exist_ok=True)
+    (desk.site / create.LOGO).write_bytes(create.logo_png())
+    status, page = desk_get(desk, "/")
+    assert status == 200
+    assert ("Situs ini belum memiliki logo kantor, alamat dan telepon kantor dan tautan layanan (PPID, JDIH, "
+            "pengaduan).") in page and 'href="/_redaksi/pengaturan"' in page
+    fields = changed(opened(desk), "alamat", "Jl. Jenderal Sudirman, Tanjung Selor")
+    fields = changed(fields, "layanan_judul", "PPID")
+    fields = changed(fields, "layanan_alamat", "https://ppid.kpu.go.id/")
+    status, page = desk_form(desk, "/pengaturan", fields)
+    assert status == 200 and "Tersimpan" in page, problems(page)
+    assert "Situs ini belum memiliki logo kantor." in desk_get(desk, "/")[1]
+    fields = [(name, value) for name, value in opened(desk) if name != "logo"]
+    status, page = desk_form(desk, "/pengaturan", fields, files=(("logo_baru", "logo-bulungan.png", png()),))
+    assert status == 200 and "Tersimpan" in page, problems(page)
+    assert "Situs ini belum memiliki" not in desk_get(desk, "/")[1]

@@ -130,9 +130,10 @@ async def entries(desk: Desk, request: Request):
              and (not status or e.status == status) and (not category or e.category == category)]
     categories = sorted({e.category for e in found if e.category}, key=str.casefold)
     latest = await run_in_threadpool(rounds.last_round, desk.site, desk.now())
+    unfinished = await run_in_threadpool(settings.unfinished, desk.site)
     return desk.page(request, "list.html", entries=shown, total=len(found), words=words, status=status,
                      category=category, categories=categories, broken=[e for e in found if e.problems],
-                     last_round=latest)
+                     last_round=latest, unfinished=unfinished)
 
 
 # ---------------------------------------------------------------- the form
@@ -443,7 +444,7 @@ SETTINGS_LISTS = (
 async def settings_save(desk: Desk, request: Request):
     values = await _form(request)
     shown, version = formdata.settings_of(values)
-    sent = values.get("logo_baru")
+    sent, stored, before = values.get("logo_baru"), None, shown.logo
     if isinstance(sent, UploadFile) and sent.filename:
         stored = await run_in_threadpool(settings.store_logo, desk.site, sent.filename, sent.file, _logo_limit(desk))
         if isinstance(stored, store.FieldProblem):
@@ -451,8 +452,15 @@ async def settings_save(desk: Desk, request: Request):
         shown.logo = f"/assets/{stored.name}"
     result = await run_in_threadpool(settings.save_settings, desk.site, shown, version, desk.now())
     if isinstance(result, settings.Refused):
+        problems = list(result.problems)
+        if stored is not None:      # not left in templates/assets/ (and so on the live site) unsaved
+            await run_in_threadpool(settings.discard_logo, desk.site, stored)
+            shown.logo = before
+            problems.append(store.FieldProblem("logo", f"Logo '{sent.filename[:80]}' belum disimpan karena "
+                                                       "kesalahan lain di halaman ini; pilih berkasnya lagi sesudah "
+                                                       "memperbaikinya, lalu simpan."))
         return await _settings_view(desk, request, 409 if result.stale else 400, shown=shown, version=result.version,
-                                    problems=result.problems, stale=result.changed if result.stale else None)
+                                    problems=problems, stale=result.changed if result.stale else None)
     if result.written and desk.ctx.rebuild is not None:
         await run_in_threadpool(desk.ctx.rebuild)
     flag = "disimpan" if result.written else "sama"
@@ -488,7 +496,8 @@ def create_app(desk_context: DeskContext) -> Starlette:
         """What the store cannot do for the person (a key that names no post): its sentence, on the page."""
         if request.headers.get("x-desk-token") is not None:
             return JSONResponse({"galat": str(error)}, status_code=400)
-        return desk.page(request, "message.html", 400, title="Tidak dapat dilakukan", message=str(error))
+        return desk.page(request, "message.html", 400, title="Tidak dapat dilakukan", message=str(error),
+                         settings_link=str(error).startswith("Pengaturan situs"))
 
     def page(path, handler, methods=("GET",)):
         async def endpoint(request):

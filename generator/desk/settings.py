@@ -369,11 +369,49 @@ def store_logo(site: Path, filename: str, data, limit: int) -> uploads.Stored | 
                                     "Periksa ruang disk dan izin folder situs.")
 
 
+def discard_logo(site: Path, stored: uploads.Stored) -> None:
+    """Take back a logo this request stored (store_logo) when its save was refused: a file nobody saved would go to
+    the live site with the theme's assets. Only a name of the desk's own making, inside templates/assets/."""
+    folder = site / "templates" / theme.ASSETS
+    if _DESK_LOGO.fullmatch(f"/{theme.ASSETS}/{stored.name}") and (folder / stored.name).parent == folder:
+        (folder / stored.name).unlink(missing_ok=True)
+
+
 def logo_file(site: Path, logo: str) -> Path | None:
     """The file of a logo address (/assets/...) as the build uses it (the site's templates/assets/ over the theme's),
     when it is a picture the desk shows; None otherwise."""
     found = theme.assets(theme.folders(site)).get(logo)
     return found if found is not None and found.suffix.lower() in (".png", ".jpg", ".jpeg", ".webp", ".gif") else None
+
+
+def unfinished(site: Path) -> list[str]:
+    """What a new office's site still lacks that this page sets, in a few words each: its logo (the neutral mark
+    `init` left, or none), its contact, its service links. [] for a finished site, and for a config.yaml that does
+    not read (the settings page says why)."""
+    settings = open_settings(site).settings
+    if settings is None:
+        return []
+    missing = []
+    if not settings.logo or _placeholder(logo_file(site, settings.logo)):
+        missing.append("logo kantor")
+    if not (settings.address or settings.phone or settings.email):
+        missing.append("alamat dan telepon kantor")
+    if not settings.services:
+        missing.append("tautan layanan (PPID, JDIH, pengaduan)")
+    return missing
+
+
+def _placeholder(logo: Path | None) -> bool:
+    """The logo is the neutral mark `init` wrote (its size first: drawing the mark again costs a few milliseconds)."""
+    from generator.newsite import create
+
+    if logo is None:
+        return False
+    mark = create.logo_png()
+    try:
+        return logo.stat().st_size == len(mark) and logo.read_bytes() == mark
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------- earlier versions

@@ -125,7 +125,7 @@ def config_text(answers: Answers) -> str:
             f"  timezone: {ZONES[answers.zone]}\n"
             f"  author: {_quoted('Humas ' + office)}\n"
             "  category: Berita\n"
-            "  # Logo di kepala setiap halaman: ganti templates/assets/logo.png dengan logo kantor (PNG persegi).\n"
+            "  # Logo di kepala setiap halaman: pasang logo kantor di Meja Redaksi, menu Pengaturan.\n"
             "  logo: /assets/logo.png\n"
             "# Daftar Informasi Publik (/informasi-publik/): isi kolom unit dan penanggung jawab bagi dokumen yang\n"
             "# tidak menyebutnya sendiri. Periksa dan sesuaikan dengan struktur kantor.\n"

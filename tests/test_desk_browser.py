@@ -799,6 +799,35 @@ def test_a_screenshot_pasted_into_the_body_is_uploaded_as_a_photo_and_shown_ther
         context.close()
 
 
+def test_photos_and_a_pdf_dropped_on_the_body_are_uploaded_the_photo_placed_where_the_cursor_is(page, desk):
+    """Dragging files from the file manager onto the text, as into WordPress's editor: the browser opened the file in
+    place of the form (the typed post lost); the photo is now uploaded and shown in the text, the PDF attached."""
+    open_form(page, desk)
+    page.get_by_label("Judul", exact=True).fill("Berita dengan berkas yang diseret")
+    body = page.get_by_label("Isi berita", exact=True)
+    body.fill("Pembukaan rapat.")
+    body.press("ControlOrMeta+End")
+    page.evaluate("""async () => {
+        const canvas = document.createElement("canvas");
+        canvas.width = 90; canvas.height = 60;
+        const png = await new Promise(done => canvas.toBlob(done, "image/png"));
+        const files = new DataTransfer();
+        files.items.add(new File([png], "pembukaan.png", {type: "image/png"}));
+        files.items.add(new File(["%PDF-1.4 %%EOF"], "undangan.pdf", {type: "application/pdf"}));
+        document.getElementById("isi").dispatchEvent(new DragEvent("drop", {dataTransfer: files, bubbles: true,
+                                                                              cancelable: true}));
+    }""")
+    uploaded(page, "#daftar-foto", 1)
+    uploaded(page, "#daftar-lampiran", 1)
+    page.wait_for_function("() => document.getElementById('isi').value.includes('![](')")
+    assert body.input_value() == "Pembukaan rapat.\n\n![](pembukaan.png)"
+    assert page.url.startswith(desk.url), "the form is still open"
+    page.get_by_label("Terbit", exact=True).check()
+    save(page)
+    bundle = (desk.site / saved_key(page)).parent
+    assert (bundle / "pembukaan.png").is_file() and (bundle / "undangan.pdf").is_file()
+
+
 def backed_up(page, key: str) -> None:
     """Wait until the form's copy in the browser's storage holds what was typed last."""
     page.wait_for_function("""key => { const kept = JSON.parse(localStorage.getItem(key) || "null");

@@ -72,7 +72,7 @@
         slot.remove();
         form.querySelector('[data-items="' + landed + '"]').appendChild(item);
       }
-      if (done) { done(answer.nama); }
+      if (done && landed === "foto") { done(answer.nama); }     // a photo the server kept as a photo
       schedulePreview();
     };
     request.onerror = function () {
@@ -175,6 +175,13 @@
       }
     });
     area.addEventListener("paste", function (event) { pasted(form, area, event); });
+    area.addEventListener("dragover", function (event) { if (carriesFiles(event)) { event.preventDefault(); } });
+    area.addEventListener("drop", function (event) { dropped(form, area, event, true); });
+    // a file let go anywhere else on the page is taken too, where the browser would open it in place of the form
+    document.addEventListener("dragover", function (event) { if (carriesFiles(event)) { event.preventDefault(); } });
+    document.addEventListener("drop", function (event) {
+      if (!event.defaultPrevented && carriesFiles(event)) { dropped(form, area, event, false); }
+    });
     form.querySelectorAll("[data-format]").forEach(function (button) {
       button.addEventListener("click", function () {
         var start = area.selectionStart, end = area.selectionEnd;
@@ -226,6 +233,25 @@
         state.textContent = converted ? (answer.catatan || []).join(" ") : "Ditempel sebagai teks biasa.";
         schedulePreview();
       });
+  }
+
+  function carriesFiles(event) {
+    return !!event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types || [], "Files") >= 0;
+  }
+
+  // Files dropped on the body (as in WordPress's editor): photos are uploaded and placed at the cursor, documents and
+  // videos join the attachments; dropped elsewhere on the page, each joins its list.
+  function dropped(form, area, event, intoBody) {
+    var files = event.dataTransfer.files;
+    if (!files || !files.length) { return; }
+    event.preventDefault();
+    Array.prototype.forEach.call(files, function (file) {
+      var photo = /^image\//.test(file.type) || /\.(heic|heif)$/i.test(file.name);
+      upload(form, photo ? "foto" : "lampiran", file, photo && intoBody ? function (name) {
+        insertPasted(area, "![](" + name + ")", area.selectionStart, area.selectionEnd, true);
+        schedulePreview();
+      } : null);
+    });
   }
 
   function insertPasted(area, text, start, end, block) {

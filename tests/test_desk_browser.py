@@ -481,6 +481,20 @@ def test_a_staff_member_sets_the_offices_name_logo_and_a_service_link_and_the_ho
     assert link.get_attribute("href") == "https://sirekap-web.kpu.go.id/"
 
 
+def test_the_offices_colour_is_picked_from_a_palette_and_the_site_wears_it(page, desk):
+    page.goto(desk.url + "/pengaturan")
+    page.get_by_label("Pilih warna utama dari palet").fill("#1d4e89")
+    assert page.get_by_label("Warna utama", exact=True).input_value() == "#1d4e89"
+    page.get_by_label("Teks kaki halaman").fill("© KPU Kabupaten Bulungan")
+    page.get_by_role("button", name="Simpan pengaturan").click()
+    page.wait_for_url("**/pengaturan?disimpan=1")
+    assert 'color: "#1d4e89"' in (desk.site / "config.yaml").read_text(encoding="utf-8")
+    page.goto(desk.origin + "/")
+    masthead = page.locator("header").first.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert masthead == "rgb(29, 78, 137)"
+    assert "© KPU Kabupaten Bulungan" in page.locator("footer").last.inner_text()
+
+
 # ---------------------------------------------------------------------------------------------------- keyboard and axe
 
 

@@ -44,11 +44,13 @@ publish:
 
 
 class _Form(HTMLParser):
-    """The fields one form of a page sends when submitted as it is shown: its text and hidden inputs, ticked boxes."""
+    """The fields one form of a page sends when submitted as it is shown: its text and hidden inputs, ticked boxes,
+    text areas."""
 
     def __init__(self, form_id: str):
-        super().__init__()
+        super().__init__(convert_charrefs=True)
         self.form_id, self.inside, self.template, self.fields = form_id, False, False, []
+        self.area: str | None = None
 
     def handle_starttag(self, tag, attrs):
         found = dict(attrs)
@@ -60,9 +62,20 @@ class _Form(HTMLParser):
             kind = found.get("type", "text")
             if kind in ("text", "hidden") or kind == "checkbox" and "checked" in found:
                 self.fields.append((found["name"], html.unescape(found.get("value") or "")))
+        elif tag == "textarea" and self.inside and not self.template and found.get("name"):
+            self.area = found["name"]
+            self.fields.append((self.area, ""))
+
+    def handle_data(self, data):
+        if self.area is not None:
+            self.fields[-1] = (self.area, self.fields[-1][1] + data)
 
     def handle_endtag(self, tag):
-        if tag == "form":
+        if tag == "textarea" and self.area is not None:
+            name, text = self.fields[-1]
+            self.fields[-1] = (name, text[1:] if text.startswith("\n") else text)    # HTML drops the first newline
+            self.area = None
+        elif tag == "form":
             self.inside = False
         elif tag == "template":
             self.template = False
@@ -373,3 +386,19 @@ def test_a_new_offices_desk_asks_for_its_logo_contact_and_service_links_until_th
     status, page = desk_form(desk, "/pengaturan", fields, files=(("logo_baru", "logo-bulungan.png", png()),))
     assert status == 200 and "Tersimpan" in page, problems(page)
     assert "Situs ini belum memiliki" not in desk_get(desk, "/")[1]
+
+
+def test_the_offices_colour_and_footer_are_set_a_colour_too_light_for_white_text_refused(site):
+    fields = changed(opened(site), "warna", "#ffd700")
+    status, page = desk_form(site, "/pengaturan", fields)
+    assert status == 400 and any("4,5" in p for p in problems(page)), problems(page)
+    assert (site.site / "config.yaml").read_text(encoding="utf-8") == HAND_WRITTEN
+    fields = changed(opened(site), "warna", "#1d4e89")
+    fields = changed(fields, "kaki", "© KPU Provinsi Kalimantan Utara.\r\nJl. Sengkawit, Tanjung Selor")
+    status, page = desk_form(site, "/pengaturan", fields)
+    assert status == 200 and "Tersimpan" in page, problems(page)
+    after = (site.site / "config.yaml").read_text(encoding="utf-8")
+    assert diff(HAND_WRITTEN, after) == ["+theme:", '+  color: "#1d4e89"', "+  footer: |-",
+                                         "+    © KPU Provinsi Kalimantan Utara.", "+    Jl. Sengkawit, Tanjung Selor"]
+    front = home(site)
+    assert "Jl. Sengkawit, Tanjung Selor" in front and "/assets/warna.css" in front

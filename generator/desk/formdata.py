@@ -78,7 +78,8 @@ def by_field(problems) -> dict[str, list[str]]:
 ROW_FIELDS = {"services": ("layanan_judul", "layanan_alamat", "layanan_keterangan"),
               "menu_links": ("menu_judul", "menu_alamat"), "social": ("sosial_nama", "sosial_alamat")}
 SETTINGS_FIELDS = {"title": "nama_kantor", "tagline": "slogan", "description": "deskripsi", "author": "penulis",
-                   "address": "alamat", "phone": "telepon", "email": "surel", "hours": "jam", "logo": "logo"}
+                   "address": "alamat", "phone": "telepon", "email": "surel", "hours": "jam", "logo": "logo",
+                   "color": "warna", "footer": "kaki"}
 
 
 def _rows(values, names: tuple) -> list[settings.Link]:

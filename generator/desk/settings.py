@@ -31,11 +31,12 @@ CONFIG = "config.yaml"
 HISTORY_KEY = "config.yaml"         # the history folder of config.yaml: .redaksi/riwayat/config.yaml/
 SITE_FIELDS = ("title", "tagline", "description", "author", "logo")
 CONTACT_FIELDS = ("address", "phone", "email", "hours")
+THEME_FIELDS = ("color", "footer")
 LISTS = {"services": ("title", "url", "description"), "menu_links": ("title", "url"), "social": ("name", "url")}
 LABELS = {"title": "Nama kantor", "tagline": "Slogan", "description": "Deskripsi situs", "author": "Penulis bawaan",
           "logo": "Logo", "address": "Alamat kantor", "phone": "Telepon", "email": "Surel", "hours": "Jam layanan",
           "services": "Tautan layanan", "menu_links": "Tautan menu", "social": "Media sosial",
-          "sections": "Rubrik di beranda"}
+          "sections": "Rubrik di beranda", "color": "Warna utama", "footer": "Teks kaki halaman"}
 ROW_NAMES = {"services": "Tautan layanan", "menu_links": "Tautan menu", "social": "Media sosial"}
 _DESK_LOGO = re.compile(rf"/{theme.ASSETS}/[a-z0-9][a-z0-9_-]*\.(?:png|jpg|jpeg)")
 
@@ -67,6 +68,8 @@ class Settings:
     menu_links: list[Link] = field(default_factory=list)
     social: list[Link] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+    color: str = ""                 # the theme's brand colour, '#1d4e89', or "" for the theme's own
+    footer: str = ""                # text at the foot of every page (line breaks kept)
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ def settings_of(meta: dict) -> Settings:
     home = meta.get("home") if isinstance(meta.get("home"), dict) else {}
     sections = home.get("sections")
     return Settings(**_texts(meta.get("site"), SITE_FIELDS), **_texts(meta.get("contact"), CONTACT_FIELDS),
+                    **_texts(meta.get("theme"), THEME_FIELDS),
                     **{name: _rows(meta.get(name), keys) for name, keys in LISTS.items()},
                     sections=[text_of(s) for s in sections if text_of(s)] if isinstance(sections, list) else [])
 
@@ -178,7 +182,8 @@ def open_settings(site: Path) -> Opened:
 def field_of(path: tuple) -> str:
     """The form field of a config.yaml key path ("" for the settings the form does not show)."""
     if len(path) > 1 and (path[0] == "site" and path[1] in SITE_FIELDS or
-                          path[0] == "contact" and path[1] in CONTACT_FIELDS):
+                          path[0] == "contact" and path[1] in CONTACT_FIELDS or
+                          path[0] == "theme" and path[1] in THEME_FIELDS):
         return str(path[1])
     if path[:1] and path[0] in LISTS:
         return path[0]
@@ -253,6 +258,7 @@ def changes_of(meta: dict, settings: Settings) -> dict:
         "services": _list_value(meta.get("services"), settings.services, LISTS["services"]),
         "contact": _map_value(meta.get("contact"), {name: typed[name] for name in CONTACT_FIELDS}),
         "social": _list_value(meta.get("social"), settings.social, LISTS["social"]),
+        "theme": _map_value(meta.get("theme"), {name: typed[name] for name in THEME_FIELDS}),
     }
     return {key: value for key, value in wanted.items() if value is not REMOVE or key in meta}
 

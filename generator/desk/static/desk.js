@@ -533,6 +533,14 @@
   // emptying it.
   function setUpRows(form) {
     form.querySelectorAll("[data-add-row], [data-remove-row]").forEach(function (button) { button.hidden = false; });
+    form.querySelectorAll("[data-color-for]").forEach(function (picker) {     // the palette beside the colour's code
+      var text = document.getElementById(picker.dataset.colorFor);
+      picker.hidden = false;
+      picker.addEventListener("input", function () { text.value = picker.value; });
+      text.addEventListener("input", function () {
+        if (/^#[0-9a-fA-F]{6}$/.test(text.value.trim())) { picker.value = text.value.trim().toLowerCase(); }
+      });
+    });
     form.addEventListener("click", function (event) {
       var add = event.target.closest("[data-add-row]");
       var remove = event.target.closest("[data-remove-row]");

@@ -70,6 +70,25 @@ def test_small_pastes(html, expected):
     assert paste.to_markdown(html).markdown == expected
 
 
+@pytest.mark.parametrize("html, shown", [
+    ("<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
+    ("<p>Nama berkas: &lt;NIK&gt;_&lt;nama&gt;.pdf</p>", "<p>Nama berkas: &lt;NIK&gt;_&lt;nama&gt;.pdf</p>"),
+    ("<p>&amp;lt; ditulis begitu</p>", "<p>&amp;lt; ditulis begitu</p>"),
+    ("<p>Humas &amp; Protokol, nilai &lt; 5</p>", "<p>Humas &amp; Protokol, nilai &lt; 5</p>"),
+    ("<p># bukan judul</p>", "<p># bukan judul</p>"),
+    ("<p>#tagar</p>", "<p>#tagar</p>"),
+    ("<p>1. Bukan daftar</p>", "<p>1. Bukan daftar</p>"),
+    ("<p>12) Bukan daftar</p>", "<p>12) Bukan daftar</p>"),
+    ("<p>- bukan butir</p>", "<p>- bukan butir</p>"),
+    ("<p>&gt;bukan kutipan</p>", "<p>&gt;bukan kutipan</p>"),
+    ("<p>-5 derajat pada 2024. Rapat</p>", "<p>-5 derajat pada 2024. Rapat</p>"),
+])
+def test_text_the_copied_page_showed_is_text_on_the_site_never_markup_or_a_script(html, shown):
+    """The review: '&lt;script&gt;' on a copied page (words a reader saw) became a live <script> on the KPU site, and
+    a paragraph starting '# ' or '1. ' became a heading or a list."""
+    assert markup.render(paste.to_markdown(html).markdown).html == shown
+
+
 def test_markup_nested_thousands_deep_or_a_whole_book_comes_as_plain_text():
     assert paste.to_markdown("<div>" * 5000 + "isi" + "</div>" * 5000).markdown is None
     assert paste.to_markdown("<p>kata</p>" * (paste.LIMIT // 10)).markdown is None

@@ -631,6 +631,9 @@ def test_a_nested_list_stays_nested_on_the_site(convert):
     html = markup.render(markdown).html
     assert "<li>DPT<ul>\n<li>laki-laki</li>\n<li>perempuan</li>\n</ul>\n</li>\n<li>TPS</li>" in html, html
     assert "<p>Paragraf kedua butir satu.</p>\n</li>\n<li>\n<p>Dua</p>" in html, html
+    markdown, _ = convert("<ul><li>Kata ketua:<blockquote>Datang ke TPS.</blockquote></li><li>Lain</li></ul>")
+    html = markup.render(markdown).html
+    assert "<p>Kata ketua:</p>\n<blockquote>\n<p>Datang ke TPS.</p>\n</blockquote>\n</li>" in html, html
 
 
 def test_a_document_linked_twice_is_one_attachment_in_body_order(convert):

@@ -13,7 +13,7 @@ from bs4.element import Tag
 
 from generator.wordpress.body import Context, Converter
 
-LIMIT = 4 * 1024 * 1024     # characters of HTML converted; a larger paste (a whole book) comes as plain text
+LIMIT = 2 * 1024 * 1024     # characters of HTML converted (a 40-page Word report); a larger paste comes as plain text
 _DROPPED = ("head", "style", "script", "meta", "link", "title", "noscript", "template", "form", "input", "button",
             "select", "textarea", "svg", "math", "canvas", "xml")
 _IMAGES = ("img", "picture")
@@ -21,6 +21,12 @@ _KEPT_ATTRIBUTES = {"a": ("href",), "td": ("colspan", "rowspan"), "th": ("colspa
                     "embed": ("src",), "video": ("src",), "audio": ("src",), "source": ("src",), "object": ("data",),
                     "ol": ("start",)}
 _MEDIA = ("iframe", "embed", "video", "audio", "object")
+_PRE = re.compile(r"(<pre\b.*?</pre\s*>)", re.S | re.I)
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+# what starts a heading, a quote or a list at the head of a paragraph: its first character ('#', '>', '-', '+'), or
+# the '.' or ')' after an item's number, is escaped
+_LEADING = re.compile(r"\s*(?:(?P<mark>[#>])|(?P<list>[+\-])(?=\s|$)|(?P<digits>\d{1,9})[.)](?=\s|$))")
 _LIST_LEVEL = re.compile(r"mso-list:\s*l\d+\s+level(\d+)", re.I)
 _ORDERED = re.compile(r"^\(?[0-9A-Za-z]{1,4}[.)]$")
 _BOLD = re.compile(r"font-weight:\s*(bold|[6-9]00)", re.I)
@@ -44,16 +50,15 @@ def to_markdown(html: str) -> Pasted:
 
 
 def _converted(html: str) -> Pasted:
-    soup = BeautifulSoup(html, "lxml")
+    soup = BeautifulSoup(_joined_lines(html), "lxml")
     images = _strip(soup)
     _word_lists(soup)
     _unwrap_docs(soup)
-    _join_lines(soup)
     for heading in soup.find_all("h1"):
         heading.name = "h2"      # the post's title is the page's only first-level heading
     _plain_attributes(soup)
     context = Context(resolve=lambda url: None, by_id=lambda number: None, children=[], add_file=lambda media: None)
-    markdown = Converter(context).convert(str(soup)).replace("\xa0", " ")
+    markdown = _TextConverter(context).convert(str(soup)).replace("\xa0", " ")
     markdown = re.sub(r"[ \t]+\n", "\n", markdown)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip()
     notes = list(context.notes)     # a frame from another site became a link, a video its address, ...
@@ -82,11 +87,26 @@ def _strip(soup: BeautifulSoup) -> int:
     return images
 
 
-def _join_lines(soup: BeautifulSoup) -> None:
-    """A line break in HTML's source is a space (Word breaks its paragraphs' source lines at 80 characters)."""
-    for text in soup.find_all(string=True):
-        if "\n" in text and text.find_parent("pre") is None:
-            text.replace_with(re.sub(r"[ \t]*\r?\n[ \t]*", " ", str(text)))
+def _joined_lines(html: str) -> str:
+    """A line break in HTML's source is a space (Word breaks its paragraphs' source lines at 80 characters), but in
+    <pre>: done on the text in one pass (node by node, bs4 took minutes for a long list)."""
+    parts = _PRE.split(html)
+    return "".join(part if n % 2 else re.sub(r"[ \t]*\r?\n[ \t]*", " ", part) for n, part in enumerate(parts))
+
+
+class _TextConverter(Converter):
+    """The import's converter, with the pasted text's own characters kept as text: a '<b>' the copied page showed as
+    words, '&lt;' written out, or a paragraph that starts '# ', '1. ' or '> ' as text is no markup on the site."""
+
+    def escape(self, text, parent_tags):
+        text = super().escape(text, parent_tags)
+        text = _TAG_START.sub("&lt;", _ENTITY.sub("&amp;", text))
+        found = _LEADING.match(text)
+        if found is None:
+            return text
+        at = found.end("digits") if found.group("digits") else found.start("mark") if found.group("mark") \
+            else found.start("list")
+        return text[:at] + "\\" + text[at:]
 
 
 def _unwrap_docs(soup: BeautifulSoup) -> None:

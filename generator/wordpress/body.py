@@ -288,17 +288,22 @@ class Converter(MarkdownConverter):
     def convert_li(self, el, text, parent_tags):
         """markdownify indents an item's further lines (a nested list, a second paragraph) by its bullet's width
         ('- ': two spaces); Python-Markdown reads them as the item's only from four: a nested list came out flat.
-        And an item of two paragraphs took the next item in as its text."""
+        And an item of two paragraphs took the next item in as its text, and a quote in an item was a line of text."""
         out = super().convert_li(el, text, parent_tags)
         first, newline, rest = out.partition("\n")
         bullet = _BULLET.match(first)
         if bullet is None or not rest.strip():
             return out
         width = len(bullet.group(0))
-        lines = [" " * max(4, width) + line[width:] if line.startswith(" " * width) else line
-                 for line in rest.split("\n")]
-        loose = "\n\n" in out.strip("\n")       # an item of paragraphs: a blank line before the next, or it joins in
-        return first + newline + "\n".join(lines) + ("\n" if loose else "")
+        lines = [first]
+        for line in rest.split("\n"):
+            line = " " * max(4, width) + line[width:] if line.startswith(" " * width) else line
+            if line.lstrip().startswith(">") and lines[-1].strip() and not lines[-1].lstrip().startswith(">"):
+                lines[-1] = lines[-1].rstrip()      # a quote in the item: a paragraph of its own, not a line break
+                lines.append("")
+            lines.append(line)
+        loose = "\n\n" in "\n".join(lines).strip("\n")   # an item of paragraphs: a blank line before the next
+        return "\n".join(lines) + ("\n" if loose else "")
 
     def convert_p(self, el, text, parent_tags):
         plain = el.get_text("", strip=True)

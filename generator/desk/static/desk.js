@@ -218,7 +218,7 @@
     if (!html) { return; }
     event.preventDefault();
     var plain = data.getData("text/plain");
-    var start = area.selectionStart, end = area.selectionEnd;
+    var start = area.selectionStart, end = area.selectionEnd, typed = area.value;
     var state = form.querySelector("[data-paste-state]");
     state.textContent = "Menempel…";
     var sent = new FormData();
@@ -229,6 +229,10 @@
       .then(function (answer) {
         var converted = typeof answer.markdown === "string";
         var text = converted ? answer.markdown : plain;
+        if (area.value !== typed) {     // typed on meanwhile: the paste goes where the cursor is now
+          start = area.selectionStart;
+          end = area.selectionEnd;
+        }
         insertPasted(area, text, start, end, text.indexOf("\n") >= 0 || /^(#|- |\d+\. |\||> )/.test(text));
         state.textContent = converted ? (answer.catatan || []).join(" ") : "Ditempel sebagai teks biasa.";
         schedulePreview();

@@ -233,6 +233,7 @@ def test_choosing_the_version_on_disk_keeps_it(page, desk):
     page.get_by_role("link", name="Pakai versi di disk").click()
     assert page.get_by_label("Isi berita", exact=True).input_value().rstrip().endswith("Paragraf rekan.")
     assert source.read_text(encoding="utf-8") == colleague
+    assert page.get_by_role("alert").count() == 0, "the changes thrown away are not offered back"
 
 
 def test_an_earlier_version_is_restored_from_the_history(page, desk):
@@ -842,10 +843,17 @@ def test_photos_and_a_pdf_dropped_on_the_body_are_uploaded_the_photo_placed_wher
     assert (bundle / "pembukaan.png").is_file() and (bundle / "undangan.pdf").is_file()
 
 
-def backed_up(page, key: str) -> None:
-    """Wait until the form's copy in the browser's storage holds what was typed last."""
-    page.wait_for_function("""key => { const kept = JSON.parse(localStorage.getItem(key) || "null");
-        return kept && kept.values.fields.isi === document.getElementById("isi").value; }""", arg=key)
+def backed_up(page, prefix: str) -> None:
+    """Wait until the tab's copy of the form in the browser's storage (its key: prefix, then the tab's id) holds what
+    was typed last."""
+    page.wait_for_function("""prefix => Object.keys(localStorage).some(name => {
+        if (!name.startsWith(prefix + ":")) { return false; }
+        const kept = JSON.parse(localStorage.getItem(name));
+        return kept.values.fields.isi === document.getElementById("isi").value; })""", arg=prefix)
+
+
+def copies(page, prefix: str) -> list[str]:
+    return page.evaluate("prefix => Object.keys(localStorage).filter(name => name.startsWith(prefix + ':'))", prefix)
 
 
 def test_what_was_typed_is_offered_back_after_the_tab_closed_without_saving(desk):
@@ -887,7 +895,7 @@ def test_what_was_typed_is_offered_back_after_the_tab_closed_without_saving(desk
         assert page.get_by_role("alert").count() == 0
         open_form(page, desk)
         assert page.get_by_role("alert").count() == 0
-        assert page.evaluate("localStorage.getItem('meja-redaksi:baru-post')") is None
+        assert copies(page, "meja-redaksi:baru-post") == []
         # a new post restored and saved: its copy goes with the save, though it was kept under "new post"
         page.get_by_label("Judul", exact=True).fill("Berita yang dipulihkan")
         page.get_by_label("Isi berita", exact=True).fill("Isi yang dipulihkan.")
@@ -900,6 +908,33 @@ def test_what_was_typed_is_offered_back_after_the_tab_closed_without_saving(desk
         assert "Isi yang dipulihkan." in (desk.site / saved_key(page)).read_text(encoding="utf-8")
         open_form(page, desk)
         assert page.get_by_role("alert").count() == 0
+    finally:
+        context.close()
+
+
+def test_two_tabs_writing_new_posts_keep_a_copy_each_and_an_open_tabs_copy_is_not_offered_to_another(desk):
+    """The review: every new post shared one copy, so a second tab's typing (or its save) took away the first's."""
+    require_browser()
+    context = chromium().new_context(viewport=DESKTOP)
+    context.set_default_timeout(15000)
+    try:
+        first, second = context.new_page(), context.new_page()
+        open_form(first, desk)
+        first.get_by_label("Isi berita", exact=True).fill("Isi tab pertama.")
+        backed_up(first, "meja-redaksi:baru-post")
+        open_form(second, desk)
+        assert second.get_by_role("alert").count() == 0, "the first tab is still open and typing"
+        second.get_by_label("Judul", exact=True).fill("Berita tab kedua")
+        second.get_by_label("Isi berita", exact=True).fill("Isi tab kedua.")
+        backed_up(second, "meja-redaksi:baru-post")
+        save(second)
+        assert len(copies(first, "meja-redaksi:baru-post")) == 1, "the second tab's save took only its own copy"
+        first.close()
+        third = context.new_page()
+        open_form(third, desk)
+        offer = third.get_by_role("alert").filter(has_text="Ada isian yang belum disimpan")
+        offer.get_by_role("button", name="Pulihkan isian itu").click()
+        assert third.get_by_label("Isi berita", exact=True).input_value() == "Isi tab pertama."
     finally:
         context.close()
 

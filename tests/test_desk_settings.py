@@ -402,3 +402,26 @@ def test_the_offices_colour_and_footer_are_set_a_colour_too_light_for_white_text
                                          "+    © KPU Provinsi Kalimantan Utara.", "+    Jl. Sengkawit, Tanjung Selor"]
     front = home(site)
     assert "Jl. Sengkawit, Tanjung Selor" in front and "/assets/warna.css" in front
+
+
+def test_a_two_line_address_written_by_hand_survives_a_save_of_another_setting(site):
+    """The review: the address box (one line) sent a hand-written two-line address back glued together, and the save
+    wrote it. The address is a text area now, and a one-line box that sends a value back as it showed it keeps the
+    file's own text."""
+    text = HAND_WRITTEN.replace("  tagline: \"Komisi Pemilihan Umum\"\n", "  tagline: \"Komisi Pemilihan Umum\"\n"
+                                "  description: >-\n    Berita dan pengumuman\n    KPU Kaltara.\n").replace(
+        "listing:\n", "contact:\n  address: |\n    Jl. Sengkawit No. 1\n    Tanjung Selor\n\nlisting:\n")
+    (site.site / "config.yaml").write_text(text, encoding="utf-8")
+    fields = opened(site)
+    assert ("alamat", "Jl. Sengkawit No. 1\nTanjung Selor") in fields
+    fields = [(n, "Berita dan pengumuman KPU Kaltara." if n == "deskripsi" else v) for n, v in fields]
+    status, page = desk_form(site, "/pengaturan", changed(fields, "slogan", "Melayani Pemilih"))
+    assert status == 200 and "Tersimpan" in page, problems(page)
+    assert diff(text, (site.site / "config.yaml").read_text(encoding="utf-8")) == [
+        '-  tagline: "Komisi Pemilihan Umum"', "+  tagline: Melayani Pemilih"]
+
+
+def test_a_control_character_copied_into_a_setting_is_dropped_not_blamed_on_config_yaml(site):
+    status, page = desk_form(site, "/pengaturan", changed(opened(site), "slogan", "Slogan\x0bbaru\x00 kami\t!"))
+    assert status == 200 and "Tersimpan" in page, problems(page)
+    assert "  tagline: Slogan baru kami !\n" in (site.site / "config.yaml").read_text(encoding="utf-8")

@@ -240,8 +240,9 @@ def _conflict_page(desk: Desk, request: Request, mine, conflict, values):
     kept = [(name, value) for name, value in values.multi_items()
             if isinstance(value, str) and name not in ("csrf", "version", "paksa")]
     named = set(values.getlist("foto")) | set(values.getlist("lampiran"))     # and files that came with this save
+    credits = (("kredit", ""),) if "kredit" in values else ()     # a tab opened before the field came sends none
     kept += [(field, value) for photo in mine.photos if photo.file not in named
-             for field, value in (("foto", photo.file), ("keterangan", ""), ("alt", ""), ("kredit", ""))]
+             for field, value in (("foto", photo.file), ("keterangan", ""), ("alt", ""), *credits)]
     kept += [(field, value) for item in mine.attachments if item.file not in named
              for field, value in (("lampiran", item.file), ("lampiran_judul", ""))]
     return desk.page(request, "conflict.html", 409, key=conflict.key, rows=rows, kept=kept,
@@ -450,15 +451,20 @@ async def settings_save(desk: Desk, request: Request):
         if isinstance(stored, store.FieldProblem):
             return await _settings_view(desk, request, 400, shown=shown, version=version, problems=[stored])
         shown.logo = f"/assets/{stored.name}"
-    result = await run_in_threadpool(settings.save_settings, desk.site, shown, version, desk.now())
-    if isinstance(result, settings.Refused):
-        problems = list(result.problems)
+    try:
+        result = await run_in_threadpool(settings.save_settings, desk.site, shown, version, desk.now())
+    except store.DeskError:
         if stored is not None:      # not left in templates/assets/ (and so on the live site) unsaved
             await run_in_threadpool(settings.discard_logo, desk.site, stored)
+        raise
+    if isinstance(result, settings.Refused):
+        problems = list(result.problems)
+        if stored is not None:
+            await run_in_threadpool(settings.discard_logo, desk.site, stored)
             shown.logo = before
-            problems.append(store.FieldProblem("logo", f"Logo '{sent.filename[:80]}' belum disimpan karena "
-                                                       "kesalahan lain di halaman ini; pilih berkasnya lagi sesudah "
-                                                       "memperbaikinya, lalu simpan."))
+            why = "config.yaml berubah sejak halaman ini dibuka" if result.stale else "kesalahan lain di halaman ini"
+            problems.append(store.FieldProblem("logo", f"Logo '{sent.filename[:80]}' belum disimpan karena {why}; "
+                                                       "pilih berkasnya lagi, lalu simpan."))
         return await _settings_view(desk, request, 409 if result.stale else 400, shown=shown, version=result.version,
                                     problems=problems, stale=result.changed if result.stale else None)
     if result.written and desk.ctx.rebuild is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from generator.desk import settings, store
@@ -82,16 +83,27 @@ SETTINGS_FIELDS = {"title": "nama_kantor", "tagline": "slogan", "description": "
                    "color": "warna", "footer": "kaki"}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _typed(text: str) -> str:
+    """A setting as typed, without what a box can carry but a setting cannot (control characters copied from a PDF
+    or Word, whose line break within a paragraph is U+000B; a tab): the build would blame config.yaml's line for
+    them, not the field."""
+    spaced = text.replace("\r\n", "\n").translate({9: " ", 11: " ", 12: " "})
+    return _CONTROL.sub("", spaced).strip()
+
+
 def _rows(values, names: tuple) -> list[settings.Link]:
     columns = [_texts(values, name) for name in names]
     count = max(len(column) for column in columns)
-    return [settings.Link(*(column[i].replace("\r\n", " ").strip() if i < len(column) else "" for column in columns))
+    return [settings.Link(*(_typed(column[i]).replace("\n", " ") if i < len(column) else "" for column in columns))
             for i in range(count)]
 
 
 def settings_of(values) -> tuple[settings.Settings, str]:
     """The settings form's Settings (a logo ticked for removal: none) and the version it was opened at."""
-    texts = {name: _one(values, posted).replace("\r\n", "\n").strip() for name, posted in SETTINGS_FIELDS.items()}
+    texts = {name: _typed(_one(values, posted)) for name, posted in SETTINGS_FIELDS.items()}
     if _one(values, "hapus_logo") == "1":
         texts["logo"] = ""
     found = settings.Settings(**texts, **{name: _rows(values, names) for name, names in ROW_FIELDS.items()},

@@ -206,11 +206,20 @@ def placed_problems(problems: list[Problem], text: str) -> list[FieldProblem]:
 
 # ---------------------------------------------------------------- what a save writes
 
+def _as_shown(old, typed: str) -> str:
+    """The file's own text when a one-line box sent it back as it showed it: its line breaks (a hand-written address
+    of two lines, say) as spaces. Any other change is the person's."""
+    if isinstance(old, str) and "\n" in old.strip() and "\n" not in typed and old.split() == typed.split():
+        return old.strip()
+    return typed
+
+
 def _row_value(old_items: list, row: Link, keys: tuple):
     """A row as the list's item: the file's own item when it says the same, else the row's fields (empty ones out)."""
     typed = dict(zip(keys, (row.title.strip(), row.url.strip(), row.description.strip())))
     for item in old_items:
-        if isinstance(item, dict) and _texts(item, keys) == typed and set(item) <= set(keys):
+        if isinstance(item, dict) and set(item) <= set(keys) and all(
+                text.split() == typed[key].split() for key, text in _texts(item, keys).items()):
             return item
     return {key: value for key, value in typed.items() if value}
 
@@ -227,7 +236,7 @@ def _map_value(old, typed: dict[str, str]):
     settings as they are; REMOVE when nothing is left."""
     value = dict(old) if isinstance(old, dict) else {}
     for name, text in typed.items():
-        wanted = typed_text(value.get(name), text)
+        wanted = typed_text(value.get(name), _as_shown(value.get(name), text))
         if wanted is REMOVE or wanted is None:
             value.pop(name, None)
         else:

@@ -414,8 +414,49 @@
   var ITEM_FIELDS = ["keterangan", "alt", "kredit", "lampiran_judul", "lampiran_jenis", "lampiran_nomor",
                      "lampiran_tanggal", "lampiran_tentang", "lampiran_kip"];
 
-  function backupKey(form) {
-    return "meja-redaksi:" + (form.elements.key.value || "baru-" + form.elements.jenis.value);
+  // A copy per tab (two tabs writing two new posts, or the same post, keep one each): "meja-redaksi:<file or
+  // baru-post>:<tab>". The tab's id lives in sessionStorage, so a reload keeps writing the same copy.
+  function backupPrefix(form) {
+    return "meja-redaksi:" + (form.elements.key.value || "baru-" + form.elements.jenis.value) + ":";
+  }
+
+  function tabId() {
+    var id = window.sessionStorage.getItem("meja-redaksi:tab");
+    if (!id) {
+      id = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+      window.sessionStorage.setItem("meja-redaksi:tab", id);
+    }
+    return id;
+  }
+
+  // Each open form says every few seconds that its tab is alive, and takes that back when the tab closes: the copy
+  // of a tab that is still open is not offered to another (a crashed tab's word runs out within seconds).
+  var ALIVE = "meja-redaksi:hidup:";
+  function keepAlive(storage, tab) {
+    var beat = function () { try { storage.setItem(ALIVE + tab, String(Date.now())); } catch (e) { /* full */ } };
+    beat();
+    window.setInterval(beat, 4000);
+    window.addEventListener("pagehide", function () { storage.removeItem(ALIVE + tab); });
+  }
+
+  function alive(storage, tab) {
+    return Date.now() - Number(storage.getItem(ALIVE + tab) || 0) < 10000;
+  }
+
+  // The copy to offer: this tab's own, or one of a tab no longer open, newest first; none that says what the form
+  // says already.
+  function offered(storage, prefix, own, shown) {
+    var best = null;
+    for (var i = 0; i < storage.length; i++) {
+      var name = storage.key(i);
+      if (!name || name.indexOf(prefix) !== 0) { continue; }
+      var kept = null;
+      try { kept = JSON.parse(storage.getItem(name)); } catch (e) { kept = null; }
+      if (!kept || !kept.values || JSON.stringify(kept.values) === shown) { continue; }
+      if (name !== own && alive(storage, name.slice(prefix.length))) { continue; }
+      if (!best || kept.at > best.kept.at) { best = {name: name, kept: kept}; }
+    }
+    return best;
   }
 
   function formValues(form) {
@@ -464,18 +505,22 @@
   function setUpBackup(form) {
     var storage;
     try { storage = window.localStorage; storage.length; } catch (e) { return; }   // storage turned off
-    var key = backupKey(form);
+    var prefix = backupPrefix(form);
+    var key = prefix + tabId();
+    keepAlive(storage, tabId());
     var params = new URLSearchParams(window.location.search);
-    if (params.has("disimpan")) {           // the save went through: its copy (under the key it was typed under) goes
-      storage.removeItem(key);
-      var sent = window.sessionStorage.getItem("meja-redaksi:dikirim");
-      if (sent) { storage.removeItem(sent); }
+    var sent = window.sessionStorage.getItem("meja-redaksi:dikirim");
+    // the save went through (or its changes were thrown away for the version on disk): this tab's copy goes
+    if (sent && (params.has("disimpan") || params.has("dibuang") || form.hasAttribute("data-saved"))) {
+      storage.removeItem(sent);
     }
     window.sessionStorage.removeItem("meja-redaksi:dikirim");
-    var kept = null;
-    try { kept = JSON.parse(storage.getItem(key) || "null"); } catch (e) { kept = null; }
-    if (kept && kept.values && JSON.stringify(kept.values) !== JSON.stringify(formValues(form))) {
-      offerBackup(form, storage, key, kept);
+    var found = offered(storage, prefix, key, JSON.stringify(formValues(form)));
+    if (found) {          // restored, it becomes this tab's copy (and goes with this tab's save)
+      offerBackup(form, storage, found.name, found.kept, function () {
+        try { storage.setItem(key, storage.getItem(found.name)); } catch (e) { return; }
+        if (found.name !== key) { storage.removeItem(found.name); }
+      });
     }
     var timer = null;
     form.addEventListener("input", function () {
@@ -493,7 +538,7 @@
     });
   }
 
-  function offerBackup(form, storage, key, kept) {
+  function offerBackup(form, storage, key, kept, adopt) {
     var when = new Date(kept.at);
     var box = document.createElement("div");
     box.className = "notice warning";
@@ -519,6 +564,7 @@
     form.insertBefore(box, form.firstChild);
     restore.addEventListener("click", function () {
       putValues(form, kept.values);
+      adopt();                  // this tab goes on writing that copy, and takes it away once its save went through
       // the version the copy was typed over: a file changed since then is shown side by side on saving
       if (kept.version !== undefined) { form.elements.version.value = kept.version; }
       box.remove();
@@ -572,9 +618,29 @@
     });
   }
 
+  function guardLeaving(form) {   // typed but not saved: the browser asks before leaving the page
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) { event.preventDefault(); event.returnValue = ""; }
+    });
+  }
+
   function setUp() {
     var settings = document.getElementById("pengaturan");
-    if (settings) { setUpRows(settings); }
+    if (settings) {
+      setUpRows(settings);
+      guardLeaving(settings);
+      // a file let go beside the logo's field would be opened by the browser in place of the page
+      document.addEventListener("dragover", function (event) { if (carriesFiles(event)) { event.preventDefault(); } });
+      document.addEventListener("drop", function (event) {
+        if (carriesFiles(event) && !(event.target instanceof HTMLInputElement && event.target.type === "file")) {
+          event.preventDefault();
+        }
+      });
+    }
     var form = document.getElementById("formulir");
     if (form) {
       previewForm = form;
@@ -582,14 +648,9 @@
       setUpItems(form);
       setUpToolbar(form);
       form.addEventListener("input", schedulePreview);
-      var dirty = false;
-      form.addEventListener("input", function () { dirty = true; });
-      form.addEventListener("submit", function () { dirty = false; });
       setUpSaving(form);
       setUpBackup(form);
-      window.addEventListener("beforeunload", function (event) {   // typed but not saved: the browser asks first
-        if (dirty) { event.preventDefault(); event.returnValue = ""; }
-      });
+      guardLeaving(form);
       form.addEventListener("change", schedulePreview);
       setUpTabs();
       refreshPreview();

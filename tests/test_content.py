@@ -848,3 +848,25 @@ def test_front_matter_is_split_at_the_first_line_of_three_dashes(text):
     else:
         expected = "\n".join(lines[1:closing]), "\n".join(lines[closing + 1:]), closing + 2
     assert content.split(text, "a.md", Problems()) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "Pengantar.\n\n" + "".join("    " * level + "- butir\n" for level in range(300)),       # a list in a list ...
+    "Pengantar.\n\n" + "- " * 600 + "butir\n",                                              # ... on one line
+    "Pengantar.\n\n" + "".join("\t" * level + "1. butir\n" for level in range(300)),
+])
+def test_a_list_nested_hundreds_deep_is_an_error_at_its_line_not_an_internal_error(tmp_path, body):
+    """Python-Markdown goes one call deeper for each list or quote inside another: past about 250 it fails deep inside
+    (RecursionError), which was an internal error of the build and made the desk's live preview fail for every
+    post while the file was there."""
+    site = write_site(tmp_path / "situs", {"content/posts/2019/rapat.md": md("title: Rapat\ndate: 2019-11-08", body)})
+    errors = build_errors(site)
+    assert len(errors) == 1 and errors[0].startswith("content/posts/2019/rapat.md:") and "bertingkat" in errors[0]
+    line = int(errors[0].split(":")[1])
+    assert body.split("\n")[line - 6].lstrip("\t -1.")  == "butir"     # md(): the body starts on line 6
+
+
+def test_lists_and_quotes_nested_a_few_levels_are_fine(tmp_path):
+    body = "".join("    " * level + "- butir\n" for level in range(30)) + "\n" + "> " * 30 + "kutipan\n"
+    entry, problems = load(tmp_path, md("title: Rapat\ndate: 2019-11-08", body))
+    assert entry is not None and problems == []

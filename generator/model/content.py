@@ -12,9 +12,9 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from generator.core.report import Problems
-from generator.model import registry
+from generator.model import portable, registry
 from generator.model.discovery import Source, bundle_files
-from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Attachment, Comment, Entry, Event, name_slug, Photo, slugify
+from generator.model.entries import LONGEST_SLUG, PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Attachment, Comment, Entry, Event, name_slug, Photo, slugify
 
 # yamlio (PyYAML) and sanitize are imported where a source is read: a build that finds nothing changed imports
 # this module for its constants and classes only.
@@ -426,6 +426,9 @@ class _Checker:
         if value != slugify(value) and ("/" in value or "\\" in value or value.startswith(".") or ".." in value):
             self.error(("slug",), f"slug '{value}' tidak boleh memuat '/', '\\' atau '..'.",
                        "Pakai huruf kecil, angka dan tanda '-' saja, misalnya rapat-koordinasi-2020.")
+        elif value != default and len(slugify(value)) > LONGEST_SLUG:
+            self.error(("slug",), f"slug terlalu panjang ({len(slugify(value))} huruf; paling banyak {LONGEST_SLUG}).",
+                       "Pakai beberapa kata saja, misalnya rapat-koordinasi-2020.")
         return name_slug(value)
 
     def bundle_file(self, meta: dict, name: str, files: list[str]) -> str:
@@ -578,9 +581,13 @@ class _Checker:
                 continue
             clean = _unescaped(alias)
             clean = safe_url_path(clean) if clean is not None else None
+            why = portable.reason(clean.strip("/")) if clean is not None else None
             if clean is None:
                 self.error(("aliases", index), f"alamat lama '{alias}' tidak sah atau keluar dari folder situs.",
                            "Tulis alamat dari akar situs, misalnya /2019/11/08/rapat-koordinasi/")
+            elif why:       # the redirect is a folder in output/: one a disk (or a Windows laptop) cannot hold
+                self.error(("aliases", index), f"alamat lama '{_shown(alias)[1:-1]}' tidak bisa menjadi folder di "
+                           f"output/: {why}", "Perbaiki atau hapus alamat lama ini di 'aliases'.")
             else:
                 result.append(clean)
         return result

@@ -100,6 +100,19 @@ def test_new_names_a_post_whose_title_has_no_latin_letters(tmp_path):
     assert list((site / "content/posts").glob("*/xuanju/index.md"))
 
 
+def test_new_names_the_folder_of_a_long_or_device_named_title_so_it_builds(tmp_path):
+    """A pasted paragraph as the title was an internal error (File name too long); 'Con' made a folder the build
+    then refused as one Windows cannot hold."""
+    site = write_site(tmp_path / "site", {}, config_text())
+    for title in ("Rapat koordinasi persiapan " * 20, "Con"):
+        run = run_cli("new", "--site", str(site), title)
+        assert run.code == 0, run.err
+    folders = sorted(p.parent.name for p in (site / "content/posts").rglob("index.md"))
+    assert folders[0] == "berita-con" and len(folders[1]) <= 80 and folders[1].startswith("rapat-koordinasi")
+    built = run_cli("build", "--site", str(site), "--drafts")
+    assert built.code == 0, built.err
+
+
 def test_check_passes_on_a_good_site(tmp_path):
     site = copy_site("basic", tmp_path / "site")
     run = run_cli("check", "--site", str(site))

@@ -848,3 +848,61 @@ def test_front_matter_is_split_at_the_first_line_of_three_dashes(text):
     else:
         expected = "\n".join(lines[1:closing]), "\n".join(lines[closing + 1:]), closing + 2
     assert content.split(text, "a.md", Problems()) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "Pengantar.\n\n" + "".join("    " * level + "- butir\n" for level in range(300)),       # a list in a list ...
+    "Pengantar.\n\n" + "- " * 600 + "butir\n",                                              # ... on one line
+    "Pengantar.\n\n" + "".join("\t" * level + "1. butir\n" for level in range(300)),
+])
+def test_a_list_nested_hundreds_deep_is_an_error_at_its_line_not_an_internal_error(tmp_path, body):
+    """Python-Markdown goes one call deeper for each list or quote inside another: past about 250 it fails deep inside
+    (RecursionError), which was an internal error of the build and made the desk's live preview fail for every
+    post while the file was there."""
+    site = write_site(tmp_path / "situs", {"content/posts/2019/rapat.md": md("title: Rapat\ndate: 2019-11-08", body)})
+    errors = build_errors(site)
+    assert len(errors) == 1 and errors[0].startswith("content/posts/2019/rapat.md:") and "bertingkat" in errors[0]
+    line = int(errors[0].split(":")[1])
+    assert body.split("\n")[line - 6].lstrip("\t -1.")  == "butir"     # md(): the body starts on line 6
+
+
+def test_lists_and_quotes_nested_a_few_levels_are_fine(tmp_path):
+    body = "".join("    " * level + "- butir\n" for level in range(30)) + "\n" + "> " * 30 + "kutipan\n"
+    entry, problems = load(tmp_path, md("title: Rapat\ndate: 2019-11-08", body))
+    assert entry is not None and problems == []
+
+
+def test_a_category_or_tag_named_at_paragraph_length_builds_under_a_shortened_address(tmp_path):
+    """A URL name is one folder in output/ (255 letters at most on every disk): a category or tag of 300 letters was
+    an internal error of the build (File name too long). Past 200 letters (WordPress's own limit for a slug, so an
+    imported address never changes) the name is cut where a word ends and marked with a short hash of the whole,
+    so two long names alike at the start still get addresses of their own."""
+    long_a = "Rapat koordinasi " * 20 + "tahap pertama"
+    long_b = "Rapat koordinasi " * 20 + "tahap kedua"
+    site = write_site(tmp_path / "situs", {
+        "content/posts/2019/satu.md": md(f"title: Satu\ndate: 2019-11-08\ncategory: {long_a}\ntags: [{long_a}]"),
+        "content/posts/2019/dua.md": md(f"title: Dua\ndate: 2019-11-09\ncategory: {long_b}\ntags: [{long_b}]")})
+    build_site(site, search=False)
+    for kind in ("kategori", "tag"):
+        names = sorted(p.name for p in (site / "output" / kind).iterdir())
+        assert len(names) == 2 and all(len(name) <= 200 for name in names), names
+        assert all(name.startswith("rapat-koordinasi-rapat-koordinasi") for name in names)
+    assert name_slug("a" * 200) == "a" * 200 and len(name_slug("Rapat " * 60)) <= 200
+    assert name_slug("Rapat " * 60) == name_slug("Rapat " * 60) != name_slug("Rapat " * 61)
+
+
+def test_a_slug_longer_than_an_address_may_be_is_an_error_at_its_line(tmp_path):
+    entry, problems = load(tmp_path, md("title: A\ndate: 2019-11-08\nslug: " + "rapat-" * 60 + "pleno"))
+    assert entry is None
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:4: ") and "terlalu panjang" in problems[0]
+
+
+@pytest.mark.parametrize("alias, words", [("/berita/" + "x" * 300 + "/", "terlalu panjang"),
+                                          ("/berita/con/", "dicadangkan Windows"),
+                                          ("/berita/rapat:pleno/", "':'")])
+def test_an_old_address_no_folder_can_be_named_is_an_error_at_its_line(tmp_path, alias, words):
+    """Each old address is a folder in output/ holding the redirect: one name 300 letters long was an internal error
+    of the build (File name too long), and names Windows cannot hold failed the build on a staff laptop."""
+    entry, problems = load(tmp_path, md(f"title: A\ndate: 2019-11-08\naliases: [\"{alias}\"]"))
+    assert entry is None and len(problems) == 1
+    assert problems[0].startswith("content/posts/2019/rapat/index.md:4: alamat lama ") and words in problems[0]

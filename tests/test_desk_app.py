@@ -122,6 +122,24 @@ def test_the_live_preview_renders_unsaved_text_and_writes_nothing(tmp_path):
     assert snapshot(site) == before
 
 
+def test_a_post_nested_hundreds_deep_is_a_problem_and_the_other_posts_still_preview(tmp_path):
+    """A saved post whose list sits 300 lists deep made the site model fail (RecursionError), so the live preview of
+    every post answered 500; typing such a body answered 500 too. Both are a problem naming the line now."""
+    from generator.desk import livepreview
+    from tests.conftest import copy_site
+
+    site = copy_site("basic", tmp_path / "site")
+    deep = "".join("    " * level + "- butir\n" for level in range(300))
+    (site / "content/posts/2020/dalam.md").write_text("---\ntitle: Dalam\ndate: 2020-01-02\n---\n\n" + deep,
+                                                     encoding="utf-8")
+    memo = livepreview.SiteMemo()
+    key = "content/posts/2020/rapat-pleno-terbuka.md"
+    made = preview_of(site, key, (site / key).read_text(encoding="utf-8"), memo)
+    assert "Rapat pleno terbuka" in made.html, made.problems
+    typed = preview_of(site, None, "---\ntitle: Baru\ndate: 2020-01-03\n---\n\n" + deep, memo)
+    assert typed.html == "" and len(typed.problems) == 1 and "bertingkat" in typed.problems[0]
+
+
 def test_the_live_preview_shows_a_typed_documents_number_and_status_as_the_site_does(tmp_path):
     from generator.desk import livepreview
     from tests.conftest import write_site

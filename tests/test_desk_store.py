@@ -403,6 +403,17 @@ def test_a_new_posts_folder_takes_no_words_from_emoji(site_factory, title, folde
     assert saved.key == f"content/posts/2024/{folder}/index.md"
 
 
+@pytest.mark.parametrize("kind, title, saved", [("post", "Con", "content/posts/2024/berita-con/index.md"),
+                                               ("post", "NUL", "content/posts/2024/berita-nul/index.md"),
+                                               ("page", "Aux", "content/pages/halaman-aux.md")])
+def test_a_title_windows_keeps_for_a_device_gets_a_name_the_build_accepts(site_factory, kind, title, saved):
+    """'Con' made content/posts/2024/con/, a name the build then refused (Windows cannot hold it)."""
+    site = site_factory({"content/posts/2024/a/index.md": md("title: A\ndate: 2024-01-01")})
+    form = store.new_form(site, ZONE_NOW)
+    form.kind, form.title = kind, title
+    assert store.save_entry(site, None, form, None, ZONE_NOW).key == saved
+
+
 def test_moving_a_published_posts_date_keeps_its_old_address_working(sample):
     """The trial: a published post's new date moved it to a new address and every link already shared (WhatsApp,
     Facebook) broke; WordPress redirects the old date's address."""

@@ -127,3 +127,17 @@ def test_a_build_with_no_card_to_draw_does_not_load_pillow(tmp_path):
     (site / "content/posts/2019/berita-1.md").write_text(md("title: Berita 1\ndate: 2019-11-08 10:00", "Diubah.\n"))
     again = subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True, text=True)
     assert again.returncode == 0 and again.stdout.strip() == "[]", again.stdout + again.stderr
+
+
+@pytest.mark.parametrize("title", ["x" * 20000, "Rapat " + "https://kpu.go.id/" + "a" * 20000 + " pleno",
+                                   "Rapat pleno " * 2000])
+def test_a_title_of_one_endless_word_is_drawn_cut_in_moments(tmp_path, title):
+    """A pasted address or a word without spaces thousands of letters long: the card's last line is cut to fit (its
+    width measured a logarithmic number of times, not once for every three letters taken off), so the build does
+    not stall for minutes on one card."""
+    import time
+
+    started = time.perf_counter()
+    assert make(Card(str(tmp_path / "kartu.jpg"), title, "KPU Kota Tarakan", "", "", "#a3000b")) == ""
+    assert time.perf_counter() - started < 5
+    assert (tmp_path / "kartu.jpg").stat().st_size > 0

@@ -95,6 +95,22 @@ def test_syntax_slips_staff_make_are_told_in_plain_words_without_the_parsers_eng
     assert words in problems[0] and "expected" not in problems[0] and "<" not in problems[0], problems
 
 
+@pytest.mark.parametrize("text, words", [
+    ("title: @kpu_kaltara gelar rapat pleno\n", "'@'"), ("title: `Rapat` pleno\n", "'`'"),
+    ("title: %20 peserta hadir\n", "'%'"), ("title: !Penting rapat pleno\n", "'!'"),
+    ("title: >> Pengumuman seleksi\n", "'>'"), ("title: | Pengumuman\n", "'|'"),
+    ("tags: [pemilu, rapat\n", "kurung siku"), ("tags: [pemilu, rapat]]\n", "']'"),
+    ("event: {start: 2024-01-01\n", "kurung kurawal"), ("title: *\n", "'*'"),
+])
+def test_a_value_starting_with_a_mark_yaml_reserves_is_told_in_indonesian(text, words):
+    """An Instagram handle or a '!' at the start of a title, a bracket left open: PyYAML's own English ('found
+    character '@' that cannot start any token') reached staff inside the message."""
+    data, problems = _load(text)
+    assert data is None and len(problems) == 1 and problems[0].startswith("x.yaml:"), problems
+    assert words in problems[0], problems
+    assert not any(english in problems[0] for english in ("found", "expected", "could not", "token", "<")), problems
+
+
 # Values and keys of every tag PyYAML's safe loader knows, and some it refuses, in block and flow style.
 YAML_VALUES = ["a", "1", "-2", "0x1F", "1_000", "1.5", ".inf", "1e3", "yes", "No", "~", "null", "", "'q'", '"d\\u0041"',
                "2019-11-08", "!!str 1", "!!int 7", "!!float 2", "!!bool yes", "!!null", "!!binary aGk=",

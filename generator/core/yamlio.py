@@ -65,6 +65,8 @@ LIST_FIX = ("Dalam daftar, tulis '-' menjorok 2 spasi dan baris berikutnya dari 
             "sesudah '- ', misalnya:\ngallery:\n  - file: pembukaan.jpg\n    caption: Pembukaan rapat")
 _KEY = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):")
 _NO_SPACE = re.compile(r"^(\s*(?:- )?)([A-Za-z_][\w-]*):(?=[^\s/:])(.*)$")
+QUOTE_MARK = ("ada tanda '%s' di awal nilai, tanda yang dipakai YAML sendiri; beri tanda kutip pada teksnya, misalnya "
+              "title: \"@kpu_kaltara menggelar rapat\".")
 _PLAIN = {
     "found character '\\t' that cannot start any token": "ada karakter Tab; YAML hanya boleh memakai spasi untuk indentasi.",
     "mapping values are not allowed here": "ada titik dua ':' di tempat yang salah; beri tanda kutip pada teks yang memuat ':'.",
@@ -85,6 +87,20 @@ _PLAIN = {
     "exceeded maximum nesting depth": f"data bertingkat terlalu dalam (lebih dari {MAX_DEPTH} tingkat).",
     "does not fit its tag": "nilai ini diberi tanda YAML ('!!...') yang tidak cocok dengan isinya; hapus tanda itu, "
                             "atau beri tanda kutip pada nilainya.",
+    # a mark YAML keeps for itself at the start of a value: an Instagram handle, '!Penting', '>> Pengumuman'
+    "found character '@'": QUOTE_MARK % "@", "found character '`'": QUOTE_MARK % "`",
+    "found character '%'": QUOTE_MARK % "%", "could not determine a constructor": QUOTE_MARK % "!",
+    "expected a comment or a line break": "ada tanda '|' atau '>' di awal nilai; beri tanda kutip pada teksnya, "
+                                          "misalnya title: \"> Pengumuman\".",
+    "expected chomping or indentation indicators": "ada tanda '|' atau '>' di awal nilai; beri tanda kutip pada "
+                                                   "teksnya, misalnya title: \"> Pengumuman\".",
+    "expected alphabetic or numeric character": "ada '*' atau '&' di awal nilai; beri tanda kutip pada teks tersebut.",
+    "expected ',' or ']'": "daftar dalam kurung siku [...] tidak ditutup; periksa tanda ']' di akhirnya dan koma di "
+                           "antara butirnya, misalnya tags: [pemilu, rapat-pleno].",
+    "expected ',' or '}'": "kurung kurawal {...} tidak ditutup; periksa tanda '}' di akhirnya dan koma di antara "
+                           "isinya, misalnya event: {start: 2024-05-01, place: Aula}.",
+    "but found ']'": "ada tanda ']' yang berlebih atau tanpa pasangan '['; hapus atau lengkapi pasangannya.",
+    "but found '}'": "ada tanda '}' yang berlebih atau tanpa pasangan '{'; hapus atau lengkapi pasangannya.",
 }
 # What PyYAML's constructors raise, beside its own errors, for a value that does not fit an explicit tag:
 # '!!bool x' KeyError, '!!timestamp x' AttributeError, '!!float x' ValueError.

@@ -25,7 +25,7 @@ from generator.desk import history as history_module
 from generator.desk.forms import REMOVE, Attachment, Form, Photo  # noqa: F401  (part of the store's API)
 from generator.desk.frontmatter_edit import Source, edit, parse, read
 from generator.model import config as config_module
-from generator.model import content, discovery, documents, urls
+from generator.model import content, discovery, documents, portable, urls
 from generator.model.entries import name_slug
 
 Status = Literal["draf", "terjadwal", "terbit"]
@@ -371,7 +371,7 @@ def store_upload(site: Path, key: str | None, filename: str, data: BinaryIO, lim
 def _slug(form: Form, zone: ZoneInfo, now: dt.datetime) -> str:
     words = "".join(c for c in form.title if unicodedata.category(c)[0] not in "SC")   # no emoji names in English
     slug = name_slug(words.strip()) if re.search(r"[^\W_]", words) else ""
-    slug = slug[:80].rsplit("-", 1)[0] if len(slug) > 80 and "-" in slug[:80] else slug[:80]
+    slug = portable.own_name(slug, "halaman" if form.kind == "page" else "berita")
     return slug or ("halaman" if form.kind == "page" else "berita-" + now.astimezone(zone).strftime("%Y%m%d-%H%M"))
 
 

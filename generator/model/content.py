@@ -12,9 +12,9 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from generator.core.report import Problems
-from generator.model import registry
+from generator.model import portable, registry
 from generator.model.discovery import Source, bundle_files
-from generator.model.entries import PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Attachment, Comment, Entry, Event, name_slug, Photo, slugify
+from generator.model.entries import LONGEST_SLUG, PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS, Attachment, Comment, Entry, Event, name_slug, Photo, slugify
 
 # yamlio (PyYAML) and sanitize are imported where a source is read: a build that finds nothing changed imports
 # this module for its constants and classes only.
@@ -220,6 +220,7 @@ def load(site_dir: Path, found: Source, defaults, zone: ZoneInfo, problems: Prob
     check = _Checker(path, lines, problems, texts)
     before = len(problems.errors)
     body = _clean_body(body, body_line, path, problems)
+    _check_nesting(body, body_line, path, problems)
     _warn_scripts(body, body_line, path, problems)
     files = bundle_files(bundle)
     _refuse_executables(files, bundle, site_dir, problems)
@@ -425,6 +426,9 @@ class _Checker:
         if value != slugify(value) and ("/" in value or "\\" in value or value.startswith(".") or ".." in value):
             self.error(("slug",), f"slug '{value}' tidak boleh memuat '/', '\\' atau '..'.",
                        "Pakai huruf kecil, angka dan tanda '-' saja, misalnya rapat-koordinasi-2020.")
+        elif value != default and len(slugify(value)) > LONGEST_SLUG:
+            self.error(("slug",), f"slug terlalu panjang ({len(slugify(value))} huruf; paling banyak {LONGEST_SLUG}).",
+                       "Pakai beberapa kata saja, misalnya rapat-koordinasi-2020.")
         return name_slug(value)
 
     def bundle_file(self, meta: dict, name: str, files: list[str]) -> str:
@@ -577,9 +581,13 @@ class _Checker:
                 continue
             clean = _unescaped(alias)
             clean = safe_url_path(clean) if clean is not None else None
+            why = portable.reason(clean.strip("/")) if clean is not None else None
             if clean is None:
                 self.error(("aliases", index), f"alamat lama '{alias}' tidak sah atau keluar dari folder situs.",
                            "Tulis alamat dari akar situs, misalnya /2019/11/08/rapat-koordinasi/")
+            elif why:       # the redirect is a folder in output/: one a disk (or a Windows laptop) cannot hold
+                self.error(("aliases", index), f"alamat lama '{_shown(alias)[1:-1]}' tidak bisa menjadi folder di "
+                           f"output/: {why}", "Perbaiki atau hapus alamat lama ini di 'aliases'.")
             else:
                 result.append(clean)
         return result
@@ -611,6 +619,37 @@ def _clean_body(body: str, body_line: int, path: str, problems: Problems) -> str
     problems.warn(path, line, f"isi berita memuat karakter kendali U+{ord(found.group()):04X} yang tidak terlihat; "
                   "karakter seperti itu dibuang.", "Ketik ulang baris ini bila ada yang hilang.")
     return yamlio.FORBIDDEN.sub("", body)
+
+
+# Lists and quotes one inside another: Python-Markdown goes a few calls deeper for each, and fails deep inside past
+# about 250 (RecursionError). No news post needs a hundred; more is an error at the line rather than a fault.
+DEEPEST_NESTING = 100
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))")
+# A line that could be nested deeper: each level takes at least one character of these before the text.
+_DEEP_START = re.compile(r"^[ \t>*+\-0-9.)]{%d}" % (DEEPEST_NESTING + 1), re.M)
+
+
+def nesting(line: str) -> int:
+    """How deep the list or quote a line starts sits: its marks ('>', '-', '*', '+', '1.') before the text, plus a
+    level for every four columns of indentation among them (a tab reaches the next four); 0 without a mark."""
+    marks = column = spaces = position = 0
+    while (found := _CONTAINER.match(line, position)) is not None:
+        for char in found.group():
+            step = 4 - column % 4 if char == "\t" else 1
+            column, spaces = column + step, spaces + (step if char in " \t" else 0)
+        marks, position = marks + 1, found.end()
+    return marks + spaces // 4 if marks else 0
+
+
+def _check_nesting(body: str, body_line: int, path: str, problems: Problems) -> None:
+    """An error at the line of a list or quote nested deeper than DEEPEST_NESTING."""
+    if _DEEP_START.search(body) is None:
+        return
+    deepest, at = max((nesting(line), number) for number, line in enumerate(body.split("\n")))
+    if deepest > DEEPEST_NESTING:
+        problems.error(path, body_line + at, f"daftar atau kutipan di baris ini bertingkat {deepest} lapis (daftar di "
+                       f"dalam daftar), terlalu dalam untuk diolah; paling banyak {DEEPEST_NESTING} lapis.",
+                       "Hapus spasi, Tab atau tanda '-', '*', '>' yang berlebih di awal baris-baris itu.")
 
 
 def _unescaped(alias: str) -> str | None:

@@ -93,18 +93,26 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+LONGEST_SLUG = 200      # letters of a URL name: WordPress's own limit, so an imported address is kept as it was
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def name_slug(text: str) -> str:
     """A URL name of its own for any name, the same in every build: slugify's when it finds letters or digits,
     else a transliteration ('選挙' -> 'xuanju', 'Москва' -> 'moskva'), else a short hash of the name ('!!!' ->
-    'n-' and eight hex digits), so a name of punctuation or symbols never merges into another."""
+    'n-' and eight hex digits), so a name of punctuation or symbols never merges into another. A name longer than
+    LONGEST_SLUG letters is cut where a word ends and ends in a hash of the whole (a folder name has 255 at most)."""
     from anyascii import anyascii
 
     found = slugify(text) or slugify(anyascii(text))
-    if found:
-        return found
-    key = unicodedata.normalize("NFKC", text).strip().casefold()
-    return "n-" + hashlib.blake2b(key.encode("utf-8"), digest_size=4).hexdigest()
+    if len(found) > LONGEST_SLUG:      # one folder in output/: cut where a word ends, the whole kept in a short hash
+        cut = found[:LONGEST_SLUG - 9]
+        found = (cut.rsplit("-", 1)[0] if "-" in cut else cut) + "-" + _hash(found)
+    return found or "n-" + _hash(unicodedata.normalize("NFKC", text).strip().casefold())
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
 
 
 def poster_name(stem: str, names, poster: str) -> str | None:

@@ -40,6 +40,14 @@ def reason(rel: str) -> str | None:
     return None
 
 
+def own_name(slug: str, prefix: str, longest: int = 80) -> str:
+    """The name of a new post's folder (or page's file) from its URL name: at most `longest` letters, cut where a
+    word ends, and never a name Windows keeps for a device ('con' -> 'berita-con'), which reason() refuses."""
+    if len(slug) > longest:
+        slug = slug[:longest].rsplit("-", 1)[0] if "-" in slug[:longest] else slug[:longest]
+    return f"{prefix}-{slug}" if slug.split(".")[0].upper() in RESERVED else slug
+
+
 def check(rels, problems: Problems) -> None:
     """An error for every file below content/ (paths relative to it) whose name Windows cannot hold."""
     for rel in sorted(rels):

@@ -15,6 +15,7 @@ MARGIN = 56
 TITLE_SIZE, OFFICE_SIZE = 56, 36
 TITLE_LINES = 3
 WORDS_KEPT = 1024               # title words a painter keeps drawn (~20 KB each): a worker's memory stays bounded
+LONGEST_WORD = 200              # letters of a word kept for wrapping: even at 10 px a letter, wider than any line
 
 
 def make(card: Card, painter: Painter | None = None) -> str:
@@ -68,7 +69,10 @@ def _lines(width_of, text: str, width: int, most: int) -> list[str]:
     """The title wrapped to width (width_of: a line's width in pixels), at most `most` lines, the last cut with an
     ellipsis when it does not fit."""
     lines, current = [], ""
-    for word in text.split():
+    # a word longer than LONGEST_WORD is wider than a line however narrow its letters: what lies beyond is never
+    # drawn, and cutting it first keeps the trimming below to a few hundred measures (a pasted address thousands of
+    # letters long measured once per letter took minutes)
+    for word in (word[:LONGEST_WORD] for word in text.split()):
         trial = f"{current} {word}".strip()
         if width_of(trial) <= width or not current:
             current = trial

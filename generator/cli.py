@@ -22,10 +22,59 @@ EXIT_BUSY = 75      # sysexits' EX_TEMPFAIL: try again later
 EXIT_BUG = 70       # sysexits' EX_SOFTWARE: not the site's fault
 
 
+class _Help(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Cara pakai: " if prefix is None else prefix)
+
+
+# argparse's own English, as staff read it in Indonesian: (pattern of its message, the sentence to say instead)
+_ARGPARSE = (
+    (r"argument (.+?): invalid choice: '(.*?)' \(choose from (.*)\)", "pilihan '{1}' untuk {0} tidak dikenal. Yang ada: {2}."),
+    (r"argument (.+?): invalid (?:int|float) value: '(.*?)'", "{0} harus berupa angka, bukan '{1}'."),
+    (r"argument (.+?): expected one argument", "{0} perlu satu nilai sesudahnya."),
+    (r"argument (.+?): not allowed with argument (.+)", "{0} tidak bisa dipakai bersama {1}."),
+    (r"argument (.+?): (.+)", "{0}: {1}"),
+    (r"unrecognized arguments: (.+)", "pilihan atau argumen ini tidak dikenal: {0}."),
+    (r"the following arguments are required: (.+)", "yang ini wajib diisi: {0}."),
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its help and its errors in Indonesian (the commands' own help texts already are)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **{**kwargs, "add_help": False})
+        self._positionals.title, self._optionals.title = "argumen", "pilihan"
+        self.add_argument("-h", "--help", action="help", help="tampilkan bantuan ini, lalu selesai")
+
+    def error(self, message: str):
+        import re
+
+        for pattern, sentence in _ARGPARSE:
+            found = re.fullmatch(pattern, message)
+            if found:
+                message = sentence.format(*found.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: galat: {message}\nLihat '{self.prog} --help' untuk pilihan yang ada.\n")
+
+
+def port(text: str) -> int:
+    """A TCP port as the command line gives it: 0 (any free one) to 65535."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"porta harus berupa angka 0 sampai 65535, bukan '{text}'.") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"porta harus 0 sampai 65535, bukan {number}.")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     installed = Path(sys.argv[0] if sys.argv else "").stem.removesuffix("-script") == "situs-kpu"
-    top = argparse.ArgumentParser(prog="situs-kpu" if installed else "python -m generator",
-                                  description="Pembuat situs berita statis untuk KPU.")
+    top = Parser(prog="situs-kpu" if installed else "python -m generator",
+                 description="Pembuat situs berita statis untuk KPU.")
     commands = top.add_subparsers(dest="command", required=True, metavar="PERINTAH")
 
     _site_commands(commands)
@@ -65,7 +114,7 @@ def _site_commands(commands) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="alamat server (bawaan: 127.0.0.1, hanya komputer ini; alamat lain, misalnya 0.0.0.0 untuk "
                         "jaringan kantor, memerlukan kata sandi dari REDAKSI_PASSWORD atau yang diketik saat mulai)")
-    p.add_argument("--port", type=int, default=8000, help="porta server (bawaan: 8000; 0 = porta bebas mana saja)")
+    p.add_argument("--port", type=port, default=8000, help="porta server (bawaan: 8000; 0 = porta bebas mana saja)")
     p.add_argument("--drafts", action="store_true", help="ikutkan berita berstatus draft")
     p.add_argument("--future", action="store_true", help="ikutkan berita bertanggal di masa depan")
     p.add_argument("--poll", action="store_true",
@@ -79,7 +128,7 @@ def _site_commands(commands) -> None:
 
     p = commands.add_parser("new", help="buat kerangka berita baru bertanggal sekarang")
     site_option(p)
-    p.add_argument("title", help='judul berita, misalnya "Rapat Pleno Terbuka"')
+    p.add_argument("title", metavar="JUDUL", help='judul berita, misalnya "Rapat Pleno Terbuka"')
 
     p = commands.add_parser("check", help="periksa isi, lalu periksa semua tautan di situs yang dibangun")
     site_option(p)

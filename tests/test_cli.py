@@ -252,3 +252,20 @@ def test_a_bug_in_a_worker_process_names_its_file_too(tmp_path, monkeypatch):
     with pytest.raises(InternalError) as bug:
         build(Options(site, workers=2))
     assert bug.value.path == "content/posts/p077.md" and "RuntimeError" in bug.value.detail
+
+
+@pytest.mark.parametrize("args, said", [
+    (("bogus",), "pilihan 'bogus' untuk PERINTAH tidak dikenal. Yang ada: 'build'"),
+    (("build", "--bogus"), "pilihan atau argumen ini tidak dikenal: --bogus."),
+    (("serve", "--port", "99999"), "--port: porta harus 0 sampai 65535, bukan 99999."),
+    (("serve", "--port", "delapan"), "--port: porta harus berupa angka 0 sampai 65535, bukan 'delapan'."),
+    (("publish", "--rollback", "dua"), "--rollback harus berupa angka, bukan 'dua'."),
+    (("new",), "yang ini wajib diisi: JUDUL."),
+])
+def test_a_mistyped_command_line_is_answered_in_indonesian(args, said):
+    """The trial: argparse's own English ('error: unrecognized arguments', 'usage:') reached staff, and
+    `serve --port 99999` served on some other port without a word."""
+    run = run_cli(*args)
+    assert run.code == 2
+    assert said in run.err and "galat:" in run.err and "Cara pakai:" in run.err, run.err
+    assert "error:" not in run.err and "usage:" not in run.err

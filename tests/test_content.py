@@ -16,6 +16,7 @@ from generator.model import content
 from generator.model.config import SiteSettings
 from generator.model.discovery import Source
 from generator.model.entries import Comment, name_slug, slugify
+from generator.model.portable import RESERVED
 from generator.model.theme import THEME_DIR
 from tests.conftest import build_errors, build_site, md, write_site
 
@@ -889,6 +890,18 @@ def test_a_category_or_tag_named_at_paragraph_length_builds_under_a_shortened_ad
         assert all(name.startswith("rapat-koordinasi-rapat-koordinasi") for name in names)
     assert name_slug("a" * 200) == "a" * 200 and len(name_slug("Rapat " * 60)) <= 200
     assert name_slug("Rapat " * 60) == name_slug("Rapat " * 60) != name_slug("Rapat " * 61)
+
+
+def test_a_tag_category_or_slug_named_like_a_windows_device_gets_an_address_windows_can_hold(tmp_path):
+    """The trial: a tag 'Aux' or a slug 'con' made output/tag/aux/, a folder Windows cannot create, so the site
+    built on Linux but not on a staff laptop. Such a name gets an address of its own, the same on every system."""
+    site = write_site(tmp_path / "situs", {
+        "content/posts/2019/satu.md": md("title: Satu\ndate: 2019-11-08\ncategory: Con\ntags: [Aux, COM1]\nslug: nul")})
+    build_site(site, search=False)
+    made = [p.relative_to(site / "output").as_posix() for p in (site / "output").rglob("*")]
+    assert not [rel for rel in made if any(part.split(".")[0].upper() in RESERVED for part in rel.split("/"))], made
+    assert name_slug("Aux").startswith("aux-") and name_slug("Aux") == name_slug("AUX") != name_slug("aux-1")
+    assert name_slug("auxiliary") == "auxiliary" and name_slug("com10") == "com10"
 
 
 def test_a_slug_longer_than_an_address_may_be_is_an_error_at_its_line(tmp_path):

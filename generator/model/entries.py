@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.model import registry
+from generator.model.portable import RESERVED
 from generator.model.suffixes import HEIF_SUFFIXES, PHOTO_SUFFIXES, UNSUPPORTED_PHOTOS  # noqa: F401 (the vocabulary)
 
 
@@ -101,13 +102,16 @@ def name_slug(text: str) -> str:
     """A URL name of its own for any name, the same in every build: slugify's when it finds letters or digits,
     else a transliteration ('選挙' -> 'xuanju', 'Москва' -> 'moskva'), else a short hash of the name ('!!!' ->
     'n-' and eight hex digits), so a name of punctuation or symbols never merges into another. A name longer than
-    LONGEST_SLUG letters is cut where a word ends and ends in a hash of the whole (a folder name has 255 at most)."""
+    LONGEST_SLUG letters is cut where a word ends and ends in a hash of the whole (a folder name has 255 at most), and
+    a name Windows keeps for a device ('Aux', 'Con') gets one too."""
     from anyascii import anyascii
 
     found = slugify(text) or slugify(anyascii(text))
     if len(found) > LONGEST_SLUG:      # one folder in output/: cut where a word ends, the whole kept in a short hash
         cut = found[:LONGEST_SLUG - 9]
         found = (cut.rsplit("-", 1)[0] if "-" in cut else cut) + "-" + _hash(found)
+    if found.upper() in RESERVED:       # 'con', 'aux', 'com1': a folder Windows cannot make, on every system alike
+        found = f"{found}-{_hash(found)}"
     return found or "n-" + _hash(unicodedata.normalize("NFKC", text).strip().casefold())
 
 

@@ -339,14 +339,14 @@ def _waiting(pid: str) -> None:
 def _new(site_dir: Path, title: str) -> int:
     from generator.model import config as config_module
     from generator.model import portable
-    from generator.model.entries import name_slug
+    from generator.model.entries import plain_slug
 
     problems = Problems()
     config = config_module.load(site_dir / "config.yaml", problems)
     if config is None:
         print_problems(problems)
         return 1
-    slug = portable.own_name(name_slug(title), "berita") if title.strip() else ""
+    slug = portable.own_name(plain_slug(title), "berita") if title.strip() else ""
     if not slug:
         print("Galat: judul harus memuat huruf atau angka.", file=sys.stderr)
         return 2

@@ -26,7 +26,7 @@ from generator.desk.forms import REMOVE, Attachment, Form, Photo  # noqa: F401  
 from generator.desk.frontmatter_edit import Source, edit, parse, read
 from generator.model import config as config_module
 from generator.model import content, discovery, documents, portable, urls
-from generator.model.entries import name_slug
+from generator.model.entries import name_slug, plain_slug
 
 Status = Literal["draf", "terjadwal", "terbit"]
 
@@ -370,7 +370,7 @@ def store_upload(site: Path, key: str | None, filename: str, data: BinaryIO, lim
 
 def _slug(form: Form, zone: ZoneInfo, now: dt.datetime) -> str:
     words = "".join(c for c in form.title if unicodedata.category(c)[0] not in "SC")   # no emoji names in English
-    slug = name_slug(words.strip()) if re.search(r"[^\W_]", words) else ""
+    slug = plain_slug(words.strip()) if re.search(r"[^\W_]", words) else ""
     slug = portable.own_name(slug, "halaman" if form.kind == "page" else "berita")
     return slug or ("halaman" if form.kind == "page" else "berita-" + now.astimezone(zone).strftime("%Y%m%d-%H%M"))
 

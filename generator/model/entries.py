@@ -98,21 +98,27 @@ LONGEST_SLUG = 200      # letters of a URL name: WordPress's own limit, so an im
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def name_slug(text: str) -> str:
+def plain_slug(text: str) -> str:
     """A URL name of its own for any name, the same in every build: slugify's when it finds letters or digits,
     else a transliteration ('選挙' -> 'xuanju', 'Москва' -> 'moskva'), else a short hash of the name ('!!!' ->
     'n-' and eight hex digits), so a name of punctuation or symbols never merges into another. A name longer than
-    LONGEST_SLUG letters is cut where a word ends and ends in a hash of the whole (a folder name has 255 at most), and
-    a name Windows keeps for a device ('Aux', 'Con') gets one too."""
+    LONGEST_SLUG letters is cut where a word ends and ends in a hash of the whole (a folder name has 255 at most).
+    A name Windows keeps for a device ('con') is left as it is: see name_slug, and portable.own_name for a folder."""
     from anyascii import anyascii
 
     found = slugify(text) or slugify(anyascii(text))
     if len(found) > LONGEST_SLUG:      # one folder in output/: cut where a word ends, the whole kept in a short hash
         cut = found[:LONGEST_SLUG - 9]
         found = (cut.rsplit("-", 1)[0] if "-" in cut else cut) + "-" + _hash(found)
-    if found.upper() in RESERVED:       # 'con', 'aux', 'com1': a folder Windows cannot make, on every system alike
-        found = f"{found}-{_hash(found)}"
     return found or "n-" + _hash(unicodedata.normalize("NFKC", text).strip().casefold())
+
+
+def name_slug(text: str) -> str:
+    """The URL name of a category, a tag or a post (plain_slug's), where a name Windows keeps for a device ('Aux',
+    'Con', 'COM1') ends in a short hash of itself: output/tag/aux/ is a folder Windows cannot make, so such a site
+    built on Linux but not on a staff laptop."""
+    found = plain_slug(text)
+    return f"{found}-{_hash(found)}" if found.upper() in RESERVED else found
 
 
 def _hash(text: str) -> str:

@@ -465,3 +465,12 @@ def test_http_defaults_to_base_url_and_reads_the_served_manifest_without_a_local
         assert run.code == 1 and reported(run) == ["robots.txt"]
     finally:
         server.shutdown()
+
+
+def test_verify_without_any_publish_target_says_what_is_missing(tmp_path, verify_here):
+    """The trial: "tujuan '' tidak ada di config.yaml ... Yang ada: belum ada"."""
+    site = news_site(tmp_path / "site", "")
+    run = verify_here(site)
+    assert run.code != 0 and "belum ada tujuan terbit di config.yaml" in run.err and "tujuan ''" not in run.err
+    run = verify_here(site, "kantor")
+    assert "belum ada tujuan terbit" in run.err

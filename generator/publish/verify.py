@@ -67,9 +67,13 @@ def _verify(request: Request) -> int:
         return UNCHECKED
     names = list(config.publish)
     name = request.target or (names[0] if names else None)
+    if not names:
+        print("Galat: belum ada tujuan terbit di config.yaml, jadi belum ada situs terbit yang bisa diperiksa. Minta "
+              "petugas IT menambahkan bagian 'publish:' (lihat README, bagian Menerbitkan).", file=sys.stderr)
+        return UNCHECKED
     if name not in config.publish:
-        print(f"Galat: tujuan '{request.target or ''}' tidak ada di config.yaml (bagian publish:). Yang ada: "
-              f"{', '.join(names) or 'belum ada'}.", file=sys.stderr)
+        print(f"Galat: tujuan '{request.target}' tidak ada di config.yaml (bagian publish:). Yang ada: "
+              f"{', '.join(names)}.", file=sys.stderr)
         return UNCHECKED
     output = Options(request.site_dir).output
     if request.http is not None:

@@ -29,8 +29,9 @@ class _Help(argparse.HelpFormatter):
 
 # argparse's own English, as staff read it in Indonesian: (pattern of its message, the sentence to say instead)
 _ARGPARSE = (
-    (r"argument (.+?): invalid choice: '(.*?)' \(choose from (.*)\)", "pilihan '{1}' untuk {0} tidak dikenal. Yang ada: {2}."),
-    (r"argument (.+?): invalid (?:int|float) value: '(.*?)'", "{0} harus berupa angka, bukan '{1}'."),
+    (r"argument (.+?): invalid choice: ['\"](.*?)['\"] \(choose from (.*)\)",
+     "pilihan '{1}' untuk {0} tidak dikenal. Yang ada: {2}."),
+    (r"argument (.+?): invalid (?:int|float) value: ['\"](.*?)['\"]", "{0} harus berupa angka, bukan '{1}'."),
     (r"argument (.+?): expected one argument", "{0} perlu satu nilai sesudahnya."),
     (r"argument (.+?): not allowed with argument (.+)", "{0} tidak bisa dipakai bersama {1}."),
     (r"argument (.+?): (.+)", "{0}: {1}"),
@@ -44,6 +45,7 @@ class Parser(argparse.ArgumentParser):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Help)
+        kwargs.setdefault("allow_abbrev", False)    # '--d' is no '--drafts': a typo is said, not guessed
         super().__init__(*args, **{**kwargs, "add_help": False})
         self._positionals.title, self._optionals.title = "argumen", "pilihan"
         self.add_argument("-h", "--help", action="help", help="tampilkan bantuan ini, lalu selesai")

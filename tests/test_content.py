@@ -919,3 +919,22 @@ def test_an_old_address_no_folder_can_be_named_is_an_error_at_its_line(tmp_path,
     entry, problems = load(tmp_path, md(f"title: A\ndate: 2019-11-08\naliases: [\"{alias}\"]"))
     assert entry is None and len(problems) == 1
     assert problems[0].startswith("content/posts/2019/rapat/index.md:4: alamat lama ") and words in problems[0]
+
+
+def test_an_old_wordpress_address_too_long_for_a_windows_path_is_left_out_with_a_warning_not_an_error(tmp_path):
+    """The second review: an imported old address of 222 characters (each name in it short enough for any disk) became
+    an error, so a site that built and published before the trial's check stopped building."""
+    alias = "/berita-kpu-kabupaten/2019/11/08/" + "rapat-koordinasi-" * 11 + "tahap-akhir/"
+    entry, problems = load(tmp_path, md(f"title: A\ndate: 2019-11-08\naliases: [\"{alias}\"]"))
+    assert entry is not None and entry.aliases == []
+    assert len(problems) == 1 and problems[0].startswith("content/posts/2019/rapat/index.md:4: ")
+    assert "terlalu panjang untuk folder di laptop Windows" in problems[0]
+
+
+def test_a_rule_of_many_dashes_is_no_deep_list():
+    """The second review: a separator typed as '- ' 120 times (a valid <hr>) was counted 149 levels deep and failed
+    the build; the space after each mark was counted as indentation too."""
+    from generator.model.content import nesting
+
+    assert nesting("- " * 120) == 0 and nesting("* * *") == 0
+    assert nesting("- " * 81 + "x") == 81 and nesting("- - - x") == 3 and nesting("> > x") == 2

@@ -922,6 +922,10 @@ def test_two_tabs_writing_new_posts_keep_a_copy_each_and_an_open_tabs_copy_is_no
         open_form(first, desk)
         first.get_by_label("Isi berita", exact=True).fill("Isi tab pertama.")
         backed_up(first, "meja-redaksi:baru-post")
+        # "Duplicate tab" copies the first tab's sessionStorage, its id with it
+        second.goto(desk.url + "/")
+        second.evaluate("id => sessionStorage.setItem('meja-redaksi:tab', id)",
+                        first.evaluate("sessionStorage.getItem('meja-redaksi:tab')"))
         open_form(second, desk)
         assert second.get_by_role("alert").count() == 0, "the first tab is still open and typing"
         second.get_by_label("Judul", exact=True).fill("Berita tab kedua")

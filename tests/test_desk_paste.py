@@ -82,6 +82,9 @@ def test_small_pastes(html, expected):
     ("<p>- bukan butir</p>", "<p>- bukan butir</p>"),
     ("<p>&gt;bukan kutipan</p>", "<p>&gt;bukan kutipan</p>"),
     ("<p>-5 derajat pada 2024. Rapat</p>", "<p>-5 derajat pada 2024. Rapat</p>"),
+    ("<p>JUDUL<br>=====</p>", "<p>JUDUL<br>\n&#61;====</p>"),
+    ("<p>a | b<br>--- | ---</p>", "<p>a | b<br>\n— | —</p>"),
+    ("<p>[1]: https://kpu.go.id</p><p>lihat [1]</p>", "<p>[1]: https://kpu.go.id</p>\n<p>lihat [1]</p>"),
 ])
 def test_text_the_copied_page_showed_is_text_on_the_site_never_markup_or_a_script(html, shown):
     """The review: '&lt;script&gt;' on a copied page (words a reader saw) became a live <script> on the KPU site, and
@@ -109,3 +112,15 @@ def test_any_paste_gives_markdown_or_plain_text_never_an_error(parts):
     assert result.markdown is None or isinstance(result.markdown, str)
     if result.markdown:
         markup.render(result.markdown)
+
+
+@pytest.mark.parametrize("html, written", [
+    ("<p><b>Tanjung Selor</b> - KPU Kaltara</p>", "**Tanjung Selor** - KPU Kaltara"),
+    ('<p>Ikuti <a href="https://x.id/t">#KPUMelayani</a></p>', "Ikuti [#KPUMelayani](https://x.id/t)"),
+    ('<p><a href="https://x.id/t">#KPUMelayani</a></p>', "[#KPUMelayani](https://x.id/t)"),
+    ("<p>Jl. Sengkawit<br>Tanjung Selor</p>", "Jl. Sengkawit  \nTanjung Selor"),
+])
+def test_only_the_start_of_a_line_is_escaped_and_a_line_break_stays(html, written):
+    """The second review: a dateline's dash and a linked hashtag showed backslashes in the editor; a Shift+Enter line
+    break (an address) was joined into the line before."""
+    assert paste.to_markdown(html).markdown == written

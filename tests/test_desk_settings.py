@@ -425,3 +425,14 @@ def test_a_control_character_copied_into_a_setting_is_dropped_not_blamed_on_conf
     status, page = desk_form(site, "/pengaturan", changed(opened(site), "slogan", "Slogan\x0bbaru\x00 kami\t!"))
     assert status == 200 and "Tersimpan" in page, problems(page)
     assert "  tagline: Slogan baru kami !\n" in (site.site / "config.yaml").read_text(encoding="utf-8")
+
+
+def test_joining_a_two_line_address_in_its_text_area_is_saved(site):
+    """The second review: the rule that keeps a value a one-line box glued also threw away an address joined on
+    purpose in its text area ("Tidak ada yang berubah")."""
+    text = HAND_WRITTEN.replace("listing:\n", "contact:\n  address: |\n    Jl. Sengkawit No. 1\n    Tanjung Selor\n\n"
+                                "listing:\n")
+    (site.site / "config.yaml").write_text(text, encoding="utf-8")
+    status, page = desk_form(site, "/pengaturan", changed(opened(site), "alamat", "Jl. Sengkawit No. 1 Tanjung Selor"))
+    assert status == 200 and "Tersimpan" in page, problems(page)
+    assert "  address: Jl. Sengkawit No. 1 Tanjung Selor\n" in (site.site / "config.yaml").read_text(encoding="utf-8")

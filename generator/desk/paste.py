@@ -26,6 +26,10 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # what starts a heading, a quote or a list at the head of a paragraph: its first character ('#', '>', '-', '+'), or
 # the '.' or ')' after an item's number, is escaped
+_RULE_LINE = re.compile(r"\s*(?=(?:[=\-|:]\s*){3})[=\-|:][=\-|:\s]*")
+_DEFINITION = re.compile(r"\s*\[[^\]]+\]:")
+_BLOCKS = {"p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "body", "[document]"}
+_LINE_ENDS = {"br", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "hr"}
 _LEADING = re.compile(r"\s*(?:(?P<mark>[#>])|(?P<list>[+\-])(?=\s|$)|(?P<digits>\d{1,9})[.)](?=\s|$))")
 _LIST_LEVEL = re.compile(r"mso-list:\s*l\d+\s+level(\d+)", re.I)
 _ORDERED = re.compile(r"^\(?[0-9A-Za-z]{1,4}[.)]$")
@@ -59,7 +63,7 @@ def _converted(html: str) -> Pasted:
     _plain_attributes(soup)
     context = Context(resolve=lambda url: None, by_id=lambda number: None, children=[], add_file=lambda media: None)
     markdown = _TextConverter(context).convert(str(soup)).replace("\xa0", " ")
-    markdown = re.sub(r"[ \t]+\n", "\n", markdown)
+    markdown = re.sub(r"(?m)^[ \t]+$", "", markdown)     # blank lines blank (a <br>'s two spaces stay: a line break)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip()
     notes = list(context.notes)     # a frame from another site became a link, a video its address, ...
     if images:
@@ -96,17 +100,34 @@ def _joined_lines(html: str) -> str:
 
 class _TextConverter(Converter):
     """The import's converter, with the pasted text's own characters kept as text: a '<b>' the copied page showed as
-    words, '&lt;' written out, or a paragraph that starts '# ', '1. ' or '> ' as text is no markup on the site."""
+    words, '&lt;' written out, or a line that starts '# ', '1. ', '> ', '[1]: ' or is a row of '=' or '-' (a heading's
+    underline, a table's) is no markup on the site. Only where a line starts: '**Tanjung Selor** - KPU' keeps its dash
+    as typed."""
+
+    def process_text(self, el, parent_tags=None):
+        before = el.previous_sibling
+        if getattr(before, "name", None) in _LINE_ENDS or before is None and getattr(el.parent, "name", None) in _BLOCKS:
+            parent_tags = (parent_tags or set()) | {"_line_start"}
+        return super().process_text(el, parent_tags)
 
     def escape(self, text, parent_tags):
         text = super().escape(text, parent_tags)
         text = _TAG_START.sub("&lt;", _ENTITY.sub("&amp;", text))
-        found = _LEADING.match(text)
-        if found is None:
-            return text
-        at = found.end("digits") if found.group("digits") else found.start("mark") if found.group("mark") \
-            else found.start("list")
-        return text[:at] + "\\" + text[at:]
+        return _escaped_start(text) if "_line_start" in parent_tags else text
+
+
+def _escaped_start(text: str) -> str:
+    """text with what would make its line markup made plain: its first mark escaped (or, for '=', written as the
+    entity: Python-Markdown has no escape for it)."""
+    if _RULE_LINE.fullmatch(text) or _DEFINITION.match(text):
+        at = len(text) - len(text.lstrip())
+        return text[:at] + ("&#61;" if text[at] == "=" else "\\" + text[at]) + text[at + 1:]
+    found = _LEADING.match(text)
+    if found is None:
+        return text
+    at = found.end("digits") if found.group("digits") else found.start("mark") if found.group("mark") \
+        else found.start("list")
+    return text[:at] + "\\" + text[at:]
 
 
 def _unwrap_docs(soup: BeautifulSoup) -> None:

@@ -32,6 +32,7 @@ HISTORY_KEY = "config.yaml"         # the history folder of config.yaml: .redaks
 SITE_FIELDS = ("title", "tagline", "description", "author", "logo")
 CONTACT_FIELDS = ("address", "phone", "email", "hours")
 THEME_FIELDS = ("color", "footer")
+MULTILINE = {"address", "footer"}    # shown in text areas: a line break there is the person's
 LISTS = {"services": ("title", "url", "description"), "menu_links": ("title", "url"), "social": ("name", "url")}
 LABELS = {"title": "Nama kantor", "tagline": "Slogan", "description": "Deskripsi situs", "author": "Penulis bawaan",
           "logo": "Logo", "address": "Alamat kantor", "phone": "Telepon", "email": "Surel", "hours": "Jam layanan",
@@ -236,7 +237,8 @@ def _map_value(old, typed: dict[str, str]):
     settings as they are; REMOVE when nothing is left."""
     value = dict(old) if isinstance(old, dict) else {}
     for name, text in typed.items():
-        wanted = typed_text(value.get(name), _as_shown(value.get(name), text))
+        shown = text if name in MULTILINE else _as_shown(value.get(name), text)
+        wanted = typed_text(value.get(name), shown)
         if wanted is REMOVE or wanted is None:
             value.pop(name, None)
         else:

@@ -581,13 +581,20 @@ class _Checker:
                 continue
             clean = _unescaped(alias)
             clean = safe_url_path(clean) if clean is not None else None
-            why = portable.reason(clean.strip("/")) if clean is not None else None
+            why = portable.name_reason(clean.strip("/")) if clean is not None else None
             if clean is None:
                 self.error(("aliases", index), f"alamat lama '{alias}' tidak sah atau keluar dari folder situs.",
                            "Tulis alamat dari akar situs, misalnya /2019/11/08/rapat-koordinasi/")
             elif why:       # the redirect is a folder in output/: one a disk (or a Windows laptop) cannot hold
                 self.error(("aliases", index), f"alamat lama '{_shown(alias)[1:-1]}' tidak bisa menjadi folder di "
                            f"output/: {why}", "Perbaiki atau hapus alamat lama ini di 'aliases'.")
+            elif portable.path_reason(clean.strip("/")):
+                # an old WordPress address that long was imported and published before: left out, every system alike
+                self.problems.warn(self.path, self.lines.get(("aliases", index)), f"alamat lama "
+                                   f"'{_shown(alias)[1:-1][:80]}…' terlalu panjang untuk folder di laptop Windows, "
+                                   "jadi pengalihan dari alamat itu tidak dibuat.",
+                                   "Tautan lama ke alamat itu tidak lagi sampai ke berita ini; hapus dari 'aliases' "
+                                   "bila tidak diperlukan.")
             else:
                 result.append(clean)
         return result
@@ -624,6 +631,7 @@ def _clean_body(body: str, body_line: int, path: str, problems: Problems) -> str
 # Lists and quotes one inside another: Python-Markdown goes a few calls deeper for each, and fails deep inside past
 # about 250 (RecursionError). No news post needs a hundred; more is an error at the line rather than a fault.
 DEEPEST_NESTING = 100
+_RULE = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})")     # Python-Markdown's <hr>
 _CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|[0-9]{1,9}[.)](?=[ \t]))")
 # A line that could be nested deeper: each level takes at least one character of these before the text.
 _DEEP_START = re.compile(r"^[ \t>*+\-0-9.)]{%d}" % (DEEPEST_NESTING + 1), re.M)
@@ -631,12 +639,16 @@ _DEEP_START = re.compile(r"^[ \t>*+\-0-9.)]{%d}" % (DEEPEST_NESTING + 1), re.M)
 
 def nesting(line: str) -> int:
     """How deep the list or quote a line starts sits: its marks ('>', '-', '*', '+', '1.') before the text, plus a
-    level for every four columns of indentation among them (a tab reaches the next four); 0 without a mark."""
+    level for every four columns of indentation among them (a tab reaches the next four; the one space that follows
+    a mark is no indentation); 0 without a mark, and for a rule ('- - -', '***')."""
+    if _RULE.fullmatch(line):
+        return 0
     marks = column = spaces = position = 0
     while (found := _CONTAINER.match(line, position)) is not None:
-        for char in found.group():
+        for n, char in enumerate(found.group()):
             step = 4 - column % 4 if char == "\t" else 1
-            column, spaces = column + step, spaces + (step if char in " \t" else 0)
+            separator = marks and n == 0 and char == " "        # the space after the last mark
+            column, spaces = column + step, spaces + (step if char in " \t" and not separator else 0)
         marks, position = marks + 1, found.end()
     return marks + spaces // 4 if marks else 0
 

@@ -17,6 +17,11 @@ _CONTROL = re.compile(r"[\x00-\x1f]")
 
 def reason(rel: str) -> str | None:
     """Why Windows cannot hold content/<rel> (a POSIX path below content/), or None when it can."""
+    return name_reason(rel) or path_reason(rel)
+
+
+def name_reason(rel: str) -> str | None:
+    """Why a name along rel is one no disk, or no Windows, can hold (whatever the folder above it)."""
     for part in rel.split("/"):
         shown = f"'{part}'"
         bad = sorted({ch for ch in part if ch in FORBIDDEN})
@@ -33,6 +38,11 @@ def reason(rel: str) -> str | None:
             return f"nama {shown} adalah nama perangkat yang dicadangkan Windows ({device}), dengan ekstensi apa pun."
         if len(part) > LONGEST_NAME:
             return f"nama {part[:40]!r}… terlalu panjang ({len(part)} karakter; paling banyak {LONGEST_NAME})."
+    return None
+
+
+def path_reason(rel: str) -> str | None:
+    """Why rel is too long a path below a site folder on a staff laptop (Windows' MAX_PATH), or None."""
     windows_path = CHECKOUT + "\\content\\" + rel.replace("/", "\\")
     if len(windows_path) > LONGEST_PATH:
         return (f"jalurnya terlalu panjang untuk Windows: di folder seperti {CHECKOUT} jalur lengkapnya "

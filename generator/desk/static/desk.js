@@ -420,9 +420,9 @@
     return "meja-redaksi:" + (form.elements.key.value || "baru-" + form.elements.jenis.value) + ":";
   }
 
-  function tabId() {
+  function tabId(storage) {
     var id = window.sessionStorage.getItem("meja-redaksi:tab");
-    if (!id) {
+    if (!id || alive(storage, id)) {    // a duplicated tab copies sessionStorage: the original is still alive
       id = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
       window.sessionStorage.setItem("meja-redaksi:tab", id);
     }
@@ -506,8 +506,9 @@
     var storage;
     try { storage = window.localStorage; storage.length; } catch (e) { return; }   // storage turned off
     var prefix = backupPrefix(form);
-    var key = prefix + tabId();
-    keepAlive(storage, tabId());
+    var tab = tabId(storage);
+    var key = prefix + tab;
+    keepAlive(storage, tab);
     var params = new URLSearchParams(window.location.search);
     var sent = window.sessionStorage.getItem("meja-redaksi:dikirim");
     // the save went through (or its changes were thrown away for the version on disk): this tab's copy goes

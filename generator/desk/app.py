@@ -416,7 +416,7 @@ async def _settings_view(desk: Desk, request: Request, code: int = 200, **values
     shown = {"warnings": [], "notice": "", "stale": None, **values,
              "problems": formdata.by_field(values.get("problems", []))}
     return desk.page(request, "settings.html", code, **shown, categories=categories, kept=kept, viewable=viewable,
-                     lists=SETTINGS_LISTS, logo_mb=_logo_limit(desk) / (1024 * 1024))
+                     lists=formdata.SETTINGS_LISTS, logo_mb=_logo_limit(desk) / (1024 * 1024))
 
 
 def _logo_limit(desk: Desk) -> int:
@@ -428,20 +428,6 @@ def _logo_limit(desk: Desk) -> int:
         return uploads.LOGO_LIMIT
 
 
-# Each list of links on the settings page: its field, the form's prefix, its heading, its hint and its columns.
-SETTINGS_LISTS = (
-    ("services", "layanan", "Tautan layanan di beranda",
-     "Kotak Layanan di beranda: PPID, JDIH, pengaduan, cek DPT dan sejenisnya.",
-     (("judul", "Judul"), ("alamat", "Alamat (url)"), ("keterangan", "Keterangan singkat"))),
-    ("menu_links", "menu", "Tautan tambahan di menu",
-     "Tampil di menu atas sesudah Beranda, halaman-halaman, Galeri, Dokumen, Arsip dan Cari.",
-     (("judul", "Judul"), ("alamat", "Alamat (url)"))),
-    ("social", "sosial", "Media sosial",
-     "Akun kantor di Facebook, Instagram, YouTube, X dan sejenisnya.",
-     (("nama", "Nama"), ("alamat", "Alamat (url)"))),
-)
-
-
 async def settings_save(desk: Desk, request: Request):
     values = await _form(request)
     shown, version = formdata.settings_of(values)
@@ -451,16 +437,15 @@ async def settings_save(desk: Desk, request: Request):
         if isinstance(stored, store.FieldProblem):
             return await _settings_view(desk, request, 400, shown=shown, version=version, problems=[stored])
         shown.logo = f"/assets/{stored.name}"
+    result = None
     try:
         result = await run_in_threadpool(settings.save_settings, desk.site, shown, version, desk.now())
-    except store.DeskError:
-        if stored is not None:      # not left in templates/assets/ (and so on the live site) unsaved
-            await run_in_threadpool(settings.discard_logo, desk.site, stored)
-        raise
+    finally:
+        if stored is not None and not isinstance(result, settings.Saved):   # refused or failed: not left in
+            await run_in_threadpool(settings.discard_logo, desk.site, stored)  # templates/assets/ (the live site)
     if isinstance(result, settings.Refused):
         problems = list(result.problems)
         if stored is not None:
-            await run_in_threadpool(settings.discard_logo, desk.site, stored)
             shown.logo = before
             why = "config.yaml berubah sejak halaman ini dibuka" if result.stale else "kesalahan lain di halaman ini"
             problems.append(store.FieldProblem("logo", f"Logo '{sent.filename[:80]}' belum disimpan karena {why}; "

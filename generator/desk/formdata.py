@@ -75,9 +75,22 @@ def by_field(problems) -> dict[str, list[str]]:
     return grouped
 
 
-# The settings form's names of each list's columns (settings.LISTS' keys in order), and of its text fields.
-ROW_FIELDS = {"services": ("layanan_judul", "layanan_alamat", "layanan_keterangan"),
-              "menu_links": ("menu_judul", "menu_alamat"), "social": ("sosial_nama", "sosial_alamat")}
+# Each list of links on the settings page: its field, the form's prefix, its heading, its hint and its columns.
+SETTINGS_LISTS = (
+    ("services", "layanan", "Tautan layanan di beranda",
+     "Kotak Layanan di beranda: PPID, JDIH, pengaduan, cek DPT dan sejenisnya.",
+     (("judul", "Judul"), ("alamat", "Alamat (url)"), ("keterangan", "Keterangan singkat"))),
+    ("menu_links", "menu", "Tautan tambahan di menu",
+     "Tampil di menu atas sesudah Beranda, halaman-halaman, Galeri, Dokumen, Arsip dan Cari.",
+     (("judul", "Judul"), ("alamat", "Alamat (url)"))),
+    ("social", "sosial", "Media sosial",
+     "Akun kantor di Facebook, Instagram, YouTube, X dan sejenisnya.",
+     (("nama", "Nama"), ("alamat", "Alamat (url)"))),
+)
+# The form's names of each list's columns (settings.LISTS' keys in order): '<prefix>_<column>'.
+ROW_FIELDS = {field: tuple(f"{prefix}_{column}" for column, _ in columns)
+              for field, prefix, _, _, columns in SETTINGS_LISTS}
+# The form's names of the settings' text fields.
 SETTINGS_FIELDS = {"title": "nama_kantor", "tagline": "slogan", "description": "deskripsi", "author": "penulis",
                    "address": "alamat", "phone": "telepon", "email": "surel", "hours": "jam", "logo": "logo",
                    "color": "warna", "footer": "kaki"}

@@ -214,9 +214,7 @@ def _pinned(old, form: Form, zone: ZoneInfo):
 def _cover_hidden(old, form: Form):
     if form.kind != "post" or form.cover_hidden is None:
         return old
-    if form.cover_hidden:
-        return old if old is True else True
-    return REMOVE if old is True else old
+    return _flag(old, form.cover_hidden)
 
 
 def _day(old, typed: str, zone: ZoneInfo):
@@ -336,7 +334,12 @@ def _attachments(old, attachments: list[Attachment]):
 
 
 def _draft(old, status: str):
-    if status == "draf":
+    return _flag(old, status == "draf")
+
+
+def _flag(old, on: bool):
+    """A true/false field: `true` when on (the file's own when it says so), no field when off."""
+    if on:
         return old if old is True else True
     return REMOVE if old is True else old
 

@@ -405,9 +405,13 @@ def unfinished(site: Path) -> list[str]:
     """What a new office's site still lacks that this page sets, in a few words each: its logo (the neutral mark
     `init` left, or none), its contact, its service links. [] for a finished site, and for a config.yaml that does
     not read (the settings page says why)."""
-    settings = open_settings(site).settings
-    if settings is None:
+    try:
+        meta = _mapping(_read_text(site)[1])
+    except DeskError:
         return []
+    if meta is None:
+        return []
+    settings = settings_of(meta)
     missing = []
     if not settings.logo or _placeholder(logo_file(site, settings.logo)):
         missing.append("logo kantor")
@@ -419,7 +423,7 @@ def unfinished(site: Path) -> list[str]:
 
 
 def _placeholder(logo: Path | None) -> bool:
-    """The logo is the neutral mark `init` wrote (its size first: drawing the mark again costs a few milliseconds)."""
+    """The logo is the neutral mark `init` wrote (its size first, then its bytes)."""
     from generator.newsite import create
 
     if logo is None:

@@ -5,6 +5,7 @@ Never overwrites a file: a folder that already holds config.yaml is refused, oth
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -146,8 +147,10 @@ def sample_post(answers: Answers, now: dt.datetime) -> str:
             "(content/posts/…/index.md) dengan penyunting teks.\n")
 
 
+@functools.cache
 def logo_png() -> bytes:
-    """A neutral placeholder: a grey disc on transparency, 512 px, to be replaced by the office's own logo."""
+    """A neutral placeholder: a grey disc on transparency, 512 px, to be replaced by the office's own logo (drawn once
+    a process: the desk's list compares a new site's logo with it)."""
     import io
 
     from PIL import Image, ImageDraw
